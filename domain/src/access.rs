@@ -1,0 +1,241 @@
+//! The access policy: who may do what where.
+//!
+//! A pure function of the caller (role and organization), the action and the target
+//! organization (with its ancestors as of today). Three answers: allowed; forbidden (the
+//! caller can see the target but not do this to it: HTTP 403); hidden (the target is outside
+//! the caller's scope, and the caller must not even learn that it exists: HTTP 404).
+
+use crate::role::Role;
+
+/// Who is asking.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller<'a> {
+    pub role: Role,
+    pub org_id: &'a str,
+}
+
+/// The organization an action is about, with its ancestors from the nearest up.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub org_id: &'a str,
+    pub ancestors: &'a [String],
+}
+
+/// Actions on something that belongs to an organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    ReadOrganization,
+    /// Create an organization under the target.
+    CreateChildOrganization,
+    UpdateOrganization,
+    /// Deactivate the target or hang it under another parent.
+    RestructureOrganization,
+    ReadAccounts,
+    /// Create or administer an account of the given role in the target organization.
+    ManageAccount(Role),
+}
+
+/// Actions on the system as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemAction {
+    ReadAuditLog,
+    ManageReferenceData,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Forbidden,
+    Hidden,
+}
+
+/// Where the target stands relative to the caller's organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Relation {
+    Own,
+    Below,
+    Outside,
+}
+
+fn relation(caller: &Caller, target: &Target) -> Relation {
+    if target.org_id == caller.org_id {
+        Relation::Own
+    } else if target.ancestors.iter().any(|a| a == caller.org_id) {
+        Relation::Below
+    } else {
+        Relation::Outside
+    }
+}
+
+/// Decides whether `caller` may do `action` to `target`.
+pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
+    use Relation::*;
+    use Role::*;
+    let rel = relation(caller, target);
+    let visible = caller.role.is_national() || rel != Outside;
+    if !visible {
+        return Decision::Hidden;
+    }
+    let in_subtree = rel != Outside;
+    let allowed = match (caller.role, action) {
+        (DataCenterAdmin, _) => true,
+        (_, Action::ReadOrganization) => true,
+        (DepartmentOfficer, Action::CreateChildOrganization) => in_subtree,
+        (DepartmentOfficer, Action::UpdateOrganization | Action::RestructureOrganization) => {
+            rel == Below
+        }
+        (CenterLeader, Action::UpdateOrganization) => in_subtree,
+        (DepartmentOfficer, Action::ReadAccounts) => rel == Below,
+        (CenterLeader, Action::ReadAccounts) => in_subtree,
+        (DepartmentOfficer, Action::ManageAccount(role)) => {
+            rel == Below && caller.role.grantable_roles().contains(&role)
+        }
+        (CenterLeader, Action::ManageAccount(role)) => {
+            in_subtree && caller.role.grantable_roles().contains(&role)
+        }
+        _ => false,
+    };
+    if allowed {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    }
+}
+
+/// Decides actions that concern the whole system; only the data centre administers it.
+pub fn decide_system(caller: &Caller, action: SystemAction) -> Decision {
+    match (caller.role, action) {
+        (Role::DataCenterAdmin, _) => Decision::Allow,
+        _ => Decision::Forbidden,
+    }
+}
+
+/// Whether the caller may see organizations outside any subtree (national roles).
+pub fn sees_whole_country(caller: &Caller) -> bool {
+    caller.role.is_national()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::label::Vocabulary;
+    use Decision::*;
+
+    // agency
+    // ├── dept-hn ── center-hn ── branch-hn
+    // │          └── firm-hn
+    // └── dept-dn ── center-dn
+    fn ancestors(org: &str) -> Vec<String> {
+        let chain: &[&str] = match org {
+            "agency" => &[],
+            "dept-hn" | "dept-dn" => &["agency"],
+            "center-hn" | "firm-hn" => &["dept-hn", "agency"],
+            "branch-hn" => &["center-hn", "dept-hn", "agency"],
+            "center-dn" => &["dept-dn", "agency"],
+            "stats" => &[],
+            other => panic!("unknown org {other}"),
+        };
+        chain.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn check(role: Role, caller_org: &str, action: Action, target_org: &str) -> Decision {
+        let anc = ancestors(target_org);
+        decide(
+            &Caller { role, org_id: caller_org },
+            action,
+            &Target { org_id: target_org, ancestors: &anc },
+        )
+    }
+
+    const ORGS: [&str; 6] = ["agency", "dept-hn", "center-hn", "branch-hn", "firm-hn", "center-dn"];
+
+    /// The matrix of reading organizations, row by row: one string per role, one letter per
+    /// organization in `ORGS` (A allow, F forbidden, H hidden).
+    #[test]
+    fn read_matrix() {
+        let rows = [
+            (Role::DataCenterAdmin, "agency", "AAAAAA"),
+            (Role::AgencyViewer, "agency", "AAAAAA"),
+            (Role::DepartmentOfficer, "dept-hn", "HAAAAH"),
+            (Role::CenterLeader, "center-hn", "HHAAHH"),
+            (Role::LegalAidOfficer, "branch-hn", "HHHAHH"),
+            (Role::CenterShared, "center-hn", "HHAAHH"),
+            (Role::ContractedLawyer, "center-dn", "HHHHHA"),
+            (Role::ParticipantReporter, "firm-hn", "HHHHAH"),
+            (Role::Portal, "agency", "AAAAAA"),
+            (Role::StatisticsOffice, "stats", "AAAAAA"),
+        ];
+        assert_eq!(rows.len(), Role::ALL.len());
+        for (role, org, expected) in rows {
+            let got: String = ORGS
+                .iter()
+                .map(|t| letter(check(role, org, Action::ReadOrganization, t)))
+                .collect();
+            assert_eq!(got, expected, "{role} of {org}");
+        }
+    }
+
+    #[test]
+    fn update_and_restructure_matrix() {
+        let rows = [
+            (Role::DataCenterAdmin, "agency", "AAAAAA", "AAAAAA"),
+            (Role::AgencyViewer, "agency", "FFFFFF", "FFFFFF"),
+            (Role::DepartmentOfficer, "dept-hn", "HFAAAH", "HFAAAH"),
+            (Role::CenterLeader, "center-hn", "HHAAHH", "HHFFHH"),
+            (Role::LegalAidOfficer, "center-hn", "HHFFHH", "HHFFHH"),
+            (Role::Portal, "agency", "FFFFFF", "FFFFFF"),
+        ];
+        for (role, org, update, restructure) in rows {
+            let got_update: String = ORGS
+                .iter()
+                .map(|t| letter(check(role, org, Action::UpdateOrganization, t)))
+                .collect();
+            let got_restructure: String = ORGS
+                .iter()
+                .map(|t| letter(check(role, org, Action::RestructureOrganization, t)))
+                .collect();
+            assert_eq!(got_update, update, "update by {role} of {org}");
+            assert_eq!(got_restructure, restructure, "restructure by {role} of {org}");
+        }
+    }
+
+    #[test]
+    fn a_department_creates_under_itself_but_not_elsewhere() {
+        assert_eq!(check(Role::DepartmentOfficer, "dept-hn", Action::CreateChildOrganization, "dept-hn"), Allow);
+        assert_eq!(check(Role::DepartmentOfficer, "dept-hn", Action::CreateChildOrganization, "center-hn"), Allow);
+        assert_eq!(check(Role::DepartmentOfficer, "dept-hn", Action::CreateChildOrganization, "dept-dn"), Hidden);
+        assert_eq!(check(Role::CenterLeader, "center-hn", Action::CreateChildOrganization, "center-hn"), Forbidden);
+    }
+
+    #[test]
+    fn accounts_are_managed_downwards_only() {
+        let grant = |role, org, target, granted| check(role, org, Action::ManageAccount(granted), target);
+        assert_eq!(grant(Role::CenterLeader, "center-hn", "branch-hn", Role::LegalAidOfficer), Allow);
+        assert_eq!(grant(Role::CenterLeader, "center-hn", "center-hn", Role::CenterLeader), Forbidden);
+        assert_eq!(grant(Role::CenterLeader, "center-hn", "center-dn", Role::LegalAidOfficer), Hidden);
+        assert_eq!(grant(Role::DepartmentOfficer, "dept-hn", "center-hn", Role::CenterLeader), Allow);
+        assert_eq!(grant(Role::DepartmentOfficer, "dept-hn", "dept-hn", Role::DepartmentOfficer), Forbidden);
+        assert_eq!(grant(Role::DepartmentOfficer, "dept-hn", "firm-hn", Role::ParticipantReporter), Allow);
+        assert_eq!(grant(Role::AgencyViewer, "agency", "center-hn", Role::LegalAidOfficer), Forbidden);
+        assert_eq!(grant(Role::DataCenterAdmin, "agency", "agency", Role::Portal), Allow);
+        assert_eq!(grant(Role::LegalAidOfficer, "center-hn", "center-hn", Role::LegalAidOfficer), Forbidden);
+    }
+
+    #[test]
+    fn only_the_data_centre_administers_the_system() {
+        for role in Role::ALL {
+            let caller = Caller { role: *role, org_id: "x" };
+            let expected = if *role == Role::DataCenterAdmin { Allow } else { Forbidden };
+            assert_eq!(decide_system(&caller, SystemAction::ReadAuditLog), expected);
+            assert_eq!(decide_system(&caller, SystemAction::ManageReferenceData), expected);
+        }
+    }
+
+    fn letter(d: Decision) -> char {
+        match d {
+            Allow => 'A',
+            Forbidden => 'F',
+            Hidden => 'H',
+        }
+    }
+}

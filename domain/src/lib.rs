@@ -1,0 +1,18 @@
+//! The domain of the legal aid management system (Hệ thống quản lý tổ chức và hoạt động
+//! trợ giúp pháp lý): its vocabulary, rules and decisions, as pure Rust.
+//!
+//! Nothing here performs I/O or knows about HTTP or SQL; CI checks that this crate never
+//! depends on diesel, actix or utoipa. Values are parsed once at the edge
+//! ([`credentials::Username::parse`], [`organization::OrgCode::parse`], ...) and are valid
+//! afterwards.
+
+pub mod access;
+pub mod audit;
+pub mod credentials;
+pub mod hierarchy;
+pub mod label;
+pub mod organization;
+pub mod reference;
+pub mod role;
+pub mod text;
+pub mod time;

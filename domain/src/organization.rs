@@ -1,0 +1,189 @@
+//! Legal aid organizations (tổ chức) and the rules of how they nest.
+
+use crate::label::Vocabulary;
+use crate::vocabulary;
+
+vocabulary! {
+    pub enum OrganizationKind {
+        Ministry = "ministry" { vi: "Bộ Tư pháp", en: "Ministry of Justice" },
+        Agency = "agency" { vi: "Cục Trợ giúp pháp lý", en: "Legal Aid Agency" },
+        Department = "department" { vi: "Sở Tư pháp", en: "Provincial Department of Justice" },
+        Center = "center" { vi: "Trung tâm trợ giúp pháp lý nhà nước", en: "State legal aid centre" },
+        Branch = "branch" { vi: "Chi nhánh của Trung tâm", en: "Branch of a legal aid centre" },
+        Club = "club" { vi: "Câu lạc bộ trợ giúp pháp lý", en: "Legal aid club" },
+        LawOffice = "law_office" { vi: "Văn phòng luật sư", en: "Law office" },
+        LawFirm = "law_firm" { vi: "Công ty luật", en: "Law firm" },
+        CounsellingCenter = "counselling_center" { vi: "Trung tâm tư vấn pháp luật", en: "Legal counselling centre" },
+        StatisticsOffice = "statistics_office" { vi: "Cơ quan thống kê", en: "Statistics office" },
+    }
+}
+
+impl OrganizationKind {
+    /// The kinds an organization of this kind may hang under. Empty: it is a root.
+    ///
+    /// The tree follows the reporting chain of Circular 02/2011 art. 5: club → branch or
+    /// centre → Department (with the participating organizations) → Agency → Ministry.
+    /// Statistics offices only receive released figures and stand outside the tree.
+    pub fn allowed_parents(self) -> &'static [OrganizationKind] {
+        use OrganizationKind::*;
+        match self {
+            Ministry | StatisticsOffice => &[],
+            Agency => &[Ministry],
+            Department => &[Agency],
+            Center => &[Department],
+            Branch => &[Center],
+            Club => &[Center, Branch],
+            LawOffice | LawFirm | CounsellingCenter => &[Department],
+        }
+    }
+
+    pub fn is_root(self) -> bool {
+        self.allowed_parents().is_empty()
+    }
+
+    /// Organizations that take part in legal aid by contract or registration (Law 2017 art. 15–17).
+    pub fn is_participating(self) -> bool {
+        matches!(self, Self::LawOffice | Self::LawFirm | Self::CounsellingCenter)
+    }
+
+    /// Kinds that belong to one province and must name it.
+    pub fn is_provincial(self) -> bool {
+        !matches!(self, Self::Ministry | Self::Agency | Self::StatisticsOffice)
+    }
+}
+
+vocabulary! {
+    /// How a participating organization takes part in legal aid.
+    pub enum ParticipationMode {
+        Contract = "contract" { vi: "Ký hợp đồng thực hiện trợ giúp pháp lý", en: "By contract" },
+        Registration = "registration" { vi: "Đăng ký tham gia trợ giúp pháp lý", en: "By registration" },
+    }
+}
+
+vocabulary! {
+    pub enum OrganizationStatus {
+        Active = "active" { vi: "Đang hoạt động", en: "Active" },
+        Inactive = "inactive" { vi: "Ngừng hoạt động", en: "Inactive" },
+    }
+}
+
+/// Mã tổ chức: a short, stable, human-readable code, unique nationwide, such as `TTTGPL-HN`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrgCode(String);
+
+/// Why a code was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgCodeError {
+    Length,
+    Characters,
+}
+
+impl OrgCode {
+    pub const MAX_LEN: usize = 32;
+
+    /// Accepts 2 to 32 characters of upper-case ASCII letters, digits, `-`, `_` and `.`,
+    /// starting with a letter or digit. Lower case is raised, surrounding space trimmed.
+    pub fn parse(raw: &str) -> Result<Self, OrgCodeError> {
+        let code = raw.trim().to_ascii_uppercase();
+        if code.len() < 2 || code.len() > Self::MAX_LEN {
+            return Err(OrgCodeError::Length);
+        }
+        let mut chars = code.chars();
+        let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
+        let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !(first_ok && rest_ok) {
+            return Err(OrgCodeError::Characters);
+        }
+        Ok(Self(code))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+/// What a participating organization may do under its registration or contract.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ParticipationScope {
+    pub forms: Vec<crate::reference::AidForm>,
+    pub fields: Vec<crate::reference::Field>,
+    pub beneficiaries: Vec<crate::reference::RecipientCategory>,
+}
+
+/// Checks that an organization of `kind` may hang under a parent of `parent_kind` (or be a
+/// root when there is none).
+pub fn check_parent(
+    kind: OrganizationKind,
+    parent_kind: Option<OrganizationKind>,
+) -> Result<(), ParentError> {
+    match parent_kind {
+        None if kind.is_root() => Ok(()),
+        None => Err(ParentError::ParentRequired {
+            allowed: kind.allowed_parents(),
+        }),
+        Some(p) if kind.allowed_parents().contains(&p) => Ok(()),
+        Some(_) if kind.is_root() => Err(ParentError::MustBeRoot),
+        Some(_) => Err(ParentError::WrongParentKind {
+            allowed: kind.allowed_parents(),
+        }),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParentError {
+    ParentRequired { allowed: &'static [OrganizationKind] },
+    WrongParentKind { allowed: &'static [OrganizationKind] },
+    MustBeRoot,
+}
+
+impl ParentError {
+    /// The allowed parent kinds as codes, for messages.
+    pub fn allowed_codes(&self) -> Vec<&'static str> {
+        match self {
+            Self::ParentRequired { allowed } | Self::WrongParentKind { allowed } => {
+                allowed.iter().map(|k| k.code()).collect()
+            }
+            Self::MustBeRoot => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OrganizationKind::*;
+
+    #[test]
+    fn codes_are_normalised_and_checked() {
+        assert_eq!(OrgCode::parse(" tttgpl-hn ").unwrap().as_str(), "TTTGPL-HN");
+        assert_eq!(OrgCode::parse("X"), Err(OrgCodeError::Length));
+        assert_eq!(OrgCode::parse("-AB"), Err(OrgCodeError::Characters));
+        assert_eq!(OrgCode::parse("TT TGPL"), Err(OrgCodeError::Characters));
+        assert_eq!(OrgCode::parse("TRUNG-TÂM"), Err(OrgCodeError::Characters));
+        assert_eq!(OrgCode::parse(&"A".repeat(33)), Err(OrgCodeError::Length));
+    }
+
+    #[test]
+    fn the_tree_follows_the_reporting_chain() {
+        assert!(check_parent(Ministry, None).is_ok());
+        assert!(check_parent(Agency, Some(Ministry)).is_ok());
+        assert!(check_parent(Center, Some(Department)).is_ok());
+        assert!(check_parent(Branch, Some(Center)).is_ok());
+        assert!(check_parent(Club, Some(Branch)).is_ok());
+        assert!(check_parent(LawFirm, Some(Department)).is_ok());
+        assert!(check_parent(StatisticsOffice, None).is_ok());
+        assert!(matches!(check_parent(Center, None), Err(ParentError::ParentRequired { .. })));
+        assert!(matches!(check_parent(Branch, Some(Department)), Err(ParentError::WrongParentKind { .. })));
+        assert_eq!(check_parent(Ministry, Some(Agency)), Err(ParentError::MustBeRoot));
+    }
+
+    #[test]
+    fn only_practices_and_counselling_centres_participate() {
+        let participating: Vec<_> = OrganizationKind::ALL.iter().filter(|k| k.is_participating()).collect();
+        assert_eq!(participating, vec![&LawOffice, &LawFirm, &CounsellingCenter]);
+    }
+}
