@@ -8,6 +8,7 @@ vocabulary! {
         OrganizationUpdate = "organization.update" { vi: "Sửa tổ chức", en: "Update organization" },
         OrganizationDeactivate = "organization.deactivate" { vi: "Ngừng hoạt động tổ chức", en: "Deactivate organization" },
         OrganizationMove = "organization.move" { vi: "Chuyển tổ chức sang đơn vị cấp trên khác", en: "Move organization under another parent" },
+        AuthTokenIssued = "auth.token_issued" { vi: "Đăng nhập, cấp mã truy cập", en: "Access token issued" },
         AccountCreate = "account.create" { vi: "Tạo tài khoản", en: "Create account" },
         AccountLock = "account.lock" { vi: "Khóa tài khoản", en: "Lock account" },
         AccountUnlock = "account.unlock" { vi: "Mở khóa tài khoản", en: "Unlock account" },

@@ -15,4 +15,5 @@ pub mod organization;
 pub mod reference;
 pub mod role;
 pub mod text;
+pub mod throttle;
 pub mod time;

@@ -1,0 +1,7 @@
+DROP TABLE audit_log;
+DROP TABLE login_failures;
+DROP TABLE accounts;
+DROP TABLE organization_links;
+DROP TABLE organizations;
+DROP TABLE provinces;
+DROP FUNCTION audit_log_append_only();

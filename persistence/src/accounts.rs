@@ -1,0 +1,187 @@
+//! Accounts of people and of service clients.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use tgpl_domain::audit::AuditAction;
+
+use crate::audit::{self, Actor, Change};
+use crate::db::{write_transaction, Backend, DbConnection};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{PageRequest, Paged};
+use crate::schema::accounts;
+
+const RESOURCE: &str = "account";
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = accounts, treat_none_as_null = true)]
+pub struct AccountRow {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub organization_id: String,
+    pub status: String,
+    pub password_hash: String,
+    pub token_epoch: i32,
+    pub search_text: String,
+    pub last_login_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What the audit log keeps of an account: everything but the password hash.
+#[derive(Serialize)]
+struct Snapshot<'a> {
+    username: &'a str,
+    display_name: &'a str,
+    role: &'a str,
+    organization_id: &'a str,
+    status: &'a str,
+    token_epoch: i32,
+    version: i64,
+}
+
+impl<'a> From<&'a AccountRow> for Snapshot<'a> {
+    fn from(a: &'a AccountRow) -> Self {
+        Self {
+            username: &a.username,
+            display_name: &a.display_name,
+            role: &a.role,
+            organization_id: &a.organization_id,
+            status: &a.status,
+            token_epoch: a.token_epoch,
+            version: a.version,
+        }
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, actor: &Actor, action: AuditAction, row: &AccountRow) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::insert_into(accounts::table).values(row).execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action,
+                resource_type: RESOURCE,
+                resource_id: &row.id,
+                before: None,
+                after: Some(&Snapshot::from(row)),
+            },
+        )
+    })
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<AccountRow> {
+    accounts::table
+        .find(id)
+        .select(AccountRow::as_select())
+        .first(conn)
+        .map_err(StoreError::from)
+}
+
+pub fn find_by_username(conn: &mut DbConnection, username: &str) -> StoreResult<Option<AccountRow>> {
+    Ok(accounts::table
+        .filter(accounts::username.eq(username))
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Writes `after` over `before`, provided nobody changed the row in between.
+pub fn save(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: AuditAction,
+    before: &AccountRow,
+    after: &AccountRow,
+) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        let updated = diesel::update(
+            accounts::table
+                .filter(accounts::id.eq(&before.id))
+                .filter(accounts::version.eq(before.version)),
+        )
+        .set(after)
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(StoreError::VersionMismatch);
+        }
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action,
+                resource_type: RESOURCE,
+                resource_id: &before.id,
+                before: Some(&Snapshot::from(before)),
+                after: Some(&Snapshot::from(after)),
+            },
+        )
+    })
+}
+
+/// Notes a successful login: the time on the account, and an entry in the audit log.
+pub fn record_login(conn: &mut DbConnection, actor: &Actor, account_id: &str, at: NaiveDateTime) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::update(accounts::table.find(account_id))
+            .set(accounts::last_login_at.eq(Some(at)))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change::<(), ()> {
+                action: AuditAction::AuthTokenIssued,
+                resource_type: RESOURCE,
+                resource_id: account_id,
+                before: None,
+                after: None,
+            },
+        )
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AccountFilter {
+    /// Restricts to accounts of these organizations (the caller's scope).
+    pub organizations: Option<Vec<String>>,
+    pub organization_id: Option<String>,
+    pub roles: Option<Vec<String>>,
+    pub status: Option<String>,
+    /// Already folded with `tgpl_domain::text::fold`.
+    pub search: Option<String>,
+}
+
+fn filtered(f: &AccountFilter) -> accounts::BoxedQuery<'static, Backend> {
+    let mut q = accounts::table.into_boxed::<Backend>();
+    if let Some(ids) = &f.organizations {
+        q = q.filter(accounts::organization_id.eq_any(ids.clone()));
+    }
+    if let Some(v) = &f.organization_id {
+        q = q.filter(accounts::organization_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.roles {
+        q = q.filter(accounts::role.eq_any(v.clone()));
+    }
+    if let Some(v) = &f.status {
+        q = q.filter(accounts::status.eq(v.clone()));
+    }
+    if let Some(v) = &f.search {
+        q = q.filter(accounts::search_text.like(crate::like_pattern(v)).escape('\\'));
+    }
+    q
+}
+
+/// Ordered by username, which is unique, so paging is stable.
+pub fn list(conn: &mut DbConnection, filter: &AccountFilter, page: PageRequest) -> StoreResult<Paged<AccountRow>> {
+    let total: i64 = filtered(filter).count().get_result(conn)?;
+    let items = filtered(filter)
+        .order(accounts::username.asc())
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(AccountRow::as_select())
+        .load(conn)?;
+    Ok(Paged { items, total })
+}

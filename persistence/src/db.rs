@@ -1,0 +1,261 @@
+//! Connections, the pool, transactions and migrations.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, R2D2Connection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::StoreError;
+
+/// A connection to either engine. Repositories are written once against this type.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// The backend type of [`DbConnection`], for boxed queries.
+pub type Backend = <DbConnection as Connection>::Backend;
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// Where the data lives, chosen by the scheme of `DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://relative/or/absolute/path`, `sqlite:path` or a bare file path.
+    Sqlite(PathBuf),
+    /// `postgres://` or `postgresql://`.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err("DATABASE_URL is empty".into());
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(Self::Postgres(raw.to_owned()));
+        }
+        if let Some(path) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
+            if path.is_empty() {
+                return Err("DATABASE_URL `sqlite://` names no file".into());
+            }
+            return Ok(Self::Sqlite(PathBuf::from(path)));
+        }
+        if let Some((scheme, _)) = raw.split_once("://") {
+            return Err(format!(
+                "DATABASE_URL has the unknown scheme `{scheme}://`; use `sqlite://PATH` or `postgres://...`"
+            ));
+        }
+        Ok(Self::Sqlite(PathBuf::from(raw)))
+    }
+
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Opens one connection, configured for this system.
+    pub fn connect(&self) -> Result<DbConnection, diesel::ConnectionError> {
+        match self {
+            Self::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+                // Foreign keys are off by default in SQLite. WAL lets readers run beside the
+                // single writer. synchronous=FULL makes every commit durable before it returns,
+                // so nothing answered with 2xx is lost on a crash or power cut. The busy
+                // timeout makes a second writer wait instead of failing at once.
+                conn.batch_execute(
+                    "PRAGMA foreign_keys = ON;
+                     PRAGMA journal_mode = WAL;
+                     PRAGMA synchronous = FULL;
+                     PRAGMA busy_timeout = 5000;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            Self::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                // Timestamps are stored as UTC in `timestamp` columns; a runaway query must not
+                // hold a connection forever.
+                conn.batch_execute("SET TIME ZONE 'UTC'; SET statement_timeout = '30s';")
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Pg(conn))
+            }
+        }
+    }
+
+    /// Creates the directory of an SQLite file if it does not exist yet.
+    pub fn prepare(&self) -> std::io::Result<()> {
+        if let Self::Sqlite(path) = self {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An r2d2 manager that opens connections through [`DatabaseUrl::connect`].
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        self.url.connect().map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    pub max_size: u32,
+    /// How long a request waits for a free connection before it is answered 503.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_size: 8,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Builds the pool. Fails when the database cannot be reached at all.
+pub fn build_pool(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Pool, StoreError> {
+    url.prepare()
+        .map_err(|e| StoreError::Setup(format!("cannot create the database directory: {e}")))?;
+    r2d2::Pool::builder()
+        .max_size(settings.max_size)
+        .min_idle(Some(1))
+        .connection_timeout(settings.acquire_timeout)
+        .test_on_check_out(true)
+        .build(ConnectionManager { url: url.clone() })
+        .map_err(|e| StoreError::Setup(format!("cannot connect to the {} database: {e}", url.engine())))
+}
+
+/// Applies the pending migrations of the connection's engine; returns their names.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+    }
+    .map_err(|e| StoreError::Setup(format!("migration failed: {e}")))?;
+    Ok(applied.iter().map(ToString::to_string).collect())
+}
+
+/// Names of the embedded migrations of each engine, for the test that keeps them in step.
+pub fn migration_names() -> (Vec<String>, Vec<String>) {
+    use diesel::migration::MigrationSource;
+    let names = |source: EmbeddedMigrations| -> Vec<String> {
+        MigrationSource::<diesel::sqlite::Sqlite>::migrations(&source)
+            .map(|ms| ms.iter().map(|m| m.name().to_string()).collect())
+            .unwrap_or_default()
+    };
+    (names(SQLITE_MIGRATIONS), names(POSTGRES_MIGRATIONS))
+}
+
+/// Runs `work` in a transaction that takes the write lock at its start.
+///
+/// On SQLite a deferred transaction that reads first and writes later can fail with
+/// SQLITE_BUSY when another writer got in between, without waiting for the busy timeout;
+/// `BEGIN IMMEDIATE` takes the lock up front, so concurrent writers queue instead.
+/// PostgreSQL needs nothing special.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(work);
+    };
+    let nested = !matches!(
+        AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth(),
+        Ok(None)
+    );
+    if nested {
+        return conn.transaction(work);
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    match work(conn) {
+        Ok(value) => {
+            if let DbConnection::Sqlite(sqlite) = conn {
+                AnsiTransactionManager::commit_transaction(sqlite)?;
+            }
+            Ok(value)
+        }
+        Err(error) => {
+            if let DbConnection::Sqlite(sqlite) = conn {
+                // The work's own error is the one worth reporting; a failed rollback leaves
+                // the connection marked broken and the pool discards it.
+                let _ = AnsiTransactionManager::rollback_transaction(sqlite);
+            }
+            Err(error)
+        }
+    }
+}
+
+/// Checks that the database answers.
+pub fn ping(conn: &mut DbConnection) -> Result<(), StoreError> {
+    conn.ping().map_err(StoreError::from)
+}
+
+/// Whether the connection is SQLite (some statements differ).
+pub fn is_sqlite(conn: &DbConnection) -> bool {
+    matches!(conn, DbConnection::Sqlite(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_choose_the_engine_by_scheme() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/tgpl.db").unwrap(),
+            DatabaseUrl::Sqlite("data/tgpl.db".into())
+        );
+        assert_eq!(DatabaseUrl::parse("/tmp/x.db").unwrap(), DatabaseUrl::Sqlite("/tmp/x.db".into()));
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://postgres@127.0.0.1/tgpl").unwrap(),
+            DatabaseUrl::Postgres(_)
+        ));
+        let err = DatabaseUrl::parse("mysql://root@localhost/tgpl").unwrap_err();
+        assert!(err.contains("unknown scheme `mysql://`"), "{err}");
+        assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn both_engines_have_the_same_migrations() {
+        let (sqlite, postgres) = migration_names();
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, postgres);
+    }
+}

@@ -1,0 +1,65 @@
+//! Storage errors, sorted by what the caller should do about them.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+#[derive(Debug)]
+pub enum StoreError {
+    NotFound,
+    /// A uniqueness or foreign-key rule refused the write; the text names the constraint.
+    Conflict(String),
+    /// The row changed since the caller read it (optimistic concurrency).
+    VersionMismatch,
+    /// No connection could be had in time, or the database is down.
+    Unavailable(String),
+    /// The database could not be prepared (connection at start-up, migrations).
+    Setup(String),
+    Other(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound => f.write_str("not found"),
+            Self::Conflict(what) => write!(f, "conflict: {what}"),
+            Self::VersionMismatch => f.write_str("the record changed since it was read"),
+            Self::Unavailable(why) => write!(f, "database unavailable: {why}"),
+            Self::Setup(why) => f.write_str(why),
+            Self::Other(why) => write!(f, "database error: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<DieselError> for StoreError {
+    fn from(e: DieselError) -> Self {
+        match e {
+            DieselError::NotFound => Self::NotFound,
+            DieselError::DatabaseError(
+                kind @ (DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation),
+                info,
+            ) => {
+                let what = info.constraint_name().map(str::to_owned).unwrap_or_else(|| info.message().to_owned());
+                let prefix = if matches!(kind, DatabaseErrorKind::UniqueViolation) { "unique" } else { "foreign key" };
+                Self::Conflict(format!("{prefix}: {what}"))
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Self::Unavailable(info.message().to_owned())
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if info.message().contains("database is locked") =>
+            {
+                Self::Unavailable(info.message().to_owned())
+            }
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for StoreError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        Self::Unavailable(e.to_string())
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;

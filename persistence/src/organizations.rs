@@ -1,0 +1,338 @@
+//! Organizations and their dated parent links.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::hierarchy::ParentLink;
+
+use crate::audit::{self, Actor, Change};
+use crate::db::{write_transaction, Backend, DbConnection};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{PageRequest, Paged};
+use crate::schema::{organization_links, organizations};
+
+const RESOURCE: &str = "organization";
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = organizations, treat_none_as_null = true)]
+pub struct OrganizationRow {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub kind: String,
+    pub province_code: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub status: String,
+    pub participation_mode: Option<String>,
+    pub certificate_number: Option<String>,
+    /// JSON of `tgpl_domain::organization::ParticipationScope`.
+    pub participation_scope: Option<String>,
+    pub participation_valid_from: Option<NaiveDate>,
+    pub participation_valid_to: Option<NaiveDate>,
+    pub deactivated_on: Option<NaiveDate>,
+    #[serde(skip)]
+    pub search_text: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = organization_links)]
+pub struct LinkRow {
+    pub id: String,
+    pub org_id: String,
+    pub parent_id: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl From<LinkRow> for ParentLink {
+    fn from(l: LinkRow) -> Self {
+        ParentLink {
+            org_id: l.org_id,
+            parent_id: l.parent_id,
+            valid_from: l.valid_from,
+            valid_to: l.valid_to,
+        }
+    }
+}
+
+/// What the audit log keeps of a creation: the organization and where it was hung.
+#[derive(Serialize)]
+struct Created<'a> {
+    organization: &'a OrganizationRow,
+    parent: Option<&'a LinkRow>,
+}
+
+/// Creates an organization, hung under `parent` from `valid_from` when it has one.
+pub fn insert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &OrganizationRow,
+    parent: Option<(&str, NaiveDate)>,
+) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::insert_into(organizations::table).values(row).execute(conn)?;
+        let link = parent.map(|(parent_id, valid_from)| LinkRow {
+            id: crate::new_id(),
+            org_id: row.id.clone(),
+            parent_id: parent_id.to_owned(),
+            valid_from,
+            valid_to: None,
+        });
+        if let Some(link) = &link {
+            diesel::insert_into(organization_links::table).values(link).execute(conn)?;
+        }
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action: AuditAction::OrganizationCreate,
+                resource_type: RESOURCE,
+                resource_id: &row.id,
+                before: None,
+                after: Some(&Created { organization: row, parent: link.as_ref() }),
+            },
+        )
+    })
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<OrganizationRow> {
+    organizations::table
+        .find(id)
+        .select(OrganizationRow::as_select())
+        .first(conn)
+        .map_err(StoreError::from)
+}
+
+pub fn get_by_code(conn: &mut DbConnection, code: &str) -> StoreResult<Option<OrganizationRow>> {
+    Ok(organizations::table
+        .filter(organizations::code.eq(code))
+        .select(OrganizationRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Writes `after` over `before`, provided nobody changed the row in between.
+pub fn save(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: AuditAction,
+    before: &OrganizationRow,
+    after: &OrganizationRow,
+) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        let updated = diesel::update(
+            organizations::table
+                .filter(organizations::id.eq(&before.id))
+                .filter(organizations::version.eq(before.version)),
+        )
+        .set(after)
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(StoreError::VersionMismatch);
+        }
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action,
+                resource_type: RESOURCE,
+                resource_id: &before.id,
+                before: Some(before),
+                after: Some(after),
+            },
+        )
+    })
+}
+
+/// Hangs `org_id` under `new_parent` from `effective_from`, closing the link in force then.
+/// The caller has checked the domain rules (kinds, cycles, dates).
+pub fn move_to(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    org_id: &str,
+    new_parent: &str,
+    effective_from: NaiveDate,
+) -> StoreResult<LinkRow> {
+    write_transaction(conn, |conn| {
+        let current = link_on(conn, org_id, effective_from)?;
+        if let Some(current) = &current {
+            diesel::update(organization_links::table.find(&current.id))
+                .set(organization_links::valid_to.eq(Some(effective_from)))
+                .execute(conn)?;
+        }
+        let link = LinkRow {
+            id: crate::new_id(),
+            org_id: org_id.to_owned(),
+            parent_id: new_parent.to_owned(),
+            valid_from: effective_from,
+            valid_to: None,
+        };
+        diesel::insert_into(organization_links::table).values(&link).execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: AuditAction::OrganizationMove,
+                resource_type: RESOURCE,
+                resource_id: org_id,
+                before: current.as_ref(),
+                after: Some(&link),
+            },
+        )?;
+        Ok(link)
+    })
+}
+
+/// The link of `org_id` in force on `day`, if any.
+pub fn link_on(conn: &mut DbConnection, org_id: &str, day: NaiveDate) -> StoreResult<Option<LinkRow>> {
+    Ok(organization_links::table
+        .filter(organization_links::org_id.eq(org_id))
+        .filter(organization_links::valid_from.le(day))
+        .filter(organization_links::valid_to.is_null().or(organization_links::valid_to.gt(day)))
+        .select(LinkRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Every link of one organization, oldest first.
+pub fn history(conn: &mut DbConnection, org_id: &str) -> StoreResult<Vec<LinkRow>> {
+    Ok(organization_links::table
+        .filter(organization_links::org_id.eq(org_id))
+        .order(organization_links::valid_from.asc())
+        .select(LinkRow::as_select())
+        .load(conn)?)
+}
+
+/// Every link in force on `day`: the whole tree of that day.
+pub fn links_on(conn: &mut DbConnection, day: NaiveDate) -> StoreResult<Vec<ParentLink>> {
+    let rows: Vec<LinkRow> = organization_links::table
+        .filter(organization_links::valid_from.le(day))
+        .filter(organization_links::valid_to.is_null().or(organization_links::valid_to.gt(day)))
+        .order(organization_links::org_id.asc())
+        .select(LinkRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(ParentLink::from).collect())
+}
+
+/// Ancestors of `org_id` on `day`, nearest first. One indexed query per level; the tree is
+/// at most six levels deep. Stops on a cycle.
+pub fn ancestors(conn: &mut DbConnection, org_id: &str, day: NaiveDate) -> StoreResult<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = org_id.to_owned();
+    while let Some(link) = link_on(conn, &current, day)? {
+        if link.parent_id == org_id || out.contains(&link.parent_id) {
+            break;
+        }
+        out.push(link.parent_id.clone());
+        current = link.parent_id;
+    }
+    Ok(out)
+}
+
+/// The parent on `day` of each of `ids` that has one.
+pub fn parents_on(conn: &mut DbConnection, ids: &[String], day: NaiveDate) -> StoreResult<HashMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, String)> = organization_links::table
+        .filter(organization_links::org_id.eq_any(ids))
+        .filter(organization_links::valid_from.le(day))
+        .filter(organization_links::valid_to.is_null().or(organization_links::valid_to.gt(day)))
+        .select((organization_links::org_id, organization_links::parent_id))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Active organizations directly under `org_id` on `day`.
+pub fn count_active_children(conn: &mut DbConnection, org_id: &str, day: NaiveDate) -> StoreResult<i64> {
+    Ok(organization_links::table
+        .inner_join(organizations::table.on(organizations::id.eq(organization_links::org_id)))
+        .filter(organization_links::parent_id.eq(org_id))
+        .filter(organization_links::valid_from.le(day))
+        .filter(organization_links::valid_to.is_null().or(organization_links::valid_to.gt(day)))
+        .filter(organizations::status.eq("active"))
+        .count()
+        .get_result(conn)?)
+}
+
+pub fn get_many(conn: &mut DbConnection, ids: &[String]) -> StoreResult<Vec<OrganizationRow>> {
+    Ok(organizations::table
+        .filter(organizations::id.eq_any(ids))
+        .select(OrganizationRow::as_select())
+        .load(conn)?)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrgSort {
+    #[default]
+    Name,
+    NameDesc,
+    Code,
+    CodeDesc,
+    CreatedAt,
+    CreatedAtDesc,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrgFilter {
+    /// Restricts to these ids (the caller's scope, or the children of a parent).
+    pub within: Option<Vec<String>>,
+    pub kind: Option<String>,
+    pub province_code: Option<String>,
+    pub status: Option<String>,
+    pub participation_mode: Option<String>,
+    /// Already folded with `tgpl_domain::text::fold`.
+    pub search: Option<String>,
+    pub sort: OrgSort,
+}
+
+fn filtered(f: &OrgFilter) -> organizations::BoxedQuery<'static, Backend> {
+    let mut q = organizations::table.into_boxed::<Backend>();
+    if let Some(ids) = &f.within {
+        q = q.filter(organizations::id.eq_any(ids.clone()));
+    }
+    if let Some(v) = &f.kind {
+        q = q.filter(organizations::kind.eq(v.clone()));
+    }
+    if let Some(v) = &f.province_code {
+        q = q.filter(organizations::province_code.eq(v.clone()));
+    }
+    if let Some(v) = &f.status {
+        q = q.filter(organizations::status.eq(v.clone()));
+    }
+    if let Some(v) = &f.participation_mode {
+        q = q.filter(organizations::participation_mode.eq(v.clone()));
+    }
+    if let Some(v) = &f.search {
+        q = q.filter(organizations::search_text.like(crate::like_pattern(v)).escape('\\'));
+    }
+    q
+}
+
+pub fn list(conn: &mut DbConnection, filter: &OrgFilter, page: PageRequest) -> StoreResult<Paged<OrganizationRow>> {
+    let total: i64 = filtered(filter).count().get_result(conn)?;
+    let q = filtered(filter);
+    let q = match filter.sort {
+        OrgSort::Name => q.order((organizations::search_text.asc(), organizations::id.asc())),
+        OrgSort::NameDesc => q.order((organizations::search_text.desc(), organizations::id.desc())),
+        OrgSort::Code => q.order((organizations::code.asc(), organizations::id.asc())),
+        OrgSort::CodeDesc => q.order((organizations::code.desc(), organizations::id.desc())),
+        OrgSort::CreatedAt => q.order((organizations::created_at.asc(), organizations::id.asc())),
+        OrgSort::CreatedAtDesc => q.order((organizations::created_at.desc(), organizations::id.desc())),
+    };
+    let items = q
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(OrganizationRow::as_select())
+        .load(conn)?;
+    Ok(Paged { items, total })
+}

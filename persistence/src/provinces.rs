@@ -1,0 +1,88 @@
+//! Provinces: reference data that the Agency maintains.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use tgpl_domain::audit::AuditAction;
+
+use crate::audit::{self, Actor, Change};
+use crate::db::{write_transaction, DbConnection};
+use crate::error::{StoreError, StoreResult};
+use crate::schema::provinces;
+
+const RESOURCE: &str = "province";
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = provinces)]
+pub struct ProvinceRow {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub kind: String,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// All provinces, current ones first, then by Vietnamese name.
+pub fn list(conn: &mut DbConnection, include_inactive: bool) -> StoreResult<Vec<ProvinceRow>> {
+    let mut q = provinces::table.into_boxed();
+    if !include_inactive {
+        q = q.filter(provinces::active.eq(true));
+    }
+    Ok(q.order((provinces::active.desc(), provinces::code.asc()))
+        .select(ProvinceRow::as_select())
+        .load(conn)?)
+}
+
+pub fn get(conn: &mut DbConnection, code: &str) -> StoreResult<ProvinceRow> {
+    provinces::table
+        .find(code)
+        .select(ProvinceRow::as_select())
+        .first(conn)
+        .map_err(StoreError::from)
+}
+
+pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &ProvinceRow) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::insert_into(provinces::table).values(row).execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action: AuditAction::ProvinceCreate,
+                resource_type: RESOURCE,
+                resource_id: &row.code,
+                before: None,
+                after: Some(row),
+            },
+        )
+    })
+}
+
+pub fn save(conn: &mut DbConnection, actor: &Actor, before: &ProvinceRow, after: &ProvinceRow) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        let updated = diesel::update(
+            provinces::table
+                .filter(provinces::code.eq(&before.code))
+                .filter(provinces::version.eq(before.version)),
+        )
+        .set(after)
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(StoreError::VersionMismatch);
+        }
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: AuditAction::ProvinceUpdate,
+                resource_type: RESOURCE,
+                resource_id: &before.code,
+                before: Some(before),
+                after: Some(after),
+            },
+        )
+    })
+}
