@@ -1,1 +1,12 @@
+//! The HTTP API of the legal aid management system, and the pieces of the `tgpl` binary.
 
+pub mod auth;
+pub mod bootstrap;
+pub mod config;
+pub mod demo;
+pub mod http;
+pub mod openapi;
+pub mod routes;
+pub mod scope;
+pub mod server;
+pub mod state;

@@ -1,1 +1,141 @@
-fn main() {}
+//! `tgpl`: the legal aid management system's server and operator commands.
+
+use std::io::{IsTerminal, Read};
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tgpl_api::config::Settings;
+use tgpl_api::server::{self, ServerOptions};
+
+#[derive(Parser)]
+#[command(name = "tgpl", version, about = "Hệ thống quản lý tổ chức và hoạt động trợ giúp pháp lý (legal aid management system)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the HTTP server (migrating the database first).
+    Serve {
+        /// Address to listen on; overrides TGPL_BIND.
+        #[arg(long)]
+        bind: Option<String>,
+        /// Loads the demo data and allows a missing TGPL_JWT_SECRET. Never in production.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Applies pending database migrations and exits.
+    Migrate,
+    /// Creates an administrator of the Agency's data centre (and the national organizations
+    /// if the database is empty). Password from TGPL_ADMIN_PASSWORD or standard input.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "Quản trị hệ thống")]
+        display_name: String,
+    },
+    /// Loads the demo organizations and accounts (idempotent).
+    SeedDemo,
+    /// Prints the OpenAPI document as YAML (as committed in openapi.yaml).
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("tgpl: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    if let Command::Openapi = cli.command {
+        print!("{}", tgpl_api::openapi::yaml());
+        return Ok(());
+    }
+    let settings = Settings::from_env()?;
+    match cli.command {
+        Command::Serve { bind, demo } => serve(settings, bind, demo),
+        Command::Migrate => {
+            server::prepare_database(&settings.database_url, &settings.pool)?;
+            println!("database is up to date ({})", settings.database_url.engine());
+            Ok(())
+        }
+        Command::CreateAdmin { username, display_name } => {
+            let password = admin_password()?;
+            let pool = server::prepare_database(&settings.database_url, &settings.pool)?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let account = tgpl_api::bootstrap::create_admin(&mut conn, &username, &display_name, &password)?;
+            println!("created administrator `{}` ({})", account.username, account.id);
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let pool = server::prepare_database(&settings.database_url, &settings.pool)?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let logins = tgpl_api::demo::seed(&mut conn)?;
+            println!("demo data ready: {} accounts", logins.len());
+            Ok(())
+        }
+        Command::Openapi => Ok(()),
+    }
+}
+
+fn admin_password() -> Result<String, String> {
+    if let Ok(p) = std::env::var("TGPL_ADMIN_PASSWORD") {
+        return Ok(p);
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("password for the new administrator (input is shown; prefer TGPL_ADMIN_PASSWORD): ");
+    }
+    let mut line = String::new();
+    stdin.lock().read_to_string(&mut line).map_err(|e| e.to_string())?;
+    let password = line.lines().next().unwrap_or("").to_owned();
+    if password.is_empty() {
+        return Err("no password: set TGPL_ADMIN_PASSWORD or pipe it on standard input".into());
+    }
+    Ok(password)
+}
+
+fn serve(settings: Settings, bind: Option<String>, demo: bool) -> Result<(), String> {
+    let secret = settings.signing_secret(demo)?;
+    let pool = server::prepare_database(&settings.database_url, &settings.pool)?;
+    let logins = if demo {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        Some(tgpl_api::demo::seed(&mut conn)?)
+    } else {
+        None
+    };
+    let bind = bind.unwrap_or(settings.bind.clone());
+    let listener = TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let options = ServerOptions {
+        signing_secret: secret,
+        token_ttl_seconds: settings.token_ttl_seconds,
+        workers: settings.workers,
+    };
+    actix_web::rt::System::new().block_on(async move {
+        let (server, addr) = server::start(pool, listener, options).map_err(|e| e.to_string())?;
+        println!("TGPL API on http://{addr} ({} database)", settings.database_url.engine());
+        println!("  API docs:  http://{addr}/docs/");
+        println!("  OpenAPI:   http://{addr}/api/v1/openapi.json");
+        if let Some(logins) = logins {
+            println!("  Demo logins (password {} for people):", tgpl_api::demo::DEMO_PASSWORD);
+            for l in logins {
+                println!("    {:<12} {:<22} {}", l.username, l.role.to_string(), l.organization_code);
+            }
+            println!(
+                "  Demo service clients: {} / {}, {} / {}",
+                tgpl_api::demo::PORTAL_CLIENT.0,
+                tgpl_api::demo::PORTAL_CLIENT.1,
+                tgpl_api::demo::STATISTICS_CLIENT.0,
+                tgpl_api::demo::STATISTICS_CLIENT.1
+            );
+        }
+        server.await.map_err(|e| e.to_string())
+    })
+}

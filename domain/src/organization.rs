@@ -114,6 +114,42 @@ pub struct ParticipationScope {
     pub beneficiaries: Vec<crate::reference::RecipientCategory>,
 }
 
+/// How a participating organization takes part: by contract with a centre (selected by the
+/// Department) or by registration (with a certificate), for a scope and a validity period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Participation {
+    pub mode: ParticipationMode,
+    pub certificate_number: Option<String>,
+    pub scope: ParticipationScope,
+    pub valid_from: chrono::NaiveDate,
+    pub valid_to: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParticipationError {
+    /// Only law offices, law firms and counselling centres take part this way.
+    NotParticipatingKind,
+    /// A registration is proven by its certificate (Law 2017 art. 17(2)).
+    CertificateRequired,
+    /// The validity must end after it starts.
+    EndsBeforeStart,
+}
+
+/// Checks the participation details of an organization of `kind`.
+pub fn check_participation(kind: OrganizationKind, p: &Participation) -> Result<(), ParticipationError> {
+    if !kind.is_participating() {
+        return Err(ParticipationError::NotParticipatingKind);
+    }
+    let has_certificate = p.certificate_number.as_deref().is_some_and(|c| !c.trim().is_empty());
+    if p.mode == ParticipationMode::Registration && !has_certificate {
+        return Err(ParticipationError::CertificateRequired);
+    }
+    if p.valid_to.is_some_and(|to| to <= p.valid_from) {
+        return Err(ParticipationError::EndsBeforeStart);
+    }
+    Ok(())
+}
+
 /// Checks that an organization of `kind` may hang under a parent of `parent_kind` (or be a
 /// root when there is none).
 pub fn check_parent(
@@ -179,6 +215,26 @@ mod tests {
         assert!(matches!(check_parent(Center, None), Err(ParentError::ParentRequired { .. })));
         assert!(matches!(check_parent(Branch, Some(Department)), Err(ParentError::WrongParentKind { .. })));
         assert_eq!(check_parent(Ministry, Some(Agency)), Err(ParentError::MustBeRoot));
+    }
+
+    #[test]
+    fn participation_rules() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let mut p = Participation {
+            mode: ParticipationMode::Registration,
+            certificate_number: Some("01/2026/GĐK-STP".into()),
+            scope: ParticipationScope::default(),
+            valid_from: day(1),
+            valid_to: Some(day(31)),
+        };
+        assert_eq!(check_participation(LawFirm, &p), Ok(()));
+        assert_eq!(check_participation(Center, &p), Err(ParticipationError::NotParticipatingKind));
+        p.certificate_number = Some("  ".into());
+        assert_eq!(check_participation(LawFirm, &p), Err(ParticipationError::CertificateRequired));
+        p.mode = ParticipationMode::Contract;
+        assert_eq!(check_participation(LawFirm, &p), Ok(()));
+        p.valid_to = Some(day(1));
+        assert_eq!(check_participation(LawFirm, &p), Err(ParticipationError::EndsBeforeStart));
     }
 
     #[test]

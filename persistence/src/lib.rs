@@ -44,3 +44,7 @@ pub fn like_pattern(needle: &str) -> String {
     out.push('%');
     out
 }
+
+/// diesel's error type, for callers that run their own transactions with
+/// [`db::write_transaction`].
+pub use diesel::result as diesel_error;

@@ -43,6 +43,42 @@ pub struct OrganizationRow {
     pub updated_at: NaiveDateTime,
 }
 
+impl OrganizationRow {
+    /// A new active organization with only the essentials filled in.
+    pub fn new(code: String, name: String, kind: &str, province_code: Option<String>) -> Self {
+        let now = crate::now();
+        let mut row = Self {
+            id: crate::new_id(),
+            code,
+            name,
+            name_en: None,
+            kind: kind.to_owned(),
+            province_code,
+            address: None,
+            phone: None,
+            email: None,
+            status: "active".to_owned(),
+            participation_mode: None,
+            certificate_number: None,
+            participation_scope: None,
+            participation_valid_from: None,
+            participation_valid_to: None,
+            deactivated_on: None,
+            search_text: String::new(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        row.refresh_search_text();
+        row
+    }
+
+    /// Recomputes the folded text that searches and name sorting use.
+    pub fn refresh_search_text(&mut self) {
+        self.search_text = tgpl_domain::text::fold(&format!("{} {}", self.name, self.code));
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = organization_links)]
 pub struct LinkRow {

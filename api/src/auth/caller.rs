@@ -1,0 +1,93 @@
+//! The authenticated caller of a request.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{web, FromRequest, HttpRequest};
+use tgpl_domain::access;
+use tgpl_domain::role::{AccountStatus, Role};
+use tgpl_persistence::accounts;
+use tgpl_persistence::audit::Actor;
+
+use crate::http::error::ApiError;
+use crate::http::request_id::RequestId;
+use crate::state::AppState;
+
+/// A caller whose bearer token is valid and whose account is active right now.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub account_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_id: String,
+    pub request_id: String,
+}
+
+impl Caller {
+    pub fn policy(&self) -> access::Caller<'_> {
+        access::Caller {
+            role: self.role,
+            org_id: &self.org_id,
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            account_id: Some(self.account_id.clone()),
+            username: self.username.clone(),
+            role: Some(self.role.to_string()),
+            org_id: Some(self.org_id.clone()),
+            request_id: Some(self.request_id.clone()),
+        }
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<&str> {
+    let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+impl FromRequest for Caller {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let claims = state
+            .as_ref()
+            .and_then(|s| bearer(req).and_then(|t| s.tokens.verify(t)));
+        let request_id = RequestId::of(req);
+        Box::pin(async move {
+            let (Some(state), Some(claims)) = (state, claims) else {
+                return Err(ApiError::invalid_token().into());
+            };
+            let account = state
+                .db(move |conn| match accounts::get(conn, &claims.sub) {
+                    Ok(a) => Ok(Some((a, claims.epoch))),
+                    Err(tgpl_persistence::StoreError::NotFound) => Ok(None),
+                    Err(e) => Err(e.into()),
+                })
+                .await?;
+            let Some((account, epoch)) = account else {
+                return Err(ApiError::invalid_token().into());
+            };
+            let active = account.status == AccountStatus::Active.to_string();
+            let role = account.role.parse::<Role>().ok();
+            match role {
+                Some(role) if active && account.token_epoch == epoch => Ok(Caller {
+                    account_id: account.id,
+                    username: account.username,
+                    display_name: account.display_name,
+                    role,
+                    org_id: account.organization_id,
+                    request_id,
+                }),
+                _ => Err(ApiError::invalid_token().into()),
+            }
+        })
+    }
+}

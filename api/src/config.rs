@@ -1,0 +1,75 @@
+//! Configuration from the environment. Every variable is listed in README.md.
+
+use std::time::Duration;
+
+use tgpl_persistence::{DatabaseUrl, PoolSettings};
+
+use crate::auth::tokens::MIN_SECRET_BYTES;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/tgpl.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub bind: String,
+    /// `None` when unset; `serve` requires it outside demo mode.
+    pub jwt_secret: Option<String>,
+    pub token_ttl_seconds: i64,
+    pub pool: PoolSettings,
+    pub workers: usize,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn number<T: std::str::FromStr>(name: &str, default: T, valid: impl Fn(&T) -> bool) -> Result<T, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse::<T>()
+            .ok()
+            .filter(|v| valid(v))
+            .ok_or_else(|| format!("{name}={raw} is not a valid value")),
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, String> {
+        let database_url = DatabaseUrl::parse(&var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()))?;
+        let default_pool = if matches!(database_url, DatabaseUrl::Sqlite(_)) { 4 } else { 16 };
+        Ok(Self {
+            database_url,
+            bind: var("TGPL_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
+            jwt_secret: var("TGPL_JWT_SECRET"),
+            token_ttl_seconds: number("TGPL_TOKEN_TTL_SECONDS", 900, |v: &i64| (60..=86_400).contains(v))?,
+            pool: PoolSettings {
+                max_size: number("TGPL_DB_POOL_SIZE", default_pool, |v: &u32| (1..=512).contains(v))?,
+                acquire_timeout: Duration::from_secs(number("TGPL_DB_POOL_TIMEOUT_SECONDS", 5, |v: &u64| (1..=120).contains(v))?),
+            },
+            workers: number(
+                "TGPL_WORKERS",
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+                |v: &usize| (1..=256).contains(v),
+            )?,
+        })
+    }
+
+    /// The signing secret, checked. In demo mode a missing one is replaced by a random one
+    /// (tokens then do not survive a restart).
+    pub fn signing_secret(&self, demo: bool) -> Result<Vec<u8>, String> {
+        match &self.jwt_secret {
+            Some(s) if s.len() >= MIN_SECRET_BYTES => Ok(s.as_bytes().to_vec()),
+            Some(_) => Err(format!(
+                "TGPL_JWT_SECRET is too short: it needs at least {MIN_SECRET_BYTES} bytes (for example `openssl rand -hex 32`)"
+            )),
+            None if demo => Ok(crate::auth::password::generate_secret().into_bytes()),
+            None => Err(format!(
+                "TGPL_JWT_SECRET is not set: set it to a random secret of at least {MIN_SECRET_BYTES} bytes \
+                 (for example `openssl rand -hex 32`), or run `tgpl serve --demo`"
+            )),
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! The one error type of the API and its RFC 9457 `application/problem+json` form.
+//!
+//! Handlers return [`ApiError`]; its `ResponseError` impl only sets the status and stashes
+//! the problem in the response. The [`super::problem::render`] middleware, which sees the
+//! request, writes the body in the caller's language, adds the request id, and turns any
+//! other error response (actix's own 404, 405, 413, ...) into a problem as well.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use tgpl_persistence::StoreError;
+use tgpl_persistence::diesel_error;
+use utoipa::ToSchema;
+
+use super::lang::Text;
+
+/// One invalid input field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+    pub message: Text,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            message: Text::new(vi, en),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    /// Stable, machine-readable, snake_case.
+    pub code: &'static str,
+    pub title: Text,
+    pub detail: Text,
+    pub errors: Vec<FieldError>,
+    /// Seconds, for 429 and 503.
+    pub retry_after: Option<u64>,
+    /// For 405: the methods the resource has.
+    pub allow: Option<String>,
+    /// For 409 on an illegal step: what can be done instead, and similar extensions.
+    pub extra: Option<serde_json::Value>,
+    /// RFC 6749 §5.2 error code, on the token endpoint only.
+    pub oauth_error: Option<&'static str>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, title: Text, detail: Text) -> Self {
+        Self {
+            status,
+            code,
+            title,
+            detail,
+            errors: Vec::new(),
+            retry_after: None,
+            allow: None,
+            extra: None,
+            oauth_error: None,
+        }
+    }
+
+    pub fn with_oauth(mut self, error: &'static str) -> Self {
+        self.oauth_error = Some(error);
+        self
+    }
+
+    pub fn with_extra(mut self, extra: serde_json::Value) -> Self {
+        self.extra = Some(extra);
+        self
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            Text::new("Không tìm thấy", "Not found"),
+            Text::new(
+                "Không tìm thấy tài nguyên yêu cầu, hoặc bạn không có quyền xem tài nguyên này.",
+                "The requested resource does not exist or is outside your scope.",
+            ),
+        )
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            Text::new("Không có quyền", "Forbidden"),
+            Text::new(
+                "Vai trò của bạn không được phép thực hiện thao tác này.",
+                "Your role is not allowed to perform this action.",
+            ),
+        )
+    }
+
+    pub fn unauthorized(detail: Text) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            Text::new("Chưa xác thực", "Unauthorized"),
+            detail,
+        )
+    }
+
+    pub fn invalid_token() -> Self {
+        Self::unauthorized(Text::new(
+            "Mã truy cập thiếu, sai, hết hạn hoặc đã bị thu hồi. Hãy đăng nhập lại.",
+            "The access token is missing, invalid, expired or revoked. Log in again.",
+        ))
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Text::new("Dữ liệu không hợp lệ", "Invalid input"),
+            Text::new(
+                "Một số trường dữ liệu không hợp lệ; xem danh sách lỗi.",
+                "Some fields are invalid; see the list of errors.",
+            ),
+        );
+        e.errors = errors;
+        e
+    }
+
+    pub fn field(field: &str, code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::validation(vec![FieldError::new(field, code, vi, en)])
+    }
+
+    pub fn bad_request(code: &'static str, detail: Text) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, Text::new("Yêu cầu không hợp lệ", "Bad request"), detail)
+    }
+
+    pub fn conflict(code: &'static str, detail: Text) -> Self {
+        Self::new(StatusCode::CONFLICT, code, Text::new("Xung đột dữ liệu", "Conflict"), detail)
+    }
+
+    pub fn precondition_failed() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition_failed",
+            Text::new("Dữ liệu đã thay đổi", "Precondition failed"),
+            Text::new(
+                "Bản ghi đã được người khác sửa sau khi bạn tải về (ETag không khớp). Hãy tải lại rồi sửa lại.",
+                "The record changed since you read it (ETag mismatch). Reload it and apply your change again.",
+            ),
+        )
+    }
+
+    pub fn precondition_required() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition_required",
+            Text::new("Thiếu If-Match", "Precondition required"),
+            Text::new(
+                "Cần gửi tiêu đề If-Match với ETag của bản ghi đã đọc để tránh ghi đè thay đổi của người khác.",
+                "Send an If-Match header with the ETag you read, so that nobody's change is overwritten.",
+            ),
+        )
+    }
+
+    pub fn unavailable(retry_after: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            Text::new("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
+            Text::new(
+                "Cơ sở dữ liệu tạm thời không phản hồi. Vui lòng thử lại sau.",
+                "The database is not answering for now. Please retry later.",
+            ),
+        );
+        e.retry_after = Some(retry_after);
+        e
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            Text::new("Lỗi hệ thống", "Internal error"),
+            Text::new(
+                "Đã xảy ra lỗi không mong muốn. Lỗi đã được ghi lại; hãy báo mã yêu cầu cho quản trị viên.",
+                "Something unexpected went wrong. It has been logged; quote the request id to the administrator.",
+            ),
+        )
+    }
+
+    /// A problem for an error response that came without one (actix's own errors).
+    pub fn from_status(status: StatusCode) -> Self {
+        let (code, title, detail) = match status.as_u16() {
+            400 => ("bad_request", Text::new("Yêu cầu không hợp lệ", "Bad request"), Text::new("Yêu cầu không đọc được.", "The request could not be read.")),
+            401 => return Self::invalid_token(),
+            403 => return Self::forbidden(),
+            404 => (
+                "route_not_found",
+                Text::new("Không có đường dẫn này", "No such route"),
+                Text::new("Không có API nào ở đường dẫn này; xem /docs.", "No API lives at this path; see /docs."),
+            ),
+            405 => (
+                "method_not_allowed",
+                Text::new("Phương thức không được hỗ trợ", "Method not allowed"),
+                Text::new(
+                    "Đường dẫn này không hỗ trợ phương thức HTTP đã dùng; xem tiêu đề Allow.",
+                    "This path does not support the HTTP method used; see the Allow header.",
+                ),
+            ),
+            413 => (
+                "payload_too_large",
+                Text::new("Dữ liệu gửi lên quá lớn", "Payload too large"),
+                Text::new("Nội dung yêu cầu vượt quá giới hạn cho phép.", "The request body is larger than allowed."),
+            ),
+            415 => (
+                "unsupported_media_type",
+                Text::new("Kiểu nội dung không được hỗ trợ", "Unsupported media type"),
+                Text::new("Hãy gửi nội dung với Content-Type: application/json.", "Send the body with Content-Type: application/json."),
+            ),
+            503 => return Self::unavailable(5),
+            s if s >= 500 => return Self::internal(),
+            _ => (
+                "request_error",
+                Text::new("Yêu cầu không thực hiện được", "Request failed"),
+                Text::new("Yêu cầu không thực hiện được.", "The request could not be carried out."),
+            ),
+        };
+        Self::new(status, code, title, detail)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.code)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    /// A complete problem in Vietnamese, and the error itself for the [`super::problem`]
+    /// middleware, which re-renders it in the caller's language with the request's id.
+    fn error_response(&self) -> HttpResponse {
+        let facts = super::problem::RequestFacts {
+            lang: super::lang::Lang::Vi,
+            path: String::new(),
+            request_id: String::new(),
+        };
+        let mut res = super::problem::to_response(self, &facts);
+        res.extensions_mut().insert(self.clone());
+        res
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::not_found(),
+            StoreError::VersionMismatch => Self::precondition_failed(),
+            StoreError::Conflict(what) => {
+                log::info!("write refused by a constraint: {what}");
+                Self::conflict(
+                    "conflict",
+                    Text::new(
+                        "Dữ liệu trùng hoặc tham chiếu không tồn tại.",
+                        "The data duplicates an existing record or refers to a missing one.",
+                    ),
+                )
+            }
+            StoreError::Unavailable(why) => {
+                log::warn!("database unavailable: {why}");
+                Self::unavailable(5)
+            }
+            StoreError::Setup(why) | StoreError::Other(why) => {
+                log::error!("database error: {why}");
+                Self::internal()
+            }
+        }
+    }
+}
+
+impl From<diesel_error::Error> for ApiError {
+    fn from(e: diesel_error::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+/// The problem document as it goes over the wire (RFC 9457, with extensions).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem: `urn:tgpl:problem:<code>`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    /// Stable machine-readable code, e.g. `validation_failed`, `not_found`.
+    pub code: String,
+    pub detail: String,
+    /// The request path.
+    pub instance: String,
+    /// Quote it to the administrator: it finds this request in the server log.
+    pub request_id: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+    /// RFC 6749 error code, on the token endpoint only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", flatten)]
+    #[schema(value_type = Object)]
+    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// Path of the field in the input, e.g. `participation.valid_to` or `query.page_size`.
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}

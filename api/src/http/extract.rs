@@ -1,0 +1,216 @@
+//! Extractors that turn bad input into problems that name the field.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::{self, ContentType};
+use actix_web::http::StatusCode;
+use actix_web::{mime, web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+use super::error::{ApiError, FieldError};
+use super::lang::Text;
+
+/// Largest JSON body accepted. Attachments, which are larger, have their own upload path.
+pub const JSON_LIMIT: usize = 256 * 1024;
+
+/// A JSON body that was well-formed, of the right shape and valid by its `Validate` rules.
+///
+/// Wrong content type: 415. Too large: 413. Not JSON: 400 `malformed_json`. Right JSON of
+/// the wrong shape (missing field, wrong type, unknown code): 422 naming the field path.
+#[derive(Debug)]
+pub struct ValidJson<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<mime::Mime>().ok())
+            .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON));
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !json_type {
+                return Err(ApiError::from_status(StatusCode::UNSUPPORTED_MEDIA_TYPE).into());
+            }
+            let bytes = bytes.await?;
+            let value = parse::<T>(&bytes)?;
+            value.validate().map_err(|e| ApiError::validation(field_errors(&e)))?;
+            Ok(ValidJson(value))
+        })
+    }
+}
+
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_data() {
+            let field = if path == "." { "body".to_owned() } else { path };
+            let reason = data_error_text(&inner.to_string());
+            ApiError::validation(vec![FieldError {
+                field,
+                code: "invalid",
+                message: reason,
+            }])
+        } else {
+            ApiError::bad_request(
+                "malformed_json",
+                Text::new(
+                    format!("Nội dung không phải JSON hợp lệ (dòng {}, cột {}).", inner.line(), inner.column()),
+                    format!("The body is not valid JSON (line {}, column {}).", inner.line(), inner.column()),
+                ),
+            )
+        }
+    })
+}
+
+/// serde's messages are English and technical; keep them for English, and say the
+/// essentials in Vietnamese.
+fn data_error_text(serde_message: &str) -> Text {
+    let message = serde_message
+        .split(" at line ")
+        .next()
+        .unwrap_or(serde_message)
+        .to_owned();
+    let vi = if message.starts_with("missing field") {
+        "Thiếu trường bắt buộc."
+    } else if message.starts_with("unknown code") || message.starts_with("unknown variant") {
+        "Mã không thuộc danh mục cho phép."
+    } else if message.starts_with("unknown field") {
+        "Trường không được hỗ trợ."
+    } else {
+        "Giá trị sai kiểu hoặc sai định dạng."
+    };
+    Text::new(format!("{vi} ({message})"), message)
+}
+
+/// Flattens validator's nested errors into `{field, code, message}` with dotted paths.
+pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    collect(errors, "", &mut out);
+    out
+}
+
+fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    out.push(describe(&path, e));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect(inner, &format!("{path}[{index}]"), out);
+                }
+            }
+        }
+    }
+}
+
+fn describe(path: &str, e: &validator::ValidationError) -> FieldError {
+    let param = |name: &str| e.params.get(name).map(|v| v.to_string());
+    let (code, vi, en) = match e.code.as_ref() {
+        "length" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => (
+                "length",
+                format!("Độ dài phải từ {min} đến {max} ký tự."),
+                format!("Length must be between {min} and {max} characters."),
+            ),
+            (Some(min), None) => ("length", format!("Cần ít nhất {min} ký tự."), format!("At least {min} characters are needed.")),
+            (None, Some(max)) => ("length", format!("Tối đa {max} ký tự."), format!("At most {max} characters.")),
+            _ => ("length", "Độ dài không hợp lệ.".into(), "Invalid length.".into()),
+        },
+        "email" => ("email", "Địa chỉ thư điện tử không hợp lệ.".into(), "Not a valid e-mail address.".into()),
+        "range" => (
+            "range",
+            format!("Giá trị phải trong khoảng {} đến {}.", param("min").unwrap_or_default(), param("max").unwrap_or_default()),
+            format!("The value must be between {} and {}.", param("min").unwrap_or_default(), param("max").unwrap_or_default()),
+        ),
+        _ => {
+            let en = e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| "Invalid value.".into());
+            ("invalid", "Giá trị không hợp lệ.".into(), en)
+        }
+    };
+    FieldError::new(path, code, vi, en)
+}
+
+/// Error handlers for actix's own extractors, so their failures are problems too.
+pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::PayloadConfig::new(JSON_LIMIT))
+        .app_data(web::QueryConfig::default().error_handler(|e, _| {
+            ApiError::bad_request(
+                "invalid_query",
+                Text::new(format!("Tham số truy vấn không hợp lệ: {e}"), format!("Invalid query parameters: {e}")),
+            )
+            .into()
+        }))
+        .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
+        .app_data(web::FormConfig::default().limit(16 * 1024).error_handler(|e, _| {
+            ApiError::bad_request(
+                "invalid_request",
+                Text::new(format!("Biểu mẫu không hợp lệ: {e}"), format!("Invalid form body: {e}")),
+            )
+            .with_oauth("invalid_request")
+            .into()
+        }));
+}
+
+/// The `If-Match` header of a request, if any.
+#[derive(Debug, Clone)]
+pub struct IfMatch(pub Option<String>);
+
+impl IfMatch {
+    /// Fails with 412 when the header names another version than `current`, and with 428
+    /// when it is missing.
+    pub fn require(&self, current: &str) -> Result<(), ApiError> {
+        match &self.0 {
+            None => Err(ApiError::precondition_required()),
+            Some(_) => self.check(current),
+        }
+    }
+
+    /// Fails with 412 when the header is present and names another version than `current`.
+    pub fn check(&self, current: &str) -> Result<(), ApiError> {
+        match &self.0 {
+            Some(given) if given.trim() != "*" && !given.split(',').any(|t| t.trim() == current) => {
+                Err(ApiError::precondition_failed())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let value = req
+            .headers()
+            .get(header::IF_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        std::future::ready(Ok(IfMatch(value)))
+    }
+}
+
+/// The entity tag of a versioned record.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// `application/json` for hand-built responses.
+pub fn json_type() -> ContentType {
+    ContentType::json()
+}

@@ -1,0 +1,11 @@
+//! HTTP plumbing shared by every resource: errors as problems, languages, extractors,
+//! paging and the middlewares.
+
+pub mod error;
+pub mod extract;
+pub mod lang;
+pub mod page;
+pub mod problem;
+pub mod request_id;
+pub mod routes_table;
+pub mod schemas;

@@ -1,0 +1,79 @@
+//! Paging of lists: `page` (from 1) and `page_size` (1 to 100, default 20), answered with
+//! the total and a `next` link that keeps the other query parameters.
+
+use actix_web::HttpRequest;
+use serde::{Deserialize, Serialize};
+use tgpl_persistence::page::{PageRequest, Paged};
+use utoipa::{IntoParams, ToSchema};
+
+use super::error::ApiError;
+
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page number, from 1.
+    #[param(minimum = 1, default = 1)]
+    pub page: Option<u32>,
+    /// Items per page, at most 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub page_size: Option<u32>,
+}
+
+impl PageQuery {
+    pub fn request(&self) -> Result<PageRequest, ApiError> {
+        let page = self.page.unwrap_or(1);
+        let size = self.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+        if page == 0 {
+            return Err(ApiError::field("page", "range", "Số trang bắt đầu từ 1.", "Pages are numbered from 1."));
+        }
+        if !(1..=MAX_PAGE_SIZE).contains(&size) {
+            return Err(ApiError::field(
+                "page_size",
+                "range",
+                format!("Số mục mỗi trang phải từ 1 đến {MAX_PAGE_SIZE}."),
+                format!("page_size must be between 1 and {MAX_PAGE_SIZE}."),
+            ));
+        }
+        Ok(PageRequest { page, size })
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub page_size: u32,
+    /// Items matching the filters, on all pages.
+    pub total: i64,
+    /// The next page, with the same filters; absent on the last page.
+    pub next: Option<String>,
+}
+
+impl<T: ToSchema> Page<T> {
+    pub fn new<R>(req: &HttpRequest, page: PageRequest, paged: Paged<R>, map: impl FnMut(R) -> T) -> Self {
+        let seen = page.offset() + paged.items.len() as i64;
+        let next = (seen < paged.total).then(|| next_link(req, page.page + 1));
+        Self {
+            items: paged.items.into_iter().map(map).collect(),
+            page: page.page,
+            page_size: page.size,
+            total: paged.total,
+            next,
+        }
+    }
+}
+
+fn next_link(req: &HttpRequest, page: u32) -> String {
+    let mut params: Vec<&str> = req
+        .query_string()
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("page="))
+        .collect();
+    let page_param = format!("page={page}");
+    params.push(&page_param);
+    format!("{}?{}", req.path(), params.join("&"))
+}

@@ -1,0 +1,43 @@
+//! OpenAPI schemas for the domain's vocabularies. The domain stays free of utoipa, so each
+//! code list is described here from the domain's own list of codes.
+
+use tgpl_domain::label::Vocabulary;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+use utoipa::openapi::{Array, Object};
+
+fn codes<V: Vocabulary>(description: &str) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(V::ALL.iter().map(|v| v.code())))
+        .description(Some(description))
+        .build()
+}
+
+fn code_list<V: Vocabulary>(description: &str) -> Array {
+    ArrayBuilder::new()
+        .items(codes::<V>(description))
+        .description(Some(description))
+        .build()
+}
+
+macro_rules! code_schemas {
+    ($( $one:ident, $many:ident => $ty:ty, $desc:literal; )+) => {
+        $(
+            pub fn $one() -> Object { codes::<$ty>($desc) }
+            #[allow(dead_code)]
+            pub fn $many() -> Array { code_list::<$ty>($desc) }
+        )+
+    };
+}
+
+code_schemas! {
+    organization_kind, organization_kinds => tgpl_domain::organization::OrganizationKind, "Organization kind (see /api/v1/reference/organization_kinds).";
+    organization_status, organization_statuses => tgpl_domain::organization::OrganizationStatus, "Organization status.";
+    participation_mode, participation_modes => tgpl_domain::organization::ParticipationMode, "How a participating organization takes part.";
+    role, roles => tgpl_domain::role::Role, "Account role (see /api/v1/reference/roles).";
+    account_status, account_statuses => tgpl_domain::role::AccountStatus, "Account status.";
+    aid_form, aid_forms => tgpl_domain::reference::AidForm, "Form of legal aid.";
+    field, fields => tgpl_domain::reference::Field, "Field of law.";
+    recipient_category, recipient_categories => tgpl_domain::reference::RecipientCategory, "Recipient category (Law 2017 art. 7).";
+    audit_action, audit_actions => tgpl_domain::audit::AuditAction, "Audited action.";
+}

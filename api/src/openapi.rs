@@ -1,0 +1,77 @@
+//! The OpenAPI 3.1 document, generated from the handlers.
+
+use actix_web::App;
+use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, Scopes, SecurityScheme};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+use crate::http::error::{Problem, ProblemField};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "TGPL: Hệ thống quản lý tổ chức và hoạt động trợ giúp pháp lý",
+        description = "API of Viet Nam's legal aid management system (Ministry of Justice, Legal Aid Agency).\n\n\
+Authenticate at `POST /api/v1/auth/token` (OAuth 2.0: `password` for people, `client_credentials` for \
+service clients) and send `Authorization: Bearer <access_token>`.\n\n\
+Errors are RFC 9457 `application/problem+json` documents with a stable `code`; invalid input lists each \
+field in `errors`. Messages are in Vietnamese, or English with `Accept-Language: en`.\n\n\
+Resources outside the caller's scope answer 404. Single resources carry an `ETag`; updates send it back in \
+`If-Match` (412 when it no longer matches). Lists take `page` and `page_size` (at most 100) and answer a \
+`next` link. Dates of legal effect are Viet Nam dates (UTC+7); instants are UTC (RFC 3339).",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    modifiers(&Security),
+    components(schemas(Problem, ProblemField)),
+    tags(
+        (name = "auth", description = "Tokens and the caller's own account"),
+        (name = "accounts", description = "Administration of people's accounts"),
+        (name = "service-clients", description = "The national portal and the statistics office"),
+        (name = "organizations", description = "Legal aid organizations and their dated hierarchy"),
+        (name = "reference", description = "Codes and labels; provinces"),
+        (name = "audit", description = "The append-only audit log"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut Document) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("Access token from POST /api/v1/auth/token"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "oauth2",
+            SecurityScheme::OAuth2(OAuth2::new([
+                Flow::Password(Password::new("/api/v1/auth/token", Scopes::new())),
+                Flow::ClientCredentials(ClientCredentials::new("/api/v1/auth/token", Scopes::new())),
+            ])),
+        );
+    }
+}
+
+/// The whole document, as the router registers it.
+pub fn document() -> Document {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    doc
+}
+
+/// The document as committed in `openapi.yaml`.
+pub fn yaml() -> String {
+    document().to_yaml().unwrap_or_else(|e| format!("# cannot render the document: {e}\n"))
+}

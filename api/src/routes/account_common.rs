@@ -1,0 +1,141 @@
+//! What person accounts and service clients share: the view, the ETag, and the one path by
+//! which an administrator changes an account.
+
+use actix_web::http::header;
+use actix_web::HttpResponse;
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use serde::Serialize;
+use tgpl_domain::access::Action;
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::role::Role;
+use tgpl_persistence::accounts::{self, AccountRow};
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::http::error::ApiError;
+use crate::http::extract::{etag, IfMatch};
+use crate::http::lang::Text;
+use crate::scope;
+use crate::state::AppState;
+
+pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&at)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountView {
+    pub id: String,
+    /// Login name; for service clients, the client id.
+    #[schema(example = "tgv.hn")]
+    pub username: String,
+    pub display_name: String,
+    #[schema(schema_with = crate::http::schemas::role)]
+    pub role: String,
+    pub organization_id: String,
+    #[schema(schema_with = crate::http::schemas::account_status)]
+    pub status: String,
+    /// `person` or `service`.
+    pub kind: &'static str,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Also sent as the `ETag` header.
+    pub version: i64,
+}
+
+impl From<AccountRow> for AccountView {
+    fn from(a: AccountRow) -> Self {
+        let service = a.role.parse::<Role>().is_ok_and(Role::is_service);
+        Self {
+            id: a.id,
+            username: a.username,
+            display_name: a.display_name,
+            role: a.role,
+            organization_id: a.organization_id,
+            status: a.status,
+            kind: if service { "service" } else { "person" },
+            last_login_at: a.last_login_at.map(utc),
+            created_at: utc(a.created_at),
+            updated_at: utc(a.updated_at),
+            version: a.version,
+        }
+    }
+}
+
+/// A single account with its `ETag`.
+pub fn account_response(row: AccountRow) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(AccountView::from(row))
+}
+
+/// Which family of accounts an endpoint serves; an id of the other family is not found there.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Person,
+    Service,
+}
+
+impl Family {
+    fn has(self, role: Role) -> bool {
+        role.is_service() == (self == Family::Service)
+    }
+}
+
+/// Loads an account of `family` that the caller may see with `action`.
+pub fn load(
+    conn: &mut tgpl_persistence::DbConnection,
+    caller: &Caller,
+    family: Family,
+    id: &str,
+    action: impl FnOnce(Role) -> Action,
+) -> Result<(AccountRow, Role), ApiError> {
+    let account = accounts::get(conn, id)?;
+    let role = account
+        .role
+        .parse::<Role>()
+        .map_err(|_| ApiError::internal())?;
+    if !family.has(role) {
+        return Err(ApiError::not_found());
+    }
+    // Outside the caller's scope the account is hidden (404); inside it, reading and then
+    // the requested action must each be allowed (403 otherwise).
+    scope::authorize(conn, caller, Action::ReadAccounts, &account.organization_id)?;
+    scope::authorize(conn, caller, action(role), &account.organization_id)?;
+    Ok((account, role))
+}
+
+/// Changes an account by `apply`, audited as `action`: checks scope and role, the
+/// `If-Match` precondition, and refuses changes of one's own account here (people change
+/// their own password at `/api/v1/me/password`).
+pub async fn change(
+    state: &AppState,
+    caller: Caller,
+    family: Family,
+    id: String,
+    if_match: IfMatch,
+    action: AuditAction,
+    apply: impl FnOnce(&mut AccountRow) -> Result<(), ApiError> + Send + 'static,
+) -> Result<AccountRow, ApiError> {
+    state
+        .db(move |conn| {
+            let (before, _) = load(conn, &caller, family, &id, Action::ManageAccount)?;
+            if before.id == caller.account_id {
+                return Err(ApiError::conflict(
+                    "own_account",
+                    Text::new(
+                        "Không thể tự khóa, mở khóa, đặt lại hoặc vô hiệu hóa tài khoản của chính mình.",
+                        "You cannot lock, unlock, reset or deactivate your own account.",
+                    ),
+                ));
+            }
+            if_match.check(&etag(before.version))?;
+            let mut after = before.clone();
+            apply(&mut after)?;
+            after.version += 1;
+            after.updated_at = tgpl_persistence::now();
+            accounts::save(conn, &caller.actor(), action, &before, &after)?;
+            Ok(after)
+        })
+        .await
+}

@@ -1,0 +1,411 @@
+//! Administration of people's accounts, within the administrator's scope.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use tgpl_domain::access::Action;
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::credentials::{Password, PasswordError, Username, UsernameError};
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::organization::{OrganizationKind, OrganizationStatus};
+use tgpl_domain::role::{AccountStatus, Role};
+use tgpl_persistence::accounts::{self, AccountFilter, AccountRow};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::account_common::{account_response, change, load, AccountView, Family};
+use crate::auth::{password, Caller};
+use crate::http::error::{ApiError, FieldError};
+use crate::http::extract::{etag, IfMatch, ValidJson};
+use crate::http::lang::Text;
+use crate::http::page::{Page, PageQuery};
+use crate::scope::{self, Permitted};
+use crate::state::AppState;
+
+type Problem = crate::http::error::Problem;
+
+pub fn username_error(field: &str, e: UsernameError) -> FieldError {
+    match e {
+        UsernameError::Length => FieldError::new(field, "length", "Tên đăng nhập dài từ 3 đến 64 ký tự.", "Usernames are 3 to 64 characters long."),
+        UsernameError::Characters => FieldError::new(
+            field,
+            "invalid_format",
+            "Tên đăng nhập bắt đầu bằng chữ cái, chỉ gồm chữ cái không dấu, chữ số và . _ -",
+            "Usernames start with a letter and contain only ASCII letters, digits and . _ -",
+        ),
+    }
+}
+
+pub fn password_error(field: &str, e: PasswordError) -> FieldError {
+    match e {
+        PasswordError::TooShort => FieldError::new(field, "too_short", "Mật khẩu cần ít nhất 10 ký tự.", "Passwords need at least 10 characters."),
+        PasswordError::TooLong => FieldError::new(field, "too_long", "Mật khẩu tối đa 128 ký tự.", "Passwords have at most 128 characters."),
+        PasswordError::NeedsLetterAndDigit => FieldError::new(
+            field,
+            "too_weak",
+            "Mật khẩu cần có cả chữ cái và chữ số.",
+            "Passwords need both letters and digits.",
+        ),
+        PasswordError::ContainsUsername => FieldError::new(
+            field,
+            "contains_username",
+            "Mật khẩu không được chứa tên đăng nhập.",
+            "Passwords must not contain the username.",
+        ),
+    }
+}
+
+/// Checks that an account of `role` may belong to an organization of `kind` that is active.
+pub fn check_membership(role: Role, kind: &str, status: &str) -> Result<(), ApiError> {
+    let kind = kind.parse::<OrganizationKind>().map_err(|_| ApiError::internal())?;
+    if !role.allowed_org_kinds().contains(&kind) {
+        let allowed: Vec<&str> = role.allowed_org_kinds().iter().map(|k| k.code()).collect();
+        return Err(ApiError::field(
+            "organization_id",
+            "role_not_allowed_here",
+            format!("Vai trò `{role}` chỉ gắn với tổ chức loại: {}.", allowed.join(", ")),
+            format!("Role `{role}` belongs only to organizations of kind: {}.", allowed.join(", ")),
+        ));
+    }
+    if status != OrganizationStatus::Active.code() {
+        return Err(ApiError::conflict(
+            "organization_inactive",
+            Text::new("Tổ chức đã ngừng hoạt động.", "The organization is inactive."),
+        ));
+    }
+    Ok(())
+}
+
+pub fn username_taken() -> ApiError {
+    ApiError::conflict(
+        "username_taken",
+        Text::new("Tên đăng nhập đã được dùng.", "The username is taken."),
+    )
+}
+
+/// Builds a new account row; the caller has checked everything.
+pub fn new_account(username: &Username, display_name: &str, role: Role, org_id: &str, secret: &str) -> Result<AccountRow, ApiError> {
+    let hash = password::hash(secret).map_err(|e| {
+        log::error!("cannot hash a secret: {e}");
+        ApiError::internal()
+    })?;
+    let now = tgpl_persistence::now();
+    Ok(AccountRow {
+        id: tgpl_persistence::new_id(),
+        username: username.as_str().to_owned(),
+        display_name: display_name.trim().to_owned(),
+        role: role.to_string(),
+        organization_id: org_id.to_owned(),
+        status: AccountStatus::Active.to_string(),
+        password_hash: hash,
+        token_epoch: 0,
+        search_text: tgpl_domain::text::fold(&format!("{} {}", username.as_str(), display_name)),
+        last_login_at: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccount {
+    #[schema(example = "tgv.nguyenvana")]
+    pub username: String,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(example = "Nguyễn Văn A")]
+    pub display_name: String,
+    /// A person's role; service clients are created at `/api/v1/service-clients`.
+    #[schema(schema_with = crate::http::schemas::role)]
+    pub role: Role,
+    pub organization_id: String,
+    /// Initial password: 10 to 128 characters with letters and digits.
+    pub password: String,
+}
+
+/// Creates a person's account in an organization of the administrator's scope, with a role
+/// the administrator may grant.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    request_body = CreateAccount,
+    responses(
+        (status = 201, description = "Created.", body = AccountView, headers(("ETag" = String), ("Location" = String))),
+        (status = 403, description = "The role may not be granted by the caller.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Username taken, or organization inactive.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/accounts")]
+pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<CreateAccount>) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let mut errors = Vec::new();
+    let username = Username::parse(&body.username).map_err(|e| errors.push(username_error("username", e))).ok();
+    if body.role.is_service() {
+        errors.push(FieldError::new(
+            "role",
+            "service_role",
+            "Ứng dụng kết nối được tạo tại /api/v1/service-clients.",
+            "Service clients are created at /api/v1/service-clients.",
+        ));
+    }
+    let password = username
+        .as_ref()
+        .and_then(|u| Password::parse(&body.password, u).map_err(|e| errors.push(password_error("password", e))).ok());
+    let (Some(username), Some(password), true) = (username, password, errors.is_empty()) else {
+        return Err(ApiError::validation(errors));
+    };
+    let row = state
+        .db(move |conn| {
+            let org = scope::authorize(conn, &caller, Action::ManageAccount(body.role), &body.organization_id)?;
+            check_membership(body.role, &org.kind, &org.status)?;
+            if accounts::find_by_username(conn, username.as_str())?.is_some() {
+                return Err(username_taken());
+            }
+            let row = new_account(&username, &body.display_name, body.role, &org.id, password.expose())?;
+            accounts::insert(conn, &caller.actor(), AuditAction::AccountCreate, &row)?;
+            Ok(row)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/accounts/{}", row.id)))
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(AccountView::from(row)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AccountListQuery {
+    pub organization_id: Option<String>,
+    #[param(schema_with = crate::http::schemas::role)]
+    pub role: Option<String>,
+    #[param(schema_with = crate::http::schemas::account_status)]
+    pub status: Option<String>,
+    /// Searches username and display name, ignoring case and Vietnamese diacritics.
+    pub q: Option<String>,
+}
+
+pub fn parse_filter<V: Vocabulary>(field: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
+    match value {
+        None => Ok(None),
+        Some(v) if V::from_code(&v).is_some() => Ok(Some(v)),
+        Some(v) => {
+            let allowed: Vec<&str> = V::ALL.iter().map(|x| x.code()).collect();
+            Err(ApiError::field(
+                field,
+                "unknown_code",
+                format!("Mã `{v}` không hợp lệ; các mã hợp lệ: {}.", allowed.join(", ")),
+                format!("Unknown code `{v}`; valid codes: {}.", allowed.join(", ")),
+            ))
+        }
+    }
+}
+
+/// Lists accounts of people that the caller administers, ordered by username.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(AccountListQuery, PageQuery),
+    responses(
+        (status = 200, description = "One page of accounts.", body = Page<AccountView>),
+        (status = 403, description = "The caller administers no accounts.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/accounts")]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<AccountListQuery>,
+    paging: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = paging.request()?;
+    let query = query.into_inner();
+    let role = parse_filter::<Role>("role", query.role)?;
+    let status = parse_filter::<AccountStatus>("status", query.status)?;
+    let people: Vec<String> = Role::ALL.iter().filter(|r| !r.is_service()).map(|r| r.to_string()).collect();
+    let roles = match role {
+        Some(r) if people.contains(&r) => vec![r],
+        Some(_) => Vec::new(),
+        None => people,
+    };
+    let paged = state
+        .db(move |conn| {
+            let permitted = scope::permitted(conn, &caller, Action::ReadAccounts)?;
+            if permitted == Permitted::Only(Vec::new()) {
+                return Err(ApiError::forbidden());
+            }
+            let filter = AccountFilter {
+                organizations: permitted.as_filter(),
+                organization_id: query.organization_id,
+                roles: Some(roles),
+                status,
+                search: query.q.as_deref().map(tgpl_domain::text::fold).filter(|q| !q.is_empty()),
+            };
+            Ok(accounts::list(conn, &filter, page)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, AccountView::from)))
+}
+
+/// One account of a person.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The account.", body = AccountView, headers(("ETag" = String))),
+        (status = 403, description = "Inside the caller's scope, but the caller does not administer accounts.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/accounts/{id}")]
+pub async fn read(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (row, _) = state
+        .db(move |conn| load(conn, &caller, Family::Person, &id, |_| Action::ReadAccounts))
+        .await?;
+    Ok(account_response(row))
+}
+
+fn wrong_state(vi: &str, en: &str, allowed: &[&str]) -> ApiError {
+    ApiError::conflict("invalid_account_state", Text::new(vi, en))
+        .with_extra(serde_json::json!({ "allowed_actions": allowed }))
+}
+
+fn next_actions(status: &str) -> &'static [&'static str] {
+    match status {
+        "active" => &["lock", "reset_password", "deactivate"],
+        "locked" => &["unlock", "reset_password", "deactivate"],
+        _ => &[],
+    }
+}
+
+/// Locks an account at once, for example on a suspected leak. Its tokens stop working
+/// immediately and stay revoked after an unlock.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    responses(
+        (status = 200, description = "Locked.", body = AccountView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not active, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/accounts/{id}/lock")]
+pub async fn lock(state: web::Data<AppState>, caller: Caller, id: web::Path<String>, if_match: IfMatch) -> Result<HttpResponse, ApiError> {
+    let row = change(&state, caller, Family::Person, id.into_inner(), if_match, AuditAction::AccountLock, |a| {
+        if a.status != AccountStatus::Active.code() {
+            return Err(wrong_state("Chỉ khóa được tài khoản đang hoạt động.", "Only an active account can be locked.", next_actions(&a.status)));
+        }
+        a.status = AccountStatus::Locked.to_string();
+        a.token_epoch += 1;
+        Ok(())
+    })
+    .await?;
+    Ok(account_response(row))
+}
+
+/// Unlocks a locked account. Tokens issued before the lock stay revoked.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    responses(
+        (status = 200, description = "Unlocked.", body = AccountView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not locked, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/accounts/{id}/unlock")]
+pub async fn unlock(state: web::Data<AppState>, caller: Caller, id: web::Path<String>, if_match: IfMatch) -> Result<HttpResponse, ApiError> {
+    let row = change(&state, caller, Family::Person, id.into_inner(), if_match, AuditAction::AccountUnlock, |a| {
+        if a.status != AccountStatus::Locked.code() {
+            return Err(wrong_state("Chỉ mở khóa được tài khoản đang bị khóa.", "Only a locked account can be unlocked.", next_actions(&a.status)));
+        }
+        a.status = AccountStatus::Active.to_string();
+        Ok(())
+    })
+    .await?;
+    Ok(account_response(row))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPassword {
+    /// The new password, to hand to the person; 10 to 128 characters with letters and digits.
+    pub new_password: String,
+}
+
+/// Sets a new password for someone who forgot theirs. Revokes the account's tokens.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    request_body = ResetPassword,
+    responses(
+        (status = 200, description = "Reset.", body = AccountView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Deactivated, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The password breaks the policy.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/accounts/{id}/reset-password")]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<ResetPassword>,
+) -> Result<HttpResponse, ApiError> {
+    let secret = body.0.new_password;
+    let row = change(&state, caller, Family::Person, id.into_inner(), if_match, AuditAction::AccountResetPassword, move |a| {
+        if a.status == AccountStatus::Deactivated.code() {
+            return Err(wrong_state("Tài khoản đã bị vô hiệu hóa.", "The account is deactivated.", &[]));
+        }
+        let username = Username::parse(&a.username).map_err(|_| ApiError::internal())?;
+        let password = Password::parse(&secret, &username).map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
+        a.password_hash = password::hash(password.expose()).map_err(|_| ApiError::internal())?;
+        a.token_epoch += 1;
+        Ok(())
+    })
+    .await?;
+    Ok(account_response(row))
+}
+
+/// Deactivates an account for good, for example when its holder is transferred. Its
+/// tokens stop working at once; the record stays for the audit trail.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    responses(
+        (status = 200, description = "Deactivated.", body = AccountView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already deactivated, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/accounts/{id}/deactivate")]
+pub async fn deactivate(state: web::Data<AppState>, caller: Caller, id: web::Path<String>, if_match: IfMatch) -> Result<HttpResponse, ApiError> {
+    let row = change(&state, caller, Family::Person, id.into_inner(), if_match, AuditAction::AccountDeactivate, |a| {
+        if a.status == AccountStatus::Deactivated.code() {
+            return Err(wrong_state("Tài khoản đã bị vô hiệu hóa.", "The account is already deactivated.", &[]));
+        }
+        a.status = AccountStatus::Deactivated.to_string();
+        a.token_epoch += 1;
+        Ok(())
+    })
+    .await?;
+    Ok(account_response(row))
+}

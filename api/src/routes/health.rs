@@ -1,0 +1,43 @@
+//! Liveness and readiness, for load balancers and orchestrators.
+
+use actix_web::{get, web, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::http::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct HealthStatus {
+    /// `ok` when healthy.
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// The process is up and answering.
+#[utoipa::path(
+    tag = "health",
+    responses((status = 200, description = "The process answers.", body = HealthStatus))
+)]
+#[get("/health/live")]
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(HealthStatus { status: "ok" })
+}
+
+/// The service can serve requests: the database answers. Recovers on its own when the
+/// database comes back.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "The database answers.", body = HealthStatus),
+        (status = 503, description = "The database does not answer.", body = crate::http::error::Problem,
+            content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+#[get("/health/ready")]
+pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state
+        .db(|conn| tgpl_persistence::db::ping(conn).map_err(|_| ApiError::unavailable(5)))
+        .await?;
+    Ok(HttpResponse::Ok().json(HealthStatus { status: "ok" }))
+}

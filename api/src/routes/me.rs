@@ -1,0 +1,136 @@
+//! The caller's own account.
+
+use actix_web::{get, post, web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::credentials::{Password, Username};
+use tgpl_domain::label::Vocabulary;
+use tgpl_persistence::{accounts, organizations};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::account_common::AccountView;
+use super::accounts::password_error;
+use crate::auth::{password, Caller};
+use crate::http::error::ApiError;
+use crate::http::extract::ValidJson;
+use crate::http::lang::Text;
+use crate::routes::reference::LabelView;
+use crate::state::AppState;
+
+type Problem = crate::http::error::Problem;
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganizationRef {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    #[schema(schema_with = crate::http::schemas::organization_kind)]
+    pub kind: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub account: AccountView,
+    pub role_label: LabelView,
+    pub organization: OrganizationRef,
+}
+
+/// Who the bearer of the token is: account, role and organization.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller.", body = Me),
+        (status = 401, description = "No valid token.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let role_label = caller.role.label().into();
+    let (account, org) = state
+        .db(move |conn| Ok((accounts::get(conn, &caller.account_id)?, organizations::get(conn, &caller.org_id)?)))
+        .await?;
+    Ok(HttpResponse::Ok().json(Me {
+        account: account.into(),
+        role_label,
+        organization: OrganizationRef {
+            id: org.id,
+            code: org.code,
+            name: org.name,
+            kind: org.kind,
+        },
+    }))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    /// 10 to 128 characters with letters and digits, not containing the username.
+    pub new_password: String,
+}
+
+/// Changes the caller's own password. Every token of the account, this one included, is
+/// revoked: log in again with the new password.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body = ChangePassword,
+    responses(
+        (status = 204, description = "Changed; log in again."),
+        (status = 401, description = "No valid token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Service clients rotate secrets instead.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong current password, or the new one breaks the policy.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/password")]
+pub async fn change_password(state: web::Data<AppState>, caller: Caller, body: ValidJson<ChangePassword>) -> Result<HttpResponse, ApiError> {
+    if caller.role.is_service() {
+        return Err(ApiError::forbidden());
+    }
+    let body = body.0;
+    state
+        .db(move |conn| {
+            let before = accounts::get(conn, &caller.account_id)?;
+            if !password::verify(&before.password_hash, &body.current_password) {
+                return Err(ApiError::field(
+                    "current_password",
+                    "wrong_password",
+                    "Mật khẩu hiện tại không đúng.",
+                    "The current password is wrong.",
+                ));
+            }
+            let username = Username::parse(&before.username).map_err(|_| ApiError::internal())?;
+            let new = Password::parse(&body.new_password, &username)
+                .map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
+            if body.new_password == body.current_password {
+                return Err(ApiError::field(
+                    "new_password",
+                    "unchanged",
+                    "Mật khẩu mới phải khác mật khẩu hiện tại.",
+                    "The new password must differ from the current one.",
+                ));
+            }
+            let mut after = before.clone();
+            after.password_hash = password::hash(new.expose()).map_err(|_| ApiError::internal())?;
+            after.token_epoch += 1;
+            after.version += 1;
+            after.updated_at = tgpl_persistence::now();
+            accounts::save(conn, &caller.actor(), AuditAction::AccountChangeOwnPassword, &before, &after)
+                .map_err(ApiError::from)
+        })
+        .await
+        .map_err(|e| if e.code == "precondition_failed" { concurrent_change() } else { e })?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn concurrent_change() -> ApiError {
+    ApiError::conflict(
+        "concurrent_change",
+        Text::new(
+            "Tài khoản vừa được thay đổi; hãy thử lại.",
+            "The account changed meanwhile; try again.",
+        ),
+    )
+}

@@ -1,0 +1,65 @@
+//! Every route of the service, registered once: the router and the OpenAPI document are
+//! both built from this list.
+
+pub mod account_common;
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod health;
+pub mod me;
+pub mod organizations;
+pub mod provinces;
+pub mod reference;
+pub mod service_clients;
+
+use actix_web::{web, HttpResponse};
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// The OpenAPI document, rendered once at start-up.
+pub struct OpenApiJson(pub String);
+
+/// `GET /api/v1/openapi.json`. Served from inside the `/api/v1` scope, which would otherwise
+/// answer every path under it.
+async fn openapi_json(doc: web::Data<OpenApiJson>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(doc.0.clone())
+}
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::live).service(health::ready).service(
+        scope::scope("/api/v1")
+            .service(auth::token)
+            .service(me::me)
+            .service(me::change_password)
+            .service(accounts::list)
+            .service(accounts::create)
+            .service(accounts::read)
+            .service(accounts::lock)
+            .service(accounts::unlock)
+            .service(accounts::reset_password)
+            .service(accounts::deactivate)
+            .service(service_clients::list)
+            .service(service_clients::create)
+            .service(service_clients::read)
+            .service(service_clients::rotate_secret)
+            .service(service_clients::revoke)
+            .service(organizations::list)
+            .service(organizations::create)
+            .service(organizations::read)
+            .service(organizations::update)
+            .service(organizations::deactivate)
+            .service(organizations::list_parents)
+            .service(organizations::move_to)
+            .service(organizations::subtree)
+            .service(provinces::list)
+            .service(provinces::create)
+            .service(provinces::read)
+            .service(provinces::update)
+            .service(reference::index)
+            .service(reference::vocabulary)
+            .service(audit::list)
+            .route("/openapi.json", web::get().to(openapi_json)),
+    );
+}

@@ -1,0 +1,901 @@
+//! Legal aid organizations of every kind, in a hierarchy whose parent links carry dates.
+
+use actix_web::http::header;
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use tgpl_domain::access::{Action, SystemAction};
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::hierarchy::Hierarchy;
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::organization::{
+    check_parent, check_participation, OrgCode, OrgCodeError, OrganizationKind, OrganizationStatus, ParentError,
+    Participation, ParticipationError, ParticipationMode, ParticipationScope,
+};
+use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
+use tgpl_persistence::db::write_transaction;
+use tgpl_persistence::organizations::{self, OrgFilter, OrgSort, OrganizationRow};
+use tgpl_persistence::{provinces, DbConnection};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::account_common::utc;
+use super::accounts::parse_filter;
+use crate::auth::Caller;
+use crate::http::error::ApiError;
+use crate::http::extract::{etag, IfMatch, ValidJson};
+use crate::http::lang::Text;
+use crate::http::page::{Page, PageQuery};
+use crate::scope::{self, today, Permitted};
+use crate::state::AppState;
+
+type Problem = crate::http::error::Problem;
+
+/// Participation of a law office, law firm or counselling centre in legal aid.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipationBody {
+    #[schema(schema_with = crate::http::schemas::participation_mode)]
+    pub mode: ParticipationMode,
+    /// Registration certificate number; required for `registration`.
+    #[validate(length(min = 1, max = 100))]
+    pub certificate_number: Option<String>,
+    /// Forms of legal aid it may give.
+    #[serde(default)]
+    #[schema(schema_with = crate::http::schemas::aid_forms)]
+    pub forms: Vec<AidForm>,
+    /// Fields of law it covers.
+    #[serde(default)]
+    #[schema(schema_with = crate::http::schemas::fields)]
+    pub fields: Vec<Field>,
+    /// Recipient categories it serves.
+    #[serde(default)]
+    #[schema(schema_with = crate::http::schemas::recipient_categories)]
+    pub beneficiaries: Vec<RecipientCategory>,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl ParticipationBody {
+    fn to_domain(&self) -> Participation {
+        Participation {
+            mode: self.mode,
+            certificate_number: self.certificate_number.clone(),
+            scope: ParticipationScope {
+                forms: self.forms.clone(),
+                fields: self.fields.clone(),
+                beneficiaries: self.beneficiaries.clone(),
+            },
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+        }
+    }
+
+    fn of_row(row: &OrganizationRow) -> Option<Self> {
+        let mode = row.participation_mode.as_deref()?.parse().ok()?;
+        let scope: ParticipationScope = row
+            .participation_scope
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default();
+        Some(Self {
+            mode,
+            certificate_number: row.certificate_number.clone(),
+            forms: scope.forms,
+            fields: scope.fields,
+            beneficiaries: scope.beneficiaries,
+            valid_from: row.participation_valid_from?,
+            valid_to: row.participation_valid_to,
+        })
+    }
+}
+
+/// Writes participation details (or their absence) into a row.
+fn set_participation(row: &mut OrganizationRow, p: Option<&Participation>) {
+    row.participation_mode = p.map(|p| p.mode.to_string());
+    row.certificate_number = p.and_then(|p| p.certificate_number.clone());
+    row.participation_scope = p.map(|p| serde_json::to_string(&p.scope).unwrap_or_default());
+    row.participation_valid_from = p.map(|p| p.valid_from);
+    row.participation_valid_to = p.and_then(|p| p.valid_to);
+}
+
+fn check_participation_for(kind: OrganizationKind, p: &ParticipationBody) -> Result<Participation, ApiError> {
+    let domain = p.to_domain();
+    check_participation(kind, &domain).map_err(|e| match e {
+        ParticipationError::NotParticipatingKind => ApiError::field(
+            "participation",
+            "not_participating_kind",
+            "Chỉ văn phòng luật sư, công ty luật và trung tâm tư vấn pháp luật có thông tin tham gia trợ giúp pháp lý.",
+            "Only law offices, law firms and counselling centres have participation details.",
+        ),
+        ParticipationError::CertificateRequired => ApiError::field(
+            "participation.certificate_number",
+            "required",
+            "Tham gia theo hình thức đăng ký cần số giấy chứng nhận đăng ký.",
+            "Participation by registration needs the registration certificate number.",
+        ),
+        ParticipationError::EndsBeforeStart => ApiError::field(
+            "participation.valid_to",
+            "before_start",
+            "Ngày hết hiệu lực phải sau ngày có hiệu lực.",
+            "valid_to must be after valid_from.",
+        ),
+    })?;
+    Ok(domain)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganizationView {
+    pub id: String,
+    #[schema(example = "TTTGPL-HN")]
+    pub code: String,
+    #[schema(example = "Trung tâm Trợ giúp pháp lý nhà nước thành phố Hà Nội")]
+    pub name: String,
+    pub name_en: Option<String>,
+    #[schema(schema_with = crate::http::schemas::organization_kind)]
+    pub kind: String,
+    /// Province code (see `/api/v1/provinces`); absent for national organizations.
+    #[schema(example = "ha_noi")]
+    pub province_code: Option<String>,
+    /// The parent today; absent for roots.
+    pub parent_id: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    #[schema(schema_with = crate::http::schemas::organization_status)]
+    pub status: String,
+    pub deactivated_on: Option<NaiveDate>,
+    pub participation: Option<ParticipationBody>,
+    /// Also sent as the `ETag` header.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl OrganizationView {
+    fn new(row: OrganizationRow, parent_id: Option<String>) -> Self {
+        let participation = ParticipationBody::of_row(&row);
+        Self {
+            id: row.id,
+            code: row.code,
+            name: row.name,
+            name_en: row.name_en,
+            kind: row.kind,
+            province_code: row.province_code,
+            parent_id,
+            address: row.address,
+            phone: row.phone,
+            email: row.email,
+            status: row.status,
+            deactivated_on: row.deactivated_on,
+            participation,
+            version: row.version,
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+        }
+    }
+}
+
+fn single(status: actix_web::http::StatusCode, row: OrganizationRow, parent_id: Option<String>) -> HttpResponse {
+    let mut res = HttpResponse::build(status);
+    if status == actix_web::http::StatusCode::CREATED {
+        res.insert_header((header::LOCATION, format!("/api/v1/organizations/{}", row.id)));
+    }
+    res.insert_header((header::ETAG, etag(row.version)))
+        .json(OrganizationView::new(row, parent_id))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganization {
+    /// Unique code: 2–32 of A–Z, 0–9, `-`, `_`, `.`; lower case is raised.
+    #[schema(example = "TTTGPL-HN")]
+    pub code: String,
+    #[validate(length(min = 1, max = 255))]
+    pub name: String,
+    #[validate(length(min = 1, max = 255))]
+    pub name_en: Option<String>,
+    #[schema(schema_with = crate::http::schemas::organization_kind)]
+    pub kind: OrganizationKind,
+    /// Required except for the roots (ministry, statistics office), which only the data
+    /// centre creates. See `/api/v1/reference/organization_kinds` for who hangs under whom.
+    pub parent_id: Option<String>,
+    /// The day from which it hangs under the parent (Viet Nam date); today when absent.
+    pub valid_from: Option<NaiveDate>,
+    /// Required for provincial kinds; defaults to the parent's province.
+    pub province_code: Option<String>,
+    #[validate(length(min = 1, max = 500))]
+    pub address: Option<String>,
+    #[validate(length(min = 1, max = 50))]
+    pub phone: Option<String>,
+    #[validate(email)]
+    pub email: Option<String>,
+    #[validate(nested)]
+    pub participation: Option<ParticipationBody>,
+}
+
+fn parent_error(e: ParentError) -> ApiError {
+    let allowed = e.allowed_codes().join(", ");
+    match e {
+        ParentError::ParentRequired { .. } => ApiError::field(
+            "parent_id",
+            "required",
+            format!("Cần chọn đơn vị cấp trên thuộc loại: {allowed}."),
+            format!("A parent of kind {allowed} is required."),
+        ),
+        ParentError::WrongParentKind { .. } => ApiError::field(
+            "parent_id",
+            "wrong_parent_kind",
+            format!("Đơn vị cấp trên phải thuộc loại: {allowed}."),
+            format!("The parent must be of kind: {allowed}."),
+        ),
+        ParentError::MustBeRoot => ApiError::field(
+            "parent_id",
+            "must_be_root",
+            "Loại tổ chức này không có đơn vị cấp trên.",
+            "Organizations of this kind have no parent.",
+        ),
+    }
+}
+
+fn code_error(e: OrgCodeError) -> ApiError {
+    match e {
+        OrgCodeError::Length => ApiError::field("code", "length", "Mã tổ chức dài từ 2 đến 32 ký tự.", "Codes are 2 to 32 characters long."),
+        OrgCodeError::Characters => ApiError::field(
+            "code",
+            "invalid_format",
+            "Mã tổ chức chỉ gồm chữ cái không dấu, chữ số và - _ . và bắt đầu bằng chữ cái hoặc chữ số.",
+            "Codes contain only ASCII letters, digits and - _ . and start with a letter or digit.",
+        ),
+    }
+}
+
+/// Resolves the province of a new or moved organization: its own when given, else its
+/// parent's; must exist and be in force, and must agree with the parent's.
+fn resolve_province(
+    conn: &mut DbConnection,
+    kind: OrganizationKind,
+    given: Option<String>,
+    parent: Option<&OrganizationRow>,
+) -> Result<Option<String>, ApiError> {
+    if !kind.is_provincial() {
+        return match given {
+            None => Ok(None),
+            Some(_) => Err(ApiError::field(
+                "province_code",
+                "not_provincial",
+                "Tổ chức cấp trung ương không gắn với tỉnh.",
+                "National organizations belong to no province.",
+            )),
+        };
+    }
+    let parent_province = parent.and_then(|p| p.province_code.clone());
+    let code = match (given, &parent_province) {
+        (Some(g), Some(p)) if &g != p => {
+            return Err(ApiError::field(
+                "province_code",
+                "province_mismatch",
+                format!("Tổ chức phải thuộc cùng tỉnh với đơn vị cấp trên ({p})."),
+                format!("The organization must be in its parent's province ({p})."),
+            ))
+        }
+        (Some(g), _) => g,
+        (None, Some(p)) => p.clone(),
+        (None, None) => {
+            return Err(ApiError::field(
+                "province_code",
+                "required",
+                "Cần chọn tỉnh, thành phố.",
+                "A province is required.",
+            ))
+        }
+    };
+    match provinces::get(conn, &code) {
+        Ok(p) if p.active => Ok(Some(code)),
+        Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => Err(ApiError::field(
+            "province_code",
+            "unknown_province",
+            format!("Không có tỉnh, thành phố đang hiệu lực với mã `{code}`."),
+            format!("No province in force has the code `{code}`."),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn inactive_parent() -> ApiError {
+    ApiError::conflict(
+        "parent_inactive",
+        Text::new("Đơn vị cấp trên đã ngừng hoạt động.", "The parent organization is inactive."),
+    )
+}
+
+/// Creates an organization under a parent within the caller's scope.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    request_body = CreateOrganization,
+    responses(
+        (status = 201, description = "Created.", body = OrganizationView, headers(("ETag" = String), ("Location" = String))),
+        (status = 403, description = "The caller may not create organizations there.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Parent outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Code taken, or parent inactive.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations")]
+pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<CreateOrganization>) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let code = OrgCode::parse(&body.code).map_err(code_error)?;
+    let participation = body
+        .participation
+        .as_ref()
+        .map(|p| check_participation_for(body.kind, p))
+        .transpose()?;
+    let (row, parent_id) = state
+        .db(move |conn| {
+            let parent = match &body.parent_id {
+                None => {
+                    scope::authorize_system(&caller, SystemAction::ManageReferenceData)?;
+                    None
+                }
+                Some(id) => Some(scope::authorize(conn, &caller, Action::CreateChildOrganization, id)?),
+            };
+            let parent_kind = parent
+                .as_ref()
+                .map(|p| p.kind.parse::<OrganizationKind>().map_err(|_| ApiError::internal()))
+                .transpose()?;
+            check_parent(body.kind, parent_kind).map_err(parent_error)?;
+            if parent.as_ref().is_some_and(|p| p.status != OrganizationStatus::Active.code()) {
+                return Err(inactive_parent());
+            }
+            let province_code = resolve_province(conn, body.kind, body.province_code, parent.as_ref())?;
+            if organizations::get_by_code(conn, code.as_str())?.is_some() {
+                return Err(ApiError::conflict(
+                    "code_taken",
+                    Text::new(format!("Mã tổ chức `{}` đã được dùng.", code.as_str()), format!("The code `{}` is taken.", code.as_str())),
+                ));
+            }
+            let mut row = OrganizationRow::new(code.into_inner(), body.name.trim().to_owned(), body.kind.code(), province_code);
+            row.name_en = body.name_en;
+            row.address = body.address;
+            row.phone = body.phone;
+            row.email = body.email;
+            set_participation(&mut row, participation.as_ref());
+            let valid_from = body.valid_from.unwrap_or_else(today);
+            let link = parent.as_ref().map(|p| (p.id.as_str(), valid_from));
+            organizations::insert(conn, &caller.actor(), &row, link)?;
+            Ok((row, parent.map(|p| p.id)))
+        })
+        .await?;
+    Ok(single(actix_web::http::StatusCode::CREATED, row, parent_id))
+}
+
+/// One organization in the caller's scope.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The organization.", body = OrganizationView, headers(("ETag" = String))),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{id}")]
+pub async fn read(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (row, parent) = state
+        .db(move |conn| {
+            let row = scope::authorize(conn, &caller, Action::ReadOrganization, &id)?;
+            let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
+            Ok((row, parent))
+        })
+        .await?;
+    Ok(single(actix_web::http::StatusCode::OK, row, parent))
+}
+
+/// Distinguishes a field that is absent (keep) from one that is `null` (clear).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(de: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(de).map(Some)
+}
+
+/// Fields to change; absent fields keep their value, `null` clears an optional one.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganization {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub name_en: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// Replaces the participation details (amendment of a registration or contract);
+    /// `null` removes them.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<ParticipationBody>)]
+    pub participation: Option<Option<ParticipationBody>>,
+}
+
+impl Validate for UpdateOrganization {
+    fn validate(&self) -> Result<(), validator::ValidationErrors> {
+        let mut errors = validator::ValidationErrors::new();
+        let mut length = |field: &'static str, value: Option<&str>, max: u64| {
+            if let Some(v) = value {
+                let n = v.trim().chars().count() as u64;
+                if n == 0 || n > max {
+                    let mut e = validator::ValidationError::new("length");
+                    e.add_param("min".into(), &1);
+                    e.add_param("max".into(), &max);
+                    errors.add(field, e);
+                }
+            }
+        };
+        length("name", self.name.as_deref(), 255);
+        length("name_en", self.name_en.as_ref().and_then(|v| v.as_deref()), 255);
+        length("address", self.address.as_ref().and_then(|v| v.as_deref()), 500);
+        length("phone", self.phone.as_ref().and_then(|v| v.as_deref()), 50);
+        if let Some(Some(email)) = &self.email {
+            if !validator::ValidateEmail::validate_email(email) {
+                errors.add("email", validator::ValidationError::new("email"));
+            }
+        }
+        if let Some(Some(p)) = &self.participation {
+            if let Err(e) = p.validate() {
+                return Err(validator::ValidationErrors::merge(Err(errors), "participation", Err(e)).unwrap_err());
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Changes an organization's details. Requires `If-Match` with the ETag read.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the organization as read")),
+    request_body = UpdateOrganization,
+    responses(
+        (status = 200, description = "Updated.", body = OrganizationView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not change this organization.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch: someone changed it meanwhile.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/organizations/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateOrganization>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    let (row, parent) = state
+        .db(move |conn| {
+            let before = scope::authorize(conn, &caller, Action::UpdateOrganization, &id)?;
+            if_match.require(&etag(before.version))?;
+            let kind = before.kind.parse::<OrganizationKind>().map_err(|_| ApiError::internal())?;
+            let mut after = before.clone();
+            if let Some(name) = body.name {
+                after.name = name.trim().to_owned();
+            }
+            if let Some(v) = body.name_en {
+                after.name_en = v;
+            }
+            if let Some(v) = body.address {
+                after.address = v;
+            }
+            if let Some(v) = body.phone {
+                after.phone = v;
+            }
+            if let Some(v) = body.email {
+                after.email = v;
+            }
+            if let Some(p) = body.participation {
+                let checked = p.as_ref().map(|p| check_participation_for(kind, p)).transpose()?;
+                set_participation(&mut after, checked.as_ref());
+            }
+            after.refresh_search_text();
+            if after != before {
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                organizations::save(conn, &caller.actor(), AuditAction::OrganizationUpdate, &before, &after)?;
+            }
+            let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
+            Ok((after, parent))
+        })
+        .await?;
+    Ok(single(actix_web::http::StatusCode::OK, row, parent))
+}
+
+#[derive(Deserialize, Validate, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DeactivateOrganization {
+    /// The day it stopped operating (Viet Nam date); today when absent.
+    pub on: Option<NaiveDate>,
+}
+
+/// Marks an organization as no longer operating. Refused while active organizations hang
+/// under it. Its records stay.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
+    request_body(content = Option<DeactivateOrganization>),
+    responses(
+        (status = 200, description = "Deactivated.", body = OrganizationView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not restructure this organization.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already inactive, or has active children.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{id}/deactivate")]
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: Option<ValidJson<DeactivateOrganization>>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let on = body.and_then(|b| b.0.on).unwrap_or_else(today);
+    let (row, parent) = state
+        .db(move |conn| {
+            let before = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
+            if_match.check(&etag(before.version))?;
+            if before.status != OrganizationStatus::Active.code() {
+                return Err(ApiError::conflict(
+                    "already_inactive",
+                    Text::new("Tổ chức đã ngừng hoạt động.", "The organization is already inactive."),
+                ));
+            }
+            let children = organizations::count_active_children(conn, &id, today())?;
+            if children > 0 {
+                return Err(ApiError::conflict(
+                    "has_active_children",
+                    Text::new(
+                        format!("Còn {children} đơn vị trực thuộc đang hoạt động; hãy chuyển hoặc ngừng hoạt động các đơn vị đó trước."),
+                        format!("{children} active organizations still hang under it; move or deactivate them first."),
+                    ),
+                ));
+            }
+            let mut after = before.clone();
+            after.status = OrganizationStatus::Inactive.to_string();
+            after.deactivated_on = Some(on);
+            after.version += 1;
+            after.updated_at = tgpl_persistence::now();
+            organizations::save(conn, &caller.actor(), AuditAction::OrganizationDeactivate, &before, &after)?;
+            let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
+            Ok((after, parent))
+        })
+        .await?;
+    Ok(single(actix_web::http::StatusCode::OK, row, parent))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ParentLinkView {
+    pub parent_id: String,
+    /// First day under this parent.
+    pub valid_from: NaiveDate,
+    /// First day no longer under it; absent while in force.
+    pub valid_to: Option<NaiveDate>,
+}
+
+/// The organization's parents over time, oldest first.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "Dated parent links.", body = Vec<ParentLinkView>),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{id}/parents")]
+pub async fn list_parents(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let links = state
+        .db(move |conn| {
+            scope::authorize(conn, &caller, Action::ReadOrganization, &id)?;
+            Ok(organizations::history(conn, &id)?)
+        })
+        .await?;
+    let views: Vec<ParentLinkView> = links
+        .into_iter()
+        .map(|l| ParentLinkView {
+            parent_id: l.parent_id,
+            valid_from: l.valid_from,
+            valid_to: l.valid_to,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveOrganization {
+    pub parent_id: String,
+    /// First day under the new parent (Viet Nam date); today when absent. Statistics of
+    /// earlier periods keep aggregating under the old parent.
+    pub effective_from: Option<NaiveDate>,
+}
+
+/// Hangs an organization under another parent from a given day (a reorganization, such as
+/// the merger of provinces on 1 July 2025). The organization takes the new parent's province.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    request_body = MoveOrganization,
+    responses(
+        (status = 201, description = "Moved; the new link.", body = ParentLinkView),
+        (status = 403, description = "The caller may not restructure here.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Organization or parent outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The day is not after the current link began, or the parent is inactive.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong kind of parent, or a cycle.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{id}/parents")]
+pub async fn move_to(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ValidJson<MoveOrganization>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    let link = state
+        .db(move |conn| {
+            let org = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
+            let parent = scope::authorize(conn, &caller, Action::CreateChildOrganization, &body.parent_id)?;
+            let kind = org.kind.parse::<OrganizationKind>().map_err(|_| ApiError::internal())?;
+            let parent_kind = parent.kind.parse::<OrganizationKind>().map_err(|_| ApiError::internal())?;
+            check_parent(kind, Some(parent_kind)).map_err(parent_error)?;
+            if parent.status != OrganizationStatus::Active.code() {
+                return Err(inactive_parent());
+            }
+            let from = body.effective_from.unwrap_or_else(today);
+            let tree = Hierarchy::on(from, &organizations::links_on(conn, from)?);
+            if tree.would_cycle(&id, &parent.id) {
+                return Err(ApiError::field(
+                    "parent_id",
+                    "cycle",
+                    "Không thể chuyển tổ chức vào dưới chính nó hoặc đơn vị trực thuộc của nó.",
+                    "An organization cannot hang under itself or one of its descendants.",
+                ));
+            }
+            if let Some(current) = organizations::link_on(conn, &id, from)? {
+                if current.valid_from >= from || current.parent_id == parent.id {
+                    return Err(ApiError::conflict(
+                        "invalid_effective_date",
+                        Text::new(
+                            format!("Ngày hiệu lực phải sau ngày bắt đầu của quan hệ trực thuộc hiện tại ({}) và đơn vị cấp trên phải khác.", current.valid_from),
+                            format!("The effective day must be after the current link began ({}) and the parent must differ.", current.valid_from),
+                        ),
+                    ));
+                }
+            }
+            let province = resolve_province(conn, kind, parent.province_code.clone(), Some(&parent))?;
+            let actor = caller.actor();
+            write_transaction(conn, |conn| {
+                let link = organizations::move_to(conn, &actor, &id, &parent.id, from)?;
+                if province != org.province_code {
+                    let mut after = org.clone();
+                    after.province_code = province;
+                    after.version += 1;
+                    after.updated_at = tgpl_persistence::now();
+                    organizations::save(conn, &actor, AuditAction::OrganizationUpdate, &org, &after)?;
+                }
+                Ok::<_, ApiError>(link)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ParentLinkView {
+        parent_id: link.parent_id,
+        valid_from: link.valid_from,
+        valid_to: link.valid_to,
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SubtreeQuery {
+    /// The day whose hierarchy to show (Viet Nam date); today when absent.
+    pub as_of: Option<NaiveDate>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SubtreeNodeView {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    #[schema(schema_with = crate::http::schemas::organization_kind)]
+    pub kind: String,
+    #[schema(schema_with = crate::http::schemas::organization_status)]
+    pub status: String,
+    pub province_code: Option<String>,
+    /// Parent on that day; absent for the requested root.
+    pub parent_id: Option<String>,
+    /// 0 for the requested organization.
+    pub depth: usize,
+}
+
+/// An organization and everything under it as the hierarchy stood on a given day,
+/// breadth first. Only organizations within the caller's scope are listed.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path), SubtreeQuery),
+    responses(
+        (status = 200, description = "The subtree.", body = Vec<SubtreeNodeView>),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{id}/subtree")]
+pub async fn subtree(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: web::Query<SubtreeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let day = query.as_of.unwrap_or_else(today);
+    let nodes = state
+        .db(move |conn| {
+            scope::authorize(conn, &caller, Action::ReadOrganization, &id)?;
+            let visible = scope::permitted(conn, &caller, Action::ReadOrganization)?;
+            let tree = Hierarchy::on(day, &organizations::links_on(conn, day)?);
+            let nodes: Vec<_> = tree
+                .subtree(&id)
+                .into_iter()
+                .filter(|n| visible.contains(&n.org_id))
+                .collect();
+            let ids: Vec<String> = nodes.iter().map(|n| n.org_id.clone()).collect();
+            let mut rows: std::collections::HashMap<String, OrganizationRow> =
+                organizations::get_many(conn, &ids)?.into_iter().map(|r| (r.id.clone(), r)).collect();
+            Ok(nodes
+                .into_iter()
+                .filter_map(|n| {
+                    rows.remove(&n.org_id).map(|r| SubtreeNodeView {
+                        id: r.id,
+                        code: r.code,
+                        name: r.name,
+                        kind: r.kind,
+                        status: r.status,
+                        province_code: r.province_code,
+                        parent_id: n.parent_id,
+                        depth: n.depth,
+                    })
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(nodes))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganizationListQuery {
+    #[param(schema_with = crate::http::schemas::organization_kind)]
+    pub kind: Option<String>,
+    pub province_code: Option<String>,
+    #[param(schema_with = crate::http::schemas::organization_status)]
+    pub status: Option<String>,
+    #[param(schema_with = crate::http::schemas::participation_mode)]
+    pub participation_mode: Option<String>,
+    /// Only the organizations directly under this one today.
+    pub parent_id: Option<String>,
+    /// Searches name and code, ignoring case and Vietnamese diacritics.
+    pub q: Option<String>,
+    /// `name` (default), `code` or `created_at`; prefix `-` for descending.
+    pub sort: Option<String>,
+}
+
+fn parse_sort(sort: Option<&str>) -> Result<OrgSort, ApiError> {
+    Ok(match sort {
+        None | Some("name") => OrgSort::Name,
+        Some("-name") => OrgSort::NameDesc,
+        Some("code") => OrgSort::Code,
+        Some("-code") => OrgSort::CodeDesc,
+        Some("created_at") => OrgSort::CreatedAt,
+        Some("-created_at") => OrgSort::CreatedAtDesc,
+        Some(other) => {
+            return Err(ApiError::field(
+                "sort",
+                "unknown_sort",
+                format!("Không sắp xếp được theo `{other}`; dùng name, code, created_at (thêm - để giảm dần)."),
+                format!("Cannot sort by `{other}`; use name, code or created_at (prefix - for descending)."),
+            ))
+        }
+    })
+}
+
+/// Lists the organizations in the caller's scope, filtered, sorted and paged.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(OrganizationListQuery, PageQuery),
+    responses(
+        (status = 200, description = "One page of organizations.", body = Page<OrganizationView>),
+        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations")]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<OrganizationListQuery>,
+    paging: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = paging.request()?;
+    let query = query.into_inner();
+    let sort = parse_sort(query.sort.as_deref())?;
+    let kind = parse_filter::<OrganizationKind>("kind", query.kind)?;
+    let status = parse_filter::<OrganizationStatus>("status", query.status)?;
+    let mode = parse_filter::<ParticipationMode>("participation_mode", query.participation_mode)?;
+    let (paged, parents) = state
+        .db(move |conn| {
+            let day = today();
+            let mut within = scope::permitted(conn, &caller, Action::ReadOrganization)?;
+            if let Some(parent_id) = &query.parent_id {
+                let children: Vec<String> = Hierarchy::on(day, &organizations::links_on(conn, day)?)
+                    .subtree(parent_id)
+                    .into_iter()
+                    .filter(|n| n.depth == 1 && within.contains(&n.org_id))
+                    .map(|n| n.org_id)
+                    .collect();
+                within = Permitted::Only(children);
+            }
+            let filter = OrgFilter {
+                within: within.as_filter(),
+                kind,
+                province_code: query.province_code,
+                status,
+                participation_mode: mode,
+                search: query.q.as_deref().map(tgpl_domain::text::fold).filter(|q| !q.is_empty()),
+                sort,
+            };
+            let paged = organizations::list(conn, &filter, page)?;
+            let ids: Vec<String> = paged.items.iter().map(|r| r.id.clone()).collect();
+            let parents = organizations::parents_on(conn, &ids, day)?;
+            Ok((paged, parents))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, |row| {
+        let parent = parents.get(&row.id).cloned();
+        OrganizationView::new(row, parent)
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_parse() {
+        assert_eq!(parse_sort(Some("-code")).unwrap(), OrgSort::CodeDesc);
+        assert!(parse_sort(Some("password")).is_err());
+    }
+
+    #[test]
+    fn patch_distinguishes_absent_from_null() {
+        let patch: UpdateOrganization = serde_json::from_str(r#"{"phone": null}"#).unwrap();
+        assert_eq!(patch.phone, Some(None));
+        assert_eq!(patch.address, None);
+    }
+}

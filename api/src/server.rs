@@ -1,0 +1,77 @@
+//! Assembling and starting the HTTP server.
+
+use std::net::{SocketAddr, TcpListener};
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Logger};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use tgpl_domain::throttle::ThrottlePolicy;
+use tgpl_persistence::{db, DatabaseUrl, Pool, PoolSettings};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::tokens::TokenKeys;
+use crate::http::{extract, problem, request_id, routes_table};
+use crate::state::AppState;
+
+/// Opens the pool and brings the schema up to date before anything is served.
+pub fn prepare_database(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Pool, String> {
+    let pool = db::build_pool(url, settings).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let applied = db::run_migrations(&mut conn).map_err(|e| e.to_string())?;
+    for name in applied {
+        log::info!("applied migration {name}");
+    }
+    Ok(pool)
+}
+
+pub struct ServerOptions {
+    pub signing_secret: Vec<u8>,
+    pub token_ttl_seconds: i64,
+    pub workers: usize,
+}
+
+async fn to_docs() -> HttpResponse {
+    HttpResponse::Found().insert_header(("Location", "/docs/")).finish()
+}
+
+/// Binds `listener` and returns the server future (not yet awaited) and its address.
+pub fn start(pool: Pool, listener: TcpListener, options: ServerOptions) -> std::io::Result<(Server, SocketAddr)> {
+    let addr = listener.local_addr()?;
+    let state = web::Data::new(AppState {
+        pool,
+        tokens: TokenKeys::new(&options.signing_secret, options.token_ttl_seconds),
+        throttle: ThrottlePolicy::default(),
+    });
+    let doc = crate::openapi::document();
+    let table = web::Data::new(routes_table::RoutesTable::from_openapi(&doc));
+    let doc_json = web::Data::new(crate::routes::OpenApiJson(
+        doc.to_json().map_err(|e| std::io::Error::other(e.to_string()))?,
+    ));
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .configure(crate::routes::configure)
+            .split_for_parts();
+        app.app_data(state.clone())
+            .app_data(table.clone())
+            .app_data(doc_json.clone())
+            .configure(extract::configure_extractors)
+            // Swagger UI's files are compiled into the binary: the docs work offline.
+            .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
+            .route("/", web::get().to(to_docs))
+            .route("/docs", web::get().to(to_docs))
+            .default_service(web::to(routes_table::unmatched))
+            .wrap(from_fn(problem::render))
+            .wrap(from_fn(request_id::assign))
+            // The path only, never the query string: queries can carry names.
+            .wrap(
+                Logger::new("%{x-request-id}o %{method}xi %U %s %b %Dms")
+                    .custom_request_replace("method", |req| req.method().to_string()),
+            )
+    })
+    .workers(options.workers)
+    .listen(listener)?
+    .run();
+    Ok((server, addr))
+}
