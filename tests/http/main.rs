@@ -1,1 +1,11 @@
+//! Black-box tests over HTTP. Each test starts the real server with a fresh database.
 
+mod accounts;
+mod audit;
+mod auth;
+mod contract;
+mod errors;
+mod health;
+mod organizations;
+mod reference;
+mod storage;

@@ -1,0 +1,74 @@
+use serde_json::json;
+use tgpl_tests::TestApp;
+
+#[test]
+fn every_write_is_in_the_audit_log_with_before_and_after() {
+    let app = TestApp::spawn();
+    let stp = app.token("stp.dn");
+    let r = app.post(
+        "/api/v1/organizations",
+        &stp,
+        json!({"code": "CLB-DN", "name": "Câu lạc bộ TGPL xã Hòa Vang", "kind": "club", "parent_id": app.org_id("TTTGPL-DN")}),
+    );
+    assert_eq!(r.status, 201);
+    let org = r.json()["id"].as_str().unwrap().to_owned();
+    let r = app
+        .request("PATCH", &format!("/api/v1/organizations/{org}"))
+        .bearer(&stp)
+        .header("If-Match", "\"1\"")
+        .header("X-Request-Id", "audit-check-1")
+        .json(json!({"name": "Câu lạc bộ TGPL Hòa Vang"}));
+    assert_eq!(r.status, 200);
+    let account = app.account_id("tgv.dn");
+    assert_eq!(app.post(&format!("/api/v1/accounts/{account}/lock"), &app.token("chung.dn"), json!({})).status, 403);
+    assert_eq!(app.post(&format!("/api/v1/accounts/{account}/lock"), &app.token("gd.dn"), json!({})).status, 200);
+
+    let admin = app.admin();
+    let entries = app.get(&format!("/api/v1/audit-log?resource_id={org}"), &admin).json();
+    let items = entries["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    let update = &items[0];
+    assert_eq!(update["action"], "organization.update");
+    assert_eq!(update["actor"]["username"], "stp.dn");
+    assert_eq!(update["actor"]["role"], "department_officer");
+    assert_eq!(update["actor"]["organization_id"], app.org_id("STP-DN"));
+    assert_eq!(update["request_id"], "audit-check-1");
+    assert_eq!(update["before"]["name"], "Câu lạc bộ TGPL xã Hòa Vang");
+    assert_eq!(update["after"]["name"], "Câu lạc bộ TGPL Hòa Vang");
+    assert_eq!(items[1]["action"], "organization.create");
+    assert!(items[1]["before"].is_null());
+
+    let locks = app.get(&format!("/api/v1/audit-log?action=account.lock&resource_id={account}"), &admin).json();
+    assert_eq!(locks["total"], 1, "the refused lock left nothing");
+    assert_eq!(locks["items"][0]["after"]["status"], "locked");
+    assert!(!locks.to_string().contains("argon2"), "no password hash in the log");
+
+    let logins = app.get("/api/v1/audit-log?action=auth.token_issued", &admin).json();
+    assert!(logins["total"].as_i64().unwrap() >= 3);
+    let seeded = app.get("/api/v1/audit-log?action=organization.create&page_size=100", &admin).json();
+    assert_eq!(seeded["total"], 19, "18 demo organizations and the club");
+    let future = app.get("/api/v1/audit-log?from=2999-01-01T00:00:00Z", &admin).json();
+    assert_eq!(future["total"], 0);
+    app.get("/api/v1/audit-log?action=anything", &admin).assert_problem(422, "validation_failed");
+}
+
+#[test]
+fn only_the_data_centre_reads_the_audit_log() {
+    let app = TestApp::spawn();
+    for user in ["cuc.xem", "stp.hn", "gd.hn", "tgv.hn"] {
+        app.get("/api/v1/audit-log", &app.token(user)).assert_problem(403, "forbidden");
+    }
+}
+
+#[test]
+fn the_audit_log_refuses_changes_at_the_storage_level() {
+    use diesel::RunQueryDsl;
+    let app = TestApp::spawn();
+    let mut conn = app.pool.get().unwrap();
+    let update = diesel::sql_query("UPDATE audit_log SET actor_username = 'someone else'").execute(&mut *conn);
+    assert!(update.is_err(), "update was allowed");
+    let delete = diesel::sql_query("DELETE FROM audit_log").execute(&mut *conn);
+    assert!(delete.is_err(), "delete was allowed");
+    let entries = app.get("/api/v1/audit-log", &app.admin()).json();
+    assert!(entries["total"].as_i64().unwrap() > 0);
+}

@@ -1,0 +1,34 @@
+use diesel::{Connection, RunQueryDsl};
+use tgpl_tests::TestApp;
+
+#[test]
+fn live_and_ready() {
+    let app = TestApp::spawn_empty();
+    let r = app.request("GET", "/health/live").send();
+    assert_eq!((r.status, r.json()["status"].as_str()), (200, Some("ok")));
+    let r = app.request("GET", "/health/ready").send();
+    assert_eq!((r.status, r.json()["status"].as_str()), (200, Some("ok")));
+}
+
+/// On PostgreSQL the database can be taken away and given back while the server runs:
+/// readiness follows without a restart.
+#[test]
+fn readiness_follows_the_database_and_recovers_by_itself() {
+    let app = TestApp::spawn_empty();
+    let (Some(admin_url), Some(name)) = (app.db.admin_url(), app.db.name()) else {
+        // SQLite is a file inside the process: it cannot go away independently of it.
+        return;
+    };
+    let mut admin = diesel::PgConnection::establish(admin_url).unwrap();
+    let sql = |admin: &mut diesel::PgConnection, q: String| {
+        diesel::sql_query(q).execute(admin).unwrap();
+    };
+    sql(&mut admin, format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"));
+    sql(&mut admin, format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"));
+    let r = app.request("GET", "/health/ready").send();
+    r.assert_problem(503, "service_unavailable");
+    assert!(r.header("retry-after").is_some());
+    sql(&mut admin, format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"));
+    let r = app.request("GET", "/health/ready").send();
+    assert_eq!(r.status, 200, "{}", r.body);
+}

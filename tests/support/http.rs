@@ -1,0 +1,87 @@
+//! A tiny HTTP client over ureq that answers every status as a [`Resp`].
+
+use serde_json::Value;
+
+pub struct Request<'a> {
+    req: ureq::Request,
+    _agent: &'a ureq::Agent,
+}
+
+impl<'a> Request<'a> {
+    pub fn new(agent: &'a ureq::Agent, method: &str, url: String) -> Self {
+        Self {
+            req: agent.request(method, &url),
+            _agent: agent,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.req = self.req.set(name, value);
+        self
+    }
+
+    pub fn bearer(self, token: &str) -> Self {
+        self.header("Authorization", &format!("Bearer {token}"))
+    }
+
+    pub fn send(self) -> Resp {
+        Resp::from(self.req.call())
+    }
+
+    pub fn json(self, body: Value) -> Resp {
+        Resp::from(self.req.send_json(body))
+    }
+
+    pub fn body(self, content_type: &str, body: &str) -> Resp {
+        Resp::from(self.req.set("Content-Type", content_type).send_string(body))
+    }
+
+    pub fn form(self, fields: &[(&str, &str)]) -> Resp {
+        Resp::from(self.req.send_form(fields))
+    }
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Resp {
+    fn from(result: Result<ureq::Response, ureq::Error>) -> Self {
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("transport error: {e}"),
+        };
+        let status = response.status();
+        let headers = response
+            .headers_names()
+            .into_iter()
+            .filter_map(|n| response.header(&n).map(|v| (n.to_ascii_lowercase(), v.to_owned())))
+            .collect();
+        let body = response.into_string().unwrap_or_default();
+        Self { status, headers, body }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// Asserts the response is a problem document with this status and code.
+    pub fn assert_problem(&self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status, status, "status; body: {}", self.body);
+        assert_eq!(self.header("content-type"), Some("application/problem+json"), "content type; body: {}", self.body);
+        let body = self.json();
+        assert_eq!(body["code"], code, "code; body: {}", self.body);
+        assert_eq!(body["status"], status);
+        assert!(body["request_id"].as_str().is_some_and(|s| !s.is_empty()), "request id missing: {}", self.body);
+        body
+    }
+}
