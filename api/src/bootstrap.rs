@@ -29,10 +29,13 @@ pub fn ensure_organization(
     template: OrganizationRow,
     parent: Option<&str>,
 ) -> Result<OrganizationRow, String> {
-    if let Some(existing) = organizations::get_by_code(conn, &template.code).map_err(|e| e.to_string())? {
+    if let Some(existing) =
+        organizations::get_by_code(conn, &template.code).map_err(|e| e.to_string())?
+    {
         return Ok(existing);
     }
-    organizations::insert(conn, actor, &template, parent.map(|p| (p, epoch()))).map_err(|e| e.to_string())?;
+    organizations::insert(conn, actor, &template, parent.map(|p| (p, epoch())))
+        .map_err(|e| e.to_string())?;
     Ok(template)
 }
 
@@ -41,7 +44,12 @@ pub fn ensure_national(conn: &mut DbConnection, actor: &Actor) -> Result<Organiz
     let ministry = ensure_organization(
         conn,
         actor,
-        OrganizationRow::new(MINISTRY_CODE.into(), "Bộ Tư pháp".into(), OrganizationKind::Ministry.code(), None),
+        OrganizationRow::new(
+            MINISTRY_CODE.into(),
+            "Bộ Tư pháp".into(),
+            OrganizationKind::Ministry.code(),
+            None,
+        ),
         None,
     )?;
     let mut agency = OrganizationRow::new(
@@ -55,18 +63,32 @@ pub fn ensure_national(conn: &mut DbConnection, actor: &Actor) -> Result<Organiz
 }
 
 /// Creates an administrator of the data centre in the Agency.
-pub fn create_admin(conn: &mut DbConnection, username: &str, display_name: &str, password: &str) -> Result<AccountRow, String> {
+pub fn create_admin(
+    conn: &mut DbConnection,
+    username: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<AccountRow, String> {
     let actor = Actor::system("create-admin");
     let username = Username::parse(username).map_err(|e| format!("invalid username: {e:?}"))?;
     let password = Password::parse(password, &username).map_err(|e| {
         format!("the password breaks the policy ({e:?}): 10 to 128 characters, letters and digits, not containing the username")
     })?;
     let agency = ensure_national(conn, &actor)?;
-    if accounts::find_by_username(conn, username.as_str()).map_err(|e| e.to_string())?.is_some() {
+    if accounts::find_by_username(conn, username.as_str())
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {
         return Err(format!("the username `{}` is taken", username.as_str()));
     }
-    let row = new_account(&username, display_name, Role::DataCenterAdmin, &agency.id, password.expose())
-        .map_err(|e: ApiError| e.to_string())?;
+    let row = new_account(
+        &username,
+        display_name,
+        Role::DataCenterAdmin,
+        &agency.id,
+        password.expose(),
+    )
+    .map_err(|e: ApiError| e.to_string())?;
     accounts::insert(conn, &actor, AuditAction::AccountCreate, &row).map_err(|e| e.to_string())?;
     Ok(row)
 }

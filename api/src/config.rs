@@ -24,7 +24,11 @@ fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-fn number<T: std::str::FromStr>(name: &str, default: T, valid: impl Fn(&T) -> bool) -> Result<T, String> {
+fn number<T: std::str::FromStr>(
+    name: &str,
+    default: T,
+    valid: impl Fn(&T) -> bool,
+) -> Result<T, String> {
     match var(name) {
         None => Ok(default),
         Some(raw) => raw
@@ -38,16 +42,30 @@ fn number<T: std::str::FromStr>(name: &str, default: T, valid: impl Fn(&T) -> bo
 
 impl Settings {
     pub fn from_env() -> Result<Self, String> {
-        let database_url = DatabaseUrl::parse(&var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()))?;
-        let default_pool = if matches!(database_url, DatabaseUrl::Sqlite(_)) { 4 } else { 16 };
+        let database_url = DatabaseUrl::parse(
+            &var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+        )?;
+        let default_pool = if matches!(database_url, DatabaseUrl::Sqlite(_)) {
+            4
+        } else {
+            16
+        };
         Ok(Self {
             database_url,
             bind: var("TGPL_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
             jwt_secret: var("TGPL_JWT_SECRET"),
-            token_ttl_seconds: number("TGPL_TOKEN_TTL_SECONDS", 900, |v: &i64| (60..=86_400).contains(v))?,
+            token_ttl_seconds: number("TGPL_TOKEN_TTL_SECONDS", 900, |v: &i64| {
+                (60..=86_400).contains(v)
+            })?,
             pool: PoolSettings {
-                max_size: number("TGPL_DB_POOL_SIZE", default_pool, |v: &u32| (1..=512).contains(v))?,
-                acquire_timeout: Duration::from_secs(number("TGPL_DB_POOL_TIMEOUT_SECONDS", 5, |v: &u64| (1..=120).contains(v))?),
+                max_size: number("TGPL_DB_POOL_SIZE", default_pool, |v: &u32| {
+                    (1..=512).contains(v)
+                })?,
+                acquire_timeout: Duration::from_secs(number(
+                    "TGPL_DB_POOL_TIMEOUT_SECONDS",
+                    5,
+                    |v: &u64| (1..=120).contains(v),
+                )?),
             },
             workers: number(
                 "TGPL_WORKERS",

@@ -40,7 +40,11 @@ fn org(code: String, name: String, kind: OrganizationKind, province: &str) -> Or
     OrganizationRow::new(code, name, kind.code(), Some(province.to_owned()))
 }
 
-fn participating(mut row: OrganizationRow, mode: ParticipationMode, certificate: Option<String>) -> OrganizationRow {
+fn participating(
+    mut row: OrganizationRow,
+    mode: ParticipationMode,
+    certificate: Option<String>,
+) -> OrganizationRow {
     let scope = ParticipationScope {
         forms: vec![AidForm::Litigation, AidForm::Counselling],
         fields: vec![Field::Criminal, Field::Civil, Field::MarriageFamily],
@@ -61,40 +65,97 @@ pub fn seed(conn: &mut DbConnection) -> Result<Vec<DemoLogin>, String> {
     let stats = ensure_organization(
         conn,
         &actor,
-        OrganizationRow::new("TCTK".into(), "Cục Thống kê".into(), OrganizationKind::StatisticsOffice.code(), None),
+        OrganizationRow::new(
+            "TCTK".into(),
+            "Cục Thống kê".into(),
+            OrganizationKind::StatisticsOffice.code(),
+            None,
+        ),
         None,
     )?;
     // Every demo person shares one password, so one hash serves them all.
     let person_hash = password::hash(DEMO_PASSWORD).map_err(|e| e.to_string())?;
     let mut logins = Vec::new();
-    let mut account = |conn: &mut DbConnection, username: &str, name: &str, role: Role, org: &OrganizationRow, secret: Option<&str>| -> Result<(), String> {
+    let mut account = |conn: &mut DbConnection,
+                       username: &str,
+                       name: &str,
+                       role: Role,
+                       org: &OrganizationRow,
+                       secret: Option<&str>|
+     -> Result<(), String> {
         logins.push(DemoLogin {
             username: username.to_owned(),
             role,
             organization_code: org.code.clone(),
         });
-        if accounts::find_by_username(conn, username).map_err(|e| e.to_string())?.is_some() {
+        if accounts::find_by_username(conn, username)
+            .map_err(|e| e.to_string())?
+            .is_some()
+        {
             return Ok(());
         }
         let parsed = Username::parse(username).map_err(|e| format!("{username}: {e:?}"))?;
-        let mut row = new_account(&parsed, name, role, &org.id, secret.unwrap_or("unused-placeholder-1"))
-            .map_err(|e| e.to_string())?;
+        let mut row = new_account(
+            &parsed,
+            name,
+            role,
+            &org.id,
+            secret.unwrap_or("unused-placeholder-1"),
+        )
+        .map_err(|e| e.to_string())?;
         if secret.is_none() {
             row.password_hash = person_hash.clone();
         }
-        let action = if role.is_service() { AuditAction::ServiceClientCreate } else { AuditAction::AccountCreate };
+        let action = if role.is_service() {
+            AuditAction::ServiceClientCreate
+        } else {
+            AuditAction::AccountCreate
+        };
         accounts::insert(conn, &actor, action, &row).map_err(|e| e.to_string())
     };
-    account(conn, "admin", "Quản trị Trung tâm Thông tin, dữ liệu TGPL", Role::DataCenterAdmin, &agency, None)?;
-    account(conn, "cuc.xem", "Cán bộ Cục Trợ giúp pháp lý", Role::AgencyViewer, &agency, None)?;
-    account(conn, PORTAL_CLIENT.0, "Cổng Dịch vụ công quốc gia", Role::Portal, &agency, Some(PORTAL_CLIENT.1))?;
-    account(conn, STATISTICS_CLIENT.0, "Cục Thống kê", Role::StatisticsOffice, &stats, Some(STATISTICS_CLIENT.1))?;
+    account(
+        conn,
+        "admin",
+        "Quản trị Trung tâm Thông tin, dữ liệu TGPL",
+        Role::DataCenterAdmin,
+        &agency,
+        None,
+    )?;
+    account(
+        conn,
+        "cuc.xem",
+        "Cán bộ Cục Trợ giúp pháp lý",
+        Role::AgencyViewer,
+        &agency,
+        None,
+    )?;
+    account(
+        conn,
+        PORTAL_CLIENT.0,
+        "Cổng Dịch vụ công quốc gia",
+        Role::Portal,
+        &agency,
+        Some(PORTAL_CLIENT.1),
+    )?;
+    account(
+        conn,
+        STATISTICS_CLIENT.0,
+        "Cục Thống kê",
+        Role::StatisticsOffice,
+        &stats,
+        Some(STATISTICS_CLIENT.1),
+    )?;
 
     for (code, user, province, province_name) in PROVINCES {
         let department = ensure_organization(
             conn,
             &actor,
-            org(format!("STP-{code}"), format!("Sở Tư pháp {province_name}"), OrganizationKind::Department, province),
+            org(
+                format!("STP-{code}"),
+                format!("Sở Tư pháp {province_name}"),
+                OrganizationKind::Department,
+                province,
+            ),
             Some(&agency.id),
         )?;
         let center = ensure_organization(
@@ -111,14 +172,24 @@ pub fn seed(conn: &mut DbConnection) -> Result<Vec<DemoLogin>, String> {
         let branch = ensure_organization(
             conn,
             &actor,
-            org(format!("TTTGPL-{code}-CN1"), format!("Chi nhánh số 1, Trung tâm TGPL nhà nước {province_name}"), OrganizationKind::Branch, province),
+            org(
+                format!("TTTGPL-{code}-CN1"),
+                format!("Chi nhánh số 1, Trung tâm TGPL nhà nước {province_name}"),
+                OrganizationKind::Branch,
+                province,
+            ),
             Some(&center.id),
         )?;
         let firm = ensure_organization(
             conn,
             &actor,
             participating(
-                org(format!("CTL-{code}"), format!("Công ty Luật Công Minh {province_name}"), OrganizationKind::LawFirm, province),
+                org(
+                    format!("CTL-{code}"),
+                    format!("Công ty Luật Công Minh {province_name}"),
+                    OrganizationKind::LawFirm,
+                    province,
+                ),
                 ParticipationMode::Contract,
                 None,
             ),
@@ -128,19 +199,73 @@ pub fn seed(conn: &mut DbConnection) -> Result<Vec<DemoLogin>, String> {
             conn,
             &actor,
             participating(
-                org(format!("TTTV-{code}"), format!("Trung tâm Tư vấn pháp luật {province_name}"), OrganizationKind::CounsellingCenter, province),
+                org(
+                    format!("TTTV-{code}"),
+                    format!("Trung tâm Tư vấn pháp luật {province_name}"),
+                    OrganizationKind::CounsellingCenter,
+                    province,
+                ),
                 ParticipationMode::Registration,
                 Some(format!("01/2024/GĐK-STP-{code}")),
             ),
             Some(&department.id),
         )?;
-        account(conn, &format!("stp.{user}"), "Chuyên viên Sở Tư pháp", Role::DepartmentOfficer, &department, None)?;
-        account(conn, &format!("gd.{user}"), "Giám đốc Trung tâm", Role::CenterLeader, &center, None)?;
-        account(conn, &format!("cn1.{user}"), "Trưởng Chi nhánh số 1", Role::CenterLeader, &branch, None)?;
-        account(conn, &format!("tgv.{user}"), "Trợ giúp viên pháp lý", Role::LegalAidOfficer, &center, None)?;
-        account(conn, &format!("chung.{user}"), "Tài khoản dùng chung của Trung tâm", Role::CenterShared, &center, None)?;
-        account(conn, &format!("ls.{user}"), "Luật sư ký hợp đồng", Role::ContractedLawyer, &center, None)?;
-        account(conn, &format!("ctl.{user}"), "Công ty Luật Công Minh", Role::ParticipantReporter, &firm, None)?;
+        account(
+            conn,
+            &format!("stp.{user}"),
+            "Chuyên viên Sở Tư pháp",
+            Role::DepartmentOfficer,
+            &department,
+            None,
+        )?;
+        account(
+            conn,
+            &format!("gd.{user}"),
+            "Giám đốc Trung tâm",
+            Role::CenterLeader,
+            &center,
+            None,
+        )?;
+        account(
+            conn,
+            &format!("cn1.{user}"),
+            "Trưởng Chi nhánh số 1",
+            Role::CenterLeader,
+            &branch,
+            None,
+        )?;
+        account(
+            conn,
+            &format!("tgv.{user}"),
+            "Trợ giúp viên pháp lý",
+            Role::LegalAidOfficer,
+            &center,
+            None,
+        )?;
+        account(
+            conn,
+            &format!("chung.{user}"),
+            "Tài khoản dùng chung của Trung tâm",
+            Role::CenterShared,
+            &center,
+            None,
+        )?;
+        account(
+            conn,
+            &format!("ls.{user}"),
+            "Luật sư ký hợp đồng",
+            Role::ContractedLawyer,
+            &center,
+            None,
+        )?;
+        account(
+            conn,
+            &format!("ctl.{user}"),
+            "Công ty Luật Công Minh",
+            Role::ParticipantReporter,
+            &firm,
+            None,
+        )?;
     }
     Ok(logins)
 }

@@ -9,7 +9,11 @@ use tgpl_api::config::Settings;
 use tgpl_api::server::{self, ServerOptions};
 
 #[derive(Parser)]
-#[command(name = "tgpl", version, about = "Hệ thống quản lý tổ chức và hoạt động trợ giúp pháp lý (legal aid management system)")]
+#[command(
+    name = "tgpl",
+    version,
+    about = "Hệ thống quản lý tổ chức và hoạt động trợ giúp pháp lý (legal aid management system)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -63,15 +67,25 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Serve { bind, demo } => serve(settings, bind, demo),
         Command::Migrate => {
             server::prepare_database(&settings.database_url, &settings.pool)?;
-            println!("database is up to date ({})", settings.database_url.engine());
+            println!(
+                "database is up to date ({})",
+                settings.database_url.engine()
+            );
             Ok(())
         }
-        Command::CreateAdmin { username, display_name } => {
+        Command::CreateAdmin {
+            username,
+            display_name,
+        } => {
             let password = admin_password()?;
             let pool = server::prepare_database(&settings.database_url, &settings.pool)?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            let account = tgpl_api::bootstrap::create_admin(&mut conn, &username, &display_name, &password)?;
-            println!("created administrator `{}` ({})", account.username, account.id);
+            let account =
+                tgpl_api::bootstrap::create_admin(&mut conn, &username, &display_name, &password)?;
+            println!(
+                "created administrator `{}` ({})",
+                account.username, account.id
+            );
             Ok(())
         }
         Command::SeedDemo => {
@@ -91,10 +105,15 @@ fn admin_password() -> Result<String, String> {
     }
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprint!("password for the new administrator (input is shown; prefer TGPL_ADMIN_PASSWORD): ");
+        eprint!(
+            "password for the new administrator (input is shown; prefer TGPL_ADMIN_PASSWORD): "
+        );
     }
     let mut line = String::new();
-    stdin.lock().read_to_string(&mut line).map_err(|e| e.to_string())?;
+    stdin
+        .lock()
+        .read_to_string(&mut line)
+        .map_err(|e| e.to_string())?;
     let password = line.lines().next().unwrap_or("").to_owned();
     if password.is_empty() {
         return Err("no password: set TGPL_ADMIN_PASSWORD or pipe it on standard input".into());
@@ -120,13 +139,24 @@ fn serve(settings: Settings, bind: Option<String>, demo: bool) -> Result<(), Str
     };
     actix_web::rt::System::new().block_on(async move {
         let (server, addr) = server::start(pool, listener, options).map_err(|e| e.to_string())?;
-        println!("TGPL API on http://{addr} ({} database)", settings.database_url.engine());
+        println!(
+            "TGPL API on http://{addr} ({} database)",
+            settings.database_url.engine()
+        );
         println!("  API docs:  http://{addr}/docs/");
         println!("  OpenAPI:   http://{addr}/api/v1/openapi.json");
         if let Some(logins) = logins {
-            println!("  Demo logins (password {} for people):", tgpl_api::demo::DEMO_PASSWORD);
+            println!(
+                "  Demo logins (password {} for people):",
+                tgpl_api::demo::DEMO_PASSWORD
+            );
             for l in logins {
-                println!("    {:<12} {:<22} {}", l.username, l.role.to_string(), l.organization_code);
+                println!(
+                    "    {:<12} {:<22} {}",
+                    l.username,
+                    l.role.to_string(),
+                    l.organization_code
+                );
             }
             println!(
                 "  Demo service clients: {} / {}, {} / {}",

@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the handlers.
 
 use actix_web::App;
-use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, Scopes, SecurityScheme};
+use utoipa::openapi::security::{
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, Scopes, SecurityScheme,
+};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -55,7 +57,10 @@ impl Modify for Security {
             "oauth2",
             SecurityScheme::OAuth2(OAuth2::new([
                 Flow::Password(Password::new("/api/v1/auth/token", Scopes::new())),
-                Flow::ClientCredentials(ClientCredentials::new("/api/v1/auth/token", Scopes::new())),
+                Flow::ClientCredentials(ClientCredentials::new(
+                    "/api/v1/auth/token",
+                    Scopes::new(),
+                )),
             ])),
         );
     }
@@ -73,5 +78,7 @@ pub fn document() -> Document {
 
 /// The document as committed in `openapi.yaml`.
 pub fn yaml() -> String {
-    document().to_yaml().unwrap_or_else(|e| format!("# cannot render the document: {e}\n"))
+    document()
+        .to_yaml()
+        .unwrap_or_else(|e| format!("# cannot render the document: {e}\n"))
 }

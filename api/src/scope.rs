@@ -73,7 +73,11 @@ impl Permitted {
 /// Where `caller` may do `action` today, read from the policy itself: for national roles the
 /// answer does not depend on the organization; for the others it is evaluated on each
 /// organization of their subtree.
-pub fn permitted(conn: &mut DbConnection, caller: &Caller, action: Action) -> Result<Permitted, ApiError> {
+pub fn permitted(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    action: Action,
+) -> Result<Permitted, ApiError> {
     let policy = caller.policy();
     if access::sees_whole_country(&policy) {
         let anywhere = Target {

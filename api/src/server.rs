@@ -17,7 +17,9 @@ use crate::state::AppState;
 /// Opens the pool and brings the schema up to date before anything is served.
 pub fn prepare_database(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Pool, String> {
     let pool = db::build_pool(url, settings).map_err(|e| e.to_string())?;
-    let mut conn = pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
     let applied = db::run_migrations(&mut conn).map_err(|e| e.to_string())?;
     for name in applied {
         log::info!("applied migration {name}");
@@ -32,11 +34,17 @@ pub struct ServerOptions {
 }
 
 async fn to_docs() -> HttpResponse {
-    HttpResponse::Found().insert_header(("Location", "/docs/")).finish()
+    HttpResponse::Found()
+        .insert_header(("Location", "/docs/"))
+        .finish()
 }
 
 /// Binds `listener` and returns the server future (not yet awaited) and its address.
-pub fn start(pool: Pool, listener: TcpListener, options: ServerOptions) -> std::io::Result<(Server, SocketAddr)> {
+pub fn start(
+    pool: Pool,
+    listener: TcpListener,
+    options: ServerOptions,
+) -> std::io::Result<(Server, SocketAddr)> {
     let addr = listener.local_addr()?;
     let state = web::Data::new(AppState {
         pool,
@@ -46,7 +54,8 @@ pub fn start(pool: Pool, listener: TcpListener, options: ServerOptions) -> std::
     let doc = crate::openapi::document();
     let table = web::Data::new(routes_table::RoutesTable::from_openapi(&doc));
     let doc_json = web::Data::new(crate::routes::OpenApiJson(
-        doc.to_json().map_err(|e| std::io::Error::other(e.to_string()))?,
+        doc.to_json()
+            .map_err(|e| std::io::Error::other(e.to_string()))?,
     ));
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
@@ -58,7 +67,10 @@ pub fn start(pool: Pool, listener: TcpListener, options: ServerOptions) -> std::
             .app_data(doc_json.clone())
             .configure(extract::configure_extractors)
             // Swagger UI's files are compiled into the binary: the docs work offline.
-            .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
+            .service(
+                SwaggerUi::new("/docs/{_:.*}")
+                    .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
+            )
             .route("/", web::get().to(to_docs))
             .route("/docs", web::get().to(to_docs))
             .default_service(web::to(routes_table::unmatched))

@@ -141,13 +141,26 @@ mod tests {
     fn check(role: Role, caller_org: &str, action: Action, target_org: &str) -> Decision {
         let anc = ancestors(target_org);
         decide(
-            &Caller { role, org_id: caller_org },
+            &Caller {
+                role,
+                org_id: caller_org,
+            },
             action,
-            &Target { org_id: target_org, ancestors: &anc },
+            &Target {
+                org_id: target_org,
+                ancestors: &anc,
+            },
         )
     }
 
-    const ORGS: [&str; 6] = ["agency", "dept-hn", "center-hn", "branch-hn", "firm-hn", "center-dn"];
+    const ORGS: [&str; 6] = [
+        "agency",
+        "dept-hn",
+        "center-hn",
+        "branch-hn",
+        "firm-hn",
+        "center-dn",
+    ];
 
     /// The matrix of reading organizations, row by row: one string per role, one letter per
     /// organization in `ORGS` (A allow, F forbidden, H hidden).
@@ -195,39 +208,152 @@ mod tests {
                 .map(|t| letter(check(role, org, Action::RestructureOrganization, t)))
                 .collect();
             assert_eq!(got_update, update, "update by {role} of {org}");
-            assert_eq!(got_restructure, restructure, "restructure by {role} of {org}");
+            assert_eq!(
+                got_restructure, restructure,
+                "restructure by {role} of {org}"
+            );
         }
     }
 
     #[test]
     fn a_department_creates_under_itself_but_not_elsewhere() {
-        assert_eq!(check(Role::DepartmentOfficer, "dept-hn", Action::CreateChildOrganization, "dept-hn"), Allow);
-        assert_eq!(check(Role::DepartmentOfficer, "dept-hn", Action::CreateChildOrganization, "center-hn"), Allow);
-        assert_eq!(check(Role::DepartmentOfficer, "dept-hn", Action::CreateChildOrganization, "dept-dn"), Hidden);
-        assert_eq!(check(Role::CenterLeader, "center-hn", Action::CreateChildOrganization, "center-hn"), Forbidden);
+        assert_eq!(
+            check(
+                Role::DepartmentOfficer,
+                "dept-hn",
+                Action::CreateChildOrganization,
+                "dept-hn"
+            ),
+            Allow
+        );
+        assert_eq!(
+            check(
+                Role::DepartmentOfficer,
+                "dept-hn",
+                Action::CreateChildOrganization,
+                "center-hn"
+            ),
+            Allow
+        );
+        assert_eq!(
+            check(
+                Role::DepartmentOfficer,
+                "dept-hn",
+                Action::CreateChildOrganization,
+                "dept-dn"
+            ),
+            Hidden
+        );
+        assert_eq!(
+            check(
+                Role::CenterLeader,
+                "center-hn",
+                Action::CreateChildOrganization,
+                "center-hn"
+            ),
+            Forbidden
+        );
     }
 
     #[test]
     fn accounts_are_managed_downwards_only() {
-        let grant = |role, org, target, granted| check(role, org, Action::ManageAccount(granted), target);
-        assert_eq!(grant(Role::CenterLeader, "center-hn", "branch-hn", Role::LegalAidOfficer), Allow);
-        assert_eq!(grant(Role::CenterLeader, "center-hn", "center-hn", Role::CenterLeader), Forbidden);
-        assert_eq!(grant(Role::CenterLeader, "center-hn", "center-dn", Role::LegalAidOfficer), Hidden);
-        assert_eq!(grant(Role::DepartmentOfficer, "dept-hn", "center-hn", Role::CenterLeader), Allow);
-        assert_eq!(grant(Role::DepartmentOfficer, "dept-hn", "dept-hn", Role::DepartmentOfficer), Forbidden);
-        assert_eq!(grant(Role::DepartmentOfficer, "dept-hn", "firm-hn", Role::ParticipantReporter), Allow);
-        assert_eq!(grant(Role::AgencyViewer, "agency", "center-hn", Role::LegalAidOfficer), Forbidden);
-        assert_eq!(grant(Role::DataCenterAdmin, "agency", "agency", Role::Portal), Allow);
-        assert_eq!(grant(Role::LegalAidOfficer, "center-hn", "center-hn", Role::LegalAidOfficer), Forbidden);
+        let grant =
+            |role, org, target, granted| check(role, org, Action::ManageAccount(granted), target);
+        assert_eq!(
+            grant(
+                Role::CenterLeader,
+                "center-hn",
+                "branch-hn",
+                Role::LegalAidOfficer
+            ),
+            Allow
+        );
+        assert_eq!(
+            grant(
+                Role::CenterLeader,
+                "center-hn",
+                "center-hn",
+                Role::CenterLeader
+            ),
+            Forbidden
+        );
+        assert_eq!(
+            grant(
+                Role::CenterLeader,
+                "center-hn",
+                "center-dn",
+                Role::LegalAidOfficer
+            ),
+            Hidden
+        );
+        assert_eq!(
+            grant(
+                Role::DepartmentOfficer,
+                "dept-hn",
+                "center-hn",
+                Role::CenterLeader
+            ),
+            Allow
+        );
+        assert_eq!(
+            grant(
+                Role::DepartmentOfficer,
+                "dept-hn",
+                "dept-hn",
+                Role::DepartmentOfficer
+            ),
+            Forbidden
+        );
+        assert_eq!(
+            grant(
+                Role::DepartmentOfficer,
+                "dept-hn",
+                "firm-hn",
+                Role::ParticipantReporter
+            ),
+            Allow
+        );
+        assert_eq!(
+            grant(
+                Role::AgencyViewer,
+                "agency",
+                "center-hn",
+                Role::LegalAidOfficer
+            ),
+            Forbidden
+        );
+        assert_eq!(
+            grant(Role::DataCenterAdmin, "agency", "agency", Role::Portal),
+            Allow
+        );
+        assert_eq!(
+            grant(
+                Role::LegalAidOfficer,
+                "center-hn",
+                "center-hn",
+                Role::LegalAidOfficer
+            ),
+            Forbidden
+        );
     }
 
     #[test]
     fn only_the_data_centre_administers_the_system() {
         for role in Role::ALL {
-            let caller = Caller { role: *role, org_id: "x" };
-            let expected = if *role == Role::DataCenterAdmin { Allow } else { Forbidden };
+            let caller = Caller {
+                role: *role,
+                org_id: "x",
+            };
+            let expected = if *role == Role::DataCenterAdmin {
+                Allow
+            } else {
+                Forbidden
+            };
             assert_eq!(decide_system(&caller, SystemAction::ReadAuditLog), expected);
-            assert_eq!(decide_system(&caller, SystemAction::ManageReferenceData), expected);
+            assert_eq!(
+                decide_system(&caller, SystemAction::ManageReferenceData),
+                expected
+            );
         }
     }
 

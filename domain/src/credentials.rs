@@ -19,7 +19,8 @@ impl Username {
         }
         let mut chars = name.chars();
         let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase());
-        let rest_ok = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+        let rest_ok = chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
         if first_ok && rest_ok {
             Ok(Self(name))
         } else {
@@ -96,11 +97,29 @@ mod tests {
     fn password_policy() {
         let user = Username::parse("lan.tgv").unwrap();
         assert!(Password::parse("Mật khẩu 2026", &user).is_ok());
-        assert_eq!(Password::parse("short1", &user), Err(PasswordError::TooShort));
-        assert_eq!(Password::parse("onlyletterslong", &user), Err(PasswordError::NeedsLetterAndDigit));
-        assert_eq!(Password::parse("1234567890123", &user), Err(PasswordError::NeedsLetterAndDigit));
-        assert_eq!(Password::parse("LAN.TGV-2026x", &user), Err(PasswordError::ContainsUsername));
-        assert_eq!(Password::parse(&"a1".repeat(65), &user), Err(PasswordError::TooLong));
-        assert_eq!(format!("{:?}", Password::parse("Secret-2026", &user).unwrap()), "Password(***)");
+        assert_eq!(
+            Password::parse("short1", &user),
+            Err(PasswordError::TooShort)
+        );
+        assert_eq!(
+            Password::parse("onlyletterslong", &user),
+            Err(PasswordError::NeedsLetterAndDigit)
+        );
+        assert_eq!(
+            Password::parse("1234567890123", &user),
+            Err(PasswordError::NeedsLetterAndDigit)
+        );
+        assert_eq!(
+            Password::parse("LAN.TGV-2026x", &user),
+            Err(PasswordError::ContainsUsername)
+        );
+        assert_eq!(
+            Password::parse(&"a1".repeat(65), &user),
+            Err(PasswordError::TooLong)
+        );
+        assert_eq!(
+            format!("{:?}", Password::parse("Secret-2026", &user).unwrap()),
+            "Password(***)"
+        );
     }
 }

@@ -37,7 +37,8 @@ impl Hierarchy {
     pub fn on(day: NaiveDate, links: &[ParentLink]) -> Self {
         let mut tree = Self::default();
         for link in links.iter().filter(|l| l.holds_on(day)) {
-            tree.parent_of.insert(link.org_id.clone(), link.parent_id.clone());
+            tree.parent_of
+                .insert(link.org_id.clone(), link.parent_id.clone());
             tree.children_of
                 .entry(link.parent_id.clone())
                 .or_default()
@@ -138,8 +139,14 @@ mod tests {
     fn the_tree_of_a_past_day_is_the_tree_of_that_day() {
         let before = Hierarchy::on(d(2025, 6, 30), &merger());
         let after = Hierarchy::on(d(2025, 7, 1), &merger());
-        assert_eq!(before.ancestors("branch-1"), vec!["center-hg", "dept-hg", "agency"]);
-        assert_eq!(after.ancestors("branch-1"), vec!["center-tq", "dept-tq", "agency"]);
+        assert_eq!(
+            before.ancestors("branch-1"),
+            vec!["center-hg", "dept-hg", "agency"]
+        );
+        assert_eq!(
+            after.ancestors("branch-1"),
+            vec!["center-tq", "dept-tq", "agency"]
+        );
         assert_eq!(after.parent("center-hg"), None);
     }
 

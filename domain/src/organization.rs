@@ -43,7 +43,10 @@ impl OrganizationKind {
 
     /// Organizations that take part in legal aid by contract or registration (Law 2017 art. 15–17).
     pub fn is_participating(self) -> bool {
-        matches!(self, Self::LawOffice | Self::LawFirm | Self::CounsellingCenter)
+        matches!(
+            self,
+            Self::LawOffice | Self::LawFirm | Self::CounsellingCenter
+        )
     }
 
     /// Kinds that belong to one province and must name it.
@@ -136,11 +139,17 @@ pub enum ParticipationError {
 }
 
 /// Checks the participation details of an organization of `kind`.
-pub fn check_participation(kind: OrganizationKind, p: &Participation) -> Result<(), ParticipationError> {
+pub fn check_participation(
+    kind: OrganizationKind,
+    p: &Participation,
+) -> Result<(), ParticipationError> {
     if !kind.is_participating() {
         return Err(ParticipationError::NotParticipatingKind);
     }
-    let has_certificate = p.certificate_number.as_deref().is_some_and(|c| !c.trim().is_empty());
+    let has_certificate = p
+        .certificate_number
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty());
     if p.mode == ParticipationMode::Registration && !has_certificate {
         return Err(ParticipationError::CertificateRequired);
     }
@@ -171,8 +180,12 @@ pub fn check_parent(
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParentError {
-    ParentRequired { allowed: &'static [OrganizationKind] },
-    WrongParentKind { allowed: &'static [OrganizationKind] },
+    ParentRequired {
+        allowed: &'static [OrganizationKind],
+    },
+    WrongParentKind {
+        allowed: &'static [OrganizationKind],
+    },
     MustBeRoot,
 }
 
@@ -212,9 +225,18 @@ mod tests {
         assert!(check_parent(Club, Some(Branch)).is_ok());
         assert!(check_parent(LawFirm, Some(Department)).is_ok());
         assert!(check_parent(StatisticsOffice, None).is_ok());
-        assert!(matches!(check_parent(Center, None), Err(ParentError::ParentRequired { .. })));
-        assert!(matches!(check_parent(Branch, Some(Department)), Err(ParentError::WrongParentKind { .. })));
-        assert_eq!(check_parent(Ministry, Some(Agency)), Err(ParentError::MustBeRoot));
+        assert!(matches!(
+            check_parent(Center, None),
+            Err(ParentError::ParentRequired { .. })
+        ));
+        assert!(matches!(
+            check_parent(Branch, Some(Department)),
+            Err(ParentError::WrongParentKind { .. })
+        ));
+        assert_eq!(
+            check_parent(Ministry, Some(Agency)),
+            Err(ParentError::MustBeRoot)
+        );
     }
 
     #[test]
@@ -228,18 +250,33 @@ mod tests {
             valid_to: Some(day(31)),
         };
         assert_eq!(check_participation(LawFirm, &p), Ok(()));
-        assert_eq!(check_participation(Center, &p), Err(ParticipationError::NotParticipatingKind));
+        assert_eq!(
+            check_participation(Center, &p),
+            Err(ParticipationError::NotParticipatingKind)
+        );
         p.certificate_number = Some("  ".into());
-        assert_eq!(check_participation(LawFirm, &p), Err(ParticipationError::CertificateRequired));
+        assert_eq!(
+            check_participation(LawFirm, &p),
+            Err(ParticipationError::CertificateRequired)
+        );
         p.mode = ParticipationMode::Contract;
         assert_eq!(check_participation(LawFirm, &p), Ok(()));
         p.valid_to = Some(day(1));
-        assert_eq!(check_participation(LawFirm, &p), Err(ParticipationError::EndsBeforeStart));
+        assert_eq!(
+            check_participation(LawFirm, &p),
+            Err(ParticipationError::EndsBeforeStart)
+        );
     }
 
     #[test]
     fn only_practices_and_counselling_centres_participate() {
-        let participating: Vec<_> = OrganizationKind::ALL.iter().filter(|k| k.is_participating()).collect();
-        assert_eq!(participating, vec![&LawOffice, &LawFirm, &CounsellingCenter]);
+        let participating: Vec<_> = OrganizationKind::ALL
+            .iter()
+            .filter(|k| k.is_participating())
+            .collect();
+        assert_eq!(
+            participating,
+            vec![&LawOffice, &LawFirm, &CounsellingCenter]
+        );
     }
 }

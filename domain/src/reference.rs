@@ -202,7 +202,10 @@ mod tests {
         assert_eq!(codes.len(), 54);
         assert_eq!(EthnicGroup::Kinh.official_code(), "01");
         assert_eq!(EthnicGroup::RoMam.official_code(), "54");
-        assert_eq!(EthnicGroup::ALL.iter().filter(|g| g.is_minority()).count(), 53);
+        assert_eq!(
+            EthnicGroup::ALL.iter().filter(|g| g.is_minority()).count(),
+            53
+        );
     }
 
     #[test]

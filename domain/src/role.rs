@@ -41,9 +41,10 @@ impl Role {
             Self::DataCenterAdmin | Self::Portal => &[Agency],
             Self::AgencyViewer => &[Agency, Ministry],
             Self::DepartmentOfficer => &[Department],
-            Self::CenterLeader | Self::LegalAidOfficer | Self::CenterShared | Self::ContractedLawyer => {
-                &[Center, Branch]
-            }
+            Self::CenterLeader
+            | Self::LegalAidOfficer
+            | Self::CenterShared
+            | Self::ContractedLawyer => &[Center, Branch],
             Self::ParticipantReporter => &[LawOffice, LawFirm, CounsellingCenter, Club],
             Self::StatisticsOffice => &[StatisticsOffice],
         }
@@ -61,7 +62,11 @@ impl Role {
                 Self::ContractedLawyer,
                 Self::ParticipantReporter,
             ],
-            Self::CenterLeader => &[Self::LegalAidOfficer, Self::CenterShared, Self::ContractedLawyer],
+            Self::CenterLeader => &[
+                Self::LegalAidOfficer,
+                Self::CenterShared,
+                Self::ContractedLawyer,
+            ],
             _ => &[],
         }
     }
@@ -95,10 +100,18 @@ mod tests {
 
     #[test]
     fn nobody_but_the_data_centre_grants_leadership_of_their_own_level() {
-        assert!(!Role::CenterLeader.grantable_roles().contains(&Role::CenterLeader));
-        assert!(!Role::DepartmentOfficer.grantable_roles().contains(&Role::DepartmentOfficer));
-        assert!(!Role::DepartmentOfficer.grantable_roles().contains(&Role::Portal));
-        assert!(Role::DataCenterAdmin.grantable_roles().contains(&Role::Portal));
+        assert!(!Role::CenterLeader
+            .grantable_roles()
+            .contains(&Role::CenterLeader));
+        assert!(!Role::DepartmentOfficer
+            .grantable_roles()
+            .contains(&Role::DepartmentOfficer));
+        assert!(!Role::DepartmentOfficer
+            .grantable_roles()
+            .contains(&Role::Portal));
+        assert!(Role::DataCenterAdmin
+            .grantable_roles()
+            .contains(&Role::Portal));
         assert!(!Role::LegalAidOfficer.administers_accounts());
     }
 }

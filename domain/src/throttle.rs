@@ -31,9 +31,15 @@ pub struct FailureState {
 
 impl ThrottlePolicy {
     /// The state after one more failure at `now`.
-    pub fn after_failure(&self, previous: Option<FailureState>, now: NaiveDateTime) -> FailureState {
+    pub fn after_failure(
+        &self,
+        previous: Option<FailureState>,
+        now: NaiveDateTime,
+    ) -> FailureState {
         let (failures, window_started_at) = match previous {
-            Some(p) if now < p.window_started_at + self.window => (p.failures + 1, p.window_started_at),
+            Some(p) if now < p.window_started_at + self.window => {
+                (p.failures + 1, p.window_started_at)
+            }
             _ => (1, now),
         };
         let blocked_until = (failures >= self.max_failures).then(|| now + self.block);
@@ -45,8 +51,14 @@ impl ThrottlePolicy {
     }
 
     /// Until when attempts are refused, if they are at `now`.
-    pub fn blocked_at(&self, state: Option<FailureState>, now: NaiveDateTime) -> Option<NaiveDateTime> {
-        state.and_then(|s| s.blocked_until).filter(|until| now < *until)
+    pub fn blocked_at(
+        &self,
+        state: Option<FailureState>,
+        now: NaiveDateTime,
+    ) -> Option<NaiveDateTime> {
+        state
+            .and_then(|s| s.blocked_until)
+            .filter(|until| now < *until)
     }
 }
 
@@ -56,7 +68,10 @@ mod tests {
     use chrono::NaiveDate;
 
     fn at(minute: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(8, minute, 0).unwrap()
+        NaiveDate::from_ymd_opt(2026, 1, 1)
+            .unwrap()
+            .and_hms_opt(8, minute, 0)
+            .unwrap()
     }
 
     #[test]

@@ -20,8 +20,14 @@ mod tests {
     #[test]
     fn evening_utc_is_already_tomorrow_in_viet_nam() {
         let at = Utc.with_ymd_and_hms(2025, 9, 30, 17, 0, 0).unwrap();
-        assert_eq!(vietnam_date(at), NaiveDate::from_ymd_opt(2025, 10, 1).unwrap());
+        assert_eq!(
+            vietnam_date(at),
+            NaiveDate::from_ymd_opt(2025, 10, 1).unwrap()
+        );
         let before = Utc.with_ymd_and_hms(2025, 9, 30, 16, 59, 59).unwrap();
-        assert_eq!(vietnam_date(before), NaiveDate::from_ymd_opt(2025, 9, 30).unwrap());
+        assert_eq!(
+            vietnam_date(before),
+            NaiveDate::from_ymd_opt(2025, 9, 30).unwrap()
+        );
     }
 }

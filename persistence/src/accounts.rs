@@ -57,9 +57,16 @@ impl<'a> From<&'a AccountRow> for Snapshot<'a> {
     }
 }
 
-pub fn insert(conn: &mut DbConnection, actor: &Actor, action: AuditAction, row: &AccountRow) -> StoreResult<()> {
+pub fn insert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: AuditAction,
+    row: &AccountRow,
+) -> StoreResult<()> {
     write_transaction(conn, |conn| {
-        diesel::insert_into(accounts::table).values(row).execute(conn)?;
+        diesel::insert_into(accounts::table)
+            .values(row)
+            .execute(conn)?;
         audit::record(
             conn,
             actor,
@@ -82,7 +89,10 @@ pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<AccountRow> {
         .map_err(StoreError::from)
 }
 
-pub fn find_by_username(conn: &mut DbConnection, username: &str) -> StoreResult<Option<AccountRow>> {
+pub fn find_by_username(
+    conn: &mut DbConnection,
+    username: &str,
+) -> StoreResult<Option<AccountRow>> {
     Ok(accounts::table
         .filter(accounts::username.eq(username))
         .select(AccountRow::as_select())
@@ -124,7 +134,12 @@ pub fn save(
 }
 
 /// Notes a successful login: the time on the account, and an entry in the audit log.
-pub fn record_login(conn: &mut DbConnection, actor: &Actor, account_id: &str, at: NaiveDateTime) -> StoreResult<()> {
+pub fn record_login(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    account_id: &str,
+    at: NaiveDateTime,
+) -> StoreResult<()> {
     write_transaction(conn, |conn| {
         diesel::update(accounts::table.find(account_id))
             .set(accounts::last_login_at.eq(Some(at)))
@@ -169,13 +184,21 @@ fn filtered(f: &AccountFilter) -> accounts::BoxedQuery<'static, Backend> {
         q = q.filter(accounts::status.eq(v.clone()));
     }
     if let Some(v) = &f.search {
-        q = q.filter(accounts::search_text.like(crate::like_pattern(v)).escape('\\'));
+        q = q.filter(
+            accounts::search_text
+                .like(crate::like_pattern(v))
+                .escape('\\'),
+        );
     }
     q
 }
 
 /// Ordered by username, which is unique, so paging is stable.
-pub fn list(conn: &mut DbConnection, filter: &AccountFilter, page: PageRequest) -> StoreResult<Paged<AccountRow>> {
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &AccountFilter,
+    page: PageRequest,
+) -> StoreResult<Paged<AccountRow>> {
     let total: i64 = filtered(filter).count().get_result(conn)?;
     let items = filtered(filter)
         .order(accounts::username.asc())

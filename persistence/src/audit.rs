@@ -78,7 +78,9 @@ pub fn record<B: Serialize, A: Serialize>(
         after_json: change.after.map(to_json),
         request_id: actor.request_id.as_deref(),
     };
-    diesel::insert_into(audit_log::table).values(&entry).execute(conn)?;
+    diesel::insert_into(audit_log::table)
+        .values(&entry)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -143,7 +145,11 @@ fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'static, Backend> {
 }
 
 /// Newest first; the id breaks ties, so paging is stable.
-pub fn list(conn: &mut DbConnection, filter: &AuditFilter, page: PageRequest) -> StoreResult<Paged<AuditEntryRow>> {
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    page: PageRequest,
+) -> StoreResult<Paged<AuditEntryRow>> {
     let total: i64 = filtered(filter).count().get_result(conn)?;
     let items = filtered(filter)
         .order((audit_log::occurred_at.desc(), audit_log::id.desc()))

@@ -46,7 +46,10 @@ impl DatabaseUrl {
         if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
             return Ok(Self::Postgres(raw.to_owned()));
         }
-        if let Some(path) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
+        if let Some(path) = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+        {
             if path.is_empty() {
                 return Err("DATABASE_URL `sqlite://` names no file".into());
             }
@@ -156,7 +159,12 @@ pub fn build_pool(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Pool, St
         .connection_timeout(settings.acquire_timeout)
         .test_on_check_out(true)
         .build(ConnectionManager { url: url.clone() })
-        .map_err(|e| StoreError::Setup(format!("cannot connect to the {} database: {e}", url.engine())))
+        .map_err(|e| {
+            StoreError::Setup(format!(
+                "cannot connect to the {} database: {e}",
+                url.engine()
+            ))
+        })
 }
 
 /// Applies the pending migrations of the connection's engine; returns their names.
@@ -242,7 +250,10 @@ mod tests {
             DatabaseUrl::parse("sqlite://data/tgpl.db").unwrap(),
             DatabaseUrl::Sqlite("data/tgpl.db".into())
         );
-        assert_eq!(DatabaseUrl::parse("/tmp/x.db").unwrap(), DatabaseUrl::Sqlite("/tmp/x.db".into()));
+        assert_eq!(
+            DatabaseUrl::parse("/tmp/x.db").unwrap(),
+            DatabaseUrl::Sqlite("/tmp/x.db".into())
+        );
         assert!(matches!(
             DatabaseUrl::parse("postgres://postgres@127.0.0.1/tgpl").unwrap(),
             DatabaseUrl::Postgres(_)

@@ -36,11 +36,19 @@ impl From<DieselError> for StoreError {
         match e {
             DieselError::NotFound => Self::NotFound,
             DieselError::DatabaseError(
-                kind @ (DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation),
+                kind
+                @ (DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation),
                 info,
             ) => {
-                let what = info.constraint_name().map(str::to_owned).unwrap_or_else(|| info.message().to_owned());
-                let prefix = if matches!(kind, DatabaseErrorKind::UniqueViolation) { "unique" } else { "foreign key" };
+                let what = info
+                    .constraint_name()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| info.message().to_owned());
+                let prefix = if matches!(kind, DatabaseErrorKind::UniqueViolation) {
+                    "unique"
+                } else {
+                    "foreign key"
+                };
                 Self::Conflict(format!("{prefix}: {what}"))
             }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {

@@ -60,9 +60,13 @@ pub fn record_failure(
             blocked_until: next.blocked_until,
         };
         if previous.is_some() {
-            diesel::update(login_failures::table.find(subject)).set(&row).execute(conn)?;
+            diesel::update(login_failures::table.find(subject))
+                .set(&row)
+                .execute(conn)?;
         } else {
-            diesel::insert_into(login_failures::table).values(&row).execute(conn)?;
+            diesel::insert_into(login_failures::table)
+                .values(&row)
+                .execute(conn)?;
         }
         Ok(next.blocked_until)
     })

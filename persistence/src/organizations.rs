@@ -115,7 +115,9 @@ pub fn insert(
     parent: Option<(&str, NaiveDate)>,
 ) -> StoreResult<()> {
     write_transaction(conn, |conn| {
-        diesel::insert_into(organizations::table).values(row).execute(conn)?;
+        diesel::insert_into(organizations::table)
+            .values(row)
+            .execute(conn)?;
         let link = parent.map(|(parent_id, valid_from)| LinkRow {
             id: crate::new_id(),
             org_id: row.id.clone(),
@@ -124,7 +126,9 @@ pub fn insert(
             valid_to: None,
         });
         if let Some(link) = &link {
-            diesel::insert_into(organization_links::table).values(link).execute(conn)?;
+            diesel::insert_into(organization_links::table)
+                .values(link)
+                .execute(conn)?;
         }
         audit::record(
             conn,
@@ -134,7 +138,10 @@ pub fn insert(
                 resource_type: RESOURCE,
                 resource_id: &row.id,
                 before: None,
-                after: Some(&Created { organization: row, parent: link.as_ref() }),
+                after: Some(&Created {
+                    organization: row,
+                    parent: link.as_ref(),
+                }),
             },
         )
     })
@@ -212,7 +219,9 @@ pub fn move_to(
             valid_from: effective_from,
             valid_to: None,
         };
-        diesel::insert_into(organization_links::table).values(&link).execute(conn)?;
+        diesel::insert_into(organization_links::table)
+            .values(&link)
+            .execute(conn)?;
         audit::record(
             conn,
             actor,
@@ -229,11 +238,19 @@ pub fn move_to(
 }
 
 /// The link of `org_id` in force on `day`, if any.
-pub fn link_on(conn: &mut DbConnection, org_id: &str, day: NaiveDate) -> StoreResult<Option<LinkRow>> {
+pub fn link_on(
+    conn: &mut DbConnection,
+    org_id: &str,
+    day: NaiveDate,
+) -> StoreResult<Option<LinkRow>> {
     Ok(organization_links::table
         .filter(organization_links::org_id.eq(org_id))
         .filter(organization_links::valid_from.le(day))
-        .filter(organization_links::valid_to.is_null().or(organization_links::valid_to.gt(day)))
+        .filter(
+            organization_links::valid_to
+                .is_null()
+                .or(organization_links::valid_to.gt(day)),
+        )
         .select(LinkRow::as_select())
         .first(conn)
         .optional()?)
@@ -252,7 +269,11 @@ pub fn history(conn: &mut DbConnection, org_id: &str) -> StoreResult<Vec<LinkRow
 pub fn links_on(conn: &mut DbConnection, day: NaiveDate) -> StoreResult<Vec<ParentLink>> {
     let rows: Vec<LinkRow> = organization_links::table
         .filter(organization_links::valid_from.le(day))
-        .filter(organization_links::valid_to.is_null().or(organization_links::valid_to.gt(day)))
+        .filter(
+            organization_links::valid_to
+                .is_null()
+                .or(organization_links::valid_to.gt(day)),
+        )
         .order(organization_links::org_id.asc())
         .select(LinkRow::as_select())
         .load(conn)?;
@@ -261,7 +282,11 @@ pub fn links_on(conn: &mut DbConnection, day: NaiveDate) -> StoreResult<Vec<Pare
 
 /// Ancestors of `org_id` on `day`, nearest first. One indexed query per level; the tree is
 /// at most six levels deep. Stops on a cycle.
-pub fn ancestors(conn: &mut DbConnection, org_id: &str, day: NaiveDate) -> StoreResult<Vec<String>> {
+pub fn ancestors(
+    conn: &mut DbConnection,
+    org_id: &str,
+    day: NaiveDate,
+) -> StoreResult<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     let mut current = org_id.to_owned();
     while let Some(link) = link_on(conn, &current, day)? {
@@ -275,26 +300,42 @@ pub fn ancestors(conn: &mut DbConnection, org_id: &str, day: NaiveDate) -> Store
 }
 
 /// The parent on `day` of each of `ids` that has one.
-pub fn parents_on(conn: &mut DbConnection, ids: &[String], day: NaiveDate) -> StoreResult<HashMap<String, String>> {
+pub fn parents_on(
+    conn: &mut DbConnection,
+    ids: &[String],
+    day: NaiveDate,
+) -> StoreResult<HashMap<String, String>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
     let rows: Vec<(String, String)> = organization_links::table
         .filter(organization_links::org_id.eq_any(ids))
         .filter(organization_links::valid_from.le(day))
-        .filter(organization_links::valid_to.is_null().or(organization_links::valid_to.gt(day)))
+        .filter(
+            organization_links::valid_to
+                .is_null()
+                .or(organization_links::valid_to.gt(day)),
+        )
         .select((organization_links::org_id, organization_links::parent_id))
         .load(conn)?;
     Ok(rows.into_iter().collect())
 }
 
 /// Active organizations directly under `org_id` on `day`.
-pub fn count_active_children(conn: &mut DbConnection, org_id: &str, day: NaiveDate) -> StoreResult<i64> {
+pub fn count_active_children(
+    conn: &mut DbConnection,
+    org_id: &str,
+    day: NaiveDate,
+) -> StoreResult<i64> {
     Ok(organization_links::table
         .inner_join(organizations::table.on(organizations::id.eq(organization_links::org_id)))
         .filter(organization_links::parent_id.eq(org_id))
         .filter(organization_links::valid_from.le(day))
-        .filter(organization_links::valid_to.is_null().or(organization_links::valid_to.gt(day)))
+        .filter(
+            organization_links::valid_to
+                .is_null()
+                .or(organization_links::valid_to.gt(day)),
+        )
         .filter(organizations::status.eq("active"))
         .count()
         .get_result(conn)?)
@@ -349,12 +390,20 @@ fn filtered(f: &OrgFilter) -> organizations::BoxedQuery<'static, Backend> {
         q = q.filter(organizations::participation_mode.eq(v.clone()));
     }
     if let Some(v) = &f.search {
-        q = q.filter(organizations::search_text.like(crate::like_pattern(v)).escape('\\'));
+        q = q.filter(
+            organizations::search_text
+                .like(crate::like_pattern(v))
+                .escape('\\'),
+        );
     }
     q
 }
 
-pub fn list(conn: &mut DbConnection, filter: &OrgFilter, page: PageRequest) -> StoreResult<Paged<OrganizationRow>> {
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &OrgFilter,
+    page: PageRequest,
+) -> StoreResult<Paged<OrganizationRow>> {
     let total: i64 = filtered(filter).count().get_result(conn)?;
     let q = filtered(filter);
     let q = match filter.sort {
@@ -363,7 +412,9 @@ pub fn list(conn: &mut DbConnection, filter: &OrgFilter, page: PageRequest) -> S
         OrgSort::Code => q.order((organizations::code.asc(), organizations::id.asc())),
         OrgSort::CodeDesc => q.order((organizations::code.desc(), organizations::id.desc())),
         OrgSort::CreatedAt => q.order((organizations::created_at.asc(), organizations::id.asc())),
-        OrgSort::CreatedAtDesc => q.order((organizations::created_at.desc(), organizations::id.desc())),
+        OrgSort::CreatedAtDesc => {
+            q.order((organizations::created_at.desc(), organizations::id.desc()))
+        }
     };
     let items = q
         .limit(page.limit())

@@ -46,7 +46,9 @@ pub fn get(conn: &mut DbConnection, code: &str) -> StoreResult<ProvinceRow> {
 
 pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &ProvinceRow) -> StoreResult<()> {
     write_transaction(conn, |conn| {
-        diesel::insert_into(provinces::table).values(row).execute(conn)?;
+        diesel::insert_into(provinces::table)
+            .values(row)
+            .execute(conn)?;
         audit::record(
             conn,
             actor,
@@ -61,7 +63,12 @@ pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &ProvinceRow) -> Stor
     })
 }
 
-pub fn save(conn: &mut DbConnection, actor: &Actor, before: &ProvinceRow, after: &ProvinceRow) -> StoreResult<()> {
+pub fn save(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &ProvinceRow,
+    after: &ProvinceRow,
+) -> StoreResult<()> {
     write_transaction(conn, |conn| {
         let updated = diesel::update(
             provinces::table

@@ -10,30 +10,74 @@ fn new_account(app: &TestApp, username: &str, role: &str, org: &str) -> serde_js
 fn administrators_create_accounts_only_within_scope_and_grantable_roles() {
     let app = TestApp::spawn();
     let stp = app.token("stp.hn");
-    let r = app.post("/api/v1/accounts", &stp, new_account(&app, "tgv.binh", "legal_aid_officer", "TTTGPL-HN"));
+    let r = app.post(
+        "/api/v1/accounts",
+        &stp,
+        new_account(&app, "tgv.binh", "legal_aid_officer", "TTTGPL-HN"),
+    );
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.json()["status"], "active");
-    assert!(r.header("location").unwrap().starts_with("/api/v1/accounts/"));
+    assert!(r
+        .header("location")
+        .unwrap()
+        .starts_with("/api/v1/accounts/"));
     app.login_as("tgv.binh", "Khởi-tạo-2026");
 
-    app.post("/api/v1/accounts", &stp, new_account(&app, "tgv.other", "legal_aid_officer", "TTTGPL-DN"))
-        .assert_problem(404, "not_found");
-    app.post("/api/v1/accounts", &stp, new_account(&app, "stp.second", "department_officer", "STP-HN"))
-        .assert_problem(403, "forbidden");
-    app.post("/api/v1/accounts", &app.token("tgv.hn"), new_account(&app, "tgv.self", "legal_aid_officer", "TTTGPL-HN"))
-        .assert_problem(403, "forbidden");
-    let r = app.post("/api/v1/accounts", &stp, new_account(&app, "gd.wrong", "center_leader", "CTL-HN"));
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["code"], "role_not_allowed_here");
-    app.post("/api/v1/accounts", &stp, new_account(&app, "tgv.binh", "legal_aid_officer", "TTTGPL-HN"))
-        .assert_problem(409, "username_taken");
+    app.post(
+        "/api/v1/accounts",
+        &stp,
+        new_account(&app, "tgv.other", "legal_aid_officer", "TTTGPL-DN"),
+    )
+    .assert_problem(404, "not_found");
+    app.post(
+        "/api/v1/accounts",
+        &stp,
+        new_account(&app, "stp.second", "department_officer", "STP-HN"),
+    )
+    .assert_problem(403, "forbidden");
+    app.post(
+        "/api/v1/accounts",
+        &app.token("tgv.hn"),
+        new_account(&app, "tgv.self", "legal_aid_officer", "TTTGPL-HN"),
+    )
+    .assert_problem(403, "forbidden");
+    let r = app.post(
+        "/api/v1/accounts",
+        &stp,
+        new_account(&app, "gd.wrong", "center_leader", "CTL-HN"),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "role_not_allowed_here"
+    );
+    app.post(
+        "/api/v1/accounts",
+        &stp,
+        new_account(&app, "tgv.binh", "legal_aid_officer", "TTTGPL-HN"),
+    )
+    .assert_problem(409, "username_taken");
     let mut weak = new_account(&app, "tgv.weak", "legal_aid_officer", "TTTGPL-HN");
     weak["password"] = json!("password");
     let r = app.post("/api/v1/accounts", &stp, weak);
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["field"], "password");
-    let r = app.post("/api/v1/accounts", &app.admin(), new_account(&app, "portal2", "portal", "CUC-TGPL"));
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["code"], "service_role");
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "password"
+    );
+    let r = app.post(
+        "/api/v1/accounts",
+        &app.admin(),
+        new_account(&app, "portal2", "portal", "CUC-TGPL"),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "service_role"
+    );
     // A centre leader grants officer roles in the centre and its branches.
-    let r = app.post("/api/v1/accounts", &app.token("gd.hn"), new_account(&app, "tgv.cn1", "legal_aid_officer", "TTTGPL-HN-CN1"));
+    let r = app.post(
+        "/api/v1/accounts",
+        &app.token("gd.hn"),
+        new_account(&app, "tgv.cn1", "legal_aid_officer", "TTTGPL-HN-CN1"),
+    );
     assert_eq!(r.status, 201, "{}", r.body);
 }
 
@@ -43,18 +87,37 @@ fn account_lists_are_scoped_and_searchable() {
     let names = |token: &str, query: &str| -> Vec<String> {
         let r = app.get(&format!("/api/v1/accounts?page_size=100{query}"), token);
         assert_eq!(r.status, 200, "{}", r.body);
-        r.json()["items"].as_array().unwrap().iter().map(|a| a["username"].as_str().unwrap().to_owned()).collect()
+        r.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["username"].as_str().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(
         names(&app.token("gd.dn"), ""),
         vec!["chung.dn", "cn1.dn", "gd.dn", "ls.dn", "tgv.dn"]
     );
-    assert_eq!(names(&app.token("stp.dn"), "").len(), 6, "the department sees below itself, not its own office");
-    assert_eq!(names(&app.admin(), "&q=TRO%20GIUP%20VIEN"), vec!["tgv.dn", "tgv.hcm", "tgv.hn"]);
-    assert!(names(&app.admin(), "").iter().all(|n| n != "dvc-portal"), "service clients are listed apart");
-    app.get("/api/v1/accounts", &app.token("tgv.hn")).assert_problem(403, "forbidden");
-    app.get(&format!("/api/v1/accounts/{}", app.account_id("tgv.hn")), &app.token("gd.dn"))
-        .assert_problem(404, "not_found");
+    assert_eq!(
+        names(&app.token("stp.dn"), "").len(),
+        6,
+        "the department sees below itself, not its own office"
+    );
+    assert_eq!(
+        names(&app.admin(), "&q=TRO%20GIUP%20VIEN"),
+        vec!["tgv.dn", "tgv.hcm", "tgv.hn"]
+    );
+    assert!(
+        names(&app.admin(), "").iter().all(|n| n != "dvc-portal"),
+        "service clients are listed apart"
+    );
+    app.get("/api/v1/accounts", &app.token("tgv.hn"))
+        .assert_problem(403, "forbidden");
+    app.get(
+        &format!("/api/v1/accounts/{}", app.account_id("tgv.hn")),
+        &app.token("gd.dn"),
+    )
+    .assert_problem(404, "not_found");
 }
 
 #[test]
@@ -63,16 +126,28 @@ fn lock_unlock_reset_and_deactivate_follow_their_states() {
     let gd = app.token("gd.hcm");
     let id = app.account_id("chung.hcm");
     let path = |action: &str| format!("/api/v1/accounts/{id}/{action}");
-    app.post(&path("unlock"), &gd, json!({})).assert_problem(409, "invalid_account_state");
+    app.post(&path("unlock"), &gd, json!({}))
+        .assert_problem(409, "invalid_account_state");
     let locked = app.post(&path("lock"), &gd, json!({}));
     assert_eq!(locked.status, 200, "{}", locked.body);
     let r = app.post(&path("lock"), &gd, json!({}));
-    assert_eq!(r.assert_problem(409, "invalid_account_state")["allowed_actions"], json!(["unlock", "reset_password", "deactivate"]));
+    assert_eq!(
+        r.assert_problem(409, "invalid_account_state")["allowed_actions"],
+        json!(["unlock", "reset_password", "deactivate"])
+    );
 
     // Reset needs the current ETag if one is sent.
-    let r = app.request("POST", &path("reset-password")).bearer(&gd).header("If-Match", "\"1\"").json(json!({"new_password": "Đặt-lại-2026"}));
+    let r = app
+        .request("POST", &path("reset-password"))
+        .bearer(&gd)
+        .header("If-Match", "\"1\"")
+        .json(json!({"new_password": "Đặt-lại-2026"}));
     r.assert_problem(412, "precondition_failed");
-    let r = app.request("POST", &path("reset-password")).bearer(&gd).header("If-Match", locked.header("etag").unwrap()).json(json!({"new_password": "Đặt-lại-2026"}));
+    let r = app
+        .request("POST", &path("reset-password"))
+        .bearer(&gd)
+        .header("If-Match", locked.header("etag").unwrap())
+        .json(json!({"new_password": "Đặt-lại-2026"}));
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["status"], "locked", "a reset does not unlock");
     assert_eq!(app.post(&path("unlock"), &gd, json!({})).status, 200);
@@ -80,14 +155,24 @@ fn lock_unlock_reset_and_deactivate_follow_their_states() {
 
     let r = app.post(&path("deactivate"), &gd, json!({}));
     assert_eq!(r.json()["status"], "deactivated");
-    app.password_grant("chung.hcm", "Đặt-lại-2026").assert_problem(401, "unauthorized");
-    app.post(&path("unlock"), &gd, json!({})).assert_problem(409, "invalid_account_state");
+    app.password_grant("chung.hcm", "Đặt-lại-2026")
+        .assert_problem(401, "unauthorized");
+    app.post(&path("unlock"), &gd, json!({}))
+        .assert_problem(409, "invalid_account_state");
 
     // A leader cannot administer another leader, nor their own account.
-    app.post(&format!("/api/v1/accounts/{}/lock", app.account_id("cn1.hcm")), &gd, json!({}))
-        .assert_problem(403, "forbidden");
-    app.post(&format!("/api/v1/accounts/{}/lock", app.account_id("admin")), &app.admin(), json!({}))
-        .assert_problem(409, "own_account");
+    app.post(
+        &format!("/api/v1/accounts/{}/lock", app.account_id("cn1.hcm")),
+        &gd,
+        json!({}),
+    )
+    .assert_problem(403, "forbidden");
+    app.post(
+        &format!("/api/v1/accounts/{}/lock", app.account_id("admin")),
+        &app.admin(),
+        json!({}),
+    )
+    .assert_problem(409, "own_account");
 }
 
 #[test]
@@ -95,7 +180,11 @@ fn service_clients_get_a_secret_once_which_rotates_and_revokes() {
     let app = TestApp::spawn();
     let admin = app.admin();
     let body = json!({"client_id": "dvc-test", "name": "Cổng thử nghiệm", "role": "portal", "organization_id": app.org_id("CUC-TGPL")});
-    let r = app.post("/api/v1/service-clients", &app.token("stp.hn"), body.clone());
+    let r = app.post(
+        "/api/v1/service-clients",
+        &app.token("stp.hn"),
+        body.clone(),
+    );
     r.assert_problem(404, "not_found");
     let r = app.post("/api/v1/service-clients", &admin, body);
     assert_eq!(r.status, 201, "{}", r.body);
@@ -104,38 +193,72 @@ fn service_clients_get_a_secret_once_which_rotates_and_revokes() {
     let secret = created["client_secret"].as_str().unwrap().to_owned();
     assert_eq!(secret.len(), 64);
     let read = app.get(&format!("/api/v1/service-clients/{id}"), &admin);
-    assert!(!read.body.contains(&secret), "the secret is never shown again");
+    assert!(
+        !read.body.contains(&secret),
+        "the secret is never shown again"
+    );
     assert_eq!(read.json()["kind"], "service");
-    app.get(&format!("/api/v1/accounts/{id}"), &admin).assert_problem(404, "not_found");
+    app.get(&format!("/api/v1/accounts/{id}"), &admin)
+        .assert_problem(404, "not_found");
 
-    let token = app.client_grant("dvc-test", &secret).json()["access_token"].as_str().unwrap().to_owned();
+    let token = app.client_grant("dvc-test", &secret).json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(app.get("/api/v1/me", &token).status, 200);
-    let rotated = app.post(&format!("/api/v1/service-clients/{id}/rotate-secret"), &admin, json!({}));
+    let rotated = app.post(
+        &format!("/api/v1/service-clients/{id}/rotate-secret"),
+        &admin,
+        json!({}),
+    );
     assert_eq!(rotated.status, 200, "{}", rotated.body);
     let new_secret = rotated.json()["client_secret"].as_str().unwrap().to_owned();
     assert_ne!(new_secret, secret);
-    app.get("/api/v1/me", &token).assert_problem(401, "unauthorized");
-    app.client_grant("dvc-test", &secret).assert_problem(401, "unauthorized");
-    let token = app.client_grant("dvc-test", &new_secret).json()["access_token"].as_str().unwrap().to_owned();
+    app.get("/api/v1/me", &token)
+        .assert_problem(401, "unauthorized");
+    app.client_grant("dvc-test", &secret)
+        .assert_problem(401, "unauthorized");
+    let token = app.client_grant("dvc-test", &new_secret).json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
-    let r = app.post(&format!("/api/v1/service-clients/{id}/revoke"), &admin, json!({}));
+    let r = app.post(
+        &format!("/api/v1/service-clients/{id}/revoke"),
+        &admin,
+        json!({}),
+    );
     assert_eq!(r.json()["status"], "deactivated");
-    app.get("/api/v1/me", &token).assert_problem(401, "unauthorized");
-    app.client_grant("dvc-test", &new_secret).assert_problem(401, "unauthorized");
+    app.get("/api/v1/me", &token)
+        .assert_problem(401, "unauthorized");
+    app.client_grant("dvc-test", &new_secret)
+        .assert_problem(401, "unauthorized");
     let listed = app.get("/api/v1/service-clients", &admin).json();
     assert_eq!(listed["total"], 3);
     let statistics = json!({"client_id": "tk-2", "name": "Thống kê", "role": "statistics_office", "organization_id": app.org_id("CUC-TGPL")});
     let r = app.post("/api/v1/service-clients", &admin, statistics);
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["code"], "role_not_allowed_here");
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "role_not_allowed_here"
+    );
 }
 
 #[test]
 fn service_clients_cannot_change_passwords_or_administer() {
     let app = TestApp::spawn();
     let (id, secret) = tgpl_api::demo::STATISTICS_CLIENT;
-    let token = app.client_grant(id, secret).json()["access_token"].as_str().unwrap().to_owned();
-    app.post("/api/v1/me/password", &token, json!({"current_password": secret, "new_password": "Anything-2026"}))
+    let token = app.client_grant(id, secret).json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        "/api/v1/me/password",
+        &token,
+        json!({"current_password": secret, "new_password": "Anything-2026"}),
+    )
+    .assert_problem(403, "forbidden");
+    app.get("/api/v1/accounts", &token)
         .assert_problem(403, "forbidden");
-    app.get("/api/v1/accounts", &token).assert_problem(403, "forbidden");
-    app.get("/api/v1/audit-log", &token).assert_problem(403, "forbidden");
+    app.get("/api/v1/audit-log", &token)
+        .assert_problem(403, "forbidden");
 }

@@ -20,11 +20,29 @@ fn every_write_is_in_the_audit_log_with_before_and_after() {
         .json(json!({"name": "Câu lạc bộ TGPL Hòa Vang"}));
     assert_eq!(r.status, 200);
     let account = app.account_id("tgv.dn");
-    assert_eq!(app.post(&format!("/api/v1/accounts/{account}/lock"), &app.token("chung.dn"), json!({})).status, 403);
-    assert_eq!(app.post(&format!("/api/v1/accounts/{account}/lock"), &app.token("gd.dn"), json!({})).status, 200);
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/accounts/{account}/lock"),
+            &app.token("chung.dn"),
+            json!({})
+        )
+        .status,
+        403
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/accounts/{account}/lock"),
+            &app.token("gd.dn"),
+            json!({})
+        )
+        .status,
+        200
+    );
 
     let admin = app.admin();
-    let entries = app.get(&format!("/api/v1/audit-log?resource_id={org}"), &admin).json();
+    let entries = app
+        .get(&format!("/api/v1/audit-log?resource_id={org}"), &admin)
+        .json();
     let items = entries["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     let update = &items[0];
@@ -38,25 +56,44 @@ fn every_write_is_in_the_audit_log_with_before_and_after() {
     assert_eq!(items[1]["action"], "organization.create");
     assert!(items[1]["before"].is_null());
 
-    let locks = app.get(&format!("/api/v1/audit-log?action=account.lock&resource_id={account}"), &admin).json();
+    let locks = app
+        .get(
+            &format!("/api/v1/audit-log?action=account.lock&resource_id={account}"),
+            &admin,
+        )
+        .json();
     assert_eq!(locks["total"], 1, "the refused lock left nothing");
     assert_eq!(locks["items"][0]["after"]["status"], "locked");
-    assert!(!locks.to_string().contains("argon2"), "no password hash in the log");
+    assert!(
+        !locks.to_string().contains("argon2"),
+        "no password hash in the log"
+    );
 
-    let logins = app.get("/api/v1/audit-log?action=auth.token_issued", &admin).json();
+    let logins = app
+        .get("/api/v1/audit-log?action=auth.token_issued", &admin)
+        .json();
     assert!(logins["total"].as_i64().unwrap() >= 3);
-    let seeded = app.get("/api/v1/audit-log?action=organization.create&page_size=100", &admin).json();
+    let seeded = app
+        .get(
+            "/api/v1/audit-log?action=organization.create&page_size=100",
+            &admin,
+        )
+        .json();
     assert_eq!(seeded["total"], 19, "18 demo organizations and the club");
-    let future = app.get("/api/v1/audit-log?from=2999-01-01T00:00:00Z", &admin).json();
+    let future = app
+        .get("/api/v1/audit-log?from=2999-01-01T00:00:00Z", &admin)
+        .json();
     assert_eq!(future["total"], 0);
-    app.get("/api/v1/audit-log?action=anything", &admin).assert_problem(422, "validation_failed");
+    app.get("/api/v1/audit-log?action=anything", &admin)
+        .assert_problem(422, "validation_failed");
 }
 
 #[test]
 fn only_the_data_centre_reads_the_audit_log() {
     let app = TestApp::spawn();
     for user in ["cuc.xem", "stp.hn", "gd.hn", "tgv.hn"] {
-        app.get("/api/v1/audit-log", &app.token(user)).assert_problem(403, "forbidden");
+        app.get("/api/v1/audit-log", &app.token(user))
+            .assert_problem(403, "forbidden");
     }
 }
 
@@ -65,7 +102,8 @@ fn the_audit_log_refuses_changes_at_the_storage_level() {
     use diesel::RunQueryDsl;
     let app = TestApp::spawn();
     let mut conn = app.pool.get().unwrap();
-    let update = diesel::sql_query("UPDATE audit_log SET actor_username = 'someone else'").execute(&mut *conn);
+    let update = diesel::sql_query("UPDATE audit_log SET actor_username = 'someone else'")
+        .execute(&mut *conn);
     assert!(update.is_err(), "update was allowed");
     let delete = diesel::sql_query("DELETE FROM audit_log").execute(&mut *conn);
     assert!(delete.is_err(), "delete was allowed");

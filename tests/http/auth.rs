@@ -40,11 +40,23 @@ fn wrong_password_and_unknown_user_look_the_same() {
 #[test]
 fn malformed_token_requests_are_refused_with_oauth_codes() {
     let app = TestApp::spawn();
-    let r = app.request("POST", "/api/v1/auth/token").form(&[("grant_type", "authorization_code")]);
-    assert_eq!(r.assert_problem(400, "unsupported_grant_type")["error"], "unsupported_grant_type");
-    let r = app.request("POST", "/api/v1/auth/token").form(&[("grant_type", "password"), ("username", "tgv.hn")]);
-    assert_eq!(r.assert_problem(400, "invalid_request")["error"], "invalid_request");
-    let r = app.request("POST", "/api/v1/auth/token").form(&[("username", "tgv.hn")]);
+    let r = app
+        .request("POST", "/api/v1/auth/token")
+        .form(&[("grant_type", "authorization_code")]);
+    assert_eq!(
+        r.assert_problem(400, "unsupported_grant_type")["error"],
+        "unsupported_grant_type"
+    );
+    let r = app
+        .request("POST", "/api/v1/auth/token")
+        .form(&[("grant_type", "password"), ("username", "tgv.hn")]);
+    assert_eq!(
+        r.assert_problem(400, "invalid_request")["error"],
+        "invalid_request"
+    );
+    let r = app
+        .request("POST", "/api/v1/auth/token")
+        .form(&[("username", "tgv.hn")]);
     r.assert_problem(400, "invalid_request");
     let r = app
         .request("POST", "/api/v1/auth/token")
@@ -71,7 +83,10 @@ fn service_clients_use_client_credentials_in_the_form_or_basic_auth() {
     assert_eq!(r.status, 200, "{}", r.body);
 
     let r = app.client_grant(id, "wrong-secret");
-    assert_eq!(r.assert_problem(401, "unauthorized")["error"], "invalid_client");
+    assert_eq!(
+        r.assert_problem(401, "unauthorized")["error"],
+        "invalid_client"
+    );
     assert_eq!(r.header("www-authenticate"), Some("Basic realm=\"tgpl\""));
 }
 
@@ -79,15 +94,18 @@ fn service_clients_use_client_credentials_in_the_form_or_basic_auth() {
 fn people_and_services_cannot_use_each_others_grant() {
     let app = TestApp::spawn();
     let (id, secret) = tgpl_api::demo::PORTAL_CLIENT;
-    app.password_grant(id, secret).assert_problem(401, "unauthorized");
-    app.client_grant("tgv.hn", DEMO_PASSWORD).assert_problem(401, "unauthorized");
+    app.password_grant(id, secret)
+        .assert_problem(401, "unauthorized");
+    app.client_grant("tgv.hn", DEMO_PASSWORD)
+        .assert_problem(401, "unauthorized");
 }
 
 #[test]
 fn repeated_failures_are_refused_for_a_while_even_with_the_right_password() {
     let app = TestApp::spawn();
     for _ in 0..5 {
-        app.password_grant("gd.dn", "Wrong-password-1").assert_problem(401, "unauthorized");
+        app.password_grant("gd.dn", "Wrong-password-1")
+            .assert_problem(401, "unauthorized");
     }
     let r = app.password_grant("gd.dn", DEMO_PASSWORD);
     r.assert_problem(429, "too_many_attempts");
@@ -98,7 +116,12 @@ fn repeated_failures_are_refused_for_a_while_even_with_the_right_password() {
 }
 
 fn forged(claims: serde_json::Value, key: &[u8]) -> String {
-    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(key)).unwrap()
+    encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(key),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -123,18 +146,30 @@ fn forged_expired_and_unsigned_tokens_are_refused() {
     // Tampered payload.
     let tampered = {
         let parts: Vec<&str> = token.split('.').collect();
-        let body = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(claims(now + 600).to_string());
+        let body =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims(now + 600).to_string());
         format!("{}.{}.{}", parts[0], body, parts[2])
     };
-    for bad in [resigned, expired, unsigned, tampered, "not-a-token".to_owned()] {
+    for bad in [
+        resigned,
+        expired,
+        unsigned,
+        tampered,
+        "not-a-token".to_owned(),
+    ] {
         let r = app.get("/api/v1/me", &bad);
         r.assert_problem(401, "unauthorized");
         assert!(r.header("www-authenticate").unwrap().starts_with("Bearer"));
     }
-    app.request("GET", "/api/v1/me").send().assert_problem(401, "unauthorized");
+    app.request("GET", "/api/v1/me")
+        .send()
+        .assert_problem(401, "unauthorized");
     // A well-formed token with the right key still works: the checks above are not vacuous.
-    assert_eq!(app.get("/api/v1/me", &forged(claims(now + 600), JWT_SECRET)).status, 200);
+    assert_eq!(
+        app.get("/api/v1/me", &forged(claims(now + 600), JWT_SECRET))
+            .status,
+        200
+    );
 }
 
 #[test]
@@ -143,15 +178,26 @@ fn a_locked_accounts_token_stops_working_at_once_and_stays_revoked() {
     let token = app.token("tgv.dn");
     assert_eq!(app.get("/api/v1/me", &token).status, 200);
     let id = app.account_id("tgv.dn");
-    let r = app.post(&format!("/api/v1/accounts/{id}/lock"), &app.admin(), json!({}));
+    let r = app.post(
+        &format!("/api/v1/accounts/{id}/lock"),
+        &app.admin(),
+        json!({}),
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["status"], "locked");
-    app.get("/api/v1/me", &token).assert_problem(401, "unauthorized");
-    app.password_grant("tgv.dn", DEMO_PASSWORD).assert_problem(401, "unauthorized");
+    app.get("/api/v1/me", &token)
+        .assert_problem(401, "unauthorized");
+    app.password_grant("tgv.dn", DEMO_PASSWORD)
+        .assert_problem(401, "unauthorized");
 
-    let r = app.post(&format!("/api/v1/accounts/{id}/unlock"), &app.admin(), json!({}));
+    let r = app.post(
+        &format!("/api/v1/accounts/{id}/unlock"),
+        &app.admin(),
+        json!({}),
+    );
     assert_eq!(r.status, 200, "{}", r.body);
-    app.get("/api/v1/me", &token).assert_problem(401, "unauthorized");
+    app.get("/api/v1/me", &token)
+        .assert_problem(401, "unauthorized");
     let fresh = app.token("tgv.dn");
     assert_eq!(app.get("/api/v1/me", &fresh).status, 200);
 }
@@ -165,10 +211,24 @@ fn changing_ones_password_revokes_tokens_and_the_new_one_works() {
         &token,
         json!({"current_password": "Wrong-password-1", "new_password": "Mới-mật-khẩu-2026"}),
     );
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["field"], "current_password");
-    let r = app.post("/api/v1/me/password", &token, json!({"current_password": DEMO_PASSWORD, "new_password": "short1"}));
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["code"], "too_short");
-    assert_eq!(app.get("/api/v1/me", &token).status, 200, "a refused change revokes nothing");
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "current_password"
+    );
+    let r = app.post(
+        "/api/v1/me/password",
+        &token,
+        json!({"current_password": DEMO_PASSWORD, "new_password": "short1"}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "too_short"
+    );
+    assert_eq!(
+        app.get("/api/v1/me", &token).status,
+        200,
+        "a refused change revokes nothing"
+    );
 
     let r = app.post(
         "/api/v1/me/password",
@@ -176,7 +236,9 @@ fn changing_ones_password_revokes_tokens_and_the_new_one_works() {
         json!({"current_password": DEMO_PASSWORD, "new_password": "Mới-mật-khẩu-2026"}),
     );
     assert_eq!(r.status, 204, "{}", r.body);
-    app.get("/api/v1/me", &token).assert_problem(401, "unauthorized");
-    app.password_grant("ls.hn", DEMO_PASSWORD).assert_problem(401, "unauthorized");
+    app.get("/api/v1/me", &token)
+        .assert_problem(401, "unauthorized");
+    app.password_grant("ls.hn", DEMO_PASSWORD)
+        .assert_problem(401, "unauthorized");
     app.login_as("ls.hn", "Mới-mật-khẩu-2026");
 }

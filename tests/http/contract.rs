@@ -4,12 +4,27 @@ use tgpl_tests::TestApp;
 
 fn first_difference(committed: &str, generated: &str) -> String {
     let (a, b): (Vec<&str>, Vec<&str>) = (committed.lines().collect(), generated.lines().collect());
-    let at = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+    let at = a
+        .iter()
+        .zip(&b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
     let from = at.saturating_sub(3);
     let show = |lines: &[&str], sign: char| -> String {
-        lines.iter().enumerate().skip(from).take(10).map(|(i, l)| format!("{sign} {:>5} {l}\n", i + 1)).collect()
+        lines
+            .iter()
+            .enumerate()
+            .skip(from)
+            .take(10)
+            .map(|(i, l)| format!("{sign} {:>5} {l}\n", i + 1))
+            .collect()
     };
-    format!("first difference at line {}:\n--- committed openapi.yaml\n{}+++ generated\n{}", at + 1, show(&a, '-'), show(&b, '+'))
+    format!(
+        "first difference at line {}:\n--- committed openapi.yaml\n{}+++ generated\n{}",
+        at + 1,
+        show(&a, '-'),
+        show(&b, '+')
+    )
 }
 
 #[test]
@@ -31,9 +46,15 @@ fn the_served_document_is_openapi_3_1_and_complete() {
     assert_eq!(r.status, 200);
     let doc = r.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    let served: serde_json::Value = serde_json::from_str(&tgpl_api::openapi::document().to_json().unwrap()).unwrap();
+    let served: serde_json::Value =
+        serde_json::from_str(&tgpl_api::openapi::document().to_json().unwrap()).unwrap();
     assert_eq!(doc, served);
-    for path in ["/api/v1/auth/token", "/api/v1/organizations/{id}", "/api/v1/audit-log", "/health/ready"] {
+    for path in [
+        "/api/v1/auth/token",
+        "/api/v1/organizations/{id}",
+        "/api/v1/audit-log",
+        "/health/ready",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
     assert!(doc["components"]["securitySchemes"].get("bearer").is_some());
@@ -47,10 +68,18 @@ fn swagger_ui_is_served_from_the_binary() {
     let r = app.request("GET", "/docs/").send();
     assert_eq!(r.status, 200);
     assert!(r.body.contains("swagger-ui"), "{}", r.body);
-    for asset in ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-initializer.js"] {
+    for asset in [
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-initializer.js",
+    ] {
         let r = app.request("GET", &format!("/docs/{asset}")).send();
         assert_eq!(r.status, 200, "{asset}");
         assert!(r.body.len() > 100, "{asset}");
     }
-    assert!(app.request("GET", "/docs/swagger-initializer.js").send().body.contains("/api/v1/openapi.json"));
+    assert!(app
+        .request("GET", "/docs/swagger-initializer.js")
+        .send()
+        .body
+        .contains("/api/v1/openapi.json"));
 }

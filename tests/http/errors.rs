@@ -6,8 +6,12 @@ use tgpl_tests::TestApp;
 #[test]
 fn unknown_routes_and_wrong_methods() {
     let app = TestApp::spawn();
-    app.request("GET", "/api/v1/no-such-thing").send().assert_problem(404, "route_not_found");
-    app.request("GET", "/nothing/here").send().assert_problem(404, "route_not_found");
+    app.request("GET", "/api/v1/no-such-thing")
+        .send()
+        .assert_problem(404, "route_not_found");
+    app.request("GET", "/nothing/here")
+        .send()
+        .assert_problem(404, "route_not_found");
     let r = app.request("DELETE", "/api/v1/organizations").send();
     r.assert_problem(405, "method_not_allowed");
     assert_eq!(r.header("allow"), Some("GET, POST"));
@@ -30,7 +34,10 @@ fn malformed_json_wrong_content_type_and_oversized_bodies() {
         .bearer(&admin)
         .body("text/plain", "{}");
     r.assert_problem(415, "unsupported_media_type");
-    let big = format!("{{\"code\":\"BIG\",\"name\":\"{}\"}}", "x".repeat(300 * 1024));
+    let big = format!(
+        "{{\"code\":\"BIG\",\"name\":\"{}\"}}",
+        "x".repeat(300 * 1024)
+    );
     let r = app
         .request("POST", "/api/v1/organizations")
         .bearer(&admin)
@@ -48,8 +55,16 @@ fn invalid_fields_are_listed_one_by_one() {
         json!({"code": "OK-CODE", "name": "", "kind": "center", "email": "not-an-email", "parent_id": app.org_id("STP-HN")}),
     );
     let body = r.assert_problem(422, "validation_failed");
-    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-    assert!(fields.contains(&"name") && fields.contains(&"email"), "{fields:?}");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"name") && fields.contains(&"email"),
+        "{fields:?}"
+    );
     for e in body["errors"].as_array().unwrap() {
         assert!(!e["code"].as_str().unwrap().is_empty());
         assert!(!e["message"].as_str().unwrap().is_empty());
@@ -60,25 +75,38 @@ fn invalid_fields_are_listed_one_by_one() {
         &admin,
         json!({"code": "X2", "name": "A", "kind": "business"}),
     );
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["field"], "kind");
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "kind"
+    );
     let r = app.post(
         "/api/v1/organizations",
         &admin,
         json!({"code": "X3", "name": "A", "kind": "law_firm", "parent_id": app.org_id("STP-HN"),
                "participation": {"mode": "registration", "forms": ["litigation", "lobbying"], "valid_from": "2026-01-01"}}),
     );
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["field"], "participation.forms[1]");
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "participation.forms[1]"
+    );
 }
 
 #[test]
 fn bad_query_parameters() {
     let app = TestApp::spawn();
     let admin = app.admin();
-    app.get("/api/v1/organizations?page_size=abc", &admin).assert_problem(400, "invalid_query");
+    app.get("/api/v1/organizations?page_size=abc", &admin)
+        .assert_problem(400, "invalid_query");
     let r = app.get("/api/v1/organizations?page_size=1000", &admin);
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["field"], "page_size");
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "page_size"
+    );
     let r = app.get("/api/v1/organizations?kind=bank", &admin);
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["code"], "unknown_code");
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "unknown_code"
+    );
 }
 
 #[test]
@@ -87,26 +115,43 @@ fn messages_are_vietnamese_by_default_and_english_on_request() {
     let vi = app.request("GET", "/api/v1/nope").send();
     assert_eq!(vi.header("content-language"), Some("vi"));
     assert_eq!(vi.json()["title"], "Không có đường dẫn này");
-    let en = app.request("GET", "/api/v1/nope").header("Accept-Language", "en-GB,en;q=0.9,vi;q=0.5").send();
+    let en = app
+        .request("GET", "/api/v1/nope")
+        .header("Accept-Language", "en-GB,en;q=0.9,vi;q=0.5")
+        .send();
     assert_eq!(en.header("content-language"), Some("en"));
     assert_eq!(en.json()["title"], "No such route");
-    let vi_preferred = app.request("GET", "/api/v1/nope").header("Accept-Language", "vi,en;q=0.8").send();
+    let vi_preferred = app
+        .request("GET", "/api/v1/nope")
+        .header("Accept-Language", "vi,en;q=0.8")
+        .send();
     assert_eq!(vi_preferred.header("content-language"), Some("vi"));
     let r = app
         .request("POST", "/api/v1/organizations")
         .bearer(&app.admin())
         .header("Accept-Language", "en")
-        .json(json!({"code": "Q1", "name": "", "kind": "center", "parent_id": app.org_id("STP-HN")}));
-    assert_eq!(r.json()["errors"][0]["message"], "Length must be between 1 and 255 characters.");
+        .json(
+            json!({"code": "Q1", "name": "", "kind": "center", "parent_id": app.org_id("STP-HN")}),
+        );
+    assert_eq!(
+        r.json()["errors"][0]["message"],
+        "Length must be between 1 and 255 characters."
+    );
 }
 
 #[test]
 fn request_ids_are_echoed_and_quoted() {
     let app = TestApp::spawn();
-    let r = app.request("GET", "/api/v1/nope").header("X-Request-Id", "portal-retry-42").send();
+    let r = app
+        .request("GET", "/api/v1/nope")
+        .header("X-Request-Id", "portal-retry-42")
+        .send();
     assert_eq!(r.header("x-request-id"), Some("portal-retry-42"));
     assert_eq!(r.json()["request_id"], "portal-retry-42");
-    let r = app.request("GET", "/health/live").header("X-Request-Id", "bad id with spaces").send();
+    let r = app
+        .request("GET", "/health/live")
+        .header("X-Request-Id", "bad id with spaces")
+        .send();
     let generated = r.header("x-request-id").unwrap();
     assert_ne!(generated, "bad id with spaces");
     assert_eq!(generated.len(), 32);
@@ -120,7 +165,9 @@ fn problems_carry_no_internals() {
     let body = json!({"code": "TTTGPL-HN", "name": "Trùng", "kind": "center", "parent_id": app.org_id("STP-HN")});
     let r = app.post("/api/v1/organizations", &admin, body);
     r.assert_problem(409, "code_taken");
-    for needle in ["SELECT", "INSERT", "sqlite", "postgres", "diesel", "panicked", "UNIQUE"] {
+    for needle in [
+        "SELECT", "INSERT", "sqlite", "postgres", "diesel", "panicked", "UNIQUE",
+    ] {
         assert!(!r.body.contains(needle), "{needle} in {}", r.body);
     }
 }

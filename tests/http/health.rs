@@ -23,12 +23,18 @@ fn readiness_follows_the_database_and_recovers_by_itself() {
     let sql = |admin: &mut diesel::PgConnection, q: String| {
         diesel::sql_query(q).execute(admin).unwrap();
     };
-    sql(&mut admin, format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"));
+    sql(
+        &mut admin,
+        format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"),
+    );
     sql(&mut admin, format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"));
     let r = app.request("GET", "/health/ready").send();
     r.assert_problem(503, "service_unavailable");
     assert!(r.header("retry-after").is_some());
-    sql(&mut admin, format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"));
+    sql(
+        &mut admin,
+        format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"),
+    );
     let r = app.request("GET", "/health/ready").send();
     assert_eq!(r.status, 200, "{}", r.body);
 }

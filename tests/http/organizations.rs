@@ -5,7 +5,14 @@ use tgpl_tests::TestApp;
 #[test]
 fn the_role_matrix_of_reading_organizations() {
     let app = TestApp::spawn();
-    let orgs = ["CUC-TGPL", "STP-HN", "TTTGPL-HN", "TTTGPL-HN-CN1", "CTL-HN", "TTTGPL-DN"];
+    let orgs = [
+        "CUC-TGPL",
+        "STP-HN",
+        "TTTGPL-HN",
+        "TTTGPL-HN-CN1",
+        "CTL-HN",
+        "TTTGPL-DN",
+    ];
     let ids: Vec<String> = orgs.iter().map(|c| app.org_id(c)).collect();
     // One letter per organization above: V visible (200), H hidden (404).
     let rows = [
@@ -24,28 +31,51 @@ fn the_role_matrix_of_reading_organizations() {
         let token = app.token(user);
         let got: String = ids
             .iter()
-            .map(|id| match app.get(&format!("/api/v1/organizations/{id}"), &token).status {
-                200 => 'V',
-                404 => 'H',
-                other => panic!("{user}: unexpected {other}"),
+            .map(|id| {
+                match app
+                    .get(&format!("/api/v1/organizations/{id}"), &token)
+                    .status
+                {
+                    200 => 'V',
+                    404 => 'H',
+                    other => panic!("{user}: unexpected {other}"),
+                }
             })
             .collect();
         assert_eq!(got, expected, "{user}");
     }
     let (portal, secret) = tgpl_api::demo::PORTAL_CLIENT;
-    let token = app.client_grant(portal, secret).json()["access_token"].as_str().unwrap().to_owned();
-    assert_eq!(app.get(&format!("/api/v1/organizations/{}", ids[5]), &token).status, 200);
+    let token = app.client_grant(portal, secret).json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.get(&format!("/api/v1/organizations/{}", ids[5]), &token)
+            .status,
+        200
+    );
 }
 
 #[test]
 fn lists_show_only_the_callers_scope() {
     let app = TestApp::spawn();
     let codes = |user: &str| -> Vec<String> {
-        let r = app.get("/api/v1/organizations?page_size=100&sort=code", &app.token(user));
+        let r = app.get(
+            "/api/v1/organizations?page_size=100&sort=code",
+            &app.token(user),
+        );
         assert_eq!(r.status, 200, "{}", r.body);
-        r.json()["items"].as_array().unwrap().iter().map(|o| o["code"].as_str().unwrap().to_owned()).collect()
+        r.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["code"].as_str().unwrap().to_owned())
+            .collect()
     };
-    assert_eq!(codes("stp.dn"), vec!["CTL-DN", "STP-DN", "TTTGPL-DN", "TTTGPL-DN-CN1", "TTTV-DN"]);
+    assert_eq!(
+        codes("stp.dn"),
+        vec!["CTL-DN", "STP-DN", "TTTGPL-DN", "TTTGPL-DN-CN1", "TTTV-DN"]
+    );
     assert_eq!(codes("gd.hcm"), vec!["TTTGPL-HCM", "TTTGPL-HCM-CN1"]);
     assert_eq!(codes("admin").len(), 18);
 }
@@ -57,20 +87,42 @@ fn center_body(app: &TestApp, code: &str, parent: &str) -> serde_json::Value {
 #[test]
 fn creating_is_allowed_in_scope_hidden_outside_and_forbidden_by_role() {
     let app = TestApp::spawn();
-    let r = app.post("/api/v1/organizations", &app.token("stp.hn"), center_body(&app, "TTTGPL-HN-CN2", "TTTGPL-HN"));
+    let r = app.post(
+        "/api/v1/organizations",
+        &app.token("stp.hn"),
+        center_body(&app, "TTTGPL-HN-CN2", "TTTGPL-HN"),
+    );
     assert_eq!(r.status, 201, "{}", r.body);
     let created = r.json();
-    assert_eq!(created["province_code"], "ha_noi", "the province follows the parent");
+    assert_eq!(
+        created["province_code"], "ha_noi",
+        "the province follows the parent"
+    );
     assert_eq!(created["parent_id"], app.org_id("TTTGPL-HN"));
-    assert_eq!(r.header("location").unwrap(), format!("/api/v1/organizations/{}", created["id"].as_str().unwrap()));
+    assert_eq!(
+        r.header("location").unwrap(),
+        format!("/api/v1/organizations/{}", created["id"].as_str().unwrap())
+    );
     assert_eq!(r.header("etag"), Some("\"1\""));
 
-    app.post("/api/v1/organizations", &app.token("stp.hn"), center_body(&app, "TTTGPL-DN-CN2", "TTTGPL-DN"))
-        .assert_problem(404, "not_found");
-    app.post("/api/v1/organizations", &app.token("gd.hn"), center_body(&app, "TTTGPL-HN-CN3", "TTTGPL-HN"))
-        .assert_problem(403, "forbidden");
-    app.post("/api/v1/organizations", &app.token("cuc.xem"), center_body(&app, "TTTGPL-HN-CN4", "TTTGPL-HN"))
-        .assert_problem(403, "forbidden");
+    app.post(
+        "/api/v1/organizations",
+        &app.token("stp.hn"),
+        center_body(&app, "TTTGPL-DN-CN2", "TTTGPL-DN"),
+    )
+    .assert_problem(404, "not_found");
+    app.post(
+        "/api/v1/organizations",
+        &app.token("gd.hn"),
+        center_body(&app, "TTTGPL-HN-CN3", "TTTGPL-HN"),
+    )
+    .assert_problem(403, "forbidden");
+    app.post(
+        "/api/v1/organizations",
+        &app.token("cuc.xem"),
+        center_body(&app, "TTTGPL-HN-CN4", "TTTGPL-HN"),
+    )
+    .assert_problem(403, "forbidden");
     // Nothing was created by the refused calls.
     let r = app.get("/api/v1/organizations?q=TTTGPL-DN-CN2", &app.admin());
     assert_eq!(r.json()["total"], 0);
@@ -80,23 +132,43 @@ fn creating_is_allowed_in_scope_hidden_outside_and_forbidden_by_role() {
 fn the_tree_rules_are_enforced() {
     let app = TestApp::spawn();
     let admin = app.admin();
-    let r = app.post("/api/v1/organizations", &admin, center_body(&app, "WRONG-1", "STP-HN"));
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["code"], "wrong_parent_kind");
-    let r = app.post("/api/v1/organizations", &admin, json!({"code": "ORPHAN", "name": "Trung tâm", "kind": "center", "province_code": "ha_noi"}));
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["code"], "required");
+    let r = app.post(
+        "/api/v1/organizations",
+        &admin,
+        center_body(&app, "WRONG-1", "STP-HN"),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "wrong_parent_kind"
+    );
+    let r = app.post(
+        "/api/v1/organizations",
+        &admin,
+        json!({"code": "ORPHAN", "name": "Trung tâm", "kind": "center", "province_code": "ha_noi"}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "required"
+    );
     let r = app.post(
         "/api/v1/organizations",
         &admin,
         json!({"code": "MISMATCH", "name": "Chi nhánh", "kind": "branch", "parent_id": app.org_id("TTTGPL-HN"), "province_code": "da_nang"}),
     );
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["code"], "province_mismatch");
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "province_mismatch"
+    );
     let r = app.post(
         "/api/v1/organizations",
         &admin,
         json!({"code": "TTV-REG", "name": "Trung tâm tư vấn", "kind": "counselling_center", "parent_id": app.org_id("STP-HN"),
                "participation": {"mode": "registration", "valid_from": "2026-01-01"}}),
     );
-    assert_eq!(r.assert_problem(422, "validation_failed")["errors"][0]["field"], "participation.certificate_number");
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "participation.certificate_number"
+    );
     let r = app.post(
         "/api/v1/organizations",
         &admin,
@@ -105,9 +177,16 @@ fn the_tree_rules_are_enforced() {
                                  "fields": ["civil", "land"], "beneficiaries": ["child"], "valid_from": "2026-01-01", "valid_to": "2029-01-01"}}),
     );
     assert_eq!(r.status, 201, "{}", r.body);
-    assert_eq!(r.json()["participation"]["fields"], json!(["civil", "land"]));
+    assert_eq!(
+        r.json()["participation"]["fields"],
+        json!(["civil", "land"])
+    );
     // A ministry is a root, made only by the data centre.
-    let r = app.post("/api/v1/organizations", &app.token("stp.hn"), json!({"code": "ROOT-2", "name": "Bộ", "kind": "ministry"}));
+    let r = app.post(
+        "/api/v1/organizations",
+        &app.token("stp.hn"),
+        json!({"code": "ROOT-2", "name": "Bộ", "kind": "ministry"}),
+    );
     r.assert_problem(403, "forbidden");
 }
 
@@ -129,7 +208,10 @@ fn etags_guard_against_lost_updates() {
         req.json(body)
     };
     patch(None, json!({"phone": "024 3333 4444"})).assert_problem(428, "precondition_required");
-    let first = patch(Some(&etag), json!({"phone": "024 3333 4444", "address": "Số 1 Phố Huế"}));
+    let first = patch(
+        Some(&etag),
+        json!({"phone": "024 3333 4444", "address": "Số 1 Phố Huế"}),
+    );
     assert_eq!(first.status, 200, "{}", first.body);
     assert_eq!(first.header("etag"), Some("\"2\""));
     // A second writer still holding the first ETag loses nothing and changes nothing.
@@ -162,14 +244,26 @@ fn deactivation_needs_no_active_children() {
     let token = app.token("stp.hn");
     let center = app.org_id("TTTGPL-HN");
     let branch = app.org_id("TTTGPL-HN-CN1");
-    app.post(&format!("/api/v1/organizations/{center}/deactivate"), &token, json!({}))
-        .assert_problem(409, "has_active_children");
-    let r = app.post(&format!("/api/v1/organizations/{branch}/deactivate"), &token, json!({"on": "2026-06-30"}));
+    app.post(
+        &format!("/api/v1/organizations/{center}/deactivate"),
+        &token,
+        json!({}),
+    )
+    .assert_problem(409, "has_active_children");
+    let r = app.post(
+        &format!("/api/v1/organizations/{branch}/deactivate"),
+        &token,
+        json!({"on": "2026-06-30"}),
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["status"], "inactive");
     assert_eq!(r.json()["deactivated_on"], "2026-06-30");
-    app.post(&format!("/api/v1/organizations/{branch}/deactivate"), &token, json!({}))
-        .assert_problem(409, "already_inactive");
+    app.post(
+        &format!("/api/v1/organizations/{branch}/deactivate"),
+        &token,
+        json!({}),
+    )
+    .assert_problem(409, "already_inactive");
     // Accounts of an inactive organization cannot log in.
     let r = app.post(
         "/api/v1/organizations",
@@ -177,7 +271,8 @@ fn deactivation_needs_no_active_children() {
         json!({"code": "UNDER-DEAD", "name": "X", "kind": "club", "parent_id": branch}),
     );
     r.assert_problem(409, "parent_inactive");
-    app.password_grant("cn1.hn", tgpl_tests::DEMO_PASSWORD).assert_problem(401, "unauthorized");
+    app.password_grant("cn1.hn", tgpl_tests::DEMO_PASSWORD)
+        .assert_problem(401, "unauthorized");
 }
 
 /// The merger of 1 July 2025: a branch moves to another centre; the tree of any day before
@@ -195,25 +290,47 @@ fn moves_are_dated_and_past_trees_stay_as_they_were() {
         json!({"parent_id": hn_center, "effective_from": "2025-07-01"}),
     );
     assert_eq!(r.status, 201, "{}", r.body);
-    let history = app.get(&format!("/api/v1/organizations/{branch}/parents"), &admin).json();
+    let history = app
+        .get(&format!("/api/v1/organizations/{branch}/parents"), &admin)
+        .json();
     assert_eq!(history.as_array().unwrap().len(), 2);
     assert_eq!(history[0]["parent_id"], dn_center);
     assert_eq!(history[0]["valid_to"], "2025-07-01");
     assert_eq!(history[1]["parent_id"], hn_center);
 
     let subtree = |root: &str, day: &str| -> Vec<String> {
-        let r = app.get(&format!("/api/v1/organizations/{root}/subtree?as_of={day}"), &admin);
+        let r = app.get(
+            &format!("/api/v1/organizations/{root}/subtree?as_of={day}"),
+            &admin,
+        );
         assert_eq!(r.status, 200, "{}", r.body);
-        r.json().as_array().unwrap().iter().map(|n| n["code"].as_str().unwrap().to_owned()).collect()
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["code"].as_str().unwrap().to_owned())
+            .collect()
     };
-    assert_eq!(subtree(&dn_center, "2025-06-30"), vec!["TTTGPL-DN", "TTTGPL-DN-CN1"]);
+    assert_eq!(
+        subtree(&dn_center, "2025-06-30"),
+        vec!["TTTGPL-DN", "TTTGPL-DN-CN1"]
+    );
     assert_eq!(subtree(&dn_center, "2025-07-01"), vec!["TTTGPL-DN"]);
-    assert_eq!(subtree(&hn_center, "2025-07-01"), vec!["TTTGPL-HN", "TTTGPL-HN-CN1", "TTTGPL-DN-CN1"]);
-    let moved = app.get(&format!("/api/v1/organizations/{branch}"), &admin).json();
+    assert_eq!(
+        subtree(&hn_center, "2025-07-01"),
+        vec!["TTTGPL-HN", "TTTGPL-HN-CN1", "TTTGPL-DN-CN1"]
+    );
+    let moved = app
+        .get(&format!("/api/v1/organizations/{branch}"), &admin)
+        .json();
     assert_eq!(moved["province_code"], "ha_noi");
     assert_eq!(moved["parent_id"], hn_center);
     // Cycles and backdating are refused.
-    let r = app.post(&format!("/api/v1/organizations/{hn_center}/parents"), &admin, json!({"parent_id": branch}));
+    let r = app.post(
+        &format!("/api/v1/organizations/{hn_center}/parents"),
+        &admin,
+        json!({"parent_id": branch}),
+    );
     r.assert_problem(422, "validation_failed");
     let r = app.post(
         &format!("/api/v1/organizations/{branch}/parents"),
@@ -227,17 +344,37 @@ fn moves_are_dated_and_past_trees_stay_as_they_were() {
 fn lists_filter_search_without_diacritics_sort_and_page() {
     let app = TestApp::spawn();
     let admin = app.admin();
-    let r = app.get("/api/v1/organizations?q=trung%20tam%20tro%20giup&sort=code", &admin);
-    let codes: Vec<String> = r.json()["items"].as_array().unwrap().iter().map(|o| o["code"].as_str().unwrap().to_owned()).collect();
+    let r = app.get(
+        "/api/v1/organizations?q=trung%20tam%20tro%20giup&sort=code",
+        &admin,
+    );
+    let codes: Vec<String> = r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["code"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(codes, vec!["TTTGPL-DN", "TTTGPL-HCM", "TTTGPL-HN"]);
-    let r = app.get("/api/v1/organizations?q=S%E1%BB%9E%20T%C6%AF%20PH%C3%81P", &admin); // "SỞ TƯ PHÁP"
+    let r = app.get(
+        "/api/v1/organizations?q=S%E1%BB%9E%20T%C6%AF%20PH%C3%81P",
+        &admin,
+    ); // "SỞ TƯ PHÁP"
     assert_eq!(r.json()["total"], 3);
-    let r = app.get("/api/v1/organizations?kind=law_firm&province_code=da_nang", &admin);
+    let r = app.get(
+        "/api/v1/organizations?kind=law_firm&province_code=da_nang",
+        &admin,
+    );
     assert_eq!(r.json()["total"], 1);
     assert_eq!(r.json()["items"][0]["participation"]["mode"], "contract");
-    let r = app.get("/api/v1/organizations?participation_mode=registration", &admin);
+    let r = app.get(
+        "/api/v1/organizations?participation_mode=registration",
+        &admin,
+    );
     assert_eq!(r.json()["total"], 3);
-    let r = app.get(&format!("/api/v1/organizations?parent_id={}", app.org_id("STP-HN")), &admin);
+    let r = app.get(
+        &format!("/api/v1/organizations?parent_id={}", app.org_id("STP-HN")),
+        &admin,
+    );
     assert_eq!(r.json()["total"], 3);
 
     let mut seen = Vec::new();
@@ -245,7 +382,13 @@ fn lists_filter_search_without_diacritics_sort_and_page() {
     while let Some(path) = next {
         let page = app.get(&path, &admin).json();
         assert!(page["items"].as_array().unwrap().len() <= 5);
-        seen.extend(page["items"].as_array().unwrap().iter().map(|o| o["code"].as_str().unwrap().to_owned()));
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["code"].as_str().unwrap().to_owned()),
+        );
         next = page["next"].as_str().map(str::to_owned);
     }
     assert_eq!(seen.len(), 18);
@@ -253,5 +396,6 @@ fn lists_filter_search_without_diacritics_sort_and_page() {
     sorted.sort();
     sorted.reverse();
     assert_eq!(seen, sorted, "stable, complete, descending");
-    app.get("/api/v1/organizations?sort=secret", &admin).assert_problem(422, "validation_failed");
+    app.get("/api/v1/organizations?sort=secret", &admin)
+        .assert_problem(422, "validation_failed");
 }

@@ -16,7 +16,8 @@ const SQLITE_COLUMNS: &str = "SELECT m.name AS table_name, p.name AS column_name
      FROM sqlite_master m JOIN pragma_table_info(m.name) p \
      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations' \
      ORDER BY 1, 2";
-const POSTGRES_COLUMNS: &str = "SELECT table_name::text AS table_name, column_name::text AS column_name \
+const POSTGRES_COLUMNS: &str =
+    "SELECT table_name::text AS table_name, column_name::text AS column_name \
      FROM information_schema.columns \
      WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations' \
      ORDER BY 1, 2";
@@ -27,7 +28,9 @@ fn sqlite_columns() -> Vec<Column> {
     let url = db::DatabaseUrl::Sqlite(dir.join("schema.db"));
     let mut conn = url.connect().unwrap();
     db::run_migrations(&mut conn).unwrap();
-    let columns = diesel::sql_query(SQLITE_COLUMNS).load::<Column>(&mut conn).unwrap();
+    let columns = diesel::sql_query(SQLITE_COLUMNS)
+        .load::<Column>(&mut conn)
+        .unwrap();
     let _ = std::fs::remove_dir_all(dir);
     columns
 }
@@ -38,14 +41,21 @@ fn sqlite_columns() -> Vec<Column> {
 #[test]
 fn both_engines_produce_the_same_tables_and_columns() {
     let sqlite = sqlite_columns();
-    assert!(sqlite.iter().any(|c| c.table_name == "organizations" && c.column_name == "participation_scope"));
+    assert!(sqlite
+        .iter()
+        .any(|c| c.table_name == "organizations" && c.column_name == "participation_scope"));
     let db = TestDb::create();
     if !db.is_postgres() {
         return;
     }
-    let mut conn = db::DatabaseUrl::parse(&db.url()).unwrap().connect().unwrap();
+    let mut conn = db::DatabaseUrl::parse(&db.url())
+        .unwrap()
+        .connect()
+        .unwrap();
     db::run_migrations(&mut conn).unwrap();
-    let postgres = diesel::sql_query(POSTGRES_COLUMNS).load::<Column>(&mut conn).unwrap();
+    let postgres = diesel::sql_query(POSTGRES_COLUMNS)
+        .load::<Column>(&mut conn)
+        .unwrap();
     assert_eq!(sqlite, postgres);
 }
 
@@ -55,7 +65,10 @@ fn both_engines_have_the_same_migrations() {
     assert_eq!(sqlite, postgres);
     let on_disk = |engine: &str| -> Vec<String> {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/").to_owned() + engine;
-        let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         names.sort();
         names
     };
@@ -72,7 +85,10 @@ fn foreign_key_violations_are_refused() {
     )
     .execute(&mut *conn);
     let err = tgpl_persistence::StoreError::from(result.unwrap_err());
-    assert!(matches!(err, tgpl_persistence::StoreError::Conflict(_)), "{err}");
+    assert!(
+        matches!(err, tgpl_persistence::StoreError::Conflict(_)),
+        "{err}"
+    );
 }
 
 /// SQLite runs with the pragmas chosen for durability and concurrency.
@@ -80,17 +96,25 @@ fn foreign_key_violations_are_refused() {
 fn sqlite_connections_are_configured() {
     let db = TestDb::create();
     if db.is_postgres() {
-        let mut conn = db::DatabaseUrl::parse(&db.url()).unwrap().connect().unwrap();
+        let mut conn = db::DatabaseUrl::parse(&db.url())
+            .unwrap()
+            .connect()
+            .unwrap();
         #[derive(QueryableByName)]
         struct Setting {
             #[diesel(sql_type = diesel::sql_types::Text)]
             value: String,
         }
-        let tz = diesel::sql_query("SELECT current_setting('TimeZone') AS value").get_result::<Setting>(&mut conn).unwrap();
+        let tz = diesel::sql_query("SELECT current_setting('TimeZone') AS value")
+            .get_result::<Setting>(&mut conn)
+            .unwrap();
         assert_eq!(tz.value, "UTC");
         return;
     }
-    let mut conn = db::DatabaseUrl::parse(&db.url()).unwrap().connect().unwrap();
+    let mut conn = db::DatabaseUrl::parse(&db.url())
+        .unwrap()
+        .connect()
+        .unwrap();
     #[derive(QueryableByName)]
     struct Pragma {
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -99,11 +123,17 @@ fn sqlite_connections_are_configured() {
     // The column of `pragma_busy_timeout` is called `timeout`; the others are named after
     // their pragma.
     let pragma = |conn: &mut tgpl_persistence::DbConnection, name: &str| -> String {
-        let column = if name == "busy_timeout" { "timeout" } else { name };
-        diesel::sql_query(format!("SELECT CAST({column} AS TEXT) AS value FROM pragma_{name}"))
-            .get_result::<Pragma>(conn)
-            .unwrap()
-            .value
+        let column = if name == "busy_timeout" {
+            "timeout"
+        } else {
+            name
+        };
+        diesel::sql_query(format!(
+            "SELECT CAST({column} AS TEXT) AS value FROM pragma_{name}"
+        ))
+        .get_result::<Pragma>(conn)
+        .unwrap()
+        .value
     };
     assert_eq!(pragma(&mut conn, "foreign_keys"), "1");
     assert_eq!(pragma(&mut conn, "journal_mode"), "wal");

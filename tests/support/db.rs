@@ -9,22 +9,27 @@ pub enum TestDb {
 
 impl TestDb {
     pub fn create() -> Self {
-        match std::env::var("TEST_DATABASE_URL").ok().filter(|v| !v.is_empty()) {
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+        {
             Some(admin_url) => {
                 assert!(
                     admin_url.starts_with("postgres://") || admin_url.starts_with("postgresql://"),
                     "TEST_DATABASE_URL must be a postgres:// URL, not {admin_url}"
                 );
                 let name = format!("tgpl_test_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = diesel::PgConnection::establish(&admin_url)
-                    .unwrap_or_else(|e| panic!("PostgreSQL at TEST_DATABASE_URL is unreachable: {e}"));
+                let mut conn = diesel::PgConnection::establish(&admin_url).unwrap_or_else(|e| {
+                    panic!("PostgreSQL at TEST_DATABASE_URL is unreachable: {e}")
+                });
                 diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
                     .execute(&mut conn)
                     .expect("create test database");
                 Self::Postgres { admin_url, name }
             }
             None => {
-                let dir = std::env::temp_dir().join(format!("tgpl-test-{}", uuid::Uuid::new_v4().simple()));
+                let dir = std::env::temp_dir()
+                    .join(format!("tgpl-test-{}", uuid::Uuid::new_v4().simple()));
                 std::fs::create_dir_all(&dir).expect("temp dir");
                 Self::Sqlite { dir }
             }
@@ -65,7 +70,9 @@ pub fn with_database(url: &str, name: &str) -> String {
         Some(q) => (&url[..q], &url[q..]),
         None => (url, ""),
     };
-    let host_end = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
     format!("{}/{}{}", &base[..host_end], name, query)
 }
 
@@ -77,7 +84,10 @@ impl Drop for TestDb {
             }
             Self::Postgres { admin_url, name } => {
                 if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
-                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+                    let _ = diesel::sql_query(format!(
+                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                    ))
+                    .execute(&mut conn);
                 }
             }
         }
@@ -90,8 +100,17 @@ mod tests {
 
     #[test]
     fn replaces_the_database_of_a_url() {
-        assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
-        assert_eq!(with_database("postgres://postgres@127.0.0.1:5432", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
-        assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "t1"), "postgres://u@h/t1?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/db?sslmode=disable", "t1"),
+            "postgres://u@h/t1?sslmode=disable"
+        );
     }
 }

@@ -59,15 +59,26 @@ impl Resp {
         let headers = response
             .headers_names()
             .into_iter()
-            .filter_map(|n| response.header(&n).map(|v| (n.to_ascii_lowercase(), v.to_owned())))
+            .filter_map(|n| {
+                response
+                    .header(&n)
+                    .map(|v| (n.to_ascii_lowercase(), v.to_owned()))
+            })
             .collect();
         let body = response.into_string().unwrap_or_default();
-        Self { status, headers, body }
+        Self {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn json(&self) -> Value {
@@ -77,11 +88,20 @@ impl Resp {
     /// Asserts the response is a problem document with this status and code.
     pub fn assert_problem(&self, status: u16, code: &str) -> Value {
         assert_eq!(self.status, status, "status; body: {}", self.body);
-        assert_eq!(self.header("content-type"), Some("application/problem+json"), "content type; body: {}", self.body);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "content type; body: {}",
+            self.body
+        );
         let body = self.json();
         assert_eq!(body["code"], code, "code; body: {}", self.body);
         assert_eq!(body["status"], status);
-        assert!(body["request_id"].as_str().is_some_and(|s| !s.is_empty()), "request id missing: {}", self.body);
+        assert!(
+            body["request_id"].as_str().is_some_and(|s| !s.is_empty()),
+            "request id missing: {}",
+            self.body
+        );
         body
     }
 }

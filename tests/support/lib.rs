@@ -63,7 +63,8 @@ impl TestApp {
                     token_ttl_seconds: 900,
                     workers: 1,
                 };
-                let (server, addr) = tgpl_api::server::start(server_pool, listener, options).expect("server");
+                let (server, addr) =
+                    tgpl_api::server::start(server_pool, listener, options).expect("server");
                 tx.send((addr, server.handle())).expect("report address");
                 let _ = server.await;
             });
@@ -110,8 +111,11 @@ impl TestApp {
     }
 
     pub fn password_grant(&self, username: &str, password: &str) -> Resp {
-        self.request("POST", "/api/v1/auth/token")
-            .form(&[("grant_type", "password"), ("username", username), ("password", password)])
+        self.request("POST", "/api/v1/auth/token").form(&[
+            ("grant_type", "password"),
+            ("username", username),
+            ("password", password),
+        ])
     }
 
     pub fn client_grant(&self, client_id: &str, secret: &str) -> Resp {
@@ -124,7 +128,10 @@ impl TestApp {
 
     /// The id of the organization with `code`, looked up over the API as the administrator.
     pub fn org_id(&self, code: &str) -> String {
-        let r = self.get(&format!("/api/v1/organizations?q={code}&page_size=100"), &self.admin());
+        let r = self.get(
+            &format!("/api/v1/organizations?q={code}&page_size=100"),
+            &self.admin(),
+        );
         assert_eq!(r.status, 200, "{}", r.body);
         r.json()["items"]
             .as_array()
@@ -136,7 +143,10 @@ impl TestApp {
 
     /// The id of the account with `username`, looked up over the API as the administrator.
     pub fn account_id(&self, username: &str) -> String {
-        let r = self.get(&format!("/api/v1/accounts?q={username}&page_size=100"), &self.admin());
+        let r = self.get(
+            &format!("/api/v1/accounts?q={username}&page_size=100"),
+            &self.admin(),
+        );
         assert_eq!(r.status, 200, "{}", r.body);
         r.json()["items"]
             .as_array()

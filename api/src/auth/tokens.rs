@@ -50,7 +50,13 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(&self, account_id: &str, role: &str, org: &str, epoch: i32) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(
+        &self,
+        account_id: &str,
+        role: &str,
+        org: &str,
+        epoch: i32,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: account_id.to_owned(),
@@ -66,7 +72,9 @@ impl TokenKeys {
     }
 
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        decode::<Claims>(token, &self.decoding, &self.validation).ok().map(|d| d.claims)
+        decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()
+            .map(|d| d.claims)
     }
 }
 
@@ -90,7 +98,9 @@ mod tests {
         let t = keys().issue("acc", "r", "o", 0).unwrap();
         let other = TokenKeys::new(b"another-secret-another-secret-xx", 900);
         assert!(other.verify(&t).is_none());
-        let expired = TokenKeys::new(b"0123456789abcdef0123456789abcdef", -60).issue("acc", "r", "o", 0).unwrap();
+        let expired = TokenKeys::new(b"0123456789abcdef0123456789abcdef", -60)
+            .issue("acc", "r", "o", 0)
+            .unwrap();
         assert!(keys().verify(&expired).is_none());
     }
 

@@ -8,8 +8,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
-use tgpl_persistence::StoreError;
 use tgpl_persistence::diesel_error;
+use tgpl_persistence::StoreError;
 use utoipa::ToSchema;
 
 use super::lang::Text;
@@ -23,7 +23,12 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn new(
+        field: impl Into<String>,
+        code: &'static str,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
         Self {
             field: field.into(),
             code,
@@ -32,8 +37,13 @@ impl FieldError {
     }
 }
 
+/// An error answered as a problem document. Boxed, so that `Result<T, ApiError>` stays
+/// small on the path that succeeds; its fields are reached through `Deref`.
 #[derive(Debug, Clone)]
-pub struct ApiError {
+pub struct ApiError(Box<ErrorBody>);
+
+#[derive(Debug, Clone)]
+pub struct ErrorBody {
     pub status: StatusCode,
     /// Stable, machine-readable, snake_case.
     pub code: &'static str,
@@ -50,9 +60,22 @@ pub struct ApiError {
     pub oauth_error: Option<&'static str>,
 }
 
+impl std::ops::Deref for ApiError {
+    type Target = ErrorBody;
+    fn deref(&self) -> &ErrorBody {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ApiError {
+    fn deref_mut(&mut self) -> &mut ErrorBody {
+        &mut self.0
+    }
+}
+
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, title: Text, detail: Text) -> Self {
-        Self {
+        Self(Box::new(ErrorBody {
             status,
             code,
             title,
@@ -62,7 +85,7 @@ impl ApiError {
             allow: None,
             extra: None,
             oauth_error: None,
-        }
+        }))
     }
 
     pub fn with_oauth(mut self, error: &'static str) -> Self {
@@ -129,16 +152,31 @@ impl ApiError {
         e
     }
 
-    pub fn field(field: &str, code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn field(
+        field: &str,
+        code: &'static str,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
         Self::validation(vec![FieldError::new(field, code, vi, en)])
     }
 
     pub fn bad_request(code: &'static str, detail: Text) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, Text::new("Yêu cầu không hợp lệ", "Bad request"), detail)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            code,
+            Text::new("Yêu cầu không hợp lệ", "Bad request"),
+            detail,
+        )
     }
 
     pub fn conflict(code: &'static str, detail: Text) -> Self {
-        Self::new(StatusCode::CONFLICT, code, Text::new("Xung đột dữ liệu", "Conflict"), detail)
+        Self::new(
+            StatusCode::CONFLICT,
+            code,
+            Text::new("Xung đột dữ liệu", "Conflict"),
+            detail,
+        )
     }
 
     pub fn precondition_failed() -> Self {
@@ -194,13 +232,20 @@ impl ApiError {
     /// A problem for an error response that came without one (actix's own errors).
     pub fn from_status(status: StatusCode) -> Self {
         let (code, title, detail) = match status.as_u16() {
-            400 => ("bad_request", Text::new("Yêu cầu không hợp lệ", "Bad request"), Text::new("Yêu cầu không đọc được.", "The request could not be read.")),
+            400 => (
+                "bad_request",
+                Text::new("Yêu cầu không hợp lệ", "Bad request"),
+                Text::new("Yêu cầu không đọc được.", "The request could not be read."),
+            ),
             401 => return Self::invalid_token(),
             403 => return Self::forbidden(),
             404 => (
                 "route_not_found",
                 Text::new("Không có đường dẫn này", "No such route"),
-                Text::new("Không có API nào ở đường dẫn này; xem /docs.", "No API lives at this path; see /docs."),
+                Text::new(
+                    "Không có API nào ở đường dẫn này; xem /docs.",
+                    "No API lives at this path; see /docs.",
+                ),
             ),
             405 => (
                 "method_not_allowed",
@@ -213,19 +258,28 @@ impl ApiError {
             413 => (
                 "payload_too_large",
                 Text::new("Dữ liệu gửi lên quá lớn", "Payload too large"),
-                Text::new("Nội dung yêu cầu vượt quá giới hạn cho phép.", "The request body is larger than allowed."),
+                Text::new(
+                    "Nội dung yêu cầu vượt quá giới hạn cho phép.",
+                    "The request body is larger than allowed.",
+                ),
             ),
             415 => (
                 "unsupported_media_type",
                 Text::new("Kiểu nội dung không được hỗ trợ", "Unsupported media type"),
-                Text::new("Hãy gửi nội dung với Content-Type: application/json.", "Send the body with Content-Type: application/json."),
+                Text::new(
+                    "Hãy gửi nội dung với Content-Type: application/json.",
+                    "Send the body with Content-Type: application/json.",
+                ),
             ),
             503 => return Self::unavailable(5),
             s if s >= 500 => return Self::internal(),
             _ => (
                 "request_error",
                 Text::new("Yêu cầu không thực hiện được", "Request failed"),
-                Text::new("Yêu cầu không thực hiện được.", "The request could not be carried out."),
+                Text::new(
+                    "Yêu cầu không thực hiện được.",
+                    "The request could not be carried out.",
+                ),
             ),
         };
         Self::new(status, code, title, detail)

@@ -41,7 +41,9 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             }
             let bytes = bytes.await?;
             let value = parse::<T>(&bytes)?;
-            value.validate().map_err(|e| ApiError::validation(field_errors(&e)))?;
+            value
+                .validate()
+                .map_err(|e| ApiError::validation(field_errors(&e)))?;
             Ok(ValidJson(value))
         })
     }
@@ -64,8 +66,16 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             ApiError::bad_request(
                 "malformed_json",
                 Text::new(
-                    format!("Nội dung không phải JSON hợp lệ (dòng {}, cột {}).", inner.line(), inner.column()),
-                    format!("The body is not valid JSON (line {}, column {}).", inner.line(), inner.column()),
+                    format!(
+                        "Nội dung không phải JSON hợp lệ (dòng {}, cột {}).",
+                        inner.line(),
+                        inner.column()
+                    ),
+                    format!(
+                        "The body is not valid JSON (line {}, column {}).",
+                        inner.line(),
+                        inner.column()
+                    ),
                 ),
             )
         }
@@ -101,7 +111,11 @@ pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
 
 fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
         match kind {
             ValidationErrorsKind::Field(list) => {
                 for e in list {
@@ -127,18 +141,46 @@ fn describe(path: &str, e: &validator::ValidationError) -> FieldError {
                 format!("Độ dài phải từ {min} đến {max} ký tự."),
                 format!("Length must be between {min} and {max} characters."),
             ),
-            (Some(min), None) => ("length", format!("Cần ít nhất {min} ký tự."), format!("At least {min} characters are needed.")),
-            (None, Some(max)) => ("length", format!("Tối đa {max} ký tự."), format!("At most {max} characters.")),
-            _ => ("length", "Độ dài không hợp lệ.".into(), "Invalid length.".into()),
+            (Some(min), None) => (
+                "length",
+                format!("Cần ít nhất {min} ký tự."),
+                format!("At least {min} characters are needed."),
+            ),
+            (None, Some(max)) => (
+                "length",
+                format!("Tối đa {max} ký tự."),
+                format!("At most {max} characters."),
+            ),
+            _ => (
+                "length",
+                "Độ dài không hợp lệ.".into(),
+                "Invalid length.".into(),
+            ),
         },
-        "email" => ("email", "Địa chỉ thư điện tử không hợp lệ.".into(), "Not a valid e-mail address.".into()),
+        "email" => (
+            "email",
+            "Địa chỉ thư điện tử không hợp lệ.".into(),
+            "Not a valid e-mail address.".into(),
+        ),
         "range" => (
             "range",
-            format!("Giá trị phải trong khoảng {} đến {}.", param("min").unwrap_or_default(), param("max").unwrap_or_default()),
-            format!("The value must be between {} and {}.", param("min").unwrap_or_default(), param("max").unwrap_or_default()),
+            format!(
+                "Giá trị phải trong khoảng {} đến {}.",
+                param("min").unwrap_or_default(),
+                param("max").unwrap_or_default()
+            ),
+            format!(
+                "The value must be between {} and {}.",
+                param("min").unwrap_or_default(),
+                param("max").unwrap_or_default()
+            ),
         ),
         _ => {
-            let en = e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| "Invalid value.".into());
+            let en = e
+                .message
+                .as_ref()
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "Invalid value.".into());
             ("invalid", "Giá trị không hợp lệ.".into(), en)
         }
     };
@@ -151,19 +193,29 @@ pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
         .app_data(web::QueryConfig::default().error_handler(|e, _| {
             ApiError::bad_request(
                 "invalid_query",
-                Text::new(format!("Tham số truy vấn không hợp lệ: {e}"), format!("Invalid query parameters: {e}")),
+                Text::new(
+                    format!("Tham số truy vấn không hợp lệ: {e}"),
+                    format!("Invalid query parameters: {e}"),
+                ),
             )
             .into()
         }))
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
-        .app_data(web::FormConfig::default().limit(16 * 1024).error_handler(|e, _| {
-            ApiError::bad_request(
-                "invalid_request",
-                Text::new(format!("Biểu mẫu không hợp lệ: {e}"), format!("Invalid form body: {e}")),
-            )
-            .with_oauth("invalid_request")
-            .into()
-        }));
+        .app_data(
+            web::FormConfig::default()
+                .limit(16 * 1024)
+                .error_handler(|e, _| {
+                    ApiError::bad_request(
+                        "invalid_request",
+                        Text::new(
+                            format!("Biểu mẫu không hợp lệ: {e}"),
+                            format!("Invalid form body: {e}"),
+                        ),
+                    )
+                    .with_oauth("invalid_request")
+                    .into()
+                }),
+        );
 }
 
 /// The `If-Match` header of a request, if any.
@@ -183,7 +235,9 @@ impl IfMatch {
     /// Fails with 412 when the header is present and names another version than `current`.
     pub fn check(&self, current: &str) -> Result<(), ApiError> {
         match &self.0 {
-            Some(given) if given.trim() != "*" && !given.split(',').any(|t| t.trim() == current) => {
+            Some(given)
+                if given.trim() != "*" && !given.split(',').any(|t| t.trim() == current) =>
+            {
                 Err(ApiError::precondition_failed())
             }
             _ => Ok(()),

@@ -14,7 +14,11 @@ impl Lang {
     /// Picks from `Accept-Language`: English when an `en` range outranks every `vi` range;
     /// Vietnamese otherwise, including when the header is absent or unreadable.
     pub fn of(req: &HttpRequest) -> Self {
-        let Some(header) = req.headers().get(ACCEPT_LANGUAGE).and_then(|h| h.to_str().ok()) else {
+        let Some(header) = req
+            .headers()
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|h| h.to_str().ok())
+        else {
             return Self::Vi;
         };
         let mut best_vi = 0.0f32;
@@ -57,7 +61,10 @@ pub struct Text {
 
 impl Text {
     pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { vi: vi.into(), en: en.into() }
+        Self {
+            vi: vi.into(),
+            en: en.into(),
+        }
     }
 
     pub fn get(&self, lang: Lang) -> &str {

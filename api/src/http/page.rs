@@ -27,7 +27,12 @@ impl PageQuery {
         let page = self.page.unwrap_or(1);
         let size = self.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         if page == 0 {
-            return Err(ApiError::field("page", "range", "Số trang bắt đầu từ 1.", "Pages are numbered from 1."));
+            return Err(ApiError::field(
+                "page",
+                "range",
+                "Số trang bắt đầu từ 1.",
+                "Pages are numbered from 1.",
+            ));
         }
         if !(1..=MAX_PAGE_SIZE).contains(&size) {
             return Err(ApiError::field(
@@ -54,7 +59,12 @@ pub struct Page<T: ToSchema> {
 }
 
 impl<T: ToSchema> Page<T> {
-    pub fn new<R>(req: &HttpRequest, page: PageRequest, paged: Paged<R>, map: impl FnMut(R) -> T) -> Self {
+    pub fn new<R>(
+        req: &HttpRequest,
+        page: PageRequest,
+        paged: Paged<R>,
+        map: impl FnMut(R) -> T,
+    ) -> Self {
         let seen = page.offset() + paged.items.len() as i64;
         let next = (seen < paged.total).then(|| next_link(req, page.page + 1));
         Self {

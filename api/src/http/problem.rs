@@ -38,7 +38,11 @@ pub async fn render(
         .extensions()
         .get::<ApiError>()
         .cloned()
-        .or_else(|| res.response().error().and_then(|e| e.as_error::<ApiError>().cloned()));
+        .or_else(|| {
+            res.response()
+                .error()
+                .and_then(|e| e.as_error::<ApiError>().cloned())
+        });
     let problem = match known {
         Some(p) => p,
         None => {

@@ -24,7 +24,9 @@ impl RequestId {
 
 fn acceptable(incoming: &str) -> bool {
     (1..=64).contains(&incoming.len())
-        && incoming.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && incoming
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 pub async fn assign(
@@ -41,7 +43,8 @@ pub async fn assign(
     req.extensions_mut().insert(RequestId(id.clone()));
     let mut res = next.call(req).await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert(HeaderName::from_static(HEADER), value);
+        res.headers_mut()
+            .insert(HeaderName::from_static(HEADER), value);
     }
     Ok(res)
 }

@@ -83,7 +83,10 @@ fn methods_of(item: &utoipa::openapi::path::PathItem) -> Vec<String> {
 }
 
 /// The app's default service.
-pub async fn unmatched(req: HttpRequest, table: web::Data<RoutesTable>) -> Result<actix_web::HttpResponse, ApiError> {
+pub async fn unmatched(
+    req: HttpRequest,
+    table: web::Data<RoutesTable>,
+) -> Result<actix_web::HttpResponse, ApiError> {
     Err(match table.allowed(req.path()) {
         Some(methods) => {
             let mut e = ApiError::from_status(StatusCode::METHOD_NOT_ALLOWED);

@@ -26,7 +26,12 @@ type Problem = crate::http::error::Problem;
 
 pub fn username_error(field: &str, e: UsernameError) -> FieldError {
     match e {
-        UsernameError::Length => FieldError::new(field, "length", "Tên đăng nhập dài từ 3 đến 64 ký tự.", "Usernames are 3 to 64 characters long."),
+        UsernameError::Length => FieldError::new(
+            field,
+            "length",
+            "Tên đăng nhập dài từ 3 đến 64 ký tự.",
+            "Usernames are 3 to 64 characters long.",
+        ),
         UsernameError::Characters => FieldError::new(
             field,
             "invalid_format",
@@ -38,8 +43,18 @@ pub fn username_error(field: &str, e: UsernameError) -> FieldError {
 
 pub fn password_error(field: &str, e: PasswordError) -> FieldError {
     match e {
-        PasswordError::TooShort => FieldError::new(field, "too_short", "Mật khẩu cần ít nhất 10 ký tự.", "Passwords need at least 10 characters."),
-        PasswordError::TooLong => FieldError::new(field, "too_long", "Mật khẩu tối đa 128 ký tự.", "Passwords have at most 128 characters."),
+        PasswordError::TooShort => FieldError::new(
+            field,
+            "too_short",
+            "Mật khẩu cần ít nhất 10 ký tự.",
+            "Passwords need at least 10 characters.",
+        ),
+        PasswordError::TooLong => FieldError::new(
+            field,
+            "too_long",
+            "Mật khẩu tối đa 128 ký tự.",
+            "Passwords have at most 128 characters.",
+        ),
         PasswordError::NeedsLetterAndDigit => FieldError::new(
             field,
             "too_weak",
@@ -57,20 +72,31 @@ pub fn password_error(field: &str, e: PasswordError) -> FieldError {
 
 /// Checks that an account of `role` may belong to an organization of `kind` that is active.
 pub fn check_membership(role: Role, kind: &str, status: &str) -> Result<(), ApiError> {
-    let kind = kind.parse::<OrganizationKind>().map_err(|_| ApiError::internal())?;
+    let kind = kind
+        .parse::<OrganizationKind>()
+        .map_err(|_| ApiError::internal())?;
     if !role.allowed_org_kinds().contains(&kind) {
         let allowed: Vec<&str> = role.allowed_org_kinds().iter().map(|k| k.code()).collect();
         return Err(ApiError::field(
             "organization_id",
             "role_not_allowed_here",
-            format!("Vai trò `{role}` chỉ gắn với tổ chức loại: {}.", allowed.join(", ")),
-            format!("Role `{role}` belongs only to organizations of kind: {}.", allowed.join(", ")),
+            format!(
+                "Vai trò `{role}` chỉ gắn với tổ chức loại: {}.",
+                allowed.join(", ")
+            ),
+            format!(
+                "Role `{role}` belongs only to organizations of kind: {}.",
+                allowed.join(", ")
+            ),
         ));
     }
     if status != OrganizationStatus::Active.code() {
         return Err(ApiError::conflict(
             "organization_inactive",
-            Text::new("Tổ chức đã ngừng hoạt động.", "The organization is inactive."),
+            Text::new(
+                "Tổ chức đã ngừng hoạt động.",
+                "The organization is inactive.",
+            ),
         ));
     }
     Ok(())
@@ -84,7 +110,13 @@ pub fn username_taken() -> ApiError {
 }
 
 /// Builds a new account row; the caller has checked everything.
-pub fn new_account(username: &Username, display_name: &str, role: Role, org_id: &str, secret: &str) -> Result<AccountRow, ApiError> {
+pub fn new_account(
+    username: &Username,
+    display_name: &str,
+    role: Role,
+    org_id: &str,
+    secret: &str,
+) -> Result<AccountRow, ApiError> {
     let hash = password::hash(secret).map_err(|e| {
         log::error!("cannot hash a secret: {e}");
         ApiError::internal()
@@ -138,10 +170,16 @@ pub struct CreateAccount {
     )
 )]
 #[post("/accounts")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<CreateAccount>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<CreateAccount>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let mut errors = Vec::new();
-    let username = Username::parse(&body.username).map_err(|e| errors.push(username_error("username", e))).ok();
+    let username = Username::parse(&body.username)
+        .map_err(|e| errors.push(username_error("username", e)))
+        .ok();
     if body.role.is_service() {
         errors.push(FieldError::new(
             "role",
@@ -150,20 +188,33 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<
             "Service clients are created at /api/v1/service-clients.",
         ));
     }
-    let password = username
-        .as_ref()
-        .and_then(|u| Password::parse(&body.password, u).map_err(|e| errors.push(password_error("password", e))).ok());
+    let password = username.as_ref().and_then(|u| {
+        Password::parse(&body.password, u)
+            .map_err(|e| errors.push(password_error("password", e)))
+            .ok()
+    });
     let (Some(username), Some(password), true) = (username, password, errors.is_empty()) else {
         return Err(ApiError::validation(errors));
     };
     let row = state
         .db(move |conn| {
-            let org = scope::authorize(conn, &caller, Action::ManageAccount(body.role), &body.organization_id)?;
+            let org = scope::authorize(
+                conn,
+                &caller,
+                Action::ManageAccount(body.role),
+                &body.organization_id,
+            )?;
             check_membership(body.role, &org.kind, &org.status)?;
             if accounts::find_by_username(conn, username.as_str())?.is_some() {
                 return Err(username_taken());
             }
-            let row = new_account(&username, &body.display_name, body.role, &org.id, password.expose())?;
+            let row = new_account(
+                &username,
+                &body.display_name,
+                body.role,
+                &org.id,
+                password.expose(),
+            )?;
             accounts::insert(conn, &caller.actor(), AuditAction::AccountCreate, &row)?;
             Ok(row)
         })
@@ -186,7 +237,10 @@ pub struct AccountListQuery {
     pub q: Option<String>,
 }
 
-pub fn parse_filter<V: Vocabulary>(field: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
+pub fn parse_filter<V: Vocabulary>(
+    field: &str,
+    value: Option<String>,
+) -> Result<Option<String>, ApiError> {
     match value {
         None => Ok(None),
         Some(v) if V::from_code(&v).is_some() => Ok(Some(v)),
@@ -195,7 +249,10 @@ pub fn parse_filter<V: Vocabulary>(field: &str, value: Option<String>) -> Result
             Err(ApiError::field(
                 field,
                 "unknown_code",
-                format!("Mã `{v}` không hợp lệ; các mã hợp lệ: {}.", allowed.join(", ")),
+                format!(
+                    "Mã `{v}` không hợp lệ; các mã hợp lệ: {}.",
+                    allowed.join(", ")
+                ),
                 format!("Unknown code `{v}`; valid codes: {}.", allowed.join(", ")),
             ))
         }
@@ -225,7 +282,11 @@ pub async fn list(
     let query = query.into_inner();
     let role = parse_filter::<Role>("role", query.role)?;
     let status = parse_filter::<AccountStatus>("status", query.status)?;
-    let people: Vec<String> = Role::ALL.iter().filter(|r| !r.is_service()).map(|r| r.to_string()).collect();
+    let people: Vec<String> = Role::ALL
+        .iter()
+        .filter(|r| !r.is_service())
+        .map(|r| r.to_string())
+        .collect();
     let roles = match role {
         Some(r) if people.contains(&r) => vec![r],
         Some(_) => Vec::new(),
@@ -242,7 +303,11 @@ pub async fn list(
                 organization_id: query.organization_id,
                 roles: Some(roles),
                 status,
-                search: query.q.as_deref().map(tgpl_domain::text::fold).filter(|q| !q.is_empty()),
+                search: query
+                    .q
+                    .as_deref()
+                    .map(tgpl_domain::text::fold)
+                    .filter(|q| !q.is_empty()),
             };
             Ok(accounts::list(conn, &filter, page)?)
         })
@@ -262,7 +327,11 @@ pub async fn list(
     )
 )]
 #[get("/accounts/{id}")]
-pub async fn read(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let (row, _) = state
         .db(move |conn| load(conn, &caller, Family::Person, &id, |_| Action::ReadAccounts))
@@ -298,15 +367,32 @@ fn next_actions(status: &str) -> &'static [&'static str] {
     )
 )]
 #[post("/accounts/{id}/lock")]
-pub async fn lock(state: web::Data<AppState>, caller: Caller, id: web::Path<String>, if_match: IfMatch) -> Result<HttpResponse, ApiError> {
-    let row = change(&state, caller, Family::Person, id.into_inner(), if_match, AuditAction::AccountLock, |a| {
-        if a.status != AccountStatus::Active.code() {
-            return Err(wrong_state("Chỉ khóa được tài khoản đang hoạt động.", "Only an active account can be locked.", next_actions(&a.status)));
-        }
-        a.status = AccountStatus::Locked.to_string();
-        a.token_epoch += 1;
-        Ok(())
-    })
+pub async fn lock(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let row = change(
+        &state,
+        caller,
+        Family::Person,
+        id.into_inner(),
+        if_match,
+        AuditAction::AccountLock,
+        |a| {
+            if a.status != AccountStatus::Active.code() {
+                return Err(wrong_state(
+                    "Chỉ khóa được tài khoản đang hoạt động.",
+                    "Only an active account can be locked.",
+                    next_actions(&a.status),
+                ));
+            }
+            a.status = AccountStatus::Locked.to_string();
+            a.token_epoch += 1;
+            Ok(())
+        },
+    )
     .await?;
     Ok(account_response(row))
 }
@@ -325,14 +411,31 @@ pub async fn lock(state: web::Data<AppState>, caller: Caller, id: web::Path<Stri
     )
 )]
 #[post("/accounts/{id}/unlock")]
-pub async fn unlock(state: web::Data<AppState>, caller: Caller, id: web::Path<String>, if_match: IfMatch) -> Result<HttpResponse, ApiError> {
-    let row = change(&state, caller, Family::Person, id.into_inner(), if_match, AuditAction::AccountUnlock, |a| {
-        if a.status != AccountStatus::Locked.code() {
-            return Err(wrong_state("Chỉ mở khóa được tài khoản đang bị khóa.", "Only a locked account can be unlocked.", next_actions(&a.status)));
-        }
-        a.status = AccountStatus::Active.to_string();
-        Ok(())
-    })
+pub async fn unlock(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let row = change(
+        &state,
+        caller,
+        Family::Person,
+        id.into_inner(),
+        if_match,
+        AuditAction::AccountUnlock,
+        |a| {
+            if a.status != AccountStatus::Locked.code() {
+                return Err(wrong_state(
+                    "Chỉ mở khóa được tài khoản đang bị khóa.",
+                    "Only a locked account can be unlocked.",
+                    next_actions(&a.status),
+                ));
+            }
+            a.status = AccountStatus::Active.to_string();
+            Ok(())
+        },
+    )
     .await?;
     Ok(account_response(row))
 }
@@ -368,16 +471,30 @@ pub async fn reset_password(
     body: ValidJson<ResetPassword>,
 ) -> Result<HttpResponse, ApiError> {
     let secret = body.0.new_password;
-    let row = change(&state, caller, Family::Person, id.into_inner(), if_match, AuditAction::AccountResetPassword, move |a| {
-        if a.status == AccountStatus::Deactivated.code() {
-            return Err(wrong_state("Tài khoản đã bị vô hiệu hóa.", "The account is deactivated.", &[]));
-        }
-        let username = Username::parse(&a.username).map_err(|_| ApiError::internal())?;
-        let password = Password::parse(&secret, &username).map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
-        a.password_hash = password::hash(password.expose()).map_err(|_| ApiError::internal())?;
-        a.token_epoch += 1;
-        Ok(())
-    })
+    let row = change(
+        &state,
+        caller,
+        Family::Person,
+        id.into_inner(),
+        if_match,
+        AuditAction::AccountResetPassword,
+        move |a| {
+            if a.status == AccountStatus::Deactivated.code() {
+                return Err(wrong_state(
+                    "Tài khoản đã bị vô hiệu hóa.",
+                    "The account is deactivated.",
+                    &[],
+                ));
+            }
+            let username = Username::parse(&a.username).map_err(|_| ApiError::internal())?;
+            let password = Password::parse(&secret, &username)
+                .map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
+            a.password_hash =
+                password::hash(password.expose()).map_err(|_| ApiError::internal())?;
+            a.token_epoch += 1;
+            Ok(())
+        },
+    )
     .await?;
     Ok(account_response(row))
 }
@@ -397,15 +514,32 @@ pub async fn reset_password(
     )
 )]
 #[post("/accounts/{id}/deactivate")]
-pub async fn deactivate(state: web::Data<AppState>, caller: Caller, id: web::Path<String>, if_match: IfMatch) -> Result<HttpResponse, ApiError> {
-    let row = change(&state, caller, Family::Person, id.into_inner(), if_match, AuditAction::AccountDeactivate, |a| {
-        if a.status == AccountStatus::Deactivated.code() {
-            return Err(wrong_state("Tài khoản đã bị vô hiệu hóa.", "The account is already deactivated.", &[]));
-        }
-        a.status = AccountStatus::Deactivated.to_string();
-        a.token_epoch += 1;
-        Ok(())
-    })
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let row = change(
+        &state,
+        caller,
+        Family::Person,
+        id.into_inner(),
+        if_match,
+        AuditAction::AccountDeactivate,
+        |a| {
+            if a.status == AccountStatus::Deactivated.code() {
+                return Err(wrong_state(
+                    "Tài khoản đã bị vô hiệu hóa.",
+                    "The account is already deactivated.",
+                    &[],
+                ));
+            }
+            a.status = AccountStatus::Deactivated.to_string();
+            a.token_epoch += 1;
+            Ok(())
+        },
+    )
     .await?;
     Ok(account_response(row))
 }

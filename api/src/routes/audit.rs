@@ -117,6 +117,8 @@ pub async fn list(
         from: q.from.map(|t| t.naive_utc()),
         to: q.to.map(|t| t.naive_utc()),
     };
-    let paged = state.db(move |conn| Ok(audit::list(conn, &filter, page)?)).await?;
+    let paged = state
+        .db(move |conn| Ok(audit::list(conn, &filter, page)?))
+        .await?;
     Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, AuditEntryView::from)))
 }

@@ -6,8 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use tgpl_domain::role::{AccountStatus, Role};
 use tgpl_domain::organization::OrganizationStatus;
+use tgpl_domain::role::{AccountStatus, Role};
 use tgpl_persistence::audit::Actor;
 use tgpl_persistence::{accounts, login_failures, organizations};
 use utoipa::ToSchema;
@@ -104,7 +104,9 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
     Some((id.to_owned(), secret.to_owned()))
@@ -138,8 +140,11 @@ pub async fn token(
             (Some(u), Some(p)) => (Grant::Password, u, p),
             _ => return Err(missing_credentials()),
         },
-        "client_credentials" => match (basic_credentials(&req), form.client_id, form.client_secret) {
-            (Some((id, secret)), _, _) | (None, Some(id), Some(secret)) => (Grant::ClientCredentials, id, secret),
+        "client_credentials" => match (basic_credentials(&req), form.client_id, form.client_secret)
+        {
+            (Some((id, secret)), _, _) | (None, Some(id), Some(secret)) => {
+                (Grant::ClientCredentials, id, secret)
+            }
             _ => return Err(missing_credentials()),
         },
         _ => return Err(unsupported_grant()),
@@ -164,11 +169,17 @@ pub async fn token(
             };
             let account = account.filter(|a| {
                 let role = a.role.parse::<Role>().ok();
-                let right_kind = role.is_some_and(|r| r.is_service() == (grant == Grant::ClientCredentials));
+                let right_kind =
+                    role.is_some_and(|r| r.is_service() == (grant == Grant::ClientCredentials));
                 verified && right_kind && a.status == AccountStatus::Active.to_string()
             });
             let account = match account {
-                Some(a) if organizations::get(conn, &a.organization_id)?.status == OrganizationStatus::Active.to_string() => a,
+                Some(a)
+                    if organizations::get(conn, &a.organization_id)?.status
+                        == OrganizationStatus::Active.to_string() =>
+                {
+                    a
+                }
                 _ => {
                     login_failures::record_failure(conn, &policy, &subject, now)?;
                     return Err(bad_credentials(grant));
@@ -185,7 +196,12 @@ pub async fn token(
             accounts::record_login(conn, &actor, &account.id, now)?;
             issued
                 .tokens
-                .issue(&account.id, &account.role, &account.organization_id, account.token_epoch)
+                .issue(
+                    &account.id,
+                    &account.role,
+                    &account.organization_id,
+                    account.token_epoch,
+                )
                 .map_err(|e| {
                     log::error!("cannot sign a token: {e}");
                     ApiError::internal()

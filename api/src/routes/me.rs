@@ -49,7 +49,12 @@ pub struct Me {
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let role_label = caller.role.label().into();
     let (account, org) = state
-        .db(move |conn| Ok((accounts::get(conn, &caller.account_id)?, organizations::get(conn, &caller.org_id)?)))
+        .db(move |conn| {
+            Ok((
+                accounts::get(conn, &caller.account_id)?,
+                organizations::get(conn, &caller.org_id)?,
+            ))
+        })
         .await?;
     Ok(HttpResponse::Ok().json(Me {
         account: account.into(),
@@ -85,7 +90,11 @@ pub struct ChangePassword {
     )
 )]
 #[post("/me/password")]
-pub async fn change_password(state: web::Data<AppState>, caller: Caller, body: ValidJson<ChangePassword>) -> Result<HttpResponse, ApiError> {
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<ChangePassword>,
+) -> Result<HttpResponse, ApiError> {
     if caller.role.is_service() {
         return Err(ApiError::forbidden());
     }
@@ -117,11 +126,23 @@ pub async fn change_password(state: web::Data<AppState>, caller: Caller, body: V
             after.token_epoch += 1;
             after.version += 1;
             after.updated_at = tgpl_persistence::now();
-            accounts::save(conn, &caller.actor(), AuditAction::AccountChangeOwnPassword, &before, &after)
-                .map_err(ApiError::from)
+            accounts::save(
+                conn,
+                &caller.actor(),
+                AuditAction::AccountChangeOwnPassword,
+                &before,
+                &after,
+            )
+            .map_err(ApiError::from)
         })
         .await
-        .map_err(|e| if e.code == "precondition_failed" { concurrent_change() } else { e })?;
+        .map_err(|e| {
+            if e.code == "precondition_failed" {
+                concurrent_change()
+            } else {
+                e
+            }
+        })?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -9,8 +9,8 @@ use tgpl_domain::audit::AuditAction;
 use tgpl_domain::hierarchy::Hierarchy;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{
-    check_parent, check_participation, OrgCode, OrgCodeError, OrganizationKind, OrganizationStatus, ParentError,
-    Participation, ParticipationError, ParticipationMode, ParticipationScope,
+    check_parent, check_participation, OrgCode, OrgCodeError, OrganizationKind, OrganizationStatus,
+    ParentError, Participation, ParticipationError, ParticipationMode, ParticipationScope,
 };
 use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
 use tgpl_persistence::db::write_transaction;
@@ -99,7 +99,10 @@ fn set_participation(row: &mut OrganizationRow, p: Option<&Participation>) {
     row.participation_valid_to = p.and_then(|p| p.valid_to);
 }
 
-fn check_participation_for(kind: OrganizationKind, p: &ParticipationBody) -> Result<Participation, ApiError> {
+fn check_participation_for(
+    kind: OrganizationKind,
+    p: &ParticipationBody,
+) -> Result<Participation, ApiError> {
     let domain = p.to_domain();
     check_participation(kind, &domain).map_err(|e| match e {
         ParticipationError::NotParticipatingKind => ApiError::field(
@@ -176,10 +179,17 @@ impl OrganizationView {
     }
 }
 
-fn single(status: actix_web::http::StatusCode, row: OrganizationRow, parent_id: Option<String>) -> HttpResponse {
+fn single(
+    status: actix_web::http::StatusCode,
+    row: OrganizationRow,
+    parent_id: Option<String>,
+) -> HttpResponse {
     let mut res = HttpResponse::build(status);
     if status == actix_web::http::StatusCode::CREATED {
-        res.insert_header((header::LOCATION, format!("/api/v1/organizations/{}", row.id)));
+        res.insert_header((
+            header::LOCATION,
+            format!("/api/v1/organizations/{}", row.id),
+        ));
     }
     res.insert_header((header::ETAG, etag(row.version)))
         .json(OrganizationView::new(row, parent_id))
@@ -305,7 +315,10 @@ fn resolve_province(
 fn inactive_parent() -> ApiError {
     ApiError::conflict(
         "parent_inactive",
-        Text::new("Đơn vị cấp trên đã ngừng hoạt động.", "The parent organization is inactive."),
+        Text::new(
+            "Đơn vị cấp trên đã ngừng hoạt động.",
+            "The parent organization is inactive.",
+        ),
     )
 }
 
@@ -323,7 +336,11 @@ fn inactive_parent() -> ApiError {
     )
 )]
 #[post("/organizations")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<CreateOrganization>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<CreateOrganization>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let code = OrgCode::parse(&body.code).map_err(code_error)?;
     let participation = body
@@ -338,24 +355,45 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<
                     scope::authorize_system(&caller, SystemAction::ManageReferenceData)?;
                     None
                 }
-                Some(id) => Some(scope::authorize(conn, &caller, Action::CreateChildOrganization, id)?),
+                Some(id) => Some(scope::authorize(
+                    conn,
+                    &caller,
+                    Action::CreateChildOrganization,
+                    id,
+                )?),
             };
             let parent_kind = parent
                 .as_ref()
-                .map(|p| p.kind.parse::<OrganizationKind>().map_err(|_| ApiError::internal()))
+                .map(|p| {
+                    p.kind
+                        .parse::<OrganizationKind>()
+                        .map_err(|_| ApiError::internal())
+                })
                 .transpose()?;
             check_parent(body.kind, parent_kind).map_err(parent_error)?;
-            if parent.as_ref().is_some_and(|p| p.status != OrganizationStatus::Active.code()) {
+            if parent
+                .as_ref()
+                .is_some_and(|p| p.status != OrganizationStatus::Active.code())
+            {
                 return Err(inactive_parent());
             }
-            let province_code = resolve_province(conn, body.kind, body.province_code, parent.as_ref())?;
+            let province_code =
+                resolve_province(conn, body.kind, body.province_code, parent.as_ref())?;
             if organizations::get_by_code(conn, code.as_str())?.is_some() {
                 return Err(ApiError::conflict(
                     "code_taken",
-                    Text::new(format!("Mã tổ chức `{}` đã được dùng.", code.as_str()), format!("The code `{}` is taken.", code.as_str())),
+                    Text::new(
+                        format!("Mã tổ chức `{}` đã được dùng.", code.as_str()),
+                        format!("The code `{}` is taken.", code.as_str()),
+                    ),
                 ));
             }
-            let mut row = OrganizationRow::new(code.into_inner(), body.name.trim().to_owned(), body.kind.code(), province_code);
+            let mut row = OrganizationRow::new(
+                code.into_inner(),
+                body.name.trim().to_owned(),
+                body.kind.code(),
+                province_code,
+            );
             row.name_en = body.name_en;
             row.address = body.address;
             row.phone = body.phone;
@@ -381,7 +419,11 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<
     )
 )]
 #[get("/organizations/{id}")]
-pub async fn read(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let (row, parent) = state
         .db(move |conn| {
@@ -394,7 +436,9 @@ pub async fn read(state: web::Data<AppState>, caller: Caller, id: web::Path<Stri
 }
 
 /// Distinguishes a field that is absent (keep) from one that is `null` (clear).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(de: D) -> Result<Option<Option<T>>, D::Error> {
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    de: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(de).map(Some)
 }
 
@@ -437,8 +481,16 @@ impl Validate for UpdateOrganization {
             }
         };
         length("name", self.name.as_deref(), 255);
-        length("name_en", self.name_en.as_ref().and_then(|v| v.as_deref()), 255);
-        length("address", self.address.as_ref().and_then(|v| v.as_deref()), 500);
+        length(
+            "name_en",
+            self.name_en.as_ref().and_then(|v| v.as_deref()),
+            255,
+        );
+        length(
+            "address",
+            self.address.as_ref().and_then(|v| v.as_deref()),
+            500,
+        );
         length("phone", self.phone.as_ref().and_then(|v| v.as_deref()), 50);
         if let Some(Some(email)) = &self.email {
             if !validator::ValidateEmail::validate_email(email) {
@@ -447,7 +499,12 @@ impl Validate for UpdateOrganization {
         }
         if let Some(Some(p)) = &self.participation {
             if let Err(e) = p.validate() {
-                return Err(validator::ValidationErrors::merge(Err(errors), "participation", Err(e)).unwrap_err());
+                return Err(validator::ValidationErrors::merge(
+                    Err(errors),
+                    "participation",
+                    Err(e),
+                )
+                .unwrap_err());
             }
         }
         if errors.is_empty() {
@@ -487,7 +544,10 @@ pub async fn update(
         .db(move |conn| {
             let before = scope::authorize(conn, &caller, Action::UpdateOrganization, &id)?;
             if_match.require(&etag(before.version))?;
-            let kind = before.kind.parse::<OrganizationKind>().map_err(|_| ApiError::internal())?;
+            let kind = before
+                .kind
+                .parse::<OrganizationKind>()
+                .map_err(|_| ApiError::internal())?;
             let mut after = before.clone();
             if let Some(name) = body.name {
                 after.name = name.trim().to_owned();
@@ -505,14 +565,23 @@ pub async fn update(
                 after.email = v;
             }
             if let Some(p) = body.participation {
-                let checked = p.as_ref().map(|p| check_participation_for(kind, p)).transpose()?;
+                let checked = p
+                    .as_ref()
+                    .map(|p| check_participation_for(kind, p))
+                    .transpose()?;
                 set_participation(&mut after, checked.as_ref());
             }
             after.refresh_search_text();
             if after != before {
                 after.version += 1;
                 after.updated_at = tgpl_persistence::now();
-                organizations::save(conn, &caller.actor(), AuditAction::OrganizationUpdate, &before, &after)?;
+                organizations::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::OrganizationUpdate,
+                    &before,
+                    &after,
+                )?;
             }
             let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
             Ok((after, parent))
@@ -606,7 +675,11 @@ pub struct ParentLinkView {
     )
 )]
 #[get("/organizations/{id}/parents")]
-pub async fn list_parents(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn list_parents(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let links = state
         .db(move |conn| {
@@ -766,7 +839,10 @@ pub async fn subtree(
                 .collect();
             let ids: Vec<String> = nodes.iter().map(|n| n.org_id.clone()).collect();
             let mut rows: std::collections::HashMap<String, OrganizationRow> =
-                organizations::get_many(conn, &ids)?.into_iter().map(|r| (r.id.clone(), r)).collect();
+                organizations::get_many(conn, &ids)?
+                    .into_iter()
+                    .map(|r| (r.id.clone(), r))
+                    .collect();
             Ok(nodes
                 .into_iter()
                 .filter_map(|n| {
@@ -853,12 +929,13 @@ pub async fn list(
             let day = today();
             let mut within = scope::permitted(conn, &caller, Action::ReadOrganization)?;
             if let Some(parent_id) = &query.parent_id {
-                let children: Vec<String> = Hierarchy::on(day, &organizations::links_on(conn, day)?)
-                    .subtree(parent_id)
-                    .into_iter()
-                    .filter(|n| n.depth == 1 && within.contains(&n.org_id))
-                    .map(|n| n.org_id)
-                    .collect();
+                let children: Vec<String> =
+                    Hierarchy::on(day, &organizations::links_on(conn, day)?)
+                        .subtree(parent_id)
+                        .into_iter()
+                        .filter(|n| n.depth == 1 && within.contains(&n.org_id))
+                        .map(|n| n.org_id)
+                        .collect();
                 within = Permitted::Only(children);
             }
             let filter = OrgFilter {
@@ -867,7 +944,11 @@ pub async fn list(
                 province_code: query.province_code,
                 status,
                 participation_mode: mode,
-                search: query.q.as_deref().map(tgpl_domain::text::fold).filter(|q| !q.is_empty()),
+                search: query
+                    .q
+                    .as_deref()
+                    .map(tgpl_domain::text::fold)
+                    .filter(|q| !q.is_empty()),
                 sort,
             };
             let paged = organizations::list(conn, &filter, page)?;

@@ -55,7 +55,8 @@ fn single(status: actix_web::http::StatusCode, row: ProvinceRow) -> HttpResponse
     if status == actix_web::http::StatusCode::CREATED {
         res.insert_header((header::LOCATION, format!("/api/v1/provinces/{}", row.code)));
     }
-    res.insert_header((header::ETAG, etag(row.version))).json(ProvinceView::from(row))
+    res.insert_header((header::ETAG, etag(row.version)))
+        .json(ProvinceView::from(row))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -76,9 +77,15 @@ pub struct ProvinceListQuery {
     )
 )]
 #[get("/provinces")]
-pub async fn list(state: web::Data<AppState>, _caller: Caller, query: web::Query<ProvinceListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    query: web::Query<ProvinceListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let include_inactive = query.include_inactive.unwrap_or(false);
-    let rows = state.db(move |conn| Ok(provinces::list(conn, include_inactive)?)).await?;
+    let rows = state
+        .db(move |conn| Ok(provinces::list(conn, include_inactive)?))
+        .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(ProvinceView::from).collect::<Vec<_>>()))
 }
 
@@ -93,9 +100,15 @@ pub async fn list(state: web::Data<AppState>, _caller: Caller, query: web::Query
     )
 )]
 #[get("/provinces/{code}")]
-pub async fn read(state: web::Data<AppState>, _caller: Caller, code: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
-    let row = state.db(move |conn| Ok(provinces::get(conn, &code)?)).await?;
+    let row = state
+        .db(move |conn| Ok(provinces::get(conn, &code)?))
+        .await?;
     Ok(single(actix_web::http::StatusCode::OK, row))
 }
 
@@ -103,7 +116,12 @@ fn check_kind(kind: &str) -> Result<(), ApiError> {
     if matches!(kind, "city" | "province") {
         Ok(())
     } else {
-        Err(ApiError::field("kind", "unknown_code", "Loại là `city` hoặc `province`.", "kind is `city` or `province`."))
+        Err(ApiError::field(
+            "kind",
+            "unknown_code",
+            "Loại là `city` hoặc `province`.",
+            "kind is `city` or `province`.",
+        ))
     }
 }
 
@@ -134,17 +152,33 @@ pub struct CreateProvince {
     )
 )]
 #[post("/provinces")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<CreateProvince>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<CreateProvince>,
+) -> Result<HttpResponse, ApiError> {
     scope::authorize_system(&caller, SystemAction::ManageReferenceData)?;
     let body = body.0;
-    if !body.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-        return Err(ApiError::field("code", "invalid_format", "Mã chỉ gồm chữ thường không dấu và _.", "Codes are lower-case ASCII letters and _."));
+    if !body
+        .code
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b == b'_')
+    {
+        return Err(ApiError::field(
+            "code",
+            "invalid_format",
+            "Mã chỉ gồm chữ thường không dấu và _.",
+            "Codes are lower-case ASCII letters and _.",
+        ));
     }
     check_kind(&body.kind)?;
     let row = state
         .db(move |conn| {
             if provinces::get(conn, &body.code).is_ok() {
-                return Err(ApiError::conflict("code_taken", Text::new("Mã tỉnh đã tồn tại.", "The province code exists.")));
+                return Err(ApiError::conflict(
+                    "code_taken",
+                    Text::new("Mã tỉnh đã tồn tại.", "The province code exists."),
+                ));
             }
             let now = tgpl_persistence::now();
             let row = ProvinceRow {

@@ -155,10 +155,16 @@ pub async fn index(_caller: Caller) -> HttpResponse {
     )
 )]
 #[get("/reference/{vocabulary}")]
-pub async fn vocabulary(_caller: Caller, name: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let name: VocabularyName =
-        serde_json::from_value(serde_json::Value::String(name.into_inner())).map_err(|_| ApiError::not_found())?;
+pub async fn vocabulary(
+    _caller: Caller,
+    name: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let name: VocabularyName = serde_json::from_value(serde_json::Value::String(name.into_inner()))
+        .map_err(|_| ApiError::not_found())?;
     Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, max-age=3600"))
+        .insert_header((
+            actix_web::http::header::CACHE_CONTROL,
+            "private, max-age=3600",
+        ))
         .json(name.items()))
 }

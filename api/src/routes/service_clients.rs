@@ -49,10 +49,21 @@ pub struct ServiceClientSecret {
     pub client_secret: String,
 }
 
-fn with_secret(row: tgpl_persistence::accounts::AccountRow, secret: String, created: bool) -> HttpResponse {
-    let mut res = if created { HttpResponse::Created() } else { HttpResponse::Ok() };
+fn with_secret(
+    row: tgpl_persistence::accounts::AccountRow,
+    secret: String,
+    created: bool,
+) -> HttpResponse {
+    let mut res = if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
     if created {
-        res.insert_header((header::LOCATION, format!("/api/v1/service-clients/{}", row.id)));
+        res.insert_header((
+            header::LOCATION,
+            format!("/api/v1/service-clients/{}", row.id),
+        ));
     }
     res.insert_header((header::ETAG, etag(row.version)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -76,10 +87,16 @@ fn with_secret(row: tgpl_persistence::accounts::AccountRow, secret: String, crea
     )
 )]
 #[post("/service-clients")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<CreateServiceClient>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<CreateServiceClient>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let mut errors = Vec::new();
-    let client_id = Username::parse(&body.client_id).map_err(|e| errors.push(username_error("client_id", e))).ok();
+    let client_id = Username::parse(&body.client_id)
+        .map_err(|e| errors.push(username_error("client_id", e)))
+        .ok();
     if !body.role.is_service() {
         errors.push(FieldError::new(
             "role",
@@ -95,13 +112,23 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<
     let issued = secret.clone();
     let row = state
         .db(move |conn| {
-            let org = scope::authorize(conn, &caller, Action::ManageAccount(body.role), &body.organization_id)?;
+            let org = scope::authorize(
+                conn,
+                &caller,
+                Action::ManageAccount(body.role),
+                &body.organization_id,
+            )?;
             check_membership(body.role, &org.kind, &org.status)?;
             if accounts::find_by_username(conn, client_id.as_str())?.is_some() {
                 return Err(username_taken());
             }
             let row = new_account(&client_id, &body.name, body.role, &org.id, &issued)?;
-            accounts::insert(conn, &caller.actor(), AuditAction::ServiceClientCreate, &row)?;
+            accounts::insert(
+                conn,
+                &caller.actor(),
+                AuditAction::ServiceClientCreate,
+                &row,
+            )?;
             Ok(row)
         })
         .await?;
@@ -119,7 +146,12 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: ValidJson<
     )
 )]
 #[get("/service-clients")]
-pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller, paging: web::Query<PageQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    paging: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
     let page = paging.request()?;
     let paged = state
         .db(move |conn| {
@@ -129,7 +161,13 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller, 
             }
             let filter = AccountFilter {
                 organizations: permitted.as_filter(),
-                roles: Some(Role::ALL.iter().filter(|r| r.is_service()).map(|r| r.to_string()).collect()),
+                roles: Some(
+                    Role::ALL
+                        .iter()
+                        .filter(|r| r.is_service())
+                        .map(|r| r.to_string())
+                        .collect(),
+                ),
                 ..AccountFilter::default()
             };
             Ok(accounts::list(conn, &filter, page)?)
@@ -150,7 +188,11 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller, 
     )
 )]
 #[get("/service-clients/{id}")]
-pub async fn read(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let (row, _) = state
         .db(move |conn| load(conn, &caller, Family::Service, &id, Action::ManageAccount))
@@ -179,17 +221,30 @@ fn revoked() -> ApiError {
     )
 )]
 #[post("/service-clients/{id}/rotate-secret")]
-pub async fn rotate_secret(state: web::Data<AppState>, caller: Caller, id: web::Path<String>, if_match: IfMatch) -> Result<HttpResponse, ApiError> {
+pub async fn rotate_secret(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
     let secret = password::generate_secret();
     let issued = secret.clone();
-    let row = change(&state, caller, Family::Service, id.into_inner(), if_match, AuditAction::ServiceClientRotateSecret, move |a| {
-        if a.status == AccountStatus::Deactivated.code() {
-            return Err(revoked());
-        }
-        a.password_hash = password::hash(&issued).map_err(|_| ApiError::internal())?;
-        a.token_epoch += 1;
-        Ok(())
-    })
+    let row = change(
+        &state,
+        caller,
+        Family::Service,
+        id.into_inner(),
+        if_match,
+        AuditAction::ServiceClientRotateSecret,
+        move |a| {
+            if a.status == AccountStatus::Deactivated.code() {
+                return Err(revoked());
+            }
+            a.password_hash = password::hash(&issued).map_err(|_| ApiError::internal())?;
+            a.token_epoch += 1;
+            Ok(())
+        },
+    )
     .await?;
     Ok(with_secret(row, secret, false))
 }
@@ -208,15 +263,28 @@ pub async fn rotate_secret(state: web::Data<AppState>, caller: Caller, id: web::
     )
 )]
 #[post("/service-clients/{id}/revoke")]
-pub async fn revoke(state: web::Data<AppState>, caller: Caller, id: web::Path<String>, if_match: IfMatch) -> Result<HttpResponse, ApiError> {
-    let row = change(&state, caller, Family::Service, id.into_inner(), if_match, AuditAction::ServiceClientRevoke, |a| {
-        if a.status == AccountStatus::Deactivated.code() {
-            return Err(revoked());
-        }
-        a.status = AccountStatus::Deactivated.to_string();
-        a.token_epoch += 1;
-        Ok(())
-    })
+pub async fn revoke(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let row = change(
+        &state,
+        caller,
+        Family::Service,
+        id.into_inner(),
+        if_match,
+        AuditAction::ServiceClientRevoke,
+        |a| {
+            if a.status == AccountStatus::Deactivated.code() {
+                return Err(revoked());
+            }
+            a.status = AccountStatus::Deactivated.to_string();
+            a.token_epoch += 1;
+            Ok(())
+        },
+    )
     .await?;
     Ok(account_response(row))
 }
