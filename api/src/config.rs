@@ -91,3 +91,37 @@ impl Settings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(secret: Option<&str>) -> Settings {
+        Settings {
+            database_url: DatabaseUrl::parse(DEFAULT_DATABASE_URL).unwrap(),
+            bind: DEFAULT_BIND.into(),
+            jwt_secret: secret.map(str::to_owned),
+            token_ttl_seconds: 900,
+            pool: PoolSettings::default(),
+            workers: 1,
+        }
+    }
+
+    #[test]
+    fn the_signing_secret_is_required_outside_demo_mode_and_must_be_long() {
+        let missing = settings(None).signing_secret(false).unwrap_err();
+        assert!(missing.contains("TGPL_JWT_SECRET is not set"), "{missing}");
+        let short = settings(Some("short")).signing_secret(false).unwrap_err();
+        assert!(short.contains("too short"), "{short}");
+        assert!(
+            settings(Some("short")).signing_secret(true).is_err(),
+            "demo mode does not excuse a weak secret"
+        );
+        assert_eq!(settings(None).signing_secret(true).unwrap().len(), 64);
+        let good = "x".repeat(32);
+        assert_eq!(
+            settings(Some(&good)).signing_secret(false).unwrap(),
+            good.as_bytes()
+        );
+    }
+}

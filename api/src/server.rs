@@ -3,7 +3,8 @@
 use std::net::{SocketAddr, TcpListener};
 
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Logger};
+use actix_web::http::header;
+use actix_web::middleware::{from_fn, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use tgpl_domain::throttle::ThrottlePolicy;
 use tgpl_persistence::{db, DatabaseUrl, Pool, PoolSettings};
@@ -74,6 +75,13 @@ pub fn start(
             .route("/", web::get().to(to_docs))
             .route("/docs", web::get().to(to_docs))
             .default_service(web::to(routes_table::unmatched))
+            // Responses carry personal data: no shared caches, no content sniffing. Handlers
+            // that serve cacheable data (reference lists) set their own Cache-Control.
+            .wrap(
+                DefaultHeaders::new()
+                    .add((header::CACHE_CONTROL, "no-store"))
+                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")),
+            )
             .wrap(from_fn(problem::render))
             .wrap(from_fn(request_id::assign))
             // The path only, never the query string: queries can carry names.

@@ -6,6 +6,7 @@ mod auth;
 mod contract;
 mod errors;
 mod health;
+mod operations;
 mod organizations;
 mod reference;
 mod storage;

@@ -1,0 +1,73 @@
+//! What an operator does on a fresh server: create the first administrator, load demo data.
+
+use serde_json::json;
+use tgpl_tests::TestApp;
+
+#[test]
+fn create_admin_bootstraps_an_empty_database() {
+    let app = TestApp::spawn_empty();
+    let mut conn = app.pool.get().unwrap();
+    let weak = tgpl_api::bootstrap::create_admin(&mut conn, "root.admin", "Quản trị", "short");
+    assert!(weak.unwrap_err().contains("policy"));
+    tgpl_api::bootstrap::create_admin(&mut conn, "root.admin", "Quản trị", "Quản-trị-2026")
+        .unwrap();
+    let again =
+        tgpl_api::bootstrap::create_admin(&mut conn, "root.admin", "Quản trị", "Quản-trị-2026");
+    assert!(again.unwrap_err().contains("taken"));
+
+    let token = app.login_as("root.admin", "Quản-trị-2026");
+    let me = app.get("/api/v1/me", &token).json();
+    assert_eq!(me["account"]["role"], "data_center_admin");
+    assert_eq!(me["organization"]["code"], "CUC-TGPL");
+    let orgs = app.get("/api/v1/organizations", &token).json();
+    assert_eq!(orgs["total"], 2, "the Ministry and the Agency");
+    // The new administrator can build the country from there.
+    let r = app.post(
+        "/api/v1/organizations",
+        &token,
+        json!({"code": "STP-CT", "name": "Sở Tư pháp thành phố Cần Thơ", "kind": "department",
+               "parent_id": me["organization"]["id"], "province_code": "can_tho"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let audit = app
+        .get("/api/v1/audit-log?action=account.create", &token)
+        .json();
+    assert_eq!(
+        audit["items"][0]["actor"]["username"],
+        "system:create-admin"
+    );
+}
+
+#[test]
+fn seeding_the_demo_twice_changes_nothing() {
+    let app = TestApp::spawn();
+    let before = app
+        .get("/api/v1/audit-log?page_size=1", &app.admin())
+        .json()["total"]
+        .clone();
+    let mut conn = app.pool.get().unwrap();
+    let logins = tgpl_api::demo::seed(&mut conn).unwrap();
+    assert_eq!(logins.len(), 25);
+    let admin = app.admin();
+    assert_eq!(app.get("/api/v1/organizations", &admin).json()["total"], 18);
+    let after = app
+        .get("/api/v1/audit-log?action=organization.create", &admin)
+        .json()["total"]
+        .clone();
+    assert_eq!(after, 18);
+    let writes = app.get("/api/v1/audit-log?page_size=1", &admin).json()["total"]
+        .as_i64()
+        .unwrap();
+    // The administrator's token was issued before the first count: nothing was written since.
+    assert_eq!(writes, before.as_i64().unwrap());
+}
+
+#[test]
+fn api_responses_are_not_cached_or_sniffed() {
+    let app = TestApp::spawn();
+    let r = app.get("/api/v1/me", &app.token("tgv.hn"));
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    let r = app.get("/api/v1/reference/fields", &app.token("tgv.hn"));
+    assert_eq!(r.header("cache-control"), Some("private, max-age=3600"));
+}
