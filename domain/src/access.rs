@@ -33,12 +33,36 @@ pub enum Action {
     ReadAccounts,
     /// Create or administer an account of the given role in the target organization.
     ManageAccount(Role),
+    /// Read the staff and providers of the target.
+    ReadStaff,
+    /// Create and change staff records and memberships of the target.
+    ManageStaff,
+    /// Issue, reissue and revoke collaborators' cards for members of the target (the
+    /// Director of the Department issues them).
+    ManageCollaboratorCards,
+    /// Register, amend, terminate or revoke a participating organization's registration,
+    /// and its contracts with centres.
+    ManageParticipation,
+    /// Read the personal data of people aided by the target.
+    ReadRecipient,
+    /// Create and change records of people aided by the target.
+    ManageRecipient,
+}
+
+impl Action {
+    /// Personal data of aided people: seen only by the organizations handling them and by
+    /// the data centre, never by oversight roles or service clients, whatever else they see.
+    fn is_recipient_data(self) -> bool {
+        matches!(self, Self::ReadRecipient | Self::ManageRecipient)
+    }
 }
 
 /// Actions on the system as a whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SystemAction {
     ReadAuditLog,
+    /// Read who read which recipient's personal data.
+    ReadRecipientAccessLog,
     ManageReferenceData,
 }
 
@@ -72,6 +96,18 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
     use Relation::*;
     use Role::*;
     let rel = relation(caller, target);
+    if action.is_recipient_data() {
+        let handles = rel != Outside
+            && matches!(
+                caller.role,
+                CenterLeader | LegalAidOfficer | CenterShared | ContractedLawyer | ParticipantReporter
+            );
+        return if caller.role == DataCenterAdmin || handles {
+            Decision::Allow
+        } else {
+            Decision::Hidden
+        };
+    }
     let visible = caller.role.is_national() || rel != Outside;
     if !visible {
         return Decision::Hidden;
@@ -80,6 +116,10 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
     let allowed = match (caller.role, action) {
         (DataCenterAdmin, _) => true,
         (_, Action::ReadOrganization) => true,
+        (Portal | StatisticsOffice, _) => false,
+        (_, Action::ReadStaff) => true,
+        (DepartmentOfficer | CenterLeader, Action::ManageStaff) => in_subtree,
+        (DepartmentOfficer, Action::ManageCollaboratorCards | Action::ManageParticipation) => rel == Below,
         (DepartmentOfficer, Action::CreateChildOrganization) => in_subtree,
         (DepartmentOfficer, Action::UpdateOrganization | Action::RestructureOrganization) => {
             rel == Below
@@ -355,6 +395,44 @@ mod tests {
                 expected
             );
         }
+    }
+
+    /// Recipients' personal data, per role and organization (A allow, H hidden): oversight
+    /// roles and services never see it, even where they see the organization.
+    #[test]
+    fn recipient_matrix() {
+        let rows = [
+            (Role::DataCenterAdmin, "agency", "AAAAAA"),
+            (Role::AgencyViewer, "agency", "HHHHHH"),
+            (Role::DepartmentOfficer, "dept-hn", "HHHHHH"),
+            (Role::CenterLeader, "center-hn", "HHAAHH"),
+            (Role::LegalAidOfficer, "branch-hn", "HHHAHH"),
+            (Role::CenterShared, "center-hn", "HHAAHH"),
+            (Role::ContractedLawyer, "center-dn", "HHHHHA"),
+            (Role::ParticipantReporter, "firm-hn", "HHHHAH"),
+            (Role::Portal, "agency", "HHHHHH"),
+            (Role::StatisticsOffice, "stats", "HHHHHH"),
+        ];
+        for (role, org, expected) in rows {
+            for action in [Action::ReadRecipient, Action::ManageRecipient] {
+                let got: String = ORGS.iter().map(|t| letter(check(role, org, action, t))).collect();
+                assert_eq!(got, expected, "{action:?} by {role} of {org}");
+            }
+        }
+    }
+
+    #[test]
+    fn staff_cards_and_participation() {
+        let staff = |role, org, action| -> String { ORGS.iter().map(|t| letter(check(role, org, action, t))).collect() };
+        assert_eq!(staff(Role::LegalAidOfficer, "center-hn", Action::ReadStaff), "HHAAHH");
+        assert_eq!(staff(Role::LegalAidOfficer, "center-hn", Action::ManageStaff), "HHFFHH");
+        assert_eq!(staff(Role::CenterLeader, "center-hn", Action::ManageStaff), "HHAAHH");
+        assert_eq!(staff(Role::DepartmentOfficer, "dept-hn", Action::ManageStaff), "HAAAAH");
+        assert_eq!(staff(Role::Portal, "agency", Action::ReadStaff), "FFFFFF");
+        assert_eq!(staff(Role::AgencyViewer, "agency", Action::ReadStaff), "AAAAAA");
+        assert_eq!(staff(Role::DepartmentOfficer, "dept-hn", Action::ManageCollaboratorCards), "HFAAAH");
+        assert_eq!(staff(Role::CenterLeader, "center-hn", Action::ManageCollaboratorCards), "HHFFHH");
+        assert_eq!(staff(Role::DepartmentOfficer, "dept-hn", Action::ManageParticipation), "HFAAAH");
     }
 
     fn letter(d: Decision) -> char {

@@ -1,0 +1,214 @@
+//! People who receive legal aid (người được trợ giúp pháp lý): identity, the proofs of
+//! their categories, and which category the statistics count them under.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::reference::{Gender, RecipientCategory};
+use crate::vocabulary;
+
+/// Số định danh cá nhân / căn cước công dân: 12 digits. The first three are the code of the
+/// province where the birth was registered, the fourth encodes gender and century, the
+/// next two the last digits of the year of birth (Circular 07/2016/TT-BCA art. 7).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CitizenId(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CitizenIdError {
+    /// Not exactly 12 digits.
+    Format,
+    /// The first three digits are not a province code.
+    Province,
+    /// Gender or year of birth disagree with what the number encodes.
+    Inconsistent,
+}
+
+/// Province codes of the citizen ID (the 63 provinces as numbered before 2025).
+const PROVINCE_CODES: [u16; 63] = [
+    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37, 38, 40, 42, 44, 45,
+    46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92,
+    93, 94, 95, 96,
+];
+
+impl CitizenId {
+    /// Accepts 12 digits (spaces and dots between groups are ignored) with a known province
+    /// code.
+    pub fn parse(raw: &str) -> Result<Self, CitizenIdError> {
+        let digits: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
+        if digits.len() != 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(CitizenIdError::Format);
+        }
+        let province: u16 = digits[..3].parse().map_err(|_| CitizenIdError::Format)?;
+        if !PROVINCE_CODES.contains(&province) {
+            return Err(CitizenIdError::Province);
+        }
+        Ok(Self(digits))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The gender and the century of birth the number encodes: 0/1 male/female born
+    /// 1900–1999, 2/3 in 2000–2099, 4/5 in 2100–2199, 6/7 in 2200–2299, 8/9 in 1800–1899.
+    fn encoded(&self) -> (Gender, i32) {
+        let digit = i32::from(self.0.as_bytes()[3] - b'0');
+        let gender = if digit % 2 == 0 { Gender::Male } else { Gender::Female };
+        let century = match digit / 2 {
+            0 => 1900,
+            1 => 2000,
+            2 => 2100,
+            3 => 2200,
+            _ => 1800,
+        };
+        let year_digits: i32 = self.0[4..6].parse().unwrap_or(0);
+        (gender, century + year_digits)
+    }
+
+    /// Checks the number against the person's gender and date of birth, where known.
+    pub fn check_against(&self, gender: Option<Gender>, date_of_birth: Option<NaiveDate>) -> Result<(), CitizenIdError> {
+        let (encoded_gender, encoded_year) = self.encoded();
+        if gender.is_some_and(|g| g != encoded_gender) || date_of_birth.is_some_and(|d| d.year() != encoded_year) {
+            return Err(CitizenIdError::Inconsistent);
+        }
+        Ok(())
+    }
+
+    /// The number with all but the last three digits hidden, for warnings and lists.
+    pub fn masked(&self) -> String {
+        format!("*********{}", &self.0[9..])
+    }
+}
+
+vocabulary! {
+    /// What a proof document proves.
+    pub enum ProofKind {
+        Status = "status" { vi: "Giấy tờ chứng minh thuộc diện người được trợ giúp pháp lý", en: "Proof of the category" },
+        FinancialHardship = "financial_hardship" { vi: "Giấy tờ chứng minh khó khăn về tài chính", en: "Proof of financial difficulty" },
+    }
+}
+
+/// One proof document, as far as the category decision needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proof {
+    pub kind: ProofKind,
+    /// The category a status proof proves; `None` for a proof of financial difficulty,
+    /// which serves every category that needs one.
+    pub category: Option<RecipientCategory>,
+    /// When the person provided it.
+    pub provided_on: NaiveDate,
+}
+
+/// The category the statistics count a person under: the one whose proof was provided
+/// first (notes to form 3). A category that needs financial difficulty counts only from
+/// the day both its status proof and a proof of hardship had been provided. Ties go to the
+/// category listed first in art. 7 of the Law. `None` while no category is proven.
+pub fn statistical_category(proofs: &[Proof]) -> Option<(RecipientCategory, NaiveDate)> {
+    let first_hardship = proofs
+        .iter()
+        .filter(|p| p.kind == ProofKind::FinancialHardship)
+        .map(|p| p.provided_on)
+        .min();
+    let mut best: Option<(RecipientCategory, NaiveDate, usize)> = None;
+    for (position, category) in <RecipientCategory as crate::label::Vocabulary>::ALL.iter().enumerate() {
+        let status = proofs
+            .iter()
+            .filter(|p| p.kind == ProofKind::Status && p.category == Some(*category))
+            .map(|p| p.provided_on)
+            .min();
+        let proven_on = match (status, category.requires_financial_difficulty()) {
+            (Some(s), false) => Some(s),
+            (Some(s), true) => first_hardship.map(|h| s.max(h)),
+            (None, _) => None,
+        };
+        if let Some(day) = proven_on {
+            if best.is_none_or(|(_, d, p)| (day, position) < (d, p)) {
+                best = Some((*category, day, position));
+            }
+        }
+    }
+    best.map(|(c, d, _)| (c, d))
+}
+
+/// The key under which names are compared for duplicates: folded, so that "NGUYỄN VĂN A"
+/// and "nguyen van a" match.
+pub fn name_key(full_name: &str) -> String {
+    crate::text::fold(full_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use RecipientCategory::*;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    fn status(category: RecipientCategory, provided_on: NaiveDate) -> Proof {
+        Proof {
+            kind: ProofKind::Status,
+            category: Some(category),
+            provided_on,
+        }
+    }
+
+    fn hardship(provided_on: NaiveDate) -> Proof {
+        Proof {
+            kind: ProofKind::FinancialHardship,
+            category: None,
+            provided_on,
+        }
+    }
+
+    #[test]
+    fn citizen_ids_are_twelve_digits_with_a_province_code() {
+        assert_eq!(CitizenId::parse("001 099 012 345").unwrap().as_str(), "001099012345");
+        assert_eq!(CitizenId::parse("00109901234"), Err(CitizenIdError::Format));
+        assert_eq!(CitizenId::parse("00109901234x"), Err(CitizenIdError::Format));
+        assert_eq!(CitizenId::parse("003099012345"), Err(CitizenIdError::Province));
+        assert_eq!(CitizenId::parse("097099012345"), Err(CitizenIdError::Province));
+        assert_eq!(CitizenId::parse("001099012345").unwrap().masked(), "*********345");
+    }
+
+    #[test]
+    fn citizen_ids_encode_gender_and_year_of_birth() {
+        let id = CitizenId::parse("001305012345").unwrap(); // female, born 2005
+        let born = |y| NaiveDate::from_ymd_opt(y, 3, 1);
+        assert_eq!(id.check_against(Some(Gender::Female), born(2005)), Ok(()));
+        assert_eq!(id.check_against(None, None), Ok(()));
+        assert_eq!(id.check_against(Some(Gender::Male), born(2005)), Err(CitizenIdError::Inconsistent));
+        assert_eq!(id.check_against(Some(Gender::Female), born(1905)), Err(CitizenIdError::Inconsistent));
+        let old = CitizenId::parse("079048000001").unwrap(); // male, born 1948
+        assert_eq!(old.check_against(Some(Gender::Male), born(1948)), Ok(()));
+    }
+
+    #[test]
+    fn the_first_proven_category_counts() {
+        assert_eq!(statistical_category(&[]), None);
+        let proofs = [status(Child, d(3, 10)), status(PoorHousehold, d(3, 2))];
+        assert_eq!(statistical_category(&proofs), Some((PoorHousehold, d(3, 2))));
+    }
+
+    #[test]
+    fn financial_difficulty_categories_count_from_the_second_proof() {
+        // Elderly status proved first, hardship only later: a child status proof in between wins.
+        let proofs = [status(Elderly, d(3, 1)), status(Child, d(3, 5)), hardship(d(3, 9))];
+        assert_eq!(statistical_category(&proofs), Some((Child, d(3, 5))));
+        // Without any hardship proof, a financial-difficulty category never counts.
+        assert_eq!(statistical_category(&[status(Disabled, d(3, 1))]), None);
+        // Hardship first, status later: counts from the status proof.
+        let proofs = [hardship(d(2, 1)), status(Hiv, d(3, 3)), status(Child, d(3, 4))];
+        assert_eq!(statistical_category(&proofs), Some((Hiv, d(3, 3))));
+    }
+
+    #[test]
+    fn ties_go_to_the_order_of_the_law() {
+        let proofs = [status(Child, d(3, 1)), status(Meritorious, d(3, 1))];
+        assert_eq!(statistical_category(&proofs), Some((Meritorious, d(3, 1))));
+    }
+
+    #[test]
+    fn names_compare_without_diacritics_or_case() {
+        assert_eq!(name_key("NGUYỄN  Văn A"), name_key("nguyen van a"));
+    }
+}

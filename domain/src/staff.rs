@@ -1,0 +1,188 @@
+//! Staff of legal aid organizations and the people who give legal aid (người thực hiện
+//! trợ giúp pháp lý), their dated memberships, and collaborators' cards.
+
+use chrono::NaiveDate;
+
+use crate::reference::ProviderKind;
+use crate::vocabulary;
+
+vocabulary! {
+    /// Chức danh: the position held in an organization.
+    pub enum Title {
+        Director = "director" { vi: "Giám đốc", en: "Director" },
+        DeputyDirector = "deputy_director" { vi: "Phó Giám đốc", en: "Deputy director" },
+        BranchHead = "branch_head" { vi: "Trưởng Chi nhánh", en: "Branch head" },
+        LegalAidOfficer = "legal_aid_officer" { vi: "Trợ giúp viên pháp lý", en: "Legal aid officer" },
+        Lawyer = "lawyer" { vi: "Luật sư", en: "Lawyer" },
+        LegalCounsellor = "legal_counsellor" { vi: "Tư vấn viên pháp luật", en: "Legal counsellor" },
+        Collaborator = "collaborator" { vi: "Cộng tác viên", en: "Collaborator" },
+        OtherEmployee = "other_employee" { vi: "Viên chức, người lao động khác", en: "Other employee" },
+    }
+}
+
+vocabulary! {
+    /// Rank of a legal aid officer: the 2011 regime had senior and ordinary officers; the
+    /// professional titles since 2022 have grades I to III.
+    pub enum OfficerRank {
+        Grade1 = "grade_1" { vi: "Trợ giúp viên pháp lý hạng I", en: "Legal aid officer, grade I" },
+        Grade2 = "grade_2" { vi: "Trợ giúp viên pháp lý hạng II", en: "Legal aid officer, grade II" },
+        Grade3 = "grade_3" { vi: "Trợ giúp viên pháp lý hạng III", en: "Legal aid officer, grade III" },
+        Senior2011 = "senior_2011" { vi: "Trợ giúp viên pháp lý chính (2011)", en: "Senior legal aid officer (2011)" },
+        Ordinary2011 = "ordinary_2011" { vi: "Trợ giúp viên pháp lý (2011)", en: "Legal aid officer (2011)" },
+    }
+}
+
+vocabulary! {
+    /// How a person belongs to an organization. A lawyer can be a member of a law firm and
+    /// hold a contract with a centre at the same time: two memberships.
+    pub enum MembershipRelation {
+        Employee = "employee" { vi: "Viên chức, người lao động", en: "Employee" },
+        Contract = "contract" { vi: "Ký hợp đồng thực hiện trợ giúp pháp lý", en: "Under contract" },
+        Member = "member" { vi: "Thành viên của tổ chức hành nghề", en: "Member of the practice" },
+        Collaborator = "collaborator" { vi: "Cộng tác viên", en: "Collaborator" },
+    }
+}
+
+vocabulary! {
+    pub enum StaffStatus {
+        Active = "active" { vi: "Đang làm việc", en: "Active" },
+        Inactive = "inactive" { vi: "Ngừng làm việc", en: "Inactive" },
+    }
+}
+
+vocabulary! {
+    pub enum CardStatus {
+        Valid = "valid" { vi: "Còn hiệu lực", en: "Valid" },
+        Revoked = "revoked" { vi: "Đã thu hồi", en: "Revoked" },
+        Replaced = "replaced" { vi: "Đã cấp lại thẻ khác", en: "Replaced by a reissued card" },
+    }
+}
+
+/// A dated membership: from `valid_from` (inclusive) to `valid_to` (exclusive, open when
+/// `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub organization_id: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl Membership {
+    pub fn holds_on(&self, day: NaiveDate) -> bool {
+        self.valid_from <= day && self.valid_to.is_none_or(|to| day < to)
+    }
+}
+
+/// A collaborator's card (thẻ cộng tác viên), issued by the Director of the Department.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    pub status: CardStatus,
+    pub issued_on: NaiveDate,
+    /// Last day of validity.
+    pub expires_on: NaiveDate,
+}
+
+impl Card {
+    pub fn valid_on(&self, day: NaiveDate) -> bool {
+        self.status == CardStatus::Valid && self.issued_on <= day && day <= self.expires_on
+    }
+}
+
+/// Why a person cannot be assigned a case on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotEligible {
+    /// Staff who are not legal aid providers (accountants, drivers, ...).
+    NotAProvider,
+    Inactive,
+    /// No membership of the organization that would assign the case.
+    NotAMember,
+    /// Collaborators need a card valid that day (revoked or expired cards do not count).
+    NoValidCard,
+}
+
+/// Whether a person may be assigned a case of `organization_id` on `day`.
+pub fn check_can_take_cases(
+    provider_kind: Option<ProviderKind>,
+    active: bool,
+    memberships: &[Membership],
+    cards: &[Card],
+    organization_id: &str,
+    day: NaiveDate,
+) -> Result<ProviderKind, NotEligible> {
+    let kind = provider_kind.ok_or(NotEligible::NotAProvider)?;
+    if !active {
+        return Err(NotEligible::Inactive);
+    }
+    if !memberships.iter().any(|m| m.organization_id == organization_id && m.holds_on(day)) {
+        return Err(NotEligible::NotAMember);
+    }
+    if kind == ProviderKind::Collaborator && !cards.iter().any(|c| c.valid_on(day)) {
+        return Err(NotEligible::NoValidCard);
+    }
+    Ok(kind)
+}
+
+/// Age in whole years on `day`, for the age groups of the staff statistics.
+pub fn age_on(date_of_birth: NaiveDate, day: NaiveDate) -> u32 {
+    use chrono::Datelike;
+    let mut years = day.year() - date_of_birth.year();
+    if (day.month(), day.day()) < (date_of_birth.month(), date_of_birth.day()) {
+        years -= 1;
+    }
+    years.max(0) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn member_of(org: &str) -> Vec<Membership> {
+        vec![Membership {
+            organization_id: org.into(),
+            valid_from: d(2020, 1, 1),
+            valid_to: Some(d(2027, 1, 1)),
+        }]
+    }
+
+    fn card(status: CardStatus, expires_on: NaiveDate) -> Card {
+        Card {
+            status,
+            issued_on: d(2024, 1, 1),
+            expires_on,
+        }
+    }
+
+    #[test]
+    fn collaborators_need_a_card_valid_that_day() {
+        let today = d(2026, 6, 1);
+        let check = |cards: &[Card]| {
+            check_can_take_cases(Some(ProviderKind::Collaborator), true, &member_of("c"), cards, "c", today)
+        };
+        assert_eq!(check(&[card(CardStatus::Valid, d(2028, 12, 31))]), Ok(ProviderKind::Collaborator));
+        assert_eq!(check(&[]), Err(NotEligible::NoValidCard));
+        assert_eq!(check(&[card(CardStatus::Revoked, d(2028, 12, 31))]), Err(NotEligible::NoValidCard));
+        assert_eq!(check(&[card(CardStatus::Valid, d(2026, 5, 31))]), Err(NotEligible::NoValidCard));
+        assert_eq!(check(&[card(CardStatus::Valid, d(2026, 6, 1))]), Ok(ProviderKind::Collaborator), "the last day counts");
+    }
+
+    #[test]
+    fn providers_must_be_active_members_of_the_organization() {
+        let today = d(2026, 6, 1);
+        let officer = Some(ProviderKind::LegalAidOfficer);
+        assert!(check_can_take_cases(officer, true, &member_of("c"), &[], "c", today).is_ok());
+        assert_eq!(check_can_take_cases(officer, true, &member_of("c"), &[], "other", today), Err(NotEligible::NotAMember));
+        assert_eq!(check_can_take_cases(officer, true, &member_of("c"), &[], "c", d(2027, 1, 1)), Err(NotEligible::NotAMember));
+        assert_eq!(check_can_take_cases(officer, false, &member_of("c"), &[], "c", today), Err(NotEligible::Inactive));
+        assert_eq!(check_can_take_cases(None, true, &member_of("c"), &[], "c", today), Err(NotEligible::NotAProvider));
+    }
+
+    #[test]
+    fn ages_count_whole_years() {
+        assert_eq!(age_on(d(1990, 6, 2), d(2026, 6, 1)), 35);
+        assert_eq!(age_on(d(1990, 6, 1), d(2026, 6, 1)), 36);
+    }
+}
