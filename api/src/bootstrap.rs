@@ -11,7 +11,6 @@ use tgpl_persistence::audit::Actor;
 use tgpl_persistence::organizations::{self, OrganizationRow};
 use tgpl_persistence::DbConnection;
 
-use crate::http::error::ApiError;
 use crate::routes::accounts::new_account;
 
 pub const MINISTRY_CODE: &str = "BTP";
@@ -81,14 +80,14 @@ pub fn create_admin(
     {
         return Err(format!("the username `{}` is taken", username.as_str()));
     }
+    let hash = crate::auth::password::hash(password.expose()).map_err(|e| e.to_string())?;
     let row = new_account(
         &username,
         display_name,
         Role::DataCenterAdmin,
         &agency.id,
-        password.expose(),
-    )
-    .map_err(|e: ApiError| e.to_string())?;
+        hash,
+    );
     accounts::insert(conn, &actor, AuditAction::AccountCreate, &row).map_err(|e| e.to_string())?;
     Ok(row)
 }

@@ -95,17 +95,11 @@ pub fn seed(conn: &mut DbConnection) -> Result<Vec<DemoLogin>, String> {
             return Ok(());
         }
         let parsed = Username::parse(username).map_err(|e| format!("{username}: {e:?}"))?;
-        let mut row = new_account(
-            &parsed,
-            name,
-            role,
-            &org.id,
-            secret.unwrap_or("unused-placeholder-1"),
-        )
-        .map_err(|e| e.to_string())?;
-        if secret.is_none() {
-            row.password_hash = person_hash.clone();
-        }
+        let hash = match secret {
+            Some(s) => password::hash(s).map_err(|e| e.to_string())?,
+            None => person_hash.clone(),
+        };
+        let row = new_account(&parsed, name, role, &org.id, hash);
         let action = if role.is_service() {
             AuditAction::ServiceClientCreate
         } else {

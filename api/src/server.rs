@@ -6,7 +6,6 @@ use actix_web::dev::Server;
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpResponse, HttpServer};
-use tgpl_domain::throttle::ThrottlePolicy;
 use tgpl_persistence::{db, DatabaseUrl, Pool, PoolSettings};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -47,11 +46,10 @@ pub fn start(
     options: ServerOptions,
 ) -> std::io::Result<(Server, SocketAddr)> {
     let addr = listener.local_addr()?;
-    let state = web::Data::new(AppState {
+    let state = web::Data::new(AppState::new(
         pool,
-        tokens: TokenKeys::new(&options.signing_secret, options.token_ttl_seconds),
-        throttle: ThrottlePolicy::default(),
-    });
+        TokenKeys::new(&options.signing_secret, options.token_ttl_seconds),
+    ));
     let doc = crate::openapi::document();
     let table = web::Data::new(routes_table::RoutesTable::from_openapi(&doc));
     let doc_json = web::Data::new(crate::routes::OpenApiJson(
@@ -75,14 +73,15 @@ pub fn start(
             .route("/", web::get().to(to_docs))
             .route("/docs", web::get().to(to_docs))
             .default_service(web::to(routes_table::unmatched))
+            .wrap(from_fn(problem::render))
             // Responses carry personal data: no shared caches, no content sniffing. Handlers
-            // that serve cacheable data (reference lists) set their own Cache-Control.
+            // that serve cacheable data (reference lists) set their own Cache-Control. Outside
+            // the problem renderer, which rebuilds error responses.
             .wrap(
                 DefaultHeaders::new()
                     .add((header::CACHE_CONTROL, "no-store"))
                     .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")),
             )
-            .wrap(from_fn(problem::render))
             .wrap(from_fn(request_id::assign))
             // The path only, never the query string: queries can carry names.
             .wrap(

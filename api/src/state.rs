@@ -1,8 +1,12 @@
 //! What every handler shares.
 
+use std::sync::Arc;
+
 use tgpl_domain::throttle::ThrottlePolicy;
 use tgpl_persistence::{DbConnection, Pool};
+use tokio::sync::Semaphore;
 
+use crate::auth::password;
 use crate::auth::tokens::TokenKeys;
 use crate::http::error::ApiError;
 
@@ -10,9 +14,21 @@ pub struct AppState {
     pub pool: Pool,
     pub tokens: TokenKeys,
     pub throttle: ThrottlePolicy,
+    /// Bounds the Argon2 computations running at once (each takes ~19 MiB and a core).
+    pub hashing: Arc<Semaphore>,
 }
 
 impl AppState {
+    pub fn new(pool: Pool, tokens: TokenKeys) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            pool,
+            tokens,
+            throttle: ThrottlePolicy::default(),
+            hashing: Arc::new(Semaphore::new(cores)),
+        }
+    }
+
     /// Runs blocking database work on actix's blocking thread pool. The connection is taken
     /// inside, so a request waiting for one never holds a worker; waiting too long for a
     /// connection answers 503.
@@ -34,5 +50,47 @@ impl AppState {
             log::error!("database task failed: {e}");
             ApiError::internal()
         })?
+    }
+
+    /// Runs Argon2 work off the workers, a bounded number at a time, and never while holding
+    /// a database connection: slow hashing must not starve the pool.
+    async fn hashing<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|_| ApiError::internal())?;
+        actix_web::web::block(work).await.map_err(|e| {
+            log::error!("hashing task failed: {e}");
+            ApiError::internal()
+        })
+    }
+
+    pub async fn hash_secret(&self, secret: String) -> Result<String, ApiError> {
+        self.hashing(move || password::hash(&secret))
+            .await?
+            .map_err(|e| {
+                log::error!("cannot hash a secret: {e}");
+                ApiError::internal()
+            })
+    }
+
+    /// Checks `secret` against `stored`; with no stored hash, spends the same time and fails.
+    pub async fn verify_secret(
+        &self,
+        stored: Option<String>,
+        secret: String,
+    ) -> Result<bool, ApiError> {
+        self.hashing(move || match stored {
+            Some(hash) => password::verify(&hash, &secret),
+            None => {
+                password::verify_nothing(&secret);
+                false
+            }
+        })
+        .await
     }
 }

@@ -100,7 +100,11 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
         let handles = rel != Outside
             && matches!(
                 caller.role,
-                CenterLeader | LegalAidOfficer | CenterShared | ContractedLawyer | ParticipantReporter
+                CenterLeader
+                    | LegalAidOfficer
+                    | CenterShared
+                    | ContractedLawyer
+                    | ParticipantReporter
             );
         return if caller.role == DataCenterAdmin || handles {
             Decision::Allow
@@ -119,7 +123,9 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
         (Portal | StatisticsOffice, _) => false,
         (_, Action::ReadStaff) => true,
         (DepartmentOfficer | CenterLeader, Action::ManageStaff) => in_subtree,
-        (DepartmentOfficer, Action::ManageCollaboratorCards | Action::ManageParticipation) => rel == Below,
+        (DepartmentOfficer, Action::ManageCollaboratorCards | Action::ManageParticipation) => {
+            rel == Below
+        }
         (DepartmentOfficer, Action::CreateChildOrganization) => in_subtree,
         (DepartmentOfficer, Action::UpdateOrganization | Action::RestructureOrganization) => {
             rel == Below
@@ -415,7 +421,10 @@ mod tests {
         ];
         for (role, org, expected) in rows {
             for action in [Action::ReadRecipient, Action::ManageRecipient] {
-                let got: String = ORGS.iter().map(|t| letter(check(role, org, action, t))).collect();
+                let got: String = ORGS
+                    .iter()
+                    .map(|t| letter(check(role, org, action, t)))
+                    .collect();
                 assert_eq!(got, expected, "{action:?} by {role} of {org}");
             }
         }
@@ -423,16 +432,56 @@ mod tests {
 
     #[test]
     fn staff_cards_and_participation() {
-        let staff = |role, org, action| -> String { ORGS.iter().map(|t| letter(check(role, org, action, t))).collect() };
-        assert_eq!(staff(Role::LegalAidOfficer, "center-hn", Action::ReadStaff), "HHAAHH");
-        assert_eq!(staff(Role::LegalAidOfficer, "center-hn", Action::ManageStaff), "HHFFHH");
-        assert_eq!(staff(Role::CenterLeader, "center-hn", Action::ManageStaff), "HHAAHH");
-        assert_eq!(staff(Role::DepartmentOfficer, "dept-hn", Action::ManageStaff), "HAAAAH");
+        let staff = |role, org, action| -> String {
+            ORGS.iter()
+                .map(|t| letter(check(role, org, action, t)))
+                .collect()
+        };
+        assert_eq!(
+            staff(Role::LegalAidOfficer, "center-hn", Action::ReadStaff),
+            "HHAAHH"
+        );
+        assert_eq!(
+            staff(Role::LegalAidOfficer, "center-hn", Action::ManageStaff),
+            "HHFFHH"
+        );
+        assert_eq!(
+            staff(Role::CenterLeader, "center-hn", Action::ManageStaff),
+            "HHAAHH"
+        );
+        assert_eq!(
+            staff(Role::DepartmentOfficer, "dept-hn", Action::ManageStaff),
+            "HAAAAH"
+        );
         assert_eq!(staff(Role::Portal, "agency", Action::ReadStaff), "FFFFFF");
-        assert_eq!(staff(Role::AgencyViewer, "agency", Action::ReadStaff), "AAAAAA");
-        assert_eq!(staff(Role::DepartmentOfficer, "dept-hn", Action::ManageCollaboratorCards), "HFAAAH");
-        assert_eq!(staff(Role::CenterLeader, "center-hn", Action::ManageCollaboratorCards), "HHFFHH");
-        assert_eq!(staff(Role::DepartmentOfficer, "dept-hn", Action::ManageParticipation), "HFAAAH");
+        assert_eq!(
+            staff(Role::AgencyViewer, "agency", Action::ReadStaff),
+            "AAAAAA"
+        );
+        assert_eq!(
+            staff(
+                Role::DepartmentOfficer,
+                "dept-hn",
+                Action::ManageCollaboratorCards
+            ),
+            "HFAAAH"
+        );
+        assert_eq!(
+            staff(
+                Role::CenterLeader,
+                "center-hn",
+                Action::ManageCollaboratorCards
+            ),
+            "HHFFHH"
+        );
+        assert_eq!(
+            staff(
+                Role::DepartmentOfficer,
+                "dept-hn",
+                Action::ManageParticipation
+            ),
+            "HFAAAH"
+        );
     }
 
     fn letter(d: Decision) -> char {

@@ -97,6 +97,63 @@ impl Hierarchy {
     }
 }
 
+/// Whether hanging `org_id` under `new_parent` from `from` on would, on that day or any
+/// later day on which the tree changes, make an organization its own ancestor. `links` are
+/// all links of all time; the organization's own links from `from` on are replaced by the
+/// new one, as a move does.
+pub fn move_would_cycle(
+    links: &[ParentLink],
+    org_id: &str,
+    new_parent: &str,
+    from: NaiveDate,
+) -> bool {
+    let mut proposed: Vec<ParentLink> = links
+        .iter()
+        .filter(|l| !(l.org_id == org_id && l.valid_from >= from))
+        .cloned()
+        .map(|mut l| {
+            if l.org_id == org_id && l.holds_on(from) {
+                l.valid_to = Some(from);
+            }
+            l
+        })
+        .collect();
+    proposed.push(ParentLink {
+        org_id: org_id.to_owned(),
+        parent_id: new_parent.to_owned(),
+        valid_from: from,
+        valid_to: None,
+    });
+    let mut days: Vec<NaiveDate> = proposed
+        .iter()
+        .flat_map(|l| [Some(l.valid_from), l.valid_to])
+        .flatten()
+        .filter(|d| *d >= from)
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days.into_iter()
+        .any(|day| Hierarchy::on(day, &proposed).returns_to(org_id))
+}
+
+impl Hierarchy {
+    /// Whether walking up from `org_id` comes back to it.
+    fn returns_to(&self, org_id: &str) -> bool {
+        let mut seen = HashSet::new();
+        let mut current = org_id;
+        while let Some(parent) = self.parent_of.get(current) {
+            if parent == org_id {
+                return true;
+            }
+            if !seen.insert(parent.clone()) {
+                return false;
+            }
+            current = parent;
+        }
+        false
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubtreeNode {
     pub org_id: String,
@@ -158,6 +215,27 @@ mod tests {
         assert_eq!(ids, vec![("dept-tq", 0), ("center-tq", 1), ("branch-1", 2)]);
         assert_eq!(nodes[2].parent_id.as_deref(), Some("center-tq"));
         assert_eq!(tree.subtree("nobody").len(), 1);
+    }
+
+    #[test]
+    fn a_move_that_closes_a_loop_later_is_caught() {
+        let links = merger();
+        // On 1 July 2025 center-tq hangs under dept-tq. Hanging dept-tq under branch-1 from
+        // 2025-01-01 has no loop that day (branch-1 is then under center-hg), but one from
+        // 1 July, when branch-1 moves under center-tq.
+        assert!(!Hierarchy::on(d(2025, 1, 1), &links).would_cycle("dept-tq", "branch-1"));
+        assert!(move_would_cycle(
+            &links,
+            "dept-tq",
+            "branch-1",
+            d(2025, 1, 1)
+        ));
+        assert!(!move_would_cycle(
+            &links,
+            "branch-1",
+            "center-hg",
+            d(2025, 1, 1)
+        ));
     }
 
     #[test]

@@ -24,16 +24,19 @@ pub enum CitizenIdError {
 
 /// Province codes of the citizen ID (the 63 provinces as numbered before 2025).
 const PROVINCE_CODES: [u16; 63] = [
-    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37, 38, 40, 42, 44, 45,
-    46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92,
-    93, 94, 95, 96,
+    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37,
+    38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77,
+    79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
 ];
 
 impl CitizenId {
     /// Accepts 12 digits (spaces and dots between groups are ignored) with a known province
     /// code.
     pub fn parse(raw: &str) -> Result<Self, CitizenIdError> {
-        let digits: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
+        let digits: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '.')
+            .collect();
         if digits.len() != 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(CitizenIdError::Format);
         }
@@ -52,7 +55,11 @@ impl CitizenId {
     /// 1900–1999, 2/3 in 2000–2099, 4/5 in 2100–2199, 6/7 in 2200–2299, 8/9 in 1800–1899.
     fn encoded(&self) -> (Gender, i32) {
         let digit = i32::from(self.0.as_bytes()[3] - b'0');
-        let gender = if digit % 2 == 0 { Gender::Male } else { Gender::Female };
+        let gender = if digit % 2 == 0 {
+            Gender::Male
+        } else {
+            Gender::Female
+        };
         let century = match digit / 2 {
             0 => 1900,
             1 => 2000,
@@ -65,9 +72,15 @@ impl CitizenId {
     }
 
     /// Checks the number against the person's gender and date of birth, where known.
-    pub fn check_against(&self, gender: Option<Gender>, date_of_birth: Option<NaiveDate>) -> Result<(), CitizenIdError> {
+    pub fn check_against(
+        &self,
+        gender: Option<Gender>,
+        date_of_birth: Option<NaiveDate>,
+    ) -> Result<(), CitizenIdError> {
         let (encoded_gender, encoded_year) = self.encoded();
-        if gender.is_some_and(|g| g != encoded_gender) || date_of_birth.is_some_and(|d| d.year() != encoded_year) {
+        if gender.is_some_and(|g| g != encoded_gender)
+            || date_of_birth.is_some_and(|d| d.year() != encoded_year)
+        {
             return Err(CitizenIdError::Inconsistent);
         }
         Ok(())
@@ -109,7 +122,10 @@ pub fn statistical_category(proofs: &[Proof]) -> Option<(RecipientCategory, Naiv
         .map(|p| p.provided_on)
         .min();
     let mut best: Option<(RecipientCategory, NaiveDate, usize)> = None;
-    for (position, category) in <RecipientCategory as crate::label::Vocabulary>::ALL.iter().enumerate() {
+    for (position, category) in <RecipientCategory as crate::label::Vocabulary>::ALL
+        .iter()
+        .enumerate()
+    {
         let status = proofs
             .iter()
             .filter(|p| p.kind == ProofKind::Status && p.category == Some(*category))
@@ -162,12 +178,27 @@ mod tests {
 
     #[test]
     fn citizen_ids_are_twelve_digits_with_a_province_code() {
-        assert_eq!(CitizenId::parse("001 099 012 345").unwrap().as_str(), "001099012345");
+        assert_eq!(
+            CitizenId::parse("001 099 012 345").unwrap().as_str(),
+            "001099012345"
+        );
         assert_eq!(CitizenId::parse("00109901234"), Err(CitizenIdError::Format));
-        assert_eq!(CitizenId::parse("00109901234x"), Err(CitizenIdError::Format));
-        assert_eq!(CitizenId::parse("003099012345"), Err(CitizenIdError::Province));
-        assert_eq!(CitizenId::parse("097099012345"), Err(CitizenIdError::Province));
-        assert_eq!(CitizenId::parse("001099012345").unwrap().masked(), "*********345");
+        assert_eq!(
+            CitizenId::parse("00109901234x"),
+            Err(CitizenIdError::Format)
+        );
+        assert_eq!(
+            CitizenId::parse("003099012345"),
+            Err(CitizenIdError::Province)
+        );
+        assert_eq!(
+            CitizenId::parse("097099012345"),
+            Err(CitizenIdError::Province)
+        );
+        assert_eq!(
+            CitizenId::parse("001099012345").unwrap().masked(),
+            "*********345"
+        );
     }
 
     #[test]
@@ -176,8 +207,14 @@ mod tests {
         let born = |y| NaiveDate::from_ymd_opt(y, 3, 1);
         assert_eq!(id.check_against(Some(Gender::Female), born(2005)), Ok(()));
         assert_eq!(id.check_against(None, None), Ok(()));
-        assert_eq!(id.check_against(Some(Gender::Male), born(2005)), Err(CitizenIdError::Inconsistent));
-        assert_eq!(id.check_against(Some(Gender::Female), born(1905)), Err(CitizenIdError::Inconsistent));
+        assert_eq!(
+            id.check_against(Some(Gender::Male), born(2005)),
+            Err(CitizenIdError::Inconsistent)
+        );
+        assert_eq!(
+            id.check_against(Some(Gender::Female), born(1905)),
+            Err(CitizenIdError::Inconsistent)
+        );
         let old = CitizenId::parse("079048000001").unwrap(); // male, born 1948
         assert_eq!(old.check_against(Some(Gender::Male), born(1948)), Ok(()));
     }
@@ -186,18 +223,29 @@ mod tests {
     fn the_first_proven_category_counts() {
         assert_eq!(statistical_category(&[]), None);
         let proofs = [status(Child, d(3, 10)), status(PoorHousehold, d(3, 2))];
-        assert_eq!(statistical_category(&proofs), Some((PoorHousehold, d(3, 2))));
+        assert_eq!(
+            statistical_category(&proofs),
+            Some((PoorHousehold, d(3, 2)))
+        );
     }
 
     #[test]
     fn financial_difficulty_categories_count_from_the_second_proof() {
         // Elderly status proved first, hardship only later: a child status proof in between wins.
-        let proofs = [status(Elderly, d(3, 1)), status(Child, d(3, 5)), hardship(d(3, 9))];
+        let proofs = [
+            status(Elderly, d(3, 1)),
+            status(Child, d(3, 5)),
+            hardship(d(3, 9)),
+        ];
         assert_eq!(statistical_category(&proofs), Some((Child, d(3, 5))));
         // Without any hardship proof, a financial-difficulty category never counts.
         assert_eq!(statistical_category(&[status(Disabled, d(3, 1))]), None);
         // Hardship first, status later: counts from the status proof.
-        let proofs = [hardship(d(2, 1)), status(Hiv, d(3, 3)), status(Child, d(3, 4))];
+        let proofs = [
+            hardship(d(2, 1)),
+            status(Hiv, d(3, 3)),
+            status(Child, d(3, 4)),
+        ];
         assert_eq!(statistical_category(&proofs), Some((Hiv, d(3, 3))));
     }
 

@@ -113,7 +113,10 @@ pub fn check_can_take_cases(
     if !active {
         return Err(NotEligible::Inactive);
     }
-    if !memberships.iter().any(|m| m.organization_id == organization_id && m.holds_on(day)) {
+    if !memberships
+        .iter()
+        .any(|m| m.organization_id == organization_id && m.holds_on(day))
+    {
         return Err(NotEligible::NotAMember);
     }
     if kind == ProviderKind::Collaborator && !cards.iter().any(|c| c.valid_on(day)) {
@@ -160,13 +163,33 @@ mod tests {
     fn collaborators_need_a_card_valid_that_day() {
         let today = d(2026, 6, 1);
         let check = |cards: &[Card]| {
-            check_can_take_cases(Some(ProviderKind::Collaborator), true, &member_of("c"), cards, "c", today)
+            check_can_take_cases(
+                Some(ProviderKind::Collaborator),
+                true,
+                &member_of("c"),
+                cards,
+                "c",
+                today,
+            )
         };
-        assert_eq!(check(&[card(CardStatus::Valid, d(2028, 12, 31))]), Ok(ProviderKind::Collaborator));
+        assert_eq!(
+            check(&[card(CardStatus::Valid, d(2028, 12, 31))]),
+            Ok(ProviderKind::Collaborator)
+        );
         assert_eq!(check(&[]), Err(NotEligible::NoValidCard));
-        assert_eq!(check(&[card(CardStatus::Revoked, d(2028, 12, 31))]), Err(NotEligible::NoValidCard));
-        assert_eq!(check(&[card(CardStatus::Valid, d(2026, 5, 31))]), Err(NotEligible::NoValidCard));
-        assert_eq!(check(&[card(CardStatus::Valid, d(2026, 6, 1))]), Ok(ProviderKind::Collaborator), "the last day counts");
+        assert_eq!(
+            check(&[card(CardStatus::Revoked, d(2028, 12, 31))]),
+            Err(NotEligible::NoValidCard)
+        );
+        assert_eq!(
+            check(&[card(CardStatus::Valid, d(2026, 5, 31))]),
+            Err(NotEligible::NoValidCard)
+        );
+        assert_eq!(
+            check(&[card(CardStatus::Valid, d(2026, 6, 1))]),
+            Ok(ProviderKind::Collaborator),
+            "the last day counts"
+        );
     }
 
     #[test]
@@ -174,10 +197,22 @@ mod tests {
         let today = d(2026, 6, 1);
         let officer = Some(ProviderKind::LegalAidOfficer);
         assert!(check_can_take_cases(officer, true, &member_of("c"), &[], "c", today).is_ok());
-        assert_eq!(check_can_take_cases(officer, true, &member_of("c"), &[], "other", today), Err(NotEligible::NotAMember));
-        assert_eq!(check_can_take_cases(officer, true, &member_of("c"), &[], "c", d(2027, 1, 1)), Err(NotEligible::NotAMember));
-        assert_eq!(check_can_take_cases(officer, false, &member_of("c"), &[], "c", today), Err(NotEligible::Inactive));
-        assert_eq!(check_can_take_cases(None, true, &member_of("c"), &[], "c", today), Err(NotEligible::NotAProvider));
+        assert_eq!(
+            check_can_take_cases(officer, true, &member_of("c"), &[], "other", today),
+            Err(NotEligible::NotAMember)
+        );
+        assert_eq!(
+            check_can_take_cases(officer, true, &member_of("c"), &[], "c", d(2027, 1, 1)),
+            Err(NotEligible::NotAMember)
+        );
+        assert_eq!(
+            check_can_take_cases(officer, false, &member_of("c"), &[], "c", today),
+            Err(NotEligible::Inactive)
+        );
+        assert_eq!(
+            check_can_take_cases(None, true, &member_of("c"), &[], "c", today),
+            Err(NotEligible::NotAProvider)
+        );
     }
 
     #[test]

@@ -1,12 +1,15 @@
-//! Slowing down password guessing: after too many failed logins for one subject (a username
-//! or client id, whether it exists or not) within a window, further attempts are refused
-//! for a while, even with the right password.
+//! Slowing down password guessing. Every attempt for one subject (a username or client id,
+//! whether it exists or not) is counted before the password is checked, and a success
+//! clears the count. Within a window, attempts beyond the limit are refused for a while,
+//! even with the right password. Counting before checking means parallel guesses cannot
+//! slip past the limit while earlier ones are still being verified.
 
 use chrono::{Duration, NaiveDateTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottlePolicy {
-    pub max_failures: i32,
+    /// Attempts allowed in a window without a success.
+    pub max_attempts: i32,
     pub window: Duration,
     pub block: Duration,
 }
@@ -14,51 +17,62 @@ pub struct ThrottlePolicy {
 impl Default for ThrottlePolicy {
     fn default() -> Self {
         Self {
-            max_failures: 5,
+            max_attempts: 5,
             window: Duration::minutes(15),
             block: Duration::minutes(15),
         }
     }
 }
 
-/// The failures recorded for one subject.
+/// The attempts recorded for one subject since its last success.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FailureState {
-    pub failures: i32,
+pub struct AttemptState {
+    pub attempts: i32,
     pub window_started_at: NaiveDateTime,
     pub blocked_until: Option<NaiveDateTime>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Go on and check the password.
+    Allowed,
+    /// Refuse until then, whatever the password.
+    Blocked(NaiveDateTime),
+}
+
 impl ThrottlePolicy {
-    /// The state after one more failure at `now`.
-    pub fn after_failure(
+    /// Counts one attempt at `now`: the state to store, and whether the attempt may go on.
+    pub fn admit(
         &self,
-        previous: Option<FailureState>,
+        previous: Option<AttemptState>,
         now: NaiveDateTime,
-    ) -> FailureState {
-        let (failures, window_started_at) = match previous {
-            Some(p) if now < p.window_started_at + self.window => {
-                (p.failures + 1, p.window_started_at)
+    ) -> (AttemptState, Admission) {
+        if let Some(p) = previous {
+            if let Some(until) = p.blocked_until.filter(|until| now < *until) {
+                return (p, Admission::Blocked(until));
+            }
+        }
+        let (attempts, window_started_at) = match previous {
+            Some(p) if p.blocked_until.is_none() && now < p.window_started_at + self.window => {
+                (p.attempts + 1, p.window_started_at)
             }
             _ => (1, now),
         };
-        let blocked_until = (failures >= self.max_failures).then(|| now + self.block);
-        FailureState {
-            failures,
-            window_started_at,
-            blocked_until,
+        if attempts > self.max_attempts {
+            let until = now + self.block;
+            let state = AttemptState {
+                attempts,
+                window_started_at,
+                blocked_until: Some(until),
+            };
+            return (state, Admission::Blocked(until));
         }
-    }
-
-    /// Until when attempts are refused, if they are at `now`.
-    pub fn blocked_at(
-        &self,
-        state: Option<FailureState>,
-        now: NaiveDateTime,
-    ) -> Option<NaiveDateTime> {
-        state
-            .and_then(|s| s.blocked_until)
-            .filter(|until| now < *until)
+        let state = AttemptState {
+            attempts,
+            window_started_at,
+            blocked_until: None,
+        };
+        (state, Admission::Allowed)
     }
 }
 
@@ -75,27 +89,36 @@ mod tests {
     }
 
     #[test]
-    fn the_fifth_failure_in_the_window_blocks() {
+    fn the_sixth_attempt_in_the_window_is_refused_for_fifteen_minutes() {
         let policy = ThrottlePolicy::default();
         let mut state = None;
-        for minute in 0..4 {
-            state = Some(policy.after_failure(state, at(minute)));
-            assert_eq!(policy.blocked_at(state, at(minute)), None);
+        for minute in 0..5 {
+            let (next, admission) = policy.admit(state, at(minute));
+            assert_eq!(admission, Admission::Allowed, "attempt {}", minute + 1);
+            state = Some(next);
         }
-        state = Some(policy.after_failure(state, at(4)));
-        assert_eq!(policy.blocked_at(state, at(5)), Some(at(19)));
-        assert_eq!(policy.blocked_at(state, at(19)), None);
+        let (blocked, admission) = policy.admit(state, at(5));
+        assert_eq!(admission, Admission::Blocked(at(20)));
+        assert_eq!(
+            policy.admit(Some(blocked), at(19)).1,
+            Admission::Blocked(at(20))
+        );
+        let (fresh, admission) = policy.admit(Some(blocked), at(20));
+        assert_eq!(
+            (admission, fresh.attempts),
+            (Admission::Allowed, 1),
+            "a new window after the block"
+        );
     }
 
     #[test]
-    fn failures_outside_the_window_start_a_new_count() {
+    fn attempts_outside_the_window_start_a_new_count() {
         let policy = ThrottlePolicy::default();
         let mut state = None;
-        for minute in [0, 1, 2, 3] {
-            state = Some(policy.after_failure(state, at(minute)));
+        for minute in [0, 1, 2, 3, 4] {
+            state = Some(policy.admit(state, at(minute)).0);
         }
-        let state = policy.after_failure(state, at(20));
-        assert_eq!(state.failures, 1);
-        assert_eq!(state.blocked_until, None);
+        let (next, admission) = policy.admit(state, at(16));
+        assert_eq!((next.attempts, admission), (1, Admission::Allowed));
     }
 }

@@ -25,10 +25,14 @@ pub struct AccountRow {
     pub password_hash: String,
     pub token_epoch: i32,
     pub search_text: String,
+    /// Written only by [`record_login`]; an administrator's change never carries it back.
+    #[diesel(skip_update)]
     pub last_login_at: Option<NaiveDateTime>,
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The staff record of the person holding the account, if linked.
+    pub staff_id: Option<String>,
 }
 
 /// What the audit log keeps of an account: everything but the password hash.
@@ -40,6 +44,7 @@ struct Snapshot<'a> {
     organization_id: &'a str,
     status: &'a str,
     token_epoch: i32,
+    staff_id: Option<&'a str>,
     version: i64,
 }
 
@@ -52,6 +57,7 @@ impl<'a> From<&'a AccountRow> for Snapshot<'a> {
             organization_id: &a.organization_id,
             status: &a.status,
             token_epoch: a.token_epoch,
+            staff_id: a.staff_id.as_deref(),
             version: a.version,
         }
     }
@@ -89,6 +95,23 @@ pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<AccountRow> {
         .map_err(StoreError::from)
 }
 
+/// The account and the status of its organization, in one query: what every authenticated
+/// request checks.
+pub fn get_with_organization_status(
+    conn: &mut DbConnection,
+    id: &str,
+) -> StoreResult<(AccountRow, String)> {
+    accounts::table
+        .inner_join(crate::schema::organizations::table)
+        .filter(accounts::id.eq(id))
+        .select((
+            AccountRow::as_select(),
+            crate::schema::organizations::status,
+        ))
+        .first(conn)
+        .map_err(StoreError::from)
+}
+
 pub fn find_by_username(
     conn: &mut DbConnection,
     username: &str,
@@ -108,29 +131,16 @@ pub fn save(
     before: &AccountRow,
     after: &AccountRow,
 ) -> StoreResult<()> {
-    write_transaction(conn, |conn| {
-        let updated = diesel::update(
-            accounts::table
-                .filter(accounts::id.eq(&before.id))
-                .filter(accounts::version.eq(before.version)),
-        )
-        .set(after)
-        .execute(conn)?;
-        if updated == 0 {
-            return Err(StoreError::VersionMismatch);
-        }
-        audit::record(
-            conn,
-            actor,
-            Change {
-                action,
-                resource_type: RESOURCE,
-                resource_id: &before.id,
-                before: Some(&Snapshot::from(before)),
-                after: Some(&Snapshot::from(after)),
-            },
-        )
-    })
+    crate::save_versioned!(
+        conn,
+        actor,
+        action,
+        RESOURCE,
+        accounts.id,
+        before,
+        after,
+        Snapshot::from
+    )
 }
 
 /// Notes a successful login: the time on the account, and an entry in the audit log.

@@ -9,11 +9,12 @@ pub mod accounts;
 pub mod audit;
 pub mod db;
 pub mod error;
-pub mod login_failures;
+pub mod login_attempts;
 pub mod organizations;
 pub mod page;
 pub mod provinces;
 pub mod schema;
+mod versioned;
 
 pub use db::{DatabaseUrl, DbConnection, Pool, PoolSettings};
 pub use error::StoreError;

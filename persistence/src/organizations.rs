@@ -41,6 +41,11 @@ pub struct OrganizationRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// `active`, `terminated` or `revoked` while the organization has participation details.
+    pub participation_status: Option<String>,
+    pub participation_amended_on: Option<NaiveDate>,
+    pub participation_ended_on: Option<NaiveDate>,
+    pub participation_end_reason: Option<String>,
 }
 
 impl OrganizationRow {
@@ -68,6 +73,10 @@ impl OrganizationRow {
             version: 1,
             created_at: now,
             updated_at: now,
+            participation_status: None,
+            participation_amended_on: None,
+            participation_ended_on: None,
+            participation_end_reason: None,
         };
         row.refresh_search_text();
         row
@@ -171,42 +180,55 @@ pub fn save(
     before: &OrganizationRow,
     after: &OrganizationRow,
 ) -> StoreResult<()> {
-    write_transaction(conn, |conn| {
-        let updated = diesel::update(
-            organizations::table
-                .filter(organizations::id.eq(&before.id))
-                .filter(organizations::version.eq(before.version)),
-        )
-        .set(after)
-        .execute(conn)?;
-        if updated == 0 {
-            return Err(StoreError::VersionMismatch);
-        }
-        audit::record(
-            conn,
-            actor,
-            Change {
-                action,
-                resource_type: RESOURCE,
-                resource_id: &before.id,
-                before: Some(before),
-                after: Some(after),
-            },
-        )
-    })
+    crate::save_versioned!(
+        conn,
+        actor,
+        action,
+        RESOURCE,
+        organizations.id,
+        before,
+        after,
+        |r: &OrganizationRow| r.clone()
+    )
 }
 
-/// Hangs `org_id` under `new_parent` from `effective_from`, closing the link in force then.
-/// The caller has checked the domain rules (kinds, cycles, dates).
+/// What the audit log keeps of a move.
+#[derive(Serialize)]
+struct Placement<'a> {
+    organization: &'a OrganizationRow,
+    link: Option<&'a LinkRow>,
+}
+
+/// Hangs `org` under `new_parent` from `effective_from`, closing the link in force then, and
+/// writes `moved` (the organization as it is after the move) with a new version. The caller
+/// has checked the domain rules (kinds, dates, cycles).
+///
+/// The organization's row is updated first: on PostgreSQL its lock, and on both engines its
+/// version check, make a concurrent move of the same organization fail instead of leaving
+/// it with two parents.
 pub fn move_to(
     conn: &mut DbConnection,
     actor: &Actor,
-    org_id: &str,
+    org: &OrganizationRow,
+    moved: &OrganizationRow,
     new_parent: &str,
     effective_from: NaiveDate,
 ) -> StoreResult<LinkRow> {
     write_transaction(conn, |conn| {
-        let current = link_on(conn, org_id, effective_from)?;
+        let mut after = moved.clone();
+        after.version = org.version + 1;
+        after.updated_at = crate::now();
+        let updated = diesel::update(
+            organizations::table
+                .filter(organizations::id.eq(&org.id))
+                .filter(organizations::version.eq(org.version)),
+        )
+        .set(&after)
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(StoreError::VersionMismatch);
+        }
+        let current = link_on(conn, &org.id, effective_from)?;
         if let Some(current) = &current {
             diesel::update(organization_links::table.find(&current.id))
                 .set(organization_links::valid_to.eq(Some(effective_from)))
@@ -214,7 +236,7 @@ pub fn move_to(
         }
         let link = LinkRow {
             id: crate::new_id(),
-            org_id: org_id.to_owned(),
+            org_id: org.id.clone(),
             parent_id: new_parent.to_owned(),
             valid_from: effective_from,
             valid_to: None,
@@ -228,9 +250,15 @@ pub fn move_to(
             Change {
                 action: AuditAction::OrganizationMove,
                 resource_type: RESOURCE,
-                resource_id: org_id,
-                before: current.as_ref(),
-                after: Some(&link),
+                resource_id: &org.id,
+                before: Some(&Placement {
+                    organization: org,
+                    link: current.as_ref(),
+                }),
+                after: Some(&Placement {
+                    organization: &after,
+                    link: Some(&link),
+                }),
             },
         )?;
         Ok(link)
@@ -251,9 +279,18 @@ pub fn link_on(
                 .is_null()
                 .or(organization_links::valid_to.gt(day)),
         )
+        .order(organization_links::valid_from.desc())
         .select(LinkRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// Every link of every organization, of all time (to check a move against later days).
+pub fn all_links(conn: &mut DbConnection) -> StoreResult<Vec<ParentLink>> {
+    let rows: Vec<LinkRow> = organization_links::table
+        .select(LinkRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(ParentLink::from).collect())
 }
 
 /// Every link of one organization, oldest first.

@@ -25,7 +25,7 @@ pub struct ProvinceRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// All provinces, current ones first, then by Vietnamese name.
+/// All provinces, those in force first, then by code.
 pub fn list(conn: &mut DbConnection, include_inactive: bool) -> StoreResult<Vec<ProvinceRow>> {
     let mut q = provinces::table.into_boxed();
     if !include_inactive {
@@ -69,27 +69,14 @@ pub fn save(
     before: &ProvinceRow,
     after: &ProvinceRow,
 ) -> StoreResult<()> {
-    write_transaction(conn, |conn| {
-        let updated = diesel::update(
-            provinces::table
-                .filter(provinces::code.eq(&before.code))
-                .filter(provinces::version.eq(before.version)),
-        )
-        .set(after)
-        .execute(conn)?;
-        if updated == 0 {
-            return Err(StoreError::VersionMismatch);
-        }
-        audit::record(
-            conn,
-            actor,
-            Change {
-                action: AuditAction::ProvinceUpdate,
-                resource_type: RESOURCE,
-                resource_id: &before.code,
-                before: Some(before),
-                after: Some(after),
-            },
-        )
-    })
+    crate::save_versioned!(
+        conn,
+        actor,
+        AuditAction::ProvinceUpdate,
+        RESOURCE,
+        provinces.code,
+        before,
+        after,
+        |r: &ProvinceRow| r.clone()
+    )
 }

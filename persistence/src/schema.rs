@@ -36,6 +36,10 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        participation_status -> Nullable<Text>,
+        participation_amended_on -> Nullable<Date>,
+        participation_ended_on -> Nullable<Date>,
+        participation_end_reason -> Nullable<Text>,
     }
 }
 
@@ -64,13 +68,14 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        staff_id -> Nullable<Text>,
     }
 }
 
 diesel::table! {
-    login_failures (subject) {
+    login_attempts (subject) {
         subject -> Text,
-        failures -> Integer,
+        attempts -> Integer,
         window_started_at -> Timestamp,
         blocked_until -> Nullable<Timestamp>,
     }
@@ -93,7 +98,135 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    staff (id) {
+        id -> Text,
+        full_name -> Text,
+        search_text -> Text,
+        gender -> Nullable<Text>,
+        date_of_birth -> Nullable<Date>,
+        ethnicity -> Nullable<Text>,
+        qualification -> Nullable<Text>,
+        provider_kind -> Nullable<Text>,
+        lawyer_card_number -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    staff_memberships (id) {
+        id -> Text,
+        staff_id -> Text,
+        organization_id -> Text,
+        relation -> Text,
+        title -> Text,
+        officer_rank -> Nullable<Text>,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    collaborator_cards (id) {
+        id -> Text,
+        staff_id -> Text,
+        card_number -> Text,
+        issued_by -> Text,
+        issued_on -> Date,
+        expires_on -> Date,
+        status -> Text,
+        ended_on -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+        replaces_card_id -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    participation_contracts (id) {
+        id -> Text,
+        organization_id -> Text,
+        center_id -> Text,
+        contract_number -> Text,
+        signed_on -> Date,
+        scope -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        status -> Text,
+        amended_on -> Nullable<Date>,
+        ended_on -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recipients (id) {
+        id -> Text,
+        organization_id -> Text,
+        full_name -> Text,
+        name_key -> Text,
+        gender -> Nullable<Text>,
+        date_of_birth -> Nullable<Date>,
+        ethnicity -> Nullable<Text>,
+        citizen_id -> Nullable<Text>,
+        province_code -> Nullable<Text>,
+        commune -> Nullable<Text>,
+        address -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recipient_proofs (id) {
+        id -> Text,
+        recipient_id -> Text,
+        kind -> Text,
+        category -> Nullable<Text>,
+        document_kind -> Text,
+        document_number -> Nullable<Text>,
+        issuer -> Nullable<Text>,
+        issued_on -> Nullable<Date>,
+        provided_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recipient_access_log (id) {
+        id -> BigInt,
+        recipient_id -> Text,
+        accessed_at -> Timestamp,
+        account_id -> Text,
+        username -> Text,
+        role -> Text,
+        org_id -> Text,
+        access -> Text,
+        request_id -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(organizations -> provinces (province_code));
+diesel::joinable!(staff_memberships -> staff (staff_id));
+diesel::joinable!(collaborator_cards -> staff (staff_id));
+diesel::joinable!(recipient_proofs -> recipients (recipient_id));
 diesel::joinable!(accounts -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -101,6 +234,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     organization_links,
     accounts,
-    login_failures,
+    login_attempts,
     audit_log,
+    staff,
+    staff_memberships,
+    collaborator_cards,
+    participation_contracts,
+    recipients,
+    recipient_proofs,
+    recipient_access_log,
 );

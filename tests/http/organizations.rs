@@ -275,6 +275,62 @@ fn deactivation_needs_no_active_children() {
         .assert_problem(401, "unauthorized");
 }
 
+#[test]
+fn a_deactivated_organizations_tokens_stop_working_and_bad_bodies_are_refused() {
+    let app = TestApp::spawn();
+    let token = app.token("ctl.dn");
+    let firm = app.org_id("CTL-DN");
+    let stp = app.token("stp.dn");
+    let r = app.post(
+        &format!("/api/v1/organizations/{firm}/deactivate"),
+        &stp,
+        json!({"on": "30/06/2026"}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "on"
+    );
+    app.request("POST", &format!("/api/v1/organizations/{firm}/deactivate"))
+        .bearer(&stp)
+        .body("text/plain", "on=today")
+        .assert_problem(415, "unsupported_media_type");
+    assert_eq!(app.get("/api/v1/me", &token).status, 200, "nothing changed");
+    let r = app
+        .request("POST", &format!("/api/v1/organizations/{firm}/deactivate"))
+        .bearer(&stp)
+        .send();
+    assert_eq!(r.status, 200, "no body at all means today: {}", r.body);
+    app.get("/api/v1/me", &token)
+        .assert_problem(401, "unauthorized");
+}
+
+#[test]
+fn a_move_into_another_province_takes_the_subtree_along() {
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    let center = app.org_id("TTTGPL-DN");
+    let r = app.post(
+        "/api/v1/organizations",
+        &admin,
+        json!({"code": "CLB-DN-1", "name": "Câu lạc bộ TGPL", "kind": "club", "parent_id": app.org_id("TTTGPL-DN-CN1")}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let club = r.json()["id"].as_str().unwrap().to_owned();
+    let r = app.post(
+        &format!("/api/v1/organizations/{center}/parents"),
+        &admin,
+        json!({"parent_id": app.org_id("STP-HN")}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    for id in [center, app.org_id("TTTGPL-DN-CN1"), club] {
+        assert_eq!(
+            app.get(&format!("/api/v1/organizations/{id}"), &admin)
+                .json()["province_code"],
+            "ha_noi"
+        );
+    }
+}
+
 /// The merger of 1 July 2025: a branch moves to another centre; the tree of any day before
 /// still shows it where it was.
 #[test]
@@ -338,6 +394,41 @@ fn moves_are_dated_and_past_trees_stay_as_they_were() {
         json!({"parent_id": dn_center, "effective_from": "2025-07-01"}),
     );
     r.assert_problem(409, "invalid_effective_date");
+    // A move dated before the organization's latest link would give it two parents.
+    let r = app.post(
+        &format!("/api/v1/organizations/{branch}/parents"),
+        &admin,
+        json!({"parent_id": dn_center, "effective_from": "2024-01-01"}),
+    );
+    r.assert_problem(409, "invalid_effective_date");
+    // A move into another province is recorded when it takes effect, not ahead of it.
+    let hcm_center = app.org_id("TTTGPL-HCM");
+    let r = app.post(
+        &format!("/api/v1/organizations/{branch}/parents"),
+        &admin,
+        json!({"parent_id": hcm_center, "effective_from": "2999-01-01"}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "future_province_change"
+    );
+    // The move changed the version; a stale ETag is refused.
+    assert_eq!(moved["version"], 2);
+    let r = app
+        .request("POST", &format!("/api/v1/organizations/{branch}/parents"))
+        .bearer(&admin)
+        .header("If-Match", "\"1\"")
+        .json(json!({"parent_id": hcm_center}));
+    r.assert_problem(412, "precondition_failed");
+    let r = app.post(
+        "/api/v1/organizations",
+        &admin,
+        json!({"code": "LATER", "name": "Chi nhánh", "kind": "branch", "parent_id": hn_center, "valid_from": "2999-01-01"}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "in_future"
+    );
 }
 
 #[test]

@@ -7,6 +7,8 @@ use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{web, FromRequest, HttpRequest};
 use tgpl_domain::access;
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::organization::OrganizationStatus;
 use tgpl_domain::role::{AccountStatus, Role};
 use tgpl_persistence::accounts;
 use tgpl_persistence::audit::Actor;
@@ -66,16 +68,20 @@ impl FromRequest for Caller {
                 return Err(ApiError::invalid_token().into());
             };
             let account = state
-                .db(move |conn| match accounts::get(conn, &claims.sub) {
-                    Ok(a) => Ok(Some((a, claims.epoch))),
-                    Err(tgpl_persistence::StoreError::NotFound) => Ok(None),
-                    Err(e) => Err(e.into()),
-                })
+                .db(
+                    move |conn| match accounts::get_with_organization_status(conn, &claims.sub) {
+                        Ok((a, org_status)) => Ok(Some((a, org_status, claims.epoch))),
+                        Err(tgpl_persistence::StoreError::NotFound) => Ok(None),
+                        Err(e) => Err(e.into()),
+                    },
+                )
                 .await?;
-            let Some((account, epoch)) = account else {
+            let Some((account, org_status, epoch)) = account else {
                 return Err(ApiError::invalid_token().into());
             };
-            let active = account.status == AccountStatus::Active.to_string();
+            // A token dies with its account's activity, and with its organization's.
+            let active = account.status == AccountStatus::Active.code()
+                && org_status == OrganizationStatus::Active.code();
             let role = account.role.parse::<Role>().ok();
             match role {
                 Some(role) if active && account.token_epoch == epoch => Ok(Caller {

@@ -187,19 +187,66 @@ fn describe(path: &str, e: &validator::ValidationError) -> FieldError {
     FieldError::new(path, code, vi, en)
 }
 
-/// Error handlers for actix's own extractors, so their failures are problems too.
-pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::PayloadConfig::new(JSON_LIMIT))
-        .app_data(web::QueryConfig::default().error_handler(|e, _| {
-            ApiError::bad_request(
-                "invalid_query",
-                Text::new(
-                    format!("Tham số truy vấn không hợp lệ: {e}"),
-                    format!("Invalid query parameters: {e}"),
-                ),
+/// A JSON body that may be left out entirely (no `Content-Type`, no body). When one is
+/// sent it is held to the rules of [`ValidJson`]: a malformed body is an error, never
+/// silently treated as absent.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for OptionalJson<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let empty_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| v.trim() == "0");
+        if req.headers().get(header::CONTENT_TYPE).is_none() && empty_length {
+            return Box::pin(async { Ok(OptionalJson(None)) });
+        }
+        let body = ValidJson::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalJson(Some(body.await?.0))) })
+    }
+}
+
+/// Query parameters, parsed so that an invalid one is named: `page_size=abc` answers 422
+/// with the field `page_size` (actix's own `web::Query` cannot say which parameter failed).
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parser = form_urlencoded::parse(req.query_string().as_bytes());
+        let parsed = serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(parser));
+        std::future::ready(parsed.map(Query).map_err(|e| {
+            let field = e.path().to_string();
+            let message = e.into_inner().to_string();
+            ApiError::field(
+                &field,
+                "invalid",
+                format!("Tham số không hợp lệ ({message})."),
+                message,
             )
             .into()
         }))
+    }
+}
+
+/// Error handlers for actix's own extractors, so their failures are problems too.
+pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::PayloadConfig::new(JSON_LIMIT))
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
         .app_data(
             web::FormConfig::default()

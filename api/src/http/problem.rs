@@ -98,10 +98,12 @@ pub fn to_response(problem: &ApiError, facts: &RequestFacts) -> HttpResponse {
         res.insert_header((header::ALLOW, allow.clone()));
     }
     if problem.status.as_u16() == 401 {
-        let challenge = if problem.oauth_error == Some("invalid_client") {
-            "Basic realm=\"tgpl\""
-        } else {
-            "Bearer realm=\"tgpl\", error=\"invalid_token\""
+        // A client that failed to authenticate is challenged for Basic credentials; a
+        // failed password grant is no token error; everything else is a bad bearer token.
+        let challenge = match problem.oauth_error {
+            Some("invalid_client") => "Basic realm=\"tgpl\"",
+            Some(_) => "Bearer realm=\"tgpl\"",
+            None => "Bearer realm=\"tgpl\", error=\"invalid_token\"",
         };
         res.insert_header((header::WWW_AUTHENTICATE, challenge));
     }

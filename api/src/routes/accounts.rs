@@ -14,9 +14,9 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::account_common::{account_response, change, load, AccountView, Family};
-use crate::auth::{password, Caller};
+use crate::auth::Caller;
 use crate::http::error::{ApiError, FieldError};
-use crate::http::extract::{etag, IfMatch, ValidJson};
+use crate::http::extract::{etag, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{Page, PageQuery};
 use crate::scope::{self, Permitted};
@@ -109,20 +109,16 @@ pub fn username_taken() -> ApiError {
     )
 }
 
-/// Builds a new account row; the caller has checked everything.
+/// Builds a new account row; the caller has checked everything and hashed the secret.
 pub fn new_account(
     username: &Username,
     display_name: &str,
     role: Role,
     org_id: &str,
-    secret: &str,
-) -> Result<AccountRow, ApiError> {
-    let hash = password::hash(secret).map_err(|e| {
-        log::error!("cannot hash a secret: {e}");
-        ApiError::internal()
-    })?;
+    hash: String,
+) -> AccountRow {
     let now = tgpl_persistence::now();
-    Ok(AccountRow {
+    AccountRow {
         id: tgpl_persistence::new_id(),
         username: username.as_str().to_owned(),
         display_name: display_name.trim().to_owned(),
@@ -136,7 +132,8 @@ pub fn new_account(
         version: 1,
         created_at: now,
         updated_at: now,
-    })
+        staff_id: None,
+    }
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -196,6 +193,7 @@ pub async fn create(
     let (Some(username), Some(password), true) = (username, password, errors.is_empty()) else {
         return Err(ApiError::validation(errors));
     };
+    let hash = state.hash_secret(password.expose().to_owned()).await?;
     let row = state
         .db(move |conn| {
             let org = scope::authorize(
@@ -208,13 +206,7 @@ pub async fn create(
             if accounts::find_by_username(conn, username.as_str())?.is_some() {
                 return Err(username_taken());
             }
-            let row = new_account(
-                &username,
-                &body.display_name,
-                body.role,
-                &org.id,
-                password.expose(),
-            )?;
+            let row = new_account(&username, &body.display_name, body.role, &org.id, hash);
             accounts::insert(conn, &caller.actor(), AuditAction::AccountCreate, &row)?;
             Ok(row)
         })
@@ -275,11 +267,11 @@ pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<AccountListQuery>,
-    paging: web::Query<PageQuery>,
+    query: Query<AccountListQuery>,
+    paging: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.request()?;
-    let query = query.into_inner();
+    let query = query.0;
     let role = parse_filter::<Role>("role", query.role)?;
     let status = parse_filter::<AccountStatus>("status", query.status)?;
     let people: Vec<String> = Role::ALL
@@ -471,6 +463,7 @@ pub async fn reset_password(
     body: ValidJson<ResetPassword>,
 ) -> Result<HttpResponse, ApiError> {
     let secret = body.0.new_password;
+    let hash = state.hash_secret(secret.clone()).await?;
     let row = change(
         &state,
         caller,
@@ -487,10 +480,9 @@ pub async fn reset_password(
                 ));
             }
             let username = Username::parse(&a.username).map_err(|_| ApiError::internal())?;
-            let password = Password::parse(&secret, &username)
+            Password::parse(&secret, &username)
                 .map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
-            a.password_hash =
-                password::hash(password.expose()).map_err(|_| ApiError::internal())?;
+            a.password_hash = hash;
             a.token_epoch += 1;
             Ok(())
         },

@@ -12,6 +12,7 @@ use super::account_common::utc;
 use super::accounts::parse_filter;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
+use crate::http::extract::Query;
 use crate::http::page::{Page, PageQuery};
 use crate::scope;
 use crate::state::AppState;
@@ -102,12 +103,12 @@ pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<AuditQuery>,
-    paging: web::Query<PageQuery>,
+    query: Query<AuditQuery>,
+    paging: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     scope::authorize_system(&caller, SystemAction::ReadAuditLog)?;
     let page = paging.request()?;
-    let q = query.into_inner();
+    let q = query.0;
     let filter = AuditFilter {
         action: parse_filter::<AuditAction>("action", q.action)?,
         resource_type: q.resource_type,

@@ -6,13 +6,14 @@ use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationStatus;
 use tgpl_domain::role::{AccountStatus, Role};
+use tgpl_domain::throttle::{Admission, ThrottlePolicy};
 use tgpl_persistence::audit::Actor;
-use tgpl_persistence::{accounts, login_failures, organizations};
+use tgpl_persistence::{accounts, login_attempts, organizations};
 use utoipa::ToSchema;
 
-use crate::auth::password;
 use crate::http::error::ApiError;
 use crate::http::lang::Text;
 use crate::http::request_id::RequestId;
@@ -97,6 +98,21 @@ fn too_many_attempts(seconds: u64) -> ApiError {
     e
 }
 
+/// Counts one login attempt for `subject`; refuses with 429 while it is blocked.
+pub fn admit(
+    conn: &mut tgpl_persistence::DbConnection,
+    policy: &ThrottlePolicy,
+    subject: &str,
+) -> Result<(), ApiError> {
+    let now = tgpl_persistence::now();
+    match login_attempts::admit(conn, policy, subject, now)? {
+        Admission::Allowed => Ok(()),
+        Admission::Blocked(until) => {
+            Err(too_many_attempts((until - now).num_seconds().max(1) as u64))
+        }
+    }
+}
+
 /// Client id and secret from `Authorization: Basic`, if sent.
 fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
@@ -114,9 +130,10 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 
 /// Exchanges credentials for a short-lived bearer token.
 ///
-/// Wrong credentials answer 401 without saying which part was wrong. After 5 failures for
-/// one username or client id within 15 minutes, attempts are refused with 429 for 15
-/// minutes. Locked or deactivated accounts cannot log in.
+/// Wrong credentials answer 401 without saying which part was wrong. Attempts are counted
+/// per username or client id; after 5 without success within 15 minutes, further attempts
+/// are refused with 429 for 15 minutes, even with the right password. Locked or
+/// deactivated accounts, and accounts of inactive organizations, cannot log in.
 #[utoipa::path(
     tag = "auth",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
@@ -151,41 +168,40 @@ pub async fn token(
     };
     let subject = subject.trim().to_ascii_lowercase();
     let request_id = RequestId::of(&req);
+    let policy = state.throttle;
+    let lookup_subject = subject.clone();
+    let account = state
+        .db(move |conn| {
+            admit(conn, &policy, &lookup_subject)?;
+            let Some(account) = accounts::find_by_username(conn, &lookup_subject)? else {
+                return Ok(None);
+            };
+            let org_active = organizations::get(conn, &account.organization_id)?.status
+                == OrganizationStatus::Active.code();
+            Ok(Some((account, org_active)))
+        })
+        .await?;
+    let verified = state
+        .verify_secret(
+            account.as_ref().map(|(a, _)| a.password_hash.clone()),
+            secret,
+        )
+        .await?;
+    let account = account.filter(|(a, org_active)| {
+        let right_kind = a
+            .role
+            .parse::<Role>()
+            .is_ok_and(|r| r.is_service() == (grant == Grant::ClientCredentials));
+        verified && right_kind && *org_active && a.status == AccountStatus::Active.code()
+    });
+    // A failure was already counted by `admit`.
+    let Some((account, _)) = account else {
+        return Err(bad_credentials(grant));
+    };
     let issued = state.clone();
     let token = state
         .db(move |conn| {
-            let now = tgpl_persistence::now();
-            let policy = issued.throttle;
-            if let Some(until) = login_failures::blocked_until(conn, &policy, &subject, now)? {
-                return Err(too_many_attempts((until - now).num_seconds().max(1) as u64));
-            }
-            let account = accounts::find_by_username(conn, &subject)?;
-            let verified = match &account {
-                Some(a) => password::verify(&a.password_hash, &secret),
-                None => {
-                    password::verify_nothing(&secret);
-                    false
-                }
-            };
-            let account = account.filter(|a| {
-                let role = a.role.parse::<Role>().ok();
-                let right_kind =
-                    role.is_some_and(|r| r.is_service() == (grant == Grant::ClientCredentials));
-                verified && right_kind && a.status == AccountStatus::Active.to_string()
-            });
-            let account = match account {
-                Some(a)
-                    if organizations::get(conn, &a.organization_id)?.status
-                        == OrganizationStatus::Active.to_string() =>
-                {
-                    a
-                }
-                _ => {
-                    login_failures::record_failure(conn, &policy, &subject, now)?;
-                    return Err(bad_credentials(grant));
-                }
-            };
-            login_failures::clear(conn, &subject)?;
+            login_attempts::clear(conn, &subject)?;
             let actor = Actor {
                 account_id: Some(account.id.clone()),
                 username: account.username.clone(),
@@ -193,7 +209,7 @@ pub async fn token(
                 org_id: Some(account.organization_id.clone()),
                 request_id: Some(request_id),
             };
-            accounts::record_login(conn, &actor, &account.id, now)?;
+            accounts::record_login(conn, &actor, &account.id, tgpl_persistence::now())?;
             issued
                 .tokens
                 .issue(

@@ -5,13 +5,13 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::credentials::{Password, Username};
 use tgpl_domain::label::Vocabulary;
-use tgpl_persistence::{accounts, organizations};
+use tgpl_persistence::{accounts, login_attempts, organizations};
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::account_common::AccountView;
 use super::accounts::password_error;
-use crate::auth::{password, Caller};
+use crate::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::extract::ValidJson;
 use crate::http::lang::Text;
@@ -87,6 +87,7 @@ pub struct ChangePassword {
         (status = 401, description = "No valid token.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Service clients rotate secrets instead.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password, or the new one breaks the policy.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong current passwords.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/password")]
@@ -99,33 +100,48 @@ pub async fn change_password(
         return Err(ApiError::forbidden());
     }
     let body = body.0;
+    // Guessing the current password through this endpoint counts like guessing at login.
+    let policy = state.throttle;
+    let (subject, account_id) = (caller.username.clone(), caller.account_id.clone());
+    let before = state
+        .db(move |conn| {
+            super::auth::admit(conn, &policy, &subject)?;
+            Ok(accounts::get(conn, &account_id)?)
+        })
+        .await?;
+    if !state
+        .verify_secret(
+            Some(before.password_hash.clone()),
+            body.current_password.clone(),
+        )
+        .await?
+    {
+        return Err(ApiError::field(
+            "current_password",
+            "wrong_password",
+            "Mật khẩu hiện tại không đúng.",
+            "The current password is wrong.",
+        ));
+    }
+    let username = Username::parse(&before.username).map_err(|_| ApiError::internal())?;
+    let new = Password::parse(&body.new_password, &username)
+        .map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
+    if body.new_password == body.current_password {
+        return Err(ApiError::field(
+            "new_password",
+            "unchanged",
+            "Mật khẩu mới phải khác mật khẩu hiện tại.",
+            "The new password must differ from the current one.",
+        ));
+    }
+    let mut after = before.clone();
+    after.password_hash = state.hash_secret(new.expose().to_owned()).await?;
+    after.token_epoch += 1;
+    after.version += 1;
+    after.updated_at = tgpl_persistence::now();
     state
         .db(move |conn| {
-            let before = accounts::get(conn, &caller.account_id)?;
-            if !password::verify(&before.password_hash, &body.current_password) {
-                return Err(ApiError::field(
-                    "current_password",
-                    "wrong_password",
-                    "Mật khẩu hiện tại không đúng.",
-                    "The current password is wrong.",
-                ));
-            }
-            let username = Username::parse(&before.username).map_err(|_| ApiError::internal())?;
-            let new = Password::parse(&body.new_password, &username)
-                .map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
-            if body.new_password == body.current_password {
-                return Err(ApiError::field(
-                    "new_password",
-                    "unchanged",
-                    "Mật khẩu mới phải khác mật khẩu hiện tại.",
-                    "The new password must differ from the current one.",
-                ));
-            }
-            let mut after = before.clone();
-            after.password_hash = password::hash(new.expose()).map_err(|_| ApiError::internal())?;
-            after.token_epoch += 1;
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
+            login_attempts::clear(conn, &caller.username)?;
             accounts::save(
                 conn,
                 &caller.actor(),

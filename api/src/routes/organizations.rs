@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use tgpl_domain::access::{Action, SystemAction};
 use tgpl_domain::audit::AuditAction;
-use tgpl_domain::hierarchy::Hierarchy;
+use tgpl_domain::hierarchy::{move_would_cycle, Hierarchy};
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{
     check_parent, check_participation, OrgCode, OrgCodeError, OrganizationKind, OrganizationStatus,
@@ -23,7 +23,7 @@ use super::account_common::utc;
 use super::accounts::parse_filter;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, IfMatch, ValidJson};
+use crate::http::extract::{etag, IfMatch, OptionalJson, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{Page, PageQuery};
 use crate::scope::{self, today, Permitted};
@@ -343,6 +343,14 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let code = OrgCode::parse(&body.code).map_err(code_error)?;
+    if body.valid_from.is_some_and(|d| d > today()) {
+        return Err(ApiError::field(
+            "valid_from",
+            "in_future",
+            "Không ghi nhận trước tổ chức sẽ thành lập trong tương lai; hãy tạo từ ngày tổ chức bắt đầu hoạt động.",
+            "Organizations are created from the day they start, not ahead of it.",
+        ));
+    }
     let participation = body
         .participation
         .as_ref()
@@ -618,10 +626,10 @@ pub async fn deactivate(
     caller: Caller,
     id: web::Path<String>,
     if_match: IfMatch,
-    body: Option<ValidJson<DeactivateOrganization>>,
+    body: OptionalJson<DeactivateOrganization>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let on = body.and_then(|b| b.0.on).unwrap_or_else(today);
+    let on = body.0.and_then(|b| b.on).unwrap_or_else(today);
     let (row, parent) = state
         .db(move |conn| {
             let before = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
@@ -708,18 +716,22 @@ pub struct MoveOrganization {
 }
 
 /// Hangs an organization under another parent from a given day (a reorganization, such as
-/// the merger of provinces on 1 July 2025). The organization takes the new parent's province.
+/// the merger of provinces on 1 July 2025). The day must come after the start of the
+/// organization's latest link. A move into another province takes the organization and
+/// everything below it into that province, and is recorded on or after the day it takes
+/// effect. The organization's version (ETag) changes.
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
     request_body = MoveOrganization,
     responses(
-        (status = 201, description = "Moved; the new link.", body = ParentLinkView),
+        (status = 201, description = "Moved; the new link.", body = ParentLinkView, headers(("Location" = String))),
         (status = 403, description = "The caller may not restructure here.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Organization or parent outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The day is not after the current link began, or the parent is inactive.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong kind of parent, or a cycle.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The day is not after the latest link began, or the parent is inactive.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch, or a concurrent change.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong kind of parent, a cycle, or a future move into another province.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{id}/parents")]
@@ -727,61 +739,97 @@ pub async fn move_to(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    if_match: IfMatch,
     body: ValidJson<MoveOrganization>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = body.0;
     let link = state
         .db(move |conn| {
-            let org = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
-            let parent = scope::authorize(conn, &caller, Action::CreateChildOrganization, &body.parent_id)?;
-            let kind = org.kind.parse::<OrganizationKind>().map_err(|_| ApiError::internal())?;
-            let parent_kind = parent.kind.parse::<OrganizationKind>().map_err(|_| ApiError::internal())?;
-            check_parent(kind, Some(parent_kind)).map_err(parent_error)?;
-            if parent.status != OrganizationStatus::Active.code() {
-                return Err(inactive_parent());
-            }
-            let from = body.effective_from.unwrap_or_else(today);
-            let tree = Hierarchy::on(from, &organizations::links_on(conn, from)?);
-            if tree.would_cycle(&id, &parent.id) {
-                return Err(ApiError::field(
-                    "parent_id",
-                    "cycle",
-                    "Không thể chuyển tổ chức vào dưới chính nó hoặc đơn vị trực thuộc của nó.",
-                    "An organization cannot hang under itself or one of its descendants.",
-                ));
-            }
-            if let Some(current) = organizations::link_on(conn, &id, from)? {
-                if current.valid_from >= from || current.parent_id == parent.id {
-                    return Err(ApiError::conflict(
-                        "invalid_effective_date",
-                        Text::new(
-                            format!("Ngày hiệu lực phải sau ngày bắt đầu của quan hệ trực thuộc hiện tại ({}) và đơn vị cấp trên phải khác.", current.valid_from),
-                            format!("The effective day must be after the current link began ({}) and the parent must differ.", current.valid_from),
-                        ),
+            write_transaction(conn, |conn| {
+                let org = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
+                if_match.check(&etag(org.version))?;
+                let parent = scope::authorize(conn, &caller, Action::CreateChildOrganization, &body.parent_id)?;
+                let kind = org.kind.parse::<OrganizationKind>().map_err(|_| ApiError::internal())?;
+                let parent_kind = parent.kind.parse::<OrganizationKind>().map_err(|_| ApiError::internal())?;
+                check_parent(kind, Some(parent_kind)).map_err(parent_error)?;
+                if parent.status != OrganizationStatus::Active.code() {
+                    return Err(inactive_parent());
+                }
+                let from = body.effective_from.unwrap_or_else(today);
+                // A move starts after every link the organization already has, so that it
+                // never has two parents on one day.
+                let history = organizations::history(conn, &id)?;
+                if let Some(latest) = history.last() {
+                    if latest.valid_from >= from || (latest.parent_id == parent.id && latest.valid_to.is_none()) {
+                        return Err(ApiError::conflict(
+                            "invalid_effective_date",
+                            Text::new(
+                                format!(
+                                    "Ngày hiệu lực phải sau ngày bắt đầu của quan hệ trực thuộc gần nhất ({}) và đơn vị cấp trên phải khác.",
+                                    latest.valid_from
+                                ),
+                                format!(
+                                    "The effective day must be after the latest link began ({}) and the parent must differ.",
+                                    latest.valid_from
+                                ),
+                            ),
+                        ));
+                    }
+                }
+                if move_would_cycle(&organizations::all_links(conn)?, &id, &parent.id, from) {
+                    return Err(ApiError::field(
+                        "parent_id",
+                        "cycle",
+                        "Không thể chuyển tổ chức vào dưới chính nó hoặc đơn vị trực thuộc của nó.",
+                        "An organization cannot hang under itself or one of its descendants.",
                     ));
                 }
-            }
-            let province = resolve_province(conn, kind, parent.province_code.clone(), Some(&parent))?;
-            let actor = caller.actor();
-            write_transaction(conn, |conn| {
-                let link = organizations::move_to(conn, &actor, &id, &parent.id, from)?;
-                if province != org.province_code {
-                    let mut after = org.clone();
-                    after.province_code = province;
-                    after.version += 1;
-                    after.updated_at = tgpl_persistence::now();
-                    organizations::save(conn, &actor, AuditAction::OrganizationUpdate, &org, &after)?;
+                let province = resolve_province(conn, kind, parent.province_code.clone(), Some(&parent))?;
+                let crosses_provinces = province != org.province_code;
+                if crosses_provinces && from > today() {
+                    return Err(ApiError::field(
+                        "effective_from",
+                        "future_province_change",
+                        "Việc chuyển sang tỉnh khác được ghi nhận từ ngày có hiệu lực, không ghi trước.",
+                        "A move to another province is recorded on or after the day it takes effect.",
+                    ));
                 }
-                Ok::<_, ApiError>(link)
+                let actor = caller.actor();
+                let mut moved = org.clone();
+                moved.province_code = province.clone();
+                let link = organizations::move_to(conn, &actor, &org, &moved, &parent.id, from)?;
+                if crosses_provinces {
+                    // Everything below follows the organization into its new province.
+                    let day = today();
+                    let below: Vec<String> = Hierarchy::on(day, &organizations::links_on(conn, day)?)
+                        .subtree(&id)
+                        .into_iter()
+                        .skip(1)
+                        .map(|n| n.org_id)
+                        .collect();
+                    for before in organizations::get_many(conn, &below)? {
+                        let mut after = before.clone();
+                        after.province_code = province.clone();
+                        after.version += 1;
+                        after.updated_at = tgpl_persistence::now();
+                        organizations::save(conn, &actor, AuditAction::OrganizationUpdate, &before, &after)?;
+                    }
+                }
+                Ok(link)
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(ParentLinkView {
-        parent_id: link.parent_id,
-        valid_from: link.valid_from,
-        valid_to: link.valid_to,
-    }))
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/organizations/{}/parents", link.org_id),
+        ))
+        .json(ParentLinkView {
+            parent_id: link.parent_id,
+            valid_from: link.valid_from,
+            valid_to: link.valid_to,
+        }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -823,7 +871,7 @@ pub async fn subtree(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    query: web::Query<SubtreeQuery>,
+    query: Query<SubtreeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let day = query.as_of.unwrap_or_else(today);
@@ -915,11 +963,11 @@ pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<OrganizationListQuery>,
-    paging: web::Query<PageQuery>,
+    query: Query<OrganizationListQuery>,
+    paging: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.request()?;
-    let query = query.into_inner();
+    let query = query.0;
     let sort = parse_sort(query.sort.as_deref())?;
     let kind = parse_filter::<OrganizationKind>("kind", query.kind)?;
     let status = parse_filter::<OrganizationStatus>("status", query.status)?;

@@ -13,7 +13,7 @@ use validator::Validate;
 use super::account_common::utc;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, IfMatch, ValidJson};
+use crate::http::extract::{etag, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::scope;
 use crate::state::AppState;
@@ -80,7 +80,7 @@ pub struct ProvinceListQuery {
 pub async fn list(
     state: web::Data<AppState>,
     _caller: Caller,
-    query: web::Query<ProvinceListQuery>,
+    query: Query<ProvinceListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let include_inactive = query.include_inactive.unwrap_or(false);
     let rows = state

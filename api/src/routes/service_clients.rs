@@ -17,7 +17,7 @@ use super::account_common::{account_response, change, load, AccountView, Family}
 use super::accounts::{check_membership, new_account, username_error, username_taken};
 use crate::auth::{password, Caller};
 use crate::http::error::{ApiError, FieldError};
-use crate::http::extract::{etag, IfMatch, ValidJson};
+use crate::http::extract::{etag, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{Page, PageQuery};
 use crate::scope::{self, Permitted};
@@ -109,7 +109,7 @@ pub async fn create(
         return Err(ApiError::validation(errors));
     };
     let secret = password::generate_secret();
-    let issued = secret.clone();
+    let hash = state.hash_secret(secret.clone()).await?;
     let row = state
         .db(move |conn| {
             let org = scope::authorize(
@@ -122,7 +122,7 @@ pub async fn create(
             if accounts::find_by_username(conn, client_id.as_str())?.is_some() {
                 return Err(username_taken());
             }
-            let row = new_account(&client_id, &body.name, body.role, &org.id, &issued)?;
+            let row = new_account(&client_id, &body.name, body.role, &org.id, hash);
             accounts::insert(
                 conn,
                 &caller.actor(),
@@ -150,7 +150,7 @@ pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    paging: web::Query<PageQuery>,
+    paging: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.request()?;
     let paged = state
@@ -228,7 +228,7 @@ pub async fn rotate_secret(
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let secret = password::generate_secret();
-    let issued = secret.clone();
+    let hash = state.hash_secret(secret.clone()).await?;
     let row = change(
         &state,
         caller,
@@ -240,7 +240,7 @@ pub async fn rotate_secret(
             if a.status == AccountStatus::Deactivated.code() {
                 return Err(revoked());
             }
-            a.password_hash = password::hash(&issued).map_err(|_| ApiError::internal())?;
+            a.password_hash = hash;
             a.token_epoch += 1;
             Ok(())
         },

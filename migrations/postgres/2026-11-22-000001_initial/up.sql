@@ -1,8 +1,9 @@
 -- PostgreSQL dialect. Keep in step with migrations/sqlite/2026-11-22-000001_initial.
+-- Text columns that lists sort by use the "C" collation: bytes, as SQLite compares them.
 -- Provinces are reference data that the Agency can change; the 34 provincial units in
 -- force since 1 July 2025 are loaded below.
 CREATE TABLE provinces (
-    code        TEXT PRIMARY KEY NOT NULL,
+    code        TEXT COLLATE "C" PRIMARY KEY NOT NULL,
     name_vi     TEXT NOT NULL,
     name_en     TEXT NOT NULL,
     kind        TEXT NOT NULL CHECK (kind IN ('city', 'province')),
@@ -14,7 +15,7 @@ CREATE TABLE provinces (
 
 CREATE TABLE organizations (
     id                        TEXT PRIMARY KEY NOT NULL,
-    code                      TEXT NOT NULL UNIQUE,
+    code                      TEXT COLLATE "C" NOT NULL UNIQUE,
     name                      TEXT NOT NULL,
     name_en                   TEXT,
     kind                      TEXT NOT NULL,
@@ -29,7 +30,7 @@ CREATE TABLE organizations (
     participation_valid_from  DATE,
     participation_valid_to    DATE,
     deactivated_on            DATE,
-    search_text               TEXT NOT NULL,
+    search_text               TEXT COLLATE "C" NOT NULL,
     version                   BIGINT NOT NULL,
     created_at                TIMESTAMP NOT NULL,
     updated_at                TIMESTAMP NOT NULL
@@ -53,7 +54,7 @@ CREATE INDEX organization_links_parent ON organization_links (parent_id);
 -- client id and a generated secret.
 CREATE TABLE accounts (
     id               TEXT PRIMARY KEY NOT NULL,
-    username         TEXT NOT NULL UNIQUE,
+    username         TEXT COLLATE "C" NOT NULL UNIQUE,
     display_name     TEXT NOT NULL,
     role             TEXT NOT NULL,
     organization_id  TEXT NOT NULL REFERENCES organizations (id),
@@ -61,7 +62,7 @@ CREATE TABLE accounts (
     password_hash    TEXT NOT NULL,
     -- Tokens carry the epoch they were issued in; raising it revokes them all at once.
     token_epoch      INTEGER NOT NULL,
-    search_text      TEXT NOT NULL,
+    search_text      TEXT COLLATE "C" NOT NULL,
     last_login_at    TIMESTAMP,
     version          BIGINT NOT NULL,
     created_at       TIMESTAMP NOT NULL,
@@ -69,11 +70,11 @@ CREATE TABLE accounts (
 );
 CREATE INDEX accounts_organization ON accounts (organization_id);
 
--- Failed logins per subject (a username or client id, known or not), kept in the database
--- so that every API instance behind a load balancer sees the same count.
-CREATE TABLE login_failures (
+-- Login attempts per subject (a username or client id, known or not) since its last
+-- success, kept in the database so that every API instance sees the same count.
+CREATE TABLE login_attempts (
     subject            TEXT PRIMARY KEY NOT NULL,
-    failures           INTEGER NOT NULL,
+    attempts           INTEGER NOT NULL,
     window_started_at  TIMESTAMP NOT NULL,
     blocked_until      TIMESTAMP
 );
@@ -103,6 +104,8 @@ END
 $$;
 CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
 FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 
 INSERT INTO provinces (code, name_vi, name_en, kind, active, version, created_at, updated_at) VALUES
     ('ha_noi', 'Hà Nội', 'Ha Noi', 'city', TRUE, 1, '2025-07-01 00:00:00', '2025-07-01 00:00:00'),

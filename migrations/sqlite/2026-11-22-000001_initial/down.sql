@@ -1,5 +1,5 @@
 DROP TABLE audit_log;
-DROP TABLE login_failures;
+DROP TABLE login_attempts;
 DROP TABLE accounts;
 DROP TABLE organization_links;
 DROP TABLE organizations;

@@ -69,11 +69,11 @@ CREATE TABLE accounts (
 );
 CREATE INDEX accounts_organization ON accounts (organization_id);
 
--- Failed logins per subject (a username or client id, known or not), kept in the database
--- so that every API instance behind a load balancer sees the same count.
-CREATE TABLE login_failures (
+-- Login attempts per subject (a username or client id, known or not) since its last
+-- success, kept in the database so that every API instance sees the same count.
+CREATE TABLE login_attempts (
     subject            TEXT PRIMARY KEY NOT NULL,
-    failures           INTEGER NOT NULL,
+    attempts           INTEGER NOT NULL,
     window_started_at  TIMESTAMP NOT NULL,
     blocked_until      TIMESTAMP
 );

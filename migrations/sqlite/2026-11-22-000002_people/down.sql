@@ -1,0 +1,12 @@
+DROP TABLE recipient_access_log;
+DROP TABLE recipient_proofs;
+DROP TABLE recipients;
+DROP TABLE participation_contracts;
+ALTER TABLE organizations DROP COLUMN participation_end_reason;
+ALTER TABLE organizations DROP COLUMN participation_ended_on;
+ALTER TABLE organizations DROP COLUMN participation_amended_on;
+ALTER TABLE organizations DROP COLUMN participation_status;
+ALTER TABLE accounts DROP COLUMN staff_id;
+DROP TABLE collaborator_cards;
+DROP TABLE staff_memberships;
+DROP TABLE staff;

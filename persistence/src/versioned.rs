@@ -1,0 +1,37 @@
+//! The one way rows change: an optimistic, audited update.
+//!
+//! `UPDATE ... WHERE id = ? AND version = ?` writes only if nobody changed the row since
+//! it was read; the audit entry with the row before and after goes in the same transaction.
+
+/// Updates `$after` over `$before` in `$table` (whose key column is `$key`) and records the
+/// change; evaluates to `StoreResult<()>`.
+#[macro_export]
+macro_rules! save_versioned {
+    ($conn:expr, $actor:expr, $action:expr, $resource:expr, $table:ident . $key:ident, $before:expr, $after:expr, $snapshot:expr) => {{
+        use diesel::prelude::*;
+        let (before, after) = ($before, $after);
+        $crate::db::write_transaction($conn, |conn| {
+            let updated = diesel::update(
+                $crate::schema::$table::table
+                    .filter($crate::schema::$table::$key.eq(&before.$key))
+                    .filter($crate::schema::$table::version.eq(before.version)),
+            )
+            .set(after)
+            .execute(conn)?;
+            if updated == 0 {
+                return Err($crate::StoreError::VersionMismatch);
+            }
+            $crate::audit::record(
+                conn,
+                $actor,
+                $crate::audit::Change {
+                    action: $action,
+                    resource_type: $resource,
+                    resource_id: &before.$key,
+                    before: Some(&$snapshot(before)),
+                    after: Some(&$snapshot(after)),
+                },
+            )
+        })
+    }};
+}
