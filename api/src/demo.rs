@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::credentials::Username;
 use tgpl_domain::label::Vocabulary;
-use tgpl_domain::organization::{OrganizationKind, ParticipationMode, ParticipationScope};
+use tgpl_domain::organization::{
+    OrganizationKind, ParticipationMode, ParticipationScope, ParticipationStatus,
+};
 use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
 use tgpl_domain::role::Role;
 use tgpl_persistence::accounts;
@@ -55,6 +57,7 @@ fn participating(
     row.participation_scope = serde_json::to_string(&scope).ok();
     row.participation_valid_from = NaiveDate::from_ymd_opt(2024, 1, 1);
     row.participation_valid_to = NaiveDate::from_ymd_opt(2028, 12, 31);
+    row.participation_status = Some(ParticipationStatus::Active.to_string());
     row
 }
 

@@ -64,6 +64,15 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Where a registration or contract standing is in its life cycle.
+    pub enum ParticipationStatus {
+        Active = "active" { vi: "Đang tham gia", en: "In force" },
+        Terminated = "terminated" { vi: "Đã chấm dứt", en: "Terminated" },
+        Revoked = "revoked" { vi: "Đã bị thu hồi giấy chứng nhận", en: "Registration revoked" },
+    }
+}
+
+vocabulary! {
     pub enum OrganizationStatus {
         Active = "active" { vi: "Đang hoạt động", en: "Active" },
         Inactive = "inactive" { vi: "Ngừng hoạt động", en: "Inactive" },

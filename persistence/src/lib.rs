@@ -7,13 +7,16 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod contracts;
 pub mod db;
 pub mod error;
 pub mod login_attempts;
 pub mod organizations;
 pub mod page;
 pub mod provinces;
+pub mod recipients;
 pub mod schema;
+pub mod staff;
 mod versioned;
 
 pub use db::{DatabaseUrl, DbConnection, Pool, PoolSettings};

@@ -460,3 +460,45 @@ pub fn list(
         .load(conn)?;
     Ok(Paged { items, total })
 }
+
+/// Kinds that give legal aid and appear on the published list.
+pub const PUBLIC_KINDS: [&str; 3] = ["center", "branch", "club"];
+/// Participating kinds, listed while their participation is in force.
+pub const PARTICIPATING_KINDS: [&str; 3] = ["law_office", "law_firm", "counselling_center"];
+
+/// The organizations the Department publishes: active centres, branches and clubs, and the
+/// participating organizations whose participation is in force; by name.
+pub fn public_list(
+    conn: &mut DbConnection,
+    province_code: Option<&str>,
+    kind: Option<&str>,
+    page: PageRequest,
+) -> StoreResult<Paged<OrganizationRow>> {
+    let query = || {
+        let mut q = organizations::table
+            .filter(organizations::status.eq("active"))
+            .filter(
+                organizations::kind
+                    .eq_any(PUBLIC_KINDS)
+                    .or(organizations::kind
+                        .eq_any(PARTICIPATING_KINDS)
+                        .and(organizations::participation_status.eq("active"))),
+            )
+            .into_boxed::<Backend>();
+        if let Some(p) = province_code {
+            q = q.filter(organizations::province_code.eq(p.to_owned()));
+        }
+        if let Some(k) = kind {
+            q = q.filter(organizations::kind.eq(k.to_owned()));
+        }
+        q
+    };
+    let total: i64 = query().count().get_result(conn)?;
+    let items = query()
+        .order((organizations::search_text.asc(), organizations::id.asc()))
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(OrganizationRow::as_select())
+        .load(conn)?;
+    Ok(Paged { items, total })
+}

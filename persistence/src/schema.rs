@@ -225,6 +225,7 @@ diesel::table! {
 
 diesel::joinable!(organizations -> provinces (province_code));
 diesel::joinable!(staff_memberships -> staff (staff_id));
+diesel::joinable!(staff_memberships -> organizations (organization_id));
 diesel::joinable!(collaborator_cards -> staff (staff_id));
 diesel::joinable!(recipient_proofs -> recipients (recipient_id));
 diesel::joinable!(accounts -> organizations (organization_id));

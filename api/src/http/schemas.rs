@@ -34,10 +34,24 @@ code_schemas! {
     organization_kind, organization_kinds => tgpl_domain::organization::OrganizationKind, "Organization kind (see /api/v1/reference/organization_kinds).";
     organization_status, organization_statuses => tgpl_domain::organization::OrganizationStatus, "Organization status.";
     participation_mode, participation_modes => tgpl_domain::organization::ParticipationMode, "How a participating organization takes part.";
+    participation_status, participation_statuses => tgpl_domain::organization::ParticipationStatus, "Where a participation stands.";
     role, roles => tgpl_domain::role::Role, "Account role (see /api/v1/reference/roles).";
     account_status, account_statuses => tgpl_domain::role::AccountStatus, "Account status.";
     aid_form, aid_forms => tgpl_domain::reference::AidForm, "Form of legal aid.";
     field, fields => tgpl_domain::reference::Field, "Field of law.";
     recipient_category, recipient_categories => tgpl_domain::reference::RecipientCategory, "Recipient category (Law 2017 art. 7).";
     audit_action, audit_actions => tgpl_domain::audit::AuditAction, "Audited action.";
+}
+
+code_schemas! {
+    gender, genders => tgpl_domain::reference::Gender, "Gender.";
+    ethnic_group, ethnic_groups => tgpl_domain::reference::EthnicGroup, "Ethnic group (see /api/v1/reference/ethnic_groups).";
+    qualification, qualifications => tgpl_domain::reference::Qualification, "Qualification.";
+    provider_kind, provider_kinds => tgpl_domain::reference::ProviderKind, "Kind of legal aid provider.";
+    title, titles => tgpl_domain::staff::Title, "Position held.";
+    officer_rank, officer_ranks => tgpl_domain::staff::OfficerRank, "Rank of a legal aid officer.";
+    membership_relation, membership_relations => tgpl_domain::staff::MembershipRelation, "How the person belongs to the organization.";
+    staff_status, staff_statuses => tgpl_domain::staff::StaffStatus, "Staff status.";
+    card_status, card_statuses => tgpl_domain::staff::CardStatus, "Collaborator card status.";
+    proof_kind, proof_kinds => tgpl_domain::recipient::ProofKind, "What a proof document proves.";
 }

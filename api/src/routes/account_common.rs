@@ -32,6 +32,8 @@ pub struct AccountView {
     #[schema(schema_with = crate::http::schemas::role)]
     pub role: String,
     pub organization_id: String,
+    /// The staff record of the person holding the account, if linked.
+    pub staff_id: Option<String>,
     #[schema(schema_with = crate::http::schemas::account_status)]
     pub status: String,
     /// `person` or `service`.
@@ -52,6 +54,7 @@ impl From<AccountRow> for AccountView {
             display_name: a.display_name,
             role: a.role,
             organization_id: a.organization_id,
+            staff_id: a.staff_id,
             status: a.status,
             kind: if service { "service" } else { "person" },
             last_login_at: a.last_login_at.map(utc),

@@ -535,3 +535,87 @@ pub async fn deactivate(
     .await?;
     Ok(account_response(row))
 }
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkStaff {
+    /// A staff record with a current membership in the account's organization; `null`
+    /// unlinks.
+    pub staff_id: Option<String>,
+}
+
+/// Links a person's account to their staff record. Ending that membership later
+/// deactivates the account.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    request_body = LinkStaff,
+    responses(
+        (status = 200, description = "Linked.", body = AccountView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The person is no current member of the account's organization.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/accounts/{id}/staff")]
+pub async fn link_staff(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<LinkStaff>,
+) -> Result<HttpResponse, ApiError> {
+    let staff_id = body.0.staff_id;
+    let pool = state.clone();
+    // Checked before the change: the person must belong to the account's organization today.
+    let account_org = {
+        let id = id.clone();
+        let caller = caller.clone();
+        pool.db(move |conn| {
+            Ok(
+                load(conn, &caller, Family::Person, &id, Action::ManageAccount)?
+                    .0
+                    .organization_id,
+            )
+        })
+        .await?
+    };
+    if let Some(staff_id) = staff_id.clone() {
+        let member = state
+            .db(move |conn| {
+                let memberships = match tgpl_persistence::staff::memberships(conn, &staff_id) {
+                    Ok(m) => m,
+                    Err(tgpl_persistence::StoreError::NotFound) => Vec::new(),
+                    Err(e) => return Err(e.into()),
+                };
+                Ok(memberships.iter().any(|m| {
+                    m.organization_id == account_org && m.to_domain().holds_on(scope::today())
+                }))
+            })
+            .await?;
+        if !member {
+            return Err(ApiError::field(
+                "staff_id",
+                "not_a_member",
+                "Người này không đang công tác tại tổ chức của tài khoản.",
+                "The person is no current member of the account's organization.",
+            ));
+        }
+    }
+    let row = change(
+        &state,
+        caller,
+        Family::Person,
+        id.into_inner(),
+        if_match,
+        AuditAction::AccountLinkStaff,
+        move |a| {
+            a.staff_id = staff_id;
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(account_response(row))
+}

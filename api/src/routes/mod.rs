@@ -8,9 +8,13 @@ pub mod auth;
 pub mod health;
 pub mod me;
 pub mod organizations;
+pub mod participation;
 pub mod provinces;
+pub mod public;
+pub mod recipients;
 pub mod reference;
 pub mod service_clients;
+pub mod staff;
 
 use actix_web::{web, HttpResponse};
 use utoipa_actix_web::scope;
@@ -40,6 +44,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(accounts::unlock)
             .service(accounts::reset_password)
             .service(accounts::deactivate)
+            .service(accounts::link_staff)
             .service(service_clients::list)
             .service(service_clients::create)
             .service(service_clients::read)
@@ -59,6 +64,29 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(provinces::update)
             .service(reference::index)
             .service(reference::vocabulary)
+            .service(staff::list)
+            .service(staff::create)
+            .service(staff::read)
+            .service(staff::update)
+            .service(staff::add_membership)
+            .service(staff::end_membership)
+            .service(staff::issue_card)
+            .service(staff::reissue_card)
+            .service(staff::revoke_card)
+            .service(recipients::list)
+            .service(recipients::create)
+            .service(recipients::read)
+            .service(recipients::update)
+            .service(recipients::add_proof)
+            .service(recipients::access_log)
+            .service(public::organizations_list)
+            .service(public::providers_list)
+            .service(participation::terminate)
+            .service(participation::revoke)
+            .service(participation::list_contracts)
+            .service(participation::sign_contract)
+            .service(participation::amend_contract)
+            .service(participation::terminate_contract)
             .service(audit::list)
             .route("/openapi.json", web::get().to(openapi_json)),
     );

@@ -11,6 +11,7 @@ use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{
     check_parent, check_participation, OrgCode, OrgCodeError, OrganizationKind, OrganizationStatus,
     ParentError, Participation, ParticipationError, ParticipationMode, ParticipationScope,
+    ParticipationStatus,
 };
 use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
 use tgpl_persistence::db::write_transaction;
@@ -99,6 +100,63 @@ fn set_participation(row: &mut OrganizationRow, p: Option<&Participation>) {
     row.participation_valid_to = p.and_then(|p| p.valid_to);
 }
 
+/// Records new participation details: an amendment (dated today) while the participation
+/// is in force, otherwise a new registration or contract standing. Returns the audited
+/// action.
+fn record_participation(row: &mut OrganizationRow, p: Option<&Participation>) -> AuditAction {
+    let in_force = row.participation_status.as_deref() == Some(ParticipationStatus::Active.code());
+    set_participation(row, p);
+    match (p, in_force) {
+        (Some(_), true) => {
+            row.participation_amended_on = Some(today());
+            AuditAction::ParticipationAmend
+        }
+        (Some(_), false) => {
+            row.participation_status = Some(ParticipationStatus::Active.to_string());
+            row.participation_amended_on = None;
+            row.participation_ended_on = None;
+            row.participation_end_reason = None;
+            AuditAction::ParticipationRegister
+        }
+        (None, _) => {
+            row.participation_status = None;
+            row.participation_amended_on = None;
+            row.participation_ended_on = None;
+            row.participation_end_reason = None;
+            AuditAction::OrganizationUpdate
+        }
+    }
+}
+
+/// Participation details as read: the details and where they stand in their life cycle.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ParticipationView {
+    #[serde(flatten)]
+    pub details: ParticipationBody,
+    #[schema(schema_with = crate::http::schemas::participation_status)]
+    pub status: String,
+    /// The last amendment.
+    pub amended_on: Option<NaiveDate>,
+    /// When it was terminated or revoked.
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+}
+
+impl ParticipationView {
+    fn of_row(row: &OrganizationRow) -> Option<Self> {
+        Some(Self {
+            details: ParticipationBody::of_row(row)?,
+            status: row
+                .participation_status
+                .clone()
+                .unwrap_or_else(|| ParticipationStatus::Active.to_string()),
+            amended_on: row.participation_amended_on,
+            ended_on: row.participation_ended_on,
+            end_reason: row.participation_end_reason.clone(),
+        })
+    }
+}
+
 fn check_participation_for(
     kind: OrganizationKind,
     p: &ParticipationBody,
@@ -148,7 +206,7 @@ pub struct OrganizationView {
     #[schema(schema_with = crate::http::schemas::organization_status)]
     pub status: String,
     pub deactivated_on: Option<NaiveDate>,
-    pub participation: Option<ParticipationBody>,
+    pub participation: Option<ParticipationView>,
     /// Also sent as the `ETag` header.
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -157,7 +215,7 @@ pub struct OrganizationView {
 
 impl OrganizationView {
     fn new(row: OrganizationRow, parent_id: Option<String>) -> Self {
-        let participation = ParticipationBody::of_row(&row);
+        let participation = ParticipationView::of_row(&row);
         Self {
             id: row.id,
             code: row.code,
@@ -406,7 +464,9 @@ pub async fn create(
             row.address = body.address;
             row.phone = body.phone;
             row.email = body.email;
-            set_participation(&mut row, participation.as_ref());
+            if participation.is_some() {
+                record_participation(&mut row, participation.as_ref());
+            }
             let valid_from = body.valid_from.unwrap_or_else(today);
             let link = parent.as_ref().map(|p| (p.id.as_str(), valid_from));
             organizations::insert(conn, &caller.actor(), &row, link)?;
@@ -572,24 +632,19 @@ pub async fn update(
             if let Some(v) = body.email {
                 after.email = v;
             }
+            let mut action = AuditAction::OrganizationUpdate;
             if let Some(p) = body.participation {
                 let checked = p
                     .as_ref()
                     .map(|p| check_participation_for(kind, p))
                     .transpose()?;
-                set_participation(&mut after, checked.as_ref());
+                action = record_participation(&mut after, checked.as_ref());
             }
             after.refresh_search_text();
             if after != before {
                 after.version += 1;
                 after.updated_at = tgpl_persistence::now();
-                organizations::save(
-                    conn,
-                    &caller.actor(),
-                    AuditAction::OrganizationUpdate,
-                    &before,
-                    &after,
-                )?;
+                organizations::save(conn, &caller.actor(), action, &before, &after)?;
             }
             let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
             Ok((after, parent))

@@ -1,0 +1,549 @@
+//! The life cycle of a participating organization's registration or contract standing,
+//! and its contracts with state legal aid centres. Each change is dated and audited.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use tgpl_domain::access::Action;
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::organization::{
+    OrganizationKind, OrganizationStatus, ParticipationMode, ParticipationScope,
+    ParticipationStatus,
+};
+use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
+use tgpl_persistence::contracts::{self, ContractRow};
+use tgpl_persistence::organizations::{self, OrganizationRow};
+use tgpl_persistence::DbConnection;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::account_common::utc;
+use crate::auth::Caller;
+use crate::http::error::ApiError;
+use crate::http::extract::{etag, IfMatch, ValidJson};
+use crate::http::lang::Text;
+use crate::scope::{self, today};
+use crate::state::AppState;
+
+type Problem = crate::http::error::Problem;
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndParticipation {
+    /// The day it ends (Viet Nam date); today when absent.
+    pub on: Option<NaiveDate>,
+    #[validate(length(min = 1, max = 500))]
+    pub reason: String,
+}
+
+fn not_in_force() -> ApiError {
+    ApiError::conflict(
+        "participation_not_in_force",
+        Text::new(
+            "Tổ chức không đang tham gia trợ giúp pháp lý.",
+            "The organization's participation is not in force.",
+        ),
+    )
+}
+
+/// Ends the participation of `id` as `status`, recorded as `action`.
+async fn end(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    if_match: IfMatch,
+    body: EndParticipation,
+    status: ParticipationStatus,
+    action: AuditAction,
+) -> Result<HttpResponse, ApiError> {
+    let row = state
+        .db(move |conn| {
+            let before = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
+            if_match.check(&etag(before.version))?;
+            if before.participation_status.as_deref() != Some(ParticipationStatus::Active.code()) {
+                return Err(not_in_force());
+            }
+            if status == ParticipationStatus::Revoked
+                && before.participation_mode.as_deref()
+                    != Some(ParticipationMode::Registration.code())
+            {
+                return Err(ApiError::conflict(
+                    "not_a_registration",
+                    Text::new(
+                        "Chỉ thu hồi được giấy chứng nhận đăng ký tham gia; hợp đồng thì chấm dứt.",
+                        "Only a registration is revoked; a contract standing is terminated.",
+                    ),
+                ));
+            }
+            let mut after = before.clone();
+            after.participation_status = Some(status.to_string());
+            after.participation_ended_on = Some(body.on.unwrap_or_else(today));
+            after.participation_end_reason = Some(body.reason);
+            after.version += 1;
+            after.updated_at = tgpl_persistence::now();
+            organizations::save(conn, &caller.actor(), action, &before, &after)?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(ParticipationState::from(&row)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ParticipationState {
+    pub organization_id: String,
+    #[schema(schema_with = crate::http::schemas::participation_status)]
+    pub status: Option<String>,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    /// The organization's new version (ETag).
+    pub version: i64,
+}
+
+impl From<&OrganizationRow> for ParticipationState {
+    fn from(o: &OrganizationRow) -> Self {
+        Self {
+            organization_id: o.id.clone(),
+            status: o.participation_status.clone(),
+            ended_on: o.participation_ended_on,
+            end_reason: o.participation_end_reason.clone(),
+            version: o.version,
+        }
+    }
+}
+
+/// Terminates a participation (the organization stops, or its contract standing ends).
+#[utoipa::path(
+    tag = "participation",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
+    request_body = EndParticipation,
+    responses(
+        (status = 200, description = "Terminated.", body = ParticipationState, headers(("ETag" = String))),
+        (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not in force.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{id}/participation/terminate")]
+pub async fn terminate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<EndParticipation>,
+) -> Result<HttpResponse, ApiError> {
+    end(
+        &state,
+        caller,
+        id.into_inner(),
+        if_match,
+        body.0,
+        ParticipationStatus::Terminated,
+        AuditAction::ParticipationTerminate,
+    )
+    .await
+}
+
+/// Revokes a registration certificate (the Department's sanction).
+#[utoipa::path(
+    tag = "participation",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
+    request_body = EndParticipation,
+    responses(
+        (status = 200, description = "Revoked.", body = ParticipationState, headers(("ETag" = String))),
+        (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not in force, or not a registration.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{id}/participation/revoke")]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<EndParticipation>,
+) -> Result<HttpResponse, ApiError> {
+    end(
+        &state,
+        caller,
+        id.into_inner(),
+        if_match,
+        body.0,
+        ParticipationStatus::Revoked,
+        AuditAction::ParticipationRevoke,
+    )
+    .await
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContractView {
+    pub id: String,
+    /// The participating organization.
+    pub organization_id: String,
+    pub center_id: String,
+    pub contract_number: String,
+    pub signed_on: NaiveDate,
+    #[schema(schema_with = crate::http::schemas::aid_forms)]
+    pub forms: Vec<String>,
+    #[schema(schema_with = crate::http::schemas::fields)]
+    pub fields: Vec<String>,
+    #[schema(schema_with = crate::http::schemas::recipient_categories)]
+    pub beneficiaries: Vec<String>,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    /// `active` or `terminated`.
+    pub status: String,
+    pub amended_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<ContractRow> for ContractView {
+    fn from(c: ContractRow) -> Self {
+        let scope: ParticipationScope = serde_json::from_str(&c.scope).unwrap_or_default();
+        Self {
+            id: c.id,
+            organization_id: c.organization_id,
+            center_id: c.center_id,
+            contract_number: c.contract_number,
+            signed_on: c.signed_on,
+            forms: scope.forms.iter().map(|f| f.to_string()).collect(),
+            fields: scope.fields.iter().map(|f| f.to_string()).collect(),
+            beneficiaries: scope.beneficiaries.iter().map(|b| b.to_string()).collect(),
+            valid_from: c.valid_from,
+            valid_to: c.valid_to,
+            status: c.status,
+            amended_on: c.amended_on,
+            ended_on: c.ended_on,
+            end_reason: c.end_reason,
+            version: c.version,
+            created_at: utc(c.created_at),
+            updated_at: utc(c.updated_at),
+        }
+    }
+}
+
+fn contract_response(status: StatusCode, row: ContractRow) -> HttpResponse {
+    let mut res = HttpResponse::build(status);
+    if status == StatusCode::CREATED {
+        res.insert_header((header::LOCATION, format!("/api/v1/contracts/{}", row.id)));
+    }
+    res.insert_header((header::ETAG, etag(row.version)))
+        .json(ContractView::from(row))
+}
+
+/// The contracts of a participating organization, oldest first.
+#[utoipa::path(
+    tag = "participation",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "Contracts.", body = Vec<ContractView>),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{id}/contracts")]
+pub async fn list_contracts(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let rows = state
+        .db(move |conn| {
+            scope::authorize(conn, &caller, Action::ReadOrganization, &id)?;
+            Ok(contracts::of_organization(conn, &id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(ContractView::from).collect::<Vec<_>>()))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignContract {
+    /// The state legal aid centre the contract is with, in the same province.
+    pub center_id: String,
+    #[validate(length(min = 1, max = 100))]
+    pub contract_number: String,
+    pub signed_on: NaiveDate,
+    #[serde(default)]
+    #[schema(schema_with = crate::http::schemas::aid_forms)]
+    pub forms: Vec<AidForm>,
+    #[serde(default)]
+    #[schema(schema_with = crate::http::schemas::fields)]
+    pub fields: Vec<Field>,
+    #[serde(default)]
+    #[schema(schema_with = crate::http::schemas::recipient_categories)]
+    pub beneficiaries: Vec<RecipientCategory>,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+fn check_validity(from: NaiveDate, to: Option<NaiveDate>) -> Result<(), ApiError> {
+    if to.is_some_and(|to| to <= from) {
+        return Err(ApiError::field(
+            "valid_to",
+            "before_start",
+            "Ngày hết hiệu lực phải sau ngày có hiệu lực.",
+            "valid_to must be after valid_from.",
+        ));
+    }
+    Ok(())
+}
+
+fn check_center(
+    conn: &mut DbConnection,
+    participant: &OrganizationRow,
+    center_id: &str,
+) -> Result<(), ApiError> {
+    let center = match organizations::get(conn, center_id) {
+        Ok(c) => c,
+        Err(tgpl_persistence::StoreError::NotFound) => return Err(bad_center()),
+        Err(e) => return Err(e.into()),
+    };
+    let is_center = center.kind == OrganizationKind::Center.code()
+        && center.status == OrganizationStatus::Active.code();
+    if !is_center || center.province_code != participant.province_code {
+        return Err(bad_center());
+    }
+    Ok(())
+}
+
+fn bad_center() -> ApiError {
+    ApiError::field(
+        "center_id",
+        "not_a_center_here",
+        "Hợp đồng ký với Trung tâm trợ giúp pháp lý nhà nước đang hoạt động của cùng tỉnh.",
+        "Contracts are signed with an active state legal aid centre of the same province.",
+    )
+}
+
+/// Records a contract between a participating organization and a centre.
+#[utoipa::path(
+    tag = "participation",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    request_body = SignContract,
+    responses(
+        (status = 201, description = "Recorded.", body = ContractView, headers(("ETag" = String), ("Location" = String))),
+        (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a participating organization, wrong centre, or invalid dates.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{id}/contracts")]
+pub async fn sign_contract(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ValidJson<SignContract>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    check_validity(body.valid_from, body.valid_to)?;
+    let row = state
+        .db(move |conn| {
+            let org = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
+            let participating = org.kind.parse::<OrganizationKind>().is_ok_and(OrganizationKind::is_participating);
+            if !participating {
+                return Err(ApiError::field(
+                    "organization_id",
+                    "not_participating_kind",
+                    "Chỉ văn phòng luật sư, công ty luật và trung tâm tư vấn pháp luật ký hợp đồng tham gia.",
+                    "Only law offices, law firms and counselling centres sign participation contracts.",
+                ));
+            }
+            check_center(conn, &org, &body.center_id)?;
+            let scope = ParticipationScope {
+                forms: body.forms,
+                fields: body.fields,
+                beneficiaries: body.beneficiaries,
+            };
+            let now = tgpl_persistence::now();
+            let row = ContractRow {
+                id: tgpl_persistence::new_id(),
+                organization_id: id,
+                center_id: body.center_id,
+                contract_number: body.contract_number.trim().to_owned(),
+                signed_on: body.signed_on,
+                scope: serde_json::to_string(&scope).map_err(|_| ApiError::internal())?,
+                valid_from: body.valid_from,
+                valid_to: body.valid_to,
+                status: "active".into(),
+                amended_on: None,
+                ended_on: None,
+                end_reason: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            contracts::insert(conn, &caller.actor(), &row)?;
+            Ok(row)
+        })
+        .await?;
+    Ok(contract_response(StatusCode::CREATED, row))
+}
+
+/// Loads a contract for a change by the caller.
+fn load_for_change(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: &IfMatch,
+) -> Result<ContractRow, ApiError> {
+    let row = contracts::get(conn, id)?;
+    scope::authorize(
+        conn,
+        caller,
+        Action::ManageParticipation,
+        &row.organization_id,
+    )?;
+    if_match.check(&etag(row.version))?;
+    if row.status != "active" {
+        return Err(ApiError::conflict(
+            "contract_terminated",
+            Text::new("Hợp đồng đã chấm dứt.", "The contract has been terminated."),
+        ));
+    }
+    Ok(row)
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmendContract {
+    #[validate(length(min = 1, max = 100))]
+    pub contract_number: Option<String>,
+    #[schema(schema_with = crate::http::schemas::aid_forms)]
+    pub forms: Option<Vec<AidForm>>,
+    #[schema(schema_with = crate::http::schemas::fields)]
+    pub fields: Option<Vec<Field>>,
+    #[schema(schema_with = crate::http::schemas::recipient_categories)]
+    pub beneficiaries: Option<Vec<RecipientCategory>>,
+    pub valid_to: Option<NaiveDate>,
+    /// The day of the amendment (Viet Nam date); today when absent.
+    pub amended_on: Option<NaiveDate>,
+}
+
+/// Amends a contract in force. Requires `If-Match`.
+#[utoipa::path(
+    tag = "participation",
+    security(("bearer" = [])),
+    params(("contract_id" = String, Path), ("If-Match" = String, Header, description = "ETag of the contract as read")),
+    request_body = AmendContract,
+    responses(
+        (status = 200, description = "Amended.", body = ContractView, headers(("ETag" = String))),
+        (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contract in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The contract was terminated.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/contracts/{contract_id}")]
+pub async fn amend_contract(
+    state: web::Data<AppState>,
+    caller: Caller,
+    contract_id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<AmendContract>,
+) -> Result<HttpResponse, ApiError> {
+    let id = contract_id.into_inner();
+    let body = body.0;
+    if if_match.0.is_none() {
+        return Err(ApiError::precondition_required());
+    }
+    let row = state
+        .db(move |conn| {
+            let before = load_for_change(conn, &caller, &id, &if_match)?;
+            let mut after = before.clone();
+            let mut scope: ParticipationScope =
+                serde_json::from_str(&before.scope).unwrap_or_default();
+            if let Some(v) = body.forms {
+                scope.forms = v;
+            }
+            if let Some(v) = body.fields {
+                scope.fields = v;
+            }
+            if let Some(v) = body.beneficiaries {
+                scope.beneficiaries = v;
+            }
+            after.scope = serde_json::to_string(&scope).map_err(|_| ApiError::internal())?;
+            if let Some(v) = body.contract_number {
+                after.contract_number = v.trim().to_owned();
+            }
+            if let Some(v) = body.valid_to {
+                after.valid_to = Some(v);
+            }
+            check_validity(after.valid_from, after.valid_to)?;
+            after.amended_on = Some(body.amended_on.unwrap_or_else(today));
+            after.version += 1;
+            after.updated_at = tgpl_persistence::now();
+            contracts::save(
+                conn,
+                &caller.actor(),
+                AuditAction::ContractAmend,
+                &before,
+                &after,
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(contract_response(StatusCode::OK, row))
+}
+
+/// Terminates a contract.
+#[utoipa::path(
+    tag = "participation",
+    security(("bearer" = [])),
+    params(("contract_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the contract as read")),
+    request_body = EndParticipation,
+    responses(
+        (status = 200, description = "Terminated.", body = ContractView, headers(("ETag" = String))),
+        (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contract in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already terminated.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/contracts/{contract_id}/terminate")]
+pub async fn terminate_contract(
+    state: web::Data<AppState>,
+    caller: Caller,
+    contract_id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<EndParticipation>,
+) -> Result<HttpResponse, ApiError> {
+    let id = contract_id.into_inner();
+    let body = body.0;
+    let row = state
+        .db(move |conn| {
+            let before = load_for_change(conn, &caller, &id, &if_match)?;
+            let mut after = before.clone();
+            after.status = "terminated".into();
+            after.ended_on = Some(body.on.unwrap_or_else(today));
+            after.end_reason = Some(body.reason);
+            after.version += 1;
+            after.updated_at = tgpl_persistence::now();
+            contracts::save(
+                conn,
+                &caller.actor(),
+                AuditAction::ContractTerminate,
+                &before,
+                &after,
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(contract_response(StatusCode::OK, row))
+}

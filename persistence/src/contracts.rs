@@ -1,0 +1,97 @@
+//! Contracts of participating organizations with state legal aid centres.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use tgpl_domain::audit::AuditAction;
+
+use crate::audit::{self, Actor, Change};
+use crate::db::{write_transaction, DbConnection};
+use crate::error::{StoreError, StoreResult};
+use crate::schema::participation_contracts;
+
+const RESOURCE: &str = "contract";
+
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, Serialize,
+)]
+#[diesel(table_name = participation_contracts, treat_none_as_null = true)]
+pub struct ContractRow {
+    pub id: String,
+    pub organization_id: String,
+    pub center_id: String,
+    pub contract_number: String,
+    pub signed_on: NaiveDate,
+    /// JSON of `tgpl_domain::organization::ParticipationScope`.
+    pub scope: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub status: String,
+    pub amended_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &ContractRow) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::insert_into(participation_contracts::table)
+            .values(row)
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action: AuditAction::ContractSign,
+                resource_type: RESOURCE,
+                resource_id: &row.id,
+                before: None,
+                after: Some(row),
+            },
+        )
+    })
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<ContractRow> {
+    participation_contracts::table
+        .find(id)
+        .select(ContractRow::as_select())
+        .first(conn)
+        .map_err(StoreError::from)
+}
+
+/// The contracts of a participating organization, oldest first.
+pub fn of_organization(
+    conn: &mut DbConnection,
+    organization_id: &str,
+) -> StoreResult<Vec<ContractRow>> {
+    Ok(participation_contracts::table
+        .filter(participation_contracts::organization_id.eq(organization_id))
+        .order((
+            participation_contracts::signed_on.asc(),
+            participation_contracts::id.asc(),
+        ))
+        .select(ContractRow::as_select())
+        .load(conn)?)
+}
+
+pub fn save(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: AuditAction,
+    before: &ContractRow,
+    after: &ContractRow,
+) -> StoreResult<()> {
+    crate::save_versioned!(
+        conn,
+        actor,
+        action,
+        RESOURCE,
+        participation_contracts.id,
+        before,
+        after,
+        |c: &ContractRow| c.clone()
+    )
+}

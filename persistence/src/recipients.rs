@@ -1,0 +1,311 @@
+//! People aided, the proofs of their categories, and the log of who read their data.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use tgpl_domain::audit::AuditAction;
+
+use crate::audit::{self, Actor, Change};
+use crate::db::{write_transaction, Backend, DbConnection};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{PageRequest, Paged};
+use crate::schema::{recipient_access_log, recipient_proofs, recipients};
+
+const RESOURCE: &str = "recipient";
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = recipients, treat_none_as_null = true)]
+pub struct RecipientRow {
+    pub id: String,
+    pub organization_id: String,
+    pub full_name: String,
+    #[serde(skip)]
+    pub name_key: String,
+    pub gender: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub ethnicity: Option<String>,
+    pub citizen_id: Option<String>,
+    pub province_code: Option<String>,
+    pub commune: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = recipient_proofs)]
+pub struct ProofRow {
+    pub id: String,
+    pub recipient_id: String,
+    pub kind: String,
+    pub category: Option<String>,
+    pub document_kind: String,
+    pub document_number: Option<String>,
+    pub issuer: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    pub provided_on: NaiveDate,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &RecipientRow) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::insert_into(recipients::table)
+            .values(row)
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action: AuditAction::RecipientCreate,
+                resource_type: RESOURCE,
+                resource_id: &row.id,
+                before: None,
+                after: Some(row),
+            },
+        )
+    })
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<RecipientRow> {
+    recipients::table
+        .find(id)
+        .select(RecipientRow::as_select())
+        .first(conn)
+        .map_err(StoreError::from)
+}
+
+pub fn save(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &RecipientRow,
+    after: &RecipientRow,
+) -> StoreResult<()> {
+    crate::save_versioned!(
+        conn,
+        actor,
+        AuditAction::RecipientUpdate,
+        RESOURCE,
+        recipients.id,
+        before,
+        after,
+        |r: &RecipientRow| r.clone()
+    )
+}
+
+/// The organizations whose staff may see a recipient: the one that received them (cases
+/// will add those that handle them).
+pub fn handling_organizations(row: &RecipientRow) -> Vec<String> {
+    vec![row.organization_id.clone()]
+}
+
+/// Records that could be the same person: the same citizen ID, or the same folded name and
+/// date of birth. Restricted to `within` organizations when given.
+pub fn possible_duplicates(
+    conn: &mut DbConnection,
+    citizen_id: Option<&str>,
+    name_key: &str,
+    date_of_birth: Option<NaiveDate>,
+    within: Option<&[String]>,
+) -> StoreResult<Vec<RecipientRow>> {
+    let same_person = |q: recipients::BoxedQuery<'static, Backend>| match within {
+        Some(orgs) => q.filter(recipients::organization_id.eq_any(orgs.to_vec())),
+        None => q,
+    };
+    let mut found: Vec<RecipientRow> = Vec::new();
+    if let Some(cid) = citizen_id {
+        found.extend(
+            same_person(recipients::table.into_boxed())
+                .filter(recipients::citizen_id.eq(cid.to_owned()))
+                .limit(20)
+                .select(RecipientRow::as_select())
+                .load(conn)?,
+        );
+    }
+    if let Some(dob) = date_of_birth {
+        for row in same_person(recipients::table.into_boxed())
+            .filter(recipients::name_key.eq(name_key.to_owned()))
+            .filter(recipients::date_of_birth.eq(dob))
+            .limit(20)
+            .select(RecipientRow::as_select())
+            .load(conn)?
+        {
+            if !found.iter().any(|f| f.id == row.id) {
+                found.push(row);
+            }
+        }
+    }
+    Ok(found)
+}
+
+pub fn add_proof(conn: &mut DbConnection, actor: &Actor, proof: &ProofRow) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::insert_into(recipient_proofs::table)
+            .values(proof)
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action: AuditAction::ProofAdd,
+                resource_type: RESOURCE,
+                resource_id: &proof.recipient_id,
+                before: None,
+                after: Some(proof),
+            },
+        )
+    })
+}
+
+pub fn proofs_of(conn: &mut DbConnection, recipient_ids: &[String]) -> StoreResult<Vec<ProofRow>> {
+    if recipient_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(recipient_proofs::table
+        .filter(recipient_proofs::recipient_id.eq_any(recipient_ids))
+        .order((
+            recipient_proofs::provided_on.asc(),
+            recipient_proofs::id.asc(),
+        ))
+        .select(ProofRow::as_select())
+        .load(conn)?)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RecipientFilter {
+    /// Recipients of these organizations (the caller's scope).
+    pub organizations: Option<Vec<String>>,
+    /// Already folded with `tgpl_domain::text::fold`.
+    pub search: Option<String>,
+    pub citizen_id: Option<String>,
+    pub province_code: Option<String>,
+}
+
+fn filtered(f: &RecipientFilter) -> recipients::BoxedQuery<'static, Backend> {
+    let mut q = recipients::table.into_boxed::<Backend>();
+    if let Some(ids) = &f.organizations {
+        q = q.filter(recipients::organization_id.eq_any(ids.clone()));
+    }
+    if let Some(v) = &f.search {
+        q = q.filter(
+            recipients::name_key
+                .like(crate::like_pattern(v))
+                .escape('\\'),
+        );
+    }
+    if let Some(v) = &f.citizen_id {
+        q = q.filter(recipients::citizen_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.province_code {
+        q = q.filter(recipients::province_code.eq(v.clone()));
+    }
+    q
+}
+
+/// Ordered by folded name, then id.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &RecipientFilter,
+    page: PageRequest,
+) -> StoreResult<Paged<RecipientRow>> {
+    let total: i64 = filtered(filter).count().get_result(conn)?;
+    let items = filtered(filter)
+        .order((recipients::name_key.asc(), recipients::id.asc()))
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(RecipientRow::as_select())
+        .load(conn)?;
+    Ok(Paged { items, total })
+}
+
+/// One read of one recipient's personal data.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = recipient_access_log)]
+pub struct Access {
+    pub recipient_id: String,
+    pub accessed_at: NaiveDateTime,
+    pub account_id: String,
+    pub username: String,
+    pub role: String,
+    pub org_id: String,
+    /// `read`, `list` or `duplicate_check`.
+    pub access: String,
+    pub request_id: Option<String>,
+}
+
+/// Appends reads to the access log (append-only at the storage level), in one transaction.
+/// One statement per entry: multi-row inserts are not available on both engines through one
+/// connection type, and a page holds at most 100.
+pub fn log_access(conn: &mut DbConnection, entries: &[Access]) -> StoreResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    write_transaction(conn, |conn| {
+        for entry in entries {
+            diesel::insert_into(recipient_access_log::table)
+                .values(entry)
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = recipient_access_log)]
+pub struct AccessRow {
+    pub id: i64,
+    pub recipient_id: String,
+    pub accessed_at: NaiveDateTime,
+    pub account_id: String,
+    pub username: String,
+    pub role: String,
+    pub org_id: String,
+    pub access: String,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AccessFilter {
+    pub recipient_id: Option<String>,
+    pub account_id: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+fn access_filtered(f: &AccessFilter) -> recipient_access_log::BoxedQuery<'static, Backend> {
+    let mut q = recipient_access_log::table.into_boxed::<Backend>();
+    if let Some(v) = &f.recipient_id {
+        q = q.filter(recipient_access_log::recipient_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.account_id {
+        q = q.filter(recipient_access_log::account_id.eq(v.clone()));
+    }
+    if let Some(v) = f.from {
+        q = q.filter(recipient_access_log::accessed_at.ge(v));
+    }
+    if let Some(v) = f.to {
+        q = q.filter(recipient_access_log::accessed_at.lt(v));
+    }
+    q
+}
+
+/// Newest first.
+pub fn access_log(
+    conn: &mut DbConnection,
+    filter: &AccessFilter,
+    page: PageRequest,
+) -> StoreResult<Paged<AccessRow>> {
+    let total: i64 = access_filtered(filter).count().get_result(conn)?;
+    let items = access_filtered(filter)
+        .order((
+            recipient_access_log::accessed_at.desc(),
+            recipient_access_log::id.desc(),
+        ))
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(AccessRow::as_select())
+        .load(conn)?;
+    Ok(Paged { items, total })
+}

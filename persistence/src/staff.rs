@@ -1,0 +1,530 @@
+//! Staff records, their dated memberships, and collaborators' cards.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use tgpl_domain::audit::AuditAction;
+
+use crate::audit::{self, Actor, Change};
+use crate::db::{write_transaction, Backend, DbConnection};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{PageRequest, Paged};
+use crate::schema::{accounts, collaborator_cards, staff, staff_memberships};
+
+const STAFF: &str = "staff";
+const CARD: &str = "collaborator_card";
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = staff, treat_none_as_null = true)]
+pub struct StaffRow {
+    pub id: String,
+    pub full_name: String,
+    #[serde(skip)]
+    pub search_text: String,
+    pub gender: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub ethnicity: Option<String>,
+    pub qualification: Option<String>,
+    pub provider_kind: Option<String>,
+    pub lawyer_card_number: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub status: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl StaffRow {
+    pub fn refresh_search_text(&mut self) {
+        self.search_text = tgpl_domain::text::fold(&self.full_name);
+    }
+}
+
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, Serialize,
+)]
+#[diesel(table_name = staff_memberships, treat_none_as_null = true)]
+pub struct MembershipRow {
+    pub id: String,
+    pub staff_id: String,
+    pub organization_id: String,
+    pub relation: String,
+    pub title: String,
+    pub officer_rank: Option<String>,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl MembershipRow {
+    pub fn to_domain(&self) -> tgpl_domain::staff::Membership {
+        tgpl_domain::staff::Membership {
+            organization_id: self.organization_id.clone(),
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+        }
+    }
+}
+
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, Serialize,
+)]
+#[diesel(table_name = collaborator_cards, treat_none_as_null = true)]
+pub struct CardRow {
+    pub id: String,
+    pub staff_id: String,
+    pub card_number: String,
+    pub issued_by: String,
+    pub issued_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub status: String,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub replaces_card_id: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What the audit log keeps of a creation.
+#[derive(Serialize)]
+struct Created<'a> {
+    staff: &'a StaffRow,
+    membership: &'a MembershipRow,
+}
+
+/// Creates a person with their first membership.
+pub fn insert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &StaffRow,
+    membership: &MembershipRow,
+) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::insert_into(staff::table)
+            .values(row)
+            .execute(conn)?;
+        diesel::insert_into(staff_memberships::table)
+            .values(membership)
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action: AuditAction::StaffCreate,
+                resource_type: STAFF,
+                resource_id: &row.id,
+                before: None,
+                after: Some(&Created {
+                    staff: row,
+                    membership,
+                }),
+            },
+        )
+    })
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<StaffRow> {
+    staff::table
+        .find(id)
+        .select(StaffRow::as_select())
+        .first(conn)
+        .map_err(StoreError::from)
+}
+
+pub fn save(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &StaffRow,
+    after: &StaffRow,
+) -> StoreResult<()> {
+    crate::save_versioned!(
+        conn,
+        actor,
+        AuditAction::StaffUpdate,
+        STAFF,
+        staff.id,
+        before,
+        after,
+        |r: &StaffRow| r.clone()
+    )
+}
+
+/// Every membership of a person, oldest first.
+pub fn memberships(conn: &mut DbConnection, staff_id: &str) -> StoreResult<Vec<MembershipRow>> {
+    Ok(staff_memberships::table
+        .filter(staff_memberships::staff_id.eq(staff_id))
+        .order((
+            staff_memberships::valid_from.asc(),
+            staff_memberships::id.asc(),
+        ))
+        .select(MembershipRow::as_select())
+        .load(conn)?)
+}
+
+/// Memberships of many people at once, for lists.
+pub fn memberships_of(
+    conn: &mut DbConnection,
+    staff_ids: &[String],
+) -> StoreResult<Vec<MembershipRow>> {
+    if staff_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(staff_memberships::table
+        .filter(staff_memberships::staff_id.eq_any(staff_ids))
+        .order((
+            staff_memberships::valid_from.asc(),
+            staff_memberships::id.asc(),
+        ))
+        .select(MembershipRow::as_select())
+        .load(conn)?)
+}
+
+pub fn add_membership(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &MembershipRow,
+) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::insert_into(staff_memberships::table)
+            .values(row)
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action: AuditAction::MembershipAdd,
+                resource_type: STAFF,
+                resource_id: &row.staff_id,
+                before: None,
+                after: Some(row),
+            },
+        )
+    })
+}
+
+/// Ends a membership and, with it, access to that organization: the person's accounts
+/// there are deactivated and their tokens revoked, in the same transaction. Returns the
+/// ids of the accounts deactivated.
+pub fn end_membership(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &MembershipRow,
+    after: &MembershipRow,
+) -> StoreResult<Vec<String>> {
+    write_transaction(conn, |conn| {
+        crate::save_versioned!(
+            conn,
+            actor,
+            AuditAction::MembershipEnd,
+            STAFF,
+            staff_memberships.id,
+            before,
+            after,
+            |m: &MembershipRow| m.clone()
+        )?;
+        let linked: Vec<crate::accounts::AccountRow> = accounts::table
+            .filter(accounts::staff_id.eq(&before.staff_id))
+            .filter(accounts::organization_id.eq(&before.organization_id))
+            .filter(accounts::status.ne("deactivated"))
+            .select(crate::accounts::AccountRow::as_select())
+            .load(conn)?;
+        let mut ids = Vec::new();
+        for account in linked {
+            let mut deactivated = account.clone();
+            deactivated.status = "deactivated".into();
+            deactivated.token_epoch += 1;
+            deactivated.version += 1;
+            deactivated.updated_at = crate::now();
+            crate::accounts::save(
+                conn,
+                actor,
+                AuditAction::AccountDeactivate,
+                &account,
+                &deactivated,
+            )?;
+            ids.push(account.id);
+        }
+        Ok(ids)
+    })
+}
+
+pub fn get_membership(conn: &mut DbConnection, id: &str) -> StoreResult<MembershipRow> {
+    staff_memberships::table
+        .find(id)
+        .select(MembershipRow::as_select())
+        .first(conn)
+        .map_err(StoreError::from)
+}
+
+pub fn cards(conn: &mut DbConnection, staff_id: &str) -> StoreResult<Vec<CardRow>> {
+    Ok(collaborator_cards::table
+        .filter(collaborator_cards::staff_id.eq(staff_id))
+        .order((
+            collaborator_cards::issued_on.asc(),
+            collaborator_cards::id.asc(),
+        ))
+        .select(CardRow::as_select())
+        .load(conn)?)
+}
+
+pub fn cards_of(conn: &mut DbConnection, staff_ids: &[String]) -> StoreResult<Vec<CardRow>> {
+    if staff_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(collaborator_cards::table
+        .filter(collaborator_cards::staff_id.eq_any(staff_ids))
+        .select(CardRow::as_select())
+        .load(conn)?)
+}
+
+pub fn get_card(conn: &mut DbConnection, id: &str) -> StoreResult<CardRow> {
+    collaborator_cards::table
+        .find(id)
+        .select(CardRow::as_select())
+        .first(conn)
+        .map_err(StoreError::from)
+}
+
+pub fn card_number_taken(conn: &mut DbConnection, number: &str) -> StoreResult<bool> {
+    let n: i64 = collaborator_cards::table
+        .filter(collaborator_cards::card_number.eq(number))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Issues a card; when it replaces another (reissue), that one is marked replaced in the
+/// same transaction.
+pub fn issue_card(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    card: &CardRow,
+    replacing: Option<(&CardRow, &CardRow)>,
+) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        if let Some((before, after)) = replacing {
+            crate::save_versioned!(
+                conn,
+                actor,
+                AuditAction::CardReissue,
+                CARD,
+                collaborator_cards.id,
+                before,
+                after,
+                |c: &CardRow| c.clone()
+            )?;
+        }
+        diesel::insert_into(collaborator_cards::table)
+            .values(card)
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action: if replacing.is_some() {
+                    AuditAction::CardReissue
+                } else {
+                    AuditAction::CardIssue
+                },
+                resource_type: CARD,
+                resource_id: &card.id,
+                before: None,
+                after: Some(card),
+            },
+        )
+    })
+}
+
+pub fn revoke_card(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &CardRow,
+    after: &CardRow,
+) -> StoreResult<()> {
+    crate::save_versioned!(
+        conn,
+        actor,
+        AuditAction::CardRevoke,
+        CARD,
+        collaborator_cards.id,
+        before,
+        after,
+        |c: &CardRow| c.clone()
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StaffSort {
+    #[default]
+    Name,
+    NameDesc,
+    CreatedAt,
+    CreatedAtDesc,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StaffFilter {
+    /// People with a membership (current or past) in one of these organizations.
+    pub organizations: Option<Vec<String>>,
+    /// Only memberships in force on this day count for `organizations`.
+    pub member_on: Option<NaiveDate>,
+    pub provider_kind: Option<String>,
+    pub title: Option<String>,
+    pub status: Option<String>,
+    /// Already folded with `tgpl_domain::text::fold`.
+    pub search: Option<String>,
+    pub sort: StaffSort,
+}
+
+/// The people whose memberships match the organization and title filters, if any apply.
+fn members(conn: &mut DbConnection, f: &StaffFilter) -> StoreResult<Option<Vec<String>>> {
+    if f.organizations.is_none() && f.title.is_none() {
+        return Ok(None);
+    }
+    let mut q = staff_memberships::table
+        .select(staff_memberships::staff_id)
+        .distinct()
+        .into_boxed::<Backend>();
+    if let Some(orgs) = &f.organizations {
+        q = q.filter(staff_memberships::organization_id.eq_any(orgs.clone()));
+    }
+    if let Some(title) = &f.title {
+        q = q.filter(staff_memberships::title.eq(title.clone()));
+    }
+    if let Some(day) = f.member_on {
+        q = q.filter(staff_memberships::valid_from.le(day)).filter(
+            staff_memberships::valid_to
+                .is_null()
+                .or(staff_memberships::valid_to.gt(day)),
+        );
+    }
+    Ok(Some(q.load(conn)?))
+}
+
+fn filtered(f: &StaffFilter, members: Option<&Vec<String>>) -> staff::BoxedQuery<'static, Backend> {
+    let mut q = staff::table.into_boxed::<Backend>();
+    if let Some(ids) = members {
+        q = q.filter(staff::id.eq_any(ids.clone()));
+    }
+    if let Some(v) = &f.provider_kind {
+        q = q.filter(staff::provider_kind.eq(v.clone()));
+    }
+    if let Some(v) = &f.status {
+        q = q.filter(staff::status.eq(v.clone()));
+    }
+    if let Some(v) = &f.search {
+        q = q.filter(staff::search_text.like(crate::like_pattern(v)).escape('\\'));
+    }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &StaffFilter,
+    page: PageRequest,
+) -> StoreResult<Paged<StaffRow>> {
+    let members = members(conn, filter)?;
+    let total: i64 = filtered(filter, members.as_ref())
+        .count()
+        .get_result(conn)?;
+    let q = filtered(filter, members.as_ref());
+    let q = match filter.sort {
+        StaffSort::Name => q.order((staff::search_text.asc(), staff::id.asc())),
+        StaffSort::NameDesc => q.order((staff::search_text.desc(), staff::id.desc())),
+        StaffSort::CreatedAt => q.order((staff::created_at.asc(), staff::id.asc())),
+        StaffSort::CreatedAtDesc => q.order((staff::created_at.desc(), staff::id.desc())),
+    };
+    let items = q
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(StaffRow::as_select())
+        .load(conn)?;
+    Ok(Paged { items, total })
+}
+
+/// A provider as the Department publishes them: one row per current membership.
+pub struct PublicProvider {
+    pub membership: MembershipRow,
+    pub person: StaffRow,
+    pub organization: crate::organizations::OrganizationRow,
+}
+
+#[derive(Debug, Clone)]
+pub struct PublicProviderFilter {
+    pub day: NaiveDate,
+    pub province_code: Option<String>,
+    pub provider_kind: Option<String>,
+}
+
+/// Providers with a membership in force on the day in an active organization. Collaborators
+/// are listed only while their card is valid.
+pub fn public_providers(
+    conn: &mut DbConnection,
+    filter: &PublicProviderFilter,
+    page: PageRequest,
+) -> StoreResult<Paged<PublicProvider>> {
+    use crate::schema::organizations;
+    let day = filter.day;
+    let carded: Vec<String> = collaborator_cards::table
+        .filter(collaborator_cards::status.eq("valid"))
+        .filter(collaborator_cards::issued_on.le(day))
+        .filter(collaborator_cards::expires_on.ge(day))
+        .select(collaborator_cards::staff_id)
+        .load(conn)?;
+    let query = || {
+        let mut q = staff_memberships::table
+            .inner_join(staff::table)
+            .inner_join(organizations::table)
+            .filter(staff_memberships::valid_from.le(day))
+            .filter(
+                staff_memberships::valid_to
+                    .is_null()
+                    .or(staff_memberships::valid_to.gt(day)),
+            )
+            .filter(staff::status.eq("active"))
+            .filter(staff::provider_kind.is_not_null())
+            .filter(organizations::status.eq("active"))
+            .filter(
+                staff::provider_kind
+                    .ne("collaborator")
+                    .or(staff::id.eq_any(carded.clone())),
+            )
+            .into_boxed::<Backend>();
+        if let Some(p) = &filter.province_code {
+            q = q.filter(organizations::province_code.eq(p.clone()));
+        }
+        if let Some(k) = &filter.provider_kind {
+            q = q.filter(staff::provider_kind.eq(k.clone()));
+        }
+        q
+    };
+    let total: i64 = query().count().get_result(conn)?;
+    let rows: Vec<(
+        MembershipRow,
+        StaffRow,
+        crate::organizations::OrganizationRow,
+    )> = query()
+        .order((staff::search_text.asc(), staff_memberships::id.asc()))
+        .limit(page.limit())
+        .offset(page.offset())
+        .select((
+            MembershipRow::as_select(),
+            StaffRow::as_select(),
+            crate::organizations::OrganizationRow::as_select(),
+        ))
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(|(membership, person, organization)| PublicProvider {
+            membership,
+            person,
+            organization,
+        })
+        .collect();
+    Ok(Paged { items, total })
+}
