@@ -8,5 +8,8 @@ mod errors;
 mod health;
 mod operations;
 mod organizations;
+mod public;
+mod recipients;
 mod reference;
+mod staff;
 mod storage;

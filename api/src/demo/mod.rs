@@ -19,6 +19,8 @@ use crate::auth::password;
 use crate::bootstrap::{ensure_national, ensure_organization};
 use crate::routes::accounts::new_account;
 
+mod people;
+
 /// The password of every demo person. Demo mode only.
 pub const DEMO_PASSWORD: &str = "TroGiup@2026";
 pub const PORTAL_CLIENT: (&str, &str) = ("dvc-portal", "demo-portal-secret-2026");
@@ -263,6 +265,16 @@ pub fn seed(conn: &mut DbConnection) -> Result<Vec<DemoLogin>, String> {
             &firm,
             None,
         )?;
+        people::seed(conn, &actor, citizen_id_prefix(province), &center, &firm)?;
     }
     Ok(logins)
+}
+
+/// The citizen-ID province code of demo recipients born in each demo province.
+fn citizen_id_prefix(province: &str) -> &'static str {
+    match province {
+        "ha_noi" => "001",
+        "da_nang" => "048",
+        _ => "079",
+    }
 }

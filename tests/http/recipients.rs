@@ -1,0 +1,301 @@
+use serde_json::{json, Value};
+use tgpl_tests::TestApp;
+
+fn person(org: &str, name: &str, citizen_id: Option<&str>) -> Value {
+    json!({"organization_id": org, "full_name": name, "gender": "female", "date_of_birth": "1960-02-14",
+           "ethnicity": "kinh", "citizen_id": citizen_id, "province_code": "ha_noi", "commune": "Phường Ba Đình"})
+}
+
+#[test]
+fn recipients_are_created_with_checked_citizen_ids() {
+    let app = TestApp::spawn();
+    let token = app.token("tgv.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let r = app.post(
+        "/api/v1/recipients",
+        &token,
+        person(&center, "Đặng Thị Lan", Some("001160123456")),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(r
+        .header("location")
+        .unwrap()
+        .starts_with("/api/v1/recipients/"));
+    for (id, code) in [
+        ("00116012345", "invalid_format"),
+        ("003160123456", "unknown_province"),
+        ("001060123456", "inconsistent"),
+        ("001170123456", "inconsistent"),
+    ] {
+        let r = app.post(
+            "/api/v1/recipients",
+            &token,
+            person(&center, "Người Khác", Some(id)),
+        );
+        let body = r.assert_problem(422, "validation_failed");
+        assert_eq!(
+            (
+                body["errors"][0]["field"].as_str(),
+                body["errors"][0]["code"].as_str()
+            ),
+            (Some("citizen_id"), Some(code)),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn likely_duplicates_are_shown_before_creating_anyway() {
+    let app = TestApp::spawn();
+    let token = app.token("tgv.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let existing = app
+        .post(
+            "/api/v1/recipients",
+            &token,
+            person(&center, "Nguyễn Thị Thu", Some("001160999888")),
+        )
+        .json();
+    // Same citizen ID.
+    let r = app.post(
+        "/api/v1/recipients",
+        &token,
+        person(&center, "Tên khác hẳn", Some("001160999888")),
+    );
+    let body = r.assert_problem(409, "possible_duplicates");
+    assert_eq!(body["candidates"][0]["id"], existing["id"]);
+    assert_eq!(body["candidates"][0]["matched_on"], "citizen_id");
+    assert_eq!(body["candidates"][0]["citizen_id_masked"], "*********888");
+    // Same name without diacritics and upper-cased, same date of birth, no citizen ID.
+    let r = app.post(
+        "/api/v1/recipients",
+        &token,
+        person(&center, "NGUYEN THI THU", None),
+    );
+    let body = r.assert_problem(409, "possible_duplicates");
+    assert_eq!(body["candidates"][0]["matched_on"], "name_and_birth_date");
+    // A different person of the same name, deliberately created.
+    let mut again = person(&center, "NGUYEN THI THU", None);
+    again["create_anyway"] = json!(true);
+    assert_eq!(app.post("/api/v1/recipients", &token, again).status, 201);
+    // Another province's officer does not learn of the existing record.
+    let other = person(
+        &app.org_id("TTTGPL-DN"),
+        "Nguyễn Thị Thu",
+        Some("001160999888"),
+    );
+    assert_eq!(
+        app.post("/api/v1/recipients", &app.token("tgv.dn"), other)
+            .status,
+        201
+    );
+}
+
+#[test]
+fn recipients_are_visible_only_to_the_organizations_handling_them() {
+    let app = TestApp::spawn();
+    let center = app.org_id("TTTGPL-HN");
+    let created = app
+        .post(
+            "/api/v1/recipients",
+            &app.token("tgv.hn"),
+            person(&center, "Mai Thị Cúc", None),
+        )
+        .json();
+    let path = format!("/api/v1/recipients/{}", created["id"].as_str().unwrap());
+    for user in ["tgv.hn", "gd.hn", "ls.hn", "chung.hn", "admin"] {
+        assert_eq!(app.get(&path, &app.token(user)).status, 200, "{user}");
+    }
+    for user in ["tgv.dn", "gd.dn", "stp.hn", "cuc.xem", "cn1.hn", "ctl.hn"] {
+        app.get(&path, &app.token(user))
+            .assert_problem(404, "not_found");
+    }
+    for (id, secret) in [
+        tgpl_api::demo::PORTAL_CLIENT,
+        tgpl_api::demo::STATISTICS_CLIENT,
+    ] {
+        let token = app.client_grant(id, secret).json()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.get(&path, &token).assert_problem(404, "not_found");
+        app.get("/api/v1/recipients", &token)
+            .assert_problem(403, "forbidden");
+    }
+    app.get("/api/v1/recipients", &app.token("stp.hn"))
+        .assert_problem(403, "forbidden");
+    let listed = app
+        .get("/api/v1/recipients?q=mai%20thi%20cuc", &app.token("gd.hn"))
+        .json();
+    assert_eq!(listed["total"], 1);
+    assert_eq!(
+        app.get("/api/v1/recipients?q=mai%20thi%20cuc", &app.token("gd.dn"))
+            .json()["total"],
+        0
+    );
+    let by_id = app
+        .get(
+            "/api/v1/recipients?citizen_id=001150012345",
+            &app.token("gd.hn"),
+        )
+        .json();
+    assert_eq!(by_id["items"][0]["full_name"], "Nguyễn Thị Hoa");
+}
+
+#[test]
+fn every_read_of_personal_data_is_logged_for_the_administrator() {
+    let app = TestApp::spawn();
+    let token = app.token("gd.hcm");
+    let list = app
+        .request("GET", "/api/v1/recipients?page_size=2")
+        .bearer(&token)
+        .header("X-Request-Id", "list-1")
+        .send()
+        .json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.get(&format!("/api/v1/recipients/{id}"), &token).status,
+        200
+    );
+    app.get(&format!("/api/v1/recipients/{id}"), &app.token("gd.dn"))
+        .assert_problem(404, "not_found");
+
+    let admin = app.admin();
+    let log = app
+        .get(
+            &format!("/api/v1/recipient-access-log?recipient_id={id}"),
+            &admin,
+        )
+        .json();
+    let accesses: Vec<(&str, &str)> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["username"].as_str().unwrap(),
+                e["access"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        accesses,
+        vec![("gd.hcm", "read"), ("gd.hcm", "list")],
+        "the refused read is not a read"
+    );
+    assert_eq!(log["items"][1]["request_id"], "list-1");
+    let by_account = app
+        .get(
+            &format!(
+                "/api/v1/recipient-access-log?account_id={}",
+                app.account_id("gd.hcm")
+            ),
+            &admin,
+        )
+        .json();
+    assert_eq!(by_account["total"], 3);
+    app.get("/api/v1/recipient-access-log", &token)
+        .assert_problem(403, "forbidden");
+    app.get("/api/v1/recipient-access-log", &app.token("cuc.xem"))
+        .assert_problem(403, "forbidden");
+}
+
+#[test]
+fn the_first_proven_category_counts() {
+    let app = TestApp::spawn();
+    let token = app.token("tgv.dn");
+    let created = app
+        .post(
+            "/api/v1/recipients",
+            &token,
+            person(&app.org_id("TTTGPL-DN"), "Hà Văn Nam", None),
+        )
+        .json();
+    let proofs = format!(
+        "/api/v1/recipients/{}/proofs",
+        created["id"].as_str().unwrap()
+    );
+    let add = |body: Value| app.post(&proofs, &token, body);
+    // Disabled (needs financial difficulty) first, on 1 March; no hardship proof yet.
+    let r = add(
+        json!({"kind": "status", "category": "disabled", "document_kind": "Giấy xác nhận khuyết tật", "provided_on": "2026-03-01"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["statistical_category"], Value::Null);
+    // Meritorious on 5 March: counts at once.
+    let r = add(
+        json!({"kind": "status", "category": "meritorious", "document_kind": "Quyết định", "provided_on": "2026-03-05"}),
+    );
+    assert_eq!(
+        r.json()["statistical_category"],
+        json!({"category": "meritorious", "proven_on": "2026-03-05"})
+    );
+    // Hardship proof on 4 March, entered late: disabled now counts from 4 March, before meritorious.
+    let r = add(
+        json!({"kind": "financial_hardship", "document_kind": "Giấy xác nhận hộ cận nghèo", "provided_on": "2026-03-04"}),
+    );
+    assert_eq!(
+        r.json()["statistical_category"],
+        json!({"category": "disabled", "proven_on": "2026-03-04"})
+    );
+    assert_eq!(r.json()["proofs"].as_array().unwrap().len(), 3);
+    // Bad proofs change nothing.
+    add(json!({"kind": "status", "document_kind": "X", "provided_on": "2026-03-01"}))
+        .assert_problem(422, "validation_failed");
+    add(json!({"kind": "financial_hardship", "category": "hiv", "document_kind": "X", "provided_on": "2026-03-01"})).assert_problem(422, "validation_failed");
+    add(json!({"kind": "status", "category": "child", "document_kind": "X", "provided_on": "2999-01-01"})).assert_problem(422, "validation_failed");
+    app.post(&proofs, &app.token("tgv.hn"), json!({"kind": "status", "category": "child", "document_kind": "X", "provided_on": "2026-03-01"}))
+        .assert_problem(404, "not_found");
+    // The demo recipient with elderly + hardship counts as elderly from the second proof.
+    let hoa = app
+        .get("/api/v1/recipients?q=nguyen%20thi%20hoa", &token)
+        .json();
+    assert_eq!(
+        hoa["items"][0]["statistical_category"],
+        json!({"category": "elderly", "proven_on": "2026-03-05"})
+    );
+}
+
+#[test]
+fn recipient_updates_need_the_etag() {
+    let app = TestApp::spawn();
+    let token = app.token("tgv.hn");
+    let created = app
+        .post(
+            "/api/v1/recipients",
+            &token,
+            person(&app.org_id("TTTGPL-HN"), "Bùi Thị Yến", None),
+        )
+        .json();
+    let path = format!("/api/v1/recipients/{}", created["id"].as_str().unwrap());
+    app.request("PATCH", &path)
+        .bearer(&token)
+        .json(json!({"phone": "0987"}))
+        .assert_problem(428, "precondition_required");
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&token)
+        .header("If-Match", "\"1\"")
+        .json(json!({"citizen_id": "001160555444", "phone": "0987"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    app.request("PATCH", &path)
+        .bearer(&token)
+        .header("If-Match", "\"1\"")
+        .json(json!({"phone": "1"}))
+        .assert_problem(412, "precondition_failed");
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&token)
+        .header("If-Match", "\"2\"")
+        .json(json!({"gender": "male"}));
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "inconsistent"
+    );
+    assert_eq!(
+        app.get(&path, &token).json()["gender"],
+        "female",
+        "nothing changed"
+    );
+}

@@ -1,0 +1,317 @@
+use serde_json::{json, Value};
+use tgpl_tests::TestApp;
+
+fn staff_named(app: &TestApp, token: &str, name: &str) -> Value {
+    let r = app.get(
+        &format!("/api/v1/staff?q={}&page_size=100", name.replace(' ', "%20")),
+        token,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["full_name"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+fn new_person(org: &str) -> Value {
+    json!({
+        "full_name": "Vũ Thị Hạnh", "gender": "female", "date_of_birth": "1990-05-06", "ethnicity": "tay",
+        "qualification": "law_degree_or_higher", "provider_kind": "legal_aid_officer",
+        "membership": {"organization_id": org, "relation": "employee", "title": "legal_aid_officer", "officer_rank": "grade_3", "valid_from": "2026-01-01"}
+    })
+}
+
+#[test]
+fn staff_are_created_read_and_listed_within_scope() {
+    let app = TestApp::spawn();
+    let center = app.org_id("TTTGPL-HN");
+    let r = app.post("/api/v1/staff", &app.token("gd.hn"), new_person(&center));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let person = r.json();
+    assert_eq!(person["memberships"][0]["title"], "legal_aid_officer");
+    assert_eq!(person["can_take_cases_for"], json!([center]));
+    let path = format!("/api/v1/staff/{}", person["id"].as_str().unwrap());
+
+    app.post("/api/v1/staff", &app.token("tgv.hn"), new_person(&center))
+        .assert_problem(403, "forbidden");
+    app.post("/api/v1/staff", &app.token("gd.dn"), new_person(&center))
+        .assert_problem(404, "not_found");
+    let mut bad = new_person(&center);
+    bad["membership"]["title"] = json!("director");
+    assert_eq!(
+        app.post("/api/v1/staff", &app.token("gd.hn"), bad)
+            .assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "officer_rank"
+    );
+
+    assert_eq!(app.get(&path, &app.token("tgv.hn")).status, 200);
+    app.get(&path, &app.token("tgv.dn"))
+        .assert_problem(404, "not_found");
+    let (portal, secret) = tgpl_api::demo::PORTAL_CLIENT;
+    let portal = app.client_grant(portal, secret).json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get(&path, &portal).assert_problem(403, "forbidden");
+
+    // Search ignores diacritics and case.
+    let found = app
+        .get("/api/v1/staff?q=VU%20THI%20HANH", &app.token("stp.hn"))
+        .json();
+    assert_eq!(found["total"], 1);
+    assert_eq!(
+        app.get("/api/v1/staff?q=vu%20thi%20hanh", &app.token("stp.dn"))
+            .json()["total"],
+        0
+    );
+    let officers = app
+        .get(
+            &format!("/api/v1/staff?organization_id={center}&title=legal_aid_officer"),
+            &app.token("gd.hn"),
+        )
+        .json();
+    assert_eq!(officers["total"], 3, "two demo officers and the new one");
+
+    // ETag on updates.
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&app.token("gd.hn"))
+        .header("If-Match", "\"1\"")
+        .json(json!({"phone": "0912 345 678", "ethnicity": null}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["ethnicity"], Value::Null);
+    app.request("PATCH", &path)
+        .bearer(&app.token("gd.hn"))
+        .header("If-Match", "\"1\"")
+        .json(json!({"phone": "1"}))
+        .assert_problem(412, "precondition_failed");
+}
+
+#[test]
+fn a_lawyer_belongs_to_a_firm_and_holds_a_centre_contract() {
+    let app = TestApp::spawn();
+    let lawyer = staff_named(&app, &app.token("stp.hn"), "Lê Minh Cường");
+    let orgs: Vec<&str> = lawyer["memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["organization_id"].as_str().unwrap())
+        .collect();
+    let (firm, center) = (app.org_id("CTL-HN"), app.org_id("TTTGPL-HN"));
+    assert_eq!(orgs, vec![firm.as_str(), center.as_str()]);
+    assert!(lawyer["lawyer_card_number"]
+        .as_str()
+        .unwrap()
+        .starts_with("LS-"));
+    // The same lawyer seen from the centre.
+    let seen = staff_named(&app, &app.token("gd.hn"), "Lê Minh Cường");
+    assert_eq!(seen["id"], lawyer["id"]);
+    // A second current membership in the same organization is refused.
+    let r = app.post(
+        &format!(
+            "/api/v1/staff/{}/memberships",
+            lawyer["id"].as_str().unwrap()
+        ),
+        &app.token("stp.hn"),
+        json!({"organization_id": center, "relation": "contract", "title": "lawyer"}),
+    );
+    r.assert_problem(409, "already_member");
+}
+
+#[test]
+fn ending_a_membership_ends_access_to_that_organization() {
+    let app = TestApp::spawn();
+    let token = app.token("tgv.hn");
+    let officer = staff_named(&app, &app.token("gd.hn"), "Nguyễn Văn An");
+    let account = app
+        .get(
+            &format!("/api/v1/accounts/{}", app.account_id("tgv.hn")),
+            &app.admin(),
+        )
+        .json();
+    assert_eq!(account["staff_id"], officer["id"]);
+    let id = officer["id"].as_str().unwrap();
+    let membership = officer["memberships"][0]["id"].as_str().unwrap();
+    let end = format!("/api/v1/staff/{id}/memberships/{membership}/end");
+    app.post(
+        &end,
+        &app.token("tgv.hn"),
+        json!({"reason": "Chuyển công tác"}),
+    )
+    .assert_problem(403, "forbidden");
+    let r = app.post(
+        &end,
+        &app.token("gd.hn"),
+        json!({"reason": "Chuyển công tác"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["memberships"][0]["current"], false);
+    assert_eq!(r.json()["can_take_cases_for"], json!([]));
+    app.get("/api/v1/me", &token)
+        .assert_problem(401, "unauthorized");
+    let account = app
+        .get(
+            &format!("/api/v1/accounts/{}", app.account_id("tgv.hn")),
+            &app.admin(),
+        )
+        .json();
+    assert_eq!(account["status"], "deactivated");
+    app.post(&end, &app.token("gd.hn"), json!({}))
+        .assert_problem(409, "invalid_membership_end");
+}
+
+#[test]
+fn accounts_link_only_to_members_of_their_organization() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.dn");
+    let account = app.account_id("chung.dn");
+    let outsider = staff_named(&app, &app.token("stp.hn"), "Nguyễn Văn An")["id"].clone();
+    let r = app.post(
+        &format!("/api/v1/accounts/{account}/staff"),
+        &gd,
+        json!({"staff_id": outsider}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "not_a_member"
+    );
+    let member = staff_named(&app, &gd, "Lò Thị Mai")["id"].clone();
+    let r = app.post(
+        &format!("/api/v1/accounts/{account}/staff"),
+        &gd,
+        json!({"staff_id": member}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["staff_id"], member);
+}
+
+#[test]
+fn collaborators_take_cases_only_with_a_valid_card() {
+    let app = TestApp::spawn();
+    let stp = app.token("stp.hcm");
+    let center = app.org_id("TTTGPL-HCM");
+    let valid = staff_named(&app, &stp, "Phạm Thị Dung");
+    assert_eq!(valid["can_take_cases_for"], json!([center]));
+    let revoked = staff_named(&app, &stp, "Hoàng Văn Em");
+    assert_eq!(revoked["collaborator_cards"][0]["status"], "revoked");
+    assert_eq!(
+        revoked["can_take_cases_for"],
+        json!([]),
+        "a revoked card: no cases"
+    );
+
+    // A new collaborator: no card, no cases; an expired card, no cases; a valid one, cases.
+    let r = app.post(
+        "/api/v1/staff",
+        &app.token("gd.hcm"),
+        json!({"full_name": "Đinh Văn Phúc", "provider_kind": "collaborator",
+               "membership": {"organization_id": center, "relation": "collaborator", "title": "collaborator"}}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.json()["can_take_cases_for"], json!([]));
+    let cards = format!("/api/v1/staff/{id}/collaborator-cards");
+    app.post(
+        &cards,
+        &app.token("gd.hcm"),
+        json!({"card_number": "X-1", "issued_on": "2026-01-01", "expires_on": "2030-01-01"}),
+    )
+    .assert_problem(403, "forbidden");
+    let r = app.post(
+        &cards,
+        &stp,
+        json!({"card_number": "CTV-OLD", "issued_on": "2020-01-01", "expires_on": "2021-01-01"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["collaborator_cards"][0]["valid_today"], false);
+    assert_eq!(
+        r.json()["can_take_cases_for"],
+        json!([]),
+        "an expired card: no cases"
+    );
+    assert_eq!(
+        r.json()["collaborator_cards"][0]["issued_by"],
+        app.org_id("STP-HCM")
+    );
+    let r = app.post(
+        &cards,
+        &stp,
+        json!({"card_number": "CTV-NEW", "issued_on": "2026-01-01", "expires_on": "2030-12-31"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["can_take_cases_for"], json!([center]));
+    let card = r.json()["collaborator_cards"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &cards,
+        &stp,
+        json!({"card_number": "CTV-THIRD", "issued_on": "2026-02-01", "expires_on": "2030-12-31"}),
+    )
+    .assert_problem(409, "card_exists");
+    app.post(
+        &cards,
+        &stp,
+        json!({"card_number": "CTV-NEW", "issued_on": "2026-02-01", "expires_on": "2020-12-31"}),
+    )
+    .assert_problem(422, "validation_failed");
+
+    // Reissue: the old card is replaced, the new one valid.
+    let r = app.post(
+        &format!("/api/v1/collaborator-cards/{card}/reissue"),
+        &stp,
+        json!({"card_number": "CTV-NEW-2", "issued_on": "2026-03-01", "expires_on": "2031-02-28", "reason": "Mất thẻ"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let body = r.json();
+    let statuses: Vec<&str> = body["collaborator_cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, vec!["valid", "replaced", "valid"]);
+    let new_card = body["collaborator_cards"][2]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/collaborator-cards/{card}/revoke"),
+        &stp,
+        json!({"reason": "x"}),
+    )
+    .assert_problem(409, "card_not_valid");
+    // Revoke: no more cases.
+    let r = app.post(
+        &format!("/api/v1/collaborator-cards/{new_card}/revoke"),
+        &stp,
+        json!({"reason": "Vi phạm quy chế"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["can_take_cases_for"], json!([]));
+    // Only collaborators get cards.
+    let officer = staff_named(&app, &stp, "Nguyễn Văn An")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app.post(
+        &format!("/api/v1/staff/{officer}/collaborator-cards"),
+        &stp,
+        json!({"card_number": "CTV-9", "issued_on": "2026-01-01", "expires_on": "2030-01-01"}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "not_a_collaborator"
+    );
+    let audit = app
+        .get(
+            &format!("/api/v1/audit-log?action=collaborator_card.revoke&resource_id={new_card}"),
+            &app.admin(),
+        )
+        .json();
+    assert_eq!(audit["total"], 1);
+}
