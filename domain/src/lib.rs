@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod case;
 pub mod credentials;
 pub mod hierarchy;
 pub mod label;
