@@ -47,6 +47,11 @@ pub enum Action {
     ReadRecipient,
     /// Create and change records of people aided by the target.
     ManageRecipient,
+    /// Read the cases the target handles (the Department oversees them, the Agency too).
+    ReadCase,
+    /// Create, edit, delete the target's cases and take their steps (each step also checks
+    /// its own roles).
+    ManageCase,
 }
 
 impl Action {
@@ -121,11 +126,16 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
         (DataCenterAdmin, _) => true,
         (_, Action::ReadOrganization) => true,
         (Portal | StatisticsOffice, _) => false,
+        (_, Action::ReadCase) => true,
+        (
+            CenterLeader | LegalAidOfficer | CenterShared | ContractedLawyer | ParticipantReporter,
+            Action::ManageCase,
+        ) => in_subtree,
         (_, Action::ReadStaff) => true,
         (DepartmentOfficer | CenterLeader, Action::ManageStaff) => in_subtree,
-        (DepartmentOfficer, Action::ManageCollaboratorCards | Action::ManageParticipation) => {
-            rel == Below
-        }
+        // The Department's Director issues cards: to the Department itself and below it.
+        (DepartmentOfficer, Action::ManageCollaboratorCards) => in_subtree,
+        (DepartmentOfficer, Action::ManageParticipation) => rel == Below,
         (DepartmentOfficer, Action::CreateChildOrganization) => in_subtree,
         (DepartmentOfficer, Action::UpdateOrganization | Action::RestructureOrganization) => {
             rel == Below
@@ -431,6 +441,32 @@ mod tests {
     }
 
     #[test]
+    fn cases_are_read_by_oversight_and_worked_by_the_unit() {
+        let matrix = |role, org, action| -> String {
+            ORGS.iter()
+                .map(|t| letter(check(role, org, action, t)))
+                .collect()
+        };
+        assert_eq!(
+            matrix(Role::DepartmentOfficer, "dept-hn", Action::ReadCase),
+            "HAAAAH"
+        );
+        assert_eq!(
+            matrix(Role::DepartmentOfficer, "dept-hn", Action::ManageCase),
+            "HFFFFH"
+        );
+        assert_eq!(
+            matrix(Role::AgencyViewer, "agency", Action::ReadCase),
+            "AAAAAA"
+        );
+        assert_eq!(
+            matrix(Role::LegalAidOfficer, "center-hn", Action::ManageCase),
+            "HHAAHH"
+        );
+        assert_eq!(matrix(Role::Portal, "agency", Action::ReadCase), "FFFFFF");
+    }
+
+    #[test]
     fn staff_cards_and_participation() {
         let staff = |role, org, action| -> String {
             ORGS.iter()
@@ -464,7 +500,7 @@ mod tests {
                 "dept-hn",
                 Action::ManageCollaboratorCards
             ),
-            "HFAAAH"
+            "HAAAAH"
         );
         assert_eq!(
             staff(

@@ -36,6 +36,13 @@ vocabulary! {
         RecipientCreate = "recipient.create" { vi: "Tạo hồ sơ người được trợ giúp pháp lý", en: "Create recipient" },
         RecipientUpdate = "recipient.update" { vi: "Sửa hồ sơ người được trợ giúp pháp lý", en: "Update recipient" },
         ProofAdd = "recipient.proof_add" { vi: "Thêm giấy tờ chứng minh", en: "Add proof document" },
+        CaseCreate = "case.create" { vi: "Tạo vụ việc", en: "Create case" },
+        CaseUpdate = "case.update" { vi: "Sửa vụ việc", en: "Update case" },
+        CaseDelete = "case.delete" { vi: "Xóa vụ việc", en: "Delete case" },
+        CaseStep = "case.step" { vi: "Chuyển bước xử lý vụ việc", en: "Case step" },
+        ChangeRequestCreate = "change_request.create" { vi: "Gửi đề nghị sửa, xóa, gỡ lưu hồ sơ vụ việc", en: "Submit change request" },
+        ChangeRequestApprove = "change_request.approve" { vi: "Chấp thuận đề nghị", en: "Approve change request" },
+        ChangeRequestReject = "change_request.reject" { vi: "Từ chối đề nghị", en: "Reject change request" },
         ProvinceCreate = "province.create" { vi: "Thêm tỉnh, thành phố", en: "Create province" },
         ProvinceUpdate = "province.update" { vi: "Sửa tỉnh, thành phố", en: "Update province" },
     }

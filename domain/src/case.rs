@@ -123,6 +123,15 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Result of a quality evaluation of a closed case.
+    pub enum QualityGrade {
+        Good = "good" { vi: "Tốt", en: "Good" },
+        Satisfactory = "satisfactory" { vi: "Đạt", en: "Satisfactory" },
+        Unsatisfactory = "unsatisfactory" { vi: "Không đạt", en: "Unsatisfactory" },
+    }
+}
+
+vocabulary! {
     /// The provider's role in proceedings.
     pub enum LitigationRole {
         Defence = "defence" { vi: "Bào chữa", en: "Defence" },

@@ -20,6 +20,8 @@ pub enum CitizenIdError {
     Province,
     /// Gender or year of birth disagree with what the number encodes.
     Inconsistent,
+    /// The fourth digit encodes a birth after 2099.
+    Century,
 }
 
 /// Province codes of the citizen ID (the 63 provinces as numbered before 2025).
@@ -44,6 +46,10 @@ impl CitizenId {
         if !PROVINCE_CODES.contains(&province) {
             return Err(CitizenIdError::Province);
         }
+        // 0–3 encode births in 1900–2099; 4–9 the centuries after (Circular 07/2016).
+        if digits.as_bytes()[3] > b'3' {
+            return Err(CitizenIdError::Century);
+        }
         Ok(Self(digits))
     }
 
@@ -52,7 +58,7 @@ impl CitizenId {
     }
 
     /// The gender and the century of birth the number encodes: 0/1 male/female born
-    /// 1900–1999, 2/3 in 2000–2099, 4/5 in 2100–2199, 6/7 in 2200–2299, 8/9 in 1800–1899.
+    /// 1900–1999, 2/3 born 2000–2099 (parsing refuses the later centuries).
     fn encoded(&self) -> (Gender, i32) {
         let digit = i32::from(self.0.as_bytes()[3] - b'0');
         let gender = if digit % 2 == 0 {
@@ -60,13 +66,7 @@ impl CitizenId {
         } else {
             Gender::Female
         };
-        let century = match digit / 2 {
-            0 => 1900,
-            1 => 2000,
-            2 => 2100,
-            3 => 2200,
-            _ => 1800,
-        };
+        let century = 1900 + 100 * (digit / 2);
         let year_digits: i32 = self.0[4..6].parse().unwrap_or(0);
         (gender, century + year_digits)
     }
@@ -194,6 +194,14 @@ mod tests {
         assert_eq!(
             CitizenId::parse("097099012345"),
             Err(CitizenIdError::Province)
+        );
+        assert_eq!(
+            CitizenId::parse("001499012345"),
+            Err(CitizenIdError::Century)
+        );
+        assert_eq!(
+            CitizenId::parse("001899012345"),
+            Err(CitizenIdError::Century)
         );
         assert_eq!(
             CitizenId::parse("001099012345").unwrap().masked(),

@@ -76,15 +76,18 @@ impl Membership {
 /// A collaborator's card (thẻ cộng tác viên), issued by the Director of the Department.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Card {
-    pub status: CardStatus,
     pub issued_on: NaiveDate,
     /// Last day of validity.
     pub expires_on: NaiveDate,
+    /// First day a revoked or replaced card no longer counts.
+    pub ended_on: Option<NaiveDate>,
 }
 
 impl Card {
+    /// Valid from its issue to its expiry, unless it was revoked or replaced before: a card
+    /// revoked on 1 December still counted for the days before.
     pub fn valid_on(&self, day: NaiveDate) -> bool {
-        self.status == CardStatus::Valid && self.issued_on <= day && day <= self.expires_on
+        self.issued_on <= day && day <= self.expires_on && self.ended_on.is_none_or(|end| day < end)
     }
 }
 
@@ -153,9 +156,9 @@ mod tests {
 
     fn card(status: CardStatus, expires_on: NaiveDate) -> Card {
         Card {
-            status,
             issued_on: d(2024, 1, 1),
             expires_on,
+            ended_on: (status != CardStatus::Valid).then(|| d(2025, 1, 1)),
         }
     }
 

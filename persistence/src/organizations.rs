@@ -467,9 +467,10 @@ pub const PUBLIC_KINDS: [&str; 3] = ["center", "branch", "club"];
 pub const PARTICIPATING_KINDS: [&str; 3] = ["law_office", "law_firm", "counselling_center"];
 
 /// The organizations the Department publishes: active centres, branches and clubs, and the
-/// participating organizations whose participation is in force; by name.
+/// participating organizations whose participation is in force on `day`; by name.
 pub fn public_list(
     conn: &mut DbConnection,
+    day: NaiveDate,
     province_code: Option<&str>,
     kind: Option<&str>,
     page: PageRequest,
@@ -482,7 +483,13 @@ pub fn public_list(
                     .eq_any(PUBLIC_KINDS)
                     .or(organizations::kind
                         .eq_any(PARTICIPATING_KINDS)
-                        .and(organizations::participation_status.eq("active"))),
+                        .and(organizations::participation_status.eq("active"))
+                        .and(organizations::participation_valid_from.le(day))
+                        .and(
+                            organizations::participation_valid_to
+                                .is_null()
+                                .or(organizations::participation_valid_to.ge(day)),
+                        )),
             )
             .into_boxed::<Backend>();
         if let Some(p) = province_code {

@@ -13,6 +13,44 @@ use crate::schema::{recipient_access_log, recipient_proofs, recipients};
 
 const RESOURCE: &str = "recipient";
 
+/// What the audit log keeps of a recipient: no personal data (the audit log is read
+/// without the access log), only which fields a change touched.
+#[derive(Serialize)]
+struct Trace {
+    organization_id: String,
+    version: i64,
+    fields: Vec<&'static str>,
+}
+
+/// A field of a recipient and how to read it, for [`changed_fields`].
+type FieldReader = (&'static str, fn(&RecipientRow) -> Option<String>);
+
+/// The fields whose values differ between two versions of a record (all filled-in fields
+/// of a new one).
+fn changed_fields(before: Option<&RecipientRow>, after: &RecipientRow) -> Vec<&'static str> {
+    let fields: [FieldReader; 11] = [
+        ("full_name", |r| Some(r.full_name.clone())),
+        ("gender", |r| r.gender.clone()),
+        ("date_of_birth", |r| r.date_of_birth.map(|d| d.to_string())),
+        ("ethnicity", |r| r.ethnicity.clone()),
+        ("citizen_id", |r| r.citizen_id.clone()),
+        ("province_code", |r| r.province_code.clone()),
+        ("commune", |r| r.commune.clone()),
+        ("address", |r| r.address.clone()),
+        ("phone", |r| r.phone.clone()),
+        ("email", |r| r.email.clone()),
+        ("organization_id", |r| Some(r.organization_id.clone())),
+    ];
+    fields
+        .iter()
+        .filter(|(_, get)| match before {
+            Some(b) => get(b) != get(after),
+            None => get(after).is_some(),
+        })
+        .map(|(name, _)| *name)
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = recipients, treat_none_as_null = true)]
 pub struct RecipientRow {
@@ -63,7 +101,11 @@ pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &RecipientRow) -> Sto
                 resource_type: RESOURCE,
                 resource_id: &row.id,
                 before: None,
-                after: Some(row),
+                after: Some(&Trace {
+                    organization_id: row.organization_id.clone(),
+                    version: row.version,
+                    fields: changed_fields(None, row),
+                }),
             },
         )
     })
@@ -83,6 +125,12 @@ pub fn save(
     before: &RecipientRow,
     after: &RecipientRow,
 ) -> StoreResult<()> {
+    let fields = changed_fields(Some(before), after);
+    let trace = |r: &RecipientRow| Trace {
+        organization_id: r.organization_id.clone(),
+        version: r.version,
+        fields: fields.clone(),
+    };
     crate::save_versioned!(
         conn,
         actor,
@@ -91,14 +139,27 @@ pub fn save(
         recipients.id,
         before,
         after,
-        |r: &RecipientRow| r.clone()
+        trace
     )
 }
 
-/// The organizations whose staff may see a recipient: the one that received them (cases
-/// will add those that handle them).
-pub fn handling_organizations(row: &RecipientRow) -> Vec<String> {
-    vec![row.organization_id.clone()]
+/// The organizations whose staff may see a recipient: the one that received them and every
+/// one handling one of their cases (a case transferred to another province included).
+pub fn handling_organizations(
+    conn: &mut DbConnection,
+    row: &RecipientRow,
+) -> StoreResult<Vec<String>> {
+    use crate::schema::cases;
+    let mut orgs: Vec<String> = cases::table
+        .filter(cases::recipient_id.eq(&row.id))
+        .filter(cases::deleted_at.is_null())
+        .select(cases::organization_id)
+        .distinct()
+        .load(conn)?;
+    if !orgs.contains(&row.organization_id) {
+        orgs.insert(0, row.organization_id.clone());
+    }
+    Ok(orgs)
 }
 
 /// Records that could be the same person: the same citizen ID, or the same folded name and
@@ -140,10 +201,24 @@ pub fn possible_duplicates(
     Ok(found)
 }
 
+/// Adds a proof; the recipient's version moves with it, so its ETag covers its proofs.
 pub fn add_proof(conn: &mut DbConnection, actor: &Actor, proof: &ProofRow) -> StoreResult<()> {
+    /// The proof as the audit log keeps it: what it proves and when, not the document.
+    #[derive(Serialize)]
+    struct ProofTrace<'a> {
+        kind: &'a str,
+        category: Option<&'a str>,
+        provided_on: NaiveDate,
+    }
     write_transaction(conn, |conn| {
         diesel::insert_into(recipient_proofs::table)
             .values(proof)
+            .execute(conn)?;
+        diesel::update(recipients::table.find(&proof.recipient_id))
+            .set((
+                recipients::version.eq(recipients::version + 1),
+                recipients::updated_at.eq(crate::now()),
+            ))
             .execute(conn)?;
         audit::record(
             conn,
@@ -153,7 +228,11 @@ pub fn add_proof(conn: &mut DbConnection, actor: &Actor, proof: &ProofRow) -> St
                 resource_type: RESOURCE,
                 resource_id: &proof.recipient_id,
                 before: None,
-                after: Some(proof),
+                after: Some(&ProofTrace {
+                    kind: &proof.kind,
+                    category: proof.category.as_deref(),
+                    provided_on: proof.provided_on,
+                }),
             },
         )
     })

@@ -223,7 +223,93 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        code -> Text,
+        group_ref -> Nullable<Text>,
+        organization_id -> Text,
+        recipient_id -> Text,
+        requester_name -> Nullable<Text>,
+        requester_relation -> Nullable<Text>,
+        received_on -> Date,
+        accepted_on -> Nullable<Date>,
+        field -> Text,
+        form -> Text,
+        place -> Text,
+        provider_id -> Nullable<Text>,
+        provider_kind -> Nullable<Text>,
+        summary -> Text,
+        search_text -> Text,
+        litigation -> Nullable<Text>,
+        outcome_on -> Nullable<Date>,
+        defence_accepted -> Nullable<Bool>,
+        success_kind -> Nullable<Text>,
+        state -> Text,
+        closed_on -> Nullable<Date>,
+        closing_grounds -> Nullable<Text>,
+        transferred_from_case_id -> Nullable<Text>,
+        transferred_to_org_id -> Nullable<Text>,
+        quality -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_sequences (organization_id, year) {
+        organization_id -> Text,
+        year -> Integer,
+        last_value -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> Text,
+        case_id -> Text,
+        step -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        occurred_on -> Date,
+        recorded_at -> Timestamp,
+        actor_account_id -> Nullable<Text>,
+        actor_username -> Text,
+        reason -> Nullable<Text>,
+        details -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    change_requests (id) {
+        id -> Text,
+        organization_id -> Text,
+        kind -> Text,
+        reason -> Text,
+        status -> Text,
+        requested_by -> Text,
+        requested_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_reason -> Nullable<Text>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    change_request_items (id) {
+        id -> Text,
+        change_request_id -> Text,
+        case_id -> Text,
+        proposed_changes -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(organizations -> provinces (province_code));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(change_request_items -> change_requests (change_request_id));
 diesel::joinable!(staff_memberships -> staff (staff_id));
 diesel::joinable!(staff_memberships -> organizations (organization_id));
 diesel::joinable!(collaborator_cards -> staff (staff_id));
@@ -244,4 +330,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     recipients,
     recipient_proofs,
     recipient_access_log,
+    cases,
+    case_sequences,
+    case_events,
+    change_requests,
+    change_request_items,
 );

@@ -70,6 +70,18 @@ impl MembershipRow {
     }
 }
 
+/// Counts one more change of a person (a membership or a card), so that the person's
+/// version, and ETag, covers them.
+fn touch(conn: &mut DbConnection, staff_id: &str) -> StoreResult<()> {
+    diesel::update(staff::table.find(staff_id))
+        .set((
+            staff::version.eq(staff::version + 1),
+            staff::updated_at.eq(crate::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 #[derive(
     Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, Serialize,
 )]
@@ -88,6 +100,16 @@ pub struct CardRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl CardRow {
+    pub fn to_domain(&self) -> tgpl_domain::staff::Card {
+        tgpl_domain::staff::Card {
+            issued_on: self.issued_on,
+            expires_on: self.expires_on,
+            ended_on: self.ended_on,
+        }
+    }
 }
 
 /// What the audit log keeps of a creation.
@@ -193,6 +215,7 @@ pub fn add_membership(
         diesel::insert_into(staff_memberships::table)
             .values(row)
             .execute(conn)?;
+        touch(conn, &row.staff_id)?;
         audit::record(
             conn,
             actor,
@@ -217,15 +240,28 @@ pub fn end_membership(
     after: &MembershipRow,
 ) -> StoreResult<Vec<String>> {
     write_transaction(conn, |conn| {
-        crate::save_versioned!(
+        let updated = diesel::update(
+            staff_memberships::table
+                .filter(staff_memberships::id.eq(&before.id))
+                .filter(staff_memberships::version.eq(before.version)),
+        )
+        .set(after)
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(StoreError::VersionMismatch);
+        }
+        touch(conn, &before.staff_id)?;
+        // Recorded under the person, like the membership's addition.
+        audit::record(
             conn,
             actor,
-            AuditAction::MembershipEnd,
-            STAFF,
-            staff_memberships.id,
-            before,
-            after,
-            |m: &MembershipRow| m.clone()
+            Change {
+                action: AuditAction::MembershipEnd,
+                resource_type: STAFF,
+                resource_id: &before.staff_id,
+                before: Some(before),
+                after: Some(after),
+            },
         )?;
         let linked: Vec<crate::accounts::AccountRow> = accounts::table
             .filter(accounts::staff_id.eq(&before.staff_id))
@@ -322,6 +358,7 @@ pub fn issue_card(
         diesel::insert_into(collaborator_cards::table)
             .values(card)
             .execute(conn)?;
+        touch(conn, &card.staff_id)?;
         audit::record(
             conn,
             actor,
@@ -346,16 +383,19 @@ pub fn revoke_card(
     before: &CardRow,
     after: &CardRow,
 ) -> StoreResult<()> {
-    crate::save_versioned!(
-        conn,
-        actor,
-        AuditAction::CardRevoke,
-        CARD,
-        collaborator_cards.id,
-        before,
-        after,
-        |c: &CardRow| c.clone()
-    )
+    write_transaction(conn, |conn| {
+        touch(conn, &before.staff_id)?;
+        crate::save_versioned!(
+            conn,
+            actor,
+            AuditAction::CardRevoke,
+            CARD,
+            collaborator_cards.id,
+            before,
+            after,
+            |c: &CardRow| c.clone()
+        )
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -468,15 +508,19 @@ pub fn public_providers(
     filter: &PublicProviderFilter,
     page: PageRequest,
 ) -> StoreResult<Paged<PublicProvider>> {
+    use crate::organizations::{PARTICIPATING_KINDS, PUBLIC_KINDS};
     use crate::schema::organizations;
     let day = filter.day;
-    let carded: Vec<String> = collaborator_cards::table
-        .filter(collaborator_cards::status.eq("valid"))
-        .filter(collaborator_cards::issued_on.le(day))
-        .filter(collaborator_cards::expires_on.ge(day))
-        .select(collaborator_cards::staff_id)
-        .load(conn)?;
     let query = || {
+        let carded = collaborator_cards::table
+            .filter(collaborator_cards::issued_on.le(day))
+            .filter(collaborator_cards::expires_on.ge(day))
+            .filter(
+                collaborator_cards::ended_on
+                    .is_null()
+                    .or(collaborator_cards::ended_on.gt(day)),
+            )
+            .select(collaborator_cards::staff_id);
         let mut q = staff_memberships::table
             .inner_join(staff::table)
             .inner_join(organizations::table)
@@ -490,9 +534,22 @@ pub fn public_providers(
             .filter(staff::provider_kind.is_not_null())
             .filter(organizations::status.eq("active"))
             .filter(
+                organizations::kind
+                    .eq_any(PUBLIC_KINDS)
+                    .or(organizations::kind
+                        .eq_any(PARTICIPATING_KINDS)
+                        .and(organizations::participation_status.eq("active"))
+                        .and(organizations::participation_valid_from.le(day))
+                        .and(
+                            organizations::participation_valid_to
+                                .is_null()
+                                .or(organizations::participation_valid_to.ge(day)),
+                        )),
+            )
+            .filter(
                 staff::provider_kind
                     .ne("collaborator")
-                    .or(staff::id.eq_any(carded.clone())),
+                    .or(staff::id.eq_any(carded)),
             )
             .into_boxed::<Backend>();
         if let Some(p) = &filter.province_code {

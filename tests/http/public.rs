@@ -249,3 +249,52 @@ fn amending_a_registration_is_dated_and_contracts_have_a_life_cycle() {
     )
     .assert_problem(404, "not_found");
 }
+
+#[test]
+fn participation_cannot_be_erased_and_its_end_takes_contracts_and_people_off_the_lists() {
+    let app = TestApp::spawn();
+    let stp = app.token("stp.hcm");
+    let firm = app.org_id("CTL-HCM");
+    let org = app
+        .get(&format!("/api/v1/organizations/{firm}"), &stp)
+        .json();
+    app.request("PATCH", &format!("/api/v1/organizations/{firm}"))
+        .bearer(&stp)
+        .header("If-Match", &format!("\"{}\"", org["version"]))
+        .json(json!({"participation": null}))
+        .assert_problem(409, "participation_has_history");
+    let lawyers = |app: &TestApp| -> i64 {
+        app.request(
+            "GET",
+            "/api/v1/public/providers?province_code=ho_chi_minh&kind=lawyer",
+        )
+        .send()
+        .json()["total"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(lawyers(&app), 2, "for the firm and for the centre");
+    app.post(
+        &format!("/api/v1/organizations/{firm}/participation/terminate"),
+        &stp,
+        json!({"on": "2999-01-01", "reason": "x"}),
+    )
+    .assert_problem(422, "validation_failed");
+    let r = app.post(
+        &format!("/api/v1/organizations/{firm}/participation/terminate"),
+        &stp,
+        json!({"reason": "Công ty giải thể"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(lawyers(&app), 1, "only the centre's contract remains");
+    let contracts = app
+        .get(&format!("/api/v1/organizations/{firm}/contracts"), &stp)
+        .json();
+    assert_eq!(contracts[0]["status"], "terminated");
+    let r = app.post(
+        &format!("/api/v1/organizations/{firm}/contracts"),
+        &stp,
+        json!({"center_id": app.org_id("TTTGPL-HCM"), "contract_number": "9/2026", "signed_on": "2026-01-05", "valid_from": "2026-01-05"}),
+    );
+    r.assert_problem(409, "participation_not_in_force");
+}

@@ -299,3 +299,52 @@ fn recipient_updates_need_the_etag() {
         "nothing changed"
     );
 }
+
+#[test]
+fn the_audit_log_keeps_no_personal_data_and_creation_is_a_logged_read() {
+    let app = TestApp::spawn();
+    let token = app.token("tgv.hn");
+    let created = app
+        .post(
+            "/api/v1/recipients",
+            &token,
+            person(
+                &app.org_id("TTTGPL-HN"),
+                "Cao Thị Riêng",
+                Some("001160777666"),
+            ),
+        )
+        .json();
+    let id = created["id"].as_str().unwrap();
+    let admin = app.admin();
+    let audit = app.get(&format!("/api/v1/audit-log?resource_id={id}"), &admin);
+    assert!(
+        !audit.body.contains("Cao Thị Riêng") && !audit.body.contains("001160777666"),
+        "{}",
+        audit.body
+    );
+    assert!(audit.json()["items"][0]["after"]["fields"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("citizen_id")));
+    let log = app
+        .get(
+            &format!("/api/v1/recipient-access-log?recipient_id={id}"),
+            &admin,
+        )
+        .json();
+    assert_eq!(log["items"][0]["access"], "create");
+    let r = app.post(
+        "/api/v1/recipients",
+        &token,
+        person(
+            &app.org_id("TTTGPL-HN"),
+            "Người Tương Lai",
+            Some("001560123456"),
+        ),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "invalid_century"
+    );
+}

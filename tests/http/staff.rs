@@ -315,3 +315,100 @@ fn collaborators_take_cases_only_with_a_valid_card() {
         .json();
     assert_eq!(audit["total"], 1);
 }
+
+#[test]
+fn a_former_organization_reads_but_cannot_change_a_person() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let officer = staff_named(&app, &gd, "Lò Thị Mai");
+    let id = officer["id"].as_str().unwrap();
+    let membership = officer["memberships"][0]["id"].as_str().unwrap();
+    let r = app.post(
+        &format!("/api/v1/staff/{id}/memberships/{membership}/end"),
+        &gd,
+        json!({"reason": "Chuyển công tác"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let etag = r.header("etag").unwrap().to_owned();
+    assert_eq!(app.get(&format!("/api/v1/staff/{id}"), &gd).status, 200);
+    app.request("PATCH", &format!("/api/v1/staff/{id}"))
+        .bearer(&gd)
+        .header("If-Match", &etag)
+        .json(json!({"phone": "0900"}))
+        .assert_problem(403, "forbidden");
+    // A day in the future is refused; child changes move the person's ETag.
+    let other = staff_named(&app, &gd, "Nguyễn Văn An");
+    let other_id = other["id"].as_str().unwrap();
+    let other_membership = other["memberships"][0]["id"].as_str().unwrap();
+    app.post(
+        &format!("/api/v1/staff/{other_id}/memberships/{other_membership}/end"),
+        &gd,
+        json!({"on": "2999-01-01"}),
+    )
+    .assert_problem(422, "validation_failed");
+    app.request(
+        "POST",
+        &format!("/api/v1/staff/{other_id}/memberships/{other_membership}/end"),
+    )
+    .bearer(&gd)
+    .header("If-Match", "\"999\"")
+    .json(json!({}))
+    .assert_problem(412, "precondition_failed");
+}
+
+#[test]
+fn only_the_department_turns_a_collaborator_into_another_provider() {
+    let app = TestApp::spawn();
+    let revoked = staff_named(&app, &app.token("gd.dn"), "Hoàng Văn Em");
+    let path = format!("/api/v1/staff/{}", revoked["id"].as_str().unwrap());
+    let etag = format!("\"{}\"", revoked["version"]);
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&app.token("gd.dn"))
+        .header("If-Match", &etag)
+        .json(json!({"provider_kind": "legal_counsellor"}));
+    r.assert_problem(403, "forbidden");
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&app.token("stp.dn"))
+        .header("If-Match", &etag)
+        .json(json!({"provider_kind": "lawyer"}));
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "lawyer_card_number"
+    );
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&app.token("stp.dn"))
+        .header("If-Match", &etag)
+        .json(json!({"provider_kind": "legal_counsellor"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[test]
+fn a_card_revoked_later_still_counted_before() {
+    let app = TestApp::spawn();
+    let stp = app.token("stp.hn");
+    let valid = staff_named(&app, &stp, "Phạm Thị Dung");
+    let card = valid["collaborator_cards"][0]["id"].as_str().unwrap();
+    app.post(
+        &format!("/api/v1/collaborator-cards/{card}/revoke"),
+        &stp,
+        json!({"on": "2999-01-01", "reason": "x"}),
+    )
+    .assert_problem(422, "validation_failed");
+    app.post(
+        &format!("/api/v1/collaborator-cards/{card}/revoke"),
+        &app.token("stp.dn"),
+        json!({"reason": "x"}),
+    )
+    .assert_problem(404, "not_found");
+    let r = app.post(
+        &format!("/api/v1/collaborator-cards/{card}/revoke"),
+        &stp,
+        json!({"on": "2026-06-01", "reason": "Vi phạm"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["collaborator_cards"][0]["ended_on"], "2026-06-01");
+    assert_eq!(r.json()["can_take_cases_for"], json!([]));
+}

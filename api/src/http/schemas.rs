@@ -55,3 +55,13 @@ code_schemas! {
     card_status, card_statuses => tgpl_domain::staff::CardStatus, "Collaborator card status.";
     proof_kind, proof_kinds => tgpl_domain::recipient::ProofKind, "What a proof document proves.";
 }
+
+code_schemas! {
+    case_state, case_states => tgpl_domain::case::CaseState, "Case state (see /api/v1/reference/case_states).";
+    case_step, case_steps => tgpl_domain::case::Transition, "A step of a case.";
+    success_kind, success_kinds => tgpl_domain::case::SuccessKind, "Kind of successful outcome.";
+    litigation_role, litigation_roles => tgpl_domain::case::LitigationRole, "Role in proceedings.";
+    proceeding_stage, proceeding_stages => tgpl_domain::case::ProceedingStage, "Stage of proceedings.";
+    quality_grade, quality_grades => tgpl_domain::case::QualityGrade, "Quality grade.";
+    aid_place, aid_places => tgpl_domain::reference::AidPlace, "Place of aid.";
+}

@@ -9,6 +9,7 @@ use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::role::Role;
 use tgpl_persistence::accounts::{self, AccountRow};
+use tgpl_persistence::DbConnection;
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
@@ -87,7 +88,7 @@ impl Family {
 
 /// Loads an account of `family` that the caller may see with `action`.
 pub fn load(
-    conn: &mut tgpl_persistence::DbConnection,
+    conn: &mut DbConnection,
     caller: &Caller,
     family: Family,
     id: &str,
@@ -118,7 +119,7 @@ pub async fn change(
     id: String,
     if_match: IfMatch,
     action: AuditAction,
-    apply: impl FnOnce(&mut AccountRow) -> Result<(), ApiError> + Send + 'static,
+    apply: impl FnOnce(&mut DbConnection, &mut AccountRow) -> Result<(), ApiError> + Send + 'static,
 ) -> Result<AccountRow, ApiError> {
     state
         .db(move |conn| {
@@ -134,7 +135,7 @@ pub async fn change(
             }
             if_match.check(&etag(before.version))?;
             let mut after = before.clone();
-            apply(&mut after)?;
+            apply(conn, &mut after)?;
             after.version += 1;
             after.updated_at = tgpl_persistence::now();
             accounts::save(conn, &caller.actor(), action, &before, &after)?;

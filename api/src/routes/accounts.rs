@@ -372,7 +372,7 @@ pub async fn lock(
         id.into_inner(),
         if_match,
         AuditAction::AccountLock,
-        |a| {
+        |_, a| {
             if a.status != AccountStatus::Active.code() {
                 return Err(wrong_state(
                     "Chỉ khóa được tài khoản đang hoạt động.",
@@ -416,7 +416,7 @@ pub async fn unlock(
         id.into_inner(),
         if_match,
         AuditAction::AccountUnlock,
-        |a| {
+        |_, a| {
             if a.status != AccountStatus::Locked.code() {
                 return Err(wrong_state(
                     "Chỉ mở khóa được tài khoản đang bị khóa.",
@@ -471,7 +471,7 @@ pub async fn reset_password(
         id.into_inner(),
         if_match,
         AuditAction::AccountResetPassword,
-        move |a| {
+        move |_, a| {
             if a.status == AccountStatus::Deactivated.code() {
                 return Err(wrong_state(
                     "Tài khoản đã bị vô hiệu hóa.",
@@ -519,7 +519,7 @@ pub async fn deactivate(
         id.into_inner(),
         if_match,
         AuditAction::AccountDeactivate,
-        |a| {
+        |_, a| {
             if a.status == AccountStatus::Deactivated.code() {
                 return Err(wrong_state(
                     "Tài khoản đã bị vô hiệu hóa.",
@@ -568,42 +568,6 @@ pub async fn link_staff(
     body: ValidJson<LinkStaff>,
 ) -> Result<HttpResponse, ApiError> {
     let staff_id = body.0.staff_id;
-    let pool = state.clone();
-    // Checked before the change: the person must belong to the account's organization today.
-    let account_org = {
-        let id = id.clone();
-        let caller = caller.clone();
-        pool.db(move |conn| {
-            Ok(
-                load(conn, &caller, Family::Person, &id, Action::ManageAccount)?
-                    .0
-                    .organization_id,
-            )
-        })
-        .await?
-    };
-    if let Some(staff_id) = staff_id.clone() {
-        let member = state
-            .db(move |conn| {
-                let memberships = match tgpl_persistence::staff::memberships(conn, &staff_id) {
-                    Ok(m) => m,
-                    Err(tgpl_persistence::StoreError::NotFound) => Vec::new(),
-                    Err(e) => return Err(e.into()),
-                };
-                Ok(memberships.iter().any(|m| {
-                    m.organization_id == account_org && m.to_domain().holds_on(scope::today())
-                }))
-            })
-            .await?;
-        if !member {
-            return Err(ApiError::field(
-                "staff_id",
-                "not_a_member",
-                "Người này không đang công tác tại tổ chức của tài khoản.",
-                "The person is no current member of the account's organization.",
-            ));
-        }
-    }
     let row = change(
         &state,
         caller,
@@ -611,7 +575,25 @@ pub async fn link_staff(
         id.into_inner(),
         if_match,
         AuditAction::AccountLinkStaff,
-        move |a| {
+        move |conn, a| {
+            // In the same transaction as the change: the person belongs to the account's
+            // organization today.
+            if let Some(staff_id) = &staff_id {
+                let member = tgpl_persistence::staff::memberships(conn, staff_id)?
+                    .iter()
+                    .any(|m| {
+                        m.organization_id == a.organization_id
+                            && m.to_domain().holds_on(scope::today())
+                    });
+                if !member {
+                    return Err(ApiError::field(
+                        "staff_id",
+                        "not_a_member",
+                        "Người này không đang công tác tại tổ chức của tài khoản.",
+                        "The person is no current member of the account's organization.",
+                    ));
+                }
+            }
             a.staff_id = staff_id;
             Ok(())
         },

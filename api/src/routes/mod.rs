@@ -5,6 +5,7 @@ pub mod account_common;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod health;
 pub mod me;
 pub mod organizations;
@@ -87,6 +88,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(participation::sign_contract)
             .service(participation::amend_contract)
             .service(participation::terminate_contract)
+            .service(cases::list_cases)
+            .service(cases::create)
+            .service(cases::read)
+            .service(cases::update)
+            .service(cases::remove)
+            .service(cases::history)
+            .service(cases::take_step)
             .service(audit::list)
             .route("/openapi.json", web::get().to(openapi_json)),
     );

@@ -634,6 +634,15 @@ pub async fn update(
             }
             let mut action = AuditAction::OrganizationUpdate;
             if let Some(p) = body.participation {
+                if p.is_none() && before.participation_mode.is_some() {
+                    return Err(ApiError::conflict(
+                        "participation_has_history",
+                        Text::new(
+                            "Không xóa thông tin tham gia; hãy chấm dứt hoặc thu hồi (/participation/terminate, /participation/revoke).",
+                            "Participation is not erased; terminate or revoke it (/participation/terminate, /participation/revoke).",
+                        ),
+                    ));
+                }
                 let checked = p
                     .as_ref()
                     .map(|p| check_participation_for(kind, p))

@@ -14,6 +14,7 @@ use tgpl_domain::organization::{
 };
 use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
 use tgpl_persistence::contracts::{self, ContractRow};
+use tgpl_persistence::db::write_transaction;
 use tgpl_persistence::organizations::{self, OrganizationRow};
 use tgpl_persistence::DbConnection;
 use utoipa::ToSchema;
@@ -77,13 +78,49 @@ async fn end(
                     ),
                 ));
             }
+            let on = body.on.unwrap_or_else(today);
+            if on > today()
+                || before
+                    .participation_valid_from
+                    .is_some_and(|from| on < from)
+            {
+                return Err(ApiError::field(
+                    "on",
+                    "out_of_range",
+                    "Ngày chấm dứt phải từ ngày bắt đầu tham gia đến hôm nay.",
+                    "The day lies between the start of the participation and today.",
+                ));
+            }
             let mut after = before.clone();
             after.participation_status = Some(status.to_string());
-            after.participation_ended_on = Some(body.on.unwrap_or_else(today));
+            after.participation_ended_on = Some(on);
             after.participation_end_reason = Some(body.reason);
             after.version += 1;
             after.updated_at = tgpl_persistence::now();
-            organizations::save(conn, &caller.actor(), action, &before, &after)?;
+            let actor = caller.actor();
+            write_transaction(conn, |conn| {
+                organizations::save(conn, &actor, action, &before, &after)?;
+                // Its contracts with centres end with it.
+                for contract in contracts::of_organization(conn, &id)?
+                    .into_iter()
+                    .filter(|c| c.status == "active")
+                {
+                    let mut ended = contract.clone();
+                    ended.status = "terminated".into();
+                    ended.ended_on = Some(on);
+                    ended.end_reason = after.participation_end_reason.clone();
+                    ended.version += 1;
+                    ended.updated_at = tgpl_persistence::now();
+                    contracts::save(
+                        conn,
+                        &actor,
+                        AuditAction::ContractTerminate,
+                        &contract,
+                        &ended,
+                    )?;
+                }
+                Ok::<_, ApiError>(())
+            })?;
             Ok(after)
         })
         .await?;
@@ -363,6 +400,9 @@ pub async fn sign_contract(
                     "Chỉ văn phòng luật sư, công ty luật và trung tâm tư vấn pháp luật ký hợp đồng tham gia.",
                     "Only law offices, law firms and counselling centres sign participation contracts.",
                 ));
+            }
+            if org.participation_status.as_deref() != Some(ParticipationStatus::Active.code()) {
+                return Err(not_in_force());
             }
             check_center(conn, &org, &body.center_id)?;
             let scope = ParticipationScope {

@@ -80,6 +80,7 @@ pub async fn organizations_list(
         .db(move |conn| {
             Ok(organizations::public_list(
                 conn,
+                today(),
                 query.province_code.as_deref(),
                 kind.as_deref(),
                 page,

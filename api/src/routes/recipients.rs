@@ -157,7 +157,7 @@ fn load(
     action: Action,
 ) -> Result<RecipientRow, ApiError> {
     let row = recipients::get(conn, id)?;
-    for org in recipients::handling_organizations(&row) {
+    for org in recipients::handling_organizations(conn, &row)? {
         if scope::authorize(conn, caller, action, &org).is_ok() {
             return Ok(row);
         }
@@ -185,6 +185,11 @@ fn citizen_id_error(e: CitizenIdError) -> ApiError {
             "unknown_province",
             "Ba chữ số đầu không phải mã tỉnh nơi đăng ký khai sinh.",
             "The first three digits are not a province code.",
+        ),
+        CitizenIdError::Century => (
+            "invalid_century",
+            "Chữ số thứ tư phải từ 0 đến 3 (người sinh từ năm 1900 đến 2099).",
+            "The fourth digit is 0 to 3 (births from 1900 to 2099).",
         ),
         CitizenIdError::Inconsistent => (
             "inconsistent",
@@ -351,6 +356,8 @@ pub async fn create(
                 updated_at: now,
             };
             recipients::insert(conn, &caller.actor(), &row)?;
+            // The answer shows the record: that is a read like any other.
+            recipients::log_access(conn, &[access_entry(&caller, &row.id, "create")])?;
             Ok(row)
         })
         .await?;
@@ -412,15 +419,19 @@ pub struct UpdateRecipient {
     #[schema(value_type = Option<String>)]
     pub province_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 200))]
     #[schema(value_type = Option<String>)]
     pub commune: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 500))]
     #[schema(value_type = Option<String>)]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 50))]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[validate(email)]
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
 }
@@ -456,6 +467,14 @@ pub async fn update(
             let mut after = before.clone();
             if let Some(v) = body.full_name {
                 after.full_name = v.trim().to_owned();
+                if after.full_name.is_empty() {
+                    return Err(ApiError::field(
+                        "full_name",
+                        "blank",
+                        "Không được để trống.",
+                        "Must not be blank.",
+                    ));
+                }
                 after.name_key = name_key(&after.full_name);
             }
             if let Some(v) = body.gender {
@@ -526,10 +545,11 @@ pub struct AddProof {
 #[utoipa::path(
     tag = "recipients",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
     request_body = AddProof,
     responses(
-        (status = 201, description = "Added; the person.", body = RecipientView),
+        (status = 201, description = "Added; the person (its version moves with its proofs).", body = RecipientView, headers(("ETag" = String), ("Location" = String))),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person among those the caller's organization handles.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
@@ -539,6 +559,7 @@ pub async fn add_proof(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    if_match: IfMatch,
     body: ValidJson<AddProof>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
@@ -581,6 +602,7 @@ pub async fn add_proof(
     let (row, proofs) = state
         .db(move |conn| {
             let row = load(conn, &caller, &id, Action::ManageRecipient)?;
+            if_match.check(&etag(row.version))?;
             let proof = ProofRow {
                 id: tgpl_persistence::new_id(),
                 recipient_id: id.clone(),
@@ -595,7 +617,10 @@ pub async fn add_proof(
             };
             recipients::add_proof(conn, &caller.actor(), &proof)?;
             recipients::log_access(conn, &[access_entry(&caller, &id, "read")])?;
-            Ok((row, recipients::proofs_of(conn, &[id])?))
+            Ok((
+                recipients::get(conn, &id)?,
+                recipients::proofs_of(conn, &[id])?,
+            ))
         })
         .await?;
     Ok(respond(StatusCode::CREATED, row, &proofs))
@@ -620,6 +645,7 @@ pub struct RecipientListQuery {
     responses(
         (status = 200, description = "One page of people.", body = Page<RecipientView>),
         (status = 403, description = "The caller's role handles no recipients.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter (e.g. a malformed citizen ID).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/recipients")]

@@ -236,7 +236,7 @@ pub async fn rotate_secret(
         id.into_inner(),
         if_match,
         AuditAction::ServiceClientRotateSecret,
-        move |a| {
+        move |_, a| {
             if a.status == AccountStatus::Deactivated.code() {
                 return Err(revoked());
             }
@@ -276,7 +276,7 @@ pub async fn revoke(
         id.into_inner(),
         if_match,
         AuditAction::ServiceClientRevoke,
-        |a| {
+        |_, a| {
             if a.status == AccountStatus::Deactivated.code() {
                 return Err(revoked());
             }

@@ -12,7 +12,8 @@ use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationKind;
 use tgpl_domain::reference::{EthnicGroup, Gender, ProviderKind, Qualification};
 use tgpl_domain::staff::{
-    check_can_take_cases, Card, CardStatus, MembershipRelation, OfficerRank, StaffStatus, Title,
+    check_can_take_cases, Card, CardStatus, MembershipRelation, NotEligible, OfficerRank,
+    StaffStatus, Title,
 };
 use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffFilter, StaffRow, StaffSort};
 use tgpl_persistence::{organizations, DbConnection};
@@ -84,14 +85,6 @@ pub struct CardView {
     pub version: i64,
 }
 
-fn domain_card(c: &CardRow) -> Option<Card> {
-    Some(Card {
-        status: c.status.parse().ok()?,
-        issued_on: c.issued_on,
-        expires_on: c.expires_on,
-    })
-}
-
 impl From<&CardRow> for CardView {
     fn from(c: &CardRow) -> Self {
         Self {
@@ -101,7 +94,7 @@ impl From<&CardRow> for CardView {
             issued_on: c.issued_on,
             expires_on: c.expires_on,
             status: c.status.clone(),
-            valid_today: domain_card(c).is_some_and(|card| card.valid_on(today())),
+            valid_today: c.to_domain().valid_on(today()),
             ended_on: c.ended_on,
             end_reason: c.end_reason.clone(),
             replaces_card_id: c.replaces_card_id.clone(),
@@ -142,30 +135,12 @@ pub struct StaffView {
 }
 
 impl StaffView {
-    fn new(row: StaffRow, memberships: &[MembershipRow], cards: &[CardRow]) -> Self {
-        let domain_memberships: Vec<_> = memberships.iter().map(MembershipRow::to_domain).collect();
-        let domain_cards: Vec<Card> = cards.iter().filter_map(domain_card).collect();
-        let kind = row
-            .provider_kind
-            .as_deref()
-            .and_then(|k| k.parse::<ProviderKind>().ok());
-        let active = row.status == StaffStatus::Active.code();
-        let mut eligible: Vec<String> = memberships
-            .iter()
-            .map(|m| m.organization_id.clone())
-            .filter(|org| {
-                check_can_take_cases(
-                    kind,
-                    active,
-                    &domain_memberships,
-                    &domain_cards,
-                    org,
-                    today(),
-                )
-                .is_ok()
-            })
-            .collect();
-        eligible.dedup();
+    fn new(shown: Shown) -> Self {
+        let Shown {
+            person,
+            can_take_cases_for,
+        } = shown;
+        let row = person.row;
         Self {
             id: row.id,
             full_name: row.full_name,
@@ -178,9 +153,13 @@ impl StaffView {
             phone: row.phone,
             email: row.email,
             status: row.status,
-            memberships: memberships.iter().map(MembershipView::from).collect(),
-            collaborator_cards: cards.iter().map(CardView::from).collect(),
-            can_take_cases_for: eligible,
+            memberships: person
+                .memberships
+                .iter()
+                .map(MembershipView::from)
+                .collect(),
+            collaborator_cards: person.cards.iter().map(CardView::from).collect(),
+            can_take_cases_for,
             version: row.version,
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
@@ -188,44 +167,156 @@ impl StaffView {
     }
 }
 
-/// Loads a person with memberships and cards, checking that the caller may `action` them:
-/// visible through at least one organization they belong (or belonged) to.
+/// A staff record with its memberships and cards.
+pub struct Person {
+    pub row: StaffRow,
+    pub memberships: Vec<MembershipRow>,
+    pub cards: Vec<CardRow>,
+}
+
+impl Person {
+    pub fn read(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
+        Ok(Self {
+            row: staff::get(conn, id)?,
+            memberships: staff::memberships(conn, id)?,
+            cards: staff::cards(conn, id)?,
+        })
+    }
+
+    fn current_memberships(&self) -> impl Iterator<Item = &MembershipRow> {
+        self.memberships
+            .iter()
+            .filter(|m| m.to_domain().holds_on(today()))
+    }
+}
+
+/// What a response shows: the person and where they can take cases today.
+pub struct Shown {
+    person: Person,
+    can_take_cases_for: Vec<String>,
+}
+
+/// The Department that issues cards for members of `org_id`: the organization itself or the
+/// nearest Department above it, if any.
+pub fn issuing_department(
+    conn: &mut DbConnection,
+    org_id: &str,
+) -> Result<Option<String>, ApiError> {
+    let mut chain = vec![org_id.to_owned()];
+    chain.extend(organizations::ancestors(conn, org_id, today())?);
+    for id in chain {
+        if organizations::get(conn, &id)?.kind == OrganizationKind::Department.code() {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether `person` can be assigned a case of `org_id` on `day`: a provider, active, a
+/// member that day, and for collaborators a card of the Department above `org_id` valid
+/// that day.
+pub fn can_take_cases(
+    conn: &mut DbConnection,
+    person: &Person,
+    org_id: &str,
+    day: NaiveDate,
+) -> Result<Result<ProviderKind, NotEligible>, ApiError> {
+    let department = issuing_department(conn, org_id)?;
+    let cards: Vec<Card> = person
+        .cards
+        .iter()
+        .filter(|c| department.as_deref() == Some(c.issued_by.as_str()))
+        .map(CardRow::to_domain)
+        .collect();
+    let memberships: Vec<_> = person
+        .memberships
+        .iter()
+        .map(MembershipRow::to_domain)
+        .collect();
+    let kind = person
+        .row
+        .provider_kind
+        .as_deref()
+        .and_then(|k| k.parse::<ProviderKind>().ok());
+    let active = person.row.status == StaffStatus::Active.code();
+    Ok(check_can_take_cases(
+        kind,
+        active,
+        &memberships,
+        &cards,
+        org_id,
+        day,
+    ))
+}
+
+fn shown(conn: &mut DbConnection, person: Person) -> Result<Shown, ApiError> {
+    let mut orgs: Vec<String> = person
+        .current_memberships()
+        .map(|m| m.organization_id.clone())
+        .collect();
+    orgs.sort();
+    orgs.dedup();
+    let mut can_take_cases_for = Vec::new();
+    for org in orgs {
+        if can_take_cases(conn, &person, &org, today())?.is_ok() {
+            can_take_cases_for.push(org);
+        }
+    }
+    Ok(Shown {
+        person,
+        can_take_cases_for,
+    })
+}
+
+/// Loads a person the caller may `action`: reading goes through any organization they
+/// belong or belonged to; managing only through those they belong to today.
 fn load(
     conn: &mut DbConnection,
     caller: &Caller,
     id: &str,
     action: Action,
-) -> Result<(StaffRow, Vec<MembershipRow>, Vec<CardRow>), ApiError> {
-    let row = staff::get(conn, id)?;
-    let memberships = staff::memberships(conn, id)?;
+) -> Result<Person, ApiError> {
+    let person = Person::read(conn, id)?;
+    let through: Vec<String> = if action == Action::ReadStaff {
+        person
+            .memberships
+            .iter()
+            .map(|m| m.organization_id.clone())
+            .collect()
+    } else {
+        person
+            .current_memberships()
+            .map(|m| m.organization_id.clone())
+            .collect()
+    };
     let mut outcome = Err(ApiError::not_found());
-    for m in &memberships {
-        match scope::authorize(conn, caller, action, &m.organization_id) {
-            Ok(_) => {
-                outcome = Ok(());
-                break;
-            }
+    for org in through {
+        match scope::authorize(conn, caller, action, &org) {
+            Ok(_) => return Ok(person),
             Err(e) if e.status == StatusCode::FORBIDDEN => outcome = Err(e),
             Err(_) => {}
         }
     }
-    outcome?;
-    let cards = staff::cards(conn, id)?;
-    Ok((row, memberships, cards))
+    // A former member's organization may still read the record; it cannot change it.
+    if action != Action::ReadStaff
+        && outcome.is_err()
+        && load(conn, caller, id, Action::ReadStaff).is_ok()
+    {
+        return Err(ApiError::forbidden());
+    }
+    outcome.map(|()| person)
 }
 
-fn respond(
-    status: StatusCode,
-    row: StaffRow,
-    memberships: &[MembershipRow],
-    cards: &[CardRow],
-) -> HttpResponse {
+fn respond(status: StatusCode, shown: Shown) -> HttpResponse {
     let mut res = HttpResponse::build(status);
     if status == StatusCode::CREATED {
-        res.insert_header((header::LOCATION, format!("/api/v1/staff/{}", row.id)));
+        res.insert_header((
+            header::LOCATION,
+            format!("/api/v1/staff/{}", shown.person.row.id),
+        ));
     }
-    res.insert_header((header::ETAG, etag(row.version)))
-        .json(StaffView::new(row, memberships, cards))
+    res.insert_header((header::ETAG, etag(shown.person.row.version)))
+        .json(StaffView::new(shown))
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -296,17 +387,28 @@ pub struct CreateStaff {
     pub membership: MembershipInput,
 }
 
+/// Checks a person's details together: only lawyers carry a lawyer's card number, and every
+/// lawyer has one; the date of birth is in the past.
 fn check_person(
     provider_kind: Option<ProviderKind>,
     lawyer_card: Option<&str>,
     born: Option<NaiveDate>,
 ) -> Result<(), ApiError> {
-    if lawyer_card.is_some() && provider_kind != Some(ProviderKind::Lawyer) {
+    let is_lawyer = provider_kind == Some(ProviderKind::Lawyer);
+    if lawyer_card.is_some() && !is_lawyer {
         return Err(ApiError::field(
             "lawyer_card_number",
             "not_a_lawyer",
             "Chỉ luật sư có số thẻ luật sư.",
             "Only lawyers have a lawyer's card number.",
+        ));
+    }
+    if is_lawyer && lawyer_card.is_none_or(|c| c.trim().is_empty()) {
+        return Err(ApiError::field(
+            "lawyer_card_number",
+            "required",
+            "Luật sư cần có số thẻ luật sư.",
+            "A lawyer needs a lawyer's card number.",
         ));
     }
     if born.is_some_and(|d| d >= today()) {
@@ -318,6 +420,19 @@ fn check_person(
         ));
     }
     Ok(())
+}
+
+fn not_blank(field: &str, value: &str) -> Result<String, ApiError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(ApiError::field(
+            field,
+            "blank",
+            "Không được để trống.",
+            "Must not be blank.",
+        ));
+    }
+    Ok(trimmed.to_owned())
 }
 
 /// Creates a staff record with its first membership, in an organization where the caller
@@ -345,7 +460,8 @@ pub async fn create(
         body.lawyer_card_number.as_deref(),
         body.date_of_birth,
     )?;
-    let (row, membership) = state
+    let full_name = not_blank("full_name", &body.full_name)?;
+    let shown = state
         .db(move |conn| {
             scope::authorize(
                 conn,
@@ -356,7 +472,7 @@ pub async fn create(
             let now = tgpl_persistence::now();
             let mut row = StaffRow {
                 id: tgpl_persistence::new_id(),
-                full_name: body.full_name.trim().to_owned(),
+                full_name,
                 search_text: String::new(),
                 gender: body.gender.map(|g| g.to_string()),
                 date_of_birth: body.date_of_birth,
@@ -374,10 +490,14 @@ pub async fn create(
             row.refresh_search_text();
             let membership = new_membership(&row.id, &body.membership)?;
             staff::insert(conn, &caller.actor(), &row, &membership)?;
-            Ok((row, membership))
+            let id = row.id.clone();
+            {
+                let person = Person::read(conn, &id)?;
+                shown(conn, person)
+            }
         })
         .await?;
-    Ok(respond(StatusCode::CREATED, row, &[membership], &[]))
+    Ok(respond(StatusCode::CREATED, shown))
 }
 
 /// One staff record, with memberships, cards and where the person can take cases today.
@@ -397,10 +517,13 @@ pub async fn read(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let (row, memberships, cards) = state
-        .db(move |conn| load(conn, &caller, &id, Action::ReadStaff))
+    let shown = state
+        .db(move |conn| {
+            let person = load(conn, &caller, &id, Action::ReadStaff)?;
+            shown(conn, person)
+        })
         .await?;
-    Ok(respond(StatusCode::OK, row, &memberships, &cards))
+    Ok(respond(StatusCode::OK, shown))
 }
 
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
@@ -427,16 +550,20 @@ pub struct UpdateStaff {
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = crate::http::schemas::qualification)]
     pub qualification: Option<Option<Qualification>>,
+    /// Changing a person to or from `collaborator` is for the Department that issues cards.
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = crate::http::schemas::provider_kind)]
     pub provider_kind: Option<Option<ProviderKind>>,
     #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 50))]
     #[schema(value_type = Option<String>)]
     pub lawyer_card_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 50))]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[validate(email)]
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
     #[schema(schema_with = crate::http::schemas::staff_status)]
@@ -451,7 +578,7 @@ pub struct UpdateStaff {
     request_body = UpdateStaff,
     responses(
         (status = 200, description = "Updated.", body = StaffView, headers(("ETag" = String))),
-        (status = 403, description = "The caller may not manage this person.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not manage this person (only through a current membership).", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
@@ -468,13 +595,19 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = body.0;
-    let (row, memberships, cards) = state
+    let full_name = body
+        .full_name
+        .as_deref()
+        .map(|n| not_blank("full_name", n))
+        .transpose()?;
+    let shown = state
         .db(move |conn| {
-            let (before, memberships, cards) = load(conn, &caller, &id, Action::ManageStaff)?;
+            let person = load(conn, &caller, &id, Action::ManageStaff)?;
+            let before = person.row.clone();
             if_match.require(&etag(before.version))?;
             let mut after = before.clone();
-            if let Some(v) = body.full_name {
-                after.full_name = v.trim().to_owned();
+            if let Some(v) = full_name {
+                after.full_name = v;
             }
             if let Some(v) = body.gender {
                 after.gender = v.map(|g| g.to_string());
@@ -503,6 +636,14 @@ pub async fn update(
             if let Some(v) = body.status {
                 after.status = v.to_string();
             }
+            let collaborator = Some(ProviderKind::Collaborator.code());
+            let becomes_or_stops_collaborator = (before.provider_kind.as_deref() == collaborator)
+                != (after.provider_kind.as_deref() == collaborator);
+            if becomes_or_stops_collaborator {
+                // Otherwise a centre could turn a collaborator whose card was revoked into
+                // another kind of provider and assign them cases again.
+                card_authority(conn, &caller, &person)?;
+            }
             let kind = after.provider_kind.as_deref().and_then(|k| k.parse().ok());
             check_person(
                 kind,
@@ -515,10 +656,16 @@ pub async fn update(
                 after.updated_at = tgpl_persistence::now();
                 staff::save(conn, &caller.actor(), &before, &after)?;
             }
-            Ok((after, memberships, cards))
+            shown(
+                conn,
+                Person {
+                    row: after,
+                    ..person
+                },
+            )
         })
         .await?;
-    Ok(respond(StatusCode::OK, row, &memberships, &cards))
+    Ok(respond(StatusCode::OK, shown))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -576,7 +723,7 @@ pub async fn list(
     let provider_kind = parse_filter::<ProviderKind>("provider_kind", query.provider_kind)?;
     let title = parse_filter::<Title>("title", query.title)?;
     let status = parse_filter::<StaffStatus>("status", query.status)?;
-    let (paged, memberships, cards) = state
+    let (total, shown) = state
         .db(move |conn| {
             let permitted = scope::permitted(conn, &caller, Action::ReadStaff)?;
             if permitted == Permitted::Only(Vec::new()) {
@@ -602,24 +749,31 @@ pub async fn list(
             };
             let paged = staff::list(conn, &filter, page)?;
             let ids: Vec<String> = paged.items.iter().map(|s| s.id.clone()).collect();
-            Ok((
-                paged,
-                staff::memberships_of(conn, &ids)?,
-                staff::cards_of(conn, &ids)?,
-            ))
+            let mut memberships: HashMap<String, Vec<MembershipRow>> = HashMap::new();
+            for m in staff::memberships_of(conn, &ids)? {
+                memberships.entry(m.staff_id.clone()).or_default().push(m);
+            }
+            let mut cards: HashMap<String, Vec<CardRow>> = HashMap::new();
+            for c in staff::cards_of(conn, &ids)? {
+                cards.entry(c.staff_id.clone()).or_default().push(c);
+            }
+            let mut shown_people = Vec::new();
+            for row in paged.items {
+                let person = Person {
+                    memberships: memberships.remove(&row.id).unwrap_or_default(),
+                    cards: cards.remove(&row.id).unwrap_or_default(),
+                    row,
+                };
+                shown_people.push(shown(conn, person)?);
+            }
+            Ok((paged.total, shown_people))
         })
         .await?;
-    let mut by_person: HashMap<String, (Vec<MembershipRow>, Vec<CardRow>)> = HashMap::new();
-    for m in memberships {
-        by_person.entry(m.staff_id.clone()).or_default().0.push(m);
-    }
-    for c in cards {
-        by_person.entry(c.staff_id.clone()).or_default().1.push(c);
-    }
-    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, |row| {
-        let (m, c) = by_person.remove(&row.id).unwrap_or_default();
-        StaffView::new(row, &m, &c)
-    })))
+    let paged = tgpl_persistence::page::Paged {
+        items: shown,
+        total,
+    };
+    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, StaffView::new)))
 }
 
 /// Adds a membership: a person joins another organization, or holds a contract with a
@@ -627,13 +781,14 @@ pub async fn list(
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
     request_body = MembershipInput,
     responses(
         (status = 201, description = "Added; the person.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not manage staff there.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Person or organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already a current member in that organization.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -642,18 +797,19 @@ pub async fn add_membership(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    if_match: IfMatch,
     body: ValidJson<MembershipInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = body.0;
-    let (row, memberships, cards) = state
+    let shown = state
         .db(move |conn| {
-            let (row, mut memberships, cards) = load(conn, &caller, &id, Action::ReadStaff)?;
+            let person = load(conn, &caller, &id, Action::ReadStaff)?;
+            if_match.check(&etag(person.row.version))?;
             scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
             let membership = new_membership(&id, &body)?;
-            let overlaps = memberships.iter().any(|m| {
-                m.organization_id == membership.organization_id
-                    && m.valid_to.is_none_or(|to| to > membership.valid_from)
+            let overlaps = person.memberships.iter().any(|m| {
+                m.organization_id == membership.organization_id && m.valid_to.is_none_or(|to| to > membership.valid_from)
             });
             if overlaps {
                 return Err(ApiError::conflict(
@@ -665,34 +821,38 @@ pub async fn add_membership(
                 ));
             }
             staff::add_membership(conn, &caller.actor(), &membership)?;
-            memberships.push(membership);
-            Ok((row, memberships, cards))
+            {
+                let person = Person::read(conn, &id)?;
+                shown(conn, person)
+            }
         })
         .await?;
-    Ok(respond(StatusCode::CREATED, row, &memberships, &cards))
+    Ok(respond(StatusCode::CREATED, shown))
 }
 
 #[derive(Deserialize, Validate, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct EndMembership {
-    /// First day no longer a member (Viet Nam date); today when absent.
+    /// First day no longer a member (Viet Nam date, not in the future); today when absent.
     pub on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 500))]
     pub reason: Option<String>,
 }
 
-/// Ends a membership (transfer, retirement, end of contract). The person's accounts in that
-/// organization are deactivated at once.
+/// Ends a membership (transfer, retirement, end of contract) on a day that has come. The
+/// person's accounts in that organization are deactivated at once.
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("membership_id" = String, Path)),
+    params(("id" = String, Path), ("membership_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
     request_body = EndMembership,
     responses(
         (status = 200, description = "Ended; the person.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not manage staff there.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such membership in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already ended, or the day is not after it began.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A day in the future.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/staff/{id}/memberships/{membership_id}/end")]
@@ -700,19 +860,33 @@ pub async fn end_membership(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
+    if_match: IfMatch,
     body: ValidJson<EndMembership>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, membership_id) = path.into_inner();
     let body = body.0;
-    let (row, memberships, cards) = state
+    let on = body.on.unwrap_or_else(today);
+    if on > today() {
+        return Err(ApiError::field(
+            "on",
+            "in_future",
+            "Quan hệ công tác được chấm dứt từ ngày đã đến, không ghi trước.",
+            "A membership is ended on a day that has come, not ahead of it.",
+        ));
+    }
+    let shown = state
         .db(move |conn| {
-            let (row, _, cards) = load(conn, &caller, &id, Action::ReadStaff)?;
-            let before = staff::get_membership(conn, &membership_id)?;
-            if before.staff_id != id {
+            let person = load(conn, &caller, &id, Action::ReadStaff)?;
+            if_match.check(&etag(person.row.version))?;
+            let Some(before) = person
+                .memberships
+                .iter()
+                .find(|m| m.id == membership_id)
+                .cloned()
+            else {
                 return Err(ApiError::not_found());
-            }
+            };
             scope::authorize(conn, &caller, Action::ManageStaff, &before.organization_id)?;
-            let on = body.on.unwrap_or_else(today);
             if before.valid_to.is_some() || on <= before.valid_from {
                 return Err(ApiError::conflict(
                     "invalid_membership_end",
@@ -728,10 +902,13 @@ pub async fn end_membership(
             after.version += 1;
             after.updated_at = tgpl_persistence::now();
             staff::end_membership(conn, &caller.actor(), &before, &after)?;
-            Ok((row, staff::memberships(conn, &id)?, cards))
+            {
+                let person = Person::read(conn, &id)?;
+                shown(conn, person)
+            }
         })
         .await?;
-    Ok(respond(StatusCode::OK, row, &memberships, &cards))
+    Ok(respond(StatusCode::OK, shown))
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -739,27 +916,10 @@ pub async fn end_membership(
 pub struct IssueCard {
     #[validate(length(min = 1, max = 50))]
     pub card_number: String,
+    /// Not in the future.
     pub issued_on: NaiveDate,
     /// Last day of validity.
     pub expires_on: NaiveDate,
-}
-
-/// The Department that issues cards for members of `org_id`: the organization itself or the
-/// nearest Department above it.
-fn issuing_department(conn: &mut DbConnection, org_id: &str) -> Result<String, ApiError> {
-    let mut chain = vec![org_id.to_owned()];
-    chain.extend(organizations::ancestors(conn, org_id, today())?);
-    for id in chain {
-        if organizations::get(conn, &id)?.kind == OrganizationKind::Department.code() {
-            return Ok(id);
-        }
-    }
-    Err(ApiError::field(
-        "staff",
-        "no_department",
-        "Không xác định được Sở Tư pháp cấp thẻ cho người này.",
-        "No Department of Justice issues cards for this person.",
-    ))
 }
 
 fn check_card_dates(card: &IssueCard) -> Result<(), ApiError> {
@@ -769,6 +929,14 @@ fn check_card_dates(card: &IssueCard) -> Result<(), ApiError> {
             "before_issue",
             "Ngày hết hạn phải từ ngày cấp trở đi.",
             "The card cannot expire before it is issued.",
+        ));
+    }
+    if card.issued_on > today() {
+        return Err(ApiError::field(
+            "issued_on",
+            "in_future",
+            "Thẻ được ghi nhận từ ngày cấp, không ghi trước.",
+            "A card is recorded once issued, not ahead of it.",
         ));
     }
     Ok(())
@@ -805,42 +973,48 @@ fn card_number_taken() -> ApiError {
     )
 }
 
-/// Authorizes a card action for a person: the Department above one of their current
-/// memberships (or the data centre). Returns that membership's organization.
-fn card_scope(
+/// The Department that may issue a card to `person`, as the caller: the one above one of
+/// the person's current memberships that the caller may act for.
+fn card_authority(
     conn: &mut DbConnection,
     caller: &Caller,
-    memberships: &[MembershipRow],
+    person: &Person,
 ) -> Result<String, ApiError> {
     let mut outcome = Err(ApiError::forbidden());
-    for m in memberships
-        .iter()
-        .filter(|m| m.to_domain().holds_on(today()))
-    {
-        match scope::authorize(
-            conn,
-            caller,
-            Action::ManageCollaboratorCards,
-            &m.organization_id,
-        ) {
-            Ok(_) => return Ok(m.organization_id.clone()),
+    let orgs: Vec<String> = person
+        .current_memberships()
+        .map(|m| m.organization_id.clone())
+        .collect();
+    for org in orgs {
+        let Some(department) = issuing_department(conn, &org)? else {
+            continue;
+        };
+        match scope::authorize(conn, caller, Action::ManageCollaboratorCards, &department) {
+            Ok(_) => return Ok(department),
             Err(e) => outcome = Err(e),
         }
     }
-    outcome
+    outcome.map_err(|e| {
+        if e.status == StatusCode::NOT_FOUND {
+            ApiError::forbidden()
+        } else {
+            e
+        }
+    })
 }
 
 /// Issues a collaborator's card (the Director of the Department issues them).
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
     request_body = IssueCard,
     responses(
         (status = 201, description = "Issued; the person.", body = StaffView, headers(("ETag" = String))),
-        (status = 403, description = "Only the Department issues cards.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the Department above the person's organization issues cards.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A valid card exists (reissue it instead), or the number is taken.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a collaborator, or invalid dates.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -849,16 +1023,18 @@ pub async fn issue_card(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    if_match: IfMatch,
     body: ValidJson<IssueCard>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = body.0;
     check_card_dates(&body)?;
-    let (row, memberships, cards) = state
+    let shown = state
         .db(move |conn| {
-            let (row, memberships, mut cards) = load(conn, &caller, &id, Action::ReadStaff)?;
-            let member_org = card_scope(conn, &caller, &memberships)?;
-            if row.provider_kind.as_deref() != Some(ProviderKind::Collaborator.code()) {
+            let person = load(conn, &caller, &id, Action::ReadStaff)?;
+            if_match.check(&etag(person.row.version))?;
+            let department = card_authority(conn, &caller, &person)?;
+            if person.row.provider_kind.as_deref() != Some(ProviderKind::Collaborator.code()) {
                 return Err(ApiError::field(
                     "provider_kind",
                     "not_a_collaborator",
@@ -866,10 +1042,11 @@ pub async fn issue_card(
                     "Only collaborators get collaborator cards.",
                 ));
             }
-            if cards
+            let holds_valid = person
+                .cards
                 .iter()
-                .any(|c| c.status == CardStatus::Valid.code() && c.expires_on >= today())
-            {
+                .any(|c| c.issued_by == department && c.to_domain().valid_on(today()));
+            if holds_valid {
                 return Err(ApiError::conflict(
                     "card_exists",
                     Text::new(
@@ -881,13 +1058,19 @@ pub async fn issue_card(
             if staff::card_number_taken(conn, body.card_number.trim())? {
                 return Err(card_number_taken());
             }
-            let card = new_card(&id, issuing_department(conn, &member_org)?, &body, None);
-            staff::issue_card(conn, &caller.actor(), &card, None)?;
-            cards.push(card);
-            Ok((row, memberships, cards))
+            staff::issue_card(
+                conn,
+                &caller.actor(),
+                &new_card(&id, department, &body, None),
+                None,
+            )?;
+            {
+                let person = Person::read(conn, &id)?;
+                shown(conn, person)
+            }
         })
         .await?;
-    Ok(respond(StatusCode::CREATED, row, &memberships, &cards))
+    Ok(respond(StatusCode::CREATED, shown))
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -904,21 +1087,36 @@ pub struct ReissueCard {
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeCard {
-    /// Day of revocation (Viet Nam date); today when absent.
+    /// First day the card no longer counts (Viet Nam date, not in the future); today when
+    /// absent.
     pub on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 500))]
     pub reason: String,
 }
 
-/// Loads a card with its holder for a card action.
+/// Loads a card and its holder for a change by the Department that issued it.
 fn load_card(
     conn: &mut DbConnection,
     caller: &Caller,
     card_id: &str,
-) -> Result<(CardRow, StaffRow, Vec<MembershipRow>), ApiError> {
+    if_match: &IfMatch,
+) -> Result<(CardRow, Person), ApiError> {
     let card = staff::get_card(conn, card_id)?;
-    let (row, memberships, _) = load(conn, caller, &card.staff_id, Action::ReadStaff)?;
-    card_scope(conn, caller, &memberships)?;
+    let person = load(conn, caller, &card.staff_id, Action::ReadStaff)?;
+    if_match.check(&etag(person.row.version))?;
+    scope::authorize(
+        conn,
+        caller,
+        Action::ManageCollaboratorCards,
+        &card.issued_by,
+    )
+    .map_err(|e| {
+        if e.status == StatusCode::NOT_FOUND {
+            ApiError::forbidden()
+        } else {
+            e
+        }
+    })?;
     if card.status != CardStatus::Valid.code() {
         return Err(ApiError::conflict(
             "card_not_valid",
@@ -928,20 +1126,23 @@ fn load_card(
             ),
         ));
     }
-    Ok((card, row, memberships))
+    Ok((card, person))
 }
 
-/// Reissues a card: the old one is marked replaced and a new one issued in its place.
+/// Reissues a card: the old one is marked replaced from the new card's issue day, so there
+/// is no day without a card.
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
-    params(("card_id" = String, Path)),
+    params(("card_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the holder as read")),
     request_body = ReissueCard,
     responses(
-        (status = 201, description = "Reissued; the holder.", body = StaffView),
-        (status = 403, description = "Only the Department reissues cards.", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Reissued; the holder.", body = StaffView, headers(("ETag" = String))),
+        (status = 403, description = "Only the Department that issued the card reissues it.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such card in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The card was revoked or replaced, or the number is taken.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid dates.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/collaborator-cards/{card_id}/reissue")]
@@ -949,14 +1150,23 @@ pub async fn reissue_card(
     state: web::Data<AppState>,
     caller: Caller,
     card_id: web::Path<String>,
+    if_match: IfMatch,
     body: ValidJson<ReissueCard>,
 ) -> Result<HttpResponse, ApiError> {
     let card_id = card_id.into_inner();
     let body = body.0;
     check_card_dates(&body.card)?;
-    let (row, memberships, cards) = state
+    let shown = state
         .db(move |conn| {
-            let (old, row, memberships) = load_card(conn, &caller, &card_id)?;
+            let (old, person) = load_card(conn, &caller, &card_id, &if_match)?;
+            if body.card.issued_on < old.issued_on {
+                return Err(ApiError::field(
+                    "issued_on",
+                    "before_old_card",
+                    "Thẻ mới không cấp trước thẻ cũ.",
+                    "The new card cannot predate the old one.",
+                ));
+            }
             if staff::card_number_taken(conn, body.card.card_number.trim())? {
                 return Err(card_number_taken());
             }
@@ -967,30 +1177,34 @@ pub async fn reissue_card(
             replaced.version += 1;
             replaced.updated_at = tgpl_persistence::now();
             let card = new_card(
-                &row.id,
+                &person.row.id,
                 old.issued_by.clone(),
                 &body.card,
                 Some(old.id.clone()),
             );
             staff::issue_card(conn, &caller.actor(), &card, Some((&old, &replaced)))?;
-            let cards = staff::cards(conn, &row.id)?;
-            Ok((row, memberships, cards))
+            {
+                let person = Person::read(conn, &person.row.id)?;
+                shown(conn, person)
+            }
         })
         .await?;
-    Ok(respond(StatusCode::CREATED, row, &memberships, &cards))
+    Ok(respond(StatusCode::CREATED, shown))
 }
 
 /// Revokes a card: from that day the collaborator cannot be assigned cases.
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
-    params(("card_id" = String, Path)),
+    params(("card_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the holder as read")),
     request_body = RevokeCard,
     responses(
-        (status = 200, description = "Revoked; the holder.", body = StaffView),
-        (status = 403, description = "Only the Department revokes cards.", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Revoked; the holder.", body = StaffView, headers(("ETag" = String))),
+        (status = 403, description = "Only the Department that issued the card revokes it.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such card in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The card was already revoked or replaced.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A day in the future or before the card was issued.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/collaborator-cards/{card_id}/revoke")]
@@ -998,23 +1212,35 @@ pub async fn revoke_card(
     state: web::Data<AppState>,
     caller: Caller,
     card_id: web::Path<String>,
+    if_match: IfMatch,
     body: ValidJson<RevokeCard>,
 ) -> Result<HttpResponse, ApiError> {
     let card_id = card_id.into_inner();
     let body = body.0;
-    let (row, memberships, cards) = state
+    let on = body.on.unwrap_or_else(today);
+    let shown = state
         .db(move |conn| {
-            let (before, row, memberships) = load_card(conn, &caller, &card_id)?;
+            let (before, person) = load_card(conn, &caller, &card_id, &if_match)?;
+            if on > today() || on < before.issued_on {
+                return Err(ApiError::field(
+                    "on",
+                    "out_of_range",
+                    "Ngày thu hồi phải từ ngày cấp thẻ đến hôm nay.",
+                    "The revocation day lies between the card's issue and today.",
+                ));
+            }
             let mut after = before.clone();
             after.status = CardStatus::Revoked.to_string();
-            after.ended_on = Some(body.on.unwrap_or_else(today));
+            after.ended_on = Some(on);
             after.end_reason = Some(body.reason);
             after.version += 1;
             after.updated_at = tgpl_persistence::now();
             staff::revoke_card(conn, &caller.actor(), &before, &after)?;
-            let cards = staff::cards(conn, &row.id)?;
-            Ok((row, memberships, cards))
+            {
+                let person = Person::read(conn, &person.row.id)?;
+                shown(conn, person)
+            }
         })
         .await?;
-    Ok(respond(StatusCode::OK, row, &memberships, &cards))
+    Ok(respond(StatusCode::OK, shown))
 }

@@ -1,0 +1,1142 @@
+//! Legal aid cases: from the request to the archive. Each step is its own call, checked
+//! against the case's state and the caller's role; from completion on the handling
+//! organization can no longer edit or delete the case (change requests do that).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use tgpl_domain::access::Action;
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::case::{
+    case_code, CaseState, LitigationRole, ProceedingStage, QualityGrade, SuccessKind, Transition,
+};
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::organization::{OrganizationKind, OrganizationStatus};
+use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
+use tgpl_domain::staff::NotEligible;
+use tgpl_persistence::cases::{self, CaseFilter, CaseRow, CaseSort, EventRow};
+use tgpl_persistence::db::write_transaction;
+use tgpl_persistence::{organizations, recipients, DbConnection};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::account_common::utc;
+use super::accounts::parse_filter;
+use crate::auth::Caller;
+use crate::http::error::ApiError;
+use crate::http::extract::{etag, IfMatch, OptionalJson, Query, ValidJson};
+use crate::http::lang::Text;
+use crate::http::page::{Page, PageQuery};
+use crate::scope::{self, today, Permitted};
+use crate::state::AppState;
+
+type Problem = crate::http::error::Problem;
+
+/// Details of a case in proceedings (tham gia tố tụng).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Litigation {
+    #[schema(schema_with = crate::http::schemas::litigation_role)]
+    pub role: Option<LitigationRole>,
+    #[schema(schema_with = crate::http::schemas::proceeding_stage)]
+    pub stage: Option<ProceedingStage>,
+    /// The investigating agency, procuracy or court.
+    #[validate(length(min = 1, max = 300))]
+    pub procedural_agency: Option<String>,
+    #[validate(length(min = 1, max = 300))]
+    pub charge: Option<String>,
+    /// The penalty the procuracy proposed.
+    #[validate(length(min = 1, max = 300))]
+    pub proposed_sentence: Option<String>,
+    /// The decision of the proceedings.
+    #[validate(length(min = 1, max = 2000))]
+    pub outcome: Option<String>,
+}
+
+/// A quality evaluation of a closed case.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct QualityEvaluation {
+    #[schema(schema_with = crate::http::schemas::quality_grade)]
+    pub grade: QualityGrade,
+    /// Username of the evaluator.
+    pub evaluator: String,
+    pub evaluated_on: NaiveDate,
+    pub remarks: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseView {
+    pub id: String,
+    #[schema(example = "TTTGPL-HN-2026-000123")]
+    pub code: String,
+    /// Shared reference of the cases of one proceeding.
+    pub group_ref: Option<String>,
+    /// The handling organization.
+    pub organization_id: String,
+    pub recipient_id: String,
+    /// When another person or agency requested aid for the recipient.
+    pub requester_name: Option<String>,
+    pub requester_relation: Option<String>,
+    pub received_on: NaiveDate,
+    /// Entry in the acceptance register (thụ lý).
+    pub accepted_on: Option<NaiveDate>,
+    #[schema(schema_with = crate::http::schemas::field)]
+    pub field: String,
+    #[schema(schema_with = crate::http::schemas::aid_form)]
+    pub form: String,
+    #[schema(schema_with = crate::http::schemas::aid_place)]
+    pub place: String,
+    pub provider_id: Option<String>,
+    #[schema(schema_with = crate::http::schemas::provider_kind)]
+    pub provider_kind: Option<String>,
+    pub summary: String,
+    pub litigation: Option<Litigation>,
+    pub outcome_on: Option<NaiveDate>,
+    /// Litigation: whether the defence view was accepted (a successful case).
+    pub defence_accepted: Option<bool>,
+    #[schema(schema_with = crate::http::schemas::success_kind)]
+    pub success_kind: Option<String>,
+    #[schema(schema_with = crate::http::schemas::case_state)]
+    pub state: String,
+    /// The steps the case's state allows next (the caller's role may allow fewer).
+    #[schema(schema_with = crate::http::schemas::case_steps)]
+    pub next_steps: Vec<String>,
+    /// Locked: edits and deletion only through a change request.
+    pub locked: bool,
+    pub closed_on: Option<NaiveDate>,
+    pub closing_grounds: Option<String>,
+    pub transferred_from_case_id: Option<String>,
+    pub transferred_to_organization_id: Option<String>,
+    pub quality: Option<QualityEvaluation>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn state_of(row: &CaseRow) -> Result<CaseState, ApiError> {
+    row.state.parse().map_err(|_| ApiError::internal())
+}
+
+impl From<CaseRow> for CaseView {
+    fn from(c: CaseRow) -> Self {
+        let state = c.state.parse::<CaseState>().ok();
+        Self {
+            next_steps: state
+                .map(|s| s.next_steps().iter().map(|t| t.to_string()).collect())
+                .unwrap_or_default(),
+            locked: state.is_some_and(CaseState::is_locked),
+            litigation: c
+                .litigation
+                .as_deref()
+                .and_then(|l| serde_json::from_str(l).ok()),
+            quality: c
+                .quality
+                .as_deref()
+                .and_then(|q| serde_json::from_str(q).ok()),
+            id: c.id,
+            code: c.code,
+            group_ref: c.group_ref,
+            organization_id: c.organization_id,
+            recipient_id: c.recipient_id,
+            requester_name: c.requester_name,
+            requester_relation: c.requester_relation,
+            received_on: c.received_on,
+            accepted_on: c.accepted_on,
+            field: c.field,
+            form: c.form,
+            place: c.place,
+            provider_id: c.provider_id,
+            provider_kind: c.provider_kind,
+            summary: c.summary,
+            outcome_on: c.outcome_on,
+            defence_accepted: c.defence_accepted,
+            success_kind: c.success_kind,
+            state: c.state,
+            closed_on: c.closed_on,
+            closing_grounds: c.closing_grounds,
+            transferred_from_case_id: c.transferred_from_case_id,
+            transferred_to_organization_id: c.transferred_to_org_id,
+            version: c.version,
+            created_at: utc(c.created_at),
+            updated_at: utc(c.updated_at),
+        }
+    }
+}
+
+fn respond(status: StatusCode, row: CaseRow) -> HttpResponse {
+    let mut res = HttpResponse::build(status);
+    if status == StatusCode::CREATED {
+        res.insert_header((header::LOCATION, format!("/api/v1/cases/{}", row.id)));
+    }
+    res.insert_header((header::ETAG, etag(row.version)))
+        .json(CaseView::from(row))
+}
+
+/// Loads a case the caller may `action`.
+pub fn load(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    action: Action,
+) -> Result<CaseRow, ApiError> {
+    let row = cases::get(conn, id)?;
+    scope::authorize(conn, caller, Action::ReadCase, &row.organization_id)?;
+    if action != Action::ReadCase {
+        scope::authorize(conn, caller, action, &row.organization_id)?;
+    }
+    Ok(row)
+}
+
+pub fn locked() -> ApiError {
+    ApiError::conflict(
+        "case_locked",
+        Text::new(
+            "Vụ việc đã kết thúc nên đơn vị không được sửa, xóa; hãy gửi đề nghị tới Trung tâm Thông tin, dữ liệu trợ giúp pháp lý (/api/v1/change-requests).",
+            "The case is closed: the unit can no longer edit or delete it; send a change request to the data centre (/api/v1/change-requests).",
+        ),
+    )
+}
+
+fn search_text(code: &str, recipient_name: &str, summary: &str) -> String {
+    tgpl_domain::text::fold(&format!("{code} {recipient_name} {summary}"))
+}
+
+/// Checks the pieces that depend on the form of aid.
+fn check_litigation(
+    form: &str,
+    litigation: Option<&Litigation>,
+    defence_accepted: Option<bool>,
+    success: Option<&str>,
+) -> Result<(), ApiError> {
+    let is_litigation = form == AidForm::Litigation.code();
+    if !is_litigation && (litigation.is_some() || defence_accepted.is_some() || success.is_some()) {
+        return Err(ApiError::field(
+            "litigation",
+            "not_litigation",
+            "Chỉ vụ việc tham gia tố tụng có thông tin tố tụng và kết quả bào chữa.",
+            "Only litigation cases carry proceedings and defence outcomes.",
+        ));
+    }
+    if success.is_some() && defence_accepted != Some(true) {
+        return Err(ApiError::field(
+            "success_kind",
+            "requires_accepted_defence",
+            "Kết quả thành công chỉ ghi khi quan điểm bào chữa được chấp nhận.",
+            "A kind of success goes with an accepted defence view.",
+        ));
+    }
+    if defence_accepted == Some(true) && success.is_none() {
+        return Err(ApiError::field(
+            "success_kind",
+            "required",
+            "Hãy ghi rõ kết quả có lợi (giảm hình phạt, trắng án, ...).",
+            "Say which favourable outcome was obtained.",
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCase {
+    /// The handling organization.
+    pub organization_id: String,
+    /// The aided person (one case per person who requested aid).
+    pub recipient_id: String,
+    /// Shared reference grouping the cases of one proceeding.
+    #[validate(length(min = 1, max = 100))]
+    pub group_ref: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    pub requester_name: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    pub requester_relation: Option<String>,
+    pub received_on: NaiveDate,
+    #[schema(schema_with = crate::http::schemas::field)]
+    pub field: Field,
+    #[schema(schema_with = crate::http::schemas::aid_form)]
+    pub form: AidForm,
+    #[schema(schema_with = crate::http::schemas::aid_place)]
+    pub place: AidPlace,
+    #[validate(length(min = 1, max = 4000))]
+    pub summary: String,
+    #[validate(nested)]
+    pub litigation: Option<Litigation>,
+}
+
+/// Records a request for legal aid as a new case (state `received`). Its code
+/// (`<organization>-<year>-<sequence>`) is never reused.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    request_body = CreateCase,
+    responses(
+        (status = 201, description = "Created.", body = CaseView, headers(("ETag" = String), ("Location" = String))),
+        (status = 403, description = "The caller's role does no casework there.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a recipient the organization does not handle.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/cases")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<CreateCase>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    if body.received_on > today() {
+        return Err(ApiError::field(
+            "received_on",
+            "in_future",
+            "Ngày tiếp nhận không thể ở tương lai.",
+            "received_on cannot be in the future.",
+        ));
+    }
+    check_litigation(body.form.code(), body.litigation.as_ref(), None, None)?;
+    let row = state
+        .db(move |conn| {
+            let org = scope::authorize(conn, &caller, Action::ManageCase, &body.organization_id)?;
+            let recipient = match recipients::get(conn, &body.recipient_id) {
+                Ok(r)
+                    if recipients::handling_organizations(conn, &r)?
+                        .iter()
+                        .any(|o| {
+                            scope::authorize(conn, &caller, Action::ReadRecipient, o).is_ok()
+                        }) =>
+                {
+                    r
+                }
+                Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => {
+                    return Err(ApiError::field(
+                        "recipient_id",
+                        "unknown_recipient",
+                        "Không có người được trợ giúp pháp lý này trong phạm vi của bạn.",
+                        "No such recipient within your scope.",
+                    ))
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let litigation = body
+                .litigation
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|_| ApiError::internal())?;
+            let actor = caller.actor();
+            let now = tgpl_persistence::now();
+            let row = cases::insert(conn, &actor, &org.id, body.received_on.year(), |sequence| {
+                let code = case_code(&org.code, body.received_on.year(), sequence);
+                CaseRow {
+                    id: tgpl_persistence::new_id(),
+                    search_text: search_text(&code, &recipient.full_name, &body.summary),
+                    code,
+                    group_ref: body.group_ref,
+                    organization_id: org.id.clone(),
+                    recipient_id: recipient.id.clone(),
+                    requester_name: body.requester_name,
+                    requester_relation: body.requester_relation,
+                    received_on: body.received_on,
+                    accepted_on: None,
+                    field: body.field.to_string(),
+                    form: body.form.to_string(),
+                    place: body.place.to_string(),
+                    provider_id: None,
+                    provider_kind: None,
+                    summary: body.summary,
+                    litigation,
+                    outcome_on: None,
+                    defence_accepted: None,
+                    success_kind: None,
+                    state: CaseState::Received.to_string(),
+                    closed_on: None,
+                    closing_grounds: None,
+                    transferred_from_case_id: None,
+                    transferred_to_org_id: None,
+                    quality: None,
+                    deleted_at: None,
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                }
+            })?;
+            Ok(row)
+        })
+        .await?;
+    Ok(respond(StatusCode::CREATED, row))
+}
+
+/// One case.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The case.", body = CaseView, headers(("ETag" = String))),
+        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/cases/{id}")]
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let row = state
+        .db(move |conn| load(conn, &caller, &id, Action::ReadCase))
+        .await?;
+    Ok(respond(StatusCode::OK, row))
+}
+
+/// Fields a unit may correct while the case is open (also what an approved change request
+/// applies to a locked case).
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCase {
+    #[validate(length(min = 1, max = 100))]
+    pub group_ref: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    pub requester_name: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    pub requester_relation: Option<String>,
+    pub received_on: Option<NaiveDate>,
+    #[schema(schema_with = crate::http::schemas::field)]
+    pub field: Option<Field>,
+    #[schema(schema_with = crate::http::schemas::aid_form)]
+    pub form: Option<AidForm>,
+    #[schema(schema_with = crate::http::schemas::aid_place)]
+    pub place: Option<AidPlace>,
+    #[validate(length(min = 1, max = 4000))]
+    pub summary: Option<String>,
+    #[validate(nested)]
+    pub litigation: Option<Litigation>,
+    pub outcome_on: Option<NaiveDate>,
+    pub defence_accepted: Option<bool>,
+    #[schema(schema_with = crate::http::schemas::success_kind)]
+    pub success_kind: Option<SuccessKind>,
+}
+
+impl UpdateCase {
+    /// Applies the changes to a case; checks what depends on several fields.
+    pub fn apply(&self, conn: &mut DbConnection, row: &mut CaseRow) -> Result<(), ApiError> {
+        if let Some(v) = &self.group_ref {
+            row.group_ref = Some(v.clone());
+        }
+        if let Some(v) = &self.requester_name {
+            row.requester_name = Some(v.clone());
+        }
+        if let Some(v) = &self.requester_relation {
+            row.requester_relation = Some(v.clone());
+        }
+        if let Some(v) = self.received_on {
+            row.received_on = v;
+        }
+        if let Some(v) = self.field {
+            row.field = v.to_string();
+        }
+        if let Some(v) = self.form {
+            row.form = v.to_string();
+        }
+        if let Some(v) = self.place {
+            row.place = v.to_string();
+        }
+        if let Some(v) = &self.summary {
+            row.summary = v.clone();
+        }
+        if let Some(v) = &self.litigation {
+            row.litigation = Some(serde_json::to_string(v).map_err(|_| ApiError::internal())?);
+        }
+        if let Some(v) = self.outcome_on {
+            row.outcome_on = Some(v);
+        }
+        if let Some(v) = self.defence_accepted {
+            row.defence_accepted = Some(v);
+        }
+        if let Some(v) = self.success_kind {
+            row.success_kind = Some(v.to_string());
+        }
+        let litigation: Option<Litigation> = row
+            .litigation
+            .as_deref()
+            .and_then(|l| serde_json::from_str(l).ok());
+        check_litigation(
+            &row.form,
+            litigation.as_ref(),
+            row.defence_accepted,
+            row.success_kind.as_deref(),
+        )?;
+        if row.received_on > today() || row.accepted_on.is_some_and(|a| a < row.received_on) {
+            return Err(ApiError::field(
+                "received_on",
+                "out_of_order",
+                "Ngày tiếp nhận phải không sau hôm nay và không sau ngày thụ lý.",
+                "received_on must not be in the future nor after the acceptance.",
+            ));
+        }
+        let recipient = recipients::get(conn, &row.recipient_id)?;
+        row.search_text = search_text(&row.code, &recipient.full_name, &row.summary);
+        Ok(())
+    }
+}
+
+/// Corrects an open case. Requires `If-Match`. Closed cases are locked: 409 `case_locked`.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the case as read")),
+    request_body = UpdateCase,
+    responses(
+        (status = 200, description = "Updated.", body = CaseView, headers(("ETag" = String))),
+        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is locked.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch: someone changed it meanwhile.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/cases/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateCase>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    let row = state
+        .db(move |conn| {
+            let before = load(conn, &caller, &id, Action::ManageCase)?;
+            if_match.require(&etag(before.version))?;
+            if state_of(&before)?.is_locked() {
+                return Err(locked());
+            }
+            let mut after = before.clone();
+            body.apply(conn, &mut after)?;
+            if after != before {
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                cases::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::CaseUpdate,
+                    &before,
+                    &after,
+                    None,
+                )?;
+            }
+            Ok(after)
+        })
+        .await?;
+    Ok(respond(StatusCode::OK, row))
+}
+
+/// Deletes an open case (kept, marked deleted, for the audit). Its code is never reused.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the case as read")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is locked.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/cases/{id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    state
+        .db(move |conn| {
+            let before = load(conn, &caller, &id, Action::ManageCase)?;
+            if_match.check(&etag(before.version))?;
+            if state_of(&before)?.is_locked() {
+                return Err(locked());
+            }
+            let mut after = before.clone();
+            after.deleted_at = Some(tgpl_persistence::now());
+            after.version += 1;
+            after.updated_at = tgpl_persistence::now();
+            Ok(cases::save(
+                conn,
+                &caller.actor(),
+                AuditAction::CaseDelete,
+                &before,
+                &after,
+                None,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseEventView {
+    #[schema(example = "accept")]
+    pub step: String,
+    #[schema(schema_with = crate::http::schemas::case_state)]
+    pub from_state: Option<String>,
+    #[schema(schema_with = crate::http::schemas::case_state)]
+    pub to_state: String,
+    /// The legal date of the step.
+    pub occurred_on: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+    pub actor_username: String,
+    pub reason: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
+}
+
+impl From<EventRow> for CaseEventView {
+    fn from(e: EventRow) -> Self {
+        Self {
+            step: e.step,
+            from_state: e.from_state,
+            to_state: e.to_state,
+            occurred_on: e.occurred_on,
+            recorded_at: utc(e.recorded_at),
+            actor_username: e.actor_username,
+            reason: e.reason,
+            details: e
+                .details
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok()),
+        }
+    }
+}
+
+/// The history of a case, oldest first.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "Steps taken.", body = Vec<CaseEventView>),
+        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/cases/{id}/history")]
+pub async fn history(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let events = state
+        .db(move |conn| {
+            let row = load(conn, &caller, &id, Action::ReadCase)?;
+            let mut events = Vec::new();
+            // A case received by transfer keeps the history it had in the sending province.
+            if let Some(origin) = &row.transferred_from_case_id {
+                events.extend(cases::events(conn, origin)?);
+            }
+            events.extend(cases::events(conn, &id)?);
+            Ok(events)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        events
+            .into_iter()
+            .map(CaseEventView::from)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// The outcome recorded when a case is completed.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    /// Litigation: the decision.
+    #[validate(length(min = 1, max = 2000))]
+    pub outcome: Option<String>,
+    pub outcome_on: Option<NaiveDate>,
+    pub defence_accepted: Option<bool>,
+    #[schema(schema_with = crate::http::schemas::success_kind)]
+    pub success_kind: Option<SuccessKind>,
+}
+
+/// What a step may carry; each step uses what it needs.
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepBody {
+    /// The legal date of the step (Viet Nam date); today when absent.
+    pub on: Option<NaiveDate>,
+    /// Why: required to refuse, change the provider, discontinue (the grounds).
+    #[validate(length(min = 1, max = 2000))]
+    pub reason: Option<String>,
+    /// `assign_provider`, `change_provider`: a staff member who can take the case.
+    pub provider_id: Option<String>,
+    /// `transfer_out`: the state legal aid centre of another province.
+    pub to_organization_id: Option<String>,
+    /// `complete`.
+    #[validate(nested)]
+    pub outcome: Option<Outcome>,
+    /// `evaluate_quality`.
+    #[schema(schema_with = crate::http::schemas::quality_grade)]
+    pub grade: Option<QualityGrade>,
+}
+
+fn required(field: &str) -> ApiError {
+    ApiError::field(
+        field,
+        "required",
+        format!("Bước này cần `{field}`."),
+        format!("This step needs `{field}`."),
+    )
+}
+
+fn not_eligible(e: NotEligible) -> ApiError {
+    let (code, vi, en) = match e {
+        NotEligible::NotAProvider => (
+            "not_a_provider",
+            "Người này không phải người thực hiện trợ giúp pháp lý.",
+            "The person is not a legal aid provider.",
+        ),
+        NotEligible::Inactive => (
+            "inactive",
+            "Người này đã ngừng làm việc.",
+            "The person is inactive.",
+        ),
+        NotEligible::NotAMember => (
+            "not_a_member",
+            "Người này không công tác tại tổ chức thụ lý vào ngày đó.",
+            "The person is no member of the handling organization on that day.",
+        ),
+        NotEligible::NoValidCard => (
+            "no_valid_card",
+            "Cộng tác viên không có thẻ còn hiệu lực (thẻ bị thu hồi hoặc hết hạn).",
+            "The collaborator holds no valid card (revoked or expired).",
+        ),
+    };
+    ApiError::field("provider_id", code, vi, en)
+}
+
+/// Checks that `provider_id` can take a case of `org_id` on `day`; returns their kind.
+fn check_provider(
+    conn: &mut DbConnection,
+    provider_id: &str,
+    org_id: &str,
+    day: NaiveDate,
+) -> Result<ProviderKind, ApiError> {
+    let person = match super::staff::Person::read(conn, provider_id) {
+        Ok(p) => p,
+        Err(e) if e.status == StatusCode::NOT_FOUND => {
+            return Err(not_eligible(NotEligible::NotAMember))
+        }
+        Err(e) => return Err(e),
+    };
+    super::staff::can_take_cases(conn, &person, org_id, day)?.map_err(not_eligible)
+}
+
+fn illegal_step(step: Transition, state: CaseState, caller: &Caller) -> ApiError {
+    let allowed: Vec<String> = state
+        .next_steps()
+        .into_iter()
+        .filter(|t| t.allowed_for(caller.role))
+        .map(|t| t.to_string())
+        .collect();
+    ApiError::conflict(
+        "illegal_step",
+        Text::new(
+            format!("Không thể thực hiện bước `{step}` khi vụ việc ở trạng thái `{state}`."),
+            format!("The step `{step}` cannot be taken from the state `{state}`."),
+        ),
+    )
+    .with_extra(serde_json::json!({ "state": state.code(), "allowed_steps": allowed }))
+}
+
+/// Takes one step of a case (accept, refuse, assign_provider, change_provider, start,
+/// complete, discontinue, withdraw, transfer_out, evaluate_quality, archive). An illegal
+/// step answers 409 `illegal_step` with the steps allowed next. `transfer_out` creates the
+/// case in the receiving centre, which counts it as transferred in and sees its history.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path),
+        ("step" = String, Path, description = "The step: accept, refuse, assign_provider, change_provider, start, complete, discontinue, withdraw, transfer_out, evaluate_quality, archive"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the case as read"),
+    ),
+    request_body(content = Option<StepBody>),
+    responses(
+        (status = 200, description = "Done; the case.", body = CaseView, headers(("ETag" = String))),
+        (status = 403, description = "The caller's role may not take this step.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case or step in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed from the current state: `allowed_steps` lists what is.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing or invalid details, or a provider who cannot take the case.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/cases/{id}/steps/{step}")]
+pub async fn take_step(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: OptionalJson<StepBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, step) = path.into_inner();
+    let step: Transition = step.parse().map_err(|_| ApiError::not_found())?;
+    let body = body.0.unwrap_or_default();
+    let on = body.on.unwrap_or_else(today);
+    if on > today() {
+        return Err(ApiError::field(
+            "on",
+            "in_future",
+            "Ngày của bước không thể ở tương lai.",
+            "The step's date cannot be in the future.",
+        ));
+    }
+    let row = state
+        .db(move |conn| {
+            let action = if step == Transition::EvaluateQuality {
+                Action::ReadCase
+            } else {
+                Action::ManageCase
+            };
+            let before = load(conn, &caller, &id, action)?;
+            if_match.check(&etag(before.version))?;
+            let from = state_of(&before)?;
+            let Some(to) = step.target(from) else {
+                return Err(illegal_step(step, from, &caller));
+            };
+            if !step.allowed_for(caller.role) {
+                return Err(ApiError::forbidden());
+            }
+            let mut after = before.clone();
+            after.state = to.to_string();
+            let mut details = serde_json::Map::new();
+            let mut reason = body.reason.clone();
+            match step {
+                Transition::Accept => {
+                    if on < before.received_on {
+                        return Err(ApiError::field(
+                            "on",
+                            "before_receipt",
+                            "Ngày thụ lý không thể trước ngày tiếp nhận.",
+                            "A case is accepted after it is received.",
+                        ));
+                    }
+                    after.accepted_on = Some(on);
+                }
+                Transition::Refuse | Transition::Discontinue => {
+                    let grounds = body.reason.clone().ok_or_else(|| required("reason"))?;
+                    after.closed_on = Some(on);
+                    after.closing_grounds = Some(grounds);
+                }
+                Transition::AssignProvider | Transition::ChangeProvider => {
+                    let provider = body
+                        .provider_id
+                        .clone()
+                        .ok_or_else(|| required("provider_id"))?;
+                    if step == Transition::ChangeProvider {
+                        if body.reason.is_none() {
+                            return Err(required("reason"));
+                        }
+                        if before.provider_id.as_deref() == Some(provider.as_str()) {
+                            return Err(ApiError::field(
+                                "provider_id",
+                                "unchanged",
+                                "Người thực hiện mới phải khác người cũ.",
+                                "The new provider must differ.",
+                            ));
+                        }
+                    }
+                    let kind = check_provider(conn, &provider, &before.organization_id, on)?;
+                    details.insert(
+                        "previous_provider_id".into(),
+                        serde_json::json!(before.provider_id),
+                    );
+                    details.insert("provider_id".into(), serde_json::json!(provider));
+                    after.provider_id = Some(provider);
+                    after.provider_kind = Some(kind.to_string());
+                }
+                Transition::Complete => {
+                    after.closed_on = Some(on);
+                    if let Some(o) = &body.outcome {
+                        let mut litigation: Litigation = before
+                            .litigation
+                            .as_deref()
+                            .and_then(|l| serde_json::from_str(l).ok())
+                            .unwrap_or_default();
+                        if o.outcome.is_some() {
+                            litigation.outcome = o.outcome.clone();
+                            after.litigation = Some(
+                                serde_json::to_string(&litigation)
+                                    .map_err(|_| ApiError::internal())?,
+                            );
+                        }
+                        after.outcome_on = o.outcome_on.or(Some(on));
+                        after.defence_accepted = o.defence_accepted;
+                        after.success_kind = o.success_kind.map(|s| s.to_string());
+                        let lit = after
+                            .litigation
+                            .as_deref()
+                            .and_then(|l| serde_json::from_str::<Litigation>(l).ok());
+                        check_litigation(
+                            &after.form,
+                            lit.as_ref(),
+                            after.defence_accepted,
+                            after.success_kind.as_deref(),
+                        )?;
+                    }
+                }
+                Transition::Withdraw => {
+                    after.closed_on = Some(on);
+                    after.closing_grounds = body.reason.clone();
+                }
+                Transition::TransferOut => {
+                    let target_id = body
+                        .to_organization_id
+                        .clone()
+                        .ok_or_else(|| required("to_organization_id"))?;
+                    let target = match organizations::get(conn, &target_id) {
+                        Ok(t) => t,
+                        Err(tgpl_persistence::StoreError::NotFound) => return Err(bad_transfer()),
+                        Err(e) => return Err(e.into()),
+                    };
+                    let handling = organizations::get(conn, &before.organization_id)?;
+                    let is_other_centre = target.kind == OrganizationKind::Center.code()
+                        && target.status == OrganizationStatus::Active.code()
+                        && target.province_code != handling.province_code;
+                    if !is_other_centre {
+                        return Err(bad_transfer());
+                    }
+                    after.transferred_to_org_id = Some(target.id.clone());
+                    after.closed_on = Some(on);
+                    details.insert("to_organization_id".into(), serde_json::json!(target.id));
+                    let received = transfer(conn, &caller, &after, &target, on)?;
+                    details.insert("received_as_case_id".into(), serde_json::json!(received));
+                }
+                Transition::EvaluateQuality => {
+                    let grade = body.grade.ok_or_else(|| required("grade"))?;
+                    let evaluation = QualityEvaluation {
+                        grade,
+                        evaluator: caller.username.clone(),
+                        evaluated_on: on,
+                        remarks: body.reason.clone(),
+                    };
+                    after.quality =
+                        Some(serde_json::to_string(&evaluation).map_err(|_| ApiError::internal())?);
+                    reason = None;
+                    details.insert("grade".into(), serde_json::json!(grade.code()));
+                }
+                Transition::Start | Transition::Archive => {}
+            }
+            after.version += 1;
+            after.updated_at = tgpl_persistence::now();
+            let actor = caller.actor();
+            let details =
+                (!details.is_empty()).then(|| serde_json::Value::Object(details).to_string());
+            let event = EventRow::new(
+                &after,
+                &actor,
+                step.code(),
+                Some(from.code()),
+                on,
+                reason,
+                details,
+            );
+            cases::save(
+                conn,
+                &actor,
+                AuditAction::CaseStep,
+                &before,
+                &after,
+                Some(&event),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(respond(StatusCode::OK, row))
+}
+
+fn bad_transfer() -> ApiError {
+    ApiError::field(
+        "to_organization_id",
+        "not_another_province_centre",
+        "Chỉ chuyển vụ việc cho Trung tâm trợ giúp pháp lý nhà nước đang hoạt động của tỉnh khác.",
+        "A case is transferred to an active state legal aid centre of another province.",
+    )
+}
+
+/// Creates the receiving centre's case for a transfer; returns its id. The receiving case
+/// starts as received, points to the case it came from, and keeps its history.
+fn transfer(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    source: &CaseRow,
+    target: &tgpl_persistence::organizations::OrganizationRow,
+    on: NaiveDate,
+) -> Result<String, ApiError> {
+    let actor = caller.actor();
+    let recipient = recipients::get(conn, &source.recipient_id)?;
+    let received = write_transaction(conn, |conn| {
+        cases::insert(conn, &actor, &target.id, on.year(), |sequence| {
+            let code = case_code(&target.code, on.year(), sequence);
+            let now = tgpl_persistence::now();
+            CaseRow {
+                id: tgpl_persistence::new_id(),
+                search_text: search_text(&code, &recipient.full_name, &source.summary),
+                code,
+                organization_id: target.id.clone(),
+                received_on: on,
+                accepted_on: None,
+                provider_id: None,
+                provider_kind: None,
+                state: CaseState::Received.to_string(),
+                closed_on: None,
+                closing_grounds: None,
+                transferred_from_case_id: Some(source.id.clone()),
+                transferred_to_org_id: None,
+                quality: None,
+                deleted_at: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+                ..source.clone()
+            }
+        })
+        .map_err(ApiError::from)
+    })?;
+    Ok(received.id)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseListQuery {
+    /// Cases of this organization and everything under it.
+    pub organization_id: Option<String>,
+    /// One or more states, comma-separated.
+    pub state: Option<String>,
+    #[param(schema_with = crate::http::schemas::field)]
+    pub field: Option<String>,
+    #[param(schema_with = crate::http::schemas::aid_form)]
+    pub form: Option<String>,
+    pub provider_id: Option<String>,
+    pub recipient_id: Option<String>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    /// Litigation cases whose defence view was accepted (`true`) or the others (`false`).
+    pub successful: Option<bool>,
+    /// Searches code, recipient name and summary, ignoring case and Vietnamese diacritics.
+    pub q: Option<String>,
+    /// `-received_on` (default), `received_on`, `code`, `-code`.
+    pub sort: Option<String>,
+}
+
+/// Lists the cases in the caller's scope, filtered, searched, sorted and paged.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(CaseListQuery, PageQuery),
+    responses(
+        (status = 200, description = "One page of cases.", body = Page<CaseView>),
+        (status = 403, description = "Service clients do not read cases.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/cases")]
+pub async fn list_cases(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: Query<CaseListQuery>,
+    paging: Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = paging.request()?;
+    let q = query.0;
+    let filter = case_filter(q)?;
+    let paged = state
+        .db(move |conn| {
+            let filter = scoped(conn, &caller, filter)?;
+            Ok(cases::list(conn, &filter, page)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, CaseView::from)))
+}
+
+/// The filter of a case list query, checked.
+pub fn case_filter(q: CaseListQuery) -> Result<(CaseFilter, Option<String>), ApiError> {
+    let states = match q.state {
+        None => None,
+        Some(codes) => Some(
+            codes
+                .split(',')
+                .map(|s| {
+                    parse_filter::<CaseState>("state", Some(s.trim().to_owned()))
+                        .map(|v| v.unwrap_or_default())
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
+    let sort = match q.sort.as_deref() {
+        None | Some("-received_on") => CaseSort::ReceivedDesc,
+        Some("received_on") => CaseSort::Received,
+        Some("code") => CaseSort::Code,
+        Some("-code") => CaseSort::CodeDesc,
+        Some(other) => {
+            return Err(ApiError::field(
+                "sort",
+                "unknown_sort",
+                format!("Không sắp xếp được theo `{other}`."),
+                format!("Cannot sort by `{other}`."),
+            ))
+        }
+    };
+    let filter = CaseFilter {
+        organizations: None,
+        states,
+        field: parse_filter::<Field>("field", q.field)?,
+        form: parse_filter::<AidForm>("form", q.form)?,
+        provider_id: q.provider_id,
+        recipient_id: q.recipient_id,
+        received_from: q.received_from,
+        received_to: q.received_to,
+        successful: q.successful,
+        outcome_from: None,
+        outcome_to: None,
+        search: q
+            .q
+            .as_deref()
+            .map(tgpl_domain::text::fold)
+            .filter(|s| !s.is_empty()),
+        sort,
+    };
+    Ok((filter, q.organization_id))
+}
+
+/// Restricts a filter to the caller's scope and, when asked, to one organization's subtree.
+pub fn scoped(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    (mut filter, root): (CaseFilter, Option<String>),
+) -> Result<CaseFilter, ApiError> {
+    let permitted = scope::permitted(conn, caller, Action::ReadCase)?;
+    if permitted == Permitted::Only(Vec::new()) {
+        return Err(ApiError::forbidden());
+    }
+    filter.organizations = match root {
+        None => permitted.as_filter(),
+        Some(root) => {
+            scope::authorize(conn, caller, Action::ReadCase, &root)?;
+            let day = today();
+            let subtree: Vec<String> =
+                tgpl_domain::hierarchy::Hierarchy::on(day, &organizations::links_on(conn, day)?)
+                    .subtree(&root)
+                    .into_iter()
+                    .map(|n| n.org_id)
+                    .filter(|id| permitted.contains(id))
+                    .collect();
+            Some(subtree)
+        }
+    };
+    Ok(filter)
+}

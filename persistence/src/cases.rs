@@ -1,0 +1,328 @@
+//! Cases, their codes and their history.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use tgpl_domain::audit::AuditAction;
+
+use crate::audit::{self, Actor, Change};
+use crate::db::{write_transaction, Backend, DbConnection};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{PageRequest, Paged};
+use crate::schema::{case_events, case_sequences, cases};
+
+const RESOURCE: &str = "case";
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = cases, treat_none_as_null = true)]
+pub struct CaseRow {
+    pub id: String,
+    pub code: String,
+    pub group_ref: Option<String>,
+    pub organization_id: String,
+    pub recipient_id: String,
+    pub requester_name: Option<String>,
+    pub requester_relation: Option<String>,
+    pub received_on: NaiveDate,
+    pub accepted_on: Option<NaiveDate>,
+    pub field: String,
+    pub form: String,
+    pub place: String,
+    pub provider_id: Option<String>,
+    pub provider_kind: Option<String>,
+    pub summary: String,
+    #[serde(skip)]
+    pub search_text: String,
+    /// JSON of the litigation details.
+    pub litigation: Option<String>,
+    pub outcome_on: Option<NaiveDate>,
+    pub defence_accepted: Option<bool>,
+    pub success_kind: Option<String>,
+    pub state: String,
+    pub closed_on: Option<NaiveDate>,
+    pub closing_grounds: Option<String>,
+    pub transferred_from_case_id: Option<String>,
+    pub transferred_to_org_id: Option<String>,
+    /// JSON of the quality evaluation.
+    pub quality: Option<String>,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = case_events)]
+pub struct EventRow {
+    pub id: String,
+    pub case_id: String,
+    pub step: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub occurred_on: NaiveDate,
+    pub recorded_at: NaiveDateTime,
+    pub actor_account_id: Option<String>,
+    pub actor_username: String,
+    pub reason: Option<String>,
+    /// JSON with what the step recorded (provider, grounds, outcome...).
+    pub details: Option<String>,
+}
+
+impl EventRow {
+    pub fn new(
+        case: &CaseRow,
+        actor: &Actor,
+        step: &str,
+        from: Option<&str>,
+        occurred_on: NaiveDate,
+        reason: Option<String>,
+        details: Option<String>,
+    ) -> Self {
+        Self {
+            id: crate::new_id(),
+            case_id: case.id.clone(),
+            step: step.to_owned(),
+            from_state: from.map(str::to_owned),
+            to_state: case.state.clone(),
+            occurred_on,
+            recorded_at: crate::now(),
+            actor_account_id: actor.account_id.clone(),
+            actor_username: actor.username.clone(),
+            reason,
+            details,
+        }
+    }
+}
+
+/// Takes the next sequence number of an organization's cases for a year. The row update
+/// locks the counter (PostgreSQL) inside the caller's write transaction (SQLite), so two
+/// cases never get one number; a number taken by a case later deleted is never given again.
+pub fn next_sequence(
+    conn: &mut DbConnection,
+    organization_id: &str,
+    year: i32,
+) -> StoreResult<i64> {
+    let key = case_sequences::table
+        .filter(case_sequences::organization_id.eq(organization_id))
+        .filter(case_sequences::year.eq(year));
+    let updated = diesel::update(key)
+        .set(case_sequences::last_value.eq(case_sequences::last_value + 1))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(case_sequences::table)
+            .values((
+                case_sequences::organization_id.eq(organization_id),
+                case_sequences::year.eq(year),
+                case_sequences::last_value.eq(1i64),
+            ))
+            .execute(conn)?;
+        return Ok(1);
+    }
+    Ok(case_sequences::table
+        .filter(case_sequences::organization_id.eq(organization_id))
+        .filter(case_sequences::year.eq(year))
+        .select(case_sequences::last_value)
+        .first(conn)?)
+}
+
+/// Creates a case with its first history event. `make` receives the case code's sequence
+/// number, taken in the same transaction.
+pub fn insert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    organization_id: &str,
+    year: i32,
+    make: impl FnOnce(i64) -> CaseRow,
+) -> StoreResult<CaseRow> {
+    write_transaction(conn, |conn| {
+        let row = make(next_sequence(conn, organization_id, year)?);
+        diesel::insert_into(cases::table)
+            .values(&row)
+            .execute(conn)?;
+        let event = EventRow::new(&row, actor, "receive", None, row.received_on, None, None);
+        diesel::insert_into(case_events::table)
+            .values(&event)
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action: AuditAction::CaseCreate,
+                resource_type: RESOURCE,
+                resource_id: &row.id,
+                before: None,
+                after: Some(&row),
+            },
+        )?;
+        Ok(row)
+    })
+}
+
+/// A case that exists and was not deleted.
+pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<CaseRow> {
+    cases::table
+        .find(id)
+        .filter(cases::deleted_at.is_null())
+        .select(CaseRow::as_select())
+        .first(conn)
+        .map_err(StoreError::from)
+}
+
+/// A case even if deleted (for change requests that restore or inspect it).
+pub fn get_any(conn: &mut DbConnection, id: &str) -> StoreResult<CaseRow> {
+    cases::table
+        .find(id)
+        .select(CaseRow::as_select())
+        .first(conn)
+        .map_err(StoreError::from)
+}
+
+/// Writes `after` over `before` (edit, delete, or a step with its event).
+pub fn save(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: AuditAction,
+    before: &CaseRow,
+    after: &CaseRow,
+    event: Option<&EventRow>,
+) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        crate::save_versioned!(
+            conn,
+            actor,
+            action,
+            RESOURCE,
+            cases.id,
+            before,
+            after,
+            |c: &CaseRow| c.clone()
+        )?;
+        if let Some(event) = event {
+            diesel::insert_into(case_events::table)
+                .values(event)
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+pub fn events(conn: &mut DbConnection, case_id: &str) -> StoreResult<Vec<EventRow>> {
+    Ok(case_events::table
+        .filter(case_events::case_id.eq(case_id))
+        .order((case_events::recorded_at.asc(), case_events::id.asc()))
+        .select(EventRow::as_select())
+        .load(conn)?)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CaseSort {
+    #[default]
+    ReceivedDesc,
+    Received,
+    Code,
+    CodeDesc,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub organizations: Option<Vec<String>>,
+    pub states: Option<Vec<String>>,
+    pub field: Option<String>,
+    pub form: Option<String>,
+    pub provider_id: Option<String>,
+    pub recipient_id: Option<String>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    /// Litigation cases whose defence view was accepted.
+    pub successful: Option<bool>,
+    pub outcome_from: Option<NaiveDate>,
+    pub outcome_to: Option<NaiveDate>,
+    /// Already folded with `tgpl_domain::text::fold`.
+    pub search: Option<String>,
+    pub sort: CaseSort,
+}
+
+fn filtered(f: &CaseFilter) -> cases::BoxedQuery<'static, Backend> {
+    let mut q = cases::table
+        .filter(cases::deleted_at.is_null())
+        .into_boxed::<Backend>();
+    if let Some(ids) = &f.organizations {
+        q = q.filter(cases::organization_id.eq_any(ids.clone()));
+    }
+    if let Some(v) = &f.states {
+        q = q.filter(cases::state.eq_any(v.clone()));
+    }
+    if let Some(v) = &f.field {
+        q = q.filter(cases::field.eq(v.clone()));
+    }
+    if let Some(v) = &f.form {
+        q = q.filter(cases::form.eq(v.clone()));
+    }
+    if let Some(v) = &f.provider_id {
+        q = q.filter(cases::provider_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.recipient_id {
+        q = q.filter(cases::recipient_id.eq(v.clone()));
+    }
+    if let Some(v) = f.received_from {
+        q = q.filter(cases::received_on.ge(v));
+    }
+    if let Some(v) = f.received_to {
+        q = q.filter(cases::received_on.le(v));
+    }
+    if let Some(v) = f.outcome_from {
+        q = q.filter(cases::outcome_on.ge(v));
+    }
+    if let Some(v) = f.outcome_to {
+        q = q.filter(cases::outcome_on.le(v));
+    }
+    match f.successful {
+        Some(true) => {
+            q = q
+                .filter(cases::form.eq("litigation"))
+                .filter(cases::defence_accepted.eq(true))
+        }
+        Some(false) => {
+            q = q.filter(
+                cases::defence_accepted
+                    .is_null()
+                    .or(cases::defence_accepted.eq(false)),
+            )
+        }
+        None => {}
+    }
+    if let Some(v) = &f.search {
+        q = q.filter(cases::search_text.like(crate::like_pattern(v)).escape('\\'));
+    }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &CaseFilter,
+    page: PageRequest,
+) -> StoreResult<Paged<CaseRow>> {
+    let total: i64 = filtered(filter).count().get_result(conn)?;
+    let q = filtered(filter);
+    let q = match filter.sort {
+        CaseSort::ReceivedDesc => q.order((cases::received_on.desc(), cases::code.desc())),
+        CaseSort::Received => q.order((cases::received_on.asc(), cases::code.asc())),
+        CaseSort::Code => q.order(cases::code.asc()),
+        CaseSort::CodeDesc => q.order(cases::code.desc()),
+    };
+    let items = q
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(CaseRow::as_select())
+        .load(conn)?;
+    Ok(Paged { items, total })
+}
+
+/// Every case matching the filter, unpaged (reports and samples; the caller bounds the
+/// filter).
+pub fn all(conn: &mut DbConnection, filter: &CaseFilter) -> StoreResult<Vec<CaseRow>> {
+    Ok(filtered(filter)
+        .order(cases::code.asc())
+        .select(CaseRow::as_select())
+        .load(conn)?)
+}
