@@ -3,6 +3,7 @@
 mod accounts;
 mod audit;
 mod auth;
+mod cases;
 mod contract;
 mod errors;
 mod health;

@@ -1,0 +1,457 @@
+use serde_json::{json, Value};
+use tgpl_tests::TestApp;
+
+/// A demo recipient of the province's centre.
+fn recipient(app: &TestApp, token: &str) -> String {
+    let r = app.get("/api/v1/recipients?q=tran%20van%20be", token);
+    r.json()["items"][0]["id"].as_str().unwrap().to_owned()
+}
+
+fn staff_id(app: &TestApp, token: &str, name: &str) -> String {
+    let r = app.get(
+        &format!("/api/v1/staff?q={}", name.replace(' ', "%20")),
+        token,
+    );
+    r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["full_name"] == name)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn new_case(app: &TestApp, token: &str, center: &str, form: &str) -> Value {
+    let body = json!({"organization_id": app.org_id(center), "recipient_id": recipient(app, token), "received_on": "2026-03-02",
+                      "field": "criminal", "form": form, "place": "detention", "group_ref": "VA-2026-15",
+                      "summary": "Bào chữa cho bị can 16 tuổi trong vụ trộm cắp tài sản"});
+    let r = app.post("/api/v1/cases", token, body);
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()
+}
+
+fn step(app: &TestApp, token: &str, case: &str, step: &str, body: Value) -> tgpl_tests::Resp {
+    app.post(&format!("/api/v1/cases/{case}/steps/{step}"), token, body)
+}
+
+#[test]
+fn a_case_goes_from_request_to_archive_with_its_history() {
+    let app = TestApp::spawn();
+    let (gd, tgv) = (app.token("gd.hn"), app.token("tgv.hn"));
+    let case = new_case(&app, &tgv, "TTTGPL-HN", "litigation");
+    assert!(case["code"]
+        .as_str()
+        .unwrap()
+        .starts_with("TTTGPL-HN-2026-"));
+    assert_eq!(case["state"], "received");
+    let id = case["id"].as_str().unwrap().to_owned();
+    let provider = staff_id(&app, &gd, "Nguyễn Văn An");
+
+    step(&app, &tgv, &id, "accept", json!({})).assert_problem(403, "forbidden");
+    let r = step(&app, &gd, &id, "accept", json!({"on": "2026-03-03"}));
+    assert_eq!(r.json()["accepted_on"], "2026-03-03");
+    assert_eq!(
+        step(
+            &app,
+            &gd,
+            &id,
+            "assign_provider",
+            json!({"provider_id": provider})
+        )
+        .json()["provider_kind"],
+        "legal_aid_officer"
+    );
+    assert_eq!(
+        step(&app, &tgv, &id, "start", json!({})).json()["state"],
+        "in_progress"
+    );
+    let r = step(
+        &app,
+        &tgv,
+        &id,
+        "complete",
+        json!({"outcome": {"outcome": "Tòa tuyên 2 năm tù treo", "defence_accepted": true}}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "success_kind"
+    );
+    let r = step(
+        &app,
+        &tgv,
+        &id,
+        "complete",
+        json!({"outcome": {"outcome": "Tòa tuyên 2 năm tù treo", "defence_accepted": true, "success_kind": "below_procuracy_proposal"}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["locked"], true);
+    let r = step(
+        &app,
+        &app.token("stp.hn"),
+        &id,
+        "evaluate_quality",
+        json!({"grade": "good"}),
+    );
+    assert_eq!(r.json()["quality"]["grade"], "good");
+    assert_eq!(
+        step(&app, &tgv, &id, "archive", json!({})).json()["state"],
+        "archived"
+    );
+
+    let history = app.get(&format!("/api/v1/cases/{id}/history"), &tgv).json();
+    let steps: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            "receive",
+            "accept",
+            "assign_provider",
+            "start",
+            "complete",
+            "evaluate_quality",
+            "archive"
+        ]
+    );
+    assert_eq!(history[2]["actor_username"], "gd.hn");
+}
+
+#[test]
+fn illegal_steps_answer_409_with_what_is_allowed() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.dn");
+    let case = new_case(&app, &gd, "TTTGPL-DN", "counselling");
+    let id = case["id"].as_str().unwrap();
+    let all = [
+        "accept",
+        "refuse",
+        "assign_provider",
+        "change_provider",
+        "start",
+        "complete",
+        "discontinue",
+        "withdraw",
+        "transfer_out",
+        "evaluate_quality",
+        "archive",
+    ];
+    for illegal in [
+        "assign_provider",
+        "change_provider",
+        "start",
+        "complete",
+        "discontinue",
+        "evaluate_quality",
+        "archive",
+    ] {
+        let body = step(&app, &gd, id, illegal, json!({})).assert_problem(409, "illegal_step");
+        assert_eq!(body["state"], "received");
+        assert_eq!(
+            body["allowed_steps"],
+            json!(["accept", "refuse", "withdraw", "transfer_out"]),
+            "{illegal}"
+        );
+    }
+    assert_eq!(all.len(), 11);
+    step(&app, &gd, id, "fly", json!({})).assert_problem(404, "not_found");
+    step(&app, &gd, id, "refuse", json!({})).assert_problem(422, "validation_failed");
+    let r = step(
+        &app,
+        &gd,
+        id,
+        "refuse",
+        json!({"reason": "Không thuộc diện được trợ giúp pháp lý"}),
+    );
+    assert_eq!(r.json()["state"], "refused");
+    for any in all {
+        step(&app, &gd, id, any, json!({"reason": "x"})).assert_problem(409, "illegal_step");
+    }
+}
+
+#[test]
+fn closed_cases_are_locked_for_everyone() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hcm");
+    let case = new_case(&app, &gd, "TTTGPL-HCM", "counselling");
+    let id = case["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/cases/{id}");
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&gd)
+        .header("If-Match", "\"1\"")
+        .json(json!({"summary": "Tư vấn về thừa kế đất đai"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let provider = staff_id(&app, &gd, "Nguyễn Văn An");
+    step(&app, &gd, &id, "accept", json!({}));
+    step(
+        &app,
+        &gd,
+        &id,
+        "assign_provider",
+        json!({"provider_id": provider}),
+    );
+    step(&app, &gd, &id, "start", json!({}));
+    let done = step(&app, &gd, &id, "complete", json!({}));
+    let etag = done.header("etag").unwrap().to_owned();
+    for user in ["gd.hcm", "tgv.hcm", "admin"] {
+        app.request("PATCH", &path)
+            .bearer(&app.token(user))
+            .header("If-Match", &etag)
+            .json(json!({"summary": "x"}))
+            .assert_problem(409, "case_locked");
+        app.request("DELETE", &path)
+            .bearer(&app.token(user))
+            .send()
+            .assert_problem(409, "case_locked");
+    }
+    assert_eq!(
+        app.get(&path, &gd).json()["summary"],
+        "Tư vấn về thừa kế đất đai"
+    );
+}
+
+#[test]
+fn open_cases_are_deleted_softly_and_codes_are_never_reused() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let first = new_case(&app, &gd, "TTTGPL-HN", "counselling");
+    let path = format!("/api/v1/cases/{}", first["id"].as_str().unwrap());
+    assert_eq!(app.request("DELETE", &path).bearer(&gd).send().status, 204);
+    app.get(&path, &gd).assert_problem(404, "not_found");
+    let second = new_case(&app, &gd, "TTTGPL-HN", "counselling");
+    assert_ne!(first["code"], second["code"]);
+    let audit = app
+        .get(
+            &format!(
+                "/api/v1/audit-log?action=case.delete&resource_id={}",
+                first["id"].as_str().unwrap()
+            ),
+            &app.admin(),
+        )
+        .json();
+    assert_eq!(audit["total"], 1);
+}
+
+#[test]
+fn a_collaborator_with_a_revoked_card_cannot_be_assigned() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let case = new_case(&app, &gd, "TTTGPL-HN", "counselling");
+    let id = case["id"].as_str().unwrap();
+    step(&app, &gd, id, "accept", json!({}));
+    let revoked = staff_id(&app, &gd, "Hoàng Văn Em");
+    let r = step(
+        &app,
+        &gd,
+        id,
+        "assign_provider",
+        json!({"provider_id": revoked}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "no_valid_card"
+    );
+    let accountant = staff_id(&app, &gd, "Đỗ Thị Giang");
+    let r = step(
+        &app,
+        &gd,
+        id,
+        "assign_provider",
+        json!({"provider_id": accountant}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "not_a_provider"
+    );
+    let valid = staff_id(&app, &gd, "Phạm Thị Dung");
+    let r = step(
+        &app,
+        &gd,
+        id,
+        "assign_provider",
+        json!({"provider_id": valid}),
+    );
+    assert_eq!(r.json()["provider_kind"], "collaborator");
+    step(
+        &app,
+        &gd,
+        id,
+        "change_provider",
+        json!({"provider_id": valid, "reason": "x"}),
+    )
+    .assert_problem(422, "validation_failed");
+    let officer = staff_id(&app, &gd, "Nguyễn Văn An");
+    step(
+        &app,
+        &gd,
+        id,
+        "change_provider",
+        json!({"provider_id": officer}),
+    )
+    .assert_problem(422, "validation_failed");
+    let r = step(
+        &app,
+        &gd,
+        id,
+        "change_provider",
+        json!({"provider_id": officer, "reason": "Cộng tác viên ốm"}),
+    );
+    assert_eq!(r.json()["provider_id"], officer);
+}
+
+#[test]
+fn a_transfer_is_seen_from_both_provinces() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let case = new_case(&app, &gd, "TTTGPL-HN", "litigation");
+    let id = case["id"].as_str().unwrap().to_owned();
+    step(&app, &gd, &id, "accept", json!({}));
+    let r = step(
+        &app,
+        &gd,
+        &id,
+        "transfer_out",
+        json!({"to_organization_id": app.org_id("TTTGPL-HN-CN1")}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "not_another_province_centre"
+    );
+    let r = step(
+        &app,
+        &gd,
+        &id,
+        "transfer_out",
+        json!({"to_organization_id": app.org_id("TTTGPL-DN"), "reason": "Bị can chuyển nơi tạm giam"}),
+    );
+    assert_eq!(r.json()["state"], "transferred_out");
+    // The receiving centre sees a case transferred in, with the history it came with.
+    let received = app
+        .get("/api/v1/cases?state=received", &app.token("gd.dn"))
+        .json();
+    let incoming = received["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["transferred_from_case_id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert!(incoming["code"].as_str().unwrap().starts_with("TTTGPL-DN-"));
+    let history = app
+        .get(
+            &format!("/api/v1/cases/{}/history", incoming["id"].as_str().unwrap()),
+            &app.token("gd.dn"),
+        )
+        .json();
+    let steps: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, vec!["receive", "accept", "transfer_out", "receive"]);
+    // The recipient is now visible to the receiving centre too, and the sender keeps its case.
+    let recipient = app.get(
+        &format!(
+            "/api/v1/recipients/{}",
+            case["recipient_id"].as_str().unwrap()
+        ),
+        &app.token("tgv.dn"),
+    );
+    assert_eq!(recipient.status, 200);
+    assert_eq!(
+        app.get(&format!("/api/v1/cases/{id}"), &gd).json()["transferred_to_organization_id"],
+        app.org_id("TTTGPL-DN")
+    );
+    app.get(&format!("/api/v1/cases/{id}"), &app.token("gd.dn"))
+        .assert_problem(404, "not_found");
+}
+
+#[test]
+fn another_province_cannot_see_or_touch_a_case() {
+    let app = TestApp::spawn();
+    let case = new_case(&app, &app.token("gd.hn"), "TTTGPL-HN", "counselling");
+    let path = format!("/api/v1/cases/{}", case["id"].as_str().unwrap());
+    for user in ["gd.dn", "tgv.dn", "stp.dn"] {
+        let token = app.token(user);
+        app.get(&path, &token).assert_problem(404, "not_found");
+        app.request("PATCH", &path)
+            .bearer(&token)
+            .header("If-Match", "\"1\"")
+            .json(json!({"summary": "x"}))
+            .assert_problem(404, "not_found");
+        app.post(&format!("{path}/steps/accept"), &token, json!({}))
+            .assert_problem(404, "not_found");
+    }
+    assert_eq!(
+        app.get(&path, &app.token("stp.hn")).status,
+        200,
+        "the Department oversees its province"
+    );
+    let (portal, secret) = tgpl_api::demo::PORTAL_CLIENT;
+    let portal = app.client_grant(portal, secret).json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get("/api/v1/cases", &portal)
+        .assert_problem(403, "forbidden");
+}
+
+#[test]
+fn stale_etags_lose_nothing() {
+    let app = TestApp::spawn();
+    let (gd, tgv) = (app.token("gd.hn"), app.token("tgv.hn"));
+    let case = new_case(&app, &gd, "TTTGPL-HN", "counselling");
+    let path = format!("/api/v1/cases/{}", case["id"].as_str().unwrap());
+    let first = app
+        .request("PATCH", &path)
+        .bearer(&gd)
+        .header("If-Match", "\"1\"")
+        .json(json!({"summary": "Bản của lãnh đạo"}));
+    assert_eq!(first.status, 200);
+    app.request("PATCH", &path)
+        .bearer(&tgv)
+        .header("If-Match", "\"1\"")
+        .json(json!({"summary": "Bản của trợ giúp viên"}))
+        .assert_problem(412, "precondition_failed");
+    app.request("POST", &format!("{path}/steps/accept"))
+        .bearer(&gd)
+        .header("If-Match", "\"1\"")
+        .json(json!({}))
+        .assert_problem(412, "precondition_failed");
+    assert_eq!(app.get(&path, &gd).json()["summary"], "Bản của lãnh đạo");
+}
+
+#[test]
+fn lists_filter_and_search_cases() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    new_case(&app, &gd, "TTTGPL-HN", "litigation");
+    new_case(&app, &gd, "TTTGPL-HN", "counselling");
+    let r = app.get("/api/v1/cases?form=litigation", &gd).json();
+    assert_eq!(r["total"], 1);
+    let r = app.get("/api/v1/cases?q=TRAN%20VAN%20BE", &gd).json();
+    assert_eq!(
+        r["total"], 2,
+        "search finds the recipient's name without diacritics"
+    );
+    let r = app.get("/api/v1/cases?q=trom%20cap", &gd).json();
+    assert_eq!(r["total"], 2, "and the summary");
+    assert_eq!(
+        app.get("/api/v1/cases?state=received,accepted&sort=code", &gd)
+            .json()["total"],
+        2
+    );
+    assert_eq!(
+        app.get("/api/v1/cases", &app.token("gd.dn")).json()["total"],
+        0
+    );
+    app.get("/api/v1/cases?state=flying", &gd)
+        .assert_problem(422, "validation_failed");
+}
