@@ -32,6 +32,7 @@ Resources outside the caller's scope answer 404. Single resources carry an `ETag
         (name = "service-clients", description = "The national portal and the statistics office"),
         (name = "organizations", description = "Legal aid organizations and their dated hierarchy"),
         (name = "cases", description = "Legal aid cases from request to archive"),
+        (name = "change-requests", description = "Changes of locked cases, decided by the Agency's data centre"),
         (name = "participation", description = "Participating organizations: registration life cycle and contracts with centres"),
         (name = "staff", description = "Staff and legal aid providers, memberships, collaborators' cards"),
         (name = "recipients", description = "People aided: personal data seen only by the organizations handling them; every read logged"),

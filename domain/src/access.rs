@@ -66,6 +66,8 @@ impl Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SystemAction {
     ReadAuditLog,
+    /// Approve or reject change requests on locked cases (the Agency's data centre).
+    DecideChangeRequests,
     /// Read who read which recipient's personal data.
     ReadRecipientAccessLog,
     ManageReferenceData,

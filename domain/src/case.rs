@@ -123,6 +123,15 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What a unit asks the data centre to do to locked cases (seed 000 §2d).
+    pub enum ChangeKind {
+        Edit = "edit" { vi: "Sửa vụ việc", en: "Edit" },
+        Delete = "delete" { vi: "Xóa vụ việc", en: "Delete" },
+        Unarchive = "unarchive" { vi: "Gỡ trạng thái đã lưu hồ sơ", en: "Take out of the archive" },
+    }
+}
+
+vocabulary! {
     /// Result of a quality evaluation of a closed case.
     pub enum QualityGrade {
         Good = "good" { vi: "Tốt", en: "Good" },

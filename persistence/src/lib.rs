@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod cases;
+pub mod change_requests;
 pub mod contracts;
 pub mod db;
 pub mod error;

@@ -4,6 +4,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod cases;
+mod change_requests;
 mod contract;
 mod errors;
 mod health;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod change_requests;
 pub mod health;
 pub mod me;
 pub mod organizations;
@@ -95,6 +96,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(cases::remove)
             .service(cases::history)
             .service(cases::take_step)
+            .service(change_requests::list)
+            .service(change_requests::submit)
+            .service(change_requests::read)
+            .service(change_requests::approve)
+            .service(change_requests::reject)
             .service(audit::list)
             .route("/openapi.json", web::get().to(openapi_json)),
     );

@@ -1,0 +1,520 @@
+//! Change requests (seed 000 §2d, appendices 02 and 03): a unit asks the Agency's data
+//! centre to edit a locked case, delete it, or take it out of the archive, for one or many
+//! cases at once. The data centre approves (the change is carried out atomically) or
+//! rejects, with a reason. Nobody else can change a locked case.
+
+use std::collections::HashSet;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tgpl_domain::access::{Action, SystemAction};
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::case::{CaseState, ChangeKind, Transition};
+use tgpl_domain::label::Vocabulary;
+use tgpl_persistence::cases::{self, EventRow};
+use tgpl_persistence::change_requests::{self, ItemRow, RequestFilter, RequestRow};
+use tgpl_persistence::db::write_transaction;
+use tgpl_persistence::DbConnection;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::account_common::utc;
+use super::accounts::parse_filter;
+use super::cases::UpdateCase;
+use crate::auth::Caller;
+use crate::http::error::{ApiError, FieldError};
+use crate::http::extract::{etag, IfMatch, Query, ValidJson};
+use crate::http::lang::Text;
+use crate::http::page::{Page, PageQuery};
+use crate::scope::{self, today, Permitted};
+use crate::state::AppState;
+
+type Problem = crate::http::error::Problem;
+
+#[derive(Serialize, ToSchema)]
+pub struct ChangeItemView {
+    pub case_id: String,
+    /// For edits: the fields to change, as `PATCH /api/v1/cases/{id}` takes them.
+    #[schema(value_type = Option<Object>)]
+    pub changes: Option<serde_json::Value>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChangeRequestView {
+    pub id: String,
+    /// The requesting organization.
+    pub organization_id: String,
+    #[schema(schema_with = crate::http::schemas::change_kind)]
+    pub kind: String,
+    pub reason: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    pub requested_by: String,
+    pub requested_at: DateTime<Utc>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_reason: Option<String>,
+    pub cases: Vec<ChangeItemView>,
+    pub version: i64,
+}
+
+impl ChangeRequestView {
+    fn new(r: RequestRow, items: Vec<ItemRow>) -> Self {
+        Self {
+            id: r.id,
+            organization_id: r.organization_id,
+            kind: r.kind,
+            reason: r.reason,
+            status: r.status,
+            requested_by: r.requested_by,
+            requested_at: utc(r.requested_at),
+            decided_by: r.decided_by,
+            decided_at: r.decided_at.map(utc),
+            decision_reason: r.decision_reason,
+            cases: items
+                .into_iter()
+                .map(|i| ChangeItemView {
+                    case_id: i.case_id,
+                    changes: i
+                        .proposed_changes
+                        .as_deref()
+                        .and_then(|c| serde_json::from_str(c).ok()),
+                })
+                .collect(),
+            version: r.version,
+        }
+    }
+}
+
+fn respond(status: StatusCode, request: RequestRow, items: Vec<ItemRow>) -> HttpResponse {
+    let mut res = HttpResponse::build(status);
+    if status == StatusCode::CREATED {
+        res.insert_header((
+            header::LOCATION,
+            format!("/api/v1/change-requests/{}", request.id),
+        ));
+    }
+    res.insert_header((header::ETAG, etag(request.version)))
+        .json(ChangeRequestView::new(request, items))
+}
+
+#[derive(Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeItem {
+    pub case_id: String,
+    /// For `edit`: the fields to change.
+    #[validate(nested)]
+    pub changes: Option<UpdateCase>,
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitChangeRequest {
+    #[schema(schema_with = crate::http::schemas::change_kind)]
+    pub kind: ChangeKind,
+    /// Why the change is needed (the unit's letter).
+    #[validate(length(min = 1, max = 2000))]
+    pub reason: String,
+    /// One or many cases of the caller's organization.
+    #[validate(length(min = 1, max = 100), nested)]
+    pub cases: Vec<ChangeItem>,
+}
+
+fn item_error(index: usize, code: &'static str, vi: &str, en: &str) -> ApiError {
+    ApiError::validation(vec![FieldError::new(
+        format!("cases[{index}].case_id"),
+        code,
+        vi,
+        en,
+    )])
+}
+
+/// Asks the data centre to edit, delete or take out of the archive one or many locked
+/// cases. Each case must be one the caller works on, in a state that needs the request
+/// (locked for edits and deletion, archived to take out), with no other request pending.
+#[utoipa::path(
+    tag = "change-requests",
+    security(("bearer" = [])),
+    request_body = SubmitChangeRequest,
+    responses(
+        (status = 201, description = "Submitted.", body = ChangeRequestView, headers(("ETag" = String), ("Location" = String))),
+        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A case that is unknown, not locked (change it directly), not archived, or already under a pending request; or invalid changes.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/change-requests")]
+pub async fn submit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<SubmitChangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let mut seen = HashSet::new();
+    for (i, item) in body.cases.iter().enumerate() {
+        if !seen.insert(item.case_id.clone()) {
+            return Err(item_error(
+                i,
+                "duplicate",
+                "Vụ việc bị lặp lại.",
+                "The case is listed twice.",
+            ));
+        }
+        if (body.kind == ChangeKind::Edit) != item.changes.is_some() {
+            return Err(ApiError::validation(vec![FieldError::new(
+                format!("cases[{i}].changes"),
+                "edit_only",
+                "Đề nghị sửa cần nêu nội dung sửa; đề nghị khác thì không.",
+                "Edits carry the changes; other requests do not.",
+            )]));
+        }
+    }
+    let (request, items) = state
+        .db(move |conn| {
+            let mut items = Vec::new();
+            let request_id = tgpl_persistence::new_id();
+            for (i, item) in body.cases.iter().enumerate() {
+                let case =
+                    match super::cases::load(conn, &caller, &item.case_id, Action::ManageCase) {
+                        Ok(c) => c,
+                        Err(e) if e.status == StatusCode::FORBIDDEN => return Err(e),
+                        Err(_) => {
+                            return Err(item_error(
+                                i,
+                                "unknown_case",
+                                "Không có vụ việc này trong phạm vi của bạn.",
+                                "No such case in your scope.",
+                            ))
+                        }
+                    };
+                let state: CaseState = case.state.parse().map_err(|_| ApiError::internal())?;
+                let needed = match body.kind {
+                    ChangeKind::Edit | ChangeKind::Delete => state.is_locked(),
+                    ChangeKind::Unarchive => state == CaseState::Archived,
+                };
+                if !needed {
+                    return Err(item_error(
+                        i,
+                        "not_needed",
+                        "Vụ việc chưa khóa (đơn vị tự sửa, xóa được) hoặc chưa lưu hồ sơ.",
+                        "The case is not locked (the unit can change it itself) or not archived.",
+                    ));
+                }
+                if change_requests::pending_for_case(conn, &case.id)? {
+                    return Err(item_error(
+                        i,
+                        "pending_request",
+                        "Vụ việc đang có đề nghị chờ xử lý.",
+                        "A request for this case is pending.",
+                    ));
+                }
+                if let Some(changes) = &item.changes {
+                    // Checked now, so that the data centre is never asked for an impossible change.
+                    changes.apply(conn, &mut case.clone())?;
+                }
+                items.push(ItemRow {
+                    id: tgpl_persistence::new_id(),
+                    change_request_id: request_id.clone(),
+                    case_id: case.id,
+                    proposed_changes: item
+                        .changes
+                        .as_ref()
+                        .map(serde_json::to_string)
+                        .transpose()
+                        .map_err(|_| ApiError::internal())?,
+                });
+            }
+            let request = RequestRow {
+                id: request_id,
+                organization_id: caller.org_id.clone(),
+                kind: body.kind.to_string(),
+                reason: body.reason,
+                status: "pending".into(),
+                requested_by: caller.username.clone(),
+                requested_at: tgpl_persistence::now(),
+                decided_by: None,
+                decided_at: None,
+                decision_reason: None,
+                version: 1,
+            };
+            change_requests::insert(conn, &caller.actor(), &request, &items)?;
+            Ok((request, items))
+        })
+        .await?;
+    Ok(respond(StatusCode::CREATED, request, items))
+}
+
+/// Loads a request the caller may see: the data centre sees all, units those of their
+/// subtree.
+fn load(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> Result<(RequestRow, Vec<ItemRow>), ApiError> {
+    let (request, items) = change_requests::get(conn, id)?;
+    if scope::authorize_system(caller, SystemAction::DecideChangeRequests).is_err() {
+        scope::authorize(conn, caller, Action::ReadCase, &request.organization_id)?;
+    }
+    Ok((request, items))
+}
+
+/// One change request.
+#[utoipa::path(
+    tag = "change-requests",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The request.", body = ChangeRequestView, headers(("ETag" = String))),
+        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/change-requests/{id}")]
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (request, items) = state.db(move |conn| load(conn, &caller, &id)).await?;
+    Ok(respond(StatusCode::OK, request, items))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChangeRequestQuery {
+    /// `pending`, `approved` or `rejected`.
+    pub status: Option<String>,
+    #[param(schema_with = crate::http::schemas::change_kind)]
+    pub kind: Option<String>,
+}
+
+/// Change requests, oldest first: the data centre's queue, or a unit's own requests.
+#[utoipa::path(
+    tag = "change-requests",
+    security(("bearer" = [])),
+    params(ChangeRequestQuery, PageQuery),
+    responses(
+        (status = 200, description = "One page of requests.", body = Page<ChangeRequestView>),
+        (status = 403, description = "Service clients have no change requests.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/change-requests")]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: Query<ChangeRequestQuery>,
+    paging: Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = paging.request()?;
+    let q = query.0;
+    let status = match q.status.as_deref() {
+        None => None,
+        Some(s @ ("pending" | "approved" | "rejected")) => Some(s.to_owned()),
+        Some(_) => {
+            return Err(ApiError::field(
+                "status",
+                "unknown_code",
+                "Trạng thái là pending, approved hoặc rejected.",
+                "status is pending, approved or rejected.",
+            ))
+        }
+    };
+    let kind = parse_filter::<ChangeKind>("kind", q.kind)?;
+    let (paged, items) = state
+        .db(move |conn| {
+            let permitted = scope::permitted(conn, &caller, Action::ReadCase)?;
+            if permitted == Permitted::Only(Vec::new()) {
+                return Err(ApiError::forbidden());
+            }
+            let filter = RequestFilter {
+                organizations: permitted.as_filter(),
+                status,
+                kind,
+            };
+            let paged = change_requests::list(conn, &filter, page)?;
+            let ids: Vec<String> = paged.items.iter().map(|r| r.id.clone()).collect();
+            Ok((paged, change_requests::items_of(conn, &ids)?))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, |r| {
+        let mine = items
+            .iter()
+            .filter(|i| i.change_request_id == r.id)
+            .cloned()
+            .collect();
+        ChangeRequestView::new(r, mine)
+    })))
+}
+
+#[derive(Deserialize, Validate, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// Required to reject; optional to approve.
+    #[validate(length(min = 1, max = 2000))]
+    pub reason: Option<String>,
+}
+
+/// The data centre's decision on a pending request.
+fn decided(
+    caller: &Caller,
+    before: &RequestRow,
+    status: &str,
+    reason: Option<String>,
+) -> Result<RequestRow, ApiError> {
+    if before.status != "pending" {
+        return Err(ApiError::conflict(
+            "already_decided",
+            Text::new(
+                "Đề nghị đã được xử lý.",
+                "The request has been decided already.",
+            ),
+        ));
+    }
+    let mut after = before.clone();
+    after.status = status.to_owned();
+    after.decided_by = Some(caller.username.clone());
+    after.decided_at = Some(tgpl_persistence::now());
+    after.decision_reason = reason;
+    after.version += 1;
+    Ok(after)
+}
+
+/// The state a case returns to when taken out of the archive: the one it was archived from.
+fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<String, ApiError> {
+    Ok(cases::events(conn, case_id)?
+        .into_iter()
+        .rev()
+        .find(|e| e.step == Transition::Archive.code())
+        .and_then(|e| e.from_state)
+        .unwrap_or_else(|| CaseState::Completed.to_string()))
+}
+
+/// Approves a request: every change is carried out, all or none, and recorded with who
+/// asked and who decided.
+#[utoipa::path(
+    tag = "change-requests",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
+    request_body(content = Option<Decision>),
+    responses(
+        (status = 200, description = "Approved and carried out.", body = ChangeRequestView, headers(("ETag" = String))),
+        (status = 403, description = "Only the data centre decides.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided, or a case changed so that the request no longer applies.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/change-requests/{id}/approve")]
+pub async fn approve(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: crate::http::extract::OptionalJson<Decision>,
+) -> Result<HttpResponse, ApiError> {
+    scope::authorize_system(&caller, SystemAction::DecideChangeRequests)?;
+    let id = id.into_inner();
+    let reason = body.0.and_then(|d| d.reason);
+    let (request, items) = state
+        .db(move |conn| {
+            write_transaction(conn, |conn| {
+                let (before, items) = change_requests::get(conn, &id)?;
+                if_match.check(&etag(before.version))?;
+                let after = decided(&caller, &before, "approved", reason)?;
+                let kind: ChangeKind = before.kind.parse().map_err(|_| ApiError::internal())?;
+                let actor = caller.actor();
+                for item in &items {
+                    let case = cases::get(conn, &item.case_id).map_err(|_| no_longer_applies())?;
+                    let mut changed = case.clone();
+                    let (action, step) = match kind {
+                        ChangeKind::Edit => {
+                            let changes: UpdateCase = item
+                                .proposed_changes
+                                .as_deref()
+                                .and_then(|c| serde_json::from_str(c).ok())
+                                .ok_or_else(ApiError::internal)?;
+                            changes.apply(conn, &mut changed)?;
+                            (AuditAction::CaseUpdate, "change_request_edit")
+                        }
+                        ChangeKind::Delete => {
+                            changed.deleted_at = Some(tgpl_persistence::now());
+                            (AuditAction::CaseDelete, "change_request_delete")
+                        }
+                        ChangeKind::Unarchive => {
+                            if case.state != CaseState::Archived.code() {
+                                return Err(no_longer_applies());
+                            }
+                            changed.state = before_archive(conn, &case.id)?;
+                            (AuditAction::CaseStep, "unarchive")
+                        }
+                    };
+                    changed.version += 1;
+                    changed.updated_at = tgpl_persistence::now();
+                    let details = serde_json::json!({ "change_request_id": before.id, "requested_by": before.requested_by }).to_string();
+                    let event = EventRow::new(&changed, &actor, step, Some(&case.state), today(), Some(before.reason.clone()), Some(details));
+                    cases::save(conn, &actor, action, &case, &changed, Some(&event))?;
+                }
+                change_requests::decide(conn, &actor, &before, &after)?;
+                Ok((after, items))
+            })
+        })
+        .await?;
+    Ok(respond(StatusCode::OK, request, items))
+}
+
+fn no_longer_applies() -> ApiError {
+    ApiError::conflict(
+        "no_longer_applies",
+        Text::new(
+            "Một vụ việc đã thay đổi nên đề nghị không còn áp dụng được; không có gì bị thay đổi.",
+            "A case changed so that the request no longer applies; nothing was changed.",
+        ),
+    )
+}
+
+/// Rejects a request, with the reason.
+#[utoipa::path(
+    tag = "change-requests",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
+    request_body = Decision,
+    responses(
+        (status = 200, description = "Rejected.", body = ChangeRequestView, headers(("ETag" = String))),
+        (status = 403, description = "Only the data centre decides.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The reason is missing.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/change-requests/{id}/reject")]
+pub async fn reject(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<Decision>,
+) -> Result<HttpResponse, ApiError> {
+    scope::authorize_system(&caller, SystemAction::DecideChangeRequests)?;
+    let id = id.into_inner();
+    let reason = body.0.reason.ok_or_else(|| {
+        ApiError::field(
+            "reason",
+            "required",
+            "Cần nêu lý do từ chối.",
+            "Give the reason for rejecting.",
+        )
+    })?;
+    let (request, items) = state
+        .db(move |conn| {
+            let (before, items) = change_requests::get(conn, &id)?;
+            if_match.check(&etag(before.version))?;
+            let after = decided(&caller, &before, "rejected", Some(reason))?;
+            change_requests::decide(conn, &caller.actor(), &before, &after)?;
+            Ok((after, items))
+        })
+        .await?;
+    Ok(respond(StatusCode::OK, request, items))
+}

@@ -1,0 +1,173 @@
+//! Requests from units to the Agency's data centre to change locked cases.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use tgpl_domain::audit::AuditAction;
+
+use crate::audit::{self, Actor, Change};
+use crate::db::{write_transaction, Backend, DbConnection};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{PageRequest, Paged};
+use crate::schema::{change_request_items, change_requests};
+
+const RESOURCE: &str = "change_request";
+
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, Serialize,
+)]
+#[diesel(table_name = change_requests, treat_none_as_null = true)]
+pub struct RequestRow {
+    pub id: String,
+    pub organization_id: String,
+    pub kind: String,
+    pub reason: String,
+    pub status: String,
+    pub requested_by: String,
+    pub requested_at: NaiveDateTime,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decision_reason: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = change_request_items)]
+pub struct ItemRow {
+    pub id: String,
+    pub change_request_id: String,
+    pub case_id: String,
+    /// JSON of the proposed changes (edits only).
+    pub proposed_changes: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Submitted<'a> {
+    request: &'a RequestRow,
+    items: &'a [ItemRow],
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    request: &RequestRow,
+    items: &[ItemRow],
+) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::insert_into(change_requests::table)
+            .values(request)
+            .execute(conn)?;
+        for item in items {
+            diesel::insert_into(change_request_items::table)
+                .values(item)
+                .execute(conn)?;
+        }
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action: AuditAction::ChangeRequestCreate,
+                resource_type: RESOURCE,
+                resource_id: &request.id,
+                before: None,
+                after: Some(&Submitted { request, items }),
+            },
+        )
+    })
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<(RequestRow, Vec<ItemRow>)> {
+    let request = change_requests::table
+        .find(id)
+        .select(RequestRow::as_select())
+        .first(conn)
+        .map_err(StoreError::from)?;
+    let items = items_of(conn, &[id.to_owned()])?;
+    Ok((request, items))
+}
+
+pub fn items_of(conn: &mut DbConnection, request_ids: &[String]) -> StoreResult<Vec<ItemRow>> {
+    if request_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(change_request_items::table
+        .filter(change_request_items::change_request_id.eq_any(request_ids))
+        .order(change_request_items::id.asc())
+        .select(ItemRow::as_select())
+        .load(conn)?)
+}
+
+/// Whether a pending request already concerns the case.
+pub fn pending_for_case(conn: &mut DbConnection, case_id: &str) -> StoreResult<bool> {
+    let n: i64 = change_request_items::table
+        .inner_join(change_requests::table)
+        .filter(change_request_items::case_id.eq(case_id))
+        .filter(change_requests::status.eq("pending"))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Records the decision; the caller applies an approval's changes in the same transaction.
+pub fn decide(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &RequestRow,
+    after: &RequestRow,
+) -> StoreResult<()> {
+    let action = if after.status == "approved" {
+        AuditAction::ChangeRequestApprove
+    } else {
+        AuditAction::ChangeRequestReject
+    };
+    crate::save_versioned!(
+        conn,
+        actor,
+        action,
+        RESOURCE,
+        change_requests.id,
+        before,
+        after,
+        |r: &RequestRow| r.clone()
+    )
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter {
+    pub organizations: Option<Vec<String>>,
+    pub status: Option<String>,
+    pub kind: Option<String>,
+}
+
+fn filtered(f: &RequestFilter) -> change_requests::BoxedQuery<'static, Backend> {
+    let mut q = change_requests::table.into_boxed::<Backend>();
+    if let Some(ids) = &f.organizations {
+        q = q.filter(change_requests::organization_id.eq_any(ids.clone()));
+    }
+    if let Some(v) = &f.status {
+        q = q.filter(change_requests::status.eq(v.clone()));
+    }
+    if let Some(v) = &f.kind {
+        q = q.filter(change_requests::kind.eq(v.clone()));
+    }
+    q
+}
+
+/// Oldest first: the data centre's queue is worked in order of arrival.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &RequestFilter,
+    page: PageRequest,
+) -> StoreResult<Paged<RequestRow>> {
+    let total: i64 = filtered(filter).count().get_result(conn)?;
+    let items = filtered(filter)
+        .order((
+            change_requests::requested_at.asc(),
+            change_requests::id.asc(),
+        ))
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(RequestRow::as_select())
+        .load(conn)?;
+    Ok(Paged { items, total })
+}

@@ -1,0 +1,226 @@
+use serde_json::{json, Value};
+use tgpl_tests::TestApp;
+
+/// A counselling case of the Hà Nội centre taken to `completed` (locked), or on to archived.
+fn closed_case(app: &TestApp, archive: bool) -> Value {
+    let gd = app.token("gd.hn");
+    let recipient =
+        app.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
+    let provider =
+        app.get("/api/v1/staff?q=nguyen%20van%20an", &gd).json()["items"][0]["id"].clone();
+    let r = app.post(
+        "/api/v1/cases",
+        &gd,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient, "received_on": "2026-04-01",
+               "field": "land", "form": "counselling", "place": "at_office", "summary": "Tư vấn tranh chấp ranh giới đất"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let mut steps = vec![
+        ("accept", json!({})),
+        ("assign_provider", json!({"provider_id": provider})),
+        ("start", json!({})),
+        ("complete", json!({})),
+    ];
+    if archive {
+        steps.push(("archive", json!({})));
+    }
+    let mut last = Value::Null;
+    for (step, body) in steps {
+        let r = app.post(&format!("/api/v1/cases/{id}/steps/{step}"), &gd, body);
+        assert_eq!(r.status, 200, "{step}: {}", r.body);
+        last = r.json();
+    }
+    last
+}
+
+#[test]
+fn a_locked_case_is_edited_only_through_an_approved_request() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let case = closed_case(&app, false);
+    let id = case["id"].as_str().unwrap();
+    let body = json!({"kind": "edit", "reason": "Nhập sai lĩnh vực", "cases": [{"case_id": id, "changes": {"field": "civil"}}]});
+    let r = app.post("/api/v1/change-requests", &gd, body.clone());
+    assert_eq!(r.status, 201, "{}", r.body);
+    let request = r.json();
+    assert_eq!(request["status"], "pending");
+    let again = app.post("/api/v1/change-requests", &gd, body);
+    assert_eq!(
+        again.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "pending_request"
+    );
+
+    let path = format!(
+        "/api/v1/change-requests/{}",
+        request["id"].as_str().unwrap()
+    );
+    for user in ["gd.hn", "stp.hn", "cuc.xem"] {
+        app.post(&format!("{path}/approve"), &app.token(user), json!({}))
+            .assert_problem(403, "forbidden");
+    }
+    assert_eq!(
+        app.get(&format!("/api/v1/cases/{id}"), &gd).json()["field"],
+        "land",
+        "nothing changed before approval"
+    );
+    let queue = app
+        .get("/api/v1/change-requests?status=pending", &app.admin())
+        .json();
+    assert_eq!(queue["total"], 1);
+
+    let r = app.post(
+        &format!("{path}/approve"),
+        &app.admin(),
+        json!({"reason": "Đồng ý"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["status"], "approved");
+    assert_eq!(r.json()["decided_by"], "admin");
+    let case = app.get(&format!("/api/v1/cases/{id}"), &gd).json();
+    assert_eq!(case["field"], "civil");
+    assert_eq!(case["state"], "completed", "still locked");
+    let history = app.get(&format!("/api/v1/cases/{id}/history"), &gd).json();
+    let last = history.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["step"], "change_request_edit");
+    assert_eq!(last["details"]["requested_by"], "gd.hn");
+    app.post(&format!("{path}/approve"), &app.admin(), json!({}))
+        .assert_problem(409, "already_decided");
+    let audit = app
+        .get(
+            &format!("/api/v1/audit-log?action=case.update&resource_id={id}"),
+            &app.admin(),
+        )
+        .json();
+    assert_eq!(audit["items"][0]["actor"]["username"], "admin");
+    assert_eq!(audit["items"][0]["before"]["field"], "land");
+}
+
+#[test]
+fn requests_are_only_for_what_the_unit_cannot_do_itself() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let recipient =
+        app.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
+    let open = app.post(
+        "/api/v1/cases",
+        &gd,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient, "received_on": "2026-04-01",
+               "field": "land", "form": "counselling", "place": "at_office", "summary": "x"}),
+    ).json();
+    let r = app.post(
+        "/api/v1/change-requests",
+        &gd,
+        json!({"kind": "delete", "reason": "x", "cases": [{"case_id": open["id"]}]}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "not_needed"
+    );
+    let locked = closed_case(&app, false);
+    let r = app.post(
+        "/api/v1/change-requests",
+        &gd,
+        json!({"kind": "unarchive", "reason": "x", "cases": [{"case_id": locked["id"]}]}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "not_needed"
+    );
+    let r = app.post(
+        "/api/v1/change-requests",
+        &gd,
+        json!({"kind": "edit", "reason": "x", "cases": [{"case_id": locked["id"]}]}),
+    );
+    r.assert_problem(422, "validation_failed");
+    let r = app.post(
+        "/api/v1/change-requests",
+        &app.token("gd.dn"),
+        json!({"kind": "delete", "reason": "x", "cases": [{"case_id": locked["id"]}]}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "unknown_case"
+    );
+}
+
+#[test]
+fn deletion_and_unarchiving_of_several_cases_at_once_or_a_reasoned_rejection() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let (a, b) = (closed_case(&app, true), closed_case(&app, true));
+    let r = app.post(
+        "/api/v1/change-requests",
+        &gd,
+        json!({"kind": "unarchive", "reason": "Bổ sung tài liệu vào hồ sơ", "cases": [{"case_id": a["id"]}, {"case_id": b["id"]}]}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let path = format!(
+        "/api/v1/change-requests/{}",
+        r.json()["id"].as_str().unwrap()
+    );
+    app.post(&format!("{path}/reject"), &app.admin(), json!({}))
+        .assert_problem(422, "validation_failed");
+    let r = app.post(&format!("{path}/approve"), &app.admin(), json!({}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    for case in [&a, &b] {
+        let now = app
+            .get(
+                &format!("/api/v1/cases/{}", case["id"].as_str().unwrap()),
+                &gd,
+            )
+            .json();
+        assert_eq!(
+            now["state"], "completed",
+            "back to the state it was archived from"
+        );
+    }
+    // A deletion request rejected with its reason changes nothing.
+    let r = app.post(
+        "/api/v1/change-requests",
+        &gd,
+        json!({"kind": "delete", "reason": "Nhập trùng", "cases": [{"case_id": a["id"]}]}),
+    );
+    let path = format!(
+        "/api/v1/change-requests/{}",
+        r.json()["id"].as_str().unwrap()
+    );
+    let r = app.post(
+        &format!("{path}/reject"),
+        &app.admin(),
+        json!({"reason": "Không phải vụ việc trùng"}),
+    );
+    assert_eq!(r.json()["status"], "rejected");
+    assert_eq!(r.json()["decision_reason"], "Không phải vụ việc trùng");
+    assert_eq!(
+        app.get(&format!("/api/v1/cases/{}", a["id"].as_str().unwrap()), &gd)
+            .status,
+        200
+    );
+    // Approved, it deletes.
+    let r = app.post(
+        "/api/v1/change-requests",
+        &gd,
+        json!({"kind": "delete", "reason": "Nhập trùng", "cases": [{"case_id": b["id"]}]}),
+    );
+    let path = format!(
+        "/api/v1/change-requests/{}",
+        r.json()["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        app.post(&format!("{path}/approve"), &app.admin(), json!({}))
+            .status,
+        200
+    );
+    app.get(&format!("/api/v1/cases/{}", b["id"].as_str().unwrap()), &gd)
+        .assert_problem(404, "not_found");
+    // The unit sees its requests; another province does not.
+    assert_eq!(app.get("/api/v1/change-requests", &gd).json()["total"], 3);
+    assert_eq!(
+        app.get("/api/v1/change-requests", &app.token("gd.dn"))
+            .json()["total"],
+        0
+    );
+    app.get(&path, &app.token("gd.dn"))
+        .assert_problem(404, "not_found");
+}
