@@ -32,6 +32,8 @@ Resources outside the caller's scope answer 404. Single resources carry an `ETag
         (name = "service-clients", description = "The national portal and the statistics office"),
         (name = "organizations", description = "Legal aid organizations and their dated hierarchy"),
         (name = "cases", description = "Legal aid cases from request to archive"),
+        (name = "reports", description = "Successful litigation cases; quality-evaluation samples"),
+        (name = "review-requests", description = "Requests for review (kiến nghị) to competent agencies"),
         (name = "change-requests", description = "Changes of locked cases, decided by the Agency's data centre"),
         (name = "participation", description = "Participating organizations: registration life cycle and contracts with centres"),
         (name = "staff", description = "Staff and legal aid providers, memberships, collaborators' cards"),

@@ -43,6 +43,13 @@ vocabulary! {
         ChangeRequestCreate = "change_request.create" { vi: "Gửi đề nghị sửa, xóa, gỡ lưu hồ sơ vụ việc", en: "Submit change request" },
         ChangeRequestApprove = "change_request.approve" { vi: "Chấp thuận đề nghị", en: "Approve change request" },
         ChangeRequestReject = "change_request.reject" { vi: "Từ chối đề nghị", en: "Reject change request" },
+        ReviewCreate = "review_request.create" { vi: "Tạo kiến nghị", en: "Create request for review" },
+        ReviewUpdate = "review_request.update" { vi: "Sửa kiến nghị", en: "Update request for review" },
+        ReviewSend = "review_request.send" { vi: "Gửi kiến nghị", en: "Send request for review" },
+        ReviewAnswer = "review_request.answer" { vi: "Ghi nhận trả lời kiến nghị", en: "Record the answer" },
+        ReviewDelete = "review_request.delete" { vi: "Xóa kiến nghị", en: "Delete request for review" },
+        AttachmentUpload = "attachment.upload" { vi: "Tải lên tài liệu", en: "Upload attachment" },
+        AttachmentDelete = "attachment.delete" { vi: "Xóa tài liệu", en: "Delete attachment" },
         ProvinceCreate = "province.create" { vi: "Thêm tỉnh, thành phố", en: "Create province" },
         ProvinceUpdate = "province.update" { vi: "Sửa tỉnh, thành phố", en: "Update province" },
     }

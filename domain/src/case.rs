@@ -123,6 +123,23 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Kiến nghị (form 2): about a case's resolution, an official's duty, or legislation.
+    pub enum ReviewKind {
+        CaseResolution = "case_resolution" { vi: "Kiến nghị về giải quyết vụ việc", en: "Case resolution" },
+        PublicDuty = "public_duty" { vi: "Kiến nghị về thi hành công vụ", en: "Public duty" },
+        Legislation = "legislation" { vi: "Kiến nghị về văn bản pháp luật", en: "Legislation" },
+    }
+}
+
+vocabulary! {
+    pub enum ReviewState {
+        Draft = "draft" { vi: "Dự thảo", en: "Draft" },
+        Sent = "sent" { vi: "Đã gửi", en: "Sent" },
+        Answered = "answered" { vi: "Đã có trả lời", en: "Answered" },
+    }
+}
+
+vocabulary! {
     /// What a unit asks the data centre to do to locked cases (seed 000 §2d).
     pub enum ChangeKind {
         Edit = "edit" { vi: "Sửa vụ việc", en: "Edit" },

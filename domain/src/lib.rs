@@ -16,6 +16,7 @@ pub mod organization;
 pub mod recipient;
 pub mod reference;
 pub mod role;
+pub mod sampling;
 pub mod staff;
 pub mod text;
 pub mod throttle;

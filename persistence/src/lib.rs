@@ -17,6 +17,7 @@ pub mod organizations;
 pub mod page;
 pub mod provinces;
 pub mod recipients;
+pub mod review_requests;
 pub mod schema;
 pub mod staff;
 mod versioned;

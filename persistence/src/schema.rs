@@ -307,6 +307,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    review_requests (id) {
+        id -> Text,
+        organization_id -> Text,
+        kind -> Text,
+        addressee -> Text,
+        content -> Text,
+        case_id -> Nullable<Text>,
+        state -> Text,
+        sent_on -> Nullable<Date>,
+        answered_on -> Nullable<Date>,
+        answer -> Nullable<Text>,
+        search_text -> Text,
+        deleted_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        case_id -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(organizations -> provinces (province_code));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(change_request_items -> change_requests (change_request_id));
@@ -335,4 +370,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_events,
     change_requests,
     change_request_items,
+    review_requests,
+    attachments,
 );

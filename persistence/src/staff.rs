@@ -585,3 +585,18 @@ pub fn public_providers(
         .collect();
     Ok(Paged { items, total })
 }
+
+/// Names of staff records, for reports.
+pub fn names(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> StoreResult<std::collections::HashMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(String, String)> = staff::table
+        .filter(staff::id.eq_any(ids))
+        .select((staff::id, staff::full_name))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}

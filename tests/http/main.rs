@@ -13,5 +13,6 @@ mod organizations;
 mod public;
 mod recipients;
 mod reference;
+mod reviews_and_reports;
 mod staff;
 mod storage;

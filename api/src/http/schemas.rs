@@ -60,6 +60,8 @@ code_schemas! {
     case_state, case_states => tgpl_domain::case::CaseState, "Case state (see /api/v1/reference/case_states).";
     case_step, case_steps => tgpl_domain::case::Transition, "A step of a case.";
     change_kind, change_kinds => tgpl_domain::case::ChangeKind, "What a change request asks for.";
+    review_kind, review_kinds => tgpl_domain::case::ReviewKind, "Kind of request for review.";
+    review_state, review_states => tgpl_domain::case::ReviewState, "State of a request for review.";
     success_kind, success_kinds => tgpl_domain::case::SuccessKind, "Kind of successful outcome.";
     litigation_role, litigation_roles => tgpl_domain::case::LitigationRole, "Role in proceedings.";
     proceeding_stage, proceeding_stages => tgpl_domain::case::ProceedingStage, "Stage of proceedings.";

@@ -15,6 +15,8 @@ pub mod provinces;
 pub mod public;
 pub mod recipients;
 pub mod reference;
+pub mod reports;
+pub mod review_requests;
 pub mod service_clients;
 pub mod staff;
 
@@ -101,6 +103,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(change_requests::read)
             .service(change_requests::approve)
             .service(change_requests::reject)
+            .service(review_requests::list)
+            .service(review_requests::create)
+            .service(review_requests::read)
+            .service(review_requests::update)
+            .service(review_requests::remove)
+            .service(review_requests::send)
+            .service(review_requests::answer)
+            .service(reports::successful_litigation)
+            .service(reports::quality_sample)
             .service(audit::list)
             .route("/openapi.json", web::get().to(openapi_json)),
     );

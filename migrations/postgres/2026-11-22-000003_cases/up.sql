@@ -92,3 +92,40 @@ CREATE TABLE change_request_items (
 );
 CREATE INDEX change_request_items_request ON change_request_items (change_request_id);
 CREATE INDEX change_request_items_case ON change_request_items (case_id);
+
+-- Requests for review (kiến nghị, form 2): written by a legal aid organization to a
+-- competent agency about how law is applied.
+CREATE TABLE review_requests (
+    id               TEXT PRIMARY KEY NOT NULL,
+    organization_id  TEXT NOT NULL REFERENCES organizations (id),
+    kind             TEXT NOT NULL CHECK (kind IN ('case_resolution', 'public_duty', 'legislation')),
+    addressee        TEXT NOT NULL,
+    content          TEXT NOT NULL,
+    case_id          TEXT REFERENCES cases (id),
+    state            TEXT NOT NULL CHECK (state IN ('draft', 'sent', 'answered')),
+    sent_on          DATE,
+    answered_on      DATE,
+    answer           TEXT,
+    search_text      TEXT COLLATE "C" NOT NULL,
+    deleted_at       TIMESTAMP,
+    version          BIGINT NOT NULL,
+    created_at       TIMESTAMP NOT NULL,
+    updated_at       TIMESTAMP NOT NULL
+);
+CREATE INDEX review_requests_organization ON review_requests (organization_id, state);
+CREATE INDEX review_requests_sent ON review_requests (sent_on);
+
+-- Documents of case files. The bytes live in the attachment store, outside the database.
+CREATE TABLE attachments (
+    id            TEXT PRIMARY KEY NOT NULL,
+    case_id       TEXT NOT NULL REFERENCES cases (id),
+    file_name     TEXT NOT NULL,
+    content_type  TEXT NOT NULL,
+    size_bytes    BIGINT NOT NULL,
+    sha256        TEXT NOT NULL,
+    storage_key   TEXT NOT NULL,
+    uploaded_by   TEXT NOT NULL,
+    uploaded_at   TIMESTAMP NOT NULL,
+    deleted_at    TIMESTAMP
+);
+CREATE INDEX attachments_case ON attachments (case_id);

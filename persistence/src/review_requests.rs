@@ -1,0 +1,148 @@
+//! Requests for review (kiến nghị).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use tgpl_domain::audit::AuditAction;
+
+use crate::audit::{self, Actor, Change};
+use crate::db::{write_transaction, Backend, DbConnection};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{PageRequest, Paged};
+use crate::schema::review_requests;
+
+const RESOURCE: &str = "review_request";
+
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, Serialize,
+)]
+#[diesel(table_name = review_requests, treat_none_as_null = true)]
+pub struct ReviewRow {
+    pub id: String,
+    pub organization_id: String,
+    pub kind: String,
+    pub addressee: String,
+    pub content: String,
+    pub case_id: Option<String>,
+    pub state: String,
+    pub sent_on: Option<NaiveDate>,
+    pub answered_on: Option<NaiveDate>,
+    pub answer: Option<String>,
+    #[serde(skip)]
+    pub search_text: String,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &ReviewRow) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::insert_into(review_requests::table)
+            .values(row)
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action: AuditAction::ReviewCreate,
+                resource_type: RESOURCE,
+                resource_id: &row.id,
+                before: None,
+                after: Some(row),
+            },
+        )
+    })
+}
+
+/// A request that exists and was not deleted.
+pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<ReviewRow> {
+    review_requests::table
+        .find(id)
+        .filter(review_requests::deleted_at.is_null())
+        .select(ReviewRow::as_select())
+        .first(conn)
+        .map_err(StoreError::from)
+}
+
+pub fn save(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: AuditAction,
+    before: &ReviewRow,
+    after: &ReviewRow,
+) -> StoreResult<()> {
+    crate::save_versioned!(
+        conn,
+        actor,
+        action,
+        RESOURCE,
+        review_requests.id,
+        before,
+        after,
+        |r: &ReviewRow| r.clone()
+    )
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReviewFilter {
+    pub organizations: Option<Vec<String>>,
+    pub kind: Option<String>,
+    pub state: Option<String>,
+    pub case_id: Option<String>,
+    pub sent_from: Option<NaiveDate>,
+    pub sent_to: Option<NaiveDate>,
+    /// Already folded with `tgpl_domain::text::fold`.
+    pub search: Option<String>,
+}
+
+fn filtered(f: &ReviewFilter) -> review_requests::BoxedQuery<'static, Backend> {
+    let mut q = review_requests::table
+        .filter(review_requests::deleted_at.is_null())
+        .into_boxed::<Backend>();
+    if let Some(ids) = &f.organizations {
+        q = q.filter(review_requests::organization_id.eq_any(ids.clone()));
+    }
+    if let Some(v) = &f.kind {
+        q = q.filter(review_requests::kind.eq(v.clone()));
+    }
+    if let Some(v) = &f.state {
+        q = q.filter(review_requests::state.eq(v.clone()));
+    }
+    if let Some(v) = &f.case_id {
+        q = q.filter(review_requests::case_id.eq(v.clone()));
+    }
+    if let Some(v) = f.sent_from {
+        q = q.filter(review_requests::sent_on.ge(v));
+    }
+    if let Some(v) = f.sent_to {
+        q = q.filter(review_requests::sent_on.le(v));
+    }
+    if let Some(v) = &f.search {
+        q = q.filter(
+            review_requests::search_text
+                .like(crate::like_pattern(v))
+                .escape('\\'),
+        );
+    }
+    q
+}
+
+/// Newest first.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ReviewFilter,
+    page: PageRequest,
+) -> StoreResult<Paged<ReviewRow>> {
+    let total: i64 = filtered(filter).count().get_result(conn)?;
+    let items = filtered(filter)
+        .order((
+            review_requests::created_at.desc(),
+            review_requests::id.desc(),
+        ))
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(ReviewRow::as_select())
+        .load(conn)?;
+    Ok(Paged { items, total })
+}

@@ -1,0 +1,245 @@
+use serde_json::{json, Value};
+use tgpl_tests::TestApp;
+
+fn litigation_case(
+    app: &TestApp,
+    token: &str,
+    center: &str,
+    success: Option<&str>,
+    outcome_on: &str,
+) -> Value {
+    let recipient = app
+        .get("/api/v1/recipients?q=tran%20van%20be", token)
+        .json()["items"][0]["id"]
+        .clone();
+    let provider =
+        app.get("/api/v1/staff?q=nguyen%20van%20an", token).json()["items"][0]["id"].clone();
+    let r = app.post(
+        "/api/v1/cases",
+        token,
+        json!({"organization_id": app.org_id(center), "recipient_id": recipient, "received_on": "2026-01-10", "field": "criminal",
+               "form": "litigation", "place": "detention", "summary": "Bào chữa, vụ cố ý gây thương tích",
+               "litigation": {"role": "defence", "stage": "first_instance", "charge": "Cố ý gây thương tích, Điều 134",
+                              "procedural_agency": "Tòa án nhân dân khu vực 1", "proposed_sentence": "3 năm tù"}}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    for (step, body) in [
+        ("accept", json!({})),
+        ("assign_provider", json!({"provider_id": provider})),
+        ("start", json!({})),
+    ] {
+        assert_eq!(
+            app.post(&format!("/api/v1/cases/{id}/steps/{step}"), token, body)
+                .status,
+            200
+        );
+    }
+    let outcome = match success {
+        Some(kind) => {
+            json!({"outcome": "Tòa tuyên 18 tháng tù", "outcome_on": outcome_on, "defence_accepted": true, "success_kind": kind})
+        }
+        None => {
+            json!({"outcome": "Tòa tuyên 3 năm tù", "outcome_on": outcome_on, "defence_accepted": false})
+        }
+    };
+    let r = app.post(
+        &format!("/api/v1/cases/{id}/steps/complete"),
+        token,
+        json!({"outcome": outcome}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()
+}
+
+#[test]
+fn successful_litigation_cases_for_any_period_as_json_and_csv() {
+    let app = TestApp::spawn();
+    let (hn, dn) = (app.token("gd.hn"), app.token("gd.dn"));
+    litigation_case(
+        &app,
+        &hn,
+        "TTTGPL-HN",
+        Some("below_procuracy_proposal"),
+        "2026-05-20",
+    );
+    litigation_case(&app, &hn, "TTTGPL-HN", None, "2026-05-21");
+    litigation_case(&app, &hn, "TTTGPL-HN", Some("acquittal"), "2025-09-30");
+    litigation_case(&app, &dn, "TTTGPL-DN", Some("lighter_charge"), "2026-06-01");
+
+    let r = app.get(
+        "/api/v1/reports/successful-litigation?from=2025-10-01&to=2026-09-30",
+        &app.token("stp.hn"),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let report = r.json();
+    assert_eq!(
+        report["total"], 1,
+        "one successful case of Hà Nội in the reporting year"
+    );
+    assert_eq!(
+        report["cases"][0]["success_kind"],
+        "below_procuracy_proposal"
+    );
+    assert_eq!(
+        report["cases"][0]["success_label"],
+        "Mức án thấp hơn đề nghị của Viện Kiểm sát"
+    );
+    assert_eq!(
+        report["cases"][0]["charge"],
+        "Cố ý gây thương tích, Điều 134"
+    );
+    assert_eq!(report["cases"][0]["provider_name"], "Nguyễn Văn An");
+    let national = app
+        .get(
+            "/api/v1/reports/successful-litigation?from=2025-01-01&to=2026-12-31",
+            &app.token("cuc.xem"),
+        )
+        .json();
+    assert_eq!(national["total"], 3);
+
+    let csv = app.get(
+        "/api/v1/reports/successful-litigation?from=2025-01-01&to=2026-12-31&format=csv",
+        &app.admin(),
+    );
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 4, "a header and three cases");
+    assert!(lines[0].starts_with("case_id,code,organization_code"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("\"Cố ý gây thương tích, Điều 134\"")),
+        "fields with commas are quoted"
+    );
+
+    app.get(
+        "/api/v1/reports/successful-litigation?from=2026-02-01&to=2026-01-01",
+        &hn,
+    )
+    .assert_problem(422, "validation_failed");
+    app.get("/api/v1/reports/successful-litigation?from=2026-01-01", &hn)
+        .assert_problem(422, "validation_failed");
+    app.get(&format!("/api/v1/reports/successful-litigation?from=2026-01-01&to=2026-12-31&organization_id={}", app.org_id("TTTGPL-DN")), &hn)
+        .assert_problem(404, "not_found");
+}
+
+#[test]
+fn quality_samples_are_reproducible() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hcm");
+    for day in 1..=12 {
+        litigation_case(&app, &gd, "TTTGPL-HCM", None, &format!("2026-05-{day:02}"));
+    }
+    let center = app.org_id("TTTGPL-HCM");
+    let url = |seed: u32| {
+        format!("/api/v1/reports/quality-sample?organization_id={center}&from=2026-01-01&to=2026-12-31&share=0.25&seed={seed}")
+    };
+    let a = app.get(&url(7), &app.token("stp.hcm")).json();
+    assert_eq!(a["population"], 12);
+    assert_eq!(a["cases"].as_array().unwrap().len(), 3);
+    let b = app.get(&url(7), &gd).json();
+    assert_eq!(a["cases"], b["cases"], "same seed, same sample");
+    let codes = |v: &Value| -> Vec<String> {
+        v["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let others: Vec<Vec<String>> = (1..=5)
+        .map(|seed| codes(&app.get(&url(seed), &gd).json()))
+        .collect();
+    assert!(
+        others.iter().any(|o| *o != codes(&a)),
+        "other seeds draw other cases"
+    );
+    app.get(&format!("/api/v1/reports/quality-sample?organization_id={center}&from=2026-01-01&to=2026-12-31&share=0&seed=1"), &gd)
+        .assert_problem(422, "validation_failed");
+}
+
+#[test]
+fn requests_for_review_are_drafted_sent_answered_and_then_locked() {
+    let app = TestApp::spawn();
+    let (gd, tgv) = (app.token("gd.hn"), app.token("tgv.hn"));
+    let body = json!({"organization_id": app.org_id("TTTGPL-HN"), "kind": "legislation", "addressee": "Bộ Tư pháp",
+                      "content": "Kiến nghị sửa đổi quy định về diện người được trợ giúp pháp lý"});
+    let r = app.post("/api/v1/review-requests", &tgv, body.clone());
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["state"], "draft");
+    let path = format!(
+        "/api/v1/review-requests/{}",
+        r.json()["id"].as_str().unwrap()
+    );
+    app.post(&format!("{path}/answer"), &tgv, json!({"answer": "x"}))
+        .assert_problem(409, "illegal_step");
+    app.post(&format!("{path}/send"), &tgv, json!({}))
+        .assert_problem(403, "forbidden");
+    let r = app.post(
+        &format!("{path}/send"),
+        &gd,
+        json!({"sent_on": "2026-06-01"}),
+    );
+    assert_eq!(r.json()["state"], "sent");
+    app.post(
+        &format!("{path}/answer"),
+        &tgv,
+        json!({"answered_on": "2026-05-01", "answer": "x"}),
+    )
+    .assert_problem(422, "validation_failed");
+    let r = app.post(
+        &format!("{path}/answer"),
+        &tgv,
+        json!({"answered_on": "2026-07-15", "answer": "Bộ sẽ nghiên cứu, tiếp thu"}),
+    );
+    assert_eq!(r.json()["state"], "answered");
+    let etag = r.header("etag").unwrap().to_owned();
+    app.request("PATCH", &path)
+        .bearer(&gd)
+        .header("If-Match", &etag)
+        .json(json!({"content": "x"}))
+        .assert_problem(409, "review_locked");
+    app.request("DELETE", &path)
+        .bearer(&gd)
+        .send()
+        .assert_problem(409, "review_locked");
+
+    let draft = app.post("/api/v1/review-requests", &tgv, json!({"organization_id": app.org_id("TTTGPL-HN"), "kind": "public_duty",
+        "addressee": "Công an huyện", "content": "Kiến nghị về việc không thông báo cho Trung tâm"})).json();
+    assert_eq!(
+        app.request(
+            "DELETE",
+            &format!("/api/v1/review-requests/{}", draft["id"].as_str().unwrap())
+        )
+        .bearer(&gd)
+        .send()
+        .status,
+        204
+    );
+    let listed = app
+        .get(
+            "/api/v1/review-requests?kind=legislation",
+            &app.token("stp.hn"),
+        )
+        .json();
+    assert_eq!(listed["total"], 1);
+    assert_eq!(
+        app.get("/api/v1/review-requests?q=dien%20nguoi%20duoc", &gd)
+            .json()["total"],
+        1
+    );
+    app.get(&path, &app.token("gd.dn"))
+        .assert_problem(404, "not_found");
+    let wrong_case = app.post(
+        "/api/v1/review-requests",
+        &tgv,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "kind": "case_resolution",
+        "addressee": "Tòa án", "content": "x", "case_id": "no-such-case"}),
+    );
+    assert_eq!(
+        wrong_case.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "case_id"
+    );
+}
