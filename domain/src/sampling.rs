@@ -23,7 +23,7 @@ pub fn sample_size(population: usize, share: f64) -> usize {
 
 /// Draws `share` (0 < share ≤ 1) of `ids`: those ranked first by a seeded hash of the id.
 /// The result is in the order of `ids`.
-pub fn draw<'a>(ids: &'a [String], share: f64, seed: u64) -> Vec<&'a str> {
+pub fn draw(ids: &[String], share: f64, seed: u64) -> Vec<&str> {
     let n = sample_size(ids.len(), share);
     let mut ranked: Vec<(u64, usize)> = ids
         .iter()
