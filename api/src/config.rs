@@ -8,6 +8,7 @@ use crate::auth::tokens::MIN_SECRET_BYTES;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/tgpl.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_ATTACHMENTS_DIR: &str = "data/attachments";
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -18,6 +19,8 @@ pub struct Settings {
     pub token_ttl_seconds: i64,
     pub pool: PoolSettings,
     pub workers: usize,
+    pub attachments_dir: std::path::PathBuf,
+    pub attachment_max_bytes: usize,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -72,6 +75,14 @@ impl Settings {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
                 |v: &usize| (1..=256).contains(v),
             )?,
+            attachments_dir: var("TGPL_ATTACHMENTS_DIR")
+                .unwrap_or_else(|| DEFAULT_ATTACHMENTS_DIR.into())
+                .into(),
+            attachment_max_bytes: number(
+                "TGPL_ATTACHMENT_MAX_BYTES",
+                20 * 1024 * 1024,
+                |v: &usize| (1024..=512 * 1024 * 1024).contains(v),
+            )?,
         })
     }
 
@@ -104,6 +115,8 @@ mod tests {
             token_ttl_seconds: 900,
             pool: PoolSettings::default(),
             workers: 1,
+            attachments_dir: DEFAULT_ATTACHMENTS_DIR.into(),
+            attachment_max_bytes: 1024,
         }
     }
 

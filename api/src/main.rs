@@ -136,6 +136,8 @@ fn serve(settings: Settings, bind: Option<String>, demo: bool) -> Result<(), Str
         signing_secret: secret,
         token_ttl_seconds: settings.token_ttl_seconds,
         workers: settings.workers,
+        attachments_dir: settings.attachments_dir.clone(),
+        attachment_max_bytes: settings.attachment_max_bytes,
     };
     actix_web::rt::System::new().block_on(async move {
         let (server, addr) = server::start(pool, listener, options).map_err(|e| e.to_string())?;

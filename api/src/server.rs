@@ -31,6 +31,9 @@ pub struct ServerOptions {
     pub signing_secret: Vec<u8>,
     pub token_ttl_seconds: i64,
     pub workers: usize,
+    /// Directory of the attachment store.
+    pub attachments_dir: std::path::PathBuf,
+    pub attachment_max_bytes: usize,
 }
 
 async fn to_docs() -> HttpResponse {
@@ -46,9 +49,12 @@ pub fn start(
     options: ServerOptions,
 ) -> std::io::Result<(Server, SocketAddr)> {
     let addr = listener.local_addr()?;
+    let blobs = tgpl_persistence::blobs::LocalDirectory::new(&options.attachments_dir)?;
     let state = web::Data::new(AppState::new(
         pool,
         TokenKeys::new(&options.signing_secret, options.token_ttl_seconds),
+        std::sync::Arc::new(blobs),
+        options.attachment_max_bytes,
     ));
     let doc = crate::openapi::document();
     let table = web::Data::new(routes_table::RoutesTable::from_openapi(&doc));

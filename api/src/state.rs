@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use tgpl_domain::throttle::ThrottlePolicy;
+use tgpl_persistence::blobs::BlobStore;
 use tgpl_persistence::{DbConnection, Pool};
 use tokio::sync::Semaphore;
 
@@ -16,16 +17,27 @@ pub struct AppState {
     pub throttle: ThrottlePolicy,
     /// Bounds the Argon2 computations running at once (each takes ~19 MiB and a core).
     pub hashing: Arc<Semaphore>,
+    /// Where attachment bytes are kept.
+    pub blobs: Arc<dyn BlobStore>,
+    /// The largest attachment accepted, in bytes.
+    pub attachment_limit: usize,
 }
 
 impl AppState {
-    pub fn new(pool: Pool, tokens: TokenKeys) -> Self {
+    pub fn new(
+        pool: Pool,
+        tokens: TokenKeys,
+        blobs: Arc<dyn BlobStore>,
+        attachment_limit: usize,
+    ) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
             pool,
             tokens,
             throttle: ThrottlePolicy::default(),
             hashing: Arc::new(Semaphore::new(cores)),
+            blobs,
+            attachment_limit,
         }
     }
 

@@ -7,6 +7,7 @@
 //! afterwards.
 
 pub mod access;
+pub mod attachment;
 pub mod audit;
 pub mod case;
 pub mod credentials;

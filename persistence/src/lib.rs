@@ -6,7 +6,9 @@
 //! same transaction, so that no write can happen without it.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
+pub mod blobs;
 pub mod cases;
 pub mod change_requests;
 pub mod contracts;

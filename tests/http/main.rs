@@ -1,6 +1,7 @@
 //! Black-box tests over HTTP. Each test starts the real server with a fresh database.
 
 mod accounts;
+mod attachments;
 mod audit;
 mod auth;
 mod cases;

@@ -2,9 +2,22 @@
 
 use diesel::{Connection, RunQueryDsl};
 
+/// A database of a test's own, and a scratch directory (attachments) removed with it.
 pub enum TestDb {
-    Sqlite { dir: std::path::PathBuf },
-    Postgres { admin_url: String, name: String },
+    Sqlite {
+        dir: std::path::PathBuf,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+        dir: std::path::PathBuf,
+    },
+}
+
+fn scratch() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tgpl-test-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
 }
 
 impl TestDb {
@@ -25,14 +38,19 @@ impl TestDb {
                 diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
                     .execute(&mut conn)
                     .expect("create test database");
-                Self::Postgres { admin_url, name }
+                Self::Postgres {
+                    admin_url,
+                    name,
+                    dir: scratch(),
+                }
             }
-            None => {
-                let dir = std::env::temp_dir()
-                    .join(format!("tgpl-test-{}", uuid::Uuid::new_v4().simple()));
-                std::fs::create_dir_all(&dir).expect("temp dir");
-                Self::Sqlite { dir }
-            }
+            None => Self::Sqlite { dir: scratch() },
+        }
+    }
+
+    pub fn scratch_dir(&self) -> &std::path::Path {
+        match self {
+            Self::Sqlite { dir } | Self::Postgres { dir, .. } => dir,
         }
     }
 
@@ -43,7 +61,9 @@ impl TestDb {
     pub fn url(&self) -> String {
         match self {
             Self::Sqlite { dir } => format!("sqlite://{}", dir.join("tgpl.db").display()),
-            Self::Postgres { admin_url, name } => with_database(admin_url, name),
+            Self::Postgres {
+                admin_url, name, ..
+            } => with_database(admin_url, name),
         }
     }
 
@@ -82,7 +102,12 @@ impl Drop for TestDb {
             Self::Sqlite { dir } => {
                 let _ = std::fs::remove_dir_all(dir);
             }
-            Self::Postgres { admin_url, name } => {
+            Self::Postgres {
+                admin_url,
+                name,
+                dir,
+            } => {
+                let _ = std::fs::remove_dir_all(dir);
                 if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
                     let _ = diesel::sql_query(format!(
                         "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"

@@ -36,6 +36,10 @@ impl<'a> Request<'a> {
         Resp::from(self.req.set("Content-Type", content_type).send_string(body))
     }
 
+    pub fn bytes(self, content_type: &str, body: &[u8]) -> Resp {
+        Resp::from(self.req.set("Content-Type", content_type).send_bytes(body))
+    }
+
     pub fn form(self, fields: &[(&str, &str)]) -> Resp {
         Resp::from(self.req.send_form(fields))
     }
@@ -46,6 +50,8 @@ pub struct Resp {
     pub status: u16,
     headers: Vec<(String, String)>,
     pub body: String,
+    /// The body's bytes, for downloads.
+    pub raw: Vec<u8>,
 }
 
 impl Resp {
@@ -65,11 +71,14 @@ impl Resp {
                     .map(|v| (n.to_ascii_lowercase(), v.to_owned()))
             })
             .collect();
-        let body = response.into_string().unwrap_or_default();
+        let mut raw = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut response.into_reader(), &mut raw);
+        let body = String::from_utf8_lossy(&raw).into_owned();
         Self {
             status,
             headers,
             body,
+            raw,
         }
     }
 

@@ -21,6 +21,8 @@ pub use http::Resp;
 /// The signing secret of test servers, so that tests can forge tokens to prove they fail.
 pub const JWT_SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
 pub const DEMO_PASSWORD: &str = tgpl_api::demo::DEMO_PASSWORD;
+/// The attachment size limit of test servers: small, so that tests can exceed it.
+pub const ATTACHMENT_LIMIT: usize = 64 * 1024;
 
 pub struct TestApp {
     pub base: String,
@@ -55,6 +57,7 @@ impl TestApp {
         let pool = tgpl_api::server::prepare_database(&url, &settings).expect("database");
         let server_pool = tgpl_api::server::prepare_database(&url, &settings).expect("database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("port");
+        let attachments_dir = db.scratch_dir().join("attachments");
         let (tx, rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
@@ -62,6 +65,8 @@ impl TestApp {
                     signing_secret: JWT_SECRET.to_vec(),
                     token_ttl_seconds: 900,
                     workers: 1,
+                    attachments_dir,
+                    attachment_max_bytes: ATTACHMENT_LIMIT,
                 };
                 let (server, addr) =
                     tgpl_api::server::start(server_pool, listener, options).expect("server");

@@ -3,6 +3,7 @@
 
 pub mod account_common;
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod cases;
@@ -112,6 +113,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(review_requests::answer)
             .service(reports::successful_litigation)
             .service(reports::quality_sample)
+            .service(attachments::upload)
+            .service(attachments::list_for_case)
+            .service(attachments::download)
+            .service(attachments::remove)
             .service(audit::list)
             .route("/openapi.json", web::get().to(openapi_json)),
     );

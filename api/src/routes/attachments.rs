@@ -1,0 +1,331 @@
+//! Documents of a case file: upload, list, download, delete while allowed. The bytes live
+//! in the attachment store, outside the database; their kind is recognised from their
+//! content; an archived case takes no more files.
+
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tgpl_domain::access::Action;
+use tgpl_domain::attachment::{recognise, FileError};
+use tgpl_domain::case::CaseState;
+use tgpl_persistence::attachments::{self, AttachmentRow};
+use tgpl_persistence::cases::CaseRow;
+use tgpl_persistence::DbConnection;
+use utoipa::{IntoParams, ToSchema};
+
+use super::account_common::utc;
+use super::cases::{load, locked};
+use crate::auth::Caller;
+use crate::http::error::ApiError;
+use crate::http::extract::Query;
+use crate::http::lang::Text;
+use crate::state::AppState;
+
+type Problem = crate::http::error::Problem;
+
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentView {
+    pub id: String,
+    pub case_id: String,
+    pub file_name: String,
+    /// Recognised from the content.
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl From<AttachmentRow> for AttachmentView {
+    fn from(a: AttachmentRow) -> Self {
+        Self {
+            id: a.id,
+            case_id: a.case_id,
+            file_name: a.file_name,
+            content_type: a.content_type,
+            size_bytes: a.size_bytes,
+            sha256: a.sha256,
+            uploaded_by: a.uploaded_by,
+            uploaded_at: utc(a.uploaded_at),
+        }
+    }
+}
+
+fn archived() -> ApiError {
+    ApiError::conflict(
+        "case_archived",
+        Text::new(
+            "Hồ sơ đã lưu không nhận thêm tài liệu; hãy đề nghị gỡ trạng thái lưu hồ sơ (/api/v1/change-requests).",
+            "An archived case file takes no more documents; ask to take it out of the archive (/api/v1/change-requests).",
+        ),
+    )
+}
+
+/// Loads a case that takes attachments, for the caller.
+fn open_case(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<CaseRow, ApiError> {
+    let case = load(conn, caller, id, Action::ManageCase)?;
+    let state: CaseState = case.state.parse().map_err(|_| ApiError::internal())?;
+    if !state.takes_attachments() {
+        return Err(archived());
+    }
+    Ok(case)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// The document's file name, with its extension (e.g. `bien-ban.pdf`).
+    pub file_name: String,
+}
+
+fn file_error(e: FileError) -> ApiError {
+    let (code, vi, en) = match e {
+        FileError::Empty => ("empty_file", "Tệp rỗng.", "The file is empty."),
+        FileError::NotAccepted => (
+            "unsupported_attachment_type",
+            "Chỉ nhận PDF, PNG, JPEG, Word (.doc, .docx) và Excel (.xls, .xlsx).",
+            "Only PDF, PNG, JPEG, Word (.doc, .docx) and Excel (.xls, .xlsx) are accepted.",
+        ),
+        FileError::NameDisagrees => (
+            "file_name_disagrees",
+            "Đuôi tên tệp không khớp với nội dung tệp.",
+            "The file name's extension does not match the content.",
+        ),
+    };
+    let mut error = ApiError::field("file", code, vi, en);
+    if e == FileError::NotAccepted {
+        error.status = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+        error.code = "unsupported_attachment_type";
+    }
+    error
+}
+
+fn too_large(limit: usize) -> ApiError {
+    let mut e = ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE);
+    e.code = "attachment_too_large";
+    e.detail = Text::new(
+        format!("Tệp vượt quá giới hạn {limit} byte."),
+        format!("The file exceeds the limit of {limit} bytes."),
+    );
+    e
+}
+
+/// Uploads a document to a case file: the request body is the file's bytes. Its kind is
+/// recognised from the content and must agree with the file name. Nothing is stored when
+/// the file is refused.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = String, Path), UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
+    responses(
+        (status = 201, description = "Stored.", body = AttachmentView, headers(("Location" = String))),
+        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is archived.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than the limit.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not an accepted kind of document.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty, or the name disagrees with the content.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/cases/{id}/attachments")]
+pub async fn upload(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: Query<UploadQuery>,
+    mut payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let file_name = query.0.file_name.trim().to_owned();
+    if file_name.is_empty() || file_name.chars().count() > 255 || file_name.contains(['/', '\\']) {
+        return Err(ApiError::field(
+            "file_name",
+            "invalid",
+            "Tên tệp không hợp lệ.",
+            "Invalid file name.",
+        ));
+    }
+    // Permission first, so that nobody streams a file only to be refused.
+    {
+        let (caller, id) = (caller.clone(), id.clone());
+        state
+            .db(move |conn| open_case(conn, &caller, &id).map(|_| ()))
+            .await?;
+    }
+    let limit = state.attachment_limit;
+    let mut content = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| {
+            ApiError::bad_request(
+                "upload_interrupted",
+                Text::new("Tải lên bị gián đoạn.", "The upload was interrupted."),
+            )
+        })?;
+        if content.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        content.extend_from_slice(&chunk);
+    }
+    let kind = recognise(&content, &file_name).map_err(file_error)?;
+    let attachment_id = tgpl_persistence::new_id();
+    let key = format!("{id}/{attachment_id}");
+    let row = AttachmentRow {
+        id: attachment_id,
+        case_id: id.clone(),
+        file_name,
+        content_type: kind.content_type.to_owned(),
+        size_bytes: content.len() as i64,
+        sha256: Sha256::digest(&content)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+        storage_key: key.clone(),
+        uploaded_by: caller.username.clone(),
+        uploaded_at: tgpl_persistence::now(),
+        deleted_at: None,
+    };
+    let blobs = state.blobs.clone();
+    let stored = key.clone();
+    actix_web::web::block(move || blobs.put(&stored, &content))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|e| {
+            log::error!("cannot store an attachment: {e}");
+            ApiError::internal()
+        })?;
+    let recorded = {
+        let row = row.clone();
+        state
+            .db(move |conn| {
+                // The case could have been archived while the file travelled.
+                open_case(conn, &caller, &row.case_id)?;
+                Ok(attachments::insert(conn, &caller.actor(), &row)?)
+            })
+            .await
+    };
+    if let Err(e) = recorded {
+        let blobs = state.blobs.clone();
+        let _ = actix_web::web::block(move || blobs.discard(&key)).await;
+        return Err(e);
+    }
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/attachments/{}", row.id)))
+        .json(AttachmentView::from(row)))
+}
+
+/// The documents of a case file.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The documents, oldest first.", body = Vec<AttachmentView>),
+        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/cases/{id}/attachments")]
+pub async fn list_for_case(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let rows = state
+        .db(move |conn| {
+            load(conn, &caller, &id, Action::ReadCase)?;
+            Ok(attachments::of_case(conn, &id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        rows.into_iter()
+            .map(AttachmentView::from)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Downloads a document.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("attachment_id" = String, Path)),
+    responses(
+        (status = 200, description = "The file.", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, description = "No such document in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/attachments/{attachment_id}")]
+pub async fn download(
+    state: web::Data<AppState>,
+    caller: Caller,
+    attachment_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = attachment_id.into_inner();
+    let row = state
+        .db(move |conn| {
+            let row = attachments::get(conn, &id)?;
+            load(conn, &caller, &row.case_id, Action::ReadCase)?;
+            Ok(row)
+        })
+        .await?;
+    let blobs = state.blobs.clone();
+    let key = row.storage_key.clone();
+    let bytes = actix_web::web::block(move || blobs.get(&key))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|e| {
+            log::error!("attachment {} unreadable: {e}", row.id);
+            ApiError::internal()
+        })?;
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::Filename(row.file_name.clone())],
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(row.content_type.clone())
+        .insert_header(disposition)
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
+}
+
+/// Deletes a document while the case is open (the record stays for the audit).
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("attachment_id" = String, Path)),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is closed: locked.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/attachments/{attachment_id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    caller: Caller,
+    attachment_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = attachment_id.into_inner();
+    state
+        .db(move |conn| {
+            let row = attachments::get(conn, &id)?;
+            let case = load(conn, &caller, &row.case_id, Action::ManageCase)?;
+            if case
+                .state
+                .parse::<CaseState>()
+                .map_err(|_| ApiError::internal())?
+                .is_locked()
+            {
+                return Err(locked());
+            }
+            Ok(attachments::delete(conn, &caller.actor(), &row)?)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

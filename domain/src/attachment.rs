@@ -1,0 +1,121 @@
+//! Documents of a case file: which kinds are accepted, recognised by their content, not by
+//! what the uploader claims.
+
+/// A kind of document the case file accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileKind {
+    pub content_type: &'static str,
+    pub extensions: &'static [&'static str],
+}
+
+const PDF: FileKind = FileKind {
+    content_type: "application/pdf",
+    extensions: &["pdf"],
+};
+const PNG: FileKind = FileKind {
+    content_type: "image/png",
+    extensions: &["png"],
+};
+const JPEG: FileKind = FileKind {
+    content_type: "image/jpeg",
+    extensions: &["jpg", "jpeg"],
+};
+const DOCX: FileKind = FileKind {
+    content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    extensions: &["docx"],
+};
+const XLSX: FileKind = FileKind {
+    content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    extensions: &["xlsx"],
+};
+const DOC: FileKind = FileKind {
+    content_type: "application/msword",
+    extensions: &["doc"],
+};
+const XLS: FileKind = FileKind {
+    content_type: "application/vnd.ms-excel",
+    extensions: &["xls"],
+};
+
+/// Every accepted kind, for documentation.
+pub const ACCEPTED: [FileKind; 7] = [PDF, PNG, JPEG, DOCX, XLSX, DOC, XLS];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileError {
+    Empty,
+    /// The content is none of the accepted kinds.
+    NotAccepted,
+    /// The content is of an accepted kind, but not the one the file name says.
+    NameDisagrees,
+}
+
+fn extension(file_name: &str) -> Option<String> {
+    file_name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+}
+
+/// Recognises a document by its first bytes, and checks that the file name's extension
+/// names the same kind. Office documents are told apart by the extension once the
+/// container (ZIP for the 2007 formats, OLE for the older ones) is recognised.
+pub fn recognise(content: &[u8], file_name: &str) -> Result<FileKind, FileError> {
+    if content.is_empty() {
+        return Err(FileError::Empty);
+    }
+    let ext = extension(file_name);
+    let by_ext = |candidates: &[FileKind]| -> Result<FileKind, FileError> {
+        candidates
+            .iter()
+            .copied()
+            .find(|k| ext.as_deref().is_some_and(|e| k.extensions.contains(&e)))
+            .ok_or(FileError::NameDisagrees)
+    };
+    let candidates: &[FileKind] = if content.starts_with(b"%PDF-") {
+        &[PDF]
+    } else if content.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        &[PNG]
+    } else if content.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        &[JPEG]
+    } else if content.starts_with(b"PK\x03\x04") {
+        &[DOCX, XLSX]
+    } else if content.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        &[DOC, XLS]
+    } else {
+        return Err(FileError::NotAccepted);
+    };
+    by_ext(candidates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_recognised_by_content() {
+        assert_eq!(recognise(b"%PDF-1.7\n...", "don-yeu-cau.pdf"), Ok(PDF));
+        assert_eq!(recognise(b"%PDF-1.7\n...", "DON.PDF"), Ok(PDF));
+        assert_eq!(recognise(b"PK\x03\x04....", "bien-ban.docx"), Ok(DOCX));
+        assert_eq!(recognise(&[0xFF, 0xD8, 0xFF, 0xE0], "anh.jpeg"), Ok(JPEG));
+    }
+
+    #[test]
+    fn disguised_or_unknown_content_is_refused() {
+        assert_eq!(
+            recognise(b"MZ\x90\x00 executable", "don.pdf"),
+            Err(FileError::NotAccepted)
+        );
+        assert_eq!(
+            recognise(b"<html><script>", "don.pdf"),
+            Err(FileError::NotAccepted)
+        );
+        assert_eq!(
+            recognise(b"%PDF-1.7", "don.exe"),
+            Err(FileError::NameDisagrees)
+        );
+        assert_eq!(
+            recognise(b"PK\x03\x04", "archive.zip"),
+            Err(FileError::NameDisagrees)
+        );
+        assert_eq!(recognise(b"", "x.pdf"), Err(FileError::Empty));
+    }
+}

@@ -1,0 +1,91 @@
+//! Records of the documents of case files (the bytes are in a [`crate::blobs::BlobStore`]).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use tgpl_domain::audit::AuditAction;
+
+use crate::audit::{self, Actor, Change};
+use crate::db::{write_transaction, DbConnection};
+use crate::error::{StoreError, StoreResult};
+use crate::schema::attachments;
+
+const RESOURCE: &str = "attachment";
+
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, Serialize,
+)]
+#[diesel(table_name = attachments, treat_none_as_null = true)]
+pub struct AttachmentRow {
+    pub id: String,
+    pub case_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    #[serde(skip)]
+    pub storage_key: String,
+    pub uploaded_by: String,
+    pub uploaded_at: NaiveDateTime,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &AttachmentRow) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::insert_into(attachments::table)
+            .values(row)
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action: AuditAction::AttachmentUpload,
+                resource_type: RESOURCE,
+                resource_id: &row.id,
+                before: None,
+                after: Some(row),
+            },
+        )
+    })
+}
+
+/// An attachment that was not deleted.
+pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<AttachmentRow> {
+    attachments::table
+        .find(id)
+        .filter(attachments::deleted_at.is_null())
+        .select(AttachmentRow::as_select())
+        .first(conn)
+        .map_err(StoreError::from)
+}
+
+pub fn of_case(conn: &mut DbConnection, case_id: &str) -> StoreResult<Vec<AttachmentRow>> {
+    Ok(attachments::table
+        .filter(attachments::case_id.eq(case_id))
+        .filter(attachments::deleted_at.is_null())
+        .order((attachments::uploaded_at.asc(), attachments::id.asc()))
+        .select(AttachmentRow::as_select())
+        .load(conn)?)
+}
+
+/// Marks an attachment deleted; the record and the bytes stay for the audit.
+pub fn delete(conn: &mut DbConnection, actor: &Actor, before: &AttachmentRow) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        let mut after = before.clone();
+        after.deleted_at = Some(crate::now());
+        diesel::update(attachments::table.find(&before.id))
+            .set(&after)
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Change {
+                action: AuditAction::AttachmentDelete,
+                resource_type: RESOURCE,
+                resource_id: &before.id,
+                before: Some(before),
+                after: Some(&after),
+            },
+        )
+    })
+}
