@@ -125,6 +125,8 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
     }
     let in_subtree = rel != Outside;
     let allowed = match (caller.role, action) {
+        // The data centre changes cases only by approving change requests (seed 000 §2d).
+        (DataCenterAdmin, Action::ManageCase) => false,
         (DataCenterAdmin, _) => true,
         (_, Action::ReadOrganization) => true,
         (Portal | StatisticsOffice, _) => false,
@@ -444,6 +446,18 @@ mod tests {
 
     #[test]
     fn cases_are_read_by_oversight_and_worked_by_the_unit() {
+        assert_eq!(
+            ORGS.iter()
+                .map(|t| letter(check(
+                    Role::DataCenterAdmin,
+                    "agency",
+                    Action::ManageCase,
+                    t
+                )))
+                .collect::<String>(),
+            "FFFFFF",
+            "the data centre changes cases only through change requests"
+        );
         let matrix = |role, org, action| -> String {
             ORGS.iter()
                 .map(|t| letter(check(role, org, action, t)))

@@ -49,6 +49,10 @@ pub enum FileError {
     NameDisagrees,
 }
 
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
 fn extension(file_name: &str) -> Option<String> {
     file_name
         .rsplit_once('.')
@@ -77,7 +81,17 @@ pub fn recognise(content: &[u8], file_name: &str) -> Result<FileKind, FileError>
     } else if content.starts_with(&[0xFF, 0xD8, 0xFF]) {
         &[JPEG]
     } else if content.starts_with(b"PK\x03\x04") {
-        &[DOCX, XLSX]
+        // Any ZIP could be named .docx: an Office document lists its parts in
+        // [Content_Types].xml and keeps them under word/ or xl/.
+        if !contains(content, b"[Content_Types].xml") {
+            return Err(FileError::NotAccepted);
+        }
+        match (contains(content, b"word/"), contains(content, b"xl/")) {
+            (true, false) => &[DOCX],
+            (false, true) => &[XLSX],
+            (true, true) => &[DOCX, XLSX],
+            (false, false) => return Err(FileError::NotAccepted),
+        }
     } else if content.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         &[DOC, XLS]
     } else {
@@ -94,7 +108,20 @@ mod tests {
     fn documents_are_recognised_by_content() {
         assert_eq!(recognise(b"%PDF-1.7\n...", "don-yeu-cau.pdf"), Ok(PDF));
         assert_eq!(recognise(b"%PDF-1.7\n...", "DON.PDF"), Ok(PDF));
-        assert_eq!(recognise(b"PK\x03\x04....", "bien-ban.docx"), Ok(DOCX));
+        assert_eq!(
+            recognise(
+                b"PK\x03\x04..[Content_Types].xml..word/document.xml",
+                "bien-ban.docx"
+            ),
+            Ok(DOCX)
+        );
+        assert_eq!(
+            recognise(
+                b"PK\x03\x04..[Content_Types].xml..xl/workbook.xml",
+                "bang.xlsx"
+            ),
+            Ok(XLSX)
+        );
         assert_eq!(recognise(&[0xFF, 0xD8, 0xFF, 0xE0], "anh.jpeg"), Ok(JPEG));
     }
 
@@ -113,8 +140,13 @@ mod tests {
             Err(FileError::NameDisagrees)
         );
         assert_eq!(
-            recognise(b"PK\x03\x04", "archive.zip"),
+            recognise(b"PK\x03\x04..[Content_Types].xml..word/", "archive.zip"),
             Err(FileError::NameDisagrees)
+        );
+        assert_eq!(
+            recognise(b"PK\x03\x04..virus.exe", "don.docx"),
+            Err(FileError::NotAccepted),
+            "a plain ZIP named .docx"
         );
         assert_eq!(recognise(b"", "x.pdf"), Err(FileError::Empty));
     }

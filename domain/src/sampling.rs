@@ -18,7 +18,8 @@ pub fn sample_size(population: usize, share: f64) -> usize {
     if population == 0 {
         return 0;
     }
-    ((population as f64 * share).ceil() as usize).clamp(1, population)
+    // A tiny tolerance keeps 100 × 0.07 (7.000000000000001 in floating point) at 7.
+    ((population as f64 * share - 1e-9).ceil() as usize).clamp(1, population)
 }
 
 /// Draws `share` (0 < share ≤ 1) of `ids`: those ranked first by a seeded hash of the id.
@@ -63,6 +64,8 @@ mod tests {
         assert_eq!(sample_size(5, 0.1), 1);
         assert_eq!(sample_size(11, 0.1), 2);
         assert_eq!(sample_size(7, 1.0), 7);
+        assert_eq!(sample_size(100, 0.07), 7);
+        assert_eq!(sample_size(50, 0.14), 7);
         assert_eq!(draw(&ids(3), 1.0, 1).len(), 3);
     }
 

@@ -51,14 +51,22 @@ impl BlobStore for LocalDirectory {
         let dir = path
             .parent()
             .ok_or_else(|| io::Error::other("blob without a directory"))?;
-        fs::create_dir_all(dir)?;
+        if !dir.exists() {
+            fs::create_dir_all(dir)?;
+            // The new directory's entry must reach the disk too.
+            File::open(&self.root)?.sync_all()?;
+        }
         // Write aside, flush to disk, then rename into place and flush the directory: the
         // blob is either absent or whole, and it survives a crash once `put` returns.
         let temporary = path.with_extension("partial");
-        let mut file = File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temporary, &path)?;
+        let written = File::create(&temporary).and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        });
+        if let Err(e) = written.and_then(|()| fs::rename(&temporary, &path)) {
+            let _ = fs::remove_file(&temporary);
+            return Err(e);
+        }
         File::open(dir)?.sync_all()
     }
 

@@ -102,21 +102,34 @@ pub fn next_sequence(
     organization_id: &str,
     year: i32,
 ) -> StoreResult<i64> {
-    let key = case_sequences::table
-        .filter(case_sequences::organization_id.eq(organization_id))
-        .filter(case_sequences::year.eq(year));
-    let updated = diesel::update(key)
+    let bump = |conn: &mut DbConnection| -> StoreResult<usize> {
+        Ok(diesel::update(
+            case_sequences::table
+                .filter(case_sequences::organization_id.eq(organization_id))
+                .filter(case_sequences::year.eq(year)),
+        )
         .set(case_sequences::last_value.eq(case_sequences::last_value + 1))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(case_sequences::table)
-            .values((
-                case_sequences::organization_id.eq(organization_id),
-                case_sequences::year.eq(year),
-                case_sequences::last_value.eq(1i64),
-            ))
-            .execute(conn)?;
-        return Ok(1);
+        .execute(conn)?)
+    };
+    if bump(conn)? == 0 {
+        // The first case of the year. Two may start it at once (PostgreSQL): the insert runs
+        // in a savepoint, and whoever loses the race takes the next number instead.
+        let first = conn.transaction(|conn| {
+            diesel::insert_into(case_sequences::table)
+                .values((
+                    case_sequences::organization_id.eq(organization_id),
+                    case_sequences::year.eq(year),
+                    case_sequences::last_value.eq(1i64),
+                ))
+                .execute(conn)
+        });
+        match first.map_err(StoreError::from) {
+            Ok(_) => return Ok(1),
+            Err(StoreError::Conflict(_)) => {
+                bump(conn)?;
+            }
+            Err(e) => return Err(e),
+        }
     }
     Ok(case_sequences::table
         .filter(case_sequences::organization_id.eq(organization_id))
@@ -231,14 +244,19 @@ pub struct CaseFilter {
     pub form: Option<String>,
     pub provider_id: Option<String>,
     pub recipient_id: Option<String>,
+    /// The statistical category of the aided person.
+    pub recipient_category: Option<String>,
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
     /// Litigation cases whose defence view was accepted.
     pub successful: Option<bool>,
     pub outcome_from: Option<NaiveDate>,
     pub outcome_to: Option<NaiveDate>,
-    /// Already folded with `tgpl_domain::text::fold`.
+    /// Already folded with `tgpl_domain::text::fold`: matches code and summary.
     pub search: Option<String>,
+    /// Where `search` also matches the aided person's name: the organizations whose
+    /// recipients the caller may see (`None`: everywhere).
+    pub search_names_in: Option<Option<Vec<String>>>,
     pub sort: CaseSort,
 }
 
@@ -263,6 +281,13 @@ fn filtered(f: &CaseFilter) -> cases::BoxedQuery<'static, Backend> {
     }
     if let Some(v) = &f.recipient_id {
         q = q.filter(cases::recipient_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.recipient_category {
+        use crate::schema::recipients;
+        let of_category = recipients::table
+            .filter(recipients::statistical_category.eq(v.clone()))
+            .select(recipients::id);
+        q = q.filter(cases::recipient_id.eq_any(of_category));
     }
     if let Some(v) = f.received_from {
         q = q.filter(cases::received_on.ge(v));
@@ -292,7 +317,21 @@ fn filtered(f: &CaseFilter) -> cases::BoxedQuery<'static, Backend> {
         None => {}
     }
     if let Some(v) = &f.search {
-        q = q.filter(cases::search_text.like(crate::like_pattern(v)).escape('\\'));
+        use crate::schema::recipients;
+        let pattern = crate::like_pattern(v);
+        let named = recipients::table
+            .filter(recipients::name_key.like(pattern.clone()).escape('\\'))
+            .select(recipients::id);
+        let by_text = cases::search_text.like(pattern).escape('\\');
+        q = match &f.search_names_in {
+            None => q.filter(by_text),
+            Some(None) => q.filter(by_text.or(cases::recipient_id.eq_any(named))),
+            Some(Some(orgs)) => q.filter(
+                by_text.or(cases::organization_id
+                    .eq_any(orgs.clone())
+                    .and(cases::recipient_id.eq_any(named))),
+            ),
+        };
     }
     q
 }

@@ -39,6 +39,8 @@ pub struct ItemRow {
     pub case_id: String,
     /// JSON of the proposed changes (edits only).
     pub proposed_changes: Option<String>,
+    /// While the request is pending; a unique index allows one open item per case.
+    pub open: bool,
 }
 
 #[derive(Serialize)]
@@ -108,7 +110,8 @@ pub fn pending_for_case(conn: &mut DbConnection, case_id: &str) -> StoreResult<b
     Ok(n > 0)
 }
 
-/// Records the decision; the caller applies an approval's changes in the same transaction.
+/// Records the decision, and frees the cases for other requests; the caller applies an
+/// approval's changes in the same transaction.
 pub fn decide(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -120,16 +123,24 @@ pub fn decide(
     } else {
         AuditAction::ChangeRequestReject
     };
-    crate::save_versioned!(
-        conn,
-        actor,
-        action,
-        RESOURCE,
-        change_requests.id,
-        before,
-        after,
-        |r: &RequestRow| r.clone()
-    )
+    write_transaction(conn, |conn| {
+        diesel::update(
+            change_request_items::table
+                .filter(change_request_items::change_request_id.eq(&before.id)),
+        )
+        .set(change_request_items::open.eq(false))
+        .execute(conn)?;
+        crate::save_versioned!(
+            conn,
+            actor,
+            action,
+            RESOURCE,
+            change_requests.id,
+            before,
+            after,
+            |r: &RequestRow| r.clone()
+        )
+    })
 }
 
 #[derive(Debug, Clone, Default)]

@@ -68,6 +68,9 @@ pub struct RecipientRow {
     pub address: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// Derived from the proofs by `tgpl_domain::recipient::statistical_category`.
+    pub statistical_category: Option<String>,
+    pub category_proven_on: Option<NaiveDate>,
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -86,6 +89,19 @@ pub struct ProofRow {
     pub issued_on: Option<NaiveDate>,
     pub provided_on: NaiveDate,
     pub created_at: NaiveDateTime,
+}
+
+impl ProofRow {
+    pub fn to_domain(&self) -> Option<tgpl_domain::recipient::Proof> {
+        Some(tgpl_domain::recipient::Proof {
+            kind: self.kind.parse().ok()?,
+            category: match &self.category {
+                Some(c) => Some(c.parse().ok()?),
+                None => None,
+            },
+            provided_on: self.provided_on,
+        })
+    }
 }
 
 pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &RecipientRow) -> StoreResult<()> {
@@ -214,8 +230,15 @@ pub fn add_proof(conn: &mut DbConnection, actor: &Actor, proof: &ProofRow) -> St
         diesel::insert_into(recipient_proofs::table)
             .values(proof)
             .execute(conn)?;
+        let proofs: Vec<_> = proofs_of(conn, std::slice::from_ref(&proof.recipient_id))?
+            .iter()
+            .filter_map(ProofRow::to_domain)
+            .collect();
+        let category = tgpl_domain::recipient::statistical_category(&proofs);
         diesel::update(recipients::table.find(&proof.recipient_id))
             .set((
+                recipients::statistical_category.eq(category.map(|(c, _)| c.to_string())),
+                recipients::category_proven_on.eq(category.map(|(_, d)| d)),
                 recipients::version.eq(recipients::version + 1),
                 recipients::updated_at.eq(crate::now()),
             ))

@@ -187,7 +187,9 @@ diesel::table! {
         commune -> Nullable<Text>,
         address -> Nullable<Text>,
         phone -> Nullable<Text>,
-        email -> Nullable<Text>,
+                email -> Nullable<Text>,
+        statistical_category -> Nullable<Text>,
+        category_proven_on -> Nullable<Date>,
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -302,8 +304,9 @@ diesel::table! {
     change_request_items (id) {
         id -> Text,
         change_request_id -> Text,
-        case_id -> Text,
+                case_id -> Text,
         proposed_changes -> Nullable<Text>,
+        open -> Bool,
     }
 }
 

@@ -54,6 +54,22 @@ fn documents_are_uploaded_listed_downloaded_and_deleted() {
         .contains("don-yeu-cau.pdf"));
     app.get(&format!("/api/v1/attachments/{id}"), &app.token("gd.dn"))
         .assert_problem(404, "not_found");
+    // The Department oversees the case, not the aided person's documents.
+    app.get(&format!("/api/v1/attachments/{id}"), &app.token("stp.hn"))
+        .assert_problem(404, "not_found");
+    app.get(
+        &format!("/api/v1/cases/{case}/attachments"),
+        &app.token("stp.hn"),
+    )
+    .assert_problem(404, "not_found");
+    let log = app
+        .get("/api/v1/recipient-access-log?page_size=100", &app.admin())
+        .json();
+    assert!(log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["access"] == "attachment" && e["username"] == "gd.hn"));
     assert_eq!(
         app.request("DELETE", &format!("/api/v1/attachments/{id}"))
             .bearer(&tgv)

@@ -199,7 +199,7 @@ fn closed_cases_are_locked_for_everyone() {
     step(&app, &gd, &id, "start", json!({}));
     let done = step(&app, &gd, &id, "complete", json!({}));
     let etag = done.header("etag").unwrap().to_owned();
-    for user in ["gd.hcm", "tgv.hcm", "admin"] {
+    for user in ["gd.hcm", "tgv.hcm"] {
         app.request("PATCH", &path)
             .bearer(&app.token(user))
             .header("If-Match", &etag)
@@ -210,6 +210,14 @@ fn closed_cases_are_locked_for_everyone() {
             .send()
             .assert_problem(409, "case_locked");
     }
+    // The data centre changes cases only by approving change requests.
+    app.request("PATCH", &path)
+        .bearer(&app.admin())
+        .header("If-Match", &etag)
+        .json(json!({"summary": "x"}))
+        .assert_problem(403, "forbidden");
+    app.post(&format!("{path}/steps/archive"), &app.admin(), json!({}))
+        .assert_problem(403, "forbidden");
     assert_eq!(
         app.get(&path, &gd).json()["summary"],
         "Tư vấn về thừa kế đất đai"
@@ -434,24 +442,111 @@ fn lists_filter_and_search_cases() {
     let gd = app.token("gd.hn");
     new_case(&app, &gd, "TTTGPL-HN", "litigation");
     new_case(&app, &gd, "TTTGPL-HN", "counselling");
-    let r = app.get("/api/v1/cases?form=litigation", &gd).json();
-    assert_eq!(r["total"], 1);
-    let r = app.get("/api/v1/cases?q=TRAN%20VAN%20BE", &gd).json();
+    let r = app
+        .get("/api/v1/cases?q=bi%20can%2016%20tuoi&form=litigation", &gd)
+        .json();
     assert_eq!(
-        r["total"], 2,
-        "search finds the recipient's name without diacritics"
+        r["total"], 1,
+        "search over the summary without diacritics, with a filter"
     );
-    let r = app.get("/api/v1/cases?q=trom%20cap", &gd).json();
-    assert_eq!(r["total"], 2, "and the summary");
     assert_eq!(
-        app.get("/api/v1/cases?state=received,accepted&sort=code", &gd)
-            .json()["total"],
+        app.get(
+            "/api/v1/cases?q=bi%20can%2016%20tuoi&state=received,accepted&sort=code",
+            &gd
+        )
+        .json()["total"],
         2
     );
     assert_eq!(
-        app.get("/api/v1/cases", &app.token("gd.dn")).json()["total"],
+        app.get("/api/v1/cases?q=bi%20can%2016%20tuoi", &app.token("gd.dn"))
+            .json()["total"],
         0
     );
     app.get("/api/v1/cases?state=flying", &gd)
         .assert_problem(422, "validation_failed");
+    // Demo cases: every state of the life cycle is represented.
+    let all = app.get("/api/v1/cases?page_size=100", &gd).json();
+    let mut states: Vec<String> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["state"].as_str().unwrap().to_owned())
+        .collect();
+    states.sort();
+    states.dedup();
+    assert_eq!(states.len(), 11, "{states:?}");
+    assert!(
+        app.get("/api/v1/cases?recipient_category=elderly", &gd)
+            .json()["total"]
+            .as_i64()
+            .unwrap()
+            >= 1
+    );
+}
+
+#[test]
+fn the_aided_persons_name_is_searched_only_by_those_who_may_see_it() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let case = new_case(&app, &gd, "TTTGPL-HN", "counselling");
+    let found = app.get("/api/v1/cases?q=TRAN%20VAN%20BE", &gd).json();
+    assert!(
+        found["total"].as_i64().unwrap() >= 1,
+        "the centre finds its cases by the person's name"
+    );
+    let log = app
+        .get(
+            &format!(
+                "/api/v1/recipient-access-log?recipient_id={}",
+                case["recipient_id"].as_str().unwrap()
+            ),
+            &app.admin(),
+        )
+        .json();
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["access"] == "case_search"),
+        "and that search is logged"
+    );
+    let stp = app.token("stp.hn");
+    assert_eq!(
+        app.get("/api/v1/cases?q=TRAN%20VAN%20BE", &stp).json()["total"],
+        0,
+        "the Department cannot search by name"
+    );
+    let seen = app
+        .get(
+            &format!("/api/v1/cases/{}", case["id"].as_str().unwrap()),
+            &stp,
+        )
+        .json();
+    assert!(seen["requester_name"].is_null());
+    app.get(
+        &format!(
+            "/api/v1/cases?recipient_id={}",
+            case["recipient_id"].as_str().unwrap()
+        ),
+        &stp,
+    )
+    .assert_problem(403, "forbidden");
+}
+
+#[test]
+fn the_data_centre_does_no_casework() {
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    let recipient = app
+        .get("/api/v1/recipients?q=tran%20van%20be", &admin)
+        .json()["items"][0]["id"]
+        .clone();
+    let r = app.post(
+        "/api/v1/cases",
+        &admin,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient, "received_on": "2026-03-02",
+               "field": "criminal", "form": "counselling", "place": "at_office", "summary": "x"}),
+    );
+    r.assert_problem(403, "forbidden");
 }

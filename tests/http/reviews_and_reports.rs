@@ -17,7 +17,7 @@ fn litigation_case(
     let r = app.post(
         "/api/v1/cases",
         token,
-        json!({"organization_id": app.org_id(center), "recipient_id": recipient, "received_on": "2026-01-10", "field": "criminal",
+        json!({"organization_id": app.org_id(center), "recipient_id": recipient, "received_on": "2025-06-01", "field": "criminal",
                "form": "litigation", "place": "detention", "summary": "Bào chữa, vụ cố ý gây thương tích",
                "litigation": {"role": "defence", "stage": "first_instance", "charge": "Cố ý gây thương tích, Điều 134",
                               "procedural_agency": "Tòa án nhân dân khu vực 1", "proposed_sentence": "3 năm tù"}}),
@@ -68,14 +68,15 @@ fn successful_litigation_cases_for_any_period_as_json_and_csv() {
     litigation_case(&app, &dn, "TTTGPL-DN", Some("lighter_charge"), "2026-06-01");
 
     let r = app.get(
-        "/api/v1/reports/successful-litigation?from=2025-10-01&to=2026-09-30",
+        // The demo data has successful cases decided in early May; this period leaves them out.
+        "/api/v1/reports/successful-litigation?from=2026-05-15&to=2026-09-30",
         &app.token("stp.hn"),
     );
     assert_eq!(r.status, 200, "{}", r.body);
     let report = r.json();
     assert_eq!(
         report["total"], 1,
-        "one successful case of Hà Nội in the reporting year"
+        "one successful case of Hà Nội in the period"
     );
     assert_eq!(
         report["cases"][0]["success_kind"],
@@ -92,20 +93,41 @@ fn successful_litigation_cases_for_any_period_as_json_and_csv() {
     assert_eq!(report["cases"][0]["provider_name"], "Nguyễn Văn An");
     let national = app
         .get(
-            "/api/v1/reports/successful-litigation?from=2025-01-01&to=2026-12-31",
+            "/api/v1/reports/successful-litigation?from=2026-05-15&to=2026-09-30",
             &app.token("cuc.xem"),
         )
         .json();
-    assert_eq!(national["total"], 3);
+    assert_eq!(national["total"], 2);
+    let older = app
+        .get(
+            "/api/v1/reports/successful-litigation?from=2025-09-01&to=2025-10-31",
+            &app.admin(),
+        )
+        .json();
+    assert_eq!(older["cases"][0]["success_kind"], "acquittal");
+    let everything = app
+        .get(
+            "/api/v1/reports/successful-litigation?from=2025-01-01&to=2026-12-31",
+            &app.admin(),
+        )
+        .json();
+    assert_eq!(
+        everything["total"], 6,
+        "three of the tests and one demo case per province"
+    );
 
     let csv = app.get(
-        "/api/v1/reports/successful-litigation?from=2025-01-01&to=2026-12-31&format=csv",
+        "/api/v1/reports/successful-litigation?from=2025-09-01&to=2026-09-30&format=csv",
         &app.admin(),
     );
     assert_eq!(csv.status, 200);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
     let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert_eq!(lines.len(), 4, "a header and three cases");
+    assert_eq!(
+        lines.len(),
+        7,
+        "a header and six cases (three of the tests, three of the demo)"
+    );
     assert!(lines[0].starts_with("case_id,code,organization_code"));
     assert!(
         lines
@@ -134,7 +156,8 @@ fn quality_samples_are_reproducible() {
     }
     let center = app.org_id("TTTGPL-HCM");
     let url = |seed: u32| {
-        format!("/api/v1/reports/quality-sample?organization_id={center}&from=2026-01-01&to=2026-12-31&share=0.25&seed={seed}")
+        // Cases closed today: the demo's were closed earlier in the year.
+        format!("/api/v1/reports/quality-sample?organization_id={center}&from=2026-11-01&to=2026-12-31&share=0.25&seed={seed}")
     };
     let a = app.get(&url(7), &app.token("stp.hcm")).json();
     assert_eq!(a["population"], 12);
@@ -205,6 +228,8 @@ fn requests_for_review_are_drafted_sent_answered_and_then_locked() {
         .bearer(&gd)
         .send()
         .assert_problem(409, "review_locked");
+    app.post(&format!("{path}/send"), &gd, json!({}))
+        .assert_problem(409, "illegal_step");
 
     let draft = app.post("/api/v1/review-requests", &tgv, json!({"organization_id": app.org_id("TTTGPL-HN"), "kind": "public_duty",
         "addressee": "Công an huyện", "content": "Kiến nghị về việc không thông báo cho Trung tâm"})).json();

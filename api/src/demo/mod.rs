@@ -19,6 +19,7 @@ use crate::auth::password;
 use crate::bootstrap::{ensure_national, ensure_organization};
 use crate::routes::accounts::new_account;
 
+mod cases;
 mod people;
 
 /// The password of every demo person. Demo mode only.
@@ -266,6 +267,25 @@ pub fn seed(conn: &mut DbConnection) -> Result<Vec<DemoLogin>, String> {
             None,
         )?;
         people::seed(conn, &actor, citizen_id_prefix(province), &center, &firm)?;
+    }
+    // Cases come once every centre exists: each transfers one case to the next province.
+    // Which centres to seed is decided first, as a transfer gives the next one a case.
+    let centers: Vec<OrganizationRow> = PROVINCES
+        .iter()
+        .filter_map(|(code, ..)| {
+            tgpl_persistence::organizations::get_by_code(conn, &format!("TTTGPL-{code}"))
+                .ok()
+                .flatten()
+        })
+        .collect();
+    let mut fresh = Vec::new();
+    for center in &centers {
+        fresh.push(cases::has_none(conn, center)?);
+    }
+    for (i, center) in centers.iter().enumerate() {
+        if fresh[i] {
+            cases::seed(conn, &actor, center, &centers[(i + 1) % centers.len()])?;
+        }
     }
     Ok(logins)
 }

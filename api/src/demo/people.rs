@@ -409,6 +409,8 @@ fn seed_recipients(
             address: Some("Số 1, đường Chính".into()),
             phone: None,
             email: None,
+            statistical_category: None,
+            category_proven_on: None,
             version: 1,
             created_at: now,
             updated_at: now,

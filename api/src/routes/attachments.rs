@@ -14,7 +14,8 @@ use tgpl_domain::attachment::{recognise, FileError};
 use tgpl_domain::case::CaseState;
 use tgpl_persistence::attachments::{self, AttachmentRow};
 use tgpl_persistence::cases::CaseRow;
-use tgpl_persistence::DbConnection;
+use tgpl_persistence::db::write_transaction;
+use tgpl_persistence::{recipients, DbConnection};
 use utoipa::{IntoParams, ToSchema};
 
 use super::account_common::utc;
@@ -23,6 +24,7 @@ use crate::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::extract::Query;
 use crate::http::lang::Text;
+use crate::scope;
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
@@ -64,6 +66,15 @@ fn archived() -> ApiError {
             "An archived case file takes no more documents; ask to take it out of the archive (/api/v1/change-requests).",
         ),
     )
+}
+
+/// Loads a case whose documents the caller may read: case files hold the aided person's
+/// documents, so only those who may see the person's data read them (oversight roles see
+/// the case, not its file).
+fn readable_case(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<CaseRow, ApiError> {
+    let case = load(conn, caller, id, Action::ReadCase)?;
+    scope::authorize(conn, caller, Action::ReadRecipient, &case.organization_id)?;
+    Ok(case)
 }
 
 /// Loads a case that takes attachments, for the caller.
@@ -203,9 +214,12 @@ pub async fn upload(
         let row = row.clone();
         state
             .db(move |conn| {
-                // The case could have been archived while the file travelled.
-                open_case(conn, &caller, &row.case_id)?;
-                Ok(attachments::insert(conn, &caller.actor(), &row)?)
+                // The case could have been archived while the file travelled: check again,
+                // in the transaction that records the file.
+                write_transaction(conn, |conn| {
+                    open_case(conn, &caller, &row.case_id)?;
+                    Ok(attachments::insert(conn, &caller.actor(), &row)?)
+                })
             })
             .await
     };
@@ -238,7 +252,7 @@ pub async fn list_for_case(
     let id = id.into_inner();
     let rows = state
         .db(move |conn| {
-            load(conn, &caller, &id, Action::ReadCase)?;
+            readable_case(conn, &caller, &id)?;
             Ok(attachments::of_case(conn, &id)?)
         })
         .await?;
@@ -269,7 +283,15 @@ pub async fn download(
     let row = state
         .db(move |conn| {
             let row = attachments::get(conn, &id)?;
-            load(conn, &caller, &row.case_id, Action::ReadCase)?;
+            let case = readable_case(conn, &caller, &row.case_id)?;
+            recipients::log_access(
+                conn,
+                &[super::recipients::access_entry(
+                    &caller,
+                    &case.recipient_id,
+                    "attachment",
+                )],
+            )?;
             Ok(row)
         })
         .await?;

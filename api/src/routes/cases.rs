@@ -165,12 +165,33 @@ impl From<CaseRow> for CaseView {
 }
 
 fn respond(status: StatusCode, row: CaseRow) -> HttpResponse {
+    respond_view(status, CaseView::from(row))
+}
+
+fn respond_view(status: StatusCode, view: CaseView) -> HttpResponse {
     let mut res = HttpResponse::build(status);
     if status == StatusCode::CREATED {
-        res.insert_header((header::LOCATION, format!("/api/v1/cases/{}", row.id)));
+        res.insert_header((header::LOCATION, format!("/api/v1/cases/{}", view.id)));
     }
-    res.insert_header((header::ETAG, etag(row.version)))
-        .json(CaseView::from(row))
+    res.insert_header((header::ETAG, etag(view.version)))
+        .json(view)
+}
+
+/// Whether the caller may see the aided person's data in `org_id`.
+fn reads_recipients(conn: &mut DbConnection, caller: &Caller, org_id: &str) -> bool {
+    scope::authorize(conn, caller, Action::ReadRecipient, org_id).is_ok()
+}
+
+/// A case as the caller may see it.
+fn shown(conn: &mut DbConnection, caller: &Caller, row: CaseRow) -> CaseView {
+    let readable = if reads_recipients(conn, caller, &row.organization_id) {
+        Permitted::Only(vec![row.organization_id.clone()])
+    } else {
+        Permitted::Only(Vec::new())
+    };
+    let mut view = CaseView::from(row);
+    redact(&mut view, &readable);
+    view
 }
 
 /// Loads a case the caller may `action`.
@@ -198,8 +219,10 @@ pub fn locked() -> ApiError {
     )
 }
 
-fn search_text(code: &str, recipient_name: &str, summary: &str) -> String {
-    tgpl_domain::text::fold(&format!("{code} {recipient_name} {summary}"))
+/// What case search matches for everyone: code and summary. The aided person's name is
+/// matched separately, only where the caller may see recipients.
+pub fn search_text(code: &str, summary: &str) -> String {
+    tgpl_domain::text::fold(&format!("{code} {summary}"))
 }
 
 /// Checks the pieces that depend on the form of aid.
@@ -328,7 +351,7 @@ pub async fn create(
                 let code = case_code(&org.code, body.received_on.year(), sequence);
                 CaseRow {
                     id: tgpl_persistence::new_id(),
-                    search_text: search_text(&code, &recipient.full_name, &body.summary),
+                    search_text: search_text(&code, &body.summary),
                     code,
                     group_ref: body.group_ref,
                     organization_id: org.id.clone(),
@@ -418,7 +441,7 @@ pub struct UpdateCase {
 
 impl UpdateCase {
     /// Applies the changes to a case; checks what depends on several fields.
-    pub fn apply(&self, conn: &mut DbConnection, row: &mut CaseRow) -> Result<(), ApiError> {
+    pub fn apply(&self, row: &mut CaseRow) -> Result<(), ApiError> {
         if let Some(v) = &self.group_ref {
             row.group_ref = Some(v.clone());
         }
@@ -473,8 +496,7 @@ impl UpdateCase {
                 "received_on must not be in the future nor after the acceptance.",
             ));
         }
-        let recipient = recipients::get(conn, &row.recipient_id)?;
-        row.search_text = search_text(&row.code, &recipient.full_name, &row.summary);
+        row.search_text = search_text(&row.code, &row.summary);
         Ok(())
     }
 }
@@ -512,8 +534,19 @@ pub async fn update(
             if state_of(&before)?.is_locked() {
                 return Err(locked());
             }
+            if body.outcome_on.is_some()
+                || body.defence_accepted.is_some()
+                || body.success_kind.is_some()
+            {
+                return Err(ApiError::field(
+                    "defence_accepted",
+                    "outcome_via_complete",
+                    "Kết quả vụ việc được ghi khi kết thúc vụ việc (bước complete).",
+                    "The outcome is recorded by the `complete` step.",
+                ));
+            }
             let mut after = before.clone();
-            body.apply(conn, &mut after)?;
+            body.apply(&mut after)?;
             if after != before {
                 after.version += 1;
                 after.updated_at = tgpl_persistence::now();
@@ -632,12 +665,18 @@ pub async fn history(
     let events = state
         .db(move |conn| {
             let row = load(conn, &caller, &id, Action::ReadCase)?;
-            let mut events = Vec::new();
-            // A case received by transfer keeps the history it had in the sending province.
-            if let Some(origin) = &row.transferred_from_case_id {
-                events.extend(cases::events(conn, origin)?);
+            // A case received by transfer keeps the history it had in the provinces before,
+            // however many transfers it went through.
+            let mut chain = vec![row.id.clone()];
+            let mut origin = row.transferred_from_case_id.clone();
+            while let Some(source) = origin.filter(|s| !chain.contains(s)) {
+                chain.push(source.clone());
+                origin = cases::get_any(conn, &source)?.transferred_from_case_id;
             }
-            events.extend(cases::events(conn, &id)?);
+            let mut events = Vec::new();
+            for case_id in chain.iter().rev() {
+                events.extend(cases::events(conn, case_id)?);
+            }
             Ok(events)
         })
         .await?;
@@ -794,168 +833,195 @@ pub async fn take_step(
             "The step's date cannot be in the future.",
         ));
     }
-    let row = state
+    let view = state
         .db(move |conn| {
-            let action = if step == Transition::EvaluateQuality {
-                Action::ReadCase
-            } else {
-                Action::ManageCase
-            };
-            let before = load(conn, &caller, &id, action)?;
-            if_match.check(&etag(before.version))?;
-            let from = state_of(&before)?;
-            let Some(to) = step.target(from) else {
-                return Err(illegal_step(step, from, &caller));
-            };
-            if !step.allowed_for(caller.role) {
-                return Err(ApiError::forbidden());
-            }
-            let mut after = before.clone();
-            after.state = to.to_string();
-            let mut details = serde_json::Map::new();
-            let mut reason = body.reason.clone();
-            match step {
-                Transition::Accept => {
-                    if on < before.received_on {
-                        return Err(ApiError::field(
-                            "on",
-                            "before_receipt",
-                            "Ngày thụ lý không thể trước ngày tiếp nhận.",
-                            "A case is accepted after it is received.",
-                        ));
-                    }
-                    after.accepted_on = Some(on);
+            // One transaction: a transfer's receiving case is created with the step, or not at all.
+            let after = write_transaction(conn, |conn| {
+                let action = if step == Transition::EvaluateQuality {
+                    Action::ReadCase
+                } else {
+                    Action::ManageCase
+                };
+                let before = load(conn, &caller, &id, action)?;
+                if_match.check(&etag(before.version))?;
+                let from = state_of(&before)?;
+                let Some(to) = step.target(from) else {
+                    return Err(illegal_step(step, from, &caller));
+                };
+                if !step.allowed_for(caller.role) {
+                    return Err(ApiError::forbidden());
                 }
-                Transition::Refuse | Transition::Discontinue => {
-                    let grounds = body.reason.clone().ok_or_else(|| required("reason"))?;
-                    after.closed_on = Some(on);
-                    after.closing_grounds = Some(grounds);
+                let previous = cases::events(conn, &id)?
+                    .last()
+                    .map_or(before.received_on, |e| e.occurred_on);
+                if on < previous {
+                    return Err(ApiError::field(
+                        "on",
+                        "before_previous_step",
+                        format!("Ngày của bước không thể trước bước trước đó ({previous})."),
+                        format!("A step cannot be dated before the previous one ({previous})."),
+                    ));
                 }
-                Transition::AssignProvider | Transition::ChangeProvider => {
-                    let provider = body
-                        .provider_id
-                        .clone()
-                        .ok_or_else(|| required("provider_id"))?;
-                    if step == Transition::ChangeProvider {
-                        if body.reason.is_none() {
-                            return Err(required("reason"));
-                        }
-                        if before.provider_id.as_deref() == Some(provider.as_str()) {
+                let mut after = before.clone();
+                after.state = to.to_string();
+                let mut details = serde_json::Map::new();
+                let mut reason = body.reason.clone();
+                match step {
+                    Transition::Accept => {
+                        if on < before.received_on {
                             return Err(ApiError::field(
-                                "provider_id",
-                                "unchanged",
-                                "Người thực hiện mới phải khác người cũ.",
-                                "The new provider must differ.",
+                                "on",
+                                "before_receipt",
+                                "Ngày thụ lý không thể trước ngày tiếp nhận.",
+                                "A case is accepted after it is received.",
                             ));
                         }
+                        after.accepted_on = Some(on);
                     }
-                    let kind = check_provider(conn, &provider, &before.organization_id, on)?;
-                    details.insert(
-                        "previous_provider_id".into(),
-                        serde_json::json!(before.provider_id),
-                    );
-                    details.insert("provider_id".into(), serde_json::json!(provider));
-                    after.provider_id = Some(provider);
-                    after.provider_kind = Some(kind.to_string());
-                }
-                Transition::Complete => {
-                    after.closed_on = Some(on);
-                    if let Some(o) = &body.outcome {
-                        let mut litigation: Litigation = before
-                            .litigation
-                            .as_deref()
-                            .and_then(|l| serde_json::from_str(l).ok())
-                            .unwrap_or_default();
-                        if o.outcome.is_some() {
-                            litigation.outcome = o.outcome.clone();
-                            after.litigation = Some(
-                                serde_json::to_string(&litigation)
-                                    .map_err(|_| ApiError::internal())?,
-                            );
+                    Transition::Refuse | Transition::Discontinue => {
+                        let grounds = body.reason.clone().ok_or_else(|| required("reason"))?;
+                        after.closed_on = Some(on);
+                        after.closing_grounds = Some(grounds);
+                    }
+                    Transition::AssignProvider | Transition::ChangeProvider => {
+                        let provider = body
+                            .provider_id
+                            .clone()
+                            .ok_or_else(|| required("provider_id"))?;
+                        if step == Transition::ChangeProvider {
+                            if body.reason.is_none() {
+                                return Err(required("reason"));
+                            }
+                            if before.provider_id.as_deref() == Some(provider.as_str()) {
+                                return Err(ApiError::field(
+                                    "provider_id",
+                                    "unchanged",
+                                    "Người thực hiện mới phải khác người cũ.",
+                                    "The new provider must differ.",
+                                ));
+                            }
                         }
-                        after.outcome_on = o.outcome_on.or(Some(on));
-                        after.defence_accepted = o.defence_accepted;
-                        after.success_kind = o.success_kind.map(|s| s.to_string());
-                        let lit = after
-                            .litigation
-                            .as_deref()
-                            .and_then(|l| serde_json::from_str::<Litigation>(l).ok());
-                        check_litigation(
-                            &after.form,
-                            lit.as_ref(),
-                            after.defence_accepted,
-                            after.success_kind.as_deref(),
-                        )?;
+                        let kind = check_provider(conn, &provider, &before.organization_id, on)?;
+                        details.insert(
+                            "previous_provider_id".into(),
+                            serde_json::json!(before.provider_id),
+                        );
+                        details.insert("provider_id".into(), serde_json::json!(provider));
+                        after.provider_id = Some(provider);
+                        after.provider_kind = Some(kind.to_string());
                     }
-                }
-                Transition::Withdraw => {
-                    after.closed_on = Some(on);
-                    after.closing_grounds = body.reason.clone();
-                }
-                Transition::TransferOut => {
-                    let target_id = body
-                        .to_organization_id
-                        .clone()
-                        .ok_or_else(|| required("to_organization_id"))?;
-                    let target = match organizations::get(conn, &target_id) {
-                        Ok(t) => t,
-                        Err(tgpl_persistence::StoreError::NotFound) => return Err(bad_transfer()),
-                        Err(e) => return Err(e.into()),
-                    };
-                    let handling = organizations::get(conn, &before.organization_id)?;
-                    let is_other_centre = target.kind == OrganizationKind::Center.code()
-                        && target.status == OrganizationStatus::Active.code()
-                        && target.province_code != handling.province_code;
-                    if !is_other_centre {
-                        return Err(bad_transfer());
+                    Transition::Complete => {
+                        after.closed_on = Some(on);
+                        if let Some(o) = &body.outcome {
+                            let mut litigation: Litigation = before
+                                .litigation
+                                .as_deref()
+                                .and_then(|l| serde_json::from_str(l).ok())
+                                .unwrap_or_default();
+                            if o.outcome.is_some() {
+                                litigation.outcome = o.outcome.clone();
+                                after.litigation = Some(
+                                    serde_json::to_string(&litigation)
+                                        .map_err(|_| ApiError::internal())?,
+                                );
+                            }
+                            let outcome_on = o.outcome_on.unwrap_or(on);
+                            if outcome_on > today() || outcome_on < before.received_on {
+                                return Err(ApiError::field(
+                                    "outcome.outcome_on",
+                                    "out_of_range",
+                                    "Ngày có kết quả phải từ ngày tiếp nhận đến hôm nay.",
+                                    "The outcome's date lies between the receipt and today.",
+                                ));
+                            }
+                            after.outcome_on = Some(outcome_on);
+                            after.defence_accepted = o.defence_accepted;
+                            after.success_kind = o.success_kind.map(|s| s.to_string());
+                            let lit = after
+                                .litigation
+                                .as_deref()
+                                .and_then(|l| serde_json::from_str::<Litigation>(l).ok());
+                            check_litigation(
+                                &after.form,
+                                lit.as_ref(),
+                                after.defence_accepted,
+                                after.success_kind.as_deref(),
+                            )?;
+                        }
                     }
-                    after.transferred_to_org_id = Some(target.id.clone());
-                    after.closed_on = Some(on);
-                    details.insert("to_organization_id".into(), serde_json::json!(target.id));
-                    let received = transfer(conn, &caller, &after, &target, on)?;
-                    details.insert("received_as_case_id".into(), serde_json::json!(received));
+                    Transition::Withdraw => {
+                        after.closed_on = Some(on);
+                        after.closing_grounds = body.reason.clone();
+                    }
+                    Transition::TransferOut => {
+                        let target_id = body
+                            .to_organization_id
+                            .clone()
+                            .ok_or_else(|| required("to_organization_id"))?;
+                        let target = match organizations::get(conn, &target_id) {
+                            Ok(t) => t,
+                            Err(tgpl_persistence::StoreError::NotFound) => {
+                                return Err(bad_transfer())
+                            }
+                            Err(e) => return Err(e.into()),
+                        };
+                        let handling = organizations::get(conn, &before.organization_id)?;
+                        let is_other_centre = target.kind == OrganizationKind::Center.code()
+                            && target.status == OrganizationStatus::Active.code()
+                            && target.province_code != handling.province_code;
+                        if !is_other_centre {
+                            return Err(bad_transfer());
+                        }
+                        after.transferred_to_org_id = Some(target.id.clone());
+                        after.closed_on = Some(on);
+                        details.insert("to_organization_id".into(), serde_json::json!(target.id));
+                        let received = transfer(conn, &caller, &after, &target, on)?;
+                        details.insert("received_as_case_id".into(), serde_json::json!(received));
+                    }
+                    Transition::EvaluateQuality => {
+                        let grade = body.grade.ok_or_else(|| required("grade"))?;
+                        let evaluation = QualityEvaluation {
+                            grade,
+                            evaluator: caller.username.clone(),
+                            evaluated_on: on,
+                            remarks: body.reason.clone(),
+                        };
+                        after.quality = Some(
+                            serde_json::to_string(&evaluation).map_err(|_| ApiError::internal())?,
+                        );
+                        reason = None;
+                        details.insert("grade".into(), serde_json::json!(grade.code()));
+                    }
+                    Transition::Start | Transition::Archive => {}
                 }
-                Transition::EvaluateQuality => {
-                    let grade = body.grade.ok_or_else(|| required("grade"))?;
-                    let evaluation = QualityEvaluation {
-                        grade,
-                        evaluator: caller.username.clone(),
-                        evaluated_on: on,
-                        remarks: body.reason.clone(),
-                    };
-                    after.quality =
-                        Some(serde_json::to_string(&evaluation).map_err(|_| ApiError::internal())?);
-                    reason = None;
-                    details.insert("grade".into(), serde_json::json!(grade.code()));
-                }
-                Transition::Start | Transition::Archive => {}
-            }
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            let actor = caller.actor();
-            let details =
-                (!details.is_empty()).then(|| serde_json::Value::Object(details).to_string());
-            let event = EventRow::new(
-                &after,
-                &actor,
-                step.code(),
-                Some(from.code()),
-                on,
-                reason,
-                details,
-            );
-            cases::save(
-                conn,
-                &actor,
-                AuditAction::CaseStep,
-                &before,
-                &after,
-                Some(&event),
-            )?;
-            Ok(after)
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                let actor = caller.actor();
+                let details =
+                    (!details.is_empty()).then(|| serde_json::Value::Object(details).to_string());
+                let event = EventRow::new(
+                    &after,
+                    &actor,
+                    step.code(),
+                    Some(from.code()),
+                    on,
+                    reason,
+                    details,
+                );
+                cases::save(
+                    conn,
+                    &actor,
+                    AuditAction::CaseStep,
+                    &before,
+                    &after,
+                    Some(&event),
+                )?;
+                Ok(after)
+            })?;
+            Ok(shown(conn, &caller, after))
         })
         .await?;
-    Ok(respond(StatusCode::OK, row))
+    Ok(respond_view(StatusCode::OK, view))
 }
 
 fn bad_transfer() -> ApiError {
@@ -977,14 +1043,13 @@ fn transfer(
     on: NaiveDate,
 ) -> Result<String, ApiError> {
     let actor = caller.actor();
-    let recipient = recipients::get(conn, &source.recipient_id)?;
     let received = write_transaction(conn, |conn| {
         cases::insert(conn, &actor, &target.id, on.year(), |sequence| {
             let code = case_code(&target.code, on.year(), sequence);
             let now = tgpl_persistence::now();
             CaseRow {
                 id: tgpl_persistence::new_id(),
-                search_text: search_text(&code, &recipient.full_name, &source.summary),
+                search_text: search_text(&code, &source.summary),
                 code,
                 organization_id: target.id.clone(),
                 received_on: on,
@@ -996,6 +1061,10 @@ fn transfer(
                 closing_grounds: None,
                 transferred_from_case_id: Some(source.id.clone()),
                 transferred_to_org_id: None,
+                // The outcome, if any, belongs to the sending centre's work.
+                outcome_on: None,
+                defence_accepted: None,
+                success_kind: None,
                 quality: None,
                 deleted_at: None,
                 version: 1,
@@ -1022,6 +1091,9 @@ pub struct CaseListQuery {
     pub form: Option<String>,
     pub provider_id: Option<String>,
     pub recipient_id: Option<String>,
+    /// The statistical category of the aided person (the category whose proof came first).
+    #[param(schema_with = crate::http::schemas::recipient_category)]
+    pub recipient_category: Option<String>,
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
     /// Litigation cases whose defence view was accepted (`true`) or the others (`false`).
@@ -1054,13 +1126,31 @@ pub async fn list_cases(
     let page = paging.request()?;
     let q = query.0;
     let filter = case_filter(q)?;
-    let paged = state
+    let (paged, readable) = state
         .db(move |conn| {
             let filter = scoped(conn, &caller, filter)?;
-            Ok(cases::list(conn, &filter, page)?)
+            let readable = scope::permitted(conn, &caller, Action::ReadRecipient)?;
+            let paged = cases::list(conn, &filter, page)?;
+            // A search may have matched the aided person's name: that is a read of it.
+            if filter.search_names_in.is_some() {
+                let entries: Vec<_> = paged
+                    .items
+                    .iter()
+                    .filter(|c| readable.contains(&c.organization_id))
+                    .map(|c| {
+                        super::recipients::access_entry(&caller, &c.recipient_id, "case_search")
+                    })
+                    .collect();
+                recipients::log_access(conn, &entries)?;
+            }
+            Ok((paged, readable))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, CaseView::from)))
+    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, |row| {
+        let mut view = CaseView::from(row);
+        redact(&mut view, &readable);
+        view
+    })))
 }
 
 /// The filter of a case list query, checked.
@@ -1098,6 +1188,10 @@ pub fn case_filter(q: CaseListQuery) -> Result<(CaseFilter, Option<String>), Api
         form: parse_filter::<AidForm>("form", q.form)?,
         provider_id: q.provider_id,
         recipient_id: q.recipient_id,
+        recipient_category: parse_filter::<tgpl_domain::reference::RecipientCategory>(
+            "recipient_category",
+            q.recipient_category,
+        )?,
         received_from: q.received_from,
         received_to: q.received_to,
         successful: q.successful,
@@ -1108,12 +1202,15 @@ pub fn case_filter(q: CaseListQuery) -> Result<(CaseFilter, Option<String>), Api
             .as_deref()
             .map(tgpl_domain::text::fold)
             .filter(|s| !s.is_empty()),
+        search_names_in: None,
         sort,
     };
     Ok((filter, q.organization_id))
 }
 
 /// Restricts a filter to the caller's scope and, when asked, to one organization's subtree.
+/// The aided person's name is searched, and `recipient_id` filtered on, only where the
+/// caller may see recipients.
 pub fn scoped(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -1123,7 +1220,19 @@ pub fn scoped(
     if permitted == Permitted::Only(Vec::new()) {
         return Err(ApiError::forbidden());
     }
-    filter.organizations = match root {
+    let readable = scope::permitted(conn, caller, Action::ReadRecipient)?;
+    if filter.recipient_id.is_some() && readable == Permitted::Only(Vec::new()) {
+        return Err(ApiError::forbidden());
+    }
+    if filter.recipient_id.is_some() {
+        if let Permitted::Only(orgs) = &readable {
+            filter.organizations = Some(orgs.clone());
+        }
+    }
+    if filter.search.is_some() && readable != Permitted::Only(Vec::new()) {
+        filter.search_names_in = Some(readable.as_filter());
+    }
+    let within = match root {
         None => permitted.as_filter(),
         Some(root) => {
             scope::authorize(conn, caller, Action::ReadCase, &root)?;
@@ -1138,5 +1247,17 @@ pub fn scoped(
             Some(subtree)
         }
     };
+    filter.organizations = match (filter.organizations.take(), within) {
+        (Some(a), Some(b)) => Some(a.into_iter().filter(|id| b.contains(id)).collect()),
+        (a, b) => a.or(b),
+    };
     Ok(filter)
+}
+
+/// Hides who requested aid from callers who may not see the aided person's data.
+pub fn redact(view: &mut CaseView, readable: &Permitted) {
+    if !readable.contains(&view.organization_id) {
+        view.requester_name = None;
+        view.requester_relation = None;
+    }
 }

@@ -211,7 +211,7 @@ pub async fn submit(
                 }
                 if let Some(changes) = &item.changes {
                     // Checked now, so that the data centre is never asked for an impossible change.
-                    changes.apply(conn, &mut case.clone())?;
+                    changes.apply(&mut case.clone())?;
                 }
                 items.push(ItemRow {
                     id: tgpl_persistence::new_id(),
@@ -223,6 +223,7 @@ pub async fn submit(
                         .map(serde_json::to_string)
                         .transpose()
                         .map_err(|_| ApiError::internal())?,
+                    open: true,
                 });
             }
             let request = RequestRow {
@@ -238,7 +239,19 @@ pub async fn submit(
                 decision_reason: None,
                 version: 1,
             };
-            change_requests::insert(conn, &caller.actor(), &request, &items)?;
+            // The unique index refuses a second pending request that slipped past the check.
+            change_requests::insert(conn, &caller.actor(), &request, &items).map_err(
+                |e| match e {
+                    tgpl_persistence::StoreError::Conflict(_) => ApiError::conflict(
+                        "pending_request",
+                        Text::new(
+                            "Một vụ việc vừa có đề nghị khác đang chờ xử lý.",
+                            "A case has just been put under another pending request.",
+                        ),
+                    ),
+                    other => other.into(),
+                },
+            )?;
             Ok((request, items))
         })
         .await?;
@@ -423,6 +436,9 @@ pub async fn approve(
             write_transaction(conn, |conn| {
                 let (before, items) = change_requests::get(conn, &id)?;
                 if_match.check(&etag(before.version))?;
+                if before.requested_by == caller.username {
+                    return Err(ApiError::forbidden());
+                }
                 let after = decided(&caller, &before, "approved", reason)?;
                 let kind: ChangeKind = before.kind.parse().map_err(|_| ApiError::internal())?;
                 let actor = caller.actor();
@@ -436,7 +452,7 @@ pub async fn approve(
                                 .as_deref()
                                 .and_then(|c| serde_json::from_str(c).ok())
                                 .ok_or_else(ApiError::internal)?;
-                            changes.apply(conn, &mut changed)?;
+                            changes.apply(&mut changed)?;
                             (AuditAction::CaseUpdate, "change_request_edit")
                         }
                         ChangeKind::Delete => {

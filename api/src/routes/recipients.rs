@@ -96,20 +96,9 @@ pub struct RecipientView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn domain_proof(p: &ProofRow) -> Option<Proof> {
-    Some(Proof {
-        kind: p.kind.parse().ok()?,
-        category: match &p.category {
-            Some(c) => Some(c.parse().ok()?),
-            None => None,
-        },
-        provided_on: p.provided_on,
-    })
-}
-
 impl RecipientView {
     fn new(r: RecipientRow, proofs: &[ProofRow]) -> Self {
-        let domain: Vec<Proof> = proofs.iter().filter_map(domain_proof).collect();
+        let domain: Vec<Proof> = proofs.iter().filter_map(ProofRow::to_domain).collect();
         Self {
             statistical_category: statistical_category(&domain).map(|(c, d)| StatisticalCategory {
                 category: c.to_string(),
@@ -135,7 +124,7 @@ impl RecipientView {
     }
 }
 
-fn access_entry(caller: &Caller, recipient_id: &str, kind: &str) -> Access {
+pub fn access_entry(caller: &Caller, recipient_id: &str, kind: &str) -> Access {
     Access {
         recipient_id: recipient_id.to_owned(),
         accessed_at: tgpl_persistence::now(),
@@ -351,6 +340,8 @@ pub async fn create(
                 address: body.address,
                 phone: body.phone,
                 email: body.email,
+                statistical_category: None,
+                category_proven_on: None,
                 version: 1,
                 created_at: now,
                 updated_at: now,

@@ -201,8 +201,14 @@ pub async fn successful_litigation(
     let (from, to) = (q.from, q.to);
     let cases = state
         .db(move |conn| {
+            let closed = [
+                CaseState::Completed,
+                CaseState::QualityEvaluated,
+                CaseState::Archived,
+            ];
             let filter = CaseFilter {
                 form: Some(AidForm::Litigation.to_string()),
+                states: Some(closed.iter().map(|s| s.to_string()).collect()),
                 successful: Some(true),
                 outcome_from: Some(from),
                 outcome_to: Some(to),

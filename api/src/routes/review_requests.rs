@@ -1,6 +1,6 @@
 //! Requests for review (kiến nghị, form 2): a legal aid organization writes to a competent
-//! agency about how law is applied. Draft, sent, answered; once answered it is locked like a
-//! closed case.
+//! agency about how law is applied. Draft, sent, answered; once sent the letter is locked,
+//! as a closed case is.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
@@ -100,12 +100,12 @@ fn load(
     Ok(row)
 }
 
-fn answered() -> ApiError {
+fn sent() -> ApiError {
     ApiError::conflict(
         "review_locked",
         Text::new(
-            "Kiến nghị đã có trả lời nên không sửa, xóa được.",
-            "The request has been answered: it can no longer be changed or deleted.",
+            "Kiến nghị đã gửi nên không sửa, xóa được.",
+            "The request has been sent: it can no longer be changed or deleted.",
         ),
     )
 }
@@ -233,7 +233,7 @@ pub struct UpdateReview {
     pub case_id: Option<String>,
 }
 
-/// Corrects a request not yet answered. Requires `If-Match`.
+/// Corrects a draft. Requires `If-Match`.
 #[utoipa::path(
     tag = "review-requests",
     security(("bearer" = [])),
@@ -243,7 +243,7 @@ pub struct UpdateReview {
         (status = 200, description = "Updated.", body = ReviewView, headers(("ETag" = String))),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Answered: locked.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Sent: locked.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing.", body = Problem, content_type = "application/problem+json"),
     )
@@ -262,8 +262,8 @@ pub async fn update(
         .db(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageCase)?;
             if_match.require(&etag(before.version))?;
-            if before.state == ReviewState::Answered.code() {
-                return Err(answered());
+            if before.state != ReviewState::Draft.code() {
+                return Err(sent());
             }
             let mut after = before.clone();
             if let Some(v) = body.kind {
@@ -297,7 +297,7 @@ pub async fn update(
     Ok(respond(StatusCode::OK, row))
 }
 
-/// Deletes a request not yet answered (kept, marked deleted, for the audit).
+/// Deletes a draft (kept, marked deleted, for the audit).
 #[utoipa::path(
     tag = "review-requests",
     security(("bearer" = [])),
@@ -306,7 +306,7 @@ pub async fn update(
         (status = 204, description = "Deleted."),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Answered: locked.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Sent: locked.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -322,8 +322,8 @@ pub async fn remove(
         .db(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageCase)?;
             if_match.check(&etag(before.version))?;
-            if before.state == ReviewState::Answered.code() {
-                return Err(answered());
+            if before.state != ReviewState::Draft.code() {
+                return Err(sent());
             }
             let mut after = before.clone();
             after.deleted_at = Some(tgpl_persistence::now());
@@ -357,7 +357,7 @@ pub struct AnswerReview {
     pub answer: String,
 }
 
-fn wrong_state(row: &ReviewRow, allowed: &str) -> ApiError {
+fn wrong_state(row: &ReviewRow, allowed: &[&str]) -> ApiError {
     ApiError::conflict(
         "illegal_step",
         Text::new(
@@ -365,7 +365,7 @@ fn wrong_state(row: &ReviewRow, allowed: &str) -> ApiError {
             format!("The request is `{}`.", row.state),
         ),
     )
-    .with_extra(serde_json::json!({ "state": row.state, "allowed_steps": [allowed] }))
+    .with_extra(serde_json::json!({ "state": row.state, "allowed_steps": allowed }))
 }
 
 fn check_day(field: &str, day: NaiveDate, not_before: Option<NaiveDate>) -> Result<(), ApiError> {
@@ -413,7 +413,12 @@ pub async fn send(
             }
             if_match.check(&etag(before.version))?;
             if before.state != ReviewState::Draft.code() {
-                return Err(wrong_state(&before, "answer"));
+                let next: &[&str] = if before.state == ReviewState::Sent.code() {
+                    &["answer"]
+                } else {
+                    &[]
+                };
+                return Err(wrong_state(&before, next));
             }
             let mut after = before.clone();
             after.state = ReviewState::Sent.to_string();
@@ -463,14 +468,12 @@ pub async fn answer(
             let before = load(conn, &caller, &id, Action::ManageCase)?;
             if_match.check(&etag(before.version))?;
             if before.state != ReviewState::Sent.code() {
-                return Err(wrong_state(
-                    &before,
-                    if before.state == ReviewState::Draft.code() {
-                        "send"
-                    } else {
-                        "none"
-                    },
-                ));
+                let next: &[&str] = if before.state == ReviewState::Draft.code() {
+                    &["send"]
+                } else {
+                    &[]
+                };
+                return Err(wrong_state(&before, next));
             }
             let on = body.answered_on.unwrap_or_else(today);
             check_day("answered_on", on, before.sent_on)?;

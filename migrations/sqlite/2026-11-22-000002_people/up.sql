@@ -105,7 +105,11 @@ CREATE TABLE recipients (
     commune          TEXT,
     address          TEXT,
     phone            TEXT,
-    email            TEXT,
+        email            TEXT,
+    -- Derived from the proofs (the category whose proof came first), kept for filtering;
+    -- recomputed whenever a proof is added.
+    statistical_category  TEXT,
+    category_proven_on    DATE,
     version          BIGINT NOT NULL,
     created_at       TIMESTAMP NOT NULL,
     updated_at       TIMESTAMP NOT NULL

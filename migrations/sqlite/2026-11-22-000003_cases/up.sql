@@ -88,10 +88,13 @@ CREATE TABLE change_request_items (
     id                 TEXT PRIMARY KEY NOT NULL,
     change_request_id  TEXT NOT NULL REFERENCES change_requests (id),
     case_id            TEXT NOT NULL REFERENCES cases (id),
-    proposed_changes   TEXT
+        proposed_changes   TEXT,
+    -- True while the request is pending: a case is under at most one pending request.
+    open               BOOLEAN NOT NULL
 );
 CREATE INDEX change_request_items_request ON change_request_items (change_request_id);
 CREATE INDEX change_request_items_case ON change_request_items (case_id);
+CREATE UNIQUE INDEX change_request_items_one_open ON change_request_items (case_id) WHERE open;
 
 -- Requests for review (kiến nghị, form 2): written by a legal aid organization to a
 -- competent agency about how law is applied.
