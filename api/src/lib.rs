@@ -1,6 +1,7 @@
 //! The HTTP API of the legal aid management system, and the pieces of the `tgpl` binary.
 
 pub mod auth;
+pub mod bench_data;
 pub mod bootstrap;
 pub mod config;
 pub mod demo;

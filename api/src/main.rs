@@ -44,6 +44,13 @@ enum Command {
     SeedDemo,
     /// Prints the OpenAPI document as YAML (as committed in openapi.yaml).
     Openapi,
+    /// Loads synthetic cases for the benchmark (bench/). Never on a production database.
+    GenerateBenchData {
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -93,6 +100,15 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             let logins = tgpl_api::demo::seed(&mut conn)?;
             println!("demo data ready: {} accounts", logins.len());
+            Ok(())
+        }
+        Command::GenerateBenchData { cases, seed } => {
+            let pool = server::prepare_database(&settings.database_url, &settings.pool)?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                tgpl_api::bench_data::generate(&mut conn, cases, seed)?
+            );
             Ok(())
         }
         Command::Openapi => Ok(()),

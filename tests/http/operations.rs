@@ -71,3 +71,36 @@ fn api_responses_are_not_cached_or_sniffed() {
     let r = app.get("/api/v1/reference/fields", &app.token("tgv.hn"));
     assert_eq!(r.header("cache-control"), Some("private, max-age=3600"));
 }
+
+#[test]
+fn the_benchmark_generator_loads_cases_that_the_api_serves() {
+    let app = TestApp::spawn_empty();
+    let mut conn = app.pool.get().unwrap();
+    let done = tgpl_api::bench_data::generate(&mut conn, 680, 7).unwrap();
+    assert_eq!(done, "generated 680 cases in 34 centres");
+    let token = app.login_as("bench.ha-noi", tgpl_api::bench_data::BENCH_PASSWORD);
+    let cases = app.get("/api/v1/cases?page_size=100", &token).json();
+    assert_eq!(cases["total"], 20);
+    let id = cases["items"][0]["id"].as_str().unwrap();
+    assert_eq!(app.get(&format!("/api/v1/cases/{id}"), &token).status, 200);
+    let history = app
+        .get(&format!("/api/v1/cases/{id}/history"), &token)
+        .json();
+    assert_eq!(history[0]["step"], "receive");
+    let recipients = app.get("/api/v1/recipients?page_size=1", &token).json();
+    let people = recipients["total"].as_i64().unwrap();
+    assert!(
+        (8..=20).contains(&people),
+        "about seven in ten cases bring a new person: {people}"
+    );
+    // New cases continue the generated numbering.
+    let recipient = recipients["items"][0]["id"].clone();
+    let me = app.get("/api/v1/me", &token).json();
+    let r = app.post(
+        "/api/v1/cases",
+        &token,
+        json!({"organization_id": me["organization"]["id"], "recipient_id": recipient, "received_on": "2026-11-01",
+               "field": "civil", "form": "counselling", "place": "at_office", "summary": "x"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+}

@@ -1,0 +1,381 @@
+//! Synthetic data for the benchmark (`tgpl generate-bench-data`): one state legal aid centre
+//! in each of the 34 provinces, providers, recipients and cases with their history. Loaded
+//! in batches on the engine's own connection, in a few large transactions; one audit entry
+//! records the load. For benchmark databases only.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use diesel::RunQueryDsl;
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::case::{case_code, CaseState};
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::organization::OrganizationKind;
+use tgpl_domain::reference::{AidForm, AidPlace, Field, Gender};
+use tgpl_domain::role::Role;
+use tgpl_persistence::audit::{self, Actor, Change};
+use tgpl_persistence::cases::{CaseRow, EventRow};
+use tgpl_persistence::organizations::OrganizationRow;
+use tgpl_persistence::recipients::RecipientRow;
+use tgpl_persistence::schema::{
+    case_events, case_sequences, cases, recipients, staff, staff_memberships,
+};
+use tgpl_persistence::staff::{MembershipRow, StaffRow};
+use tgpl_persistence::{accounts, provinces, DbConnection};
+
+use crate::bootstrap::ensure_organization;
+use crate::routes::accounts::new_account;
+
+/// The password of the generated centre leaders (`bench.<province>`).
+pub const BENCH_PASSWORD: &str = "Bench-2026-tgpl";
+
+/// A small, fast, seeded generator, so that runs are reproducible.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const FAMILY: [&str; 14] = [
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô",
+];
+const MIDDLE: [&str; 8] = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quang"];
+const GIVEN: [&str; 20] = [
+    "An", "Bình", "Cường", "Dung", "Em", "Giang", "Hà", "Hải", "Hoa", "Hùng", "Lan", "Long", "Mai",
+    "Nam", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Vy",
+];
+
+/// Inserts rows of one table in statements of `$size` rows, on the engine's own connection.
+macro_rules! batch_insert {
+    ($conn:expr, $table:expr, $rows:expr, $size:expr) => {{
+        for chunk in $rows.chunks($size) {
+            match $conn {
+                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c),
+                DbConnection::Pg(c) => diesel::insert_into($table).values(chunk).execute(c),
+            }
+            .map_err(tgpl_persistence::StoreError::from)?;
+        }
+    }};
+}
+
+/// Generates `total` cases (and about 0.7 recipients per case) over the 34 provinces.
+pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<String, String> {
+    let actor = Actor::system("generate-bench-data");
+    let agency = crate::bootstrap::ensure_national(conn, &actor)?;
+    let provinces = provinces::list(conn, false).map_err(|e| e.to_string())?;
+    let mut rng = Rng(seed | 1);
+    let hash = crate::auth::password::hash(BENCH_PASSWORD).map_err(|e| e.to_string())?;
+    let mut centers = Vec::new();
+    for p in &provinces {
+        let tag = p.code.replace('_', "-").to_ascii_uppercase();
+        let department = ensure_organization(
+            conn,
+            &actor,
+            OrganizationRow::new(
+                format!("B-STP-{tag}"),
+                format!("Sở Tư pháp {}", p.name_vi),
+                OrganizationKind::Department.code(),
+                Some(p.code.clone()),
+            ),
+            Some(&agency.id),
+        )?;
+        let center = ensure_organization(
+            conn,
+            &actor,
+            OrganizationRow::new(
+                format!("B-TT-{tag}"),
+                format!("Trung tâm Trợ giúp pháp lý nhà nước {}", p.name_vi),
+                OrganizationKind::Center.code(),
+                Some(p.code.clone()),
+            ),
+            Some(&department.id),
+        )?;
+        let username = format!("bench.{}", p.code.replace('_', "-"));
+        if accounts::find_by_username(conn, &username)
+            .map_err(|e| e.to_string())?
+            .is_none()
+        {
+            let parsed = tgpl_domain::credentials::Username::parse(&username)
+                .map_err(|e| format!("{e:?}"))?;
+            let row = new_account(
+                &parsed,
+                "Lãnh đạo Trung tâm (benchmark)",
+                Role::CenterLeader,
+                &center.id,
+                hash.clone(),
+            );
+            accounts::insert(conn, &actor, AuditAction::AccountCreate, &row)
+                .map_err(|e| e.to_string())?;
+        }
+        centers.push(center);
+    }
+    let now = tgpl_persistence::now();
+    let start = NaiveDate::from_ymd_opt(2019, 1, 1).ok_or("date")?;
+    let per_center = total.div_ceil(centers.len());
+    let mut written = 0usize;
+    for center in &centers {
+        let count = per_center.min(total - written);
+        // Providers: twenty legal aid officers per centre.
+        let mut people = Vec::new();
+        let mut memberships = Vec::new();
+        for _ in 0..20 {
+            let name = format!(
+                "{} {} {}",
+                rng.pick(&FAMILY),
+                rng.pick(&MIDDLE),
+                rng.pick(&GIVEN)
+            );
+            let mut row = StaffRow {
+                id: tgpl_persistence::new_id(),
+                full_name: name,
+                search_text: String::new(),
+                gender: Some(
+                    if rng.below(2) == 0 {
+                        Gender::Male
+                    } else {
+                        Gender::Female
+                    }
+                    .to_string(),
+                ),
+                date_of_birth: start
+                    .checked_sub_signed(Duration::days(365 * 30 + rng.below(9000) as i64)),
+                ethnicity: Some("kinh".into()),
+                qualification: Some("law_degree_or_higher".into()),
+                provider_kind: Some("legal_aid_officer".into()),
+                lawyer_card_number: None,
+                phone: None,
+                email: None,
+                status: "active".into(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            row.refresh_search_text();
+            memberships.push(MembershipRow {
+                id: tgpl_persistence::new_id(),
+                staff_id: row.id.clone(),
+                organization_id: center.id.clone(),
+                relation: "employee".into(),
+                title: "legal_aid_officer".into(),
+                officer_rank: None,
+                valid_from: start,
+                valid_to: None,
+                end_reason: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            });
+            people.push(row);
+        }
+        let mut case_rows = Vec::with_capacity(count);
+        let mut recipient_rows = Vec::with_capacity(count);
+        let mut events = Vec::with_capacity(count * 3);
+        let mut last_by_year = std::collections::BTreeMap::new();
+        for _ in 0..count {
+            // About three cases in ten are a further case of a person already aided.
+            let recipient = if recipient_rows.is_empty() || rng.below(10) >= 3 {
+                let name = format!(
+                    "{} {} {}",
+                    rng.pick(&FAMILY),
+                    rng.pick(&MIDDLE),
+                    rng.pick(&GIVEN)
+                );
+                let row = RecipientRow {
+                    id: tgpl_persistence::new_id(),
+                    organization_id: center.id.clone(),
+                    name_key: tgpl_domain::text::fold(&name),
+                    full_name: name,
+                    gender: Some(if rng.below(2) == 0 { "male" } else { "female" }.into()),
+                    date_of_birth: NaiveDate::from_ymd_opt(
+                        1940 + rng.below(70) as i32,
+                        1 + rng.below(12) as u32,
+                        1 + rng.below(28) as u32,
+                    ),
+                    ethnicity: Some("kinh".into()),
+                    citizen_id: None,
+                    province_code: center.province_code.clone(),
+                    commune: None,
+                    address: None,
+                    phone: None,
+                    email: None,
+                    statistical_category: Some(
+                        rng.pick(&[
+                            "poor_household",
+                            "child",
+                            "meritorious",
+                            "ethnic_minority_hardship_area",
+                        ])
+                        .to_string(),
+                    ),
+                    category_proven_on: None,
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                };
+                recipient_rows.push(row);
+                recipient_rows.len() - 1
+            } else {
+                rng.below(recipient_rows.len())
+            };
+            let received_on = start + Duration::days(rng.below(2500) as i64);
+            let sequence = last_by_year.entry(received_on.year()).or_insert(0i64);
+            *sequence += 1;
+            let code = case_code(&center.code, received_on.year(), *sequence);
+            let form = *rng.pick(AidForm::ALL);
+            let field = *rng.pick(&Field::ALL[..6]);
+            let summary = format!("{} về {}", form.label().vi, field.label().vi.to_lowercase());
+            let state = *rng.pick(&[
+                CaseState::Received,
+                CaseState::Accepted,
+                CaseState::InProgress,
+                CaseState::Completed,
+                CaseState::Completed,
+                CaseState::Archived,
+            ]);
+            let assigned = !matches!(state, CaseState::Received | CaseState::Accepted);
+            let provider = rng.pick(&people);
+            let closed = matches!(state, CaseState::Completed | CaseState::Archived);
+            let row = CaseRow {
+                id: tgpl_persistence::new_id(),
+                search_text: crate::routes::cases::search_text(&code, &summary),
+                code,
+                group_ref: None,
+                organization_id: center.id.clone(),
+                recipient_id: recipient_rows[recipient].id.clone(),
+                requester_name: None,
+                requester_relation: None,
+                received_on,
+                accepted_on: (state != CaseState::Received)
+                    .then(|| received_on + Duration::days(1)),
+                field: field.to_string(),
+                form: form.to_string(),
+                place: rng.pick(AidPlace::ALL).to_string(),
+                provider_id: assigned.then(|| provider.id.clone()),
+                provider_kind: assigned.then(|| "legal_aid_officer".into()),
+                summary,
+                litigation: None,
+                outcome_on: None,
+                defence_accepted: None,
+                success_kind: None,
+                state: state.to_string(),
+                closed_on: closed.then(|| received_on + Duration::days(30)),
+                closing_grounds: None,
+                transferred_from_case_id: None,
+                transferred_to_org_id: None,
+                quality: None,
+                deleted_at: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            let steps: &[&str] = match state {
+                CaseState::Received => &[],
+                CaseState::Accepted => &["accept"],
+                CaseState::InProgress => &["accept", "assign_provider", "start"],
+                _ => &["accept", "assign_provider", "start", "complete"],
+            };
+            events.push(EventRow::new(
+                &row,
+                &actor,
+                "receive",
+                None,
+                received_on,
+                None,
+                None,
+            ));
+            for (i, step) in steps.iter().enumerate() {
+                events.push(EventRow::new(
+                    &row,
+                    &actor,
+                    step,
+                    None,
+                    received_on + Duration::days(i as i64 + 1),
+                    None,
+                    None,
+                ));
+            }
+            case_rows.push(row);
+        }
+        write(
+            conn,
+            &people,
+            &memberships,
+            &recipient_rows,
+            &case_rows,
+            &events,
+        )?;
+        for (year, last) in last_by_year {
+            match &mut *conn {
+                DbConnection::Sqlite(c) => diesel::insert_into(case_sequences::table)
+                    .values((
+                        case_sequences::organization_id.eq(&center.id),
+                        case_sequences::year.eq(year),
+                        case_sequences::last_value.eq(last),
+                    ))
+                    .execute(c),
+                DbConnection::Pg(c) => diesel::insert_into(case_sequences::table)
+                    .values((
+                        case_sequences::organization_id.eq(&center.id),
+                        case_sequences::year.eq(year),
+                        case_sequences::last_value.eq(last),
+                    ))
+                    .execute(c),
+            }
+            .map_err(|e| e.to_string())?;
+        }
+        written += count;
+        log::info!("{}: {count} cases", center.code);
+    }
+    let summary = serde_json::json!({ "cases": written, "centers": centers.len(), "seed": seed });
+    audit::record(
+        conn,
+        &actor,
+        Change::<(), _> {
+            action: AuditAction::CaseCreate,
+            resource_type: "bench_load",
+            resource_id: "generate-bench-data",
+            before: None,
+            after: Some(&summary),
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "generated {written} cases in {} centres",
+        centers.len()
+    ))
+}
+
+use diesel::ExpressionMethods;
+
+fn write(
+    conn: &mut DbConnection,
+    people: &[StaffRow],
+    memberships: &[MembershipRow],
+    recipient_rows: &[RecipientRow],
+    case_rows: &[CaseRow],
+    events: &[EventRow],
+) -> Result<(), String> {
+    // Statements stay under SQLite's 32,766 bound parameters.
+    tgpl_persistence::db::write_transaction(conn, |conn| {
+        batch_insert!(&mut *conn, staff::table, people, 500);
+        batch_insert!(&mut *conn, staff_memberships::table, memberships, 500);
+        batch_insert!(&mut *conn, recipients::table, recipient_rows, 1000);
+        batch_insert!(&mut *conn, cases::table, case_rows, 800);
+        batch_insert!(&mut *conn, case_events::table, events, 2500);
+        Ok::<_, tgpl_persistence::StoreError>(())
+    })
+    .map_err(|e| e.to_string())
+}
