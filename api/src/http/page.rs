@@ -22,6 +22,35 @@ pub struct PageQuery {
     pub page_size: Option<u32>,
 }
 
+/// Reads a list's `sort` parameter: one of `options` (a descending order is its own entry,
+/// spelled with a leading `-`), or `default` when absent. Anything else is a 422 that names
+/// the accepted values.
+pub fn parse_sort<S: Copy>(
+    raw: Option<&str>,
+    default: S,
+    options: &[(&str, S)],
+) -> Result<S, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(default);
+    };
+    match options.iter().find(|(key, _)| *key == raw) {
+        Some((_, sort)) => Ok(*sort),
+        None => {
+            let accepted = options
+                .iter()
+                .map(|(key, _)| *key)
+                .collect::<Vec<_>>()
+                .join(", ");
+            Err(ApiError::field(
+                "sort",
+                "unknown_sort",
+                format!("Không sắp xếp được theo `{raw}`; dùng một trong: {accepted}."),
+                format!("Cannot sort by `{raw}`; use one of: {accepted}."),
+            ))
+        }
+    }
+}
+
 impl PageQuery {
     pub fn request(&self) -> Result<PageRequest, ApiError> {
         let page = self.page.unwrap_or(1);

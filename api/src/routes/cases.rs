@@ -27,7 +27,7 @@ use crate::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::extract::{etag, IfMatch, OptionalJson, Query, ValidJson};
 use crate::http::lang::Text;
-use crate::http::page::{Page, PageQuery};
+use crate::http::page::{parse_sort, Page, PageQuery};
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;
 
@@ -1104,6 +1104,14 @@ pub struct CaseListQuery {
     pub sort: Option<String>,
 }
 
+/// The orders of the case list.
+const CASE_SORTS: [(&str, CaseSort); 4] = [
+    ("-received_on", CaseSort::ReceivedDesc),
+    ("received_on", CaseSort::Received),
+    ("code", CaseSort::Code),
+    ("-code", CaseSort::CodeDesc),
+];
+
 /// Lists the cases in the caller's scope, filtered, searched, sorted and paged.
 #[utoipa::path(
     tag = "cases",
@@ -1167,20 +1175,7 @@ pub fn case_filter(q: CaseListQuery) -> Result<(CaseFilter, Option<String>), Api
                 .collect::<Result<Vec<_>, _>>()?,
         ),
     };
-    let sort = match q.sort.as_deref() {
-        None | Some("-received_on") => CaseSort::ReceivedDesc,
-        Some("received_on") => CaseSort::Received,
-        Some("code") => CaseSort::Code,
-        Some("-code") => CaseSort::CodeDesc,
-        Some(other) => {
-            return Err(ApiError::field(
-                "sort",
-                "unknown_sort",
-                format!("Không sắp xếp được theo `{other}`."),
-                format!("Cannot sort by `{other}`."),
-            ))
-        }
-    };
+    let sort = parse_sort(q.sort.as_deref(), CaseSort::ReceivedDesc, &CASE_SORTS)?;
     let filter = CaseFilter {
         organizations: None,
         states,

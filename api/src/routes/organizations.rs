@@ -26,7 +26,7 @@ use crate::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::extract::{etag, IfMatch, OptionalJson, Query, ValidJson};
 use crate::http::lang::Text;
-use crate::http::page::{Page, PageQuery};
+use crate::http::page::{parse_sort, Page, PageQuery};
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;
 
@@ -993,24 +993,15 @@ pub struct OrganizationListQuery {
     pub sort: Option<String>,
 }
 
-fn parse_sort(sort: Option<&str>) -> Result<OrgSort, ApiError> {
-    Ok(match sort {
-        None | Some("name") => OrgSort::Name,
-        Some("-name") => OrgSort::NameDesc,
-        Some("code") => OrgSort::Code,
-        Some("-code") => OrgSort::CodeDesc,
-        Some("created_at") => OrgSort::CreatedAt,
-        Some("-created_at") => OrgSort::CreatedAtDesc,
-        Some(other) => {
-            return Err(ApiError::field(
-                "sort",
-                "unknown_sort",
-                format!("Không sắp xếp được theo `{other}`; dùng name, code, created_at (thêm - để giảm dần)."),
-                format!("Cannot sort by `{other}`; use name, code or created_at (prefix - for descending)."),
-            ))
-        }
-    })
-}
+/// The orders of the organization list.
+const ORG_SORTS: [(&str, OrgSort); 6] = [
+    ("name", OrgSort::Name),
+    ("-name", OrgSort::NameDesc),
+    ("code", OrgSort::Code),
+    ("-code", OrgSort::CodeDesc),
+    ("created_at", OrgSort::CreatedAt),
+    ("-created_at", OrgSort::CreatedAtDesc),
+];
 
 /// Lists the organizations in the caller's scope, filtered, sorted and paged.
 #[utoipa::path(
@@ -1032,7 +1023,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.request()?;
     let query = query.0;
-    let sort = parse_sort(query.sort.as_deref())?;
+    let sort = parse_sort(query.sort.as_deref(), OrgSort::Name, &ORG_SORTS)?;
     let kind = parse_filter::<OrganizationKind>("kind", query.kind)?;
     let status = parse_filter::<OrganizationStatus>("status", query.status)?;
     let mode = parse_filter::<ParticipationMode>("participation_mode", query.participation_mode)?;
@@ -1081,8 +1072,10 @@ mod tests {
 
     #[test]
     fn sorts_parse() {
-        assert_eq!(parse_sort(Some("-code")).unwrap(), OrgSort::CodeDesc);
-        assert!(parse_sort(Some("password")).is_err());
+        let parse = |raw| parse_sort(raw, OrgSort::Name, &ORG_SORTS);
+        assert_eq!(parse(None).unwrap(), OrgSort::Name);
+        assert_eq!(parse(Some("-code")).unwrap(), OrgSort::CodeDesc);
+        assert!(parse(Some("password")).is_err());
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::extract::{etag, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
-use crate::http::page::{Page, PageQuery};
+use crate::http::page::{parse_sort, Page, PageQuery};
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;
 
@@ -685,6 +685,14 @@ pub struct StaffListQuery {
     pub sort: Option<String>,
 }
 
+/// The orders of the staff list.
+const STAFF_SORTS: [(&str, StaffSort); 4] = [
+    ("name", StaffSort::Name),
+    ("-name", StaffSort::NameDesc),
+    ("created_at", StaffSort::CreatedAt),
+    ("-created_at", StaffSort::CreatedAtDesc),
+];
+
 /// Lists staff and providers of the organizations in the caller's scope.
 #[utoipa::path(
     tag = "staff",
@@ -706,20 +714,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.request()?;
     let query = query.0;
-    let sort = match query.sort.as_deref() {
-        None | Some("name") => StaffSort::Name,
-        Some("-name") => StaffSort::NameDesc,
-        Some("created_at") => StaffSort::CreatedAt,
-        Some("-created_at") => StaffSort::CreatedAtDesc,
-        Some(other) => {
-            return Err(ApiError::field(
-                "sort",
-                "unknown_sort",
-                format!("Không sắp xếp được theo `{other}`; dùng name hoặc created_at."),
-                format!("Cannot sort by `{other}`; use name or created_at."),
-            ))
-        }
-    };
+    let sort = parse_sort(query.sort.as_deref(), StaffSort::Name, &STAFF_SORTS)?;
     let provider_kind = parse_filter::<ProviderKind>("provider_kind", query.provider_kind)?;
     let title = parse_filter::<Title>("title", query.title)?;
     let status = parse_filter::<StaffStatus>("status", query.status)?;
