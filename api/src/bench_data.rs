@@ -19,7 +19,7 @@ use tgpl_persistence::schema::{
     case_events, case_sequences, cases, recipients, staff, staff_memberships,
 };
 use tgpl_persistence::staff::{MembershipRow, StaffRow};
-use tgpl_persistence::{accounts, provinces, DbConnection};
+use tgpl_persistence::{accounts, insert_in_batches, provinces, DbConnection};
 
 use crate::bootstrap::ensure_organization;
 use crate::routes::accounts::new_account;
@@ -57,19 +57,6 @@ const GIVEN: [&str; 20] = [
     "An", "Bình", "Cường", "Dung", "Em", "Giang", "Hà", "Hải", "Hoa", "Hùng", "Lan", "Long", "Mai",
     "Nam", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Vy",
 ];
-
-/// Inserts rows of one table in statements of `$size` rows, on the engine's own connection.
-macro_rules! batch_insert {
-    ($conn:expr, $table:expr, $rows:expr, $size:expr) => {{
-        for chunk in $rows.chunks($size) {
-            match $conn {
-                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c),
-                DbConnection::Pg(c) => diesel::insert_into($table).values(chunk).execute(c),
-            }
-            .map_err(tgpl_persistence::StoreError::from)?;
-        }
-    }};
-}
 
 /// Generates `total` cases (and about 0.7 recipients per case) over the 34 provinces.
 pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<String, String> {
@@ -368,13 +355,12 @@ fn write(
     case_rows: &[CaseRow],
     events: &[EventRow],
 ) -> Result<(), String> {
-    // Statements stay under SQLite's 32,766 bound parameters.
     tgpl_persistence::db::write_transaction(conn, |conn| {
-        batch_insert!(&mut *conn, staff::table, people, 500);
-        batch_insert!(&mut *conn, staff_memberships::table, memberships, 500);
-        batch_insert!(&mut *conn, recipients::table, recipient_rows, 1000);
-        batch_insert!(&mut *conn, cases::table, case_rows, 800);
-        batch_insert!(&mut *conn, case_events::table, events, 2500);
+        insert_in_batches!(&mut *conn, staff::table, people, 500)?;
+        insert_in_batches!(&mut *conn, staff_memberships::table, memberships, 500)?;
+        insert_in_batches!(&mut *conn, recipients::table, recipient_rows, 1000)?;
+        insert_in_batches!(&mut *conn, cases::table, case_rows, 800)?;
+        insert_in_batches!(&mut *conn, case_events::table, events, 2500)?;
         Ok::<_, tgpl_persistence::StoreError>(())
     })
     .map_err(|e| e.to_string())

@@ -188,6 +188,29 @@ pub fn migration_names() -> (Vec<String>, Vec<String>) {
     (names(SQLITE_MIGRATIONS), names(POSTGRES_MIGRATIONS))
 }
 
+/// Inserts `$rows` into `$table` in statements of at most `$size` rows, on the engine's own
+/// connection: diesel types a multi-row `INSERT` per backend, so it cannot go through
+/// [`DbConnection`] itself. Evaluates to `Result<(), StoreError>`. Keep `$size` times the
+/// column count under SQLite's 32,766 bound parameters.
+#[macro_export]
+macro_rules! insert_in_batches {
+    ($conn:expr, $table:expr, $rows:expr, $size:expr) => {{
+        let mut inserted: ::std::result::Result<(), $crate::StoreError> = Ok(());
+        for chunk in $rows.chunks($size) {
+            let statement = ::diesel::insert_into($table).values(chunk);
+            let done = match $conn {
+                $crate::DbConnection::Sqlite(c) => ::diesel::RunQueryDsl::execute(statement, c),
+                $crate::DbConnection::Pg(c) => ::diesel::RunQueryDsl::execute(statement, c),
+            };
+            if let Err(error) = done {
+                inserted = Err(error.into());
+                break;
+            }
+        }
+        inserted
+    }};
+}
+
 /// Runs `work` in a transaction that takes the write lock at its start.
 ///
 /// On SQLite a deferred transaction that reads first and writes later can fail with

@@ -337,20 +337,14 @@ pub struct Access {
     pub request_id: Option<String>,
 }
 
-/// Appends reads to the access log (append-only at the storage level), in one transaction.
-/// One statement per entry: multi-row inserts are not available on both engines through one
-/// connection type, and a page holds at most 100.
+/// Appends reads to the access log (append-only at the storage level), in one statement
+/// for a page (at most 100 entries).
 pub fn log_access(conn: &mut DbConnection, entries: &[Access]) -> StoreResult<()> {
     if entries.is_empty() {
         return Ok(());
     }
     write_transaction(conn, |conn| {
-        for entry in entries {
-            diesel::insert_into(recipient_access_log::table)
-                .values(entry)
-                .execute(conn)?;
-        }
-        Ok(())
+        crate::insert_in_batches!(&mut *conn, recipient_access_log::table, entries, 100)
     })
 }
 
