@@ -139,9 +139,9 @@ fn admin_password() -> Result<String, String> {
 
 fn serve(settings: Settings, bind: Option<String>, demo: bool) -> Result<(), String> {
     let secret = settings.signing_secret(demo)?;
-    let pool = server::prepare_database(&settings.database_url, &settings.pool)?;
+    let storage = server::Storage::open(&settings.database_url, &settings.pool)?;
     let logins = if demo {
-        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        let mut conn = storage.pool.get().map_err(|e| e.to_string())?;
         Some(tgpl_api::demo::seed(&mut conn)?)
     } else {
         None
@@ -156,7 +156,8 @@ fn serve(settings: Settings, bind: Option<String>, demo: bool) -> Result<(), Str
         attachment_max_bytes: settings.attachment_max_bytes,
     };
     actix_web::rt::System::new().block_on(async move {
-        let (server, addr) = server::start(pool, listener, options).map_err(|e| e.to_string())?;
+        let (server, addr) =
+            server::start(storage, listener, options).map_err(|e| e.to_string())?;
         println!(
             "TGPL API on http://{addr} ({} database)",
             settings.database_url.engine()

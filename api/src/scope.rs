@@ -2,6 +2,8 @@
 //! (the target's ancestors today, the caller's subtree) and turns its answers into HTTP
 //! ones: hidden is 404, forbidden is 403.
 
+use std::sync::{Arc, PoisonError, RwLock};
+
 use chrono::NaiveDate;
 use tgpl_domain::access::{self, Action, Decision, Target};
 use tgpl_domain::hierarchy::Hierarchy;
@@ -24,6 +26,57 @@ fn to_result(decision: Decision) -> Result<(), ApiError> {
     }
 }
 
+/// Today's organization tree, kept between requests: it is read by every authorization and
+/// changes a few times a year. Each request learns the stored version of the tree with its
+/// account check, at no extra cost; the first request to see a newer version, or a new day,
+/// reloads it for everybody.
+#[derive(Debug, Default)]
+pub struct TreeCache {
+    current: RwLock<Option<CachedTree>>,
+}
+
+#[derive(Debug)]
+struct CachedTree {
+    day: NaiveDate,
+    version: i64,
+    tree: Arc<Hierarchy>,
+}
+
+impl TreeCache {
+    /// The tree of today as of stored version `version` or later.
+    fn get(&self, conn: &mut DbConnection, version: i64) -> Result<Arc<Hierarchy>, ApiError> {
+        let day = today();
+        let fresh = |c: &CachedTree| c.day == day && c.version >= version;
+        if let Some(cached) = self.read().as_ref().filter(|c| fresh(c)) {
+            return Ok(cached.tree.clone());
+        }
+        // Loaded after `version` was read, so at least as new as it: labelling it `version`
+        // never hands an older tree to a request that saw a newer one.
+        let tree = Arc::new(Hierarchy::on(day, &organizations::links_on(conn, day)?));
+        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        if current
+            .as_ref()
+            .is_none_or(|c| (c.day, c.version) < (day, version))
+        {
+            *current = Some(CachedTree {
+                day,
+                version,
+                tree: tree.clone(),
+            });
+        }
+        Ok(tree)
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Option<CachedTree>> {
+        self.current.read().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Today's organization tree, as the caller's request found it or newer.
+pub fn tree_today(conn: &mut DbConnection, caller: &Caller) -> Result<Arc<Hierarchy>, ApiError> {
+    caller.trees.get(conn, caller.hierarchy_version)
+}
+
 /// Loads organization `org_id` and checks that `caller` may do `action` to it.
 pub fn authorize(
     conn: &mut DbConnection,
@@ -32,13 +85,24 @@ pub fn authorize(
     org_id: &str,
 ) -> Result<OrganizationRow, ApiError> {
     let org = organizations::get(conn, org_id)?;
-    let ancestors = organizations::ancestors(conn, org_id, today())?;
+    check(conn, caller, action, org_id)?;
+    Ok(org)
+}
+
+/// Checks that `caller` may do `action` to organization `org_id`, which is known to exist
+/// (it was read from a stored row that refers to it).
+pub fn check(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    action: Action,
+    org_id: &str,
+) -> Result<(), ApiError> {
+    let ancestors = tree_today(conn, caller)?.ancestors(org_id);
     let target = Target {
         org_id,
         ancestors: &ancestors,
     };
-    to_result(access::decide(&caller.policy(), action, &target))?;
-    Ok(org)
+    to_result(access::decide(&caller.policy(), action, &target))
 }
 
 /// Checks an action on the system as a whole.
@@ -89,7 +153,7 @@ pub fn permitted(
             _ => Permitted::Only(Vec::new()),
         });
     }
-    let tree = Hierarchy::on(today(), &organizations::links_on(conn, today())?);
+    let tree = tree_today(conn, caller)?;
     let ids = tree
         .subtree(&caller.org_id)
         .into_iter()

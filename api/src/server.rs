@@ -6,6 +6,7 @@ use actix_web::dev::Server;
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpResponse, HttpServer};
+use tgpl_persistence::writer::GroupWriter;
 use tgpl_persistence::{db, DatabaseUrl, Pool, PoolSettings};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -27,6 +28,29 @@ pub fn prepare_database(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Po
     Ok(pool)
 }
 
+/// What the server stores through: a pool of connections, and on SQLite the one writer that
+/// commits the writes of concurrent requests together (PostgreSQL takes concurrent writers
+/// itself, so there writes use the pool too).
+pub struct Storage {
+    pub pool: Pool,
+    pub writer: Option<GroupWriter>,
+}
+
+impl Storage {
+    /// Prepares the database (see [`prepare_database`]) and starts the writer it needs.
+    pub fn open(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Self, String> {
+        let pool = prepare_database(url, settings)?;
+        let writer = match url {
+            DatabaseUrl::Sqlite(_) => Some(
+                GroupWriter::start(url.clone())
+                    .map_err(|e| format!("cannot open the database for writing: {e}"))?,
+            ),
+            DatabaseUrl::Postgres(_) => None,
+        };
+        Ok(Self { pool, writer })
+    }
+}
+
 pub struct ServerOptions {
     pub signing_secret: Vec<u8>,
     pub token_ttl_seconds: i64,
@@ -44,14 +68,14 @@ async fn to_docs() -> HttpResponse {
 
 /// Binds `listener` and returns the server future (not yet awaited) and its address.
 pub fn start(
-    pool: Pool,
+    storage: Storage,
     listener: TcpListener,
     options: ServerOptions,
 ) -> std::io::Result<(Server, SocketAddr)> {
     let addr = listener.local_addr()?;
     let blobs = tgpl_persistence::blobs::LocalDirectory::new(&options.attachments_dir)?;
     let state = web::Data::new(AppState::new(
-        pool,
+        storage,
         TokenKeys::new(&options.signing_secret, options.token_ttl_seconds),
         std::sync::Arc::new(blobs),
         options.attachment_max_bytes,

@@ -4,15 +4,20 @@ use std::sync::Arc;
 
 use tgpl_domain::throttle::ThrottlePolicy;
 use tgpl_persistence::blobs::BlobStore;
+use tgpl_persistence::writer::GroupWriter;
 use tgpl_persistence::{DbConnection, Pool};
 use tokio::sync::Semaphore;
 
 use crate::auth::password;
 use crate::auth::tokens::TokenKeys;
 use crate::http::error::ApiError;
+use crate::scope::TreeCache;
+use crate::server::Storage;
 
 pub struct AppState {
     pub pool: Pool,
+    /// On SQLite, where writes go (see [`AppState::write`]).
+    writer: Option<GroupWriter>,
     pub tokens: TokenKeys,
     pub throttle: ThrottlePolicy,
     /// Bounds the Argon2 computations running at once (each takes ~19 MiB and a core).
@@ -21,27 +26,60 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     /// The largest attachment accepted, in bytes.
     pub attachment_limit: usize,
+    /// Today's organization tree, shared by all requests.
+    pub trees: Arc<TreeCache>,
 }
 
 impl AppState {
     pub fn new(
-        pool: Pool,
+        storage: Storage,
         tokens: TokenKeys,
         blobs: Arc<dyn BlobStore>,
         attachment_limit: usize,
     ) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
-            pool,
+            pool: storage.pool,
+            writer: storage.writer,
             tokens,
             throttle: ThrottlePolicy::default(),
             hashing: Arc::new(Semaphore::new(cores)),
             blobs,
             attachment_limit,
+            trees: Arc::default(),
         }
     }
 
-    /// Runs blocking database work on actix's blocking thread pool. The connection is taken
+    /// Runs database work that writes. On SQLite it joins the writes of concurrent requests in
+    /// one transaction on the writer's connection (see `tgpl_persistence::writer`) and is
+    /// answered once that transaction is committed; on PostgreSQL it runs like [`Self::db`].
+    /// Either way its own transactions are atomic and its result is durable when returned.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let Some(writer) = &self.writer else {
+            return self.db(work).await;
+        };
+        let (done, outcome) = tokio::sync::oneshot::channel();
+        writer
+            .submit(Box::new(move |conn| {
+                let result = work(conn);
+                Box::new(move || {
+                    // The request may have gone; its write stands all the same.
+                    let _ = done.send(result);
+                })
+            }))
+            .map_err(|refused| {
+                log::warn!("a write was refused: {refused:?}");
+                ApiError::unavailable(1)
+            })?;
+        // No answer means the group could not be committed: the write did not happen.
+        outcome.await.map_err(|_| ApiError::unavailable(1))?
+    }
+
+    /// Runs database work that only reads, on actix's blocking thread pool. The connection is taken
     /// inside, so a request waiting for one never holds a worker; waiting too long for a
     /// connection answers 503.
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>

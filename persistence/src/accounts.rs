@@ -97,19 +97,31 @@ pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<AccountRow> {
 
 /// The account and the status of its organization, in one query: what every authenticated
 /// request checks.
-pub fn get_with_organization_status(
-    conn: &mut DbConnection,
-    id: &str,
-) -> StoreResult<(AccountRow, String)> {
-    accounts::table
-        .inner_join(crate::schema::organizations::table)
+/// What every authenticated request checks: the account, the status of its organization, and
+/// the version of the organization tree at that moment (see `hierarchy_version`), in one query.
+pub struct RequestAccount {
+    pub account: AccountRow,
+    pub organization_status: String,
+    pub hierarchy_version: i64,
+}
+
+pub fn for_request(conn: &mut DbConnection, id: &str) -> StoreResult<RequestAccount> {
+    use crate::schema::{hierarchy_version, organizations};
+    let (account, organization_status, hierarchy_version) = accounts::table
+        .inner_join(organizations::table)
+        .inner_join(hierarchy_version::table.on(hierarchy_version::id.eq(1)))
         .filter(accounts::id.eq(id))
         .select((
             AccountRow::as_select(),
-            crate::schema::organizations::status,
+            organizations::status,
+            hierarchy_version::version,
         ))
-        .first(conn)
-        .map_err(StoreError::from)
+        .first(conn)?;
+    Ok(RequestAccount {
+        account,
+        organization_status,
+        hierarchy_version,
+    })
 }
 
 pub fn find_by_username(

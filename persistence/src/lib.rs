@@ -23,6 +23,7 @@ pub mod review_requests;
 pub mod schema;
 pub mod staff;
 mod versioned;
+pub mod writer;
 
 pub use db::{DatabaseUrl, DbConnection, Pool, PoolSettings};
 pub use error::StoreError;

@@ -54,6 +54,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    hierarchy_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     accounts (id) {
         id -> Text,
         username -> Text,
@@ -358,6 +365,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     provinces,
     organizations,
     organization_links,
+    hierarchy_version,
     accounts,
     login_attempts,
     audit_log,

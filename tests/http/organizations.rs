@@ -490,3 +490,42 @@ fn lists_filter_search_without_diacritics_sort_and_page() {
     app.get("/api/v1/organizations?sort=secret", &admin)
         .assert_problem(422, "validation_failed");
 }
+
+/// Servers keep the organization tree in memory: a move must still change who may see what
+/// from the very next request, whether this server made it or something else wrote the links
+/// (another server on the same database, the command line).
+#[test]
+fn access_follows_a_move_at_once_wherever_it_was_made() {
+    use diesel::RunQueryDsl;
+    let app = TestApp::spawn();
+    let branch = app.org_id("TTTGPL-DN-CN1");
+    let path = format!("/api/v1/organizations/{branch}");
+    let (hn, dn) = (app.token("gd.hn"), app.token("gd.dn"));
+    let sees = |token: &str| app.get(&path, token).status;
+    assert_eq!((sees(&dn), sees(&hn)), (200, 404));
+
+    let r = app.post(
+        &format!("{path}/parents"),
+        &app.admin(),
+        json!({"parent_id": app.org_id("TTTGPL-HN")}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        (sees(&dn), sees(&hn)),
+        (404, 200),
+        "after a move through the API"
+    );
+
+    let moved_back = diesel::sql_query(format!(
+        "UPDATE organization_links SET parent_id = '{}' WHERE org_id = '{branch}' AND valid_to IS NULL",
+        app.org_id("TTTGPL-DN")
+    ))
+    .execute(&mut *app.pool.get().unwrap())
+    .unwrap();
+    assert_eq!(moved_back, 1);
+    assert_eq!(
+        (sees(&dn), sees(&hn)),
+        (200, 404),
+        "after a change made elsewhere"
+    );
+}

@@ -55,7 +55,7 @@ impl TestApp {
             acquire_timeout: std::time::Duration::from_secs(5),
         };
         let pool = tgpl_api::server::prepare_database(&url, &settings).expect("database");
-        let server_pool = tgpl_api::server::prepare_database(&url, &settings).expect("database");
+        let storage = tgpl_api::server::Storage::open(&url, &settings).expect("database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("port");
         let attachments_dir = db.scratch_dir().join("attachments");
         let (tx, rx) = std::sync::mpsc::channel();
@@ -69,7 +69,7 @@ impl TestApp {
                     attachment_max_bytes: ATTACHMENT_LIMIT,
                 };
                 let (server, addr) =
-                    tgpl_api::server::start(server_pool, listener, options).expect("server");
+                    tgpl_api::server::start(storage, listener, options).expect("server");
                 tx.send((addr, server.handle())).expect("report address");
                 let _ = server.await;
             });

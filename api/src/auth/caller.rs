@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
@@ -15,6 +16,7 @@ use tgpl_persistence::audit::Actor;
 
 use crate::http::error::ApiError;
 use crate::http::request_id::RequestId;
+use crate::scope::TreeCache;
 use crate::state::AppState;
 
 /// A caller whose bearer token is valid and whose account is active right now.
@@ -26,6 +28,9 @@ pub struct Caller {
     pub role: Role,
     pub org_id: String,
     pub request_id: String,
+    /// The stored version of the organization tree when the account was checked.
+    pub hierarchy_version: i64,
+    pub trees: Arc<TreeCache>,
 }
 
 impl Caller {
@@ -67,21 +72,20 @@ impl FromRequest for Caller {
             let (Some(state), Some(claims)) = (state, claims) else {
                 return Err(ApiError::invalid_token().into());
             };
-            let account = state
-                .db(
-                    move |conn| match accounts::get_with_organization_status(conn, &claims.sub) {
-                        Ok((a, org_status)) => Ok(Some((a, org_status, claims.epoch))),
-                        Err(tgpl_persistence::StoreError::NotFound) => Ok(None),
-                        Err(e) => Err(e.into()),
-                    },
-                )
+            let found = state
+                .db(move |conn| match accounts::for_request(conn, &claims.sub) {
+                    Ok(found) => Ok(Some((found, claims.epoch))),
+                    Err(tgpl_persistence::StoreError::NotFound) => Ok(None),
+                    Err(e) => Err(e.into()),
+                })
                 .await?;
-            let Some((account, org_status, epoch)) = account else {
+            let Some((found, epoch)) = found else {
                 return Err(ApiError::invalid_token().into());
             };
+            let account = found.account;
             // A token dies with its account's activity, and with its organization's.
             let active = account.status == AccountStatus::Active.code()
-                && org_status == OrganizationStatus::Active.code();
+                && found.organization_status == OrganizationStatus::Active.code();
             let role = account.role.parse::<Role>().ok();
             match role {
                 Some(role) if active && account.token_epoch == epoch => Ok(Caller {
@@ -91,6 +95,8 @@ impl FromRequest for Caller {
                     role,
                     org_id: account.organization_id,
                     request_id,
+                    hierarchy_version: found.hierarchy_version,
+                    trees: state.trees.clone(),
                 }),
                 _ => Err(ApiError::invalid_token().into()),
             }

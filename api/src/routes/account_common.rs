@@ -104,8 +104,8 @@ pub fn load(
     }
     // Outside the caller's scope the account is hidden (404); inside it, reading and then
     // the requested action must each be allowed (403 otherwise).
-    scope::authorize(conn, caller, Action::ReadAccounts, &account.organization_id)?;
-    scope::authorize(conn, caller, action(role), &account.organization_id)?;
+    scope::check(conn, caller, Action::ReadAccounts, &account.organization_id)?;
+    scope::check(conn, caller, action(role), &account.organization_id)?;
     Ok((account, role))
 }
 
@@ -122,7 +122,7 @@ pub async fn change(
     apply: impl FnOnce(&mut DbConnection, &mut AccountRow) -> Result<(), ApiError> + Send + 'static,
 ) -> Result<AccountRow, ApiError> {
     state
-        .db(move |conn| {
+        .write(move |conn| {
             let (before, _) = load(conn, &caller, family, &id, Action::ManageAccount)?;
             if before.id == caller.account_id {
                 return Err(ApiError::conflict(

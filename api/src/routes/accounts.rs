@@ -195,7 +195,7 @@ pub async fn create(
     };
     let hash = state.hash_secret(password.expose().to_owned()).await?;
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             let org = scope::authorize(
                 conn,
                 &caller,

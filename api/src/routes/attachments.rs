@@ -15,7 +15,7 @@ use tgpl_domain::case::CaseState;
 use tgpl_persistence::attachments::{self, AttachmentRow};
 use tgpl_persistence::cases::CaseRow;
 use tgpl_persistence::db::write_transaction;
-use tgpl_persistence::{recipients, DbConnection};
+use tgpl_persistence::DbConnection;
 use utoipa::{IntoParams, ToSchema};
 
 use super::account_common::utc;
@@ -73,7 +73,7 @@ fn archived() -> ApiError {
 /// the case, not its file).
 fn readable_case(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<CaseRow, ApiError> {
     let case = load(conn, caller, id, Action::ReadCase)?;
-    scope::authorize(conn, caller, Action::ReadRecipient, &case.organization_id)?;
+    scope::check(conn, caller, Action::ReadRecipient, &case.organization_id)?;
     Ok(case)
 }
 
@@ -213,7 +213,7 @@ pub async fn upload(
     let recorded = {
         let row = row.clone();
         state
-            .db(move |conn| {
+            .write(move |conn| {
                 // The case could have been archived while the file travelled: check again,
                 // in the transaction that records the file.
                 write_transaction(conn, |conn| {
@@ -280,21 +280,15 @@ pub async fn download(
     attachment_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = attachment_id.into_inner();
-    let row = state
+    let (row, entry) = state
         .db(move |conn| {
             let row = attachments::get(conn, &id)?;
             let case = readable_case(conn, &caller, &row.case_id)?;
-            recipients::log_access(
-                conn,
-                &[super::recipients::access_entry(
-                    &caller,
-                    &case.recipient_id,
-                    "attachment",
-                )],
-            )?;
-            Ok(row)
+            let entry = super::recipients::access_entry(&caller, &case.recipient_id, "attachment");
+            Ok((row, entry))
         })
         .await?;
+    super::recipients::log_reads(&state, vec![entry]).await?;
     let blobs = state.blobs.clone();
     let key = row.storage_key.clone();
     let bytes = actix_web::web::block(move || blobs.get(&key))
@@ -335,7 +329,7 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     let id = attachment_id.into_inner();
     state
-        .db(move |conn| {
+        .write(move |conn| {
             let row = attachments::get(conn, &id)?;
             let case = load(conn, &caller, &row.case_id, Action::ManageCase)?;
             if case

@@ -171,7 +171,7 @@ pub async fn token(
     let policy = state.throttle;
     let lookup_subject = subject.clone();
     let account = state
-        .db(move |conn| {
+        .write(move |conn| {
             admit(conn, &policy, &lookup_subject)?;
             let Some(account) = accounts::find_by_username(conn, &lookup_subject)? else {
                 return Ok(None);
@@ -200,7 +200,7 @@ pub async fn token(
     };
     let issued = state.clone();
     let token = state
-        .db(move |conn| {
+        .write(move |conn| {
             login_attempts::clear(conn, &subject)?;
             let actor = Actor {
                 account_id: Some(account.id.clone()),

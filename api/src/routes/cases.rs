@@ -179,7 +179,7 @@ fn respond_view(status: StatusCode, view: CaseView) -> HttpResponse {
 
 /// Whether the caller may see the aided person's data in `org_id`.
 fn reads_recipients(conn: &mut DbConnection, caller: &Caller, org_id: &str) -> bool {
-    scope::authorize(conn, caller, Action::ReadRecipient, org_id).is_ok()
+    scope::check(conn, caller, Action::ReadRecipient, org_id).is_ok()
 }
 
 /// A case as the caller may see it.
@@ -202,9 +202,9 @@ pub fn load(
     action: Action,
 ) -> Result<CaseRow, ApiError> {
     let row = cases::get(conn, id)?;
-    scope::authorize(conn, caller, Action::ReadCase, &row.organization_id)?;
+    scope::check(conn, caller, Action::ReadCase, &row.organization_id)?;
     if action != Action::ReadCase {
-        scope::authorize(conn, caller, action, &row.organization_id)?;
+        scope::check(conn, caller, action, &row.organization_id)?;
     }
     Ok(row)
 }
@@ -317,15 +317,13 @@ pub async fn create(
     }
     check_litigation(body.form.code(), body.litigation.as_ref(), None, None)?;
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             let org = scope::authorize(conn, &caller, Action::ManageCase, &body.organization_id)?;
             let recipient = match recipients::get(conn, &body.recipient_id) {
                 Ok(r)
                     if recipients::handling_organizations(conn, &r)?
                         .iter()
-                        .any(|o| {
-                            scope::authorize(conn, &caller, Action::ReadRecipient, o).is_ok()
-                        }) =>
+                        .any(|o| scope::check(conn, &caller, Action::ReadRecipient, o).is_ok()) =>
                 {
                     r
                 }
@@ -528,7 +526,7 @@ pub async fn update(
     let id = id.into_inner();
     let body = body.0;
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageCase)?;
             if_match.require(&etag(before.version))?;
             if state_of(&before)?.is_locked() {
@@ -587,7 +585,7 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     state
-        .db(move |conn| {
+        .write(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageCase)?;
             if_match.check(&etag(before.version))?;
             if state_of(&before)?.is_locked() {
@@ -834,7 +832,7 @@ pub async fn take_step(
         ));
     }
     let view = state
-        .db(move |conn| {
+        .write(move |conn| {
             // One transaction: a transfer's receiving case is created with the step, or not at all.
             let after = write_transaction(conn, |conn| {
                 let action = if step == Transition::EvaluateQuality {
@@ -1134,26 +1132,27 @@ pub async fn list_cases(
     let page = paging.request()?;
     let q = query.0;
     let filter = case_filter(q)?;
-    let (paged, readable) = state
+    let (paged, readable, entries) = state
         .db(move |conn| {
             let filter = scoped(conn, &caller, filter)?;
             let readable = scope::permitted(conn, &caller, Action::ReadRecipient)?;
             let paged = cases::list(conn, &filter, page)?;
             // A search may have matched the aided person's name: that is a read of it.
-            if filter.search_names_in.is_some() {
-                let entries: Vec<_> = paged
+            let entries: Vec<_> = match filter.search_names_in {
+                Some(_) => paged
                     .items
                     .iter()
                     .filter(|c| readable.contains(&c.organization_id))
                     .map(|c| {
                         super::recipients::access_entry(&caller, &c.recipient_id, "case_search")
                     })
-                    .collect();
-                recipients::log_access(conn, &entries)?;
-            }
-            Ok((paged, readable))
+                    .collect(),
+                None => Vec::new(),
+            };
+            Ok((paged, readable, entries))
         })
         .await?;
+    super::recipients::log_reads(&state, entries).await?;
     Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, |row| {
         let mut view = CaseView::from(row);
         redact(&mut view, &readable);
@@ -1231,14 +1230,12 @@ pub fn scoped(
         None => permitted.as_filter(),
         Some(root) => {
             scope::authorize(conn, caller, Action::ReadCase, &root)?;
-            let day = today();
-            let subtree: Vec<String> =
-                tgpl_domain::hierarchy::Hierarchy::on(day, &organizations::links_on(conn, day)?)
-                    .subtree(&root)
-                    .into_iter()
-                    .map(|n| n.org_id)
-                    .filter(|id| permitted.contains(id))
-                    .collect();
+            let subtree: Vec<String> = scope::tree_today(conn, caller)?
+                .subtree(&root)
+                .into_iter()
+                .map(|n| n.org_id)
+                .filter(|id| permitted.contains(id))
+                .collect();
             Some(subtree)
         }
     };

@@ -171,7 +171,7 @@ pub async fn submit(
         }
     }
     let (request, items) = state
-        .db(move |conn| {
+        .write(move |conn| {
             let mut items = Vec::new();
             let request_id = tgpl_persistence::new_id();
             for (i, item) in body.cases.iter().enumerate() {
@@ -267,7 +267,7 @@ fn load(
 ) -> Result<(RequestRow, Vec<ItemRow>), ApiError> {
     let (request, items) = change_requests::get(conn, id)?;
     if scope::authorize_system(caller, SystemAction::DecideChangeRequests).is_err() {
-        scope::authorize(conn, caller, Action::ReadCase, &request.organization_id)?;
+        scope::check(conn, caller, Action::ReadCase, &request.organization_id)?;
     }
     Ok((request, items))
 }
@@ -432,7 +432,7 @@ pub async fn approve(
     let id = id.into_inner();
     let reason = body.0.and_then(|d| d.reason);
     let (request, items) = state
-        .db(move |conn| {
+        .write(move |conn| {
             write_transaction(conn, |conn| {
                 let (before, items) = change_requests::get(conn, &id)?;
                 if_match.check(&etag(before.version))?;
@@ -524,7 +524,7 @@ pub async fn reject(
         )
     })?;
     let (request, items) = state
-        .db(move |conn| {
+        .write(move |conn| {
             let (before, items) = change_requests::get(conn, &id)?;
             if_match.check(&etag(before.version))?;
             let after = decided(&caller, &before, "rejected", Some(reason))?;

@@ -104,7 +104,7 @@ pub async fn change_password(
     let policy = state.throttle;
     let (subject, account_id) = (caller.username.clone(), caller.account_id.clone());
     let before = state
-        .db(move |conn| {
+        .write(move |conn| {
             super::auth::admit(conn, &policy, &subject)?;
             Ok(accounts::get(conn, &account_id)?)
         })
@@ -140,7 +140,7 @@ pub async fn change_password(
     after.version += 1;
     after.updated_at = tgpl_persistence::now();
     state
-        .db(move |conn| {
+        .write(move |conn| {
             login_attempts::clear(conn, &caller.username)?;
             accounts::save(
                 conn,

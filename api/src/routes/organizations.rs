@@ -415,7 +415,7 @@ pub async fn create(
         .map(|p| check_participation_for(body.kind, p))
         .transpose()?;
     let (row, parent_id) = state
-        .db(move |conn| {
+        .write(move |conn| {
             let parent = match &body.parent_id {
                 None => {
                     scope::authorize_system(&caller, SystemAction::ManageReferenceData)?;
@@ -609,7 +609,7 @@ pub async fn update(
     let id = id.into_inner();
     let body = body.0;
     let (row, parent) = state
-        .db(move |conn| {
+        .write(move |conn| {
             let before = scope::authorize(conn, &caller, Action::UpdateOrganization, &id)?;
             if_match.require(&etag(before.version))?;
             let kind = before
@@ -695,7 +695,7 @@ pub async fn deactivate(
     let id = id.into_inner();
     let on = body.0.and_then(|b| b.on).unwrap_or_else(today);
     let (row, parent) = state
-        .db(move |conn| {
+        .write(move |conn| {
             let before = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
             if_match.check(&etag(before.version))?;
             if before.status != OrganizationStatus::Active.code() {
@@ -809,7 +809,7 @@ pub async fn move_to(
     let id = id.into_inner();
     let body = body.0;
     let link = state
-        .db(move |conn| {
+        .write(move |conn| {
             write_transaction(conn, |conn| {
                 let org = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
                 if_match.check(&etag(org.version))?;
@@ -1032,13 +1032,12 @@ pub async fn list(
             let day = today();
             let mut within = scope::permitted(conn, &caller, Action::ReadOrganization)?;
             if let Some(parent_id) = &query.parent_id {
-                let children: Vec<String> =
-                    Hierarchy::on(day, &organizations::links_on(conn, day)?)
-                        .subtree(parent_id)
-                        .into_iter()
-                        .filter(|n| n.depth == 1 && within.contains(&n.org_id))
-                        .map(|n| n.org_id)
-                        .collect();
+                let children: Vec<String> = scope::tree_today(conn, &caller)?
+                    .subtree(parent_id)
+                    .into_iter()
+                    .filter(|n| n.depth == 1 && within.contains(&n.org_id))
+                    .map(|n| n.org_id)
+                    .collect();
                 within = Permitted::Only(children);
             }
             let filter = OrgFilter {

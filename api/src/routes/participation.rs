@@ -60,7 +60,7 @@ async fn end(
     action: AuditAction,
 ) -> Result<HttpResponse, ApiError> {
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             let before = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
             if_match.check(&etag(before.version))?;
             if before.participation_status.as_deref() != Some(ParticipationStatus::Active.code()) {
@@ -390,7 +390,7 @@ pub async fn sign_contract(
     let body = body.0;
     check_validity(body.valid_from, body.valid_to)?;
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             let org = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
             let participating = org.kind.parse::<OrganizationKind>().is_ok_and(OrganizationKind::is_participating);
             if !participating {
@@ -504,7 +504,7 @@ pub async fn amend_contract(
         return Err(ApiError::precondition_required());
     }
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             let before = load_for_change(conn, &caller, &id, &if_match)?;
             let mut after = before.clone();
             let mut scope: ParticipationScope =
@@ -567,7 +567,7 @@ pub async fn terminate_contract(
     let id = contract_id.into_inner();
     let body = body.0;
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             let before = load_for_change(conn, &caller, &id, &if_match)?;
             let mut after = before.clone();
             after.status = "terminated".into();

@@ -173,7 +173,7 @@ pub async fn create(
     }
     check_kind(&body.kind)?;
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             if provinces::get(conn, &body.code).is_ok() {
                 return Err(ApiError::conflict(
                     "code_taken",
@@ -239,7 +239,7 @@ pub async fn update(
     }
     let code = code.into_inner();
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             let before = provinces::get(conn, &code)?;
             if_match.require(&etag(before.version))?;
             let mut after = before.clone();

@@ -137,6 +137,18 @@ pub fn access_entry(caller: &Caller, recipient_id: &str, kind: &str) -> Access {
     }
 }
 
+/// Appends reads of personal data to the access log. Handlers read on a pooled connection,
+/// then call this and send the data only once it has returned: no read goes unrecorded, and
+/// the reading itself never waits for the single writer.
+pub async fn log_reads(state: &AppState, entries: Vec<Access>) -> Result<(), ApiError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    state
+        .write(move |conn| Ok(recipients::log_access(conn, &entries)?))
+        .await
+}
+
 /// Loads a recipient the caller may `action`: hidden (404) unless one of the organizations
 /// handling the person allows it.
 fn load(
@@ -147,7 +159,7 @@ fn load(
 ) -> Result<RecipientRow, ApiError> {
     let row = recipients::get(conn, id)?;
     for org in recipients::handling_organizations(conn, &row)? {
-        if scope::authorize(conn, caller, action, &org).is_ok() {
+        if scope::check(conn, caller, action, &org).is_ok() {
             return Ok(row);
         }
     }
@@ -294,7 +306,7 @@ pub async fn create(
     let body = body.0;
     let citizen_id = check_identity(body.citizen_id.as_deref(), body.gender, body.date_of_birth)?;
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             scope::authorize(conn, &caller, Action::ManageRecipient, &body.organization_id)?;
             check_province(conn, body.province_code.as_deref())?;
             let key = name_key(&body.full_name);
@@ -372,13 +384,14 @@ pub async fn read(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let (row, proofs) = state
+    let (row, proofs, entry) = state
         .db(move |conn| {
             let row = load(conn, &caller, &id, Action::ReadRecipient)?;
-            recipients::log_access(conn, &[access_entry(&caller, &id, "read")])?;
-            Ok((row, recipients::proofs_of(conn, &[id])?))
+            let entry = access_entry(&caller, &id, "read");
+            Ok((row, recipients::proofs_of(conn, &[id])?, entry))
         })
         .await?;
+    log_reads(&state, vec![entry]).await?;
     Ok(respond(StatusCode::OK, row, &proofs))
 }
 
@@ -452,7 +465,7 @@ pub async fn update(
     let id = id.into_inner();
     let body = body.0;
     let (row, proofs) = state
-        .db(move |conn| {
+        .write(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageRecipient)?;
             if_match.require(&etag(before.version))?;
             let mut after = before.clone();
@@ -591,7 +604,7 @@ pub async fn add_proof(
         ));
     }
     let (row, proofs) = state
-        .db(move |conn| {
+        .write(move |conn| {
             let row = load(conn, &caller, &id, Action::ManageRecipient)?;
             if_match.check(&etag(row.version))?;
             let proof = ProofRow {
@@ -658,7 +671,7 @@ pub async fn list(
         ),
         None => None,
     };
-    let (paged, proofs) = state
+    let (paged, proofs, entries) = state
         .db(move |conn| {
             let permitted = scope::permitted(conn, &caller, Action::ReadRecipient)?;
             if permitted == Permitted::Only(Vec::new()) {
@@ -680,10 +693,10 @@ pub async fn list(
                 .iter()
                 .map(|id| access_entry(&caller, id, "list"))
                 .collect();
-            recipients::log_access(conn, &entries)?;
-            Ok((paged, recipients::proofs_of(conn, &ids)?))
+            Ok((paged, recipients::proofs_of(conn, &ids)?, entries))
         })
         .await?;
+    log_reads(&state, entries).await?;
     let mut by_person: HashMap<String, Vec<ProofRow>> = HashMap::new();
     for p in proofs {
         by_person.entry(p.recipient_id.clone()).or_default().push(p);

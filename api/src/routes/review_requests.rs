@@ -93,9 +93,9 @@ fn load(
     action: Action,
 ) -> Result<ReviewRow, ApiError> {
     let row = review_requests::get(conn, id)?;
-    scope::authorize(conn, caller, Action::ReadCase, &row.organization_id)?;
+    scope::check(conn, caller, Action::ReadCase, &row.organization_id)?;
     if action != Action::ReadCase {
-        scope::authorize(conn, caller, action, &row.organization_id)?;
+        scope::check(conn, caller, action, &row.organization_id)?;
     }
     Ok(row)
 }
@@ -164,7 +164,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             scope::authorize(conn, &caller, Action::ManageCase, &body.organization_id)?;
             check_case(
                 conn,
@@ -259,7 +259,7 @@ pub async fn update(
     let id = id.into_inner();
     let body = body.0;
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageCase)?;
             if_match.require(&etag(before.version))?;
             if before.state != ReviewState::Draft.code() {
@@ -319,7 +319,7 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     state
-        .db(move |conn| {
+        .write(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageCase)?;
             if_match.check(&etag(before.version))?;
             if before.state != ReviewState::Draft.code() {
@@ -406,7 +406,7 @@ pub async fn send(
     let on = body.0.sent_on.unwrap_or_else(today);
     check_day("sent_on", on, None)?;
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageCase)?;
             if !matches!(caller.role, Role::CenterLeader | Role::ParticipantReporter) {
                 return Err(ApiError::forbidden());
@@ -464,7 +464,7 @@ pub async fn answer(
     let id = id.into_inner();
     let body = body.0;
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageCase)?;
             if_match.check(&etag(before.version))?;
             if before.state != ReviewState::Sent.code() {

@@ -111,7 +111,7 @@ pub async fn create(
     let secret = password::generate_secret();
     let hash = state.hash_secret(secret.clone()).await?;
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             let org = scope::authorize(
                 conn,
                 &caller,

@@ -291,7 +291,7 @@ fn load(
     };
     let mut outcome = Err(ApiError::not_found());
     for org in through {
-        match scope::authorize(conn, caller, action, &org) {
+        match scope::check(conn, caller, action, &org) {
             Ok(_) => return Ok(person),
             Err(e) if e.status == StatusCode::FORBIDDEN => outcome = Err(e),
             Err(_) => {}
@@ -462,7 +462,7 @@ pub async fn create(
     )?;
     let full_name = not_blank("full_name", &body.full_name)?;
     let shown = state
-        .db(move |conn| {
+        .write(move |conn| {
             scope::authorize(
                 conn,
                 &caller,
@@ -601,7 +601,7 @@ pub async fn update(
         .map(|n| not_blank("full_name", n))
         .transpose()?;
     let shown = state
-        .db(move |conn| {
+        .write(move |conn| {
             let person = load(conn, &caller, &id, Action::ManageStaff)?;
             let before = person.row.clone();
             if_match.require(&etag(before.version))?;
@@ -798,7 +798,7 @@ pub async fn add_membership(
     let id = id.into_inner();
     let body = body.0;
     let shown = state
-        .db(move |conn| {
+        .write(move |conn| {
             let person = load(conn, &caller, &id, Action::ReadStaff)?;
             if_match.check(&etag(person.row.version))?;
             scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
@@ -870,7 +870,7 @@ pub async fn end_membership(
         ));
     }
     let shown = state
-        .db(move |conn| {
+        .write(move |conn| {
             let person = load(conn, &caller, &id, Action::ReadStaff)?;
             if_match.check(&etag(person.row.version))?;
             let Some(before) = person
@@ -1025,7 +1025,7 @@ pub async fn issue_card(
     let body = body.0;
     check_card_dates(&body)?;
     let shown = state
-        .db(move |conn| {
+        .write(move |conn| {
             let person = load(conn, &caller, &id, Action::ReadStaff)?;
             if_match.check(&etag(person.row.version))?;
             let department = card_authority(conn, &caller, &person)?;
@@ -1152,7 +1152,7 @@ pub async fn reissue_card(
     let body = body.0;
     check_card_dates(&body.card)?;
     let shown = state
-        .db(move |conn| {
+        .write(move |conn| {
             let (old, person) = load_card(conn, &caller, &card_id, &if_match)?;
             if body.card.issued_on < old.issued_on {
                 return Err(ApiError::field(
@@ -1214,7 +1214,7 @@ pub async fn revoke_card(
     let body = body.0;
     let on = body.on.unwrap_or_else(today);
     let shown = state
-        .db(move |conn| {
+        .write(move |conn| {
             let (before, person) = load_card(conn, &caller, &card_id, &if_match)?;
             if on > today() || on < before.issued_on {
                 return Err(ApiError::field(

@@ -1,0 +1,4 @@
+DROP TRIGGER organization_links_moved_on_delete;
+DROP TRIGGER organization_links_moved_on_update;
+DROP TRIGGER organization_links_moved_on_insert;
+DROP TABLE hierarchy_version;
