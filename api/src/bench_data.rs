@@ -339,6 +339,9 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
         },
     )
     .map_err(|e| e.to_string())?;
+    // Fresh statistics, so that the measurements do not depend on when autovacuum ran.
+    diesel::connection::SimpleConnection::batch_execute(conn, "ANALYZE")
+        .map_err(|e| e.to_string())?;
     Ok(format!(
         "generated {written} cases in {} centres",
         centers.len()

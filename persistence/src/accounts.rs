@@ -191,7 +191,7 @@ pub struct AccountFilter {
     pub search: Option<String>,
 }
 
-fn filtered(f: &AccountFilter) -> accounts::BoxedQuery<'static, Backend> {
+fn filtered(f: &AccountFilter, sqlite: bool) -> accounts::BoxedQuery<'static, Backend> {
     let mut q = accounts::table.into_boxed::<Backend>();
     if let Some(ids) = &f.organizations {
         q = q.filter(accounts::organization_id.eq_any(ids.clone()));
@@ -206,11 +206,7 @@ fn filtered(f: &AccountFilter) -> accounts::BoxedQuery<'static, Backend> {
         q = q.filter(accounts::status.eq(v.clone()));
     }
     if let Some(v) = &f.search {
-        q = q.filter(
-            accounts::search_text
-                .like(crate::like_pattern(v))
-                .escape('\\'),
-        );
+        q = q.filter(crate::contains_folded(accounts::search_text, v, sqlite));
     }
     q
 }
@@ -221,12 +217,14 @@ pub fn list(
     filter: &AccountFilter,
     page: PageRequest,
 ) -> StoreResult<Paged<AccountRow>> {
-    let total: i64 = filtered(filter).count().get_result(conn)?;
-    let items = filtered(filter)
+    let sqlite = crate::db::is_sqlite(conn);
+    let items = filtered(filter, sqlite)
         .order(accounts::username.asc())
         .limit(page.limit())
         .offset(page.offset())
         .select(AccountRow::as_select())
         .load(conn)?;
-    Ok(Paged { items, total })
+    Ok(Paged::counted(items, page, || {
+        filtered(filter, sqlite).count().get_result(conn)
+    })?)
 }

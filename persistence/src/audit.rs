@@ -150,12 +150,13 @@ pub fn list(
     filter: &AuditFilter,
     page: PageRequest,
 ) -> StoreResult<Paged<AuditEntryRow>> {
-    let total: i64 = filtered(filter).count().get_result(conn)?;
     let items = filtered(filter)
         .order((audit_log::occurred_at.desc(), audit_log::id.desc()))
         .limit(page.limit())
         .offset(page.offset())
         .select(AuditEntryRow::as_select())
         .load(conn)?;
-    Ok(Paged { items, total })
+    Ok(Paged::counted(items, page, || {
+        filtered(filter).count().get_result(conn)
+    })?)
 }

@@ -260,7 +260,7 @@ pub struct CaseFilter {
     pub sort: CaseSort,
 }
 
-fn filtered(f: &CaseFilter) -> cases::BoxedQuery<'static, Backend> {
+fn filtered(f: &CaseFilter, sqlite: bool) -> cases::BoxedQuery<'static, Backend> {
     let mut q = cases::table
         .filter(cases::deleted_at.is_null())
         .into_boxed::<Backend>();
@@ -318,19 +318,31 @@ fn filtered(f: &CaseFilter) -> cases::BoxedQuery<'static, Backend> {
     }
     if let Some(v) = &f.search {
         use crate::schema::recipients;
-        let pattern = crate::like_pattern(v);
-        let named = recipients::table
-            .filter(recipients::name_key.like(pattern.clone()).escape('\\'))
-            .select(recipients::id);
-        let by_text = cases::search_text.like(pattern).escape('\\');
-        q = match &f.search_names_in {
-            None => q.filter(by_text),
-            Some(None) => q.filter(by_text.or(cases::recipient_id.eq_any(named))),
-            Some(Some(orgs)) => q.filter(
-                by_text.or(cases::organization_id
-                    .eq_any(orgs.clone())
-                    .and(cases::recipient_id.eq_any(named))),
-            ),
+        let by_text = crate::contains_folded::<cases::table, _>(cases::search_text, v, sqlite);
+        // A subquery must be written for each engine: diesel cannot nest a boxed condition.
+        macro_rules! or_named {
+            ($named:expr) => {{
+                let named = recipients::table.filter($named).select(recipients::id);
+                match &f.search_names_in {
+                    None => q.filter(by_text),
+                    Some(None) => q.filter(by_text.or(cases::recipient_id.eq_any(named))),
+                    Some(Some(orgs)) => q.filter(
+                        by_text.or(cases::organization_id
+                            .eq_any(orgs.clone())
+                            .and(cases::recipient_id.eq_any(named))),
+                    ),
+                }
+            }};
+        }
+        q = if sqlite {
+            or_named!(crate::Glob::new(
+                recipients::name_key,
+                crate::glob_pattern(v).into_sql::<diesel::sql_types::Text>()
+            ))
+        } else {
+            or_named!(recipients::name_key
+                .like(crate::like_pattern(v))
+                .escape('\\'))
         };
     }
     q
@@ -341,8 +353,8 @@ pub fn list(
     filter: &CaseFilter,
     page: PageRequest,
 ) -> StoreResult<Paged<CaseRow>> {
-    let total: i64 = filtered(filter).count().get_result(conn)?;
-    let q = filtered(filter);
+    let sqlite = crate::db::is_sqlite(conn);
+    let q = filtered(filter, sqlite);
     let q = match filter.sort {
         CaseSort::ReceivedDesc => q.order((cases::received_on.desc(), cases::code.desc())),
         CaseSort::Received => q.order((cases::received_on.asc(), cases::code.asc())),
@@ -354,13 +366,15 @@ pub fn list(
         .offset(page.offset())
         .select(CaseRow::as_select())
         .load(conn)?;
-    Ok(Paged { items, total })
+    Ok(Paged::counted(items, page, || {
+        filtered(filter, sqlite).count().get_result(conn)
+    })?)
 }
 
 /// Every case matching the filter, unpaged (reports and samples; the caller bounds the
 /// filter).
 pub fn all(conn: &mut DbConnection, filter: &CaseFilter) -> StoreResult<Vec<CaseRow>> {
-    Ok(filtered(filter)
+    Ok(filtered(filter, crate::db::is_sqlite(conn))
         .order(cases::code.asc())
         .select(CaseRow::as_select())
         .load(conn)?)

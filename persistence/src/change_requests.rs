@@ -170,7 +170,6 @@ pub fn list(
     filter: &RequestFilter,
     page: PageRequest,
 ) -> StoreResult<Paged<RequestRow>> {
-    let total: i64 = filtered(filter).count().get_result(conn)?;
     let items = filtered(filter)
         .order((
             change_requests::requested_at.asc(),
@@ -180,5 +179,7 @@ pub fn list(
         .offset(page.offset())
         .select(RequestRow::as_select())
         .load(conn)?;
-    Ok(Paged { items, total })
+    Ok(Paged::counted(items, page, || {
+        filtered(filter).count().get_result(conn)
+    })?)
 }

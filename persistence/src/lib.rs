@@ -25,6 +25,13 @@ pub mod staff;
 mod versioned;
 pub mod writer;
 
+use diesel::expression::{is_aggregate, SelectableExpression, ValidGrouping};
+use diesel::query_builder::QueryFragment;
+use diesel::sql_types::{Bool, Text};
+use diesel::{
+    BoxableExpression, EscapeExpressionMethods, Expression, IntoSql, TextExpressionMethods,
+};
+
 pub use db::{DatabaseUrl, DbConnection, Pool, PoolSettings};
 pub use error::StoreError;
 
@@ -40,9 +47,53 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+diesel::infix_operator!(Glob, " GLOB ");
+
+/// The condition that `column` contains `needle`, both folded by `tgpl_domain::text::fold`,
+/// so that there is no case to ignore. SQLite's LIKE ignores ASCII case and reads an ESCAPE
+/// clause, which makes it about three times slower than GLOB over the same rows; GLOB is
+/// SQLite's own, and PostgreSQL's LIKE is already exact.
+pub fn contains_folded<QS, C>(
+    column: C,
+    needle: &str,
+    sqlite: bool,
+) -> Box<dyn BoxableExpression<QS, db::Backend, SqlType = Bool>>
+where
+    C: Expression<SqlType = Text>
+        + SelectableExpression<QS>
+        + QueryFragment<db::Backend>
+        + ValidGrouping<(), IsAggregate = is_aggregate::No>
+        + Send
+        + 'static,
+{
+    if sqlite {
+        Box::new(Glob::new(column, glob_pattern(needle).into_sql::<Text>()))
+    } else {
+        Box::new(column.like(like_pattern(needle)).escape('\\'))
+    }
+}
+
+/// `*needle*`, with GLOB's special characters taken literally.
+pub(crate) fn glob_pattern(needle: &str) -> String {
+    let mut out = String::with_capacity(needle.len() + 2);
+    out.push('*');
+    for c in needle.chars() {
+        match c {
+            '*' | '?' | '[' => {
+                out.push('[');
+                out.push(c);
+                out.push(']');
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push('*');
+    out
+}
+
 /// A `LIKE` pattern that finds `needle` anywhere, with `%`, `_` and `\` in it taken
 /// literally (queries use `ESCAPE '\'`).
-pub fn like_pattern(needle: &str) -> String {
+pub(crate) fn like_pattern(needle: &str) -> String {
     let mut out = String::with_capacity(needle.len() + 2);
     out.push('%');
     for c in needle.chars() {
@@ -58,3 +109,12 @@ pub fn like_pattern(needle: &str) -> String {
 /// diesel's error type, for callers that run their own transactions with
 /// [`db::write_transaction`].
 pub use diesel::result as diesel_error;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn search_patterns_take_their_special_characters_literally() {
+        assert_eq!(super::like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+        assert_eq!(super::glob_pattern("a*b?c[d]"), "*a[*]b[?]c[[]d]*");
+    }
+}

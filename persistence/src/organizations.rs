@@ -409,7 +409,7 @@ pub struct OrgFilter {
     pub sort: OrgSort,
 }
 
-fn filtered(f: &OrgFilter) -> organizations::BoxedQuery<'static, Backend> {
+fn filtered(f: &OrgFilter, sqlite: bool) -> organizations::BoxedQuery<'static, Backend> {
     let mut q = organizations::table.into_boxed::<Backend>();
     if let Some(ids) = &f.within {
         q = q.filter(organizations::id.eq_any(ids.clone()));
@@ -427,11 +427,11 @@ fn filtered(f: &OrgFilter) -> organizations::BoxedQuery<'static, Backend> {
         q = q.filter(organizations::participation_mode.eq(v.clone()));
     }
     if let Some(v) = &f.search {
-        q = q.filter(
-            organizations::search_text
-                .like(crate::like_pattern(v))
-                .escape('\\'),
-        );
+        q = q.filter(crate::contains_folded(
+            organizations::search_text,
+            v,
+            sqlite,
+        ));
     }
     q
 }
@@ -441,8 +441,8 @@ pub fn list(
     filter: &OrgFilter,
     page: PageRequest,
 ) -> StoreResult<Paged<OrganizationRow>> {
-    let total: i64 = filtered(filter).count().get_result(conn)?;
-    let q = filtered(filter);
+    let sqlite = crate::db::is_sqlite(conn);
+    let q = filtered(filter, sqlite);
     let q = match filter.sort {
         OrgSort::Name => q.order((organizations::search_text.asc(), organizations::id.asc())),
         OrgSort::NameDesc => q.order((organizations::search_text.desc(), organizations::id.desc())),
@@ -458,7 +458,9 @@ pub fn list(
         .offset(page.offset())
         .select(OrganizationRow::as_select())
         .load(conn)?;
-    Ok(Paged { items, total })
+    Ok(Paged::counted(items, page, || {
+        filtered(filter, sqlite).count().get_result(conn)
+    })?)
 }
 
 /// Kinds that give legal aid and appear on the published list.
@@ -500,12 +502,13 @@ pub fn public_list(
         }
         q
     };
-    let total: i64 = query().count().get_result(conn)?;
     let items = query()
         .order((organizations::search_text.asc(), organizations::id.asc()))
         .limit(page.limit())
         .offset(page.offset())
         .select(OrganizationRow::as_select())
         .load(conn)?;
-    Ok(Paged { items, total })
+    Ok(Paged::counted(items, page, || {
+        query().count().get_result(conn)
+    })?)
 }

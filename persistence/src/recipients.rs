@@ -285,17 +285,13 @@ pub struct RecipientFilter {
     pub province_code: Option<String>,
 }
 
-fn filtered(f: &RecipientFilter) -> recipients::BoxedQuery<'static, Backend> {
+fn filtered(f: &RecipientFilter, sqlite: bool) -> recipients::BoxedQuery<'static, Backend> {
     let mut q = recipients::table.into_boxed::<Backend>();
     if let Some(ids) = &f.organizations {
         q = q.filter(recipients::organization_id.eq_any(ids.clone()));
     }
     if let Some(v) = &f.search {
-        q = q.filter(
-            recipients::name_key
-                .like(crate::like_pattern(v))
-                .escape('\\'),
-        );
+        q = q.filter(crate::contains_folded(recipients::name_key, v, sqlite));
     }
     if let Some(v) = &f.citizen_id {
         q = q.filter(recipients::citizen_id.eq(v.clone()));
@@ -312,14 +308,16 @@ pub fn list(
     filter: &RecipientFilter,
     page: PageRequest,
 ) -> StoreResult<Paged<RecipientRow>> {
-    let total: i64 = filtered(filter).count().get_result(conn)?;
-    let items = filtered(filter)
+    let sqlite = crate::db::is_sqlite(conn);
+    let items = filtered(filter, sqlite)
         .order((recipients::name_key.asc(), recipients::id.asc()))
         .limit(page.limit())
         .offset(page.offset())
         .select(RecipientRow::as_select())
         .load(conn)?;
-    Ok(Paged { items, total })
+    Ok(Paged::counted(items, page, || {
+        filtered(filter, sqlite).count().get_result(conn)
+    })?)
 }
 
 /// One read of one recipient's personal data.
@@ -393,7 +391,6 @@ pub fn access_log(
     filter: &AccessFilter,
     page: PageRequest,
 ) -> StoreResult<Paged<AccessRow>> {
-    let total: i64 = access_filtered(filter).count().get_result(conn)?;
     let items = access_filtered(filter)
         .order((
             recipient_access_log::accessed_at.desc(),
@@ -403,5 +400,7 @@ pub fn access_log(
         .offset(page.offset())
         .select(AccessRow::as_select())
         .load(conn)?;
-    Ok(Paged { items, total })
+    Ok(Paged::counted(items, page, || {
+        access_filtered(filter).count().get_result(conn)
+    })?)
 }

@@ -96,7 +96,7 @@ pub struct ReviewFilter {
     pub search: Option<String>,
 }
 
-fn filtered(f: &ReviewFilter) -> review_requests::BoxedQuery<'static, Backend> {
+fn filtered(f: &ReviewFilter, sqlite: bool) -> review_requests::BoxedQuery<'static, Backend> {
     let mut q = review_requests::table
         .filter(review_requests::deleted_at.is_null())
         .into_boxed::<Backend>();
@@ -119,11 +119,11 @@ fn filtered(f: &ReviewFilter) -> review_requests::BoxedQuery<'static, Backend> {
         q = q.filter(review_requests::sent_on.le(v));
     }
     if let Some(v) = &f.search {
-        q = q.filter(
-            review_requests::search_text
-                .like(crate::like_pattern(v))
-                .escape('\\'),
-        );
+        q = q.filter(crate::contains_folded(
+            review_requests::search_text,
+            v,
+            sqlite,
+        ));
     }
     q
 }
@@ -134,8 +134,8 @@ pub fn list(
     filter: &ReviewFilter,
     page: PageRequest,
 ) -> StoreResult<Paged<ReviewRow>> {
-    let total: i64 = filtered(filter).count().get_result(conn)?;
-    let items = filtered(filter)
+    let sqlite = crate::db::is_sqlite(conn);
+    let items = filtered(filter, sqlite)
         .order((
             review_requests::created_at.desc(),
             review_requests::id.desc(),
@@ -144,5 +144,7 @@ pub fn list(
         .offset(page.offset())
         .select(ReviewRow::as_select())
         .load(conn)?;
-    Ok(Paged { items, total })
+    Ok(Paged::counted(items, page, || {
+        filtered(filter, sqlite).count().get_result(conn)
+    })?)
 }

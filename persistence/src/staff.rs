@@ -446,7 +446,11 @@ fn members(conn: &mut DbConnection, f: &StaffFilter) -> StoreResult<Option<Vec<S
     Ok(Some(q.load(conn)?))
 }
 
-fn filtered(f: &StaffFilter, members: Option<&Vec<String>>) -> staff::BoxedQuery<'static, Backend> {
+fn filtered(
+    f: &StaffFilter,
+    members: Option<&Vec<String>>,
+    sqlite: bool,
+) -> staff::BoxedQuery<'static, Backend> {
     let mut q = staff::table.into_boxed::<Backend>();
     if let Some(ids) = members {
         q = q.filter(staff::id.eq_any(ids.clone()));
@@ -458,7 +462,7 @@ fn filtered(f: &StaffFilter, members: Option<&Vec<String>>) -> staff::BoxedQuery
         q = q.filter(staff::status.eq(v.clone()));
     }
     if let Some(v) = &f.search {
-        q = q.filter(staff::search_text.like(crate::like_pattern(v)).escape('\\'));
+        q = q.filter(crate::contains_folded(staff::search_text, v, sqlite));
     }
     q
 }
@@ -469,10 +473,11 @@ pub fn list(
     page: PageRequest,
 ) -> StoreResult<Paged<StaffRow>> {
     let members = members(conn, filter)?;
-    let total: i64 = filtered(filter, members.as_ref())
+    let sqlite = crate::db::is_sqlite(conn);
+    let total: i64 = filtered(filter, members.as_ref(), sqlite)
         .count()
         .get_result(conn)?;
-    let q = filtered(filter, members.as_ref());
+    let q = filtered(filter, members.as_ref(), sqlite);
     let q = match filter.sort {
         StaffSort::Name => q.order((staff::search_text.asc(), staff::id.asc())),
         StaffSort::NameDesc => q.order((staff::search_text.desc(), staff::id.desc())),
@@ -560,7 +565,6 @@ pub fn public_providers(
         }
         q
     };
-    let total: i64 = query().count().get_result(conn)?;
     let rows: Vec<(
         MembershipRow,
         StaffRow,
@@ -583,7 +587,9 @@ pub fn public_providers(
             organization,
         })
         .collect();
-    Ok(Paged { items, total })
+    Ok(Paged::counted(items, page, || {
+        query().count().get_result(conn)
+    })?)
 }
 
 /// Names of staff records, for reports.

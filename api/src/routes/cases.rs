@@ -320,13 +320,7 @@ pub async fn create(
         .write(move |conn| {
             let org = scope::authorize(conn, &caller, Action::ManageCase, &body.organization_id)?;
             let recipient = match recipients::get(conn, &body.recipient_id) {
-                Ok(r)
-                    if recipients::handling_organizations(conn, &r)?
-                        .iter()
-                        .any(|o| scope::check(conn, &caller, Action::ReadRecipient, o).is_ok()) =>
-                {
-                    r
-                }
+                Ok(r) if super::recipients::allows(conn, &caller, Action::ReadRecipient, &r)? => r,
                 Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => {
                     return Err(ApiError::field(
                         "recipient_id",
