@@ -93,7 +93,9 @@ impl AppState {
                 log::warn!("no database connection: {e}");
                 ApiError::unavailable(5)
             })?;
-            work(&mut conn)
+            let result = work(&mut conn);
+            conn.record_outcome(!matches!(&result, Err(e) if e.status.is_server_error()));
+            result
         })
         .await
         .map_err(|e| {

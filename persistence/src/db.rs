@@ -1,7 +1,7 @@
 //! Connections, the pool, transactions and migrations.
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
@@ -116,20 +116,63 @@ pub struct ConnectionManager {
     url: DatabaseUrl,
 }
 
+/// A pooled connection, with how long it may be handed out without a ping.
+pub struct ManagedConnection {
+    conn: DbConnection,
+    trusted_until: Option<Instant>,
+}
+
+/// A connection that has just served a request without a database failure is handed out
+/// again without a ping for this long: under load that saves a round trip per checkout, half
+/// of those of a single-case read on PostgreSQL. Diesel cannot tell that a server closed a
+/// connection, so a new connection, one that failed, or one that sat idle (the database may
+/// have restarted meanwhile) is pinged first, and replaced if dead, before a request gets it.
+const TRUSTED_FOR: Duration = Duration::from_secs(1);
+
+impl ManagedConnection {
+    /// Records whether the connection's last work reached the database without failing.
+    pub fn record_outcome(&mut self, database_answered: bool) {
+        self.trusted_until = database_answered.then(|| Instant::now() + TRUSTED_FOR);
+    }
+}
+
+impl std::ops::Deref for ManagedConnection {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for ManagedConnection {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
 impl r2d2::ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
+    type Connection = ManagedConnection;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        self.url.connect().map_err(r2d2::Error::ConnectionError)
+    fn connect(&self) -> Result<ManagedConnection, r2d2::Error> {
+        let conn = self.url.connect().map_err(r2d2::Error::ConnectionError)?;
+        Ok(ManagedConnection {
+            conn,
+            trusted_until: None,
+        })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.ping().map_err(r2d2::Error::QueryError)
+    fn is_valid(&self, conn: &mut ManagedConnection) -> Result<(), r2d2::Error> {
+        if conn
+            .trusted_until
+            .is_some_and(|until| Instant::now() < until)
+        {
+            return Ok(());
+        }
+        conn.conn.ping().map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
+    fn has_broken(&self, conn: &mut ManagedConnection) -> bool {
+        conn.conn.is_broken()
     }
 }
 

@@ -103,9 +103,9 @@ fn the_audit_log_refuses_changes_at_the_storage_level() {
     let app = TestApp::spawn();
     let mut conn = app.pool.get().unwrap();
     let update = diesel::sql_query("UPDATE audit_log SET actor_username = 'someone else'")
-        .execute(&mut *conn);
+        .execute(&mut **conn);
     assert!(update.is_err(), "update was allowed");
-    let delete = diesel::sql_query("DELETE FROM audit_log").execute(&mut *conn);
+    let delete = diesel::sql_query("DELETE FROM audit_log").execute(&mut **conn);
     assert!(delete.is_err(), "delete was allowed");
     let entries = app.get("/api/v1/audit-log", &app.admin()).json();
     assert!(entries["total"].as_i64().unwrap() > 0);

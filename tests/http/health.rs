@@ -19,6 +19,8 @@ fn readiness_follows_the_database_and_recovers_by_itself() {
         // SQLite is a file inside the process: it cannot go away independently of it.
         return;
     };
+    // A connection that has just served a request is handed out again without a ping.
+    assert_eq!(app.request("GET", "/health/ready").send().status, 200);
     let mut admin = diesel::PgConnection::establish(admin_url).unwrap();
     let sql = |admin: &mut diesel::PgConnection, q: String| {
         diesel::sql_query(q).execute(admin).unwrap();

@@ -520,7 +520,7 @@ fn access_follows_a_move_at_once_wherever_it_was_made() {
         "UPDATE organization_links SET parent_id = '{}' WHERE org_id = '{branch}' AND valid_to IS NULL",
         app.org_id("TTTGPL-DN")
     ))
-    .execute(&mut *app.pool.get().unwrap())
+    .execute(&mut **app.pool.get().unwrap())
     .unwrap();
     assert_eq!(moved_back, 1);
     assert_eq!(

@@ -83,7 +83,7 @@ fn foreign_key_violations_are_refused() {
     let result = diesel::sql_query(
         "INSERT INTO organization_links (id, org_id, parent_id, valid_from) VALUES ('l1', 'missing-org', 'missing-parent', '2026-01-01')",
     )
-    .execute(&mut *conn);
+    .execute(&mut **conn);
     let err = tgpl_persistence::StoreError::from(result.unwrap_err());
     assert!(
         matches!(err, tgpl_persistence::StoreError::Conflict(_)),
