@@ -50,9 +50,14 @@ impl TreeCache {
         if let Some(cached) = self.read().as_ref().filter(|c| fresh(c)) {
             return Ok(cached.tree.clone());
         }
+        let tree = Arc::new(Hierarchy::on(day, &organizations::links_on(conn, day)?));
+        // Inside a transaction the links read may include changes that are later rolled
+        // back: such a tree serves this request only.
+        if tgpl_persistence::db::in_transaction(conn) {
+            return Ok(tree);
+        }
         // Loaded after `version` was read, so at least as new as it: labelling it `version`
         // never hands an older tree to a request that saw a newer one.
-        let tree = Arc::new(Hierarchy::on(day, &organizations::links_on(conn, day)?));
         let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
         if current
             .as_ref()

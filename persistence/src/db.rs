@@ -267,16 +267,12 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    let DbConnection::Sqlite(sqlite) = conn else {
-        return conn.transaction(work);
-    };
-    let nested = !matches!(
-        AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth(),
-        Ok(None)
-    );
-    if nested {
+    if !is_sqlite(conn) || in_transaction(conn) {
         return conn.transaction(work);
     }
+    let DbConnection::Sqlite(sqlite) = conn else {
+        unreachable!("checked above");
+    };
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     match work(conn) {
         Ok(value) => {
@@ -294,6 +290,13 @@ where
             Err(error)
         }
     }
+}
+
+/// Whether `conn` is inside a transaction, whose reads may see writes not committed yet.
+pub fn in_transaction(conn: &mut DbConnection) -> bool {
+    let status =
+        <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn);
+    !matches!(status.transaction_depth(), Ok(None))
 }
 
 /// Checks that the database answers.
