@@ -28,6 +28,10 @@ pub struct AppState {
     pub attachment_limit: usize,
     /// Today's organization tree, shared by all requests.
     pub trees: Arc<TreeCache>,
+    /// One permit per pooled connection. Requests queue here, first come first served and
+    /// without holding a thread, before they take a connection: the pool wakes its waiters
+    /// in no particular order, which under load left a few requests waiting for seconds.
+    connections: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -38,7 +42,9 @@ impl AppState {
         attachment_limit: usize,
     ) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let connections = Arc::new(Semaphore::new(storage.pool.max_size() as usize));
         Self {
+            connections,
             pool: storage.pool,
             writer: storage.writer,
             tokens,
@@ -79,16 +85,25 @@ impl AppState {
         outcome.await.map_err(|_| ApiError::unavailable(1))?
     }
 
-    /// Runs database work that only reads, on actix's blocking thread pool. The connection is taken
-    /// inside, so a request waiting for one never holds a worker; waiting too long for a
-    /// connection answers 503.
+    /// Runs database work that only reads, on actix's blocking thread pool. The connection is
+    /// taken inside, so a request waiting for one never holds a worker; waiting too long for
+    /// a connection answers 503.
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
+        let waited = self.pool.connection_timeout();
+        let permit = actix_web::rt::time::timeout(waited, self.connections.clone().acquire_owned())
+            .await
+            .map_err(|_| {
+                log::warn!("no database connection within {waited:?}");
+                ApiError::unavailable(5)
+            })?
+            .map_err(|_| ApiError::internal())?;
         let pool = self.pool.clone();
         actix_web::web::block(move || {
+            let _permit = permit;
             let mut conn = pool.get().map_err(|e| {
                 log::warn!("no database connection: {e}");
                 ApiError::unavailable(5)
