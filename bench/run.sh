@@ -35,8 +35,8 @@ for engine in $ENGINES; do
     else
       export DATABASE_URL="${PG_ADMIN%/*}/tgpl_bench"
     fi
-  echo "   database: $DATABASE_URL"
   fi
+  echo "   database: $DATABASE_URL"
   export TGPL_ATTACHMENTS_DIR="$WORK/attachments"
   export TGPL_DB_POOL_SIZE="${POOL:-16}"
   /usr/bin/time -f "generated in %e s" "$TGPL" generate-bench-data --cases "$CASES"
