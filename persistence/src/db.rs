@@ -259,7 +259,8 @@ macro_rules! insert_in_batches {
 /// On SQLite a deferred transaction that reads first and writes later can fail with
 /// SQLITE_BUSY when another writer got in between, without waiting for the busy timeout;
 /// `BEGIN IMMEDIATE` takes the lock up front, so concurrent writers queue instead.
-/// PostgreSQL needs nothing special.
+/// PostgreSQL needs nothing special. Inside a transaction already (the SQLite writer's group,
+/// for one) it is a savepoint: atomic all the same, committed with the enclosing transaction.
 pub fn write_transaction<T, E>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
