@@ -177,6 +177,12 @@ fn a_locked_accounts_token_stops_working_at_once_and_stays_revoked() {
     let app = TestApp::spawn();
     let token = app.token("tgv.dn");
     assert_eq!(app.get("/api/v1/me", &token).status, 200);
+    let case = app.get("/api/v1/cases?page_size=1", &token).json()["items"][0].clone();
+    let new_case = json!({
+        "organization_id": case["organization_id"], "recipient_id": case["recipient_id"],
+        "received_on": "2026-11-01", "field": "civil", "form": "counselling",
+        "place": "at_office", "summary": "Tư vấn pháp luật dân sự",
+    });
     let id = app.account_id("tgv.dn");
     let r = app.post(
         &format!("/api/v1/accounts/{id}/lock"),
@@ -186,6 +192,16 @@ fn a_locked_accounts_token_stops_working_at_once_and_stays_revoked() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["status"], "locked");
     app.get("/api/v1/me", &token)
+        .assert_problem(401, "unauthorized");
+    // Handlers that check the token inside their own database work refuse it just the same.
+    for path in [
+        format!("/api/v1/cases/{}", case["id"].as_str().unwrap()),
+        "/api/v1/cases?q=nguyen".to_owned(),
+        "/api/v1/recipients?q=nguyen".to_owned(),
+    ] {
+        app.get(&path, &token).assert_problem(401, "unauthorized");
+    }
+    app.post("/api/v1/cases", &token, new_case)
         .assert_problem(401, "unauthorized");
     app.password_grant("tgv.dn", DEMO_PASSWORD)
         .assert_problem(401, "unauthorized");
