@@ -339,15 +339,6 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
         },
     )
     .map_err(|e| e.to_string())?;
-    // On PostgreSQL, vacuum and fresh statistics, as after any bulk load, so that the
-    // measurements do not depend on when autovacuum runs: until it has, counts cannot be
-    // answered from the indexes alone, and it competes with the load for the two cores. Not
-    // on SQLite: after ANALYZE the bundled SQLite keeps STAT4 samples, with which it prepares
-    // a statement again whenever its parameters change, which halved single-case reads.
-    if !tgpl_persistence::db::is_sqlite(conn) {
-        diesel::connection::SimpleConnection::batch_execute(conn, "VACUUM ANALYZE")
-            .map_err(|e| e.to_string())?;
-    }
     Ok(format!(
         "generated {written} cases in {} centres",
         centers.len()
