@@ -198,7 +198,13 @@ pub fn build_pool(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Pool, St
         .map_err(|e| StoreError::Setup(format!("cannot create the database directory: {e}")))?;
     r2d2::Pool::builder()
         .max_size(settings.max_size)
-        .min_idle(Some(1))
+        // PostgreSQL connections are opened at start: opening one starts a server process,
+        // and opened on demand, one at a time, they made the first burst of requests after a
+        // start wait for seconds. SQLite opens a file in a moment.
+        .min_idle(Some(match url {
+            DatabaseUrl::Postgres(_) => settings.max_size,
+            DatabaseUrl::Sqlite(_) => 1,
+        }))
         .connection_timeout(settings.acquire_timeout)
         .test_on_check_out(true)
         .build(ConnectionManager { url: url.clone() })
