@@ -46,14 +46,22 @@ impl TreeCache {
     /// The tree of today as of stored version `version` or later.
     fn get(&self, conn: &mut DbConnection, version: i64) -> Result<Arc<Hierarchy>, ApiError> {
         let day = today();
+        // Inside a transaction the tree may have changed since the account was checked, and
+        // not be committed yet (an earlier write of the same group on SQLite's writer): the
+        // transaction's own version decides, and a tree it loads may hold changes that are
+        // rolled back later, so it serves this request only.
+        let in_transaction = tgpl_persistence::db::in_transaction(conn);
+        let version = if in_transaction {
+            organizations::hierarchy_version(conn)?
+        } else {
+            version
+        };
         let fresh = |c: &CachedTree| c.day == day && c.version >= version;
         if let Some(cached) = self.read().as_ref().filter(|c| fresh(c)) {
             return Ok(cached.tree.clone());
         }
         let tree = Arc::new(Hierarchy::on(day, &organizations::links_on(conn, day)?));
-        // Inside a transaction the links read may include changes that are later rolled
-        // back: such a tree serves this request only.
-        if tgpl_persistence::db::in_transaction(conn) {
+        if in_transaction {
             return Ok(tree);
         }
         // Loaded after `version` was read, so at least as new as it: labelling it `version`

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use tgpl_domain::throttle::ThrottlePolicy;
 use tgpl_persistence::blobs::BlobStore;
-use tgpl_persistence::writer::GroupWriter;
+use tgpl_persistence::writer::{GroupWriter, Write};
 use tgpl_persistence::{DbConnection, Pool};
 use tokio::sync::Semaphore;
 
@@ -69,18 +69,20 @@ impl AppState {
             return self.db(work).await;
         };
         let (done, outcome) = tokio::sync::oneshot::channel();
-        writer
-            .submit(Box::new(move |conn| {
-                let result = work(conn);
-                Box::new(move || {
-                    // The request may have gone; its write stands all the same.
-                    let _ = done.send(result);
-                })
-            }))
-            .map_err(|refused| {
-                log::warn!("a write was refused: {refused:?}");
-                ApiError::unavailable(1)
-            })?;
+        // A write that has not started by then is dropped unrun, like a request that found
+        // no connection in time.
+        let deadline = std::time::Instant::now() + self.pool.connection_timeout();
+        let write: Write = Box::new(move |conn| {
+            let result = work(conn);
+            Box::new(move || {
+                // The request may have gone; its write stands all the same.
+                let _ = done.send(result);
+            })
+        });
+        writer.submit(write, deadline).map_err(|refused| {
+            log::warn!("a write was refused: {refused:?}");
+            ApiError::unavailable(1)
+        })?;
         // No answer means the group could not be committed: the write did not happen.
         outcome.await.map_err(|_| ApiError::unavailable(1))?
     }

@@ -317,6 +317,16 @@ pub fn links_on(conn: &mut DbConnection, day: NaiveDate) -> StoreResult<Vec<Pare
     Ok(rows.into_iter().map(ParentLink::from).collect())
 }
 
+/// The stored version of the organization tree, moved by triggers on every change to the
+/// parent links.
+pub fn hierarchy_version(conn: &mut DbConnection) -> StoreResult<i64> {
+    use crate::schema::hierarchy_version;
+    Ok(hierarchy_version::table
+        .find(1)
+        .select(hierarchy_version::version)
+        .first(conn)?)
+}
+
 /// Ancestors of `org_id` on `day`, nearest first. One indexed query per level; the tree is
 /// at most six levels deep. Stops on a cycle.
 pub fn ancestors(
