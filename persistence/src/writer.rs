@@ -245,7 +245,9 @@ mod tests {
     fn a_write_past_its_deadline_is_dropped_unrun_and_a_panic_loses_only_its_group() {
         let (url, writer) = writer("dropped");
         let (done, outcomes) = mpsc::channel();
-        writer.submit(insert(1, done.clone()), Instant::now()).unwrap();
+        writer
+            .submit(insert(1, done.clone()), Instant::now())
+            .unwrap();
         writer
             .submit(Box::new(|_| panic!("a bug in a write")), soon())
             .unwrap();
@@ -258,7 +260,11 @@ mod tests {
         assert!(acknowledged.iter().all(|ok| *ok));
         let (done, outcomes) = mpsc::channel();
         writer.submit(insert(3, done), soon()).unwrap();
-        assert_eq!(outcomes.recv(), Ok(true), "the writer goes on after a panic");
+        assert_eq!(
+            outcomes.recv(),
+            Ok(true),
+            "the writer goes on after a panic"
+        );
     }
 
     #[test]
