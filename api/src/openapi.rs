@@ -81,7 +81,51 @@ pub fn document() -> Document {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    let mut doc = doc;
+    document_unauthorized(&mut doc);
     doc
+}
+
+/// Every operation that takes a token can answer 401: said once, as a shared response, rather
+/// than in each handler's list.
+fn document_unauthorized(doc: &mut Document) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    const NAME: &str = "Unauthorized";
+    doc.components
+        .get_or_insert_with(Default::default)
+        .responses
+        .insert(
+            NAME.to_owned(),
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description("No valid token: missing, expired, revoked, or its account or organization is no longer active.")
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            ),
+        );
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                operation
+                    .responses
+                    .responses
+                    .entry("401".to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(NAME)));
+            }
+        }
+    }
 }
 
 /// The document as committed in `openapi.yaml`.

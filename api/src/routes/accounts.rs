@@ -557,6 +557,7 @@ pub struct LinkStaff {
         (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The person is no current member of the account's organization.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The caller's own account: another administrator changes it.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/accounts/{id}/staff")]

@@ -142,6 +142,7 @@ fn item_error(index: usize, code: &'static str, vi: &str, en: &str) -> ApiError 
         (status = 201, description = "Submitted.", body = ChangeRequestView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A case that is unknown, not locked (change it directly), not archived, or already under a pending request; or invalid changes.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A case is already under a pending request.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/change-requests")]
@@ -418,6 +419,7 @@ fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<String, ApiE
         (status = 404, description = "No such request.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided, or a case changed so that the request no longer applies.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The requested changes are no longer valid for the case.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/change-requests/{id}/approve")]
@@ -503,6 +505,7 @@ fn no_longer_applies() -> ApiError {
         (status = 404, description = "No such request.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The reason is missing.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/change-requests/{id}/reject")]

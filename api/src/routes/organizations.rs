@@ -596,6 +596,7 @@ impl Validate for UpdateOrganization {
         (status = 412, description = "ETag mismatch: someone changed it meanwhile.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The participation mode cannot change once the organization has a participation history.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/organizations/{id}")]
@@ -682,6 +683,7 @@ pub struct DeactivateOrganization {
         (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already inactive, or has active children.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{id}/deactivate")]

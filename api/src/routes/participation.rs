@@ -164,6 +164,7 @@ impl From<&OrganizationRow> for ParticipationState {
         (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not in force.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid date or reason.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{id}/participation/terminate")]
@@ -198,6 +199,7 @@ pub async fn terminate(
         (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not in force, or not a registration.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid date or reason.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{id}/participation/revoke")]
@@ -377,6 +379,7 @@ fn bad_center() -> ApiError {
         (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a participating organization, wrong centre, or invalid dates.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The organization's participation is not in force.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{id}/contracts")]
@@ -488,6 +491,7 @@ pub struct AmendContract {
         (status = 409, description = "The contract was terminated.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid dates or fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/contracts/{contract_id}")]
@@ -554,6 +558,7 @@ pub async fn amend_contract(
         (status = 404, description = "No such contract in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already terminated.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid date or reason.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/contracts/{contract_id}/terminate")]

@@ -222,6 +222,7 @@ pub struct UpdateProvince {
         (status = 404, description = "No such province.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid kind or fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/provinces/{code}")]

@@ -246,6 +246,7 @@ pub struct UpdateReview {
         (status = 409, description = "Sent: locked.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a case outside the organization.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/review-requests/{id}")]
@@ -392,6 +393,7 @@ fn check_day(field: &str, day: NaiveDate, not_before: Option<NaiveDate>) -> Resu
         (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a draft.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid sending date.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/review-requests/{id}/send")]
