@@ -8,6 +8,7 @@ use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
 use actix_web::{mime, web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use super::error::{ApiError, FieldError};
@@ -314,4 +315,13 @@ pub fn etag(version: i64) -> String {
 /// `application/json` for hand-built responses.
 pub fn json_type() -> ContentType {
     ContentType::json()
+}
+
+/// For optional fields of a partial update, with `#[serde(default, deserialize_with =
+/// "present")]`: tells a field that is absent (`None`: keep) from one that is `null`
+/// (`Some(None)`: clear).
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    de: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(de).map(Some)
 }

@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use tgpl_domain::access::{Action, SystemAction};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::hierarchy::{move_would_cycle, Hierarchy};
@@ -24,7 +24,7 @@ use super::account_common::utc;
 use super::accounts::parse_filter;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, IfMatch, OptionalJson, Query, ValidJson};
+use crate::http::extract::{etag, present, IfMatch, OptionalJson, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_sort, Page, PageQuery};
 use crate::scope::{self, today, Permitted};
@@ -501,13 +501,6 @@ pub async fn read(
         })
         .await?;
     Ok(single(actix_web::http::StatusCode::OK, row, parent))
-}
-
-/// Distinguishes a field that is absent (keep) from one that is `null` (clear).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    de: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(de).map(Some)
 }
 
 /// Fields to change; absent fields keep their value, `null` clears an optional one.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationKind;
@@ -24,7 +24,7 @@ use super::account_common::utc;
 use super::accounts::parse_filter;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, IfMatch, Query, ValidJson};
+use crate::http::extract::{etag, present, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_sort, Page, PageQuery};
 use crate::scope::{self, today, Permitted};
@@ -524,12 +524,6 @@ pub async fn read(
         })
         .await?;
     Ok(respond(StatusCode::OK, shown))
-}
-
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    de: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(de).map(Some)
 }
 
 /// Fields to change; absent fields keep their value, `null` clears an optional one.
