@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use tgpl_domain::access::{self, Action, SystemAction};
 use tgpl_domain::recipient::{
     name_key, statistical_category, CitizenId, CitizenIdError, Proof, ProofKind,
 };
 use tgpl_domain::reference::{EthnicGroup, Gender, RecipientCategory};
+use tgpl_persistence::db::write_transaction;
 use tgpl_persistence::recipients::{
     self, Access, AccessFilter, AccessRow, ProofRow, RecipientFilter, RecipientRow,
 };
@@ -22,7 +23,7 @@ use validator::Validate;
 use super::account_common::utc;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, IfMatch, Query, ValidJson};
+use crate::http::extract::{etag, present, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{Page, PageQuery};
 use crate::scope::{self, today, Permitted};
@@ -377,9 +378,12 @@ pub async fn create(
                 created_at: now,
                 updated_at: now,
             };
-            recipients::insert(conn, &caller.actor(), &row)?;
-            // The answer shows the record: that is a read like any other.
-            recipients::log_access(conn, &[access_entry(&caller, &row.id, "create")])?;
+            // The answer shows the record, which is a read like any other: the record and the
+            // entry of that read are kept together or not at all.
+            write_transaction(conn, |conn| {
+                recipients::insert(conn, &caller.actor(), &row)?;
+                recipients::log_access(conn, &[access_entry(&caller, &row.id, "create")])
+            })?;
             Ok(row)
         })
         .await?;
@@ -412,12 +416,6 @@ pub async fn read(
         .await?;
     log_reads(&state, vec![entry]).await?;
     Ok(respond(StatusCode::OK, row, &proofs))
-}
-
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    de: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(de).map(Some)
 }
 
 /// Fields to change; absent fields keep their value, `null` clears an optional one.
@@ -531,12 +529,14 @@ pub async fn update(
             after.citizen_id =
                 check_identity(after.citizen_id.as_deref(), gender, after.date_of_birth)?;
             check_province(conn, after.province_code.as_deref())?;
-            if after != before {
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
-                recipients::save(conn, &caller.actor(), &before, &after)?;
-            }
-            recipients::log_access(conn, &[access_entry(&caller, &id, "read")])?;
+            write_transaction(conn, |conn| {
+                if after != before {
+                    after.version += 1;
+                    after.updated_at = tgpl_persistence::now();
+                    recipients::save(conn, &caller.actor(), &before, &after)?;
+                }
+                recipients::log_access(conn, &[access_entry(&caller, &id, "read")])
+            })?;
             Ok((after, recipients::proofs_of(conn, &[id])?))
         })
         .await?;
@@ -638,8 +638,10 @@ pub async fn add_proof(
                 provided_on: body.provided_on,
                 created_at: tgpl_persistence::now(),
             };
-            recipients::add_proof(conn, &caller.actor(), &proof)?;
-            recipients::log_access(conn, &[access_entry(&caller, &id, "read")])?;
+            write_transaction(conn, |conn| {
+                recipients::add_proof(conn, &caller.actor(), &proof)?;
+                recipients::log_access(conn, &[access_entry(&caller, &id, "read")])
+            })?;
             Ok((
                 recipients::get(conn, &id)?,
                 recipients::proofs_of(conn, &[id])?,
