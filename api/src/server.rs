@@ -1,11 +1,13 @@
 //! Assembling and starting the HTTP server.
 
 use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpResponse, HttpServer};
+use tgpl_persistence::account_cache::AccountCache;
 use tgpl_persistence::writer::GroupWriter;
 use tgpl_persistence::{db, DatabaseUrl, Pool, PoolSettings};
 use utoipa_actix_web::AppExt;
@@ -34,20 +36,28 @@ pub fn prepare_database(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Po
 pub struct Storage {
     pub pool: Pool,
     pub writer: Option<GroupWriter>,
+    pub accounts: Arc<AccountCache>,
 }
 
 impl Storage {
     /// Prepares the database (see [`prepare_database`]) and starts the writer it needs.
     pub fn open(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Self, String> {
         let pool = prepare_database(url, settings)?;
-        let writer = match url {
-            DatabaseUrl::Sqlite(_) => Some(
-                GroupWriter::start(url.clone())
-                    .map_err(|e| format!("cannot open the database for writing: {e}"))?,
+        let (writer, accounts) = match url {
+            DatabaseUrl::Sqlite(_) => (
+                Some(
+                    GroupWriter::start(url.clone())
+                        .map_err(|e| format!("cannot open the database for writing: {e}"))?,
+                ),
+                AccountCache::off(),
             ),
-            DatabaseUrl::Postgres(_) => None,
+            DatabaseUrl::Postgres(raw) => (None, AccountCache::following(raw.clone())),
         };
-        Ok(Self { pool, writer })
+        Ok(Self {
+            pool,
+            writer,
+            accounts,
+        })
     }
 }
 
@@ -77,7 +87,7 @@ pub fn start(
     let state = web::Data::new(AppState::new(
         storage,
         TokenKeys::new(&options.signing_secret, options.token_ttl_seconds),
-        std::sync::Arc::new(blobs),
+        Arc::new(blobs),
         options.attachment_max_bytes,
     ));
     let doc = crate::openapi::document();

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use tgpl_domain::throttle::ThrottlePolicy;
+use tgpl_persistence::account_cache::{self, AccountCache};
 use tgpl_persistence::blobs::BlobStore;
 use tgpl_persistence::writer::{GroupWriter, Write};
 use tgpl_persistence::{DbConnection, Pool};
@@ -28,6 +29,8 @@ pub struct AppState {
     pub attachment_limit: usize,
     /// Today's organization tree, shared by all requests.
     pub trees: Arc<TreeCache>,
+    /// The account checks of recent requests (kept on PostgreSQL only).
+    pub accounts: Arc<AccountCache>,
     /// One permit per pooled connection. Requests queue here, first come first served and
     /// without holding a thread, before they take a connection: the pool wakes its waiters
     /// in no particular order, which under load left a few requests waiting for seconds.
@@ -47,6 +50,7 @@ impl AppState {
             connections,
             pool: storage.pool,
             writer: storage.writer,
+            accounts: storage.accounts,
             tokens,
             throttle: ThrottlePolicy::default(),
             hashing: Arc::new(Semaphore::new(cores)),
@@ -104,6 +108,7 @@ impl AppState {
             })?
             .map_err(|_| ApiError::internal())?;
         let pool = self.pool.clone();
+        let accounts = self.accounts.clone();
         actix_web::web::block(move || {
             let _permit = permit;
             let mut conn = pool.get().map_err(|e| {
@@ -112,6 +117,11 @@ impl AppState {
             })?;
             let result = work(&mut conn);
             conn.record_outcome(!matches!(&result, Err(e) if e.status.is_server_error()));
+            // Before the request is answered: the next one must not be let in on an account
+            // check that this work made stale.
+            if account_cache::announced(&mut conn) {
+                accounts.forget_all();
+            }
             result
         })
         .await

@@ -95,14 +95,28 @@ pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<AccountRow> {
         .map_err(StoreError::from)
 }
 
-/// The account and the status of its organization, in one query: what every authenticated
-/// request checks.
-/// What every authenticated request checks: the account, the status of its organization, and
-/// the version of the organization tree at that moment (see `hierarchy_version`), in one query.
+/// What every authenticated request checks, in one query: who the account is and whether it
+/// is active, the status of its organization, and the version of the organization tree at
+/// that moment (see `hierarchy_version`). Servers on PostgreSQL keep it in memory
+/// (`account_cache`), so it holds nothing secret: no password hash.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequestAccount {
-    pub account: AccountRow,
+    pub account: AccountCheck,
     pub organization_status: String,
     pub hierarchy_version: i64,
+}
+
+/// The columns of an account that a request checks.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub struct AccountCheck {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub organization_id: String,
+    pub status: String,
+    pub token_epoch: i32,
 }
 
 pub fn for_request(conn: &mut DbConnection, id: &str) -> StoreResult<RequestAccount> {
@@ -112,7 +126,7 @@ pub fn for_request(conn: &mut DbConnection, id: &str) -> StoreResult<RequestAcco
         .inner_join(hierarchy_version::table.on(hierarchy_version::id.eq(1)))
         .filter(accounts::id.eq(id))
         .select((
-            AccountRow::as_select(),
+            AccountCheck::as_select(),
             organizations::status,
             hierarchy_version::version,
         ))

@@ -91,9 +91,13 @@ impl DatabaseUrl {
             Self::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)?;
                 // Timestamps are stored as UTC in `timestamp` columns; a runaway query must not
-                // hold a connection forever.
-                conn.batch_execute("SET TIME ZONE 'UTC'; SET statement_timeout = '30s';")
-                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                // hold a connection forever. Listening tells the server of the account changes
+                // its own writes make (see `account_cache`).
+                conn.batch_execute(&format!(
+                    "SET TIME ZONE 'UTC'; SET statement_timeout = '30s'; LISTEN {};",
+                    crate::account_cache::CHANNEL
+                ))
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Pg(conn))
             }
         }

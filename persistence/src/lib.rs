@@ -5,6 +5,7 @@
 //! that writes takes the [`audit::Actor`] and records its change in the audit log inside the
 //! same transaction, so that no write can happen without it.
 
+pub mod account_cache;
 pub mod accounts;
 pub mod attachments;
 pub mod audit;

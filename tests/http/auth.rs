@@ -218,6 +218,28 @@ fn a_locked_accounts_token_stops_working_at_once_and_stays_revoked() {
     assert_eq!(app.get("/api/v1/me", &fresh).status, 200);
 }
 
+/// An account locked by something other than this server (another server on the same
+/// database, an operator's SQL) loses its tokens too: at once on SQLite, within moments on
+/// PostgreSQL, where the server keeps account checks and hears of changes by notification.
+#[test]
+fn an_account_locked_elsewhere_loses_its_tokens_within_moments() {
+    use diesel::RunQueryDsl;
+    let app = TestApp::spawn();
+    let token = app.token("tgv.dn");
+    assert_eq!(app.get("/api/v1/me", &token).status, 200);
+    let locked = diesel::sql_query(format!(
+        "UPDATE accounts SET status = 'locked' WHERE id = '{}'",
+        app.account_id("tgv.dn")
+    ))
+    .execute(&mut **app.pool.get().unwrap())
+    .unwrap();
+    assert_eq!(locked, 1);
+    tgpl_tests::eventually(
+        "the token of an account locked elsewhere is refused",
+        || app.get("/api/v1/me", &token).status == 401,
+    );
+}
+
 #[test]
 fn changing_ones_password_revokes_tokens_and_the_new_one_works() {
     let app = TestApp::spawn();

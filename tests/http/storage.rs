@@ -140,3 +140,51 @@ fn sqlite_connections_are_configured() {
     assert_eq!(pragma(&mut conn, "synchronous"), "2", "FULL");
     assert_eq!(pragma(&mut conn, "busy_timeout"), "5000");
 }
+
+/// On PostgreSQL a server keeps the account checks of requests and drops them when the
+/// database announces a change they depend on: an account (not its login time), an
+/// organization, the organization tree.
+#[test]
+fn cached_account_checks_are_dropped_when_the_database_announces_a_change() {
+    use tgpl_persistence::account_cache::AccountCache;
+    use tgpl_persistence::accounts;
+    let app = TestApp::spawn();
+    if !app.db.is_postgres() {
+        // SQLite keeps nothing: every request reads its account in the server's own process.
+        return;
+    }
+    let cache = AccountCache::following(app.db.url());
+    let id = app.account_id("tgv.dn");
+    let sql = |q: String| {
+        diesel::sql_query(q)
+            .execute(&mut **app.pool.get().unwrap())
+            .unwrap();
+    };
+    let kept = || {
+        if let Err(ticket) = cache.lookup(&id) {
+            let found = accounts::for_request(&mut app.pool.get().unwrap(), &id).unwrap();
+            cache.keep(ticket, &found);
+        }
+        cache.lookup(&id).is_ok()
+    };
+    tgpl_tests::eventually("the cache listens and keeps a check", &kept);
+
+    sql(format!(
+        "UPDATE accounts SET last_login_at = CURRENT_TIMESTAMP WHERE id = '{id}'"
+    ));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(cache.lookup(&id).is_ok(), "a login time is not announced");
+
+    for change in [
+        format!("UPDATE accounts SET status = 'locked' WHERE id = '{id}'"),
+        "UPDATE organizations SET name = name || ' '".to_owned(),
+        "UPDATE organization_links SET valid_from = valid_from".to_owned(),
+    ] {
+        tgpl_tests::eventually("the cache keeps a check again", &kept);
+        sql(change.clone());
+        tgpl_tests::eventually(
+            &format!("the cache drops its checks after {change}"),
+            || cache.lookup(&id).is_err(),
+        );
+    }
+}

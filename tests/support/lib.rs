@@ -162,6 +162,16 @@ impl TestApp {
     }
 }
 
+/// Waits until `check` holds, for at most five seconds: for what a server learns from the
+/// database by notification rather than at once (see `tgpl_persistence::account_cache`).
+pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !check() {
+        assert!(std::time::Instant::now() < until, "never happened: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         // `stop` sends its command at once; the returned future only waits for completion,

@@ -72,15 +72,23 @@ impl FromRequest for Caller {
             let (Some(state), Some(claims)) = (state, claims) else {
                 return Err(ApiError::invalid_token().into());
             };
-            let found = state
-                .db(move |conn| match accounts::for_request(conn, &claims.sub) {
-                    Ok(found) => Ok(Some((found, claims.epoch))),
-                    Err(tgpl_persistence::StoreError::NotFound) => Ok(None),
-                    Err(e) => Err(e.into()),
-                })
-                .await?;
-            let Some((found, epoch)) = found else {
-                return Err(ApiError::invalid_token().into());
+            let epoch = claims.epoch;
+            let found = match state.accounts.lookup(&claims.sub) {
+                Ok(found) => found,
+                Err(ticket) => {
+                    let cache = state.accounts.clone();
+                    let found = state
+                        .db(move |conn| match accounts::for_request(conn, &claims.sub) {
+                            Ok(found) => {
+                                cache.keep(ticket, &found);
+                                Ok(Some(found))
+                            }
+                            Err(tgpl_persistence::StoreError::NotFound) => Ok(None),
+                            Err(e) => Err(e.into()),
+                        })
+                        .await?;
+                    found.ok_or_else(ApiError::invalid_token)?
+                }
             };
             let account = found.account;
             // A token dies with its account's activity, and with its organization's.
