@@ -14,7 +14,7 @@ use crate::schema::accounts;
 const RESOURCE: &str = "account";
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = accounts, treat_none_as_null = true)]
+#[diesel(table_name = accounts, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct AccountRow {
     pub id: String,
     pub username: String,

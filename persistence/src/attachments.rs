@@ -15,7 +15,7 @@ const RESOURCE: &str = "attachment";
 #[derive(
     Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, Serialize,
 )]
-#[diesel(table_name = attachments, treat_none_as_null = true)]
+#[diesel(table_name = attachments, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct AttachmentRow {
     pub id: String,
     pub case_id: String,

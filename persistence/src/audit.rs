@@ -36,7 +36,7 @@ impl Actor {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 struct NewEntry<'a> {
     occurred_at: NaiveDateTime,
     actor_account_id: Option<&'a str>,

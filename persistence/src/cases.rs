@@ -14,7 +14,7 @@ use crate::schema::{case_events, case_sequences, cases};
 const RESOURCE: &str = "case";
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
-#[diesel(table_name = cases, treat_none_as_null = true)]
+#[diesel(table_name = cases, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct CaseRow {
     pub id: String,
     pub code: String,
@@ -52,7 +52,7 @@ pub struct CaseRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = case_events)]
+#[diesel(table_name = case_events, treat_none_as_default_value = false)]
 pub struct EventRow {
     pub id: String,
     pub case_id: String,
@@ -94,48 +94,35 @@ impl EventRow {
     }
 }
 
-/// Takes the next sequence number of an organization's cases for a year. The row update
-/// locks the counter (PostgreSQL) inside the caller's write transaction (SQLite), so two
-/// cases never get one number; a number taken by a case later deleted is never given again.
+/// Takes the next sequence number of an organization's cases for a year, in one statement
+/// that creates the year's counter or moves it. The counter's row stays locked until the
+/// statement's transaction ends, so two cases never get one number; a number taken by a case
+/// that failed or was deleted later is never given again.
 pub fn next_sequence(
     conn: &mut DbConnection,
     organization_id: &str,
     year: i32,
 ) -> StoreResult<i64> {
-    let bump = |conn: &mut DbConnection| -> StoreResult<usize> {
-        Ok(diesel::update(
-            case_sequences::table
-                .filter(case_sequences::organization_id.eq(organization_id))
-                .filter(case_sequences::year.eq(year)),
-        )
-        .set(case_sequences::last_value.eq(case_sequences::last_value + 1))
-        .execute(conn)?)
-    };
-    if bump(conn)? == 0 {
-        // The first case of the year. Two may start it at once (PostgreSQL): the insert runs
-        // in a savepoint, and whoever loses the race takes the next number instead.
-        let first = conn.transaction(|conn| {
+    // Diesel types ON CONFLICT and RETURNING per backend: the statement is built for each.
+    macro_rules! take {
+        ($conn:expr) => {
             diesel::insert_into(case_sequences::table)
                 .values((
                     case_sequences::organization_id.eq(organization_id),
                     case_sequences::year.eq(year),
                     case_sequences::last_value.eq(1i64),
                 ))
-                .execute(conn)
-        });
-        match first.map_err(StoreError::from) {
-            Ok(_) => return Ok(1),
-            Err(StoreError::Conflict(_)) => {
-                bump(conn)?;
-            }
-            Err(e) => return Err(e),
-        }
+                .on_conflict((case_sequences::organization_id, case_sequences::year))
+                .do_update()
+                .set(case_sequences::last_value.eq(case_sequences::last_value + 1))
+                .returning(case_sequences::last_value)
+                .get_result($conn)
+        };
     }
-    Ok(case_sequences::table
-        .filter(case_sequences::organization_id.eq(organization_id))
-        .filter(case_sequences::year.eq(year))
-        .select(case_sequences::last_value)
-        .first(conn)?)
+    Ok(match conn {
+        DbConnection::Pg(c) => take!(c),
+        DbConnection::Sqlite(c) => take!(c),
+    }?)
 }
 
 /// Creates a case with its first history event. `make` receives the case code's sequence
@@ -147,8 +134,13 @@ pub fn insert(
     year: i32,
     make: impl FnOnce(i64) -> CaseRow,
 ) -> StoreResult<CaseRow> {
+    // The number is taken before the case's own transaction: outside another one, its
+    // statement commits at once, and concurrent creations in one organization wait for each
+    // other only during that statement, not during each other's inserts and commit. A
+    // creation that fails after it leaves its number unused.
+    let sequence = next_sequence(conn, organization_id, year)?;
     write_transaction(conn, |conn| {
-        let row = make(next_sequence(conn, organization_id, year)?);
+        let row = make(sequence);
         diesel::insert_into(cases::table)
             .values(&row)
             .execute(conn)?;

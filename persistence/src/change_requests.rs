@@ -16,7 +16,7 @@ const RESOURCE: &str = "change_request";
 #[derive(
     Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, Serialize,
 )]
-#[diesel(table_name = change_requests, treat_none_as_null = true)]
+#[diesel(table_name = change_requests, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct RequestRow {
     pub id: String,
     pub organization_id: String,
@@ -32,7 +32,7 @@ pub struct RequestRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = change_request_items)]
+#[diesel(table_name = change_request_items, treat_none_as_default_value = false)]
 pub struct ItemRow {
     pub id: String,
     pub change_request_id: String,

@@ -15,7 +15,7 @@ const RESOURCE: &str = "contract";
 #[derive(
     Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, Serialize,
 )]
-#[diesel(table_name = participation_contracts, treat_none_as_null = true)]
+#[diesel(table_name = participation_contracts, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ContractRow {
     pub id: String,
     pub organization_id: String,

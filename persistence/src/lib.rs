@@ -4,6 +4,10 @@
 //! `MultiConnection`. Repositories are plain functions over a [`DbConnection`]; every function
 //! that writes takes the [`audit::Actor`] and records its change in the audit log inside the
 //! same transaction, so that no write can happen without it.
+//!
+//! Rows are inserted with `treat_none_as_default_value = false`: no column has a default, and
+//! an `INSERT` whose text does not depend on which fields are empty is prepared once per
+//! connection on PostgreSQL instead of being parsed at every call.
 
 pub mod account_cache;
 pub mod accounts;

@@ -12,7 +12,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::schema::login_attempts;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = login_attempts, treat_none_as_null = true)]
+#[diesel(table_name = login_attempts, treat_none_as_null = true, treat_none_as_default_value = false)]
 struct Row {
     subject: String,
     attempts: i32,

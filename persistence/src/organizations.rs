@@ -17,7 +17,7 @@ use crate::schema::{organization_links, organizations};
 const RESOURCE: &str = "organization";
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
-#[diesel(table_name = organizations, treat_none_as_null = true)]
+#[diesel(table_name = organizations, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct OrganizationRow {
     pub id: String,
     pub code: String,
@@ -89,7 +89,7 @@ impl OrganizationRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = organization_links)]
+#[diesel(table_name = organization_links, treat_none_as_default_value = false)]
 pub struct LinkRow {
     pub id: String,
     pub org_id: String,

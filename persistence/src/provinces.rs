@@ -13,7 +13,7 @@ use crate::schema::provinces;
 const RESOURCE: &str = "province";
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
-#[diesel(table_name = provinces)]
+#[diesel(table_name = provinces, treat_none_as_default_value = false)]
 pub struct ProvinceRow {
     pub code: String,
     pub name_vi: String,

@@ -52,7 +52,7 @@ fn changed_fields(before: Option<&RecipientRow>, after: &RecipientRow) -> Vec<&'
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
-#[diesel(table_name = recipients, treat_none_as_null = true)]
+#[diesel(table_name = recipients, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct RecipientRow {
     pub id: String,
     pub organization_id: String,
@@ -77,7 +77,7 @@ pub struct RecipientRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = recipient_proofs)]
+#[diesel(table_name = recipient_proofs, treat_none_as_default_value = false)]
 pub struct ProofRow {
     pub id: String,
     pub recipient_id: String,
@@ -322,7 +322,7 @@ pub fn list(
 
 /// One read of one recipient's personal data.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = recipient_access_log)]
+#[diesel(table_name = recipient_access_log, treat_none_as_default_value = false)]
 pub struct Access {
     pub recipient_id: String,
     pub accessed_at: NaiveDateTime,

@@ -16,7 +16,7 @@ const RESOURCE: &str = "review_request";
 #[derive(
     Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, Serialize,
 )]
-#[diesel(table_name = review_requests, treat_none_as_null = true)]
+#[diesel(table_name = review_requests, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ReviewRow {
     pub id: String,
     pub organization_id: String,

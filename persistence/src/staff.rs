@@ -15,7 +15,7 @@ const STAFF: &str = "staff";
 const CARD: &str = "collaborator_card";
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
-#[diesel(table_name = staff, treat_none_as_null = true)]
+#[diesel(table_name = staff, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct StaffRow {
     pub id: String,
     pub full_name: String,
@@ -44,7 +44,7 @@ impl StaffRow {
 #[derive(
     Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, Serialize,
 )]
-#[diesel(table_name = staff_memberships, treat_none_as_null = true)]
+#[diesel(table_name = staff_memberships, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct MembershipRow {
     pub id: String,
     pub staff_id: String,
@@ -85,7 +85,7 @@ fn touch(conn: &mut DbConnection, staff_id: &str) -> StoreResult<()> {
 #[derive(
     Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, Serialize,
 )]
-#[diesel(table_name = collaborator_cards, treat_none_as_null = true)]
+#[diesel(table_name = collaborator_cards, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct CardRow {
     pub id: String,
     pub staff_id: String,

@@ -246,6 +246,45 @@ fn open_cases_are_deleted_softly_and_codes_are_never_reused() {
     assert_eq!(audit["total"], 1);
 }
 
+/// Cases created at the same moment in one centre each get a number of their own, also for
+/// the first cases of a year, whose counter does not exist yet.
+#[test]
+fn concurrent_creations_get_distinct_codes() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let body = json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient(&app, &gd),
+                      "received_on": "2025-12-30", "field": "civil", "form": "counselling",
+                      "place": "at_office", "summary": "Tư vấn pháp luật dân sự"});
+    let codes: Vec<String> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..8)
+            .map(|_| {
+                s.spawn(|| {
+                    (0..3)
+                        .map(|_| {
+                            let r = app.post("/api/v1/cases", &gd, body.clone());
+                            assert_eq!(r.status, 201, "{}", r.body);
+                            r.json()["code"].as_str().unwrap().to_owned()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    let mut numbers: Vec<u32> = codes
+        .iter()
+        .map(|c| {
+            assert!(c.contains("-2025-"), "{c}");
+            c.rsplit('-').next().unwrap().parse().unwrap()
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=24).collect::<Vec<_>>(), "{codes:?}");
+}
+
 #[test]
 fn a_collaborator_with_a_revoked_card_cannot_be_assigned() {
     let app = TestApp::spawn();
