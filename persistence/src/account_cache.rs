@@ -11,7 +11,9 @@
 //! - a change this server makes is announced to the pooled connection that made it (every
 //!   pooled connection listens, see `db::ConnectionManager`), and the pool's user calls
 //!   [`AccountCache::forget_all`] before answering the request that made it: the next
-//!   request sees it, whatever its timing;
+//!   request sees it, whatever its timing (a pooled connection also gathers the announcements
+//!   of changes made elsewhere while it sits idle, and they drop the cache, needlessly but
+//!   harmlessly, when it is next used);
 //! - a change made elsewhere (another server, the command line, an operator's SQL) reaches a
 //!   listening thread of the cache's own within [`POLL`].
 //!
