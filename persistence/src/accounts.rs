@@ -121,16 +121,18 @@ pub struct AccountCheck {
 
 pub fn for_request(conn: &mut DbConnection, id: &str) -> StoreResult<RequestAccount> {
     use crate::schema::{hierarchy_version, organizations};
-    let (account, organization_status, hierarchy_version) = accounts::table
-        .inner_join(organizations::table)
-        .inner_join(hierarchy_version::table.on(hierarchy_version::id.eq(1)))
-        .filter(accounts::id.eq(id))
-        .select((
-            AccountCheck::as_select(),
-            organizations::status,
-            hierarchy_version::version,
-        ))
-        .first(conn)?;
+    let (account, organization_status, hierarchy_version) = crate::on_engine!(conn, |c| {
+        accounts::table
+            .inner_join(organizations::table)
+            .inner_join(hierarchy_version::table.on(hierarchy_version::id.eq(1)))
+            .filter(accounts::id.eq(id))
+            .select((
+                AccountCheck::as_select(),
+                organizations::status,
+                hierarchy_version::version,
+            ))
+            .first(c)
+    })?;
     Ok(RequestAccount {
         account,
         organization_status,

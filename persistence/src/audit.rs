@@ -78,9 +78,9 @@ pub fn record<B: Serialize, A: Serialize>(
         after_json: change.after.map(to_json),
         request_id: actor.request_id.as_deref(),
     };
-    diesel::insert_into(audit_log::table)
+    crate::on_engine!(conn, |c| diesel::insert_into(audit_log::table)
         .values(&entry)
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 

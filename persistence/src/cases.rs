@@ -8,6 +8,7 @@ use tgpl_domain::audit::AuditAction;
 use crate::audit::{self, Actor, Change};
 use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
+use crate::on_engine;
 use crate::page::{PageRequest, Paged};
 use crate::schema::{case_events, case_sequences, cases};
 
@@ -103,26 +104,19 @@ pub fn next_sequence(
     organization_id: &str,
     year: i32,
 ) -> StoreResult<i64> {
-    // Diesel types ON CONFLICT and RETURNING per backend: the statement is built for each.
-    macro_rules! take {
-        ($conn:expr) => {
-            diesel::insert_into(case_sequences::table)
-                .values((
-                    case_sequences::organization_id.eq(organization_id),
-                    case_sequences::year.eq(year),
-                    case_sequences::last_value.eq(1i64),
-                ))
-                .on_conflict((case_sequences::organization_id, case_sequences::year))
-                .do_update()
-                .set(case_sequences::last_value.eq(case_sequences::last_value + 1))
-                .returning(case_sequences::last_value)
-                .get_result($conn)
-        };
-    }
-    Ok(match conn {
-        DbConnection::Pg(c) => take!(c),
-        DbConnection::Sqlite(c) => take!(c),
-    }?)
+    Ok(on_engine!(conn, |c| diesel::insert_into(
+        case_sequences::table
+    )
+    .values((
+        case_sequences::organization_id.eq(organization_id),
+        case_sequences::year.eq(year),
+        case_sequences::last_value.eq(1i64),
+    ))
+    .on_conflict((case_sequences::organization_id, case_sequences::year))
+    .do_update()
+    .set(case_sequences::last_value.eq(case_sequences::last_value + 1))
+    .returning(case_sequences::last_value)
+    .get_result(c))?)
 }
 
 /// Creates a case with its first history event. `make` receives the case code's sequence
@@ -141,13 +135,13 @@ pub fn insert(
     let sequence = next_sequence(conn, organization_id, year)?;
     write_transaction(conn, |conn| {
         let row = make(sequence);
-        diesel::insert_into(cases::table)
+        on_engine!(&mut *conn, |c| diesel::insert_into(cases::table)
             .values(&row)
-            .execute(conn)?;
+            .execute(c))?;
         let event = EventRow::new(&row, actor, "receive", None, row.received_on, None, None);
-        diesel::insert_into(case_events::table)
+        on_engine!(&mut *conn, |c| diesel::insert_into(case_events::table)
             .values(&event)
-            .execute(conn)?;
+            .execute(c))?;
         audit::record(
             conn,
             actor,
@@ -165,12 +159,12 @@ pub fn insert(
 
 /// A case that exists and was not deleted.
 pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<CaseRow> {
-    cases::table
+    on_engine!(conn, |c| cases::table
         .find(id)
         .filter(cases::deleted_at.is_null())
         .select(CaseRow::as_select())
-        .first(conn)
-        .map_err(StoreError::from)
+        .first(c))
+    .map_err(StoreError::from)
 }
 
 /// A case even if deleted (for change requests that restore or inspect it).

@@ -157,11 +157,11 @@ pub fn insert(
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<OrganizationRow> {
-    organizations::table
+    crate::on_engine!(conn, |c| organizations::table
         .find(id)
         .select(OrganizationRow::as_select())
-        .first(conn)
-        .map_err(StoreError::from)
+        .first(c))
+    .map_err(StoreError::from)
 }
 
 pub fn get_by_code(conn: &mut DbConnection, code: &str) -> StoreResult<Option<OrganizationRow>> {

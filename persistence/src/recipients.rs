@@ -128,11 +128,11 @@ pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &RecipientRow) -> Sto
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<RecipientRow> {
-    recipients::table
+    crate::on_engine!(conn, |c| recipients::table
         .find(id)
         .select(RecipientRow::as_select())
-        .first(conn)
-        .map_err(StoreError::from)
+        .first(c))
+    .map_err(StoreError::from)
 }
 
 pub fn save(
