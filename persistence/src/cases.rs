@@ -8,7 +8,6 @@ use tgpl_domain::audit::AuditAction;
 use crate::audit::{self, Actor, Change};
 use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
-use crate::on_engine;
 use crate::page::{PageRequest, Paged};
 use crate::schema::{case_events, case_sequences, cases};
 
@@ -104,7 +103,7 @@ pub fn next_sequence(
     organization_id: &str,
     year: i32,
 ) -> StoreResult<i64> {
-    Ok(on_engine!(conn, |c| diesel::insert_into(
+    Ok(crate::on_engine!(conn, |c| diesel::insert_into(
         case_sequences::table
     )
     .values((
@@ -135,11 +134,11 @@ pub fn insert(
     let sequence = next_sequence(conn, organization_id, year)?;
     write_transaction(conn, |conn| {
         let row = make(sequence);
-        on_engine!(&mut *conn, |c| diesel::insert_into(cases::table)
+        crate::on_engine!(&mut *conn, |c| diesel::insert_into(cases::table)
             .values(&row)
             .execute(c))?;
         let event = EventRow::new(&row, actor, "receive", None, row.received_on, None, None);
-        on_engine!(&mut *conn, |c| diesel::insert_into(case_events::table)
+        crate::on_engine!(&mut *conn, |c| diesel::insert_into(case_events::table)
             .values(&event)
             .execute(c))?;
         audit::record(
@@ -159,7 +158,7 @@ pub fn insert(
 
 /// A case that exists and was not deleted.
 pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<CaseRow> {
-    on_engine!(conn, |c| cases::table
+    crate::on_engine!(conn, |c| cases::table
         .find(id)
         .filter(cases::deleted_at.is_null())
         .select(CaseRow::as_select())
