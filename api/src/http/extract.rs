@@ -6,9 +6,9 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
-use actix_web::{mime, web, FromRequest, HttpRequest};
+use actix_web::{mime, web, FromRequest, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use super::error::{ApiError, FieldError};
@@ -310,6 +310,22 @@ impl FromRequest for IfMatch {
 /// The entity tag of a versioned record.
 pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
+}
+
+/// One versioned record as the answer: with its `ETag`, and when it was just created (201)
+/// with its `Location`, `{collection}/{id}`.
+pub fn record(
+    status: StatusCode,
+    collection: &str,
+    id: &str,
+    version: i64,
+    body: &impl Serialize,
+) -> HttpResponse {
+    let mut res = HttpResponse::build(status);
+    if status == StatusCode::CREATED {
+        res.insert_header((header::LOCATION, format!("{collection}/{id}")));
+    }
+    res.insert_header((header::ETAG, etag(version))).json(body)
 }
 
 /// `application/json` for hand-built responses.

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use tgpl_persistence::page::{PageRequest, Paged};
 use utoipa::{IntoParams, ToSchema};
 
+use tgpl_domain::label::Vocabulary;
+
 use super::error::ApiError;
 
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
@@ -20,6 +22,36 @@ pub struct PageQuery {
     /// Items per page, at most 100.
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub page_size: Option<u32>,
+}
+
+/// Reads a list filter that takes a code of vocabulary `V`; an unknown code is a 422 that
+/// names the valid ones.
+pub fn parse_filter<V: Vocabulary>(
+    field: &str,
+    value: Option<String>,
+) -> Result<Option<String>, ApiError> {
+    match value {
+        None => Ok(None),
+        Some(v) if V::from_code(&v).is_some() => Ok(Some(v)),
+        Some(v) => {
+            let allowed: Vec<&str> = V::ALL.iter().map(|x| x.code()).collect();
+            Err(ApiError::field(
+                field,
+                "unknown_code",
+                format!(
+                    "Mã `{v}` không hợp lệ; các mã hợp lệ: {}.",
+                    allowed.join(", ")
+                ),
+                format!("Unknown code `{v}`; valid codes: {}.", allowed.join(", ")),
+            ))
+        }
+    }
+}
+
+/// A list's `q`, folded as stored search texts are (case and Vietnamese diacritics ignored);
+/// `None` when absent or when nothing is left of it.
+pub fn search_term(q: Option<&str>) -> Option<String> {
+    q.map(tgpl_domain::text::fold).filter(|q| !q.is_empty())
 }
 
 /// Reads a list's `sort` parameter: one of `options` (a descending order is its own entry,

@@ -1,7 +1,7 @@
 //! What person accounts and service clients share: the view, the ETag, and the one path by
 //! which an administrator changes an account.
 
-use actix_web::http::header;
+use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, IfMatch};
+use crate::http::extract::{etag, record, IfMatch};
 use crate::http::lang::Text;
 use crate::scope;
 use crate::state::AppState;
@@ -68,9 +68,19 @@ impl From<AccountRow> for AccountView {
 
 /// A single account with its `ETag`.
 pub fn account_response(row: AccountRow) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(row.version)))
-        .json(AccountView::from(row))
+    account_record(StatusCode::OK, row)
+}
+
+/// A single account with its `ETag`, and its `Location` when just created.
+pub fn account_record(status: StatusCode, row: AccountRow) -> HttpResponse {
+    let (id, version) = (row.id.clone(), row.version);
+    record(
+        status,
+        "/api/v1/accounts",
+        &id,
+        version,
+        &AccountView::from(row),
+    )
 }
 
 /// Which family of accounts an endpoint serves; an id of the other family is not found there.

@@ -1,6 +1,6 @@
 //! Administration of people's accounts, within the administrator's scope.
 
-use actix_web::http::header;
+use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use tgpl_domain::access::Action;
@@ -13,12 +13,12 @@ use tgpl_persistence::accounts::{self, AccountFilter, AccountRow};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::account_common::{account_response, change, load, AccountView, Family};
+use super::account_common::{account_record, account_response, change, load, AccountView, Family};
 use crate::auth::Caller;
 use crate::http::error::{ApiError, FieldError};
-use crate::http::extract::{etag, IfMatch, Query, ValidJson};
+use crate::http::extract::{IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
-use crate::http::page::{Page, PageQuery};
+use crate::http::page::{parse_filter, search_term, Page, PageQuery};
 use crate::scope::{self, Permitted};
 use crate::state::AppState;
 
@@ -211,10 +211,7 @@ pub async fn create(
             Ok(row)
         })
         .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/accounts/{}", row.id)))
-        .insert_header((header::ETAG, etag(row.version)))
-        .json(AccountView::from(row)))
+    Ok(account_record(StatusCode::CREATED, row))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -227,28 +224,6 @@ pub struct AccountListQuery {
     pub status: Option<String>,
     /// Searches username and display name, ignoring case and Vietnamese diacritics.
     pub q: Option<String>,
-}
-
-pub fn parse_filter<V: Vocabulary>(
-    field: &str,
-    value: Option<String>,
-) -> Result<Option<String>, ApiError> {
-    match value {
-        None => Ok(None),
-        Some(v) if V::from_code(&v).is_some() => Ok(Some(v)),
-        Some(v) => {
-            let allowed: Vec<&str> = V::ALL.iter().map(|x| x.code()).collect();
-            Err(ApiError::field(
-                field,
-                "unknown_code",
-                format!(
-                    "Mã `{v}` không hợp lệ; các mã hợp lệ: {}.",
-                    allowed.join(", ")
-                ),
-                format!("Unknown code `{v}`; valid codes: {}.", allowed.join(", ")),
-            ))
-        }
-    }
 }
 
 /// Lists accounts of people that the caller administers, ordered by username.
@@ -295,11 +270,7 @@ pub async fn list(
                 organization_id: query.organization_id,
                 roles: Some(roles),
                 status,
-                search: query
-                    .q
-                    .as_deref()
-                    .map(tgpl_domain::text::fold)
-                    .filter(|q| !q.is_empty()),
+                search: search_term(query.q.as_deref()),
             };
             Ok(accounts::list(conn, &filter, page)?)
         })

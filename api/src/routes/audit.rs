@@ -9,11 +9,10 @@ use tgpl_persistence::audit::{self, AuditEntryRow, AuditFilter};
 use utoipa::{IntoParams, ToSchema};
 
 use super::account_common::utc;
-use super::accounts::parse_filter;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::extract::Query;
-use crate::http::page::{Page, PageQuery};
+use crate::http::page::{parse_filter, Page, PageQuery};
 use crate::scope;
 use crate::state::AppState;
 

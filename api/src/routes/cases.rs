@@ -2,7 +2,7 @@
 //! against the case's state and the caller's role; from completion on the handling
 //! organization can no longer edit or delete the case (change requests do that).
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -22,12 +22,11 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::account_common::utc;
-use super::accounts::parse_filter;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, IfMatch, OptionalJson, Query, ValidJson};
+use crate::http::extract::{etag, record, IfMatch, OptionalJson, Query, ValidJson};
 use crate::http::lang::Text;
-use crate::http::page::{parse_sort, Page, PageQuery};
+use crate::http::page::{parse_filter, parse_sort, search_term, Page, PageQuery};
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;
 
@@ -169,12 +168,7 @@ fn respond(status: StatusCode, row: CaseRow) -> HttpResponse {
 }
 
 fn respond_view(status: StatusCode, view: CaseView) -> HttpResponse {
-    let mut res = HttpResponse::build(status);
-    if status == StatusCode::CREATED {
-        res.insert_header((header::LOCATION, format!("/api/v1/cases/{}", view.id)));
-    }
-    res.insert_header((header::ETAG, etag(view.version)))
-        .json(view)
+    record(status, "/api/v1/cases", &view.id, view.version, &view)
 }
 
 /// Whether the caller may see the aided person's data in `org_id`.
@@ -1185,11 +1179,7 @@ pub fn case_filter(q: CaseListQuery) -> Result<(CaseFilter, Option<String>), Api
         successful: q.successful,
         outcome_from: None,
         outcome_to: None,
-        search: q
-            .q
-            .as_deref()
-            .map(tgpl_domain::text::fold)
-            .filter(|s| !s.is_empty()),
+        search: search_term(q.q.as_deref()),
         search_names_in: None,
         sort,
     };

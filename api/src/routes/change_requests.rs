@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,13 +21,12 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::account_common::utc;
-use super::accounts::parse_filter;
 use super::cases::UpdateCase;
 use crate::auth::Caller;
 use crate::http::error::{ApiError, FieldError};
-use crate::http::extract::{etag, IfMatch, Query, ValidJson};
+use crate::http::extract::{etag, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
-use crate::http::page::{Page, PageQuery};
+use crate::http::page::{parse_filter, Page, PageQuery};
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;
 
@@ -89,15 +88,9 @@ impl ChangeRequestView {
 }
 
 fn respond(status: StatusCode, request: RequestRow, items: Vec<ItemRow>) -> HttpResponse {
-    let mut res = HttpResponse::build(status);
-    if status == StatusCode::CREATED {
-        res.insert_header((
-            header::LOCATION,
-            format!("/api/v1/change-requests/{}", request.id),
-        ));
-    }
-    res.insert_header((header::ETAG, etag(request.version)))
-        .json(ChangeRequestView::new(request, items))
+    let (id, version) = (request.id.clone(), request.version);
+    let view = ChangeRequestView::new(request, items);
+    record(status, "/api/v1/change-requests", &id, version, &view)
 }
 
 #[derive(Deserialize, Serialize, Validate, ToSchema)]

@@ -21,12 +21,11 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::account_common::utc;
-use super::accounts::parse_filter;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, present, IfMatch, OptionalJson, Query, ValidJson};
+use crate::http::extract::{etag, present, record, IfMatch, OptionalJson, Query, ValidJson};
 use crate::http::lang::Text;
-use crate::http::page::{parse_sort, Page, PageQuery};
+use crate::http::page::{parse_filter, parse_sort, search_term, Page, PageQuery};
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;
 
@@ -242,15 +241,9 @@ fn single(
     row: OrganizationRow,
     parent_id: Option<String>,
 ) -> HttpResponse {
-    let mut res = HttpResponse::build(status);
-    if status == actix_web::http::StatusCode::CREATED {
-        res.insert_header((
-            header::LOCATION,
-            format!("/api/v1/organizations/{}", row.id),
-        ));
-    }
-    res.insert_header((header::ETAG, etag(row.version)))
-        .json(OrganizationView::new(row, parent_id))
+    let (id, version) = (row.id.clone(), row.version);
+    let view = OrganizationView::new(row, parent_id);
+    record(status, "/api/v1/organizations", &id, version, &view)
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -1041,11 +1034,7 @@ pub async fn list(
                 province_code: query.province_code,
                 status,
                 participation_mode: mode,
-                search: query
-                    .q
-                    .as_deref()
-                    .map(tgpl_domain::text::fold)
-                    .filter(|q| !q.is_empty()),
+                search: search_term(query.q.as_deref()),
                 sort,
             };
             let paged = organizations::list(conn, &filter, page)?;

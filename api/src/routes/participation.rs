@@ -23,7 +23,7 @@ use validator::Validate;
 use super::account_common::utc;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, IfMatch, ValidJson};
+use crate::http::extract::{etag, record, IfMatch, ValidJson};
 use crate::http::lang::Text;
 use crate::scope::{self, today};
 use crate::state::AppState;
@@ -274,12 +274,14 @@ impl From<ContractRow> for ContractView {
 }
 
 fn contract_response(status: StatusCode, row: ContractRow) -> HttpResponse {
-    let mut res = HttpResponse::build(status);
-    if status == StatusCode::CREATED {
-        res.insert_header((header::LOCATION, format!("/api/v1/contracts/{}", row.id)));
-    }
-    res.insert_header((header::ETAG, etag(row.version)))
-        .json(ContractView::from(row))
+    let (id, version) = (row.id.clone(), row.version);
+    record(
+        status,
+        "/api/v1/contracts",
+        &id,
+        version,
+        &ContractView::from(row),
+    )
 }
 
 /// The contracts of a participating organization, oldest first.

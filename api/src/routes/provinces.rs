@@ -1,7 +1,6 @@
 //! Provinces: reference data that the Agency maintains (the 34 units in force since
 //! 1 July 2025 are loaded by the first migration).
 
-use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,7 +12,7 @@ use validator::Validate;
 use super::account_common::utc;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, IfMatch, Query, ValidJson};
+use crate::http::extract::{etag, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::scope;
 use crate::state::AppState;
@@ -51,12 +50,14 @@ impl From<ProvinceRow> for ProvinceView {
 }
 
 fn single(status: actix_web::http::StatusCode, row: ProvinceRow) -> HttpResponse {
-    let mut res = HttpResponse::build(status);
-    if status == actix_web::http::StatusCode::CREATED {
-        res.insert_header((header::LOCATION, format!("/api/v1/provinces/{}", row.code)));
-    }
-    res.insert_header((header::ETAG, etag(row.version)))
-        .json(ProvinceView::from(row))
+    let (code, version) = (row.code.clone(), row.version);
+    record(
+        status,
+        "/api/v1/provinces",
+        &code,
+        version,
+        &ProvinceView::from(row),
+    )
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -14,10 +14,9 @@ use tgpl_persistence::organizations;
 use tgpl_persistence::staff::{self, PublicProviderFilter};
 use utoipa::{IntoParams, ToSchema};
 
-use super::accounts::parse_filter;
 use crate::http::error::ApiError;
 use crate::http::extract::Query;
-use crate::http::page::{Page, PageQuery};
+use crate::http::page::{parse_filter, Page, PageQuery};
 use crate::scope::today;
 use crate::state::AppState;
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -23,9 +23,9 @@ use validator::Validate;
 use super::account_common::utc;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, present, IfMatch, Query, ValidJson};
+use crate::http::extract::{etag, present, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
-use crate::http::page::{Page, PageQuery};
+use crate::http::page::{search_term, Page, PageQuery};
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;
 
@@ -187,12 +187,14 @@ pub fn allows(
 }
 
 fn respond(status: StatusCode, row: RecipientRow, proofs: &[ProofRow]) -> HttpResponse {
-    let mut res = HttpResponse::build(status);
-    if status == StatusCode::CREATED {
-        res.insert_header((header::LOCATION, format!("/api/v1/recipients/{}", row.id)));
-    }
-    res.insert_header((header::ETAG, etag(row.version)))
-        .json(RecipientView::new(row, proofs))
+    let (id, version) = (row.id.clone(), row.version);
+    record(
+        status,
+        "/api/v1/recipients",
+        &id,
+        version,
+        &RecipientView::new(row, proofs),
+    )
 }
 
 fn citizen_id_error(e: CitizenIdError) -> ApiError {
@@ -700,11 +702,7 @@ pub async fn list(
             }
             let filter = RecipientFilter {
                 organizations: permitted.as_filter(),
-                search: query
-                    .q
-                    .as_deref()
-                    .map(tgpl_domain::text::fold)
-                    .filter(|q| !q.is_empty()),
+                search: search_term(query.q.as_deref()),
                 citizen_id,
                 province_code: query.province_code,
             };

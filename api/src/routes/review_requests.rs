@@ -2,7 +2,7 @@
 //! agency about how law is applied. Draft, sent, answered; once sent the letter is locked,
 //! as a closed case is.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,12 +17,11 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::account_common::utc;
-use super::accounts::parse_filter;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, IfMatch, Query, ValidJson};
+use crate::http::extract::{etag, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
-use crate::http::page::{Page, PageQuery};
+use crate::http::page::{parse_filter, search_term, Page, PageQuery};
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;
 
@@ -71,15 +70,14 @@ impl From<ReviewRow> for ReviewView {
 }
 
 fn respond(status: StatusCode, row: ReviewRow) -> HttpResponse {
-    let mut res = HttpResponse::build(status);
-    if status == StatusCode::CREATED {
-        res.insert_header((
-            header::LOCATION,
-            format!("/api/v1/review-requests/{}", row.id),
-        ));
-    }
-    res.insert_header((header::ETAG, etag(row.version)))
-        .json(ReviewView::from(row))
+    let (id, version) = (row.id.clone(), row.version);
+    record(
+        status,
+        "/api/v1/review-requests",
+        &id,
+        version,
+        &ReviewView::from(row),
+    )
 }
 
 fn search_text(r: &ReviewRow) -> String {
@@ -548,11 +546,7 @@ pub async fn list(
                 case_id: q.case_id,
                 sent_from: q.sent_from,
                 sent_to: q.sent_to,
-                search: q
-                    .q
-                    .as_deref()
-                    .map(tgpl_domain::text::fold)
-                    .filter(|s| !s.is_empty()),
+                search: search_term(q.q.as_deref()),
             };
             Ok(review_requests::list(conn, &filter, page)?)
         })

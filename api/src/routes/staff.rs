@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,12 +21,11 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::account_common::utc;
-use super::accounts::parse_filter;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, present, IfMatch, Query, ValidJson};
+use crate::http::extract::{etag, present, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
-use crate::http::page::{parse_sort, Page, PageQuery};
+use crate::http::page::{parse_filter, parse_sort, search_term, Page, PageQuery};
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;
 
@@ -308,15 +307,14 @@ fn load(
 }
 
 fn respond(status: StatusCode, shown: Shown) -> HttpResponse {
-    let mut res = HttpResponse::build(status);
-    if status == StatusCode::CREATED {
-        res.insert_header((
-            header::LOCATION,
-            format!("/api/v1/staff/{}", shown.person.row.id),
-        ));
-    }
-    res.insert_header((header::ETAG, etag(shown.person.row.version)))
-        .json(StaffView::new(shown))
+    let (id, version) = (shown.person.row.id.clone(), shown.person.row.version);
+    record(
+        status,
+        "/api/v1/staff",
+        &id,
+        version,
+        &StaffView::new(shown),
+    )
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -729,11 +727,7 @@ pub async fn list(
                 provider_kind,
                 title,
                 status,
-                search: query
-                    .q
-                    .as_deref()
-                    .map(tgpl_domain::text::fold)
-                    .filter(|q| !q.is_empty()),
+                search: search_term(query.q.as_deref()),
                 sort,
             };
             let paged = staff::list(conn, &filter, page)?;
