@@ -127,6 +127,9 @@ impl AppState {
         .await
         .map_err(|e| {
             log::error!("database task failed: {e}");
+            // The work may have committed a change to an account before it failed, and its
+            // connection was not asked: forget everything rather than risk it.
+            self.accounts.forget_all();
             ApiError::internal()
         })?
     }

@@ -36,9 +36,10 @@ pub const CHANNEL: &str = "account_changes";
 /// How often the listening thread reads what was announced.
 const POLL: Duration = Duration::from_millis(10);
 /// How often the listening thread checks that its connection is alive.
-const PING: Duration = Duration::from_millis(500);
-/// How long after its last successful ping the listening thread is trusted.
-const TRUSTED_FOR: Duration = Duration::from_secs(2);
+const PING: Duration = Duration::from_millis(250);
+/// How long after its last successful ping the listening thread is trusted: the longest a
+/// change made elsewhere can go unheard if its connection stalls.
+const TRUSTED_FOR: Duration = Duration::from_secs(1);
 /// Beyond this many accounts the cache starts over, which bounds its memory.
 const CAPACITY: usize = 100_000;
 /// How long the listening thread waits before it connects again after losing its connection.
@@ -192,6 +193,16 @@ fn follow(mut conn: PgConnection, cache: &Weak<AccountCache>) {
     loop {
         std::thread::sleep(POLL);
         let Some(cache) = cache.upgrade() else { return };
+        // The ping comes first, so that what arrived while it ran is read below before the
+        // cache is trusted again.
+        let ping = pinged.elapsed() >= PING;
+        if ping {
+            if let Err(e) = diesel::sql_query("SELECT 1").execute(&mut conn) {
+                log::warn!("account change listener lost its connection: {e}");
+                return;
+            }
+            pinged = Instant::now();
+        }
         let mut changed = false;
         for notification in conn.notifications_iter() {
             if let Err(e) = notification {
@@ -203,12 +214,7 @@ fn follow(mut conn: PgConnection, cache: &Weak<AccountCache>) {
         if changed {
             cache.forget_all();
         }
-        if pinged.elapsed() >= PING {
-            if let Err(e) = diesel::sql_query("SELECT 1").execute(&mut conn) {
-                log::warn!("account change listener lost its connection: {e}");
-                return;
-            }
-            pinged = Instant::now();
+        if ping {
             cache.heard(true);
         }
     }
