@@ -219,6 +219,14 @@ fn amending_a_registration_is_dated_and_contracts_have_a_life_cycle() {
     );
     assert_eq!(r.status, 201, "{}", r.body);
     let contract = r.json()["id"].as_str().unwrap().to_owned();
+    let location = r.header("location").unwrap().to_owned();
+    let read = app.get(&location, &stp);
+    assert_eq!(
+        (read.status, read.header("etag"), read.json()["id"].as_str()),
+        (200, Some("\"1\""), Some(contract.as_str()))
+    );
+    app.get(&location, &app.token("stp.dn"))
+        .assert_problem(404, "not_found");
     app.request("PATCH", &format!("/api/v1/contracts/{contract}"))
         .bearer(&stp)
         .json(json!({"valid_to": "2028-01-05"}))

@@ -90,6 +90,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(participation::revoke)
             .service(participation::list_contracts)
             .service(participation::sign_contract)
+            .service(participation::read_contract)
             .service(participation::amend_contract)
             .service(participation::terminate_contract)
             .service(cases::list_cases)

@@ -440,6 +440,38 @@ pub async fn sign_contract(
     Ok(contract_response(StatusCode::CREATED, row))
 }
 
+/// One contract, where its `Location` points.
+#[utoipa::path(
+    tag = "participation",
+    security(("bearer" = [])),
+    params(("contract_id" = String, Path)),
+    responses(
+        (status = 200, description = "The contract.", body = ContractView, headers(("ETag" = String))),
+        (status = 404, description = "No such contract in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/contracts/{contract_id}")]
+pub async fn read_contract(
+    state: web::Data<AppState>,
+    caller: Caller,
+    contract_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = contract_id.into_inner();
+    let row = state
+        .db(move |conn| {
+            let row = contracts::get(conn, &id)?;
+            scope::check(
+                conn,
+                &caller,
+                Action::ReadOrganization,
+                &row.organization_id,
+            )?;
+            Ok(row)
+        })
+        .await?;
+    Ok(contract_response(StatusCode::OK, row))
+}
+
 /// Loads a contract for a change by the caller.
 fn load_for_change(
     conn: &mut DbConnection,
