@@ -42,6 +42,13 @@ pub enum Admission {
 
 impl ThrottlePolicy {
     /// Counts one attempt at `now`: the state to store, and whether the attempt may go on.
+    /// Records whose window started before this instant are spent: [`Self::admit`] treats
+    /// them as no record at all (a block ends at the latest `block` after its window's end),
+    /// so they can be forgotten.
+    pub fn spent_before(&self, now: NaiveDateTime) -> NaiveDateTime {
+        now - self.window - self.block
+    }
+
     pub fn admit(
         &self,
         previous: Option<AttemptState>,
@@ -108,6 +115,33 @@ mod tests {
             (admission, fresh.attempts),
             (Admission::Allowed, 1),
             "a new window after the block"
+        );
+    }
+
+    #[test]
+    fn a_spent_record_counts_as_none() {
+        let policy = ThrottlePolicy::default();
+        let mut state = None;
+        for minute in 0..6 {
+            state = Some(policy.admit(state, at(minute)).0);
+        }
+        let blocked = state.unwrap();
+        assert!(blocked.blocked_until.is_some());
+        let now = at(30) + Duration::seconds(1);
+        assert!(blocked.window_started_at < policy.spent_before(now));
+        assert_eq!(policy.admit(Some(blocked), now), policy.admit(None, now));
+
+        // Blocked in the window's last minute, a record counts until near the bound.
+        let mut late = None;
+        for minute in [0, 1, 2, 3, 14, 14] {
+            late = Some(policy.admit(late, at(minute)).0);
+        }
+        let late = late.unwrap();
+        assert_eq!(late.blocked_until, Some(at(29)));
+        assert!(late.window_started_at >= policy.spent_before(at(28)));
+        assert_eq!(
+            policy.admit(Some(late), at(28)).1,
+            Admission::Blocked(at(29))
         );
     }
 

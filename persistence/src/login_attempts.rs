@@ -32,18 +32,33 @@ pub fn admit(
     subject: &str,
     now: NaiveDateTime,
 ) -> StoreResult<Admission> {
-    match admit_once(conn, policy, subject, now) {
+    let (admission, first) = match admit_once(conn, policy, subject, now) {
         Err(StoreError::Conflict(_)) => admit_once(conn, policy, subject, now),
         other => other,
+    }?;
+    if first {
+        // Attempts for names that never log in (mistyped, or guessed by someone trying many)
+        // would otherwise stay forever: each new row takes away the spent ones. In a statement
+        // of its own, after the attempt is counted: it must not make the login fail.
+        let spent = diesel::delete(
+            login_attempts::table
+                .filter(login_attempts::window_started_at.lt(policy.spent_before(now))),
+        )
+        .execute(conn);
+        if let Err(e) = spent {
+            log::warn!("spent login attempts were not removed: {e}");
+        }
     }
+    Ok(admission)
 }
 
+/// Counts the attempt; also tells whether it was the subject's first on record.
 fn admit_once(
     conn: &mut DbConnection,
     policy: &ThrottlePolicy,
     subject: &str,
     now: NaiveDateTime,
-) -> StoreResult<Admission> {
+) -> StoreResult<(Admission, bool)> {
     write_transaction(conn, |conn| {
         let locked = diesel::update(login_attempts::table.find(subject))
             .set(login_attempts::attempts.eq(login_attempts::attempts))
@@ -77,7 +92,7 @@ fn admit_once(
                 .set(&row)
                 .execute(conn)?;
         }
-        Ok(admission)
+        Ok((admission, locked == 0))
     })
 }
 

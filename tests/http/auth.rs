@@ -115,6 +115,42 @@ fn repeated_failures_are_refused_for_a_while_even_with_the_right_password() {
     app.token("gd.hn");
 }
 
+/// Attempts for names that never log in do not pile up: once their window and any block are
+/// over, the next new name's attempt removes them; recent ones stay counted.
+#[test]
+fn spent_login_attempts_are_forgotten() {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Subject {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        subject: String,
+    }
+    let app = TestApp::spawn();
+    let sql = |q: &str| {
+        diesel::sql_query(q)
+            .execute(&mut **app.pool.get().unwrap())
+            .unwrap();
+    };
+    sql(
+        "INSERT INTO login_attempts (subject, attempts, window_started_at, blocked_until) \
+         VALUES ('guessed-long-ago', 6, '2026-01-01 08:00:00', '2026-01-01 08:15:00')",
+    );
+    for _ in 0..2 {
+        app.password_grant("guessed-just-now", "Wrong-password-1")
+            .assert_problem(401, "unauthorized");
+    }
+    app.password_grant("another-guess", "Wrong-password-1")
+        .assert_problem(401, "unauthorized");
+    let left: Vec<String> =
+        diesel::sql_query("SELECT subject FROM login_attempts ORDER BY subject")
+            .load::<Subject>(&mut **app.pool.get().unwrap())
+            .unwrap()
+            .into_iter()
+            .map(|s| s.subject)
+            .collect();
+    assert_eq!(left, ["another-guess", "guessed-just-now"]);
+}
+
 fn forged(claims: serde_json::Value, key: &[u8]) -> String {
     encode(
         &Header::new(Algorithm::HS256),
