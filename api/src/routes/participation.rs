@@ -440,7 +440,8 @@ pub async fn sign_contract(
     Ok(contract_response(StatusCode::CREATED, row))
 }
 
-/// One contract, where its `Location` points.
+/// One contract of a participating organization (the `Location` given when it was signed),
+/// for whoever may read that organization.
 #[utoipa::path(
     tag = "participation",
     security(("bearer" = [])),
