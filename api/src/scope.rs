@@ -110,7 +110,17 @@ pub fn check(
     action: Action,
     org_id: &str,
 ) -> Result<(), ApiError> {
-    let ancestors = tree_today(conn, caller)?.ancestors(org_id);
+    check_on(&*tree_today(conn, caller)?, caller, action, org_id)
+}
+
+/// [`check`] on a tree already at hand: for a decision over several organizations.
+pub fn check_on(
+    tree: &Hierarchy,
+    caller: &Caller,
+    action: Action,
+    org_id: &str,
+) -> Result<(), ApiError> {
+    let ancestors = tree.ancestors(org_id);
     let target = Target {
         org_id,
         ancestors: &ancestors,

@@ -175,15 +175,14 @@ pub fn allows(
     action: Action,
     row: &RecipientRow,
 ) -> Result<bool, ApiError> {
-    if scope::check(conn, caller, action, &row.organization_id).is_ok() {
+    let tree = scope::tree_today(conn, caller)?;
+    let may = |org: &str| scope::check_on(&tree, caller, action, org).is_ok();
+    if may(&row.organization_id) {
         return Ok(true);
     }
-    for org in recipients::handling_organizations(conn, row)? {
-        if scope::check(conn, caller, action, &org).is_ok() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Ok(recipients::handling_organizations(conn, row)?
+        .iter()
+        .any(|org| may(org)))
 }
 
 fn respond(status: StatusCode, row: RecipientRow, proofs: &[ProofRow]) -> HttpResponse {
