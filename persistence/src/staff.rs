@@ -474,9 +474,6 @@ pub fn list(
 ) -> StoreResult<Paged<StaffRow>> {
     let members = members(conn, filter)?;
     let sqlite = crate::db::is_sqlite(conn);
-    let total: i64 = filtered(filter, members.as_ref(), sqlite)
-        .count()
-        .get_result(conn)?;
     let q = filtered(filter, members.as_ref(), sqlite);
     let q = match filter.sort {
         StaffSort::Name => q.order((staff::search_text.asc(), staff::id.asc())),
@@ -489,7 +486,11 @@ pub fn list(
         .offset(page.offset())
         .select(StaffRow::as_select())
         .load(conn)?;
-    Ok(Paged { items, total })
+    Ok(Paged::counted(items, page, || {
+        filtered(filter, members.as_ref(), sqlite)
+            .count()
+            .get_result(conn)
+    })?)
 }
 
 /// A provider as the Department publishes them: one row per current membership.
