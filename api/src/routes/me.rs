@@ -42,7 +42,6 @@ pub struct Me {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller.", body = Me),
-        (status = 401, description = "No valid token.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me")]
@@ -84,7 +83,6 @@ pub struct ChangePassword {
     request_body = ChangePassword,
     responses(
         (status = 204, description = "Changed; log in again."),
-        (status = 401, description = "No valid token.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Service clients rotate secrets instead.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password, or the new one breaks the policy.", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong current passwords.", body = Problem, content_type = "application/problem+json"),

@@ -74,7 +74,6 @@ pub struct ProvinceListQuery {
     params(ProvinceListQuery),
     responses(
         (status = 200, description = "Provinces.", body = Vec<ProvinceView>),
-        (status = 401, description = "No valid token.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/provinces")]

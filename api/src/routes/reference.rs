@@ -135,7 +135,6 @@ fn recipient_categories() -> Vec<ReferenceItem> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Vocabulary names.", body = Vec<VocabularyName>),
-        (status = 401, description = "No valid token.", body = crate::http::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/reference")]
@@ -150,7 +149,6 @@ pub async fn index(_caller: Caller) -> HttpResponse {
     params(("vocabulary" = VocabularyName, Path, description = "Which vocabulary")),
     responses(
         (status = 200, description = "The codes.", body = Vec<ReferenceItem>),
-        (status = 401, description = "No valid token.", body = crate::http::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vocabulary.", body = crate::http::error::Problem, content_type = "application/problem+json"),
     )
 )]
