@@ -82,33 +82,63 @@ pub fn document() -> Document {
         .configure(crate::routes::configure)
         .split_for_parts();
     let mut doc = doc;
-    document_unauthorized(&mut doc);
+    document_shared_responses(&mut doc);
     doc
 }
 
-/// Every operation that takes a token can answer 401: said once, as a shared response, rather
-/// than in each handler's list.
-fn document_unauthorized(doc: &mut Document) {
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-    const NAME: &str = "Unauthorized";
-    doc.components
+/// The answers that come from the framework and the shared layers rather than from a handler:
+/// each is said once, as a shared response, and referenced by every operation that can give it,
+/// so that a client generated from the contract knows every status it may receive.
+///
+/// | status | when | operations |
+/// |---|---|---|
+/// | 400 `malformed_json` | the body is not JSON | those taking a JSON body |
+/// | 401 | no valid token | those that take a token |
+/// | 404 | an id in the path, or a filter `…_id`, names nothing the caller may see | those with either |
+/// | 413 | the body is too large | those taking a body |
+/// | 415 | the body has the wrong `Content-Type`, or none | those taking a body |
+/// | 422 | a query parameter or a body field is invalid | those with either |
+/// | 503 | the database does not answer (with `Retry-After`) | all but liveness |
+fn document_shared_responses(doc: &mut Document) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{Ref, RefOr};
+    let shared: [(&str, &str, &str); 7] = [
+        ("400", "MalformedBody", "The body is not well-formed JSON (`malformed_json`)."),
+        (
+            "401",
+            "Unauthorized",
+            "No valid token: missing, expired, revoked, or its account or organization is no longer active.",
+        ),
+        (
+            "404",
+            "NotFound",
+            "Nothing the caller may see has this id (`not_found`): out of scope answers as unknown.",
+        ),
+        ("413", "PayloadTooLarge", "The body is larger than allowed (`payload_too_large`)."),
+        (
+            "415",
+            "UnsupportedMediaType",
+            "The body is missing or not of the declared content type (`unsupported_media_type`).",
+        ),
+        (
+            "422",
+            "ValidationFailed",
+            "A query parameter or a field of the body is invalid (`validation_failed`); `errors` names each.",
+        ),
+        (
+            "503",
+            "ServiceUnavailable",
+            "The database is not answering for now (`service_unavailable`); retry after `Retry-After` seconds.",
+        ),
+    ];
+    let responses = &mut doc
+        .components
         .get_or_insert_with(Default::default)
-        .responses
-        .insert(
-            NAME.to_owned(),
-            RefOr::T(
-                ResponseBuilder::new()
-                    .description("No valid token: missing, expired, revoked, or its account or organization is no longer active.")
-                    .content(
-                        "application/problem+json",
-                        ContentBuilder::new()
-                            .schema(Some(Ref::from_schema_name("Problem")))
-                            .build(),
-                    )
-                    .build(),
-            ),
-        );
-    for item in doc.paths.paths.values_mut() {
+        .responses;
+    for (_, name, description) in shared {
+        responses.insert(name.to_owned(), RefOr::T(problem_response(description)));
+    }
+    for (path, item) in doc.paths.paths.iter_mut() {
         let operations = [
             &mut item.get,
             &mut item.put,
@@ -117,20 +147,78 @@ fn document_unauthorized(doc: &mut Document) {
             &mut item.patch,
         ];
         for operation in operations.into_iter().flatten() {
-            if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+            let body = operation.request_body.as_ref();
+            let json_body = body.is_some_and(|b| b.content.contains_key("application/json"));
+            let has_in = |place: ParameterIn| {
+                operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| p.parameter_in == place)
+            };
+            let names_a_record_in_query = operation
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| p.parameter_in == ParameterIn::Query && p.name.ends_with("_id"));
+            let applies = |status: &str| match status {
+                "400" => json_body,
+                "401" => operation.security.as_ref().is_some_and(|s| !s.is_empty()),
+                "404" => has_in(ParameterIn::Path) || names_a_record_in_query,
+                "413" | "415" => body.is_some(),
+                "422" => json_body || has_in(ParameterIn::Query),
+                "503" => path != "/health/live",
+                _ => false,
+            };
+            let missing: Vec<_> = shared
+                .iter()
+                .filter(|(status, _, _)| applies(status))
+                .collect();
+            for (status, name, _) in missing {
                 operation
                     .responses
                     .responses
-                    .entry("401".to_owned())
-                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(NAME)));
+                    .entry((*status).to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(*name)));
             }
         }
     }
 }
 
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
 /// The document as committed in `openapi.yaml`.
+///
+/// Rendered through yaml-rust2 rather than utoipa's own YAML: its emitter quotes every scalar
+/// that a YAML 1.1 parser (PyYAML and the tools built on it) would read as a boolean, a null or
+/// a number, such as the property `on`, so the file means the same under YAML 1.1 and 1.2.
 pub fn yaml() -> String {
-    document()
-        .to_yaml()
-        .unwrap_or_else(|e| format!("# cannot render the document: {e}\n"))
+    let rendered = document()
+        .to_json()
+        .map_err(|e| e.to_string())
+        .and_then(|json| {
+            // JSON is YAML: read back, the document keeps its order, which a `serde_json::Value`
+            // (sorted maps) would lose.
+            let docs = yaml_rust2::YamlLoader::load_from_str(&json).map_err(|e| e.to_string())?;
+            let mut out = String::new();
+            let mut emitter = yaml_rust2::YamlEmitter::new(&mut out);
+            emitter.multiline_strings(true);
+            for doc in &docs {
+                emitter.dump(doc).map_err(|e| e.to_string())?;
+            }
+            out.push('\n');
+            Ok(out)
+        });
+    rendered.unwrap_or_else(|e| format!("# cannot render the document: {e}\n"))
 }

@@ -83,3 +83,147 @@ fn swagger_ui_is_served_from_the_binary() {
         .body
         .contains("/api/v1/openapi.json"));
 }
+
+fn document() -> serde_json::Value {
+    serde_json::from_str(&tgpl_api::openapi::document().to_json().unwrap()).unwrap()
+}
+
+/// The committed file read as YAML 1.2, as JSON. (CI reads it as YAML 1.1 too, with PyYAML.)
+fn committed_as_json() -> serde_json::Value {
+    use serde_json::Value;
+    use yaml_rust2::Yaml;
+    fn convert(y: &Yaml) -> Value {
+        match y {
+            Yaml::Null => Value::Null,
+            Yaml::Boolean(b) => Value::Bool(*b),
+            Yaml::Integer(i) => Value::from(*i),
+            Yaml::Real(r) => Value::from(r.parse::<f64>().unwrap()),
+            Yaml::String(s) => Value::String(s.clone()),
+            Yaml::Array(items) => Value::Array(items.iter().map(convert).collect()),
+            Yaml::Hash(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| {
+                        let key = k
+                            .as_str()
+                            .unwrap_or_else(|| panic!("a key that is not a string: {k:?}"));
+                        (key.to_owned(), convert(v))
+                    })
+                    .collect(),
+            ),
+            other => panic!("unexpected YAML node {other:?}"),
+        }
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let docs = yaml_rust2::YamlLoader::load_from_str(&text).unwrap();
+    convert(&docs[0])
+}
+
+#[test]
+fn the_committed_yaml_means_the_served_document() {
+    assert_eq!(committed_as_json(), document());
+}
+
+fn operations(doc: &serde_json::Value) -> Vec<(String, String, serde_json::Value)> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op.get("responses").is_some() {
+                out.push((method.to_uppercase(), path.clone(), op.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn operation_ids_are_unique_and_read_as_identifiers() {
+    let doc = document();
+    let mut seen = std::collections::BTreeMap::new();
+    for (method, path, op) in operations(&doc) {
+        let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+        assert!(
+            id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && id.chars().all(|c| c.is_ascii_alphanumeric()),
+            "{method} {path}: operationId {id:?} is not lowerCamelCase"
+        );
+        if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
+            panic!("operationId {id} is used by {other} and {method} {path}");
+        }
+    }
+}
+
+/// A schema that refuses unknown properties cannot be extended with `allOf`: no instance
+/// would satisfy both.
+#[test]
+fn no_closed_schema_is_extended() {
+    let doc = document();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    fn walk(
+        node: &serde_json::Value,
+        at: &str,
+        schemas: &serde_json::Map<String, serde_json::Value>,
+    ) {
+        match node {
+            serde_json::Value::Object(map) => {
+                for part in map
+                    .get("allOf")
+                    .and_then(|a| a.as_array())
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(name) = part["$ref"].as_str().and_then(|r| r.rsplit('/').next()) {
+                        assert_ne!(
+                            schemas[name]["additionalProperties"],
+                            serde_json::Value::Bool(false),
+                            "{at} extends the closed schema {name}"
+                        );
+                    }
+                }
+                for (key, value) in map {
+                    walk(value, &format!("{at}/{key}"), schemas);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    walk(item, at, schemas);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(&doc, "", schemas);
+}
+
+/// The answers of the shared layers are in the contract of every operation that can give them.
+#[test]
+fn framework_answers_are_declared() {
+    let doc = document();
+    for (method, path, op) in operations(&doc) {
+        let declared = |status: &str| op["responses"].get(status).is_some();
+        let body = op.get("requestBody");
+        let json_body = body.is_some_and(|b| b["content"].get("application/json").is_some());
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        let has = |place: &str| params.iter().any(|p| p["in"] == place);
+        let expected = [
+            ("400", json_body),
+            ("413", body.is_some()),
+            ("415", body.is_some()),
+            ("422", json_body || has("query")),
+            (
+                "404",
+                has("path")
+                    || params.iter().any(|p| {
+                        p["in"] == "query" && p["name"].as_str().unwrap().ends_with("_id")
+                    }),
+            ),
+            ("503", path != "/health/live"),
+        ];
+        for (status, applies) in expected {
+            assert!(
+                !applies || declared(status),
+                "{method} {path} does not declare {status}"
+            );
+        }
+    }
+}

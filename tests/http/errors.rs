@@ -174,3 +174,35 @@ fn problems_carry_no_internals() {
         assert!(!r.body.contains(needle), "{needle} in {}", r.body);
     }
 }
+
+/// Found by schemathesis: what the contract allows is accepted, what it forbids is refused.
+#[test]
+fn the_server_holds_to_the_contract_at_its_edges() {
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    // An optional body sent as JSON `null` is an absent body.
+    let firm = app.org_id("CTL-HN");
+    let r = app
+        .request("POST", &format!("/api/v1/organizations/{firm}/deactivate"))
+        .bearer(&admin)
+        .body("application/json", "null");
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Pages past the documented maximum are refused, not answered empty.
+    let r = app.get("/api/v1/cases?page=1000001", &admin);
+    let body = r.assert_problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "page");
+    assert_eq!(app.get("/api/v1/cases?page=1000000", &admin).status, 200);
+    // An empty filter value is not a code.
+    let r = app.get("/api/v1/cases?state=", &admin);
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "state"
+    );
+    // A reissued card is a whole card: a reason alone is not a valid body.
+    let r = app.post(
+        "/api/v1/collaborator-cards/01a22c38-d8eb-77f7-b513-984ca590b223/reissue",
+        &admin,
+        json!({"reason": "lost"}),
+    );
+    r.assert_problem(422, "validation_failed");
+}

@@ -29,25 +29,41 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<mime::Mime>().ok())
-            .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON));
-        let bytes = web::Bytes::from_request(req, payload);
+        let body = read_json::<T>(req, payload);
         Box::pin(async move {
-            if !json_type {
-                return Err(ApiError::from_status(StatusCode::UNSUPPORTED_MEDIA_TYPE).into());
-            }
-            let bytes = bytes.await?;
-            let value = parse::<T>(&bytes)?;
-            value
-                .validate()
-                .map_err(|e| ApiError::validation(field_errors(&e)))?;
+            let value = body.await?;
+            validate(&value)?;
             Ok(ValidJson(value))
         })
     }
+}
+
+/// Reads a JSON body of type `T`: 415 unless the content type is JSON, 413 past
+/// [`JSON_LIMIT`], 400 or 422 (see [`ValidJson`]) when it does not parse as `T`.
+fn read_json<T: DeserializeOwned + 'static>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> impl Future<Output = Result<T, actix_web::Error>> {
+    let json_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON));
+    let bytes = web::Bytes::from_request(req, payload);
+    async move {
+        if !json_type {
+            return Err(ApiError::from_status(StatusCode::UNSUPPORTED_MEDIA_TYPE).into());
+        }
+        let bytes = bytes.await?;
+        Ok(parse::<T>(&bytes)?)
+    }
+}
+
+fn validate(value: &impl Validate) -> Result<(), ApiError> {
+    value
+        .validate()
+        .map_err(|e| ApiError::validation(field_errors(&e)))
 }
 
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -188,9 +204,9 @@ fn describe(path: &str, e: &validator::ValidationError) -> FieldError {
     FieldError::new(path, code, vi, en)
 }
 
-/// A JSON body that may be left out entirely (no `Content-Type`, no body). When one is
-/// sent it is held to the rules of [`ValidJson`]: a malformed body is an error, never
-/// silently treated as absent.
+/// A JSON body that may be left out entirely (no `Content-Type`, no body), or sent as `null`.
+/// When one is sent it is held to the rules of [`ValidJson`]: a malformed body is an error,
+/// never silently treated as absent.
 #[derive(Debug)]
 pub struct OptionalJson<T>(pub Option<T>);
 
@@ -207,8 +223,14 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for OptionalJson<T> {
         if req.headers().get(header::CONTENT_TYPE).is_none() && empty_length {
             return Box::pin(async { Ok(OptionalJson(None)) });
         }
-        let body = ValidJson::<T>::from_request(req, payload);
-        Box::pin(async move { Ok(OptionalJson(Some(body.await?.0))) })
+        let body = read_json::<Option<T>>(req, payload);
+        Box::pin(async move {
+            let value = body.await?;
+            if let Some(value) = &value {
+                validate(value)?;
+            }
+            Ok(OptionalJson(value))
+        })
     }
 }
 

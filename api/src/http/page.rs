@@ -12,12 +12,15 @@ use super::error::ApiError;
 
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
+/// The last page number accepted: a hundred million records at the largest page size, past any
+/// list the system holds, and well inside a 32-bit integer, which clients may use for it.
+pub const MAX_PAGE: u32 = 1_000_000;
 
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page number, from 1.
-    #[param(minimum = 1, default = 1)]
+    #[param(minimum = 1, maximum = 1_000_000, default = 1)]
     pub page: Option<u32>,
     /// Items per page, at most 100.
     #[param(minimum = 1, maximum = 100, default = 20)]
@@ -54,6 +57,17 @@ pub fn search_term(q: Option<&str>) -> Option<String> {
     q.map(tgpl_domain::text::fold).filter(|q| !q.is_empty())
 }
 
+/// The schema of a list's `sort` parameter: the accepted values of [`parse_sort`].
+pub fn sort_schema<S>(options: &[(&str, S)]) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(options.iter().map(|(key, _)| *key)))
+        .description(Some(
+            "Order of the list; a leading `-` sorts in descending order.",
+        ))
+        .build()
+}
+
 /// Reads a list's `sort` parameter: one of `options` (a descending order is its own entry,
 /// spelled with a leading `-`), or `default` when absent. Anything else is a 422 that names
 /// the accepted values.
@@ -87,12 +101,12 @@ impl PageQuery {
     pub fn request(&self) -> Result<PageRequest, ApiError> {
         let page = self.page.unwrap_or(1);
         let size = self.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
-        if page == 0 {
+        if !(1..=MAX_PAGE).contains(&page) {
             return Err(ApiError::field(
                 "page",
                 "range",
-                "Số trang bắt đầu từ 1.",
-                "Pages are numbered from 1.",
+                format!("Số trang phải từ 1 đến {MAX_PAGE}."),
+                format!("page must be between 1 and {MAX_PAGE}."),
             ));
         }
         if !(1..=MAX_PAGE_SIZE).contains(&size) {

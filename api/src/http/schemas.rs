@@ -2,7 +2,7 @@
 //! code list is described here from the domain's own list of codes.
 
 use tgpl_domain::label::Vocabulary;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
 use utoipa::openapi::{Array, Object};
 
 fn codes<V: Vocabulary>(description: &str) -> Object {
@@ -20,6 +20,30 @@ fn code_list<V: Vocabulary>(description: &str) -> Array {
         .build()
 }
 
+/// The same code, or `null`: for `Option` fields, which serialize `None` as `null` and take
+/// `null` as absent.
+fn code_or_null<V: Vocabulary>(description: &str) -> Object {
+    let codes = V::ALL
+        .iter()
+        .map(|v| serde_json::Value::from(v.code()))
+        .chain([serde_json::Value::Null]);
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some(codes))
+        .description(Some(description))
+        .build()
+}
+
+fn code_list_or_null<V: Vocabulary>(description: &str) -> Array {
+    ArrayBuilder::new()
+        .items(codes::<V>(description))
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .description(Some(description))
+        .build()
+}
+
+/// For each vocabulary: the schema of one code and of a list of codes, and in [`or_null`] the
+/// same schemas admitting `null`.
 macro_rules! code_schemas {
     ($( $one:ident, $many:ident => $ty:ty, $desc:literal; )+) => {
         $(
@@ -27,6 +51,17 @@ macro_rules! code_schemas {
             #[allow(dead_code)]
             pub fn $many() -> Array { code_list::<$ty>($desc) }
         )+
+
+        /// Schemas of optional code fields: the code or `null`.
+        pub mod or_null {
+            use super::*;
+            $(
+                #[allow(dead_code)]
+                pub fn $one() -> Object { code_or_null::<$ty>($desc) }
+                #[allow(dead_code)]
+                pub fn $many() -> Array { code_list_or_null::<$ty>($desc) }
+            )+
+        }
     };
 }
 
@@ -41,9 +76,6 @@ code_schemas! {
     field, fields => tgpl_domain::reference::Field, "Field of law.";
     recipient_category, recipient_categories => tgpl_domain::reference::RecipientCategory, "Recipient category (Law 2017 art. 7).";
     audit_action, audit_actions => tgpl_domain::audit::AuditAction, "Audited action.";
-}
-
-code_schemas! {
     gender, genders => tgpl_domain::reference::Gender, "Gender.";
     ethnic_group, ethnic_groups => tgpl_domain::reference::EthnicGroup, "Ethnic group (see /api/v1/reference/ethnic_groups).";
     qualification, qualifications => tgpl_domain::reference::Qualification, "Qualification.";
@@ -54,9 +86,6 @@ code_schemas! {
     staff_status, staff_statuses => tgpl_domain::staff::StaffStatus, "Staff status.";
     card_status, card_statuses => tgpl_domain::staff::CardStatus, "Collaborator card status.";
     proof_kind, proof_kinds => tgpl_domain::recipient::ProofKind, "What a proof document proves.";
-}
-
-code_schemas! {
     case_state, case_states => tgpl_domain::case::CaseState, "Case state (see /api/v1/reference/case_states).";
     case_step, case_steps => tgpl_domain::case::Transition, "A step of a case.";
     change_kind, change_kinds => tgpl_domain::case::ChangeKind, "What a change request asks for.";
@@ -67,4 +96,43 @@ code_schemas! {
     proceeding_stage, proceeding_stages => tgpl_domain::case::ProceedingStage, "Stage of proceedings.";
     quality_grade, quality_grades => tgpl_domain::case::QualityGrade, "Quality grade.";
     aid_place, aid_places => tgpl_domain::reference::AidPlace, "Place of aid.";
+}
+
+fn roles_where(keep: fn(tgpl_domain::role::Role) -> bool, description: &str) -> Object {
+    use tgpl_domain::role::Role;
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(
+            Role::ALL.iter().filter(|r| keep(**r)).map(|r| r.code()),
+        ))
+        .description(Some(description))
+        .build()
+}
+
+/// The roles of people's accounts.
+pub fn person_role() -> Object {
+    roles_where(
+        |r| !r.is_service(),
+        "A person's role (see /api/v1/reference/roles).",
+    )
+}
+
+/// The roles of service clients.
+pub fn service_role() -> Object {
+    roles_where(|r| r.is_service(), "A service client's role.")
+}
+
+/// One or more case states, comma-separated (`received,accepted`).
+pub fn case_state_list() -> Object {
+    use tgpl_domain::case::CaseState;
+    let one = CaseState::ALL
+        .iter()
+        .map(|s| s.code())
+        .collect::<Vec<_>>()
+        .join("|");
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(format!("^({one})(,({one}))*$")))
+        .description(Some("One or more case states, comma-separated."))
+        .build()
 }

@@ -141,11 +141,12 @@ pub fn new_account(
 pub struct CreateAccount {
     #[schema(example = "tgv.nguyenvana")]
     pub username: String,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     #[schema(example = "Nguyễn Văn A")]
     pub display_name: String,
     /// A person's role; service clients are created at `/api/v1/service-clients`.
-    #[schema(schema_with = crate::http::schemas::role)]
+    #[schema(schema_with = crate::http::schemas::person_role)]
     pub role: Role,
     pub organization_id: String,
     /// Initial password: 10 to 128 characters with letters and digits.
@@ -155,6 +156,7 @@ pub struct CreateAccount {
 /// Creates a person's account in an organization of the administrator's scope, with a role
 /// the administrator may grant.
 #[utoipa::path(
+    operation_id = "createAccount",
     tag = "accounts",
     security(("bearer" = [])),
     request_body = CreateAccount,
@@ -228,6 +230,7 @@ pub struct AccountListQuery {
 
 /// Lists accounts of people that the caller administers, ordered by username.
 #[utoipa::path(
+    operation_id = "listAccounts",
     tag = "accounts",
     security(("bearer" = [])),
     params(AccountListQuery, PageQuery),
@@ -280,6 +283,7 @@ pub async fn list(
 
 /// One account of a person.
 #[utoipa::path(
+    operation_id = "readAccount",
     tag = "accounts",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -318,6 +322,7 @@ fn next_actions(status: &str) -> &'static [&'static str] {
 /// Locks an account at once, for example on a suspected leak. Its tokens stop working
 /// immediately and stay revoked after an unlock.
 #[utoipa::path(
+    operation_id = "lockAccount",
     tag = "accounts",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
@@ -362,6 +367,7 @@ pub async fn lock(
 
 /// Unlocks a locked account. Tokens issued before the lock stay revoked.
 #[utoipa::path(
+    operation_id = "unlockAccount",
     tag = "accounts",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
@@ -412,6 +418,7 @@ pub struct ResetPassword {
 
 /// Sets a new password for someone who forgot theirs. Revokes the account's tokens.
 #[utoipa::path(
+    operation_id = "resetAccountPassword",
     tag = "accounts",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
@@ -465,6 +472,7 @@ pub async fn reset_password(
 /// Deactivates an account for good, for example when its holder is transferred. Its
 /// tokens stop working at once; the record stays for the audit trail.
 #[utoipa::path(
+    operation_id = "deactivateAccount",
     tag = "accounts",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
@@ -518,6 +526,7 @@ pub struct LinkStaff {
 /// Links a person's account to their staff record. Ending that membership later
 /// deactivates the account.
 #[utoipa::path(
+    operation_id = "linkAccountToStaff",
     tag = "accounts",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),

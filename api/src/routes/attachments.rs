@@ -130,6 +130,7 @@ fn too_large(limit: usize) -> ApiError {
 /// recognised from the content and must agree with the file name. Nothing is stored when
 /// the file is refused.
 #[utoipa::path(
+    operation_id = "uploadCaseAttachment",
     tag = "cases",
     security(("bearer" = [])),
     params(("id" = String, Path), UploadQuery),
@@ -235,6 +236,7 @@ pub async fn upload(
 
 /// The documents of a case file.
 #[utoipa::path(
+    operation_id = "listCaseAttachments",
     tag = "cases",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -265,6 +267,7 @@ pub async fn list_for_case(
 
 /// Downloads a document.
 #[utoipa::path(
+    operation_id = "downloadAttachment",
     tag = "cases",
     security(("bearer" = [])),
     params(("attachment_id" = String, Path)),
@@ -311,6 +314,7 @@ pub async fn download(
 
 /// Deletes a document while the case is open (the record stays for the audit).
 #[utoipa::path(
+    operation_id = "deleteAttachment",
     tag = "cases",
     security(("bearer" = [])),
     params(("attachment_id" = String, Path)),

@@ -88,6 +88,7 @@ pub struct AuditQuery {
 /// The audit log, newest first: who did what to which record, when, with the record before
 /// and after. Append-only: nothing in it can be changed or deleted.
 #[utoipa::path(
+    operation_id = "listAuditLog",
     tag = "audit",
     security(("bearer" = [])),
     params(AuditQuery, PageQuery),

@@ -135,6 +135,7 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 /// are refused with 429 for 15 minutes, even with the right password. Locked or
 /// deactivated accounts, and accounts of inactive organizations, cannot log in.
 #[utoipa::path(
+    operation_id = "issueToken",
     tag = "auth",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(

@@ -36,19 +36,23 @@ type Problem = crate::http::error::Problem;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Litigation {
-    #[schema(schema_with = crate::http::schemas::litigation_role)]
+    #[schema(schema_with = crate::http::schemas::or_null::litigation_role)]
     pub role: Option<LitigationRole>,
-    #[schema(schema_with = crate::http::schemas::proceeding_stage)]
+    #[schema(schema_with = crate::http::schemas::or_null::proceeding_stage)]
     pub stage: Option<ProceedingStage>,
     /// The investigating agency, procuracy or court.
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub procedural_agency: Option<String>,
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub charge: Option<String>,
     /// The penalty the procuracy proposed.
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub proposed_sentence: Option<String>,
     /// The decision of the proceedings.
+    #[schema(min_length = 1, max_length = 2000)]
     #[validate(length(min = 1, max = 2000))]
     pub outcome: Option<String>,
 }
@@ -87,14 +91,14 @@ pub struct CaseView {
     #[schema(schema_with = crate::http::schemas::aid_place)]
     pub place: String,
     pub provider_id: Option<String>,
-    #[schema(schema_with = crate::http::schemas::provider_kind)]
+    #[schema(schema_with = crate::http::schemas::or_null::provider_kind)]
     pub provider_kind: Option<String>,
     pub summary: String,
     pub litigation: Option<Litigation>,
     pub outcome_on: Option<NaiveDate>,
     /// Litigation: whether the defence view was accepted (a successful case).
     pub defence_accepted: Option<bool>,
-    #[schema(schema_with = crate::http::schemas::success_kind)]
+    #[schema(schema_with = crate::http::schemas::or_null::success_kind)]
     pub success_kind: Option<String>,
     #[schema(schema_with = crate::http::schemas::case_state)]
     pub state: String,
@@ -262,10 +266,13 @@ pub struct CreateCase {
     /// The aided person (one case per person who requested aid).
     pub recipient_id: String,
     /// Shared reference grouping the cases of one proceeding.
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub group_ref: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub requester_name: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub requester_relation: Option<String>,
     pub received_on: NaiveDate,
@@ -275,6 +282,7 @@ pub struct CreateCase {
     pub form: AidForm,
     #[schema(schema_with = crate::http::schemas::aid_place)]
     pub place: AidPlace,
+    #[schema(min_length = 1, max_length = 4000)]
     #[validate(length(min = 1, max = 4000))]
     pub summary: String,
     #[validate(nested)]
@@ -284,6 +292,7 @@ pub struct CreateCase {
 /// Records a request for legal aid as a new case (state `received`). Its code
 /// (`<organization>-<year>-<sequence>`) is never reused.
 #[utoipa::path(
+    operation_id = "createCase",
     tag = "cases",
     security(("bearer" = [])),
     request_body = CreateCase,
@@ -376,6 +385,7 @@ pub async fn create(
 
 /// One case.
 #[utoipa::path(
+    operation_id = "readCase",
     tag = "cases",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -402,26 +412,30 @@ pub async fn read(
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCase {
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub group_ref: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub requester_name: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub requester_relation: Option<String>,
     pub received_on: Option<NaiveDate>,
-    #[schema(schema_with = crate::http::schemas::field)]
+    #[schema(schema_with = crate::http::schemas::or_null::field)]
     pub field: Option<Field>,
-    #[schema(schema_with = crate::http::schemas::aid_form)]
+    #[schema(schema_with = crate::http::schemas::or_null::aid_form)]
     pub form: Option<AidForm>,
-    #[schema(schema_with = crate::http::schemas::aid_place)]
+    #[schema(schema_with = crate::http::schemas::or_null::aid_place)]
     pub place: Option<AidPlace>,
+    #[schema(min_length = 1, max_length = 4000)]
     #[validate(length(min = 1, max = 4000))]
     pub summary: Option<String>,
     #[validate(nested)]
     pub litigation: Option<Litigation>,
     pub outcome_on: Option<NaiveDate>,
     pub defence_accepted: Option<bool>,
-    #[schema(schema_with = crate::http::schemas::success_kind)]
+    #[schema(schema_with = crate::http::schemas::or_null::success_kind)]
     pub success_kind: Option<SuccessKind>,
 }
 
@@ -489,6 +503,7 @@ impl UpdateCase {
 
 /// Corrects an open case. Requires `If-Match`. Closed cases are locked: 409 `case_locked`.
 #[utoipa::path(
+    operation_id = "updateCase",
     tag = "cases",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the case as read")),
@@ -553,6 +568,7 @@ pub async fn update(
 
 /// Deletes an open case (kept, marked deleted, for the audit). Its code is never reused.
 #[utoipa::path(
+    operation_id = "deleteCase",
     tag = "cases",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the case as read")),
@@ -600,7 +616,7 @@ pub async fn remove(
 pub struct CaseEventView {
     #[schema(example = "accept")]
     pub step: String,
-    #[schema(schema_with = crate::http::schemas::case_state)]
+    #[schema(schema_with = crate::http::schemas::or_null::case_state)]
     pub from_state: Option<String>,
     #[schema(schema_with = crate::http::schemas::case_state)]
     pub to_state: String,
@@ -633,6 +649,7 @@ impl From<EventRow> for CaseEventView {
 
 /// The history of a case, oldest first.
 #[utoipa::path(
+    operation_id = "readCaseHistory",
     tag = "cases",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -679,11 +696,12 @@ pub async fn history(
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
     /// Litigation: the decision.
+    #[schema(min_length = 1, max_length = 2000)]
     #[validate(length(min = 1, max = 2000))]
     pub outcome: Option<String>,
     pub outcome_on: Option<NaiveDate>,
     pub defence_accepted: Option<bool>,
-    #[schema(schema_with = crate::http::schemas::success_kind)]
+    #[schema(schema_with = crate::http::schemas::or_null::success_kind)]
     pub success_kind: Option<SuccessKind>,
 }
 
@@ -694,6 +712,7 @@ pub struct StepBody {
     /// The legal date of the step (Viet Nam date); today when absent.
     pub on: Option<NaiveDate>,
     /// Why: required to refuse, change the provider, discontinue (the grounds).
+    #[schema(min_length = 1, max_length = 2000)]
     #[validate(length(min = 1, max = 2000))]
     pub reason: Option<String>,
     /// `assign_provider`, `change_provider`: a staff member who can take the case.
@@ -704,7 +723,7 @@ pub struct StepBody {
     #[validate(nested)]
     pub outcome: Option<Outcome>,
     /// `evaluate_quality`.
-    #[schema(schema_with = crate::http::schemas::quality_grade)]
+    #[schema(schema_with = crate::http::schemas::or_null::quality_grade)]
     pub grade: Option<QualityGrade>,
 }
 
@@ -782,6 +801,7 @@ fn illegal_step(step: Transition, state: CaseState, caller: &Caller) -> ApiError
 /// step answers 409 `illegal_step` with the steps allowed next. `transfer_out` creates the
 /// case in the receiving centre, which counts it as transferred in and sees its history.
 #[utoipa::path(
+    operation_id = "takeCaseStep",
     tag = "cases",
     security(("bearer" = [])),
     params(
@@ -1070,6 +1090,7 @@ pub struct CaseListQuery {
     /// Cases of this organization and everything under it.
     pub organization_id: Option<String>,
     /// One or more states, comma-separated.
+    #[param(schema_with = crate::http::schemas::case_state_list)]
     pub state: Option<String>,
     #[param(schema_with = crate::http::schemas::field)]
     pub field: Option<String>,
@@ -1087,10 +1108,15 @@ pub struct CaseListQuery {
     /// Searches code, recipient name and summary, ignoring case and Vietnamese diacritics.
     pub q: Option<String>,
     /// `-received_on` (default), `received_on`, `code`, `-code`.
+    #[param(schema_with = case_sorts)]
     pub sort: Option<String>,
 }
 
 /// The orders of the case list.
+fn case_sorts() -> utoipa::openapi::Object {
+    crate::http::page::sort_schema(&CASE_SORTS)
+}
+
 const CASE_SORTS: [(&str, CaseSort); 4] = [
     ("-received_on", CaseSort::ReceivedDesc),
     ("received_on", CaseSort::Received),
@@ -1100,6 +1126,7 @@ const CASE_SORTS: [(&str, CaseSort); 4] = [
 
 /// Lists the cases in the caller's scope, filtered, searched, sorted and paged.
 #[utoipa::path(
+    operation_id = "listCases",
     tag = "cases",
     security(("bearer" = [])),
     params(CaseListQuery, PageQuery),

@@ -108,9 +108,11 @@ pub struct SubmitChangeRequest {
     #[schema(schema_with = crate::http::schemas::change_kind)]
     pub kind: ChangeKind,
     /// Why the change is needed (the unit's letter).
+    #[schema(min_length = 1, max_length = 2000)]
     #[validate(length(min = 1, max = 2000))]
     pub reason: String,
     /// One or many cases of the caller's organization.
+    #[schema(min_items = 1, max_items = 100)]
     #[validate(length(min = 1, max = 100), nested)]
     pub cases: Vec<ChangeItem>,
 }
@@ -128,6 +130,7 @@ fn item_error(index: usize, code: &'static str, vi: &str, en: &str) -> ApiError 
 /// cases. Each case must be one the caller works on, in a state that needs the request
 /// (locked for edits and deletion, archived to take out), with no other request pending.
 #[utoipa::path(
+    operation_id = "submitChangeRequest",
     tag = "change-requests",
     security(("bearer" = [])),
     request_body = SubmitChangeRequest,
@@ -268,6 +271,7 @@ fn load(
 
 /// One change request.
 #[utoipa::path(
+    operation_id = "readChangeRequest",
     tag = "change-requests",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -291,6 +295,7 @@ pub async fn read(
 #[into_params(parameter_in = Query)]
 pub struct ChangeRequestQuery {
     /// `pending`, `approved` or `rejected`.
+    #[param(pattern = "^(pending|approved|rejected)$")]
     pub status: Option<String>,
     #[param(schema_with = crate::http::schemas::change_kind)]
     pub kind: Option<String>,
@@ -298,6 +303,7 @@ pub struct ChangeRequestQuery {
 
 /// Change requests, oldest first: the data centre's queue, or a unit's own requests.
 #[utoipa::path(
+    operation_id = "listChangeRequests",
     tag = "change-requests",
     security(("bearer" = [])),
     params(ChangeRequestQuery, PageQuery),
@@ -360,6 +366,7 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// Required to reject; optional to approve.
+    #[schema(min_length = 1, max_length = 2000)]
     #[validate(length(min = 1, max = 2000))]
     pub reason: Option<String>,
 }
@@ -402,6 +409,7 @@ fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<String, ApiE
 /// Approves a request: every change is carried out, all or none, and recorded with who
 /// asked and who decided.
 #[utoipa::path(
+    operation_id = "approveChangeRequest",
     tag = "change-requests",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
@@ -488,6 +496,7 @@ fn no_longer_applies() -> ApiError {
 
 /// Rejects a request, with the reason.
 #[utoipa::path(
+    operation_id = "rejectChangeRequest",
     tag = "change-requests",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),

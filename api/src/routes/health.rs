@@ -16,6 +16,7 @@ pub struct HealthStatus {
 
 /// The process is up and answering.
 #[utoipa::path(
+    operation_id = "checkLiveness",
     tag = "health",
     responses((status = 200, description = "The process answers.", body = HealthStatus))
 )]
@@ -27,6 +28,7 @@ pub async fn live() -> HttpResponse {
 /// The service can serve requests: the database answers. Recovers on its own when the
 /// database comes back.
 #[utoipa::path(
+    operation_id = "checkReadiness",
     tag = "health",
     responses(
         (status = 200, description = "The database answers.", body = HealthStatus),

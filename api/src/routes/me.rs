@@ -38,6 +38,7 @@ pub struct Me {
 
 /// Who the bearer of the token is: account, role and organization.
 #[utoipa::path(
+    operation_id = "readOwnAccount",
     tag = "auth",
     security(("bearer" = [])),
     responses(
@@ -78,6 +79,7 @@ pub struct ChangePassword {
 /// Changes the caller's own password. Every token of the account, this one included, is
 /// revoked: log in again with the new password.
 #[utoipa::path(
+    operation_id = "changeOwnPassword",
     tag = "auth",
     security(("bearer" = [])),
     request_body = ChangePassword,

@@ -38,6 +38,7 @@ pub struct ParticipationBody {
     #[schema(schema_with = crate::http::schemas::participation_mode)]
     pub mode: ParticipationMode,
     /// Registration certificate number; required for `registration`.
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub certificate_number: Option<String>,
     /// Forms of legal aid it may give.
@@ -128,10 +129,26 @@ fn record_participation(row: &mut OrganizationRow, p: Option<&Participation>) ->
 }
 
 /// Participation details as read: the details and where they stand in their life cycle.
+///
+/// The details are spelt out rather than flattened from [`ParticipationBody`]: that schema
+/// is closed (it refuses unknown fields), and a closed schema cannot be extended.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ParticipationView {
-    #[serde(flatten)]
-    pub details: ParticipationBody,
+    #[schema(schema_with = crate::http::schemas::participation_mode)]
+    pub mode: ParticipationMode,
+    /// Registration certificate number.
+    pub certificate_number: Option<String>,
+    /// Forms of legal aid it may give.
+    #[schema(schema_with = crate::http::schemas::aid_forms)]
+    pub forms: Vec<AidForm>,
+    /// Fields of law it covers.
+    #[schema(schema_with = crate::http::schemas::fields)]
+    pub fields: Vec<Field>,
+    /// Recipient categories it serves.
+    #[schema(schema_with = crate::http::schemas::recipient_categories)]
+    pub beneficiaries: Vec<RecipientCategory>,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
     #[schema(schema_with = crate::http::schemas::participation_status)]
     pub status: String,
     /// The last amendment.
@@ -143,8 +160,15 @@ pub struct ParticipationView {
 
 impl ParticipationView {
     fn of_row(row: &OrganizationRow) -> Option<Self> {
+        let details = ParticipationBody::of_row(row)?;
         Some(Self {
-            details: ParticipationBody::of_row(row)?,
+            mode: details.mode,
+            certificate_number: details.certificate_number,
+            forms: details.forms,
+            fields: details.fields,
+            beneficiaries: details.beneficiaries,
+            valid_from: details.valid_from,
+            valid_to: details.valid_to,
             status: row
                 .participation_status
                 .clone()
@@ -252,8 +276,10 @@ pub struct CreateOrganization {
     /// Unique code: 2–32 of A–Z, 0–9, `-`, `_`, `.`; lower case is raised.
     #[schema(example = "TTTGPL-HN")]
     pub code: String,
+    #[schema(min_length = 1, max_length = 255)]
     #[validate(length(min = 1, max = 255))]
     pub name: String,
+    #[schema(min_length = 1, max_length = 255)]
     #[validate(length(min = 1, max = 255))]
     pub name_en: Option<String>,
     #[schema(schema_with = crate::http::schemas::organization_kind)]
@@ -265,10 +291,13 @@ pub struct CreateOrganization {
     pub valid_from: Option<NaiveDate>,
     /// Required for provincial kinds; defaults to the parent's province.
     pub province_code: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub address: Option<String>,
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     pub phone: Option<String>,
+    #[schema(format = Email)]
     #[validate(email)]
     pub email: Option<String>,
     #[validate(nested)]
@@ -375,6 +404,7 @@ fn inactive_parent() -> ApiError {
 
 /// Creates an organization under a parent within the caller's scope.
 #[utoipa::path(
+    operation_id = "createOrganization",
     tag = "organizations",
     security(("bearer" = [])),
     request_body = CreateOrganization,
@@ -471,6 +501,7 @@ pub async fn create(
 
 /// One organization in the caller's scope.
 #[utoipa::path(
+    operation_id = "readOrganization",
     tag = "organizations",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -571,6 +602,7 @@ impl Validate for UpdateOrganization {
 
 /// Changes an organization's details. Requires `If-Match` with the ETag read.
 #[utoipa::path(
+    operation_id = "updateOrganization",
     tag = "organizations",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the organization as read")),
@@ -659,6 +691,7 @@ pub struct DeactivateOrganization {
 /// Marks an organization as no longer operating. Refused while active organizations hang
 /// under it. Its records stay.
 #[utoipa::path(
+    operation_id = "deactivateOrganization",
     tag = "organizations",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
@@ -726,6 +759,7 @@ pub struct ParentLinkView {
 
 /// The organization's parents over time, oldest first.
 #[utoipa::path(
+    operation_id = "listOrganizationParents",
     tag = "organizations",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -773,6 +807,7 @@ pub struct MoveOrganization {
 /// everything below it into that province, and is recorded on or after the day it takes
 /// effect. The organization's version (ETag) changes.
 #[utoipa::path(
+    operation_id = "moveOrganization",
     tag = "organizations",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
@@ -910,6 +945,7 @@ pub struct SubtreeNodeView {
 /// An organization and everything under it as the hierarchy stood on a given day,
 /// breadth first. Only organizations within the caller's scope are listed.
 #[utoipa::path(
+    operation_id = "readOrganizationSubtree",
     tag = "organizations",
     security(("bearer" = [])),
     params(("id" = String, Path), SubtreeQuery),
@@ -978,10 +1014,15 @@ pub struct OrganizationListQuery {
     /// Searches name and code, ignoring case and Vietnamese diacritics.
     pub q: Option<String>,
     /// `name` (default), `code` or `created_at`; prefix `-` for descending.
+    #[param(schema_with = organization_sorts)]
     pub sort: Option<String>,
 }
 
 /// The orders of the organization list.
+fn organization_sorts() -> utoipa::openapi::Object {
+    crate::http::page::sort_schema(&ORG_SORTS)
+}
+
 const ORG_SORTS: [(&str, OrgSort); 6] = [
     ("name", OrgSort::Name),
     ("-name", OrgSort::NameDesc),
@@ -993,6 +1034,7 @@ const ORG_SORTS: [(&str, OrgSort); 6] = [
 
 /// Lists the organizations in the caller's scope, filtered, sorted and paged.
 #[utoipa::path(
+    operation_id = "listOrganizations",
     tag = "organizations",
     security(("bearer" = [])),
     params(OrganizationListQuery, PageQuery),

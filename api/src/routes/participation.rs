@@ -35,6 +35,7 @@ type Problem = crate::http::error::Problem;
 pub struct EndParticipation {
     /// The day it ends (Viet Nam date); today when absent.
     pub on: Option<NaiveDate>,
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub reason: String,
 }
@@ -132,7 +133,7 @@ async fn end(
 #[derive(Serialize, ToSchema)]
 pub struct ParticipationState {
     pub organization_id: String,
-    #[schema(schema_with = crate::http::schemas::participation_status)]
+    #[schema(schema_with = crate::http::schemas::or_null::participation_status)]
     pub status: Option<String>,
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
@@ -154,6 +155,7 @@ impl From<&OrganizationRow> for ParticipationState {
 
 /// Terminates a participation (the organization stops, or its contract standing ends).
 #[utoipa::path(
+    operation_id = "terminateParticipation",
     tag = "participation",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
@@ -189,6 +191,7 @@ pub async fn terminate(
 
 /// Revokes a registration certificate (the Department's sanction).
 #[utoipa::path(
+    operation_id = "revokeParticipation",
     tag = "participation",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
@@ -286,6 +289,7 @@ fn contract_response(status: StatusCode, row: ContractRow) -> HttpResponse {
 
 /// The contracts of a participating organization, oldest first.
 #[utoipa::path(
+    operation_id = "listContracts",
     tag = "participation",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -315,6 +319,7 @@ pub async fn list_contracts(
 pub struct SignContract {
     /// The state legal aid centre the contract is with, in the same province.
     pub center_id: String,
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub contract_number: String,
     pub signed_on: NaiveDate,
@@ -372,6 +377,7 @@ fn bad_center() -> ApiError {
 
 /// Records a contract between a participating organization and a centre.
 #[utoipa::path(
+    operation_id = "signContract",
     tag = "participation",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -443,6 +449,7 @@ pub async fn sign_contract(
 /// One contract of a participating organization (the `Location` given when it was signed),
 /// for whoever may read that organization.
 #[utoipa::path(
+    operation_id = "readContract",
     tag = "participation",
     security(("bearer" = [])),
     params(("contract_id" = String, Path)),
@@ -500,13 +507,14 @@ fn load_for_change(
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AmendContract {
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub contract_number: Option<String>,
-    #[schema(schema_with = crate::http::schemas::aid_forms)]
+    #[schema(schema_with = crate::http::schemas::or_null::aid_forms)]
     pub forms: Option<Vec<AidForm>>,
-    #[schema(schema_with = crate::http::schemas::fields)]
+    #[schema(schema_with = crate::http::schemas::or_null::fields)]
     pub fields: Option<Vec<Field>>,
-    #[schema(schema_with = crate::http::schemas::recipient_categories)]
+    #[schema(schema_with = crate::http::schemas::or_null::recipient_categories)]
     pub beneficiaries: Option<Vec<RecipientCategory>>,
     pub valid_to: Option<NaiveDate>,
     /// The day of the amendment (Viet Nam date); today when absent.
@@ -515,6 +523,7 @@ pub struct AmendContract {
 
 /// Amends a contract in force. Requires `If-Match`.
 #[utoipa::path(
+    operation_id = "amendContract",
     tag = "participation",
     security(("bearer" = [])),
     params(("contract_id" = String, Path), ("If-Match" = String, Header, description = "ETag of the contract as read")),
@@ -583,6 +592,7 @@ pub async fn amend_contract(
 
 /// Terminates a contract.
 #[utoipa::path(
+    operation_id = "terminateContract",
     tag = "participation",
     security(("bearer" = [])),
     params(("contract_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the contract as read")),

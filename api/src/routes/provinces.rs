@@ -69,6 +69,7 @@ pub struct ProvinceListQuery {
 
 /// The provinces, those in force first.
 #[utoipa::path(
+    operation_id = "listProvinces",
     tag = "reference",
     security(("bearer" = [])),
     params(ProvinceListQuery),
@@ -91,6 +92,7 @@ pub async fn list(
 
 /// One province.
 #[utoipa::path(
+    operation_id = "readProvince",
     tag = "reference",
     security(("bearer" = [])),
     params(("code" = String, Path)),
@@ -129,10 +131,13 @@ fn check_kind(kind: &str) -> Result<(), ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct CreateProvince {
     /// snake_case ASCII, e.g. `ha_noi`.
+    #[schema(min_length = 2, max_length = 40)]
     #[validate(length(min = 2, max = 40))]
     pub code: String,
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub name_vi: String,
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub name_en: String,
     /// `city` or `province`.
@@ -141,6 +146,7 @@ pub struct CreateProvince {
 
 /// Adds a province (data centre only).
 #[utoipa::path(
+    operation_id = "createProvince",
     tag = "reference",
     security(("bearer" = [])),
     request_body = CreateProvince,
@@ -201,8 +207,10 @@ pub async fn create(
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProvince {
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub name_vi: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub name_en: Option<String>,
     pub kind: Option<String>,
@@ -212,6 +220,7 @@ pub struct UpdateProvince {
 
 /// Changes a province (data centre only). Requires `If-Match`.
 #[utoipa::path(
+    operation_id = "updateProvince",
     tag = "reference",
     security(("bearer" = [])),
     params(("code" = String, Path), ("If-Match" = String, Header, description = "ETag of the province as read")),

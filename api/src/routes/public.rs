@@ -58,6 +58,7 @@ pub struct PublicOrganization {
 /// Legal aid organizations: active centres, branches and clubs, and participating
 /// organizations whose participation is in force.
 #[utoipa::path(
+    operation_id = "listPublicOrganizations",
     tag = "public",
     params(PublicOrganizationsQuery, PageQuery),
     responses(
@@ -144,6 +145,7 @@ pub struct PublicProvider {
 /// Legal aid providers: one entry per organization they currently give legal aid for.
 /// Collaborators appear while their card is valid.
 #[utoipa::path(
+    operation_id = "listPublicProviders",
     tag = "public",
     params(PublicProvidersQuery, PageQuery),
     responses(

@@ -37,7 +37,7 @@ pub struct ProofView {
     #[schema(schema_with = crate::http::schemas::proof_kind)]
     pub kind: String,
     /// The category a status proof proves; absent for a proof of financial difficulty.
-    #[schema(schema_with = crate::http::schemas::recipient_category)]
+    #[schema(schema_with = crate::http::schemas::or_null::recipient_category)]
     pub category: Option<String>,
     pub document_kind: String,
     pub document_number: Option<String>,
@@ -77,10 +77,10 @@ pub struct RecipientView {
     /// The organization that received the person.
     pub organization_id: String,
     pub full_name: String,
-    #[schema(schema_with = crate::http::schemas::gender)]
+    #[schema(schema_with = crate::http::schemas::or_null::gender)]
     pub gender: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
-    #[schema(schema_with = crate::http::schemas::ethnic_group)]
+    #[schema(schema_with = crate::http::schemas::or_null::ethnic_group)]
     pub ethnicity: Option<String>,
     /// Citizen ID (12 digits).
     pub citizen_id: Option<String>,
@@ -266,23 +266,28 @@ fn check_province(conn: &mut DbConnection, code: Option<&str>) -> Result<(), Api
 pub struct CreateRecipient {
     /// The organization receiving the person.
     pub organization_id: String,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub full_name: String,
-    #[schema(schema_with = crate::http::schemas::gender)]
+    #[schema(schema_with = crate::http::schemas::or_null::gender)]
     pub gender: Option<Gender>,
     pub date_of_birth: Option<NaiveDate>,
-    #[schema(schema_with = crate::http::schemas::ethnic_group)]
+    #[schema(schema_with = crate::http::schemas::or_null::ethnic_group)]
     pub ethnicity: Option<EthnicGroup>,
     /// 12 digits; checked against gender and year of birth when those are given.
     #[schema(example = "001305012345")]
     pub citizen_id: Option<String>,
     pub province_code: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub commune: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub address: Option<String>,
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     pub phone: Option<String>,
+    #[schema(format = Email)]
     #[validate(email)]
     pub email: Option<String>,
     /// Create even though possible duplicates were found: a deliberate choice after seeing
@@ -308,6 +313,7 @@ pub struct DuplicateCandidate {
 /// 409 `possible_duplicates` with the candidates so that the existing record can be used;
 /// send `create_anyway: true` to create a new one all the same.
 #[utoipa::path(
+    operation_id = "createRecipient",
     tag = "recipients",
     security(("bearer" = [])),
     request_body = CreateRecipient,
@@ -393,6 +399,7 @@ pub async fn create(
 
 /// One recipient, with proofs and statistical category. The read is logged.
 #[utoipa::path(
+    operation_id = "readRecipient",
     tag = "recipients",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -423,16 +430,17 @@ pub async fn read(
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRecipient {
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(schema_with = crate::http::schemas::gender)]
+    #[schema(schema_with = crate::http::schemas::or_null::gender)]
     pub gender: Option<Option<Gender>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<NaiveDate>)]
     pub date_of_birth: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(schema_with = crate::http::schemas::ethnic_group)]
+    #[schema(schema_with = crate::http::schemas::or_null::ethnic_group)]
     pub ethnicity: Option<Option<EthnicGroup>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
@@ -441,18 +449,22 @@ pub struct UpdateRecipient {
     #[schema(value_type = Option<String>)]
     pub province_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     #[schema(value_type = Option<String>)]
     pub commune: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     #[schema(value_type = Option<String>)]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(format = Email)]
     #[validate(email)]
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
@@ -460,6 +472,7 @@ pub struct UpdateRecipient {
 
 /// Changes a recipient's record. Requires `If-Match`.
 #[utoipa::path(
+    operation_id = "updateRecipient",
     tag = "recipients",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the record as read")),
@@ -550,13 +563,16 @@ pub struct AddProof {
     #[schema(schema_with = crate::http::schemas::proof_kind)]
     pub kind: ProofKind,
     /// Required for `status`, absent for `financial_hardship`.
-    #[schema(schema_with = crate::http::schemas::recipient_category)]
+    #[schema(schema_with = crate::http::schemas::or_null::recipient_category)]
     pub category: Option<RecipientCategory>,
     /// What the document is (e.g. "Giấy chứng nhận hộ nghèo").
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub document_kind: String,
+    #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
     pub document_number: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub issuer: Option<String>,
     pub issued_on: Option<NaiveDate>,
@@ -567,6 +583,7 @@ pub struct AddProof {
 /// Adds a proof document. The statistical category is recomputed: the category whose proof
 /// came first; financial-difficulty categories count from the day both their proofs were in.
 #[utoipa::path(
+    operation_id = "addRecipientProof",
     tag = "recipients",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
@@ -658,6 +675,7 @@ pub struct RecipientListQuery {
     /// Searches names, ignoring case and Vietnamese diacritics.
     pub q: Option<String>,
     /// Exact citizen ID.
+    #[param(pattern = "^[0-9]{12}$")]
     pub citizen_id: Option<String>,
     pub province_code: Option<String>,
 }
@@ -665,6 +683,7 @@ pub struct RecipientListQuery {
 /// Lists the people the caller's organization handles, by name. Every person listed counts
 /// as a read of their data and is logged.
 #[utoipa::path(
+    operation_id = "listRecipients",
     tag = "recipients",
     security(("bearer" = [])),
     params(RecipientListQuery, PageQuery),
@@ -768,6 +787,7 @@ pub struct AccessLogQuery {
 
 /// Who read which recipient's personal data, and when (data centre only), newest first.
 #[utoipa::path(
+    operation_id = "listRecipientAccessLog",
     tag = "recipients",
     security(("bearer" = [])),
     params(AccessLogQuery, PageQuery),

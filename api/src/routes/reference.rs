@@ -131,6 +131,7 @@ fn recipient_categories() -> Vec<ReferenceItem> {
 
 /// The names of the vocabularies available.
 #[utoipa::path(
+    operation_id = "listVocabularies",
     tag = "reference",
     security(("bearer" = [])),
     responses(
@@ -144,6 +145,7 @@ pub async fn index(_caller: Caller) -> HttpResponse {
 
 /// Every code of one vocabulary, in display order, with its labels.
 #[utoipa::path(
+    operation_id = "readVocabulary",
     tag = "reference",
     security(("bearer" = [])),
     params(("vocabulary" = VocabularyName, Path, description = "Which vocabulary")),

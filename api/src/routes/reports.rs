@@ -56,6 +56,7 @@ pub struct SuccessQuery {
     /// The organization and everything under it; the caller's whole scope when absent.
     pub organization_id: Option<String>,
     /// `json` (default) or `csv`.
+    #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
 
@@ -71,20 +72,20 @@ pub struct SuccessfulCase {
     #[schema(schema_with = crate::http::schemas::field)]
     pub field: String,
     pub charge: Option<String>,
-    #[schema(schema_with = crate::http::schemas::litigation_role)]
+    #[schema(schema_with = crate::http::schemas::or_null::litigation_role)]
     pub role: Option<String>,
-    #[schema(schema_with = crate::http::schemas::proceeding_stage)]
+    #[schema(schema_with = crate::http::schemas::or_null::proceeding_stage)]
     pub stage: Option<String>,
     pub procedural_agency: Option<String>,
     pub proposed_sentence: Option<String>,
     pub outcome: Option<String>,
-    #[schema(schema_with = crate::http::schemas::success_kind)]
+    #[schema(schema_with = crate::http::schemas::or_null::success_kind)]
     pub success_kind: Option<String>,
     /// The success kind in Vietnamese, as the paper lists show it.
     pub success_label: Option<String>,
     pub outcome_on: Option<NaiveDate>,
     pub provider_name: Option<String>,
-    #[schema(schema_with = crate::http::schemas::provider_kind)]
+    #[schema(schema_with = crate::http::schemas::or_null::provider_kind)]
     pub provider_kind: Option<String>,
 }
 
@@ -168,6 +169,7 @@ fn to_csv(cases: &[SuccessfulCase]) -> String {
 /// other favourable decision) decided within a period, for an organization's subtree. JSON,
 /// or CSV with `format=csv`.
 #[utoipa::path(
+    operation_id = "reportSuccessfulLitigation",
     tag = "reports",
     security(("bearer" = [])),
     params(SuccessQuery),
@@ -295,6 +297,7 @@ pub struct SampleQuery {
     /// Last day, inclusive.
     pub to: NaiveDate,
     /// Share to draw, above 0 and at most 1 (0.1 for 10%).
+    #[param(exclusive_minimum = 0.0, maximum = 1.0)]
     pub share: f64,
     /// The same seed gives the same sample; record it with the evaluation.
     pub seed: u64,
@@ -315,6 +318,7 @@ pub struct QualitySample {
 /// A reproducible random sample of the closed litigation and representation cases of an
 /// organization and period, for quality evaluation.
 #[utoipa::path(
+    operation_id = "drawQualitySample",
     tag = "reports",
     security(("bearer" = [])),
     params(SampleQuery),

@@ -135,8 +135,10 @@ pub struct CreateReview {
     pub organization_id: String,
     #[schema(schema_with = crate::http::schemas::review_kind)]
     pub kind: ReviewKind,
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub addressee: String,
+    #[schema(min_length = 1, max_length = 10000)]
     #[validate(length(min = 1, max = 10000))]
     pub content: String,
     pub case_id: Option<String>,
@@ -144,6 +146,7 @@ pub struct CreateReview {
 
 /// Drafts a request for review.
 #[utoipa::path(
+    operation_id = "createReviewRequest",
     tag = "review-requests",
     security(("bearer" = [])),
     request_body = CreateReview,
@@ -198,6 +201,7 @@ pub async fn create(
 
 /// One request for review.
 #[utoipa::path(
+    operation_id = "readReviewRequest",
     tag = "review-requests",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -222,10 +226,12 @@ pub async fn read(
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateReview {
-    #[schema(schema_with = crate::http::schemas::review_kind)]
+    #[schema(schema_with = crate::http::schemas::or_null::review_kind)]
     pub kind: Option<ReviewKind>,
+    #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
     pub addressee: Option<String>,
+    #[schema(min_length = 1, max_length = 10000)]
     #[validate(length(min = 1, max = 10000))]
     pub content: Option<String>,
     pub case_id: Option<String>,
@@ -233,6 +239,7 @@ pub struct UpdateReview {
 
 /// Corrects a draft. Requires `If-Match`.
 #[utoipa::path(
+    operation_id = "updateReviewRequest",
     tag = "review-requests",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the request as read")),
@@ -298,6 +305,7 @@ pub async fn update(
 
 /// Deletes a draft (kept, marked deleted, for the audit).
 #[utoipa::path(
+    operation_id = "deleteReviewRequest",
     tag = "review-requests",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
@@ -352,6 +360,7 @@ pub struct SendReview {
 pub struct AnswerReview {
     /// The day the answer was received (Viet Nam date); today when absent.
     pub answered_on: Option<NaiveDate>,
+    #[schema(min_length = 1, max_length = 10000)]
     #[validate(length(min = 1, max = 10000))]
     pub answer: String,
 }
@@ -381,6 +390,7 @@ fn check_day(field: &str, day: NaiveDate, not_before: Option<NaiveDate>) -> Resu
 
 /// Records that a draft was sent. The organization's leaders sign requests for review.
 #[utoipa::path(
+    operation_id = "sendReviewRequest",
     tag = "review-requests",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
@@ -440,6 +450,7 @@ pub async fn send(
 
 /// Records the agency's answer to a sent request.
 #[utoipa::path(
+    operation_id = "answerReviewRequest",
     tag = "review-requests",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
@@ -512,6 +523,7 @@ pub struct ReviewListQuery {
 
 /// Requests for review in the caller's scope, newest first.
 #[utoipa::path(
+    operation_id = "listReviewRequests",
     tag = "review-requests",
     security(("bearer" = [])),
     params(ReviewListQuery, PageQuery),

@@ -31,11 +31,12 @@ pub struct CreateServiceClient {
     /// The client id it logs in with.
     #[schema(example = "dvc-portal")]
     pub client_id: String,
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     #[schema(example = "Cổng Dịch vụ công quốc gia")]
     pub name: String,
     /// `portal` or `statistics_office`.
-    #[schema(schema_with = crate::http::schemas::role)]
+    #[schema(schema_with = crate::http::schemas::service_role)]
     pub role: Role,
     /// The Agency for the portal; a statistics office organization for a statistics office.
     pub organization_id: String,
@@ -75,6 +76,7 @@ fn with_secret(
 
 /// Creates a service client and answers its secret, once.
 #[utoipa::path(
+    operation_id = "createServiceClient",
     tag = "service-clients",
     security(("bearer" = [])),
     request_body = CreateServiceClient,
@@ -137,6 +139,7 @@ pub async fn create(
 
 /// Lists service clients.
 #[utoipa::path(
+    operation_id = "listServiceClients",
     tag = "service-clients",
     security(("bearer" = [])),
     params(PageQuery),
@@ -178,6 +181,7 @@ pub async fn list(
 
 /// One service client (never its secret).
 #[utoipa::path(
+    operation_id = "readServiceClient",
     tag = "service-clients",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -209,6 +213,7 @@ fn revoked() -> ApiError {
 
 /// Issues a new secret (answered once) and revokes the old one and every token it got.
 #[utoipa::path(
+    operation_id = "rotateServiceClientSecret",
     tag = "service-clients",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the client as read")),
@@ -251,6 +256,7 @@ pub async fn rotate_secret(
 
 /// Revokes a client for good: its secret and tokens stop working at once.
 #[utoipa::path(
+    operation_id = "revokeServiceClient",
     tag = "service-clients",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the client as read")),

@@ -39,7 +39,7 @@ pub struct MembershipView {
     pub relation: String,
     #[schema(schema_with = crate::http::schemas::title)]
     pub title: String,
-    #[schema(schema_with = crate::http::schemas::officer_rank)]
+    #[schema(schema_with = crate::http::schemas::or_null::officer_rank)]
     pub officer_rank: Option<String>,
     pub valid_from: NaiveDate,
     /// First day no longer a member; absent while in force.
@@ -107,15 +107,15 @@ pub struct StaffView {
     pub id: String,
     #[schema(example = "Nguyễn Văn An")]
     pub full_name: String,
-    #[schema(schema_with = crate::http::schemas::gender)]
+    #[schema(schema_with = crate::http::schemas::or_null::gender)]
     pub gender: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
-    #[schema(schema_with = crate::http::schemas::ethnic_group)]
+    #[schema(schema_with = crate::http::schemas::or_null::ethnic_group)]
     pub ethnicity: Option<String>,
-    #[schema(schema_with = crate::http::schemas::qualification)]
+    #[schema(schema_with = crate::http::schemas::or_null::qualification)]
     pub qualification: Option<String>,
     /// Absent for staff who do not give legal aid.
-    #[schema(schema_with = crate::http::schemas::provider_kind)]
+    #[schema(schema_with = crate::http::schemas::or_null::provider_kind)]
     pub provider_kind: Option<String>,
     /// Lawyer's practising certificate or card number.
     pub lawyer_card_number: Option<String>,
@@ -326,7 +326,7 @@ pub struct MembershipInput {
     #[schema(schema_with = crate::http::schemas::title)]
     pub title: Title,
     /// Only for legal aid officers.
-    #[schema(schema_with = crate::http::schemas::officer_rank)]
+    #[schema(schema_with = crate::http::schemas::or_null::officer_rank)]
     pub officer_rank: Option<OfficerRank>,
     /// First day of membership (Viet Nam date); today when absent.
     pub valid_from: Option<NaiveDate>,
@@ -361,23 +361,27 @@ fn new_membership(staff_id: &str, m: &MembershipInput) -> Result<MembershipRow, 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateStaff {
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub full_name: String,
-    #[schema(schema_with = crate::http::schemas::gender)]
+    #[schema(schema_with = crate::http::schemas::or_null::gender)]
     pub gender: Option<Gender>,
     pub date_of_birth: Option<NaiveDate>,
-    #[schema(schema_with = crate::http::schemas::ethnic_group)]
+    #[schema(schema_with = crate::http::schemas::or_null::ethnic_group)]
     pub ethnicity: Option<EthnicGroup>,
-    #[schema(schema_with = crate::http::schemas::qualification)]
+    #[schema(schema_with = crate::http::schemas::or_null::qualification)]
     pub qualification: Option<Qualification>,
     /// Absent for staff who do not give legal aid.
-    #[schema(schema_with = crate::http::schemas::provider_kind)]
+    #[schema(schema_with = crate::http::schemas::or_null::provider_kind)]
     pub provider_kind: Option<ProviderKind>,
     /// For lawyers only.
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     pub lawyer_card_number: Option<String>,
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     pub phone: Option<String>,
+    #[schema(format = Email)]
     #[validate(email)]
     pub email: Option<String>,
     /// The first membership.
@@ -436,6 +440,7 @@ fn not_blank(field: &str, value: &str) -> Result<String, ApiError> {
 /// Creates a staff record with its first membership, in an organization where the caller
 /// manages staff.
 #[utoipa::path(
+    operation_id = "createStaff",
     tag = "staff",
     security(("bearer" = [])),
     request_body = CreateStaff,
@@ -500,6 +505,7 @@ pub async fn create(
 
 /// One staff record, with memberships, cards and where the person can take cases today.
 #[utoipa::path(
+    operation_id = "readStaff",
     tag = "staff",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -528,42 +534,47 @@ pub async fn read(
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateStaff {
+    #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(schema_with = crate::http::schemas::gender)]
+    #[schema(schema_with = crate::http::schemas::or_null::gender)]
     pub gender: Option<Option<Gender>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<NaiveDate>)]
     pub date_of_birth: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(schema_with = crate::http::schemas::ethnic_group)]
+    #[schema(schema_with = crate::http::schemas::or_null::ethnic_group)]
     pub ethnicity: Option<Option<EthnicGroup>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(schema_with = crate::http::schemas::qualification)]
+    #[schema(schema_with = crate::http::schemas::or_null::qualification)]
     pub qualification: Option<Option<Qualification>>,
     /// Changing a person to or from `collaborator` is for the Department that issues cards.
     #[serde(default, deserialize_with = "present")]
-    #[schema(schema_with = crate::http::schemas::provider_kind)]
+    #[schema(schema_with = crate::http::schemas::or_null::provider_kind)]
     pub provider_kind: Option<Option<ProviderKind>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     #[schema(value_type = Option<String>)]
     pub lawyer_card_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(format = Email)]
     #[validate(email)]
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
-    #[schema(schema_with = crate::http::schemas::staff_status)]
+    #[schema(schema_with = crate::http::schemas::or_null::staff_status)]
     pub status: Option<StaffStatus>,
 }
 
 /// Changes a staff record. Requires `If-Match`.
 #[utoipa::path(
+    operation_id = "updateStaff",
     tag = "staff",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the record as read")),
@@ -674,10 +685,15 @@ pub struct StaffListQuery {
     /// Searches names, ignoring case and Vietnamese diacritics.
     pub q: Option<String>,
     /// `name` (default) or `created_at`; prefix `-` for descending.
+    #[param(schema_with = staff_sorts)]
     pub sort: Option<String>,
 }
 
 /// The orders of the staff list.
+fn staff_sorts() -> utoipa::openapi::Object {
+    crate::http::page::sort_schema(&STAFF_SORTS)
+}
+
 const STAFF_SORTS: [(&str, StaffSort); 4] = [
     ("name", StaffSort::Name),
     ("-name", StaffSort::NameDesc),
@@ -687,6 +703,7 @@ const STAFF_SORTS: [(&str, StaffSort); 4] = [
 
 /// Lists staff and providers of the organizations in the caller's scope.
 #[utoipa::path(
+    operation_id = "listStaff",
     tag = "staff",
     security(("bearer" = [])),
     params(StaffListQuery, PageQuery),
@@ -762,6 +779,7 @@ pub async fn list(
 /// Adds a membership: a person joins another organization, or holds a contract with a
 /// centre beside their practice.
 #[utoipa::path(
+    operation_id = "addMembership",
     tag = "staff",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
@@ -818,6 +836,7 @@ pub async fn add_membership(
 pub struct EndMembership {
     /// First day no longer a member (Viet Nam date, not in the future); today when absent.
     pub on: Option<NaiveDate>,
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub reason: Option<String>,
 }
@@ -825,6 +844,7 @@ pub struct EndMembership {
 /// Ends a membership (transfer, retirement, end of contract) on a day that has come. The
 /// person's accounts in that organization are deactivated at once.
 #[utoipa::path(
+    operation_id = "endMembership",
     tag = "staff",
     security(("bearer" = [])),
     params(("id" = String, Path), ("membership_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
@@ -897,6 +917,7 @@ pub async fn end_membership(
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueCard {
+    #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     pub card_number: String,
     /// Not in the future.
@@ -988,6 +1009,7 @@ fn card_authority(
 
 /// Issues a collaborator's card (the Director of the Department issues them).
 #[utoipa::path(
+    operation_id = "issueCollaboratorCard",
     tag = "staff",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
@@ -1059,12 +1081,29 @@ pub async fn issue_card(
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReissueCard {
-    #[validate(nested)]
-    #[serde(flatten)]
-    pub card: IssueCard,
+    /// The new card's number.
+    #[schema(min_length = 1, max_length = 50)]
+    #[validate(length(min = 1, max = 50))]
+    pub card_number: String,
+    /// Not in the future, nor before the replaced card was issued.
+    pub issued_on: NaiveDate,
+    /// Last day of validity.
+    pub expires_on: NaiveDate,
     /// Why (lost, damaged, changed details...).
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub reason: String,
+}
+
+impl ReissueCard {
+    /// The new card.
+    fn card(&self) -> IssueCard {
+        IssueCard {
+            card_number: self.card_number.clone(),
+            issued_on: self.issued_on,
+            expires_on: self.expires_on,
+        }
+    }
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -1073,6 +1112,7 @@ pub struct RevokeCard {
     /// First day the card no longer counts (Viet Nam date, not in the future); today when
     /// absent.
     pub on: Option<NaiveDate>,
+    #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub reason: String,
 }
@@ -1115,6 +1155,7 @@ fn load_card(
 /// Reissues a card: the old one is marked replaced from the new card's issue day, so there
 /// is no day without a card.
 #[utoipa::path(
+    operation_id = "reissueCollaboratorCard",
     tag = "staff",
     security(("bearer" = [])),
     params(("card_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the holder as read")),
@@ -1138,11 +1179,12 @@ pub async fn reissue_card(
 ) -> Result<HttpResponse, ApiError> {
     let card_id = card_id.into_inner();
     let body = body.0;
-    check_card_dates(&body.card)?;
+    let card = body.card();
+    check_card_dates(&card)?;
     let shown = state
         .write(move |conn| {
             let (old, person) = load_card(conn, &caller, &card_id, &if_match)?;
-            if body.card.issued_on < old.issued_on {
+            if card.issued_on < old.issued_on {
                 return Err(ApiError::field(
                     "issued_on",
                     "before_old_card",
@@ -1150,19 +1192,19 @@ pub async fn reissue_card(
                     "The new card cannot predate the old one.",
                 ));
             }
-            if staff::card_number_taken(conn, body.card.card_number.trim())? {
+            if staff::card_number_taken(conn, card.card_number.trim())? {
                 return Err(card_number_taken());
             }
             let mut replaced = old.clone();
             replaced.status = CardStatus::Replaced.to_string();
-            replaced.ended_on = Some(body.card.issued_on);
+            replaced.ended_on = Some(card.issued_on);
             replaced.end_reason = Some(body.reason.clone());
             replaced.version += 1;
             replaced.updated_at = tgpl_persistence::now();
             let card = new_card(
                 &person.row.id,
                 old.issued_by.clone(),
-                &body.card,
+                &card,
                 Some(old.id.clone()),
             );
             staff::issue_card(conn, &caller.actor(), &card, Some((&old, &replaced)))?;
@@ -1177,6 +1219,7 @@ pub async fn reissue_card(
 
 /// Revokes a card: from that day the collaborator cannot be assigned cases.
 #[utoipa::path(
+    operation_id = "revokeCollaboratorCard",
     tag = "staff",
     security(("bearer" = [])),
     params(("card_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the holder as read")),
