@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -17,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::cases::{scoped, CaseView, Litigation};
 use crate::auth::Caller;
+use crate::http::csv::CsvFile;
 use crate::http::error::ApiError;
 use crate::http::extract::Query;
 use crate::state::AppState;
@@ -117,22 +117,13 @@ const CSV_COLUMNS: [&str; 18] = [
     "provider_kind",
 ];
 
-/// A CSV field, quoted when it must be (RFC 4180).
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_owned()
-    }
-}
-
-fn to_csv(cases: &[SuccessfulCase]) -> String {
+/// The report as a CSV file, through the system's one CSV writer.
+fn to_csv(cases: &[SuccessfulCase], file_name: &str) -> Result<HttpResponse, ApiError> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let date = |v: Option<NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
-    let mut out = CSV_COLUMNS.join(",");
-    out.push_str("\r\n");
+    let mut file = CsvFile::new(&CSV_COLUMNS)?;
     for c in cases {
-        let row = [
+        file.row([
             c.case_id.clone(),
             c.code.clone(),
             c.organization_code.clone(),
@@ -151,22 +142,16 @@ fn to_csv(cases: &[SuccessfulCase]) -> String {
             date(c.outcome_on),
             opt(&c.provider_name),
             opt(&c.provider_kind),
-        ];
-        out.push_str(
-            &row.iter()
-                .map(|v| csv_field(v))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
+        ])?;
     }
-    out
+    file.into_response(file_name)
 }
 
 /// Successful litigation cases (the defence view accepted: lighter penalty or charge, other
 /// penalty frame, acquittal, sentence below the procuracy's proposal, proceedings dropped,
 /// other favourable decision) decided within a period, for an organization's subtree. JSON,
-/// or CSV with `format=csv`.
+/// or CSV with `format=csv` (UTF-8 with a byte order mark; cells that a spreadsheet would
+/// run as formulas begin with `'`).
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
@@ -231,11 +216,7 @@ pub async fn successful_litigation(
         })
         .await?;
     if csv {
-        let file = format!("attachment; filename=\"vu-viec-thanh-cong-{from}-{to}.csv\"");
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((header::CONTENT_DISPOSITION, file))
-            .body(to_csv(&cases)));
+        return to_csv(&cases, &format!("vu-viec-thanh-cong-{from}-{to}.csv"));
     }
     Ok(HttpResponse::Ok().json(SuccessReport {
         from,
