@@ -9,6 +9,7 @@ mod change_requests;
 mod contract;
 mod errors;
 mod health;
+mod hidden;
 mod operations;
 mod organizations;
 mod public;

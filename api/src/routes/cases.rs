@@ -188,7 +188,9 @@ fn shown(conn: &mut DbConnection, caller: &Caller, row: CaseRow) -> CaseView {
     view
 }
 
-/// Loads a case the caller may `action`.
+/// Loads a case the caller may `action`: 404 when the caller may not read it (unknown,
+/// outside the caller's scope, or a role that reads no cases), 403 when the caller reads it
+/// but may not do `action`.
 pub fn load(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -196,7 +198,7 @@ pub fn load(
     action: Action,
 ) -> Result<CaseRow, ApiError> {
     let row = cases::get(conn, id)?;
-    scope::check(conn, caller, Action::ReadCase, &row.organization_id)?;
+    scope::check_read(conn, caller, Action::ReadCase, &row.organization_id)?;
     if action != Action::ReadCase {
         scope::check(conn, caller, action, &row.organization_id)?;
     }

@@ -253,7 +253,7 @@ pub async fn submit(
 }
 
 /// Loads a request the caller may see: the data centre sees all, units those of their
-/// subtree.
+/// subtree. Any other request answers 404, like an unknown one.
 fn load(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -261,9 +261,21 @@ fn load(
 ) -> Result<(RequestRow, Vec<ItemRow>), ApiError> {
     let (request, items) = change_requests::get(conn, id)?;
     if scope::authorize_system(caller, SystemAction::DecideChangeRequests).is_err() {
-        scope::check(conn, caller, Action::ReadCase, &request.organization_id)?;
+        scope::check_read(conn, caller, Action::ReadCase, &request.organization_id)?;
     }
     Ok((request, items))
+}
+
+/// Loads a request for a decision: 404 when the caller cannot see it, 403 when the caller
+/// sees it but does not decide (only the data centre does).
+fn load_for_decision(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> Result<(RequestRow, Vec<ItemRow>), ApiError> {
+    let found = load(conn, caller, id)?;
+    scope::authorize_system(caller, SystemAction::DecideChangeRequests)?;
+    Ok(found)
 }
 
 /// One change request.
@@ -409,7 +421,7 @@ fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<String, ApiE
     responses(
         (status = 200, description = "Approved and carried out.", body = ChangeRequestView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre decides.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided, or a case changed so that the request no longer applies.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The requested changes are no longer valid for the case.", body = Problem, content_type = "application/problem+json"),
@@ -423,13 +435,12 @@ pub async fn approve(
     if_match: IfMatch,
     body: crate::http::extract::OptionalJson<Decision>,
 ) -> Result<HttpResponse, ApiError> {
-    scope::authorize_system(&caller, SystemAction::DecideChangeRequests)?;
     let id = id.into_inner();
     let reason = body.0.and_then(|d| d.reason);
     let (request, items) = state
         .write(move |conn| {
             write_transaction(conn, |conn| {
-                let (before, items) = change_requests::get(conn, &id)?;
+                let (before, items) = load_for_decision(conn, &caller, &id)?;
                 if_match.check(&etag(before.version))?;
                 if before.requested_by == caller.username {
                     return Err(ApiError::forbidden());
@@ -495,7 +506,7 @@ fn no_longer_applies() -> ApiError {
     responses(
         (status = 200, description = "Rejected.", body = ChangeRequestView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre decides.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The reason is missing.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
@@ -509,7 +520,6 @@ pub async fn reject(
     if_match: IfMatch,
     body: ValidJson<Decision>,
 ) -> Result<HttpResponse, ApiError> {
-    scope::authorize_system(&caller, SystemAction::DecideChangeRequests)?;
     let id = id.into_inner();
     let reason = body.0.reason.ok_or_else(|| {
         ApiError::field(
@@ -521,7 +531,7 @@ pub async fn reject(
     })?;
     let (request, items) = state
         .write(move |conn| {
-            let (before, items) = change_requests::get(conn, &id)?;
+            let (before, items) = load_for_decision(conn, &caller, &id)?;
             if_match.check(&etag(before.version))?;
             let after = decided(&caller, &before, "rejected", Some(reason))?;
             change_requests::decide(conn, &caller.actor(), &before, &after)?;
