@@ -12,6 +12,7 @@ mod health;
 mod hidden;
 mod operations;
 mod organizations;
+mod privacy;
 mod public;
 mod recipients;
 mod reference;

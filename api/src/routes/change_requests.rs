@@ -27,6 +27,7 @@ use crate::http::error::{ApiError, FieldError};
 use crate::http::extract::{etag, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, Page, PageQuery};
+use crate::redaction::Redaction;
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;
 
@@ -87,6 +88,30 @@ impl ChangeRequestView {
     }
 }
 
+/// The items of a request as the caller may see them: proposed changes go through the one
+/// redaction of case data, for the requesting organization's cases.
+fn shown(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    request: &RequestRow,
+    items: Vec<ItemRow>,
+) -> Result<Vec<ItemRow>, ApiError> {
+    let redaction = Redaction::of(conn, caller)?;
+    Ok(redacted(&redaction, request, items))
+}
+
+fn redacted(redaction: &Redaction, request: &RequestRow, items: Vec<ItemRow>) -> Vec<ItemRow> {
+    items
+        .into_iter()
+        .map(|mut item| {
+            item.proposed_changes =
+                redaction.stored_object(&request.organization_id, item.proposed_changes.take());
+            item
+        })
+        .collect()
+}
+
+/// Answers with a request whose items went through [`shown`].
 fn respond(status: StatusCode, request: RequestRow, items: Vec<ItemRow>) -> HttpResponse {
     let (id, version) = (request.id.clone(), request.version);
     let view = ChangeRequestView::new(request, items);
@@ -246,6 +271,7 @@ pub async fn submit(
                     other => other.into(),
                 },
             )?;
+            let items = shown(conn, &caller, &request, items)?;
             Ok((request, items))
         })
         .await?;
@@ -295,7 +321,13 @@ pub async fn read(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let (request, items) = state.db(move |conn| load(conn, &caller, &id)).await?;
+    let (request, items) = state
+        .db(move |conn| {
+            let (request, items) = load(conn, &caller, &id)?;
+            let items = shown(conn, &caller, &request, items)?;
+            Ok((request, items))
+        })
+        .await?;
     Ok(respond(StatusCode::OK, request, items))
 }
 
@@ -355,7 +387,16 @@ pub async fn list(
             };
             let paged = change_requests::list(conn, &filter, page)?;
             let ids: Vec<String> = paged.items.iter().map(|r| r.id.clone()).collect();
-            Ok((paged, change_requests::items_of(conn, &ids)?))
+            let mut items = change_requests::items_of(conn, &ids)?;
+            let redaction = Redaction::of(conn, &caller)?;
+            for request in &paged.items {
+                let (mine, others): (Vec<ItemRow>, Vec<ItemRow>) = items
+                    .into_iter()
+                    .partition(|i| i.change_request_id == request.id);
+                items = others;
+                items.extend(redacted(&redaction, request, mine));
+            }
+            Ok((paged, items))
         })
         .await?;
     Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, |r| {
@@ -480,6 +521,7 @@ pub async fn approve(
                     cases::save(conn, &actor, action, &case, &changed, Some(&event))?;
                 }
                 change_requests::decide(conn, &actor, &before, &after)?;
+                let items = shown(conn, &caller, &after, items)?;
                 Ok((after, items))
             })
         })
@@ -535,6 +577,7 @@ pub async fn reject(
             if_match.check(&etag(before.version))?;
             let after = decided(&caller, &before, "rejected", Some(reason))?;
             change_requests::decide(conn, &caller.actor(), &before, &after)?;
+            let items = shown(conn, &caller, &after, items)?;
             Ok((after, items))
         })
         .await?;

@@ -19,6 +19,7 @@ use crate::auth::Caller;
 use crate::http::csv::CsvFile;
 use crate::http::error::ApiError;
 use crate::http::extract::Query;
+use crate::redaction::Redaction;
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
@@ -59,7 +60,8 @@ pub struct SuccessQuery {
     pub format: Option<String>,
 }
 
-/// One successful litigation case, as the Agency lists them.
+/// One successful litigation case, as the Agency lists them, made from a case that went
+/// through the one redaction of case data (`crate::redaction`).
 #[derive(Serialize, ToSchema)]
 pub struct SuccessfulCase {
     pub case_id: String,
@@ -209,9 +211,10 @@ pub async fn successful_litigation(
             let provider_ids: Vec<String> =
                 rows.iter().filter_map(|c| c.provider_id.clone()).collect();
             let providers = staff::names(conn, &provider_ids)?;
+            let redaction = Redaction::of(conn, &caller)?;
             Ok(rows
                 .into_iter()
-                .map(|c| successful(c, &orgs, &providers))
+                .map(|c| successful(redaction.case(c), &orgs, &providers))
                 .collect::<Vec<_>>())
         })
         .await?;
@@ -351,9 +354,11 @@ pub async fn quality_sample(
                 .map(str::to_owned)
                 .collect();
             let population = rows.len();
+            let redaction = Redaction::of(conn, &caller)?;
             let chosen: Vec<CaseRow> = rows
                 .into_iter()
                 .filter(|c| picked.contains(&c.id))
+                .map(|c| redaction.case(c))
                 .collect();
             Ok((population, chosen))
         })
