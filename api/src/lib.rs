@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod http;
 pub mod openapi;
+pub mod redaction;
 pub mod routes;
 pub mod scope;
 pub mod server;

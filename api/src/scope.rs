@@ -113,6 +113,28 @@ pub fn check(
     check_on(&*tree_today(conn, caller)?, caller, action, org_id)
 }
 
+/// Checks that `caller` may read, by `action`, something that belongs to `org_id`. What the
+/// caller may not read is hidden: it answers 404 exactly like an unknown id, never 403, which
+/// would tell that it exists (the portal learns nothing of cases, nor oversight roles of
+/// case files).
+pub fn check_read(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    action: Action,
+    org_id: &str,
+) -> Result<(), ApiError> {
+    check(conn, caller, action, org_id).map_err(hidden)
+}
+
+/// A refusal to read as the caller must see it: 404.
+pub fn hidden(e: ApiError) -> ApiError {
+    if e.status == actix_web::http::StatusCode::FORBIDDEN {
+        ApiError::not_found()
+    } else {
+        e
+    }
+}
+
 /// [`check`] on a tree already at hand: for a decision over several organizations.
 pub fn check_on(
     tree: &Hierarchy,

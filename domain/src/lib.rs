@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod hierarchy;
 pub mod label;
 pub mod organization;
+pub mod privacy;
 pub mod recipient;
 pub mod reference;
 pub mod role;

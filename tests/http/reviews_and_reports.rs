@@ -8,6 +8,24 @@ fn litigation_case(
     success: Option<&str>,
     outcome_on: &str,
 ) -> Value {
+    charged_case(
+        app,
+        token,
+        center,
+        success,
+        outcome_on,
+        "Cố ý gây thương tích, Điều 134",
+    )
+}
+
+fn charged_case(
+    app: &TestApp,
+    token: &str,
+    center: &str,
+    success: Option<&str>,
+    outcome_on: &str,
+    charge: &str,
+) -> Value {
     let recipient = app
         .get("/api/v1/recipients?q=tran%20van%20be", token)
         .json()["items"][0]["id"]
@@ -19,7 +37,7 @@ fn litigation_case(
         token,
         json!({"organization_id": app.org_id(center), "recipient_id": recipient, "received_on": "2025-06-01", "field": "criminal",
                "form": "litigation", "place": "detention", "summary": "Bào chữa, vụ cố ý gây thương tích",
-               "litigation": {"role": "defence", "stage": "first_instance", "charge": "Cố ý gây thương tích, Điều 134",
+               "litigation": {"role": "defence", "stage": "first_instance", "charge": charge,
                               "procedural_agency": "Tòa án nhân dân khu vực 1", "proposed_sentence": "3 năm tù"}}),
     );
     assert_eq!(r.status, 201, "{}", r.body);
@@ -122,7 +140,16 @@ fn successful_litigation_cases_for_any_period_as_json_and_csv() {
     );
     assert_eq!(csv.status, 200);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
-    let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert!(
+        csv.raw.starts_with(b"\xEF\xBB\xBF"),
+        "a UTF-8 byte order mark"
+    );
+    let lines: Vec<&str> = csv
+        .body
+        .trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .collect();
     assert_eq!(
         lines.len(),
         7,
@@ -145,6 +172,65 @@ fn successful_litigation_cases_for_any_period_as_json_and_csv() {
         .assert_problem(422, "validation_failed");
     app.get(&format!("/api/v1/reports/successful-litigation?from=2026-01-01&to=2026-12-31&organization_id={}", app.org_id("TTTGPL-DN")), &hn)
         .assert_problem(404, "not_found");
+}
+
+/// Excel reads a CSV with a byte order mark as UTF-8, and runs cells that begin with `=`,
+/// `+`, `-` or `@` as formulas unless they are made text.
+#[test]
+fn the_csv_report_opens_in_a_spreadsheet_as_written_and_runs_nothing() {
+    let app = TestApp::spawn();
+    let hn = app.token("gd.hn");
+    charged_case(
+        &app,
+        &hn,
+        "TTTGPL-HN",
+        Some("acquittal"),
+        "2026-05-20",
+        "=HYPERLINK(\"http://example.com/x\",\"Xem chi tiết\")",
+    );
+    charged_case(
+        &app,
+        &hn,
+        "TTTGPL-HN",
+        Some("lighter_charge"),
+        "2026-05-21",
+        "-Trộm cắp tài sản, Điều 173",
+    );
+    let csv = app.get(
+        "/api/v1/reports/successful-litigation?from=2026-05-15&to=2026-05-31&format=csv",
+        &hn,
+    );
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(csv
+        .header("content-disposition")
+        .unwrap()
+        .contains("vu-viec-thanh-cong-2026-05-15-2026-05-31.csv"));
+    assert_eq!(
+        &csv.raw[..3],
+        b"\xEF\xBB\xBF",
+        "a UTF-8 byte order mark first"
+    );
+    let text = std::str::from_utf8(&csv.raw[3..]).expect("UTF-8");
+    assert!(text.starts_with("case_id,code,"));
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://example.com/x\"\",\"\"Xem chi tiết\"\")\""),
+        "the formula comes out as text: {text}"
+    );
+    assert!(!text.contains(",=HYPERLINK") && !text.contains(",\"=HYPERLINK"));
+    assert!(
+        text.contains(",\"'-Trộm cắp tài sản, Điều 173\","),
+        "{text}"
+    );
+    assert!(
+        text.contains("Trung tâm Trợ giúp pháp lý nhà nước") && text.contains("Hà Nội"),
+        "Vietnamese intact: {text}"
+    );
+    assert!(
+        text.contains(",Được tuyên trắng án, vô tội,")
+            || text.contains(",\"Được tuyên trắng án, vô tội\","),
+        "{text}"
+    );
 }
 
 #[test]

@@ -73,7 +73,7 @@ fn archived() -> ApiError {
 /// the case, not its file).
 fn readable_case(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<CaseRow, ApiError> {
     let case = load(conn, caller, id, Action::ReadCase)?;
-    scope::check(conn, caller, Action::ReadRecipient, &case.organization_id)?;
+    scope::check_read(conn, caller, Action::ReadRecipient, &case.organization_id)?;
     Ok(case)
 }
 
@@ -335,7 +335,10 @@ pub async fn remove(
     state
         .write(move |conn| {
             let row = attachments::get(conn, &id)?;
-            let case = load(conn, &caller, &row.case_id, Action::ManageCase)?;
+            // Who cannot read the document cannot learn that it exists: 404 first, then
+            // 403 for those who read it but do no casework.
+            let case = readable_case(conn, &caller, &row.case_id)?;
+            scope::check(conn, &caller, Action::ManageCase, &case.organization_id)?;
             if case
                 .state
                 .parse::<CaseState>()

@@ -27,6 +27,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{etag, record, IfMatch, OptionalJson, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, parse_sort, search_term, Page, PageQuery};
+use crate::redaction::Redaction;
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;
 
@@ -167,32 +168,21 @@ impl From<CaseRow> for CaseView {
     }
 }
 
+/// Answers with a case that went through [`shown`].
 fn respond(status: StatusCode, row: CaseRow) -> HttpResponse {
-    respond_view(status, CaseView::from(row))
-}
-
-fn respond_view(status: StatusCode, view: CaseView) -> HttpResponse {
+    let view = CaseView::from(row);
     record(status, "/api/v1/cases", &view.id, view.version, &view)
 }
 
-/// Whether the caller may see the aided person's data in `org_id`.
-fn reads_recipients(conn: &mut DbConnection, caller: &Caller, org_id: &str) -> bool {
-    scope::check(conn, caller, Action::ReadRecipient, org_id).is_ok()
+/// A case as the caller may see it: every case this module answers with goes through the
+/// one redaction of case data ([`Redaction`]).
+fn shown(conn: &mut DbConnection, caller: &Caller, row: CaseRow) -> Result<CaseRow, ApiError> {
+    Ok(Redaction::of(conn, caller)?.case(row))
 }
 
-/// A case as the caller may see it.
-fn shown(conn: &mut DbConnection, caller: &Caller, row: CaseRow) -> CaseView {
-    let readable = if reads_recipients(conn, caller, &row.organization_id) {
-        Permitted::Only(vec![row.organization_id.clone()])
-    } else {
-        Permitted::Only(Vec::new())
-    };
-    let mut view = CaseView::from(row);
-    redact(&mut view, &readable);
-    view
-}
-
-/// Loads a case the caller may `action`.
+/// Loads a case the caller may `action`: 404 when the caller may not read it (unknown,
+/// outside the caller's scope, or a role that reads no cases), 403 when the caller reads it
+/// but may not do `action`.
 pub fn load(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -200,7 +190,7 @@ pub fn load(
     action: Action,
 ) -> Result<CaseRow, ApiError> {
     let row = cases::get(conn, id)?;
-    scope::check(conn, caller, Action::ReadCase, &row.organization_id)?;
+    scope::check_read(conn, caller, Action::ReadCase, &row.organization_id)?;
     if action != Action::ReadCase {
         scope::check(conn, caller, action, &row.organization_id)?;
     }
@@ -377,7 +367,7 @@ pub async fn create(
                     updated_at: now,
                 }
             })?;
-            Ok(row)
+            shown(conn, &caller, row)
         })
         .await?;
     Ok(respond(StatusCode::CREATED, row))
@@ -402,7 +392,10 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let row = state
-        .db(move |conn| load(conn, &caller, &id, Action::ReadCase))
+        .db(move |conn| {
+            let row = load(conn, &caller, &id, Action::ReadCase)?;
+            shown(conn, &caller, row)
+        })
         .await?;
     Ok(respond(StatusCode::OK, row))
 }
@@ -560,7 +553,7 @@ pub async fn update(
                     None,
                 )?;
             }
-            Ok(after)
+            shown(conn, &caller, after)
         })
         .await?;
     Ok(respond(StatusCode::OK, row))
@@ -679,6 +672,11 @@ pub async fn history(
             let mut events = Vec::new();
             for case_id in chain.iter().rev() {
                 events.extend(cases::events(conn, case_id)?);
+            }
+            // The history is read as part of this case: what its reader may see of it.
+            let redaction = Redaction::of(conn, &caller)?;
+            for event in &mut events {
+                event.details = redaction.stored_object(&row.organization_id, event.details.take());
             }
             Ok(events)
         })
@@ -1024,10 +1022,10 @@ pub async fn take_step(
                 )?;
                 Ok(after)
             })?;
-            Ok(shown(conn, &caller, after))
+            shown(conn, &caller, after)
         })
         .await?;
-    Ok(respond_view(StatusCode::OK, view))
+    Ok(respond(StatusCode::OK, view))
 }
 
 fn bad_transfer() -> ApiError {
@@ -1147,11 +1145,17 @@ pub async fn list_cases(
     let page = paging.request()?;
     let q = query.0;
     let filter = case_filter(q)?;
-    let (paged, readable, entries) = state
+    let (paged, entries) = state
         .db(move |conn| {
             let filter = scoped(conn, &caller, filter)?;
             let readable = scope::permitted(conn, &caller, Action::ReadRecipient)?;
-            let paged = cases::list(conn, &filter, page)?;
+            let mut paged = cases::list(conn, &filter, page)?;
+            let redaction = Redaction::of(conn, &caller)?;
+            paged.items = paged
+                .items
+                .into_iter()
+                .map(|row| redaction.case(row))
+                .collect();
             // A search may have matched the aided person's name: that is a read of it.
             let entries: Vec<_> = match filter.search_names_in {
                 Some(_) => paged
@@ -1164,15 +1168,11 @@ pub async fn list_cases(
                     .collect(),
                 None => Vec::new(),
             };
-            Ok((paged, readable, entries))
+            Ok((paged, entries))
         })
         .await?;
     super::recipients::log_reads(&state, entries).await?;
-    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, |row| {
-        let mut view = CaseView::from(row);
-        redact(&mut view, &readable);
-        view
-    })))
+    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, CaseView::from)))
 }
 
 /// The filter of a case list query, checked.
@@ -1255,12 +1255,4 @@ pub fn scoped(
         (a, b) => a.or(b),
     };
     Ok(filter)
-}
-
-/// Hides who requested aid from callers who may not see the aided person's data.
-pub fn redact(view: &mut CaseView, readable: &Permitted) {
-    if !readable.contains(&view.organization_id) {
-        view.requester_name = None;
-        view.requester_relation = None;
-    }
 }

@@ -27,6 +27,7 @@ use crate::http::error::{ApiError, FieldError};
 use crate::http::extract::{etag, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, Page, PageQuery};
+use crate::redaction::Redaction;
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;
 
@@ -87,6 +88,30 @@ impl ChangeRequestView {
     }
 }
 
+/// The items of a request as the caller may see them: proposed changes go through the one
+/// redaction of case data, for the requesting organization's cases.
+fn shown(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    request: &RequestRow,
+    items: Vec<ItemRow>,
+) -> Result<Vec<ItemRow>, ApiError> {
+    let redaction = Redaction::of(conn, caller)?;
+    Ok(redacted(&redaction, request, items))
+}
+
+fn redacted(redaction: &Redaction, request: &RequestRow, items: Vec<ItemRow>) -> Vec<ItemRow> {
+    items
+        .into_iter()
+        .map(|mut item| {
+            item.proposed_changes =
+                redaction.stored_object(&request.organization_id, item.proposed_changes.take());
+            item
+        })
+        .collect()
+}
+
+/// Answers with a request whose items went through [`shown`].
 fn respond(status: StatusCode, request: RequestRow, items: Vec<ItemRow>) -> HttpResponse {
     let (id, version) = (request.id.clone(), request.version);
     let view = ChangeRequestView::new(request, items);
@@ -249,6 +274,7 @@ pub async fn submit(
                     other => other.into(),
                 },
             )?;
+            let items = shown(conn, &caller, &request, items)?;
             Ok((request, items))
         })
         .await?;
@@ -256,7 +282,7 @@ pub async fn submit(
 }
 
 /// Loads a request the caller may see: the data centre sees all, units those of their
-/// subtree.
+/// subtree. Any other request answers 404, like an unknown one.
 fn load(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -264,9 +290,21 @@ fn load(
 ) -> Result<(RequestRow, Vec<ItemRow>), ApiError> {
     let (request, items) = change_requests::get(conn, id)?;
     if scope::authorize_system(caller, SystemAction::DecideChangeRequests).is_err() {
-        scope::check(conn, caller, Action::ReadCase, &request.organization_id)?;
+        scope::check_read(conn, caller, Action::ReadCase, &request.organization_id)?;
     }
     Ok((request, items))
+}
+
+/// Loads a request for a decision: 404 when the caller cannot see it, 403 when the caller
+/// sees it but does not decide (only the data centre does).
+fn load_for_decision(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> Result<(RequestRow, Vec<ItemRow>), ApiError> {
+    let found = load(conn, caller, id)?;
+    scope::authorize_system(caller, SystemAction::DecideChangeRequests)?;
+    Ok(found)
 }
 
 /// One change request.
@@ -287,7 +325,13 @@ pub async fn read(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let (request, items) = state.db(move |conn| load(conn, &caller, &id)).await?;
+    let (request, items) = state
+        .db(move |conn| {
+            let (request, items) = load(conn, &caller, &id)?;
+            let items = shown(conn, &caller, &request, items)?;
+            Ok((request, items))
+        })
+        .await?;
     Ok(respond(StatusCode::OK, request, items))
 }
 
@@ -349,7 +393,16 @@ pub async fn list(
             };
             let paged = change_requests::list(conn, &filter, page)?;
             let ids: Vec<String> = paged.items.iter().map(|r| r.id.clone()).collect();
-            Ok((paged, change_requests::items_of(conn, &ids)?))
+            let mut items = change_requests::items_of(conn, &ids)?;
+            let redaction = Redaction::of(conn, &caller)?;
+            for request in &paged.items {
+                let (mine, others): (Vec<ItemRow>, Vec<ItemRow>) = items
+                    .into_iter()
+                    .partition(|i| i.change_request_id == request.id);
+                items = others;
+                items.extend(redacted(&redaction, request, mine));
+            }
+            Ok((paged, items))
         })
         .await?;
     Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, |r| {
@@ -417,7 +470,7 @@ fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<String, ApiE
     responses(
         (status = 200, description = "Approved and carried out.", body = ChangeRequestView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre decides.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided, or a case changed so that the request no longer applies.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The requested changes are no longer valid for the case.", body = Problem, content_type = "application/problem+json"),
@@ -431,13 +484,12 @@ pub async fn approve(
     if_match: IfMatch,
     body: crate::http::extract::OptionalJson<Decision>,
 ) -> Result<HttpResponse, ApiError> {
-    scope::authorize_system(&caller, SystemAction::DecideChangeRequests)?;
     let id = id.into_inner();
     let reason = body.0.and_then(|d| d.reason);
     let (request, items) = state
         .write(move |conn| {
             write_transaction(conn, |conn| {
-                let (before, items) = change_requests::get(conn, &id)?;
+                let (before, items) = load_for_decision(conn, &caller, &id)?;
                 if_match.check(&etag(before.version))?;
                 if before.requested_by == caller.username {
                     return Err(ApiError::forbidden());
@@ -477,6 +529,7 @@ pub async fn approve(
                     cases::save(conn, &actor, action, &case, &changed, Some(&event))?;
                 }
                 change_requests::decide(conn, &actor, &before, &after)?;
+                let items = shown(conn, &caller, &after, items)?;
                 Ok((after, items))
             })
         })
@@ -504,7 +557,7 @@ fn no_longer_applies() -> ApiError {
     responses(
         (status = 200, description = "Rejected.", body = ChangeRequestView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre decides.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The reason is missing.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
@@ -518,7 +571,6 @@ pub async fn reject(
     if_match: IfMatch,
     body: ValidJson<Decision>,
 ) -> Result<HttpResponse, ApiError> {
-    scope::authorize_system(&caller, SystemAction::DecideChangeRequests)?;
     let id = id.into_inner();
     let reason = body.0.reason.ok_or_else(|| {
         ApiError::field(
@@ -530,10 +582,11 @@ pub async fn reject(
     })?;
     let (request, items) = state
         .write(move |conn| {
-            let (before, items) = change_requests::get(conn, &id)?;
+            let (before, items) = load_for_decision(conn, &caller, &id)?;
             if_match.check(&etag(before.version))?;
             let after = decided(&caller, &before, "rejected", Some(reason))?;
             change_requests::decide(conn, &caller.actor(), &before, &after)?;
+            let items = shown(conn, &caller, &after, items)?;
             Ok((after, items))
         })
         .await?;

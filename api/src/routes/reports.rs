@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -17,8 +16,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::cases::{scoped, CaseView, Litigation};
 use crate::auth::Caller;
+use crate::http::csv::CsvFile;
 use crate::http::error::ApiError;
 use crate::http::extract::Query;
+use crate::redaction::Redaction;
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
@@ -60,7 +61,8 @@ pub struct SuccessQuery {
     pub format: Option<String>,
 }
 
-/// One successful litigation case, as the Agency lists them.
+/// One successful litigation case, as the Agency lists them, made from a case that went
+/// through the one redaction of case data (`crate::redaction`).
 #[derive(Serialize, ToSchema)]
 pub struct SuccessfulCase {
     pub case_id: String,
@@ -118,22 +120,13 @@ const CSV_COLUMNS: [&str; 18] = [
     "provider_kind",
 ];
 
-/// A CSV field, quoted when it must be (RFC 4180).
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_owned()
-    }
-}
-
-fn to_csv(cases: &[SuccessfulCase]) -> String {
+/// The report as a CSV file, through the system's one CSV writer.
+fn to_csv(cases: &[SuccessfulCase], file_name: &str) -> Result<HttpResponse, ApiError> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let date = |v: Option<NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
-    let mut out = CSV_COLUMNS.join(",");
-    out.push_str("\r\n");
+    let mut file = CsvFile::new(&CSV_COLUMNS)?;
     for c in cases {
-        let row = [
+        file.row([
             c.case_id.clone(),
             c.code.clone(),
             c.organization_code.clone(),
@@ -152,22 +145,16 @@ fn to_csv(cases: &[SuccessfulCase]) -> String {
             date(c.outcome_on),
             opt(&c.provider_name),
             opt(&c.provider_kind),
-        ];
-        out.push_str(
-            &row.iter()
-                .map(|v| csv_field(v))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
+        ])?;
     }
-    out
+    file.into_response(file_name)
 }
 
 /// Successful litigation cases (the defence view accepted: lighter penalty or charge, other
 /// penalty frame, acquittal, sentence below the procuracy's proposal, proceedings dropped,
 /// other favourable decision) decided within a period, for an organization's subtree. JSON,
-/// or CSV with `format=csv`.
+/// or CSV with `format=csv` (UTF-8 with a byte order mark; cells that a spreadsheet would
+/// run as formulas begin with `'`).
 #[utoipa::path(
     operation_id = "reportSuccessfulLitigation",
     tag = "reports",
@@ -226,18 +213,15 @@ pub async fn successful_litigation(
             let provider_ids: Vec<String> =
                 rows.iter().filter_map(|c| c.provider_id.clone()).collect();
             let providers = staff::names(conn, &provider_ids)?;
+            let redaction = Redaction::of(conn, &caller)?;
             Ok(rows
                 .into_iter()
-                .map(|c| successful(c, &orgs, &providers))
+                .map(|c| successful(redaction.case(c), &orgs, &providers))
                 .collect::<Vec<_>>())
         })
         .await?;
     if csv {
-        let file = format!("attachment; filename=\"vu-viec-thanh-cong-{from}-{to}.csv\"");
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((header::CONTENT_DISPOSITION, file))
-            .body(to_csv(&cases)));
+        return to_csv(&cases, &format!("vu-viec-thanh-cong-{from}-{to}.csv"));
     }
     Ok(HttpResponse::Ok().json(SuccessReport {
         from,
@@ -374,9 +358,11 @@ pub async fn quality_sample(
                 .map(str::to_owned)
                 .collect();
             let population = rows.len();
+            let redaction = Redaction::of(conn, &caller)?;
             let chosen: Vec<CaseRow> = rows
                 .into_iter()
                 .filter(|c| picked.contains(&c.id))
+                .map(|c| redaction.case(c))
                 .collect();
             Ok((population, chosen))
         })

@@ -91,7 +91,8 @@ fn load(
     action: Action,
 ) -> Result<ReviewRow, ApiError> {
     let row = review_requests::get(conn, id)?;
-    scope::check(conn, caller, Action::ReadCase, &row.organization_id)?;
+    // Unreadable is hidden (404); readable but not `action` is 403.
+    scope::check_read(conn, caller, Action::ReadCase, &row.organization_id)?;
     if action != Action::ReadCase {
         scope::check(conn, caller, action, &row.organization_id)?;
     }

@@ -292,15 +292,18 @@ fn load(
     for org in through {
         match scope::check(conn, caller, action, &org) {
             Ok(_) => return Ok(person),
-            Err(e) if e.status == StatusCode::FORBIDDEN => outcome = Err(e),
+            // A role that reads no staff (service clients) cannot learn that a record
+            // exists: refused reading is 404, like an unknown id.
+            Err(e) if e.status == StatusCode::FORBIDDEN && action != Action::ReadStaff => {
+                outcome = Err(e)
+            }
             Err(_) => {}
         }
     }
-    // A former member's organization may still read the record; it cannot change it.
-    if action != Action::ReadStaff
-        && outcome.is_err()
-        && load(conn, caller, id, Action::ReadStaff).is_ok()
-    {
+    // A former member's organization may still read the record; it cannot change it. Who
+    // cannot read it at all gets 404, whatever they asked.
+    if action != Action::ReadStaff && outcome.is_err() {
+        load(conn, caller, id, Action::ReadStaff)?;
         return Err(ApiError::forbidden());
     }
     outcome.map(|()| person)
