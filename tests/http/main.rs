@@ -17,3 +17,4 @@ mod reference;
 mod reviews_and_reports;
 mod staff;
 mod storage;
+mod text_input;
