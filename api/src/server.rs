@@ -14,7 +14,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::tokens::TokenKeys;
-use crate::http::{extract, problem, request_id, routes_table};
+use crate::http::{extract, problem, request_id, routes_table, text};
 use crate::state::AppState;
 
 /// Opens the pool and brings the schema up to date before anything is served.
@@ -113,6 +113,8 @@ pub fn start(
             .route("/", web::get().to(to_docs))
             .route("/docs", web::get().to(to_docs))
             .default_service(web::to(routes_table::unmatched))
+            // Inside the problem renderer, so that its 404 is a problem like any other.
+            .wrap(from_fn(text::refuse_controls_in_path))
             .wrap(from_fn(problem::render))
             // Responses carry personal data: no shared caches, no content sniffing. Handlers
             // that serve cacheable data (reference lists) set their own Cache-Control. Outside

@@ -1,13 +1,75 @@
-//! Text folding for search: "Nguyễn Văn A" and "nguyen van a" must find each other.
+//! Text as the system keeps it, and text folding for search.
+//!
+//! What people type reaches the system in many spellings of the same words: "ễ" precomposed
+//! or as "e" followed by two combining marks, names padded with non-breaking or ideographic
+//! spaces, control characters pasted from other programs. Every text is stored in Unicode
+//! Normalization Form C (NFC), trimmed of white space; names and codes also have their inner
+//! runs of white space collapsed to one space ([`name`]). Control characters are refused
+//! ([`first_control`]): PostgreSQL cannot store U+0000 at all, and the others have no
+//! business in a record. Searches compare folded text ([`fold`]), which is normalised first.
+
+use std::borrow::Cow;
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// `text` in Unicode Normalization Form C: "Nguye\u{0302}\u{0303}n" becomes "Nguyễn".
+/// Borrows when the text is already in NFC, as nearly all input is.
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// White space as people type it: Unicode `White_Space` (space, tab, line breaks, U+00A0
+/// no-break space, U+3000 ideographic space, ...) and the invisible U+200B zero-width space
+/// and U+FEFF byte order mark, which editors leave around pasted text.
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}')
+}
+
+/// Free text as stored: NFC, without white space ([`is_blank`]) at either end. Inner white
+/// space, line breaks included, is kept. Only white space becomes "", which the rules that
+/// require a value refuse as they refuse "".
+pub fn clean(text: &str) -> String {
+    nfc(text).trim_matches(is_blank).to_owned()
+}
+
+/// A name or a code as stored: NFC, trimmed, and every inner run of white space
+/// ([`is_blank`], tabs and line breaks included) replaced by one space, so that
+/// "  Nguyễn\u{00A0}\u{00A0}Văn\tA " is stored as "Nguyễn Văn A". Only white space becomes "".
+pub fn name(text: &str) -> String {
+    let normal = nfc(text);
+    let mut out = String::with_capacity(normal.len());
+    for word in normal.split(is_blank).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The first character of `text` that no stored text may contain: the control characters
+/// (Unicode category Cc: U+0000 to U+001F, U+007F to U+009F) other than tab, line feed and
+/// carriage return, which free text such as a case summary legitimately holds (names and
+/// codes turn them into spaces, see [`name`]).
+pub fn first_control(text: &str) -> Option<char> {
+    text.chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
 
 /// Lower-cases, removes Vietnamese diacritics (precomposed or combining), maps đ to d and
-/// collapses runs of white space. The result is what search columns store and what queries
-/// are compared against.
+/// collapses runs of white space. The text is normalised to NFC first, so that every
+/// spelling of a letter folds alike. The result is what search columns store and what
+/// queries are compared against.
 pub fn fold(text: &str) -> String {
+    let text = nfc(text);
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_whitespace() {
+        if is_blank(c) {
             pending_space = !out.is_empty();
             continue;
         }
@@ -48,7 +110,9 @@ fn base_letter(c: char) -> char {
 
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::*;
+
+    const DECOMPOSED: &str = "Nguye\u{0302}\u{0303}n Thi\u{0323} Hu\u{031b}o\u{031b}\u{0300}ng";
 
     #[test]
     fn folds_vietnamese() {
@@ -62,5 +126,63 @@ mod tests {
     fn folds_decomposed_input_like_precomposed() {
         let decomposed = "Nguye\u{0302}\u{0303}n";
         assert_eq!(fold(decomposed), "nguyen");
+        assert_eq!(fold(DECOMPOSED), fold("Nguyễn Thị Hường"));
+    }
+
+    #[test]
+    fn folds_every_spelling_of_a_letter_alike() {
+        // Not Vietnamese, so not stripped: but both spellings must give the same key.
+        assert_eq!(fold("Franc\u{0327}ois"), fold("François"));
+        assert_eq!(fold("Nguyễn\u{00A0}\u{3000}Văn"), "nguyen van");
+    }
+
+    #[test]
+    fn normalises_to_nfc() {
+        assert_eq!(nfc(DECOMPOSED), "Nguyễn Thị Hường");
+        assert!(matches!(nfc("Nguyễn"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn names_are_trimmed_and_collapsed() {
+        assert_eq!(name(DECOMPOSED), "Nguyễn Thị Hường");
+        assert_eq!(
+            name(" \u{00A0}Nguyễn\u{00A0}\u{00A0}Văn\t\n A\u{3000}"),
+            "Nguyễn Văn A"
+        );
+        assert_eq!(name("\u{200B}TTTGPL-HN\u{FEFF}"), "TTTGPL-HN");
+    }
+
+    #[test]
+    fn only_white_space_is_empty() {
+        for blank in [
+            "",
+            "     ",
+            "\u{00A0}\u{00A0}",
+            "\t\t",
+            "\u{3000}",
+            " \n\r ",
+        ] {
+            assert_eq!(name(blank), "", "{blank:?}");
+            assert_eq!(clean(blank), "", "{blank:?}");
+        }
+    }
+
+    #[test]
+    fn free_text_keeps_its_lines() {
+        assert_eq!(
+            clean("  Dòng một\n\n  dòng  hai\u{00A0}"),
+            "Dòng một\n\n  dòng  hai"
+        );
+        assert_eq!(clean(DECOMPOSED), "Nguyễn Thị Hường");
+    }
+
+    #[test]
+    fn control_characters_are_found() {
+        assert_eq!(first_control("gd\0hn"), Some('\0'));
+        assert_eq!(first_control("a\u{1b}[31m"), Some('\u{1b}'));
+        assert_eq!(first_control("a\u{7f}"), Some('\u{7f}'));
+        assert_eq!(first_control("a\u{85}"), Some('\u{85}'));
+        assert_eq!(first_control("dòng một\r\n\tdòng hai"), None);
+        assert_eq!(first_control("Nguyễn\u{00A0}Văn"), None);
     }
 }

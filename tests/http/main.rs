@@ -19,3 +19,4 @@ mod reference;
 mod reviews_and_reports;
 mod staff;
 mod storage;
+mod text_input;

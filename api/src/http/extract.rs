@@ -13,6 +13,7 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use super::error::{ApiError, FieldError};
 use super::lang::Text;
+use super::text::clean_pairs;
 
 /// Largest JSON body accepted. Attachments, which are larger, have their own upload path.
 pub const JSON_LIMIT: usize = 256 * 1024;
@@ -66,9 +67,13 @@ fn validate(value: &impl Validate) -> Result<(), ApiError> {
         .map_err(|e| ApiError::validation(field_errors(&e)))
 }
 
+/// Reads the document, cleans its text (see [`super::text::clean_json`]), then gives it
+/// its shape.
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut document: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| malformed(&e))?;
+    super::text::clean_json(&mut document)?;
+    serde_path_to_error::deserialize(document).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_data() {
@@ -80,23 +85,27 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 message: reason,
             }])
         } else {
-            ApiError::bad_request(
-                "malformed_json",
-                Text::new(
-                    format!(
-                        "Nội dung không phải JSON hợp lệ (dòng {}, cột {}).",
-                        inner.line(),
-                        inner.column()
-                    ),
-                    format!(
-                        "The body is not valid JSON (line {}, column {}).",
-                        inner.line(),
-                        inner.column()
-                    ),
-                ),
-            )
+            malformed(&inner)
         }
     })
+}
+
+fn malformed(e: &serde_json::Error) -> ApiError {
+    ApiError::bad_request(
+        "malformed_json",
+        Text::new(
+            format!(
+                "Nội dung không phải JSON hợp lệ (dòng {}, cột {}).",
+                e.line(),
+                e.column()
+            ),
+            format!(
+                "The body is not valid JSON (line {}, column {}).",
+                e.line(),
+                e.column()
+            ),
+        ),
+    )
 }
 
 /// serde's messages are English and technical; keep them for English, and say the
@@ -251,7 +260,11 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let parser = form_urlencoded::parse(req.query_string().as_bytes());
+        let cleaned = match clean_pairs(form_urlencoded::parse(req.query_string().as_bytes())) {
+            Ok(cleaned) => cleaned,
+            Err(e) => return std::future::ready(Err(ApiError::validation(vec![e]).into())),
+        };
+        let parser = form_urlencoded::parse(cleaned.as_bytes());
         let parsed = serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(parser));
         std::future::ready(parsed.map(Query).map_err(|e| {
             let field = e.path().to_string();
@@ -267,6 +280,57 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     }
 }
 
+/// A form body (`application/x-www-form-urlencoded`), as the OAuth token endpoint takes.
+/// Every failure is 400 `invalid_request` in OAuth style: wrong content type, over 16 KiB,
+/// wrong shape, or a field holding a control character (named in `errors`). Values are
+/// normalised to NFC, secrets excepted (see [`super::text::clean_pairs`]).
+#[derive(Debug)]
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let pairs = web::Form::<Vec<(String, String)>>::from_request(req, payload);
+        Box::pin(async move {
+            let pairs = pairs.await?.into_inner();
+            let cleaned = clean_pairs(pairs).map_err(|e| {
+                let mut error = ApiError::bad_request(
+                    "invalid_request",
+                    Text::new(
+                        format!(
+                            "Biểu mẫu không hợp lệ: trường `{}` chứa ký tự điều khiển.",
+                            e.field
+                        ),
+                        format!(
+                            "Invalid form body: the field `{}` holds a control character.",
+                            e.field
+                        ),
+                    ),
+                )
+                .with_oauth("invalid_request");
+                error.errors.push(e);
+                error
+            })?;
+            serde_urlencoded::from_str(&cleaned)
+                .map(Form)
+                .map_err(|e| invalid_form(&e).into())
+        })
+    }
+}
+
+fn invalid_form(e: &dyn std::fmt::Display) -> ApiError {
+    ApiError::bad_request(
+        "invalid_request",
+        Text::new(
+            format!("Biểu mẫu không hợp lệ: {e}"),
+            format!("Invalid form body: {e}"),
+        ),
+    )
+    .with_oauth("invalid_request")
+}
+
 /// Error handlers for actix's own extractors, so their failures are problems too.
 pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PayloadConfig::new(JSON_LIMIT))
@@ -274,17 +338,7 @@ pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
         .app_data(
             web::FormConfig::default()
                 .limit(16 * 1024)
-                .error_handler(|e, _| {
-                    ApiError::bad_request(
-                        "invalid_request",
-                        Text::new(
-                            format!("Biểu mẫu không hợp lệ: {e}"),
-                            format!("Invalid form body: {e}"),
-                        ),
-                    )
-                    .with_oauth("invalid_request")
-                    .into()
-                }),
+                .error_handler(|e, _| invalid_form(&e).into()),
         );
 }
 

@@ -10,3 +10,4 @@ pub mod problem;
 pub mod request_id;
 pub mod routes_table;
 pub mod schemas;
+pub mod text;

@@ -15,11 +15,15 @@ use tgpl_persistence::{accounts, login_attempts, organizations};
 use utoipa::ToSchema;
 
 use crate::http::error::ApiError;
+use crate::http::extract::Form;
 use crate::http::lang::Text;
 use crate::http::request_id::RequestId;
+use crate::http::text::clean_pairs;
 use crate::state::AppState;
 
-/// Form fields of the token request (`application/x-www-form-urlencoded`).
+/// Form fields of the token request (`application/x-www-form-urlencoded`). A field holding
+/// a control character (U+0000 in `password` and `client_secret`, which are otherwise taken
+/// as sent) is 400 `invalid_request` naming it.
 #[derive(Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// `password` for people, `client_credentials` for service clients.
@@ -113,8 +117,34 @@ pub fn admit(
     }
 }
 
-/// Client id and secret from `Authorization: Basic`, if sent.
-fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
+/// Client id and secret from `Authorization: Basic`, if sent, held to the rules of form
+/// fields (see [`crate::http::text::clean_pairs`]): a control character in the id, or
+/// U+0000 in the secret, is 400 `invalid_request` naming `client_id` or `client_secret`.
+fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, ApiError> {
+    let Some((id, secret)) = basic_pair(req) else {
+        return Ok(None);
+    };
+    let cleaned = clean_pairs([
+        ("client_id", id.as_str()),
+        ("client_secret", secret.as_str()),
+    ])
+    .map_err(|e| {
+        let mut error = ApiError::bad_request(
+            "invalid_request",
+            Text::new(
+                format!("`{}` chứa ký tự điều khiển.", e.field),
+                format!("`{}` holds a control character.", e.field),
+            ),
+        )
+        .with_oauth("invalid_request");
+        error.errors.push(e);
+        error
+    })?;
+    let mut pairs = form_urlencoded::parse(cleaned.as_bytes()).map(|(_, v)| v.into_owned());
+    Ok(pairs.next().zip(pairs.next()))
+}
+
+fn basic_pair(req: &HttpRequest) -> Option<(String, String)> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = value.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
@@ -150,21 +180,22 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 pub async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<TokenRequest>,
+    form: Form<TokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let form = form.into_inner();
+    let form = form.0;
     let (grant, subject, secret) = match form.grant_type.as_str() {
         "password" => match (form.username, form.password) {
             (Some(u), Some(p)) => (Grant::Password, u, p),
             _ => return Err(missing_credentials()),
         },
-        "client_credentials" => match (basic_credentials(&req), form.client_id, form.client_secret)
-        {
-            (Some((id, secret)), _, _) | (None, Some(id), Some(secret)) => {
-                (Grant::ClientCredentials, id, secret)
+        "client_credentials" => {
+            match (basic_credentials(&req)?, form.client_id, form.client_secret) {
+                (Some((id, secret)), _, _) | (None, Some(id), Some(secret)) => {
+                    (Grant::ClientCredentials, id, secret)
+                }
+                _ => return Err(missing_credentials()),
             }
-            _ => return Err(missing_credentials()),
-        },
+        }
         _ => return Err(unsupported_grant()),
     };
     let subject = subject.trim().to_ascii_lowercase();
