@@ -21,6 +21,10 @@ pub struct Settings {
     pub workers: usize,
     pub attachments_dir: std::path::PathBuf,
     pub attachment_max_bytes: usize,
+    /// Seconds any request body may take to arrive, before the allowance of its size.
+    pub body_timeout: Duration,
+    /// Connections served at once.
+    pub max_connections: usize,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -83,6 +87,14 @@ impl Settings {
                 20 * 1024 * 1024,
                 |v: &usize| (1024..=512 * 1024 * 1024).contains(v),
             )?,
+            body_timeout: Duration::from_secs(number(
+                "TGPL_BODY_TIMEOUT_SECONDS",
+                30,
+                |v: &u64| (1..=600).contains(v),
+            )?),
+            max_connections: number("TGPL_MAX_CONNECTIONS", 768, |v: &usize| {
+                (16..=100_000).contains(v)
+            })?,
         })
     }
 
@@ -117,6 +129,8 @@ mod tests {
             workers: 1,
             attachments_dir: DEFAULT_ATTACHMENTS_DIR.into(),
             attachment_max_bytes: 1024,
+            body_timeout: Duration::from_secs(30),
+            max_connections: 768,
         }
     }
 

@@ -14,6 +14,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::tokens::TokenKeys;
+use crate::http::body_deadline::{self, BodyDeadline};
 use crate::http::{extract, problem, request_id, routes_table};
 use crate::state::AppState;
 
@@ -68,6 +69,12 @@ pub struct ServerOptions {
     /// Directory of the attachment store.
     pub attachments_dir: std::path::PathBuf,
     pub attachment_max_bytes: usize,
+    /// How long a request body may take to arrive (see [`body_deadline`]).
+    pub body_deadline: BodyDeadline,
+    /// Connections served at once, over all workers. Beyond it new connections wait in the
+    /// listen backlog: a flood of idle connections then delays the others rather than
+    /// exhausting the process's open files, which made the server unreachable.
+    pub max_connections: usize,
 }
 
 async fn to_docs() -> HttpResponse {
@@ -96,6 +103,11 @@ pub fn start(
         doc.to_json()
             .map_err(|e| std::io::Error::other(e.to_string()))?,
     ));
+    let deadline = options.body_deadline;
+    let per_worker = options
+        .max_connections
+        .div_ceil(options.workers.max(1))
+        .max(1);
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -113,6 +125,10 @@ pub fn start(
             .route("/", web::get().to(to_docs))
             .route("/docs", web::get().to(to_docs))
             .default_service(web::to(routes_table::unmatched))
+            // Inside the problem renderer, which renders its 408.
+            .wrap(from_fn(move |req, next| {
+                body_deadline::limit(deadline, req, next)
+            }))
             .wrap(from_fn(problem::render))
             // Responses carry personal data: no shared caches, no content sniffing. Handlers
             // that serve cacheable data (reference lists) set their own Cache-Control. Outside
@@ -130,6 +146,7 @@ pub fn start(
             )
     })
     .workers(options.workers)
+    .max_connections(per_worker)
     .listen(listener)?
     .run();
     Ok((server, addr))

@@ -14,6 +14,7 @@ mod organizations;
 mod public;
 mod recipients;
 mod reference;
+mod resources;
 mod reviews_and_reports;
 mod staff;
 mod storage;
