@@ -21,6 +21,8 @@ pub struct Settings {
     pub workers: usize,
     pub attachments_dir: std::path::PathBuf,
     pub attachment_max_bytes: usize,
+    /// Uploads in progress at once.
+    pub max_uploads: usize,
     /// Seconds any request body may take to arrive, before the allowance of its size.
     pub body_timeout: Duration,
     /// Connections served at once.
@@ -87,6 +89,7 @@ impl Settings {
                 20 * 1024 * 1024,
                 |v: &usize| (1024..=512 * 1024 * 1024).contains(v),
             )?,
+            max_uploads: number("TGPL_MAX_UPLOADS", 8, |v: &usize| (1..=1024).contains(v))?,
             body_timeout: Duration::from_secs(number(
                 "TGPL_BODY_TIMEOUT_SECONDS",
                 30,
@@ -129,6 +132,7 @@ mod tests {
             workers: 1,
             attachments_dir: DEFAULT_ATTACHMENTS_DIR.into(),
             attachment_max_bytes: 1024,
+            max_uploads: 8,
             body_timeout: Duration::from_secs(30),
             max_connections: 768,
         }

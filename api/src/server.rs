@@ -69,6 +69,8 @@ pub struct ServerOptions {
     /// Directory of the attachment store.
     pub attachments_dir: std::path::PathBuf,
     pub attachment_max_bytes: usize,
+    /// Uploads in progress at once; more are answered 503.
+    pub max_uploads: usize,
     /// How long a request body may take to arrive (see [`body_deadline`]).
     pub body_deadline: BodyDeadline,
     /// Connections served at once, over all workers. Beyond it new connections wait in the
@@ -96,6 +98,7 @@ pub fn start(
         TokenKeys::new(&options.signing_secret, options.token_ttl_seconds),
         Arc::new(blobs),
         options.attachment_max_bytes,
+        options.max_uploads,
     ));
     let doc = crate::openapi::document();
     let table = web::Data::new(routes_table::RoutesTable::from_openapi(&doc));

@@ -27,6 +27,8 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     /// The largest attachment accepted, in bytes.
     pub attachment_limit: usize,
+    /// One permit per upload that may be in progress at once.
+    pub uploads: Arc<Semaphore>,
     /// Today's organization tree, shared by all requests.
     pub trees: Arc<TreeCache>,
     /// The account checks of recent requests (kept on PostgreSQL only).
@@ -43,6 +45,7 @@ impl AppState {
         tokens: TokenKeys,
         blobs: Arc<dyn BlobStore>,
         attachment_limit: usize,
+        max_uploads: usize,
     ) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let connections = Arc::new(Semaphore::new(storage.pool.max_size() as usize));
@@ -56,6 +59,7 @@ impl AppState {
             hashing: Arc::new(Semaphore::new(cores)),
             blobs,
             attachment_limit,
+            uploads: Arc::new(Semaphore::new(max_uploads)),
             trees: Arc::default(),
         }
     }

@@ -93,3 +93,101 @@ fn bodies_that_never_arrive_are_answered_408_and_hold_nothing_up() {
     // The server goes on.
     assert_eq!(app.request("GET", "/health/live").send().status, 200);
 }
+
+fn open_case(app: &TestApp, token: &str) -> String {
+    let recipient =
+        app.get("/api/v1/recipients?q=lo%20van%20pao", token).json()["items"][0]["id"].clone();
+    let r = app.post(
+        "/api/v1/cases",
+        token,
+        serde_json::json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient,
+            "received_on": "2026-04-01", "field": "land", "form": "counselling",
+            "place": "at_office", "summary": "Tư vấn"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()["id"].as_str().unwrap().to_owned()
+}
+
+/// Files in the attachment store, staged ones (`*.partial`) apart.
+fn stored_files(app: &TestApp) -> (usize, usize) {
+    let root = app.db.scratch_dir().join("attachments");
+    let mut staged = 0;
+    let mut kept = 0;
+    for entry in std::fs::read_dir(root).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().ends_with(".partial") {
+            staged += 1;
+        } else if entry.path().is_dir() {
+            kept += std::fs::read_dir(entry.path()).unwrap().count();
+        }
+    }
+    (staged, kept)
+}
+
+/// A declared length over the limit is refused at once, without waiting for the body.
+#[test]
+fn an_oversized_declared_upload_is_refused_before_its_body() {
+    let app = TestApp::spawn();
+    let token = app.token("tgv.hn");
+    let case = open_case(&app, &token);
+    let started = Instant::now();
+    let stream = send_raw(
+        &app,
+        &format!(
+            "POST /api/v1/cases/{case}/attachments?file_name=lon.pdf HTTP/1.1\r\n\
+             Authorization: Bearer {token}\r\nContent-Type: application/octet-stream\r\n\
+             Content-Length: 314572800"
+        ),
+        b"%PDF-1.7\n",
+    );
+    let (status, body) = read_until_closed(stream);
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(body["code"], "attachment_too_large");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "answered before the body deadline (30 s)"
+    );
+    assert_eq!(stored_files(&app), (0, 0));
+}
+
+/// Uploads in progress are bounded: one more is refused with 503 and `Retry-After`, and
+/// uploads that are given up leave nothing in the store.
+#[test]
+fn uploads_in_progress_are_bounded_and_leave_nothing_when_given_up() {
+    let app = TestApp::spawn_with(true, TestApp::pool_settings(), |options| {
+        options.max_uploads = 2
+    });
+    let token = app.token("tgv.hn");
+    let case = open_case(&app, &token);
+    let upload_head = format!(
+        "POST /api/v1/cases/{case}/attachments?file_name=don.pdf HTTP/1.1\r\n\
+         Authorization: Bearer {token}\r\nContent-Type: application/octet-stream\r\n\
+         Content-Length: 30000"
+    );
+    let started: Vec<TcpStream> = (0..2)
+        .map(|_| send_raw(&app, &upload_head, b"%PDF-1.7\n"))
+        .collect();
+    // Both are under way: their bytes are being written to the store.
+    tgpl_tests::eventually("two uploads in progress", || stored_files(&app).0 == 2);
+    let upload = |name: &str| {
+        app.request(
+            "POST",
+            &format!("/api/v1/cases/{case}/attachments?file_name={name}"),
+        )
+        .bearer(&token)
+        .bytes("application/octet-stream", b"%PDF-1.7\n")
+    };
+    let r = upload("them.pdf");
+    r.assert_problem(503, "too_many_uploads");
+    assert_eq!(r.header("retry-after"), Some("5"));
+    // The two clients give up: what they sent is removed, and uploads are taken again.
+    for stream in started {
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+    }
+    tgpl_tests::eventually("given-up uploads leave nothing", || {
+        stored_files(&app) == (0, 0)
+    });
+    tgpl_tests::eventually("uploads are taken again", || {
+        upload("sau.pdf").status == 201
+    });
+    assert_eq!(stored_files(&app), (0, 1));
+}

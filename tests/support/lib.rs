@@ -82,6 +82,7 @@ impl TestApp {
                     workers: 1,
                     attachments_dir,
                     attachment_max_bytes: ATTACHMENT_LIMIT,
+                    max_uploads: 8,
                     body_deadline: Default::default(),
                     max_connections: 768,
                 };
