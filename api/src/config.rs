@@ -66,15 +66,24 @@ impl Settings {
             token_ttl_seconds: number("TGPL_TOKEN_TTL_SECONDS", 900, |v: &i64| {
                 (60..=86_400).contains(v)
             })?,
-            pool: PoolSettings {
-                max_size: number("TGPL_DB_POOL_SIZE", default_pool, |v: &u32| {
-                    (1..=512).contains(v)
-                })?,
-                acquire_timeout: Duration::from_secs(number(
-                    "TGPL_DB_POOL_TIMEOUT_SECONDS",
-                    5,
-                    |v: &u64| (1..=120).contains(v),
-                )?),
+            pool: {
+                let statement_timeout = Duration::from_secs(number(
+                    "TGPL_DB_STATEMENT_TIMEOUT_SECONDS",
+                    30,
+                    |v: &u64| (1..=3600).contains(v),
+                )?);
+                PoolSettings {
+                    max_size: number("TGPL_DB_POOL_SIZE", default_pool, |v: &u32| {
+                        (1..=512).contains(v)
+                    })?,
+                    acquire_timeout: Duration::from_secs(number(
+                        "TGPL_DB_POOL_TIMEOUT_SECONDS",
+                        5,
+                        |v: &u64| (1..=120).contains(v),
+                    )?),
+                    statement_timeout,
+                    task_timeout: statement_timeout + Duration::from_secs(5),
+                }
             },
             workers: number(
                 "TGPL_WORKERS",

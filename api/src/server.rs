@@ -38,6 +38,8 @@ pub struct Storage {
     pub pool: Pool,
     pub writer: Option<GroupWriter>,
     pub accounts: Arc<AccountCache>,
+    /// See [`PoolSettings::task_timeout`].
+    pub task_timeout: std::time::Duration,
 }
 
 impl Storage {
@@ -47,7 +49,7 @@ impl Storage {
         let (writer, accounts) = match url {
             DatabaseUrl::Sqlite(_) => (
                 Some(
-                    GroupWriter::start(url.clone())
+                    GroupWriter::start(url.clone(), settings.statement_timeout)
                         .map_err(|e| format!("cannot open the database for writing: {e}"))?,
                 ),
                 AccountCache::off(),
@@ -58,6 +60,7 @@ impl Storage {
             pool,
             writer,
             accounts,
+            task_timeout: settings.task_timeout,
         })
     }
 }

@@ -191,3 +191,55 @@ fn uploads_in_progress_are_bounded_and_leave_nothing_when_given_up() {
     });
     assert_eq!(stored_files(&app), (0, 1));
 }
+
+/// When PostgreSQL holds a request's work (here a lock taken from outside, standing in for a
+/// server that stops answering), the request is answered 503 once its task timeout is past,
+/// long before the statement timeout; a request queueing behind it for the only connection
+/// is answered 503 after the pool timeout. Both recover once the database answers again.
+#[test]
+fn a_database_that_stops_answering_is_answered_503_within_the_deadline() {
+    let pool = tgpl_persistence::PoolSettings {
+        max_size: 1,
+        acquire_timeout: Duration::from_secs(2),
+        task_timeout: Duration::from_secs(2),
+        ..tgpl_persistence::PoolSettings::default()
+    };
+    let app = TestApp::spawn_with(true, pool, |_| {});
+    if !app.db.is_postgres() {
+        eprintln!("skipped: needs PostgreSQL (TEST_DATABASE_URL), whose locks stand in for a wedged server");
+        return;
+    }
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let token = app.token("gd.hn");
+    assert_eq!(app.get("/api/v1/organizations", &token).status, 200);
+    let mut blocker = diesel::PgConnection::establish(&app.db.url()).unwrap();
+    blocker
+        .batch_execute("BEGIN; LOCK TABLE organizations IN ACCESS EXCLUSIVE MODE;")
+        .unwrap();
+    let started = Instant::now();
+    let held = std::thread::scope(|s| {
+        let held = s.spawn(|| app.get("/api/v1/organizations", &token));
+        std::thread::sleep(Duration::from_millis(300));
+        let queued_at = Instant::now();
+        let queued = app.request("GET", "/health/ready").send();
+        queued.assert_problem(503, "service_unavailable");
+        assert!(
+            queued_at.elapsed() < Duration::from_secs(10),
+            "the pool timeout (2 s) is waited once: {:?}",
+            queued_at.elapsed()
+        );
+        held.join().unwrap()
+    });
+    held.assert_problem(503, "service_unavailable");
+    assert!(held.header("retry-after").is_some());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "answered within its deadline (2 s + 2 s), not the statement timeout (30 s): {:?}",
+        started.elapsed()
+    );
+    blocker.batch_execute("ROLLBACK").unwrap();
+    tgpl_tests::eventually("the service recovers", || {
+        app.get("/api/v1/organizations", &token).status == 200
+    });
+}

@@ -53,6 +53,7 @@ impl TestApp {
         PoolSettings {
             max_size: 4,
             acquire_timeout: std::time::Duration::from_secs(5),
+            ..PoolSettings::default()
         }
     }
 
