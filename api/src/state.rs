@@ -125,7 +125,16 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
-        let waited = self.pool.connection_timeout();
+        self.db_within(self.pool.connection_timeout(), work).await
+    }
+
+    /// [`Self::db`] with `waited` instead of the pool's timeout to get a connection: for the
+    /// readiness probe, which must say at once that the database refuses connections.
+    pub async fn db_within<T, F>(&self, waited: Duration, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
         let deadline = Instant::now() + waited;
         let permit = timeout_at(deadline, self.connections.clone().acquire_owned())
             .await
