@@ -21,6 +21,12 @@ pub struct Settings {
     pub workers: usize,
     pub attachments_dir: std::path::PathBuf,
     pub attachment_max_bytes: usize,
+    /// Uploads in progress at once.
+    pub max_uploads: usize,
+    /// Seconds any request body may take to arrive, before the allowance of its size.
+    pub body_timeout: Duration,
+    /// Connections served at once.
+    pub max_connections: usize,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -60,15 +66,24 @@ impl Settings {
             token_ttl_seconds: number("TGPL_TOKEN_TTL_SECONDS", 900, |v: &i64| {
                 (60..=86_400).contains(v)
             })?,
-            pool: PoolSettings {
-                max_size: number("TGPL_DB_POOL_SIZE", default_pool, |v: &u32| {
-                    (1..=512).contains(v)
-                })?,
-                acquire_timeout: Duration::from_secs(number(
-                    "TGPL_DB_POOL_TIMEOUT_SECONDS",
-                    5,
-                    |v: &u64| (1..=120).contains(v),
-                )?),
+            pool: {
+                let statement_timeout = Duration::from_secs(number(
+                    "TGPL_DB_STATEMENT_TIMEOUT_SECONDS",
+                    30,
+                    |v: &u64| (1..=3600).contains(v),
+                )?);
+                PoolSettings {
+                    max_size: number("TGPL_DB_POOL_SIZE", default_pool, |v: &u32| {
+                        (1..=512).contains(v)
+                    })?,
+                    acquire_timeout: Duration::from_secs(number(
+                        "TGPL_DB_POOL_TIMEOUT_SECONDS",
+                        5,
+                        |v: &u64| (1..=120).contains(v),
+                    )?),
+                    statement_timeout,
+                    task_timeout: statement_timeout + Duration::from_secs(5),
+                }
             },
             workers: number(
                 "TGPL_WORKERS",
@@ -83,6 +98,15 @@ impl Settings {
                 20 * 1024 * 1024,
                 |v: &usize| (1024..=512 * 1024 * 1024).contains(v),
             )?,
+            max_uploads: number("TGPL_MAX_UPLOADS", 8, |v: &usize| (1..=1024).contains(v))?,
+            body_timeout: Duration::from_secs(number(
+                "TGPL_BODY_TIMEOUT_SECONDS",
+                30,
+                |v: &u64| (1..=600).contains(v),
+            )?),
+            max_connections: number("TGPL_MAX_CONNECTIONS", 768, |v: &usize| {
+                (16..=100_000).contains(v)
+            })?,
         })
     }
 
@@ -117,6 +141,9 @@ mod tests {
             workers: 1,
             attachments_dir: DEFAULT_ATTACHMENTS_DIR.into(),
             attachment_max_bytes: 1024,
+            max_uploads: 8,
+            body_timeout: Duration::from_secs(30),
+            max_connections: 768,
         }
     }
 

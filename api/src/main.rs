@@ -160,6 +160,12 @@ fn serve(settings: Settings, bind: Option<String>, demo: bool) -> Result<(), Str
         workers: settings.workers,
         attachments_dir: settings.attachments_dir.clone(),
         attachment_max_bytes: settings.attachment_max_bytes,
+        max_uploads: settings.max_uploads,
+        body_deadline: tgpl_api::http::body_deadline::BodyDeadline {
+            base: settings.body_timeout,
+            ..Default::default()
+        },
+        max_connections: settings.max_connections,
     };
     actix_web::rt::System::new().block_on(async move {
         let (server, addr) =

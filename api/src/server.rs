@@ -14,6 +14,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::tokens::TokenKeys;
+use crate::http::body_deadline::{self, BodyDeadline};
 use crate::http::{extract, problem, request_id, routes_table, text};
 use crate::state::AppState;
 
@@ -37,6 +38,8 @@ pub struct Storage {
     pub pool: Pool,
     pub writer: Option<GroupWriter>,
     pub accounts: Arc<AccountCache>,
+    /// See [`PoolSettings::task_timeout`].
+    pub task_timeout: std::time::Duration,
 }
 
 impl Storage {
@@ -46,7 +49,7 @@ impl Storage {
         let (writer, accounts) = match url {
             DatabaseUrl::Sqlite(_) => (
                 Some(
-                    GroupWriter::start(url.clone())
+                    GroupWriter::start(url.clone(), settings.statement_timeout)
                         .map_err(|e| format!("cannot open the database for writing: {e}"))?,
                 ),
                 AccountCache::off(),
@@ -57,6 +60,7 @@ impl Storage {
             pool,
             writer,
             accounts,
+            task_timeout: settings.task_timeout,
         })
     }
 }
@@ -68,6 +72,14 @@ pub struct ServerOptions {
     /// Directory of the attachment store.
     pub attachments_dir: std::path::PathBuf,
     pub attachment_max_bytes: usize,
+    /// Uploads in progress at once; more are answered 503.
+    pub max_uploads: usize,
+    /// How long a request body may take to arrive (see [`body_deadline`]).
+    pub body_deadline: BodyDeadline,
+    /// Connections served at once, over all workers. Beyond it new connections wait in the
+    /// listen backlog: a flood of idle connections then delays the others rather than
+    /// exhausting the process's open files, which made the server unreachable.
+    pub max_connections: usize,
 }
 
 async fn to_docs() -> HttpResponse {
@@ -89,6 +101,7 @@ pub fn start(
         TokenKeys::new(&options.signing_secret, options.token_ttl_seconds),
         Arc::new(blobs),
         options.attachment_max_bytes,
+        options.max_uploads,
     ));
     let doc = crate::openapi::document();
     let table = web::Data::new(routes_table::RoutesTable::from_openapi(&doc));
@@ -96,6 +109,11 @@ pub fn start(
         doc.to_json()
             .map_err(|e| std::io::Error::other(e.to_string()))?,
     ));
+    let deadline = options.body_deadline;
+    let per_worker = options
+        .max_connections
+        .div_ceil(options.workers.max(1))
+        .max(1);
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -115,6 +133,10 @@ pub fn start(
             .default_service(web::to(routes_table::unmatched))
             // Inside the problem renderer, so that its 404 is a problem like any other.
             .wrap(from_fn(text::refuse_controls_in_path))
+            // Inside the problem renderer, which renders its 408.
+            .wrap(from_fn(move |req, next| {
+                body_deadline::limit(deadline, req, next)
+            }))
             .wrap(from_fn(problem::render))
             // Responses carry personal data: no shared caches, no content sniffing. Handlers
             // that serve cacheable data (reference lists) set their own Cache-Control. Outside
@@ -132,6 +154,7 @@ pub fn start(
             )
     })
     .workers(options.workers)
+    .max_connections(per_worker)
     .listen(listener)?
     .run();
     Ok((server, addr))

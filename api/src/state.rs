@@ -1,6 +1,9 @@
 //! What every handler shares.
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::{timeout_at, Instant};
 
 use tgpl_domain::throttle::ThrottlePolicy;
 use tgpl_persistence::account_cache::{self, AccountCache};
@@ -27,6 +30,8 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     /// The largest attachment accepted, in bytes.
     pub attachment_limit: usize,
+    /// One permit per upload that may be in progress at once.
+    pub uploads: Arc<Semaphore>,
     /// Today's organization tree, shared by all requests.
     pub trees: Arc<TreeCache>,
     /// The account checks of recent requests (kept on PostgreSQL only).
@@ -35,6 +40,8 @@ pub struct AppState {
     /// without holding a thread, before they take a connection: the pool wakes its waiters
     /// in no particular order, which under load left a few requests waiting for seconds.
     connections: Arc<Semaphore>,
+    /// See [`tgpl_persistence::PoolSettings::task_timeout`].
+    task_timeout: Duration,
 }
 
 impl AppState {
@@ -43,11 +50,13 @@ impl AppState {
         tokens: TokenKeys,
         blobs: Arc<dyn BlobStore>,
         attachment_limit: usize,
+        max_uploads: usize,
     ) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let connections = Arc::new(Semaphore::new(storage.pool.max_size() as usize));
         Self {
             connections,
+            task_timeout: storage.task_timeout,
             pool: storage.pool,
             writer: storage.writer,
             accounts: storage.accounts,
@@ -56,6 +65,7 @@ impl AppState {
             hashing: Arc::new(Semaphore::new(cores)),
             blobs,
             attachment_limit,
+            uploads: Arc::new(Semaphore::new(max_uploads)),
             trees: Arc::default(),
         }
     }
@@ -63,7 +73,9 @@ impl AppState {
     /// Runs database work that writes. On SQLite it joins the writes of concurrent requests in
     /// one transaction on the writer's connection (see `tgpl_persistence::writer`) and is
     /// answered once that transaction is committed; on PostgreSQL it runs like [`Self::db`].
-    /// Either way its own transactions are atomic and its result is durable when returned.
+    /// Either way its own transactions are atomic and its result is durable when returned. A
+    /// write not answered in time is answered 503 (see [`Self::db`]); only then may it still
+    /// be committed after its request was answered.
     pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -87,20 +99,44 @@ impl AppState {
             log::warn!("a write was refused: {refused:?}");
             ApiError::unavailable(1)
         })?;
-        // No answer means the group could not be committed: the write did not happen.
-        outcome.await.map_err(|_| ApiError::unavailable(1))?
+        // No answer means the group could not be committed: the write did not happen. No
+        // answer in time means the writer is stuck (a disk that stopped answering): the
+        // request is not held with it.
+        let answered_by = Instant::now() + self.pool.connection_timeout() + self.task_timeout;
+        timeout_at(answered_by, outcome)
+            .await
+            .map_err(|_| {
+                log::error!("a write was not answered in time");
+                ApiError::unavailable(5)
+            })?
+            .map_err(|_| ApiError::unavailable(1))?
     }
 
     /// Runs database work that only reads, on actix's blocking thread pool. The connection is
-    /// taken inside, so a request waiting for one never holds a worker; waiting too long for
-    /// a connection answers 503.
+    /// taken inside, so a request waiting for one never holds a worker.
+    ///
+    /// One deadline, the pool's connection timeout, covers queueing for a connection and
+    /// getting it (opened or checked); past it the answer is 503. The work itself is then
+    /// given [`PoolSettings::task_timeout`](tgpl_persistence::PoolSettings): a database that
+    /// stops answering holds the work's thread and connection until the connection's own
+    /// bounds drop it, but not the request, which is answered 503.
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
-        let waited = self.pool.connection_timeout();
-        let permit = actix_web::rt::time::timeout(waited, self.connections.clone().acquire_owned())
+        self.db_within(self.pool.connection_timeout(), work).await
+    }
+
+    /// [`Self::db`] with `waited` instead of the pool's timeout to get a connection: for the
+    /// readiness probe, which must say at once that the database refuses connections.
+    pub async fn db_within<T, F>(&self, waited: Duration, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let deadline = Instant::now() + waited;
+        let permit = timeout_at(deadline, self.connections.clone().acquire_owned())
             .await
             .map_err(|_| {
                 log::warn!("no database connection within {waited:?}");
@@ -109,9 +145,13 @@ impl AppState {
             .map_err(|_| ApiError::internal())?;
         let pool = self.pool.clone();
         let accounts = self.accounts.clone();
-        actix_web::web::block(move || {
+        let connect_by = deadline.into_std();
+        let task = actix_web::web::block(move || {
+            // The permit goes with the work: a connection whose work is still running, even
+            // after its request was answered, is not counted free.
             let _permit = permit;
-            let mut conn = pool.get().map_err(|e| {
+            let left = connect_by.saturating_duration_since(std::time::Instant::now());
+            let mut conn = pool.get_timeout(left).map_err(|e| {
                 log::warn!("no database connection: {e}");
                 ApiError::unavailable(5)
             })?;
@@ -123,15 +163,26 @@ impl AppState {
                 accounts.forget_all();
             }
             result
-        })
-        .await
-        .map_err(|e| {
-            log::error!("database task failed: {e}");
-            // The work may have committed a change to an account before it failed, and its
-            // connection was not asked: forget everything rather than risk it.
-            self.accounts.forget_all();
-            ApiError::internal()
-        })?
+        });
+        match timeout_at(deadline + self.task_timeout, task).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(e)) => {
+                log::error!("database task failed: {e}");
+                // The work may have committed a change to an account before it failed, and
+                // its connection was not asked: forget everything rather than risk it.
+                self.accounts.forget_all();
+                Err(ApiError::internal())
+            }
+            Err(_) => {
+                log::error!(
+                    "a database task did not finish within {:?}",
+                    waited + self.task_timeout
+                );
+                // As above: it may yet commit a change to an account.
+                self.accounts.forget_all();
+                Err(ApiError::unavailable(5))
+            }
+        }
     }
 
     /// Runs Argon2 work off the workers, a bounded number at a time, and never while holding

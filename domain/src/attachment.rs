@@ -59,45 +59,105 @@ fn extension(file_name: &str) -> Option<String> {
         .map(|(_, ext)| ext.to_ascii_lowercase())
 }
 
+/// What an Office document (a ZIP) names somewhere in its content: its list of parts, and
+/// the folders of Word's and Excel's parts.
+const OFFICE_MARKERS: [&[u8]; 3] = [b"[Content_Types].xml", b"word/", b"xl/"];
+/// The longest marker, less one: what a marker split between two chunks can span.
+const CARRY: usize = 18;
+/// The first bytes that say the container.
+const HEAD: usize = 8;
+
+/// Recognises a document fed in chunks, as it arrives, so that a large file never has to be
+/// held in memory: it keeps the first bytes and whether each Office marker has been seen.
+#[derive(Debug, Clone, Default)]
+pub struct Recogniser {
+    head: Vec<u8>,
+    len: u64,
+    /// The last bytes of what came so far, for markers split across chunks.
+    tail: Vec<u8>,
+    seen: [bool; 3],
+}
+
+impl Recogniser {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes the next chunk of the content.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        if self.head.len() < HEAD {
+            let wanted = (HEAD - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..wanted]);
+        }
+        self.len += chunk.len() as u64;
+        let mut boundary = std::mem::take(&mut self.tail);
+        boundary.extend_from_slice(&chunk[..chunk.len().min(CARRY)]);
+        for (seen, marker) in self.seen.iter_mut().zip(OFFICE_MARKERS) {
+            *seen = *seen || contains(&boundary, marker) || contains(chunk, marker);
+        }
+        boundary.extend_from_slice(&chunk[chunk.len().min(CARRY)..]);
+        let keep = boundary.len().saturating_sub(CARRY);
+        self.tail = boundary.split_off(keep);
+    }
+
+    /// The bytes fed so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The kind of the whole content, checked against the file name (see [`recognise`]).
+    pub fn finish(&self, file_name: &str) -> Result<FileKind, FileError> {
+        if self.len == 0 {
+            return Err(FileError::Empty);
+        }
+        let content = self.head.as_slice();
+        let ext = extension(file_name);
+        let by_ext = |candidates: &[FileKind]| -> Result<FileKind, FileError> {
+            candidates
+                .iter()
+                .copied()
+                .find(|k| ext.as_deref().is_some_and(|e| k.extensions.contains(&e)))
+                .ok_or(FileError::NameDisagrees)
+        };
+        let candidates: &[FileKind] = if content.starts_with(b"%PDF-") {
+            &[PDF]
+        } else if content.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+            &[PNG]
+        } else if content.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            &[JPEG]
+        } else if content.starts_with(b"PK\x03\x04") {
+            // Any ZIP could be named .docx: an Office document lists its parts in
+            // [Content_Types].xml and keeps them under word/ or xl/.
+            let [types, word, xl] = self.seen;
+            if !types {
+                return Err(FileError::NotAccepted);
+            }
+            match (word, xl) {
+                (true, false) => &[DOCX],
+                (false, true) => &[XLSX],
+                (true, true) => &[DOCX, XLSX],
+                (false, false) => return Err(FileError::NotAccepted),
+            }
+        } else if content.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            &[DOC, XLS]
+        } else {
+            return Err(FileError::NotAccepted);
+        };
+        by_ext(candidates)
+    }
+}
+
 /// Recognises a document by its first bytes, and checks that the file name's extension
 /// names the same kind. Office documents are told apart by the extension once the
 /// container (ZIP for the 2007 formats, OLE for the older ones) is recognised.
 pub fn recognise(content: &[u8], file_name: &str) -> Result<FileKind, FileError> {
-    if content.is_empty() {
-        return Err(FileError::Empty);
-    }
-    let ext = extension(file_name);
-    let by_ext = |candidates: &[FileKind]| -> Result<FileKind, FileError> {
-        candidates
-            .iter()
-            .copied()
-            .find(|k| ext.as_deref().is_some_and(|e| k.extensions.contains(&e)))
-            .ok_or(FileError::NameDisagrees)
-    };
-    let candidates: &[FileKind] = if content.starts_with(b"%PDF-") {
-        &[PDF]
-    } else if content.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-        &[PNG]
-    } else if content.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        &[JPEG]
-    } else if content.starts_with(b"PK\x03\x04") {
-        // Any ZIP could be named .docx: an Office document lists its parts in
-        // [Content_Types].xml and keeps them under word/ or xl/.
-        if !contains(content, b"[Content_Types].xml") {
-            return Err(FileError::NotAccepted);
-        }
-        match (contains(content, b"word/"), contains(content, b"xl/")) {
-            (true, false) => &[DOCX],
-            (false, true) => &[XLSX],
-            (true, true) => &[DOCX, XLSX],
-            (false, false) => return Err(FileError::NotAccepted),
-        }
-    } else if content.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        &[DOC, XLS]
-    } else {
-        return Err(FileError::NotAccepted);
-    };
-    by_ext(candidates)
+    let mut recogniser = Recogniser::new();
+    recogniser.feed(content);
+    recogniser.finish(file_name)
 }
 
 #[cfg(test)]
@@ -149,5 +209,28 @@ mod tests {
             "a plain ZIP named .docx"
         );
         assert_eq!(recognise(b"", "x.pdf"), Err(FileError::Empty));
+    }
+
+    #[test]
+    fn content_fed_in_chunks_is_recognised_as_a_whole() {
+        let docx = b"PK\x03\x04 ... [Content_Types].xml ... word/document.xml ...";
+        // Every split, including those through the markers and the first bytes.
+        for size in 1..docx.len() {
+            let mut r = Recogniser::new();
+            docx.chunks(size).for_each(|c| r.feed(c));
+            assert_eq!(r.len(), docx.len() as u64);
+            assert_eq!(r.finish("don.docx"), Ok(DOCX), "chunks of {size}");
+            assert_eq!(r.finish("don.xlsx"), Err(FileError::NameDisagrees));
+        }
+        let mut r = Recogniser::new();
+        for c in [
+            &b"PK\x03\x04 [Content_"[..],
+            b"Types].xml x",
+            b"l/sheet1.xml",
+        ] {
+            r.feed(c);
+        }
+        assert_eq!(r.finish("bang.xlsx"), Ok(XLSX));
+        assert_eq!(Recogniser::new().finish("rong.pdf"), Err(FileError::Empty));
     }
 }

@@ -70,8 +70,17 @@ impl DatabaseUrl {
         }
     }
 
-    /// Opens one connection, configured for this system.
+    /// Opens one connection, configured for this system, with the default statement timeout.
     pub fn connect(&self) -> Result<DbConnection, diesel::ConnectionError> {
+        self.connect_with(DEFAULT_STATEMENT_TIMEOUT)
+    }
+
+    /// Opens one connection; on PostgreSQL a statement running longer than
+    /// `statement_timeout` is cancelled.
+    pub fn connect_with(
+        &self,
+        statement_timeout: Duration,
+    ) -> Result<DbConnection, diesel::ConnectionError> {
         match self {
             Self::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
@@ -89,12 +98,13 @@ impl DatabaseUrl {
                 Ok(DbConnection::Sqlite(conn))
             }
             Self::Postgres(url) => {
-                let mut conn = PgConnection::establish(url)?;
+                let mut conn = PgConnection::establish(&with_network_bounds(url))?;
                 // Timestamps are stored as UTC in `timestamp` columns; a runaway query must not
                 // hold a connection forever. Listening tells the server of the account changes
                 // its own writes make (see `account_cache`).
                 conn.batch_execute(&format!(
-                    "SET TIME ZONE 'UTC'; SET statement_timeout = '30s'; LISTEN {};",
+                    "SET TIME ZONE 'UTC'; SET statement_timeout = {}; LISTEN {};",
+                    statement_timeout.as_millis().max(1),
                     crate::account_cache::CHANNEL
                 ))
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
@@ -114,10 +124,46 @@ impl DatabaseUrl {
     }
 }
 
-/// An r2d2 manager that opens connections through [`DatabaseUrl::connect`].
+/// The statement timeout of PostgreSQL sessions unless configured otherwise.
+pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// libpq options that bound how long a connection can wait on a server that is gone or a
+/// network that went silent, where `statement_timeout` cannot help (the server is not there
+/// to cancel anything): a connection attempt gives up after 5 s; an idle connection is
+/// probed after 10 s of silence and dropped after 3 unanswered probes 5 s apart; data not
+/// acknowledged within 30 s drops the connection. A connection dropped so fails its
+/// statement, and the pool replaces it. Options the URL sets itself are kept.
+const NETWORK_BOUNDS: [(&str, &str); 6] = [
+    ("connect_timeout", "5"),
+    ("keepalives", "1"),
+    ("keepalives_idle", "10"),
+    ("keepalives_interval", "5"),
+    ("keepalives_count", "3"),
+    ("tcp_user_timeout", "30000"),
+];
+
+/// `url` with the [`NETWORK_BOUNDS`] it does not set itself.
+fn with_network_bounds(url: &str) -> String {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let given: Vec<&str> = query
+        .split('&')
+        .filter_map(|pair| pair.split('=').next())
+        .collect();
+    let mut out = url.to_owned();
+    for (name, value) in NETWORK_BOUNDS {
+        if !given.contains(&name) {
+            out.push(if out.contains('?') { '&' } else { '?' });
+            out.push_str(&format!("{name}={value}"));
+        }
+    }
+    out
+}
+
+/// An r2d2 manager that opens connections through [`DatabaseUrl::connect_with`].
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    statement_timeout: Duration,
 }
 
 /// A pooled connection, with how long it may be handed out without a ping.
@@ -158,7 +204,10 @@ impl r2d2::ManageConnection for ConnectionManager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<ManagedConnection, r2d2::Error> {
-        let conn = self.url.connect().map_err(r2d2::Error::ConnectionError)?;
+        let conn = self
+            .url
+            .connect_with(self.statement_timeout)
+            .map_err(r2d2::Error::ConnectionError)?;
         Ok(ManagedConnection {
             conn,
             trusted_until: None,
@@ -183,8 +232,17 @@ impl r2d2::ManageConnection for ConnectionManager {
 #[derive(Debug, Clone)]
 pub struct PoolSettings {
     pub max_size: u32,
-    /// How long a request waits for a free connection before it is answered 503.
+    /// How long a request waits for a free connection, queueing for it and then opening or
+    /// checking it together, before it is answered 503.
     pub acquire_timeout: Duration,
+    /// PostgreSQL cancels a statement that runs longer than this.
+    pub statement_timeout: Duration,
+    /// How long a request waits for its database work once it has a connection before it is
+    /// answered 503: a bound for when the database stops answering altogether, longer than
+    /// the statement timeout so that a merely slow statement is cancelled by the database,
+    /// with a definite outcome, first. The work's thread and connection stay taken until
+    /// the work returns (see [`NETWORK_BOUNDS`]).
+    pub task_timeout: Duration,
 }
 
 impl Default for PoolSettings {
@@ -192,6 +250,8 @@ impl Default for PoolSettings {
         Self {
             max_size: 8,
             acquire_timeout: Duration::from_secs(5),
+            statement_timeout: DEFAULT_STATEMENT_TIMEOUT,
+            task_timeout: DEFAULT_STATEMENT_TIMEOUT + Duration::from_secs(5),
         }
     }
 }
@@ -211,7 +271,10 @@ pub fn build_pool(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Pool, St
         }))
         .connection_timeout(settings.acquire_timeout)
         .test_on_check_out(true)
-        .build(ConnectionManager { url: url.clone() })
+        .build(ConnectionManager {
+            url: url.clone(),
+            statement_timeout: settings.statement_timeout,
+        })
         .map_err(|e| {
             StoreError::Setup(format!(
                 "cannot connect to the {} database: {e}",
@@ -355,6 +418,22 @@ mod tests {
         let err = DatabaseUrl::parse("mysql://root@localhost/tgpl").unwrap_err();
         assert!(err.contains("unknown scheme `mysql://`"), "{err}");
         assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn postgres_urls_get_network_bounds_they_do_not_set() {
+        let url = with_network_bounds("postgres://u@h/db");
+        assert!(
+            url.starts_with("postgres://u@h/db?connect_timeout=5&keepalives=1&"),
+            "{url}"
+        );
+        assert!(url.ends_with("&tcp_user_timeout=30000"), "{url}");
+        let url = with_network_bounds("postgres://u@h/db?sslmode=disable&connect_timeout=2");
+        assert!(
+            url.starts_with("postgres://u@h/db?sslmode=disable&connect_timeout=2&keepalives=1&"),
+            "{url}"
+        );
+        assert_eq!(url.matches("connect_timeout").count(), 1, "{url}");
     }
 
     #[test]

@@ -54,8 +54,11 @@ impl From<DieselError> for StoreError {
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(info.message().to_owned())
             }
+            // SQLite's busy timeout, PostgreSQL's statement timeout: the database did not
+            // manage in time, and nothing was done.
             DieselError::DatabaseError(DatabaseErrorKind::Unknown, info)
-                if info.message().contains("database is locked") =>
+                if info.message().contains("database is locked")
+                    || info.message().contains("statement timeout") =>
             {
                 Self::Unavailable(info.message().to_owned())
             }

@@ -65,8 +65,12 @@ pub enum Refused {
 
 impl GroupWriter {
     /// Opens the writer's connection to `url` and starts its thread.
-    pub fn start(url: DatabaseUrl) -> Result<Self, diesel::ConnectionError> {
-        let conn = url.connect()?;
+    /// `statement_timeout` is that of PostgreSQL sessions; SQLite has none, so it is unused.
+    pub fn start(
+        url: DatabaseUrl,
+        statement_timeout: Duration,
+    ) -> Result<Self, diesel::ConnectionError> {
+        let conn = url.connect_with(statement_timeout)?;
         let (queue, writes) = mpsc::sync_channel(QUEUE_LIMIT);
         std::thread::Builder::new()
             .name("sqlite-writer".into())
@@ -223,7 +227,7 @@ mod tests {
             .unwrap()
             .batch_execute("CREATE TABLE t (v INTEGER NOT NULL UNIQUE)")
             .unwrap();
-        let writer = GroupWriter::start(url.clone()).unwrap();
+        let writer = GroupWriter::start(url.clone(), Duration::from_secs(30)).unwrap();
         (url, writer)
     }
 

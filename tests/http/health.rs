@@ -14,7 +14,11 @@ fn live_and_ready() {
 /// readiness follows without a restart.
 #[test]
 fn readiness_follows_the_database_and_recovers_by_itself() {
-    let app = TestApp::spawn_empty();
+    let pool = tgpl_persistence::PoolSettings {
+        acquire_timeout: std::time::Duration::from_secs(10),
+        ..TestApp::pool_settings()
+    };
+    let app = TestApp::spawn_with(false, pool, |_| {});
     let (Some(admin_url), Some(name)) = (app.db.admin_url(), app.db.name()) else {
         // SQLite is a file inside the process: it cannot go away independently of it.
         return;
@@ -30,9 +34,15 @@ fn readiness_follows_the_database_and_recovers_by_itself() {
         format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"),
     );
     sql(&mut admin, format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"));
+    let asked = std::time::Instant::now();
     let r = app.request("GET", "/health/ready").send();
     r.assert_problem(503, "service_unavailable");
     assert!(r.header("retry-after").is_some());
+    assert!(
+        asked.elapsed() < std::time::Duration::from_secs(5),
+        "a database refusing connections is reported without waiting for the pool (10 s): {:?}",
+        asked.elapsed()
+    );
     sql(
         &mut admin,
         format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"),

@@ -16,6 +16,7 @@ mod privacy;
 mod public;
 mod recipients;
 mod reference;
+mod resources;
 mod reviews_and_reports;
 mod staff;
 mod storage;

@@ -40,34 +40,54 @@ pub struct TestApp {
 impl TestApp {
     /// A server over a fresh database loaded with the demo data.
     pub fn spawn() -> Self {
-        let app = Self::spawn_empty();
-        let mut conn = app.pool.get().expect("connection");
-        tgpl_api::demo::seed(&mut conn).expect("demo data");
-        app
+        Self::spawn_with(true, Self::pool_settings(), |_| {})
     }
 
     /// A server over a fresh, migrated, empty database.
     pub fn spawn_empty() -> Self {
-        let db = TestDb::create();
-        let url = tgpl_persistence::DatabaseUrl::parse(&db.url()).expect("database url");
-        let settings = PoolSettings {
+        Self::spawn_with(false, Self::pool_settings(), |_| {})
+    }
+
+    /// The pool settings of test servers (and of their fixtures' pool).
+    pub fn pool_settings() -> PoolSettings {
+        PoolSettings {
             max_size: 4,
             acquire_timeout: std::time::Duration::from_secs(5),
-        };
+            ..PoolSettings::default()
+        }
+    }
+
+    /// A server over a fresh database, with the demo data when `demo`, whose pool and
+    /// options the test chooses (short deadlines, a small pool...).
+    pub fn spawn_with(
+        demo: bool,
+        settings: PoolSettings,
+        tune: impl FnOnce(&mut tgpl_api::server::ServerOptions) + Send + 'static,
+    ) -> Self {
+        let db = TestDb::create();
+        let url = tgpl_persistence::DatabaseUrl::parse(&db.url()).expect("database url");
         let pool = tgpl_api::server::prepare_database(&url, &settings).expect("database");
+        if demo {
+            let mut conn = pool.get().expect("connection");
+            tgpl_api::demo::seed(&mut conn).expect("demo data");
+        }
         let storage = tgpl_api::server::Storage::open(&url, &settings).expect("database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("port");
         let attachments_dir = db.scratch_dir().join("attachments");
         let (tx, rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let options = tgpl_api::server::ServerOptions {
+                let mut options = tgpl_api::server::ServerOptions {
                     signing_secret: JWT_SECRET.to_vec(),
                     token_ttl_seconds: 900,
                     workers: 1,
                     attachments_dir,
                     attachment_max_bytes: ATTACHMENT_LIMIT,
+                    max_uploads: 8,
+                    body_deadline: Default::default(),
+                    max_connections: 768,
                 };
+                tune(&mut options);
                 let (server, addr) =
                     tgpl_api::server::start(storage, listener, options).expect("server");
                 tx.send((addr, server.handle())).expect("report address");

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every resource: errors as problems, languages, extractors,
 //! paging and the middlewares.
 
+pub mod body_deadline;
 pub mod csv;
 pub mod error;
 pub mod extract;

@@ -94,6 +94,10 @@ pub fn to_response(problem: &ApiError, facts: &RequestFacts) -> HttpResponse {
     if let Some(seconds) = problem.retry_after {
         res.insert_header((header::RETRY_AFTER, seconds.to_string()));
     }
+    if problem.status == actix_web::http::StatusCode::REQUEST_TIMEOUT {
+        // The rest of a late body may still come: the connection cannot be reused.
+        res.force_close();
+    }
     if let Some(allow) = &problem.allow {
         res.insert_header((header::ALLOW, allow.clone()));
     }

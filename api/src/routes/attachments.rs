@@ -4,13 +4,13 @@
 
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::http::StatusCode;
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tgpl_domain::access::Action;
-use tgpl_domain::attachment::{recognise, FileError};
+use tgpl_domain::attachment::{FileError, Recogniser};
 use tgpl_domain::case::CaseState;
 use tgpl_persistence::attachments::{self, AttachmentRow};
 use tgpl_persistence::cases::CaseRow;
@@ -126,9 +126,43 @@ fn too_large(limit: usize) -> ApiError {
     e
 }
 
+/// Bytes of an upload gathered before they are written to the store: an upload in progress
+/// holds about this much in memory, whatever the size of the file.
+const WRITE_SIZE: usize = 256 * 1024;
+
+/// Runs file work off the workers; a failure is logged and answered 500.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> std::io::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    actix_web::web::block(work)
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|e| {
+            log::error!("cannot store an attachment: {e}");
+            ApiError::internal()
+        })
+}
+
+/// 503: as many uploads as the server takes at once are in progress.
+fn uploads_busy() -> ApiError {
+    let mut e = ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "too_many_uploads",
+        Text::new("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
+        Text::new(
+            "Máy chủ đang nhận tối đa số tệp cùng lúc. Vui lòng thử lại sau ít giây.",
+            "The server is taking as many uploads at once as it can. Please retry in a few seconds.",
+        ),
+    );
+    e.retry_after = Some(5);
+    e
+}
+
 /// Uploads a document to a case file: the request body is the file's bytes. Its kind is
 /// recognised from the content and must agree with the file name. Nothing is stored when
-/// the file is refused.
+/// the file is refused. The file goes to the store as it arrives, never whole into memory;
+/// a declared `Content-Length` over the limit is refused before anything is read, and a
+/// bounded number of uploads run at once (beyond it: 503 with `Retry-After`).
 #[utoipa::path(
     operation_id = "uploadCaseAttachment",
     tag = "cases",
@@ -143,6 +177,8 @@ fn too_large(limit: usize) -> ApiError {
         (status = 413, description = "Larger than the limit.", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not an accepted kind of document.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty, or the name disagrees with the content.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many uploads in progress, or the database does not answer.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[post("/cases/{id}/attachments")]
@@ -151,6 +187,7 @@ pub async fn upload(
     caller: Caller,
     id: web::Path<String>,
     query: Query<UploadQuery>,
+    req: HttpRequest,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
@@ -163,6 +200,16 @@ pub async fn upload(
             "Invalid file name.",
         ));
     }
+    // A declared length over the limit is refused before anything is read.
+    let limit = state.attachment_limit;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large(limit));
+    }
     // Permission first, so that nobody streams a file only to be refused.
     {
         let (caller, id) = (caller.clone(), id.clone());
@@ -170,8 +217,15 @@ pub async fn upload(
             .db(move |conn| open_case(conn, &caller, &id).map(|_| ()))
             .await?;
     }
-    let limit = state.attachment_limit;
-    let mut content = web::BytesMut::new();
+    let _permit = state.uploads.clone().try_acquire_owned().map_err(|_| {
+        log::warn!("an upload was refused: too many in progress");
+        uploads_busy()
+    })?;
+    let staged = state.blobs.clone();
+    let mut staged = blocking(move || staged.stage()).await?;
+    let mut recogniser = Recogniser::new();
+    let mut digest = Sha256::new();
+    let mut pending = Vec::with_capacity(WRITE_SIZE);
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| {
             ApiError::bad_request(
@@ -179,12 +233,22 @@ pub async fn upload(
                 Text::new("Tải lên bị gián đoạn.", "The upload was interrupted."),
             )
         })?;
-        if content.len() + chunk.len() > limit {
+        if recogniser.len() + chunk.len() as u64 > limit as u64 {
             return Err(too_large(limit));
         }
-        content.extend_from_slice(&chunk);
+        recogniser.feed(&chunk);
+        digest.update(&chunk);
+        pending.extend_from_slice(&chunk);
+        if pending.len() >= WRITE_SIZE {
+            (staged, pending) = blocking(move || {
+                staged.write(&pending)?;
+                pending.clear();
+                Ok((staged, pending))
+            })
+            .await?;
+        }
     }
-    let kind = recognise(&content, &file_name).map_err(file_error)?;
+    let kind = recogniser.finish(&file_name).map_err(file_error)?;
     let attachment_id = tgpl_persistence::new_id();
     let key = format!("{id}/{attachment_id}");
     let row = AttachmentRow {
@@ -192,8 +256,9 @@ pub async fn upload(
         case_id: id.clone(),
         file_name,
         content_type: kind.content_type.to_owned(),
-        size_bytes: content.len() as i64,
-        sha256: Sha256::digest(&content)
+        size_bytes: recogniser.len() as i64,
+        sha256: digest
+            .finalize()
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect(),
@@ -202,15 +267,20 @@ pub async fn upload(
         uploaded_at: tgpl_persistence::now(),
         deleted_at: None,
     };
-    let blobs = state.blobs.clone();
     let stored = key.clone();
-    actix_web::web::block(move || blobs.put(&stored, &content))
-        .await
-        .map_err(|_| ApiError::internal())?
-        .map_err(|e| {
-            log::error!("cannot store an attachment: {e}");
-            ApiError::internal()
-        })?;
+    if let Err(e) = blocking(move || {
+        staged.write(&pending)?;
+        staged.keep(&stored)
+    })
+    .await
+    {
+        // A blob renamed into place whose directory could not be flushed is not kept
+        // either: the upload failed.
+        let blobs = state.blobs.clone();
+        let key = key.clone();
+        let _ = actix_web::web::block(move || blobs.discard(&key)).await;
+        return Err(e);
+    }
     let recorded = {
         let row = row.clone();
         state

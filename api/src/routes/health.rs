@@ -25,6 +25,11 @@ pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(HealthStatus { status: "ok" })
 }
 
+/// How long readiness waits for a database connection. Much shorter than the pool's
+/// timeout: a database that refuses connections is reported at once, not after the pool has
+/// retried for seconds; a pool too busy to lend a connection this soon is not ready either.
+const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The service can serve requests: the database answers. Recovers on its own when the
 /// database comes back.
 #[utoipa::path(
@@ -39,7 +44,9 @@ pub async fn live() -> HttpResponse {
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state
-        .db(|conn| tgpl_persistence::db::ping(conn).map_err(|_| ApiError::unavailable(5)))
+        .db_within(READY_WAIT, |conn| {
+            tgpl_persistence::db::ping(conn).map_err(|_| ApiError::unavailable(5))
+        })
         .await?;
     Ok(HttpResponse::Ok().json(HealthStatus { status: "ok" }))
 }
