@@ -42,8 +42,10 @@ pub struct Litigation {
     pub stage: Option<ProceedingStage>,
     /// The investigating agency, procuracy or court.
     #[validate(length(min = 1, max = 300))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub procedural_agency: Option<String>,
     #[validate(length(min = 1, max = 300))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub charge: Option<String>,
     /// The penalty the procuracy proposed.
     #[validate(length(min = 1, max = 300))]
@@ -263,10 +265,13 @@ pub struct CreateCase {
     pub recipient_id: String,
     /// Shared reference grouping the cases of one proceeding.
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub group_ref: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub requester_name: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub requester_relation: Option<String>,
     pub received_on: NaiveDate,
     #[schema(schema_with = crate::http::schemas::field)]
@@ -403,10 +408,13 @@ pub async fn read(
 #[serde(deny_unknown_fields)]
 pub struct UpdateCase {
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub group_ref: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub requester_name: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub requester_relation: Option<String>,
     pub received_on: Option<NaiveDate>,
     #[schema(schema_with = crate::http::schemas::field)]

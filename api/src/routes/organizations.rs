@@ -39,6 +39,7 @@ pub struct ParticipationBody {
     pub mode: ParticipationMode,
     /// Registration certificate number; required for `registration`.
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub certificate_number: Option<String>,
     /// Forms of legal aid it may give.
     #[serde(default)]
@@ -251,10 +252,13 @@ fn single(
 pub struct CreateOrganization {
     /// Unique code: 2–32 of A–Z, 0–9, `-`, `_`, `.`; lower case is raised.
     #[schema(example = "TTTGPL-HN")]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub code: String,
     #[validate(length(min = 1, max = 255))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub name: String,
     #[validate(length(min = 1, max = 255))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub name_en: Option<String>,
     #[schema(schema_with = crate::http::schemas::organization_kind)]
     pub kind: OrganizationKind,
@@ -264,10 +268,12 @@ pub struct CreateOrganization {
     /// The day from which it hangs under the parent (Viet Nam date); today when absent.
     pub valid_from: Option<NaiveDate>,
     /// Required for provincial kinds; defaults to the parent's province.
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub province_code: Option<String>,
     #[validate(length(min = 1, max = 500))]
     pub address: Option<String>,
     #[validate(length(min = 1, max = 50))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,
@@ -500,14 +506,15 @@ pub async fn read(
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganization {
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[schema(value_type = Option<String>)]
     pub name_en: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub address: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]

@@ -316,6 +316,7 @@ pub struct SignContract {
     /// The state legal aid centre the contract is with, in the same province.
     pub center_id: String,
     #[validate(length(min = 1, max = 100))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub contract_number: String,
     pub signed_on: NaiveDate,
     #[serde(default)]
@@ -501,6 +502,7 @@ fn load_for_change(
 #[serde(deny_unknown_fields)]
 pub struct AmendContract {
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub contract_number: Option<String>,
     #[schema(schema_with = crate::http::schemas::aid_forms)]
     pub forms: Option<Vec<AidForm>>,

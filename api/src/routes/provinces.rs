@@ -130,12 +130,16 @@ fn check_kind(kind: &str) -> Result<(), ApiError> {
 pub struct CreateProvince {
     /// snake_case ASCII, e.g. `ha_noi`.
     #[validate(length(min = 2, max = 40))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub code: String,
     #[validate(length(min = 1, max = 100))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub name_vi: String,
     #[validate(length(min = 1, max = 100))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub name_en: String,
     /// `city` or `province`.
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub kind: String,
 }
 
@@ -202,9 +206,12 @@ pub async fn create(
 #[serde(deny_unknown_fields)]
 pub struct UpdateProvince {
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub name_vi: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub name_en: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub kind: Option<String>,
     /// `false` when the unit is no longer in force (after a merger).
     pub active: Option<bool>,

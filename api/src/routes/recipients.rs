@@ -267,6 +267,7 @@ pub struct CreateRecipient {
     /// The organization receiving the person.
     pub organization_id: String,
     #[validate(length(min = 1, max = 200))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub full_name: String,
     #[schema(schema_with = crate::http::schemas::gender)]
     pub gender: Option<Gender>,
@@ -275,13 +276,17 @@ pub struct CreateRecipient {
     pub ethnicity: Option<EthnicGroup>,
     /// 12 digits; checked against gender and year of birth when those are given.
     #[schema(example = "001305012345")]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub citizen_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub province_code: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub commune: Option<String>,
     #[validate(length(min = 1, max = 500))]
     pub address: Option<String>,
     #[validate(length(min = 1, max = 50))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,
@@ -424,6 +429,7 @@ pub async fn read(
 #[serde(deny_unknown_fields)]
 pub struct UpdateRecipient {
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = crate::http::schemas::gender)]
@@ -434,13 +440,13 @@ pub struct UpdateRecipient {
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = crate::http::schemas::ethnic_group)]
     pub ethnicity: Option<Option<EthnicGroup>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[schema(value_type = Option<String>)]
     pub citizen_id: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[schema(value_type = Option<String>)]
     pub province_code: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[validate(length(min = 1, max = 200))]
     #[schema(value_type = Option<String>)]
     pub commune: Option<Option<String>>,
@@ -448,7 +454,7 @@ pub struct UpdateRecipient {
     #[validate(length(min = 1, max = 500))]
     #[schema(value_type = Option<String>)]
     pub address: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[validate(length(min = 1, max = 50))]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
@@ -554,10 +560,13 @@ pub struct AddProof {
     pub category: Option<RecipientCategory>,
     /// What the document is (e.g. "Giấy chứng nhận hộ nghèo").
     #[validate(length(min = 1, max = 200))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub document_kind: String,
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub document_number: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub issuer: Option<String>,
     pub issued_on: Option<NaiveDate>,
     /// The day the person provided it; decides which category the statistics count.

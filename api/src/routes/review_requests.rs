@@ -136,6 +136,7 @@ pub struct CreateReview {
     #[schema(schema_with = crate::http::schemas::review_kind)]
     pub kind: ReviewKind,
     #[validate(length(min = 1, max = 300))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub addressee: String,
     #[validate(length(min = 1, max = 10000))]
     pub content: String,
@@ -225,6 +226,7 @@ pub struct UpdateReview {
     #[schema(schema_with = crate::http::schemas::review_kind)]
     pub kind: Option<ReviewKind>,
     #[validate(length(min = 1, max = 300))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub addressee: Option<String>,
     #[validate(length(min = 1, max = 10000))]
     pub content: Option<String>,

@@ -362,6 +362,7 @@ fn new_membership(staff_id: &str, m: &MembershipInput) -> Result<MembershipRow, 
 #[serde(deny_unknown_fields)]
 pub struct CreateStaff {
     #[validate(length(min = 1, max = 200))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub full_name: String,
     #[schema(schema_with = crate::http::schemas::gender)]
     pub gender: Option<Gender>,
@@ -375,8 +376,10 @@ pub struct CreateStaff {
     pub provider_kind: Option<ProviderKind>,
     /// For lawyers only.
     #[validate(length(min = 1, max = 50))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub lawyer_card_number: Option<String>,
     #[validate(length(min = 1, max = 50))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub phone: Option<String>,
     #[validate(email)]
     pub email: Option<String>,
@@ -529,6 +532,7 @@ pub async fn read(
 #[serde(deny_unknown_fields)]
 pub struct UpdateStaff {
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = crate::http::schemas::gender)]
@@ -546,11 +550,11 @@ pub struct UpdateStaff {
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = crate::http::schemas::provider_kind)]
     pub provider_kind: Option<Option<ProviderKind>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[validate(length(min = 1, max = 50))]
     #[schema(value_type = Option<String>)]
     pub lawyer_card_number: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[validate(length(min = 1, max = 50))]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
@@ -898,6 +902,7 @@ pub async fn end_membership(
 #[serde(deny_unknown_fields)]
 pub struct IssueCard {
     #[validate(length(min = 1, max = 50))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub card_number: String,
     /// Not in the future.
     pub issued_on: NaiveDate,
