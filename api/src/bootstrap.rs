@@ -70,6 +70,15 @@ pub fn create_admin(
 ) -> Result<AccountRow, String> {
     let actor = Actor::system("create-admin");
     let username = Username::parse(username).map_err(|e| format!("invalid username: {e:?}"))?;
+    if let Some(c) = tgpl_domain::text::first_control(display_name) {
+        return Err(format!(
+            "the display name holds the control character U+{:04X}",
+            u32::from(c)
+        ));
+    }
+    if tgpl_domain::text::name(display_name).is_empty() {
+        return Err("the display name is empty".into());
+    }
     let password = Password::parse(password, &username).map_err(|e| {
         format!("the password breaks the policy ({e:?}): 10 to 128 characters, letters and digits, not containing the username")
     })?;

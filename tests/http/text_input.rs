@@ -5,6 +5,8 @@ use base64::Engine;
 use serde_json::{json, Value};
 use tgpl_tests::{Resp, TestApp};
 
+const DECOMPOSED: &str =
+    "Nguye\u{0302}\u{0303}n  Thi\u{0323}\u{00A0}\u{00A0}Hu\u{031b}o\u{031b}\u{0300}ng";
 const COMPOSED: &str = "Nguyễn Thị Hường";
 
 /// Percent-encodes everything but the unreserved characters.
@@ -151,31 +153,94 @@ fn names_of_only_white_space_are_refused_like_empty_ones() {
 }
 
 #[test]
-fn text_is_stored_composed_and_trimmed_and_found_however_typed() {
+fn names_are_stored_composed_trimmed_and_collapsed_and_found_however_typed() {
     let app = TestApp::spawn();
     let token = app.token("tgv.hn");
     let center = app.org_id("TTTGPL-HN");
-    let decomposed = "Nguye\u{0302}\u{0303}n Thi\u{0323} Hu\u{031b}o\u{031b}\u{0300}ng";
-    let mut body = person(&center, &format!(" \u{3000}{decomposed}\t"));
+    let mut body = person(&center, &format!(" \u{3000}{DECOMPOSED}\t"));
     body["address"] = json!("\u{00A0} Số 1,  phố Tràng Tiền\n");
+    body["commune"] = json!("Phu\u{031b}o\u{031b}\u{0300}ng   Ba\tĐình");
     let r = app.post("/api/v1/recipients", &token, body);
     assert_eq!(r.status, 201, "{}", r.body);
     let created = r.json();
     assert_eq!(created["full_name"], COMPOSED);
+    assert_eq!(created["commune"], "Phường Ba Đình");
+    // Free text: NFC and trimmed, inner spacing kept.
     assert_eq!(created["address"], "Số 1,  phố Tràng Tiền");
     let id = created["id"].as_str().unwrap();
     let read = app.get(&format!("/api/v1/recipients/{id}"), &token).json();
     assert_eq!(read["full_name"], COMPOSED);
-    for q in ["Hu\u{031b}o\u{031b}\u{0300}ng", "hường", "nguyen thi huong"] {
+
+    // Searches fold the query after normalising it: decomposed, composed or bare.
+    for q in [
+        "Hu\u{031b}o\u{031b}\u{0300}ng",
+        "hường",
+        "THI\u{0323}  HUONG",
+        "nguyen thi huong",
+    ] {
         let found = app
             .get(&format!("/api/v1/recipients?q={}", enc(q)), &token)
             .json();
         assert_eq!(found["total"], 1, "{q:?}: {found}");
-        assert_eq!(found["items"][0]["id"], id);
+        assert_eq!(found["items"][0]["id"], id.to_owned().as_str());
     }
+
     // The same person typed composed is a likely duplicate of the decomposed one.
     let r = app.post("/api/v1/recipients", &token, person(&center, COMPOSED));
     r.assert_problem(409, "possible_duplicates");
+
+    // A partial update is held to the same rules.
+    let etag = app
+        .get(&format!("/api/v1/recipients/{id}"), &token)
+        .header("etag")
+        .unwrap()
+        .to_owned();
+    let r = app
+        .request("PATCH", &format!("/api/v1/recipients/{id}"))
+        .bearer(&token)
+        .header("If-Match", &etag)
+        .json(json!({"full_name": format!("{DECOMPOSED} \u{00A0}A"), "phone": " 090  123\u{00A0}4567 "}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["full_name"], format!("{COMPOSED} A"));
+    assert_eq!(r.json()["phone"], "090 123 4567");
+    let r = app
+        .request("PATCH", &format!("/api/v1/recipients/{id}"))
+        .bearer(&token)
+        .header("If-Match", r.header("etag").unwrap())
+        .json(json!({"full_name": "\u{00A0}"}));
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "full_name"
+    );
+}
+
+#[test]
+fn staff_names_and_phone_numbers_are_collapsed_and_found_however_typed() {
+    let app = TestApp::spawn();
+    let token = app.token("gd.hcm");
+    let center = app.org_id("TTTGPL-HCM");
+    let r = app.post(
+        "/api/v1/staff",
+        &token,
+        json!({"full_name": format!("\u{FEFF}{DECOMPOSED}\u{00A0}"), "provider_kind": "collaborator",
+               "phone": "\t0909   123 456 ",
+               "membership": {"organization_id": center, "relation": "collaborator", "title": "collaborator"}}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let person = r.json();
+    assert_eq!(person["full_name"], COMPOSED);
+    assert_eq!(person["phone"], "0909 123 456");
+    let found = app
+        .get(
+            &format!(
+                "/api/v1/staff?q={}",
+                enc("thi\u{0323} hu\u{031b}o\u{031b}\u{0300}ng")
+            ),
+            &token,
+        )
+        .json();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["items"][0]["id"], person["id"]);
 }
 
 #[test]

@@ -295,29 +295,27 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
         let pairs = web::Form::<Vec<(String, String)>>::from_request(req, payload);
         Box::pin(async move {
             let pairs = pairs.await?.into_inner();
-            let cleaned = clean_pairs(pairs).map_err(|e| {
-                let mut error = ApiError::bad_request(
-                    "invalid_request",
-                    Text::new(
-                        format!(
-                            "Biểu mẫu không hợp lệ: trường `{}` chứa ký tự điều khiển.",
-                            e.field
-                        ),
-                        format!(
-                            "Invalid form body: the field `{}` holds a control character.",
-                            e.field
-                        ),
-                    ),
-                )
-                .with_oauth("invalid_request");
-                error.errors.push(e);
-                error
-            })?;
+            let cleaned = clean_pairs(pairs).map_err(form_field_refused)?;
             serde_urlencoded::from_str(&cleaned)
                 .map(Form)
                 .map_err(|e| invalid_form(&e).into())
         })
     }
+}
+
+/// The OAuth-style refusal of a credential field, sent in the form or in `Authorization:
+/// Basic`, that holds a control character: 400 `invalid_request` naming the field.
+pub fn form_field_refused(e: FieldError) -> ApiError {
+    let mut error = ApiError::bad_request(
+        "invalid_request",
+        Text::new(
+            format!("Yêu cầu không hợp lệ: `{}` chứa ký tự điều khiển.", e.field),
+            format!("Invalid request: `{}` holds a control character.", e.field),
+        ),
+    )
+    .with_oauth("invalid_request");
+    error.errors.push(e);
+    error
 }
 
 fn invalid_form(e: &dyn std::fmt::Display) -> ApiError {

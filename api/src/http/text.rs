@@ -3,9 +3,11 @@
 //!
 //! - JSON bodies ([`clean_json`], used by `ValidJson` and `OptionalJson`): a string holding
 //!   a control character other than tab, line feed and carriage return is refused with 422
-//!   naming the field's path; every other string is normalised to NFC and trimmed. Since
-//!   this happens before validation, a value of only white space is refused exactly as ""
-//!   is.
+//!   naming the field's path; every other string is normalised to NFC and trimmed. Names
+//!   and codes also have their inner white space collapsed, field by field, with
+//!   `#[serde(deserialize_with = "...")]` and [`name`], [`opt_name`] or [`present_name`].
+//!   Since all this happens before validation, a value of only white space is refused
+//!   exactly as "" is.
 //! - Query strings and form bodies ([`clean_pairs`]): the same refusal naming the
 //!   parameter (422 for queries, 400 `invalid_request` for the OAuth token endpoint); values
 //!   are normalised to NFC.
@@ -24,6 +26,7 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::Error;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use tgpl_domain::text;
 
@@ -163,6 +166,24 @@ pub async fn refuse_controls_in_path(
     Ok(next.call(req).await?.map_into_left_body())
 }
 
+/// For a name or code field: `#[serde(deserialize_with = "name")]`. Stores the value as
+/// [`text::name`] makes it (NFC, trimmed, inner white space collapsed).
+pub fn name<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
+    String::deserialize(de).map(|s| text::name(&s))
+}
+
+/// [`name`] for an optional field: `#[serde(default, deserialize_with = "opt_name")]`
+/// (`default`, or a missing field would be an error).
+pub fn opt_name<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(de).map(|v| v.map(|s| text::name(&s)))
+}
+
+/// [`name`] for a field of a partial update that tells absent from `null` (see
+/// `extract::present`): `#[serde(default, deserialize_with = "present_name")]`.
+pub fn present_name<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Option<String>>, D::Error> {
+    opt_name(de).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +219,38 @@ mod tests {
         assert!(e.errors.iter().all(|f| f.code == "control_character"));
         let e = clean_json(&mut json!("\u{0}")).unwrap_err();
         assert_eq!(e.errors[0].field, "body");
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Names {
+        #[serde(deserialize_with = "name")]
+        required: String,
+        #[serde(default, deserialize_with = "opt_name")]
+        optional: Option<String>,
+        #[serde(default, deserialize_with = "present_name")]
+        cleared: Option<Option<String>>,
+        #[serde(default, deserialize_with = "present_name")]
+        kept: Option<Option<String>>,
+    }
+
+    #[test]
+    fn name_fields_are_collapsed_and_keep_their_optionality() {
+        let n: Names = serde_json::from_value(json!({
+            "required": " Nguye\u{0302}\u{0303}n \u{00A0} Văn\tA ",
+            "cleared": null
+        }))
+        .unwrap();
+        assert_eq!(n.required, "Nguyễn Văn A");
+        assert_eq!(n.optional, None);
+        assert_eq!(n.cleared, Some(None));
+        assert_eq!(n.kept, None);
+        let n: Names = serde_json::from_value(
+            json!({"required": "\u{3000}", "optional": " a  b ", "kept": "c"}),
+        )
+        .unwrap();
+        assert_eq!(n.required, "");
+        assert_eq!(n.optional.as_deref(), Some("a b"));
+        assert_eq!(n.kept, Some(Some("c".to_owned())));
     }
 
     #[test]

@@ -118,16 +118,17 @@ pub fn new_account(
     hash: String,
 ) -> AccountRow {
     let now = tgpl_persistence::now();
+    let display_name = tgpl_domain::text::name(display_name);
     AccountRow {
         id: tgpl_persistence::new_id(),
         username: username.as_str().to_owned(),
-        display_name: display_name.trim().to_owned(),
+        search_text: tgpl_domain::text::fold(&format!("{} {}", username.as_str(), display_name)),
+        display_name,
         role: role.to_string(),
         organization_id: org_id.to_owned(),
         status: AccountStatus::Active.to_string(),
         password_hash: hash,
         token_epoch: 0,
-        search_text: tgpl_domain::text::fold(&format!("{} {}", username.as_str(), display_name)),
         last_login_at: None,
         version: 1,
         created_at: now,
@@ -140,10 +141,12 @@ pub fn new_account(
 #[serde(deny_unknown_fields)]
 pub struct CreateAccount {
     #[schema(example = "tgv.nguyenvana")]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub username: String,
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     #[schema(example = "Nguyễn Văn A")]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub display_name: String,
     /// A person's role; service clients are created at `/api/v1/service-clients`.
     #[schema(schema_with = crate::http::schemas::person_role)]

@@ -15,7 +15,7 @@ use tgpl_persistence::{accounts, login_attempts, organizations};
 use utoipa::ToSchema;
 
 use crate::http::error::ApiError;
-use crate::http::extract::Form;
+use crate::http::extract::{form_field_refused, Form};
 use crate::http::lang::Text;
 use crate::http::request_id::RequestId;
 use crate::http::text::clean_pairs;
@@ -128,18 +128,7 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, ApiE
         ("client_id", id.as_str()),
         ("client_secret", secret.as_str()),
     ])
-    .map_err(|e| {
-        let mut error = ApiError::bad_request(
-            "invalid_request",
-            Text::new(
-                format!("`{}` chứa ký tự điều khiển.", e.field),
-                format!("`{}` holds a control character.", e.field),
-            ),
-        )
-        .with_oauth("invalid_request");
-        error.errors.push(e);
-        error
-    })?;
+    .map_err(form_field_refused)?;
     let mut pairs = form_urlencoded::parse(cleaned.as_bytes()).map(|(_, v)| v.into_owned());
     Ok(pairs.next().zip(pairs.next()))
 }

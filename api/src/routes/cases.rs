@@ -44,9 +44,11 @@ pub struct Litigation {
     /// The investigating agency, procuracy or court.
     #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub procedural_agency: Option<String>,
     #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub charge: Option<String>,
     /// The penalty the procuracy proposed.
     #[schema(min_length = 1, max_length = 300)]
@@ -258,12 +260,15 @@ pub struct CreateCase {
     /// Shared reference grouping the cases of one proceeding.
     #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub group_ref: Option<String>,
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub requester_name: Option<String>,
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub requester_relation: Option<String>,
     pub received_on: NaiveDate,
     #[schema(schema_with = crate::http::schemas::field)]
@@ -407,12 +412,15 @@ pub async fn read(
 pub struct UpdateCase {
     #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub group_ref: Option<String>,
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub requester_name: Option<String>,
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub requester_relation: Option<String>,
     pub received_on: Option<NaiveDate>,
     #[schema(schema_with = crate::http::schemas::or_null::field)]

@@ -40,6 +40,7 @@ pub struct ParticipationBody {
     /// Registration certificate number; required for `registration`.
     #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub certificate_number: Option<String>,
     /// Forms of legal aid it may give.
     #[serde(default)]
@@ -275,12 +276,15 @@ fn single(
 pub struct CreateOrganization {
     /// Unique code: 2–32 of A–Z, 0–9, `-`, `_`, `.`; lower case is raised.
     #[schema(example = "TTTGPL-HN")]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub code: String,
     #[schema(min_length = 1, max_length = 255)]
     #[validate(length(min = 1, max = 255))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub name: String,
     #[schema(min_length = 1, max_length = 255)]
     #[validate(length(min = 1, max = 255))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub name_en: Option<String>,
     #[schema(schema_with = crate::http::schemas::organization_kind)]
     pub kind: OrganizationKind,
@@ -290,12 +294,14 @@ pub struct CreateOrganization {
     /// The day from which it hangs under the parent (Viet Nam date); today when absent.
     pub valid_from: Option<NaiveDate>,
     /// Required for provincial kinds; defaults to the parent's province.
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub province_code: Option<String>,
     #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub address: Option<String>,
     #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub phone: Option<String>,
     #[schema(format = Email)]
     #[validate(email)]
@@ -531,14 +537,15 @@ pub async fn read(
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganization {
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[schema(value_type = Option<String>)]
     pub name_en: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub address: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]

@@ -321,6 +321,7 @@ pub struct SignContract {
     pub center_id: String,
     #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub contract_number: String,
     pub signed_on: NaiveDate,
     #[serde(default)]
@@ -509,6 +510,7 @@ fn load_for_change(
 pub struct AmendContract {
     #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub contract_number: Option<String>,
     #[schema(schema_with = crate::http::schemas::or_null::aid_forms)]
     pub forms: Option<Vec<AidForm>>,

@@ -133,14 +133,18 @@ pub struct CreateProvince {
     /// snake_case ASCII, e.g. `ha_noi`.
     #[schema(min_length = 2, max_length = 40)]
     #[validate(length(min = 2, max = 40))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub code: String,
     #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub name_vi: String,
     #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub name_en: String,
     /// `city` or `province`.
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub kind: String,
 }
 
@@ -209,10 +213,13 @@ pub async fn create(
 pub struct UpdateProvince {
     #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub name_vi: Option<String>,
     #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub name_en: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub kind: Option<String>,
     /// `false` when the unit is no longer in force (after a merger).
     pub active: Option<bool>,

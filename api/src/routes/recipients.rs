@@ -268,6 +268,7 @@ pub struct CreateRecipient {
     pub organization_id: String,
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub full_name: String,
     #[schema(schema_with = crate::http::schemas::or_null::gender)]
     pub gender: Option<Gender>,
@@ -276,16 +277,20 @@ pub struct CreateRecipient {
     pub ethnicity: Option<EthnicGroup>,
     /// 12 digits; checked against gender and year of birth when those are given.
     #[schema(example = "001305012345")]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub citizen_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub province_code: Option<String>,
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub commune: Option<String>,
     #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub address: Option<String>,
     #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub phone: Option<String>,
     #[schema(format = Email)]
     #[validate(email)]
@@ -432,6 +437,7 @@ pub async fn read(
 pub struct UpdateRecipient {
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = crate::http::schemas::or_null::gender)]
@@ -442,13 +448,13 @@ pub struct UpdateRecipient {
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = crate::http::schemas::or_null::ethnic_group)]
     pub ethnicity: Option<Option<EthnicGroup>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[schema(value_type = Option<String>)]
     pub citizen_id: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[schema(value_type = Option<String>)]
     pub province_code: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     #[schema(value_type = Option<String>)]
@@ -458,7 +464,7 @@ pub struct UpdateRecipient {
     #[validate(length(min = 1, max = 500))]
     #[schema(value_type = Option<String>)]
     pub address: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     #[schema(value_type = Option<String>)]
@@ -568,12 +574,15 @@ pub struct AddProof {
     /// What the document is (e.g. "Giấy chứng nhận hộ nghèo").
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub document_kind: String,
     #[schema(min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub document_number: Option<String>,
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub issuer: Option<String>,
     pub issued_on: Option<NaiveDate>,
     /// The day the person provided it; decides which category the statistics count.

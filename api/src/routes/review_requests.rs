@@ -138,6 +138,7 @@ pub struct CreateReview {
     pub kind: ReviewKind,
     #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub addressee: String,
     #[schema(min_length = 1, max_length = 10000)]
     #[validate(length(min = 1, max = 10000))]
@@ -231,6 +232,7 @@ pub struct UpdateReview {
     pub kind: Option<ReviewKind>,
     #[schema(min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub addressee: Option<String>,
     #[schema(min_length = 1, max_length = 10000)]
     #[validate(length(min = 1, max = 10000))]

@@ -30,10 +30,12 @@ type Problem = crate::http::error::Problem;
 pub struct CreateServiceClient {
     /// The client id it logs in with.
     #[schema(example = "dvc-portal")]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub client_id: String,
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
     #[schema(example = "Cổng Dịch vụ công quốc gia")]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub name: String,
     /// `portal` or `statistics_office`.
     #[schema(schema_with = crate::http::schemas::service_role)]

@@ -366,6 +366,7 @@ fn new_membership(staff_id: &str, m: &MembershipInput) -> Result<MembershipRow, 
 pub struct CreateStaff {
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub full_name: String,
     #[schema(schema_with = crate::http::schemas::or_null::gender)]
     pub gender: Option<Gender>,
@@ -380,9 +381,11 @@ pub struct CreateStaff {
     /// For lawyers only.
     #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub lawyer_card_number: Option<String>,
     #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub phone: Option<String>,
     #[schema(format = Email)]
     #[validate(email)]
@@ -539,6 +542,7 @@ pub async fn read(
 pub struct UpdateStaff {
     #[schema(min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = crate::http::schemas::or_null::gender)]
@@ -556,12 +560,12 @@ pub struct UpdateStaff {
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = crate::http::schemas::or_null::provider_kind)]
     pub provider_kind: Option<Option<ProviderKind>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     #[schema(value_type = Option<String>)]
     pub lawyer_card_number: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
     #[schema(value_type = Option<String>)]
@@ -922,6 +926,7 @@ pub async fn end_membership(
 pub struct IssueCard {
     #[schema(min_length = 1, max_length = 50)]
     #[validate(length(min = 1, max = 50))]
+    #[serde(deserialize_with = "crate::http::text::name")]
     pub card_number: String,
     /// Not in the future.
     pub issued_on: NaiveDate,
