@@ -40,6 +40,8 @@ pub struct Storage {
     pub accounts: Arc<AccountCache>,
     /// See [`PoolSettings::task_timeout`].
     pub task_timeout: std::time::Duration,
+    /// The directory of the SQLite database, whose room readiness checks.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl Storage {
@@ -61,6 +63,14 @@ impl Storage {
             writer,
             accounts,
             task_timeout: settings.task_timeout,
+            data_dir: match url {
+                DatabaseUrl::Sqlite(file) => Some(
+                    file.parent()
+                        .filter(|d| !d.as_os_str().is_empty())
+                        .map_or_else(|| ".".into(), |d| d.to_owned()),
+                ),
+                DatabaseUrl::Postgres(_) => None,
+            },
         })
     }
 }
@@ -96,13 +106,17 @@ pub fn start(
 ) -> std::io::Result<(Server, SocketAddr)> {
     let addr = listener.local_addr()?;
     let blobs = tgpl_persistence::blobs::LocalDirectory::new(&options.attachments_dir)?;
-    let state = web::Data::new(AppState::new(
+    let mut watched = vec![options.attachments_dir.clone()];
+    watched.extend(storage.data_dir.clone());
+    let mut state = AppState::new(
         storage,
         TokenKeys::new(&options.signing_secret, options.token_ttl_seconds),
         Arc::new(blobs),
         options.attachment_max_bytes,
         options.max_uploads,
-    ));
+    );
+    state.readiness = crate::routes::health::Readiness::watching(watched);
+    let state = web::Data::new(state);
     let doc = crate::openapi::document();
     let table = web::Data::new(routes_table::RoutesTable::from_openapi(&doc));
     let doc_json = web::Data::new(crate::routes::OpenApiJson(

@@ -42,6 +42,8 @@ pub struct AppState {
     connections: Arc<Semaphore>,
     /// See [`tgpl_persistence::PoolSettings::task_timeout`].
     task_timeout: Duration,
+    /// What the readiness probe keeps.
+    pub readiness: crate::routes::health::Readiness,
 }
 
 impl AppState {
@@ -57,6 +59,7 @@ impl AppState {
         Self {
             connections,
             task_timeout: storage.task_timeout,
+            readiness: Default::default(),
             pool: storage.pool,
             writer: storage.writer,
             accounts: storage.accounts,

@@ -50,3 +50,52 @@ fn readiness_follows_the_database_and_recovers_by_itself() {
     let r = app.request("GET", "/health/ready").send();
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+/// Unmounts a file system mounted by a test, after everything on it was dropped.
+struct Unmount(std::path::PathBuf);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A full disk makes the service not ready (writes would fail), and it is ready again by
+/// itself once room is made. The database (SQLite) and the attachments are put on a small
+/// file system of the test's own, which takes root to mount: elsewhere it is skipped.
+#[test]
+fn a_full_disk_makes_the_service_not_ready_until_room_is_made() {
+    use std::io::Write;
+    let db = tgpl_tests::TestDb::create();
+    let dir = db.scratch_dir().to_owned();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=24m", "tgpl-test"])
+        .arg(&dir)
+        .stderr(std::process::Stdio::null())
+        .status();
+    if !matches!(mounted, Ok(status) if status.success()) {
+        eprintln!("skipped: cannot mount a small file system (needs root)");
+        return;
+    }
+    // Declared before the server: dropped after it.
+    let _unmount = Unmount(dir.clone());
+    let app = TestApp::spawn_on(db, false, TestApp::pool_settings(), |_| {});
+    let r = app.request("GET", "/health/ready").send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let filler = dir.join("filler");
+    let mut file = std::fs::File::create(&filler).unwrap();
+    let block = vec![0u8; 1 << 20];
+    while file.write_all(&block).is_ok() {}
+    drop(file);
+    let r = app.request("GET", "/health/ready").send();
+    r.assert_problem(503, "service_unavailable");
+    assert!(r.header("retry-after").is_some());
+    std::fs::remove_file(&filler).unwrap();
+    tgpl_tests::eventually("ready again once room is made", || {
+        app.request("GET", "/health/ready").send().status == 200
+    });
+}

@@ -64,7 +64,17 @@ impl TestApp {
         settings: PoolSettings,
         tune: impl FnOnce(&mut tgpl_api::server::ServerOptions) + Send + 'static,
     ) -> Self {
-        let db = TestDb::create();
+        Self::spawn_on(TestDb::create(), demo, settings, tune)
+    }
+
+    /// [`Self::spawn_with`] over a database the test prepared (for one on a file system of
+    /// its choosing: the SQLite file and the attachments go in its scratch directory).
+    pub fn spawn_on(
+        db: TestDb,
+        demo: bool,
+        settings: PoolSettings,
+        tune: impl FnOnce(&mut tgpl_api::server::ServerOptions) + Send + 'static,
+    ) -> Self {
         let url = tgpl_persistence::DatabaseUrl::parse(&db.url()).expect("database url");
         let pool = tgpl_api::server::prepare_database(&url, &settings).expect("database");
         if demo {

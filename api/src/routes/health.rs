@@ -1,7 +1,11 @@
 //! Liveness and readiness, for load balancers and orchestrators.
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
+use tokio::time::{timeout, Instant};
 use utoipa::ToSchema;
 
 use crate::http::error::ApiError;
@@ -30,14 +34,43 @@ pub async fn live() -> HttpResponse {
 /// retried for seconds; a pool too busy to lend a connection this soon is not ready either.
 const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// The service can serve requests: the database answers. Recovers on its own when the
-/// database comes back.
+/// Below this much room on a disk the server writes to (the attachment store, the SQLite
+/// database), it is not ready: writes would soon fail, and some already do.
+const MIN_FREE_BYTES: u64 = 16 * 1024 * 1024;
+/// The outcome of a write probe is reused this long, so that frequent probes from several
+/// load balancers do not each write.
+const WRITE_PROBE_EVERY: Duration = Duration::from_secs(2);
+/// How long readiness waits for its write to be committed.
+const WRITE_WAIT: Duration = Duration::from_secs(2);
+
+/// What readiness keeps between probes.
+#[derive(Default)]
+pub struct Readiness {
+    /// The local directories the server writes to.
+    dirs: Vec<PathBuf>,
+    /// When the last write probe ran, and whether it was committed. Probes arriving meanwhile
+    /// wait for the one running.
+    last_write: tokio::sync::Mutex<Option<(Instant, bool)>>,
+}
+
+impl Readiness {
+    /// Readiness that also checks the room left in `dirs`.
+    pub fn watching(dirs: Vec<PathBuf>) -> Self {
+        Self {
+            dirs,
+            last_write: Default::default(),
+        }
+    }
+}
+
+/// The service can serve requests: the database answers, a write can be committed, and the
+/// disks it writes to have room. Recovers on its own when they do again.
 #[utoipa::path(
     operation_id = "checkReadiness",
     tag = "health",
     responses(
-        (status = 200, description = "The database answers.", body = HealthStatus),
-        (status = 503, description = "The database does not answer.", body = crate::http::error::Problem,
+        (status = 200, description = "The database answers and takes writes.", body = HealthStatus),
+        (status = 503, description = "The database does not answer or cannot write, or a disk is full.", body = crate::http::error::Problem,
             content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
@@ -48,5 +81,40 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
             tgpl_persistence::db::ping(conn).map_err(|_| ApiError::unavailable(5))
         })
         .await?;
+    let dirs = state.readiness.dirs.clone();
+    let full = web::block(move || {
+        dirs.into_iter().find(|dir| {
+            tgpl_persistence::health::available_bytes(dir)
+                .inspect_err(|e| log::error!("cannot tell the room left in {}: {e}", dir.display()))
+                .map_or(true, |free| free < MIN_FREE_BYTES)
+        })
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    if let Some(dir) = full {
+        log::error!(
+            "not ready: {} has less than {MIN_FREE_BYTES} bytes free",
+            dir.display()
+        );
+        return Err(ApiError::unavailable(30));
+    }
+    let mut last = state.readiness.last_write.lock().await;
+    let wrote = match *last {
+        Some((at, wrote)) if at.elapsed() < WRITE_PROBE_EVERY => wrote,
+        _ => {
+            let outcome = timeout(
+                WRITE_WAIT,
+                state.write(|conn| Ok(tgpl_persistence::health::heartbeat(conn)?)),
+            )
+            .await;
+            let wrote = matches!(outcome, Ok(Ok(())));
+            *last = Some((Instant::now(), wrote));
+            wrote
+        }
+    };
+    if !wrote {
+        log::error!("not ready: the database does not commit a write");
+        return Err(ApiError::unavailable(5));
+    }
     Ok(HttpResponse::Ok().json(HealthStatus { status: "ok" }))
 }
