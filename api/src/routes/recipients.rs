@@ -13,6 +13,7 @@ use tgpl_domain::recipient::{
 };
 use tgpl_domain::reference::{EthnicGroup, Gender, RecipientCategory};
 use tgpl_persistence::db::write_transaction;
+use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::recipients::{
     self, Access, AccessFilter, AccessRow, ProofRow, RecipientFilter, RecipientRow,
 };
@@ -331,6 +332,17 @@ pub async fn create(
             scope::authorize(conn, &caller, Action::ManageRecipient, &body.organization_id)?;
             check_province(conn, body.province_code.as_deref())?;
             let key = name_key(&body.full_name);
+            // The check and the insert run as one, so that requests sent at once for the
+            // same person do not all find nobody and all create a record.
+            let mut claims = Vec::new();
+            if let Some(cid) = &citizen_id {
+                claims.push(Claim::new(Rule::RecipientDuplicates, format!("citizen_id:{cid}")));
+            }
+            if let Some(dob) = body.date_of_birth {
+                claims.push(Claim::new(Rule::RecipientDuplicates, format!("name_birth:{key}:{dob}")));
+            }
+            // A refusal is committed too: it keeps the entries of the candidates it showed.
+            exclusive(conn, &claims, |conn| -> Result<Result<RecipientRow, ApiError>, ApiError> {
             if !body.create_anyway {
                 let visible = scope::permitted(conn, &caller, Action::ReadRecipient)?.as_filter();
                 let found = recipients::possible_duplicates(conn, citizen_id.as_deref(), &key, body.date_of_birth, visible.as_deref())?;
@@ -348,14 +360,14 @@ pub async fn create(
                             organization_id: r.organization_id,
                         })
                         .collect();
-                    return Err(ApiError::conflict(
+                    return Ok(Err(ApiError::conflict(
                         "possible_duplicates",
                         Text::new(
                             "Có thể người này đã có hồ sơ; hãy dùng hồ sơ sẵn có, hoặc gửi lại với create_anyway: true.",
                             "This person may already be recorded; use the existing record, or send again with create_anyway: true.",
                         ),
                     )
-                    .with_extra(serde_json::json!({ "candidates": candidates })));
+                    .with_extra(serde_json::json!({ "candidates": candidates }))));
                 }
             }
             let now = tgpl_persistence::now();
@@ -381,11 +393,10 @@ pub async fn create(
             };
             // The answer shows the record, which is a read like any other: the record and the
             // entry of that read are kept together or not at all.
-            write_transaction(conn, |conn| {
-                recipients::insert(conn, &caller.actor(), &row)?;
-                recipients::log_access(conn, &[access_entry(&caller, &row.id, "create")])
-            })?;
-            Ok(row)
+            recipients::insert(conn, &caller.actor(), &row)?;
+            recipients::log_access(conn, &[access_entry(&caller, &row.id, "create")])?;
+            Ok(Ok(row))
+            })?
         })
         .await?;
     Ok(respond(StatusCode::CREATED, row, &[]))
