@@ -79,3 +79,54 @@ fn identical_recipients_sent_at_once_are_created_once() {
         1
     );
 }
+
+#[test]
+fn right_passwords_sent_at_once_all_log_in() {
+    let app = TestApp::spawn();
+    for n in [6, 10] {
+        let answers = at_once(n, |_| {
+            app.password_grant("tgv.hn", tgpl_tests::DEMO_PASSWORD)
+        });
+        for r in &answers {
+            assert_eq!(r.status, 200, "{n} at once: {}", r.body);
+        }
+    }
+    // Nothing was counted against the name.
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM login_attempts WHERE subject = 'tgv.hn'"
+        ),
+        0
+    );
+}
+
+#[test]
+fn wrong_passwords_sent_at_once_are_checked_at_most_five_times() {
+    let app = TestApp::spawn();
+    let answers = at_once(10, |_| app.password_grant("tgv.hn", "Sai-mat-khau-1"));
+    let failures = answers.iter().filter(|r| r.status == 401).count();
+    let refused: Vec<&Resp> = answers.iter().filter(|r| r.status == 429).collect();
+    assert_eq!(
+        failures + refused.len(),
+        10,
+        "{:?}",
+        answers
+            .iter()
+            .map(|r| (r.status, &r.body))
+            .collect::<Vec<_>>()
+    );
+    assert!(failures <= 5, "{failures} wrong passwords were checked");
+    assert_eq!(refused.len(), 5);
+    for r in refused {
+        // Fifteen minutes from the block, which began as the fifth failure was known.
+        let seconds: u64 = r
+            .header("retry-after")
+            .and_then(|s| s.parse().ok())
+            .expect("Retry-After");
+        assert!((890..=900).contains(&seconds), "Retry-After: {seconds}");
+    }
+    // Blocked now, even with the right password.
+    app.password_grant("tgv.hn", tgpl_tests::DEMO_PASSWORD)
+        .assert_problem(429, "too_many_attempts");
+}
