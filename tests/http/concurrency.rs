@@ -81,6 +81,190 @@ fn identical_recipients_sent_at_once_are_created_once() {
 }
 
 #[test]
+fn memberships_sent_at_once_are_added_once() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let r = app.post(
+        "/api/v1/staff",
+        &gd,
+        json!({"full_name": "Vũ Thị Hoa",
+               "membership": {"organization_id": app.org_id("TTTGPL-HN"), "relation": "employee", "title": "legal_aid_officer"}}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().expect("id").to_owned();
+    let branch = app.org_id("TTTGPL-HN-CN1");
+    let path = format!("/api/v1/staff/{id}/memberships");
+    let body =
+        json!({"organization_id": branch, "relation": "employee", "title": "legal_aid_officer"});
+    let answers = at_once(5, |_| app.post(&path, &gd, body.clone()));
+    one_wins(answers, 201, 409, "already_member");
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) AS n FROM staff_memberships WHERE staff_id = '{id}' AND organization_id = '{branch}'")
+        ),
+        1
+    );
+}
+
+#[test]
+fn cards_issued_at_once_leave_one_valid_card() {
+    let app = TestApp::spawn();
+    let center = app.org_id("TTTGPL-HCM");
+    let r = app.post(
+        "/api/v1/staff",
+        &app.token("gd.hcm"),
+        json!({"full_name": "Đinh Văn Phúc", "provider_kind": "collaborator",
+               "membership": {"organization_id": center, "relation": "collaborator", "title": "collaborator"}}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().expect("id").to_owned();
+    let stp = app.token("stp.hcm");
+    let path = format!("/api/v1/staff/{id}/collaborator-cards");
+    let answers = at_once(5, |i| {
+        app.post(
+            &path,
+            &stp,
+            json!({"card_number": format!("CTV-{i}"), "issued_on": "2026-01-01", "expires_on": "2030-12-31"}),
+        )
+    });
+    let issued = one_wins(answers, 201, 409, "card_exists");
+    let card = issued.json()["collaborator_cards"][0]["id"]
+        .as_str()
+        .expect("card")
+        .to_owned();
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) AS n FROM collaborator_cards WHERE staff_id = '{id}'")
+        ),
+        1
+    );
+    // Revoking it at once, without If-Match: one revokes, the others learn it is revoked.
+    let answers = at_once(5, |_| {
+        app.post(
+            &format!("/api/v1/collaborator-cards/{card}/revoke"),
+            &stp,
+            json!({"reason": "Vi phạm quy chế"}),
+        )
+    });
+    one_wins(answers, 200, 409, "card_not_valid");
+}
+
+#[test]
+fn accounts_and_organizations_created_at_once_take_their_name_once() {
+    let app = TestApp::spawn();
+    let stp = app.token("stp.hn");
+    let account = json!({"username": "tgv.binh", "display_name": "Trần Thị Bình", "role": "legal_aid_officer",
+                         "organization_id": app.org_id("TTTGPL-HN"), "password": "Khởi-tạo-2026"});
+    let answers = at_once(5, |_| app.post("/api/v1/accounts", &stp, account.clone()));
+    one_wins(answers, 201, 409, "username_taken");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM accounts WHERE username = 'tgv.binh'"
+        ),
+        1
+    );
+    let branch = json!({"code": "TTTGPL-HN-CN2", "name": "Chi nhánh số 2", "kind": "branch",
+                        "parent_id": app.org_id("TTTGPL-HN")});
+    let answers = at_once(5, |_| {
+        app.post("/api/v1/organizations", &stp, branch.clone())
+    });
+    one_wins(answers, 201, 409, "code_taken");
+}
+
+/// A counselling case of the Hà Nội centre taken to `completed`, where it is locked.
+fn completed_case(app: &TestApp) -> String {
+    let gd = app.token("gd.hn");
+    let recipient =
+        app.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
+    let provider =
+        app.get("/api/v1/staff?q=nguyen%20van%20an", &gd).json()["items"][0]["id"].clone();
+    let r = app.post(
+        "/api/v1/cases",
+        &gd,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient, "received_on": "2026-04-01",
+               "field": "land", "form": "counselling", "place": "at_office", "summary": "Tư vấn tranh chấp ranh giới đất"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().expect("id").to_owned();
+    // The same step sent at once: one takes it, the others are told it is no longer allowed.
+    let answers = at_once(5, |_| {
+        app.post(&format!("/api/v1/cases/{id}/steps/accept"), &gd, json!({}))
+    });
+    one_wins(answers, 200, 409, "illegal_step");
+    assert_eq!(
+        count(
+            app,
+            &format!(
+                "SELECT COUNT(*) AS n FROM case_events WHERE case_id = '{id}' AND step = 'accept'"
+            )
+        ),
+        1
+    );
+    for (step, body) in [
+        ("assign_provider", json!({"provider_id": provider})),
+        ("start", json!({})),
+        ("complete", json!({})),
+    ] {
+        let r = app.post(&format!("/api/v1/cases/{id}/steps/{step}"), &gd, body);
+        assert_eq!(r.status, 200, "{step}: {}", r.body);
+    }
+    id
+}
+
+#[test]
+fn case_steps_and_change_requests_sent_at_once_are_taken_once() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let case = completed_case(&app);
+    let body = json!({"kind": "edit", "reason": "Nhập sai lĩnh vực",
+                      "cases": [{"case_id": case, "changes": {"field": "civil"}}]});
+    let answers = at_once(5, |_| {
+        app.post("/api/v1/change-requests", &gd, body.clone())
+    });
+    let (won, lost): (Vec<Resp>, Vec<Resp>) = answers.into_iter().partition(|r| r.status == 201);
+    assert_eq!(
+        won.len(),
+        1,
+        "{:?}",
+        lost.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    for r in &lost {
+        assert_eq!(
+            r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+            "pending_request"
+        );
+    }
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) AS n FROM change_request_items WHERE case_id = '{case}'")
+        ),
+        1
+    );
+    // Approved at once without If-Match: one carries it out, the others hear it is decided.
+    let request = won[0].json()["id"].as_str().expect("id").to_owned();
+    let admin = app.admin();
+    let answers = at_once(5, |_| {
+        app.post(
+            &format!("/api/v1/change-requests/{request}/approve"),
+            &admin,
+            json!({}),
+        )
+    });
+    one_wins(answers, 200, 409, "already_decided");
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) AS n FROM case_events WHERE case_id = '{case}' AND step = 'change_request_edit'")
+        ),
+        1
+    );
+}
+
+#[test]
 fn right_passwords_sent_at_once_all_log_in() {
     let app = TestApp::spawn();
     for n in [6, 10] {

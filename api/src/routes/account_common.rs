@@ -129,10 +129,11 @@ pub async fn change(
     id: String,
     if_match: IfMatch,
     action: AuditAction,
-    apply: impl FnOnce(&mut DbConnection, &mut AccountRow) -> Result<(), ApiError> + Send + 'static,
+    mut apply: impl FnMut(&mut DbConnection, &mut AccountRow) -> Result<(), ApiError> + Send + 'static,
 ) -> Result<AccountRow, ApiError> {
     state
         .write(move |conn| {
+            if_match.settle(conn, |conn| {
             let (before, _) = load(conn, &caller, family, &id, Action::ManageAccount)?;
             if before.id == caller.account_id {
                 return Err(ApiError::conflict(
@@ -150,6 +151,7 @@ pub async fn change(
             after.updated_at = tgpl_persistence::now();
             accounts::save(conn, &caller.actor(), action, &before, &after)?;
             Ok(after)
+                    })
         })
         .await
 }
