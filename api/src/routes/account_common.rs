@@ -134,24 +134,24 @@ pub async fn change(
     state
         .write(move |conn| {
             if_match.settle(conn, |conn| {
-            let (before, _) = load(conn, &caller, family, &id, Action::ManageAccount)?;
-            if before.id == caller.account_id {
-                return Err(ApiError::conflict(
-                    "own_account",
-                    Text::new(
-                        "Không thể tự khóa, mở khóa, đặt lại hoặc vô hiệu hóa tài khoản của chính mình.",
-                        "You cannot lock, unlock, reset or deactivate your own account.",
-                    ),
-                ));
-            }
-            if_match.check(&etag(before.version))?;
-            let mut after = before.clone();
-            apply(conn, &mut after)?;
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            accounts::save(conn, &caller.actor(), action, &before, &after)?;
-            Ok(after)
-                    })
+                let (before, _) = load(conn, &caller, family, &id, Action::ManageAccount)?;
+                if before.id == caller.account_id {
+                    return Err(ApiError::conflict(
+                        "own_account",
+                        Text::new(
+                            "Không thể tự khóa, mở khóa, đặt lại hoặc vô hiệu hóa tài khoản của chính mình.",
+                            "You cannot lock, unlock, reset or deactivate your own account.",
+                        ),
+                    ));
+                }
+                if_match.check(&etag(before.version))?;
+                let mut after = before.clone();
+                apply(conn, &mut after)?;
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                accounts::save(conn, &caller.actor(), action, &before, &after)?;
+                Ok(after)
+            })
         })
         .await
 }

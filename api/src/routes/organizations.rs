@@ -695,33 +695,33 @@ pub async fn deactivate(
         .write(move |conn| {
             // Under the tree's claim: no child is created or moved under it meanwhile.
             if_match.settle(conn, |conn| exclusive(conn, &[Claim::new(Rule::Hierarchy, "")], |conn| {
-            let before = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
-            if_match.check(&etag(before.version))?;
-            if before.status != OrganizationStatus::Active.code() {
-                return Err(ApiError::conflict(
-                    "already_inactive",
-                    Text::new("Tổ chức đã ngừng hoạt động.", "The organization is already inactive."),
-                ));
-            }
-            let children = organizations::count_active_children(conn, &id, today())?;
-            if children > 0 {
-                return Err(ApiError::conflict(
-                    "has_active_children",
-                    Text::new(
-                        format!("Còn {children} đơn vị trực thuộc đang hoạt động; hãy chuyển hoặc ngừng hoạt động các đơn vị đó trước."),
-                        format!("{children} active organizations still hang under it; move or deactivate them first."),
-                    ),
-                ));
-            }
-            let mut after = before.clone();
-            after.status = OrganizationStatus::Inactive.to_string();
-            after.deactivated_on = Some(on);
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            organizations::save(conn, &caller.actor(), AuditAction::OrganizationDeactivate, &before, &after)?;
-            let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
-            Ok((after, parent))
-                    }))
+                let before = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
+                if_match.check(&etag(before.version))?;
+                if before.status != OrganizationStatus::Active.code() {
+                    return Err(ApiError::conflict(
+                        "already_inactive",
+                        Text::new("Tổ chức đã ngừng hoạt động.", "The organization is already inactive."),
+                    ));
+                }
+                let children = organizations::count_active_children(conn, &id, today())?;
+                if children > 0 {
+                    return Err(ApiError::conflict(
+                        "has_active_children",
+                        Text::new(
+                            format!("Còn {children} đơn vị trực thuộc đang hoạt động; hãy chuyển hoặc ngừng hoạt động các đơn vị đó trước."),
+                            format!("{children} active organizations still hang under it; move or deactivate them first."),
+                        ),
+                    ));
+                }
+                let mut after = before.clone();
+                after.status = OrganizationStatus::Inactive.to_string();
+                after.deactivated_on = Some(on);
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                organizations::save(conn, &caller.actor(), AuditAction::OrganizationDeactivate, &before, &after)?;
+                let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
+                Ok((after, parent))
+            }))
         })
         .await?;
     Ok(single(actix_web::http::StatusCode::OK, row, parent))

@@ -790,25 +790,25 @@ pub async fn add_membership(
         .write(move |conn| {
             // Checked and written as one: memberships sent at once must not all find none.
             exclusive(conn, &[Claim::new(Rule::Membership, id.as_str())], |conn| {
-            let person = load(conn, &caller, &id, Action::ReadStaff)?;
-            if_match.check(&etag(person.row.version))?;
-            scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
-            let membership = new_membership(&id, &body)?;
-            let overlaps = person.memberships.iter().any(|m| {
-                m.organization_id == membership.organization_id && m.valid_to.is_none_or(|to| to > membership.valid_from)
-            });
-            if overlaps {
-                return Err(ApiError::conflict(
-                    "already_member",
-                    Text::new(
-                        "Người này đang là thành viên của tổ chức đó; hãy chấm dứt quan hệ cũ trước.",
-                        "The person is already a member there; end that membership first.",
-                    ),
-                ));
-            }
-            staff::add_membership(conn, &caller.actor(), &membership)?;
-            let person = Person::read(conn, &id)?;
-            shown(conn, person)
+                let person = load(conn, &caller, &id, Action::ReadStaff)?;
+                if_match.check(&etag(person.row.version))?;
+                scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
+                let membership = new_membership(&id, &body)?;
+                let overlaps = person.memberships.iter().any(|m| {
+                    m.organization_id == membership.organization_id && m.valid_to.is_none_or(|to| to > membership.valid_from)
+                });
+                if overlaps {
+                    return Err(ApiError::conflict(
+                        "already_member",
+                        Text::new(
+                            "Người này đang là thành viên của tổ chức đó; hãy chấm dứt quan hệ cũ trước.",
+                            "The person is already a member there; end that membership first.",
+                        ),
+                    ));
+                }
+                staff::add_membership(conn, &caller.actor(), &membership)?;
+                let person = Person::read(conn, &id)?;
+                shown(conn, person)
             })
         })
         .await?;
