@@ -19,6 +19,7 @@ pub mod change_requests;
 pub mod contracts;
 pub mod db;
 pub mod error;
+pub mod exclusive;
 pub mod health;
 pub mod login_attempts;
 pub mod organizations;

@@ -8,6 +8,7 @@ use tgpl_domain::audit::AuditAction;
 use crate::audit::{self, Actor, Change};
 use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
+use crate::exclusive::{exclusive, Claim, Rule};
 use crate::page::{PageRequest, Paged};
 use crate::schema::{recipient_access_log, recipient_proofs, recipients};
 
@@ -226,7 +227,10 @@ pub fn add_proof(conn: &mut DbConnection, actor: &Actor, proof: &ProofRow) -> St
         category: Option<&'a str>,
         provided_on: NaiveDate,
     }
-    write_transaction(conn, |conn| {
+    // The category is derived from all the person's proofs: proofs added at once must each
+    // see the others, or the last one written would decide alone.
+    let claim = Claim::new(Rule::RecipientCategory, proof.recipient_id.as_str());
+    exclusive(conn, &[claim], |conn| {
         diesel::insert_into(recipient_proofs::table)
             .values(proof)
             .execute(conn)?;

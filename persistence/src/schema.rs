@@ -80,6 +80,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_reservations (id) {
+        id -> Text,
+        subject -> Text,
+        reserved_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_attempts (subject) {
         subject -> Text,
         attempts -> Integer,
@@ -368,6 +376,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     hierarchy_version,
     accounts,
     login_attempts,
+    login_reservations,
     audit_log,
     staff,
     staff_memberships,

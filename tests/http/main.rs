@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod cases;
 mod change_requests;
+mod concurrency;
 mod contract;
 mod errors;
 mod health;

@@ -9,6 +9,8 @@ use actix_web::http::StatusCode;
 use actix_web::{mime, web, FromRequest, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
+use tgpl_persistence::db::write_transaction;
+use tgpl_persistence::DbConnection;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use super::error::{ApiError, FieldError};
@@ -363,6 +365,40 @@ impl IfMatch {
                 Err(ApiError::precondition_failed())
             }
             _ => Ok(()),
+        }
+    }
+}
+
+impl IfMatch {
+    /// Whether the client named a version (`*` names none).
+    pub fn names_version(&self) -> bool {
+        self.0.as_deref().is_some_and(|given| given.trim() != "*")
+    }
+
+    /// Runs `attempt` (a change: load, check, save) in a transaction, and runs it again when
+    /// its save lost to a concurrent change of the same record and the client named no
+    /// version: a precondition the client never sent cannot fail. The next attempt reads the
+    /// record as the winner left it and answers what the rules say of that (409
+    /// `already_decided`, `illegal_step`, ...). Each lost attempt means another change was
+    /// made, so the attempts are bounded only to stop a runaway.
+    pub fn settle<T>(
+        &self,
+        conn: &mut DbConnection,
+        mut attempt: impl FnMut(&mut DbConnection) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        const ATTEMPTS: usize = 20;
+        let mut lost = 0;
+        loop {
+            match write_transaction(conn, &mut attempt) {
+                Err(e)
+                    if e.status == StatusCode::PRECONDITION_FAILED
+                        && !self.names_version()
+                        && lost + 1 < ATTEMPTS =>
+                {
+                    lost += 1;
+                }
+                outcome => return outcome,
+            }
         }
     }
 }

@@ -129,27 +129,29 @@ pub async fn change(
     id: String,
     if_match: IfMatch,
     action: AuditAction,
-    apply: impl FnOnce(&mut DbConnection, &mut AccountRow) -> Result<(), ApiError> + Send + 'static,
+    mut apply: impl FnMut(&mut DbConnection, &mut AccountRow) -> Result<(), ApiError> + Send + 'static,
 ) -> Result<AccountRow, ApiError> {
     state
         .write(move |conn| {
-            let (before, _) = load(conn, &caller, family, &id, Action::ManageAccount)?;
-            if before.id == caller.account_id {
-                return Err(ApiError::conflict(
-                    "own_account",
-                    Text::new(
-                        "Không thể tự khóa, mở khóa, đặt lại hoặc vô hiệu hóa tài khoản của chính mình.",
-                        "You cannot lock, unlock, reset or deactivate your own account.",
-                    ),
-                ));
-            }
-            if_match.check(&etag(before.version))?;
-            let mut after = before.clone();
-            apply(conn, &mut after)?;
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            accounts::save(conn, &caller.actor(), action, &before, &after)?;
-            Ok(after)
+            if_match.settle(conn, |conn| {
+                let (before, _) = load(conn, &caller, family, &id, Action::ManageAccount)?;
+                if before.id == caller.account_id {
+                    return Err(ApiError::conflict(
+                        "own_account",
+                        Text::new(
+                            "Không thể tự khóa, mở khóa, đặt lại hoặc vô hiệu hóa tài khoản của chính mình.",
+                            "You cannot lock, unlock, reset or deactivate your own account.",
+                        ),
+                    ));
+                }
+                if_match.check(&etag(before.version))?;
+                let mut after = before.clone();
+                apply(conn, &mut after)?;
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                accounts::save(conn, &caller.actor(), action, &before, &after)?;
+                Ok(after)
+            })
         })
         .await
 }

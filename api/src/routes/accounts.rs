@@ -10,6 +10,7 @@ use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{OrganizationKind, OrganizationStatus};
 use tgpl_domain::role::{AccountStatus, Role};
 use tgpl_persistence::accounts::{self, AccountFilter, AccountRow};
+use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -208,12 +209,20 @@ pub async fn create(
                 &body.organization_id,
             )?;
             check_membership(body.role, &org.kind, &org.status)?;
-            if accounts::find_by_username(conn, username.as_str())?.is_some() {
-                return Err(username_taken());
-            }
-            let row = new_account(&username, &body.display_name, body.role, &org.id, hash);
-            accounts::insert(conn, &caller.actor(), AuditAction::AccountCreate, &row)?;
-            Ok(row)
+            // Checked and inserted as one, so that two creations at once answer
+            // `username_taken` to the second rather than a bare conflict.
+            exclusive(
+                conn,
+                &[Claim::new(Rule::Username, username.as_str())],
+                |conn| {
+                    if accounts::find_by_username(conn, username.as_str())?.is_some() {
+                        return Err(username_taken());
+                    }
+                    let row = new_account(&username, &body.display_name, body.role, &org.id, hash);
+                    accounts::insert(conn, &caller.actor(), AuditAction::AccountCreate, &row)?;
+                    Ok(row)
+                },
+            )
         })
         .await?;
     Ok(account_record(StatusCode::CREATED, row))
@@ -463,7 +472,7 @@ pub async fn reset_password(
             let username = Username::parse(&a.username).map_err(|_| ApiError::internal())?;
             Password::parse(&secret, &username)
                 .map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
-            a.password_hash = hash;
+            a.password_hash = hash.clone();
             a.token_epoch += 1;
             Ok(())
         },
@@ -560,15 +569,18 @@ pub async fn link_staff(
         if_match,
         AuditAction::AccountLinkStaff,
         move |conn, a| {
-            // In the same transaction as the change: the person belongs to the account's
-            // organization today.
+            // In the same transaction as the change, under the person's memberships' claim
+            // (an ending membership waits, then deactivates this account): the person
+            // belongs to the account's organization today.
             if let Some(staff_id) = &staff_id {
-                let member = tgpl_persistence::staff::memberships(conn, staff_id)?
-                    .iter()
-                    .any(|m| {
-                        m.organization_id == a.organization_id
-                            && m.to_domain().holds_on(scope::today())
-                    });
+                let claim = Claim::new(Rule::Membership, staff_id.as_str());
+                let member = exclusive(conn, &[claim], |conn| {
+                    tgpl_persistence::staff::memberships(conn, staff_id)
+                })?
+                .iter()
+                .any(|m| {
+                    m.organization_id == a.organization_id && m.to_domain().holds_on(scope::today())
+                });
                 if !member {
                     return Err(ApiError::field(
                         "staff_id",
@@ -578,7 +590,7 @@ pub async fn link_staff(
                     ));
                 }
             }
-            a.staff_id = staff_id;
+            a.staff_id = staff_id.clone();
             Ok(())
         },
     )

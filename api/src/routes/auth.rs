@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationStatus;
 use tgpl_domain::role::{AccountStatus, Role};
-use tgpl_domain::throttle::{Admission, ThrottlePolicy};
 use tgpl_persistence::audit::Actor;
-use tgpl_persistence::{accounts, login_attempts, organizations};
+use tgpl_persistence::login_attempts::Admitted;
+use tgpl_persistence::{accounts, login_attempts, organizations, DbConnection};
 use utoipa::ToSchema;
 
 use crate::http::error::ApiError;
@@ -102,19 +102,72 @@ fn too_many_attempts(seconds: u64) -> ApiError {
     e
 }
 
-/// Counts one login attempt for `subject`; refuses with 429 while it is blocked.
-pub fn admit(
-    conn: &mut tgpl_persistence::DbConnection,
-    policy: &ThrottlePolicy,
-    subject: &str,
-) -> Result<(), ApiError> {
-    let now = tgpl_persistence::now();
-    match login_attempts::admit(conn, policy, subject, now)? {
-        Admission::Allowed => Ok(()),
-        Admission::Blocked(until) => {
-            Err(too_many_attempts((until - now).num_seconds().max(1) as u64))
+/// The longest an attempt waits for the password checks of others to resolve, when only
+/// they stand between it and the limit (see `tgpl_domain::throttle`), before it is answered
+/// 429; and how often it asks again meanwhile. A check takes a fraction of a second, but
+/// checks queue for the cores (`AppState::hashing`) and a loaded server is slower: the bound
+/// only has to end a wait for a check that will never report, well before the reservation
+/// itself expires.
+const WAIT_FOR_OTHERS: std::time::Duration = std::time::Duration::from_secs(15);
+const ASK_AGAIN: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Admits one login attempt for `subject`, then runs `read` in the same database call.
+/// Returns the attempt's reservation, to be settled with [`settle`] once the password is
+/// checked, and what `read` found. Refuses with 429 while the subject is blocked; waits
+/// (bounded) while the limit is reached only by attempts of others still being checked.
+pub async fn admit<T, F>(state: &AppState, subject: &str, read: F) -> Result<(String, T), ApiError>
+where
+    T: Send + 'static,
+    F: Fn(&mut DbConnection) -> Result<T, ApiError> + Clone + Send + 'static,
+{
+    let policy = state.throttle;
+    let give_up = std::time::Instant::now() + WAIT_FOR_OTHERS;
+    loop {
+        let (subject, read) = (subject.to_owned(), read.clone());
+        let admitted = state
+            .write(move |conn| {
+                let now = tgpl_persistence::now();
+                Ok(match login_attempts::admit(conn, &policy, &subject, now)? {
+                    Admitted::Reserved(id) => {
+                        let found = read(conn)?;
+                        Ok((id, found))
+                    }
+                    Admitted::Wait => Err(None),
+                    Admitted::Blocked(until) => {
+                        Err(Some((until - now).num_seconds().max(1) as u64))
+                    }
+                })
+            })
+            .await?;
+        match admitted {
+            Ok(reserved) => return Ok(reserved),
+            Err(Some(seconds)) => return Err(too_many_attempts(seconds)),
+            Err(None) if std::time::Instant::now() >= give_up => return Err(too_many_attempts(1)),
+            Err(None) => actix_web::rt::time::sleep(ASK_AGAIN).await,
         }
     }
+}
+
+/// Settles an admitted attempt once its password is checked: a wrong one is counted as a
+/// failure, a right one clears the subject's failures.
+pub async fn settle(
+    state: &AppState,
+    subject: String,
+    reservation: String,
+    right: bool,
+) -> Result<(), ApiError> {
+    let policy = state.throttle;
+    state
+        .write(move |conn| {
+            if right {
+                login_attempts::succeeded(conn, &subject, &reservation)?;
+            } else {
+                let now = tgpl_persistence::now();
+                login_attempts::failed(conn, &policy, &subject, &reservation, now)?;
+            }
+            Ok(())
+        })
+        .await
 }
 
 /// Client id and secret from `Authorization: Basic`, if sent, held to the rules of form
@@ -149,9 +202,11 @@ fn basic_pair(req: &HttpRequest) -> Option<(String, String)> {
 
 /// Exchanges credentials for a short-lived bearer token.
 ///
-/// Wrong credentials answer 401 without saying which part was wrong. Attempts are counted
+/// Wrong credentials answer 401 without saying which part was wrong. Failures are counted
 /// per username or client id; after 5 without success within 15 minutes, further attempts
-/// are refused with 429 for 15 minutes, even with the right password. Locked or
+/// are refused with 429 for 15 minutes, even with the right password. Attempts sent at once
+/// are admitted up to that limit while their passwords are checked; the others wait for the
+/// outcome (fifteen seconds at most), so that right passwords sent together all succeed. Locked or
 /// deactivated accounts, and accounts of inactive organizations, cannot log in.
 #[utoipa::path(
     operation_id = "issueToken",
@@ -189,19 +244,16 @@ pub async fn token(
     };
     let subject = subject.trim().to_ascii_lowercase();
     let request_id = RequestId::of(&req);
-    let policy = state.throttle;
     let lookup_subject = subject.clone();
-    let account = state
-        .write(move |conn| {
-            admit(conn, &policy, &lookup_subject)?;
-            let Some(account) = accounts::find_by_username(conn, &lookup_subject)? else {
-                return Ok(None);
-            };
-            let org_active = organizations::get(conn, &account.organization_id)?.status
-                == OrganizationStatus::Active.code();
-            Ok(Some((account, org_active)))
-        })
-        .await?;
+    let (reservation, account) = admit(&state, &subject, move |conn| {
+        let Some(account) = accounts::find_by_username(conn, &lookup_subject)? else {
+            return Ok(None);
+        };
+        let org_active = organizations::get(conn, &account.organization_id)?.status
+            == OrganizationStatus::Active.code();
+        Ok(Some((account, org_active)))
+    })
+    .await?;
     let verified = state
         .verify_secret(
             account.as_ref().map(|(a, _)| a.password_hash.clone()),
@@ -215,14 +267,16 @@ pub async fn token(
             .is_ok_and(|r| r.is_service() == (grant == Grant::ClientCredentials));
         verified && right_kind && *org_active && a.status == AccountStatus::Active.code()
     });
-    // A failure was already counted by `admit`.
     let Some((account, _)) = account else {
+        // Only a wrong password counts as a failure; a right one for an account that may not
+        // log in is no guess.
+        settle(&state, subject, reservation, verified).await?;
         return Err(bad_credentials(grant));
     };
     let issued = state.clone();
     let token = state
         .write(move |conn| {
-            login_attempts::clear(conn, &subject)?;
+            login_attempts::succeeded(conn, &subject, &reservation)?;
             let actor = Actor {
                 account_id: Some(account.id.clone()),
                 username: account.username.clone(),

@@ -591,23 +591,25 @@ pub async fn remove(
     let id = id.into_inner();
     state
         .write(move |conn| {
-            let before = load(conn, &caller, &id, Action::ManageCase)?;
-            if_match.check(&etag(before.version))?;
-            if state_of(&before)?.is_locked() {
-                return Err(locked());
-            }
-            let mut after = before.clone();
-            after.deleted_at = Some(tgpl_persistence::now());
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            Ok(cases::save(
-                conn,
-                &caller.actor(),
-                AuditAction::CaseDelete,
-                &before,
-                &after,
-                None,
-            )?)
+            if_match.settle(conn, |conn| {
+                let before = load(conn, &caller, &id, Action::ManageCase)?;
+                if_match.check(&etag(before.version))?;
+                if state_of(&before)?.is_locked() {
+                    return Err(locked());
+                }
+                let mut after = before.clone();
+                after.deleted_at = Some(tgpl_persistence::now());
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                Ok(cases::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::CaseDelete,
+                    &before,
+                    &after,
+                    None,
+                )?)
+            })
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -848,7 +850,7 @@ pub async fn take_step(
     let view = state
         .write(move |conn| {
             // One transaction: a transfer's receiving case is created with the step, or not at all.
-            let after = write_transaction(conn, |conn| {
+            let after = if_match.settle(conn, |conn| {
                 let action = if step == Transition::EvaluateQuality {
                     Action::ReadCase
                 } else {

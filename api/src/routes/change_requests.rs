@@ -15,7 +15,7 @@ use tgpl_domain::case::{CaseState, ChangeKind, Transition};
 use tgpl_domain::label::Vocabulary;
 use tgpl_persistence::cases::{self, EventRow};
 use tgpl_persistence::change_requests::{self, ItemRow, RequestFilter, RequestRow};
-use tgpl_persistence::db::write_transaction;
+use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::DbConnection;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -163,7 +163,6 @@ fn item_error(index: usize, code: &'static str, vi: &str, en: &str) -> ApiError 
         (status = 201, description = "Submitted.", body = ChangeRequestView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A case that is unknown, not locked (change it directly), not archived, or already under a pending request; or invalid changes.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A case is already under a pending request.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/change-requests")]
@@ -194,11 +193,23 @@ pub async fn submit(
     }
     let (request, items) = state
         .write(move |conn| {
-            let mut items = Vec::new();
-            let request_id = tgpl_persistence::new_id();
-            for (i, item) in body.cases.iter().enumerate() {
-                let case =
-                    match super::cases::load(conn, &caller, &item.case_id, Action::ManageCase) {
+            // Checked and written as one, so that requests for the same case sent at once
+            // do not all find none pending.
+            let claims: Vec<Claim> = body
+                .cases
+                .iter()
+                .map(|item| Claim::new(Rule::ChangeRequest, item.case_id.as_str()))
+                .collect();
+            exclusive(conn, &claims, |conn| {
+                let mut items = Vec::new();
+                let request_id = tgpl_persistence::new_id();
+                for (i, item) in body.cases.iter().enumerate() {
+                    let case = match super::cases::load(
+                        conn,
+                        &caller,
+                        &item.case_id,
+                        Action::ManageCase,
+                    ) {
                         Ok(c) => c,
                         Err(e) if e.status == StatusCode::FORBIDDEN => return Err(e),
                         Err(_) => {
@@ -210,72 +221,61 @@ pub async fn submit(
                             ))
                         }
                     };
-                let state: CaseState = case.state.parse().map_err(|_| ApiError::internal())?;
-                let needed = match body.kind {
-                    ChangeKind::Edit | ChangeKind::Delete => state.is_locked(),
-                    ChangeKind::Unarchive => state == CaseState::Archived,
-                };
-                if !needed {
-                    return Err(item_error(
+                    let state: CaseState = case.state.parse().map_err(|_| ApiError::internal())?;
+                    let needed = match body.kind {
+                        ChangeKind::Edit | ChangeKind::Delete => state.is_locked(),
+                        ChangeKind::Unarchive => state == CaseState::Archived,
+                    };
+                    if !needed {
+                        return Err(item_error(
                         i,
                         "not_needed",
                         "Vụ việc chưa khóa (đơn vị tự sửa, xóa được) hoặc chưa lưu hồ sơ.",
                         "The case is not locked (the unit can change it itself) or not archived.",
                     ));
+                    }
+                    if change_requests::pending_for_case(conn, &case.id)? {
+                        return Err(item_error(
+                            i,
+                            "pending_request",
+                            "Vụ việc đang có đề nghị chờ xử lý.",
+                            "A request for this case is pending.",
+                        ));
+                    }
+                    if let Some(changes) = &item.changes {
+                        // Checked now, so that the data centre is never asked for an impossible change.
+                        changes.apply(&mut case.clone())?;
+                    }
+                    items.push(ItemRow {
+                        id: tgpl_persistence::new_id(),
+                        change_request_id: request_id.clone(),
+                        case_id: case.id,
+                        proposed_changes: item
+                            .changes
+                            .as_ref()
+                            .map(serde_json::to_string)
+                            .transpose()
+                            .map_err(|_| ApiError::internal())?,
+                        open: true,
+                    });
                 }
-                if change_requests::pending_for_case(conn, &case.id)? {
-                    return Err(item_error(
-                        i,
-                        "pending_request",
-                        "Vụ việc đang có đề nghị chờ xử lý.",
-                        "A request for this case is pending.",
-                    ));
-                }
-                if let Some(changes) = &item.changes {
-                    // Checked now, so that the data centre is never asked for an impossible change.
-                    changes.apply(&mut case.clone())?;
-                }
-                items.push(ItemRow {
-                    id: tgpl_persistence::new_id(),
-                    change_request_id: request_id.clone(),
-                    case_id: case.id,
-                    proposed_changes: item
-                        .changes
-                        .as_ref()
-                        .map(serde_json::to_string)
-                        .transpose()
-                        .map_err(|_| ApiError::internal())?,
-                    open: true,
-                });
-            }
-            let request = RequestRow {
-                id: request_id,
-                organization_id: caller.org_id.clone(),
-                kind: body.kind.to_string(),
-                reason: body.reason,
-                status: "pending".into(),
-                requested_by: caller.username.clone(),
-                requested_at: tgpl_persistence::now(),
-                decided_by: None,
-                decided_at: None,
-                decision_reason: None,
-                version: 1,
-            };
-            // The unique index refuses a second pending request that slipped past the check.
-            change_requests::insert(conn, &caller.actor(), &request, &items).map_err(
-                |e| match e {
-                    tgpl_persistence::StoreError::Conflict(_) => ApiError::conflict(
-                        "pending_request",
-                        Text::new(
-                            "Một vụ việc vừa có đề nghị khác đang chờ xử lý.",
-                            "A case has just been put under another pending request.",
-                        ),
-                    ),
-                    other => other.into(),
-                },
-            )?;
-            let items = shown(conn, &caller, &request, items)?;
-            Ok((request, items))
+                let request = RequestRow {
+                    id: request_id,
+                    organization_id: caller.org_id.clone(),
+                    kind: body.kind.to_string(),
+                    reason: body.reason,
+                    status: "pending".into(),
+                    requested_by: caller.username.clone(),
+                    requested_at: tgpl_persistence::now(),
+                    decided_by: None,
+                    decided_at: None,
+                    decision_reason: None,
+                    version: 1,
+                };
+                change_requests::insert(conn, &caller.actor(), &request, &items)?;
+                let items = shown(conn, &caller, &request, items)?;
+                Ok((request, items))
+            })
         })
         .await?;
     Ok(respond(StatusCode::CREATED, request, items))
@@ -488,13 +488,13 @@ pub async fn approve(
     let reason = body.0.and_then(|d| d.reason);
     let (request, items) = state
         .write(move |conn| {
-            write_transaction(conn, |conn| {
+            if_match.settle(conn, |conn| {
                 let (before, items) = load_for_decision(conn, &caller, &id)?;
                 if_match.check(&etag(before.version))?;
                 if before.requested_by == caller.username {
                     return Err(ApiError::forbidden());
                 }
-                let after = decided(&caller, &before, "approved", reason)?;
+                let after = decided(&caller, &before, "approved", reason.clone())?;
                 let kind: ChangeKind = before.kind.parse().map_err(|_| ApiError::internal())?;
                 let actor = caller.actor();
                 for item in &items {
@@ -582,12 +582,14 @@ pub async fn reject(
     })?;
     let (request, items) = state
         .write(move |conn| {
-            let (before, items) = load_for_decision(conn, &caller, &id)?;
-            if_match.check(&etag(before.version))?;
-            let after = decided(&caller, &before, "rejected", Some(reason))?;
-            change_requests::decide(conn, &caller.actor(), &before, &after)?;
-            let items = shown(conn, &caller, &after, items)?;
-            Ok((after, items))
+            if_match.settle(conn, |conn| {
+                let (before, items) = load_for_decision(conn, &caller, &id)?;
+                if_match.check(&etag(before.version))?;
+                let after = decided(&caller, &before, "rejected", Some(reason.clone()))?;
+                change_requests::decide(conn, &caller.actor(), &before, &after)?;
+                let items = shown(conn, &caller, &after, items)?;
+                Ok((after, items))
+            })
         })
         .await?;
     Ok(respond(StatusCode::OK, request, items))

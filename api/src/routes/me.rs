@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::credentials::{Password, Username};
 use tgpl_domain::label::Vocabulary;
-use tgpl_persistence::{accounts, login_attempts, organizations};
+use tgpl_persistence::{accounts, organizations};
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -102,21 +102,19 @@ pub async fn change_password(
     }
     let body = body.0;
     // Guessing the current password through this endpoint counts like guessing at login.
-    let policy = state.throttle;
-    let (subject, account_id) = (caller.username.clone(), caller.account_id.clone());
-    let before = state
-        .write(move |conn| {
-            super::auth::admit(conn, &policy, &subject)?;
-            Ok(accounts::get(conn, &account_id)?)
-        })
-        .await?;
-    if !state
+    let account_id = caller.account_id.clone();
+    let (reservation, before) = super::auth::admit(&state, &caller.username, move |conn| {
+        Ok(accounts::get(conn, &account_id)?)
+    })
+    .await?;
+    let right = state
         .verify_secret(
             Some(before.password_hash.clone()),
             body.current_password.clone(),
         )
-        .await?
-    {
+        .await?;
+    super::auth::settle(&state, caller.username.clone(), reservation, right).await?;
+    if !right {
         return Err(ApiError::field(
             "current_password",
             "wrong_password",
@@ -142,7 +140,6 @@ pub async fn change_password(
     after.updated_at = tgpl_persistence::now();
     state
         .write(move |conn| {
-            login_attempts::clear(conn, &caller.username)?;
             accounts::save(
                 conn,
                 &caller.actor(),

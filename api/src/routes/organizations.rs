@@ -14,7 +14,7 @@ use tgpl_domain::organization::{
     ParticipationStatus,
 };
 use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
-use tgpl_persistence::db::write_transaction;
+use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::organizations::{self, OrgFilter, OrgSort, OrganizationRow};
 use tgpl_persistence::{provinces, DbConnection};
 use utoipa::{IntoParams, ToSchema};
@@ -445,61 +445,70 @@ pub async fn create(
         .transpose()?;
     let (row, parent_id) = state
         .write(move |conn| {
-            let parent = match &body.parent_id {
-                None => {
-                    scope::authorize_system(&caller, SystemAction::ManageReferenceData)?;
-                    None
+            // Under the tree's claim, the parent's status is the one the creation is linked
+            // under; under the code's, two creations at once answer `code_taken` to the
+            // second rather than a bare conflict.
+            let claims = [
+                Claim::new(Rule::Hierarchy, ""),
+                Claim::new(Rule::OrganizationCode, code.as_str()),
+            ];
+            exclusive(conn, &claims, |conn| {
+                let parent = match &body.parent_id {
+                    None => {
+                        scope::authorize_system(&caller, SystemAction::ManageReferenceData)?;
+                        None
+                    }
+                    Some(id) => Some(scope::authorize(
+                        conn,
+                        &caller,
+                        Action::CreateChildOrganization,
+                        id,
+                    )?),
+                };
+                let parent_kind = parent
+                    .as_ref()
+                    .map(|p| {
+                        p.kind
+                            .parse::<OrganizationKind>()
+                            .map_err(|_| ApiError::internal())
+                    })
+                    .transpose()?;
+                check_parent(body.kind, parent_kind).map_err(parent_error)?;
+                if parent
+                    .as_ref()
+                    .is_some_and(|p| p.status != OrganizationStatus::Active.code())
+                {
+                    return Err(inactive_parent());
                 }
-                Some(id) => Some(scope::authorize(
-                    conn,
-                    &caller,
-                    Action::CreateChildOrganization,
-                    id,
-                )?),
-            };
-            let parent_kind = parent
-                .as_ref()
-                .map(|p| {
-                    p.kind
-                        .parse::<OrganizationKind>()
-                        .map_err(|_| ApiError::internal())
-                })
-                .transpose()?;
-            check_parent(body.kind, parent_kind).map_err(parent_error)?;
-            if parent
-                .as_ref()
-                .is_some_and(|p| p.status != OrganizationStatus::Active.code())
-            {
-                return Err(inactive_parent());
-            }
-            let province_code =
-                resolve_province(conn, body.kind, body.province_code, parent.as_ref())?;
-            if organizations::get_by_code(conn, code.as_str())?.is_some() {
-                return Err(ApiError::conflict(
-                    "code_taken",
-                    Text::new(
-                        format!("Mã tổ chức `{}` đã được dùng.", code.as_str()),
-                        format!("The code `{}` is taken.", code.as_str()),
-                    ),
-                ));
-            }
-            let mut row = OrganizationRow::new(
-                code.into_inner(),
-                body.name.trim().to_owned(),
-                body.kind.code(),
-                province_code,
-            );
-            row.name_en = body.name_en;
-            row.address = body.address;
-            row.phone = body.phone;
-            row.email = body.email;
-            if participation.is_some() {
-                record_participation(&mut row, participation.as_ref());
-            }
-            let valid_from = body.valid_from.unwrap_or_else(today);
-            let link = parent.as_ref().map(|p| (p.id.as_str(), valid_from));
-            organizations::insert(conn, &caller.actor(), &row, link)?;
-            Ok((row, parent.map(|p| p.id)))
+                let province_code =
+                    resolve_province(conn, body.kind, body.province_code, parent.as_ref())?;
+                if organizations::get_by_code(conn, code.as_str())?.is_some() {
+                    return Err(ApiError::conflict(
+                        "code_taken",
+                        Text::new(
+                            format!("Mã tổ chức `{}` đã được dùng.", code.as_str()),
+                            format!("The code `{}` is taken.", code.as_str()),
+                        ),
+                    ));
+                }
+                let mut row = OrganizationRow::new(
+                    code.into_inner(),
+                    body.name.trim().to_owned(),
+                    body.kind.code(),
+                    province_code,
+                );
+                row.name_en = body.name_en;
+                row.address = body.address;
+                row.phone = body.phone;
+                row.email = body.email;
+                if participation.is_some() {
+                    record_participation(&mut row, participation.as_ref());
+                }
+                let valid_from = body.valid_from.unwrap_or_else(today);
+                let link = parent.as_ref().map(|p| (p.id.as_str(), valid_from));
+                organizations::insert(conn, &caller.actor(), &row, link)?;
+                Ok((row, parent.map(|p| p.id)))
+            })
         })
         .await?;
     Ok(single(actix_web::http::StatusCode::CREATED, row, parent_id))
@@ -724,32 +733,35 @@ pub async fn deactivate(
     let on = body.0.and_then(|b| b.on).unwrap_or_else(today);
     let (row, parent) = state
         .write(move |conn| {
-            let before = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
-            if_match.check(&etag(before.version))?;
-            if before.status != OrganizationStatus::Active.code() {
-                return Err(ApiError::conflict(
-                    "already_inactive",
-                    Text::new("Tổ chức đã ngừng hoạt động.", "The organization is already inactive."),
-                ));
-            }
-            let children = organizations::count_active_children(conn, &id, today())?;
-            if children > 0 {
-                return Err(ApiError::conflict(
-                    "has_active_children",
-                    Text::new(
-                        format!("Còn {children} đơn vị trực thuộc đang hoạt động; hãy chuyển hoặc ngừng hoạt động các đơn vị đó trước."),
-                        format!("{children} active organizations still hang under it; move or deactivate them first."),
-                    ),
-                ));
-            }
-            let mut after = before.clone();
-            after.status = OrganizationStatus::Inactive.to_string();
-            after.deactivated_on = Some(on);
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            organizations::save(conn, &caller.actor(), AuditAction::OrganizationDeactivate, &before, &after)?;
-            let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
-            Ok((after, parent))
+            // Under the tree's claim: no child is created or moved under it meanwhile.
+            if_match.settle(conn, |conn| exclusive(conn, &[Claim::new(Rule::Hierarchy, "")], |conn| {
+                let before = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
+                if_match.check(&etag(before.version))?;
+                if before.status != OrganizationStatus::Active.code() {
+                    return Err(ApiError::conflict(
+                        "already_inactive",
+                        Text::new("Tổ chức đã ngừng hoạt động.", "The organization is already inactive."),
+                    ));
+                }
+                let children = organizations::count_active_children(conn, &id, today())?;
+                if children > 0 {
+                    return Err(ApiError::conflict(
+                        "has_active_children",
+                        Text::new(
+                            format!("Còn {children} đơn vị trực thuộc đang hoạt động; hãy chuyển hoặc ngừng hoạt động các đơn vị đó trước."),
+                            format!("{children} active organizations still hang under it; move or deactivate them first."),
+                        ),
+                    ));
+                }
+                let mut after = before.clone();
+                after.status = OrganizationStatus::Inactive.to_string();
+                after.deactivated_on = Some(on);
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                organizations::save(conn, &caller.actor(), AuditAction::OrganizationDeactivate, &before, &after)?;
+                let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
+                Ok((after, parent))
+            }))
         })
         .await?;
     Ok(single(actix_web::http::StatusCode::OK, row, parent))
@@ -840,7 +852,8 @@ pub async fn move_to(
     let body = body.0;
     let link = state
         .write(move |conn| {
-            write_transaction(conn, |conn| {
+            // Under the tree's claim: two moves at once cannot make a cycle between them.
+            if_match.settle(conn, |conn| exclusive(conn, &[Claim::new(Rule::Hierarchy, "")], |conn| {
                 let org = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
                 if_match.check(&etag(org.version))?;
                 let parent = scope::authorize(conn, &caller, Action::CreateChildOrganization, &body.parent_id)?;
@@ -911,7 +924,7 @@ pub async fn move_to(
                     }
                 }
                 Ok(link)
-            })
+            }))
         })
         .await?;
     Ok(HttpResponse::Created()

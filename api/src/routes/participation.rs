@@ -62,67 +62,71 @@ async fn end(
 ) -> Result<HttpResponse, ApiError> {
     let row = state
         .write(move |conn| {
-            let before = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
-            if_match.check(&etag(before.version))?;
-            if before.participation_status.as_deref() != Some(ParticipationStatus::Active.code()) {
-                return Err(not_in_force());
-            }
-            if status == ParticipationStatus::Revoked
-                && before.participation_mode.as_deref()
-                    != Some(ParticipationMode::Registration.code())
-            {
-                return Err(ApiError::conflict(
+            if_match.settle(conn, |conn| {
+                let before = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
+                if_match.check(&etag(before.version))?;
+                if before.participation_status.as_deref()
+                    != Some(ParticipationStatus::Active.code())
+                {
+                    return Err(not_in_force());
+                }
+                if status == ParticipationStatus::Revoked
+                    && before.participation_mode.as_deref()
+                        != Some(ParticipationMode::Registration.code())
+                {
+                    return Err(ApiError::conflict(
                     "not_a_registration",
                     Text::new(
                         "Chỉ thu hồi được giấy chứng nhận đăng ký tham gia; hợp đồng thì chấm dứt.",
                         "Only a registration is revoked; a contract standing is terminated.",
                     ),
                 ));
-            }
-            let on = body.on.unwrap_or_else(today);
-            if on > today()
-                || before
-                    .participation_valid_from
-                    .is_some_and(|from| on < from)
-            {
-                return Err(ApiError::field(
-                    "on",
-                    "out_of_range",
-                    "Ngày chấm dứt phải từ ngày bắt đầu tham gia đến hôm nay.",
-                    "The day lies between the start of the participation and today.",
-                ));
-            }
-            let mut after = before.clone();
-            after.participation_status = Some(status.to_string());
-            after.participation_ended_on = Some(on);
-            after.participation_end_reason = Some(body.reason);
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            let actor = caller.actor();
-            write_transaction(conn, |conn| {
-                organizations::save(conn, &actor, action, &before, &after)?;
-                // Its contracts with centres end with it.
-                for contract in contracts::of_organization(conn, &id)?
-                    .into_iter()
-                    .filter(|c| c.status == "active")
-                {
-                    let mut ended = contract.clone();
-                    ended.status = "terminated".into();
-                    ended.ended_on = Some(on);
-                    ended.end_reason = after.participation_end_reason.clone();
-                    ended.version += 1;
-                    ended.updated_at = tgpl_persistence::now();
-                    contracts::save(
-                        conn,
-                        &actor,
-                        AuditAction::ContractTerminate,
-                        &contract,
-                        &ended,
-                    )?;
                 }
-                Ok::<_, ApiError>(())
-            })?;
-            Ok(after)
+                let on = body.on.unwrap_or_else(today);
+                if on > today()
+                    || before
+                        .participation_valid_from
+                        .is_some_and(|from| on < from)
+                {
+                    return Err(ApiError::field(
+                        "on",
+                        "out_of_range",
+                        "Ngày chấm dứt phải từ ngày bắt đầu tham gia đến hôm nay.",
+                        "The day lies between the start of the participation and today.",
+                    ));
+                }
+                let mut after = before.clone();
+                after.participation_status = Some(status.to_string());
+                after.participation_ended_on = Some(on);
+                after.participation_end_reason = Some(body.reason.clone());
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                let actor = caller.actor();
+                write_transaction(conn, |conn| {
+                    organizations::save(conn, &actor, action, &before, &after)?;
+                    // Its contracts with centres end with it.
+                    for contract in contracts::of_organization(conn, &id)?
+                        .into_iter()
+                        .filter(|c| c.status == "active")
+                    {
+                        let mut ended = contract.clone();
+                        ended.status = "terminated".into();
+                        ended.ended_on = Some(on);
+                        ended.end_reason = after.participation_end_reason.clone();
+                        ended.version += 1;
+                        ended.updated_at = tgpl_persistence::now();
+                        contracts::save(
+                            conn,
+                            &actor,
+                            AuditAction::ContractTerminate,
+                            &contract,
+                            &ended,
+                        )?;
+                    }
+                    Ok::<_, ApiError>(())
+                })?;
+                Ok(after)
+            })
         })
         .await?;
     Ok(HttpResponse::Ok()
@@ -620,21 +624,23 @@ pub async fn terminate_contract(
     let body = body.0;
     let row = state
         .write(move |conn| {
-            let before = load_for_change(conn, &caller, &id, &if_match)?;
-            let mut after = before.clone();
-            after.status = "terminated".into();
-            after.ended_on = Some(body.on.unwrap_or_else(today));
-            after.end_reason = Some(body.reason);
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            contracts::save(
-                conn,
-                &caller.actor(),
-                AuditAction::ContractTerminate,
-                &before,
-                &after,
-            )?;
-            Ok(after)
+            if_match.settle(conn, |conn| {
+                let before = load_for_change(conn, &caller, &id, &if_match)?;
+                let mut after = before.clone();
+                after.status = "terminated".into();
+                after.ended_on = Some(body.on.unwrap_or_else(today));
+                after.end_reason = Some(body.reason.clone());
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                contracts::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::ContractTerminate,
+                    &before,
+                    &after,
+                )?;
+                Ok(after)
+            })
         })
         .await?;
     Ok(contract_response(StatusCode::OK, row))

@@ -5,6 +5,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tgpl_domain::access::SystemAction;
+use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::provinces::{self, ProvinceRow};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -184,25 +185,28 @@ pub async fn create(
     check_kind(&body.kind)?;
     let row = state
         .write(move |conn| {
-            if provinces::get(conn, &body.code).is_ok() {
-                return Err(ApiError::conflict(
-                    "code_taken",
-                    Text::new("Mã tỉnh đã tồn tại.", "The province code exists."),
-                ));
-            }
-            let now = tgpl_persistence::now();
-            let row = ProvinceRow {
-                code: body.code,
-                name_vi: body.name_vi,
-                name_en: body.name_en,
-                kind: body.kind,
-                active: true,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            provinces::insert(conn, &caller.actor(), &row)?;
-            Ok(row)
+            let claim = Claim::new(Rule::ProvinceCode, body.code.as_str());
+            exclusive(conn, &[claim], |conn| {
+                if provinces::get(conn, &body.code).is_ok() {
+                    return Err(ApiError::conflict(
+                        "code_taken",
+                        Text::new("Mã tỉnh đã tồn tại.", "The province code exists."),
+                    ));
+                }
+                let now = tgpl_persistence::now();
+                let row = ProvinceRow {
+                    code: body.code,
+                    name_vi: body.name_vi,
+                    name_en: body.name_en,
+                    kind: body.kind,
+                    active: true,
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                };
+                provinces::insert(conn, &caller.actor(), &row)?;
+                Ok(row)
+            })
         })
         .await?;
     Ok(single(actix_web::http::StatusCode::CREATED, row))

@@ -13,6 +13,7 @@ use tgpl_domain::recipient::{
 };
 use tgpl_domain::reference::{EthnicGroup, Gender, RecipientCategory};
 use tgpl_persistence::db::write_transaction;
+use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::recipients::{
     self, Access, AccessFilter, AccessRow, ProofRow, RecipientFilter, RecipientRow,
 };
@@ -342,61 +343,71 @@ pub async fn create(
             scope::authorize(conn, &caller, Action::ManageRecipient, &body.organization_id)?;
             check_province(conn, body.province_code.as_deref())?;
             let key = name_key(&body.full_name);
-            if !body.create_anyway {
-                let visible = scope::permitted(conn, &caller, Action::ReadRecipient)?.as_filter();
-                let found = recipients::possible_duplicates(conn, citizen_id.as_deref(), &key, body.date_of_birth, visible.as_deref())?;
-                if !found.is_empty() {
-                    let entries: Vec<Access> = found.iter().map(|r| access_entry(&caller, &r.id, "duplicate_check")).collect();
-                    recipients::log_access(conn, &entries)?;
-                    let candidates: Vec<DuplicateCandidate> = found
-                        .into_iter()
-                        .map(|r| DuplicateCandidate {
-                            matched_on: if citizen_id.is_some() && r.citizen_id == citizen_id { "citizen_id" } else { "name_and_birth_date" },
-                            citizen_id_masked: r.citizen_id.as_deref().and_then(|c| CitizenId::parse(c).ok()).map(|c| c.masked()),
-                            id: r.id,
-                            full_name: r.full_name,
-                            date_of_birth: r.date_of_birth,
-                            organization_id: r.organization_id,
-                        })
-                        .collect();
-                    return Err(ApiError::conflict(
-                        "possible_duplicates",
-                        Text::new(
-                            "Có thể người này đã có hồ sơ; hãy dùng hồ sơ sẵn có, hoặc gửi lại với create_anyway: true.",
-                            "This person may already be recorded; use the existing record, or send again with create_anyway: true.",
-                        ),
-                    )
-                    .with_extra(serde_json::json!({ "candidates": candidates })));
-                }
+            // The check and the insert run as one, so that requests sent at once for the
+            // same person do not all find nobody and all create a record.
+            let mut claims = Vec::new();
+            if let Some(cid) = &citizen_id {
+                claims.push(Claim::new(Rule::RecipientDuplicates, format!("citizen_id:{cid}")));
             }
-            let now = tgpl_persistence::now();
-            let row = RecipientRow {
-                id: tgpl_persistence::new_id(),
-                organization_id: body.organization_id,
-                full_name: body.full_name.trim().to_owned(),
-                name_key: key,
-                gender: body.gender.map(|g| g.to_string()),
-                date_of_birth: body.date_of_birth,
-                ethnicity: body.ethnicity.map(|e| e.to_string()),
-                citizen_id,
-                province_code: body.province_code,
-                commune: body.commune,
-                address: body.address,
-                phone: body.phone,
-                email: body.email,
-                statistical_category: None,
-                category_proven_on: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            // The answer shows the record, which is a read like any other: the record and the
-            // entry of that read are kept together or not at all.
-            write_transaction(conn, |conn| {
+            if let Some(dob) = body.date_of_birth {
+                claims.push(Claim::new(Rule::RecipientDuplicates, format!("name_birth:{key}:{dob}")));
+            }
+            // A refusal is committed too: it keeps the entries of the candidates it showed.
+            exclusive(conn, &claims, |conn| -> Result<Result<RecipientRow, ApiError>, ApiError> {
+                if !body.create_anyway {
+                    let visible = scope::permitted(conn, &caller, Action::ReadRecipient)?.as_filter();
+                    let found = recipients::possible_duplicates(conn, citizen_id.as_deref(), &key, body.date_of_birth, visible.as_deref())?;
+                    if !found.is_empty() {
+                        let entries: Vec<Access> = found.iter().map(|r| access_entry(&caller, &r.id, "duplicate_check")).collect();
+                        recipients::log_access(conn, &entries)?;
+                        let candidates: Vec<DuplicateCandidate> = found
+                            .into_iter()
+                            .map(|r| DuplicateCandidate {
+                                matched_on: if citizen_id.is_some() && r.citizen_id == citizen_id { "citizen_id" } else { "name_and_birth_date" },
+                                citizen_id_masked: r.citizen_id.as_deref().and_then(|c| CitizenId::parse(c).ok()).map(|c| c.masked()),
+                                id: r.id,
+                                full_name: r.full_name,
+                                date_of_birth: r.date_of_birth,
+                                organization_id: r.organization_id,
+                            })
+                            .collect();
+                        return Ok(Err(ApiError::conflict(
+                            "possible_duplicates",
+                            Text::new(
+                                "Có thể người này đã có hồ sơ; hãy dùng hồ sơ sẵn có, hoặc gửi lại với create_anyway: true.",
+                                "This person may already be recorded; use the existing record, or send again with create_anyway: true.",
+                            ),
+                        )
+                        .with_extra(serde_json::json!({ "candidates": candidates }))));
+                    }
+                }
+                let now = tgpl_persistence::now();
+                let row = RecipientRow {
+                    id: tgpl_persistence::new_id(),
+                    organization_id: body.organization_id,
+                    full_name: body.full_name.trim().to_owned(),
+                    name_key: key,
+                    gender: body.gender.map(|g| g.to_string()),
+                    date_of_birth: body.date_of_birth,
+                    ethnicity: body.ethnicity.map(|e| e.to_string()),
+                    citizen_id,
+                    province_code: body.province_code,
+                    commune: body.commune,
+                    address: body.address,
+                    phone: body.phone,
+                    email: body.email,
+                    statistical_category: None,
+                    category_proven_on: None,
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                };
+                // The answer shows the record, which is a read like any other: the record and the
+                // entry of that read are kept together or not at all.
                 recipients::insert(conn, &caller.actor(), &row)?;
-                recipients::log_access(conn, &[access_entry(&caller, &row.id, "create")])
-            })?;
-            Ok(row)
+                recipients::log_access(conn, &[access_entry(&caller, &row.id, "create")])?;
+                Ok(Ok(row))
+            })?
         })
         .await?;
     Ok(respond(StatusCode::CREATED, row, &[]))

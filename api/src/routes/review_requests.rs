@@ -330,22 +330,24 @@ pub async fn remove(
     let id = id.into_inner();
     state
         .write(move |conn| {
-            let before = load(conn, &caller, &id, Action::ManageCase)?;
-            if_match.check(&etag(before.version))?;
-            if before.state != ReviewState::Draft.code() {
-                return Err(sent());
-            }
-            let mut after = before.clone();
-            after.deleted_at = Some(tgpl_persistence::now());
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            Ok(review_requests::save(
-                conn,
-                &caller.actor(),
-                AuditAction::ReviewDelete,
-                &before,
-                &after,
-            )?)
+            if_match.settle(conn, |conn| {
+                let before = load(conn, &caller, &id, Action::ManageCase)?;
+                if_match.check(&etag(before.version))?;
+                if before.state != ReviewState::Draft.code() {
+                    return Err(sent());
+                }
+                let mut after = before.clone();
+                after.deleted_at = Some(tgpl_persistence::now());
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                Ok(review_requests::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::ReviewDelete,
+                    &before,
+                    &after,
+                )?)
+            })
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -420,32 +422,34 @@ pub async fn send(
     check_day("sent_on", on, None)?;
     let row = state
         .write(move |conn| {
-            let before = load(conn, &caller, &id, Action::ManageCase)?;
-            if !matches!(caller.role, Role::CenterLeader | Role::ParticipantReporter) {
-                return Err(ApiError::forbidden());
-            }
-            if_match.check(&etag(before.version))?;
-            if before.state != ReviewState::Draft.code() {
-                let next: &[&str] = if before.state == ReviewState::Sent.code() {
-                    &["answer"]
-                } else {
-                    &[]
-                };
-                return Err(wrong_state(&before, next));
-            }
-            let mut after = before.clone();
-            after.state = ReviewState::Sent.to_string();
-            after.sent_on = Some(on);
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            review_requests::save(
-                conn,
-                &caller.actor(),
-                AuditAction::ReviewSend,
-                &before,
-                &after,
-            )?;
-            Ok(after)
+            if_match.settle(conn, |conn| {
+                let before = load(conn, &caller, &id, Action::ManageCase)?;
+                if !matches!(caller.role, Role::CenterLeader | Role::ParticipantReporter) {
+                    return Err(ApiError::forbidden());
+                }
+                if_match.check(&etag(before.version))?;
+                if before.state != ReviewState::Draft.code() {
+                    let next: &[&str] = if before.state == ReviewState::Sent.code() {
+                        &["answer"]
+                    } else {
+                        &[]
+                    };
+                    return Err(wrong_state(&before, next));
+                }
+                let mut after = before.clone();
+                after.state = ReviewState::Sent.to_string();
+                after.sent_on = Some(on);
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                review_requests::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::ReviewSend,
+                    &before,
+                    &after,
+                )?;
+                Ok(after)
+            })
         })
         .await?;
     Ok(respond(StatusCode::OK, row))
@@ -479,32 +483,34 @@ pub async fn answer(
     let body = body.0;
     let row = state
         .write(move |conn| {
-            let before = load(conn, &caller, &id, Action::ManageCase)?;
-            if_match.check(&etag(before.version))?;
-            if before.state != ReviewState::Sent.code() {
-                let next: &[&str] = if before.state == ReviewState::Draft.code() {
-                    &["send"]
-                } else {
-                    &[]
-                };
-                return Err(wrong_state(&before, next));
-            }
-            let on = body.answered_on.unwrap_or_else(today);
-            check_day("answered_on", on, before.sent_on)?;
-            let mut after = before.clone();
-            after.state = ReviewState::Answered.to_string();
-            after.answered_on = Some(on);
-            after.answer = Some(body.answer);
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            review_requests::save(
-                conn,
-                &caller.actor(),
-                AuditAction::ReviewAnswer,
-                &before,
-                &after,
-            )?;
-            Ok(after)
+            if_match.settle(conn, |conn| {
+                let before = load(conn, &caller, &id, Action::ManageCase)?;
+                if_match.check(&etag(before.version))?;
+                if before.state != ReviewState::Sent.code() {
+                    let next: &[&str] = if before.state == ReviewState::Draft.code() {
+                        &["send"]
+                    } else {
+                        &[]
+                    };
+                    return Err(wrong_state(&before, next));
+                }
+                let on = body.answered_on.unwrap_or_else(today);
+                check_day("answered_on", on, before.sent_on)?;
+                let mut after = before.clone();
+                after.state = ReviewState::Answered.to_string();
+                after.answered_on = Some(on);
+                after.answer = Some(body.answer.clone());
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                review_requests::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::ReviewAnswer,
+                    &before,
+                    &after,
+                )?;
+                Ok(after)
+            })
         })
         .await?;
     Ok(respond(StatusCode::OK, row))

@@ -10,6 +10,7 @@ use tgpl_domain::credentials::Username;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::role::{AccountStatus, Role};
 use tgpl_persistence::accounts::{self, AccountFilter};
+use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -123,17 +124,24 @@ pub async fn create(
                 &body.organization_id,
             )?;
             check_membership(body.role, &org.kind, &org.status)?;
-            if accounts::find_by_username(conn, client_id.as_str())?.is_some() {
-                return Err(username_taken());
-            }
-            let row = new_account(&client_id, &body.name, body.role, &org.id, hash);
-            accounts::insert(
+            // Client ids are usernames: the same claim as accounts.
+            exclusive(
                 conn,
-                &caller.actor(),
-                AuditAction::ServiceClientCreate,
-                &row,
-            )?;
-            Ok(row)
+                &[Claim::new(Rule::Username, client_id.as_str())],
+                |conn| {
+                    if accounts::find_by_username(conn, client_id.as_str())?.is_some() {
+                        return Err(username_taken());
+                    }
+                    let row = new_account(&client_id, &body.name, body.role, &org.id, hash);
+                    accounts::insert(
+                        conn,
+                        &caller.actor(),
+                        AuditAction::ServiceClientCreate,
+                        &row,
+                    )?;
+                    Ok(row)
+                },
+            )
         })
         .await?;
     Ok(with_secret(row, secret, true))
@@ -247,7 +255,7 @@ pub async fn rotate_secret(
             if a.status == AccountStatus::Deactivated.code() {
                 return Err(revoked());
             }
-            a.password_hash = hash;
+            a.password_hash = hash.clone();
             a.token_epoch += 1;
             Ok(())
         },

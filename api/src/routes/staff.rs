@@ -15,6 +15,7 @@ use tgpl_domain::staff::{
     check_can_take_cases, Card, CardStatus, MembershipRelation, NotEligible, OfficerRank,
     StaffStatus, Title,
 };
+use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffFilter, StaffRow, StaffSort};
 use tgpl_persistence::{organizations, DbConnection};
 use utoipa::{IntoParams, ToSchema};
@@ -812,27 +813,28 @@ pub async fn add_membership(
     let body = body.0;
     let shown = state
         .write(move |conn| {
-            let person = load(conn, &caller, &id, Action::ReadStaff)?;
-            if_match.check(&etag(person.row.version))?;
-            scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
-            let membership = new_membership(&id, &body)?;
-            let overlaps = person.memberships.iter().any(|m| {
-                m.organization_id == membership.organization_id && m.valid_to.is_none_or(|to| to > membership.valid_from)
-            });
-            if overlaps {
-                return Err(ApiError::conflict(
-                    "already_member",
-                    Text::new(
-                        "Người này đang là thành viên của tổ chức đó; hãy chấm dứt quan hệ cũ trước.",
-                        "The person is already a member there; end that membership first.",
-                    ),
-                ));
-            }
-            staff::add_membership(conn, &caller.actor(), &membership)?;
-            {
+            // Checked and written as one: memberships sent at once must not all find none.
+            exclusive(conn, &[Claim::new(Rule::Membership, id.as_str())], |conn| {
+                let person = load(conn, &caller, &id, Action::ReadStaff)?;
+                if_match.check(&etag(person.row.version))?;
+                scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
+                let membership = new_membership(&id, &body)?;
+                let overlaps = person.memberships.iter().any(|m| {
+                    m.organization_id == membership.organization_id && m.valid_to.is_none_or(|to| to > membership.valid_from)
+                });
+                if overlaps {
+                    return Err(ApiError::conflict(
+                        "already_member",
+                        Text::new(
+                            "Người này đang là thành viên của tổ chức đó; hãy chấm dứt quan hệ cũ trước.",
+                            "The person is already a member there; end that membership first.",
+                        ),
+                    ));
+                }
+                staff::add_membership(conn, &caller.actor(), &membership)?;
                 let person = Person::read(conn, &id)?;
                 shown(conn, person)
-            }
+            })
         })
         .await?;
     Ok(respond(StatusCode::CREATED, shown))
@@ -886,36 +888,40 @@ pub async fn end_membership(
     }
     let shown = state
         .write(move |conn| {
-            let person = load(conn, &caller, &id, Action::ReadStaff)?;
-            if_match.check(&etag(person.row.version))?;
-            let Some(before) = person
-                .memberships
-                .iter()
-                .find(|m| m.id == membership_id)
-                .cloned()
-            else {
-                return Err(ApiError::not_found());
-            };
-            scope::authorize(conn, &caller, Action::ManageStaff, &before.organization_id)?;
-            if before.valid_to.is_some() || on <= before.valid_from {
-                return Err(ApiError::conflict(
+            // Under the memberships' claim: an account linked meanwhile to this membership's
+            // organization is deactivated with it, not left behind.
+            if_match.settle(conn, |conn| {
+                exclusive(conn, &[Claim::new(Rule::Membership, id.as_str())], |conn| {
+                    let person = load(conn, &caller, &id, Action::ReadStaff)?;
+                    if_match.check(&etag(person.row.version))?;
+                    let Some(before) = person
+                        .memberships
+                        .iter()
+                        .find(|m| m.id == membership_id)
+                        .cloned()
+                    else {
+                        return Err(ApiError::not_found());
+                    };
+                    scope::authorize(conn, &caller, Action::ManageStaff, &before.organization_id)?;
+                    if before.valid_to.is_some() || on <= before.valid_from {
+                        return Err(ApiError::conflict(
                     "invalid_membership_end",
                     Text::new(
                         "Quan hệ công tác đã chấm dứt, hoặc ngày chấm dứt không sau ngày bắt đầu.",
                         "The membership has ended already, or the day is not after it began.",
                     ),
                 ));
-            }
-            let mut after = before.clone();
-            after.valid_to = Some(on);
-            after.end_reason = body.reason;
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            staff::end_membership(conn, &caller.actor(), &before, &after)?;
-            {
-                let person = Person::read(conn, &id)?;
-                shown(conn, person)
-            }
+                    }
+                    let mut after = before.clone();
+                    after.valid_to = Some(on);
+                    after.end_reason = body.reason.clone();
+                    after.version += 1;
+                    after.updated_at = tgpl_persistence::now();
+                    staff::end_membership(conn, &caller.actor(), &before, &after)?;
+                    let person = Person::read(conn, &id)?;
+                    shown(conn, person)
+                })
+            })
         })
         .await?;
     Ok(respond(StatusCode::OK, shown))
@@ -1044,43 +1050,50 @@ pub async fn issue_card(
     check_card_dates(&body)?;
     let shown = state
         .write(move |conn| {
-            let person = load(conn, &caller, &id, Action::ReadStaff)?;
-            if_match.check(&etag(person.row.version))?;
-            let department = card_authority(conn, &caller, &person)?;
-            if person.row.provider_kind.as_deref() != Some(ProviderKind::Collaborator.code()) {
-                return Err(ApiError::field(
-                    "provider_kind",
-                    "not_a_collaborator",
-                    "Chỉ cộng tác viên được cấp thẻ cộng tác viên.",
-                    "Only collaborators get collaborator cards.",
-                ));
-            }
-            let holds_valid = person
-                .cards
-                .iter()
-                .any(|c| c.issued_by == department && c.to_domain().valid_on(today()));
-            if holds_valid {
-                return Err(ApiError::conflict(
+            // Checked and written as one: cards issued at once must not all find none valid.
+            exclusive(
+                conn,
+                &[Claim::new(Rule::CollaboratorCard, id.as_str())],
+                |conn| {
+                    let person = load(conn, &caller, &id, Action::ReadStaff)?;
+                    if_match.check(&etag(person.row.version))?;
+                    let department = card_authority(conn, &caller, &person)?;
+                    if person.row.provider_kind.as_deref()
+                        != Some(ProviderKind::Collaborator.code())
+                    {
+                        return Err(ApiError::field(
+                            "provider_kind",
+                            "not_a_collaborator",
+                            "Chỉ cộng tác viên được cấp thẻ cộng tác viên.",
+                            "Only collaborators get collaborator cards.",
+                        ));
+                    }
+                    let holds_valid = person
+                        .cards
+                        .iter()
+                        .any(|c| c.issued_by == department && c.to_domain().valid_on(today()));
+                    if holds_valid {
+                        return Err(ApiError::conflict(
                     "card_exists",
                     Text::new(
                         "Người này đang có thẻ còn hiệu lực; hãy cấp lại hoặc thu hồi thẻ đó.",
                         "The person holds a valid card; reissue or revoke it instead.",
                     ),
                 ));
-            }
-            if staff::card_number_taken(conn, body.card_number.trim())? {
-                return Err(card_number_taken());
-            }
-            staff::issue_card(
-                conn,
-                &caller.actor(),
-                &new_card(&id, department, &body, None),
-                None,
-            )?;
-            {
-                let person = Person::read(conn, &id)?;
-                shown(conn, person)
-            }
+                    }
+                    if staff::card_number_taken(conn, body.card_number.trim())? {
+                        return Err(card_number_taken());
+                    }
+                    staff::issue_card(
+                        conn,
+                        &caller.actor(),
+                        &new_card(&id, department, &body, None),
+                        None,
+                    )?;
+                    let person = Person::read(conn, &id)?;
+                    shown(conn, person)
+                },
+            )
         })
         .await?;
     Ok(respond(StatusCode::CREATED, shown))
@@ -1191,35 +1204,35 @@ pub async fn reissue_card(
     check_card_dates(&card)?;
     let shown = state
         .write(move |conn| {
-            let (old, person) = load_card(conn, &caller, &card_id, &if_match)?;
-            if card.issued_on < old.issued_on {
-                return Err(ApiError::field(
-                    "issued_on",
-                    "before_old_card",
-                    "Thẻ mới không cấp trước thẻ cũ.",
-                    "The new card cannot predate the old one.",
-                ));
-            }
-            if staff::card_number_taken(conn, card.card_number.trim())? {
-                return Err(card_number_taken());
-            }
-            let mut replaced = old.clone();
-            replaced.status = CardStatus::Replaced.to_string();
-            replaced.ended_on = Some(card.issued_on);
-            replaced.end_reason = Some(body.reason.clone());
-            replaced.version += 1;
-            replaced.updated_at = tgpl_persistence::now();
-            let card = new_card(
-                &person.row.id,
-                old.issued_by.clone(),
-                &card,
-                Some(old.id.clone()),
-            );
-            staff::issue_card(conn, &caller.actor(), &card, Some((&old, &replaced)))?;
-            {
+            if_match.settle(conn, |conn| {
+                let (old, person) = load_card(conn, &caller, &card_id, &if_match)?;
+                if card.issued_on < old.issued_on {
+                    return Err(ApiError::field(
+                        "issued_on",
+                        "before_old_card",
+                        "Thẻ mới không cấp trước thẻ cũ.",
+                        "The new card cannot predate the old one.",
+                    ));
+                }
+                if staff::card_number_taken(conn, card.card_number.trim())? {
+                    return Err(card_number_taken());
+                }
+                let mut replaced = old.clone();
+                replaced.status = CardStatus::Replaced.to_string();
+                replaced.ended_on = Some(card.issued_on);
+                replaced.end_reason = Some(body.reason.clone());
+                replaced.version += 1;
+                replaced.updated_at = tgpl_persistence::now();
+                let card = new_card(
+                    &person.row.id,
+                    old.issued_by.clone(),
+                    &card,
+                    Some(old.id.clone()),
+                );
+                staff::issue_card(conn, &caller.actor(), &card, Some((&old, &replaced)))?;
                 let person = Person::read(conn, &person.row.id)?;
                 shown(conn, person)
-            }
+            })
         })
         .await?;
     Ok(respond(StatusCode::CREATED, shown))
@@ -1254,26 +1267,26 @@ pub async fn revoke_card(
     let on = body.on.unwrap_or_else(today);
     let shown = state
         .write(move |conn| {
-            let (before, person) = load_card(conn, &caller, &card_id, &if_match)?;
-            if on > today() || on < before.issued_on {
-                return Err(ApiError::field(
-                    "on",
-                    "out_of_range",
-                    "Ngày thu hồi phải từ ngày cấp thẻ đến hôm nay.",
-                    "The revocation day lies between the card's issue and today.",
-                ));
-            }
-            let mut after = before.clone();
-            after.status = CardStatus::Revoked.to_string();
-            after.ended_on = Some(on);
-            after.end_reason = Some(body.reason);
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            staff::revoke_card(conn, &caller.actor(), &before, &after)?;
-            {
+            if_match.settle(conn, |conn| {
+                let (before, person) = load_card(conn, &caller, &card_id, &if_match)?;
+                if on > today() || on < before.issued_on {
+                    return Err(ApiError::field(
+                        "on",
+                        "out_of_range",
+                        "Ngày thu hồi phải từ ngày cấp thẻ đến hôm nay.",
+                        "The revocation day lies between the card's issue and today.",
+                    ));
+                }
+                let mut after = before.clone();
+                after.status = CardStatus::Revoked.to_string();
+                after.ended_on = Some(on);
+                after.end_reason = Some(body.reason.clone());
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                staff::revoke_card(conn, &caller.actor(), &before, &after)?;
                 let person = Person::read(conn, &person.row.id)?;
                 shown(conn, person)
-            }
+            })
         })
         .await?;
     Ok(respond(StatusCode::OK, shown))
