@@ -10,7 +10,7 @@ use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
 use crate::exclusive::{exclusive, Claim, Rule};
 use crate::page::{PageRequest, Paged};
-use crate::schema::{recipient_access_log, recipient_proofs, recipients};
+use crate::schema::{cases, recipient_access_log, recipient_proofs, recipients};
 
 const RESOURCE: &str = "recipient";
 
@@ -160,16 +160,23 @@ pub fn save(
     )
 }
 
+/// Who handles a person, for reads ([`handling_organizations`]) and lists
+/// ([`RecipientFilter::organizations`]) alike: the organization that received them, and every
+/// organization with one of their cases that was not deleted (a case transferred in from
+/// another province included). This is what makes a case one of those.
+fn handling_case() -> diesel::dsl::IsNull<cases::deleted_at> {
+    cases::deleted_at.is_null()
+}
+
 /// The organizations whose staff may see a recipient: the one that received them and every
-/// one handling one of their cases (a case transferred to another province included).
+/// one handling one of their cases (see [`handling_case`]).
 pub fn handling_organizations(
     conn: &mut DbConnection,
     row: &RecipientRow,
 ) -> StoreResult<Vec<String>> {
-    use crate::schema::cases;
     let mut orgs: Vec<String> = cases::table
+        .filter(handling_case())
         .filter(cases::recipient_id.eq(&row.id))
-        .filter(cases::deleted_at.is_null())
         .select(cases::organization_id)
         .distinct()
         .load(conn)?;
@@ -281,7 +288,8 @@ pub fn proofs_of(conn: &mut DbConnection, recipient_ids: &[String]) -> StoreResu
 
 #[derive(Debug, Clone, Default)]
 pub struct RecipientFilter {
-    /// Recipients of these organizations (the caller's scope).
+    /// Recipients handled by these organizations (the caller's scope): received by one of
+    /// them, or with a case in one of them (see [`handling_case`]).
     pub organizations: Option<Vec<String>>,
     /// Already folded with `tgpl_domain::text::fold`.
     pub search: Option<String>,
@@ -292,7 +300,17 @@ pub struct RecipientFilter {
 fn filtered(f: &RecipientFilter, sqlite: bool) -> recipients::BoxedQuery<'static, Backend> {
     let mut q = recipients::table.into_boxed::<Backend>();
     if let Some(ids) = &f.organizations {
-        q = q.filter(recipients::organization_id.eq_any(ids.clone()));
+        // An uncorrelated subquery over the cases of the organizations (found through the
+        // cases' organization index), next to the recipients' own organization index.
+        let through_cases = cases::table
+            .filter(handling_case())
+            .filter(cases::organization_id.eq_any(ids.clone()))
+            .select(cases::recipient_id);
+        q = q.filter(
+            recipients::organization_id
+                .eq_any(ids.clone())
+                .or(recipients::id.eq_any(through_cases)),
+        );
     }
     if let Some(v) = &f.search {
         q = q.filter(crate::contains_folded(recipients::name_key, v, sqlite));

@@ -348,3 +348,81 @@ fn the_audit_log_keeps_no_personal_data_and_creation_is_a_logged_read() {
         "invalid_century"
     );
 }
+
+/// Who handles a person is one decision for reads and lists: a centre that received a case
+/// by transfer lists the person, as it reads them, and a deleted case hands nobody over.
+#[test]
+fn a_centre_lists_the_people_of_cases_transferred_in_to_it() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let r = app.post(
+        "/api/v1/recipients",
+        &gd,
+        person(&center, "Hoàng Thị Chuyển", Some("001160654321")),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let recipient = r.json()["id"].as_str().unwrap().to_owned();
+    let lists = |token: &str| -> bool {
+        let r = app.get("/api/v1/recipients?q=hoang%20thi%20chuyen", token);
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == recipient.as_str())
+    };
+    let new_case = || {
+        let r = app.post(
+            "/api/v1/cases",
+            &gd,
+            json!({"organization_id": center, "recipient_id": recipient, "received_on": "2026-04-01",
+                   "field": "criminal", "form": "litigation", "place": "detention", "summary": "Bào chữa"}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.json()["id"].as_str().unwrap().to_owned()
+    };
+    let dn = app.token("gd.dn");
+    assert!(lists(&gd));
+    assert!(!lists(&dn), "Đà Nẵng handles nothing of hers yet");
+    app.get(&format!("/api/v1/recipients/{recipient}"), &dn)
+        .assert_problem(404, "not_found");
+
+    // A case that is deleted while open hands nobody over.
+    let deleted = new_case();
+    assert_eq!(
+        app.request("DELETE", &format!("/api/v1/cases/{deleted}"))
+            .bearer(&gd)
+            .send()
+            .status,
+        204
+    );
+    assert!(!lists(&dn));
+
+    let case = new_case();
+    let r = app.post(
+        &format!("/api/v1/cases/{case}/steps/transfer_out"),
+        &gd,
+        json!({"to_organization_id": app.org_id("TTTGPL-DN"), "reason": "Bị can chuyển nơi tạm giam"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    for user in ["gd.dn", "tgv.dn"] {
+        let token = app.token(user);
+        assert_eq!(
+            app.get(&format!("/api/v1/recipients/{recipient}"), &token)
+                .status,
+            200,
+            "{user} reads her"
+        );
+        assert!(lists(&token), "{user} lists her as it reads her");
+        let everyone = app.get("/api/v1/recipients?page_size=100", &token).json();
+        assert!(everyone["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == recipient.as_str()));
+        assert!(everyone["total"].as_i64().unwrap() >= 1);
+    }
+    assert!(lists(&gd), "the sender still handles her");
+    assert!(!lists(&app.token("gd.hcm")));
+}
