@@ -92,6 +92,31 @@ pub struct ServerOptions {
     pub max_connections: usize,
 }
 
+/// How long a blob must have been pending, or a staged file untouched, before the start-up
+/// sweep decides about it: far longer than an upload takes between keeping its bytes and
+/// recording them, and than a body may pause under the body deadline, so that a server
+/// starting next to others never takes their uploads under way for a crash's leftovers.
+pub const PENDING_ATTACHMENT_AGE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Puts the attachment store and the records back in agreement after a crash (see
+/// `tgpl_persistence::attachments::reconcile`) before anything is served.
+fn sweep_attachments(
+    pool: &Pool,
+    blobs: &tgpl_persistence::blobs::LocalDirectory,
+) -> std::io::Result<()> {
+    let mut conn = pool.get().map_err(std::io::Error::other)?;
+    let done = tgpl_persistence::attachments::reconcile(&mut conn, blobs, PENDING_ATTACHMENT_AGE)
+        .map_err(std::io::Error::other)?;
+    if done.confirmed + done.removed > 0 {
+        log::warn!(
+            "attachment store after a crash: {} recorded documents confirmed, {} unrecorded files removed",
+            done.confirmed,
+            done.removed
+        );
+    }
+    Ok(())
+}
+
 async fn to_docs() -> HttpResponse {
     HttpResponse::Found()
         .insert_header(("Location", "/docs/"))
@@ -106,6 +131,7 @@ pub fn start(
 ) -> std::io::Result<(Server, SocketAddr)> {
     let addr = listener.local_addr()?;
     let blobs = tgpl_persistence::blobs::LocalDirectory::new(&options.attachments_dir)?;
+    sweep_attachments(&storage.pool, &blobs)?;
     let mut watched = vec![options.attachments_dir.clone()];
     watched.extend(storage.data_dir.clone());
     let mut state = AppState::new(

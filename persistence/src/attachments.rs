@@ -89,3 +89,42 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, before: &AttachmentRow) ->
         )
     })
 }
+
+/// What [`reconcile`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Reconciled {
+    /// Pending blobs whose record exists (a crash came between recording and confirming).
+    pub confirmed: usize,
+    /// Pending blobs that nothing records (a crash came before the record was written).
+    pub removed: usize,
+}
+
+/// Makes the blob store agree with the records after a crash: every blob left pending for
+/// at least `age` is confirmed when a record (deleted or not) names it, and removed
+/// otherwise. Run at start-up; `age` spares uploads still under way on another server
+/// sharing the store.
+pub fn reconcile(
+    conn: &mut DbConnection,
+    store: &dyn crate::blobs::BlobStore,
+    age: std::time::Duration,
+) -> StoreResult<Reconciled> {
+    let io = |e: std::io::Error| StoreError::Other(format!("attachment store: {e}"));
+    let mut done = Reconciled::default();
+    for key in store.pending(age).map_err(io)? {
+        // Keys end in the attachment's id (the upload makes them so): found by primary key.
+        let id = key.rsplit('/').next().unwrap_or_default();
+        let recorded: i64 = attachments::table
+            .filter(attachments::id.eq(id))
+            .filter(attachments::storage_key.eq(&key))
+            .count()
+            .get_result(conn)?;
+        if recorded > 0 {
+            store.confirm(&key).map_err(io)?;
+            done.confirmed += 1;
+        } else {
+            store.discard(&key).map_err(io)?;
+            done.removed += 1;
+        }
+    }
+    Ok(done)
+}

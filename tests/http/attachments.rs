@@ -165,3 +165,85 @@ fn an_archived_case_takes_no_files_and_a_closed_one_keeps_them() {
     upload(&app, &gd, &case, "muon.pdf", b"%PDF-1.4").assert_problem(409, "case_archived");
     assert_eq!(listed(&app, &gd, &case).len(), 2);
 }
+
+/// Makes a file look as old as a crash long ago would have left it.
+fn age(path: &std::path::Path) {
+    let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 3600);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(long_ago))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+/// A crash at any point between receiving a document's bytes and recording them leaves the
+/// store and the records in agreement once the server starts again. The test server runs
+/// in the test's own process, so the crash is not a real kill: the test leaves on disk
+/// exactly what a kill at each point leaves (an upload is staged in a partial file at the
+/// store's root, kept under a pending name, the record is committed, the pending name is
+/// confirmed) and restarts.
+#[test]
+fn a_crash_between_storing_and_recording_a_document_leaves_no_orphan() {
+    let mut app = TestApp::spawn();
+    let tgv = app.token("tgv.hn");
+    let case = open_case(&app, &tgv);
+    let root = app.attachments_dir();
+    let store = root.join(&case);
+    let pdf = b"%PDF-1.7\n%%EOF\n";
+
+    // An upload that went through: recorded and confirmed, nothing pending.
+    let r = upload(&app, &tgv, &case, "don.pdf", pdf);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let done = r.json()["id"].as_str().unwrap().to_owned();
+    assert!(store.join(&done).is_file());
+    assert!(!store.join(format!("{done}.pending")).exists());
+
+    // Killed after the record, before the confirmation: the bytes are still pending, and
+    // reads find them all the same.
+    let r = upload(&app, &tgv, &case, "bien-ban.pdf", pdf);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let recorded = r.json()["id"].as_str().unwrap().to_owned();
+    let pending_recorded = store.join(format!("{recorded}.pending"));
+    std::fs::rename(store.join(&recorded), &pending_recorded).unwrap();
+    age(&pending_recorded);
+    assert_eq!(
+        app.get(&format!("/api/v1/attachments/{recorded}"), &tgv)
+            .raw,
+        pdf
+    );
+
+    // Killed after the bytes were kept, before the record: a pending file nobody records.
+    let orphan = store.join("0192f000-0000-7000-8000-00000000dead.pending");
+    std::fs::write(&orphan, pdf).unwrap();
+    age(&orphan);
+    // Killed while the upload arrived: a staged, partial file.
+    let partial = root.join("0192f0000000700080000000000beef.partial");
+    std::fs::write(&partial, &pdf[..4]).unwrap();
+    age(&partial);
+    // Uploads under way on another server sharing the store: young, left alone.
+    let under_way = store.join("0192f000-0000-7000-8000-00000000f00d.pending");
+    std::fs::write(&under_way, pdf).unwrap();
+    let arriving = root.join("0192f0000000700080000000000f00d.partial");
+    std::fs::write(&arriving, &pdf[..4]).unwrap();
+
+    app.restart();
+
+    assert!(!orphan.exists(), "the unrecorded file is removed");
+    assert!(!partial.exists(), "the partial write is removed");
+    assert!(
+        under_way.exists() && arriving.exists(),
+        "uploads under way elsewhere are spared"
+    );
+    assert!(
+        store.join(&recorded).is_file(),
+        "the recorded file is confirmed"
+    );
+    assert!(!pending_recorded.exists());
+    assert!(store.join(&done).is_file());
+    for id in [&done, &recorded] {
+        let r = app.get(&format!("/api/v1/attachments/{id}"), &tgv);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.raw, pdf);
+    }
+    assert_eq!(listed(&app, &tgv, &case).len(), 2);
+}

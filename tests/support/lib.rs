@@ -81,7 +81,32 @@ impl TestApp {
             let mut conn = pool.get().expect("connection");
             tgpl_api::demo::seed(&mut conn).expect("demo data");
         }
-        let storage = tgpl_api::server::Storage::open(&url, &settings).expect("database");
+        let (addr, handle, thread) = Self::serve(&db, &settings, tune);
+        Self {
+            base: format!("http://{addr}"),
+            addr,
+            handle,
+            thread: Some(thread),
+            pool,
+            agent: ureq::AgentBuilder::new().redirects(0).build(),
+            admin_token: OnceLock::new(),
+            db,
+        }
+    }
+
+    /// The attachment store of the test's servers.
+    pub fn attachments_dir(&self) -> std::path::PathBuf {
+        self.db.scratch_dir().join("attachments")
+    }
+
+    /// Starts a server over the test's database and attachment store, on a new port.
+    fn serve(
+        db: &TestDb,
+        settings: &PoolSettings,
+        tune: impl FnOnce(&mut tgpl_api::server::ServerOptions) + Send + 'static,
+    ) -> (SocketAddr, actix_web::dev::ServerHandle, JoinHandle<()>) {
+        let url = tgpl_persistence::DatabaseUrl::parse(&db.url()).expect("database url");
+        let storage = tgpl_api::server::Storage::open(&url, settings).expect("database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("port");
         let attachments_dir = db.scratch_dir().join("attachments");
         let (tx, rx) = std::sync::mpsc::channel();
@@ -105,15 +130,27 @@ impl TestApp {
             });
         });
         let (addr, handle) = rx.recv().expect("server started");
-        Self {
-            base: format!("http://{addr}"),
-            addr,
-            handle,
-            thread: Some(thread),
-            pool,
-            agent: ureq::AgentBuilder::new().redirects(0).build(),
-            admin_token: OnceLock::new(),
-            db,
+        (addr, handle, thread)
+    }
+
+    /// Stops the server and starts a new one (with the default options) over the same
+    /// database and attachment store, as an operator restarts the service (after a crash,
+    /// say). Tokens stay valid.
+    pub fn restart(&mut self) {
+        self.stop();
+        let (addr, handle, thread) = Self::serve(&self.db, &Self::pool_settings(), |_| {});
+        self.base = format!("http://{addr}");
+        self.addr = addr;
+        self.handle = handle;
+        self.thread = Some(thread);
+    }
+
+    fn stop(&mut self) {
+        // `stop` sends its command at once; the returned future only waits for completion,
+        // which joining the server's thread does too.
+        drop(self.handle.stop(false));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 
@@ -204,11 +241,6 @@ pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        // `stop` sends its command at once; the returned future only waits for completion,
-        // which joining the server's thread does too.
-        drop(self.handle.stop(false));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.stop();
     }
 }

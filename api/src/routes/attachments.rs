@@ -162,7 +162,9 @@ fn uploads_busy() -> ApiError {
 /// recognised from the content and must agree with the file name. Nothing is stored when
 /// the file is refused. The file goes to the store as it arrives, never whole into memory;
 /// a declared `Content-Length` over the limit is refused before anything is read, and a
-/// bounded number of uploads run at once (beyond it: 503 with `Retry-After`).
+/// bounded number of uploads run at once (beyond it: 503 with `Retry-After`). The bytes are
+/// kept pending, recorded, then confirmed, so that a crash at any point leaves nothing that
+/// the sweep at start-up does not put right (`tgpl_persistence::blobs`).
 #[utoipa::path(
     operation_id = "uploadCaseAttachment",
     tag = "cases",
@@ -274,8 +276,8 @@ pub async fn upload(
     })
     .await
     {
-        // A blob renamed into place whose directory could not be flushed is not kept
-        // either: the upload failed.
+        // A blob renamed to its pending name whose directory could not be flushed is not
+        // kept either: the upload failed.
         let blobs = state.blobs.clone();
         let key = key.clone();
         let _ = actix_web::web::block(move || blobs.discard(&key)).await;
@@ -294,10 +296,17 @@ pub async fn upload(
             })
             .await
     };
+    let blobs = state.blobs.clone();
     if let Err(e) = recorded {
-        let blobs = state.blobs.clone();
         let _ = actix_web::web::block(move || blobs.discard(&key)).await;
         return Err(e);
+    }
+    // Recorded: confirm the bytes. Should this fail (or the server stop first), reads still
+    // find them pending and the sweep at the next start confirms them.
+    match actix_web::web::block(move || blobs.confirm(&key)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => log::warn!("attachment {} stays pending: {e}", row.id),
+        Err(_) => log::warn!("attachment {} stays pending", row.id),
     }
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/attachments/{}", row.id)))
