@@ -45,6 +45,45 @@ fn malformed_json_wrong_content_type_and_oversized_bodies() {
     r.assert_problem(413, "payload_too_large");
 }
 
+/// A field named twice in one object has no single meaning: 422 naming it, nothing stored,
+/// however deep it sits and whichever route takes the body.
+#[test]
+fn a_field_named_twice_is_refused_and_nothing_is_stored() {
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    let parent = app.org_id("STP-HN");
+    let body = format!(
+        r#"{{"code": "DUP-1", "name": "Trung tâm A", "name": "Trung tâm B", "kind": "center", "parent_id": "{parent}"}}"#
+    );
+    let r = app
+        .request("POST", "/api/v1/organizations")
+        .bearer(&admin)
+        .body("application/json", &body);
+    let problem = r.assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "name");
+    assert_eq!(problem["errors"][0]["code"], "duplicate_key");
+    let listed = app.get("/api/v1/organizations?q=DUP-1", &admin).json();
+    assert_eq!(listed["total"], 0, "{listed}");
+
+    let nested = r#"{"full_name": "Lê Văn Tám", "date_of_birth": "1990-01-01", "gender": "male",
+        "address": {"province_code": "01", "province_code": "48"}}"#;
+    let r = app
+        .request("POST", "/api/v1/recipients")
+        .bearer(&app.token("gd.hn"))
+        .body("application/json", nested);
+    let problem = r.assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "address.province_code");
+    // The same name in two objects is no duplicate, and a body without duplicates still works.
+    let r = app
+        .request("POST", "/api/v1/organizations")
+        .bearer(&admin)
+        .body(
+            "application/json",
+            &body.replace(r#""name": "Trung tâm B", "#, ""),
+        );
+    assert_eq!(r.status, 201, "{}", r.body);
+}
+
 #[test]
 fn invalid_fields_are_listed_one_by_one() {
     let app = TestApp::spawn();

@@ -15,6 +15,7 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use super::error::{ApiError, FieldError};
 use super::lang::Text;
+use super::strict_json;
 use super::text::clean_pairs;
 
 /// Largest JSON body accepted. Attachments, which are larger, have their own upload path.
@@ -23,7 +24,8 @@ pub const JSON_LIMIT: usize = 256 * 1024;
 /// A JSON body that was well-formed, of the right shape and valid by its `Validate` rules.
 ///
 /// Wrong content type: 415. Too large: 413. Not JSON: 400 `malformed_json`. Right JSON of
-/// the wrong shape (missing field, wrong type, unknown code): 422 naming the field path.
+/// the wrong shape (missing field, wrong type, unknown code) or naming a field twice in one
+/// object: 422 naming the field path.
 #[derive(Debug)]
 pub struct ValidJson<T>(pub T);
 
@@ -72,8 +74,10 @@ fn validate(value: &impl Validate) -> Result<(), ApiError> {
 /// Reads the document, cleans its text (see [`super::text::clean_json`]), then gives it
 /// its shape.
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut document: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| malformed(&e))?;
+    let mut document = strict_json::parse(bytes).map_err(|refusal| match refusal {
+        strict_json::Refusal::Malformed(e) => malformed(&e),
+        strict_json::Refusal::Duplicate(e) => e,
+    })?;
     super::text::clean_json(&mut document)?;
     serde_path_to_error::deserialize(document).map_err(|e| {
         let path = e.path().to_string();

@@ -11,4 +11,5 @@ pub mod problem;
 pub mod request_id;
 pub mod routes_table;
 pub mod schemas;
+mod strict_json;
 pub mod text;
