@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
+use tgpl_domain::contract::ContractTerm;
 
 use crate::audit::{self, Actor, Change};
 use crate::db::{write_transaction, DbConnection};
@@ -33,6 +34,17 @@ pub struct ContractRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl ContractRow {
+    /// The days this contract is in force.
+    pub fn term(&self) -> ContractTerm {
+        ContractTerm {
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+            ended_on: self.ended_on,
+        }
+    }
 }
 
 pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &ContractRow) -> StoreResult<()> {

@@ -45,6 +45,11 @@ pub enum Rule {
     Membership,
     /// A collaborator holds one valid card per Department (key: the person).
     CollaboratorCard,
+    /// A card number is given once, whoever holds it (key: the number).
+    CardNumber,
+    /// A participating organization holds at most one contract in force with a centre on any
+    /// day (key: the organization).
+    Contracts,
     /// A case has at most one change request pending (key: the case).
     ChangeRequest,
     /// A username or client id is taken once (key: the name).
@@ -66,6 +71,8 @@ impl Rule {
             Self::Hierarchy => "hierarchy",
             Self::Membership => "membership",
             Self::CollaboratorCard => "collaborator_card",
+            Self::CardNumber => "card_number",
+            Self::Contracts => "contracts",
             Self::ChangeRequest => "change_request",
             Self::Username => "username",
             Self::OrganizationCode => "organization_code",

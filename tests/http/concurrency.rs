@@ -159,6 +159,62 @@ fn cards_issued_at_once_leave_one_valid_card() {
     one_wins(answers, 200, 409, "card_not_valid");
 }
 
+/// One card number for five collaborators at once: one gets it, the others are told the
+/// number is taken (not a bare conflict from the unique index).
+#[test]
+fn one_card_number_given_at_once_to_several_people_is_given_once() {
+    let app = TestApp::spawn();
+    let center = app.org_id("TTTGPL-HCM");
+    let leader = app.token("gd.hcm");
+    let people: Vec<String> = (0..5)
+        .map(|i| {
+            let r = app.post(
+                "/api/v1/staff",
+                &leader,
+                json!({"full_name": format!("Cộng Tác Viên {i}"), "provider_kind": "collaborator",
+                       "membership": {"organization_id": center, "relation": "collaborator", "title": "collaborator"}}),
+            );
+            assert_eq!(r.status, 201, "{}", r.body);
+            r.json()["id"].as_str().expect("id").to_owned()
+        })
+        .collect();
+    let stp = app.token("stp.hcm");
+    let answers = at_once(5, |i| {
+        app.post(
+            &format!("/api/v1/staff/{}/collaborator-cards", people[i]),
+            &stp,
+            json!({"card_number": "CTV-HCM-0001", "issued_on": "2026-01-01", "expires_on": "2030-12-31"}),
+        )
+    });
+    one_wins(answers, 201, 409, "card_number_taken");
+}
+
+/// Contracts of one organization with one centre for the same days, signed at once: one is
+/// in force, the others are refused for overlapping it.
+#[test]
+fn overlapping_contracts_signed_at_once_are_signed_once() {
+    let app = TestApp::spawn();
+    let stp = app.token("stp.hn");
+    let firm = app.org_id("CTL-HN");
+    let path = format!("/api/v1/organizations/{firm}/contracts");
+    let answers = at_once(5, |i| {
+        app.post(
+            &path,
+            &stp,
+            json!({"center_id": app.org_id("TTTGPL-HN"), "contract_number": format!("{i}/2027/HĐ"),
+                   "signed_on": "2026-11-02", "valid_from": "2027-01-02", "valid_to": "2027-12-31"}),
+        )
+    });
+    one_wins(answers, 201, 409, "contract_overlaps");
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) AS n FROM participation_contracts WHERE organization_id = '{firm}'")
+        ),
+        2
+    );
+}
+
 #[test]
 fn accounts_and_organizations_created_at_once_take_their_name_once() {
     let app = TestApp::spawn();

@@ -211,13 +211,28 @@ fn amending_a_registration_is_dated_and_contracts_have_a_life_cycle() {
         .assert_problem(422, "validation_failed")["errors"][0]["code"],
         "not_a_center_here"
     );
-    let r = app.post(
-        &format!("/api/v1/organizations/{firm}/contracts"),
-        &stp,
-        json!({"center_id": app.org_id("TTTGPL-HN"), "contract_number": "02/2026/HĐ", "signed_on": "2026-01-05",
-               "forms": ["litigation"], "fields": ["criminal", "land"], "valid_from": "2026-01-05", "valid_to": "2027-01-05"}),
-    );
+    // The demo contract with the Hà Nội centre is in force until 2027-01-01 inclusive: a
+    // second one for any of those days is refused, one from the day after is signed.
+    let signed = |from: &str| {
+        app.post(
+            &format!("/api/v1/organizations/{firm}/contracts"),
+            &stp,
+            json!({"center_id": app.org_id("TTTGPL-HN"), "contract_number": "02/2026/HĐ", "signed_on": "2026-01-05",
+                   "forms": ["litigation"], "fields": ["criminal", "land"], "valid_from": from, "valid_to": "2027-06-30"}),
+        )
+    };
+    signed("2027-01-01").assert_problem(409, "contract_overlaps");
+    let r = signed("2027-01-02");
     assert_eq!(r.status, 201, "{}", r.body);
+    let demo = &contracts[0];
+    app.request(
+        "PATCH",
+        &format!("/api/v1/contracts/{}", demo["id"].as_str().unwrap()),
+    )
+    .bearer(&stp)
+    .header("If-Match", &format!("\"{}\"", demo["version"]))
+    .json(json!({"valid_to": "2027-03-01"}))
+    .assert_problem(409, "contract_overlaps");
     let contract = r.json()["id"].as_str().unwrap().to_owned();
     let location = r.header("location").unwrap().to_owned();
     let read = app.get(&location, &stp);

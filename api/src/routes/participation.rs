@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
+use tgpl_domain::contract::{self, ContractOverlap, ContractTerm};
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{
     OrganizationKind, OrganizationStatus, ParticipationMode, ParticipationScope,
@@ -15,6 +16,7 @@ use tgpl_domain::organization::{
 use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
 use tgpl_persistence::contracts::{self, ContractRow};
 use tgpl_persistence::db::write_transaction;
+use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::organizations::{self, OrganizationRow};
 use tgpl_persistence::DbConnection;
 use utoipa::ToSchema;
@@ -380,6 +382,26 @@ fn bad_center() -> ApiError {
     )
 }
 
+/// Refuses `contract` when another contract of its organization with its centre is in
+/// force on one of its days (see [`contract::check_no_overlap`]). Run under the
+/// organization's [`Rule::Contracts`] claim.
+fn check_no_overlap(conn: &mut DbConnection, contract: &ContractRow) -> Result<(), ApiError> {
+    let others: Vec<ContractTerm> = contracts::of_organization(conn, &contract.organization_id)?
+        .iter()
+        .filter(|c| c.center_id == contract.center_id && c.id != contract.id)
+        .map(ContractRow::term)
+        .collect();
+    contract::check_no_overlap(&contract.term(), &others).map_err(|ContractOverlap| {
+        ApiError::conflict(
+            "contract_overlaps",
+            Text::new(
+                "Tổ chức đã có hợp đồng còn hiệu lực với Trung tâm này trong khoảng thời gian đó; hãy sửa đổi hợp đồng đó.",
+                "The organization has a contract with this centre in force on some of those days; amend that one instead.",
+            ),
+        )
+    })
+}
+
 /// Records a contract between a participating organization and a centre.
 #[utoipa::path(
     operation_id = "signContract",
@@ -392,7 +414,7 @@ fn bad_center() -> ApiError {
         (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a participating organization, wrong centre, or invalid dates.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The organization's participation is not in force.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The organization's participation is not in force (`participation_not_in_force`), or it has a contract with that centre in force on some of the same days (`contract_overlaps`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{id}/contracts")]
@@ -407,6 +429,7 @@ pub async fn sign_contract(
     check_validity(body.valid_from, body.valid_to)?;
     let row = state
         .write(move |conn| {
+            exclusive(conn, &[Claim::new(Rule::Contracts, id.as_str())], |conn| {
             let org = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
             let participating = org.kind.parse::<OrganizationKind>().is_ok_and(OrganizationKind::is_participating);
             if !participating {
@@ -444,8 +467,10 @@ pub async fn sign_contract(
                 created_at: now,
                 updated_at: now,
             };
+            check_no_overlap(conn, &row)?;
             contracts::insert(conn, &caller.actor(), &row)?;
             Ok(row)
+            })
         })
         .await?;
     Ok(contract_response(StatusCode::CREATED, row))
@@ -538,7 +563,7 @@ pub struct AmendContract {
         (status = 200, description = "Amended.", body = ContractView, headers(("ETag" = String))),
         (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such contract in the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The contract was terminated.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The contract was terminated (`contract_terminated`), or its new term overlaps another contract with the same centre (`contract_overlaps`).", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid dates or fields.", body = Problem, content_type = "application/problem+json"),
@@ -560,37 +585,42 @@ pub async fn amend_contract(
     let row = state
         .write(move |conn| {
             let before = load_for_change(conn, &caller, &id, &if_match)?;
-            let mut after = before.clone();
-            let mut scope: ParticipationScope =
-                serde_json::from_str(&before.scope).unwrap_or_default();
-            if let Some(v) = body.forms {
-                scope.forms = v;
-            }
-            if let Some(v) = body.fields {
-                scope.fields = v;
-            }
-            if let Some(v) = body.beneficiaries {
-                scope.beneficiaries = v;
-            }
-            after.scope = serde_json::to_string(&scope).map_err(|_| ApiError::internal())?;
-            if let Some(v) = body.contract_number {
-                after.contract_number = v.trim().to_owned();
-            }
-            if let Some(v) = body.valid_to {
-                after.valid_to = Some(v);
-            }
-            check_validity(after.valid_from, after.valid_to)?;
-            after.amended_on = Some(body.amended_on.unwrap_or_else(today));
-            after.version += 1;
-            after.updated_at = tgpl_persistence::now();
-            contracts::save(
-                conn,
-                &caller.actor(),
-                AuditAction::ContractAmend,
-                &before,
-                &after,
-            )?;
-            Ok(after)
+            let claim = [Claim::new(Rule::Contracts, before.organization_id.as_str())];
+            exclusive(conn, &claim, |conn| {
+                let before = load_for_change(conn, &caller, &id, &if_match)?;
+                let mut after = before.clone();
+                let mut scope: ParticipationScope =
+                    serde_json::from_str(&before.scope).unwrap_or_default();
+                if let Some(v) = body.forms {
+                    scope.forms = v;
+                }
+                if let Some(v) = body.fields {
+                    scope.fields = v;
+                }
+                if let Some(v) = body.beneficiaries {
+                    scope.beneficiaries = v;
+                }
+                after.scope = serde_json::to_string(&scope).map_err(|_| ApiError::internal())?;
+                if let Some(v) = body.contract_number {
+                    after.contract_number = v.trim().to_owned();
+                }
+                if let Some(v) = body.valid_to {
+                    after.valid_to = Some(v);
+                }
+                check_validity(after.valid_from, after.valid_to)?;
+                check_no_overlap(conn, &after)?;
+                after.amended_on = Some(body.amended_on.unwrap_or_else(today));
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                contracts::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::ContractAmend,
+                    &before,
+                    &after,
+                )?;
+                Ok(after)
+            })
         })
         .await?;
     Ok(contract_response(StatusCode::OK, row))

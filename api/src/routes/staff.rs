@@ -1051,49 +1051,49 @@ pub async fn issue_card(
     let shown = state
         .write(move |conn| {
             // Checked and written as one: cards issued at once must not all find none valid.
-            exclusive(
-                conn,
-                &[Claim::new(Rule::CollaboratorCard, id.as_str())],
-                |conn| {
-                    let person = load(conn, &caller, &id, Action::ReadStaff)?;
-                    if_match.check(&etag(person.row.version))?;
-                    let department = card_authority(conn, &caller, &person)?;
-                    if person.row.provider_kind.as_deref()
-                        != Some(ProviderKind::Collaborator.code())
-                    {
-                        return Err(ApiError::field(
-                            "provider_kind",
-                            "not_a_collaborator",
-                            "Chỉ cộng tác viên được cấp thẻ cộng tác viên.",
-                            "Only collaborators get collaborator cards.",
-                        ));
-                    }
-                    let holds_valid = person
-                        .cards
-                        .iter()
-                        .any(|c| c.issued_by == department && c.to_domain().valid_on(today()));
-                    if holds_valid {
-                        return Err(ApiError::conflict(
-                    "card_exists",
-                    Text::new(
-                        "Người này đang có thẻ còn hiệu lực; hãy cấp lại hoặc thu hồi thẻ đó.",
-                        "The person holds a valid card; reissue or revoke it instead.",
-                    ),
-                ));
-                    }
-                    if staff::card_number_taken(conn, body.card_number.trim())? {
-                        return Err(card_number_taken());
-                    }
-                    staff::issue_card(
-                        conn,
-                        &caller.actor(),
-                        &new_card(&id, department, &body, None),
-                        None,
-                    )?;
-                    let person = Person::read(conn, &id)?;
-                    shown(conn, person)
-                },
-            )
+            // The number is claimed too: two people given one number at once must not both
+            // find it free (the unique index would answer a bare conflict).
+            let claims = [
+                Claim::new(Rule::CollaboratorCard, id.as_str()),
+                Claim::new(Rule::CardNumber, body.card_number.as_str()),
+            ];
+            exclusive(conn, &claims, |conn| {
+                let person = load(conn, &caller, &id, Action::ReadStaff)?;
+                if_match.check(&etag(person.row.version))?;
+                let department = card_authority(conn, &caller, &person)?;
+                if person.row.provider_kind.as_deref() != Some(ProviderKind::Collaborator.code()) {
+                    return Err(ApiError::field(
+                        "provider_kind",
+                        "not_a_collaborator",
+                        "Chỉ cộng tác viên được cấp thẻ cộng tác viên.",
+                        "Only collaborators get collaborator cards.",
+                    ));
+                }
+                let holds_valid = person
+                    .cards
+                    .iter()
+                    .any(|c| c.issued_by == department && c.to_domain().valid_on(today()));
+                if holds_valid {
+                    return Err(ApiError::conflict(
+                        "card_exists",
+                        Text::new(
+                            "Người này đang có thẻ còn hiệu lực; hãy cấp lại hoặc thu hồi thẻ đó.",
+                            "The person holds a valid card; reissue or revoke it instead.",
+                        ),
+                    ));
+                }
+                if staff::card_number_taken(conn, body.card_number.trim())? {
+                    return Err(card_number_taken());
+                }
+                staff::issue_card(
+                    conn,
+                    &caller.actor(),
+                    &new_card(&id, department, &body, None),
+                    None,
+                )?;
+                let person = Person::read(conn, &id)?;
+                shown(conn, person)
+            })
         })
         .await?;
     Ok(respond(StatusCode::CREATED, shown))
@@ -1205,33 +1205,36 @@ pub async fn reissue_card(
     let shown = state
         .write(move |conn| {
             if_match.settle(conn, |conn| {
-                let (old, person) = load_card(conn, &caller, &card_id, &if_match)?;
-                if card.issued_on < old.issued_on {
-                    return Err(ApiError::field(
-                        "issued_on",
-                        "before_old_card",
-                        "Thẻ mới không cấp trước thẻ cũ.",
-                        "The new card cannot predate the old one.",
-                    ));
-                }
-                if staff::card_number_taken(conn, card.card_number.trim())? {
-                    return Err(card_number_taken());
-                }
-                let mut replaced = old.clone();
-                replaced.status = CardStatus::Replaced.to_string();
-                replaced.ended_on = Some(card.issued_on);
-                replaced.end_reason = Some(body.reason.clone());
-                replaced.version += 1;
-                replaced.updated_at = tgpl_persistence::now();
-                let card = new_card(
-                    &person.row.id,
-                    old.issued_by.clone(),
-                    &card,
-                    Some(old.id.clone()),
-                );
-                staff::issue_card(conn, &caller.actor(), &card, Some((&old, &replaced)))?;
-                let person = Person::read(conn, &person.row.id)?;
-                shown(conn, person)
+                let claim = [Claim::new(Rule::CardNumber, card.card_number.as_str())];
+                exclusive(conn, &claim, |conn| {
+                    let (old, person) = load_card(conn, &caller, &card_id, &if_match)?;
+                    if card.issued_on < old.issued_on {
+                        return Err(ApiError::field(
+                            "issued_on",
+                            "before_old_card",
+                            "Thẻ mới không cấp trước thẻ cũ.",
+                            "The new card cannot predate the old one.",
+                        ));
+                    }
+                    if staff::card_number_taken(conn, card.card_number.trim())? {
+                        return Err(card_number_taken());
+                    }
+                    let mut replaced = old.clone();
+                    replaced.status = CardStatus::Replaced.to_string();
+                    replaced.ended_on = Some(card.issued_on);
+                    replaced.end_reason = Some(body.reason.clone());
+                    replaced.version += 1;
+                    replaced.updated_at = tgpl_persistence::now();
+                    let card = new_card(
+                        &person.row.id,
+                        old.issued_by.clone(),
+                        &card,
+                        Some(old.id.clone()),
+                    );
+                    staff::issue_card(conn, &caller.actor(), &card, Some((&old, &replaced)))?;
+                    let person = Person::read(conn, &person.row.id)?;
+                    shown(conn, person)
+                })
             })
         })
         .await?;

@@ -1,0 +1,129 @@
+//! Contracts of participating organizations with state legal aid centres (hợp đồng thực hiện
+//! trợ giúp pháp lý; Law on Legal Aid 2017, art. 15(2)): a law office, law firm or
+//! counselling centre selected by the Department signs one with the centre of its province.
+
+use chrono::NaiveDate;
+
+/// The days a contract is in force: from `valid_from`, through `valid_to` (its last day; open
+/// when `None`), cut short by a termination from `ended_on` (the first day it is no longer in
+/// force).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContractTerm {
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+}
+
+impl ContractTerm {
+    /// The first day no longer in force; `None` while open-ended.
+    fn first_day_out(&self) -> Option<NaiveDate> {
+        let expiry = self.valid_to.and_then(|last| last.succ_opt());
+        match (expiry, self.ended_on) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether the contract is in force on `day`.
+    pub fn in_force_on(&self, day: NaiveDate) -> bool {
+        self.valid_from <= day && self.first_day_out().is_none_or(|out| day < out)
+    }
+
+    /// Whether some day is in force under both terms.
+    pub fn overlaps(&self, other: &Self) -> bool {
+        let before = |from: NaiveDate, out: Option<NaiveDate>| out.is_none_or(|out| from < out);
+        before(self.valid_from, other.first_day_out())
+            && before(other.valid_from, self.first_day_out())
+    }
+}
+
+/// Another contract of the same organization with the same centre is in force on some of
+/// the same days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContractOverlap;
+
+/// One contract in force between an organization and a centre on any day: new terms with the
+/// same centre are an amendment of the contract in force, so that the work a lawyer of the
+/// organization does for the centre falls under exactly one contract. `others` are that
+/// organization's other contracts with that centre (the one being amended left out).
+pub fn check_no_overlap<'a>(
+    term: &ContractTerm,
+    others: impl IntoIterator<Item = &'a ContractTerm>,
+) -> Result<(), ContractOverlap> {
+    if others.into_iter().any(|other| other.overlaps(term)) {
+        return Err(ContractOverlap);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn term(from: NaiveDate, to: Option<NaiveDate>, ended: Option<NaiveDate>) -> ContractTerm {
+        ContractTerm {
+            valid_from: from,
+            valid_to: to,
+            ended_on: ended,
+        }
+    }
+
+    #[test]
+    fn the_last_day_is_in_force_and_a_termination_day_is_not() {
+        let t = term(d(2024, 1, 2), Some(d(2027, 1, 1)), None);
+        assert!(t.in_force_on(d(2027, 1, 1)));
+        assert!(!t.in_force_on(d(2027, 1, 2)));
+        assert!(!t.in_force_on(d(2024, 1, 1)));
+        let ended = term(d(2024, 1, 2), Some(d(2027, 1, 1)), Some(d(2025, 6, 1)));
+        assert!(ended.in_force_on(d(2025, 5, 31)));
+        assert!(!ended.in_force_on(d(2025, 6, 1)));
+    }
+
+    #[test]
+    fn contracts_overlap_when_one_day_is_in_both() {
+        let existing = [term(d(2024, 1, 2), Some(d(2027, 1, 1)), None)];
+        let next_day = term(d(2027, 1, 2), Some(d(2027, 12, 31)), None);
+        let last_day = term(d(2027, 1, 1), None, None);
+        let before = term(d(2023, 1, 1), Some(d(2024, 1, 1)), None);
+        let around = term(d(2020, 1, 1), None, None);
+        assert_eq!(check_no_overlap(&next_day, &existing), Ok(()));
+        assert_eq!(check_no_overlap(&before, &existing), Ok(()));
+        assert_eq!(check_no_overlap(&last_day, &existing), Err(ContractOverlap));
+        assert_eq!(check_no_overlap(&around, &existing), Err(ContractOverlap));
+        // Overlap is symmetric.
+        assert!(existing[0].overlaps(&around) && around.overlaps(&existing[0]));
+    }
+
+    #[test]
+    fn a_terminated_contract_leaves_its_remaining_days_free() {
+        let terminated = [term(
+            d(2024, 1, 2),
+            Some(d(2027, 1, 1)),
+            Some(d(2026, 7, 1)),
+        )];
+        let from_termination = term(d(2026, 7, 1), None, None);
+        let day_before = term(d(2026, 6, 30), None, None);
+        assert_eq!(check_no_overlap(&from_termination, &terminated), Ok(()));
+        assert_eq!(
+            check_no_overlap(&day_before, &terminated),
+            Err(ContractOverlap)
+        );
+    }
+
+    #[test]
+    fn open_ended_contracts_overlap_everything_after_them() {
+        let open = [term(d(2024, 1, 1), None, None)];
+        assert_eq!(
+            check_no_overlap(&term(d(2099, 1, 1), Some(d(2099, 2, 1)), None), &open),
+            Err(ContractOverlap)
+        );
+        assert_eq!(
+            check_no_overlap(&term(d(2023, 1, 1), Some(d(2023, 12, 31)), None), &open),
+            Ok(())
+        );
+    }
+}
