@@ -10,7 +10,7 @@
 //! partial file, which the sweep removes too.
 
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -29,14 +29,27 @@ pub trait BlobStore: Send + Sync {
     }
     /// Confirms a pending blob once its record is committed (done already is fine).
     fn confirm(&self, key: &str) -> io::Result<()>;
-    /// Reads a blob, confirmed or still pending.
-    fn get(&self, key: &str) -> io::Result<Vec<u8>>;
+    /// Opens a blob, confirmed or still pending, to be read piece by piece.
+    fn open(&self, key: &str) -> io::Result<Blob>;
+    /// Reads a whole blob into memory (small blobs and checks; downloads use [`Self::open`]).
+    fn get(&self, key: &str) -> io::Result<Vec<u8>> {
+        let mut blob = self.open(key)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(blob.len).unwrap_or(0));
+        blob.reader.read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
     /// Removes a blob (pending or confirmed) whose record could not be written.
     fn discard(&self, key: &str) -> io::Result<()>;
     /// The keys of the blobs left pending for at least `age`, after removing the partial
     /// writes that old. Younger ones may belong to uploads still under way, on this server
     /// or another sharing the store.
     fn pending(&self, age: Duration) -> io::Result<Vec<String>>;
+}
+
+/// A stored blob opened for reading: its length in bytes and its content.
+pub struct Blob {
+    pub len: u64,
+    pub reader: Box<dyn Read + Send>,
 }
 
 /// A blob being written; see [`BlobStore::stage`].
@@ -131,13 +144,19 @@ impl BlobStore for LocalDirectory {
         }
     }
 
-    fn get(&self, key: &str) -> io::Result<Vec<u8>> {
+    fn open(&self, key: &str) -> io::Result<Blob> {
         let path = self.path(key)?;
-        match fs::read(&path) {
+        let file = match File::open(&path) {
             // Recorded, and not confirmed yet (or a crash came in between).
-            Err(e) if e.kind() == io::ErrorKind::NotFound => fs::read(path.with_extension(PENDING)),
-            other => other,
-        }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                File::open(path.with_extension(PENDING))?
+            }
+            other => other?,
+        };
+        Ok(Blob {
+            len: file.metadata()?.len(),
+            reader: Box::new(file),
+        })
     }
 
     fn discard(&self, key: &str) -> io::Result<()> {

@@ -247,3 +247,25 @@ fn a_crash_between_storing_and_recording_a_document_leaves_no_orphan() {
     }
     assert_eq!(listed(&app, &tgv, &case).len(), 2);
 }
+
+/// A document as large as allowed is served in pieces from the store, and arrives whole, byte
+/// for byte, with its length announced before it.
+#[test]
+fn a_document_at_the_size_limit_comes_back_whole() {
+    const LIMIT: usize = 3 * 1024 * 1024 + 17;
+    let app = TestApp::spawn_with(true, TestApp::pool_settings(), |options| {
+        options.attachment_max_bytes = LIMIT;
+    });
+    let tgv = app.token("tgv.hn");
+    let case = open_case(&app, &tgv);
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend((0..LIMIT - pdf.len()).map(|i| (i % 251) as u8));
+    let r = upload(&app, &tgv, &case, "ho-so-day-du.pdf", &pdf);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let download = app.get(&format!("/api/v1/attachments/{id}"), &tgv);
+    assert_eq!(download.status, 200);
+    let announced = pdf.len().to_string();
+    assert_eq!(download.header("content-length"), Some(announced.as_str()));
+    assert!(download.raw == pdf, "the bytes come back as they went");
+}

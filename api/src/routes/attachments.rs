@@ -2,17 +2,22 @@
 //! in the attachment store, outside the database; their kind is recognised from their
 //! content; an archived case takes no more files.
 
+use std::io::Read;
+
+use actix_web::body::SizedStream;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tgpl_domain::access::Action;
 use tgpl_domain::attachment::{FileError, Recogniser};
 use tgpl_domain::case::CaseState;
 use tgpl_persistence::attachments::{self, AttachmentRow};
+use tgpl_persistence::blobs::Blob;
 use tgpl_persistence::cases::CaseRow;
 use tgpl_persistence::db::write_transaction;
 use tgpl_persistence::DbConnection;
@@ -373,7 +378,7 @@ pub async fn download(
     super::recipients::log_reads(&state, vec![entry]).await?;
     let blobs = state.blobs.clone();
     let key = row.storage_key.clone();
-    let bytes = actix_web::web::block(move || blobs.get(&key))
+    let blob = actix_web::web::block(move || blobs.open(&key))
         .await
         .map_err(|_| ApiError::internal())?
         .map_err(|e| {
@@ -388,7 +393,24 @@ pub async fn download(
         .content_type(row.content_type.clone())
         .insert_header(disposition)
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes))
+        .body(streamed(blob)))
+}
+
+/// A blob as a response body of known length, read on the blocking pool one chunk at a
+/// time: a download holds one chunk in memory, however large the file and however slow the
+/// client, and no thread while the client is not reading.
+fn streamed(blob: Blob) -> SizedStream<impl Stream<Item = Result<Bytes, actix_web::Error>>> {
+    const CHUNK: usize = 64 * 1024;
+    let chunks = futures_util::stream::try_unfold(blob.reader, |mut reader| async move {
+        let (reader, chunk) = actix_web::web::block(move || {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            (&mut reader).take(CHUNK as u64).read_to_end(&mut chunk)?;
+            Ok::<_, std::io::Error>((reader, chunk))
+        })
+        .await??;
+        Ok((!chunk.is_empty()).then(|| (Bytes::from(chunk), reader)))
+    });
+    SizedStream::new(blob.len, chunks)
 }
 
 /// Deletes a document while the case is open (the record stays for the audit).
