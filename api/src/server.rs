@@ -93,19 +93,25 @@ pub struct ServerOptions {
 }
 
 /// How long a blob must have been pending, or a staged file untouched, before the start-up
-/// sweep decides about it: far longer than an upload takes between keeping its bytes and
-/// recording them, and than a body may pause under the body deadline, so that a server
-/// starting next to others never takes their uploads under way for a crash's leftovers.
-pub const PENDING_ATTACHMENT_AGE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+/// sweep decides about it: twice the longest an upload of the largest attachment may take
+/// under the body deadline, and never under 15 minutes, so that a server starting next to
+/// others never takes their uploads under way for a crash's leftovers.
+pub fn pending_attachment_age(options: &ServerOptions) -> std::time::Duration {
+    let longest = options
+        .body_deadline
+        .longest(options.attachment_max_bytes as u64);
+    (2 * longest).max(std::time::Duration::from_secs(15 * 60))
+}
 
 /// Puts the attachment store and the records back in agreement after a crash (see
 /// `tgpl_persistence::attachments::reconcile`) before anything is served.
 fn sweep_attachments(
     pool: &Pool,
     blobs: &tgpl_persistence::blobs::LocalDirectory,
+    age: std::time::Duration,
 ) -> std::io::Result<()> {
     let mut conn = pool.get().map_err(std::io::Error::other)?;
-    let done = tgpl_persistence::attachments::reconcile(&mut conn, blobs, PENDING_ATTACHMENT_AGE)
+    let done = tgpl_persistence::attachments::reconcile(&mut conn, blobs, age)
         .map_err(std::io::Error::other)?;
     if done.confirmed + done.removed > 0 {
         log::warn!(
@@ -131,7 +137,7 @@ pub fn start(
 ) -> std::io::Result<(Server, SocketAddr)> {
     let addr = listener.local_addr()?;
     let blobs = tgpl_persistence::blobs::LocalDirectory::new(&options.attachments_dir)?;
-    sweep_attachments(&storage.pool, &blobs)?;
+    sweep_attachments(&storage.pool, &blobs, pending_attachment_age(&options))?;
     let mut watched = vec![options.attachments_dir.clone()];
     watched.extend(storage.data_dir.clone());
     let mut state = AppState::new(

@@ -37,6 +37,13 @@ pub struct BodyDeadline {
     pub min_rate: u64,
 }
 
+impl BodyDeadline {
+    /// The longest a body of `bytes` may take to arrive while keeping to the deadline.
+    pub fn longest(&self, bytes: u64) -> Duration {
+        self.base + Duration::from_secs(bytes.div_ceil(self.min_rate.max(1)))
+    }
+}
+
 impl Default for BodyDeadline {
     fn default() -> Self {
         Self {
@@ -154,4 +161,18 @@ fn expired_error() -> PayloadError {
         std::io::ErrorKind::TimedOut,
         "the request body did not arrive in time",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_a_body_may_take_grows_with_its_size() {
+        let deadline = BodyDeadline::default();
+        assert_eq!(deadline.longest(0), Duration::from_secs(30));
+        // 20 MiB at 32 KiB/s: 640 s beyond the base.
+        assert_eq!(deadline.longest(20 * 1024 * 1024), Duration::from_secs(670));
+        assert_eq!(deadline.longest(1), Duration::from_secs(31));
+    }
 }
