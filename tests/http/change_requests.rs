@@ -1,44 +1,11 @@
-use serde_json::{json, Value};
+use serde_json::json;
 use tgpl_tests::TestApp;
-
-/// A counselling case of the Hà Nội centre taken to `completed` (locked), or on to archived.
-fn closed_case(app: &TestApp, archive: bool) -> Value {
-    let gd = app.token("gd.hn");
-    let recipient =
-        app.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
-    let provider =
-        app.get("/api/v1/staff?q=nguyen%20van%20an", &gd).json()["items"][0]["id"].clone();
-    let r = app.post(
-        "/api/v1/cases",
-        &gd,
-        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient, "received_on": "2026-04-01",
-               "field": "land", "form": "counselling", "place": "at_office", "summary": "Tư vấn tranh chấp ranh giới đất"}),
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.json()["id"].as_str().unwrap().to_owned();
-    let mut steps = vec![
-        ("accept", json!({})),
-        ("assign_provider", json!({"provider_id": provider})),
-        ("start", json!({})),
-        ("complete", json!({})),
-    ];
-    if archive {
-        steps.push(("archive", json!({})));
-    }
-    let mut last = Value::Null;
-    for (step, body) in steps {
-        let r = app.post(&format!("/api/v1/cases/{id}/steps/{step}"), &gd, body);
-        assert_eq!(r.status, 200, "{step}: {}", r.body);
-        last = r.json();
-    }
-    last
-}
 
 #[test]
 fn a_locked_case_is_edited_only_through_an_approved_request() {
     let app = TestApp::spawn();
     let gd = app.token("gd.hn");
-    let case = closed_case(&app, false);
+    let case = app.closed_case(false);
     let id = case["id"].as_str().unwrap();
     let body = json!({"kind": "edit", "reason": "Nhập sai lĩnh vực", "cases": [{"case_id": id, "changes": {"field": "civil"}}]});
     let r = app.post("/api/v1/change-requests", &gd, body.clone());
@@ -117,7 +84,7 @@ fn requests_are_only_for_what_the_unit_cannot_do_itself() {
         r.assert_problem(422, "validation_failed")["errors"][0]["code"],
         "not_needed"
     );
-    let locked = closed_case(&app, false);
+    let locked = app.closed_case(false);
     let r = app.post(
         "/api/v1/change-requests",
         &gd,
@@ -148,7 +115,7 @@ fn requests_are_only_for_what_the_unit_cannot_do_itself() {
 fn deletion_and_unarchiving_of_several_cases_at_once_or_a_reasoned_rejection() {
     let app = TestApp::spawn();
     let gd = app.token("gd.hn");
-    let (a, b) = (closed_case(&app, true), closed_case(&app, true));
+    let (a, b) = (app.closed_case(true), app.closed_case(true));
     let r = app.post(
         "/api/v1/change-requests",
         &gd,

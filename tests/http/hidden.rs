@@ -107,26 +107,7 @@ fn documents_are_hidden_from_those_who_cannot_see_the_case_file() {
 fn change_requests_out_of_scope_are_unknown_to_their_deciders_too() {
     let app = TestApp::spawn();
     let gd = app.token("gd.hn");
-    let recipient =
-        app.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
-    let provider =
-        app.get("/api/v1/staff?q=nguyen%20van%20an", &gd).json()["items"][0]["id"].clone();
-    let r = app.post(
-        "/api/v1/cases",
-        &gd,
-        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient, "received_on": "2026-04-01",
-               "field": "land", "form": "counselling", "place": "at_office", "summary": "Tư vấn"}),
-    );
-    let id = r.json()["id"].as_str().unwrap().to_owned();
-    for (step, body) in [
-        ("accept", json!({})),
-        ("assign_provider", json!({"provider_id": provider})),
-        ("start", json!({})),
-        ("complete", json!({})),
-    ] {
-        let r = app.post(&format!("/api/v1/cases/{id}/steps/{step}"), &gd, body);
-        assert_eq!(r.status, 200, "{step}: {}", r.body);
-    }
+    let id = app.closed_case(false)["id"].as_str().unwrap().to_owned();
     let r = app.post(
         "/api/v1/change-requests",
         &gd,

@@ -243,3 +243,40 @@ fn a_database_that_stops_answering_is_answered_503_within_the_deadline() {
         app.get("/api/v1/organizations", &token).status == 200
     });
 }
+
+/// Past `max_connections` new connections wait to be accepted instead of being served (or
+/// exhausting the process's files); when one closes, the next waiting one is served.
+#[test]
+fn connections_past_the_cap_wait_until_one_closes() {
+    let app = TestApp::spawn_with(true, TestApp::pool_settings(), |options| {
+        options.max_connections = 3;
+    });
+    let live = "GET /health/live HTTP/1.1";
+    // Three kept-alive connections, each served once and then left open.
+    let held: Vec<TcpStream> = (0..3)
+        .map(|_| {
+            let mut stream = send_raw(&app, live, b"");
+            let mut answer = [0u8; 12];
+            stream.read_exact(&mut answer).expect("served");
+            assert_eq!(&answer, b"HTTP/1.1 200");
+            stream
+        })
+        .collect();
+    let mut waiting = send_raw(&app, live, b"");
+    waiting
+        .set_read_timeout(Some(Duration::from_millis(700)))
+        .expect("read timeout");
+    let mut answer = [0u8; 12];
+    assert!(
+        waiting.read_exact(&mut answer).is_err(),
+        "a fourth connection is not served while three are held"
+    );
+    drop(held);
+    waiting
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("read timeout");
+    waiting
+        .read_exact(&mut answer)
+        .expect("served once a held connection closes");
+    assert_eq!(&answer, b"HTTP/1.1 200");
+}

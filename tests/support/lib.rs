@@ -227,6 +227,45 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no account {username}"))
             .to_owned()
     }
+
+    /// A counselling case of the Hà Nội centre of the demo data, taken by its director
+    /// through `accept`, `assign_provider`, `start` and `complete` (where it is locked), and
+    /// on to `archive` when `archive`. Answers the case as the last step left it.
+    pub fn closed_case(&self, archive: bool) -> Value {
+        let gd = self.token("gd.hn");
+        let recipient =
+            self.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
+        let provider =
+            self.get("/api/v1/staff?q=nguyen%20van%20an", &gd).json()["items"][0]["id"].clone();
+        let r = self.post(
+            "/api/v1/cases",
+            &gd,
+            serde_json::json!({"organization_id": self.org_id("TTTGPL-HN"), "recipient_id": recipient,
+                "received_on": "2026-04-01", "field": "land", "form": "counselling", "place": "at_office",
+                "summary": "Tư vấn tranh chấp ranh giới đất"}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.json()["id"].as_str().expect("id").to_owned();
+        let mut steps = vec![
+            ("accept", serde_json::json!({})),
+            (
+                "assign_provider",
+                serde_json::json!({"provider_id": provider}),
+            ),
+            ("start", serde_json::json!({})),
+            ("complete", serde_json::json!({})),
+        ];
+        if archive {
+            steps.push(("archive", serde_json::json!({})));
+        }
+        let mut last = Value::Null;
+        for (step, body) in steps {
+            let r = self.post(&format!("/api/v1/cases/{id}/steps/{step}"), &gd, body);
+            assert_eq!(r.status, 200, "{step}: {}", r.body);
+            last = r.json();
+        }
+        last
+    }
 }
 
 /// Waits until `check` holds, for at most five seconds: for what a server learns from the
