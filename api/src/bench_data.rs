@@ -6,10 +6,12 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use diesel::RunQueryDsl;
 use tgpl_domain::audit::AuditAction;
-use tgpl_domain::case::{case_code, CaseState};
+use tgpl_domain::case::{
+    case_code, take_step, Case, CaseState, ProviderChoice, StepFacts, StepInput, Transition,
+};
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationKind;
-use tgpl_domain::reference::{AidForm, AidPlace, Field, Gender};
+use tgpl_domain::reference::{AidForm, AidPlace, Field, Gender, ProviderKind};
 use tgpl_domain::role::Role;
 use tgpl_persistence::audit::{self, Actor, Change};
 use tgpl_persistence::cases::{CaseRow, EventRow};
@@ -23,9 +25,35 @@ use tgpl_persistence::{accounts, insert_in_batches, provinces, DbConnection};
 
 use crate::bootstrap::ensure_organization;
 use crate::routes::accounts::new_account;
+use crate::scope::today;
+use crate::services::case_steps;
 
 /// The password of the generated centre leaders (`bench.<province>`).
 pub const BENCH_PASSWORD: &str = "Bench-2026-tgpl";
+
+/// The steps that lead a generated case to `state`, each with its day counted from the
+/// receipt.
+fn path_to(state: CaseState) -> &'static [(Transition, i64)] {
+    use Transition::*;
+    const ACCEPTED: &[(Transition, i64)] = &[(Accept, 1)];
+    const IN_PROGRESS: &[(Transition, i64)] = &[(Accept, 1), (AssignProvider, 2), (Start, 3)];
+    const COMPLETED: &[(Transition, i64)] =
+        &[(Accept, 1), (AssignProvider, 2), (Start, 3), (Complete, 30)];
+    const ARCHIVED: &[(Transition, i64)] = &[
+        (Accept, 1),
+        (AssignProvider, 2),
+        (Start, 3),
+        (Complete, 30),
+        (Archive, 31),
+    ];
+    match state {
+        CaseState::Accepted => ACCEPTED,
+        CaseState::InProgress => IN_PROGRESS,
+        CaseState::Completed => COMPLETED,
+        CaseState::Archived => ARCHIVED,
+        _ => &[],
+    }
+}
 
 /// A small, fast, seeded generator, so that runs are reproducible.
 struct Rng(u64);
@@ -111,6 +139,7 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
     }
     let now = tgpl_persistence::now();
     let start = NaiveDate::from_ymd_opt(2019, 1, 1).ok_or("date")?;
+    let today = today();
     let per_center = total.div_ceil(centers.len());
     let mut written = 0usize;
     for center in &centers {
@@ -232,12 +261,10 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                 CaseState::Completed,
                 CaseState::Archived,
             ]);
-            let assigned = !matches!(state, CaseState::Received | CaseState::Accepted);
             let provider = rng.pick(&people);
-            let closed = matches!(state, CaseState::Completed | CaseState::Archived);
-            let row = CaseRow {
+            let mut row = CaseRow {
                 id: tgpl_persistence::new_id(),
-                search_text: crate::routes::cases::search_text(&code, &summary),
+                search_text: case_steps::search_text(&code, &summary),
                 code,
                 group_ref: None,
                 organization_id: center.id.clone(),
@@ -245,20 +272,19 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                 requester_name: None,
                 requester_relation: None,
                 received_on,
-                accepted_on: (state != CaseState::Received)
-                    .then(|| received_on + Duration::days(1)),
+                accepted_on: None,
                 field: field.to_string(),
                 form: form.to_string(),
                 place: rng.pick(AidPlace::ALL).to_string(),
-                provider_id: assigned.then(|| provider.id.clone()),
-                provider_kind: assigned.then(|| "legal_aid_officer".into()),
+                provider_id: None,
+                provider_kind: None,
                 summary,
                 litigation: None,
                 outcome_on: None,
                 defence_accepted: None,
                 success_kind: None,
-                state: state.to_string(),
-                closed_on: closed.then(|| received_on + Duration::days(30)),
+                state: String::new(),
+                closed_on: None,
                 closing_grounds: None,
                 transferred_from_case_id: None,
                 transferred_to_org_id: None,
@@ -268,31 +294,42 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                 created_at: now,
                 updated_at: now,
             };
-            let steps: &[&str] = match state {
-                CaseState::Received => &[],
-                CaseState::Accepted => &["accept"],
-                CaseState::InProgress => &["accept", "assign_provider", "start"],
-                _ => &["accept", "assign_provider", "start", "complete"],
-            };
-            events.push(EventRow::new(
-                &row,
-                &actor,
-                "receive",
-                None,
-                received_on,
-                None,
-                None,
-            ));
-            for (i, step) in steps.iter().enumerate() {
-                events.push(EventRow::new(
-                    &row,
-                    &actor,
-                    step,
-                    None,
-                    received_on + Duration::days(i as i64 + 1),
-                    None,
-                    None,
-                ));
+            // The steps go through the domain's rules as anyone's do; each provider is an
+            // officer of the centre from the start, so their eligibility is known.
+            let mut case = Case::received(form, received_on, None, today)
+                .map_err(|e| format!("bench case: {e:?}"))?;
+            let mut stepped = Vec::new();
+            let mut day = received_on;
+            for &(step, after_days) in path_to(state) {
+                let on = received_on + Duration::days(after_days);
+                let mut input = StepInput::on(on);
+                if step == Transition::AssignProvider {
+                    input.provider = Some(ProviderChoice {
+                        id: provider.id.clone(),
+                        eligibility: Ok(ProviderKind::LegalAidOfficer),
+                    });
+                }
+                let facts = StepFacts {
+                    today,
+                    last_step_on: day,
+                    role: None,
+                    actor: &actor.username,
+                };
+                let taken = take_step(&case, step, input, facts)
+                    .map_err(|e| format!("bench step {step}: {e:?}"))?;
+                stepped.push((step, taken.from, taken.case.state, on));
+                case = taken.case;
+                day = on;
+            }
+            row.set_case(&case).map_err(|e| e.to_string())?;
+            let mut receipt = EventRow::new(&row, &actor, "receive", None, received_on, None, None);
+            receipt.to_state = CaseState::Received.to_string();
+            events.push(receipt);
+            for (step, from, to, on) in stepped {
+                let mut event =
+                    EventRow::new(&row, &actor, step.code(), Some(from.code()), on, None, None);
+                event.to_state = to.to_string();
+                events.push(event);
             }
             case_rows.push(row);
         }

@@ -11,4 +11,5 @@ pub mod redaction;
 pub mod routes;
 pub mod scope;
 pub mod server;
+pub mod services;
 pub mod state;

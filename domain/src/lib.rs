@@ -10,6 +10,7 @@ pub mod access;
 pub mod attachment;
 pub mod audit;
 pub mod case;
+pub mod change_request;
 pub mod contract;
 pub mod credentials;
 pub mod hierarchy;

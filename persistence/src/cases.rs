@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
+use tgpl_domain::case::Case;
 
 use crate::audit::{self, Actor, Change};
 use crate::db::{write_transaction, Backend, DbConnection};
@@ -91,6 +92,81 @@ impl EventRow {
             reason,
             details,
         }
+    }
+}
+
+impl CaseRow {
+    /// The facts of this case as the domain reads them. A stored value that does not parse
+    /// (a code no vocabulary knows, a JSON document of another shape) fails here, once, as
+    /// [`StoreError::Other`] naming the column, which the caller logs.
+    pub fn case(&self) -> StoreResult<Case> {
+        fn parse<T: std::str::FromStr>(id: &str, column: &str, value: &str) -> StoreResult<T> {
+            value
+                .parse()
+                .map_err(|_| StoreError::Other(format!("case {id}: unreadable {column}")))
+        }
+        fn json<T: serde::de::DeserializeOwned>(
+            id: &str,
+            column: &str,
+            value: Option<&str>,
+        ) -> StoreResult<Option<T>> {
+            value
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|_| StoreError::Other(format!("case {id}: unreadable {column}")))
+        }
+        let id = self.id.as_str();
+        Ok(Case {
+            state: parse(id, "state", &self.state)?,
+            form: parse(id, "form", &self.form)?,
+            received_on: self.received_on,
+            accepted_on: self.accepted_on,
+            provider_id: self.provider_id.clone(),
+            provider_kind: self
+                .provider_kind
+                .as_deref()
+                .map(|k| parse(id, "provider_kind", k))
+                .transpose()?,
+            proceedings: json(id, "litigation", self.litigation.as_deref())?,
+            outcome_on: self.outcome_on,
+            defence_accepted: self.defence_accepted,
+            success_kind: self
+                .success_kind
+                .as_deref()
+                .map(|k| parse(id, "success_kind", k))
+                .transpose()?,
+            closed_on: self.closed_on,
+            closing_grounds: self.closing_grounds.clone(),
+            transferred_to: self.transferred_to_org_id.clone(),
+            quality: json(id, "quality", self.quality.as_deref())?,
+        })
+    }
+
+    /// Writes the facts of `case` into this row.
+    pub fn set_case(&mut self, case: &Case) -> StoreResult<()> {
+        fn json<T: Serialize>(id: &str, value: Option<&T>) -> StoreResult<Option<String>> {
+            value
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| StoreError::Other(format!("case {id}: {e}")))
+        }
+        let proceedings = json(&self.id, case.proceedings.as_ref())?;
+        let quality = json(&self.id, case.quality.as_ref())?;
+        self.state = case.state.to_string();
+        self.form = case.form.to_string();
+        self.received_on = case.received_on;
+        self.accepted_on = case.accepted_on;
+        self.provider_id = case.provider_id.clone();
+        self.provider_kind = case.provider_kind.map(|k| k.to_string());
+        self.litigation = proceedings;
+        self.outcome_on = case.outcome_on;
+        self.defence_accepted = case.defence_accepted;
+        self.success_kind = case.success_kind.map(|k| k.to_string());
+        self.closed_on = case.closed_on;
+        self.closing_grounds = case.closing_grounds.clone();
+        self.transferred_to_org_id = case.transferred_to.clone();
+        self.quality = quality;
+        Ok(())
     }
 }
 

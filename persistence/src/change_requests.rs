@@ -4,6 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
+use tgpl_domain::change_request::ChangeRequestStatus;
+use tgpl_domain::label::Vocabulary;
 
 use crate::audit::{self, Actor, Change};
 use crate::db::{write_transaction, Backend, DbConnection};
@@ -104,7 +106,7 @@ pub fn pending_for_case(conn: &mut DbConnection, case_id: &str) -> StoreResult<b
     let n: i64 = change_request_items::table
         .inner_join(change_requests::table)
         .filter(change_request_items::case_id.eq(case_id))
-        .filter(change_requests::status.eq("pending"))
+        .filter(change_requests::status.eq(ChangeRequestStatus::Pending.code()))
         .count()
         .get_result(conn)?;
     Ok(n > 0)
@@ -118,7 +120,7 @@ pub fn decide(
     before: &RequestRow,
     after: &RequestRow,
 ) -> StoreResult<()> {
-    let action = if after.status == "approved" {
+    let action = if after.status == ChangeRequestStatus::Approved.code() {
         AuditAction::ChangeRequestApprove
     } else {
         AuditAction::ChangeRequestReject

@@ -2,18 +2,23 @@
 //! history, a successful litigation case, and a transfer to the next province's centre.
 //! Seeded once per centre.
 
-use chrono::{Datelike, NaiveDate};
-use tgpl_domain::audit::AuditAction;
-use tgpl_domain::case::{case_code, CaseState, QualityGrade, SuccessKind, Transition};
+use chrono::NaiveDate;
+use tgpl_domain::case::{
+    Case, CaseState, LitigationRole, OutcomeInput, ProceedingStage, Proceedings, QualityGrade,
+    StepFacts, StepInput, SuccessKind, Transition,
+};
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::reference::{AidForm, AidPlace, Field};
 use tgpl_persistence::audit::Actor;
-use tgpl_persistence::cases::{self, CaseFilter, CaseRow, EventRow};
+use tgpl_persistence::cases::{self, CaseFilter, CaseRow};
 use tgpl_persistence::organizations::OrganizationRow;
 use tgpl_persistence::page::PageRequest;
 use tgpl_persistence::recipients::{self, RecipientFilter};
 use tgpl_persistence::staff::{self, StaffFilter};
 use tgpl_persistence::DbConnection;
+
+use crate::scope::today;
+use crate::services::case_steps::{self, CaseSubject};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default()
@@ -207,51 +212,30 @@ fn new_case(
     place: AidPlace,
 ) -> Result<CaseRow, String> {
     let summary = format!("{} về {}", form.label().vi, field.label().vi.to_lowercase());
-    let litigation = (form == AidForm::Litigation).then(|| {
-        serde_json::json!({"role": "defence", "stage": "first_instance", "charge": "Trộm cắp tài sản, Điều 173",
-                           "procedural_agency": "Tòa án nhân dân khu vực 1", "proposed_sentence": "24 tháng tù"})
-        .to_string()
+    let proceedings = (form == AidForm::Litigation).then(|| Proceedings {
+        role: Some(LitigationRole::Defence),
+        stage: Some(ProceedingStage::FirstInstance),
+        charge: Some("Trộm cắp tài sản, Điều 173".into()),
+        procedural_agency: Some("Tòa án nhân dân khu vực 1".into()),
+        proposed_sentence: Some("24 tháng tù".into()),
+        outcome: None,
     });
-    let now = tgpl_persistence::now();
-    cases::insert(conn, actor, &center.id, received_on.year(), |sequence| {
-        let code = case_code(&center.code, received_on.year(), sequence);
-        CaseRow {
-            id: tgpl_persistence::new_id(),
-            search_text: crate::routes::cases::search_text(&code, &summary),
-            code,
-            group_ref: None,
-            organization_id: center.id.clone(),
-            recipient_id: recipient.id.clone(),
-            requester_name: None,
-            requester_relation: None,
-            received_on,
-            accepted_on: None,
-            field: field.to_string(),
-            form: form.to_string(),
-            place: place.to_string(),
-            provider_id: None,
-            provider_kind: None,
-            summary,
-            litigation,
-            outcome_on: None,
-            defence_accepted: None,
-            success_kind: None,
-            state: CaseState::Received.to_string(),
-            closed_on: None,
-            closing_grounds: None,
-            transferred_from_case_id: None,
-            transferred_to_org_id: None,
-            quality: None,
-            deleted_at: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        }
-    })
-    .map_err(|e| e.to_string())
+    let case = Case::received(form, received_on, proceedings, today())
+        .map_err(|e| format!("demo case: {e:?}"))?;
+    let subject = CaseSubject {
+        recipient_id: recipient.id.clone(),
+        group_ref: None,
+        requester_name: None,
+        requester_relation: None,
+        field: field.to_string(),
+        place: place.to_string(),
+        summary,
+    };
+    case_steps::open(conn, actor, center, &case, subject, None).map_err(|e| e.to_string())
 }
 
-/// Takes a new case through the steps to `target`, one day apart, with their events.
+/// Takes a new case through the steps to `target`, one day apart, as the system: through
+/// the same rules as anyone's steps, with the provider's eligibility looked up.
 fn walk(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -262,100 +246,50 @@ fn walk(
     next_center: &OrganizationRow,
 ) -> Result<(), String> {
     let mut day = row.received_on;
-    for step in path_to(target) {
+    for &step in path_to(target) {
+        let last_step_on = day;
         day = day.succ_opt().unwrap_or(day);
-        let from: CaseState = row.state.parse().map_err(|_| "bad state".to_owned())?;
-        let to = step
-            .target(from)
-            .ok_or_else(|| format!("{step} from {from}"))?;
-        let before = row.clone();
-        row.state = to.to_string();
-        let mut reason = None;
+        let mut input = StepInput::on(day);
         match step {
-            Transition::Accept => row.accepted_on = Some(day),
             Transition::AssignProvider => {
-                row.provider_id = Some(provider_id.to_owned());
-                row.provider_kind = Some("legal_aid_officer".into());
+                input.provider = Some(
+                    case_steps::provider_choice(
+                        conn,
+                        provider_id.to_owned(),
+                        &row.organization_id,
+                        day,
+                    )
+                    .map_err(|e| e.to_string())?,
+                );
             }
-            Transition::Complete => {
-                row.closed_on = Some(day);
-                if row.form == AidForm::Litigation.code() {
-                    row.outcome_on = Some(day);
-                    row.defence_accepted = Some(success.is_some());
-                    row.success_kind = success.map(|s| s.to_string());
-                }
+            Transition::Complete if row.form == AidForm::Litigation.code() => {
+                input.outcome = Some(OutcomeInput {
+                    outcome: None,
+                    outcome_on: Some(day),
+                    defence_accepted: Some(success.is_some()),
+                    success_kind: success,
+                });
             }
             Transition::Refuse | Transition::Discontinue | Transition::Withdraw => {
-                row.closed_on = Some(day);
-                reason = Some("Người được trợ giúp pháp lý không còn thuộc diện".to_owned());
-                row.closing_grounds = reason.clone();
+                input.reason = Some("Người được trợ giúp pháp lý không còn thuộc diện".to_owned());
             }
-            Transition::EvaluateQuality => {
-                let grade = QualityGrade::Good;
-                row.quality = Some(serde_json::json!({"grade": grade.code(), "evaluator": "stp", "evaluated_on": day}).to_string());
-            }
+            Transition::EvaluateQuality => input.grade = Some(QualityGrade::Good),
             Transition::TransferOut => {
-                row.closed_on = Some(day);
-                row.transferred_to_org_id = Some(next_center.id.clone());
-                new_case_from(conn, actor, &row, next_center, day)?;
+                input.transfer = Some(
+                    case_steps::transfer_choice(conn, next_center.id.clone(), &row.organization_id)
+                        .map_err(|e| e.to_string())?,
+                );
             }
             _ => {}
         }
-        row.version += 1;
-        row.updated_at = tgpl_persistence::now();
-        let event = EventRow::new(
-            &row,
-            actor,
-            step.code(),
-            Some(from.code()),
-            day,
-            reason,
-            None,
-        );
-        cases::save(
-            conn,
-            actor,
-            AuditAction::CaseStep,
-            &before,
-            &row,
-            Some(&event),
-        )
-        .map_err(|e| e.to_string())?;
+        let facts = StepFacts {
+            today: today(),
+            last_step_on,
+            role: None,
+            actor: &actor.username,
+        };
+        row = case_steps::take_and_save(conn, actor, &row, step, input, facts)
+            .map_err(|e| format!("demo step {step}: {e}"))?;
     }
     Ok(())
-}
-
-/// The receiving centre's case of a transfer.
-fn new_case_from(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    source: &CaseRow,
-    target: &OrganizationRow,
-    day: NaiveDate,
-) -> Result<CaseRow, String> {
-    let now = tgpl_persistence::now();
-    cases::insert(conn, actor, &target.id, day.year(), |sequence| {
-        let code = case_code(&target.code, day.year(), sequence);
-        CaseRow {
-            id: tgpl_persistence::new_id(),
-            code,
-            organization_id: target.id.clone(),
-            received_on: day,
-            accepted_on: None,
-            provider_id: None,
-            provider_kind: None,
-            state: CaseState::Received.to_string(),
-            closed_on: None,
-            closing_grounds: None,
-            transferred_from_case_id: Some(source.id.clone()),
-            transferred_to_org_id: None,
-            quality: None,
-            deleted_at: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            ..source.clone()
-        }
-    })
-    .map_err(|e| e.to_string())
 }

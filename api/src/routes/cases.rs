@@ -4,20 +4,17 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{
-    case_code, CaseState, LitigationRole, ProceedingStage, QualityGrade, SuccessKind, Transition,
+    Case, CaseState, LitigationRole, OutcomeInput, ProceedingStage, Proceedings, QualityGrade,
+    StepFacts, StepInput, SuccessKind, Transition,
 };
-use tgpl_domain::label::Vocabulary;
-use tgpl_domain::organization::{OrganizationKind, OrganizationStatus};
-use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
-use tgpl_domain::staff::NotEligible;
+use tgpl_domain::reference::{AidForm, AidPlace, Field};
 use tgpl_persistence::cases::{self, CaseFilter, CaseRow, CaseSort, EventRow};
-use tgpl_persistence::db::write_transaction;
-use tgpl_persistence::{organizations, recipients, DbConnection};
+use tgpl_persistence::{recipients, DbConnection};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -29,6 +26,7 @@ use crate::http::lang::Text;
 use crate::http::page::{parse_filter, parse_sort, search_term, Page, PageQuery};
 use crate::redaction::Redaction;
 use crate::scope::{self, today, Permitted};
+use crate::services::case_steps::{self, CaseSubject};
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
@@ -58,6 +56,19 @@ pub struct Litigation {
     #[schema(min_length = 1, max_length = 2000)]
     #[validate(length(min = 1, max = 2000))]
     pub outcome: Option<String>,
+}
+
+impl From<Litigation> for Proceedings {
+    fn from(l: Litigation) -> Self {
+        Self {
+            role: l.role,
+            stage: l.stage,
+            procedural_agency: l.procedural_agency,
+            charge: l.charge,
+            proposed_sentence: l.proposed_sentence,
+            outcome: l.outcome,
+        }
+    }
 }
 
 /// A quality evaluation of a closed case.
@@ -209,47 +220,6 @@ pub fn locked() -> ApiError {
     )
 }
 
-/// What case search matches for everyone: code and summary. The aided person's name is
-/// matched separately, only where the caller may see recipients.
-pub fn search_text(code: &str, summary: &str) -> String {
-    tgpl_domain::text::fold(&format!("{code} {summary}"))
-}
-
-/// Checks the pieces that depend on the form of aid.
-fn check_litigation(
-    form: &str,
-    litigation: Option<&Litigation>,
-    defence_accepted: Option<bool>,
-    success: Option<&str>,
-) -> Result<(), ApiError> {
-    let is_litigation = form == AidForm::Litigation.code();
-    if !is_litigation && (litigation.is_some() || defence_accepted.is_some() || success.is_some()) {
-        return Err(ApiError::field(
-            "litigation",
-            "not_litigation",
-            "Chỉ vụ việc tham gia tố tụng có thông tin tố tụng và kết quả bào chữa.",
-            "Only litigation cases carry proceedings and defence outcomes.",
-        ));
-    }
-    if success.is_some() && defence_accepted != Some(true) {
-        return Err(ApiError::field(
-            "success_kind",
-            "requires_accepted_defence",
-            "Kết quả thành công chỉ ghi khi quan điểm bào chữa được chấp nhận.",
-            "A kind of success goes with an accepted defence view.",
-        ));
-    }
-    if defence_accepted == Some(true) && success.is_none() {
-        return Err(ApiError::field(
-            "success_kind",
-            "required",
-            "Hãy ghi rõ kết quả có lợi (giảm hình phạt, trắng án, ...).",
-            "Say which favourable outcome was obtained.",
-        ));
-    }
-    Ok(())
-}
-
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCase {
@@ -305,15 +275,13 @@ pub async fn create(
     body: ValidJson<CreateCase>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    if body.received_on > today() {
-        return Err(ApiError::field(
-            "received_on",
-            "in_future",
-            "Ngày tiếp nhận không thể ở tương lai.",
-            "received_on cannot be in the future.",
-        ));
-    }
-    check_litigation(body.form.code(), body.litigation.as_ref(), None, None)?;
+    let case = Case::received(
+        body.form,
+        body.received_on,
+        body.litigation.map(Proceedings::from),
+        today(),
+    )
+    .map_err(case_steps::details_refused)?;
     let row = state
         .write(move |conn| {
             let org = scope::authorize(conn, &caller, Action::ManageCase, &body.organization_id)?;
@@ -329,49 +297,16 @@ pub async fn create(
                 }
                 Err(e) => return Err(e.into()),
             };
-            let litigation = body
-                .litigation
-                .as_ref()
-                .map(serde_json::to_string)
-                .transpose()
-                .map_err(|_| ApiError::internal())?;
-            let actor = caller.actor();
-            let now = tgpl_persistence::now();
-            let row = cases::insert(conn, &actor, &org.id, body.received_on.year(), |sequence| {
-                let code = case_code(&org.code, body.received_on.year(), sequence);
-                CaseRow {
-                    id: tgpl_persistence::new_id(),
-                    search_text: search_text(&code, &body.summary),
-                    code,
-                    group_ref: body.group_ref,
-                    organization_id: org.id.clone(),
-                    recipient_id: recipient.id.clone(),
-                    requester_name: body.requester_name,
-                    requester_relation: body.requester_relation,
-                    received_on: body.received_on,
-                    accepted_on: None,
-                    field: body.field.to_string(),
-                    form: body.form.to_string(),
-                    place: body.place.to_string(),
-                    provider_id: None,
-                    provider_kind: None,
-                    summary: body.summary,
-                    litigation,
-                    outcome_on: None,
-                    defence_accepted: None,
-                    success_kind: None,
-                    state: CaseState::Received.to_string(),
-                    closed_on: None,
-                    closing_grounds: None,
-                    transferred_from_case_id: None,
-                    transferred_to_org_id: None,
-                    quality: None,
-                    deleted_at: None,
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                }
-            })?;
+            let subject = CaseSubject {
+                recipient_id: recipient.id,
+                group_ref: body.group_ref,
+                requester_name: body.requester_name,
+                requester_relation: body.requester_relation,
+                field: body.field.to_string(),
+                place: body.place.to_string(),
+                summary: body.summary,
+            };
+            let row = case_steps::open(conn, &caller.actor(), &org, &case, subject, None)?;
             shown(conn, &caller, row)
         })
         .await?;
@@ -443,6 +378,28 @@ pub struct UpdateCase {
 impl UpdateCase {
     /// Applies the changes to a case; checks what depends on several fields.
     pub fn apply(&self, row: &mut CaseRow) -> Result<(), ApiError> {
+        let mut case = row.case()?;
+        if let Some(v) = self.received_on {
+            case.received_on = v;
+        }
+        if let Some(v) = self.form {
+            case.form = v;
+        }
+        if let Some(v) = &self.litigation {
+            case.proceedings = Some(v.clone().into());
+        }
+        if let Some(v) = self.outcome_on {
+            case.outcome_on = Some(v);
+        }
+        if let Some(v) = self.defence_accepted {
+            case.defence_accepted = Some(v);
+        }
+        if let Some(v) = self.success_kind {
+            case.success_kind = Some(v);
+        }
+        case.check_details(today())
+            .map_err(case_steps::details_refused)?;
+        row.set_case(&case)?;
         if let Some(v) = &self.group_ref {
             row.group_ref = Some(v.clone());
         }
@@ -452,14 +409,8 @@ impl UpdateCase {
         if let Some(v) = &self.requester_relation {
             row.requester_relation = Some(v.clone());
         }
-        if let Some(v) = self.received_on {
-            row.received_on = v;
-        }
         if let Some(v) = self.field {
             row.field = v.to_string();
-        }
-        if let Some(v) = self.form {
-            row.form = v.to_string();
         }
         if let Some(v) = self.place {
             row.place = v.to_string();
@@ -467,37 +418,7 @@ impl UpdateCase {
         if let Some(v) = &self.summary {
             row.summary = v.clone();
         }
-        if let Some(v) = &self.litigation {
-            row.litigation = Some(serde_json::to_string(v).map_err(|_| ApiError::internal())?);
-        }
-        if let Some(v) = self.outcome_on {
-            row.outcome_on = Some(v);
-        }
-        if let Some(v) = self.defence_accepted {
-            row.defence_accepted = Some(v);
-        }
-        if let Some(v) = self.success_kind {
-            row.success_kind = Some(v.to_string());
-        }
-        let litigation: Option<Litigation> = row
-            .litigation
-            .as_deref()
-            .and_then(|l| serde_json::from_str(l).ok());
-        check_litigation(
-            &row.form,
-            litigation.as_ref(),
-            row.defence_accepted,
-            row.success_kind.as_deref(),
-        )?;
-        if row.received_on > today() || row.accepted_on.is_some_and(|a| a < row.received_on) {
-            return Err(ApiError::field(
-                "received_on",
-                "out_of_order",
-                "Ngày tiếp nhận phải không sau hôm nay và không sau ngày thụ lý.",
-                "received_on must not be in the future nor after the acceptance.",
-            ));
-        }
-        row.search_text = search_text(&row.code, &row.summary);
+        row.search_text = case_steps::search_text(&row.code, &row.summary);
         Ok(())
     }
 }
@@ -735,75 +656,6 @@ pub struct StepBody {
     pub grade: Option<QualityGrade>,
 }
 
-fn required(field: &str) -> ApiError {
-    ApiError::field(
-        field,
-        "required",
-        format!("Bước này cần `{field}`."),
-        format!("This step needs `{field}`."),
-    )
-}
-
-fn not_eligible(e: NotEligible) -> ApiError {
-    let (code, vi, en) = match e {
-        NotEligible::NotAProvider => (
-            "not_a_provider",
-            "Người này không phải người thực hiện trợ giúp pháp lý.",
-            "The person is not a legal aid provider.",
-        ),
-        NotEligible::Inactive => (
-            "inactive",
-            "Người này đã ngừng làm việc.",
-            "The person is inactive.",
-        ),
-        NotEligible::NotAMember => (
-            "not_a_member",
-            "Người này không công tác tại tổ chức thụ lý vào ngày đó.",
-            "The person is no member of the handling organization on that day.",
-        ),
-        NotEligible::NoValidCard => (
-            "no_valid_card",
-            "Cộng tác viên không có thẻ còn hiệu lực (thẻ bị thu hồi hoặc hết hạn).",
-            "The collaborator holds no valid card (revoked or expired).",
-        ),
-    };
-    ApiError::field("provider_id", code, vi, en)
-}
-
-/// Checks that `provider_id` can take a case of `org_id` on `day`; returns their kind.
-fn check_provider(
-    conn: &mut DbConnection,
-    provider_id: &str,
-    org_id: &str,
-    day: NaiveDate,
-) -> Result<ProviderKind, ApiError> {
-    let person = match super::staff::Person::read(conn, provider_id) {
-        Ok(p) => p,
-        Err(e) if e.status == StatusCode::NOT_FOUND => {
-            return Err(not_eligible(NotEligible::NotAMember))
-        }
-        Err(e) => return Err(e),
-    };
-    super::staff::can_take_cases(conn, &person, org_id, day)?.map_err(not_eligible)
-}
-
-fn illegal_step(step: Transition, state: CaseState, caller: &Caller) -> ApiError {
-    let allowed: Vec<String> = state
-        .next_steps()
-        .into_iter()
-        .filter(|t| t.allowed_for(caller.role))
-        .map(|t| t.to_string())
-        .collect();
-    ApiError::conflict(
-        "illegal_step",
-        Text::new(
-            format!("Không thể thực hiện bước `{step}` khi vụ việc ở trạng thái `{state}`."),
-            format!("The step `{step}` cannot be taken from the state `{state}`."),
-        ),
-    )
-    .with_extra(serde_json::json!({ "state": state.code(), "allowed_steps": allowed }))
-}
-
 /// Takes one step of a case (accept, refuse, assign_provider, change_provider, start,
 /// complete, discontinue, withdraw, transfer_out, evaluate_quality, archive). An illegal
 /// step answers 409 `illegal_step` with the steps allowed next. `transfer_out` creates the
@@ -838,15 +690,6 @@ pub async fn take_step(
     let (id, step) = path.into_inner();
     let step: Transition = step.parse().map_err(|_| ApiError::not_found())?;
     let body = body.0.unwrap_or_default();
-    let on = body.on.unwrap_or_else(today);
-    if on > today() {
-        return Err(ApiError::field(
-            "on",
-            "in_future",
-            "Ngày của bước không thể ở tương lai.",
-            "The step's date cannot be in the future.",
-        ));
-    }
     let view = state
         .write(move |conn| {
             // One transaction: a transfer's receiving case is created with the step, or not at all.
@@ -858,179 +701,14 @@ pub async fn take_step(
                 };
                 let before = load(conn, &caller, &id, action)?;
                 if_match.check(&etag(before.version))?;
-                let from = state_of(&before)?;
-                let Some(to) = step.target(from) else {
-                    return Err(illegal_step(step, from, &caller));
+                let input = step_input(conn, step, &body, &before)?;
+                let facts = StepFacts {
+                    today: today(),
+                    last_step_on: case_steps::last_step_on(conn, &before)?,
+                    role: Some(caller.role),
+                    actor: &caller.username,
                 };
-                if !step.allowed_for(caller.role) {
-                    return Err(ApiError::forbidden());
-                }
-                let previous = cases::events(conn, &id)?
-                    .last()
-                    .map_or(before.received_on, |e| e.occurred_on);
-                if on < previous {
-                    return Err(ApiError::field(
-                        "on",
-                        "before_previous_step",
-                        format!("Ngày của bước không thể trước bước trước đó ({previous})."),
-                        format!("A step cannot be dated before the previous one ({previous})."),
-                    ));
-                }
-                let mut after = before.clone();
-                after.state = to.to_string();
-                let mut details = serde_json::Map::new();
-                let mut reason = body.reason.clone();
-                match step {
-                    Transition::Accept => {
-                        if on < before.received_on {
-                            return Err(ApiError::field(
-                                "on",
-                                "before_receipt",
-                                "Ngày thụ lý không thể trước ngày tiếp nhận.",
-                                "A case is accepted after it is received.",
-                            ));
-                        }
-                        after.accepted_on = Some(on);
-                    }
-                    Transition::Refuse | Transition::Discontinue => {
-                        let grounds = body.reason.clone().ok_or_else(|| required("reason"))?;
-                        after.closed_on = Some(on);
-                        after.closing_grounds = Some(grounds);
-                    }
-                    Transition::AssignProvider | Transition::ChangeProvider => {
-                        let provider = body
-                            .provider_id
-                            .clone()
-                            .ok_or_else(|| required("provider_id"))?;
-                        if step == Transition::ChangeProvider {
-                            if body.reason.is_none() {
-                                return Err(required("reason"));
-                            }
-                            if before.provider_id.as_deref() == Some(provider.as_str()) {
-                                return Err(ApiError::field(
-                                    "provider_id",
-                                    "unchanged",
-                                    "Người thực hiện mới phải khác người cũ.",
-                                    "The new provider must differ.",
-                                ));
-                            }
-                        }
-                        let kind = check_provider(conn, &provider, &before.organization_id, on)?;
-                        details.insert(
-                            "previous_provider_id".into(),
-                            serde_json::json!(before.provider_id),
-                        );
-                        details.insert("provider_id".into(), serde_json::json!(provider));
-                        after.provider_id = Some(provider);
-                        after.provider_kind = Some(kind.to_string());
-                    }
-                    Transition::Complete => {
-                        after.closed_on = Some(on);
-                        if let Some(o) = &body.outcome {
-                            let mut litigation: Litigation = before
-                                .litigation
-                                .as_deref()
-                                .and_then(|l| serde_json::from_str(l).ok())
-                                .unwrap_or_default();
-                            if o.outcome.is_some() {
-                                litigation.outcome = o.outcome.clone();
-                                after.litigation = Some(
-                                    serde_json::to_string(&litigation)
-                                        .map_err(|_| ApiError::internal())?,
-                                );
-                            }
-                            let outcome_on = o.outcome_on.unwrap_or(on);
-                            if outcome_on > today() || outcome_on < before.received_on {
-                                return Err(ApiError::field(
-                                    "outcome.outcome_on",
-                                    "out_of_range",
-                                    "Ngày có kết quả phải từ ngày tiếp nhận đến hôm nay.",
-                                    "The outcome's date lies between the receipt and today.",
-                                ));
-                            }
-                            after.outcome_on = Some(outcome_on);
-                            after.defence_accepted = o.defence_accepted;
-                            after.success_kind = o.success_kind.map(|s| s.to_string());
-                            let lit = after
-                                .litigation
-                                .as_deref()
-                                .and_then(|l| serde_json::from_str::<Litigation>(l).ok());
-                            check_litigation(
-                                &after.form,
-                                lit.as_ref(),
-                                after.defence_accepted,
-                                after.success_kind.as_deref(),
-                            )?;
-                        }
-                    }
-                    Transition::Withdraw => {
-                        after.closed_on = Some(on);
-                        after.closing_grounds = body.reason.clone();
-                    }
-                    Transition::TransferOut => {
-                        let target_id = body
-                            .to_organization_id
-                            .clone()
-                            .ok_or_else(|| required("to_organization_id"))?;
-                        let target = match organizations::get(conn, &target_id) {
-                            Ok(t) => t,
-                            Err(tgpl_persistence::StoreError::NotFound) => {
-                                return Err(bad_transfer())
-                            }
-                            Err(e) => return Err(e.into()),
-                        };
-                        let handling = organizations::get(conn, &before.organization_id)?;
-                        let is_other_centre = target.kind == OrganizationKind::Center.code()
-                            && target.status == OrganizationStatus::Active.code()
-                            && target.province_code != handling.province_code;
-                        if !is_other_centre {
-                            return Err(bad_transfer());
-                        }
-                        after.transferred_to_org_id = Some(target.id.clone());
-                        after.closed_on = Some(on);
-                        details.insert("to_organization_id".into(), serde_json::json!(target.id));
-                        let received = transfer(conn, &caller, &after, &target, on)?;
-                        details.insert("received_as_case_id".into(), serde_json::json!(received));
-                    }
-                    Transition::EvaluateQuality => {
-                        let grade = body.grade.ok_or_else(|| required("grade"))?;
-                        let evaluation = QualityEvaluation {
-                            grade,
-                            evaluator: caller.username.clone(),
-                            evaluated_on: on,
-                            remarks: body.reason.clone(),
-                        };
-                        after.quality = Some(
-                            serde_json::to_string(&evaluation).map_err(|_| ApiError::internal())?,
-                        );
-                        reason = None;
-                        details.insert("grade".into(), serde_json::json!(grade.code()));
-                    }
-                    Transition::Start | Transition::Archive => {}
-                }
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
-                let actor = caller.actor();
-                let details =
-                    (!details.is_empty()).then(|| serde_json::Value::Object(details).to_string());
-                let event = EventRow::new(
-                    &after,
-                    &actor,
-                    step.code(),
-                    Some(from.code()),
-                    on,
-                    reason,
-                    details,
-                );
-                cases::save(
-                    conn,
-                    &actor,
-                    AuditAction::CaseStep,
-                    &before,
-                    &after,
-                    Some(&event),
-                )?;
-                Ok(after)
+                case_steps::take_and_save(conn, &caller.actor(), &before, step, input, facts)
             })?;
             shown(conn, &caller, after)
         })
@@ -1038,58 +716,45 @@ pub async fn take_step(
     Ok(respond(StatusCode::OK, view))
 }
 
-fn bad_transfer() -> ApiError {
-    ApiError::field(
-        "to_organization_id",
-        "not_another_province_centre",
-        "Chỉ chuyển vụ việc cho Trung tâm trợ giúp pháp lý nhà nước đang hoạt động của tỉnh khác.",
-        "A case is transferred to an active state legal aid centre of another province.",
-    )
-}
-
-/// Creates the receiving centre's case for a transfer; returns its id. The receiving case
-/// starts as received, points to the case it came from, and keeps its history.
-fn transfer(
+/// The step's input as the domain takes it, with what it names looked up: the provider's
+/// eligibility on the step's day, the organization a transfer goes to.
+fn step_input(
     conn: &mut DbConnection,
-    caller: &Caller,
-    source: &CaseRow,
-    target: &tgpl_persistence::organizations::OrganizationRow,
-    on: NaiveDate,
-) -> Result<String, ApiError> {
-    let actor = caller.actor();
-    let received = write_transaction(conn, |conn| {
-        cases::insert(conn, &actor, &target.id, on.year(), |sequence| {
-            let code = case_code(&target.code, on.year(), sequence);
-            let now = tgpl_persistence::now();
-            CaseRow {
-                id: tgpl_persistence::new_id(),
-                search_text: search_text(&code, &source.summary),
-                code,
-                organization_id: target.id.clone(),
-                received_on: on,
-                accepted_on: None,
-                provider_id: None,
-                provider_kind: None,
-                state: CaseState::Received.to_string(),
-                closed_on: None,
-                closing_grounds: None,
-                transferred_from_case_id: Some(source.id.clone()),
-                transferred_to_org_id: None,
-                // The outcome, if any, belongs to the sending centre's work.
-                outcome_on: None,
-                defence_accepted: None,
-                success_kind: None,
-                quality: None,
-                deleted_at: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-                ..source.clone()
-            }
-        })
-        .map_err(ApiError::from)
-    })?;
-    Ok(received.id)
+    step: Transition,
+    body: &StepBody,
+    case: &CaseRow,
+) -> Result<StepInput, ApiError> {
+    let on = body.on.unwrap_or_else(today);
+    let provider = match (&body.provider_id, step.names_provider()) {
+        (Some(id), true) => Some(case_steps::provider_choice(
+            conn,
+            id.clone(),
+            &case.organization_id,
+            on,
+        )?),
+        _ => None,
+    };
+    let transfer = match (&body.to_organization_id, step.names_transfer_target()) {
+        (Some(to), true) => Some(case_steps::transfer_choice(
+            conn,
+            to.clone(),
+            &case.organization_id,
+        )?),
+        _ => None,
+    };
+    Ok(StepInput {
+        on,
+        reason: body.reason.clone(),
+        provider,
+        transfer,
+        outcome: body.outcome.clone().map(|o| OutcomeInput {
+            outcome: o.outcome,
+            outcome_on: o.outcome_on,
+            defence_accepted: o.defence_accepted,
+            success_kind: o.success_kind,
+        }),
+        grade: body.grade,
+    })
 }
 
 #[derive(Deserialize, IntoParams)]

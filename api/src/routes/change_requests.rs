@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::{Action, SystemAction};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{CaseState, ChangeKind, Transition};
+use tgpl_domain::change_request::{self, ChangeRequestStatus, DecisionRefusal};
 use tgpl_domain::label::Vocabulary;
 use tgpl_persistence::cases::{self, EventRow};
 use tgpl_persistence::change_requests::{self, ItemRow, RequestFilter, RequestRow};
@@ -222,11 +223,7 @@ pub async fn submit(
                         }
                     };
                     let state: CaseState = case.state.parse().map_err(|_| ApiError::internal())?;
-                    let needed = match body.kind {
-                        ChangeKind::Edit | ChangeKind::Delete => state.is_locked(),
-                        ChangeKind::Unarchive => state == CaseState::Archived,
-                    };
-                    if !needed {
+                    if !body.kind.needed_for(state) {
                         return Err(item_error(
                         i,
                         "not_needed",
@@ -264,7 +261,7 @@ pub async fn submit(
                     organization_id: caller.org_id.clone(),
                     kind: body.kind.to_string(),
                     reason: body.reason,
-                    status: "pending".into(),
+                    status: ChangeRequestStatus::Pending.to_string(),
                     requested_by: caller.username.clone(),
                     requested_at: tgpl_persistence::now(),
                     decided_by: None,
@@ -369,7 +366,7 @@ pub async fn list(
     let q = query.0;
     let status = match q.status.as_deref() {
         None => None,
-        Some(s @ ("pending" | "approved" | "rejected")) => Some(s.to_owned()),
+        Some(s) if s.parse::<ChangeRequestStatus>().is_ok() => Some(s.to_owned()),
         Some(_) => {
             return Err(ApiError::field(
                 "status",
@@ -424,24 +421,27 @@ pub struct Decision {
     pub reason: Option<String>,
 }
 
-/// The data centre's decision on a pending request.
+/// The data centre's decision on a request (see [`change_request::decide`]).
 fn decided(
     caller: &Caller,
     before: &RequestRow,
-    status: &str,
+    decision: change_request::Decision,
     reason: Option<String>,
 ) -> Result<RequestRow, ApiError> {
-    if before.status != "pending" {
-        return Err(ApiError::conflict(
+    let status: ChangeRequestStatus = before.status.parse().map_err(|_| ApiError::internal())?;
+    let status = change_request::decide(status, &before.requested_by, &caller.username, decision)
+        .map_err(|refusal| match refusal {
+        DecisionRefusal::OwnRequest => ApiError::forbidden(),
+        DecisionRefusal::AlreadyDecided => ApiError::conflict(
             "already_decided",
             Text::new(
                 "Đề nghị đã được xử lý.",
                 "The request has been decided already.",
             ),
-        ));
-    }
+        ),
+    })?;
     let mut after = before.clone();
-    after.status = status.to_owned();
+    after.status = status.to_string();
     after.decided_by = Some(caller.username.clone());
     after.decided_at = Some(tgpl_persistence::now());
     after.decision_reason = reason;
@@ -449,14 +449,17 @@ fn decided(
     Ok(after)
 }
 
-/// The state a case returns to when taken out of the archive: the one it was archived from.
-fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<String, ApiError> {
-    Ok(cases::events(conn, case_id)?
+/// The state a case returns to when taken out of the archive (see
+/// [`change_request::state_after_unarchive`]), from the case's history.
+fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<CaseState, ApiError> {
+    let archived_from = cases::events(conn, case_id)?
         .into_iter()
         .rev()
         .find(|e| e.step == Transition::Archive.code())
         .and_then(|e| e.from_state)
-        .unwrap_or_else(|| CaseState::Completed.to_string()))
+        .map(|s| s.parse().map_err(|_| ApiError::internal()))
+        .transpose()?;
+    Ok(change_request::state_after_unarchive(archived_from))
 }
 
 /// Approves a request: every change is carried out, all or none, and recorded with who
@@ -491,10 +494,7 @@ pub async fn approve(
             if_match.settle(conn, |conn| {
                 let (before, items) = load_for_decision(conn, &caller, &id)?;
                 if_match.check(&etag(before.version))?;
-                if before.requested_by == caller.username {
-                    return Err(ApiError::forbidden());
-                }
-                let after = decided(&caller, &before, "approved", reason.clone())?;
+                let after = decided(&caller, &before, change_request::Decision::Approve, reason.clone())?;
                 let kind: ChangeKind = before.kind.parse().map_err(|_| ApiError::internal())?;
                 let actor = caller.actor();
                 for item in &items {
@@ -518,7 +518,7 @@ pub async fn approve(
                             if case.state != CaseState::Archived.code() {
                                 return Err(no_longer_applies());
                             }
-                            changed.state = before_archive(conn, &case.id)?;
+                            changed.state = before_archive(conn, &case.id)?.to_string();
                             (AuditAction::CaseStep, "unarchive")
                         }
                     };
@@ -585,7 +585,12 @@ pub async fn reject(
             if_match.settle(conn, |conn| {
                 let (before, items) = load_for_decision(conn, &caller, &id)?;
                 if_match.check(&etag(before.version))?;
-                let after = decided(&caller, &before, "rejected", Some(reason.clone()))?;
+                let after = decided(
+                    &caller,
+                    &before,
+                    change_request::Decision::Reject,
+                    Some(reason.clone()),
+                )?;
                 change_requests::decide(conn, &caller.actor(), &before, &after)?;
                 let items = shown(conn, &caller, &after, items)?;
                 Ok((after, items))

@@ -1,5 +1,5 @@
-//! Legal aid cases (vụ việc trợ giúp pháp lý): their life cycle as a state machine, the
-//! locks that protect closed cases, codes, and what makes a litigation case successful.
+//! The words of a case: its states and steps (the life cycle as a state machine, and the
+//! locks that protect closed cases), outcomes, grades and the words of proceedings.
 
 use crate::role::Role;
 use crate::vocabulary;
@@ -177,12 +177,6 @@ vocabulary! {
     }
 }
 
-/// Mã vụ việc: `<organization code>-<year>-<sequence>`, e.g. `TTTGPL-HN-2026-000123`. The
-/// sequence counts per organization and year and is never reused, deleted cases included.
-pub fn case_code(organization_code: &str, year: i32, sequence: i64) -> String {
-    format!("{organization_code}-{year}-{sequence:06}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,10 +249,5 @@ mod tests {
             !Transition::Archive.allowed_for(Role::DataCenterAdmin),
             "the data centre changes cases only through change requests"
         );
-    }
-
-    #[test]
-    fn codes_are_readable_and_padded() {
-        assert_eq!(case_code("TTTGPL-HN", 2026, 123), "TTTGPL-HN-2026-000123");
     }
 }

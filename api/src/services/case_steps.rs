@@ -1,0 +1,372 @@
+//! Opening cases and taking their steps, as the case routes, change requests and the
+//! demonstration data all do. The rules are the domain's ([`tgpl_domain::case`]); this module
+//! looks up the facts a step needs, saves what the domain decided, and says the domain's
+//! refusals as problems.
+
+use chrono::{Datelike, NaiveDate};
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::case::{
+    case_code, take_step, Case, CaseState, DetailsError, ProviderChoice, StepFacts, StepInput,
+    StepRecord, StepRefusal, Taken, TransferChoice, TransferTarget, Transition,
+};
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::staff::NotEligible;
+use tgpl_persistence::audit::Actor;
+use tgpl_persistence::cases::{self, CaseRow, EventRow};
+use tgpl_persistence::organizations::{self, OrganizationRow};
+use tgpl_persistence::{DbConnection, StoreError};
+
+use crate::http::error::ApiError;
+use crate::http::lang::Text;
+
+/// What a case is about and for whom: what no rule reads, given when the case is opened.
+#[derive(Debug, Clone)]
+pub struct CaseSubject {
+    pub recipient_id: String,
+    pub group_ref: Option<String>,
+    pub requester_name: Option<String>,
+    pub requester_relation: Option<String>,
+    pub field: String,
+    pub place: String,
+    pub summary: String,
+}
+
+impl CaseSubject {
+    /// The subject of an existing case (what a transfer carries over).
+    pub fn of(row: &CaseRow) -> Self {
+        Self {
+            recipient_id: row.recipient_id.clone(),
+            group_ref: row.group_ref.clone(),
+            requester_name: row.requester_name.clone(),
+            requester_relation: row.requester_relation.clone(),
+            field: row.field.clone(),
+            place: row.place.clone(),
+            summary: row.summary.clone(),
+        }
+    }
+}
+
+/// What case search matches for everyone: code and summary. The aided person's name is
+/// matched separately, only where the caller may see recipients.
+pub fn search_text(code: &str, summary: &str) -> String {
+    tgpl_domain::text::fold(&format!("{code} {summary}"))
+}
+
+/// Records `case` (as [`Case::received`] or [`Case::received_by_transfer`] made it) in the
+/// handling organization `org`, with its code (`<organization>-<year of receipt>-<sequence>`)
+/// and its first history entry.
+pub fn open(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    org: &OrganizationRow,
+    case: &Case,
+    subject: CaseSubject,
+    transferred_from: Option<String>,
+) -> Result<CaseRow, StoreError> {
+    let year = case.received_on.year();
+    let now = tgpl_persistence::now();
+    let mut template = CaseRow {
+        id: tgpl_persistence::new_id(),
+        code: String::new(),
+        search_text: String::new(),
+        group_ref: subject.group_ref,
+        organization_id: org.id.clone(),
+        recipient_id: subject.recipient_id,
+        requester_name: subject.requester_name,
+        requester_relation: subject.requester_relation,
+        received_on: case.received_on,
+        accepted_on: None,
+        field: subject.field,
+        form: String::new(),
+        place: subject.place,
+        provider_id: None,
+        provider_kind: None,
+        summary: subject.summary,
+        litigation: None,
+        outcome_on: None,
+        defence_accepted: None,
+        success_kind: None,
+        state: String::new(),
+        closed_on: None,
+        closing_grounds: None,
+        transferred_from_case_id: transferred_from,
+        transferred_to_org_id: None,
+        quality: None,
+        deleted_at: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    template.set_case(case)?;
+    cases::insert(conn, actor, &org.id, year, |sequence| {
+        let code = case_code(&org.code, year, sequence);
+        CaseRow {
+            search_text: search_text(&code, &template.summary),
+            code,
+            ..template
+        }
+    })
+}
+
+/// The day of the case's latest step: the day a new step may not precede.
+pub fn last_step_on(conn: &mut DbConnection, case: &CaseRow) -> Result<NaiveDate, StoreError> {
+    Ok(cases::events(conn, &case.id)?
+        .last()
+        .map_or(case.received_on, |e| e.occurred_on))
+}
+
+/// Whether the staff member `provider_id` can take a case of `organization_id` on `day`
+/// (an unknown person cannot: [`NotEligible::NotAMember`]).
+pub fn provider_choice(
+    conn: &mut DbConnection,
+    provider_id: String,
+    organization_id: &str,
+    day: NaiveDate,
+) -> Result<ProviderChoice, ApiError> {
+    let eligibility = match crate::routes::staff::Person::read(conn, &provider_id) {
+        Ok(person) => crate::routes::staff::can_take_cases(conn, &person, organization_id, day)?,
+        Err(e) if e.status == actix_web::http::StatusCode::NOT_FOUND => {
+            Err(NotEligible::NotAMember)
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(ProviderChoice {
+        id: provider_id,
+        eligibility,
+    })
+}
+
+/// What is known of the organization `to` a case of `handling_org_id` would go to.
+pub fn transfer_choice(
+    conn: &mut DbConnection,
+    to: String,
+    handling_org_id: &str,
+) -> Result<TransferChoice, ApiError> {
+    let target = match organizations::get(conn, &to) {
+        Ok(t) => Some(TransferTarget {
+            kind: t.kind.parse().map_err(|_| corrupt("organization kind"))?,
+            active: t.status == tgpl_domain::organization::OrganizationStatus::Active.code(),
+            province_code: t.province_code,
+        }),
+        Err(StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let handling = organizations::get(conn, handling_org_id)?;
+    Ok(TransferChoice {
+        id: to,
+        target,
+        handling_province: handling.province_code,
+    })
+}
+
+fn corrupt(what: &str) -> ApiError {
+    log::error!("unreadable stored {what}");
+    ApiError::internal()
+}
+
+/// Takes `step` on the case `before` with `input` (see [`take_step`]) and saves it: the
+/// case, its history entry and audit, and for a transfer the receiving centre's new case,
+/// all in the caller's transaction. Answers the case as saved.
+pub fn take_and_save(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &CaseRow,
+    step: Transition,
+    input: StepInput,
+    facts: StepFacts,
+) -> Result<CaseRow, ApiError> {
+    let on = input.on;
+    let case = before.case()?;
+    let taken = take_step(&case, step, input, facts).map_err(|r| step_refused(r, step, facts))?;
+    Ok(save(conn, actor, before, step, taken, on)?)
+}
+
+/// Saves a step the domain took (see [`take_and_save`]).
+fn save(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &CaseRow,
+    step: Transition,
+    taken: Taken,
+    on: NaiveDate,
+) -> Result<CaseRow, StoreError> {
+    let mut after = before.clone();
+    after.set_case(&taken.case)?;
+    let mut details = serde_json::Map::new();
+    match &taken.record {
+        StepRecord::Plain => {}
+        StepRecord::Provider { previous, provider } => {
+            details.insert("previous_provider_id".into(), serde_json::json!(previous));
+            details.insert("provider_id".into(), serde_json::json!(provider));
+        }
+        StepRecord::Transfer { to } => {
+            let target = organizations::get(conn, to)?;
+            let received = open(
+                conn,
+                actor,
+                &target,
+                &taken.case.received_by_transfer(on),
+                CaseSubject::of(before),
+                Some(before.id.clone()),
+            )?;
+            details.insert("to_organization_id".into(), serde_json::json!(to));
+            details.insert("received_as_case_id".into(), serde_json::json!(received.id));
+        }
+        StepRecord::Evaluation { grade } => {
+            details.insert("grade".into(), serde_json::json!(grade.code()));
+        }
+    }
+    after.version += 1;
+    after.updated_at = tgpl_persistence::now();
+    let details = (!details.is_empty()).then(|| serde_json::Value::Object(details).to_string());
+    let event = EventRow::new(
+        &after,
+        actor,
+        step.code(),
+        Some(taken.from.code()),
+        on,
+        taken.reason,
+        details,
+    );
+    cases::save(
+        conn,
+        actor,
+        AuditAction::CaseStep,
+        before,
+        &after,
+        Some(&event),
+    )?;
+    Ok(after)
+}
+
+/// A refused step as a problem: 409 `illegal_step` with the steps allowed next, 403, or 422
+/// naming the field.
+pub fn step_refused(refusal: StepRefusal, step: Transition, facts: StepFacts) -> ApiError {
+    match refusal {
+        StepRefusal::InFuture => ApiError::field(
+            "on",
+            "in_future",
+            "Ngày của bước không thể ở tương lai.",
+            "The step's date cannot be in the future.",
+        ),
+        StepRefusal::Illegal { from } => illegal_step(step, from, facts),
+        StepRefusal::Forbidden => ApiError::forbidden(),
+        StepRefusal::BeforePreviousStep { previous } => ApiError::field(
+            "on",
+            "before_previous_step",
+            format!("Ngày của bước không thể trước bước trước đó ({previous})."),
+            format!("A step cannot be dated before the previous one ({previous})."),
+        ),
+        StepRefusal::BeforeReceipt => ApiError::field(
+            "on",
+            "before_receipt",
+            "Ngày thụ lý không thể trước ngày tiếp nhận.",
+            "A case is accepted after it is received.",
+        ),
+        StepRefusal::Required(field) => ApiError::field(
+            field,
+            "required",
+            format!("Bước này cần `{field}`."),
+            format!("This step needs `{field}`."),
+        ),
+        StepRefusal::ProviderUnchanged => ApiError::field(
+            "provider_id",
+            "unchanged",
+            "Người thực hiện mới phải khác người cũ.",
+            "The new provider must differ.",
+        ),
+        StepRefusal::ProviderNotEligible(e) => not_eligible(e),
+        StepRefusal::NotAnotherProvinceCentre => ApiError::field(
+            "to_organization_id",
+            "not_another_province_centre",
+            "Chỉ chuyển vụ việc cho Trung tâm trợ giúp pháp lý nhà nước đang hoạt động của tỉnh khác.",
+            "A case is transferred to an active state legal aid centre of another province.",
+        ),
+        StepRefusal::OutcomeOutOfRange => ApiError::field(
+            "outcome.outcome_on",
+            "out_of_range",
+            "Ngày có kết quả phải từ ngày tiếp nhận đến hôm nay.",
+            "The outcome's date lies between the receipt and today.",
+        ),
+        StepRefusal::Details(e) => details_refused(e),
+    }
+}
+
+fn illegal_step(step: Transition, state: CaseState, facts: StepFacts) -> ApiError {
+    let allowed: Vec<String> = state
+        .next_steps()
+        .into_iter()
+        .filter(|t| facts.role.is_none_or(|role| t.allowed_for(role)))
+        .map(|t| t.to_string())
+        .collect();
+    ApiError::conflict(
+        "illegal_step",
+        Text::new(
+            format!("Không thể thực hiện bước `{step}` khi vụ việc ở trạng thái `{state}`."),
+            format!("The step `{step}` cannot be taken from the state `{state}`."),
+        ),
+    )
+    .with_extra(serde_json::json!({ "state": state.code(), "allowed_steps": allowed }))
+}
+
+fn not_eligible(e: NotEligible) -> ApiError {
+    let (code, vi, en) = match e {
+        NotEligible::NotAProvider => (
+            "not_a_provider",
+            "Người này không phải người thực hiện trợ giúp pháp lý.",
+            "The person is not a legal aid provider.",
+        ),
+        NotEligible::Inactive => (
+            "inactive",
+            "Người này đã ngừng làm việc.",
+            "The person is inactive.",
+        ),
+        NotEligible::NotAMember => (
+            "not_a_member",
+            "Người này không công tác tại tổ chức thụ lý vào ngày đó.",
+            "The person is no member of the handling organization on that day.",
+        ),
+        NotEligible::NoValidCard => (
+            "no_valid_card",
+            "Cộng tác viên không có thẻ còn hiệu lực (thẻ bị thu hồi hoặc hết hạn).",
+            "The collaborator holds no valid card (revoked or expired).",
+        ),
+    };
+    ApiError::field("provider_id", code, vi, en)
+}
+
+/// Case details that do not agree, as a problem naming the field.
+pub fn details_refused(e: DetailsError) -> ApiError {
+    match e {
+        DetailsError::ReceivedInFuture => ApiError::field(
+            "received_on",
+            "in_future",
+            "Ngày tiếp nhận không thể ở tương lai.",
+            "received_on cannot be in the future.",
+        ),
+        DetailsError::ReceivedOutOfOrder => ApiError::field(
+            "received_on",
+            "out_of_order",
+            "Ngày tiếp nhận phải không sau hôm nay và không sau ngày thụ lý.",
+            "received_on must not be in the future nor after the acceptance.",
+        ),
+        DetailsError::NotLitigation => ApiError::field(
+            "litigation",
+            "not_litigation",
+            "Chỉ vụ việc tham gia tố tụng có thông tin tố tụng và kết quả bào chữa.",
+            "Only litigation cases carry proceedings and defence outcomes.",
+        ),
+        DetailsError::SuccessWithoutAcceptedDefence => ApiError::field(
+            "success_kind",
+            "requires_accepted_defence",
+            "Kết quả thành công chỉ ghi khi quan điểm bào chữa được chấp nhận.",
+            "A kind of success goes with an accepted defence view.",
+        ),
+        DetailsError::SuccessKindRequired => ApiError::field(
+            "success_kind",
+            "required",
+            "Hãy ghi rõ kết quả có lợi (giảm hình phạt, trắng án, ...).",
+            "Say which favourable outcome was obtained.",
+        ),
+    }
+}

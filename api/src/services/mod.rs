@@ -1,0 +1,4 @@
+//! What several routes, the demonstration data and start-up share: the work between the
+//! HTTP translation of a route and the domain's rules, over storage.
+
+pub mod case_steps;

@@ -1,0 +1,294 @@
+//! The facts of a case that its rules read and its steps change, how they must agree, and the
+//! predicates by which cases are counted.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::vocabulary::{CaseState, LitigationRole, ProceedingStage, QualityGrade, SuccessKind};
+use crate::reference::{AidForm, ProviderKind};
+
+/// Details of a case in proceedings (tham gia tố tụng). Free texts are as entered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proceedings {
+    pub role: Option<LitigationRole>,
+    pub stage: Option<ProceedingStage>,
+    /// The investigating agency, procuracy or court.
+    pub procedural_agency: Option<String>,
+    pub charge: Option<String>,
+    /// The penalty the procuracy proposed.
+    pub proposed_sentence: Option<String>,
+    /// The decision of the proceedings, recorded by the `complete` step.
+    pub outcome: Option<String>,
+}
+
+/// A quality evaluation of a concluded case (Law on Legal Aid 2017, art. 42(2)(c)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QualityEvaluation {
+    pub grade: QualityGrade,
+    /// Username of the evaluator.
+    pub evaluator: String,
+    pub evaluated_on: NaiveDate,
+    pub remarks: Option<String>,
+}
+
+/// The facts of a case that its rules read and its steps change. Who the case is for and
+/// what it is about (recipient, field, place, summary) no rule reads, and are not here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    pub state: CaseState,
+    pub form: AidForm,
+    pub received_on: NaiveDate,
+    /// Entry in the acceptance register (thụ lý).
+    pub accepted_on: Option<NaiveDate>,
+    pub provider_id: Option<String>,
+    pub provider_kind: Option<ProviderKind>,
+    pub proceedings: Option<Proceedings>,
+    pub outcome_on: Option<NaiveDate>,
+    /// Litigation: whether the defence view was accepted.
+    pub defence_accepted: Option<bool>,
+    pub success_kind: Option<SuccessKind>,
+    pub closed_on: Option<NaiveDate>,
+    pub closing_grounds: Option<String>,
+    /// The centre of another province the case was transferred to.
+    pub transferred_to: Option<String>,
+    pub quality: Option<QualityEvaluation>,
+}
+
+/// Why the details of a case do not agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailsError {
+    /// Received on a day still to come (on creation).
+    ReceivedInFuture,
+    /// Received on a day still to come, or after the acceptance (on correction).
+    ReceivedOutOfOrder,
+    /// Proceedings, a defence outcome or a kind of success on a case that is not litigation.
+    NotLitigation,
+    /// A kind of success without the defence view accepted.
+    SuccessWithoutAcceptedDefence,
+    /// The defence view accepted without saying which favourable outcome it brought.
+    SuccessKindRequired,
+}
+
+impl Case {
+    /// A request for legal aid received on `received_on` (state `received`), checked as
+    /// [`Case::check_outcome_fields`] checks, and never dated after `today`.
+    pub fn received(
+        form: AidForm,
+        received_on: NaiveDate,
+        proceedings: Option<Proceedings>,
+        today: NaiveDate,
+    ) -> Result<Self, DetailsError> {
+        if received_on > today {
+            return Err(DetailsError::ReceivedInFuture);
+        }
+        let case = Self {
+            state: CaseState::Received,
+            form,
+            received_on,
+            accepted_on: None,
+            provider_id: None,
+            provider_kind: None,
+            proceedings,
+            outcome_on: None,
+            defence_accepted: None,
+            success_kind: None,
+            closed_on: None,
+            closing_grounds: None,
+            transferred_to: None,
+            quality: None,
+        };
+        case.check_outcome_fields()?;
+        Ok(case)
+    }
+
+    /// The case a centre receives when another transfers `self` to it on `on`: received that
+    /// day, with the same form and proceedings; the outcome, if any, belongs to the sending
+    /// centre's work.
+    pub fn received_by_transfer(&self, on: NaiveDate) -> Self {
+        Self {
+            state: CaseState::Received,
+            received_on: on,
+            accepted_on: None,
+            provider_id: None,
+            provider_kind: None,
+            outcome_on: None,
+            defence_accepted: None,
+            success_kind: None,
+            closed_on: None,
+            closing_grounds: None,
+            transferred_to: None,
+            quality: None,
+            ..self.clone()
+        }
+    }
+
+    /// Proceedings, the defence outcome and the kind of success agree with the form of aid
+    /// and with each other (seed 000 appendix 01: a successful case is a litigation case
+    /// whose defence view was accepted, with the favourable outcome it brought).
+    pub fn check_outcome_fields(&self) -> Result<(), DetailsError> {
+        let outcome_given = self.proceedings.is_some()
+            || self.defence_accepted.is_some()
+            || self.success_kind.is_some();
+        if self.form != AidForm::Litigation && outcome_given {
+            return Err(DetailsError::NotLitigation);
+        }
+        if self.success_kind.is_some() && self.defence_accepted != Some(true) {
+            return Err(DetailsError::SuccessWithoutAcceptedDefence);
+        }
+        if self.defence_accepted == Some(true) && self.success_kind.is_none() {
+            return Err(DetailsError::SuccessKindRequired);
+        }
+        Ok(())
+    }
+
+    /// Everything a correction must leave agreeing: the outcome fields, and a receipt not
+    /// in the future nor after the acceptance.
+    pub fn check_details(&self, today: NaiveDate) -> Result<(), DetailsError> {
+        self.check_outcome_fields()?;
+        if self.received_on > today || self.accepted_on.is_some_and(|a| a < self.received_on) {
+            return Err(DetailsError::ReceivedOutOfOrder);
+        }
+        Ok(())
+    }
+
+    /// A successful litigation case (vụ việc tham gia tố tụng thành công; seed 000 appendix
+    /// 01, seed 002 §1): litigation, concluded, with the defence view accepted.
+    pub fn is_successful_litigation(&self) -> bool {
+        self.form == AidForm::Litigation
+            && self.state.is_concluded()
+            && self.defence_accepted == Some(true)
+    }
+}
+
+impl CaseState {
+    /// The states of a case whose work is over and counted as done: completed, evaluated,
+    /// archived. Reports of successful cases and quality samples draw from these. An
+    /// archived case counts whichever way it ended (a discontinued case can be archived):
+    /// the state alone does not say, and the reports have always counted it.
+    pub const CONCLUDED: [CaseState; 3] = [
+        CaseState::Completed,
+        CaseState::QualityEvaluated,
+        CaseState::Archived,
+    ];
+
+    /// Whether the case is in one of [`CaseState::CONCLUDED`].
+    pub fn is_concluded(self) -> bool {
+        Self::CONCLUDED.contains(&self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn litigation() -> Case {
+        Case::received(
+            AidForm::Litigation,
+            d(2026, 3, 1),
+            Some(Proceedings::default()),
+            d(2026, 6, 1),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_request_is_received_on_a_day_that_has_come_with_details_of_its_form() {
+        let today = d(2026, 6, 1);
+        assert_eq!(
+            Case::received(AidForm::Counselling, d(2026, 6, 2), None, today),
+            Err(DetailsError::ReceivedInFuture)
+        );
+        assert_eq!(
+            Case::received(
+                AidForm::Counselling,
+                today,
+                Some(Proceedings::default()),
+                today
+            ),
+            Err(DetailsError::NotLitigation)
+        );
+        let case = Case::received(AidForm::Counselling, today, None, today).unwrap();
+        assert_eq!(case.state, CaseState::Received);
+    }
+
+    #[test]
+    fn defence_and_success_go_together_on_litigation_only() {
+        let mut case = litigation();
+        case.success_kind = Some(SuccessKind::Acquittal);
+        assert_eq!(
+            case.check_outcome_fields(),
+            Err(DetailsError::SuccessWithoutAcceptedDefence)
+        );
+        case.defence_accepted = Some(true);
+        assert_eq!(case.check_outcome_fields(), Ok(()));
+        case.success_kind = None;
+        assert_eq!(
+            case.check_outcome_fields(),
+            Err(DetailsError::SuccessKindRequired)
+        );
+        case.defence_accepted = Some(false);
+        assert_eq!(case.check_outcome_fields(), Ok(()));
+        case.form = AidForm::Representation;
+        assert_eq!(
+            case.check_outcome_fields(),
+            Err(DetailsError::NotLitigation)
+        );
+    }
+
+    #[test]
+    fn a_correction_keeps_the_receipt_before_the_acceptance() {
+        let mut case = litigation();
+        case.accepted_on = Some(d(2026, 3, 5));
+        assert_eq!(case.check_details(d(2026, 6, 1)), Ok(()));
+        case.received_on = d(2026, 3, 6);
+        assert_eq!(
+            case.check_details(d(2026, 6, 1)),
+            Err(DetailsError::ReceivedOutOfOrder)
+        );
+        case.received_on = d(2026, 6, 2);
+        case.accepted_on = None;
+        assert_eq!(
+            case.check_details(d(2026, 6, 1)),
+            Err(DetailsError::ReceivedOutOfOrder)
+        );
+    }
+
+    #[test]
+    fn successful_litigation_is_concluded_with_the_defence_accepted() {
+        let mut case = litigation();
+        case.defence_accepted = Some(true);
+        case.success_kind = Some(SuccessKind::LighterPenalty);
+        assert!(!case.is_successful_litigation(), "not concluded yet");
+        for state in CaseState::CONCLUDED {
+            case.state = state;
+            assert!(case.is_successful_litigation());
+        }
+        case.defence_accepted = Some(false);
+        assert!(!case.is_successful_litigation());
+    }
+
+    #[test]
+    fn a_transferred_case_arrives_received_without_the_senders_outcome() {
+        let mut case = litigation();
+        case.state = CaseState::TransferredOut;
+        case.accepted_on = Some(d(2026, 3, 2));
+        case.closed_on = Some(d(2026, 3, 3));
+        case.transferred_to = Some("centre-dn".into());
+        let arrived = case.received_by_transfer(d(2026, 3, 3));
+        assert_eq!(arrived.state, CaseState::Received);
+        assert_eq!(arrived.received_on, d(2026, 3, 3));
+        assert_eq!(
+            (
+                arrived.accepted_on,
+                arrived.closed_on,
+                arrived.transferred_to
+            ),
+            (None, None, None)
+        );
+        assert_eq!(arrived.proceedings, case.proceedings);
+    }
+}

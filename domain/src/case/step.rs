@@ -1,0 +1,626 @@
+//! Taking a step of a case: what each step requires, checks and changes.
+//!
+//! [`take_step`] is the one way a case moves, for a person at the API, for a change request
+//! and for the demonstration and benchmark data alike. It reads only what it is given: the
+//! case, the step's input (with what the caller looked up about the people and organizations
+//! it names) and the facts of the moment.
+
+use chrono::NaiveDate;
+
+use super::record::{Case, DetailsError, QualityEvaluation};
+use super::vocabulary::{CaseState, QualityGrade, SuccessKind, Transition};
+use crate::organization::OrganizationKind;
+use crate::reference::ProviderKind;
+use crate::role::Role;
+use crate::staff::NotEligible;
+
+/// The provider a step names, with whether they can take a case of the handling organization
+/// on the step's day (see [`crate::staff::check_can_take_cases`]; an unknown person is
+/// [`NotEligible::NotAMember`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderChoice {
+    pub id: String,
+    pub eligibility: Result<ProviderKind, NotEligible>,
+}
+
+/// What is known of an organization a case would be transferred to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferTarget {
+    pub kind: OrganizationKind,
+    pub active: bool,
+    /// `None` for national organizations.
+    pub province_code: Option<String>,
+}
+
+/// The organization a `transfer_out` names: `target` is `None` when no such organization
+/// exists; `handling_province` is the province of the centre that has the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferChoice {
+    pub id: String,
+    pub target: Option<TransferTarget>,
+    pub handling_province: Option<String>,
+}
+
+/// The outcome a `complete` step records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutcomeInput {
+    /// Litigation: the decision of the proceedings.
+    pub outcome: Option<String>,
+    /// The day of the outcome; the step's day when absent.
+    pub outcome_on: Option<NaiveDate>,
+    pub defence_accepted: Option<bool>,
+    pub success_kind: Option<SuccessKind>,
+}
+
+/// What a step carries; each step reads what it needs and requires some of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepInput {
+    /// The legal date of the step (a Viet Nam date).
+    pub on: NaiveDate,
+    /// Grounds or reasons: required to refuse, discontinue and change the provider.
+    pub reason: Option<String>,
+    /// `assign_provider`, `change_provider`.
+    pub provider: Option<ProviderChoice>,
+    /// `transfer_out`.
+    pub transfer: Option<TransferChoice>,
+    /// `complete`.
+    pub outcome: Option<OutcomeInput>,
+    /// `evaluate_quality`.
+    pub grade: Option<QualityGrade>,
+}
+
+impl StepInput {
+    /// A step on `on` that carries nothing else.
+    pub fn on(on: NaiveDate) -> Self {
+        Self {
+            on,
+            reason: None,
+            provider: None,
+            transfer: None,
+            outcome: None,
+            grade: None,
+        }
+    }
+}
+
+/// Who takes the step and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepFacts<'a> {
+    /// Today, in Viet Nam.
+    pub today: NaiveDate,
+    /// The day of the case's latest step (its receipt when it has none).
+    pub last_step_on: NaiveDate,
+    /// The role of the person taking the step; `None` for the system acting on an
+    /// operator's command (demonstration and benchmark data), which no role limits.
+    pub role: Option<Role>,
+    /// The username of whoever takes the step (the evaluator of a quality evaluation).
+    pub actor: &'a str,
+}
+
+/// What a step recorded beyond the case's new state, for its history entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepRecord {
+    Plain,
+    /// A provider was assigned or changed.
+    Provider {
+        previous: Option<String>,
+        provider: String,
+    },
+    /// The case went to the centre `to`, which must receive it as a new case
+    /// ([`Case::received_by_transfer`]) in the same transaction.
+    Transfer {
+        to: String,
+    },
+    Evaluation {
+        grade: QualityGrade,
+    },
+}
+
+/// A step taken: the case as it now is, the state it left, the reason for the history, and
+/// what else was recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken {
+    pub case: Case,
+    pub from: CaseState,
+    pub reason: Option<String>,
+    pub record: StepRecord,
+}
+
+/// Why a step was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepRefusal {
+    /// Dated after today.
+    InFuture,
+    /// The step cannot be taken from the case's state.
+    Illegal {
+        from: CaseState,
+    },
+    /// The role may not take this step.
+    Forbidden,
+    /// Dated before the case's latest step.
+    BeforePreviousStep {
+        previous: NaiveDate,
+    },
+    /// An acceptance dated before the receipt.
+    BeforeReceipt,
+    /// The step needs this field of its input (`reason`, `provider_id`,
+    /// `to_organization_id`, `grade`).
+    Required(&'static str),
+    /// A change of provider to the provider already assigned.
+    ProviderUnchanged,
+    ProviderNotEligible(NotEligible),
+    /// A transfer goes to an active state centre of another province (Law 2017 art. 30(3)).
+    NotAnotherProvinceCentre,
+    /// The outcome is dated before the receipt or after today.
+    OutcomeOutOfRange,
+    /// The recorded outcome does not agree with the case's form (see
+    /// [`Case::check_outcome_fields`]).
+    Details(DetailsError),
+}
+
+impl Transition {
+    /// Whether the step names a provider (whose eligibility the caller looks up).
+    pub fn names_provider(self) -> bool {
+        matches!(self, Self::AssignProvider | Self::ChangeProvider)
+    }
+
+    /// Whether the step names an organization to transfer the case to.
+    pub fn names_transfer_target(self) -> bool {
+        self == Self::TransferOut
+    }
+}
+
+/// Takes `step` on `case`. Checks, in this order: the day (not in the future), the state,
+/// the role, the day again (not before the latest step), then what the step itself requires.
+pub fn take_step(
+    case: &Case,
+    step: Transition,
+    input: StepInput,
+    facts: StepFacts,
+) -> Result<Taken, StepRefusal> {
+    let on = input.on;
+    if on > facts.today {
+        return Err(StepRefusal::InFuture);
+    }
+    let from = case.state;
+    let to = step.target(from).ok_or(StepRefusal::Illegal { from })?;
+    if facts.role.is_some_and(|role| !step.allowed_for(role)) {
+        return Err(StepRefusal::Forbidden);
+    }
+    if on < facts.last_step_on {
+        return Err(StepRefusal::BeforePreviousStep {
+            previous: facts.last_step_on,
+        });
+    }
+    let mut after = case.clone();
+    after.state = to;
+    let mut reason = input.reason.clone();
+    let mut record = StepRecord::Plain;
+    match step {
+        Transition::Accept => {
+            if on < case.received_on {
+                return Err(StepRefusal::BeforeReceipt);
+            }
+            after.accepted_on = Some(on);
+        }
+        Transition::Refuse | Transition::Discontinue => {
+            let grounds = input.reason.ok_or(StepRefusal::Required("reason"))?;
+            after.closed_on = Some(on);
+            after.closing_grounds = Some(grounds);
+        }
+        Transition::AssignProvider | Transition::ChangeProvider => {
+            let choice = input.provider.ok_or(StepRefusal::Required("provider_id"))?;
+            if step == Transition::ChangeProvider {
+                if input.reason.is_none() {
+                    return Err(StepRefusal::Required("reason"));
+                }
+                if case.provider_id.as_deref() == Some(choice.id.as_str()) {
+                    return Err(StepRefusal::ProviderUnchanged);
+                }
+            }
+            let kind = choice
+                .eligibility
+                .map_err(StepRefusal::ProviderNotEligible)?;
+            record = StepRecord::Provider {
+                previous: case.provider_id.clone(),
+                provider: choice.id.clone(),
+            };
+            after.provider_id = Some(choice.id);
+            after.provider_kind = Some(kind);
+        }
+        Transition::Complete => {
+            after.closed_on = Some(on);
+            if let Some(outcome) = input.outcome {
+                record_outcome(&mut after, outcome, on, facts.today)?;
+            }
+        }
+        Transition::Withdraw => {
+            after.closed_on = Some(on);
+            after.closing_grounds = input.reason;
+        }
+        Transition::TransferOut => {
+            let choice = input
+                .transfer
+                .ok_or(StepRefusal::Required("to_organization_id"))?;
+            let another_province_centre = choice.target.as_ref().is_some_and(|t| {
+                t.kind == OrganizationKind::Center
+                    && t.active
+                    && t.province_code != choice.handling_province
+            });
+            if !another_province_centre {
+                return Err(StepRefusal::NotAnotherProvinceCentre);
+            }
+            after.transferred_to = Some(choice.id.clone());
+            after.closed_on = Some(on);
+            record = StepRecord::Transfer { to: choice.id };
+        }
+        Transition::EvaluateQuality => {
+            let grade = input.grade.ok_or(StepRefusal::Required("grade"))?;
+            after.quality = Some(QualityEvaluation {
+                grade,
+                evaluator: facts.actor.to_owned(),
+                evaluated_on: on,
+                remarks: input.reason,
+            });
+            // The remarks are the evaluation's, not a reason for the step.
+            reason = None;
+            record = StepRecord::Evaluation { grade };
+        }
+        Transition::Start | Transition::Archive => {}
+    }
+    Ok(Taken {
+        case: after,
+        from,
+        reason,
+        record,
+    })
+}
+
+/// The outcome a `complete` step records: the decision goes into the proceedings, and the
+/// outcome fields must agree with the form.
+fn record_outcome(
+    case: &mut Case,
+    outcome: OutcomeInput,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), StepRefusal> {
+    if outcome.outcome.is_some() {
+        let mut proceedings = case.proceedings.take().unwrap_or_default();
+        proceedings.outcome = outcome.outcome;
+        case.proceedings = Some(proceedings);
+    }
+    let outcome_on = outcome.outcome_on.unwrap_or(on);
+    if outcome_on > today || outcome_on < case.received_on {
+        return Err(StepRefusal::OutcomeOutOfRange);
+    }
+    case.outcome_on = Some(outcome_on);
+    case.defence_accepted = outcome.defence_accepted;
+    case.success_kind = outcome.success_kind;
+    case.check_outcome_fields().map_err(StepRefusal::Details)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::Proceedings;
+    use crate::reference::AidForm;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    const TODAY: (i32, u32, u32) = (2026, 6, 30);
+
+    fn today() -> NaiveDate {
+        d(TODAY.0, TODAY.1, TODAY.2)
+    }
+
+    fn received(form: AidForm) -> Case {
+        let proceedings = (form == AidForm::Litigation).then(Proceedings::default);
+        Case::received(form, d(2026, 3, 1), proceedings, today()).unwrap()
+    }
+
+    fn facts(role: Role, last_step_on: NaiveDate) -> StepFacts<'static> {
+        StepFacts {
+            today: today(),
+            last_step_on,
+            role: Some(role),
+            actor: "gd.hn",
+        }
+    }
+
+    /// Takes `step` on `day` as the centre's director, with `input` adjusted by `with`.
+    fn take(
+        case: &Case,
+        step: Transition,
+        day: NaiveDate,
+        with: impl FnOnce(&mut StepInput),
+    ) -> Result<Taken, StepRefusal> {
+        let mut input = StepInput::on(day);
+        with(&mut input);
+        let last = case.accepted_on.unwrap_or(case.received_on);
+        take_step(case, step, input, facts(Role::CenterLeader, last))
+    }
+
+    fn provider(id: &str) -> ProviderChoice {
+        ProviderChoice {
+            id: id.into(),
+            eligibility: Ok(ProviderKind::LegalAidOfficer),
+        }
+    }
+
+    #[test]
+    fn a_case_goes_from_request_to_archive_recording_each_step() {
+        let case = received(AidForm::Litigation);
+        let accepted = take(&case, Transition::Accept, d(2026, 3, 2), |_| {}).unwrap();
+        assert_eq!(accepted.case.accepted_on, Some(d(2026, 3, 2)));
+        assert_eq!(accepted.from, CaseState::Received);
+        let assigned = take(
+            &accepted.case,
+            Transition::AssignProvider,
+            d(2026, 3, 3),
+            |i| i.provider = Some(provider("an")),
+        )
+        .unwrap();
+        assert_eq!(
+            assigned.record,
+            StepRecord::Provider {
+                previous: None,
+                provider: "an".into()
+            }
+        );
+        assert_eq!(
+            assigned.case.provider_kind,
+            Some(ProviderKind::LegalAidOfficer)
+        );
+        let started = take(&assigned.case, Transition::Start, d(2026, 3, 4), |_| {}).unwrap();
+        let completed = take(&started.case, Transition::Complete, d(2026, 5, 4), |i| {
+            i.outcome = Some(OutcomeInput {
+                outcome: Some("Giảm 6 tháng tù".into()),
+                defence_accepted: Some(true),
+                success_kind: Some(SuccessKind::LighterPenalty),
+                ..OutcomeInput::default()
+            })
+        })
+        .unwrap()
+        .case;
+        assert_eq!(completed.state, CaseState::Completed);
+        assert_eq!(completed.closed_on, Some(d(2026, 5, 4)));
+        assert_eq!(completed.outcome_on, Some(d(2026, 5, 4)));
+        assert_eq!(
+            completed.proceedings.as_ref().unwrap().outcome.as_deref(),
+            Some("Giảm 6 tháng tù")
+        );
+        assert!(completed.is_successful_litigation());
+        let evaluated = take_step(
+            &completed,
+            Transition::EvaluateQuality,
+            StepInput {
+                grade: Some(QualityGrade::Good),
+                reason: Some("Hồ sơ đầy đủ".into()),
+                ..StepInput::on(d(2026, 5, 10))
+            },
+            facts(Role::DepartmentOfficer, d(2026, 5, 4)),
+        )
+        .unwrap();
+        let quality = evaluated.case.quality.clone().unwrap();
+        assert_eq!(
+            (quality.grade, quality.evaluator.as_str()),
+            (QualityGrade::Good, "gd.hn")
+        );
+        assert_eq!(quality.remarks.as_deref(), Some("Hồ sơ đầy đủ"));
+        assert_eq!(evaluated.reason, None, "the remarks are the evaluation's");
+    }
+
+    #[test]
+    fn the_day_the_state_and_the_role_are_checked_in_that_order() {
+        let case = received(AidForm::Counselling);
+        let tomorrow = d(2026, 7, 1);
+        // A future day is refused even where the step is illegal too.
+        assert_eq!(
+            take(&case, Transition::Archive, tomorrow, |_| {}),
+            Err(StepRefusal::InFuture)
+        );
+        assert_eq!(
+            take(&case, Transition::Archive, today(), |_| {}),
+            Err(StepRefusal::Illegal {
+                from: CaseState::Received
+            })
+        );
+        let as_officer = take_step(
+            &case,
+            Transition::Accept,
+            StepInput::on(today()),
+            facts(Role::LegalAidOfficer, case.received_on),
+        );
+        assert_eq!(as_officer, Err(StepRefusal::Forbidden));
+        let before_previous = take_step(
+            &case,
+            Transition::Accept,
+            StepInput::on(d(2026, 3, 1)),
+            facts(Role::CenterLeader, d(2026, 3, 5)),
+        );
+        assert_eq!(
+            before_previous,
+            Err(StepRefusal::BeforePreviousStep {
+                previous: d(2026, 3, 5)
+            })
+        );
+        let system = StepFacts {
+            role: None,
+            ..facts(Role::LegalAidOfficer, case.received_on)
+        };
+        assert!(take_step(&case, Transition::Accept, StepInput::on(today()), system).is_ok());
+    }
+
+    #[test]
+    fn steps_require_what_they_decide_on() {
+        let case = received(AidForm::Counselling);
+        assert_eq!(
+            take(&case, Transition::Refuse, today(), |_| {}),
+            Err(StepRefusal::Required("reason"))
+        );
+        let refused = take(&case, Transition::Refuse, today(), |i| {
+            i.reason = Some("Không thuộc diện".into())
+        })
+        .unwrap();
+        assert_eq!(
+            refused.case.closing_grounds.as_deref(),
+            Some("Không thuộc diện")
+        );
+        assert_eq!(refused.case.closed_on, Some(today()));
+        let accepted = take(&case, Transition::Accept, d(2026, 3, 2), |_| {})
+            .unwrap()
+            .case;
+        assert_eq!(
+            take(&accepted, Transition::AssignProvider, today(), |_| {}),
+            Err(StepRefusal::Required("provider_id"))
+        );
+        assert_eq!(
+            take(&accepted, Transition::TransferOut, today(), |_| {}),
+            Err(StepRefusal::Required("to_organization_id"))
+        );
+        let completed = Case {
+            state: CaseState::Completed,
+            ..accepted.clone()
+        };
+        assert_eq!(
+            take(&completed, Transition::EvaluateQuality, today(), |_| {}),
+            Err(StepRefusal::Required("grade"))
+        );
+    }
+
+    #[test]
+    fn providers_change_for_a_reason_to_someone_else_who_can_take_the_case() {
+        let mut case = received(AidForm::Counselling);
+        case.state = CaseState::InProgress;
+        case.provider_id = Some("an".into());
+        assert_eq!(
+            take(&case, Transition::ChangeProvider, today(), |i| {
+                i.provider = Some(provider("binh"))
+            }),
+            Err(StepRefusal::Required("reason"))
+        );
+        assert_eq!(
+            take(&case, Transition::ChangeProvider, today(), |i| {
+                i.provider = Some(provider("an"));
+                i.reason = Some("Ốm".into());
+            }),
+            Err(StepRefusal::ProviderUnchanged)
+        );
+        assert_eq!(
+            take(&case, Transition::ChangeProvider, today(), |i| {
+                i.provider = Some(ProviderChoice {
+                    id: "binh".into(),
+                    eligibility: Err(NotEligible::NoValidCard),
+                });
+                i.reason = Some("Ốm".into());
+            }),
+            Err(StepRefusal::ProviderNotEligible(NotEligible::NoValidCard))
+        );
+        let changed = take(&case, Transition::ChangeProvider, today(), |i| {
+            i.provider = Some(provider("binh"));
+            i.reason = Some("Ốm".into());
+        })
+        .unwrap();
+        assert_eq!(changed.case.state, CaseState::InProgress);
+        assert_eq!(
+            changed.record,
+            StepRecord::Provider {
+                previous: Some("an".into()),
+                provider: "binh".into()
+            }
+        );
+    }
+
+    #[test]
+    fn transfers_go_to_an_active_centre_of_another_province() {
+        let case = received(AidForm::Counselling);
+        let to = |kind, active, province: &'static str| {
+            move |i: &mut StepInput| {
+                i.transfer = Some(TransferChoice {
+                    id: "target".into(),
+                    target: Some(TransferTarget {
+                        kind,
+                        active,
+                        province_code: Some(province.into()),
+                    }),
+                    handling_province: Some("01".into()),
+                })
+            }
+        };
+        for refused in [
+            take(
+                &case,
+                Transition::TransferOut,
+                today(),
+                to(OrganizationKind::Center, true, "01"),
+            ),
+            take(
+                &case,
+                Transition::TransferOut,
+                today(),
+                to(OrganizationKind::Center, false, "48"),
+            ),
+            take(
+                &case,
+                Transition::TransferOut,
+                today(),
+                to(OrganizationKind::Branch, true, "48"),
+            ),
+            take(&case, Transition::TransferOut, today(), |i| {
+                i.transfer = Some(TransferChoice {
+                    id: "unknown".into(),
+                    target: None,
+                    handling_province: Some("01".into()),
+                })
+            }),
+        ] {
+            assert_eq!(refused, Err(StepRefusal::NotAnotherProvinceCentre));
+        }
+        let moved = take(
+            &case,
+            Transition::TransferOut,
+            today(),
+            to(OrganizationKind::Center, true, "48"),
+        )
+        .unwrap();
+        assert_eq!(moved.case.state, CaseState::TransferredOut);
+        assert_eq!(moved.case.transferred_to.as_deref(), Some("target"));
+        assert_eq!(
+            moved.record,
+            StepRecord::Transfer {
+                to: "target".into()
+            }
+        );
+    }
+
+    #[test]
+    fn the_outcome_is_dated_between_receipt_and_today_and_agrees_with_the_form() {
+        let mut case = received(AidForm::Counselling);
+        case.state = CaseState::InProgress;
+        let complete = |outcome: OutcomeInput| {
+            take(&case, Transition::Complete, today(), |i| {
+                i.outcome = Some(outcome)
+            })
+        };
+        assert_eq!(
+            complete(OutcomeInput {
+                outcome_on: Some(d(2026, 2, 1)),
+                ..OutcomeInput::default()
+            }),
+            Err(StepRefusal::OutcomeOutOfRange)
+        );
+        assert_eq!(
+            complete(OutcomeInput {
+                outcome: Some("Hòa giải thành".into()),
+                ..OutcomeInput::default()
+            }),
+            Err(StepRefusal::Details(DetailsError::NotLitigation)),
+            "a decision of proceedings on a counselling case"
+        );
+        let done = complete(OutcomeInput::default()).unwrap().case;
+        assert_eq!(done.outcome_on, Some(today()));
+        assert!(!done.is_successful_litigation());
+    }
+}
