@@ -7,6 +7,7 @@
 //! afterwards.
 
 pub mod access;
+pub mod account;
 pub mod attachment;
 pub mod audit;
 pub mod case;
@@ -19,6 +20,7 @@ pub mod organization;
 pub mod privacy;
 pub mod recipient;
 pub mod reference;
+pub mod review_request;
 pub mod role;
 pub mod sampling;
 pub mod staff;

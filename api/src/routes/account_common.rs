@@ -6,8 +6,9 @@ use actix_web::HttpResponse;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 use tgpl_domain::access::Action;
+use tgpl_domain::account::{self, AccountAction};
 use tgpl_domain::audit::AuditAction;
-use tgpl_domain::role::Role;
+use tgpl_domain::role::{AccountStatus, Role};
 use tgpl_persistence::accounts::{self, AccountRow};
 use tgpl_persistence::DbConnection;
 use utoipa::ToSchema;
@@ -135,7 +136,7 @@ pub async fn change(
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let (before, _) = load(conn, &caller, family, &id, Action::ManageAccount)?;
-                if before.id == caller.account_id {
+                if account::check_not_own(&before.id, &caller.account_id).is_err() {
                     return Err(ApiError::conflict(
                         "own_account",
                         Text::new(
@@ -154,4 +155,23 @@ pub async fn change(
             })
         })
         .await
+}
+
+/// Takes `action` on the account `a` (see [`AccountAction::target`]): its new status, and its
+/// tokens revoked where the action does that. Where its status does not allow the action,
+/// answers what `refuse` makes of the actions allowed instead.
+pub fn take_action(
+    a: &mut AccountRow,
+    action: AccountAction,
+    refuse: impl FnOnce(Vec<AccountAction>) -> ApiError,
+) -> Result<(), ApiError> {
+    let from: AccountStatus = a.status.parse().map_err(|_| ApiError::internal())?;
+    let to = action
+        .target(from)
+        .ok_or_else(|| refuse(from.allowed_actions()))?;
+    a.status = to.to_string();
+    if action.revokes_tokens() {
+        a.token_epoch += 1;
+    }
+    Ok(())
 }

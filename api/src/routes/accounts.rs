@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use tgpl_domain::access::Action;
+use tgpl_domain::account::AccountAction;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::credentials::{Password, PasswordError, Username, UsernameError};
 use tgpl_domain::label::Vocabulary;
@@ -14,7 +15,9 @@ use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::account_common::{account_record, account_response, change, load, AccountView, Family};
+use super::account_common::{
+    account_record, account_response, change, load, take_action, AccountView, Family,
+};
 use crate::auth::Caller;
 use crate::http::error::{ApiError, FieldError};
 use crate::http::extract::{IfMatch, Query, ValidJson};
@@ -318,17 +321,11 @@ pub async fn read(
     Ok(account_response(row))
 }
 
-fn wrong_state(vi: &str, en: &str, allowed: &[&str]) -> ApiError {
+/// 409 `invalid_account_state` with the message `vi`/`en` and the actions allowed instead.
+fn invalid_state(vi: &str, en: &str, allowed: &[AccountAction]) -> ApiError {
+    let allowed: Vec<String> = allowed.iter().map(|a| a.to_string()).collect();
     ApiError::conflict("invalid_account_state", Text::new(vi, en))
         .with_extra(serde_json::json!({ "allowed_actions": allowed }))
-}
-
-fn next_actions(status: &str) -> &'static [&'static str] {
-    match status {
-        "active" => &["lock", "reset_password", "deactivate"],
-        "locked" => &["unlock", "reset_password", "deactivate"],
-        _ => &[],
-    }
 }
 
 /// Locks an account at once, for example on a suspected leak. Its tokens stop working
@@ -361,16 +358,13 @@ pub async fn lock(
         if_match,
         AuditAction::AccountLock,
         |_, a| {
-            if a.status != AccountStatus::Active.code() {
-                return Err(wrong_state(
+            take_action(a, AccountAction::Lock, |allowed| {
+                invalid_state(
                     "Chỉ khóa được tài khoản đang hoạt động.",
                     "Only an active account can be locked.",
-                    next_actions(&a.status),
-                ));
-            }
-            a.status = AccountStatus::Locked.to_string();
-            a.token_epoch += 1;
-            Ok(())
+                    &allowed,
+                )
+            })
         },
     )
     .await?;
@@ -406,15 +400,13 @@ pub async fn unlock(
         if_match,
         AuditAction::AccountUnlock,
         |_, a| {
-            if a.status != AccountStatus::Locked.code() {
-                return Err(wrong_state(
+            take_action(a, AccountAction::Unlock, |allowed| {
+                invalid_state(
                     "Chỉ mở khóa được tài khoản đang bị khóa.",
                     "Only a locked account can be unlocked.",
-                    next_actions(&a.status),
-                ));
-            }
-            a.status = AccountStatus::Active.to_string();
-            Ok(())
+                    &allowed,
+                )
+            })
         },
     )
     .await?;
@@ -462,18 +454,17 @@ pub async fn reset_password(
         if_match,
         AuditAction::AccountResetPassword,
         move |_, a| {
-            if a.status == AccountStatus::Deactivated.code() {
-                return Err(wrong_state(
+            take_action(a, AccountAction::ResetPassword, |allowed| {
+                invalid_state(
                     "Tài khoản đã bị vô hiệu hóa.",
                     "The account is deactivated.",
-                    &[],
-                ));
-            }
+                    &allowed,
+                )
+            })?;
             let username = Username::parse(&a.username).map_err(|_| ApiError::internal())?;
             Password::parse(&secret, &username)
                 .map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
             a.password_hash = hash.clone();
-            a.token_epoch += 1;
             Ok(())
         },
     )
@@ -511,16 +502,13 @@ pub async fn deactivate(
         if_match,
         AuditAction::AccountDeactivate,
         |_, a| {
-            if a.status == AccountStatus::Deactivated.code() {
-                return Err(wrong_state(
+            take_action(a, AccountAction::Deactivate, |allowed| {
+                invalid_state(
                     "Tài khoản đã bị vô hiệu hóa.",
                     "The account is already deactivated.",
-                    &[],
-                ));
-            }
-            a.status = AccountStatus::Deactivated.to_string();
-            a.token_epoch += 1;
-            Ok(())
+                    &allowed,
+                )
+            })
         },
     )
     .await?;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{ReviewKind, ReviewState};
-use tgpl_domain::label::Vocabulary;
+use tgpl_domain::review_request::{self, ReviewStep};
 use tgpl_domain::role::Role;
 use tgpl_persistence::review_requests::{self, ReviewFilter, ReviewRow};
 use tgpl_persistence::DbConnection;
@@ -271,9 +271,7 @@ pub async fn update(
         .write(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageCase)?;
             if_match.require(&etag(before.version))?;
-            if before.state != ReviewState::Draft.code() {
-                return Err(sent());
-            }
+            check_editable(&before)?;
             let mut after = before.clone();
             if let Some(v) = body.kind {
                 after.kind = v.to_string();
@@ -333,9 +331,7 @@ pub async fn remove(
             if_match.settle(conn, |conn| {
                 let before = load(conn, &caller, &id, Action::ManageCase)?;
                 if_match.check(&etag(before.version))?;
-                if before.state != ReviewState::Draft.code() {
-                    return Err(sent());
-                }
+                check_editable(&before)?;
                 let mut after = before.clone();
                 after.deleted_at = Some(tgpl_persistence::now());
                 after.version += 1;
@@ -370,19 +366,43 @@ pub struct AnswerReview {
     pub answer: String,
 }
 
-fn wrong_state(row: &ReviewRow, allowed: &[&str]) -> ApiError {
-    ApiError::conflict(
+/// 409 `illegal_step`: `step` cannot be taken from the request's state; names the steps
+/// that can.
+fn illegal_step(row: &ReviewRow) -> Result<ApiError, ApiError> {
+    let state: ReviewState = row.state.parse().map_err(|_| ApiError::internal())?;
+    let allowed: Vec<String> = state.next_steps().iter().map(|s| s.to_string()).collect();
+    Ok(ApiError::conflict(
         "illegal_step",
         Text::new(
             format!("Kiến nghị đang ở trạng thái `{}`.", row.state),
             format!("The request is `{}`.", row.state),
         ),
     )
-    .with_extra(serde_json::json!({ "state": row.state, "allowed_steps": allowed }))
+    .with_extra(serde_json::json!({ "state": row.state, "allowed_steps": allowed })))
+}
+
+/// Takes `step` on the request `row`: its new state, or 409 `illegal_step`.
+fn take(row: &mut ReviewRow, step: ReviewStep) -> Result<(), ApiError> {
+    let from: ReviewState = row.state.parse().map_err(|_| ApiError::internal())?;
+    let Some(to) = step.target(from) else {
+        return Err(illegal_step(row)?);
+    };
+    row.state = to.to_string();
+    Ok(())
+}
+
+/// Refuses a change of a request that is no longer a draft.
+fn check_editable(row: &ReviewRow) -> Result<(), ApiError> {
+    let state: ReviewState = row.state.parse().map_err(|_| ApiError::internal())?;
+    if state.is_editable() {
+        Ok(())
+    } else {
+        Err(sent())
+    }
 }
 
 fn check_day(field: &str, day: NaiveDate, not_before: Option<NaiveDate>) -> Result<(), ApiError> {
-    if day > today() || not_before.is_some_and(|b| day < b) {
+    if !review_request::day_in_range(day, not_before, today()) {
         return Err(ApiError::field(
             field,
             "out_of_range",
@@ -428,16 +448,8 @@ pub async fn send(
                     return Err(ApiError::forbidden());
                 }
                 if_match.check(&etag(before.version))?;
-                if before.state != ReviewState::Draft.code() {
-                    let next: &[&str] = if before.state == ReviewState::Sent.code() {
-                        &["answer"]
-                    } else {
-                        &[]
-                    };
-                    return Err(wrong_state(&before, next));
-                }
                 let mut after = before.clone();
-                after.state = ReviewState::Sent.to_string();
+                take(&mut after, ReviewStep::Send)?;
                 after.sent_on = Some(on);
                 after.version += 1;
                 after.updated_at = tgpl_persistence::now();
@@ -486,18 +498,10 @@ pub async fn answer(
             if_match.settle(conn, |conn| {
                 let before = load(conn, &caller, &id, Action::ManageCase)?;
                 if_match.check(&etag(before.version))?;
-                if before.state != ReviewState::Sent.code() {
-                    let next: &[&str] = if before.state == ReviewState::Draft.code() {
-                        &["send"]
-                    } else {
-                        &[]
-                    };
-                    return Err(wrong_state(&before, next));
-                }
+                let mut after = before.clone();
+                take(&mut after, ReviewStep::Answer)?;
                 let on = body.answered_on.unwrap_or_else(today);
                 check_day("answered_on", on, before.sent_on)?;
-                let mut after = before.clone();
-                after.state = ReviewState::Answered.to_string();
                 after.answered_on = Some(on);
                 after.answer = Some(body.answer.clone());
                 after.version += 1;

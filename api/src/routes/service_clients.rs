@@ -5,16 +5,17 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
+use tgpl_domain::account::AccountAction;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::credentials::Username;
 use tgpl_domain::label::Vocabulary;
-use tgpl_domain::role::{AccountStatus, Role};
+use tgpl_domain::role::Role;
 use tgpl_persistence::accounts::{self, AccountFilter};
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::account_common::{account_response, change, load, AccountView, Family};
+use super::account_common::{account_response, change, load, take_action, AccountView, Family};
 use super::accounts::{check_membership, new_account, username_error, username_taken};
 use crate::auth::{password, Caller};
 use crate::http::error::{ApiError, FieldError};
@@ -252,11 +253,8 @@ pub async fn rotate_secret(
         if_match,
         AuditAction::ServiceClientRotateSecret,
         move |_, a| {
-            if a.status == AccountStatus::Deactivated.code() {
-                return Err(revoked());
-            }
+            take_action(a, AccountAction::ResetPassword, |_| revoked())?;
             a.password_hash = hash.clone();
-            a.token_epoch += 1;
             Ok(())
         },
     )
@@ -292,14 +290,7 @@ pub async fn revoke(
         id.into_inner(),
         if_match,
         AuditAction::ServiceClientRevoke,
-        |_, a| {
-            if a.status == AccountStatus::Deactivated.code() {
-                return Err(revoked());
-            }
-            a.status = AccountStatus::Deactivated.to_string();
-            a.token_epoch += 1;
-            Ok(())
-        },
+        |_, a| take_action(a, AccountAction::Deactivate, |_| revoked()),
     )
     .await?;
     Ok(account_response(row))

@@ -1,0 +1,100 @@
+//! The life cycle of accounts: active, locked, deactivated, and what administrators may do
+//! to them. Nobody administers their own account: people change their own password only,
+//! through the endpoint made for it, so that locking or reviving an account takes two people.
+
+use crate::role::AccountStatus;
+use crate::vocabulary;
+
+vocabulary! {
+    /// What an administrator does to someone else's account.
+    pub enum AccountAction {
+        Lock = "lock" { vi: "Khóa tài khoản", en: "Lock" },
+        Unlock = "unlock" { vi: "Mở khóa tài khoản", en: "Unlock" },
+        ResetPassword = "reset_password" { vi: "Đặt lại mật khẩu", en: "Reset the password" },
+        Deactivate = "deactivate" { vi: "Vô hiệu hóa tài khoản", en: "Deactivate" },
+    }
+}
+
+impl AccountAction {
+    /// The status the action leaves an account of status `from` in, if it may be taken
+    /// there. A deactivated account is kept for the audit trail and never changes again.
+    pub fn target(self, from: AccountStatus) -> Option<AccountStatus> {
+        use AccountStatus::*;
+        match (self, from) {
+            (Self::Lock, Active) => Some(Locked),
+            (Self::Unlock, Locked) => Some(Active),
+            (Self::ResetPassword, Active | Locked) => Some(from),
+            (Self::Deactivate, Active | Locked) => Some(Deactivated),
+            _ => None,
+        }
+    }
+
+    /// Whether the action ends the account's tokens at once: all but an unlock, after which
+    /// tokens issued before the lock stay revoked.
+    pub fn revokes_tokens(self) -> bool {
+        self != Self::Unlock
+    }
+}
+
+impl AccountStatus {
+    /// The actions that may be taken on an account in this status.
+    pub fn allowed_actions(self) -> Vec<AccountAction> {
+        <AccountAction as crate::label::Vocabulary>::ALL
+            .iter()
+            .copied()
+            .filter(|a| a.target(self).is_some())
+            .collect()
+    }
+}
+
+/// The caller tried to administer their own account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnAccount;
+
+/// Refuses an administrator's action on their own account (`caller_account_id`).
+pub fn check_not_own(account_id: &str, caller_account_id: &str) -> Result<(), OwnAccount> {
+    if account_id == caller_account_id {
+        return Err(OwnAccount);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use AccountAction::*;
+    use AccountStatus::*;
+
+    #[test]
+    fn accounts_are_locked_unlocked_and_deactivated_for_good() {
+        assert_eq!(Lock.target(Active), Some(Locked));
+        assert_eq!(Lock.target(Locked), None);
+        assert_eq!(Unlock.target(Locked), Some(Active));
+        assert_eq!(Unlock.target(Active), None);
+        assert_eq!(ResetPassword.target(Locked), Some(Locked));
+        assert_eq!(Deactivate.target(Locked), Some(Deactivated));
+        assert!(Deactivated.allowed_actions().is_empty());
+        assert_eq!(
+            Active.allowed_actions(),
+            vec![Lock, ResetPassword, Deactivate]
+        );
+        assert_eq!(
+            Locked.allowed_actions(),
+            vec![Unlock, ResetPassword, Deactivate]
+        );
+    }
+
+    #[test]
+    fn only_an_unlock_leaves_the_tokens_revoked_as_they_were() {
+        assert!(
+            Lock.revokes_tokens() && ResetPassword.revokes_tokens() && Deactivate.revokes_tokens()
+        );
+        assert!(!Unlock.revokes_tokens());
+    }
+
+    #[test]
+    fn nobody_administers_their_own_account() {
+        assert_eq!(check_not_own("a", "a"), Err(OwnAccount));
+        assert_eq!(check_not_own("a", "b"), Ok(()));
+    }
+}
