@@ -52,6 +52,13 @@ pub enum Action {
     /// Create, edit, delete the target's cases and take their steps (each step also checks
     /// its own roles).
     ManageCase,
+    /// Send a request for review of the target to the competent agency: its leader signs
+    /// it (Law on Legal Aid 2017 art. 27); officers draft.
+    SendReviewRequest,
+    /// Evaluate the quality of a concluded case of the target: its own leaders, and the
+    /// Department above it (Law on Legal Aid 2017 art. 42(2)(c)); the step's own roles
+    /// apply too.
+    EvaluateCaseQuality,
 }
 
 impl Action {
@@ -125,8 +132,9 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
     }
     let in_subtree = rel != Outside;
     let allowed = match (caller.role, action) {
-        // The data centre changes cases only by approving change requests (seed 000 §2d).
-        (DataCenterAdmin, Action::ManageCase) => false,
+        // The data centre changes cases only by approving change requests (seed 000 §2d),
+        // and speaks for no centre to other agencies.
+        (DataCenterAdmin, Action::ManageCase | Action::SendReviewRequest) => false,
         (DataCenterAdmin, _) => true,
         (_, Action::ReadOrganization) => true,
         (Portal | StatisticsOffice, _) => false,
@@ -135,6 +143,10 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
             CenterLeader | LegalAidOfficer | CenterShared | ContractedLawyer | ParticipantReporter,
             Action::ManageCase,
         ) => in_subtree,
+        (CenterLeader | ParticipantReporter, Action::SendReviewRequest) => in_subtree,
+        (CenterLeader | ParticipantReporter | DepartmentOfficer, Action::EvaluateCaseQuality) => {
+            in_subtree
+        }
         (_, Action::ReadStaff) => true,
         (DepartmentOfficer | CenterLeader, Action::ManageStaff) => in_subtree,
         // The Department's Director issues cards: to the Department itself and below it.
@@ -243,6 +255,31 @@ mod tests {
             let got: String = ORGS
                 .iter()
                 .map(|t| letter(check(role, org, Action::ReadOrganization, t)))
+                .collect();
+            assert_eq!(got, expected, "{role} of {org}");
+        }
+    }
+
+    /// Sending requests for review and evaluating quality, on the centre of Hà Nội: one
+    /// letter per action (send, evaluate).
+    #[test]
+    fn leaders_send_reviews_and_leaders_or_the_department_evaluate() {
+        let rows = [
+            (Role::DataCenterAdmin, "agency", "FA"),
+            (Role::AgencyViewer, "agency", "FF"),
+            (Role::DepartmentOfficer, "dept-hn", "FA"),
+            (Role::DepartmentOfficer, "dept-dn", "HH"),
+            (Role::CenterLeader, "center-hn", "AA"),
+            (Role::LegalAidOfficer, "center-hn", "FF"),
+            (Role::CenterShared, "center-hn", "FF"),
+            (Role::ContractedLawyer, "center-hn", "FF"),
+            (Role::Portal, "agency", "FF"),
+            (Role::StatisticsOffice, "stats", "FF"),
+        ];
+        for (role, org, expected) in rows {
+            let got: String = [Action::SendReviewRequest, Action::EvaluateCaseQuality]
+                .into_iter()
+                .map(|a| letter(check(role, org, a, "center-hn")))
                 .collect();
             assert_eq!(got, expected, "{role} of {org}");
         }

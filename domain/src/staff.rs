@@ -73,6 +73,47 @@ impl Membership {
     }
 }
 
+/// A new membership that would overlap one the person holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlreadyMember;
+
+/// Refuses a new membership of an organization where the person's earlier membership has
+/// not ended by the new one's first day: one relation per organization at a time (a move
+/// within it is an end and a new start).
+pub fn check_no_overlap(held: &[Membership], new: &Membership) -> Result<(), AlreadyMember> {
+    let overlaps = held.iter().any(|m| {
+        m.organization_id == new.organization_id && m.valid_to.is_none_or(|to| to > new.valid_from)
+    });
+    if overlaps {
+        return Err(AlreadyMember);
+    }
+    Ok(())
+}
+
+/// Why a membership cannot end on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndRefusal {
+    /// Ended on a day still to come: the record says what happened, not what is planned.
+    InFuture,
+    /// Ended already, or the day is not after its first day.
+    NotEndable,
+}
+
+/// Checks that `membership` can end on `on` (its first day no longer a member).
+pub fn check_end(
+    membership: &Membership,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), EndRefusal> {
+    if on > today {
+        return Err(EndRefusal::InFuture);
+    }
+    if membership.valid_to.is_some() || on <= membership.valid_from {
+        return Err(EndRefusal::NotEndable);
+    }
+    Ok(())
+}
+
 /// A collaborator's card (thẻ cộng tác viên), issued by the Director of the Department.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Card {
@@ -215,6 +256,70 @@ mod tests {
         assert_eq!(
             check_can_take_cases(None, true, &member_of("c"), &[], "c", today),
             Err(NotEligible::NotAProvider)
+        );
+    }
+
+    #[test]
+    fn one_membership_of_an_organization_at_a_time() {
+        let held = vec![
+            Membership {
+                organization_id: "center".into(),
+                valid_from: d(2020, 1, 1),
+                valid_to: Some(d(2024, 1, 1)),
+            },
+            Membership {
+                organization_id: "firm".into(),
+                valid_from: d(2020, 1, 1),
+                valid_to: None,
+            },
+        ];
+        let new = |org: &str, from| Membership {
+            organization_id: org.into(),
+            valid_from: from,
+            valid_to: None,
+        };
+        assert_eq!(
+            check_no_overlap(&held, &new("center", d(2024, 1, 1))),
+            Ok(())
+        );
+        assert_eq!(
+            check_no_overlap(&held, &new("center", d(2023, 12, 31))),
+            Err(AlreadyMember)
+        );
+        assert_eq!(
+            check_no_overlap(&held, &new("firm", d(2030, 1, 1))),
+            Err(AlreadyMember)
+        );
+        assert_eq!(
+            check_no_overlap(&held, &new("other", d(2020, 1, 1))),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_membership_ends_once_after_it_began_on_a_day_that_has_come() {
+        let today = d(2026, 6, 30);
+        let open = Membership {
+            organization_id: "center".into(),
+            valid_from: d(2026, 1, 1),
+            valid_to: None,
+        };
+        assert_eq!(check_end(&open, d(2026, 6, 30), today), Ok(()));
+        assert_eq!(
+            check_end(&open, d(2026, 7, 1), today),
+            Err(EndRefusal::InFuture)
+        );
+        assert_eq!(
+            check_end(&open, d(2026, 1, 1), today),
+            Err(EndRefusal::NotEndable)
+        );
+        let ended = Membership {
+            valid_to: Some(d(2026, 3, 1)),
+            ..open
+        };
+        assert_eq!(
+            check_end(&ended, d(2026, 6, 1), today),
+            Err(EndRefusal::NotEndable)
         );
     }
 

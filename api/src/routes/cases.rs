@@ -695,7 +695,7 @@ pub async fn take_step(
             // One transaction: a transfer's receiving case is created with the step, or not at all.
             let after = if_match.settle(conn, |conn| {
                 let action = if step == Transition::EvaluateQuality {
-                    Action::ReadCase
+                    Action::EvaluateCaseQuality
                 } else {
                     Action::ManageCase
                 };

@@ -10,7 +10,6 @@ use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{ReviewKind, ReviewState};
 use tgpl_domain::review_request::{self, ReviewStep};
-use tgpl_domain::role::Role;
 use tgpl_persistence::review_requests::{self, ReviewFilter, ReviewRow};
 use tgpl_persistence::DbConnection;
 use utoipa::{IntoParams, ToSchema};
@@ -443,10 +442,7 @@ pub async fn send(
     let row = state
         .write(move |conn| {
             if_match.settle(conn, |conn| {
-                let before = load(conn, &caller, &id, Action::ManageCase)?;
-                if !matches!(caller.role, Role::CenterLeader | Role::ParticipantReporter) {
-                    return Err(ApiError::forbidden());
-                }
+                let before = load(conn, &caller, &id, Action::SendReviewRequest)?;
                 if_match.check(&etag(before.version))?;
                 let mut after = before.clone();
                 take(&mut after, ReviewStep::Send)?;

@@ -819,10 +819,8 @@ pub async fn add_membership(
                 if_match.check(&etag(person.row.version))?;
                 scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
                 let membership = new_membership(&id, &body)?;
-                let overlaps = person.memberships.iter().any(|m| {
-                    m.organization_id == membership.organization_id && m.valid_to.is_none_or(|to| to > membership.valid_from)
-                });
-                if overlaps {
+                let held: Vec<_> = person.memberships.iter().map(MembershipRow::to_domain).collect();
+                if tgpl_domain::staff::check_no_overlap(&held, &membership.to_domain()).is_err() {
                     return Err(ApiError::conflict(
                         "already_member",
                         Text::new(
@@ -903,7 +901,7 @@ pub async fn end_membership(
                         return Err(ApiError::not_found());
                     };
                     scope::authorize(conn, &caller, Action::ManageStaff, &before.organization_id)?;
-                    if before.valid_to.is_some() || on <= before.valid_from {
+                    if tgpl_domain::staff::check_end(&before.to_domain(), on, today()).is_err() {
                         return Err(ApiError::conflict(
                     "invalid_membership_end",
                     Text::new(
