@@ -269,6 +269,7 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                 group_ref: None,
                 organization_id: center.id.clone(),
                 recipient_id: recipient_rows[recipient].id.clone(),
+                recipient_organization_id: recipient_rows[recipient].organization_id.clone(),
                 requester_name: None,
                 requester_relation: None,
                 received_on,

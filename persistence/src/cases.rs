@@ -50,6 +50,9 @@ pub struct CaseRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The organization that received the person (see `recipients::RecipientFilter`).
+    #[serde(skip)]
+    pub recipient_organization_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]

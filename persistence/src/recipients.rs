@@ -297,20 +297,37 @@ pub struct RecipientFilter {
     pub province_code: Option<String>,
 }
 
-fn filtered(f: &RecipientFilter, sqlite: bool) -> recipients::BoxedQuery<'static, Backend> {
+/// The people the organizations `ids` handle though another organization received them:
+/// those of their cases whose person was received outside `ids` (a transfer in, for one).
+/// Found through the partial index `cases_foreign_recipients`, which holds only such cases,
+/// so this costs nothing for a unit that has none.
+fn received_elsewhere(conn: &mut DbConnection, ids: &[String]) -> StoreResult<Vec<String>> {
+    Ok(cases::table
+        .filter(cases::organization_id.eq_any(ids))
+        .filter(handling_case())
+        .filter(cases::recipient_organization_id.ne(cases::organization_id))
+        .filter(cases::recipient_organization_id.ne_all(ids))
+        .select(cases::recipient_id)
+        .distinct()
+        .load(conn)?)
+}
+
+/// The recipients `f` selects; `elsewhere` are the people its organizations handle though
+/// received elsewhere (see [`received_elsewhere`]). Two plain lists rather than a subquery
+/// over the cases: each engine then reads the recipients through their organization index.
+fn filtered(
+    f: &RecipientFilter,
+    elsewhere: &[String],
+    sqlite: bool,
+) -> recipients::BoxedQuery<'static, Backend> {
     let mut q = recipients::table.into_boxed::<Backend>();
     if let Some(ids) = &f.organizations {
-        // An uncorrelated subquery over the cases of the organizations (found through the
-        // cases' organization index), next to the recipients' own organization index.
-        let through_cases = cases::table
-            .filter(handling_case())
-            .filter(cases::organization_id.eq_any(ids.clone()))
-            .select(cases::recipient_id);
-        q = q.filter(
-            recipients::organization_id
-                .eq_any(ids.clone())
-                .or(recipients::id.eq_any(through_cases)),
-        );
+        let received_here = recipients::organization_id.eq_any(ids.clone());
+        q = if elsewhere.is_empty() {
+            q.filter(received_here)
+        } else {
+            q.filter(received_here.or(recipients::id.eq_any(elsewhere.to_vec())))
+        };
     }
     if let Some(v) = &f.search {
         q = q.filter(crate::contains_folded(recipients::name_key, v, sqlite));
@@ -331,14 +348,20 @@ pub fn list(
     page: PageRequest,
 ) -> StoreResult<Paged<RecipientRow>> {
     let sqlite = crate::db::is_sqlite(conn);
-    let items = filtered(filter, sqlite)
+    let elsewhere = match &filter.organizations {
+        Some(ids) => received_elsewhere(conn, ids)?,
+        None => Vec::new(),
+    };
+    let items = filtered(filter, &elsewhere, sqlite)
         .order((recipients::name_key.asc(), recipients::id.asc()))
         .limit(page.limit())
         .offset(page.offset())
         .select(RecipientRow::as_select())
         .load(conn)?;
     Ok(Paged::counted(items, page, || {
-        filtered(filter, sqlite).count().get_result(conn)
+        filtered(filter, &elsewhere, sqlite)
+            .count()
+            .get_result(conn)
     })?)
 }
 

@@ -272,6 +272,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        recipient_organization_id -> Text,
     }
 }
 

@@ -224,6 +224,7 @@ fn new_case(
         .map_err(|e| format!("demo case: {e:?}"))?;
     let subject = CaseSubject {
         recipient_id: recipient.id.clone(),
+        recipient_organization_id: recipient.organization_id.clone(),
         group_ref: None,
         requester_name: None,
         requester_relation: None,

@@ -299,6 +299,7 @@ pub async fn create(
             };
             let subject = CaseSubject {
                 recipient_id: recipient.id,
+                recipient_organization_id: recipient.organization_id,
                 group_ref: body.group_ref,
                 requester_name: body.requester_name,
                 requester_relation: body.requester_relation,

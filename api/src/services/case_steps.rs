@@ -23,6 +23,8 @@ use crate::http::lang::Text;
 #[derive(Debug, Clone)]
 pub struct CaseSubject {
     pub recipient_id: String,
+    /// The organization that received the person.
+    pub recipient_organization_id: String,
     pub group_ref: Option<String>,
     pub requester_name: Option<String>,
     pub requester_relation: Option<String>,
@@ -36,6 +38,7 @@ impl CaseSubject {
     pub fn of(row: &CaseRow) -> Self {
         Self {
             recipient_id: row.recipient_id.clone(),
+            recipient_organization_id: row.recipient_organization_id.clone(),
             group_ref: row.group_ref.clone(),
             requester_name: row.requester_name.clone(),
             requester_relation: row.requester_relation.clone(),
@@ -96,6 +99,7 @@ pub fn open(
         version: 1,
         created_at: now,
         updated_at: now,
+        recipient_organization_id: subject.recipient_organization_id,
     };
     template.set_case(case)?;
     cases::insert(conn, actor, &org.id, year, |sequence| {
