@@ -95,14 +95,16 @@ pub fn document() -> Document {
 /// | 400 `malformed_json` | the body is not JSON | those taking a JSON body |
 /// | 401 | no valid token | those that take a token |
 /// | 404 | an id in the path, or a filter `…_id`, names nothing the caller may see | those with either |
+/// | 412 | `If-Match` names another version than the record's | those taking `If-Match` |
 /// | 413 | the body is too large | those taking a body |
 /// | 415 | the body has the wrong `Content-Type`, or none | those taking a body |
 /// | 422 | a query parameter or a body field is invalid | those with either |
+/// | 428 | `If-Match` is required and missing | those requiring it |
 /// | 503 | the database does not answer (with `Retry-After`) | all but liveness |
 fn document_shared_responses(doc: &mut Document) {
     use utoipa::openapi::path::ParameterIn;
     use utoipa::openapi::{Ref, RefOr};
-    let shared: [(&str, &str, &str); 7] = [
+    let shared: [(&str, &str, &str); 9] = [
         ("400", "MalformedBody", "The body is not well-formed JSON (`malformed_json`)."),
         (
             "401",
@@ -114,6 +116,11 @@ fn document_shared_responses(doc: &mut Document) {
             "NotFound",
             "Nothing the caller may see has this id (`not_found`): out of scope answers as unknown.",
         ),
+        (
+            "412",
+            "PreconditionFailed",
+            "The record changed since it was read: `If-Match` names another version (`precondition_failed`). Read it again.",
+        ),
         ("413", "PayloadTooLarge", "The body is larger than allowed (`payload_too_large`)."),
         (
             "415",
@@ -124,6 +131,11 @@ fn document_shared_responses(doc: &mut Document) {
             "422",
             "ValidationFailed",
             "A query parameter or a field of the body is invalid (`validation_failed`); `errors` names each.",
+        ),
+        (
+            "428",
+            "PreconditionRequired",
+            "`If-Match` with the version as read is required here (`precondition_required`).",
         ),
         (
             "503",
@@ -156,6 +168,13 @@ fn document_shared_responses(doc: &mut Document) {
                     .flatten()
                     .any(|p| p.parameter_in == place)
             };
+            let if_match = |required_only: bool| {
+                operation.parameters.iter().flatten().any(|p| {
+                    p.parameter_in == ParameterIn::Header
+                        && p.name == "If-Match"
+                        && (!required_only || p.required == utoipa::openapi::Required::True)
+                })
+            };
             let names_a_record_in_query = operation
                 .parameters
                 .iter()
@@ -165,6 +184,8 @@ fn document_shared_responses(doc: &mut Document) {
                 "400" => json_body,
                 "401" => operation.security.as_ref().is_some_and(|s| !s.is_empty()),
                 "404" => has_in(ParameterIn::Path) || names_a_record_in_query,
+                "412" => if_match(false),
+                "428" => if_match(true),
                 "413" | "415" => body.is_some(),
                 "422" => json_body || has_in(ParameterIn::Query),
                 "503" => path != "/health/live",

@@ -145,7 +145,7 @@ impl AppState {
                 log::warn!("no database connection within {waited:?}");
                 ApiError::unavailable(5)
             })?
-            .map_err(|_| ApiError::internal())?;
+            .map_err(ApiError::logged("database slot closed"))?;
         let pool = self.pool.clone();
         let accounts = self.accounts.clone();
         let connect_by = deadline.into_std();
@@ -198,7 +198,7 @@ impl AppState {
             .hashing
             .acquire()
             .await
-            .map_err(|_| ApiError::internal())?;
+            .map_err(ApiError::logged("database slot closed"))?;
         actix_web::web::block(work).await.map_err(|e| {
             log::error!("hashing task failed: {e}");
             ApiError::internal()

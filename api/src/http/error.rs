@@ -229,6 +229,17 @@ impl ApiError {
         )
     }
 
+    /// The 500 of an error that should not happen, keeping its cause in the log:
+    /// `.map_err(ApiError::logged("stored case state"))`. `context` says what failed; the
+    /// cause is logged with it, so it must carry no personal data (the parse errors of codes,
+    /// serialization and thread-pool errors do not).
+    pub fn logged<E: std::fmt::Debug>(context: &'static str) -> impl FnOnce(E) -> Self {
+        move |cause| {
+            log::error!("{context}: {cause:?}");
+            Self::internal()
+        }
+    }
+
     /// A problem for an error response that came without one (actix's own errors).
     pub fn from_status(status: StatusCode) -> Self {
         let (code, title, detail) = match status.as_u16() {

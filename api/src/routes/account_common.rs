@@ -109,7 +109,7 @@ pub fn load(
     let role = account
         .role
         .parse::<Role>()
-        .map_err(|_| ApiError::internal())?;
+        .map_err(ApiError::logged("stored role unreadable"))?;
     if !family.has(role) {
         return Err(ApiError::not_found());
     }
@@ -165,7 +165,10 @@ pub fn take_action(
     action: AccountAction,
     refuse: impl FnOnce(Vec<AccountAction>) -> ApiError,
 ) -> Result<(), ApiError> {
-    let from: AccountStatus = a.status.parse().map_err(|_| ApiError::internal())?;
+    let from: AccountStatus = a
+        .status
+        .parse()
+        .map_err(ApiError::logged("stored status unreadable"))?;
     let to = action
         .target(from)
         .ok_or_else(|| refuse(from.allowed_actions()))?;

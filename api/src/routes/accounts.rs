@@ -78,7 +78,7 @@ pub fn password_error(field: &str, e: PasswordError) -> FieldError {
 pub fn check_membership(role: Role, kind: &str, status: &str) -> Result<(), ApiError> {
     let kind = kind
         .parse::<OrganizationKind>()
-        .map_err(|_| ApiError::internal())?;
+        .map_err(ApiError::logged("stored kind unreadable"))?;
     if !role.allowed_org_kinds().contains(&kind) {
         let allowed: Vec<&str> = role.allowed_org_kinds().iter().map(|k| k.code()).collect();
         return Err(ApiError::field(
@@ -340,7 +340,6 @@ fn invalid_state(vi: &str, en: &str, allowed: &[AccountAction]) -> ApiError {
         (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not active, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/accounts/{id}/lock")]
@@ -382,7 +381,6 @@ pub async fn lock(
         (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not locked, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/accounts/{id}/unlock")]
@@ -432,7 +430,6 @@ pub struct ResetPassword {
         (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Deactivated, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks the policy.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -461,7 +458,8 @@ pub async fn reset_password(
                     &allowed,
                 )
             })?;
-            let username = Username::parse(&a.username).map_err(|_| ApiError::internal())?;
+            let username = Username::parse(&a.username)
+                .map_err(ApiError::logged("stored username unreadable"))?;
             Password::parse(&secret, &username)
                 .map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
             a.password_hash = hash.clone();
@@ -484,7 +482,6 @@ pub async fn reset_password(
         (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already deactivated, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/accounts/{id}/deactivate")]
@@ -535,7 +532,6 @@ pub struct LinkStaff {
         (status = 200, description = "Linked.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The person is no current member of the account's organization.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The caller's own account: another administrator changes it.", body = Problem, content_type = "application/problem+json"),
     )

@@ -85,7 +85,10 @@ fn readable_case(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<C
 /// Loads a case that takes attachments, for the caller.
 fn open_case(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<CaseRow, ApiError> {
     let case = load(conn, caller, id, Action::ManageCase)?;
-    let state: CaseState = case.state.parse().map_err(|_| ApiError::internal())?;
+    let state: CaseState = case
+        .state
+        .parse()
+        .map_err(ApiError::logged("stored state unreadable"))?;
     if !state.takes_attachments() {
         return Err(archived());
     }
@@ -141,7 +144,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     actix_web::web::block(work)
         .await
-        .map_err(|_| ApiError::internal())?
+        .map_err(ApiError::logged("blocking task failed"))?
         .map_err(|e| {
             log::error!("cannot store an attachment: {e}");
             ApiError::internal()
@@ -380,7 +383,7 @@ pub async fn download(
     let key = row.storage_key.clone();
     let blob = actix_web::web::block(move || blobs.open(&key))
         .await
-        .map_err(|_| ApiError::internal())?
+        .map_err(ApiError::logged("blocking task failed"))?
         .map_err(|e| {
             log::error!("attachment {} unreadable: {e}", row.id);
             ApiError::internal()
@@ -443,7 +446,7 @@ pub async fn remove(
             if case
                 .state
                 .parse::<CaseState>()
-                .map_err(|_| ApiError::internal())?
+                .map_err(ApiError::logged("stored state unreadable"))?
                 .is_locked()
             {
                 return Err(locked());

@@ -222,7 +222,10 @@ pub async fn submit(
                             ))
                         }
                     };
-                    let state: CaseState = case.state.parse().map_err(|_| ApiError::internal())?;
+                    let state: CaseState = case
+                        .state
+                        .parse()
+                        .map_err(ApiError::logged("stored state unreadable"))?;
                     if !body.kind.needed_for(state) {
                         return Err(item_error(
                         i,
@@ -252,7 +255,7 @@ pub async fn submit(
                             .as_ref()
                             .map(serde_json::to_string)
                             .transpose()
-                            .map_err(|_| ApiError::internal())?,
+                            .map_err(ApiError::logged("serializing a stored document"))?,
                         open: true,
                     });
                 }
@@ -428,7 +431,10 @@ fn decided(
     decision: change_request::Decision,
     reason: Option<String>,
 ) -> Result<RequestRow, ApiError> {
-    let status: ChangeRequestStatus = before.status.parse().map_err(|_| ApiError::internal())?;
+    let status: ChangeRequestStatus = before
+        .status
+        .parse()
+        .map_err(ApiError::logged("stored status unreadable"))?;
     let status = change_request::decide(status, &before.requested_by, &caller.username, decision)
         .map_err(|refusal| match refusal {
         DecisionRefusal::OwnRequest => ApiError::forbidden(),
@@ -457,7 +463,10 @@ fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<CaseState, A
         .rev()
         .find(|e| e.step == Transition::Archive.code())
         .and_then(|e| e.from_state)
-        .map(|s| s.parse().map_err(|_| ApiError::internal()))
+        .map(|s| {
+            s.parse()
+                .map_err(ApiError::logged("stored state unreadable"))
+        })
         .transpose()?;
     Ok(change_request::state_after_unarchive(archived_from))
 }
@@ -475,7 +484,6 @@ fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<CaseState, A
         (status = 403, description = "Only the data centre decides.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided, or a case changed so that the request no longer applies.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The requested changes are no longer valid for the case.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -495,7 +503,7 @@ pub async fn approve(
                 let (before, items) = load_for_decision(conn, &caller, &id)?;
                 if_match.check(&etag(before.version))?;
                 let after = decided(&caller, &before, change_request::Decision::Approve, reason.clone())?;
-                let kind: ChangeKind = before.kind.parse().map_err(|_| ApiError::internal())?;
+                let kind: ChangeKind = before.kind.parse().map_err(ApiError::logged("stored kind unreadable"))?;
                 let actor = caller.actor();
                 for item in &items {
                     let case = cases::get(conn, &item.case_id).map_err(|_| no_longer_applies())?;
@@ -560,7 +568,6 @@ fn no_longer_applies() -> ApiError {
         (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The reason is missing.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/change-requests/{id}/reject")]

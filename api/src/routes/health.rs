@@ -90,7 +90,7 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
         })
     })
     .await
-    .map_err(|_| ApiError::internal())?;
+    .map_err(ApiError::logged("blocking task failed"))?;
     if let Some(dir) = full {
         log::error!(
             "not ready: {} has less than {MIN_FREE_BYTES} bytes free",

@@ -122,7 +122,8 @@ pub async fn change_password(
             "The current password is wrong.",
         ));
     }
-    let username = Username::parse(&before.username).map_err(|_| ApiError::internal())?;
+    let username = Username::parse(&before.username)
+        .map_err(ApiError::logged("stored username unreadable"))?;
     let new = Password::parse(&body.new_password, &username)
         .map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
     if body.new_password == body.current_password {

@@ -171,7 +171,6 @@ impl From<&OrganizationRow> for ParticipationState {
         (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not in force.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid date or reason.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -207,7 +206,6 @@ pub async fn terminate(
         (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not in force, or not a registration.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid date or reason.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -456,7 +454,7 @@ pub async fn sign_contract(
                 center_id: body.center_id,
                 contract_number: body.contract_number.trim().to_owned(),
                 signed_on: body.signed_on,
-                scope: serde_json::to_string(&scope).map_err(|_| ApiError::internal())?,
+                scope: serde_json::to_string(&scope).map_err(ApiError::logged("serializing a stored document"))?,
                 valid_from: body.valid_from,
                 valid_to: body.valid_to,
                 status: "active".into(),
@@ -564,8 +562,6 @@ pub struct AmendContract {
         (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such contract in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The contract was terminated (`contract_terminated`), or its new term overlaps another contract with the same centre (`contract_overlaps`).", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid dates or fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -600,7 +596,8 @@ pub async fn amend_contract(
                 if let Some(v) = body.beneficiaries {
                     scope.beneficiaries = v;
                 }
-                after.scope = serde_json::to_string(&scope).map_err(|_| ApiError::internal())?;
+                after.scope = serde_json::to_string(&scope)
+                    .map_err(ApiError::logged("serializing a stored document"))?;
                 if let Some(v) = body.contract_number {
                     after.contract_number = v.trim().to_owned();
                 }
@@ -638,7 +635,6 @@ pub async fn amend_contract(
         (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such contract in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already terminated.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid date or reason.", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -240,8 +240,6 @@ pub struct UpdateProvince {
         (status = 200, description = "Updated.", body = ProvinceView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre maintains provinces.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such province.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid kind or fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]

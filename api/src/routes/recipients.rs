@@ -497,9 +497,7 @@ pub struct UpdateRecipient {
     responses(
         (status = 200, description = "Updated.", body = RecipientView, headers(("ETag" = String))),
         (status = 404, description = "No such person among those the caller's organization handles.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/recipients/{id}")]
@@ -610,7 +608,6 @@ pub struct AddProof {
     request_body = AddProof,
     responses(
         (status = 201, description = "Added; the person (its version moves with its proofs).", body = RecipientView, headers(("ETag" = String), ("Location" = String))),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person among those the caller's organization handles.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )

@@ -251,8 +251,6 @@ pub struct UpdateReview {
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Sent: locked.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or a case outside the organization.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -314,7 +312,6 @@ pub async fn update(
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Sent: locked.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/review-requests/{id}")]
@@ -368,7 +365,10 @@ pub struct AnswerReview {
 /// 409 `illegal_step`: `step` cannot be taken from the request's state; names the steps
 /// that can.
 fn illegal_step(row: &ReviewRow) -> Result<ApiError, ApiError> {
-    let state: ReviewState = row.state.parse().map_err(|_| ApiError::internal())?;
+    let state: ReviewState = row
+        .state
+        .parse()
+        .map_err(ApiError::logged("stored state unreadable"))?;
     let allowed: Vec<String> = state.next_steps().iter().map(|s| s.to_string()).collect();
     Ok(ApiError::conflict(
         "illegal_step",
@@ -382,7 +382,10 @@ fn illegal_step(row: &ReviewRow) -> Result<ApiError, ApiError> {
 
 /// Takes `step` on the request `row`: its new state, or 409 `illegal_step`.
 fn take(row: &mut ReviewRow, step: ReviewStep) -> Result<(), ApiError> {
-    let from: ReviewState = row.state.parse().map_err(|_| ApiError::internal())?;
+    let from: ReviewState = row
+        .state
+        .parse()
+        .map_err(ApiError::logged("stored state unreadable"))?;
     let Some(to) = step.target(from) else {
         return Err(illegal_step(row)?);
     };
@@ -392,7 +395,10 @@ fn take(row: &mut ReviewRow, step: ReviewStep) -> Result<(), ApiError> {
 
 /// Refuses a change of a request that is no longer a draft.
 fn check_editable(row: &ReviewRow) -> Result<(), ApiError> {
-    let state: ReviewState = row.state.parse().map_err(|_| ApiError::internal())?;
+    let state: ReviewState = row
+        .state
+        .parse()
+        .map_err(ApiError::logged("stored state unreadable"))?;
     if state.is_editable() {
         Ok(())
     } else {
@@ -424,7 +430,6 @@ fn check_day(field: &str, day: NaiveDate, not_before: Option<NaiveDate>) -> Resu
         (status = 403, description = "Only the organization's leaders send.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a draft.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid sending date.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -475,7 +480,6 @@ pub async fn send(
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not sent.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A day in the future or before sending.", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -233,7 +233,6 @@ fn revoked() -> ApiError {
         (status = 403, description = "Only the data centre administers service clients.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The client was revoked.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/service-clients/{id}/rotate-secret")]
@@ -273,7 +272,6 @@ pub async fn rotate_secret(
         (status = 403, description = "Only the data centre administers service clients.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already revoked.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "ETag mismatch.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/service-clients/{id}/revoke")]

@@ -18,6 +18,7 @@ use tgpl_persistence::{DbConnection, StoreError};
 
 use crate::http::error::ApiError;
 use crate::http::lang::Text;
+use crate::services::staff_records;
 
 /// What a case is about and for whom: what no rule reads, given when the case is opened.
 #[derive(Debug, Clone)]
@@ -127,8 +128,8 @@ pub fn provider_choice(
     organization_id: &str,
     day: NaiveDate,
 ) -> Result<ProviderChoice, ApiError> {
-    let eligibility = match crate::routes::staff::Person::read(conn, &provider_id) {
-        Ok(person) => crate::routes::staff::can_take_cases(conn, &person, organization_id, day)?,
+    let eligibility = match staff_records::Person::read(conn, &provider_id) {
+        Ok(person) => staff_records::can_take_cases(conn, &person, organization_id, day)?,
         Err(e) if e.status == actix_web::http::StatusCode::NOT_FOUND => {
             Err(NotEligible::NotAMember)
         }

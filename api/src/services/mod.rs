@@ -2,3 +2,4 @@
 //! HTTP translation of a route and the domain's rules, over storage.
 
 pub mod case_steps;
+pub mod staff_records;

@@ -1,0 +1,299 @@
+//! Opening a case, correcting it while it is open, and deleting it (kept, marked deleted).
+
+use super::*;
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCase {
+    /// The handling organization.
+    pub organization_id: String,
+    /// The aided person (one case per person who requested aid).
+    pub recipient_id: String,
+    /// Shared reference grouping the cases of one proceeding.
+    #[schema(min_length = 1, max_length = 100)]
+    #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub group_ref: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub requester_name: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub requester_relation: Option<String>,
+    pub received_on: NaiveDate,
+    #[schema(schema_with = crate::http::schemas::field)]
+    pub field: Field,
+    #[schema(schema_with = crate::http::schemas::aid_form)]
+    pub form: AidForm,
+    #[schema(schema_with = crate::http::schemas::aid_place)]
+    pub place: AidPlace,
+    #[schema(min_length = 1, max_length = 4000)]
+    #[validate(length(min = 1, max = 4000))]
+    pub summary: String,
+    #[validate(nested)]
+    pub litigation: Option<Litigation>,
+}
+
+/// Records a request for legal aid as a new case (state `received`). Its code
+/// (`<organization>-<year>-<sequence>`) is never reused.
+#[utoipa::path(
+    operation_id = "createCase",
+    tag = "cases",
+    security(("bearer" = [])),
+    request_body = CreateCase,
+    responses(
+        (status = 201, description = "Created.", body = CaseView, headers(("ETag" = String), ("Location" = String))),
+        (status = 403, description = "The caller's role does no casework there.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a recipient the organization does not handle.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/cases")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<CreateCase>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let case = Case::received(
+        body.form,
+        body.received_on,
+        body.litigation.map(Proceedings::from),
+        today(),
+    )
+    .map_err(case_steps::details_refused)?;
+    let row = state
+        .write(move |conn| {
+            let org = scope::authorize(conn, &caller, Action::ManageCase, &body.organization_id)?;
+            let recipient = match recipients::get(conn, &body.recipient_id) {
+                Ok(r)
+                    if crate::routes::recipients::allows(
+                        conn,
+                        &caller,
+                        Action::ReadRecipient,
+                        &r,
+                    )? =>
+                {
+                    r
+                }
+                Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => {
+                    return Err(ApiError::field(
+                        "recipient_id",
+                        "unknown_recipient",
+                        "Không có người được trợ giúp pháp lý này trong phạm vi của bạn.",
+                        "No such recipient within your scope.",
+                    ))
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let subject = CaseSubject {
+                recipient_id: recipient.id,
+                recipient_organization_id: recipient.organization_id,
+                group_ref: body.group_ref,
+                requester_name: body.requester_name,
+                requester_relation: body.requester_relation,
+                field: body.field.to_string(),
+                place: body.place.to_string(),
+                summary: body.summary,
+            };
+            let row = case_steps::open(conn, &caller.actor(), &org, &case, subject, None)?;
+            shown(conn, &caller, row)
+        })
+        .await?;
+    Ok(respond(StatusCode::CREATED, row))
+}
+
+/// Fields a unit may correct while the case is open (also what an approved change request
+/// applies to a locked case).
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCase {
+    #[schema(min_length = 1, max_length = 100)]
+    #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub group_ref: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub requester_name: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub requester_relation: Option<String>,
+    pub received_on: Option<NaiveDate>,
+    #[schema(schema_with = crate::http::schemas::or_null::field)]
+    pub field: Option<Field>,
+    #[schema(schema_with = crate::http::schemas::or_null::aid_form)]
+    pub form: Option<AidForm>,
+    #[schema(schema_with = crate::http::schemas::or_null::aid_place)]
+    pub place: Option<AidPlace>,
+    #[schema(min_length = 1, max_length = 4000)]
+    #[validate(length(min = 1, max = 4000))]
+    pub summary: Option<String>,
+    #[validate(nested)]
+    pub litigation: Option<Litigation>,
+    pub outcome_on: Option<NaiveDate>,
+    pub defence_accepted: Option<bool>,
+    #[schema(schema_with = crate::http::schemas::or_null::success_kind)]
+    pub success_kind: Option<SuccessKind>,
+}
+
+impl UpdateCase {
+    /// Applies the changes to a case; checks what depends on several fields.
+    pub fn apply(&self, row: &mut CaseRow) -> Result<(), ApiError> {
+        let mut case = row.case()?;
+        if let Some(v) = self.received_on {
+            case.received_on = v;
+        }
+        if let Some(v) = self.form {
+            case.form = v;
+        }
+        if let Some(v) = &self.litigation {
+            case.proceedings = Some(v.clone().into());
+        }
+        if let Some(v) = self.outcome_on {
+            case.outcome_on = Some(v);
+        }
+        if let Some(v) = self.defence_accepted {
+            case.defence_accepted = Some(v);
+        }
+        if let Some(v) = self.success_kind {
+            case.success_kind = Some(v);
+        }
+        case.check_details(today())
+            .map_err(case_steps::details_refused)?;
+        row.set_case(&case)?;
+        if let Some(v) = &self.group_ref {
+            row.group_ref = Some(v.clone());
+        }
+        if let Some(v) = &self.requester_name {
+            row.requester_name = Some(v.clone());
+        }
+        if let Some(v) = &self.requester_relation {
+            row.requester_relation = Some(v.clone());
+        }
+        if let Some(v) = self.field {
+            row.field = v.to_string();
+        }
+        if let Some(v) = self.place {
+            row.place = v.to_string();
+        }
+        if let Some(v) = &self.summary {
+            row.summary = v.clone();
+        }
+        row.search_text = case_steps::search_text(&row.code, &row.summary);
+        Ok(())
+    }
+}
+
+/// Corrects an open case. Requires `If-Match`. Closed cases are locked: 409 `case_locked`.
+#[utoipa::path(
+    operation_id = "updateCase",
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the case as read")),
+    request_body = UpdateCase,
+    responses(
+        (status = 200, description = "Updated.", body = CaseView, headers(("ETag" = String))),
+        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is locked.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/cases/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateCase>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    let row = state
+        .write(move |conn| {
+            let before = load(conn, &caller, &id, Action::ManageCase)?;
+            if_match.require(&etag(before.version))?;
+            if state_of(&before)?.is_locked() {
+                return Err(locked());
+            }
+            if body.outcome_on.is_some()
+                || body.defence_accepted.is_some()
+                || body.success_kind.is_some()
+            {
+                return Err(ApiError::field(
+                    "defence_accepted",
+                    "outcome_via_complete",
+                    "Kết quả vụ việc được ghi khi kết thúc vụ việc (bước complete).",
+                    "The outcome is recorded by the `complete` step.",
+                ));
+            }
+            let mut after = before.clone();
+            body.apply(&mut after)?;
+            if after != before {
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                cases::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::CaseUpdate,
+                    &before,
+                    &after,
+                    None,
+                )?;
+            }
+            shown(conn, &caller, after)
+        })
+        .await?;
+    Ok(respond(StatusCode::OK, row))
+}
+
+/// Deletes an open case (kept, marked deleted, for the audit). Its code is never reused.
+#[utoipa::path(
+    operation_id = "deleteCase",
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the case as read")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is locked.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/cases/{id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    state
+        .write(move |conn| {
+            if_match.settle(conn, |conn| {
+                let before = load(conn, &caller, &id, Action::ManageCase)?;
+                if_match.check(&etag(before.version))?;
+                if state_of(&before)?.is_locked() {
+                    return Err(locked());
+                }
+                let mut after = before.clone();
+                after.deleted_at = Some(tgpl_persistence::now());
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                Ok(cases::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::CaseDelete,
+                    &before,
+                    &after,
+                    None,
+                )?)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,325 @@
+//! The dated hierarchy: an organization's parent links, moves, deactivation (never with
+//! active children), and its subtree as of a day.
+
+use super::records::{inactive_parent, parent_error, resolve_province};
+use super::*;
+
+#[derive(Deserialize, Validate, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DeactivateOrganization {
+    /// The day it stopped operating (Viet Nam date); today when absent.
+    pub on: Option<NaiveDate>,
+}
+
+/// Marks an organization as no longer operating. Refused while active organizations hang
+/// under it. Its records stay.
+#[utoipa::path(
+    operation_id = "deactivateOrganization",
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
+    request_body(content = Option<DeactivateOrganization>),
+    responses(
+        (status = 200, description = "Deactivated.", body = OrganizationView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not restructure this organization.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already inactive, or has active children.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{id}/deactivate")]
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: OptionalJson<DeactivateOrganization>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let on = body.0.and_then(|b| b.on).unwrap_or_else(today);
+    let (row, parent) = state
+        .write(move |conn| {
+            // Under the tree's claim: no child is created or moved under it meanwhile.
+            if_match.settle(conn, |conn| exclusive(conn, &[Claim::new(Rule::Hierarchy, "")], |conn| {
+                let before = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
+                if_match.check(&etag(before.version))?;
+                if before.status != OrganizationStatus::Active.code() {
+                    return Err(ApiError::conflict(
+                        "already_inactive",
+                        Text::new("Tổ chức đã ngừng hoạt động.", "The organization is already inactive."),
+                    ));
+                }
+                let children = organizations::count_active_children(conn, &id, today())?;
+                if children > 0 {
+                    return Err(ApiError::conflict(
+                        "has_active_children",
+                        Text::new(
+                            format!("Còn {children} đơn vị trực thuộc đang hoạt động; hãy chuyển hoặc ngừng hoạt động các đơn vị đó trước."),
+                            format!("{children} active organizations still hang under it; move or deactivate them first."),
+                        ),
+                    ));
+                }
+                let mut after = before.clone();
+                after.status = OrganizationStatus::Inactive.to_string();
+                after.deactivated_on = Some(on);
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                organizations::save(conn, &caller.actor(), AuditAction::OrganizationDeactivate, &before, &after)?;
+                let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
+                Ok((after, parent))
+            }))
+        })
+        .await?;
+    Ok(single(actix_web::http::StatusCode::OK, row, parent))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ParentLinkView {
+    pub parent_id: String,
+    /// First day under this parent.
+    pub valid_from: NaiveDate,
+    /// First day no longer under it; absent while in force.
+    pub valid_to: Option<NaiveDate>,
+}
+
+/// The organization's parents over time, oldest first.
+#[utoipa::path(
+    operation_id = "listOrganizationParents",
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "Dated parent links.", body = Vec<ParentLinkView>),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{id}/parents")]
+pub async fn list_parents(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let links = state
+        .db(move |conn| {
+            scope::authorize(conn, &caller, Action::ReadOrganization, &id)?;
+            Ok(organizations::history(conn, &id)?)
+        })
+        .await?;
+    let views: Vec<ParentLinkView> = links
+        .into_iter()
+        .map(|l| ParentLinkView {
+            parent_id: l.parent_id,
+            valid_from: l.valid_from,
+            valid_to: l.valid_to,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveOrganization {
+    pub parent_id: String,
+    /// First day under the new parent (Viet Nam date); today when absent. Statistics of
+    /// earlier periods keep aggregating under the old parent.
+    pub effective_from: Option<NaiveDate>,
+}
+
+/// Hangs an organization under another parent from a given day (a reorganization, such as
+/// the merger of provinces on 1 July 2025). The day must come after the start of the
+/// organization's latest link. A move into another province takes the organization and
+/// everything below it into that province, and is recorded on or after the day it takes
+/// effect. The organization's version (ETag) changes.
+#[utoipa::path(
+    operation_id = "moveOrganization",
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
+    request_body = MoveOrganization,
+    responses(
+        (status = 201, description = "Moved; the new link.", body = ParentLinkView, headers(("Location" = String))),
+        (status = 403, description = "The caller may not restructure here.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Organization or parent outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The day is not after the latest link began, or the parent is inactive.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong kind of parent, a cycle, or a future move into another province.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{id}/parents")]
+pub async fn move_to(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<MoveOrganization>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    let link = state
+        .write(move |conn| {
+            // Under the tree's claim: two moves at once cannot make a cycle between them.
+            if_match.settle(conn, |conn| exclusive(conn, &[Claim::new(Rule::Hierarchy, "")], |conn| {
+                let org = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
+                if_match.check(&etag(org.version))?;
+                let parent = scope::authorize(conn, &caller, Action::CreateChildOrganization, &body.parent_id)?;
+                let kind = org.kind.parse::<OrganizationKind>().map_err(ApiError::logged("stored kind unreadable"))?;
+                let parent_kind = parent.kind.parse::<OrganizationKind>().map_err(ApiError::logged("stored kind unreadable"))?;
+                check_parent(kind, Some(parent_kind)).map_err(parent_error)?;
+                if parent.status != OrganizationStatus::Active.code() {
+                    return Err(inactive_parent());
+                }
+                let from = body.effective_from.unwrap_or_else(today);
+                // A move starts after every link the organization already has, so that it
+                // never has two parents on one day.
+                let history = organizations::history(conn, &id)?;
+                if let Some(latest) = history.last() {
+                    if latest.valid_from >= from || (latest.parent_id == parent.id && latest.valid_to.is_none()) {
+                        return Err(ApiError::conflict(
+                            "invalid_effective_date",
+                            Text::new(
+                                format!(
+                                    "Ngày hiệu lực phải sau ngày bắt đầu của quan hệ trực thuộc gần nhất ({}) và đơn vị cấp trên phải khác.",
+                                    latest.valid_from
+                                ),
+                                format!(
+                                    "The effective day must be after the latest link began ({}) and the parent must differ.",
+                                    latest.valid_from
+                                ),
+                            ),
+                        ));
+                    }
+                }
+                if move_would_cycle(&organizations::all_links(conn)?, &id, &parent.id, from) {
+                    return Err(ApiError::field(
+                        "parent_id",
+                        "cycle",
+                        "Không thể chuyển tổ chức vào dưới chính nó hoặc đơn vị trực thuộc của nó.",
+                        "An organization cannot hang under itself or one of its descendants.",
+                    ));
+                }
+                let province = resolve_province(conn, kind, parent.province_code.clone(), Some(&parent))?;
+                let crosses_provinces = province != org.province_code;
+                if crosses_provinces && from > today() {
+                    return Err(ApiError::field(
+                        "effective_from",
+                        "future_province_change",
+                        "Việc chuyển sang tỉnh khác được ghi nhận từ ngày có hiệu lực, không ghi trước.",
+                        "A move to another province is recorded on or after the day it takes effect.",
+                    ));
+                }
+                let actor = caller.actor();
+                let mut moved = org.clone();
+                moved.province_code = province.clone();
+                let link = organizations::move_to(conn, &actor, &org, &moved, &parent.id, from)?;
+                if crosses_provinces {
+                    // Everything below follows the organization into its new province.
+                    let day = today();
+                    let below: Vec<String> = Hierarchy::on(day, &organizations::links_on(conn, day)?)
+                        .subtree(&id)
+                        .into_iter()
+                        .skip(1)
+                        .map(|n| n.org_id)
+                        .collect();
+                    for before in organizations::get_many(conn, &below)? {
+                        let mut after = before.clone();
+                        after.province_code = province.clone();
+                        after.version += 1;
+                        after.updated_at = tgpl_persistence::now();
+                        organizations::save(conn, &actor, AuditAction::OrganizationUpdate, &before, &after)?;
+                    }
+                }
+                Ok(link)
+            }))
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/organizations/{}/parents", link.org_id),
+        ))
+        .json(ParentLinkView {
+            parent_id: link.parent_id,
+            valid_from: link.valid_from,
+            valid_to: link.valid_to,
+        }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SubtreeQuery {
+    /// The day whose hierarchy to show (Viet Nam date); today when absent.
+    pub as_of: Option<NaiveDate>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SubtreeNodeView {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    #[schema(schema_with = crate::http::schemas::organization_kind)]
+    pub kind: String,
+    #[schema(schema_with = crate::http::schemas::organization_status)]
+    pub status: String,
+    pub province_code: Option<String>,
+    /// Parent on that day; absent for the requested root.
+    pub parent_id: Option<String>,
+    /// 0 for the requested organization.
+    pub depth: usize,
+}
+
+/// An organization and everything under it as the hierarchy stood on a given day,
+/// breadth first. Only organizations within the caller's scope are listed.
+#[utoipa::path(
+    operation_id = "readOrganizationSubtree",
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path), SubtreeQuery),
+    responses(
+        (status = 200, description = "The subtree.", body = Vec<SubtreeNodeView>),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{id}/subtree")]
+pub async fn subtree(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: Query<SubtreeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let day = query.as_of.unwrap_or_else(today);
+    let nodes = state
+        .db(move |conn| {
+            scope::authorize(conn, &caller, Action::ReadOrganization, &id)?;
+            let visible = scope::permitted(conn, &caller, Action::ReadOrganization)?;
+            let tree = Hierarchy::on(day, &organizations::links_on(conn, day)?);
+            let nodes: Vec<_> = tree
+                .subtree(&id)
+                .into_iter()
+                .filter(|n| visible.contains(&n.org_id))
+                .collect();
+            let ids: Vec<String> = nodes.iter().map(|n| n.org_id.clone()).collect();
+            let mut rows: std::collections::HashMap<String, OrganizationRow> =
+                organizations::get_many(conn, &ids)?
+                    .into_iter()
+                    .map(|r| (r.id.clone(), r))
+                    .collect();
+            Ok(nodes
+                .into_iter()
+                .filter_map(|n| {
+                    rows.remove(&n.org_id).map(|r| SubtreeNodeView {
+                        id: r.id,
+                        code: r.code,
+                        name: r.name,
+                        kind: r.kind,
+                        status: r.status,
+                        province_code: r.province_code,
+                        parent_id: n.parent_id,
+                        depth: n.depth,
+                    })
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(nodes))
+}

@@ -1,0 +1,427 @@
+//! Organizations as records: create, read, update, list.
+
+use super::*;
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganization {
+    /// Unique code: 2–32 of A–Z, 0–9, `-`, `_`, `.`; lower case is raised.
+    #[schema(example = "TTTGPL-HN")]
+    #[serde(deserialize_with = "crate::http::text::name")]
+    pub code: String,
+    #[schema(min_length = 1, max_length = 255)]
+    #[validate(length(min = 1, max = 255))]
+    #[serde(deserialize_with = "crate::http::text::name")]
+    pub name: String,
+    #[schema(min_length = 1, max_length = 255)]
+    #[validate(length(min = 1, max = 255))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub name_en: Option<String>,
+    #[schema(schema_with = crate::http::schemas::organization_kind)]
+    pub kind: OrganizationKind,
+    /// Required except for the roots (ministry, statistics office), which only the data
+    /// centre creates. See `/api/v1/reference/organization_kinds` for who hangs under whom.
+    pub parent_id: Option<String>,
+    /// The day from which it hangs under the parent (Viet Nam date); today when absent.
+    pub valid_from: Option<NaiveDate>,
+    /// Required for provincial kinds; defaults to the parent's province.
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub province_code: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
+    #[validate(length(min = 1, max = 500))]
+    pub address: Option<String>,
+    #[schema(min_length = 1, max_length = 50)]
+    #[validate(length(min = 1, max = 50))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub phone: Option<String>,
+    #[schema(format = Email)]
+    #[validate(email)]
+    pub email: Option<String>,
+    #[validate(nested)]
+    pub participation: Option<ParticipationBody>,
+}
+
+pub(super) fn parent_error(e: ParentError) -> ApiError {
+    let allowed = e.allowed_codes().join(", ");
+    match e {
+        ParentError::ParentRequired { .. } => ApiError::field(
+            "parent_id",
+            "required",
+            format!("Cần chọn đơn vị cấp trên thuộc loại: {allowed}."),
+            format!("A parent of kind {allowed} is required."),
+        ),
+        ParentError::WrongParentKind { .. } => ApiError::field(
+            "parent_id",
+            "wrong_parent_kind",
+            format!("Đơn vị cấp trên phải thuộc loại: {allowed}."),
+            format!("The parent must be of kind: {allowed}."),
+        ),
+        ParentError::MustBeRoot => ApiError::field(
+            "parent_id",
+            "must_be_root",
+            "Loại tổ chức này không có đơn vị cấp trên.",
+            "Organizations of this kind have no parent.",
+        ),
+    }
+}
+
+fn code_error(e: OrgCodeError) -> ApiError {
+    match e {
+        OrgCodeError::Length => ApiError::field("code", "length", "Mã tổ chức dài từ 2 đến 32 ký tự.", "Codes are 2 to 32 characters long."),
+        OrgCodeError::Characters => ApiError::field(
+            "code",
+            "invalid_format",
+            "Mã tổ chức chỉ gồm chữ cái không dấu, chữ số và - _ . và bắt đầu bằng chữ cái hoặc chữ số.",
+            "Codes contain only ASCII letters, digits and - _ . and start with a letter or digit.",
+        ),
+    }
+}
+
+/// Resolves the province of a new or moved organization: its own when given, else its
+/// parent's; must exist and be in force, and must agree with the parent's.
+pub(super) fn resolve_province(
+    conn: &mut DbConnection,
+    kind: OrganizationKind,
+    given: Option<String>,
+    parent: Option<&OrganizationRow>,
+) -> Result<Option<String>, ApiError> {
+    if !kind.is_provincial() {
+        return match given {
+            None => Ok(None),
+            Some(_) => Err(ApiError::field(
+                "province_code",
+                "not_provincial",
+                "Tổ chức cấp trung ương không gắn với tỉnh.",
+                "National organizations belong to no province.",
+            )),
+        };
+    }
+    let parent_province = parent.and_then(|p| p.province_code.clone());
+    let code = match (given, &parent_province) {
+        (Some(g), Some(p)) if &g != p => {
+            return Err(ApiError::field(
+                "province_code",
+                "province_mismatch",
+                format!("Tổ chức phải thuộc cùng tỉnh với đơn vị cấp trên ({p})."),
+                format!("The organization must be in its parent's province ({p})."),
+            ))
+        }
+        (Some(g), _) => g,
+        (None, Some(p)) => p.clone(),
+        (None, None) => {
+            return Err(ApiError::field(
+                "province_code",
+                "required",
+                "Cần chọn tỉnh, thành phố.",
+                "A province is required.",
+            ))
+        }
+    };
+    match provinces::get(conn, &code) {
+        Ok(p) if p.active => Ok(Some(code)),
+        Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => Err(ApiError::field(
+            "province_code",
+            "unknown_province",
+            format!("Không có tỉnh, thành phố đang hiệu lực với mã `{code}`."),
+            format!("No province in force has the code `{code}`."),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(super) fn inactive_parent() -> ApiError {
+    ApiError::conflict(
+        "parent_inactive",
+        Text::new(
+            "Đơn vị cấp trên đã ngừng hoạt động.",
+            "The parent organization is inactive.",
+        ),
+    )
+}
+
+/// Creates an organization under a parent within the caller's scope.
+#[utoipa::path(
+    operation_id = "createOrganization",
+    tag = "organizations",
+    security(("bearer" = [])),
+    request_body = CreateOrganization,
+    responses(
+        (status = 201, description = "Created.", body = OrganizationView, headers(("ETag" = String), ("Location" = String))),
+        (status = 403, description = "The caller may not create organizations there.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Parent outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Code taken, or parent inactive.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<CreateOrganization>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let code = OrgCode::parse(&body.code).map_err(code_error)?;
+    if body.valid_from.is_some_and(|d| d > today()) {
+        return Err(ApiError::field(
+            "valid_from",
+            "in_future",
+            "Không ghi nhận trước tổ chức sẽ thành lập trong tương lai; hãy tạo từ ngày tổ chức bắt đầu hoạt động.",
+            "Organizations are created from the day they start, not ahead of it.",
+        ));
+    }
+    let participation = body
+        .participation
+        .as_ref()
+        .map(|p| check_participation_for(body.kind, p))
+        .transpose()?;
+    let (row, parent_id) = state
+        .write(move |conn| {
+            // Under the tree's claim, the parent's status is the one the creation is linked
+            // under; under the code's, two creations at once answer `code_taken` to the
+            // second rather than a bare conflict.
+            let claims = [
+                Claim::new(Rule::Hierarchy, ""),
+                Claim::new(Rule::OrganizationCode, code.as_str()),
+            ];
+            exclusive(conn, &claims, |conn| {
+                let parent = match &body.parent_id {
+                    None => {
+                        scope::authorize_system(&caller, SystemAction::ManageReferenceData)?;
+                        None
+                    }
+                    Some(id) => Some(scope::authorize(
+                        conn,
+                        &caller,
+                        Action::CreateChildOrganization,
+                        id,
+                    )?),
+                };
+                let parent_kind = parent
+                    .as_ref()
+                    .map(|p| {
+                        p.kind
+                            .parse::<OrganizationKind>()
+                            .map_err(ApiError::logged("stored kind unreadable"))
+                    })
+                    .transpose()?;
+                check_parent(body.kind, parent_kind).map_err(parent_error)?;
+                if parent
+                    .as_ref()
+                    .is_some_and(|p| p.status != OrganizationStatus::Active.code())
+                {
+                    return Err(inactive_parent());
+                }
+                let province_code =
+                    resolve_province(conn, body.kind, body.province_code, parent.as_ref())?;
+                if organizations::get_by_code(conn, code.as_str())?.is_some() {
+                    return Err(ApiError::conflict(
+                        "code_taken",
+                        Text::new(
+                            format!("Mã tổ chức `{}` đã được dùng.", code.as_str()),
+                            format!("The code `{}` is taken.", code.as_str()),
+                        ),
+                    ));
+                }
+                let mut row = OrganizationRow::new(
+                    code.into_inner(),
+                    body.name.trim().to_owned(),
+                    body.kind.code(),
+                    province_code,
+                );
+                row.name_en = body.name_en;
+                row.address = body.address;
+                row.phone = body.phone;
+                row.email = body.email;
+                if participation.is_some() {
+                    record_participation(&mut row, participation.as_ref());
+                }
+                let valid_from = body.valid_from.unwrap_or_else(today);
+                let link = parent.as_ref().map(|p| (p.id.as_str(), valid_from));
+                organizations::insert(conn, &caller.actor(), &row, link)?;
+                Ok((row, parent.map(|p| p.id)))
+            })
+        })
+        .await?;
+    Ok(single(actix_web::http::StatusCode::CREATED, row, parent_id))
+}
+
+/// One organization in the caller's scope.
+#[utoipa::path(
+    operation_id = "readOrganization",
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The organization.", body = OrganizationView, headers(("ETag" = String))),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{id}")]
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (row, parent) = state
+        .db(move |conn| {
+            let row = scope::authorize(conn, &caller, Action::ReadOrganization, &id)?;
+            let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
+            Ok((row, parent))
+        })
+        .await?;
+    Ok(single(actix_web::http::StatusCode::OK, row, parent))
+}
+
+/// Fields to change; absent fields keep their value, `null` clears an optional one.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganization {
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
+    #[schema(value_type = Option<String>)]
+    pub name_en: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// Replaces the participation details (amendment of a registration or contract);
+    /// `null` removes them.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<ParticipationBody>)]
+    pub participation: Option<Option<ParticipationBody>>,
+}
+
+impl Validate for UpdateOrganization {
+    fn validate(&self) -> Result<(), validator::ValidationErrors> {
+        let mut errors = validator::ValidationErrors::new();
+        let mut length = |field: &'static str, value: Option<&str>, max: u64| {
+            if let Some(v) = value {
+                let n = v.trim().chars().count() as u64;
+                if n == 0 || n > max {
+                    let mut e = validator::ValidationError::new("length");
+                    e.add_param("min".into(), &1);
+                    e.add_param("max".into(), &max);
+                    errors.add(field, e);
+                }
+            }
+        };
+        length("name", self.name.as_deref(), 255);
+        length(
+            "name_en",
+            self.name_en.as_ref().and_then(|v| v.as_deref()),
+            255,
+        );
+        length(
+            "address",
+            self.address.as_ref().and_then(|v| v.as_deref()),
+            500,
+        );
+        length("phone", self.phone.as_ref().and_then(|v| v.as_deref()), 50);
+        if let Some(Some(email)) = &self.email {
+            if !validator::ValidateEmail::validate_email(email) {
+                errors.add("email", validator::ValidationError::new("email"));
+            }
+        }
+        if let Some(Some(p)) = &self.participation {
+            if let Err(e) = p.validate() {
+                return Err(validator::ValidationErrors::merge(
+                    Err(errors),
+                    "participation",
+                    Err(e),
+                )
+                .unwrap_err());
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Changes an organization's details. Requires `If-Match` with the ETag read.
+#[utoipa::path(
+    operation_id = "updateOrganization",
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the organization as read")),
+    request_body = UpdateOrganization,
+    responses(
+        (status = 200, description = "Updated.", body = OrganizationView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not change this organization.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The participation mode cannot change once the organization has a participation history.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/organizations/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateOrganization>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    let (row, parent) = state
+        .write(move |conn| {
+            let before = scope::authorize(conn, &caller, Action::UpdateOrganization, &id)?;
+            if_match.require(&etag(before.version))?;
+            let kind = before
+                .kind
+                .parse::<OrganizationKind>()
+                .map_err(ApiError::logged("stored kind unreadable"))?;
+            let mut after = before.clone();
+            if let Some(name) = body.name {
+                after.name = name.trim().to_owned();
+            }
+            if let Some(v) = body.name_en {
+                after.name_en = v;
+            }
+            if let Some(v) = body.address {
+                after.address = v;
+            }
+            if let Some(v) = body.phone {
+                after.phone = v;
+            }
+            if let Some(v) = body.email {
+                after.email = v;
+            }
+            let mut action = AuditAction::OrganizationUpdate;
+            if let Some(p) = body.participation {
+                if p.is_none() && before.participation_mode.is_some() {
+                    return Err(ApiError::conflict(
+                        "participation_has_history",
+                        Text::new(
+                            "Không xóa thông tin tham gia; hãy chấm dứt hoặc thu hồi (/participation/terminate, /participation/revoke).",
+                            "Participation is not erased; terminate or revoke it (/participation/terminate, /participation/revoke).",
+                        ),
+                    ));
+                }
+                let checked = p
+                    .as_ref()
+                    .map(|p| check_participation_for(kind, p))
+                    .transpose()?;
+                action = record_participation(&mut after, checked.as_ref());
+            }
+            after.refresh_search_text();
+            if after != before {
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                organizations::save(conn, &caller.actor(), action, &before, &after)?;
+            }
+            let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
+            Ok((after, parent))
+        })
+        .await?;
+    Ok(single(actix_web::http::StatusCode::OK, row, parent))
+}

@@ -1,0 +1,186 @@
+//! Memberships: a person joins an organization, or leaves it on a day that has come.
+
+use super::*;
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipInput {
+    pub organization_id: String,
+    #[schema(schema_with = crate::http::schemas::membership_relation)]
+    pub relation: MembershipRelation,
+    #[schema(schema_with = crate::http::schemas::title)]
+    pub title: Title,
+    /// Only for legal aid officers.
+    #[schema(schema_with = crate::http::schemas::or_null::officer_rank)]
+    pub officer_rank: Option<OfficerRank>,
+    /// First day of membership (Viet Nam date); today when absent.
+    pub valid_from: Option<NaiveDate>,
+}
+
+pub(super) fn new_membership(
+    staff_id: &str,
+    m: &MembershipInput,
+) -> Result<MembershipRow, ApiError> {
+    if m.officer_rank.is_some() && m.title != Title::LegalAidOfficer {
+        return Err(ApiError::field(
+            "officer_rank",
+            "not_an_officer",
+            "Chỉ Trợ giúp viên pháp lý có hạng.",
+            "Only legal aid officers have a rank.",
+        ));
+    }
+    let now = tgpl_persistence::now();
+    Ok(MembershipRow {
+        id: tgpl_persistence::new_id(),
+        staff_id: staff_id.to_owned(),
+        organization_id: m.organization_id.clone(),
+        relation: m.relation.to_string(),
+        title: m.title.to_string(),
+        officer_rank: m.officer_rank.map(|r| r.to_string()),
+        valid_from: m.valid_from.unwrap_or_else(today),
+        valid_to: None,
+        end_reason: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+/// Adds a membership: a person joins another organization, or holds a contract with a
+/// centre beside their practice.
+#[utoipa::path(
+    operation_id = "addMembership",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
+    request_body = MembershipInput,
+    responses(
+        (status = 201, description = "Added; the person.", body = StaffView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not manage staff there.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Person or organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already a current member in that organization.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/staff/{id}/memberships")]
+pub async fn add_membership(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<MembershipInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    let shown = state
+        .write(move |conn| {
+            // Checked and written as one: memberships sent at once must not all find none.
+            exclusive(conn, &[Claim::new(Rule::Membership, id.as_str())], |conn| {
+                let person = load(conn, &caller, &id, Action::ReadStaff)?;
+                if_match.check(&etag(person.row.version))?;
+                scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
+                let membership = new_membership(&id, &body)?;
+                let held: Vec<_> = person.memberships.iter().map(MembershipRow::to_domain).collect();
+                if tgpl_domain::staff::check_no_overlap(&held, &membership.to_domain()).is_err() {
+                    return Err(ApiError::conflict(
+                        "already_member",
+                        Text::new(
+                            "Người này đang là thành viên của tổ chức đó; hãy chấm dứt quan hệ cũ trước.",
+                            "The person is already a member there; end that membership first.",
+                        ),
+                    ));
+                }
+                staff::add_membership(conn, &caller.actor(), &membership)?;
+                let person = Person::read(conn, &id)?;
+                shown(conn, person)
+            })
+        })
+        .await?;
+    Ok(respond(StatusCode::CREATED, shown))
+}
+
+#[derive(Deserialize, Validate, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct EndMembership {
+    /// First day no longer a member (Viet Nam date, not in the future); today when absent.
+    pub on: Option<NaiveDate>,
+    #[schema(min_length = 1, max_length = 500)]
+    #[validate(length(min = 1, max = 500))]
+    pub reason: Option<String>,
+}
+
+/// Ends a membership (transfer, retirement, end of contract) on a day that has come. The
+/// person's accounts in that organization are deactivated at once.
+#[utoipa::path(
+    operation_id = "endMembership",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("membership_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
+    request_body = EndMembership,
+    responses(
+        (status = 200, description = "Ended; the person.", body = StaffView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not manage staff there.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such membership in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already ended, or the day is not after it began.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A day in the future.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/staff/{id}/memberships/{membership_id}/end")]
+pub async fn end_membership(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: ValidJson<EndMembership>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, membership_id) = path.into_inner();
+    let body = body.0;
+    let on = body.on.unwrap_or_else(today);
+    if on > today() {
+        return Err(ApiError::field(
+            "on",
+            "in_future",
+            "Quan hệ công tác được chấm dứt từ ngày đã đến, không ghi trước.",
+            "A membership is ended on a day that has come, not ahead of it.",
+        ));
+    }
+    let shown = state
+        .write(move |conn| {
+            // Under the memberships' claim: an account linked meanwhile to this membership's
+            // organization is deactivated with it, not left behind.
+            if_match.settle(conn, |conn| {
+                exclusive(conn, &[Claim::new(Rule::Membership, id.as_str())], |conn| {
+                    let person = load(conn, &caller, &id, Action::ReadStaff)?;
+                    if_match.check(&etag(person.row.version))?;
+                    let Some(before) = person
+                        .memberships
+                        .iter()
+                        .find(|m| m.id == membership_id)
+                        .cloned()
+                    else {
+                        return Err(ApiError::not_found());
+                    };
+                    scope::authorize(conn, &caller, Action::ManageStaff, &before.organization_id)?;
+                    if tgpl_domain::staff::check_end(&before.to_domain(), on, today()).is_err() {
+                        return Err(ApiError::conflict(
+                    "invalid_membership_end",
+                    Text::new(
+                        "Quan hệ công tác đã chấm dứt, hoặc ngày chấm dứt không sau ngày bắt đầu.",
+                        "The membership has ended already, or the day is not after it began.",
+                    ),
+                ));
+                    }
+                    let mut after = before.clone();
+                    after.valid_to = Some(on);
+                    after.end_reason = body.reason.clone();
+                    after.version += 1;
+                    after.updated_at = tgpl_persistence::now();
+                    staff::end_membership(conn, &caller.actor(), &before, &after)?;
+                    let person = Person::read(conn, &id)?;
+                    shown(conn, person)
+                })
+            })
+        })
+        .await?;
+    Ok(respond(StatusCode::OK, shown))
+}

@@ -1,0 +1,425 @@
+//! Staff records: create (with a first membership), read, update, list.
+
+use super::cards::card_authority;
+use super::memberships::new_membership;
+use super::*;
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateStaff {
+    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200))]
+    #[serde(deserialize_with = "crate::http::text::name")]
+    pub full_name: String,
+    #[schema(schema_with = crate::http::schemas::or_null::gender)]
+    pub gender: Option<Gender>,
+    pub date_of_birth: Option<NaiveDate>,
+    #[schema(schema_with = crate::http::schemas::or_null::ethnic_group)]
+    pub ethnicity: Option<EthnicGroup>,
+    #[schema(schema_with = crate::http::schemas::or_null::qualification)]
+    pub qualification: Option<Qualification>,
+    /// Absent for staff who do not give legal aid.
+    #[schema(schema_with = crate::http::schemas::or_null::provider_kind)]
+    pub provider_kind: Option<ProviderKind>,
+    /// For lawyers only.
+    #[schema(min_length = 1, max_length = 50)]
+    #[validate(length(min = 1, max = 50))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub lawyer_card_number: Option<String>,
+    #[schema(min_length = 1, max_length = 50)]
+    #[validate(length(min = 1, max = 50))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub phone: Option<String>,
+    #[schema(format = Email)]
+    #[validate(email)]
+    pub email: Option<String>,
+    /// The first membership.
+    #[validate(nested)]
+    pub membership: MembershipInput,
+}
+
+/// Checks a person's details together: only lawyers carry a lawyer's card number, and every
+/// lawyer has one; the date of birth is in the past.
+fn check_person(
+    provider_kind: Option<ProviderKind>,
+    lawyer_card: Option<&str>,
+    born: Option<NaiveDate>,
+) -> Result<(), ApiError> {
+    let is_lawyer = provider_kind == Some(ProviderKind::Lawyer);
+    if lawyer_card.is_some() && !is_lawyer {
+        return Err(ApiError::field(
+            "lawyer_card_number",
+            "not_a_lawyer",
+            "Chỉ luật sư có số thẻ luật sư.",
+            "Only lawyers have a lawyer's card number.",
+        ));
+    }
+    if is_lawyer && lawyer_card.is_none_or(|c| c.trim().is_empty()) {
+        return Err(ApiError::field(
+            "lawyer_card_number",
+            "required",
+            "Luật sư cần có số thẻ luật sư.",
+            "A lawyer needs a lawyer's card number.",
+        ));
+    }
+    if born.is_some_and(|d| d >= today()) {
+        return Err(ApiError::field(
+            "date_of_birth",
+            "in_future",
+            "Ngày sinh phải trước hôm nay.",
+            "The date of birth must be in the past.",
+        ));
+    }
+    Ok(())
+}
+
+fn not_blank(field: &str, value: &str) -> Result<String, ApiError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(ApiError::field(
+            field,
+            "blank",
+            "Không được để trống.",
+            "Must not be blank.",
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Creates a staff record with its first membership, in an organization where the caller
+/// manages staff.
+#[utoipa::path(
+    operation_id = "createStaff",
+    tag = "staff",
+    security(("bearer" = [])),
+    request_body = CreateStaff,
+    responses(
+        (status = 201, description = "Created.", body = StaffView, headers(("ETag" = String), ("Location" = String))),
+        (status = 403, description = "The caller may not manage staff there.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/staff")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<CreateStaff>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    check_person(
+        body.provider_kind,
+        body.lawyer_card_number.as_deref(),
+        body.date_of_birth,
+    )?;
+    let full_name = not_blank("full_name", &body.full_name)?;
+    let shown = state
+        .write(move |conn| {
+            scope::authorize(
+                conn,
+                &caller,
+                Action::ManageStaff,
+                &body.membership.organization_id,
+            )?;
+            let now = tgpl_persistence::now();
+            let mut row = StaffRow {
+                id: tgpl_persistence::new_id(),
+                full_name,
+                search_text: String::new(),
+                gender: body.gender.map(|g| g.to_string()),
+                date_of_birth: body.date_of_birth,
+                ethnicity: body.ethnicity.map(|e| e.to_string()),
+                qualification: body.qualification.map(|q| q.to_string()),
+                provider_kind: body.provider_kind.map(|k| k.to_string()),
+                lawyer_card_number: body.lawyer_card_number,
+                phone: body.phone,
+                email: body.email,
+                status: StaffStatus::Active.to_string(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            row.refresh_search_text();
+            let membership = new_membership(&row.id, &body.membership)?;
+            staff::insert(conn, &caller.actor(), &row, &membership)?;
+            let id = row.id.clone();
+            {
+                let person = Person::read(conn, &id)?;
+                shown(conn, person)
+            }
+        })
+        .await?;
+    Ok(respond(StatusCode::CREATED, shown))
+}
+
+/// One staff record, with memberships, cards and where the person can take cases today.
+#[utoipa::path(
+    operation_id = "readStaff",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The person.", body = StaffView, headers(("ETag" = String))),
+        (status = 404, description = "No such person in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/staff/{id}")]
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let shown = state
+        .db(move |conn| {
+            let person = load(conn, &caller, &id, Action::ReadStaff)?;
+            shown(conn, person)
+        })
+        .await?;
+    Ok(respond(StatusCode::OK, shown))
+}
+
+/// Fields to change; absent fields keep their value, `null` clears an optional one.
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateStaff {
+    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub full_name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(schema_with = crate::http::schemas::or_null::gender)]
+    pub gender: Option<Option<Gender>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub date_of_birth: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(schema_with = crate::http::schemas::or_null::ethnic_group)]
+    pub ethnicity: Option<Option<EthnicGroup>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(schema_with = crate::http::schemas::or_null::qualification)]
+    pub qualification: Option<Option<Qualification>>,
+    /// Changing a person to or from `collaborator` is for the Department that issues cards.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(schema_with = crate::http::schemas::or_null::provider_kind)]
+    pub provider_kind: Option<Option<ProviderKind>>,
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
+    #[schema(min_length = 1, max_length = 50)]
+    #[validate(length(min = 1, max = 50))]
+    #[schema(value_type = Option<String>)]
+    pub lawyer_card_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
+    #[schema(min_length = 1, max_length = 50)]
+    #[validate(length(min = 1, max = 50))]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(format = Email)]
+    #[validate(email)]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[schema(schema_with = crate::http::schemas::or_null::staff_status)]
+    pub status: Option<StaffStatus>,
+}
+
+/// Changes a staff record. Requires `If-Match`.
+#[utoipa::path(
+    operation_id = "updateStaff",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the record as read")),
+    request_body = UpdateStaff,
+    responses(
+        (status = 200, description = "Updated.", body = StaffView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not manage this person (only through a current membership).", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/staff/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateStaff>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    let full_name = body
+        .full_name
+        .as_deref()
+        .map(|n| not_blank("full_name", n))
+        .transpose()?;
+    let shown = state
+        .write(move |conn| {
+            let person = load(conn, &caller, &id, Action::ManageStaff)?;
+            let before = person.row.clone();
+            if_match.require(&etag(before.version))?;
+            let mut after = before.clone();
+            if let Some(v) = full_name {
+                after.full_name = v;
+            }
+            if let Some(v) = body.gender {
+                after.gender = v.map(|g| g.to_string());
+            }
+            if let Some(v) = body.date_of_birth {
+                after.date_of_birth = v;
+            }
+            if let Some(v) = body.ethnicity {
+                after.ethnicity = v.map(|e| e.to_string());
+            }
+            if let Some(v) = body.qualification {
+                after.qualification = v.map(|q| q.to_string());
+            }
+            if let Some(v) = body.provider_kind {
+                after.provider_kind = v.map(|k| k.to_string());
+            }
+            if let Some(v) = body.lawyer_card_number {
+                after.lawyer_card_number = v;
+            }
+            if let Some(v) = body.phone {
+                after.phone = v;
+            }
+            if let Some(v) = body.email {
+                after.email = v;
+            }
+            if let Some(v) = body.status {
+                after.status = v.to_string();
+            }
+            let collaborator = Some(ProviderKind::Collaborator.code());
+            let becomes_or_stops_collaborator = (before.provider_kind.as_deref() == collaborator)
+                != (after.provider_kind.as_deref() == collaborator);
+            if becomes_or_stops_collaborator {
+                // Otherwise a centre could turn a collaborator whose card was revoked into
+                // another kind of provider and assign them cases again.
+                card_authority(conn, &caller, &person)?;
+            }
+            let kind = after.provider_kind.as_deref().and_then(|k| k.parse().ok());
+            check_person(
+                kind,
+                after.lawyer_card_number.as_deref(),
+                after.date_of_birth,
+            )?;
+            after.refresh_search_text();
+            if after != before {
+                after.version += 1;
+                after.updated_at = tgpl_persistence::now();
+                staff::save(conn, &caller.actor(), &before, &after)?;
+            }
+            shown(
+                conn,
+                Person {
+                    row: after,
+                    ..person
+                },
+            )
+        })
+        .await?;
+    Ok(respond(StatusCode::OK, shown))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StaffListQuery {
+    /// Members (today) of this organization.
+    pub organization_id: Option<String>,
+    #[param(schema_with = crate::http::schemas::provider_kind)]
+    pub provider_kind: Option<String>,
+    #[param(schema_with = crate::http::schemas::title)]
+    pub title: Option<String>,
+    #[param(schema_with = crate::http::schemas::staff_status)]
+    pub status: Option<String>,
+    /// Searches names, ignoring case and Vietnamese diacritics.
+    pub q: Option<String>,
+    /// `name` (default) or `created_at`; prefix `-` for descending.
+    #[param(schema_with = staff_sorts)]
+    pub sort: Option<String>,
+}
+
+/// The orders of the staff list.
+fn staff_sorts() -> utoipa::openapi::Object {
+    crate::http::page::sort_schema(&STAFF_SORTS)
+}
+
+const STAFF_SORTS: [(&str, StaffSort); 4] = [
+    ("name", StaffSort::Name),
+    ("-name", StaffSort::NameDesc),
+    ("created_at", StaffSort::CreatedAt),
+    ("-created_at", StaffSort::CreatedAtDesc),
+];
+
+/// Lists staff and providers of the organizations in the caller's scope.
+#[utoipa::path(
+    operation_id = "listStaff",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(StaffListQuery, PageQuery),
+    responses(
+        (status = 200, description = "One page of people.", body = Page<StaffView>),
+        (status = 403, description = "Service clients do not read staff.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/staff")]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: Query<StaffListQuery>,
+    paging: Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = paging.request()?;
+    let query = query.0;
+    let sort = parse_sort(query.sort.as_deref(), StaffSort::Name, &STAFF_SORTS)?;
+    let provider_kind = parse_filter::<ProviderKind>("provider_kind", query.provider_kind)?;
+    let title = parse_filter::<Title>("title", query.title)?;
+    let status = parse_filter::<StaffStatus>("status", query.status)?;
+    let (total, shown) = state
+        .db(move |conn| {
+            let permitted = scope::permitted(conn, &caller, Action::ReadStaff)?;
+            if permitted == Permitted::Only(Vec::new()) {
+                return Err(ApiError::forbidden());
+            }
+            let (organizations, member_on) = match query.organization_id {
+                Some(org) if permitted.contains(&org) => (Some(vec![org]), Some(today())),
+                Some(_) => (Some(Vec::new()), None),
+                None => (permitted.as_filter(), None),
+            };
+            let filter = StaffFilter {
+                organizations,
+                member_on,
+                provider_kind,
+                title,
+                status,
+                search: search_term(query.q.as_deref()),
+                sort,
+            };
+            let paged = staff::list(conn, &filter, page)?;
+            let ids: Vec<String> = paged.items.iter().map(|s| s.id.clone()).collect();
+            let mut memberships: HashMap<String, Vec<MembershipRow>> = HashMap::new();
+            for m in staff::memberships_of(conn, &ids)? {
+                memberships.entry(m.staff_id.clone()).or_default().push(m);
+            }
+            let mut cards: HashMap<String, Vec<CardRow>> = HashMap::new();
+            for c in staff::cards_of(conn, &ids)? {
+                cards.entry(c.staff_id.clone()).or_default().push(c);
+            }
+            let mut shown_people = Vec::new();
+            for row in paged.items {
+                let person = Person {
+                    memberships: memberships.remove(&row.id).unwrap_or_default(),
+                    cards: cards.remove(&row.id).unwrap_or_default(),
+                    row,
+                };
+                shown_people.push(shown(conn, person)?);
+            }
+            Ok((paged.total, shown_people))
+        })
+        .await?;
+    let paged = tgpl_persistence::page::Paged {
+        items: shown,
+        total,
+    };
+    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, StaffView::new)))
+}

@@ -1,0 +1,89 @@
+//! Who a staff member is (their record, memberships and cards) and whether they can take a
+//! case of an organization on a day: what the staff routes show and the case steps check.
+
+use chrono::NaiveDate;
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::organization::OrganizationKind;
+use tgpl_domain::reference::ProviderKind;
+use tgpl_domain::staff::{check_can_take_cases, Card, NotEligible, StaffStatus};
+use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffRow};
+use tgpl_persistence::{organizations, DbConnection};
+
+use crate::http::error::ApiError;
+use crate::scope::today;
+
+/// A staff record with its memberships and cards.
+pub struct Person {
+    pub row: StaffRow,
+    pub memberships: Vec<MembershipRow>,
+    pub cards: Vec<CardRow>,
+}
+
+impl Person {
+    pub fn read(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
+        Ok(Self {
+            row: staff::get(conn, id)?,
+            memberships: staff::memberships(conn, id)?,
+            cards: staff::cards(conn, id)?,
+        })
+    }
+
+    pub fn current_memberships(&self) -> impl Iterator<Item = &MembershipRow> {
+        self.memberships
+            .iter()
+            .filter(|m| m.to_domain().holds_on(today()))
+    }
+}
+
+/// The Department that issues cards for members of `org_id`: the organization itself or the
+/// nearest Department above it, if any.
+pub fn issuing_department(
+    conn: &mut DbConnection,
+    org_id: &str,
+) -> Result<Option<String>, ApiError> {
+    let mut chain = vec![org_id.to_owned()];
+    chain.extend(organizations::ancestors(conn, org_id, today())?);
+    for id in chain {
+        if organizations::get(conn, &id)?.kind == OrganizationKind::Department.code() {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether `person` can be assigned a case of `org_id` on `day`: a provider, active, a
+/// member that day, and for collaborators a card of the Department above `org_id` valid
+/// that day.
+pub fn can_take_cases(
+    conn: &mut DbConnection,
+    person: &Person,
+    org_id: &str,
+    day: NaiveDate,
+) -> Result<Result<ProviderKind, NotEligible>, ApiError> {
+    let department = issuing_department(conn, org_id)?;
+    let cards: Vec<Card> = person
+        .cards
+        .iter()
+        .filter(|c| department.as_deref() == Some(c.issued_by.as_str()))
+        .map(CardRow::to_domain)
+        .collect();
+    let memberships: Vec<_> = person
+        .memberships
+        .iter()
+        .map(MembershipRow::to_domain)
+        .collect();
+    let kind = person
+        .row
+        .provider_kind
+        .as_deref()
+        .and_then(|k| k.parse::<ProviderKind>().ok());
+    let active = person.row.status == StaffStatus::Active.code();
+    Ok(check_can_take_cases(
+        kind,
+        active,
+        &memberships,
+        &cards,
+        org_id,
+        day,
+    ))
+}
