@@ -92,7 +92,7 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
     let agency = crate::bootstrap::ensure_national(conn, &actor)?;
     let provinces = provinces::list(conn, false).map_err(|e| e.to_string())?;
     let mut rng = Rng(seed | 1);
-    let hash = crate::auth::password::hash(BENCH_PASSWORD).map_err(|e| e.to_string())?;
+    let hash = crate::credentials::password::hash(BENCH_PASSWORD).map_err(|e| e.to_string())?;
     let mut centers = Vec::new();
     for p in &provinces {
         let tag = p.code.replace('_', "-").to_ascii_uppercase();

@@ -89,7 +89,7 @@ pub fn create_admin(
     {
         return Err(format!("the username `{}` is taken", username.as_str()));
     }
-    let hash = crate::auth::password::hash(password.expose()).map_err(|e| e.to_string())?;
+    let hash = crate::credentials::password::hash(password.expose()).map_err(|e| e.to_string())?;
     let row = new_account(
         &username,
         display_name,

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use tgpl_persistence::{DatabaseUrl, PoolSettings};
 
-use crate::auth::tokens::MIN_SECRET_BYTES;
+use crate::credentials::tokens::MIN_SECRET_BYTES;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/tgpl.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -118,7 +118,7 @@ impl Settings {
             Some(_) => Err(format!(
                 "TGPL_JWT_SECRET is too short: it needs at least {MIN_SECRET_BYTES} bytes (for example `openssl rand -hex 32`)"
             )),
-            None if demo => Ok(crate::auth::password::generate_secret().into_bytes()),
+            None if demo => Ok(crate::credentials::password::generate_secret().into_bytes()),
             None => Err(format!(
                 "TGPL_JWT_SECRET is not set: set it to a random secret of at least {MIN_SECRET_BYTES} bytes \
                  (for example `openssl rand -hex 32`), or run `tgpl serve --demo`"

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use tgpl_api::config::Settings;
 use tgpl_api::server::{self, ServerOptions};
+use tgpl_api::storage;
 
 /// Every request allocates its buffers, rows and JSON on one thread and frees many of them on
 /// another (the database's); glibc's allocator spent about a tenth of the server's time there,
@@ -79,7 +80,7 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve { bind, demo } => serve(settings, bind, demo),
         Command::Migrate => {
-            server::prepare_database(&settings.database_url, &settings.pool)?;
+            storage::prepare_database(&settings.database_url, &settings.pool)?;
             println!(
                 "database is up to date ({})",
                 settings.database_url.engine()
@@ -91,7 +92,7 @@ fn run(cli: Cli) -> Result<(), String> {
             display_name,
         } => {
             let password = admin_password()?;
-            let pool = server::prepare_database(&settings.database_url, &settings.pool)?;
+            let pool = storage::prepare_database(&settings.database_url, &settings.pool)?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             let account =
                 tgpl_api::bootstrap::create_admin(&mut conn, &username, &display_name, &password)?;
@@ -102,14 +103,14 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::SeedDemo => {
-            let pool = server::prepare_database(&settings.database_url, &settings.pool)?;
+            let pool = storage::prepare_database(&settings.database_url, &settings.pool)?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             let logins = tgpl_api::demo::seed(&mut conn)?;
             println!("demo data ready: {} accounts", logins.len());
             Ok(())
         }
         Command::GenerateBenchData { cases, seed } => {
-            let pool = server::prepare_database(&settings.database_url, &settings.pool)?;
+            let pool = storage::prepare_database(&settings.database_url, &settings.pool)?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             println!(
                 "{}",
@@ -145,7 +146,7 @@ fn admin_password() -> Result<String, String> {
 
 fn serve(settings: Settings, bind: Option<String>, demo: bool) -> Result<(), String> {
     let secret = settings.signing_secret(demo)?;
-    let storage = server::Storage::open(&settings.database_url, &settings.pool)?;
+    let storage = tgpl_api::storage::Storage::open(&settings.database_url, &settings.pool)?;
     let logins = if demo {
         let mut conn = storage.pool.get().map_err(|e| e.to_string())?;
         Some(tgpl_api::demo::seed(&mut conn)?)

@@ -12,11 +12,11 @@ use tgpl_persistence::writer::{GroupWriter, Write};
 use tgpl_persistence::{DbConnection, Pool};
 use tokio::sync::Semaphore;
 
-use crate::auth::password;
-use crate::auth::tokens::TokenKeys;
+use crate::credentials::password;
+use crate::credentials::tokens::TokenKeys;
 use crate::http::error::ApiError;
-use crate::scope::TreeCache;
-use crate::server::Storage;
+use crate::storage::Storage;
+use tgpl_persistence::tree_cache::TreeCache;
 
 pub struct AppState {
     pub pool: Pool,

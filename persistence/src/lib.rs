@@ -29,6 +29,7 @@ pub mod recipients;
 pub mod review_requests;
 pub mod schema;
 pub mod staff;
+pub mod tree_cache;
 mod versioned;
 pub mod writer;
 

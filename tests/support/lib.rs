@@ -76,7 +76,7 @@ impl TestApp {
         tune: impl FnOnce(&mut tgpl_api::server::ServerOptions) + Send + 'static,
     ) -> Self {
         let url = tgpl_persistence::DatabaseUrl::parse(&db.url()).expect("database url");
-        let pool = tgpl_api::server::prepare_database(&url, &settings).expect("database");
+        let pool = tgpl_api::storage::prepare_database(&url, &settings).expect("database");
         if demo {
             let mut conn = pool.get().expect("connection");
             tgpl_api::demo::seed(&mut conn).expect("demo data");
@@ -106,7 +106,7 @@ impl TestApp {
         tune: impl FnOnce(&mut tgpl_api::server::ServerOptions) + Send + 'static,
     ) -> (SocketAddr, actix_web::dev::ServerHandle, JoinHandle<()>) {
         let url = tgpl_persistence::DatabaseUrl::parse(&db.url()).expect("database url");
-        let storage = tgpl_api::server::Storage::open(&url, settings).expect("database");
+        let storage = tgpl_api::storage::Storage::open(&url, settings).expect("database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("port");
         let attachments_dir = db.scratch_dir().join("attachments");
         let (tx, rx) = std::sync::mpsc::channel();

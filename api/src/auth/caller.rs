@@ -16,8 +16,8 @@ use tgpl_persistence::audit::Actor;
 
 use crate::http::error::ApiError;
 use crate::http::request_id::RequestId;
-use crate::scope::TreeCache;
 use crate::state::AppState;
+use tgpl_persistence::tree_cache::TreeCache;
 
 /// A caller whose bearer token is valid and whose account is active right now.
 #[derive(Debug, Clone)]

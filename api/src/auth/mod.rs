@@ -1,7 +1,6 @@
-//! Who is calling: passwords, tokens and the authenticated caller.
+//! Who is calling: the authenticated caller of a request, from its bearer token and the
+//! account behind it (passwords and tokens themselves are `crate::credentials`).
 
 pub mod caller;
-pub mod password;
-pub mod tokens;
 
 pub use caller::Caller;

@@ -15,8 +15,8 @@ use tgpl_persistence::audit::Actor;
 use tgpl_persistence::organizations::OrganizationRow;
 use tgpl_persistence::DbConnection;
 
-use crate::auth::password;
 use crate::bootstrap::{ensure_national, ensure_organization};
+use crate::credentials::password;
 use crate::routes::accounts::new_account;
 
 mod cases;

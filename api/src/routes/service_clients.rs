@@ -17,7 +17,8 @@ use validator::Validate;
 
 use super::account_common::{account_response, change, load, take_action, AccountView, Family};
 use super::accounts::{check_membership, new_account, username_error, username_taken};
-use crate::auth::{password, Caller};
+use crate::auth::Caller;
+use crate::credentials::password;
 use crate::http::error::{ApiError, FieldError};
 use crate::http::extract::{etag, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
