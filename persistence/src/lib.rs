@@ -30,7 +30,7 @@ pub mod review_requests;
 pub mod schema;
 pub mod staff;
 pub mod tree_cache;
-mod versioned;
+pub mod versioned;
 pub mod writer;
 
 use diesel::expression::{is_aggregate, SelectableExpression, ValidGrouping};

@@ -35,3 +35,40 @@ macro_rules! save_versioned {
         })
     }};
 }
+
+/// A stored record changed under optimistic concurrency ([`save_versioned!`]).
+pub trait Versioned {
+    /// The version a client names in `If-Match` (its `ETag`).
+    fn version(&self) -> i64;
+    /// Makes this copy of the record its next revision: the version moves on by one and the
+    /// update time is now. Every change of a versioned record goes through here.
+    fn revise(&mut self);
+}
+
+macro_rules! versioned_rows {
+    ($($row:ty),* $(,)?) => {
+        $(impl Versioned for $row {
+            fn version(&self) -> i64 {
+                self.version
+            }
+
+            fn revise(&mut self) {
+                self.version += 1;
+                self.updated_at = crate::now();
+            }
+        })*
+    };
+}
+
+versioned_rows!(
+    crate::accounts::AccountRow,
+    crate::cases::CaseRow,
+    crate::contracts::ContractRow,
+    crate::organizations::OrganizationRow,
+    crate::provinces::ProvinceRow,
+    crate::recipients::RecipientRow,
+    crate::review_requests::ReviewRow,
+    crate::staff::StaffRow,
+    crate::staff::MembershipRow,
+    crate::staff::CardRow,
+);

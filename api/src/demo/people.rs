@@ -16,6 +16,7 @@ use tgpl_persistence::organizations::OrganizationRow;
 use tgpl_persistence::page::PageRequest;
 use tgpl_persistence::recipients::{self, ProofRow, RecipientRow};
 use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffFilter, StaffRow};
+use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -113,7 +114,7 @@ fn link(
     };
     let mut after = before.clone();
     after.staff_id = Some(staff_id.to_owned());
-    after.version += 1;
+    after.revise();
     accounts::save(conn, actor, AuditAction::AccountLinkStaff, &before, &after)
         .map_err(|e| e.to_string())
 }

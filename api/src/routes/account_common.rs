@@ -10,6 +10,7 @@ use tgpl_domain::account::{self, AccountAction};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::role::{AccountStatus, Role};
 use tgpl_persistence::accounts::{self, AccountRow};
+use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
 use utoipa::ToSchema;
 
@@ -148,8 +149,7 @@ pub async fn change(
                 if_match.check(&etag(before.version))?;
                 let mut after = before.clone();
                 apply(conn, &mut after)?;
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 accounts::save(conn, &caller.actor(), action, &before, &after)?;
                 Ok(after)
             })

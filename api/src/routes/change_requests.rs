@@ -17,6 +17,7 @@ use tgpl_domain::label::Vocabulary;
 use tgpl_persistence::cases::{self, EventRow};
 use tgpl_persistence::change_requests::{self, ItemRow, RequestFilter, RequestRow};
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
+use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -530,8 +531,7 @@ pub async fn approve(
                             (AuditAction::CaseStep, "unarchive")
                         }
                     };
-                    changed.version += 1;
-                    changed.updated_at = tgpl_persistence::now();
+                    changed.revise();
                     let details = serde_json::json!({ "change_request_id": before.id, "requested_by": before.requested_by }).to_string();
                     let event = EventRow::new(&changed, &actor, step, Some(&case.state), today(), Some(before.reason.clone()), Some(details));
                     cases::save(conn, &actor, action, &case, &changed, Some(&event))?;

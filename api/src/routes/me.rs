@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::credentials::{Password, Username};
 use tgpl_domain::label::Vocabulary;
+use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::{accounts, organizations};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -137,8 +138,7 @@ pub async fn change_password(
     let mut after = before.clone();
     after.password_hash = state.hash_secret(new.expose().to_owned()).await?;
     after.token_epoch += 1;
-    after.version += 1;
-    after.updated_at = tgpl_persistence::now();
+    after.revise();
     state
         .write(move |conn| {
             accounts::save(

@@ -18,6 +18,7 @@ use tgpl_persistence::contracts::{self, ContractRow};
 use tgpl_persistence::db::write_transaction;
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::organizations::{self, OrganizationRow};
+use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -101,8 +102,7 @@ async fn end(
                 after.participation_status = Some(status.to_string());
                 after.participation_ended_on = Some(on);
                 after.participation_end_reason = Some(body.reason.clone());
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 let actor = caller.actor();
                 write_transaction(conn, |conn| {
                     organizations::save(conn, &actor, action, &before, &after)?;
@@ -115,8 +115,7 @@ async fn end(
                         ended.status = "terminated".into();
                         ended.ended_on = Some(on);
                         ended.end_reason = after.participation_end_reason.clone();
-                        ended.version += 1;
-                        ended.updated_at = tgpl_persistence::now();
+                        ended.revise();
                         contracts::save(
                             conn,
                             &actor,
@@ -607,8 +606,7 @@ pub async fn amend_contract(
                 check_validity(after.valid_from, after.valid_to)?;
                 check_no_overlap(conn, &after)?;
                 after.amended_on = Some(body.amended_on.unwrap_or_else(today));
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 contracts::save(
                     conn,
                     &caller.actor(),
@@ -656,8 +654,7 @@ pub async fn terminate_contract(
                 after.status = "terminated".into();
                 after.ended_on = Some(body.on.unwrap_or_else(today));
                 after.end_reason = Some(body.reason.clone());
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 contracts::save(
                     conn,
                     &caller.actor(),

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::SystemAction;
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::provinces::{self, ProvinceRow};
+use tgpl_persistence::versioned::Versioned;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -267,8 +268,7 @@ pub async fn update(
             after.kind = body.kind.unwrap_or(after.kind);
             after.active = body.active.unwrap_or(after.active);
             if after != before {
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 provinces::save(conn, &caller.actor(), &before, &after)?;
             }
             Ok(after)

@@ -17,6 +17,7 @@ use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::recipients::{
     self, Access, AccessFilter, AccessRow, ProofRow, RecipientFilter, RecipientRow,
 };
+use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::{provinces, DbConnection};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -560,8 +561,7 @@ pub async fn update(
             check_province(conn, after.province_code.as_deref())?;
             write_transaction(conn, |conn| {
                 if after != before {
-                    after.version += 1;
-                    after.updated_at = tgpl_persistence::now();
+                    after.revise();
                     recipients::save(conn, &caller.actor(), &before, &after)?;
                 }
                 recipients::log_access(conn, &[access_entry(&caller, &id, "read")])

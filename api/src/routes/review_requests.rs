@@ -11,6 +11,7 @@ use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{ReviewKind, ReviewState};
 use tgpl_domain::review_request::{self, ReviewStep};
 use tgpl_persistence::review_requests::{self, ReviewFilter, ReviewRow};
+use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -285,8 +286,7 @@ pub async fn update(
             }
             after.search_text = search_text(&after);
             if after != before {
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 review_requests::save(
                     conn,
                     &caller.actor(),
@@ -330,8 +330,7 @@ pub async fn remove(
                 check_editable(&before)?;
                 let mut after = before.clone();
                 after.deleted_at = Some(tgpl_persistence::now());
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 Ok(review_requests::save(
                     conn,
                     &caller.actor(),
@@ -452,8 +451,7 @@ pub async fn send(
                 let mut after = before.clone();
                 take(&mut after, ReviewStep::Send)?;
                 after.sent_on = Some(on);
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 review_requests::save(
                     conn,
                     &caller.actor(),
@@ -504,8 +502,7 @@ pub async fn answer(
                 check_day("answered_on", on, before.sent_on)?;
                 after.answered_on = Some(on);
                 after.answer = Some(body.answer.clone());
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 review_requests::save(
                     conn,
                     &caller.actor(),

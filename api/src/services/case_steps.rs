@@ -14,6 +14,7 @@ use tgpl_domain::staff::NotEligible;
 use tgpl_persistence::audit::Actor;
 use tgpl_persistence::cases::{self, CaseRow, EventRow};
 use tgpl_persistence::organizations::{self, OrganizationRow};
+use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::{DbConnection, StoreError};
 
 use crate::http::error::ApiError;
@@ -221,8 +222,7 @@ fn save(
             details.insert("grade".into(), serde_json::json!(grade.code()));
         }
     }
-    after.version += 1;
-    after.updated_at = tgpl_persistence::now();
+    after.revise();
     let details = (!details.is_empty()).then(|| serde_json::Value::Object(details).to_string());
     let event = EventRow::new(
         &after,

@@ -1,6 +1,7 @@
 //! Opening a case, correcting it while it is open, and deleting it (kept, marked deleted).
 
 use super::*;
+use tgpl_persistence::versioned::Versioned;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -234,8 +235,7 @@ pub async fn update(
             let mut after = before.clone();
             body.apply(&mut after)?;
             if after != before {
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 cases::save(
                     conn,
                     &caller.actor(),
@@ -282,8 +282,7 @@ pub async fn remove(
                 }
                 let mut after = before.clone();
                 after.deleted_at = Some(tgpl_persistence::now());
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 Ok(cases::save(
                     conn,
                     &caller.actor(),

@@ -3,6 +3,7 @@
 
 use super::records::{inactive_parent, parent_error, resolve_province};
 use super::*;
+use tgpl_persistence::versioned::Versioned;
 
 #[derive(Deserialize, Validate, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
@@ -62,8 +63,7 @@ pub async fn deactivate(
                 let mut after = before.clone();
                 after.status = OrganizationStatus::Inactive.to_string();
                 after.deactivated_on = Some(on);
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 organizations::save(conn, &caller.actor(), AuditAction::OrganizationDeactivate, &before, &after)?;
                 let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
                 Ok((after, parent))
@@ -223,8 +223,7 @@ pub async fn move_to(
                     for before in organizations::get_many(conn, &below)? {
                         let mut after = before.clone();
                         after.province_code = province.clone();
-                        after.version += 1;
-                        after.updated_at = tgpl_persistence::now();
+                        after.revise();
                         organizations::save(conn, &actor, AuditAction::OrganizationUpdate, &before, &after)?;
                     }
                 }

@@ -1,6 +1,7 @@
 //! Organizations as records: create, read, update, list.
 
 use super::*;
+use tgpl_persistence::versioned::Versioned;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -415,8 +416,7 @@ pub async fn update(
             }
             after.refresh_search_text();
             if after != before {
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 organizations::save(conn, &caller.actor(), action, &before, &after)?;
             }
             let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);

@@ -2,6 +2,7 @@
 //! above the collaborator's organization.
 
 use super::*;
+use tgpl_persistence::versioned::Versioned;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -297,8 +298,7 @@ pub async fn reissue_card(
                     replaced.status = CardStatus::Replaced.to_string();
                     replaced.ended_on = Some(card.issued_on);
                     replaced.end_reason = Some(body.reason.clone());
-                    replaced.version += 1;
-                    replaced.updated_at = tgpl_persistence::now();
+                    replaced.revise();
                     let card = new_card(
                         &person.row.id,
                         old.issued_by.clone(),
@@ -357,8 +357,7 @@ pub async fn revoke_card(
                 after.status = CardStatus::Revoked.to_string();
                 after.ended_on = Some(on);
                 after.end_reason = Some(body.reason.clone());
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 staff::revoke_card(conn, &caller.actor(), &before, &after)?;
                 let person = Person::read(conn, &person.row.id)?;
                 shown(conn, person)

@@ -1,6 +1,7 @@
 //! Memberships: a person joins an organization, or leaves it on a day that has come.
 
 use super::*;
+use tgpl_persistence::versioned::Versioned;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -173,8 +174,7 @@ pub async fn end_membership(
                     let mut after = before.clone();
                     after.valid_to = Some(on);
                     after.end_reason = body.reason.clone();
-                    after.version += 1;
-                    after.updated_at = tgpl_persistence::now();
+                    after.revise();
                     staff::end_membership(conn, &caller.actor(), &before, &after)?;
                     let person = Person::read(conn, &id)?;
                     shown(conn, person)

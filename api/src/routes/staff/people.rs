@@ -3,6 +3,7 @@
 use super::cards::card_authority;
 use super::memberships::new_membership;
 use super::*;
+use tgpl_persistence::versioned::Versioned;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -303,8 +304,7 @@ pub async fn update(
             )?;
             after.refresh_search_text();
             if after != before {
-                after.version += 1;
-                after.updated_at = tgpl_persistence::now();
+                after.revise();
                 staff::save(conn, &caller.actor(), &before, &after)?;
             }
             shown(
