@@ -374,11 +374,15 @@ pub async fn download(
         .db(move |conn| {
             let row = attachments::get(conn, &id)?;
             let case = readable_case(conn, &caller, &row.case_id)?;
-            let entry = super::recipients::access_entry(&caller, &case.recipient_id, "attachment");
+            let entry = crate::services::recipient_access::access_entry(
+                &caller,
+                &case.recipient_id,
+                "attachment",
+            );
             Ok((row, entry))
         })
         .await?;
-    super::recipients::log_reads(&state, vec![entry]).await?;
+    crate::services::recipient_access::log_reads(&state, vec![entry]).await?;
     let blobs = state.blobs.clone();
     let key = row.storage_key.clone();
     let blob = actix_web::web::block(move || blobs.open(&key))

@@ -2,4 +2,5 @@
 //! HTTP translation of a route and the domain's rules, over storage.
 
 pub mod case_steps;
+pub mod recipient_access;
 pub mod staff_records;

@@ -83,7 +83,7 @@ pub async fn list_cases(
                     .iter()
                     .filter(|c| readable.contains(&c.organization_id))
                     .map(|c| {
-                        crate::routes::recipients::access_entry(
+                        crate::services::recipient_access::access_entry(
                             &caller,
                             &c.recipient_id,
                             "case_search",
@@ -95,7 +95,7 @@ pub async fn list_cases(
             Ok((paged, entries))
         })
         .await?;
-    crate::routes::recipients::log_reads(&state, entries).await?;
+    crate::services::recipient_access::log_reads(&state, entries).await?;
     Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, CaseView::from)))
 }
 

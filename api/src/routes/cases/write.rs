@@ -70,7 +70,7 @@ pub async fn create(
             let org = scope::authorize(conn, &caller, Action::ManageCase, &body.organization_id)?;
             let recipient = match recipients::get(conn, &body.recipient_id) {
                 Ok(r)
-                    if crate::routes::recipients::allows(
+                    if crate::services::recipient_access::allows(
                         conn,
                         &caller,
                         Action::ReadRecipient,

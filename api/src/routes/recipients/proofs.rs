@@ -1,0 +1,117 @@
+//! The documents that prove a person's category; the statistical category follows from them.
+
+use super::*;
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddProof {
+    #[schema(schema_with = crate::http::schemas::proof_kind)]
+    pub kind: ProofKind,
+    /// Required for `status`, absent for `financial_hardship`.
+    #[schema(schema_with = crate::http::schemas::or_null::recipient_category)]
+    pub category: Option<RecipientCategory>,
+    /// What the document is (e.g. "Giấy chứng nhận hộ nghèo").
+    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200))]
+    #[serde(deserialize_with = "crate::http::text::name")]
+    pub document_kind: String,
+    #[schema(min_length = 1, max_length = 100)]
+    #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub document_number: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub issuer: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    /// The day the person provided it; decides which category the statistics count.
+    pub provided_on: NaiveDate,
+}
+
+/// Adds a proof document. The statistical category is recomputed: the category whose proof
+/// came first; financial-difficulty categories count from the day both their proofs were in.
+#[utoipa::path(
+    operation_id = "addRecipientProof",
+    tag = "recipients",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
+    request_body = AddProof,
+    responses(
+        (status = 201, description = "Added; the person (its version moves with its proofs).", body = RecipientView, headers(("ETag" = String), ("Location" = String))),
+        (status = 404, description = "No such person among those the caller's organization handles.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/recipients/{id}/proofs")]
+pub async fn add_proof(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<AddProof>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    match (body.kind, body.category) {
+        (ProofKind::Status, None) => {
+            return Err(ApiError::field(
+                "category",
+                "required",
+                "Giấy tờ chứng minh diện cần ghi rõ diện.",
+                "A proof of status names its category.",
+            ))
+        }
+        (ProofKind::FinancialHardship, Some(_)) => {
+            return Err(ApiError::field(
+                "category",
+                "not_applicable",
+                "Giấy tờ chứng minh khó khăn tài chính không gắn với một diện.",
+                "A proof of financial difficulty names no category.",
+            ))
+        }
+        _ => {}
+    }
+    if body.provided_on > today() {
+        return Err(ApiError::field(
+            "provided_on",
+            "in_future",
+            "Ngày cung cấp không thể ở tương lai.",
+            "The day provided cannot be in the future.",
+        ));
+    }
+    if body.issued_on.is_some_and(|d| d > body.provided_on) {
+        return Err(ApiError::field(
+            "issued_on",
+            "after_provided",
+            "Giấy tờ phải được cấp trước khi cung cấp.",
+            "A document is issued before it is provided.",
+        ));
+    }
+    let (row, proofs) = state
+        .write(move |conn| {
+            let row = load(conn, &caller, &id, Action::ManageRecipient)?;
+            if_match.check(&etag(row.version))?;
+            let proof = ProofRow {
+                id: tgpl_persistence::new_id(),
+                recipient_id: id.clone(),
+                kind: body.kind.to_string(),
+                category: body.category.map(|c| c.to_string()),
+                document_kind: body.document_kind,
+                document_number: body.document_number,
+                issuer: body.issuer,
+                issued_on: body.issued_on,
+                provided_on: body.provided_on,
+                created_at: tgpl_persistence::now(),
+            };
+            write_transaction(conn, |conn| {
+                recipients::add_proof(conn, &caller.actor(), &proof)?;
+                recipients::log_access(conn, &[access_entry(&caller, &id, "read")])
+            })?;
+            Ok((
+                recipients::get(conn, &id)?,
+                recipients::proofs_of(conn, &[id])?,
+            ))
+        })
+        .await?;
+    Ok(respond(StatusCode::CREATED, row, &proofs))
+}

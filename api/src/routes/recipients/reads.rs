@@ -1,0 +1,82 @@
+//! The log of reads of people's personal data: who read whose record, when, and how.
+
+use super::*;
+
+#[derive(Serialize, ToSchema)]
+pub struct AccessView {
+    pub id: i64,
+    pub recipient_id: String,
+    pub accessed_at: DateTime<Utc>,
+    pub account_id: String,
+    pub username: String,
+    pub role: String,
+    pub organization_id: String,
+    /// `read`, `list` or `duplicate_check`.
+    pub access: String,
+    pub request_id: Option<String>,
+}
+
+impl From<AccessRow> for AccessView {
+    fn from(a: AccessRow) -> Self {
+        Self {
+            id: a.id,
+            recipient_id: a.recipient_id,
+            accessed_at: utc(a.accessed_at),
+            account_id: a.account_id,
+            username: a.username,
+            role: a.role,
+            organization_id: a.org_id,
+            access: a.access,
+            request_id: a.request_id,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AccessLogQuery {
+    pub recipient_id: Option<String>,
+    pub account_id: Option<String>,
+    /// From this instant, inclusive (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Until this instant, exclusive (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Who read which recipient's personal data, and when (data centre only), newest first.
+#[utoipa::path(
+    operation_id = "listRecipientAccessLog",
+    tag = "recipients",
+    security(("bearer" = [])),
+    params(AccessLogQuery, PageQuery),
+    responses(
+        (status = 200, description = "One page of reads.", body = Page<AccessView>),
+        (status = 403, description = "Only the data centre reads the access log.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/recipient-access-log")]
+pub async fn access_log(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: Query<AccessLogQuery>,
+    paging: Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if access::decide_system(&caller.policy(), SystemAction::ReadRecipientAccessLog)
+        != access::Decision::Allow
+    {
+        return Err(ApiError::forbidden());
+    }
+    let page = paging.request()?;
+    let q = query.0;
+    let filter = AccessFilter {
+        recipient_id: q.recipient_id,
+        account_id: q.account_id,
+        from: q.from.map(|t| t.naive_utc()),
+        to: q.to.map(|t| t.naive_utc()),
+    };
+    let paged = state
+        .db(move |conn| Ok(recipients::access_log(conn, &filter, page)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, AccessView::from)))
+}

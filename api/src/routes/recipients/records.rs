@@ -1,0 +1,312 @@
+//! Registering a person aided (with the duplicate check), reading and correcting the record.
+
+use super::*;
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRecipient {
+    /// The organization receiving the person.
+    pub organization_id: String,
+    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200))]
+    #[serde(deserialize_with = "crate::http::text::name")]
+    pub full_name: String,
+    #[schema(schema_with = crate::http::schemas::or_null::gender)]
+    pub gender: Option<Gender>,
+    pub date_of_birth: Option<NaiveDate>,
+    #[schema(schema_with = crate::http::schemas::or_null::ethnic_group)]
+    pub ethnicity: Option<EthnicGroup>,
+    /// 12 digits; checked against gender and year of birth when those are given.
+    #[schema(example = "001305012345")]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub citizen_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub province_code: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub commune: Option<String>,
+    #[schema(min_length = 1, max_length = 500)]
+    #[validate(length(min = 1, max = 500))]
+    pub address: Option<String>,
+    #[schema(min_length = 1, max_length = 50)]
+    #[validate(length(min = 1, max = 50))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub phone: Option<String>,
+    #[schema(format = Email)]
+    #[validate(email)]
+    pub email: Option<String>,
+    /// Create even though possible duplicates were found: a deliberate choice after seeing
+    /// the candidates of a 409 `possible_duplicates`.
+    #[serde(default)]
+    pub create_anyway: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DuplicateCandidate {
+    pub id: String,
+    pub full_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    /// Only the last three digits.
+    pub citizen_id_masked: Option<String>,
+    pub organization_id: String,
+    /// `citizen_id` or `name_and_birth_date`.
+    pub matched_on: &'static str,
+}
+
+/// Records a person aided. When the same citizen ID, or the same name (ignoring case and
+/// diacritics) and date of birth, is already recorded where the caller can see it, answers
+/// 409 `possible_duplicates` with the candidates so that the existing record can be used;
+/// send `create_anyway: true` to create a new one all the same.
+#[utoipa::path(
+    operation_id = "createRecipient",
+    tag = "recipients",
+    security(("bearer" = [])),
+    request_body = CreateRecipient,
+    responses(
+        (status = 201, description = "Created.", body = RecipientView, headers(("ETag" = String), ("Location" = String))),
+        (status = 404, description = "Organization outside the caller's scope, or the caller handles no recipients.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Possible duplicates: `candidates` lists them.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/recipients")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<CreateRecipient>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let citizen_id = check_identity(body.citizen_id.as_deref(), body.gender, body.date_of_birth)?;
+    let row = state
+        .write(move |conn| {
+            scope::authorize(conn, &caller, Action::ManageRecipient, &body.organization_id)?;
+            check_province(conn, body.province_code.as_deref())?;
+            let key = name_key(&body.full_name);
+            // The check and the insert run as one, so that requests sent at once for the
+            // same person do not all find nobody and all create a record.
+            let mut claims = Vec::new();
+            if let Some(cid) = &citizen_id {
+                claims.push(Claim::new(Rule::RecipientDuplicates, format!("citizen_id:{cid}")));
+            }
+            if let Some(dob) = body.date_of_birth {
+                claims.push(Claim::new(Rule::RecipientDuplicates, format!("name_birth:{key}:{dob}")));
+            }
+            // A refusal is committed too: it keeps the entries of the candidates it showed.
+            exclusive(conn, &claims, |conn| -> Result<Result<RecipientRow, ApiError>, ApiError> {
+                if !body.create_anyway {
+                    let visible = scope::permitted(conn, &caller, Action::ReadRecipient)?.as_filter();
+                    let found = recipients::possible_duplicates(conn, citizen_id.as_deref(), &key, body.date_of_birth, visible.as_deref())?;
+                    if !found.is_empty() {
+                        let entries: Vec<Access> = found.iter().map(|r| access_entry(&caller, &r.id, "duplicate_check")).collect();
+                        recipients::log_access(conn, &entries)?;
+                        let candidates: Vec<DuplicateCandidate> = found
+                            .into_iter()
+                            .map(|r| DuplicateCandidate {
+                                matched_on: if citizen_id.is_some() && r.citizen_id == citizen_id { "citizen_id" } else { "name_and_birth_date" },
+                                citizen_id_masked: r.citizen_id.as_deref().and_then(|c| CitizenId::parse(c).ok()).map(|c| c.masked()),
+                                id: r.id,
+                                full_name: r.full_name,
+                                date_of_birth: r.date_of_birth,
+                                organization_id: r.organization_id,
+                            })
+                            .collect();
+                        return Ok(Err(ApiError::conflict(
+                            "possible_duplicates",
+                            Text::new(
+                                "Có thể người này đã có hồ sơ; hãy dùng hồ sơ sẵn có, hoặc gửi lại với create_anyway: true.",
+                                "This person may already be recorded; use the existing record, or send again with create_anyway: true.",
+                            ),
+                        )
+                        .with_extra(serde_json::json!({ "candidates": candidates }))));
+                    }
+                }
+                let now = tgpl_persistence::now();
+                let row = RecipientRow {
+                    id: tgpl_persistence::new_id(),
+                    organization_id: body.organization_id,
+                    full_name: body.full_name.trim().to_owned(),
+                    name_key: key,
+                    gender: body.gender.map(|g| g.to_string()),
+                    date_of_birth: body.date_of_birth,
+                    ethnicity: body.ethnicity.map(|e| e.to_string()),
+                    citizen_id,
+                    province_code: body.province_code,
+                    commune: body.commune,
+                    address: body.address,
+                    phone: body.phone,
+                    email: body.email,
+                    statistical_category: None,
+                    category_proven_on: None,
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                };
+                // The answer shows the record, which is a read like any other: the record and the
+                // entry of that read are kept together or not at all.
+                recipients::insert(conn, &caller.actor(), &row)?;
+                recipients::log_access(conn, &[access_entry(&caller, &row.id, "create")])?;
+                Ok(Ok(row))
+            })?
+        })
+        .await?;
+    Ok(respond(StatusCode::CREATED, row, &[]))
+}
+
+/// One recipient, with proofs and statistical category. The read is logged.
+#[utoipa::path(
+    operation_id = "readRecipient",
+    tag = "recipients",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The person.", body = RecipientView, headers(("ETag" = String))),
+        (status = 404, description = "No such person among those the caller's organization handles.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/recipients/{id}")]
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (row, proofs, entry) = state
+        .db(move |conn| {
+            let row = load(conn, &caller, &id, Action::ReadRecipient)?;
+            let entry = access_entry(&caller, &id, "read");
+            Ok((row, recipients::proofs_of(conn, &[id])?, entry))
+        })
+        .await?;
+    log_reads(&state, vec![entry]).await?;
+    Ok(respond(StatusCode::OK, row, &proofs))
+}
+
+/// Fields to change; absent fields keep their value, `null` clears an optional one.
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRecipient {
+    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub full_name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(schema_with = crate::http::schemas::or_null::gender)]
+    pub gender: Option<Option<Gender>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub date_of_birth: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(schema_with = crate::http::schemas::or_null::ethnic_group)]
+    pub ethnicity: Option<Option<EthnicGroup>>,
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
+    #[schema(value_type = Option<String>)]
+    pub citizen_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
+    #[schema(value_type = Option<String>)]
+    pub province_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
+    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(value_type = Option<String>)]
+    pub commune: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(min_length = 1, max_length = 500)]
+    #[validate(length(min = 1, max = 500))]
+    #[schema(value_type = Option<String>)]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::text::present_name")]
+    #[schema(min_length = 1, max_length = 50)]
+    #[validate(length(min = 1, max = 50))]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(format = Email)]
+    #[validate(email)]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+}
+
+/// Changes a recipient's record. Requires `If-Match`.
+#[utoipa::path(
+    operation_id = "updateRecipient",
+    tag = "recipients",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the record as read")),
+    request_body = UpdateRecipient,
+    responses(
+        (status = 200, description = "Updated.", body = RecipientView, headers(("ETag" = String))),
+        (status = 404, description = "No such person among those the caller's organization handles.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/recipients/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateRecipient>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    let (row, proofs) = state
+        .write(move |conn| {
+            let before = load(conn, &caller, &id, Action::ManageRecipient)?;
+            if_match.require(&etag(before.version))?;
+            let mut after = before.clone();
+            if let Some(v) = body.full_name {
+                after.full_name = v.trim().to_owned();
+                if after.full_name.is_empty() {
+                    return Err(ApiError::field(
+                        "full_name",
+                        "blank",
+                        "Không được để trống.",
+                        "Must not be blank.",
+                    ));
+                }
+                after.name_key = name_key(&after.full_name);
+            }
+            if let Some(v) = body.gender {
+                after.gender = v.map(|g| g.to_string());
+            }
+            if let Some(v) = body.date_of_birth {
+                after.date_of_birth = v;
+            }
+            if let Some(v) = body.ethnicity {
+                after.ethnicity = v.map(|e| e.to_string());
+            }
+            if let Some(v) = body.citizen_id {
+                after.citizen_id = v;
+            }
+            if let Some(v) = body.province_code {
+                after.province_code = v;
+            }
+            if let Some(v) = body.commune {
+                after.commune = v;
+            }
+            if let Some(v) = body.address {
+                after.address = v;
+            }
+            if let Some(v) = body.phone {
+                after.phone = v;
+            }
+            if let Some(v) = body.email {
+                after.email = v;
+            }
+            let gender = after.gender.as_deref().and_then(|g| g.parse().ok());
+            after.citizen_id =
+                check_identity(after.citizen_id.as_deref(), gender, after.date_of_birth)?;
+            check_province(conn, after.province_code.as_deref())?;
+            write_transaction(conn, |conn| {
+                if after != before {
+                    after.revise();
+                    recipients::save(conn, &caller.actor(), &before, &after)?;
+                }
+                recipients::log_access(conn, &[access_entry(&caller, &id, "read")])
+            })?;
+            Ok((after, recipients::proofs_of(conn, &[id])?))
+        })
+        .await?;
+    Ok(respond(StatusCode::OK, row, &proofs))
+}
