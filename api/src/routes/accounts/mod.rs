@@ -1,0 +1,155 @@
+//! Administration of people's accounts, within the administrator's scope.
+//!
+//! - [`records`]: creating, listing and reading accounts.
+//! - [`status`]: locking, unlocking, resetting and deactivating (`tgpl_domain::account`).
+//! - [`staff_link`]: linking an account to the staff record of its holder.
+//! - here: the checks and refusals that service clients share.
+
+mod records;
+mod staff_link;
+mod status;
+
+pub use records::{create, list, read, AccountListQuery, CreateAccount};
+pub use staff_link::{link_staff, LinkStaff};
+pub use status::{deactivate, lock, reset_password, unlock, ResetPassword};
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use tgpl_domain::access::Action;
+use tgpl_domain::account::AccountAction;
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::credentials::{Password, PasswordError, Username, UsernameError};
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::organization::{OrganizationKind, OrganizationStatus};
+use tgpl_domain::role::{AccountStatus, Role};
+use tgpl_persistence::accounts::{self, AccountFilter, AccountRow};
+use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::account_common::{
+    account_record, account_response, change, load, take_action, AccountView, Family,
+};
+use crate::auth::Caller;
+use crate::http::error::{ApiError, FieldError};
+use crate::http::extract::{IfMatch, Query, ValidJson};
+use crate::http::lang::Text;
+use crate::http::page::{parse_filter, search_term, Page, PageQuery};
+use crate::scope::{self, Permitted};
+use crate::state::AppState;
+
+type Problem = crate::http::error::Problem;
+
+pub fn username_error(field: &str, e: UsernameError) -> FieldError {
+    match e {
+        UsernameError::Length => FieldError::new(
+            field,
+            "length",
+            "Tên đăng nhập dài từ 3 đến 64 ký tự.",
+            "Usernames are 3 to 64 characters long.",
+        ),
+        UsernameError::Characters => FieldError::new(
+            field,
+            "invalid_format",
+            "Tên đăng nhập bắt đầu bằng chữ cái, chỉ gồm chữ cái không dấu, chữ số và . _ -",
+            "Usernames start with a letter and contain only ASCII letters, digits and . _ -",
+        ),
+    }
+}
+
+pub fn password_error(field: &str, e: PasswordError) -> FieldError {
+    match e {
+        PasswordError::TooShort => FieldError::new(
+            field,
+            "too_short",
+            "Mật khẩu cần ít nhất 10 ký tự.",
+            "Passwords need at least 10 characters.",
+        ),
+        PasswordError::TooLong => FieldError::new(
+            field,
+            "too_long",
+            "Mật khẩu tối đa 128 ký tự.",
+            "Passwords have at most 128 characters.",
+        ),
+        PasswordError::NeedsLetterAndDigit => FieldError::new(
+            field,
+            "too_weak",
+            "Mật khẩu cần có cả chữ cái và chữ số.",
+            "Passwords need both letters and digits.",
+        ),
+        PasswordError::ContainsUsername => FieldError::new(
+            field,
+            "contains_username",
+            "Mật khẩu không được chứa tên đăng nhập.",
+            "Passwords must not contain the username.",
+        ),
+    }
+}
+
+/// Checks that an account of `role` may belong to an organization of `kind` that is active.
+pub fn check_membership(role: Role, kind: &str, status: &str) -> Result<(), ApiError> {
+    let kind = kind
+        .parse::<OrganizationKind>()
+        .map_err(ApiError::logged("stored kind unreadable"))?;
+    if !role.allowed_org_kinds().contains(&kind) {
+        let allowed: Vec<&str> = role.allowed_org_kinds().iter().map(|k| k.code()).collect();
+        return Err(ApiError::field(
+            "organization_id",
+            "role_not_allowed_here",
+            format!(
+                "Vai trò `{role}` chỉ gắn với tổ chức loại: {}.",
+                allowed.join(", ")
+            ),
+            format!(
+                "Role `{role}` belongs only to organizations of kind: {}.",
+                allowed.join(", ")
+            ),
+        ));
+    }
+    if status != OrganizationStatus::Active.code() {
+        return Err(ApiError::conflict(
+            "organization_inactive",
+            Text::new(
+                "Tổ chức đã ngừng hoạt động.",
+                "The organization is inactive.",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub fn username_taken() -> ApiError {
+    ApiError::conflict(
+        "username_taken",
+        Text::new("Tên đăng nhập đã được dùng.", "The username is taken."),
+    )
+}
+
+/// Builds a new account row; the caller has checked everything and hashed the secret.
+pub fn new_account(
+    username: &Username,
+    display_name: &str,
+    role: Role,
+    org_id: &str,
+    hash: String,
+) -> AccountRow {
+    let now = tgpl_persistence::now();
+    let display_name = tgpl_domain::text::name(display_name);
+    AccountRow {
+        id: tgpl_persistence::new_id(),
+        username: username.as_str().to_owned(),
+        search_text: tgpl_domain::text::fold(&format!("{} {}", username.as_str(), display_name)),
+        display_name,
+        role: role.to_string(),
+        organization_id: org_id.to_owned(),
+        status: AccountStatus::Active.to_string(),
+        password_hash: hash,
+        token_epoch: 0,
+        last_login_at: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        staff_id: None,
+    }
+}

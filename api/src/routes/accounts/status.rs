@@ -1,0 +1,195 @@
+//! An account's status, changed by an administrator (never by its holder): lock, unlock,
+//! reset the password, deactivate for good.
+
+use super::*;
+
+/// 409 `invalid_account_state` with the message `vi`/`en` and the actions allowed instead.
+fn invalid_state(vi: &str, en: &str, allowed: &[AccountAction]) -> ApiError {
+    let allowed: Vec<String> = allowed.iter().map(|a| a.to_string()).collect();
+    ApiError::conflict("invalid_account_state", Text::new(vi, en))
+        .with_extra(serde_json::json!({ "allowed_actions": allowed }))
+}
+
+/// Locks an account at once, for example on a suspected leak. Its tokens stop working
+/// immediately and stay revoked after an unlock.
+#[utoipa::path(
+    operation_id = "lockAccount",
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    responses(
+        (status = 200, description = "Locked.", body = AccountView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not active, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/accounts/{id}/lock")]
+pub async fn lock(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let row = change(
+        &state,
+        caller,
+        Family::Person,
+        id.into_inner(),
+        if_match,
+        AuditAction::AccountLock,
+        |_, a| {
+            take_action(a, AccountAction::Lock, |allowed| {
+                invalid_state(
+                    "Chỉ khóa được tài khoản đang hoạt động.",
+                    "Only an active account can be locked.",
+                    &allowed,
+                )
+            })
+        },
+    )
+    .await?;
+    Ok(account_response(row))
+}
+
+/// Unlocks a locked account. Tokens issued before the lock stay revoked.
+#[utoipa::path(
+    operation_id = "unlockAccount",
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    responses(
+        (status = 200, description = "Unlocked.", body = AccountView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not locked, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/accounts/{id}/unlock")]
+pub async fn unlock(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let row = change(
+        &state,
+        caller,
+        Family::Person,
+        id.into_inner(),
+        if_match,
+        AuditAction::AccountUnlock,
+        |_, a| {
+            take_action(a, AccountAction::Unlock, |allowed| {
+                invalid_state(
+                    "Chỉ mở khóa được tài khoản đang bị khóa.",
+                    "Only a locked account can be unlocked.",
+                    &allowed,
+                )
+            })
+        },
+    )
+    .await?;
+    Ok(account_response(row))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPassword {
+    /// The new password, to hand to the person; 10 to 128 characters with letters and digits.
+    pub new_password: String,
+}
+
+/// Sets a new password for someone who forgot theirs. Revokes the account's tokens.
+#[utoipa::path(
+    operation_id = "resetAccountPassword",
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    request_body = ResetPassword,
+    responses(
+        (status = 200, description = "Reset.", body = AccountView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Deactivated, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The password breaks the policy.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/accounts/{id}/reset-password")]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<ResetPassword>,
+) -> Result<HttpResponse, ApiError> {
+    let secret = body.0.new_password;
+    let hash = state.hash_secret(secret.clone()).await?;
+    let row = change(
+        &state,
+        caller,
+        Family::Person,
+        id.into_inner(),
+        if_match,
+        AuditAction::AccountResetPassword,
+        move |_, a| {
+            take_action(a, AccountAction::ResetPassword, |allowed| {
+                invalid_state(
+                    "Tài khoản đã bị vô hiệu hóa.",
+                    "The account is deactivated.",
+                    &allowed,
+                )
+            })?;
+            let username = Username::parse(&a.username)
+                .map_err(ApiError::logged("stored username unreadable"))?;
+            Password::parse(&secret, &username)
+                .map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
+            a.password_hash = hash.clone();
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(account_response(row))
+}
+
+/// Deactivates an account for good, for example when its holder is transferred. Its
+/// tokens stop working at once; the record stays for the audit trail.
+#[utoipa::path(
+    operation_id = "deactivateAccount",
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    responses(
+        (status = 200, description = "Deactivated.", body = AccountView, headers(("ETag" = String))),
+        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already deactivated, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/accounts/{id}/deactivate")]
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let row = change(
+        &state,
+        caller,
+        Family::Person,
+        id.into_inner(),
+        if_match,
+        AuditAction::AccountDeactivate,
+        |_, a| {
+            take_action(a, AccountAction::Deactivate, |allowed| {
+                invalid_state(
+                    "Tài khoản đã bị vô hiệu hóa.",
+                    "The account is already deactivated.",
+                    &allowed,
+                )
+            })
+        },
+    )
+    .await?;
+    Ok(account_response(row))
+}

@@ -1,0 +1,218 @@
+//! Requests for review as drafts: created, read, corrected and deleted while not yet sent.
+
+use super::steps::check_editable;
+use super::*;
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateReview {
+    pub organization_id: String,
+    #[schema(schema_with = crate::http::schemas::review_kind)]
+    pub kind: ReviewKind,
+    #[schema(min_length = 1, max_length = 300)]
+    #[validate(length(min = 1, max = 300))]
+    #[serde(deserialize_with = "crate::http::text::name")]
+    pub addressee: String,
+    #[schema(min_length = 1, max_length = 10000)]
+    #[validate(length(min = 1, max = 10000))]
+    pub content: String,
+    pub case_id: Option<String>,
+}
+
+/// Drafts a request for review.
+#[utoipa::path(
+    operation_id = "createReviewRequest",
+    tag = "review-requests",
+    security(("bearer" = [])),
+    request_body = CreateReview,
+    responses(
+        (status = 201, description = "Drafted.", body = ReviewView, headers(("ETag" = String), ("Location" = String))),
+        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/review-requests")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<CreateReview>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let row = state
+        .write(move |conn| {
+            scope::authorize(conn, &caller, Action::ManageCase, &body.organization_id)?;
+            check_case(
+                conn,
+                &caller,
+                &body.organization_id,
+                body.case_id.as_deref(),
+            )?;
+            let now = tgpl_persistence::now();
+            let mut row = ReviewRow {
+                id: tgpl_persistence::new_id(),
+                organization_id: body.organization_id,
+                kind: body.kind.to_string(),
+                addressee: body.addressee.trim().to_owned(),
+                content: body.content,
+                case_id: body.case_id,
+                state: ReviewState::Draft.to_string(),
+                sent_on: None,
+                answered_on: None,
+                answer: None,
+                search_text: String::new(),
+                deleted_at: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            row.search_text = search_text(&row);
+            review_requests::insert(conn, &caller.actor(), &row)?;
+            Ok(row)
+        })
+        .await?;
+    Ok(respond(StatusCode::CREATED, row))
+}
+
+/// One request for review.
+#[utoipa::path(
+    operation_id = "readReviewRequest",
+    tag = "review-requests",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The request.", body = ReviewView, headers(("ETag" = String))),
+        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/review-requests/{id}")]
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let row = state
+        .db(move |conn| load(conn, &caller, &id, Action::ReadCase))
+        .await?;
+    Ok(respond(StatusCode::OK, row))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateReview {
+    #[schema(schema_with = crate::http::schemas::or_null::review_kind)]
+    pub kind: Option<ReviewKind>,
+    #[schema(min_length = 1, max_length = 300)]
+    #[validate(length(min = 1, max = 300))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub addressee: Option<String>,
+    #[schema(min_length = 1, max_length = 10000)]
+    #[validate(length(min = 1, max = 10000))]
+    pub content: Option<String>,
+    pub case_id: Option<String>,
+}
+
+/// Corrects a draft. Requires `If-Match`.
+#[utoipa::path(
+    operation_id = "updateReviewRequest",
+    tag = "review-requests",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the request as read")),
+    request_body = UpdateReview,
+    responses(
+        (status = 200, description = "Updated.", body = ReviewView, headers(("ETag" = String))),
+        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Sent: locked.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a case outside the organization.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/review-requests/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateReview>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    let row = state
+        .write(move |conn| {
+            let before = load(conn, &caller, &id, Action::ManageCase)?;
+            if_match.require(&etag(before.version))?;
+            check_editable(&before)?;
+            let mut after = before.clone();
+            if let Some(v) = body.kind {
+                after.kind = v.to_string();
+            }
+            if let Some(v) = body.addressee {
+                after.addressee = v.trim().to_owned();
+            }
+            if let Some(v) = body.content {
+                after.content = v;
+            }
+            if let Some(v) = body.case_id {
+                check_case(conn, &caller, &before.organization_id, Some(&v))?;
+                after.case_id = Some(v);
+            }
+            after.search_text = search_text(&after);
+            if after != before {
+                after.revise();
+                review_requests::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::ReviewUpdate,
+                    &before,
+                    &after,
+                )?;
+            }
+            Ok(after)
+        })
+        .await?;
+    Ok(respond(StatusCode::OK, row))
+}
+
+/// Deletes a draft (kept, marked deleted, for the audit).
+#[utoipa::path(
+    operation_id = "deleteReviewRequest",
+    tag = "review-requests",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Sent: locked.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/review-requests/{id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    state
+        .write(move |conn| {
+            if_match.settle(conn, |conn| {
+                let before = load(conn, &caller, &id, Action::ManageCase)?;
+                if_match.check(&etag(before.version))?;
+                check_editable(&before)?;
+                let mut after = before.clone();
+                after.deleted_at = Some(tgpl_persistence::now());
+                after.revise();
+                Ok(review_requests::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::ReviewDelete,
+                    &before,
+                    &after,
+                )?)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,176 @@
+//! Sending a request for review (its leader signs it) and recording the agency's answer.
+
+use super::*;
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendReview {
+    /// The day it was sent (Viet Nam date); today when absent.
+    pub sent_on: Option<NaiveDate>,
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerReview {
+    /// The day the answer was received (Viet Nam date); today when absent.
+    pub answered_on: Option<NaiveDate>,
+    #[schema(min_length = 1, max_length = 10000)]
+    #[validate(length(min = 1, max = 10000))]
+    pub answer: String,
+}
+
+/// 409 `illegal_step`: `step` cannot be taken from the request's state; names the steps
+/// that can.
+fn illegal_step(row: &ReviewRow) -> Result<ApiError, ApiError> {
+    let state: ReviewState = row
+        .state
+        .parse()
+        .map_err(ApiError::logged("stored state unreadable"))?;
+    let allowed: Vec<String> = state.next_steps().iter().map(|s| s.to_string()).collect();
+    Ok(ApiError::conflict(
+        "illegal_step",
+        Text::new(
+            format!("Kiến nghị đang ở trạng thái `{}`.", row.state),
+            format!("The request is `{}`.", row.state),
+        ),
+    )
+    .with_extra(serde_json::json!({ "state": row.state, "allowed_steps": allowed })))
+}
+
+/// Takes `step` on the request `row`: its new state, or 409 `illegal_step`.
+fn take(row: &mut ReviewRow, step: ReviewStep) -> Result<(), ApiError> {
+    let from: ReviewState = row
+        .state
+        .parse()
+        .map_err(ApiError::logged("stored state unreadable"))?;
+    let Some(to) = step.target(from) else {
+        return Err(illegal_step(row)?);
+    };
+    row.state = to.to_string();
+    Ok(())
+}
+
+/// Refuses a change of a request that is no longer a draft.
+pub(super) fn check_editable(row: &ReviewRow) -> Result<(), ApiError> {
+    let state: ReviewState = row
+        .state
+        .parse()
+        .map_err(ApiError::logged("stored state unreadable"))?;
+    if state.is_editable() {
+        Ok(())
+    } else {
+        Err(sent())
+    }
+}
+
+fn check_day(field: &str, day: NaiveDate, not_before: Option<NaiveDate>) -> Result<(), ApiError> {
+    if !review_request::day_in_range(day, not_before, today()) {
+        return Err(ApiError::field(
+            field,
+            "out_of_range",
+            "Ngày không hợp lệ (không ở tương lai, không trước ngày gửi).",
+            "Not in the future, nor before it was sent.",
+        ));
+    }
+    Ok(())
+}
+
+/// Records that a draft was sent. The organization's leaders sign requests for review.
+#[utoipa::path(
+    operation_id = "sendReviewRequest",
+    tag = "review-requests",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
+    request_body = SendReview,
+    responses(
+        (status = 200, description = "Sent.", body = ReviewView, headers(("ETag" = String))),
+        (status = 403, description = "Only the organization's leaders send.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid sending date.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/review-requests/{id}/send")]
+pub async fn send(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<SendReview>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let on = body.0.sent_on.unwrap_or_else(today);
+    check_day("sent_on", on, None)?;
+    let row = state
+        .write(move |conn| {
+            if_match.settle(conn, |conn| {
+                let before = load(conn, &caller, &id, Action::SendReviewRequest)?;
+                if_match.check(&etag(before.version))?;
+                let mut after = before.clone();
+                take(&mut after, ReviewStep::Send)?;
+                after.sent_on = Some(on);
+                after.revise();
+                review_requests::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::ReviewSend,
+                    &before,
+                    &after,
+                )?;
+                Ok(after)
+            })
+        })
+        .await?;
+    Ok(respond(StatusCode::OK, row))
+}
+
+/// Records the agency's answer to a sent request.
+#[utoipa::path(
+    operation_id = "answerReviewRequest",
+    tag = "review-requests",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
+    request_body = AnswerReview,
+    responses(
+        (status = 200, description = "Answered.", body = ReviewView, headers(("ETag" = String))),
+        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not sent.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A day in the future or before sending.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/review-requests/{id}/answer")]
+pub async fn answer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<AnswerReview>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    let row = state
+        .write(move |conn| {
+            if_match.settle(conn, |conn| {
+                let before = load(conn, &caller, &id, Action::ManageCase)?;
+                if_match.check(&etag(before.version))?;
+                let mut after = before.clone();
+                take(&mut after, ReviewStep::Answer)?;
+                let on = body.answered_on.unwrap_or_else(today);
+                check_day("answered_on", on, before.sent_on)?;
+                after.answered_on = Some(on);
+                after.answer = Some(body.answer.clone());
+                after.revise();
+                review_requests::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::ReviewAnswer,
+                    &before,
+                    &after,
+                )?;
+                Ok(after)
+            })
+        })
+        .await?;
+    Ok(respond(StatusCode::OK, row))
+}
