@@ -4,7 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
-use tgpl_domain::case::Case;
+use tgpl_domain::case::{Case, CaseState};
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::reference::AidForm;
 
 use crate::audit::{self, Actor, Change};
 use crate::db::{write_transaction, Backend, DbConnection};
@@ -312,7 +314,8 @@ pub struct CaseFilter {
     pub recipient_category: Option<String>,
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
-    /// Litigation cases whose defence view was accepted.
+    /// Successful litigation cases (`Case::is_successful_litigation`): concluded, with the
+    /// defence view accepted; `Some(false)`: cases without an accepted defence view.
     pub successful: Option<bool>,
     pub outcome_from: Option<NaiveDate>,
     pub outcome_to: Option<NaiveDate>,
@@ -366,9 +369,12 @@ fn filtered(f: &CaseFilter, sqlite: bool) -> cases::BoxedQuery<'static, Backend>
         q = q.filter(cases::outcome_on.le(v));
     }
     match f.successful {
+        // `tgpl_domain::case::Case::is_successful_litigation`, as a query.
         Some(true) => {
+            let concluded: Vec<&str> = CaseState::CONCLUDED.iter().map(|s| s.code()).collect();
             q = q
-                .filter(cases::form.eq("litigation"))
+                .filter(cases::form.eq(AidForm::Litigation.code()))
+                .filter(cases::state.eq_any(concluded))
                 .filter(cases::defence_accepted.eq(true))
         }
         Some(false) => {

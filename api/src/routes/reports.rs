@@ -190,14 +190,7 @@ pub async fn successful_litigation(
     let (from, to) = (q.from, q.to);
     let cases = state
         .db(move |conn| {
-            let closed = [
-                CaseState::Completed,
-                CaseState::QualityEvaluated,
-                CaseState::Archived,
-            ];
             let filter = CaseFilter {
-                form: Some(AidForm::Litigation.to_string()),
-                states: Some(closed.iter().map(|s| s.to_string()).collect()),
                 successful: Some(true),
                 outcome_from: Some(from),
                 outcome_to: Some(to),
@@ -332,16 +325,11 @@ pub async fn quality_sample(
     let org = q.organization_id.clone();
     let (population, chosen) = state
         .db(move |conn| {
-            let closed = [
-                CaseState::Completed,
-                CaseState::QualityEvaluated,
-                CaseState::Archived,
-            ];
             let mut rows = Vec::new();
             for form in [AidForm::Litigation, AidForm::Representation] {
                 let filter = CaseFilter {
                     form: Some(form.to_string()),
-                    states: Some(closed.iter().map(|s| s.to_string()).collect()),
+                    states: Some(CaseState::CONCLUDED.iter().map(|s| s.to_string()).collect()),
                     ..CaseFilter::default()
                 };
                 let filter = scoped(conn, &caller, (filter, Some(org.clone())))?;
