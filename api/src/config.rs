@@ -27,16 +27,21 @@ pub struct Settings {
     pub body_timeout: Duration,
     /// Connections served at once.
     pub max_connections: usize,
+    /// How long a client may leave what the server sends unacknowledged (a reader that
+    /// stopped reading) before its connection is dropped.
+    pub stalled_client: Duration,
 }
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-fn number<T: std::str::FromStr>(
+/// A number from the environment variable `name`, `default` when unset; refused, naming the
+/// range, when it does not parse or lies outside `range`.
+fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display>(
     name: &str,
     default: T,
-    valid: impl Fn(&T) -> bool,
+    range: std::ops::RangeInclusive<T>,
 ) -> Result<T, String> {
     match var(name) {
         None => Ok(default),
@@ -44,8 +49,14 @@ fn number<T: std::str::FromStr>(
             .trim()
             .parse::<T>()
             .ok()
-            .filter(|v| valid(v))
-            .ok_or_else(|| format!("{name}={raw} is not a valid value")),
+            .filter(|v| range.contains(v))
+            .ok_or_else(|| {
+                format!(
+                    "{name}={raw} is not a valid value: give a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                )
+            }),
     }
 }
 
@@ -63,23 +74,16 @@ impl Settings {
             database_url,
             bind: var("TGPL_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
             jwt_secret: var("TGPL_JWT_SECRET"),
-            token_ttl_seconds: number("TGPL_TOKEN_TTL_SECONDS", 900, |v: &i64| {
-                (60..=86_400).contains(v)
-            })?,
+            token_ttl_seconds: number("TGPL_TOKEN_TTL_SECONDS", 900, 60..=86_400)?,
             pool: {
-                let statement_timeout = Duration::from_secs(number(
-                    "TGPL_DB_STATEMENT_TIMEOUT_SECONDS",
-                    30,
-                    |v: &u64| (1..=3600).contains(v),
-                )?);
+                let statement_timeout =
+                    Duration::from_secs(number("TGPL_DB_STATEMENT_TIMEOUT_SECONDS", 30, 1..=3600)?);
                 PoolSettings {
-                    max_size: number("TGPL_DB_POOL_SIZE", default_pool, |v: &u32| {
-                        (1..=512).contains(v)
-                    })?,
+                    max_size: number("TGPL_DB_POOL_SIZE", default_pool, 1..=512)?,
                     acquire_timeout: Duration::from_secs(number(
                         "TGPL_DB_POOL_TIMEOUT_SECONDS",
                         5,
-                        |v: &u64| (1..=120).contains(v),
+                        1..=120,
                     )?),
                     statement_timeout,
                     task_timeout: statement_timeout + Duration::from_secs(5),
@@ -88,7 +92,7 @@ impl Settings {
             workers: number(
                 "TGPL_WORKERS",
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
-                |v: &usize| (1..=256).contains(v),
+                1..=256,
             )?,
             attachments_dir: var("TGPL_ATTACHMENTS_DIR")
                 .unwrap_or_else(|| DEFAULT_ATTACHMENTS_DIR.into())
@@ -96,17 +100,16 @@ impl Settings {
             attachment_max_bytes: number(
                 "TGPL_ATTACHMENT_MAX_BYTES",
                 20 * 1024 * 1024,
-                |v: &usize| (1024..=512 * 1024 * 1024).contains(v),
+                1024..=512 * 1024 * 1024,
             )?,
-            max_uploads: number("TGPL_MAX_UPLOADS", 8, |v: &usize| (1..=1024).contains(v))?,
-            body_timeout: Duration::from_secs(number(
-                "TGPL_BODY_TIMEOUT_SECONDS",
-                30,
-                |v: &u64| (1..=600).contains(v),
+            max_uploads: number("TGPL_MAX_UPLOADS", 8, 1..=1024)?,
+            body_timeout: Duration::from_secs(number("TGPL_BODY_TIMEOUT_SECONDS", 30, 1..=600)?),
+            max_connections: number("TGPL_MAX_CONNECTIONS", 768, 16..=100_000)?,
+            stalled_client: Duration::from_secs(number(
+                "TGPL_STALLED_CLIENT_SECONDS",
+                60,
+                5..=3600,
             )?),
-            max_connections: number("TGPL_MAX_CONNECTIONS", 768, |v: &usize| {
-                (16..=100_000).contains(v)
-            })?,
         })
     }
 
@@ -144,6 +147,7 @@ mod tests {
             max_uploads: 8,
             body_timeout: Duration::from_secs(30),
             max_connections: 768,
+            stalled_client: Duration::from_secs(60),
         }
     }
 

@@ -167,6 +167,7 @@ fn serve(settings: Settings, bind: Option<String>, demo: bool) -> Result<(), Str
             ..Default::default()
         },
         max_connections: settings.max_connections,
+        stalled_client: settings.stalled_client,
     };
     actix_web::rt::System::new().block_on(async move {
         let (server, addr) =

@@ -32,6 +32,9 @@ pub struct ServerOptions {
     /// listen backlog: a flood of idle connections then delays the others rather than
     /// exhausting the process's open files, which made the server unreachable.
     pub max_connections: usize,
+    /// How long what the server sends may stay unacknowledged before the connection is
+    /// dropped (see [`drop_stalled_clients`]).
+    pub stalled_client: std::time::Duration,
 }
 
 /// How long a blob must have been pending, or a staged file untouched, before the start-up
@@ -98,6 +101,7 @@ pub fn start(
             .map_err(|e| std::io::Error::other(e.to_string()))?,
     ));
     let deadline = options.body_deadline;
+    let stalled_client = options.stalled_client;
     let per_worker = options
         .max_connections
         .div_ceil(options.workers.max(1))
@@ -142,8 +146,23 @@ pub fn start(
             )
     })
     .workers(options.workers)
+    .on_connect(move |connection, _| drop_stalled_clients(connection, stalled_client))
     .max_connections(per_worker)
     .listen(listener)?
     .run();
     Ok((server, addr))
+}
+
+/// A client that stops reading a response (a download, a long list) would hold its
+/// connection for ever: the server waits for room in the client's window, and no deadline of
+/// the framework runs while it waits. Enough of them fill `max_connections` and nobody else
+/// is served. The kernel drops such a connection once what was sent stays unacknowledged for
+/// `after` (TCP_USER_TIMEOUT, which also covers the probes of a window left at zero), as it
+/// does a peer that vanished; a reader that reads, however slowly, keeps it.
+fn drop_stalled_clients(connection: &dyn std::any::Any, after: std::time::Duration) {
+    if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+        if let Err(e) = socket2::SockRef::from(tcp).set_tcp_user_timeout(Some(after)) {
+            log::warn!("cannot bound how long a client may stall: {e}");
+        }
+    }
 }

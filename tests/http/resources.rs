@@ -280,3 +280,47 @@ fn connections_past_the_cap_wait_until_one_closes() {
         .expect("served once a held connection closes");
     assert_eq!(&answer, b"HTTP/1.1 200");
 }
+
+/// Clients that ask for a large download and stop reading it do not hold their connections
+/// for ever: once what was sent stays unread past `stalled_client`, the connection is dropped,
+/// and the server, with every connection slot taken by them meanwhile, serves others again.
+#[test]
+fn downloads_nobody_reads_do_not_hold_the_server() {
+    const SIZE: usize = 20 * 1024 * 1024;
+    let app = TestApp::spawn_with(true, TestApp::pool_settings(), |options| {
+        options.attachment_max_bytes = SIZE;
+        options.max_connections = 2;
+        options.stalled_client = Duration::from_secs(2);
+    });
+    let token = app.token("tgv.hn");
+    let case = open_case(&app, &token);
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(SIZE, b'x');
+    let r = app
+        .request(
+            "POST",
+            &format!("/api/v1/cases/{case}/attachments?file_name=ho-so.pdf"),
+        )
+        .bearer(&token)
+        .bytes("application/octet-stream", &pdf);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let head = format!("GET /api/v1/attachments/{id} HTTP/1.1\r\nAuthorization: Bearer {token}");
+    // Both connection slots, each with a download its client never reads.
+    let stalled: Vec<TcpStream> = (0..2).map(|_| send_raw(&app, &head, b"")).collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let started = Instant::now();
+    let mut live = send_raw(&app, "GET /health/live HTTP/1.1", b"");
+    live.set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("read timeout");
+    let mut answer = [0u8; 12];
+    live.read_exact(&mut answer)
+        .expect("served once the stalled downloads are dropped");
+    assert_eq!(&answer, b"HTTP/1.1 200");
+    assert!(
+        started.elapsed() < Duration::from_secs(45),
+        "served after {:?}",
+        started.elapsed()
+    );
+    drop(stalled);
+}

@@ -121,6 +121,7 @@ impl TestApp {
                     max_uploads: 8,
                     body_deadline: Default::default(),
                     max_connections: 768,
+                    stalled_client: std::time::Duration::from_secs(60),
                 };
                 tune(&mut options);
                 let (server, addr) =
