@@ -7,7 +7,8 @@ use chrono::{Datelike, Duration, NaiveDate};
 use diesel::RunQueryDsl;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{
-    case_code, take_step, Case, CaseState, ProviderChoice, StepFacts, StepInput, Transition,
+    case_code, take_step, Case, CaseState, OutcomeInput, ProviderChoice, StepFacts, StepInput,
+    Transition,
 };
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationKind;
@@ -308,6 +309,12 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                     input.provider = Some(ProviderChoice {
                         id: provider.id.clone(),
                         eligibility: Ok(ProviderKind::LegalAidOfficer),
+                    });
+                }
+                if step == Transition::Complete && form == AidForm::Litigation {
+                    input.outcome = Some(OutcomeInput {
+                        defence_accepted: Some(false),
+                        ..OutcomeInput::default()
                     });
                 }
                 let facts = StepFacts {

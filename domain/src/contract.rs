@@ -37,6 +37,31 @@ impl ContractTerm {
     }
 }
 
+/// Why the dates of a contract do not hold together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermError {
+    /// Signed on a day still to come: the record says what was signed.
+    SignedInFuture,
+    /// Its last day is not after its first. (The days are inclusive, so a one-day contract
+    /// would be fair; the stored table refuses it, and none has been asked for.)
+    EndsBeforeStart,
+}
+
+/// Checks the dates of a contract signed on `signed_on` with the term `term`.
+pub fn check_dates(
+    signed_on: NaiveDate,
+    term: &ContractTerm,
+    today: NaiveDate,
+) -> Result<(), TermError> {
+    if signed_on > today {
+        return Err(TermError::SignedInFuture);
+    }
+    if term.valid_to.is_some_and(|last| last <= term.valid_from) {
+        return Err(TermError::EndsBeforeStart);
+    }
+    Ok(())
+}
+
 /// Another contract of the same organization with the same centre is in force on some of
 /// the same days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +136,27 @@ mod tests {
         assert_eq!(
             check_no_overlap(&day_before, &terminated),
             Err(ContractOverlap)
+        );
+    }
+
+    #[test]
+    fn a_contract_is_signed_on_a_day_that_has_come_and_ends_after_it_starts() {
+        let today = d(2026, 6, 30);
+        let two_days = term(d(2026, 7, 1), Some(d(2026, 7, 2)), None);
+        assert_eq!(check_dates(today, &two_days, today), Ok(()));
+        assert_eq!(
+            check_dates(d(2026, 7, 1), &two_days, today),
+            Err(TermError::SignedInFuture)
+        );
+        let one_day = term(d(2026, 7, 1), Some(d(2026, 7, 1)), None);
+        assert_eq!(
+            check_dates(today, &one_day, today),
+            Err(TermError::EndsBeforeStart)
+        );
+        let backwards = term(d(2026, 7, 2), Some(d(2026, 7, 1)), None);
+        assert_eq!(
+            check_dates(today, &backwards, today),
+            Err(TermError::EndsBeforeStart)
         );
     }
 

@@ -269,3 +269,38 @@ fn a_document_at_the_size_limit_comes_back_whole() {
     assert_eq!(download.header("content-length"), Some(announced.as_str()));
     assert!(download.raw == pdf, "the bytes come back as they went");
 }
+
+/// A stored file that is no longer the size recorded (damaged on disk) is never served as
+/// the document: the download fails, and says so in the log.
+#[test]
+fn a_damaged_stored_file_is_not_served() {
+    let app = TestApp::spawn();
+    let tgv = app.token("tgv.hn");
+    let case = open_case(&app, &tgv);
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(4096, b'x');
+    let r = upload(&app, &tgv, &case, "bien-ban.pdf", &pdf);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let stored: Vec<_> = walk(&app.attachments_dir())
+        .into_iter()
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() == 4096))
+        .collect();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    std::fs::write(&stored[0], &pdf[..1000]).unwrap();
+    app.get(&format!("/api/v1/attachments/{id}"), &tgv)
+        .assert_problem(500, "internal_error");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}

@@ -589,3 +589,43 @@ fn the_data_centre_does_no_casework() {
     );
     r.assert_problem(403, "forbidden");
 }
+
+/// Dates that cannot be: a receipt before state legal aid existed; an outcome after the case
+/// ended on it. A litigation case ends saying whether the defence view was accepted.
+#[test]
+fn a_case_keeps_its_dates_possible_and_litigation_ends_with_its_outcome() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.dn");
+    let body = json!({"organization_id": app.org_id("TTTGPL-DN"), "recipient_id": recipient(&app, &gd),
+                      "received_on": "1900-01-01", "field": "civil", "form": "counselling",
+                      "place": "at_office", "summary": "Tư vấn"});
+    let problem = app
+        .post("/api/v1/cases", &gd, body)
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["code"], "before_legal_aid");
+    let case = new_case(&app, &gd, "TTTGPL-DN", "litigation");
+    let id = case["id"].as_str().unwrap();
+    let lawyer = staff_id(&app, &gd, "Nguyễn Văn An");
+    for (name, body) in [
+        ("accept", json!({"on": "2026-03-03"})),
+        (
+            "assign_provider",
+            json!({"provider_id": lawyer, "on": "2026-03-04"}),
+        ),
+        ("start", json!({"on": "2026-03-05"})),
+    ] {
+        let r = step(&app, &gd, id, name, body);
+        assert_eq!(r.status, 200, "{name}: {}", r.body);
+    }
+    let complete = |body: Value| app.post(&format!("/api/v1/cases/{id}/steps/complete"), &gd, body);
+    let problem = complete(json!({"on": "2026-06-01"})).assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "outcome.defence_accepted");
+    let problem = complete(json!({"on": "2026-06-01", "outcome": {"outcome_on": "2026-06-02", "defence_accepted": false}}))
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["code"], "out_of_range");
+    let done = complete(
+        json!({"on": "2026-06-01", "outcome": {"outcome_on": "2026-05-30", "defence_accepted": false}}),
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(done.json()["defence_accepted"], false);
+}

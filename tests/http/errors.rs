@@ -245,3 +245,30 @@ fn the_server_holds_to_the_contract_at_its_edges() {
     );
     r.assert_problem(422, "validation_failed");
 }
+
+/// A required field left out is named, at its path, with the code `required`.
+#[test]
+fn a_missing_field_is_named_where_it_is_missing() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let problem = app
+        .post("/api/v1/cases", &gd, json!({}))
+        .assert_problem(422, "validation_failed");
+    assert_eq!(
+        problem["errors"][0]["field"], "organization_id",
+        "{problem}"
+    );
+    assert_eq!(problem["errors"][0]["code"], "required");
+    let problem = app
+        .post(
+            "/api/v1/staff",
+            &gd,
+            json!({"full_name": "Lê Thị Hoa", "membership": {"relation": "employee", "title": "legal_aid_officer"}}),
+        )
+        .assert_problem(422, "validation_failed");
+    assert_eq!(
+        problem["errors"][0]["field"], "membership.organization_id",
+        "{problem}"
+    );
+    assert_eq!(problem["errors"][0]["code"], "required");
+}

@@ -222,6 +222,25 @@ fn amending_a_registration_is_dated_and_contracts_have_a_life_cycle() {
         )
     };
     signed("2027-01-01").assert_problem(409, "contract_overlaps");
+    // A contract is signed on a day that has come.
+    let sign = |body: serde_json::Value| {
+        app.post(
+            &format!("/api/v1/organizations/{firm}/contracts"),
+            &stp,
+            body,
+        )
+    };
+    let one_day = json!({"center_id": app.org_id("TTTGPL-HN"), "contract_number": "01/2030/HĐ", "signed_on": "2026-01-05",
+                         "valid_from": "2030-01-01", "valid_to": "2030-01-31"});
+    assert_eq!(sign(one_day.clone()).status, 201);
+    let mut future = one_day;
+    future["signed_on"] = json!("2099-01-01");
+    future["valid_from"] = json!("2031-01-01");
+    future["valid_to"] = json!("2031-01-31");
+    assert_eq!(
+        sign(future).assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "signed_on"
+    );
     let r = signed("2027-01-02");
     assert_eq!(r.status, 201, "{}", r.body);
     let demo = &contracts[0];

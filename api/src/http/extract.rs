@@ -83,12 +83,22 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_data() {
-            let field = if path == "." { "body".to_owned() } else { path };
-            let reason = data_error_text(&inner.to_string());
+            let message = inner.to_string();
+            // serde names a missing field in its message, at the path of the object that
+            // lacks it: the problem names the field itself.
+            let missing = message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next());
+            let (field, code) = match (missing, path.as_str()) {
+                (Some(name), ".") => (name.to_owned(), "required"),
+                (Some(name), parent) => (format!("{parent}.{name}"), "required"),
+                (None, ".") => ("body".to_owned(), "invalid"),
+                (None, _) => (path, "invalid"),
+            };
             ApiError::validation(vec![FieldError {
                 field,
-                code: "invalid",
-                message: reason,
+                code,
+                message: data_error_text(&message),
             }])
         } else {
             malformed(&inner)

@@ -392,6 +392,16 @@ pub async fn download(
             log::error!("attachment {} unreadable: {e}", row.id);
             ApiError::internal()
         })?;
+    // A stored file that is not the size recorded is damaged: never served as the document.
+    if i64::try_from(blob.len).ok() != Some(row.size_bytes) {
+        log::error!(
+            "attachment {} damaged in the store: {} bytes where {} were recorded",
+            row.id,
+            blob.len,
+            row.size_bytes
+        );
+        return Err(ApiError::internal());
+    }
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
         parameters: vec![DispositionParam::Filename(row.file_name.clone())],

@@ -290,8 +290,8 @@ pub fn step_refused(refusal: StepRefusal, step: Transition, facts: StepFacts) ->
         StepRefusal::OutcomeOutOfRange => ApiError::field(
             "outcome.outcome_on",
             "out_of_range",
-            "Ngày có kết quả phải từ ngày tiếp nhận đến hôm nay.",
-            "The outcome's date lies between the receipt and today.",
+            "Ngày có kết quả phải từ ngày tiếp nhận đến ngày kết thúc vụ việc.",
+            "The outcome's date lies between the receipt and the completion.",
         ),
         StepRefusal::Details(e) => details_refused(e),
     }
@@ -348,6 +348,12 @@ pub fn details_refused(e: DetailsError) -> ApiError {
             "in_future",
             "Ngày tiếp nhận không thể ở tương lai.",
             "received_on cannot be in the future.",
+        ),
+        DetailsError::ReceivedBeforeLegalAid => ApiError::field(
+            "received_on",
+            "before_legal_aid",
+            "Ngày tiếp nhận không thể trước ngày 06/09/1997, khi tổ chức trợ giúp pháp lý nhà nước được thành lập.",
+            "received_on cannot precede 1997-09-06, when state legal aid was set up.",
         ),
         DetailsError::ReceivedOutOfOrder => ApiError::field(
             "received_on",

@@ -54,9 +54,17 @@ pub struct Case {
     pub quality: Option<QualityEvaluation>,
 }
 
+/// The first day of state legal aid in Viet Nam (Decision 734/TTg of 6 September 1997, which
+/// set up the legal aid organizations): no case was received before it.
+pub fn legal_aid_since() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1997, 9, 6).expect("a valid date")
+}
+
 /// Why the details of a case do not agree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetailsError {
+    /// Received before state legal aid existed ([`legal_aid_since`]): a typing error.
+    ReceivedBeforeLegalAid,
     /// Received on a day still to come (on creation).
     ReceivedInFuture,
     /// Received on a day still to come, or after the acceptance (on correction).
@@ -80,6 +88,9 @@ impl Case {
     ) -> Result<Self, DetailsError> {
         if received_on > today {
             return Err(DetailsError::ReceivedInFuture);
+        }
+        if received_on < legal_aid_since() {
+            return Err(DetailsError::ReceivedBeforeLegalAid);
         }
         let case = Self {
             state: CaseState::Received,
@@ -148,6 +159,9 @@ impl Case {
         if self.received_on > today || self.accepted_on.is_some_and(|a| a < self.received_on) {
             return Err(DetailsError::ReceivedOutOfOrder);
         }
+        if self.received_on < legal_aid_since() {
+            return Err(DetailsError::ReceivedBeforeLegalAid);
+        }
         Ok(())
     }
 
@@ -213,6 +227,11 @@ mod tests {
         );
         let case = Case::received(AidForm::Counselling, today, None, today).unwrap();
         assert_eq!(case.state, CaseState::Received);
+        assert_eq!(
+            Case::received(AidForm::Counselling, d(1900, 1, 1), None, today),
+            Err(DetailsError::ReceivedBeforeLegalAid)
+        );
+        assert!(Case::received(AidForm::Counselling, legal_aid_since(), None, today).is_ok());
     }
 
     #[test]

@@ -151,7 +151,7 @@ pub enum StepRefusal {
     ProviderNotEligible(NotEligible),
     /// A transfer goes to an active state centre of another province (Law 2017 art. 30(3)).
     NotAnotherProvinceCentre,
-    /// The outcome is dated before the receipt or after today.
+    /// The outcome is dated before the receipt or after the completion.
     OutcomeOutOfRange,
     /// The recorded outcome does not agree with the case's form (see
     /// [`Case::check_outcome_fields`]).
@@ -230,8 +230,18 @@ pub fn take_step(
         }
         Transition::Complete => {
             after.closed_on = Some(on);
+            // A litigation case ends by saying whether the defence view was accepted: that
+            // is what makes it a successful case or not (seed 000 appendix 01).
+            let litigation = case.form == crate::reference::AidForm::Litigation;
+            let defence_said = input
+                .outcome
+                .as_ref()
+                .is_some_and(|o| o.defence_accepted.is_some());
+            if litigation && !defence_said {
+                return Err(StepRefusal::Required("outcome.defence_accepted"));
+            }
             if let Some(outcome) = input.outcome {
-                record_outcome(&mut after, outcome, on, facts.today)?;
+                record_outcome(&mut after, outcome, on)?;
             }
         }
         Transition::Withdraw => {
@@ -282,7 +292,6 @@ fn record_outcome(
     case: &mut Case,
     outcome: OutcomeInput,
     on: NaiveDate,
-    today: NaiveDate,
 ) -> Result<(), StepRefusal> {
     if outcome.outcome.is_some() {
         let mut proceedings = case.proceedings.take().unwrap_or_default();
@@ -290,7 +299,8 @@ fn record_outcome(
         case.proceedings = Some(proceedings);
     }
     let outcome_on = outcome.outcome_on.unwrap_or(on);
-    if outcome_on > today || outcome_on < case.received_on {
+    // The decision comes before the case ends on it (`on` is never after today).
+    if outcome_on > on || outcome_on < case.received_on {
         return Err(StepRefusal::OutcomeOutOfRange);
     }
     case.outcome_on = Some(outcome_on);
@@ -593,6 +603,39 @@ mod tests {
                 to: "target".into()
             }
         );
+    }
+
+    #[test]
+    fn a_litigation_case_ends_saying_whether_the_defence_view_was_accepted() {
+        let mut case = received(AidForm::Litigation);
+        case.state = CaseState::InProgress;
+        assert_eq!(
+            take(&case, Transition::Complete, today(), |_| {}),
+            Err(StepRefusal::Required("outcome.defence_accepted"))
+        );
+        assert_eq!(
+            take(&case, Transition::Complete, today(), |i| {
+                i.outcome = Some(OutcomeInput::default())
+            }),
+            Err(StepRefusal::Required("outcome.defence_accepted"))
+        );
+        let done = take(&case, Transition::Complete, today(), |i| {
+            i.outcome = Some(OutcomeInput {
+                defence_accepted: Some(false),
+                ..OutcomeInput::default()
+            })
+        })
+        .unwrap();
+        assert_eq!(done.case.defence_accepted, Some(false));
+        assert!(!done.case.is_successful_litigation());
+        let after_completion = take(&case, Transition::Complete, d(2026, 6, 1), |i| {
+            i.outcome = Some(OutcomeInput {
+                outcome_on: Some(d(2026, 6, 2)),
+                defence_accepted: Some(false),
+                ..OutcomeInput::default()
+            })
+        });
+        assert_eq!(after_completion, Err(StepRefusal::OutcomeOutOfRange));
     }
 
     #[test]

@@ -116,16 +116,22 @@ pub struct SignContract {
     pub valid_to: Option<NaiveDate>,
 }
 
-fn check_validity(from: NaiveDate, to: Option<NaiveDate>) -> Result<(), ApiError> {
-    if to.is_some_and(|to| to <= from) {
-        return Err(ApiError::field(
+/// The contract's dates (see [`contract::check_dates`]), refused naming the field.
+fn check_dates(signed_on: NaiveDate, term: &ContractTerm) -> Result<(), ApiError> {
+    contract::check_dates(signed_on, term, today()).map_err(|e| match e {
+        TermError::SignedInFuture => ApiError::field(
+            "signed_on",
+            "in_future",
+            "Ngày ký không thể ở tương lai.",
+            "signed_on cannot be in the future.",
+        ),
+        TermError::EndsBeforeStart => ApiError::field(
             "valid_to",
             "before_start",
             "Ngày hết hiệu lực phải sau ngày có hiệu lực.",
             "valid_to must be after valid_from.",
-        ));
-    }
-    Ok(())
+        ),
+    })
 }
 
 fn check_center(
@@ -199,7 +205,12 @@ pub async fn sign_contract(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = body.0;
-    check_validity(body.valid_from, body.valid_to)?;
+    let term = ContractTerm {
+        valid_from: body.valid_from,
+        valid_to: body.valid_to,
+        ended_on: None,
+    };
+    check_dates(body.signed_on, &term)?;
     let row = state
         .write(move |conn| {
             exclusive(conn, &[Claim::new(Rule::Contracts, id.as_str())], |conn| {
@@ -379,7 +390,7 @@ pub async fn amend_contract(
                 if let Some(v) = body.valid_to {
                     after.valid_to = Some(v);
                 }
-                check_validity(after.valid_from, after.valid_to)?;
+                check_dates(after.signed_on, &after.term())?;
                 check_no_overlap(conn, &after)?;
                 after.amended_on = Some(body.amended_on.unwrap_or_else(today));
                 after.revise();

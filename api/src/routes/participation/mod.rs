@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
-use tgpl_domain::contract::{self, ContractOverlap, ContractTerm};
+use tgpl_domain::contract::{self, ContractOverlap, ContractTerm, TermError};
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{
     OrganizationKind, OrganizationStatus, ParticipationMode, ParticipationScope,
