@@ -272,3 +272,16 @@ fn a_missing_field_is_named_where_it_is_missing() {
     );
     assert_eq!(problem["errors"][0]["code"], "required");
 }
+
+/// A body is a JSON object: an array of a record's fields in order is not one.
+#[test]
+fn a_body_that_is_not_an_object_is_refused() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    for body in [json!(["x", "y"]), json!("text"), json!(42)] {
+        let problem = app
+            .post("/api/v1/cases", &gd, body)
+            .assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["code"], "not_an_object", "{problem}");
+    }
+}

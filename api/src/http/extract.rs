@@ -78,6 +78,18 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         strict_json::Refusal::Malformed(e) => malformed(&e),
         strict_json::Refusal::Duplicate(e) => e,
     })?;
+    // Every body this API takes is an object (or, where optional, null). serde would also read
+    // a struct from an array of its fields in order, which the contract does not allow.
+    if !(document.is_object() || document.is_null()) {
+        return Err(ApiError::validation(vec![FieldError {
+            field: "body".to_owned(),
+            code: "not_an_object",
+            message: Text::new(
+                "Nội dung phải là một đối tượng JSON.",
+                "The body must be a JSON object.",
+            ),
+        }]));
+    }
     super::text::clean_json(&mut document)?;
     serde_path_to_error::deserialize(document).map_err(|e| {
         let path = e.path().to_string();
