@@ -175,7 +175,7 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                 lawyer_card_number: None,
                 phone: None,
                 email: None,
-                status: "active".into(),
+                status: tgpl_domain::staff::StaffStatus::Active.to_string(),
                 version: 1,
                 created_at: now,
                 updated_at: now,

@@ -4,6 +4,16 @@
 
 use chrono::NaiveDate;
 
+use crate::vocabulary;
+
+vocabulary! {
+    /// Where a contract is in its life: in force (its dates permitting) until terminated.
+    pub enum ContractStatus {
+        Active = "active" { vi: "Đang thực hiện", en: "Active" },
+        Terminated = "terminated" { vi: "Đã chấm dứt", en: "Terminated" },
+    }
+}
+
 /// The days a contract is in force: from `valid_from`, through `valid_to` (its last day; open
 /// when `None`), cut short by a termination from `ended_on` (the first day it is no longer in
 /// force).

@@ -7,6 +7,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::hierarchy::ParentLink;
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::organization::{OrganizationStatus, ParticipationStatus};
 
 use crate::audit::{self, Actor, Change};
 use crate::db::{write_transaction, Backend, DbConnection};
@@ -62,7 +64,7 @@ impl OrganizationRow {
             address: None,
             phone: None,
             email: None,
-            status: "active".to_owned(),
+            status: OrganizationStatus::Active.code().to_owned(),
             participation_mode: None,
             certificate_number: None,
             participation_scope: None,
@@ -383,7 +385,7 @@ pub fn count_active_children(
                 .is_null()
                 .or(organization_links::valid_to.gt(day)),
         )
-        .filter(organizations::status.eq("active"))
+        .filter(organizations::status.eq(OrganizationStatus::Active.code()))
         .count()
         .get_result(conn)?)
 }
@@ -489,13 +491,16 @@ pub fn public_list(
 ) -> StoreResult<Paged<OrganizationRow>> {
     let query = || {
         let mut q = organizations::table
-            .filter(organizations::status.eq("active"))
+            .filter(organizations::status.eq(OrganizationStatus::Active.code()))
             .filter(
                 organizations::kind
                     .eq_any(PUBLIC_KINDS)
                     .or(organizations::kind
                         .eq_any(PARTICIPATING_KINDS)
-                        .and(organizations::participation_status.eq("active"))
+                        .and(
+                            organizations::participation_status
+                                .eq(ParticipationStatus::Active.code()),
+                        )
                         .and(organizations::participation_valid_from.le(day))
                         .and(
                             organizations::participation_valid_to

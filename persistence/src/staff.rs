@@ -4,6 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::organization::{OrganizationStatus, ParticipationStatus};
+use tgpl_domain::staff::StaffStatus;
 
 use crate::audit::{self, Actor, Change};
 use crate::db::{write_transaction, Backend, DbConnection};
@@ -536,15 +539,18 @@ pub fn public_providers(
                     .is_null()
                     .or(staff_memberships::valid_to.gt(day)),
             )
-            .filter(staff::status.eq("active"))
+            .filter(staff::status.eq(StaffStatus::Active.code()))
             .filter(staff::provider_kind.is_not_null())
-            .filter(organizations::status.eq("active"))
+            .filter(organizations::status.eq(OrganizationStatus::Active.code()))
             .filter(
                 organizations::kind
                     .eq_any(PUBLIC_KINDS)
                     .or(organizations::kind
                         .eq_any(PARTICIPATING_KINDS)
-                        .and(organizations::participation_status.eq("active"))
+                        .and(
+                            organizations::participation_status
+                                .eq(ParticipationStatus::Active.code()),
+                        )
                         .and(organizations::participation_valid_from.le(day))
                         .and(
                             organizations::participation_valid_to

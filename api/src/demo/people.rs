@@ -300,7 +300,7 @@ pub fn seed(
             scope: scope.to_string(),
             valid_from: d(2024, 1, 2),
             valid_to: Some(d(2027, 1, 1)),
-            status: "active".into(),
+            status: tgpl_domain::contract::ContractStatus::Active.to_string(),
             amended_on: None,
             ended_on: None,
             end_reason: None,

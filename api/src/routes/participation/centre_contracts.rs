@@ -243,7 +243,7 @@ pub async fn sign_contract(
                 scope: serde_json::to_string(&scope).map_err(ApiError::logged("serializing a stored document"))?,
                 valid_from: body.valid_from,
                 valid_to: body.valid_to,
-                status: "active".into(),
+                status: ContractStatus::Active.to_string(),
                 amended_on: None,
                 ended_on: None,
                 end_reason: None,
@@ -309,7 +309,7 @@ fn load_for_change(
         &row.organization_id,
     )?;
     if_match.check(&etag(row.version))?;
-    if row.status != "active" {
+    if row.status != ContractStatus::Active.code() {
         return Err(ApiError::conflict(
             "contract_terminated",
             Text::new("Hợp đồng đã chấm dứt.", "The contract has been terminated."),
@@ -438,7 +438,7 @@ pub async fn terminate_contract(
             if_match.settle(conn, |conn| {
                 let before = load_for_change(conn, &caller, &id, &if_match)?;
                 let mut after = before.clone();
-                after.status = "terminated".into();
+                after.status = ContractStatus::Terminated.to_string();
                 after.ended_on = Some(body.on.unwrap_or_else(today));
                 after.end_reason = Some(body.reason.clone());
                 after.revise();

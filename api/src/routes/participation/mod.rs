@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
-use tgpl_domain::contract::{self, ContractOverlap, ContractTerm, TermError};
+use tgpl_domain::contract::{self, ContractOverlap, ContractStatus, ContractTerm, TermError};
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{
     OrganizationKind, OrganizationStatus, ParticipationMode, ParticipationScope,
@@ -119,10 +119,10 @@ async fn end(
                     // Its contracts with centres end with it.
                     for contract in contracts::of_organization(conn, &id)?
                         .into_iter()
-                        .filter(|c| c.status == "active")
+                        .filter(|c| c.status == ContractStatus::Active.code())
                     {
                         let mut ended = contract.clone();
-                        ended.status = "terminated".into();
+                        ended.status = ContractStatus::Terminated.to_string();
                         ended.ended_on = Some(on);
                         ended.end_reason = after.participation_end_reason.clone();
                         ended.revise();
