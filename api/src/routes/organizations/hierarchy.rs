@@ -1,7 +1,6 @@
 //! The dated hierarchy: an organization's parent links, moves, deactivation (never with
 //! active children), and its subtree as of a day.
 
-use super::records::{inactive_parent, parent_error, resolve_province};
 use super::*;
 use tgpl_persistence::versioned::Versioned;
 

@@ -285,3 +285,101 @@ fn single(
     let view = OrganizationView::new(row, parent_id);
     record(status, "/api/v1/organizations", &id, version, &view)
 }
+
+fn parent_error(e: ParentError) -> ApiError {
+    let allowed = e.allowed_codes().join(", ");
+    match e {
+        ParentError::ParentRequired { .. } => ApiError::field(
+            "parent_id",
+            "required",
+            format!("Cần chọn đơn vị cấp trên thuộc loại: {allowed}."),
+            format!("A parent of kind {allowed} is required."),
+        ),
+        ParentError::WrongParentKind { .. } => ApiError::field(
+            "parent_id",
+            "wrong_parent_kind",
+            format!("Đơn vị cấp trên phải thuộc loại: {allowed}."),
+            format!("The parent must be of kind: {allowed}."),
+        ),
+        ParentError::MustBeRoot => ApiError::field(
+            "parent_id",
+            "must_be_root",
+            "Loại tổ chức này không có đơn vị cấp trên.",
+            "Organizations of this kind have no parent.",
+        ),
+    }
+}
+
+fn code_error(e: OrgCodeError) -> ApiError {
+    match e {
+        OrgCodeError::Length => ApiError::field("code", "length", "Mã tổ chức dài từ 2 đến 32 ký tự.", "Codes are 2 to 32 characters long."),
+        OrgCodeError::Characters => ApiError::field(
+            "code",
+            "invalid_format",
+            "Mã tổ chức chỉ gồm chữ cái không dấu, chữ số và - _ . và bắt đầu bằng chữ cái hoặc chữ số.",
+            "Codes contain only ASCII letters, digits and - _ . and start with a letter or digit.",
+        ),
+    }
+}
+
+/// Resolves the province of a new or moved organization: its own when given, else its
+/// parent's; must exist and be in force, and must agree with the parent's.
+fn resolve_province(
+    conn: &mut DbConnection,
+    kind: OrganizationKind,
+    given: Option<String>,
+    parent: Option<&OrganizationRow>,
+) -> Result<Option<String>, ApiError> {
+    if !kind.is_provincial() {
+        return match given {
+            None => Ok(None),
+            Some(_) => Err(ApiError::field(
+                "province_code",
+                "not_provincial",
+                "Tổ chức cấp trung ương không gắn với tỉnh.",
+                "National organizations belong to no province.",
+            )),
+        };
+    }
+    let parent_province = parent.and_then(|p| p.province_code.clone());
+    let code = match (given, &parent_province) {
+        (Some(g), Some(p)) if &g != p => {
+            return Err(ApiError::field(
+                "province_code",
+                "province_mismatch",
+                format!("Tổ chức phải thuộc cùng tỉnh với đơn vị cấp trên ({p})."),
+                format!("The organization must be in its parent's province ({p})."),
+            ))
+        }
+        (Some(g), _) => g,
+        (None, Some(p)) => p.clone(),
+        (None, None) => {
+            return Err(ApiError::field(
+                "province_code",
+                "required",
+                "Cần chọn tỉnh, thành phố.",
+                "A province is required.",
+            ))
+        }
+    };
+    match provinces::get(conn, &code) {
+        Ok(p) if p.active => Ok(Some(code)),
+        Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => Err(ApiError::field(
+            "province_code",
+            "unknown_province",
+            format!("Không có tỉnh, thành phố đang hiệu lực với mã `{code}`."),
+            format!("No province in force has the code `{code}`."),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn inactive_parent() -> ApiError {
+    ApiError::conflict(
+        "parent_inactive",
+        Text::new(
+            "Đơn vị cấp trên đã ngừng hoạt động.",
+            "The parent organization is inactive.",
+        ),
+    )
+}

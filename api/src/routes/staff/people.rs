@@ -39,54 +39,6 @@ pub struct CreateStaff {
     pub membership: MembershipInput,
 }
 
-/// Checks a person's details together: only lawyers carry a lawyer's card number, and every
-/// lawyer has one; the date of birth is in the past.
-fn check_person(
-    provider_kind: Option<ProviderKind>,
-    lawyer_card: Option<&str>,
-    born: Option<NaiveDate>,
-) -> Result<(), ApiError> {
-    let is_lawyer = provider_kind == Some(ProviderKind::Lawyer);
-    if lawyer_card.is_some() && !is_lawyer {
-        return Err(ApiError::field(
-            "lawyer_card_number",
-            "not_a_lawyer",
-            "Chỉ luật sư có số thẻ luật sư.",
-            "Only lawyers have a lawyer's card number.",
-        ));
-    }
-    if is_lawyer && lawyer_card.is_none_or(|c| c.trim().is_empty()) {
-        return Err(ApiError::field(
-            "lawyer_card_number",
-            "required",
-            "Luật sư cần có số thẻ luật sư.",
-            "A lawyer needs a lawyer's card number.",
-        ));
-    }
-    if born.is_some_and(|d| d >= today()) {
-        return Err(ApiError::field(
-            "date_of_birth",
-            "in_future",
-            "Ngày sinh phải trước hôm nay.",
-            "The date of birth must be in the past.",
-        ));
-    }
-    Ok(())
-}
-
-fn not_blank(field: &str, value: &str) -> Result<String, ApiError> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(ApiError::field(
-            field,
-            "blank",
-            "Không được để trống.",
-            "Must not be blank.",
-        ));
-    }
-    Ok(trimmed.to_owned())
-}
-
 /// Creates a staff record with its first membership, in an organization where the caller
 /// manages staff.
 #[utoipa::path(

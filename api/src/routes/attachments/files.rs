@@ -1,0 +1,154 @@
+//! The documents of a case file: listed, downloaded (streamed from the store), deleted while
+//! the case is open.
+
+use super::*;
+
+/// The documents of a case file.
+#[utoipa::path(
+    operation_id = "listCaseAttachments",
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The documents, oldest first.", body = Vec<AttachmentView>),
+        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/cases/{id}/attachments")]
+pub async fn list_for_case(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let rows = state
+        .db(move |conn| {
+            readable_case(conn, &caller, &id)?;
+            Ok(attachments::of_case(conn, &id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        rows.into_iter()
+            .map(AttachmentView::from)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Downloads a document.
+#[utoipa::path(
+    operation_id = "downloadAttachment",
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("attachment_id" = String, Path)),
+    responses(
+        (status = 200, description = "The file.", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, description = "No such document in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/attachments/{attachment_id}")]
+pub async fn download(
+    state: web::Data<AppState>,
+    caller: Caller,
+    attachment_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = attachment_id.into_inner();
+    let (row, entry) = state
+        .db(move |conn| {
+            let row = attachments::get(conn, &id)?;
+            let case = readable_case(conn, &caller, &row.case_id)?;
+            let entry = crate::services::recipient_access::access_entry(
+                &caller,
+                &case.recipient_id,
+                "attachment",
+            );
+            Ok((row, entry))
+        })
+        .await?;
+    crate::services::recipient_access::log_reads(&state, vec![entry]).await?;
+    let blobs = state.blobs.clone();
+    let key = row.storage_key.clone();
+    let blob = actix_web::web::block(move || blobs.open(&key))
+        .await
+        .map_err(ApiError::logged("blocking task failed"))?
+        .map_err(|e| {
+            log::error!("attachment {} unreadable: {e}", row.id);
+            ApiError::internal()
+        })?;
+    // A stored file that is not the size recorded is damaged: never served as the document.
+    if i64::try_from(blob.len).ok() != Some(row.size_bytes) {
+        log::error!(
+            "attachment {} damaged in the store: {} bytes where {} were recorded",
+            row.id,
+            blob.len,
+            row.size_bytes
+        );
+        return Err(ApiError::internal());
+    }
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::Filename(row.file_name.clone())],
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(row.content_type.clone())
+        .insert_header(disposition)
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(streamed(blob)))
+}
+
+/// A blob as a response body of known length, read on the blocking pool one chunk at a
+/// time: a download holds one chunk in memory, however large the file and however slow the
+/// client, and no thread while the client is not reading.
+fn streamed(blob: Blob) -> SizedStream<impl Stream<Item = Result<Bytes, actix_web::Error>>> {
+    const CHUNK: usize = 64 * 1024;
+    let chunks = futures_util::stream::try_unfold(blob.reader, |mut reader| async move {
+        let (reader, chunk) = actix_web::web::block(move || {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            (&mut reader).take(CHUNK as u64).read_to_end(&mut chunk)?;
+            Ok::<_, std::io::Error>((reader, chunk))
+        })
+        .await??;
+        Ok((!chunk.is_empty()).then(|| (Bytes::from(chunk), reader)))
+    });
+    SizedStream::new(blob.len, chunks)
+}
+
+/// Deletes a document while the case is open (the record stays for the audit).
+#[utoipa::path(
+    operation_id = "deleteAttachment",
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("attachment_id" = String, Path)),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is closed: locked.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/attachments/{attachment_id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    caller: Caller,
+    attachment_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = attachment_id.into_inner();
+    state
+        .write(move |conn| {
+            let row = attachments::get(conn, &id)?;
+            // Who cannot read the document cannot learn that it exists: 404 first, then
+            // 403 for those who read it but do no casework.
+            let case = readable_case(conn, &caller, &row.case_id)?;
+            scope::check(conn, &caller, Action::ManageCase, &case.organization_id)?;
+            if case
+                .state
+                .parse::<CaseState>()
+                .map_err(ApiError::logged("stored state unreadable"))?
+                .is_locked()
+            {
+                return Err(locked());
+            }
+            Ok(attachments::delete(conn, &caller.actor(), &row)?)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

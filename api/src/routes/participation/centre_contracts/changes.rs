@@ -1,0 +1,166 @@
+//! Amending a contract in force (If-Match required) and terminating it.
+
+use super::signing::{check_dates, check_no_overlap};
+use super::*;
+
+/// Loads a contract for a change by the caller.
+fn load_for_change(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: &IfMatch,
+) -> Result<ContractRow, ApiError> {
+    let row = contracts::get(conn, id)?;
+    scope::authorize(
+        conn,
+        caller,
+        Action::ManageParticipation,
+        &row.organization_id,
+    )?;
+    if_match.check(&etag(row.version))?;
+    if row.status != ContractStatus::Active.code() {
+        return Err(ApiError::conflict(
+            "contract_terminated",
+            Text::new("Hợp đồng đã chấm dứt.", "The contract has been terminated."),
+        ));
+    }
+    Ok(row)
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmendContract {
+    #[schema(min_length = 1, max_length = 100)]
+    #[validate(length(min = 1, max = 100))]
+    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    pub contract_number: Option<String>,
+    #[schema(schema_with = crate::http::schemas::or_null::aid_forms)]
+    pub forms: Option<Vec<AidForm>>,
+    #[schema(schema_with = crate::http::schemas::or_null::fields)]
+    pub fields: Option<Vec<Field>>,
+    #[schema(schema_with = crate::http::schemas::or_null::recipient_categories)]
+    pub beneficiaries: Option<Vec<RecipientCategory>>,
+    pub valid_to: Option<NaiveDate>,
+    /// The day of the amendment (Viet Nam date); today when absent.
+    pub amended_on: Option<NaiveDate>,
+}
+
+/// Amends a contract in force. Requires `If-Match`.
+#[utoipa::path(
+    operation_id = "amendContract",
+    tag = "participation",
+    security(("bearer" = [])),
+    params(("contract_id" = String, Path), ("If-Match" = String, Header, description = "ETag of the contract as read")),
+    request_body = AmendContract,
+    responses(
+        (status = 200, description = "Amended.", body = ContractView, headers(("ETag" = String))),
+        (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contract in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The contract was terminated (`contract_terminated`), or its new term overlaps another contract with the same centre (`contract_overlaps`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid dates or fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/contracts/{contract_id}")]
+pub async fn amend_contract(
+    state: web::Data<AppState>,
+    caller: Caller,
+    contract_id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<AmendContract>,
+) -> Result<HttpResponse, ApiError> {
+    let id = contract_id.into_inner();
+    let body = body.0;
+    if if_match.0.is_none() {
+        return Err(ApiError::precondition_required());
+    }
+    let row = state
+        .write(move |conn| {
+            let before = load_for_change(conn, &caller, &id, &if_match)?;
+            let claim = [Claim::new(Rule::Contracts, before.organization_id.as_str())];
+            exclusive(conn, &claim, |conn| {
+                let before = load_for_change(conn, &caller, &id, &if_match)?;
+                let mut after = before.clone();
+                let mut scope: ParticipationScope =
+                    serde_json::from_str(&before.scope).unwrap_or_default();
+                if let Some(v) = body.forms {
+                    scope.forms = v;
+                }
+                if let Some(v) = body.fields {
+                    scope.fields = v;
+                }
+                if let Some(v) = body.beneficiaries {
+                    scope.beneficiaries = v;
+                }
+                after.scope = serde_json::to_string(&scope)
+                    .map_err(ApiError::logged("serializing a stored document"))?;
+                if let Some(v) = body.contract_number {
+                    after.contract_number = v.trim().to_owned();
+                }
+                if let Some(v) = body.valid_to {
+                    after.valid_to = Some(v);
+                }
+                check_dates(after.signed_on, &after.term())?;
+                check_no_overlap(conn, &after)?;
+                after.amended_on = Some(body.amended_on.unwrap_or_else(today));
+                after.revise();
+                contracts::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::ContractAmend,
+                    &before,
+                    &after,
+                )?;
+                Ok(after)
+            })
+        })
+        .await?;
+    Ok(contract_response(StatusCode::OK, row))
+}
+
+/// Terminates a contract.
+#[utoipa::path(
+    operation_id = "terminateContract",
+    tag = "participation",
+    security(("bearer" = [])),
+    params(("contract_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the contract as read")),
+    request_body = EndParticipation,
+    responses(
+        (status = 200, description = "Terminated.", body = ContractView, headers(("ETag" = String))),
+        (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contract in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already terminated.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid date or reason.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/contracts/{contract_id}/terminate")]
+pub async fn terminate_contract(
+    state: web::Data<AppState>,
+    caller: Caller,
+    contract_id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<EndParticipation>,
+) -> Result<HttpResponse, ApiError> {
+    let id = contract_id.into_inner();
+    let body = body.0;
+    let row = state
+        .write(move |conn| {
+            if_match.settle(conn, |conn| {
+                let before = load_for_change(conn, &caller, &id, &if_match)?;
+                let mut after = before.clone();
+                after.status = ContractStatus::Terminated.to_string();
+                after.ended_on = Some(body.on.unwrap_or_else(today));
+                after.end_reason = Some(body.reason.clone());
+                after.revise();
+                contracts::save(
+                    conn,
+                    &caller.actor(),
+                    AuditAction::ContractTerminate,
+                    &before,
+                    &after,
+                )?;
+                Ok(after)
+            })
+        })
+        .await?;
+    Ok(contract_response(StatusCode::OK, row))
+}

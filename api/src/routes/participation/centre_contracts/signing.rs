@@ -1,0 +1,207 @@
+//! Signing a contract with a centre of the organization's province, and reading contracts.
+
+use super::*;
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignContract {
+    /// The state legal aid centre the contract is with, in the same province.
+    pub center_id: String,
+    #[schema(min_length = 1, max_length = 100)]
+    #[validate(length(min = 1, max = 100))]
+    #[serde(deserialize_with = "crate::http::text::name")]
+    pub contract_number: String,
+    pub signed_on: NaiveDate,
+    #[serde(default)]
+    #[schema(schema_with = crate::http::schemas::aid_forms)]
+    pub forms: Vec<AidForm>,
+    #[serde(default)]
+    #[schema(schema_with = crate::http::schemas::fields)]
+    pub fields: Vec<Field>,
+    #[serde(default)]
+    #[schema(schema_with = crate::http::schemas::recipient_categories)]
+    pub beneficiaries: Vec<RecipientCategory>,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+/// The contract's dates (see [`contract::check_dates`]), refused naming the field.
+pub(super) fn check_dates(signed_on: NaiveDate, term: &ContractTerm) -> Result<(), ApiError> {
+    contract::check_dates(signed_on, term, today()).map_err(|e| match e {
+        TermError::SignedInFuture => ApiError::field(
+            "signed_on",
+            "in_future",
+            "Ngày ký không thể ở tương lai.",
+            "signed_on cannot be in the future.",
+        ),
+        TermError::EndsBeforeStart => ApiError::field(
+            "valid_to",
+            "before_start",
+            "Ngày hết hiệu lực phải sau ngày có hiệu lực.",
+            "valid_to must be after valid_from.",
+        ),
+    })
+}
+
+fn check_center(
+    conn: &mut DbConnection,
+    participant: &OrganizationRow,
+    center_id: &str,
+) -> Result<(), ApiError> {
+    let center = match organizations::get(conn, center_id) {
+        Ok(c) => c,
+        Err(tgpl_persistence::StoreError::NotFound) => return Err(bad_center()),
+        Err(e) => return Err(e.into()),
+    };
+    let is_center = center.kind == OrganizationKind::Center.code()
+        && center.status == OrganizationStatus::Active.code();
+    if !is_center || center.province_code != participant.province_code {
+        return Err(bad_center());
+    }
+    Ok(())
+}
+
+fn bad_center() -> ApiError {
+    ApiError::field(
+        "center_id",
+        "not_a_center_here",
+        "Hợp đồng ký với Trung tâm trợ giúp pháp lý nhà nước đang hoạt động của cùng tỉnh.",
+        "Contracts are signed with an active state legal aid centre of the same province.",
+    )
+}
+
+/// Refuses `contract` when another contract of its organization with its centre is in
+/// force on one of its days (see [`contract::check_no_overlap`]). Run under the
+/// organization's [`Rule::Contracts`] claim.
+pub(super) fn check_no_overlap(
+    conn: &mut DbConnection,
+    contract: &ContractRow,
+) -> Result<(), ApiError> {
+    let others: Vec<ContractTerm> = contracts::of_organization(conn, &contract.organization_id)?
+        .iter()
+        .filter(|c| c.center_id == contract.center_id && c.id != contract.id)
+        .map(ContractRow::term)
+        .collect();
+    contract::check_no_overlap(&contract.term(), &others).map_err(|ContractOverlap| {
+        ApiError::conflict(
+            "contract_overlaps",
+            Text::new(
+                "Tổ chức đã có hợp đồng còn hiệu lực với Trung tâm này trong khoảng thời gian đó; hãy sửa đổi hợp đồng đó.",
+                "The organization has a contract with this centre in force on some of those days; amend that one instead.",
+            ),
+        )
+    })
+}
+
+/// Records a contract between a participating organization and a centre.
+#[utoipa::path(
+    operation_id = "signContract",
+    tag = "participation",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    request_body = SignContract,
+    responses(
+        (status = 201, description = "Recorded.", body = ContractView, headers(("ETag" = String), ("Location" = String))),
+        (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a participating organization, wrong centre, or invalid dates.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The organization's participation is not in force (`participation_not_in_force`), or it has a contract with that centre in force on some of the same days (`contract_overlaps`).", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations/{id}/contracts")]
+pub async fn sign_contract(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ValidJson<SignContract>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    let term = ContractTerm {
+        valid_from: body.valid_from,
+        valid_to: body.valid_to,
+        ended_on: None,
+    };
+    check_dates(body.signed_on, &term)?;
+    let row = state
+        .write(move |conn| {
+            exclusive(conn, &[Claim::new(Rule::Contracts, id.as_str())], |conn| {
+            let org = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
+            let participating = org.kind.parse::<OrganizationKind>().is_ok_and(OrganizationKind::is_participating);
+            if !participating {
+                return Err(ApiError::field(
+                    "organization_id",
+                    "not_participating_kind",
+                    "Chỉ văn phòng luật sư, công ty luật và trung tâm tư vấn pháp luật ký hợp đồng tham gia.",
+                    "Only law offices, law firms and counselling centres sign participation contracts.",
+                ));
+            }
+            if org.participation_status.as_deref() != Some(ParticipationStatus::Active.code()) {
+                return Err(not_in_force());
+            }
+            check_center(conn, &org, &body.center_id)?;
+            let scope = ParticipationScope {
+                forms: body.forms,
+                fields: body.fields,
+                beneficiaries: body.beneficiaries,
+            };
+            let now = tgpl_persistence::now();
+            let row = ContractRow {
+                id: tgpl_persistence::new_id(),
+                organization_id: id,
+                center_id: body.center_id,
+                contract_number: body.contract_number.trim().to_owned(),
+                signed_on: body.signed_on,
+                scope: serde_json::to_string(&scope).map_err(ApiError::logged("serializing a stored document"))?,
+                valid_from: body.valid_from,
+                valid_to: body.valid_to,
+                status: ContractStatus::Active.to_string(),
+                amended_on: None,
+                ended_on: None,
+                end_reason: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            check_no_overlap(conn, &row)?;
+            contracts::insert(conn, &caller.actor(), &row)?;
+            Ok(row)
+            })
+        })
+        .await?;
+    Ok(contract_response(StatusCode::CREATED, row))
+}
+
+/// One contract of a participating organization (the `Location` given when it was signed),
+/// for whoever may read that organization.
+#[utoipa::path(
+    operation_id = "readContract",
+    tag = "participation",
+    security(("bearer" = [])),
+    params(("contract_id" = String, Path)),
+    responses(
+        (status = 200, description = "The contract.", body = ContractView, headers(("ETag" = String))),
+        (status = 404, description = "No such contract in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/contracts/{contract_id}")]
+pub async fn read_contract(
+    state: web::Data<AppState>,
+    caller: Caller,
+    contract_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = contract_id.into_inner();
+    let row = state
+        .db(move |conn| {
+            let row = contracts::get(conn, &id)?;
+            scope::check(
+                conn,
+                &caller,
+                Action::ReadOrganization,
+                &row.organization_id,
+            )?;
+            Ok(row)
+        })
+        .await?;
+    Ok(contract_response(StatusCode::OK, row))
+}
