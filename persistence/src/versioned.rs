@@ -72,3 +72,21 @@ versioned_rows!(
     crate::staff::MembershipRow,
     crate::staff::CardRow,
 );
+
+/// Ends an edit of `before`: when `after` differs from it, `after` becomes the next revision
+/// ([`Versioned::revise`]) and `save` stores it with its audit entry; an edit that changes
+/// nothing is no revision and leaves no audit entry. Answers the record as it now is.
+pub fn save_revision<R, E>(
+    before: &R,
+    mut after: R,
+    save: impl FnOnce(&R, &R) -> Result<(), E>,
+) -> Result<R, E>
+where
+    R: Versioned + PartialEq,
+{
+    if after != *before {
+        after.revise();
+        save(before, &after)?;
+    }
+    Ok(after)
+}

@@ -382,6 +382,15 @@ impl IfMatch {
         }
     }
 
+    /// [`IfMatch::require`] for a stored record: 428 without the header, 412 when it names
+    /// another version than the record's.
+    pub fn require_current(
+        &self,
+        record: &impl tgpl_persistence::versioned::Versioned,
+    ) -> Result<(), ApiError> {
+        self.require(&etag(record.version()))
+    }
+
     /// Fails with 412 when the header is present and names another version than `current`.
     pub fn check(&self, current: &str) -> Result<(), ApiError> {
         match &self.0 {

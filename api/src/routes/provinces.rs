@@ -7,14 +7,14 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::SystemAction;
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::provinces::{self, ProvinceRow};
-use tgpl_persistence::versioned::Versioned;
+use tgpl_persistence::versioned::save_revision;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::account_common::utc;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, record, IfMatch, Query, ValidJson};
+use crate::http::extract::{record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::scope;
 use crate::state::AppState;
@@ -261,17 +261,15 @@ pub async fn update(
     let row = state
         .write(move |conn| {
             let before = provinces::get(conn, &code)?;
-            if_match.require(&etag(before.version))?;
+            if_match.require_current(&before)?;
             let mut after = before.clone();
             after.name_vi = body.name_vi.unwrap_or(after.name_vi);
             after.name_en = body.name_en.unwrap_or(after.name_en);
             after.kind = body.kind.unwrap_or(after.kind);
             after.active = body.active.unwrap_or(after.active);
-            if after != before {
-                after.revise();
-                provinces::save(conn, &caller.actor(), &before, &after)?;
-            }
-            Ok(after)
+            Ok(save_revision(&before, after, |before, after| {
+                provinces::save(conn, &caller.actor(), before, after)
+            })?)
         })
         .await?;
     Ok(single(actix_web::http::StatusCode::OK, row))

@@ -1,7 +1,7 @@
 //! Opening a case, correcting it while it is open, and deleting it (kept, marked deleted).
 
 use super::*;
-use tgpl_persistence::versioned::Versioned;
+use tgpl_persistence::versioned::{save_revision, Versioned};
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -217,7 +217,7 @@ pub async fn update(
     let row = state
         .write(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageCase)?;
-            if_match.require(&etag(before.version))?;
+            if_match.require_current(&before)?;
             if state_of(&before)?.is_locked() {
                 return Err(locked());
             }
@@ -234,17 +234,16 @@ pub async fn update(
             }
             let mut after = before.clone();
             body.apply(&mut after)?;
-            if after != before {
-                after.revise();
+            let after = save_revision(&before, after, |before, after| {
                 cases::save(
                     conn,
                     &caller.actor(),
                     AuditAction::CaseUpdate,
-                    &before,
-                    &after,
+                    before,
+                    after,
                     None,
-                )?;
-            }
+                )
+            })?;
             shown(conn, &caller, after)
         })
         .await?;

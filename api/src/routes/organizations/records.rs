@@ -1,7 +1,7 @@
 //! Organizations as records: create, read, update, list.
 
 use super::*;
-use tgpl_persistence::versioned::Versioned;
+use tgpl_persistence::versioned::save_revision;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -278,7 +278,7 @@ pub async fn update(
     let (row, parent) = state
         .write(move |conn| {
             let before = scope::authorize(conn, &caller, Action::UpdateOrganization, &id)?;
-            if_match.require(&etag(before.version))?;
+            if_match.require_current(&before)?;
             let kind = before
                 .kind
                 .parse::<OrganizationKind>()
@@ -317,10 +317,9 @@ pub async fn update(
                 action = record_participation(&mut after, checked.as_ref());
             }
             after.refresh_search_text();
-            if after != before {
-                after.revise();
-                organizations::save(conn, &caller.actor(), action, &before, &after)?;
-            }
+            let after = save_revision(&before, after, |before, after| {
+                organizations::save(conn, &caller.actor(), action, before, after)
+            })?;
             let parent = organizations::link_on(conn, &id, today())?.map(|l| l.parent_id);
             Ok((after, parent))
         })

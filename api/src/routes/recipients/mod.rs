@@ -34,7 +34,6 @@ use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::recipients::{
     self, Access, AccessFilter, AccessRow, ProofRow, RecipientFilter, RecipientRow,
 };
-use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::{provinces, DbConnection};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;

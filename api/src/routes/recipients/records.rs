@@ -1,6 +1,7 @@
 //! Registering a person aided (with the duplicate check), reading and correcting the record.
 
 use super::*;
+use tgpl_persistence::versioned::save_revision;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -253,7 +254,7 @@ pub async fn update(
     let (row, proofs) = state
         .write(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageRecipient)?;
-            if_match.require(&etag(before.version))?;
+            if_match.require_current(&before)?;
             let mut after = before.clone();
             if let Some(v) = body.full_name {
                 after.full_name = v.trim().to_owned();
@@ -298,12 +299,12 @@ pub async fn update(
             after.citizen_id =
                 check_identity(after.citizen_id.as_deref(), gender, after.date_of_birth)?;
             check_province(conn, after.province_code.as_deref())?;
-            write_transaction(conn, |conn| {
-                if after != before {
-                    after.revise();
-                    recipients::save(conn, &caller.actor(), &before, &after)?;
-                }
-                recipients::log_access(conn, &[access_entry(&caller, &id, "read")])
+            let after = write_transaction(conn, |conn| {
+                let after = save_revision(&before, after, |before, after| {
+                    recipients::save(conn, &caller.actor(), before, after)
+                })?;
+                recipients::log_access(conn, &[access_entry(&caller, &id, "read")])?;
+                Ok::<_, ApiError>(after)
             })?;
             Ok((after, recipients::proofs_of(conn, &[id])?))
         })

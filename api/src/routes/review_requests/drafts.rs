@@ -2,6 +2,7 @@
 
 use super::steps::check_editable;
 use super::*;
+use tgpl_persistence::versioned::save_revision;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -141,7 +142,7 @@ pub async fn update(
     let row = state
         .write(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageCase)?;
-            if_match.require(&etag(before.version))?;
+            if_match.require_current(&before)?;
             check_editable(&before)?;
             let mut after = before.clone();
             if let Some(v) = body.kind {
@@ -158,17 +159,15 @@ pub async fn update(
                 after.case_id = Some(v);
             }
             after.search_text = search_text(&after);
-            if after != before {
-                after.revise();
+            Ok(save_revision(&before, after, |before, after| {
                 review_requests::save(
                     conn,
                     &caller.actor(),
                     AuditAction::ReviewUpdate,
-                    &before,
-                    &after,
-                )?;
-            }
-            Ok(after)
+                    before,
+                    after,
+                )
+            })?)
         })
         .await?;
     Ok(respond(StatusCode::OK, row))

@@ -3,7 +3,7 @@
 use super::cards::card_authority;
 use super::memberships::new_membership;
 use super::*;
-use tgpl_persistence::versioned::Versioned;
+use tgpl_persistence::versioned::save_revision;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -208,7 +208,7 @@ pub async fn update(
         .write(move |conn| {
             let person = load(conn, &caller, &id, Action::ManageStaff)?;
             let before = person.row.clone();
-            if_match.require(&etag(before.version))?;
+            if_match.require_current(&before)?;
             let mut after = before.clone();
             if let Some(v) = full_name {
                 after.full_name = v;
@@ -255,10 +255,9 @@ pub async fn update(
                 after.date_of_birth,
             )?;
             after.refresh_search_text();
-            if after != before {
-                after.revise();
-                staff::save(conn, &caller.actor(), &before, &after)?;
-            }
+            let after = save_revision(&before, after, |before, after| {
+                staff::save(conn, &caller.actor(), before, after)
+            })?;
             shown(
                 conn,
                 Person {
