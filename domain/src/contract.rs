@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use crate::organization::OrganizationFacts;
 use crate::vocabulary;
 
 vocabulary! {
@@ -72,6 +73,26 @@ pub fn check_dates(
     Ok(())
 }
 
+/// The centre named is not an active state legal aid centre of the organization's province.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotACentreHere;
+
+/// Checks that a contract of an organization of `province` is signed with an active state
+/// legal aid centre of the same province (`centre` is `None` when no such organization
+/// exists): the Department selects organizations for its own province's centre.
+pub fn check_centre(
+    centre: Option<&OrganizationFacts>,
+    province: Option<&str>,
+) -> Result<(), NotACentreHere> {
+    let here =
+        centre.is_some_and(|c| c.is_active_centre() && c.province_code.as_deref() == province);
+    if here {
+        Ok(())
+    } else {
+        Err(NotACentreHere)
+    }
+}
+
 /// Another contract of the same organization with the same centre is in force on some of
 /// the same days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +115,7 @@ pub fn check_no_overlap<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::organization::OrganizationKind;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -168,6 +190,28 @@ mod tests {
             check_dates(today, &backwards, today),
             Err(TermError::EndsBeforeStart)
         );
+    }
+
+    #[test]
+    fn contracts_are_signed_with_an_active_centre_of_the_same_province() {
+        let org = |kind, active, province: &str| OrganizationFacts {
+            kind,
+            active,
+            province_code: Some(province.into()),
+        };
+        let hn = Some("01");
+        assert_eq!(
+            check_centre(Some(&org(OrganizationKind::Center, true, "01")), hn),
+            Ok(())
+        );
+        for other in [
+            org(OrganizationKind::Center, true, "48"),
+            org(OrganizationKind::Center, false, "01"),
+            org(OrganizationKind::Branch, true, "01"),
+        ] {
+            assert_eq!(check_centre(Some(&other), hn), Err(NotACentreHere));
+        }
+        assert_eq!(check_centre(None, hn), Err(NotACentreHere));
     }
 
     #[test]

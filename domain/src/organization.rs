@@ -79,6 +79,23 @@ vocabulary! {
     }
 }
 
+/// What the rules need to know of an organization that a record points to: the centre a
+/// case is transferred to, the centre a contract is signed with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationFacts {
+    pub kind: OrganizationKind,
+    pub active: bool,
+    /// `None` for national organizations.
+    pub province_code: Option<String>,
+}
+
+impl OrganizationFacts {
+    /// An active state legal aid centre (Trung tâm trợ giúp pháp lý nhà nước).
+    pub fn is_active_centre(&self) -> bool {
+        self.kind == OrganizationKind::Center && self.active
+    }
+}
+
 /// Mã tổ chức: a short, stable, human-readable code, unique nationwide, such as `TTTGPL-HN`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrgCode(String);

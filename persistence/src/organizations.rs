@@ -8,7 +8,7 @@ use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::hierarchy::ParentLink;
 use tgpl_domain::label::Vocabulary;
-use tgpl_domain::organization::{OrganizationStatus, ParticipationStatus};
+use tgpl_domain::organization::{OrganizationFacts, OrganizationStatus, ParticipationStatus};
 
 use crate::audit::{self, Actor, Change};
 use crate::db::{write_transaction, Backend, DbConnection};
@@ -51,6 +51,18 @@ pub struct OrganizationRow {
 }
 
 impl OrganizationRow {
+    /// What the rules need to know of this organization when another record points to it.
+    /// A stored kind no vocabulary knows fails here, naming the organization.
+    pub fn facts(&self) -> StoreResult<OrganizationFacts> {
+        Ok(OrganizationFacts {
+            kind: self.kind.parse().map_err(|_| {
+                StoreError::Other(format!("organization {}: unreadable kind", self.id))
+            })?,
+            active: self.status == OrganizationStatus::Active.code(),
+            province_code: self.province_code.clone(),
+        })
+    }
+
     /// A new active organization with only the essentials filled in.
     pub fn new(code: String, name: String, kind: &str, province_code: Option<String>) -> Self {
         let now = crate::now();
@@ -156,6 +168,15 @@ pub fn insert(
             },
         )
     })
+}
+
+/// [`OrganizationRow::facts`] of organization `id`; `None` when there is none.
+pub fn facts_of(conn: &mut DbConnection, id: &str) -> StoreResult<Option<OrganizationFacts>> {
+    match get(conn, id) {
+        Ok(row) => Ok(Some(row.facts()?)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<OrganizationRow> {

@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{
     case_code, take_step, Case, CaseState, DetailsError, ProviderChoice, StepFacts, StepInput,
-    StepRecord, StepRefusal, Taken, TransferChoice, TransferTarget, Transition,
+    StepRecord, StepRefusal, Taken, TransferChoice, Transition,
 };
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::staff::NotEligible;
@@ -148,26 +148,13 @@ pub fn transfer_choice(
     to: String,
     handling_org_id: &str,
 ) -> Result<TransferChoice, ApiError> {
-    let target = match organizations::get(conn, &to) {
-        Ok(t) => Some(TransferTarget {
-            kind: t.kind.parse().map_err(|_| corrupt("organization kind"))?,
-            active: t.status == tgpl_domain::organization::OrganizationStatus::Active.code(),
-            province_code: t.province_code,
-        }),
-        Err(StoreError::NotFound) => None,
-        Err(e) => return Err(e.into()),
-    };
+    let target = organizations::facts_of(conn, &to)?;
     let handling = organizations::get(conn, handling_org_id)?;
     Ok(TransferChoice {
         id: to,
         target,
         handling_province: handling.province_code,
     })
-}
-
-fn corrupt(what: &str) -> ApiError {
-    log::error!("unreadable stored {what}");
-    ApiError::internal()
 }
 
 /// Takes `step` on the case `before` with `input` (see [`take_step`]) and saves it: the

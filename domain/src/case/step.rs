@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::record::{Case, DetailsError, QualityEvaluation};
 use super::vocabulary::{CaseState, QualityGrade, SuccessKind, Transition};
-use crate::organization::OrganizationKind;
+use crate::organization::OrganizationFacts;
 use crate::reference::ProviderKind;
 use crate::role::Role;
 use crate::staff::NotEligible;
@@ -23,21 +23,12 @@ pub struct ProviderChoice {
     pub eligibility: Result<ProviderKind, NotEligible>,
 }
 
-/// What is known of an organization a case would be transferred to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransferTarget {
-    pub kind: OrganizationKind,
-    pub active: bool,
-    /// `None` for national organizations.
-    pub province_code: Option<String>,
-}
-
 /// The organization a `transfer_out` names: `target` is `None` when no such organization
 /// exists; `handling_province` is the province of the centre that has the case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferChoice {
     pub id: String,
-    pub target: Option<TransferTarget>,
+    pub target: Option<OrganizationFacts>,
     pub handling_province: Option<String>,
 }
 
@@ -253,9 +244,7 @@ pub fn take_step(
                 .transfer
                 .ok_or(StepRefusal::Required("to_organization_id"))?;
             let another_province_centre = choice.target.as_ref().is_some_and(|t| {
-                t.kind == OrganizationKind::Center
-                    && t.active
-                    && t.province_code != choice.handling_province
+                t.is_active_centre() && t.province_code != choice.handling_province
             });
             if !another_province_centre {
                 return Err(StepRefusal::NotAnotherProvinceCentre);
@@ -313,6 +302,7 @@ fn record_outcome(
 mod tests {
     use super::*;
     use crate::case::Proceedings;
+    use crate::organization::OrganizationKind;
     use crate::reference::AidForm;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -550,7 +540,7 @@ mod tests {
             move |i: &mut StepInput| {
                 i.transfer = Some(TransferChoice {
                     id: "target".into(),
-                    target: Some(TransferTarget {
+                    target: Some(OrganizationFacts {
                         kind,
                         active,
                         province_code: Some(province.into()),

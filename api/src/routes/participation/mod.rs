@@ -20,8 +20,7 @@ use tgpl_domain::audit::AuditAction;
 use tgpl_domain::contract::{self, ContractOverlap, ContractStatus, ContractTerm, TermError};
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{
-    OrganizationKind, OrganizationStatus, ParticipationMode, ParticipationScope,
-    ParticipationStatus,
+    OrganizationKind, ParticipationMode, ParticipationScope, ParticipationStatus,
 };
 use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
 use tgpl_persistence::contracts::{self, ContractRow};

@@ -43,22 +43,15 @@ pub(super) fn check_dates(signed_on: NaiveDate, term: &ContractTerm) -> Result<(
     })
 }
 
+/// The centre a contract names, checked by [`contract::check_centre`].
 fn check_center(
     conn: &mut DbConnection,
     participant: &OrganizationRow,
     center_id: &str,
 ) -> Result<(), ApiError> {
-    let center = match organizations::get(conn, center_id) {
-        Ok(c) => c,
-        Err(tgpl_persistence::StoreError::NotFound) => return Err(bad_center()),
-        Err(e) => return Err(e.into()),
-    };
-    let is_center = center.kind == OrganizationKind::Center.code()
-        && center.status == OrganizationStatus::Active.code();
-    if !is_center || center.province_code != participant.province_code {
-        return Err(bad_center());
-    }
-    Ok(())
+    let centre = organizations::facts_of(conn, center_id)?;
+    contract::check_centre(centre.as_ref(), participant.province_code.as_deref())
+        .map_err(|contract::NotACentreHere| bad_center())
 }
 
 fn bad_center() -> ApiError {
