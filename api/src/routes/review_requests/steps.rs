@@ -19,32 +19,27 @@ pub struct AnswerReview {
     pub answer: String,
 }
 
-/// 409 `illegal_step`: `step` cannot be taken from the request's state; names the steps
-/// that can.
-fn illegal_step(row: &ReviewRow) -> Result<ApiError, ApiError> {
-    let state: ReviewState = row
-        .state
+/// The stored state of a request.
+fn state_of(row: &ReviewRow) -> Result<ReviewState, ApiError> {
+    row.state
         .parse()
-        .map_err(ApiError::logged("stored state unreadable"))?;
-    let allowed: Vec<String> = state.next_steps().iter().map(|s| s.to_string()).collect();
-    Ok(ApiError::conflict(
-        "illegal_step",
-        Text::new(
-            format!("Kiến nghị đang ở trạng thái `{}`.", row.state),
-            format!("The request is `{}`.", row.state),
-        ),
-    )
-    .with_extra(serde_json::json!({ "state": row.state, "allowed_steps": allowed })))
+        .map_err(ApiError::logged("stored state unreadable"))
 }
 
-/// Takes `step` on the request `row`: its new state, or 409 `illegal_step`.
+/// Takes `step` on the request `row`: its new state, or 409 `illegal_step` naming the steps
+/// its state allows.
 fn take(row: &mut ReviewRow, step: ReviewStep) -> Result<(), ApiError> {
-    let from: ReviewState = row
-        .state
-        .parse()
-        .map_err(ApiError::logged("stored state unreadable"))?;
+    let from = state_of(row)?;
     let Some(to) = step.target(from) else {
-        return Err(illegal_step(row)?);
+        let allowed: Vec<String> = from.next_steps().iter().map(|s| s.to_string()).collect();
+        return Err(ApiError::conflict(
+            "illegal_step",
+            Text::new(
+                format!("Kiến nghị đang ở trạng thái `{from}`."),
+                format!("The request is `{from}`."),
+            ),
+        )
+        .with_extra(serde_json::json!({ "state": from.to_string(), "allowed_steps": allowed })));
     };
     row.state = to.to_string();
     Ok(())
@@ -52,11 +47,7 @@ fn take(row: &mut ReviewRow, step: ReviewStep) -> Result<(), ApiError> {
 
 /// Refuses a change of a request that is no longer a draft.
 pub(super) fn check_editable(row: &ReviewRow) -> Result<(), ApiError> {
-    let state: ReviewState = row
-        .state
-        .parse()
-        .map_err(ApiError::logged("stored state unreadable"))?;
-    if state.is_editable() {
+    if state_of(row)?.is_editable() {
         Ok(())
     } else {
         Err(sent())

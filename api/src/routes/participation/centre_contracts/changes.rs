@@ -75,8 +75,10 @@ pub async fn amend_contract(
     }
     let row = state
         .write(move |conn| {
-            let before = load_for_change(conn, &caller, &id, &if_match)?;
-            let claim = [Claim::new(Rule::Contracts, before.organization_id.as_str())];
+            // The claim is the organization's, which a contract never changes; the contract
+            // is loaded and checked under it.
+            let organization_id = contracts::get(conn, &id)?.organization_id;
+            let claim = [Claim::new(Rule::Contracts, organization_id)];
             exclusive(conn, &claim, |conn| {
                 let before = load_for_change(conn, &caller, &id, &if_match)?;
                 let mut after = before.clone();
