@@ -20,6 +20,7 @@ pub mod organization;
 pub mod privacy;
 pub mod recipient;
 pub mod reference;
+pub mod refusal;
 pub mod review_request;
 pub mod role;
 pub mod sampling;

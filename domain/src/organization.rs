@@ -1,6 +1,7 @@
 //! Legal aid organizations (tổ chức) and the rules of how they nest.
 
 use crate::label::Vocabulary;
+use crate::refusal::{FieldRefusal, Refusal};
 use crate::vocabulary;
 
 vocabulary! {
@@ -164,6 +165,31 @@ pub enum ParticipationError {
     EndsBeforeStart,
 }
 
+impl Refusal for ParticipationError {
+    fn field_refusal(&self) -> FieldRefusal {
+        match self {
+        Self::NotParticipatingKind => FieldRefusal::new(
+            "participation",
+            "not_participating_kind",
+            "Chỉ văn phòng luật sư, công ty luật và trung tâm tư vấn pháp luật có thông tin tham gia trợ giúp pháp lý.",
+            "Only law offices, law firms and counselling centres have participation details.",
+        ),
+        Self::CertificateRequired => FieldRefusal::new(
+            "participation.certificate_number",
+            "required",
+            "Tham gia theo hình thức đăng ký cần số giấy chứng nhận đăng ký.",
+            "Participation by registration needs the registration certificate number.",
+        ),
+        Self::EndsBeforeStart => FieldRefusal::new(
+            "participation.valid_to",
+            "before_start",
+            "Ngày hết hiệu lực phải sau ngày có hiệu lực.",
+            "valid_to must be after valid_from.",
+        ),
+            }
+    }
+}
+
 /// Checks the participation details of an organization of `kind`.
 pub fn check_participation(
     kind: OrganizationKind,
@@ -223,6 +249,46 @@ impl ParentError {
                 allowed.iter().map(|k| k.code()).collect()
             }
             Self::MustBeRoot => Vec::new(),
+        }
+    }
+}
+
+impl Refusal for ParentError {
+    fn field_refusal(&self) -> FieldRefusal {
+        let allowed = self.allowed_codes().join(", ");
+        match self {
+            Self::ParentRequired { .. } => FieldRefusal::new(
+                "parent_id",
+                "required",
+                format!("Cần chọn đơn vị cấp trên thuộc loại: {allowed}."),
+                format!("A parent of kind {allowed} is required."),
+            ),
+            Self::WrongParentKind { .. } => FieldRefusal::new(
+                "parent_id",
+                "wrong_parent_kind",
+                format!("Đơn vị cấp trên phải thuộc loại: {allowed}."),
+                format!("The parent must be of kind: {allowed}."),
+            ),
+            Self::MustBeRoot => FieldRefusal::new(
+                "parent_id",
+                "must_be_root",
+                "Loại tổ chức này không có đơn vị cấp trên.",
+                "Organizations of this kind have no parent.",
+            ),
+        }
+    }
+}
+
+impl Refusal for OrgCodeError {
+    fn field_refusal(&self) -> FieldRefusal {
+        match self {
+            Self::Length => FieldRefusal::new("code", "length", "Mã tổ chức dài từ 2 đến 32 ký tự.", "Codes are 2 to 32 characters long."),
+            Self::Characters => FieldRefusal::new(
+                "code",
+                "invalid_format",
+                "Mã tổ chức chỉ gồm chữ cái không dấu, chữ số và - _ . và bắt đầu bằng chữ cái hoặc chữ số.",
+                "Codes contain only ASCII letters, digits and - _ . and start with a letter or digit.",
+            ),
         }
     }
 }

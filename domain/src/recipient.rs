@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::reference::{Gender, RecipientCategory};
+use crate::refusal::{FieldRefusal, Refusal};
 use crate::vocabulary;
 
 /// Số định danh cá nhân / căn cước công dân: 12 digits. The first three are the code of the
@@ -89,6 +90,77 @@ impl CitizenId {
     /// The number with all but the last three digits hidden, for warnings and lists.
     pub fn masked(&self) -> String {
         format!("*********{}", &self.0[9..])
+    }
+}
+
+impl Refusal for CitizenIdError {
+    fn field_refusal(&self) -> FieldRefusal {
+        let (code, vi, en) = match self {
+            Self::Format => (
+                "invalid_format",
+                "Số định danh cá nhân gồm đúng 12 chữ số.",
+                "A citizen ID is exactly 12 digits.",
+            ),
+            Self::Province => (
+                "unknown_province",
+                "Ba chữ số đầu không phải mã tỉnh nơi đăng ký khai sinh.",
+                "The first three digits are not a province code.",
+            ),
+            Self::Century => (
+                "invalid_century",
+                "Chữ số thứ tư phải từ 0 đến 3 (người sinh từ năm 1900 đến 2099).",
+                "The fourth digit is 0 to 3 (births from 1900 to 2099).",
+            ),
+            Self::Inconsistent => (
+                "inconsistent",
+                "Số định danh không khớp với giới tính hoặc năm sinh đã nhập.",
+                "The citizen ID does not match the gender or year of birth given.",
+            ),
+        };
+        FieldRefusal::new("citizen_id", code, vi, en)
+    }
+}
+
+/// Why a person's identity fields do not agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityError {
+    /// A date of birth after today.
+    BornInFuture,
+    CitizenId(CitizenIdError),
+}
+
+/// Checks a recipient's identity fields together, on `today`: the date of birth is not in
+/// the future, and a citizen ID, when given, is well formed and agrees with the gender and
+/// year of birth given. Answers the normalised ID.
+pub fn check_identity(
+    citizen_id: Option<&str>,
+    gender: Option<Gender>,
+    date_of_birth: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<Option<CitizenId>, IdentityError> {
+    if date_of_birth.is_some_and(|d| d > today) {
+        return Err(IdentityError::BornInFuture);
+    }
+    let Some(raw) = citizen_id else {
+        return Ok(None);
+    };
+    let id = CitizenId::parse(raw).map_err(IdentityError::CitizenId)?;
+    id.check_against(gender, date_of_birth)
+        .map_err(IdentityError::CitizenId)?;
+    Ok(Some(id))
+}
+
+impl Refusal for IdentityError {
+    fn field_refusal(&self) -> FieldRefusal {
+        match self {
+            Self::BornInFuture => FieldRefusal::new(
+                "date_of_birth",
+                "in_future",
+                "Ngày sinh không thể ở tương lai.",
+                "The date of birth cannot be in the future.",
+            ),
+            Self::CitizenId(e) => e.field_refusal(),
+        }
     }
 }
 
@@ -266,5 +338,31 @@ mod tests {
     #[test]
     fn names_compare_without_diacritics_or_case() {
         assert_eq!(name_key("NGUYỄN  Văn A"), name_key("nguyen van a"));
+    }
+
+    #[test]
+    fn identity_fields_are_checked_together() {
+        let today = d(6, 1);
+        let born = NaiveDate::from_ymd_opt(1990, 5, 4);
+        // 001 (Hà Nội), 0 = male born 1900–1999, 90 = 1990.
+        assert_eq!(
+            check_identity(Some("001 090 012345"), Some(Gender::Male), born, today)
+                .map(|id| id.map(|id| id.as_str().to_owned())),
+            Ok(Some("001090012345".to_owned()))
+        );
+        assert_eq!(check_identity(None, None, None, today), Ok(None));
+        assert_eq!(
+            check_identity(None, None, Some(today.succ_opt().unwrap()), today),
+            Err(IdentityError::BornInFuture)
+        );
+        assert_eq!(
+            check_identity(Some("001090012345"), Some(Gender::Female), born, today),
+            Err(IdentityError::CitizenId(CitizenIdError::Inconsistent))
+        );
+        let refusal = IdentityError::CitizenId(CitizenIdError::Format).field_refusal();
+        assert_eq!(
+            (refusal.field.as_str(), refusal.code),
+            ("citizen_id", "invalid_format")
+        );
     }
 }

@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 
+use crate::organization::OrganizationKind;
 use crate::reference::ProviderKind;
+use crate::refusal::{FieldRefusal, Refusal};
 use crate::vocabulary;
 
 vocabulary! {
@@ -132,6 +134,119 @@ impl Card {
     }
 }
 
+/// Why a card's dates are refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardDatesError {
+    /// The last day of validity comes before the day of issue.
+    ExpiresBeforeIssue,
+    /// A card is recorded once issued, not ahead of it.
+    IssuedInFuture,
+}
+
+/// Checks the dates of a card being issued or reissued on `today`.
+pub fn check_card_dates(
+    issued_on: NaiveDate,
+    expires_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), CardDatesError> {
+    if expires_on < issued_on {
+        return Err(CardDatesError::ExpiresBeforeIssue);
+    }
+    if issued_on > today {
+        return Err(CardDatesError::IssuedInFuture);
+    }
+    Ok(())
+}
+
+impl Refusal for CardDatesError {
+    fn field_refusal(&self) -> FieldRefusal {
+        match self {
+            Self::ExpiresBeforeIssue => FieldRefusal::new(
+                "expires_on",
+                "before_issue",
+                "Ngày hết hạn phải từ ngày cấp trở đi.",
+                "The card cannot expire before it is issued.",
+            ),
+            Self::IssuedInFuture => FieldRefusal::new(
+                "issued_on",
+                "in_future",
+                "Thẻ được ghi nhận từ ngày cấp, không ghi trước.",
+                "A card is recorded once issued, not ahead of it.",
+            ),
+        }
+    }
+}
+
+/// The organization whose Director issues, reissues and revokes the cards of a collaborator
+/// of the first organization of `chain`: the nearest Department of Justice at or above it.
+/// `chain` is the organization followed by its ancestors, nearest first, each with its kind;
+/// `None` when no Department is above (a national organization).
+pub fn card_issuer<'a>(
+    chain: impl IntoIterator<Item = (&'a str, OrganizationKind)>,
+) -> Option<&'a str> {
+    chain
+        .into_iter()
+        .find(|(_, kind)| *kind == OrganizationKind::Department)
+        .map(|(id, _)| id)
+}
+
+/// Why a person's details do not agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonDetailsError {
+    /// A lawyer's card number on someone who is not a lawyer.
+    NotALawyer,
+    /// A lawyer without a lawyer's card number.
+    LawyerCardRequired,
+    /// A date of birth today or later.
+    BornInFuture,
+}
+
+/// Checks a person's details together: only lawyers carry a lawyer's card number, and every
+/// lawyer has one; the date of birth is before `today`.
+pub fn check_person_details(
+    provider_kind: Option<ProviderKind>,
+    lawyer_card: Option<&str>,
+    born: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(), PersonDetailsError> {
+    let is_lawyer = provider_kind == Some(ProviderKind::Lawyer);
+    if lawyer_card.is_some() && !is_lawyer {
+        return Err(PersonDetailsError::NotALawyer);
+    }
+    if is_lawyer && lawyer_card.is_none_or(|c| c.trim().is_empty()) {
+        return Err(PersonDetailsError::LawyerCardRequired);
+    }
+    if born.is_some_and(|d| d >= today) {
+        return Err(PersonDetailsError::BornInFuture);
+    }
+    Ok(())
+}
+
+impl Refusal for PersonDetailsError {
+    fn field_refusal(&self) -> FieldRefusal {
+        match self {
+            Self::NotALawyer => FieldRefusal::new(
+                "lawyer_card_number",
+                "not_a_lawyer",
+                "Chỉ luật sư có số thẻ luật sư.",
+                "Only lawyers have a lawyer's card number.",
+            ),
+            Self::LawyerCardRequired => FieldRefusal::new(
+                "lawyer_card_number",
+                "required",
+                "Luật sư cần có số thẻ luật sư.",
+                "A lawyer needs a lawyer's card number.",
+            ),
+            Self::BornInFuture => FieldRefusal::new(
+                "date_of_birth",
+                "in_future",
+                "Ngày sinh phải trước hôm nay.",
+                "The date of birth must be in the past.",
+            ),
+        }
+    }
+}
+
 /// Why a person cannot be assigned a case on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotEligible {
@@ -142,6 +257,34 @@ pub enum NotEligible {
     NotAMember,
     /// Collaborators need a card valid that day (revoked or expired cards do not count).
     NoValidCard,
+}
+
+impl Refusal for NotEligible {
+    fn field_refusal(&self) -> FieldRefusal {
+        let (code, vi, en) = match self {
+            Self::NotAProvider => (
+                "not_a_provider",
+                "Người này không phải người thực hiện trợ giúp pháp lý.",
+                "The person is not a legal aid provider.",
+            ),
+            Self::Inactive => (
+                "inactive",
+                "Người này đã ngừng làm việc.",
+                "The person is inactive.",
+            ),
+            Self::NotAMember => (
+                "not_a_member",
+                "Người này không công tác tại tổ chức thụ lý vào ngày đó.",
+                "The person is no member of the handling organization on that day.",
+            ),
+            Self::NoValidCard => (
+                "no_valid_card",
+                "Cộng tác viên không có thẻ còn hiệu lực (thẻ bị thu hồi hoặc hết hạn).",
+                "The collaborator holds no valid card (revoked or expired).",
+            ),
+        };
+        FieldRefusal::new("provider_id", code, vi, en)
+    }
 }
 
 /// Whether a person may be assigned a case of `organization_id` on `day`.
@@ -327,5 +470,76 @@ mod tests {
     fn ages_count_whole_years() {
         assert_eq!(age_on(d(1990, 6, 2), d(2026, 6, 1)), 35);
         assert_eq!(age_on(d(1990, 6, 1), d(2026, 6, 1)), 36);
+    }
+
+    #[test]
+    fn a_card_is_recorded_once_issued_and_expires_after_its_issue() {
+        let today = d(2026, 6, 1);
+        assert_eq!(
+            check_card_dates(d(2026, 6, 1), d(2026, 6, 1), today),
+            Ok(())
+        );
+        assert_eq!(
+            check_card_dates(d(2026, 5, 1), d(2026, 4, 30), today),
+            Err(CardDatesError::ExpiresBeforeIssue)
+        );
+        assert_eq!(
+            check_card_dates(d(2026, 6, 2), d(2027, 6, 2), today),
+            Err(CardDatesError::IssuedInFuture)
+        );
+        assert_eq!(
+            CardDatesError::IssuedInFuture.field_refusal().field,
+            "issued_on"
+        );
+    }
+
+    #[test]
+    fn the_card_issuer_is_the_nearest_department_at_or_above() {
+        use OrganizationKind::*;
+        let chain = [
+            ("club", Club),
+            ("branch", Branch),
+            ("centre", Center),
+            ("department", Department),
+            ("agency", Agency),
+        ];
+        assert_eq!(card_issuer(chain), Some("department"));
+        assert_eq!(card_issuer(chain[2..].iter().copied()), Some("department"));
+        assert_eq!(
+            card_issuer([("department", Department)]),
+            Some("department")
+        );
+        assert_eq!(card_issuer([("agency", Agency)]), None);
+    }
+
+    #[test]
+    fn only_lawyers_carry_a_lawyers_card_and_every_lawyer_does() {
+        let today = d(2026, 6, 1);
+        let lawyer = Some(ProviderKind::Lawyer);
+        let officer = Some(ProviderKind::LegalAidOfficer);
+        let check = |kind, card, born| check_person_details(kind, card, born, today);
+        assert_eq!(check(lawyer, Some("LS-1"), None), Ok(()));
+        assert_eq!(check(officer, None, Some(d(1990, 1, 1))), Ok(()));
+        assert_eq!(check(None, None, None), Ok(()));
+        assert_eq!(
+            check(officer, Some("LS-1"), None),
+            Err(PersonDetailsError::NotALawyer)
+        );
+        assert_eq!(
+            check(None, Some("LS-1"), None),
+            Err(PersonDetailsError::NotALawyer)
+        );
+        assert_eq!(
+            check(lawyer, None, None),
+            Err(PersonDetailsError::LawyerCardRequired)
+        );
+        assert_eq!(
+            check(lawyer, Some("  "), None),
+            Err(PersonDetailsError::LawyerCardRequired)
+        );
+        assert_eq!(
+            check(officer, None, Some(today)),
+            Err(PersonDetailsError::BornInFuture)
+        );
     }
 }

@@ -8,6 +8,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
+use tgpl_domain::refusal::{FieldRefusal, Refusal};
 use tgpl_persistence::diesel_error;
 use tgpl_persistence::StoreError;
 use utoipa::ToSchema;
@@ -159,6 +160,12 @@ impl ApiError {
         en: impl Into<String>,
     ) -> Self {
         Self::validation(vec![FieldError::new(field, code, vi, en)])
+    }
+
+    /// A rule's refusal of a field (see `tgpl_domain::refusal`): 422 naming the field, with
+    /// the rule's code and message.
+    pub fn refused(refusal: impl Refusal) -> Self {
+        Self::from(refusal.field_refusal())
     }
 
     pub fn bad_request(code: &'static str, detail: Text) -> Self {
@@ -319,6 +326,12 @@ impl ResponseError for ApiError {
         let mut res = super::problem::to_response(self, &facts);
         res.extensions_mut().insert(self.clone());
         res
+    }
+}
+
+impl From<FieldRefusal> for ApiError {
+    fn from(r: FieldRefusal) -> Self {
+        Self::validation(vec![FieldError::new(r.field, r.code, r.vi, r.en)])
     }
 }
 

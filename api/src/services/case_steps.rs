@@ -6,8 +6,8 @@
 use chrono::{Datelike, NaiveDate};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{
-    case_code, take_step, Case, CaseState, DetailsError, ProviderChoice, StepFacts, StepInput,
-    StepRecord, StepRefusal, Taken, TransferChoice, Transition,
+    case_code, take_step, Case, CaseState, ProviderChoice, StepFacts, StepInput, StepRecord,
+    StepRefusal, Taken, TransferChoice, Transition,
 };
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::staff::NotEligible;
@@ -235,52 +235,11 @@ fn save(
 /// naming the field.
 pub fn step_refused(refusal: StepRefusal, step: Transition, facts: StepFacts) -> ApiError {
     match refusal {
-        StepRefusal::InFuture => ApiError::field(
-            "on",
-            "in_future",
-            "Ngày của bước không thể ở tương lai.",
-            "The step's date cannot be in the future.",
-        ),
         StepRefusal::Illegal { from } => illegal_step(step, from, facts),
         StepRefusal::Forbidden => ApiError::forbidden(),
-        StepRefusal::BeforePreviousStep { previous } => ApiError::field(
-            "on",
-            "before_previous_step",
-            format!("Ngày của bước không thể trước bước trước đó ({previous})."),
-            format!("A step cannot be dated before the previous one ({previous})."),
-        ),
-        StepRefusal::BeforeReceipt => ApiError::field(
-            "on",
-            "before_receipt",
-            "Ngày thụ lý không thể trước ngày tiếp nhận.",
-            "A case is accepted after it is received.",
-        ),
-        StepRefusal::Required(field) => ApiError::field(
-            field,
-            "required",
-            format!("Bước này cần `{field}`."),
-            format!("This step needs `{field}`."),
-        ),
-        StepRefusal::ProviderUnchanged => ApiError::field(
-            "provider_id",
-            "unchanged",
-            "Người thực hiện mới phải khác người cũ.",
-            "The new provider must differ.",
-        ),
-        StepRefusal::ProviderNotEligible(e) => not_eligible(e),
-        StepRefusal::NotAnotherProvinceCentre => ApiError::field(
-            "to_organization_id",
-            "not_another_province_centre",
-            "Chỉ chuyển vụ việc cho Trung tâm trợ giúp pháp lý nhà nước đang hoạt động của tỉnh khác.",
-            "A case is transferred to an active state legal aid centre of another province.",
-        ),
-        StepRefusal::OutcomeOutOfRange => ApiError::field(
-            "outcome.outcome_on",
-            "out_of_range",
-            "Ngày có kết quả phải từ ngày tiếp nhận đến ngày kết thúc vụ việc.",
-            "The outcome's date lies between the receipt and the completion.",
-        ),
-        StepRefusal::Details(e) => details_refused(e),
+        _ => refusal
+            .field_refusal()
+            .map_or_else(ApiError::forbidden, ApiError::from),
     }
 }
 
@@ -299,72 +258,4 @@ fn illegal_step(step: Transition, state: CaseState, facts: StepFacts) -> ApiErro
         ),
     )
     .with_extra(serde_json::json!({ "state": state.code(), "allowed_steps": allowed }))
-}
-
-fn not_eligible(e: NotEligible) -> ApiError {
-    let (code, vi, en) = match e {
-        NotEligible::NotAProvider => (
-            "not_a_provider",
-            "Người này không phải người thực hiện trợ giúp pháp lý.",
-            "The person is not a legal aid provider.",
-        ),
-        NotEligible::Inactive => (
-            "inactive",
-            "Người này đã ngừng làm việc.",
-            "The person is inactive.",
-        ),
-        NotEligible::NotAMember => (
-            "not_a_member",
-            "Người này không công tác tại tổ chức thụ lý vào ngày đó.",
-            "The person is no member of the handling organization on that day.",
-        ),
-        NotEligible::NoValidCard => (
-            "no_valid_card",
-            "Cộng tác viên không có thẻ còn hiệu lực (thẻ bị thu hồi hoặc hết hạn).",
-            "The collaborator holds no valid card (revoked or expired).",
-        ),
-    };
-    ApiError::field("provider_id", code, vi, en)
-}
-
-/// Case details that do not agree, as a problem naming the field.
-pub fn details_refused(e: DetailsError) -> ApiError {
-    match e {
-        DetailsError::ReceivedInFuture => ApiError::field(
-            "received_on",
-            "in_future",
-            "Ngày tiếp nhận không thể ở tương lai.",
-            "received_on cannot be in the future.",
-        ),
-        DetailsError::ReceivedBeforeLegalAid => ApiError::field(
-            "received_on",
-            "before_legal_aid",
-            "Ngày tiếp nhận không thể trước ngày 06/09/1997, khi tổ chức trợ giúp pháp lý nhà nước được thành lập.",
-            "received_on cannot precede 1997-09-06, when state legal aid was set up.",
-        ),
-        DetailsError::ReceivedOutOfOrder => ApiError::field(
-            "received_on",
-            "out_of_order",
-            "Ngày tiếp nhận phải không sau hôm nay và không sau ngày thụ lý.",
-            "received_on must not be in the future nor after the acceptance.",
-        ),
-        DetailsError::NotLitigation => ApiError::field(
-            "litigation",
-            "not_litigation",
-            "Chỉ vụ việc tham gia tố tụng có thông tin tố tụng và kết quả bào chữa.",
-            "Only litigation cases carry proceedings and defence outcomes.",
-        ),
-        DetailsError::SuccessWithoutAcceptedDefence => ApiError::field(
-            "success_kind",
-            "requires_accepted_defence",
-            "Kết quả thành công chỉ ghi khi quan điểm bào chữa được chấp nhận.",
-            "A kind of success goes with an accepted defence view.",
-        ),
-        DetailsError::SuccessKindRequired => ApiError::field(
-            "success_kind",
-            "required",
-            "Hãy ghi rõ kết quả có lợi (giảm hình phạt, trắng án, ...).",
-            "Say which favourable outcome was obtained.",
-        ),
-    }
 }

@@ -3,9 +3,8 @@
 
 use chrono::NaiveDate;
 use tgpl_domain::label::Vocabulary;
-use tgpl_domain::organization::OrganizationKind;
 use tgpl_domain::reference::ProviderKind;
-use tgpl_domain::staff::{check_can_take_cases, Card, NotEligible, StaffStatus};
+use tgpl_domain::staff::{card_issuer, check_can_take_cases, Card, NotEligible, StaffStatus};
 use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffRow};
 use tgpl_persistence::{organizations, DbConnection};
 
@@ -35,20 +34,20 @@ impl Person {
     }
 }
 
-/// The Department that issues cards for members of `org_id`: the organization itself or the
-/// nearest Department above it, if any.
+/// The Department that issues cards for members of `org_id` (`tgpl_domain::staff::card_issuer`):
+/// the organization itself or the nearest Department above it, if any.
 pub fn issuing_department(
     conn: &mut DbConnection,
     org_id: &str,
 ) -> Result<Option<String>, ApiError> {
     let mut chain = vec![org_id.to_owned()];
     chain.extend(organizations::ancestors(conn, org_id, today())?);
-    for id in chain {
-        if organizations::get(conn, &id)?.kind == OrganizationKind::Department.code() {
-            return Ok(Some(id));
-        }
-    }
-    Ok(None)
+    let kinds = chain
+        .iter()
+        .map(|id| Ok(organizations::get(conn, id)?.facts()?.kind))
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let issuer = card_issuer(chain.iter().map(String::as_str).zip(kinds));
+    Ok(issuer.map(str::to_owned))
 }
 
 /// Whether `person` can be assigned a case of `org_id` on `day`: a provider, active, a

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::vocabulary::{CaseState, LitigationRole, ProceedingStage, QualityGrade, SuccessKind};
 use crate::reference::{AidForm, ProviderKind};
+use crate::refusal::{FieldRefusal, Refusal};
 
 /// Details of a case in proceedings (tham gia tố tụng). Free texts are as entered.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +76,49 @@ pub enum DetailsError {
     SuccessWithoutAcceptedDefence,
     /// The defence view accepted without saying which favourable outcome it brought.
     SuccessKindRequired,
+}
+
+impl Refusal for DetailsError {
+    fn field_refusal(&self) -> FieldRefusal {
+        match self {
+            Self::ReceivedInFuture => FieldRefusal::new(
+                "received_on",
+                "in_future",
+                "Ngày tiếp nhận không thể ở tương lai.",
+                "received_on cannot be in the future.",
+            ),
+            Self::ReceivedBeforeLegalAid => FieldRefusal::new(
+                "received_on",
+                "before_legal_aid",
+                "Ngày tiếp nhận không thể trước ngày 06/09/1997, khi tổ chức trợ giúp pháp lý nhà nước được thành lập.",
+                "received_on cannot precede 1997-09-06, when state legal aid was set up.",
+            ),
+            Self::ReceivedOutOfOrder => FieldRefusal::new(
+                "received_on",
+                "out_of_order",
+                "Ngày tiếp nhận phải không sau hôm nay và không sau ngày thụ lý.",
+                "received_on must not be in the future nor after the acceptance.",
+            ),
+            Self::NotLitigation => FieldRefusal::new(
+                "litigation",
+                "not_litigation",
+                "Chỉ vụ việc tham gia tố tụng có thông tin tố tụng và kết quả bào chữa.",
+                "Only litigation cases carry proceedings and defence outcomes.",
+            ),
+            Self::SuccessWithoutAcceptedDefence => FieldRefusal::new(
+                "success_kind",
+                "requires_accepted_defence",
+                "Kết quả thành công chỉ ghi khi quan điểm bào chữa được chấp nhận.",
+                "A kind of success goes with an accepted defence view.",
+            ),
+            Self::SuccessKindRequired => FieldRefusal::new(
+                "success_kind",
+                "required",
+                "Hãy ghi rõ kết quả có lợi (giảm hình phạt, trắng án, ...).",
+                "Say which favourable outcome was obtained.",
+            ),
+        }
+    }
 }
 
 impl Case {

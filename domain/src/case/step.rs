@@ -11,6 +11,7 @@ use super::record::{Case, DetailsError, QualityEvaluation};
 use super::vocabulary::{CaseState, QualityGrade, SuccessKind, Transition};
 use crate::organization::OrganizationFacts;
 use crate::reference::ProviderKind;
+use crate::refusal::{FieldRefusal, Refusal};
 use crate::role::Role;
 use crate::staff::NotEligible;
 
@@ -147,6 +148,61 @@ pub enum StepRefusal {
     /// The recorded outcome does not agree with the case's form (see
     /// [`Case::check_outcome_fields`]).
     Details(DetailsError),
+}
+
+impl StepRefusal {
+    /// The refusal as one refused field of the step's input; `None` for the refusals that are
+    /// not about a field (an illegal step, a forbidden one).
+    pub fn field_refusal(&self) -> Option<FieldRefusal> {
+        let refusal = match self {
+            Self::InFuture => FieldRefusal::new(
+                "on",
+                "in_future",
+                "Ngày của bước không thể ở tương lai.",
+                "The step's date cannot be in the future.",
+            ),
+            Self::Illegal { .. } | Self::Forbidden => return None,
+            Self::BeforePreviousStep { previous } => FieldRefusal::new(
+                "on",
+                "before_previous_step",
+                format!("Ngày của bước không thể trước bước trước đó ({previous})."),
+                format!("A step cannot be dated before the previous one ({previous})."),
+            ),
+            Self::BeforeReceipt => FieldRefusal::new(
+                "on",
+                "before_receipt",
+                "Ngày thụ lý không thể trước ngày tiếp nhận.",
+                "A case is accepted after it is received.",
+            ),
+            Self::Required(field) => FieldRefusal::new(
+                *field,
+                "required",
+                format!("Bước này cần `{field}`."),
+                format!("This step needs `{field}`."),
+            ),
+            Self::ProviderUnchanged => FieldRefusal::new(
+                "provider_id",
+                "unchanged",
+                "Người thực hiện mới phải khác người cũ.",
+                "The new provider must differ.",
+            ),
+            Self::ProviderNotEligible(e) => e.field_refusal(),
+            Self::NotAnotherProvinceCentre => FieldRefusal::new(
+                "to_organization_id",
+                "not_another_province_centre",
+                "Chỉ chuyển vụ việc cho Trung tâm trợ giúp pháp lý nhà nước đang hoạt động của tỉnh khác.",
+                "A case is transferred to an active state legal aid centre of another province.",
+            ),
+            Self::OutcomeOutOfRange => FieldRefusal::new(
+                "outcome.outcome_on",
+                "out_of_range",
+                "Ngày có kết quả phải từ ngày tiếp nhận đến ngày kết thúc vụ việc.",
+                "The outcome's date lies between the receipt and the completion.",
+            ),
+            Self::Details(e) => e.field_refusal(),
+        };
+        Some(refusal)
+    }
 }
 
 impl Transition {

@@ -64,7 +64,7 @@ pub async fn create(
         body.litigation.map(Proceedings::from),
         today(),
     )
-    .map_err(case_steps::details_refused)?;
+    .map_err(ApiError::refused)?;
     let row = state
         .write(move |conn| {
             let org = scope::authorize(conn, &caller, Action::ManageCase, &body.organization_id)?;
@@ -163,8 +163,7 @@ impl UpdateCase {
         if let Some(v) = self.success_kind {
             case.success_kind = Some(v);
         }
-        case.check_details(today())
-            .map_err(case_steps::details_refused)?;
+        case.check_details(today()).map_err(ApiError::refused)?;
         row.set_case(&case)?;
         if let Some(v) = &self.group_ref {
             row.group_ref = Some(v.clone());

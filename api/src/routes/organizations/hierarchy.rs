@@ -163,7 +163,7 @@ pub async fn move_to(
                 let parent = scope::authorize(conn, &caller, Action::CreateChildOrganization, &body.parent_id)?;
                 let kind = org.kind.parse::<OrganizationKind>().map_err(ApiError::logged("stored kind unreadable"))?;
                 let parent_kind = parent.kind.parse::<OrganizationKind>().map_err(ApiError::logged("stored kind unreadable"))?;
-                check_parent(kind, Some(parent_kind)).map_err(parent_error)?;
+                check_parent(kind, Some(parent_kind)).map_err(ApiError::refused)?;
                 if parent.status != OrganizationStatus::Active.code() {
                     return Err(inactive_parent());
                 }

@@ -24,9 +24,8 @@ use tgpl_domain::audit::AuditAction;
 use tgpl_domain::hierarchy::{move_would_cycle, Hierarchy};
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{
-    check_parent, check_participation, OrgCode, OrgCodeError, OrganizationKind, OrganizationStatus,
-    ParentError, Participation, ParticipationError, ParticipationMode, ParticipationScope,
-    ParticipationStatus,
+    check_parent, check_participation, OrgCode, OrganizationKind, OrganizationStatus,
+    Participation, ParticipationMode, ParticipationScope, ParticipationStatus,
 };
 use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
@@ -201,26 +200,7 @@ fn check_participation_for(
     p: &ParticipationBody,
 ) -> Result<Participation, ApiError> {
     let domain = p.to_domain();
-    check_participation(kind, &domain).map_err(|e| match e {
-        ParticipationError::NotParticipatingKind => ApiError::field(
-            "participation",
-            "not_participating_kind",
-            "Chỉ văn phòng luật sư, công ty luật và trung tâm tư vấn pháp luật có thông tin tham gia trợ giúp pháp lý.",
-            "Only law offices, law firms and counselling centres have participation details.",
-        ),
-        ParticipationError::CertificateRequired => ApiError::field(
-            "participation.certificate_number",
-            "required",
-            "Tham gia theo hình thức đăng ký cần số giấy chứng nhận đăng ký.",
-            "Participation by registration needs the registration certificate number.",
-        ),
-        ParticipationError::EndsBeforeStart => ApiError::field(
-            "participation.valid_to",
-            "before_start",
-            "Ngày hết hiệu lực phải sau ngày có hiệu lực.",
-            "valid_to must be after valid_from.",
-        ),
-    })?;
+    check_participation(kind, &domain).map_err(ApiError::refused)?;
     Ok(domain)
 }
 
@@ -284,42 +264,6 @@ fn single(
     let (id, version) = (row.id.clone(), row.version);
     let view = OrganizationView::new(row, parent_id);
     record(status, "/api/v1/organizations", &id, version, &view)
-}
-
-fn parent_error(e: ParentError) -> ApiError {
-    let allowed = e.allowed_codes().join(", ");
-    match e {
-        ParentError::ParentRequired { .. } => ApiError::field(
-            "parent_id",
-            "required",
-            format!("Cần chọn đơn vị cấp trên thuộc loại: {allowed}."),
-            format!("A parent of kind {allowed} is required."),
-        ),
-        ParentError::WrongParentKind { .. } => ApiError::field(
-            "parent_id",
-            "wrong_parent_kind",
-            format!("Đơn vị cấp trên phải thuộc loại: {allowed}."),
-            format!("The parent must be of kind: {allowed}."),
-        ),
-        ParentError::MustBeRoot => ApiError::field(
-            "parent_id",
-            "must_be_root",
-            "Loại tổ chức này không có đơn vị cấp trên.",
-            "Organizations of this kind have no parent.",
-        ),
-    }
-}
-
-fn code_error(e: OrgCodeError) -> ApiError {
-    match e {
-        OrgCodeError::Length => ApiError::field("code", "length", "Mã tổ chức dài từ 2 đến 32 ký tự.", "Codes are 2 to 32 characters long."),
-        OrgCodeError::Characters => ApiError::field(
-            "code",
-            "invalid_format",
-            "Mã tổ chức chỉ gồm chữ cái không dấu, chữ số và - _ . và bắt đầu bằng chữ cái hoặc chữ số.",
-            "Codes contain only ASCII letters, digits and - _ . and start with a letter or digit.",
-        ),
-    }
 }
 
 /// Resolves the province of a new or moved organization: its own when given, else its

@@ -63,7 +63,7 @@ pub async fn create(
     body: ValidJson<CreateOrganization>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let code = OrgCode::parse(&body.code).map_err(code_error)?;
+    let code = OrgCode::parse(&body.code).map_err(ApiError::refused)?;
     if body.valid_from.is_some_and(|d| d > today()) {
         return Err(ApiError::field(
             "valid_from",
@@ -107,7 +107,7 @@ pub async fn create(
                             .map_err(ApiError::logged("stored kind unreadable"))
                     })
                     .transpose()?;
-                check_parent(body.kind, parent_kind).map_err(parent_error)?;
+                check_parent(body.kind, parent_kind).map_err(ApiError::refused)?;
                 if parent
                     .as_ref()
                     .is_some_and(|p| p.status != OrganizationStatus::Active.code())

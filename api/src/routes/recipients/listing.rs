@@ -39,7 +39,7 @@ pub async fn list(
     let citizen_id = match query.citizen_id.as_deref() {
         Some(raw) => Some(
             CitizenId::parse(raw)
-                .map_err(citizen_id_error)?
+                .map_err(ApiError::refused)?
                 .as_str()
                 .to_owned(),
         ),

@@ -26,7 +26,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tgpl_domain::access::{self, Action, SystemAction};
 use tgpl_domain::recipient::{
-    name_key, statistical_category, CitizenId, CitizenIdError, Proof, ProofKind,
+    check_identity, name_key, statistical_category, CitizenId, Proof, ProofKind,
 };
 use tgpl_domain::reference::{EthnicGroup, Gender, RecipientCategory};
 use tgpl_persistence::db::write_transaction;
@@ -169,55 +169,6 @@ fn respond(status: StatusCode, row: RecipientRow, proofs: &[ProofRow]) -> HttpRe
         version,
         &RecipientView::new(row, proofs),
     )
-}
-
-fn citizen_id_error(e: CitizenIdError) -> ApiError {
-    let (code, vi, en) = match e {
-        CitizenIdError::Format => (
-            "invalid_format",
-            "Số định danh cá nhân gồm đúng 12 chữ số.",
-            "A citizen ID is exactly 12 digits.",
-        ),
-        CitizenIdError::Province => (
-            "unknown_province",
-            "Ba chữ số đầu không phải mã tỉnh nơi đăng ký khai sinh.",
-            "The first three digits are not a province code.",
-        ),
-        CitizenIdError::Century => (
-            "invalid_century",
-            "Chữ số thứ tư phải từ 0 đến 3 (người sinh từ năm 1900 đến 2099).",
-            "The fourth digit is 0 to 3 (births from 1900 to 2099).",
-        ),
-        CitizenIdError::Inconsistent => (
-            "inconsistent",
-            "Số định danh không khớp với giới tính hoặc năm sinh đã nhập.",
-            "The citizen ID does not match the gender or year of birth given.",
-        ),
-    };
-    ApiError::field("citizen_id", code, vi, en)
-}
-
-/// Checks identity fields together; returns the normalised citizen ID.
-fn check_identity(
-    citizen_id: Option<&str>,
-    gender: Option<Gender>,
-    date_of_birth: Option<NaiveDate>,
-) -> Result<Option<String>, ApiError> {
-    if date_of_birth.is_some_and(|d| d > today()) {
-        return Err(ApiError::field(
-            "date_of_birth",
-            "in_future",
-            "Ngày sinh không thể ở tương lai.",
-            "The date of birth cannot be in the future.",
-        ));
-    }
-    let Some(raw) = citizen_id else {
-        return Ok(None);
-    };
-    let id = CitizenId::parse(raw).map_err(citizen_id_error)?;
-    id.check_against(gender, date_of_birth)
-        .map_err(citizen_id_error)?;
-    Ok(Some(id.as_str().to_owned()))
 }
 
 fn check_province(conn: &mut DbConnection, code: Option<&str>) -> Result<(), ApiError> {

@@ -78,7 +78,14 @@ pub async fn create(
     body: ValidJson<CreateRecipient>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let citizen_id = check_identity(body.citizen_id.as_deref(), body.gender, body.date_of_birth)?;
+    let citizen_id = check_identity(
+        body.citizen_id.as_deref(),
+        body.gender,
+        body.date_of_birth,
+        today(),
+    )
+    .map_err(ApiError::refused)?
+    .map(|id| id.as_str().to_owned());
     let row = state
         .write(move |conn| {
             scope::authorize(conn, &caller, Action::ManageRecipient, &body.organization_id)?;
@@ -296,8 +303,14 @@ pub async fn update(
                 after.email = v;
             }
             let gender = after.gender.as_deref().and_then(|g| g.parse().ok());
-            after.citizen_id =
-                check_identity(after.citizen_id.as_deref(), gender, after.date_of_birth)?;
+            after.citizen_id = check_identity(
+                after.citizen_id.as_deref(),
+                gender,
+                after.date_of_birth,
+                today(),
+            )
+            .map_err(ApiError::refused)?
+            .map(|id| id.as_str().to_owned());
             check_province(conn, after.province_code.as_deref())?;
             let after = write_transaction(conn, |conn| {
                 let after = save_revision(&before, after, |before, after| {

@@ -17,26 +17,6 @@ pub struct IssueCard {
     pub expires_on: NaiveDate,
 }
 
-fn check_card_dates(card: &IssueCard) -> Result<(), ApiError> {
-    if card.expires_on < card.issued_on {
-        return Err(ApiError::field(
-            "expires_on",
-            "before_issue",
-            "Ngày hết hạn phải từ ngày cấp trở đi.",
-            "The card cannot expire before it is issued.",
-        ));
-    }
-    if card.issued_on > today() {
-        return Err(ApiError::field(
-            "issued_on",
-            "in_future",
-            "Thẻ được ghi nhận từ ngày cấp, không ghi trước.",
-            "A card is recorded once issued, not ahead of it.",
-        ));
-    }
-    Ok(())
-}
-
 fn new_card(
     staff_id: &str,
     issued_by: String,
@@ -123,7 +103,7 @@ pub async fn issue_card(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = body.0;
-    check_card_dates(&body)?;
+    check_card_dates(body.issued_on, body.expires_on, today()).map_err(ApiError::refused)?;
     let shown = state
         .write(move |conn| {
             // Checked and written as one: cards issued at once must not all find none valid.
@@ -276,7 +256,7 @@ pub async fn reissue_card(
     let card_id = card_id.into_inner();
     let body = body.0;
     let card = body.card();
-    check_card_dates(&card)?;
+    check_card_dates(card.issued_on, card.expires_on, today()).map_err(ApiError::refused)?;
     let shown = state
         .write(move |conn| {
             if_match.settle(conn, |conn| {

@@ -26,7 +26,10 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::reference::{EthnicGroup, Gender, ProviderKind, Qualification};
-use tgpl_domain::staff::{CardStatus, MembershipRelation, OfficerRank, StaffStatus, Title};
+use tgpl_domain::staff::{
+    check_card_dates, check_person_details, CardStatus, MembershipRelation, OfficerRank,
+    StaffStatus, Title,
+};
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffFilter, StaffRow, StaffSort};
 use tgpl_persistence::DbConnection;
@@ -256,41 +259,6 @@ fn respond(status: StatusCode, shown: Shown) -> HttpResponse {
         version,
         &StaffView::new(shown),
     )
-}
-
-/// Checks a person's details together: only lawyers carry a lawyer's card number, and every
-/// lawyer has one; the date of birth is in the past.
-fn check_person(
-    provider_kind: Option<ProviderKind>,
-    lawyer_card: Option<&str>,
-    born: Option<NaiveDate>,
-) -> Result<(), ApiError> {
-    let is_lawyer = provider_kind == Some(ProviderKind::Lawyer);
-    if lawyer_card.is_some() && !is_lawyer {
-        return Err(ApiError::field(
-            "lawyer_card_number",
-            "not_a_lawyer",
-            "Chỉ luật sư có số thẻ luật sư.",
-            "Only lawyers have a lawyer's card number.",
-        ));
-    }
-    if is_lawyer && lawyer_card.is_none_or(|c| c.trim().is_empty()) {
-        return Err(ApiError::field(
-            "lawyer_card_number",
-            "required",
-            "Luật sư cần có số thẻ luật sư.",
-            "A lawyer needs a lawyer's card number.",
-        ));
-    }
-    if born.is_some_and(|d| d >= today()) {
-        return Err(ApiError::field(
-            "date_of_birth",
-            "in_future",
-            "Ngày sinh phải trước hôm nay.",
-            "The date of birth must be in the past.",
-        ));
-    }
-    Ok(())
 }
 
 fn not_blank(field: &str, value: &str) -> Result<String, ApiError> {

@@ -60,11 +60,13 @@ pub async fn create(
     body: ValidJson<CreateStaff>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    check_person(
+    check_person_details(
         body.provider_kind,
         body.lawyer_card_number.as_deref(),
         body.date_of_birth,
-    )?;
+        today(),
+    )
+    .map_err(ApiError::refused)?;
     let full_name = not_blank("full_name", &body.full_name)?;
     let shown = state
         .write(move |conn| {
@@ -249,11 +251,13 @@ pub async fn update(
                 card_authority(conn, &caller, &person)?;
             }
             let kind = after.provider_kind.as_deref().and_then(|k| k.parse().ok());
-            check_person(
+            check_person_details(
                 kind,
                 after.lawyer_card_number.as_deref(),
                 after.date_of_birth,
-            )?;
+                today(),
+            )
+            .map_err(ApiError::refused)?;
             after.refresh_search_text();
             let after = save_revision(&before, after, |before, after| {
                 staff::save(conn, &caller.actor(), before, after)

@@ -1,0 +1,46 @@
+//! How a rule refuses entered data: one field, a stable code, a message for people.
+//!
+//! Every rule in this crate that refuses a field of what a person or a machine entered answers
+//! a typed error that implements [`Refusal`]; the API turns any of them into its 422 field
+//! error the same way, so a message is written once, beside the rule it explains.
+
+/// One field of entered data refused by a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldRefusal {
+    /// The field's path in the request, dotted for nested fields
+    /// (`participation.valid_to`, `outcome.outcome_on`).
+    pub field: String,
+    /// Stable snake_case code for machines (`in_future`, `required`).
+    pub code: &'static str,
+    /// The message for people, in Vietnamese.
+    pub vi: String,
+    /// The same message in English.
+    pub en: String,
+}
+
+impl FieldRefusal {
+    pub fn new(
+        field: impl Into<String>,
+        code: &'static str,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+}
+
+/// A typed refusal of a rule that names the field it refuses and says why.
+pub trait Refusal {
+    fn field_refusal(&self) -> FieldRefusal;
+}
+
+impl Refusal for FieldRefusal {
+    fn field_refusal(&self) -> FieldRefusal {
+        self.clone()
+    }
+}
