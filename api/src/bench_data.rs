@@ -16,6 +16,7 @@ use tgpl_domain::reference::{AidForm, AidPlace, Field, Gender, ProviderKind};
 use tgpl_domain::role::Role;
 use tgpl_persistence::audit::{self, Actor, Change};
 use tgpl_persistence::cases::{CaseRow, EventRow};
+use tgpl_persistence::column::Code;
 use tgpl_persistence::organizations::OrganizationRow;
 use tgpl_persistence::recipients::RecipientRow;
 use tgpl_persistence::schema::{
@@ -275,9 +276,9 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                 requester_relation: None,
                 received_on,
                 accepted_on: None,
-                field: field.to_string(),
-                form: form.to_string(),
-                place: rng.pick(AidPlace::ALL).to_string(),
+                field: Code(field),
+                form: Code(form),
+                place: Code(*rng.pick(AidPlace::ALL)),
                 provider_id: None,
                 provider_kind: None,
                 summary,
@@ -285,7 +286,7 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                 outcome_on: None,
                 defence_accepted: None,
                 success_kind: None,
-                state: String::new(),
+                state: Code(CaseState::Received),
                 closed_on: None,
                 closing_grounds: None,
                 transferred_from_case_id: None,
@@ -329,14 +330,14 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                 case = taken.case;
                 day = on;
             }
-            row.set_case(&case).map_err(|e| e.to_string())?;
+            row.set_case(&case);
             let mut receipt = EventRow::new(&row, &actor, "receive", None, received_on, None, None);
-            receipt.to_state = CaseState::Received.to_string();
+            receipt.to_state = Code(CaseState::Received);
             events.push(receipt);
             for (step, from, to, on) in stepped {
                 let mut event =
-                    EventRow::new(&row, &actor, step.code(), Some(from.code()), on, None, None);
-                event.to_state = to.to_string();
+                    EventRow::new(&row, &actor, step.code(), Some(from), on, None, None);
+                event.to_state = Code(to);
                 events.push(event);
             }
             case_rows.push(row);

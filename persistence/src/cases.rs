@@ -4,11 +4,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
-use tgpl_domain::case::{Case, CaseState};
+use tgpl_domain::case::{Case, CaseState, Proceedings, QualityEvaluation, SuccessKind};
 use tgpl_domain::label::Vocabulary;
-use tgpl_domain::reference::AidForm;
+use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
 
 use crate::audit::{self, Actor, Change};
+use crate::column::{Code, Json};
 use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{PageRequest, Paged};
@@ -28,26 +29,25 @@ pub struct CaseRow {
     pub requester_relation: Option<String>,
     pub received_on: NaiveDate,
     pub accepted_on: Option<NaiveDate>,
-    pub field: String,
-    pub form: String,
-    pub place: String,
+    pub field: Code<Field>,
+    pub form: Code<AidForm>,
+    pub place: Code<AidPlace>,
     pub provider_id: Option<String>,
-    pub provider_kind: Option<String>,
+    pub provider_kind: Option<Code<ProviderKind>>,
     pub summary: String,
     #[serde(skip)]
     pub search_text: String,
-    /// JSON of the litigation details.
-    pub litigation: Option<String>,
+    /// The proceedings of a litigation case.
+    pub litigation: Option<Json<Proceedings>>,
     pub outcome_on: Option<NaiveDate>,
     pub defence_accepted: Option<bool>,
-    pub success_kind: Option<String>,
-    pub state: String,
+    pub success_kind: Option<Code<SuccessKind>>,
+    pub state: Code<CaseState>,
     pub closed_on: Option<NaiveDate>,
     pub closing_grounds: Option<String>,
     pub transferred_from_case_id: Option<String>,
     pub transferred_to_org_id: Option<String>,
-    /// JSON of the quality evaluation.
-    pub quality: Option<String>,
+    pub quality: Option<Json<QualityEvaluation>>,
     pub deleted_at: Option<NaiveDateTime>,
     pub version: i64,
     pub created_at: NaiveDateTime,
@@ -62,9 +62,11 @@ pub struct CaseRow {
 pub struct EventRow {
     pub id: String,
     pub case_id: String,
+    /// The step's code (`receive`, a [`Transition`], or a change request's `unarchive`,
+    /// `change_request_edit`, `change_request_delete`).
     pub step: String,
-    pub from_state: Option<String>,
-    pub to_state: String,
+    pub from_state: Option<Code<CaseState>>,
+    pub to_state: Code<CaseState>,
     pub occurred_on: NaiveDate,
     pub recorded_at: NaiveDateTime,
     pub actor_account_id: Option<String>,
@@ -79,7 +81,7 @@ impl EventRow {
         case: &CaseRow,
         actor: &Actor,
         step: &str,
-        from: Option<&str>,
+        from: Option<CaseState>,
         occurred_on: NaiveDate,
         reason: Option<String>,
         details: Option<String>,
@@ -88,8 +90,8 @@ impl EventRow {
             id: crate::new_id(),
             case_id: case.id.clone(),
             step: step.to_owned(),
-            from_state: from.map(str::to_owned),
-            to_state: case.state.clone(),
+            from_state: from.map(Code),
+            to_state: case.state,
             occurred_on,
             recorded_at: crate::now(),
             actor_account_id: actor.account_id.clone(),
@@ -101,77 +103,42 @@ impl EventRow {
 }
 
 impl CaseRow {
-    /// The facts of this case as the domain reads them. A stored value that does not parse
-    /// (a code no vocabulary knows, a JSON document of another shape) fails here, once, as
-    /// [`StoreError::Other`] naming the column, which the caller logs.
-    pub fn case(&self) -> StoreResult<Case> {
-        fn parse<T: std::str::FromStr>(id: &str, column: &str, value: &str) -> StoreResult<T> {
-            value
-                .parse()
-                .map_err(|_| StoreError::Other(format!("case {id}: unreadable {column}")))
-        }
-        fn json<T: serde::de::DeserializeOwned>(
-            id: &str,
-            column: &str,
-            value: Option<&str>,
-        ) -> StoreResult<Option<T>> {
-            value
-                .map(serde_json::from_str)
-                .transpose()
-                .map_err(|_| StoreError::Other(format!("case {id}: unreadable {column}")))
-        }
-        let id = self.id.as_str();
-        Ok(Case {
-            state: parse(id, "state", &self.state)?,
-            form: parse(id, "form", &self.form)?,
+    /// The facts of this case as the domain reads them.
+    pub fn case(&self) -> Case {
+        Case {
+            state: *self.state,
+            form: *self.form,
             received_on: self.received_on,
             accepted_on: self.accepted_on,
             provider_id: self.provider_id.clone(),
-            provider_kind: self
-                .provider_kind
-                .as_deref()
-                .map(|k| parse(id, "provider_kind", k))
-                .transpose()?,
-            proceedings: json(id, "litigation", self.litigation.as_deref())?,
+            provider_kind: self.provider_kind.map(|k| *k),
+            proceedings: self.litigation.clone().map(|j| j.0),
             outcome_on: self.outcome_on,
             defence_accepted: self.defence_accepted,
-            success_kind: self
-                .success_kind
-                .as_deref()
-                .map(|k| parse(id, "success_kind", k))
-                .transpose()?,
+            success_kind: self.success_kind.map(|k| *k),
             closed_on: self.closed_on,
             closing_grounds: self.closing_grounds.clone(),
             transferred_to: self.transferred_to_org_id.clone(),
-            quality: json(id, "quality", self.quality.as_deref())?,
-        })
+            quality: self.quality.clone().map(|j| j.0),
+        }
     }
 
     /// Writes the facts of `case` into this row.
-    pub fn set_case(&mut self, case: &Case) -> StoreResult<()> {
-        fn json<T: Serialize>(id: &str, value: Option<&T>) -> StoreResult<Option<String>> {
-            value
-                .map(serde_json::to_string)
-                .transpose()
-                .map_err(|e| StoreError::Other(format!("case {id}: {e}")))
-        }
-        let proceedings = json(&self.id, case.proceedings.as_ref())?;
-        let quality = json(&self.id, case.quality.as_ref())?;
-        self.state = case.state.to_string();
-        self.form = case.form.to_string();
+    pub fn set_case(&mut self, case: &Case) {
+        self.state = Code(case.state);
+        self.form = Code(case.form);
         self.received_on = case.received_on;
         self.accepted_on = case.accepted_on;
         self.provider_id = case.provider_id.clone();
-        self.provider_kind = case.provider_kind.map(|k| k.to_string());
-        self.litigation = proceedings;
+        self.provider_kind = case.provider_kind.map(Code);
+        self.litigation = case.proceedings.clone().map(Json);
         self.outcome_on = case.outcome_on;
         self.defence_accepted = case.defence_accepted;
-        self.success_kind = case.success_kind.map(|k| k.to_string());
+        self.success_kind = case.success_kind.map(Code);
         self.closed_on = case.closed_on;
         self.closing_grounds = case.closing_grounds.clone();
         self.transferred_to_org_id = case.transferred_to.clone();
-        self.quality = quality;
-        Ok(())
+        self.quality = case.quality.clone().map(Json);
     }
 }
 

@@ -62,9 +62,22 @@ impl From<DieselError> for StoreError {
             {
                 Self::Unavailable(info.message().to_owned())
             }
-            other => Self::Other(other.to_string()),
+            other => Self::Other(with_causes(&other)),
         }
     }
+}
+
+/// The error and each of its causes, for the log: diesel names the field it could not read,
+/// and its cause says what the stored value was.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 impl From<diesel::r2d2::PoolError> for StoreError {

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod blobs;
 pub mod cases;
 pub mod change_requests;
+pub mod column;
 pub mod contracts;
 pub mod db;
 pub mod error;

@@ -228,8 +228,8 @@ fn new_case(
         group_ref: None,
         requester_name: None,
         requester_relation: None,
-        field: field.to_string(),
-        place: place.to_string(),
+        field,
+        place,
         summary,
     };
     case_steps::open(conn, actor, center, &case, subject, None).map_err(|e| e.to_string())
@@ -263,7 +263,7 @@ fn walk(
                     .map_err(|e| e.to_string())?,
                 );
             }
-            Transition::Complete if row.form == AidForm::Litigation.code() => {
+            Transition::Complete if *row.form == AidForm::Litigation => {
                 input.outcome = Some(OutcomeInput {
                     outcome: None,
                     outcome_on: Some(day),

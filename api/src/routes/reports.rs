@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tgpl_domain::case::{CaseState, SuccessKind};
+use tgpl_domain::case::CaseState;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::reference::AidForm;
 use tgpl_domain::sampling;
@@ -14,7 +14,7 @@ use tgpl_persistence::cases::{self, CaseFilter, CaseRow};
 use tgpl_persistence::{organizations, staff};
 use utoipa::{IntoParams, ToSchema};
 
-use super::cases::{scoped, CaseView, Litigation};
+use super::cases::{scoped, CaseView};
 use crate::auth::Caller;
 use crate::http::csv::CsvFile;
 use crate::http::error::ApiError;
@@ -229,11 +229,7 @@ fn successful(
     orgs: &HashMap<String, tgpl_persistence::organizations::OrganizationRow>,
     providers: &HashMap<String, String>,
 ) -> SuccessfulCase {
-    let litigation: Litigation = c
-        .litigation
-        .as_deref()
-        .and_then(|l| serde_json::from_str(l).ok())
-        .unwrap_or_default();
+    let litigation = c.litigation.map(|l| l.0).unwrap_or_default();
     let org = orgs.get(&c.organization_id);
     SuccessfulCase {
         case_id: c.id,
@@ -242,25 +238,21 @@ fn successful(
         organization_name: org.map(|o| o.name.clone()).unwrap_or_default(),
         province_code: org.and_then(|o| o.province_code.clone()),
         received_on: c.received_on,
-        field: c.field,
+        field: c.field.to_string(),
         charge: litigation.charge,
         role: litigation.role.map(|r| r.to_string()),
         stage: litigation.stage.map(|s| s.to_string()),
         procedural_agency: litigation.procedural_agency,
         proposed_sentence: litigation.proposed_sentence,
         outcome: litigation.outcome,
-        success_label: c
-            .success_kind
-            .as_deref()
-            .and_then(SuccessKind::from_code)
-            .map(|k| k.label().vi.to_owned()),
-        success_kind: c.success_kind,
+        success_label: c.success_kind.map(|k| k.label().vi.to_owned()),
+        success_kind: c.success_kind.map(|k| k.to_string()),
         outcome_on: c.outcome_on,
         provider_name: c
             .provider_id
             .as_ref()
             .and_then(|p| providers.get(p).cloned()),
-        provider_kind: c.provider_kind,
+        provider_kind: c.provider_kind.map(|k| k.to_string()),
     }
 }
 

@@ -10,9 +10,11 @@ use tgpl_domain::case::{
     StepRefusal, Taken, TransferChoice, Transition,
 };
 use tgpl_domain::label::Vocabulary;
+use tgpl_domain::reference::{AidPlace, Field};
 use tgpl_domain::staff::NotEligible;
 use tgpl_persistence::audit::Actor;
 use tgpl_persistence::cases::{self, CaseRow, EventRow};
+use tgpl_persistence::column::Code;
 use tgpl_persistence::organizations::{self, OrganizationRow};
 use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::{DbConnection, StoreError};
@@ -30,8 +32,8 @@ pub struct CaseSubject {
     pub group_ref: Option<String>,
     pub requester_name: Option<String>,
     pub requester_relation: Option<String>,
-    pub field: String,
-    pub place: String,
+    pub field: Field,
+    pub place: AidPlace,
     pub summary: String,
 }
 
@@ -44,8 +46,8 @@ impl CaseSubject {
             group_ref: row.group_ref.clone(),
             requester_name: row.requester_name.clone(),
             requester_relation: row.requester_relation.clone(),
-            field: row.field.clone(),
-            place: row.place.clone(),
+            field: *row.field,
+            place: *row.place,
             summary: row.summary.clone(),
         }
     }
@@ -81,9 +83,9 @@ pub fn open(
         requester_relation: subject.requester_relation,
         received_on: case.received_on,
         accepted_on: None,
-        field: subject.field,
-        form: String::new(),
-        place: subject.place,
+        field: Code(subject.field),
+        form: Code(case.form),
+        place: Code(subject.place),
         provider_id: None,
         provider_kind: None,
         summary: subject.summary,
@@ -91,7 +93,7 @@ pub fn open(
         outcome_on: None,
         defence_accepted: None,
         success_kind: None,
-        state: String::new(),
+        state: Code(case.state),
         closed_on: None,
         closing_grounds: None,
         transferred_from_case_id: transferred_from,
@@ -103,7 +105,7 @@ pub fn open(
         updated_at: now,
         recipient_organization_id: subject.recipient_organization_id,
     };
-    template.set_case(case)?;
+    template.set_case(case);
     cases::insert(conn, actor, &org.id, year, |sequence| {
         let code = case_code(&org.code, year, sequence);
         CaseRow {
@@ -169,7 +171,7 @@ pub fn take_and_save(
     facts: StepFacts,
 ) -> Result<CaseRow, ApiError> {
     let on = input.on;
-    let case = before.case()?;
+    let case = before.case();
     let taken = take_step(&case, step, input, facts).map_err(|r| step_refused(r, step, facts))?;
     Ok(save(conn, actor, before, step, taken, on)?)
 }
@@ -184,7 +186,7 @@ fn save(
     on: NaiveDate,
 ) -> Result<CaseRow, StoreError> {
     let mut after = before.clone();
-    after.set_case(&taken.case)?;
+    after.set_case(&taken.case);
     let mut details = serde_json::Map::new();
     match &taken.record {
         StepRecord::Plain => {}
@@ -215,7 +217,7 @@ fn save(
         &after,
         actor,
         step.code(),
-        Some(taken.from.code()),
+        Some(taken.from),
         on,
         taken.reason,
         details,

@@ -139,12 +139,7 @@ pub async fn remove(
             // 403 for those who read it but do no casework.
             let case = readable_case(conn, &caller, &row.case_id)?;
             scope::check(conn, &caller, Action::ManageCase, &case.organization_id)?;
-            if case
-                .state
-                .parse::<CaseState>()
-                .map_err(ApiError::logged("stored state unreadable"))?
-                .is_locked()
-            {
+            if case.state.is_locked() {
                 return Err(locked());
             }
             Ok(attachments::delete(conn, &caller.actor(), &row)?)

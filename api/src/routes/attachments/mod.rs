@@ -25,7 +25,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tgpl_domain::access::Action;
 use tgpl_domain::attachment::{FileError, Recogniser};
-use tgpl_domain::case::CaseState;
 use tgpl_persistence::attachments::{self, AttachmentRow};
 use tgpl_persistence::blobs::Blob;
 use tgpl_persistence::cases::CaseRow;
@@ -95,11 +94,7 @@ fn readable_case(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<C
 /// Loads a case that takes attachments, for the caller.
 fn open_case(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<CaseRow, ApiError> {
     let case = load(conn, caller, id, Action::ManageCase)?;
-    let state: CaseState = case
-        .state
-        .parse()
-        .map_err(ApiError::logged("stored state unreadable"))?;
-    if !state.takes_attachments() {
+    if !case.state.takes_attachments() {
         return Err(archived());
     }
     Ok(case)

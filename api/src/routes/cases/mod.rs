@@ -28,7 +28,7 @@ use tgpl_domain::case::{
     Case, CaseState, LitigationRole, OutcomeInput, ProceedingStage, Proceedings, QualityGrade,
     StepFacts, StepInput, SuccessKind, Transition,
 };
-use tgpl_domain::reference::{AidForm, AidPlace, Field};
+use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
 use tgpl_persistence::cases::{self, CaseFilter, CaseRow, CaseSort, EventRow};
 use tgpl_persistence::{recipients, DbConnection};
 use utoipa::{IntoParams, ToSchema};
@@ -87,6 +87,19 @@ impl From<Litigation> for Proceedings {
     }
 }
 
+impl From<Proceedings> for Litigation {
+    fn from(p: Proceedings) -> Self {
+        Self {
+            role: p.role,
+            stage: p.stage,
+            procedural_agency: p.procedural_agency,
+            charge: p.charge,
+            proposed_sentence: p.proposed_sentence,
+            outcome: p.outcome,
+        }
+    }
+}
+
 /// A quality evaluation of a closed case.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct QualityEvaluation {
@@ -96,6 +109,17 @@ pub struct QualityEvaluation {
     pub evaluator: String,
     pub evaluated_on: NaiveDate,
     pub remarks: Option<String>,
+}
+
+impl From<tgpl_domain::case::QualityEvaluation> for QualityEvaluation {
+    fn from(q: tgpl_domain::case::QualityEvaluation) -> Self {
+        Self {
+            grade: q.grade,
+            evaluator: q.evaluator,
+            evaluated_on: q.evaluated_on,
+            remarks: q.remarks,
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -115,23 +139,23 @@ pub struct CaseView {
     /// Entry in the acceptance register (thụ lý).
     pub accepted_on: Option<NaiveDate>,
     #[schema(schema_with = crate::http::schemas::field)]
-    pub field: String,
+    pub field: Field,
     #[schema(schema_with = crate::http::schemas::aid_form)]
-    pub form: String,
+    pub form: AidForm,
     #[schema(schema_with = crate::http::schemas::aid_place)]
-    pub place: String,
+    pub place: AidPlace,
     pub provider_id: Option<String>,
     #[schema(schema_with = crate::http::schemas::or_null::provider_kind)]
-    pub provider_kind: Option<String>,
+    pub provider_kind: Option<ProviderKind>,
     pub summary: String,
     pub litigation: Option<Litigation>,
     pub outcome_on: Option<NaiveDate>,
     /// Litigation: whether the defence view was accepted (a successful case).
     pub defence_accepted: Option<bool>,
     #[schema(schema_with = crate::http::schemas::or_null::success_kind)]
-    pub success_kind: Option<String>,
+    pub success_kind: Option<SuccessKind>,
     #[schema(schema_with = crate::http::schemas::case_state)]
-    pub state: String,
+    pub state: CaseState,
     /// The steps the case's state allows next (the caller's role may allow fewer).
     #[schema(schema_with = crate::http::schemas::case_steps)]
     pub next_steps: Vec<String>,
@@ -147,28 +171,14 @@ pub struct CaseView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn state_of(row: &CaseRow) -> Result<CaseState, ApiError> {
-    row.state
-        .parse()
-        .map_err(ApiError::logged("stored state unreadable"))
-}
-
 impl From<CaseRow> for CaseView {
     fn from(c: CaseRow) -> Self {
-        let state = c.state.parse::<CaseState>().ok();
+        let state = *c.state;
         Self {
-            next_steps: state
-                .map(|s| s.next_steps().iter().map(|t| t.to_string()).collect())
-                .unwrap_or_default(),
-            locked: state.is_some_and(CaseState::is_locked),
-            litigation: c
-                .litigation
-                .as_deref()
-                .and_then(|l| serde_json::from_str(l).ok()),
-            quality: c
-                .quality
-                .as_deref()
-                .and_then(|q| serde_json::from_str(q).ok()),
+            next_steps: state.next_steps().iter().map(|t| t.to_string()).collect(),
+            locked: state.is_locked(),
+            litigation: c.litigation.map(|l| l.0.into()),
+            quality: c.quality.map(|q| q.0.into()),
             id: c.id,
             code: c.code,
             group_ref: c.group_ref,
@@ -178,16 +188,16 @@ impl From<CaseRow> for CaseView {
             requester_relation: c.requester_relation,
             received_on: c.received_on,
             accepted_on: c.accepted_on,
-            field: c.field,
-            form: c.form,
-            place: c.place,
+            field: *c.field,
+            form: *c.form,
+            place: *c.place,
             provider_id: c.provider_id,
-            provider_kind: c.provider_kind,
+            provider_kind: c.provider_kind.map(|k| *k),
             summary: c.summary,
             outcome_on: c.outcome_on,
             defence_accepted: c.defence_accepted,
-            success_kind: c.success_kind,
-            state: c.state,
+            success_kind: c.success_kind.map(|k| *k),
+            state,
             closed_on: c.closed_on,
             closing_grounds: c.closing_grounds,
             transferred_from_case_id: c.transferred_from_case_id,

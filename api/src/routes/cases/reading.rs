@@ -34,9 +34,9 @@ pub struct CaseEventView {
     #[schema(example = "accept")]
     pub step: String,
     #[schema(schema_with = crate::http::schemas::or_null::case_state)]
-    pub from_state: Option<String>,
+    pub from_state: Option<CaseState>,
     #[schema(schema_with = crate::http::schemas::case_state)]
-    pub to_state: String,
+    pub to_state: CaseState,
     /// The legal date of the step.
     pub occurred_on: NaiveDate,
     pub recorded_at: DateTime<Utc>,
@@ -50,8 +50,8 @@ impl From<EventRow> for CaseEventView {
     fn from(e: EventRow) -> Self {
         Self {
             step: e.step,
-            from_state: e.from_state,
-            to_state: e.to_state,
+            from_state: e.from_state.map(|s| *s),
+            to_state: *e.to_state,
             occurred_on: e.occurred_on,
             recorded_at: utc(e.recorded_at),
             actor_username: e.actor_username,

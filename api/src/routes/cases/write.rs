@@ -1,6 +1,7 @@
 //! Opening a case, correcting it while it is open, and deleting it (kept, marked deleted).
 
 use super::*;
+use tgpl_persistence::column::Code;
 use tgpl_persistence::versioned::{save_revision, Versioned};
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -95,8 +96,8 @@ pub async fn create(
                 group_ref: body.group_ref,
                 requester_name: body.requester_name,
                 requester_relation: body.requester_relation,
-                field: body.field.to_string(),
-                place: body.place.to_string(),
+                field: body.field,
+                place: body.place,
                 summary: body.summary,
             };
             let row = case_steps::open(conn, &caller.actor(), &org, &case, subject, None)?;
@@ -144,7 +145,7 @@ pub struct UpdateCase {
 impl UpdateCase {
     /// Applies the changes to a case; checks what depends on several fields.
     pub fn apply(&self, row: &mut CaseRow) -> Result<(), ApiError> {
-        let mut case = row.case()?;
+        let mut case = row.case();
         if let Some(v) = self.received_on {
             case.received_on = v;
         }
@@ -164,7 +165,7 @@ impl UpdateCase {
             case.success_kind = Some(v);
         }
         case.check_details(today()).map_err(ApiError::refused)?;
-        row.set_case(&case)?;
+        row.set_case(&case);
         if let Some(v) = &self.group_ref {
             row.group_ref = Some(v.clone());
         }
@@ -175,10 +176,10 @@ impl UpdateCase {
             row.requester_relation = Some(v.clone());
         }
         if let Some(v) = self.field {
-            row.field = v.to_string();
+            row.field = Code(v);
         }
         if let Some(v) = self.place {
-            row.place = v.to_string();
+            row.place = Code(v);
         }
         if let Some(v) = &self.summary {
             row.summary = v.clone();
@@ -217,7 +218,7 @@ pub async fn update(
         .write(move |conn| {
             let before = load(conn, &caller, &id, Action::ManageCase)?;
             if_match.require_current(&before)?;
-            if state_of(&before)?.is_locked() {
+            if before.state.is_locked() {
                 return Err(locked());
             }
             if body.outcome_on.is_some()
@@ -275,7 +276,7 @@ pub async fn remove(
             if_match.settle(conn, |conn| {
                 let before = load(conn, &caller, &id, Action::ManageCase)?;
                 if_match.check(&etag(before.version))?;
-                if state_of(&before)?.is_locked() {
+                if before.state.is_locked() {
                     return Err(locked());
                 }
                 let mut after = before.clone();

@@ -52,11 +52,7 @@ fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<CaseState, A
         .rev()
         .find(|e| e.step == Transition::Archive.code())
         .and_then(|e| e.from_state)
-        .map(|s| {
-            s.parse()
-                .map_err(ApiError::logged("stored state unreadable"))
-        })
-        .transpose()?;
+        .map(|s| *s);
     Ok(change_request::state_after_unarchive(archived_from))
 }
 
@@ -112,16 +108,16 @@ pub async fn approve(
                             (AuditAction::CaseDelete, "change_request_delete")
                         }
                         ChangeKind::Unarchive => {
-                            if case.state != CaseState::Archived.code() {
+                            if *case.state != CaseState::Archived {
                                 return Err(no_longer_applies());
                             }
-                            changed.state = before_archive(conn, &case.id)?.to_string();
+                            changed.state = before_archive(conn, &case.id)?.into();
                             (AuditAction::CaseStep, "unarchive")
                         }
                     };
                     changed.revise();
                     let details = serde_json::json!({ "change_request_id": before.id, "requested_by": before.requested_by }).to_string();
-                    let event = EventRow::new(&changed, &actor, step, Some(&case.state), today(), Some(before.reason.clone()), Some(details));
+                    let event = EventRow::new(&changed, &actor, step, Some(*case.state), today(), Some(before.reason.clone()), Some(details));
                     cases::save(conn, &actor, action, &case, &changed, Some(&event))?;
                 }
                 change_requests::decide(conn, &actor, &before, &after)?;

@@ -106,10 +106,7 @@ pub async fn submit(
                             ))
                         }
                     };
-                    let state: CaseState = case
-                        .state
-                        .parse()
-                        .map_err(ApiError::logged("stored state unreadable"))?;
+                    let state = *case.state;
                     if !body.kind.needed_for(state) {
                         return Err(item_error(
                         i,
