@@ -12,8 +12,11 @@ use tgpl_domain::case::{
 };
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationKind;
-use tgpl_domain::reference::{AidForm, AidPlace, Field, Gender, ProviderKind};
+use tgpl_domain::reference::{
+    AidForm, AidPlace, EthnicGroup, Field, Gender, ProviderKind, Qualification, RecipientCategory,
+};
 use tgpl_domain::role::Role;
+use tgpl_domain::staff::{MembershipRelation, Title};
 use tgpl_persistence::audit::{self, Actor, Change};
 use tgpl_persistence::cases::{CaseRow, EventRow};
 use tgpl_persistence::column::Code;
@@ -104,7 +107,7 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
             OrganizationRow::new(
                 format!("B-STP-{tag}"),
                 format!("Sở Tư pháp {}", p.name_vi),
-                OrganizationKind::Department.code(),
+                OrganizationKind::Department,
                 Some(p.code.clone()),
             ),
             Some(&agency.id),
@@ -115,7 +118,7 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
             OrganizationRow::new(
                 format!("B-TT-{tag}"),
                 format!("Trung tâm Trợ giúp pháp lý nhà nước {}", p.name_vi),
-                OrganizationKind::Center.code(),
+                OrganizationKind::Center,
                 Some(p.code.clone()),
             ),
             Some(&department.id),
@@ -160,23 +163,20 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                 id: tgpl_persistence::new_id(),
                 full_name: name,
                 search_text: String::new(),
-                gender: Some(
-                    if rng.below(2) == 0 {
-                        Gender::Male
-                    } else {
-                        Gender::Female
-                    }
-                    .to_string(),
-                ),
+                gender: Some(Code(if rng.below(2) == 0 {
+                    Gender::Male
+                } else {
+                    Gender::Female
+                })),
                 date_of_birth: start
                     .checked_sub_signed(Duration::days(365 * 30 + rng.below(9000) as i64)),
-                ethnicity: Some("kinh".into()),
-                qualification: Some("law_degree_or_higher".into()),
-                provider_kind: Some("legal_aid_officer".into()),
+                ethnicity: Some(Code(EthnicGroup::Kinh)),
+                qualification: Some(Code(Qualification::LawDegreeOrHigher)),
+                provider_kind: Some(Code(ProviderKind::LegalAidOfficer)),
                 lawyer_card_number: None,
                 phone: None,
                 email: None,
-                status: tgpl_domain::staff::StaffStatus::Active.to_string(),
+                status: Code(tgpl_domain::staff::StaffStatus::Active),
                 version: 1,
                 created_at: now,
                 updated_at: now,
@@ -186,8 +186,8 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                 id: tgpl_persistence::new_id(),
                 staff_id: row.id.clone(),
                 organization_id: center.id.clone(),
-                relation: "employee".into(),
-                title: "legal_aid_officer".into(),
+                relation: Code(MembershipRelation::Employee),
+                title: Code(Title::LegalAidOfficer),
                 officer_rank: None,
                 valid_from: start,
                 valid_to: None,
@@ -216,28 +216,29 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                     organization_id: center.id.clone(),
                     name_key: tgpl_domain::text::fold(&name),
                     full_name: name,
-                    gender: Some(if rng.below(2) == 0 { "male" } else { "female" }.into()),
+                    gender: Some(Code(if rng.below(2) == 0 {
+                        Gender::Male
+                    } else {
+                        Gender::Female
+                    })),
                     date_of_birth: NaiveDate::from_ymd_opt(
                         1940 + rng.below(70) as i32,
                         1 + rng.below(12) as u32,
                         1 + rng.below(28) as u32,
                     ),
-                    ethnicity: Some("kinh".into()),
+                    ethnicity: Some(Code(EthnicGroup::Kinh)),
                     citizen_id: None,
                     province_code: center.province_code.clone(),
                     commune: None,
                     address: None,
                     phone: None,
                     email: None,
-                    statistical_category: Some(
-                        rng.pick(&[
-                            "poor_household",
-                            "child",
-                            "meritorious",
-                            "ethnic_minority_hardship_area",
-                        ])
-                        .to_string(),
-                    ),
+                    statistical_category: Some(Code(*rng.pick(&[
+                        RecipientCategory::PoorHousehold,
+                        RecipientCategory::Child,
+                        RecipientCategory::Meritorious,
+                        RecipientCategory::EthnicMinorityHardshipArea,
+                    ]))),
                     category_proven_on: None,
                     version: 1,
                     created_at: now,

@@ -3,7 +3,6 @@
 
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::credentials::{Password, Username};
-use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationKind;
 use tgpl_domain::role::Role;
 use tgpl_persistence::accounts::{self, AccountRow};
@@ -46,7 +45,7 @@ pub fn ensure_national(conn: &mut DbConnection, actor: &Actor) -> Result<Organiz
         OrganizationRow::new(
             MINISTRY_CODE.into(),
             "Bộ Tư pháp".into(),
-            OrganizationKind::Ministry.code(),
+            OrganizationKind::Ministry,
             None,
         ),
         None,
@@ -54,7 +53,7 @@ pub fn ensure_national(conn: &mut DbConnection, actor: &Actor) -> Result<Organiz
     let mut agency = OrganizationRow::new(
         AGENCY_CODE.into(),
         "Cục Trợ giúp pháp lý".into(),
-        OrganizationKind::Agency.code(),
+        OrganizationKind::Agency,
         None,
     );
     agency.name_en = Some("Legal Aid Agency".into());

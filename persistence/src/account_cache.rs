@@ -224,6 +224,9 @@ fn follow(mut conn: PgConnection, cache: &Weak<AccountCache>) {
 mod tests {
     use super::*;
     use crate::accounts::AccountCheck;
+    use crate::column::Code;
+    use tgpl_domain::organization::OrganizationStatus;
+    use tgpl_domain::role::{AccountStatus, Role};
 
     fn account(id: &str) -> RequestAccount {
         RequestAccount {
@@ -231,12 +234,12 @@ mod tests {
                 id: id.into(),
                 username: id.into(),
                 display_name: id.into(),
-                role: "officer".into(),
+                role: Code(Role::LegalAidOfficer),
                 organization_id: "org".into(),
-                status: "active".into(),
+                status: Code(AccountStatus::Active),
                 token_epoch: 0,
             },
-            organization_status: "active".into(),
+            organization_status: Code(OrganizationStatus::Active),
             hierarchy_version: 1,
         }
     }

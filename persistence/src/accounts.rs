@@ -6,10 +6,14 @@ use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
 
 use crate::audit::{self, Actor, Change};
+use crate::column::Code;
 use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{PageRequest, Paged};
 use crate::schema::accounts;
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::organization::OrganizationStatus;
+use tgpl_domain::role::{AccountStatus, Role};
 
 const RESOURCE: &str = "account";
 
@@ -19,9 +23,9 @@ pub struct AccountRow {
     pub id: String,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Code<Role>,
     pub organization_id: String,
-    pub status: String,
+    pub status: Code<AccountStatus>,
     pub password_hash: String,
     pub token_epoch: i32,
     pub search_text: String,
@@ -53,9 +57,9 @@ impl<'a> From<&'a AccountRow> for Snapshot<'a> {
         Self {
             username: &a.username,
             display_name: &a.display_name,
-            role: &a.role,
+            role: a.role.code(),
             organization_id: &a.organization_id,
-            status: &a.status,
+            status: a.status.code(),
             token_epoch: a.token_epoch,
             staff_id: a.staff_id.as_deref(),
             version: a.version,
@@ -69,22 +73,15 @@ pub fn insert(
     action: AuditAction,
     row: &AccountRow,
 ) -> StoreResult<()> {
-    write_transaction(conn, |conn| {
-        diesel::insert_into(accounts::table)
-            .values(row)
-            .execute(conn)?;
-        audit::record(
-            conn,
-            actor,
-            Change::<(), _> {
-                action,
-                resource_type: RESOURCE,
-                resource_id: &row.id,
-                before: None,
-                after: Some(&Snapshot::from(row)),
-            },
-        )
-    })
+    crate::insert_audited!(
+        conn,
+        actor,
+        action,
+        RESOURCE,
+        accounts.id,
+        row,
+        Snapshot::from
+    )
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<AccountRow> {
@@ -102,7 +99,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<AccountRow> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestAccount {
     pub account: AccountCheck,
-    pub organization_status: String,
+    pub organization_status: Code<OrganizationStatus>,
     pub hierarchy_version: i64,
 }
 
@@ -113,9 +110,9 @@ pub struct AccountCheck {
     pub id: String,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Code<Role>,
     pub organization_id: String,
-    pub status: String,
+    pub status: Code<AccountStatus>,
     pub token_epoch: i32,
 }
 

@@ -31,22 +31,16 @@ pub struct AttachmentRow {
 }
 
 pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &AttachmentRow) -> StoreResult<()> {
-    write_transaction(conn, |conn| {
-        diesel::insert_into(attachments::table)
-            .values(row)
-            .execute(conn)?;
-        audit::record(
-            conn,
-            actor,
-            Change::<(), _> {
-                action: AuditAction::AttachmentUpload,
-                resource_type: RESOURCE,
-                resource_id: &row.id,
-                before: None,
-                after: Some(row),
-            },
-        )
-    })
+    let action = AuditAction::AttachmentUpload;
+    crate::insert_audited!(
+        conn,
+        actor,
+        action,
+        RESOURCE,
+        attachments.id,
+        row,
+        Clone::clone
+    )
 }
 
 /// An attachment that was not deleted.

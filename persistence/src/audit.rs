@@ -60,6 +60,57 @@ pub struct Change<'a, B: Serialize, A: Serialize> {
     pub after: Option<&'a A>,
 }
 
+impl<'a, A: Serialize> Change<'a, (), A> {
+    /// The creation of `resource_id`, with its first image `after`.
+    pub fn created(
+        action: AuditAction,
+        resource_type: &'static str,
+        resource_id: &'a str,
+        after: &'a A,
+    ) -> Self {
+        Self {
+            action,
+            resource_type,
+            resource_id,
+            before: None,
+            after: Some(after),
+        }
+    }
+}
+
+/// Inserts `$row` into `$table` (whose key column is `$key`) and records its creation with
+/// the row itself, or its image `$image(row)`, in one transaction; evaluates to
+/// `StoreResult<()>`.
+#[macro_export]
+macro_rules! insert_audited {
+    ($conn:expr, $actor:expr, $action:expr, $resource:expr, $table:ident . $key:ident, $row:expr) => {
+        $crate::insert_audited!(
+            $conn,
+            $actor,
+            $action,
+            $resource,
+            $table.$key,
+            $row,
+            ::std::convert::identity
+        )
+    };
+    ($conn:expr, $actor:expr, $action:expr, $resource:expr, $table:ident . $key:ident, $row:expr, $image:expr) => {{
+        use diesel::prelude::*;
+        let row = $row;
+        $crate::db::write_transaction($conn, |conn| {
+            diesel::insert_into($crate::schema::$table::table)
+                .values(row)
+                .execute(conn)?;
+            let image = $image(row);
+            $crate::audit::record(
+                conn,
+                $actor,
+                $crate::audit::Change::created($action, $resource, &row.$key, &image),
+            )
+        })
+    }};
+}
+
 pub fn record<B: Serialize, A: Serialize>(
     conn: &mut DbConnection,
     actor: &Actor,

@@ -192,13 +192,7 @@ pub fn insert(
         audit::record(
             conn,
             actor,
-            Change::<(), _> {
-                action: AuditAction::CaseCreate,
-                resource_type: RESOURCE,
-                resource_id: &row.id,
-                before: None,
-                after: Some(&row),
-            },
+            Change::created(AuditAction::CaseCreate, RESOURCE, &row.id, &row),
         )?;
         Ok(row)
     })

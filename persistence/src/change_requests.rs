@@ -4,14 +4,16 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
-use tgpl_domain::change_request::ChangeRequestStatus;
 use tgpl_domain::label::Vocabulary;
 
 use crate::audit::{self, Actor, Change};
+use crate::column::Code;
 use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{PageRequest, Paged};
 use crate::schema::{change_request_items, change_requests};
+use tgpl_domain::case::ChangeKind;
+use tgpl_domain::change_request::ChangeRequestStatus;
 
 const RESOURCE: &str = "change_request";
 
@@ -22,9 +24,9 @@ const RESOURCE: &str = "change_request";
 pub struct RequestRow {
     pub id: String,
     pub organization_id: String,
-    pub kind: String,
+    pub kind: Code<ChangeKind>,
     pub reason: String,
-    pub status: String,
+    pub status: Code<ChangeRequestStatus>,
     pub requested_by: String,
     pub requested_at: NaiveDateTime,
     pub decided_by: Option<String>,
@@ -69,13 +71,12 @@ pub fn insert(
         audit::record(
             conn,
             actor,
-            Change::<(), _> {
-                action: AuditAction::ChangeRequestCreate,
-                resource_type: RESOURCE,
-                resource_id: &request.id,
-                before: None,
-                after: Some(&Submitted { request, items }),
-            },
+            Change::created(
+                AuditAction::ChangeRequestCreate,
+                RESOURCE,
+                &request.id,
+                &Submitted { request, items },
+            ),
         )
     })
 }
@@ -120,7 +121,7 @@ pub fn decide(
     before: &RequestRow,
     after: &RequestRow,
 ) -> StoreResult<()> {
-    let action = if after.status == ChangeRequestStatus::Approved.code() {
+    let action = if *after.status == ChangeRequestStatus::Approved {
         AuditAction::ChangeRequestApprove
     } else {
         AuditAction::ChangeRequestReject

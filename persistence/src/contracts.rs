@@ -6,10 +6,13 @@ use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::contract::ContractTerm;
 
-use crate::audit::{self, Actor, Change};
-use crate::db::{write_transaction, DbConnection};
+use crate::audit::Actor;
+use crate::column::{Code, Json};
+use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::schema::participation_contracts;
+use tgpl_domain::contract::ContractStatus;
+use tgpl_domain::organization::ParticipationScope;
 
 const RESOURCE: &str = "contract";
 
@@ -23,11 +26,10 @@ pub struct ContractRow {
     pub center_id: String,
     pub contract_number: String,
     pub signed_on: NaiveDate,
-    /// JSON of `tgpl_domain::organization::ParticipationScope`.
-    pub scope: String,
+    pub scope: Json<ParticipationScope>,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
-    pub status: String,
+    pub status: Code<ContractStatus>,
     pub amended_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
@@ -48,22 +50,16 @@ impl ContractRow {
 }
 
 pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &ContractRow) -> StoreResult<()> {
-    write_transaction(conn, |conn| {
-        diesel::insert_into(participation_contracts::table)
-            .values(row)
-            .execute(conn)?;
-        audit::record(
-            conn,
-            actor,
-            Change::<(), _> {
-                action: AuditAction::ContractSign,
-                resource_type: RESOURCE,
-                resource_id: &row.id,
-                before: None,
-                after: Some(row),
-            },
-        )
-    })
+    let action = AuditAction::ContractSign;
+    crate::insert_audited!(
+        conn,
+        actor,
+        action,
+        RESOURCE,
+        participation_contracts.id,
+        row,
+        Clone::clone
+    )
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<ContractRow> {

@@ -8,13 +8,18 @@ use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::hierarchy::ParentLink;
 use tgpl_domain::label::Vocabulary;
-use tgpl_domain::organization::{OrganizationFacts, OrganizationStatus, ParticipationStatus};
+use tgpl_domain::organization::OrganizationFacts;
 
 use crate::audit::{self, Actor, Change};
+use crate::column::{Code, Json};
 use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{PageRequest, Paged};
 use crate::schema::{organization_links, organizations};
+use tgpl_domain::organization::{
+    OrganizationKind, OrganizationStatus, ParticipationMode, ParticipationScope,
+    ParticipationStatus,
+};
 
 const RESOURCE: &str = "organization";
 
@@ -25,16 +30,15 @@ pub struct OrganizationRow {
     pub code: String,
     pub name: String,
     pub name_en: Option<String>,
-    pub kind: String,
+    pub kind: Code<OrganizationKind>,
     pub province_code: Option<String>,
     pub address: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
-    pub status: String,
-    pub participation_mode: Option<String>,
+    pub status: Code<OrganizationStatus>,
+    pub participation_mode: Option<Code<ParticipationMode>>,
     pub certificate_number: Option<String>,
-    /// JSON of `tgpl_domain::organization::ParticipationScope`.
-    pub participation_scope: Option<String>,
+    pub participation_scope: Option<Json<ParticipationScope>>,
     pub participation_valid_from: Option<NaiveDate>,
     pub participation_valid_to: Option<NaiveDate>,
     pub deactivated_on: Option<NaiveDate>,
@@ -44,7 +48,7 @@ pub struct OrganizationRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     /// `active`, `terminated` or `revoked` while the organization has participation details.
-    pub participation_status: Option<String>,
+    pub participation_status: Option<Code<ParticipationStatus>>,
     pub participation_amended_on: Option<NaiveDate>,
     pub participation_ended_on: Option<NaiveDate>,
     pub participation_end_reason: Option<String>,
@@ -52,31 +56,33 @@ pub struct OrganizationRow {
 
 impl OrganizationRow {
     /// What the rules need to know of this organization when another record points to it.
-    /// A stored kind no vocabulary knows fails here, naming the organization.
-    pub fn facts(&self) -> StoreResult<OrganizationFacts> {
-        Ok(OrganizationFacts {
-            kind: self.kind.parse().map_err(|_| {
-                StoreError::Other(format!("organization {}: unreadable kind", self.id))
-            })?,
-            active: self.status == OrganizationStatus::Active.code(),
+    pub fn facts(&self) -> OrganizationFacts {
+        OrganizationFacts {
+            kind: *self.kind,
+            active: *self.status == OrganizationStatus::Active,
             province_code: self.province_code.clone(),
-        })
+        }
     }
 
     /// A new active organization with only the essentials filled in.
-    pub fn new(code: String, name: String, kind: &str, province_code: Option<String>) -> Self {
+    pub fn new(
+        code: String,
+        name: String,
+        kind: OrganizationKind,
+        province_code: Option<String>,
+    ) -> Self {
         let now = crate::now();
         let mut row = Self {
             id: crate::new_id(),
             code,
             name,
             name_en: None,
-            kind: kind.to_owned(),
+            kind: Code(kind),
             province_code,
             address: None,
             phone: None,
             email: None,
-            status: OrganizationStatus::Active.code().to_owned(),
+            status: Code(OrganizationStatus::Active),
             participation_mode: None,
             certificate_number: None,
             participation_scope: None,
@@ -156,16 +162,15 @@ pub fn insert(
         audit::record(
             conn,
             actor,
-            Change::<(), _> {
-                action: AuditAction::OrganizationCreate,
-                resource_type: RESOURCE,
-                resource_id: &row.id,
-                before: None,
-                after: Some(&Created {
+            Change::created(
+                AuditAction::OrganizationCreate,
+                RESOURCE,
+                &row.id,
+                &Created {
                     organization: row,
                     parent: link.as_ref(),
-                }),
-            },
+                },
+            ),
         )
     })
 }
@@ -173,7 +178,7 @@ pub fn insert(
 /// [`OrganizationRow::facts`] of organization `id`; `None` when there is none.
 pub fn facts_of(conn: &mut DbConnection, id: &str) -> StoreResult<Option<OrganizationFacts>> {
     match get(conn, id) {
-        Ok(row) => Ok(Some(row.facts()?)),
+        Ok(row) => Ok(Some(row.facts())),
         Err(StoreError::NotFound) => Ok(None),
         Err(e) => Err(e),
     }

@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
 
-use crate::audit::{self, Actor, Change};
-use crate::db::{write_transaction, DbConnection};
+use crate::audit::Actor;
+use crate::db::DbConnection;
 use crate::error::{StoreError, StoreResult};
 use crate::schema::provinces;
 
@@ -45,22 +45,16 @@ pub fn get(conn: &mut DbConnection, code: &str) -> StoreResult<ProvinceRow> {
 }
 
 pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &ProvinceRow) -> StoreResult<()> {
-    write_transaction(conn, |conn| {
-        diesel::insert_into(provinces::table)
-            .values(row)
-            .execute(conn)?;
-        audit::record(
-            conn,
-            actor,
-            Change::<(), _> {
-                action: AuditAction::ProvinceCreate,
-                resource_type: RESOURCE,
-                resource_id: &row.code,
-                before: None,
-                after: Some(row),
-            },
-        )
-    })
+    let action = AuditAction::ProvinceCreate;
+    crate::insert_audited!(
+        conn,
+        actor,
+        action,
+        RESOURCE,
+        provinces.code,
+        row,
+        Clone::clone
+    )
 }
 
 pub fn save(

@@ -6,11 +6,15 @@ use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
 
 use crate::audit::{self, Actor, Change};
+use crate::column::Code;
 use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
 use crate::exclusive::{exclusive, Claim, Rule};
 use crate::page::{PageRequest, Paged};
 use crate::schema::{cases, recipient_access_log, recipient_proofs, recipients};
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::recipient::ProofKind;
+use tgpl_domain::reference::{EthnicGroup, Gender, RecipientCategory};
 
 const RESOURCE: &str = "recipient";
 
@@ -31,9 +35,9 @@ type FieldReader = (&'static str, fn(&RecipientRow) -> Option<String>);
 fn changed_fields(before: Option<&RecipientRow>, after: &RecipientRow) -> Vec<&'static str> {
     let fields: [FieldReader; 11] = [
         ("full_name", |r| Some(r.full_name.clone())),
-        ("gender", |r| r.gender.clone()),
+        ("gender", |r| r.gender.map(|g| g.to_string())),
         ("date_of_birth", |r| r.date_of_birth.map(|d| d.to_string())),
-        ("ethnicity", |r| r.ethnicity.clone()),
+        ("ethnicity", |r| r.ethnicity.map(|e| e.to_string())),
         ("citizen_id", |r| r.citizen_id.clone()),
         ("province_code", |r| r.province_code.clone()),
         ("commune", |r| r.commune.clone()),
@@ -60,9 +64,9 @@ pub struct RecipientRow {
     pub full_name: String,
     #[serde(skip)]
     pub name_key: String,
-    pub gender: Option<String>,
+    pub gender: Option<Code<Gender>>,
     pub date_of_birth: Option<NaiveDate>,
-    pub ethnicity: Option<String>,
+    pub ethnicity: Option<Code<EthnicGroup>>,
     pub citizen_id: Option<String>,
     pub province_code: Option<String>,
     pub commune: Option<String>,
@@ -70,7 +74,7 @@ pub struct RecipientRow {
     pub phone: Option<String>,
     pub email: Option<String>,
     /// Derived from the proofs by `tgpl_domain::recipient::statistical_category`.
-    pub statistical_category: Option<String>,
+    pub statistical_category: Option<Code<RecipientCategory>>,
     pub category_proven_on: Option<NaiveDate>,
     pub version: i64,
     pub created_at: NaiveDateTime,
@@ -82,8 +86,8 @@ pub struct RecipientRow {
 pub struct ProofRow {
     pub id: String,
     pub recipient_id: String,
-    pub kind: String,
-    pub category: Option<String>,
+    pub kind: Code<ProofKind>,
+    pub category: Option<Code<RecipientCategory>>,
     pub document_kind: String,
     pub document_number: Option<String>,
     pub issuer: Option<String>,
@@ -93,15 +97,12 @@ pub struct ProofRow {
 }
 
 impl ProofRow {
-    pub fn to_domain(&self) -> Option<tgpl_domain::recipient::Proof> {
-        Some(tgpl_domain::recipient::Proof {
-            kind: self.kind.parse().ok()?,
-            category: match &self.category {
-                Some(c) => Some(c.parse().ok()?),
-                None => None,
-            },
+    pub fn to_domain(&self) -> tgpl_domain::recipient::Proof {
+        tgpl_domain::recipient::Proof {
+            kind: *self.kind,
+            category: self.category.map(|c| c.0),
             provided_on: self.provided_on,
-        })
+        }
     }
 }
 
@@ -113,17 +114,16 @@ pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &RecipientRow) -> Sto
         audit::record(
             conn,
             actor,
-            Change::<(), _> {
-                action: AuditAction::RecipientCreate,
-                resource_type: RESOURCE,
-                resource_id: &row.id,
-                before: None,
-                after: Some(&Trace {
+            Change::created(
+                AuditAction::RecipientCreate,
+                RESOURCE,
+                &row.id,
+                &Trace {
                     organization_id: row.organization_id.clone(),
                     version: row.version,
                     fields: changed_fields(None, row),
-                }),
-            },
+                },
+            ),
         )
     })
 }
@@ -243,12 +243,12 @@ pub fn add_proof(conn: &mut DbConnection, actor: &Actor, proof: &ProofRow) -> St
             .execute(conn)?;
         let proofs: Vec<_> = proofs_of(conn, std::slice::from_ref(&proof.recipient_id))?
             .iter()
-            .filter_map(ProofRow::to_domain)
+            .map(ProofRow::to_domain)
             .collect();
         let category = tgpl_domain::recipient::statistical_category(&proofs);
         diesel::update(recipients::table.find(&proof.recipient_id))
             .set((
-                recipients::statistical_category.eq(category.map(|(c, _)| c.to_string())),
+                recipients::statistical_category.eq(category.map(|(c, _)| Code(c))),
                 recipients::category_proven_on.eq(category.map(|(_, d)| d)),
                 recipients::version.eq(recipients::version + 1),
                 recipients::updated_at.eq(crate::now()),
@@ -257,17 +257,16 @@ pub fn add_proof(conn: &mut DbConnection, actor: &Actor, proof: &ProofRow) -> St
         audit::record(
             conn,
             actor,
-            Change::<(), _> {
-                action: AuditAction::ProofAdd,
-                resource_type: RESOURCE,
-                resource_id: &proof.recipient_id,
-                before: None,
-                after: Some(&ProofTrace {
-                    kind: &proof.kind,
-                    category: proof.category.as_deref(),
+            Change::created(
+                AuditAction::ProofAdd,
+                RESOURCE,
+                &proof.recipient_id,
+                &ProofTrace {
+                    kind: proof.kind.code(),
+                    category: proof.category.map(|c| c.code()),
                     provided_on: proof.provided_on,
-                }),
-            },
+                },
+            ),
         )
     })
 }

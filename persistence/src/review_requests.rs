@@ -5,11 +5,13 @@ use diesel::prelude::*;
 use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
 
-use crate::audit::{self, Actor, Change};
-use crate::db::{write_transaction, Backend, DbConnection};
+use crate::audit::Actor;
+use crate::column::Code;
+use crate::db::{Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{PageRequest, Paged};
 use crate::schema::review_requests;
+use tgpl_domain::case::{ReviewKind, ReviewState};
 
 const RESOURCE: &str = "review_request";
 
@@ -20,11 +22,11 @@ const RESOURCE: &str = "review_request";
 pub struct ReviewRow {
     pub id: String,
     pub organization_id: String,
-    pub kind: String,
+    pub kind: Code<ReviewKind>,
     pub addressee: String,
     pub content: String,
     pub case_id: Option<String>,
-    pub state: String,
+    pub state: Code<ReviewState>,
     pub sent_on: Option<NaiveDate>,
     pub answered_on: Option<NaiveDate>,
     pub answer: Option<String>,
@@ -37,22 +39,16 @@ pub struct ReviewRow {
 }
 
 pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &ReviewRow) -> StoreResult<()> {
-    write_transaction(conn, |conn| {
-        diesel::insert_into(review_requests::table)
-            .values(row)
-            .execute(conn)?;
-        audit::record(
-            conn,
-            actor,
-            Change::<(), _> {
-                action: AuditAction::ReviewCreate,
-                resource_type: RESOURCE,
-                resource_id: &row.id,
-                before: None,
-                after: Some(row),
-            },
-        )
-    })
+    let action = AuditAction::ReviewCreate;
+    crate::insert_audited!(
+        conn,
+        actor,
+        action,
+        RESOURCE,
+        review_requests.id,
+        row,
+        Clone::clone
+    )
 }
 
 /// A request that exists and was not deleted.

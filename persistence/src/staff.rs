@@ -6,13 +6,16 @@ use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{OrganizationStatus, ParticipationStatus};
-use tgpl_domain::staff::StaffStatus;
 
 use crate::audit::{self, Actor, Change};
+use crate::column::Code;
 use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{PageRequest, Paged};
 use crate::schema::{accounts, collaborator_cards, staff, staff_memberships};
+use tgpl_domain::reference::{EthnicGroup, Gender, ProviderKind, Qualification};
+use tgpl_domain::role::AccountStatus;
+use tgpl_domain::staff::{CardStatus, MembershipRelation, OfficerRank, StaffStatus, Title};
 
 const STAFF: &str = "staff";
 const CARD: &str = "collaborator_card";
@@ -24,15 +27,15 @@ pub struct StaffRow {
     pub full_name: String,
     #[serde(skip)]
     pub search_text: String,
-    pub gender: Option<String>,
+    pub gender: Option<Code<Gender>>,
     pub date_of_birth: Option<NaiveDate>,
-    pub ethnicity: Option<String>,
-    pub qualification: Option<String>,
-    pub provider_kind: Option<String>,
+    pub ethnicity: Option<Code<EthnicGroup>>,
+    pub qualification: Option<Code<Qualification>>,
+    pub provider_kind: Option<Code<ProviderKind>>,
     pub lawyer_card_number: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
-    pub status: String,
+    pub status: Code<StaffStatus>,
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -52,9 +55,9 @@ pub struct MembershipRow {
     pub id: String,
     pub staff_id: String,
     pub organization_id: String,
-    pub relation: String,
-    pub title: String,
-    pub officer_rank: Option<String>,
+    pub relation: Code<MembershipRelation>,
+    pub title: Code<Title>,
+    pub officer_rank: Option<Code<OfficerRank>>,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
     pub end_reason: Option<String>,
@@ -96,7 +99,7 @@ pub struct CardRow {
     pub issued_by: String,
     pub issued_on: NaiveDate,
     pub expires_on: NaiveDate,
-    pub status: String,
+    pub status: Code<CardStatus>,
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
     pub replaces_card_id: Option<String>,
@@ -139,16 +142,15 @@ pub fn insert(
         audit::record(
             conn,
             actor,
-            Change::<(), _> {
-                action: AuditAction::StaffCreate,
-                resource_type: STAFF,
-                resource_id: &row.id,
-                before: None,
-                after: Some(&Created {
+            Change::created(
+                AuditAction::StaffCreate,
+                STAFF,
+                &row.id,
+                &Created {
                     staff: row,
                     membership,
-                }),
-            },
+                },
+            ),
         )
     })
 }
@@ -222,13 +224,7 @@ pub fn add_membership(
         audit::record(
             conn,
             actor,
-            Change::<(), _> {
-                action: AuditAction::MembershipAdd,
-                resource_type: STAFF,
-                resource_id: &row.staff_id,
-                before: None,
-                after: Some(row),
-            },
+            Change::created(AuditAction::MembershipAdd, STAFF, &row.staff_id, row),
         )
     })
 }
@@ -269,13 +265,13 @@ pub fn end_membership(
         let linked: Vec<crate::accounts::AccountRow> = accounts::table
             .filter(accounts::staff_id.eq(&before.staff_id))
             .filter(accounts::organization_id.eq(&before.organization_id))
-            .filter(accounts::status.ne("deactivated"))
+            .filter(accounts::status.ne(Code(AccountStatus::Deactivated)))
             .select(crate::accounts::AccountRow::as_select())
             .load(conn)?;
         let mut ids = Vec::new();
         for account in linked {
             let mut deactivated = account.clone();
-            deactivated.status = "deactivated".into();
+            deactivated.status = Code(AccountStatus::Deactivated);
             deactivated.token_epoch += 1;
             deactivated.version += 1;
             deactivated.updated_at = crate::now();
@@ -362,21 +358,12 @@ pub fn issue_card(
             .values(card)
             .execute(conn)?;
         touch(conn, &card.staff_id)?;
-        audit::record(
-            conn,
-            actor,
-            Change::<(), _> {
-                action: if replacing.is_some() {
-                    AuditAction::CardReissue
-                } else {
-                    AuditAction::CardIssue
-                },
-                resource_type: CARD,
-                resource_id: &card.id,
-                before: None,
-                after: Some(card),
-            },
-        )
+        let action = if replacing.is_some() {
+            AuditAction::CardReissue
+        } else {
+            AuditAction::CardIssue
+        };
+        audit::record(conn, actor, Change::created(action, CARD, &card.id, card))
     })
 }
 

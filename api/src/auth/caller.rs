@@ -8,7 +8,6 @@ use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{web, FromRequest, HttpRequest};
 use tgpl_domain::access;
-use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationStatus;
 use tgpl_domain::role::{AccountStatus, Role};
 use tgpl_persistence::accounts;
@@ -92,22 +91,21 @@ impl FromRequest for Caller {
             };
             let account = found.account;
             // A token dies with its account's activity, and with its organization's.
-            let active = account.status == AccountStatus::Active.code()
-                && found.organization_status == OrganizationStatus::Active.code();
-            let role = account.role.parse::<Role>().ok();
-            match role {
-                Some(role) if active && account.token_epoch == epoch => Ok(Caller {
-                    account_id: account.id,
-                    username: account.username,
-                    display_name: account.display_name,
-                    role,
-                    org_id: account.organization_id,
-                    request_id,
-                    hierarchy_version: found.hierarchy_version,
-                    trees: state.trees.clone(),
-                }),
-                _ => Err(ApiError::invalid_token().into()),
+            let active = *account.status == AccountStatus::Active
+                && *found.organization_status == OrganizationStatus::Active;
+            if !active || account.token_epoch != epoch {
+                return Err(ApiError::invalid_token().into());
             }
+            Ok(Caller {
+                account_id: account.id,
+                username: account.username,
+                display_name: account.display_name,
+                role: *account.role,
+                org_id: account.organization_id,
+                request_id,
+                hierarchy_version: found.hierarchy_version,
+                trees: state.trees.clone(),
+            })
         })
     }
 }

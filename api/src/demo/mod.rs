@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::credentials::Username;
-use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{
     OrganizationKind, ParticipationMode, ParticipationScope, ParticipationStatus,
 };
@@ -12,6 +11,7 @@ use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
 use tgpl_domain::role::Role;
 use tgpl_persistence::accounts;
 use tgpl_persistence::audit::Actor;
+use tgpl_persistence::column::{Code, Json};
 use tgpl_persistence::organizations::OrganizationRow;
 use tgpl_persistence::DbConnection;
 
@@ -42,7 +42,7 @@ pub struct DemoLogin {
 }
 
 fn org(code: String, name: String, kind: OrganizationKind, province: &str) -> OrganizationRow {
-    OrganizationRow::new(code, name, kind.code(), Some(province.to_owned()))
+    OrganizationRow::new(code, name, kind, Some(province.to_owned()))
 }
 
 fn participating(
@@ -55,12 +55,12 @@ fn participating(
         fields: vec![Field::Criminal, Field::Civil, Field::MarriageFamily],
         beneficiaries: vec![RecipientCategory::PoorHousehold, RecipientCategory::Child],
     };
-    row.participation_mode = Some(mode.to_string());
+    row.participation_mode = Some(Code(mode));
     row.certificate_number = certificate;
-    row.participation_scope = serde_json::to_string(&scope).ok();
+    row.participation_scope = Some(Json(scope));
     row.participation_valid_from = NaiveDate::from_ymd_opt(2024, 1, 1);
     row.participation_valid_to = NaiveDate::from_ymd_opt(2028, 12, 31);
-    row.participation_status = Some(ParticipationStatus::Active.to_string());
+    row.participation_status = Some(Code(ParticipationStatus::Active));
     row
 }
 
@@ -74,7 +74,7 @@ pub fn seed(conn: &mut DbConnection) -> Result<Vec<DemoLogin>, String> {
         OrganizationRow::new(
             "TCTK".into(),
             "Cục Thống kê".into(),
-            OrganizationKind::StatisticsOffice.code(),
+            OrganizationKind::StatisticsOffice,
             None,
         ),
         None,

@@ -3,14 +3,15 @@
 
 use chrono::NaiveDate;
 use tgpl_domain::audit::AuditAction;
-use tgpl_domain::label::Vocabulary;
-use tgpl_domain::recipient::name_key;
+use tgpl_domain::organization::ParticipationScope;
+use tgpl_domain::recipient::{name_key, ProofKind};
 use tgpl_domain::reference::{
     AidForm, EthnicGroup, Field, Gender, ProviderKind, Qualification, RecipientCategory,
 };
 use tgpl_domain::staff::{CardStatus, MembershipRelation, OfficerRank, StaffStatus, Title};
 use tgpl_persistence::accounts;
 use tgpl_persistence::audit::Actor;
+use tgpl_persistence::column::{Code, Json};
 use tgpl_persistence::contracts::{self, ContractRow};
 use tgpl_persistence::organizations::OrganizationRow;
 use tgpl_persistence::page::PageRequest;
@@ -40,15 +41,15 @@ fn person_row(p: &Person, lawyer_card: Option<String>) -> StaffRow {
         id: tgpl_persistence::new_id(),
         full_name: p.name.to_owned(),
         search_text: String::new(),
-        gender: Some(p.gender.to_string()),
+        gender: Some(Code(p.gender)),
         date_of_birth: Some(p.born),
-        ethnicity: Some(p.ethnicity.to_string()),
-        qualification: Some(Qualification::LawDegreeOrHigher.to_string()),
-        provider_kind: p.provider.map(|k| k.to_string()),
+        ethnicity: Some(Code(p.ethnicity)),
+        qualification: Some(Code(Qualification::LawDegreeOrHigher)),
+        provider_kind: p.provider.map(Code),
         lawyer_card_number: lawyer_card,
         phone: Some("0900 000 000".into()),
         email: None,
-        status: StaffStatus::Active.to_string(),
+        status: Code(StaffStatus::Active),
         version: 1,
         created_at: now,
         updated_at: now,
@@ -69,9 +70,9 @@ fn membership(
         id: tgpl_persistence::new_id(),
         staff_id: staff_id.to_owned(),
         organization_id: org.to_owned(),
-        relation: relation.to_string(),
-        title: title.to_string(),
-        officer_rank: rank.map(|r| r.to_string()),
+        relation: Code(relation),
+        title: Code(title),
+        officer_rank: rank.map(Code),
         valid_from: d(2020, 1, 1),
         valid_to: None,
         end_reason: None,
@@ -91,7 +92,7 @@ fn card(staff_id: &str, number: String, issued_by: &str, status: CardStatus) -> 
         issued_by: issued_by.to_owned(),
         issued_on: d(2024, 1, 15),
         expires_on: d(2029, 1, 14),
-        status: status.to_string(),
+        status: Code(status),
         ended_on: revoked.then(|| d(2025, 3, 1)),
         end_reason: revoked.then(|| "Vi phạm quy chế cộng tác viên".to_owned()),
         replaces_card_id: None,
@@ -286,7 +287,11 @@ pub fn seed(
         staff::issue_card(conn, actor, &card(&row.id, number, &issuer, status), None)
             .map_err(err)?;
     }
-    let scope = serde_json::json!({"forms": [AidForm::Litigation.code()], "fields": [Field::Criminal.code()], "beneficiaries": [RecipientCategory::PoorHousehold.code()]});
+    let scope = ParticipationScope {
+        forms: vec![AidForm::Litigation],
+        fields: vec![Field::Criminal],
+        beneficiaries: vec![RecipientCategory::PoorHousehold],
+    };
     let now = tgpl_persistence::now();
     contracts::insert(
         conn,
@@ -297,10 +302,10 @@ pub fn seed(
             center_id: center.id.clone(),
             contract_number: format!("01/2024/HĐ-TGPL-{}", suffix.to_ascii_uppercase()),
             signed_on: d(2024, 1, 2),
-            scope: scope.to_string(),
+            scope: Json(scope),
             valid_from: d(2024, 1, 2),
             valid_to: Some(d(2027, 1, 1)),
-            status: tgpl_domain::contract::ContractStatus::Active.to_string(),
+            status: Code(tgpl_domain::contract::ContractStatus::Active),
             amended_on: None,
             ended_on: None,
             end_reason: None,
@@ -398,9 +403,9 @@ fn seed_recipients(
             organization_id: center.id.clone(),
             full_name: name.to_owned(),
             name_key: name_key(name),
-            gender: Some(gender.to_string()),
+            gender: Some(Code(gender)),
             date_of_birth: Some(born),
-            ethnicity: Some(ethnicity.to_string()),
+            ethnicity: Some(Code(ethnicity)),
             citizen_id: Some(format!(
                 "{id_prefix}{century_digit}{:02}{serial}",
                 born.year() % 100
@@ -421,13 +426,12 @@ fn seed_recipients(
             let proof = ProofRow {
                 id: tgpl_persistence::new_id(),
                 recipient_id: row.id.clone(),
-                kind: if category.is_some() {
-                    "status"
+                kind: Code(if category.is_some() {
+                    ProofKind::Status
                 } else {
-                    "financial_hardship"
-                }
-                .into(),
-                category: category.map(|c| c.to_string()),
+                    ProofKind::FinancialHardship
+                }),
+                category: category.map(Code),
                 document_kind: if category.is_some() {
                     "Giấy xác nhận diện người được trợ giúp pháp lý"
                 } else {

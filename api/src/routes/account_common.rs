@@ -10,6 +10,7 @@ use tgpl_domain::account::{self, AccountAction};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::role::{AccountStatus, Role};
 use tgpl_persistence::accounts::{self, AccountRow};
+use tgpl_persistence::column::Code;
 use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
 use utoipa::ToSchema;
@@ -33,12 +34,12 @@ pub struct AccountView {
     pub username: String,
     pub display_name: String,
     #[schema(schema_with = crate::http::schemas::role)]
-    pub role: String,
+    pub role: Role,
     pub organization_id: String,
     /// The staff record of the person holding the account, if linked.
     pub staff_id: Option<String>,
     #[schema(schema_with = crate::http::schemas::account_status)]
-    pub status: String,
+    pub status: AccountStatus,
     /// `person` or `service`.
     pub kind: &'static str,
     pub last_login_at: Option<DateTime<Utc>>,
@@ -50,15 +51,15 @@ pub struct AccountView {
 
 impl From<AccountRow> for AccountView {
     fn from(a: AccountRow) -> Self {
-        let service = a.role.parse::<Role>().is_ok_and(Role::is_service);
+        let service = a.role.is_service();
         Self {
             id: a.id,
             username: a.username,
             display_name: a.display_name,
-            role: a.role,
+            role: *a.role,
             organization_id: a.organization_id,
             staff_id: a.staff_id,
-            status: a.status,
+            status: *a.status,
             kind: if service { "service" } else { "person" },
             last_login_at: a.last_login_at.map(utc),
             created_at: utc(a.created_at),
@@ -107,10 +108,7 @@ pub fn load(
     action: impl FnOnce(Role) -> Action,
 ) -> Result<(AccountRow, Role), ApiError> {
     let account = accounts::get(conn, id)?;
-    let role = account
-        .role
-        .parse::<Role>()
-        .map_err(ApiError::logged("stored role unreadable"))?;
+    let role = *account.role;
     if !family.has(role) {
         return Err(ApiError::not_found());
     }
@@ -165,14 +163,11 @@ pub fn take_action(
     action: AccountAction,
     refuse: impl FnOnce(Vec<AccountAction>) -> ApiError,
 ) -> Result<(), ApiError> {
-    let from: AccountStatus = a
-        .status
-        .parse()
-        .map_err(ApiError::logged("stored status unreadable"))?;
+    let from: AccountStatus = *a.status;
     let to = action
         .target(from)
         .ok_or_else(|| refuse(from.allowed_actions()))?;
-    a.status = to.to_string();
+    a.status = Code(to);
     if action.revokes_tokens() {
         a.token_epoch += 1;
     }

@@ -8,7 +8,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationStatus;
-use tgpl_domain::role::{AccountStatus, Role};
+use tgpl_domain::role::AccountStatus;
 use tgpl_persistence::audit::Actor;
 use tgpl_persistence::login_attempts::Admitted;
 use tgpl_persistence::{accounts, login_attempts, organizations, DbConnection};
@@ -249,8 +249,8 @@ pub async fn token(
         let Some(account) = accounts::find_by_username(conn, &lookup_subject)? else {
             return Ok(None);
         };
-        let org_active = organizations::get(conn, &account.organization_id)?.status
-            == OrganizationStatus::Active.code();
+        let org_active = *organizations::get(conn, &account.organization_id)?.status
+            == OrganizationStatus::Active;
         Ok(Some((account, org_active)))
     })
     .await?;
@@ -261,11 +261,8 @@ pub async fn token(
         )
         .await?;
     let account = account.filter(|(a, org_active)| {
-        let right_kind = a
-            .role
-            .parse::<Role>()
-            .is_ok_and(|r| r.is_service() == (grant == Grant::ClientCredentials));
-        verified && right_kind && *org_active && a.status == AccountStatus::Active.code()
+        let right_kind = a.role.is_service() == (grant == Grant::ClientCredentials);
+        verified && right_kind && *org_active && *a.status == AccountStatus::Active
     });
     let Some((account, _)) = account else {
         // Only a wrong password counts as a failure; a right one for an account that may not
@@ -280,7 +277,7 @@ pub async fn token(
             let actor = Actor {
                 account_id: Some(account.id.clone()),
                 username: account.username.clone(),
-                role: Some(account.role.clone()),
+                role: Some(account.role.to_string()),
                 org_id: Some(account.organization_id.clone()),
                 request_id: Some(request_id),
             };
@@ -289,7 +286,7 @@ pub async fn token(
                 .tokens
                 .issue(
                     &account.id,
-                    &account.role,
+                    account.role.code(),
                     &account.organization_id,
                     account.token_epoch,
                 )

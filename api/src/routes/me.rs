@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::credentials::{Password, Username};
 use tgpl_domain::label::Vocabulary;
+use tgpl_domain::organization::OrganizationKind;
 use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::{accounts, organizations};
 use utoipa::ToSchema;
@@ -27,7 +28,7 @@ pub struct OrganizationRef {
     pub code: String,
     pub name: String,
     #[schema(schema_with = crate::http::schemas::organization_kind)]
-    pub kind: String,
+    pub kind: OrganizationKind,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -64,7 +65,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
             id: org.id,
             code: org.code,
             name: org.name,
-            kind: org.kind,
+            kind: *org.kind,
         },
     }))
 }

@@ -6,7 +6,6 @@ use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{OrganizationKind, ParticipationMode};
 use tgpl_domain::reference::ProviderKind;
 use tgpl_domain::staff::CardStatus;
@@ -36,7 +35,7 @@ pub struct PublicOrganizationsQuery {
 #[derive(Serialize, ToSchema)]
 pub struct PublicParticipation {
     #[schema(schema_with = crate::http::schemas::participation_mode)]
-    pub mode: String,
+    pub mode: ParticipationMode,
     /// Registration certificate number.
     pub certificate_number: Option<String>,
     pub valid_from: Option<NaiveDate>,
@@ -49,7 +48,7 @@ pub struct PublicOrganization {
     pub code: String,
     pub name: String,
     #[schema(schema_with = crate::http::schemas::organization_kind)]
-    pub kind: String,
+    pub kind: OrganizationKind,
     pub province_code: Option<String>,
     pub address: Option<String>,
     pub participation: Option<PublicParticipation>,
@@ -88,20 +87,16 @@ pub async fn organizations_list(
         })
         .await?;
     let body = Page::new(&req, page, paged, |o| PublicOrganization {
-        participation: o
-            .participation_mode
-            .as_ref()
-            .filter(|m| ParticipationMode::from_code(m).is_some())
-            .map(|mode| PublicParticipation {
-                mode: mode.clone(),
-                certificate_number: o.certificate_number.clone(),
-                valid_from: o.participation_valid_from,
-                valid_to: o.participation_valid_to,
-            }),
+        participation: o.participation_mode.map(|mode| PublicParticipation {
+            mode: *mode,
+            certificate_number: o.certificate_number.clone(),
+            valid_from: o.participation_valid_from,
+            valid_to: o.participation_valid_to,
+        }),
         id: o.id,
         code: o.code,
         name: o.name,
-        kind: o.kind,
+        kind: *o.kind,
         province_code: o.province_code,
         address: o.address,
     });
@@ -123,7 +118,7 @@ pub struct PublicOrganizationRef {
     pub id: String,
     pub name: String,
     #[schema(schema_with = crate::http::schemas::organization_kind)]
-    pub kind: String,
+    pub kind: OrganizationKind,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -131,8 +126,9 @@ pub struct PublicProvider {
     /// The staff record.
     pub id: String,
     pub full_name: String,
-    #[schema(schema_with = crate::http::schemas::provider_kind)]
-    pub kind: String,
+    /// Always present: the list holds providers only (`staff::public_providers`).
+    #[schema(schema_with = crate::http::schemas::provider_kind, required = true)]
+    pub kind: Option<ProviderKind>,
     pub organization: PublicOrganizationRef,
     pub province_code: Option<String>,
     /// Lawyer's card number, or the collaborator's card number.
@@ -178,7 +174,7 @@ pub async fn providers_list(
     let body = Page::new(&req, page, paged, |p| {
         let card = cards.iter().find(|c| {
             c.staff_id == p.person.id
-                && c.status == CardStatus::Valid.code()
+                && *c.status == CardStatus::Valid
                 && c.issued_on <= day
                 && day <= c.expires_on
         });
@@ -193,11 +189,11 @@ pub async fn providers_list(
         PublicProvider {
             id: p.person.id,
             full_name: p.person.full_name,
-            kind: p.person.provider_kind.unwrap_or_default(),
+            kind: p.person.provider_kind.map(|k| k.0),
             organization: PublicOrganizationRef {
                 id: p.organization.id,
                 name: p.organization.name,
-                kind: p.organization.kind,
+                kind: *p.organization.kind,
             },
             province_code: p.organization.province_code,
             card_number,

@@ -2,7 +2,6 @@
 //! case of an organization on a day: what the staff routes show and the case steps check.
 
 use chrono::NaiveDate;
-use tgpl_domain::label::Vocabulary;
 use tgpl_domain::reference::ProviderKind;
 use tgpl_domain::staff::{card_issuer, check_can_take_cases, Card, NotEligible, StaffStatus};
 use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffRow};
@@ -44,7 +43,7 @@ pub fn issuing_department(
     chain.extend(organizations::ancestors(conn, org_id, today())?);
     let kinds = chain
         .iter()
-        .map(|id| Ok(organizations::get(conn, id)?.facts()?.kind))
+        .map(|id| Ok(*organizations::get(conn, id)?.kind))
         .collect::<Result<Vec<_>, ApiError>>()?;
     let issuer = card_issuer(chain.iter().map(String::as_str).zip(kinds));
     Ok(issuer.map(str::to_owned))
@@ -71,12 +70,8 @@ pub fn can_take_cases(
         .iter()
         .map(MembershipRow::to_domain)
         .collect();
-    let kind = person
-        .row
-        .provider_kind
-        .as_deref()
-        .and_then(|k| k.parse::<ProviderKind>().ok());
-    let active = person.row.status == StaffStatus::Active.code();
+    let kind = person.row.provider_kind.map(|k| k.0);
+    let active = *person.row.status == StaffStatus::Active;
     Ok(check_can_take_cases(
         kind,
         active,

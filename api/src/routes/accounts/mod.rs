@@ -24,6 +24,7 @@ use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{OrganizationKind, OrganizationStatus};
 use tgpl_domain::role::{AccountStatus, Role};
 use tgpl_persistence::accounts::{self, AccountFilter, AccountRow};
+use tgpl_persistence::column::Code;
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -88,10 +89,11 @@ pub fn password_error(field: &str, e: PasswordError) -> FieldError {
 }
 
 /// Checks that an account of `role` may belong to an organization of `kind` that is active.
-pub fn check_membership(role: Role, kind: &str, status: &str) -> Result<(), ApiError> {
-    let kind = kind
-        .parse::<OrganizationKind>()
-        .map_err(ApiError::logged("stored kind unreadable"))?;
+pub fn check_membership(
+    role: Role,
+    kind: OrganizationKind,
+    status: OrganizationStatus,
+) -> Result<(), ApiError> {
     if !role.allowed_org_kinds().contains(&kind) {
         let allowed: Vec<&str> = role.allowed_org_kinds().iter().map(|k| k.code()).collect();
         return Err(ApiError::field(
@@ -107,7 +109,7 @@ pub fn check_membership(role: Role, kind: &str, status: &str) -> Result<(), ApiE
             ),
         ));
     }
-    if status != OrganizationStatus::Active.code() {
+    if status != OrganizationStatus::Active {
         return Err(ApiError::conflict(
             "organization_inactive",
             Text::new(
@@ -141,9 +143,9 @@ pub fn new_account(
         username: username.as_str().to_owned(),
         search_text: tgpl_domain::text::fold(&format!("{} {}", username.as_str(), display_name)),
         display_name,
-        role: role.to_string(),
+        role: Code(role),
         organization_id: org_id.to_owned(),
-        status: AccountStatus::Active.to_string(),
+        status: Code(AccountStatus::Active),
         password_hash: hash,
         token_epoch: 0,
         last_login_at: None,

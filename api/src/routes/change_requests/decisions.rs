@@ -20,10 +20,7 @@ fn decided(
     decision: change_request::Decision,
     reason: Option<String>,
 ) -> Result<RequestRow, ApiError> {
-    let status: ChangeRequestStatus = before
-        .status
-        .parse()
-        .map_err(ApiError::logged("stored status unreadable"))?;
+    let status: ChangeRequestStatus = *before.status;
     let status = change_request::decide(status, &before.requested_by, &caller.username, decision)
         .map_err(|refusal| match refusal {
         DecisionRefusal::OwnRequest => ApiError::forbidden(),
@@ -36,7 +33,7 @@ fn decided(
         ),
     })?;
     let mut after = before.clone();
-    after.status = status.to_string();
+    after.status = Code(status);
     after.decided_by = Some(caller.username.clone());
     after.decided_at = Some(tgpl_persistence::now());
     after.decision_reason = reason;
@@ -88,7 +85,7 @@ pub async fn approve(
                 let (before, items) = load_for_decision(conn, &caller, &id)?;
                 if_match.check(&etag(before.version))?;
                 let after = decided(&caller, &before, change_request::Decision::Approve, reason.clone())?;
-                let kind: ChangeKind = before.kind.parse().map_err(ApiError::logged("stored kind unreadable"))?;
+                let kind: ChangeKind = *before.kind;
                 let actor = caller.actor();
                 for item in &items {
                     let case = cases::get(conn, &item.case_id).map_err(|_| no_longer_applies())?;

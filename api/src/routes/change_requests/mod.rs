@@ -29,6 +29,7 @@ use tgpl_domain::change_request::{self, ChangeRequestStatus, DecisionRefusal};
 use tgpl_domain::label::Vocabulary;
 use tgpl_persistence::cases::{self, EventRow};
 use tgpl_persistence::change_requests::{self, ItemRow, RequestFilter, RequestRow};
+use tgpl_persistence::column::Code;
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
@@ -62,10 +63,11 @@ pub struct ChangeRequestView {
     /// The requesting organization.
     pub organization_id: String,
     #[schema(schema_with = crate::http::schemas::change_kind)]
-    pub kind: String,
+    pub kind: ChangeKind,
     pub reason: String,
     /// `pending`, `approved` or `rejected`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: ChangeRequestStatus,
     pub requested_by: String,
     pub requested_at: DateTime<Utc>,
     pub decided_by: Option<String>,
@@ -80,9 +82,9 @@ impl ChangeRequestView {
         Self {
             id: r.id,
             organization_id: r.organization_id,
-            kind: r.kind,
+            kind: *r.kind,
             reason: r.reason,
-            status: r.status,
+            status: *r.status,
             requested_by: r.requested_by,
             requested_at: utc(r.requested_at),
             decided_by: r.decided_by,

@@ -143,9 +143,9 @@ pub async fn submit(
                 let request = RequestRow {
                     id: request_id,
                     organization_id: caller.org_id.clone(),
-                    kind: body.kind.to_string(),
+                    kind: Code(body.kind),
                     reason: body.reason,
-                    status: ChangeRequestStatus::Pending.to_string(),
+                    status: Code(ChangeRequestStatus::Pending),
                     requested_by: caller.username.clone(),
                     requested_at: tgpl_persistence::now(),
                     decided_by: None,

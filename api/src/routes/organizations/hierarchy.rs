@@ -43,7 +43,7 @@ pub async fn deactivate(
             if_match.settle(conn, |conn| exclusive(conn, &[Claim::new(Rule::Hierarchy, "")], |conn| {
                 let before = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
                 if_match.check(&etag(before.version))?;
-                if before.status != OrganizationStatus::Active.code() {
+                if *before.status != OrganizationStatus::Active {
                     return Err(ApiError::conflict(
                         "already_inactive",
                         Text::new("Tổ chức đã ngừng hoạt động.", "The organization is already inactive."),
@@ -60,7 +60,7 @@ pub async fn deactivate(
                     ));
                 }
                 let mut after = before.clone();
-                after.status = OrganizationStatus::Inactive.to_string();
+                after.status = Code(OrganizationStatus::Inactive);
                 after.deactivated_on = Some(on);
                 after.revise();
                 organizations::save(conn, &caller.actor(), AuditAction::OrganizationDeactivate, &before, &after)?;
@@ -161,10 +161,10 @@ pub async fn move_to(
                 let org = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
                 if_match.check(&etag(org.version))?;
                 let parent = scope::authorize(conn, &caller, Action::CreateChildOrganization, &body.parent_id)?;
-                let kind = org.kind.parse::<OrganizationKind>().map_err(ApiError::logged("stored kind unreadable"))?;
-                let parent_kind = parent.kind.parse::<OrganizationKind>().map_err(ApiError::logged("stored kind unreadable"))?;
+                let kind = *org.kind;
+                let parent_kind = *parent.kind;
                 check_parent(kind, Some(parent_kind)).map_err(ApiError::refused)?;
-                if parent.status != OrganizationStatus::Active.code() {
+                if *parent.status != OrganizationStatus::Active {
                     return Err(inactive_parent());
                 }
                 let from = body.effective_from.unwrap_or_else(today);
@@ -255,9 +255,9 @@ pub struct SubtreeNodeView {
     pub code: String,
     pub name: String,
     #[schema(schema_with = crate::http::schemas::organization_kind)]
-    pub kind: String,
+    pub kind: OrganizationKind,
     #[schema(schema_with = crate::http::schemas::organization_status)]
-    pub status: String,
+    pub status: OrganizationStatus,
     pub province_code: Option<String>,
     /// Parent on that day; absent for the requested root.
     pub parent_id: Option<String>,
@@ -309,8 +309,8 @@ pub async fn subtree(
                         id: r.id,
                         code: r.code,
                         name: r.name,
-                        kind: r.kind,
-                        status: r.status,
+                        kind: *r.kind,
+                        status: *r.status,
                         province_code: r.province_code,
                         parent_id: n.parent_id,
                         depth: n.depth,

@@ -22,12 +22,12 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::{Action, SystemAction};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::hierarchy::{move_would_cycle, Hierarchy};
-use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{
     check_parent, check_participation, OrgCode, OrganizationKind, OrganizationStatus,
     Participation, ParticipationMode, ParticipationScope, ParticipationStatus,
 };
 use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
+use tgpl_persistence::column::{Code, Json};
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::organizations::{self, OrgFilter, OrgSort, OrganizationRow};
 use tgpl_persistence::{provinces, DbConnection};
@@ -88,11 +88,11 @@ impl ParticipationBody {
     }
 
     fn of_row(row: &OrganizationRow) -> Option<Self> {
-        let mode = row.participation_mode.as_deref()?.parse().ok()?;
-        let scope: ParticipationScope = row
+        let mode = row.participation_mode?.0;
+        let scope = row
             .participation_scope
-            .as_deref()
-            .and_then(|s| serde_json::from_str(s).ok())
+            .clone()
+            .map(|s| s.0)
             .unwrap_or_default();
         Some(Self {
             mode,
@@ -108,9 +108,9 @@ impl ParticipationBody {
 
 /// Writes participation details (or their absence) into a row.
 fn set_participation(row: &mut OrganizationRow, p: Option<&Participation>) {
-    row.participation_mode = p.map(|p| p.mode.to_string());
+    row.participation_mode = p.map(|p| Code(p.mode));
     row.certificate_number = p.and_then(|p| p.certificate_number.clone());
-    row.participation_scope = p.map(|p| serde_json::to_string(&p.scope).unwrap_or_default());
+    row.participation_scope = p.map(|p| Json(p.scope.clone()));
     row.participation_valid_from = p.map(|p| p.valid_from);
     row.participation_valid_to = p.and_then(|p| p.valid_to);
 }
@@ -119,7 +119,7 @@ fn set_participation(row: &mut OrganizationRow, p: Option<&Participation>) {
 /// is in force, otherwise a new registration or contract standing. Returns the audited
 /// action.
 fn record_participation(row: &mut OrganizationRow, p: Option<&Participation>) -> AuditAction {
-    let in_force = row.participation_status.as_deref() == Some(ParticipationStatus::Active.code());
+    let in_force = row.participation_status == Some(Code(ParticipationStatus::Active));
     set_participation(row, p);
     match (p, in_force) {
         (Some(_), true) => {
@@ -127,7 +127,7 @@ fn record_participation(row: &mut OrganizationRow, p: Option<&Participation>) ->
             AuditAction::ParticipationAmend
         }
         (Some(_), false) => {
-            row.participation_status = Some(ParticipationStatus::Active.to_string());
+            row.participation_status = Some(Code(ParticipationStatus::Active));
             row.participation_amended_on = None;
             row.participation_ended_on = None;
             row.participation_end_reason = None;
@@ -165,7 +165,7 @@ pub struct ParticipationView {
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
     #[schema(schema_with = crate::http::schemas::participation_status)]
-    pub status: String,
+    pub status: ParticipationStatus,
     /// The last amendment.
     pub amended_on: Option<NaiveDate>,
     /// When it was terminated or revoked.
@@ -186,8 +186,7 @@ impl ParticipationView {
             valid_to: details.valid_to,
             status: row
                 .participation_status
-                .clone()
-                .unwrap_or_else(|| ParticipationStatus::Active.to_string()),
+                .map_or(ParticipationStatus::Active, |s| s.0),
             amended_on: row.participation_amended_on,
             ended_on: row.participation_ended_on,
             end_reason: row.participation_end_reason.clone(),
@@ -213,7 +212,7 @@ pub struct OrganizationView {
     pub name: String,
     pub name_en: Option<String>,
     #[schema(schema_with = crate::http::schemas::organization_kind)]
-    pub kind: String,
+    pub kind: OrganizationKind,
     /// Province code (see `/api/v1/provinces`); absent for national organizations.
     #[schema(example = "ha_noi")]
     pub province_code: Option<String>,
@@ -223,7 +222,7 @@ pub struct OrganizationView {
     pub phone: Option<String>,
     pub email: Option<String>,
     #[schema(schema_with = crate::http::schemas::organization_status)]
-    pub status: String,
+    pub status: OrganizationStatus,
     pub deactivated_on: Option<NaiveDate>,
     pub participation: Option<ParticipationView>,
     /// Also sent as the `ETag` header.
@@ -240,13 +239,13 @@ impl OrganizationView {
             code: row.code,
             name: row.name,
             name_en: row.name_en,
-            kind: row.kind,
+            kind: *row.kind,
             province_code: row.province_code,
             parent_id,
             address: row.address,
             phone: row.phone,
             email: row.email,
-            status: row.status,
+            status: *row.status,
             deactivated_on: row.deactivated_on,
             participation,
             version: row.version,

@@ -99,18 +99,11 @@ pub async fn create(
                         id,
                     )?),
                 };
-                let parent_kind = parent
-                    .as_ref()
-                    .map(|p| {
-                        p.kind
-                            .parse::<OrganizationKind>()
-                            .map_err(ApiError::logged("stored kind unreadable"))
-                    })
-                    .transpose()?;
+                let parent_kind = parent.as_ref().map(|p| *p.kind);
                 check_parent(body.kind, parent_kind).map_err(ApiError::refused)?;
                 if parent
                     .as_ref()
-                    .is_some_and(|p| p.status != OrganizationStatus::Active.code())
+                    .is_some_and(|p| *p.status != OrganizationStatus::Active)
                 {
                     return Err(inactive_parent());
                 }
@@ -128,7 +121,7 @@ pub async fn create(
                 let mut row = OrganizationRow::new(
                     code.into_inner(),
                     body.name.trim().to_owned(),
-                    body.kind.code(),
+                    body.kind,
                     province_code,
                 );
                 row.name_en = body.name_en;
@@ -279,10 +272,7 @@ pub async fn update(
         .write(move |conn| {
             let before = scope::authorize(conn, &caller, Action::UpdateOrganization, &id)?;
             if_match.require_current(&before)?;
-            let kind = before
-                .kind
-                .parse::<OrganizationKind>()
-                .map_err(ApiError::logged("stored kind unreadable"))?;
+            let kind = *before.kind;
             let mut after = before.clone();
             if let Some(name) = body.name {
                 after.name = name.trim().to_owned();

@@ -18,11 +18,9 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::contract::{self, ContractOverlap, ContractStatus, ContractTerm, TermError};
-use tgpl_domain::label::Vocabulary;
-use tgpl_domain::organization::{
-    OrganizationKind, ParticipationMode, ParticipationScope, ParticipationStatus,
-};
+use tgpl_domain::organization::{ParticipationMode, ParticipationScope, ParticipationStatus};
 use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
+use tgpl_persistence::column::Code;
 use tgpl_persistence::contracts::{self, ContractRow};
 use tgpl_persistence::db::write_transaction;
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
@@ -77,14 +75,11 @@ async fn end(
             if_match.settle(conn, |conn| {
                 let before = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
                 if_match.check(&etag(before.version))?;
-                if before.participation_status.as_deref()
-                    != Some(ParticipationStatus::Active.code())
-                {
+                if before.participation_status != Some(Code(ParticipationStatus::Active)) {
                     return Err(not_in_force());
                 }
                 if status == ParticipationStatus::Revoked
-                    && before.participation_mode.as_deref()
-                        != Some(ParticipationMode::Registration.code())
+                    && before.participation_mode != Some(Code(ParticipationMode::Registration))
                 {
                     return Err(ApiError::conflict(
                     "not_a_registration",
@@ -108,7 +103,7 @@ async fn end(
                     ));
                 }
                 let mut after = before.clone();
-                after.participation_status = Some(status.to_string());
+                after.participation_status = Some(Code(status));
                 after.participation_ended_on = Some(on);
                 after.participation_end_reason = Some(body.reason.clone());
                 after.revise();
@@ -118,10 +113,10 @@ async fn end(
                     // Its contracts with centres end with it.
                     for contract in contracts::of_organization(conn, &id)?
                         .into_iter()
-                        .filter(|c| c.status == ContractStatus::Active.code())
+                        .filter(|c| *c.status == ContractStatus::Active)
                     {
                         let mut ended = contract.clone();
-                        ended.status = ContractStatus::Terminated.to_string();
+                        ended.status = Code(ContractStatus::Terminated);
                         ended.ended_on = Some(on);
                         ended.end_reason = after.participation_end_reason.clone();
                         ended.revise();
@@ -148,7 +143,7 @@ async fn end(
 pub struct ParticipationState {
     pub organization_id: String,
     #[schema(schema_with = crate::http::schemas::or_null::participation_status)]
-    pub status: Option<String>,
+    pub status: Option<ParticipationStatus>,
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
     /// The organization's new version (ETag).
@@ -159,7 +154,7 @@ impl From<&OrganizationRow> for ParticipationState {
     fn from(o: &OrganizationRow) -> Self {
         Self {
             organization_id: o.id.clone(),
-            status: o.participation_status.clone(),
+            status: o.participation_status.map(|c| c.0),
             ended_on: o.participation_ended_on,
             end_reason: o.participation_end_reason.clone(),
             version: o.version,

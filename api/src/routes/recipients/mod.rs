@@ -29,6 +29,7 @@ use tgpl_domain::recipient::{
     check_identity, name_key, statistical_category, CitizenId, Proof, ProofKind,
 };
 use tgpl_domain::reference::{EthnicGroup, Gender, RecipientCategory};
+use tgpl_persistence::column::Code;
 use tgpl_persistence::db::write_transaction;
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::recipients::{
@@ -54,10 +55,10 @@ use crate::services::recipient_access::{access_entry, allows, log_reads};
 pub struct ProofView {
     pub id: String,
     #[schema(schema_with = crate::http::schemas::proof_kind)]
-    pub kind: String,
+    pub kind: ProofKind,
     /// The category a status proof proves; absent for a proof of financial difficulty.
     #[schema(schema_with = crate::http::schemas::or_null::recipient_category)]
-    pub category: Option<String>,
+    pub category: Option<RecipientCategory>,
     pub document_kind: String,
     pub document_number: Option<String>,
     pub issuer: Option<String>,
@@ -69,8 +70,8 @@ impl From<&ProofRow> for ProofView {
     fn from(p: &ProofRow) -> Self {
         Self {
             id: p.id.clone(),
-            kind: p.kind.clone(),
-            category: p.category.clone(),
+            kind: *p.kind,
+            category: p.category.map(|c| c.0),
             document_kind: p.document_kind.clone(),
             document_number: p.document_number.clone(),
             issuer: p.issuer.clone(),
@@ -97,10 +98,10 @@ pub struct RecipientView {
     pub organization_id: String,
     pub full_name: String,
     #[schema(schema_with = crate::http::schemas::or_null::gender)]
-    pub gender: Option<String>,
+    pub gender: Option<Gender>,
     pub date_of_birth: Option<NaiveDate>,
     #[schema(schema_with = crate::http::schemas::or_null::ethnic_group)]
-    pub ethnicity: Option<String>,
+    pub ethnicity: Option<EthnicGroup>,
     /// Citizen ID (12 digits).
     pub citizen_id: Option<String>,
     pub province_code: Option<String>,
@@ -118,7 +119,7 @@ pub struct RecipientView {
 
 impl RecipientView {
     fn new(r: RecipientRow, proofs: &[ProofRow]) -> Self {
-        let domain: Vec<Proof> = proofs.iter().filter_map(ProofRow::to_domain).collect();
+        let domain: Vec<Proof> = proofs.iter().map(ProofRow::to_domain).collect();
         Self {
             statistical_category: statistical_category(&domain).map(|(c, d)| StatisticalCategory {
                 category: c.to_string(),
@@ -127,9 +128,9 @@ impl RecipientView {
             id: r.id,
             organization_id: r.organization_id,
             full_name: r.full_name,
-            gender: r.gender,
+            gender: r.gender.map(|c| c.0),
             date_of_birth: r.date_of_birth,
-            ethnicity: r.ethnicity,
+            ethnicity: r.ethnicity.map(|c| c.0),
             citizen_id: r.citizen_id,
             province_code: r.province_code,
             commune: r.commune,

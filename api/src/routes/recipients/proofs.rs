@@ -94,8 +94,8 @@ pub async fn add_proof(
             let proof = ProofRow {
                 id: tgpl_persistence::new_id(),
                 recipient_id: id.clone(),
-                kind: body.kind.to_string(),
-                category: body.category.map(|c| c.to_string()),
+                kind: Code(body.kind),
+                category: body.category.map(Code),
                 document_kind: body.document_kind,
                 document_number: body.document_number,
                 issuer: body.issuer,

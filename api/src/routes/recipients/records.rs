@@ -135,9 +135,9 @@ pub async fn create(
                     organization_id: body.organization_id,
                     full_name: body.full_name.trim().to_owned(),
                     name_key: key,
-                    gender: body.gender.map(|g| g.to_string()),
+                    gender: body.gender.map(Code),
                     date_of_birth: body.date_of_birth,
-                    ethnicity: body.ethnicity.map(|e| e.to_string()),
+                    ethnicity: body.ethnicity.map(Code),
                     citizen_id,
                     province_code: body.province_code,
                     commune: body.commune,
@@ -276,13 +276,13 @@ pub async fn update(
                 after.name_key = name_key(&after.full_name);
             }
             if let Some(v) = body.gender {
-                after.gender = v.map(|g| g.to_string());
+                after.gender = v.map(Code);
             }
             if let Some(v) = body.date_of_birth {
                 after.date_of_birth = v;
             }
             if let Some(v) = body.ethnicity {
-                after.ethnicity = v.map(|e| e.to_string());
+                after.ethnicity = v.map(Code);
             }
             if let Some(v) = body.citizen_id {
                 after.citizen_id = v;
@@ -302,7 +302,7 @@ pub async fn update(
             if let Some(v) = body.email {
                 after.email = v;
             }
-            let gender = after.gender.as_deref().and_then(|g| g.parse().ok());
+            let gender = after.gender.map(|g| g.0);
             after.citizen_id = check_identity(
                 after.citizen_id.as_deref(),
                 gender,

@@ -53,11 +53,11 @@ pub async fn create(
             let mut row = ReviewRow {
                 id: tgpl_persistence::new_id(),
                 organization_id: body.organization_id,
-                kind: body.kind.to_string(),
+                kind: Code(body.kind),
                 addressee: body.addressee.trim().to_owned(),
                 content: body.content,
                 case_id: body.case_id,
-                state: ReviewState::Draft.to_string(),
+                state: Code(ReviewState::Draft),
                 sent_on: None,
                 answered_on: None,
                 answer: None,
@@ -146,7 +146,7 @@ pub async fn update(
             check_editable(&before)?;
             let mut after = before.clone();
             if let Some(v) = body.kind {
-                after.kind = v.to_string();
+                after.kind = Code(v);
             }
             if let Some(v) = body.addressee {
                 after.addressee = v.trim().to_owned();

@@ -23,6 +23,7 @@ use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{ReviewKind, ReviewState};
 use tgpl_domain::review_request::{self, ReviewStep};
+use tgpl_persistence::column::Code;
 use tgpl_persistence::review_requests::{self, ReviewFilter, ReviewRow};
 use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
@@ -46,14 +47,14 @@ pub struct ReviewView {
     /// The organization writing it.
     pub organization_id: String,
     #[schema(schema_with = crate::http::schemas::review_kind)]
-    pub kind: String,
+    pub kind: ReviewKind,
     /// The competent agency it is addressed to.
     pub addressee: String,
     pub content: String,
     /// The related case, if any.
     pub case_id: Option<String>,
     #[schema(schema_with = crate::http::schemas::review_state)]
-    pub state: String,
+    pub state: ReviewState,
     pub sent_on: Option<NaiveDate>,
     pub answered_on: Option<NaiveDate>,
     pub answer: Option<String>,
@@ -67,11 +68,11 @@ impl From<ReviewRow> for ReviewView {
         Self {
             id: r.id,
             organization_id: r.organization_id,
-            kind: r.kind,
+            kind: *r.kind,
             addressee: r.addressee,
             content: r.content,
             case_id: r.case_id,
-            state: r.state,
+            state: *r.state,
             sent_on: r.sent_on,
             answered_on: r.answered_on,
             answer: r.answer,

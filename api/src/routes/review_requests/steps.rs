@@ -19,17 +19,10 @@ pub struct AnswerReview {
     pub answer: String,
 }
 
-/// The stored state of a request.
-fn state_of(row: &ReviewRow) -> Result<ReviewState, ApiError> {
-    row.state
-        .parse()
-        .map_err(ApiError::logged("stored state unreadable"))
-}
-
 /// Takes `step` on the request `row`: its new state, or 409 `illegal_step` naming the steps
 /// its state allows.
 fn take(row: &mut ReviewRow, step: ReviewStep) -> Result<(), ApiError> {
-    let from = state_of(row)?;
+    let from = *row.state;
     let Some(to) = step.target(from) else {
         let allowed: Vec<String> = from.next_steps().iter().map(|s| s.to_string()).collect();
         return Err(ApiError::conflict(
@@ -41,13 +34,13 @@ fn take(row: &mut ReviewRow, step: ReviewStep) -> Result<(), ApiError> {
         )
         .with_extra(serde_json::json!({ "state": from.to_string(), "allowed_steps": allowed })));
     };
-    row.state = to.to_string();
+    row.state = Code(to);
     Ok(())
 }
 
 /// Refuses a change of a request that is no longer a draft.
 pub(super) fn check_editable(row: &ReviewRow) -> Result<(), ApiError> {
-    if state_of(row)?.is_editable() {
+    if row.state.is_editable() {
         Ok(())
     } else {
         Err(sent())

@@ -31,7 +31,7 @@ fn new_card(
         issued_by,
         issued_on: card.issued_on,
         expires_on: card.expires_on,
-        status: CardStatus::Valid.to_string(),
+        status: Code(CardStatus::Valid),
         ended_on: None,
         end_reason: None,
         replaces_card_id: replaces,
@@ -117,7 +117,7 @@ pub async fn issue_card(
                 let person = load(conn, &caller, &id, Action::ReadStaff)?;
                 if_match.check(&etag(person.row.version))?;
                 let department = card_authority(conn, &caller, &person)?;
-                if person.row.provider_kind.as_deref() != Some(ProviderKind::Collaborator.code()) {
+                if person.row.provider_kind != Some(Code(ProviderKind::Collaborator)) {
                     return Err(ApiError::field(
                         "provider_kind",
                         "not_a_collaborator",
@@ -217,7 +217,7 @@ fn load_card(
             e
         }
     })?;
-    if card.status != CardStatus::Valid.code() {
+    if *card.status != CardStatus::Valid {
         return Err(ApiError::conflict(
             "card_not_valid",
             Text::new(
@@ -275,7 +275,7 @@ pub async fn reissue_card(
                         return Err(card_number_taken());
                     }
                     let mut replaced = old.clone();
-                    replaced.status = CardStatus::Replaced.to_string();
+                    replaced.status = Code(CardStatus::Replaced);
                     replaced.ended_on = Some(card.issued_on);
                     replaced.end_reason = Some(body.reason.clone());
                     replaced.revise();
@@ -334,7 +334,7 @@ pub async fn revoke_card(
                     ));
                 }
                 let mut after = before.clone();
-                after.status = CardStatus::Revoked.to_string();
+                after.status = Code(CardStatus::Revoked);
                 after.ended_on = Some(on);
                 after.end_reason = Some(body.reason.clone());
                 after.revise();

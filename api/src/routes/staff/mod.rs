@@ -24,12 +24,12 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
-use tgpl_domain::label::Vocabulary;
 use tgpl_domain::reference::{EthnicGroup, Gender, ProviderKind, Qualification};
 use tgpl_domain::staff::{
     check_card_dates, check_person_details, CardStatus, MembershipRelation, OfficerRank,
     StaffStatus, Title,
 };
+use tgpl_persistence::column::Code;
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffFilter, StaffRow, StaffSort};
 use tgpl_persistence::DbConnection;
@@ -53,11 +53,11 @@ pub struct MembershipView {
     pub id: String,
     pub organization_id: String,
     #[schema(schema_with = crate::http::schemas::membership_relation)]
-    pub relation: String,
+    pub relation: MembershipRelation,
     #[schema(schema_with = crate::http::schemas::title)]
-    pub title: String,
+    pub title: Title,
     #[schema(schema_with = crate::http::schemas::or_null::officer_rank)]
-    pub officer_rank: Option<String>,
+    pub officer_rank: Option<OfficerRank>,
     pub valid_from: NaiveDate,
     /// First day no longer a member; absent while in force.
     pub valid_to: Option<NaiveDate>,
@@ -71,9 +71,9 @@ impl From<&MembershipRow> for MembershipView {
         Self {
             id: m.id.clone(),
             organization_id: m.organization_id.clone(),
-            relation: m.relation.clone(),
-            title: m.title.clone(),
-            officer_rank: m.officer_rank.clone(),
+            relation: *m.relation,
+            title: *m.title,
+            officer_rank: m.officer_rank.map(|c| c.0),
             valid_from: m.valid_from,
             valid_to: m.valid_to,
             end_reason: m.end_reason.clone(),
@@ -92,7 +92,7 @@ pub struct CardView {
     /// Last day of validity.
     pub expires_on: NaiveDate,
     #[schema(schema_with = crate::http::schemas::card_status)]
-    pub status: String,
+    pub status: CardStatus,
     /// Valid today: not revoked or replaced, and not expired.
     pub valid_today: bool,
     pub ended_on: Option<NaiveDate>,
@@ -109,7 +109,7 @@ impl From<&CardRow> for CardView {
             issued_by: c.issued_by.clone(),
             issued_on: c.issued_on,
             expires_on: c.expires_on,
-            status: c.status.clone(),
+            status: *c.status,
             valid_today: c.to_domain().valid_on(today()),
             ended_on: c.ended_on,
             end_reason: c.end_reason.clone(),
@@ -125,21 +125,21 @@ pub struct StaffView {
     #[schema(example = "Nguyễn Văn An")]
     pub full_name: String,
     #[schema(schema_with = crate::http::schemas::or_null::gender)]
-    pub gender: Option<String>,
+    pub gender: Option<Gender>,
     pub date_of_birth: Option<NaiveDate>,
     #[schema(schema_with = crate::http::schemas::or_null::ethnic_group)]
-    pub ethnicity: Option<String>,
+    pub ethnicity: Option<EthnicGroup>,
     #[schema(schema_with = crate::http::schemas::or_null::qualification)]
-    pub qualification: Option<String>,
+    pub qualification: Option<Qualification>,
     /// Absent for staff who do not give legal aid.
     #[schema(schema_with = crate::http::schemas::or_null::provider_kind)]
-    pub provider_kind: Option<String>,
+    pub provider_kind: Option<ProviderKind>,
     /// Lawyer's practising certificate or card number.
     pub lawyer_card_number: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
     #[schema(schema_with = crate::http::schemas::staff_status)]
-    pub status: String,
+    pub status: StaffStatus,
     pub memberships: Vec<MembershipView>,
     pub collaborator_cards: Vec<CardView>,
     /// Organizations whose cases the person can be assigned today (a provider, active, a
@@ -160,15 +160,15 @@ impl StaffView {
         Self {
             id: row.id,
             full_name: row.full_name,
-            gender: row.gender,
+            gender: row.gender.map(|c| c.0),
             date_of_birth: row.date_of_birth,
-            ethnicity: row.ethnicity,
-            qualification: row.qualification,
-            provider_kind: row.provider_kind,
+            ethnicity: row.ethnicity.map(|c| c.0),
+            qualification: row.qualification.map(|c| c.0),
+            provider_kind: row.provider_kind.map(|c| c.0),
             lawyer_card_number: row.lawyer_card_number,
             phone: row.phone,
             email: row.email,
-            status: row.status,
+            status: *row.status,
             memberships: person
                 .memberships
                 .iter()

@@ -81,15 +81,15 @@ pub async fn create(
                 id: tgpl_persistence::new_id(),
                 full_name,
                 search_text: String::new(),
-                gender: body.gender.map(|g| g.to_string()),
+                gender: body.gender.map(Code),
                 date_of_birth: body.date_of_birth,
-                ethnicity: body.ethnicity.map(|e| e.to_string()),
-                qualification: body.qualification.map(|q| q.to_string()),
-                provider_kind: body.provider_kind.map(|k| k.to_string()),
+                ethnicity: body.ethnicity.map(Code),
+                qualification: body.qualification.map(Code),
+                provider_kind: body.provider_kind.map(Code),
                 lawyer_card_number: body.lawyer_card_number,
                 phone: body.phone,
                 email: body.email,
-                status: StaffStatus::Active.to_string(),
+                status: Code(StaffStatus::Active),
                 version: 1,
                 created_at: now,
                 updated_at: now,
@@ -216,19 +216,19 @@ pub async fn update(
                 after.full_name = v;
             }
             if let Some(v) = body.gender {
-                after.gender = v.map(|g| g.to_string());
+                after.gender = v.map(Code);
             }
             if let Some(v) = body.date_of_birth {
                 after.date_of_birth = v;
             }
             if let Some(v) = body.ethnicity {
-                after.ethnicity = v.map(|e| e.to_string());
+                after.ethnicity = v.map(Code);
             }
             if let Some(v) = body.qualification {
-                after.qualification = v.map(|q| q.to_string());
+                after.qualification = v.map(Code);
             }
             if let Some(v) = body.provider_kind {
-                after.provider_kind = v.map(|k| k.to_string());
+                after.provider_kind = v.map(Code);
             }
             if let Some(v) = body.lawyer_card_number {
                 after.lawyer_card_number = v;
@@ -240,17 +240,17 @@ pub async fn update(
                 after.email = v;
             }
             if let Some(v) = body.status {
-                after.status = v.to_string();
+                after.status = Code(v);
             }
-            let collaborator = Some(ProviderKind::Collaborator.code());
-            let becomes_or_stops_collaborator = (before.provider_kind.as_deref() == collaborator)
-                != (after.provider_kind.as_deref() == collaborator);
+            let collaborator = Some(Code(ProviderKind::Collaborator));
+            let becomes_or_stops_collaborator =
+                (before.provider_kind == collaborator) != (after.provider_kind == collaborator);
             if becomes_or_stops_collaborator {
                 // Otherwise a centre could turn a collaborator whose card was revoked into
                 // another kind of provider and assign them cases again.
                 card_authority(conn, &caller, &person)?;
             }
-            let kind = after.provider_kind.as_deref().and_then(|k| k.parse().ok());
+            let kind = after.provider_kind.map(|k| k.0);
             check_person_details(
                 kind,
                 after.lawyer_card_number.as_deref(),

@@ -18,7 +18,7 @@ fn load_for_change(
         &row.organization_id,
     )?;
     if_match.check(&etag(row.version))?;
-    if row.status != ContractStatus::Active.code() {
+    if *row.status != ContractStatus::Active {
         return Err(ApiError::conflict(
             "contract_terminated",
             Text::new("Hợp đồng đã chấm dứt.", "The contract has been terminated."),
@@ -82,8 +82,7 @@ pub async fn amend_contract(
             exclusive(conn, &claim, |conn| {
                 let before = load_for_change(conn, &caller, &id, &if_match)?;
                 let mut after = before.clone();
-                let mut scope: ParticipationScope =
-                    serde_json::from_str(&before.scope).unwrap_or_default();
+                let scope = &mut after.scope.0;
                 if let Some(v) = body.forms {
                     scope.forms = v;
                 }
@@ -93,8 +92,6 @@ pub async fn amend_contract(
                 if let Some(v) = body.beneficiaries {
                     scope.beneficiaries = v;
                 }
-                after.scope = serde_json::to_string(&scope)
-                    .map_err(ApiError::logged("serializing a stored document"))?;
                 if let Some(v) = body.contract_number {
                     after.contract_number = v.trim().to_owned();
                 }
@@ -149,7 +146,7 @@ pub async fn terminate_contract(
             if_match.settle(conn, |conn| {
                 let before = load_for_change(conn, &caller, &id, &if_match)?;
                 let mut after = before.clone();
-                after.status = ContractStatus::Terminated.to_string();
+                after.status = Code(ContractStatus::Terminated);
                 after.ended_on = Some(body.on.unwrap_or_else(today));
                 after.end_reason = Some(body.reason.clone());
                 after.revise();

@@ -13,6 +13,7 @@ pub use changes::{amend_contract, terminate_contract, AmendContract};
 pub use signing::{read_contract, sign_contract, SignContract};
 
 use super::*;
+use tgpl_persistence::column::{Code, Json};
 
 #[derive(Serialize, ToSchema)]
 pub struct ContractView {
@@ -31,7 +32,8 @@ pub struct ContractView {
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
     /// `active` or `terminated`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: ContractStatus,
     pub amended_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
@@ -42,7 +44,7 @@ pub struct ContractView {
 
 impl From<ContractRow> for ContractView {
     fn from(c: ContractRow) -> Self {
-        let scope: ParticipationScope = serde_json::from_str(&c.scope).unwrap_or_default();
+        let scope = c.scope.0;
         Self {
             id: c.id,
             organization_id: c.organization_id,
@@ -54,7 +56,7 @@ impl From<ContractRow> for ContractView {
             beneficiaries: scope.beneficiaries.iter().map(|b| b.to_string()).collect(),
             valid_from: c.valid_from,
             valid_to: c.valid_to,
-            status: c.status,
+            status: *c.status,
             amended_on: c.amended_on,
             ended_on: c.ended_on,
             end_reason: c.end_reason,

@@ -120,8 +120,7 @@ pub async fn sign_contract(
         .write(move |conn| {
             exclusive(conn, &[Claim::new(Rule::Contracts, id.as_str())], |conn| {
             let org = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
-            let participating = org.kind.parse::<OrganizationKind>().is_ok_and(OrganizationKind::is_participating);
-            if !participating {
+            if !org.kind.is_participating() {
                 return Err(ApiError::field(
                     "organization_id",
                     "not_participating_kind",
@@ -129,7 +128,7 @@ pub async fn sign_contract(
                     "Only law offices, law firms and counselling centres sign participation contracts.",
                 ));
             }
-            if org.participation_status.as_deref() != Some(ParticipationStatus::Active.code()) {
+            if org.participation_status != Some(Code(ParticipationStatus::Active)) {
                 return Err(not_in_force());
             }
             check_center(conn, &org, &body.center_id)?;
@@ -145,10 +144,10 @@ pub async fn sign_contract(
                 center_id: body.center_id,
                 contract_number: body.contract_number.trim().to_owned(),
                 signed_on: body.signed_on,
-                scope: serde_json::to_string(&scope).map_err(ApiError::logged("serializing a stored document"))?,
+                scope: Json(scope),
                 valid_from: body.valid_from,
                 valid_to: body.valid_to,
-                status: ContractStatus::Active.to_string(),
+                status: Code(ContractStatus::Active),
                 amended_on: None,
                 ended_on: None,
                 end_reason: None,
