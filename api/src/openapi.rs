@@ -28,19 +28,19 @@ Resources outside the caller's scope answer 404. Single resources carry an `ETag
     components(schemas(Problem, ProblemField)),
     tags(
         (name = "auth", description = "Tokens and the caller's own account"),
-        (name = "accounts", description = "Administration of people's accounts"),
-        (name = "service-clients", description = "The national portal and the statistics office"),
-        (name = "organizations", description = "Legal aid organizations and their dated hierarchy"),
-        (name = "cases", description = "Legal aid cases from request to archive"),
+        (name = "accounts", description = "Administration of people's accounts, by the administrators of the organizations above them; nobody administers their own account"),
+        (name = "service-clients", description = "The national portal and the statistics office; administered by the Agency's data centre only"),
+        (name = "organizations", description = "Legal aid organizations and their dated hierarchy; each level creates, changes and restructures the organizations below it"),
+        (name = "cases", description = "Legal aid cases from request to archive; written by the staff of the handling centre or branch, read by the levels above; service clients do not read cases"),
         (name = "reports", description = "Successful litigation cases; quality-evaluation samples"),
-        (name = "review-requests", description = "Requests for review (kiến nghị) to competent agencies"),
-        (name = "change-requests", description = "Changes of locked cases, decided by the Agency's data centre"),
-        (name = "participation", description = "Participating organizations: registration life cycle and contracts with centres"),
-        (name = "staff", description = "Staff and legal aid providers, memberships, collaborators' cards"),
-        (name = "recipients", description = "People aided: personal data seen only by the organizations handling them; every read logged"),
+        (name = "review-requests", description = "Requests for review (kiến nghị) to competent agencies, drafted by casework staff and sent by the organization's leaders; service clients do not read them"),
+        (name = "change-requests", description = "Changes of locked cases, asked for by the handling organization and decided by the Agency's data centre; service clients have none"),
+        (name = "participation", description = "Participating organizations: registration life cycle and contracts with centres, managed by the Department of Justice of their province"),
+        (name = "staff", description = "Staff and legal aid providers, memberships, collaborators' cards; managed by the organizations they belong to (through a current membership), cards by the Department above; service clients do not read staff"),
+        (name = "recipients", description = "People aided: personal data seen only by the organizations handling them, by the roles that do casework; every read logged"),
         (name = "public", description = "The published lists of organizations and providers; no authentication"),
-        (name = "reference", description = "Codes and labels; provinces"),
-        (name = "audit", description = "The append-only audit log"),
+        (name = "reference", description = "Codes and labels; provinces, maintained by the Agency's data centre"),
+        (name = "audit", description = "The append-only audit log and the log of reads of personal data, read by the Agency's data centre only"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -94,7 +94,7 @@ pub fn document() -> Document {
 /// |---|---|---|
 /// | 400 `malformed_json` | the body is not JSON | those taking a JSON body |
 /// | 401 | no valid token | those that take a token |
-/// | 404 | an id in the path, or a filter `…_id`, names nothing the caller may see | those with either |
+/// | 404 | an id in the path, a filter `…_id` or a body field `…_id` names nothing the caller may see | those with any |
 /// | 412 | `If-Match` names another version than the record's | those taking `If-Match` |
 /// | 413 | the body is too large | those taking a body |
 /// | 415 | the body has the wrong `Content-Type`, or none | those taking a body |
@@ -114,7 +114,7 @@ fn document_shared_responses(doc: &mut Document) {
         (
             "404",
             "NotFound",
-            "Nothing the caller may see has this id (`not_found`): out of scope answers as unknown.",
+            "Nothing the caller may see has this id, in the path or in a field `…_id` (`not_found`): out of scope answers as unknown.",
         ),
         (
             "412",
@@ -150,6 +150,11 @@ fn document_shared_responses(doc: &mut Document) {
     for (_, name, description) in shared {
         responses.insert(name.to_owned(), RefOr::T(problem_response(description)));
     }
+    let schemas = doc
+        .components
+        .as_ref()
+        .map(|c| c.schemas.clone())
+        .unwrap_or_default();
     for (path, item) in doc.paths.paths.iter_mut() {
         let operations = [
             &mut item.get,
@@ -180,10 +185,16 @@ fn document_shared_responses(doc: &mut Document) {
                 .iter()
                 .flatten()
                 .any(|p| p.parameter_in == ParameterIn::Query && p.name.ends_with("_id"));
+            let names_a_record_in_body = body
+                .and_then(|b| b.content.get("application/json"))
+                .and_then(|c| c.schema.as_ref())
+                .is_some_and(|schema| names_a_record(schema, &schemas, 3));
             let applies = |status: &str| match status {
                 "400" => json_body,
                 "401" => operation.security.as_ref().is_some_and(|s| !s.is_empty()),
-                "404" => has_in(ParameterIn::Path) || names_a_record_in_query,
+                "404" => {
+                    has_in(ParameterIn::Path) || names_a_record_in_query || names_a_record_in_body
+                }
                 "412" => if_match(false),
                 "428" => if_match(true),
                 "413" | "415" => body.is_some(),
@@ -203,6 +214,36 @@ fn document_shared_responses(doc: &mut Document) {
                     .or_insert_with(|| RefOr::Ref(Ref::from_response_name(*name)));
             }
         }
+    }
+}
+
+/// Whether a body of `schema` names a record by a field `…_id`, at most `depth` objects down.
+fn names_a_record(
+    schema: &utoipa::openapi::RefOr<utoipa::openapi::Schema>,
+    schemas: &std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Schema>>,
+    depth: usize,
+) -> bool {
+    use utoipa::openapi::{RefOr, Schema};
+    if depth == 0 {
+        return false;
+    }
+    let schema = match schema {
+        RefOr::Ref(r) => match r
+            .ref_location
+            .rsplit('/')
+            .next()
+            .and_then(|n| schemas.get(n))
+        {
+            Some(found) => found,
+            None => return false,
+        },
+        inline => inline,
+    };
+    match schema {
+        RefOr::T(Schema::Object(object)) => object.properties.iter().any(|(name, property)| {
+            name.ends_with("_id") || names_a_record(property, schemas, depth - 1)
+        }),
+        _ => false,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod lang;
 pub mod page;
+pub mod patch;
 pub mod problem;
 pub mod request_id;
 pub mod routes_table;

@@ -95,7 +95,6 @@ pub struct AuditQuery {
     responses(
         (status = 200, description = "One page of entries.", body = Page<AuditEntryView>),
         (status = 403, description = "Only the data centre reads the audit log.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/audit-log")]

@@ -88,7 +88,6 @@ pub struct ChangePassword {
     responses(
         (status = 204, description = "Changed; log in again."),
         (status = 403, description = "Service clients rotate secrets instead.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong current password, or the new one breaks the policy.", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong current passwords.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The account changed meanwhile; try again.", body = Problem, content_type = "application/problem+json"),
     )

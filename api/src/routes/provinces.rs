@@ -100,7 +100,6 @@ pub async fn list(
     params(("code" = String, Path)),
     responses(
         (status = 200, description = "The province.", body = ProvinceView, headers(("ETag" = String))),
-        (status = 404, description = "No such province.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/provinces/{code}")]
@@ -160,7 +159,6 @@ pub struct CreateProvince {
         (status = 201, description = "Created.", body = ProvinceView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "Only the data centre maintains provinces.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Code taken.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/provinces")]
@@ -240,8 +238,6 @@ pub struct UpdateProvince {
     responses(
         (status = 200, description = "Updated.", body = ProvinceView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre maintains provinces.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such province.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid kind or fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/provinces/{code}")]

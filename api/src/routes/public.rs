@@ -19,8 +19,6 @@ use crate::http::page::{parse_filter, Page, PageQuery};
 use crate::scope::today;
 use crate::state::AppState;
 
-type Problem = crate::http::error::Problem;
-
 /// Published lists change slowly; let browsers and proxies keep them for five minutes.
 const CACHE: &str = "public, max-age=300";
 
@@ -62,7 +60,6 @@ pub struct PublicOrganization {
     params(PublicOrganizationsQuery, PageQuery),
     responses(
         (status = 200, description = "One page of organizations.", body = Page<PublicOrganization>, headers(("Cache-Control" = String))),
-        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/public/organizations")]
@@ -146,7 +143,6 @@ pub struct PublicProvider {
     params(PublicProvidersQuery, PageQuery),
     responses(
         (status = 200, description = "One page of providers.", body = Page<PublicProvider>, headers(("Cache-Control" = String))),
-        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/public/providers")]

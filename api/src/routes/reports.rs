@@ -163,8 +163,6 @@ fn to_csv(cases: &[SuccessfulCase], file_name: &str) -> Result<HttpResponse, Api
     responses(
         (status = 200, description = "The cases, as JSON or CSV.", content((SuccessReport = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Service clients do not read cases.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid period or format.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/reports/successful-litigation")]
@@ -294,8 +292,6 @@ pub struct QualitySample {
     responses(
         (status = 200, description = "The sample.", body = QualitySample),
         (status = 403, description = "Service clients do not read cases.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid period or share.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/reports/quality-sample")]

@@ -88,9 +88,7 @@ fn with_secret(
     responses(
         (status = 201, description = "Created; the secret is in the body.", body = ServiceClientSecret, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "Only the data centre creates service clients.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Client id taken.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/service-clients")]
@@ -200,7 +198,6 @@ pub async fn list(
     responses(
         (status = 200, description = "The client.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre administers service clients.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/service-clients/{id}")]
@@ -232,7 +229,6 @@ fn revoked() -> ApiError {
     responses(
         (status = 200, description = "Rotated; the new secret is in the body.", body = ServiceClientSecret, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre administers service clients.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The client was revoked.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -271,7 +267,6 @@ pub async fn rotate_secret(
     responses(
         (status = 200, description = "Revoked.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre administers service clients.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already revoked.", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -31,9 +31,7 @@ pub struct CreateAccount {
     responses(
         (status = 201, description = "Created.", body = AccountView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The role may not be granted by the caller.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username taken, or organization inactive.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/accounts")]
@@ -113,7 +111,6 @@ pub struct AccountListQuery {
     responses(
         (status = 200, description = "One page of accounts.", body = Page<AccountView>),
         (status = 403, description = "The caller administers no accounts.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/accounts")]
@@ -166,7 +163,6 @@ pub async fn list(
     responses(
         (status = 200, description = "The account.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "Inside the caller's scope, but the caller does not administer accounts.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/accounts/{id}")]

@@ -21,8 +21,6 @@ pub struct LinkStaff {
     responses(
         (status = 200, description = "Linked.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The person is no current member of the account's organization.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The caller's own account: another administrator changes it.", body = Problem, content_type = "application/problem+json"),
     )
 )]

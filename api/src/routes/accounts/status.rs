@@ -20,7 +20,6 @@ fn invalid_state(vi: &str, en: &str, allowed: &[AccountAction]) -> ApiError {
     responses(
         (status = 200, description = "Locked.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not active, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -61,7 +60,6 @@ pub async fn lock(
     responses(
         (status = 200, description = "Unlocked.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not locked, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -110,9 +108,7 @@ pub struct ResetPassword {
     responses(
         (status = 200, description = "Reset.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Deactivated, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The password breaks the policy.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/accounts/{id}/reset-password")]
@@ -162,7 +158,6 @@ pub async fn reset_password(
     responses(
         (status = 200, description = "Deactivated.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already deactivated, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -11,7 +11,6 @@ use super::*;
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The documents, oldest first.", body = Vec<AttachmentView>),
-        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/cases/{id}/attachments")]
@@ -42,7 +41,6 @@ pub async fn list_for_case(
     params(("attachment_id" = String, Path)),
     responses(
         (status = 200, description = "The file.", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 404, description = "No such document in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/attachments/{attachment_id}")]
@@ -121,7 +119,6 @@ fn streamed(blob: Blob) -> SizedStream<impl Stream<Item = Result<Bytes, actix_we
     responses(
         (status = 204, description = "Deleted."),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such document in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The case is closed: locked.", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -90,11 +90,9 @@ fn uploads_busy() -> ApiError {
     responses(
         (status = 201, description = "Stored.", body = AttachmentView, headers(("Location" = String))),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The case is archived.", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than the limit.", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not an accepted kind of document.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Empty, or the name disagrees with the content.", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Too many uploads in progress, or the database does not answer.", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )

@@ -51,7 +51,6 @@ const CASE_SORTS: [(&str, CaseSort); 4] = [
     responses(
         (status = 200, description = "One page of cases.", body = Page<CaseView>),
         (status = 403, description = "Service clients do not read cases.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/cases")]

@@ -10,7 +10,6 @@ use super::*;
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The case.", body = CaseView, headers(("ETag" = String))),
-        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/cases/{id}")]
@@ -72,7 +71,6 @@ impl From<EventRow> for CaseEventView {
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "Steps taken.", body = Vec<CaseEventView>),
-        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/cases/{id}/history")]

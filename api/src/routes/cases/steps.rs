@@ -56,9 +56,7 @@ pub struct StepBody {
     responses(
         (status = 200, description = "Done; the case.", body = CaseView, headers(("ETag" = String))),
         (status = 403, description = "The caller's role may not take this step.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case or step in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not allowed from the current state: `allowed_steps` lists what is.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing or invalid details, or a provider who cannot take the case.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/cases/{id}/steps/{step}")]

@@ -48,8 +48,6 @@ pub struct CreateCase {
     responses(
         (status = 201, description = "Created.", body = CaseView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller's role does no casework there.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, or a recipient the organization does not handle.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/cases")]
@@ -146,44 +144,29 @@ impl UpdateCase {
     /// Applies the changes to a case; checks what depends on several fields.
     pub fn apply(&self, row: &mut CaseRow) -> Result<(), ApiError> {
         let mut case = row.case();
-        if let Some(v) = self.received_on {
-            case.received_on = v;
-        }
-        if let Some(v) = self.form {
-            case.form = v;
-        }
-        if let Some(v) = &self.litigation {
-            case.proceedings = Some(v.clone().into());
-        }
-        if let Some(v) = self.outcome_on {
-            case.outcome_on = Some(v);
-        }
-        if let Some(v) = self.defence_accepted {
-            case.defence_accepted = Some(v);
-        }
-        if let Some(v) = self.success_kind {
-            case.success_kind = Some(v);
-        }
+        patch::set(&mut case.received_on, self.received_on);
+        patch::set(&mut case.form, self.form);
+        patch::set(
+            &mut case.proceedings,
+            self.litigation.clone().map(|v| Some(v.into())),
+        );
+        patch::set(&mut case.outcome_on, self.outcome_on.map(Some));
+        patch::set(&mut case.defence_accepted, self.defence_accepted.map(Some));
+        patch::set(&mut case.success_kind, self.success_kind.map(Some));
         case.check_details(today()).map_err(ApiError::refused)?;
         row.set_case(&case);
-        if let Some(v) = &self.group_ref {
-            row.group_ref = Some(v.clone());
-        }
-        if let Some(v) = &self.requester_name {
-            row.requester_name = Some(v.clone());
-        }
-        if let Some(v) = &self.requester_relation {
-            row.requester_relation = Some(v.clone());
-        }
-        if let Some(v) = self.field {
-            row.field = Code(v);
-        }
-        if let Some(v) = self.place {
-            row.place = Code(v);
-        }
-        if let Some(v) = &self.summary {
-            row.summary = v.clone();
-        }
+        patch::set(&mut row.group_ref, self.group_ref.clone().map(Some));
+        patch::set(
+            &mut row.requester_name,
+            self.requester_name.clone().map(Some),
+        );
+        patch::set(
+            &mut row.requester_relation,
+            self.requester_relation.clone().map(Some),
+        );
+        patch::set(&mut row.field, self.field.map(Code));
+        patch::set(&mut row.place, self.place.map(Code));
+        patch::set(&mut row.summary, self.summary.clone());
         row.search_text = case_steps::search_text(&row.code, &row.summary);
         Ok(())
     }
@@ -199,9 +182,7 @@ impl UpdateCase {
     responses(
         (status = 200, description = "Updated.", body = CaseView, headers(("ETag" = String))),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The case is locked.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/cases/{id}")]
@@ -259,7 +240,6 @@ pub async fn update(
     responses(
         (status = 204, description = "Deleted."),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The case is locked.", body = Problem, content_type = "application/problem+json"),
     )
 )]

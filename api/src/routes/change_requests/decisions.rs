@@ -64,9 +64,7 @@ fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<CaseState, A
     responses(
         (status = 200, description = "Approved and carried out.", body = ChangeRequestView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre decides.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided, or a case changed so that the request no longer applies.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The requested changes are no longer valid for the case.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/change-requests/{id}/approve")]
@@ -146,9 +144,7 @@ fn no_longer_applies() -> ApiError {
     responses(
         (status = 200, description = "Rejected.", body = ChangeRequestView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre decides.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The reason is missing.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/change-requests/{id}/reject")]

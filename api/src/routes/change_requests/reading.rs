@@ -36,7 +36,6 @@ pub(super) fn load_for_decision(
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The request.", body = ChangeRequestView, headers(("ETag" = String))),
-        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/change-requests/{id}")]
@@ -75,7 +74,6 @@ pub struct ChangeRequestQuery {
     responses(
         (status = 200, description = "One page of requests.", body = Page<ChangeRequestView>),
         (status = 403, description = "Service clients have no change requests.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/change-requests")]

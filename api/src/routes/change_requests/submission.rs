@@ -47,7 +47,6 @@ fn item_error(index: usize, code: &'static str, vi: &str, en: &str) -> ApiError 
     responses(
         (status = 201, description = "Submitted.", body = ChangeRequestView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A case that is unknown, not locked (change it directly), not archived, or already under a pending request; or invalid changes.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/change-requests")]

@@ -22,9 +22,7 @@ pub struct DeactivateOrganization {
     responses(
         (status = 200, description = "Deactivated.", body = OrganizationView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not restructure this organization.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already inactive, or has active children.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid body.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{id}/deactivate")]
@@ -89,7 +87,6 @@ pub struct ParentLinkView {
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "Dated parent links.", body = Vec<ParentLinkView>),
-        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organizations/{id}/parents")]
@@ -139,9 +136,7 @@ pub struct MoveOrganization {
     responses(
         (status = 201, description = "Moved; the new link.", body = ParentLinkView, headers(("Location" = String))),
         (status = 403, description = "The caller may not restructure here.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Organization or parent outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The day is not after the latest link began, or the parent is inactive.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong kind of parent, a cycle, or a future move into another province.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{id}/parents")]
@@ -274,7 +269,6 @@ pub struct SubtreeNodeView {
     params(("id" = String, Path), SubtreeQuery),
     responses(
         (status = 200, description = "The subtree.", body = Vec<SubtreeNodeView>),
-        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organizations/{id}/subtree")]

@@ -43,7 +43,6 @@ const ORG_SORTS: [(&str, OrgSort); 6] = [
     params(OrganizationListQuery, PageQuery),
     responses(
         (status = 200, description = "One page of organizations.", body = Page<OrganizationView>),
-        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organizations")]

@@ -39,6 +39,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{etag, present, record, IfMatch, OptionalJson, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, parse_sort, search_term, Page, PageQuery};
+use crate::http::patch;
 use crate::routes::account_common::utc;
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;

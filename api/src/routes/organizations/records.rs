@@ -51,9 +51,7 @@ pub struct CreateOrganization {
     responses(
         (status = 201, description = "Created.", body = OrganizationView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller may not create organizations there.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Parent outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Code taken, or parent inactive.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations")]
@@ -149,7 +147,6 @@ pub async fn create(
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The organization.", body = OrganizationView, headers(("ETag" = String))),
-        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organizations/{id}")]
@@ -253,8 +250,6 @@ impl Validate for UpdateOrganization {
     responses(
         (status = 200, description = "Updated.", body = OrganizationView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not change this organization.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The participation mode cannot change once the organization has a participation history.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -277,18 +272,10 @@ pub async fn update(
             if let Some(name) = body.name {
                 after.name = name.trim().to_owned();
             }
-            if let Some(v) = body.name_en {
-                after.name_en = v;
-            }
-            if let Some(v) = body.address {
-                after.address = v;
-            }
-            if let Some(v) = body.phone {
-                after.phone = v;
-            }
-            if let Some(v) = body.email {
-                after.email = v;
-            }
+            patch::set(&mut after.name_en, body.name_en);
+            patch::set(&mut after.address, body.address);
+            patch::set(&mut after.phone, body.phone);
+            patch::set(&mut after.email, body.email);
             let mut action = AuditAction::OrganizationUpdate;
             if let Some(p) = body.participation {
                 if p.is_none() && before.participation_mode.is_some() {

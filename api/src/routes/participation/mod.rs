@@ -172,9 +172,7 @@ impl From<&OrganizationRow> for ParticipationState {
     responses(
         (status = 200, description = "Terminated.", body = ParticipationState, headers(("ETag" = String))),
         (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not in force.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid date or reason.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{id}/participation/terminate")]
@@ -207,9 +205,7 @@ pub async fn terminate(
     responses(
         (status = 200, description = "Revoked.", body = ParticipationState, headers(("ETag" = String))),
         (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not in force, or not a registration.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid date or reason.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organizations/{id}/participation/revoke")]

@@ -23,7 +23,6 @@ pub struct RecipientListQuery {
     responses(
         (status = 200, description = "One page of people.", body = Page<RecipientView>),
         (status = 403, description = "The caller's role handles no recipients.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid filter (e.g. a malformed citizen ID).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/recipients")]

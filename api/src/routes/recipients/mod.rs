@@ -45,6 +45,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{etag, present, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{search_term, Page, PageQuery};
+use crate::http::patch;
 use crate::scope::{self, today, Permitted};
 use crate::state::AppState;
 

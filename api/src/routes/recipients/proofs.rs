@@ -38,8 +38,6 @@ pub struct AddProof {
     request_body = AddProof,
     responses(
         (status = 201, description = "Added; the person (its version moves with its proofs).", body = RecipientView, headers(("ETag" = String), ("Location" = String))),
-        (status = 404, description = "No such person among those the caller's organization handles.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/recipients/{id}/proofs")]

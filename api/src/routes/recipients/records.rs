@@ -66,9 +66,7 @@ pub struct DuplicateCandidate {
     request_body = CreateRecipient,
     responses(
         (status = 201, description = "Created.", body = RecipientView, headers(("ETag" = String), ("Location" = String))),
-        (status = 404, description = "Organization outside the caller's scope, or the caller handles no recipients.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Possible duplicates: `candidates` lists them.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/recipients")]
@@ -169,7 +167,6 @@ pub async fn create(
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The person.", body = RecipientView, headers(("ETag" = String))),
-        (status = 404, description = "No such person among those the caller's organization handles.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/recipients/{id}")]
@@ -244,8 +241,6 @@ pub struct UpdateRecipient {
     request_body = UpdateRecipient,
     responses(
         (status = 200, description = "Updated.", body = RecipientView, headers(("ETag" = String))),
-        (status = 404, description = "No such person among those the caller's organization handles.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/recipients/{id}")]
@@ -275,33 +270,15 @@ pub async fn update(
                 }
                 after.name_key = name_key(&after.full_name);
             }
-            if let Some(v) = body.gender {
-                after.gender = v.map(Code);
-            }
-            if let Some(v) = body.date_of_birth {
-                after.date_of_birth = v;
-            }
-            if let Some(v) = body.ethnicity {
-                after.ethnicity = v.map(Code);
-            }
-            if let Some(v) = body.citizen_id {
-                after.citizen_id = v;
-            }
-            if let Some(v) = body.province_code {
-                after.province_code = v;
-            }
-            if let Some(v) = body.commune {
-                after.commune = v;
-            }
-            if let Some(v) = body.address {
-                after.address = v;
-            }
-            if let Some(v) = body.phone {
-                after.phone = v;
-            }
-            if let Some(v) = body.email {
-                after.email = v;
-            }
+            patch::set(&mut after.gender, body.gender.map(|v| v.map(Code)));
+            patch::set(&mut after.date_of_birth, body.date_of_birth);
+            patch::set(&mut after.ethnicity, body.ethnicity.map(|v| v.map(Code)));
+            patch::set(&mut after.citizen_id, body.citizen_id);
+            patch::set(&mut after.province_code, body.province_code);
+            patch::set(&mut after.commune, body.commune);
+            patch::set(&mut after.address, body.address);
+            patch::set(&mut after.phone, body.phone);
+            patch::set(&mut after.email, body.email);
             let gender = after.gender.map(|g| g.0);
             after.citizen_id = check_identity(
                 after.citizen_id.as_deref(),

@@ -29,8 +29,6 @@ pub struct CreateReview {
     responses(
         (status = 201, description = "Drafted.", body = ReviewView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/review-requests")]
@@ -83,7 +81,6 @@ pub async fn create(
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The request.", body = ReviewView, headers(("ETag" = String))),
-        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/review-requests/{id}")]
@@ -124,9 +121,7 @@ pub struct UpdateReview {
     responses(
         (status = 200, description = "Updated.", body = ReviewView, headers(("ETag" = String))),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Sent: locked.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, or a case outside the organization.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/review-requests/{id}")]
@@ -145,15 +140,12 @@ pub async fn update(
             if_match.require_current(&before)?;
             check_editable(&before)?;
             let mut after = before.clone();
-            if let Some(v) = body.kind {
-                after.kind = Code(v);
-            }
-            if let Some(v) = body.addressee {
-                after.addressee = v.trim().to_owned();
-            }
-            if let Some(v) = body.content {
-                after.content = v;
-            }
+            patch::set(&mut after.kind, body.kind.map(Code));
+            patch::set(
+                &mut after.addressee,
+                body.addressee.map(|v| v.trim().to_owned()),
+            );
+            patch::set(&mut after.content, body.content);
             if let Some(v) = body.case_id {
                 check_case(conn, &caller, &before.organization_id, Some(&v))?;
                 after.case_id = Some(v);
@@ -182,7 +174,6 @@ pub async fn update(
     responses(
         (status = 204, description = "Deleted."),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Sent: locked.", body = Problem, content_type = "application/problem+json"),
     )
 )]

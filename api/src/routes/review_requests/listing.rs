@@ -25,7 +25,6 @@ pub struct ReviewListQuery {
     responses(
         (status = 200, description = "One page of requests.", body = Page<ReviewView>),
         (status = 403, description = "Service clients do not read them.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/review-requests")]

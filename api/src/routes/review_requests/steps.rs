@@ -69,9 +69,7 @@ fn check_day(field: &str, day: NaiveDate, not_before: Option<NaiveDate>) -> Resu
     responses(
         (status = 200, description = "Sent.", body = ReviewView, headers(("ETag" = String))),
         (status = 403, description = "Only the organization's leaders send.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a draft.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid sending date.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/review-requests/{id}/send")]
@@ -118,9 +116,7 @@ pub async fn send(
     responses(
         (status = 200, description = "Answered.", body = ReviewView, headers(("ETag" = String))),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not sent.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A day in the future or before sending.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/review-requests/{id}/answer")]

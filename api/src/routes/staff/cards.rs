@@ -88,9 +88,7 @@ pub(super) fn card_authority(
     responses(
         (status = 201, description = "Issued; the person.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "Only the Department above the person's organization issues cards.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A valid card exists (reissue it instead), or the number is taken.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a collaborator, or invalid dates.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/staff/{id}/collaborator-cards")]
@@ -240,9 +238,7 @@ fn load_card(
     responses(
         (status = 201, description = "Reissued; the holder.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "Only the Department that issued the card reissues it.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such card in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The card was revoked or replaced, or the number is taken.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid dates.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/collaborator-cards/{card_id}/reissue")]
@@ -305,9 +301,7 @@ pub async fn reissue_card(
     responses(
         (status = 200, description = "Revoked; the holder.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "Only the Department that issued the card revokes it.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such card in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The card was already revoked or replaced.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A day in the future or before the card was issued.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/collaborator-cards/{card_id}/revoke")]

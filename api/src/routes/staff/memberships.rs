@@ -58,9 +58,7 @@ pub(super) fn new_membership(
     responses(
         (status = 201, description = "Added; the person.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not manage staff there.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Person or organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already a current member in that organization.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/staff/{id}/memberships")]
@@ -121,9 +119,7 @@ pub struct EndMembership {
     responses(
         (status = 200, description = "Ended; the person.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not manage staff there.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such membership in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already ended, or the day is not after it began.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A day in the future.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/staff/{id}/memberships/{membership_id}/end")]

@@ -49,8 +49,6 @@ pub struct CreateStaff {
     responses(
         (status = 201, description = "Created.", body = StaffView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller may not manage staff there.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Organization outside the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/staff")]
@@ -115,7 +113,6 @@ pub async fn create(
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The person.", body = StaffView, headers(("ETag" = String))),
-        (status = 404, description = "No such person in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/staff/{id}")]
@@ -187,8 +184,6 @@ pub struct UpdateStaff {
     responses(
         (status = 200, description = "Updated.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not manage this person (only through a current membership).", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person in the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/staff/{id}")]
@@ -215,33 +210,21 @@ pub async fn update(
             if let Some(v) = full_name {
                 after.full_name = v;
             }
-            if let Some(v) = body.gender {
-                after.gender = v.map(Code);
-            }
-            if let Some(v) = body.date_of_birth {
-                after.date_of_birth = v;
-            }
-            if let Some(v) = body.ethnicity {
-                after.ethnicity = v.map(Code);
-            }
-            if let Some(v) = body.qualification {
-                after.qualification = v.map(Code);
-            }
-            if let Some(v) = body.provider_kind {
-                after.provider_kind = v.map(Code);
-            }
-            if let Some(v) = body.lawyer_card_number {
-                after.lawyer_card_number = v;
-            }
-            if let Some(v) = body.phone {
-                after.phone = v;
-            }
-            if let Some(v) = body.email {
-                after.email = v;
-            }
-            if let Some(v) = body.status {
-                after.status = Code(v);
-            }
+            patch::set(&mut after.gender, body.gender.map(|v| v.map(Code)));
+            patch::set(&mut after.date_of_birth, body.date_of_birth);
+            patch::set(&mut after.ethnicity, body.ethnicity.map(|v| v.map(Code)));
+            patch::set(
+                &mut after.qualification,
+                body.qualification.map(|v| v.map(Code)),
+            );
+            patch::set(
+                &mut after.provider_kind,
+                body.provider_kind.map(|v| v.map(Code)),
+            );
+            patch::set(&mut after.lawyer_card_number, body.lawyer_card_number);
+            patch::set(&mut after.phone, body.phone);
+            patch::set(&mut after.email, body.email);
+            patch::set(&mut after.status, body.status.map(Code));
             let collaborator = Some(Code(ProviderKind::Collaborator));
             let becomes_or_stops_collaborator =
                 (before.provider_kind == collaborator) != (after.provider_kind == collaborator);
@@ -313,7 +296,6 @@ const STAFF_SORTS: [(&str, StaffSort); 4] = [
     responses(
         (status = 200, description = "One page of people.", body = Page<StaffView>),
         (status = 403, description = "Service clients do not read staff.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid filter.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/staff")]

@@ -55,9 +55,7 @@ pub struct AmendContract {
     responses(
         (status = 200, description = "Amended.", body = ContractView, headers(("ETag" = String))),
         (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such contract in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The contract was terminated (`contract_terminated`), or its new term overlaps another contract with the same centre (`contract_overlaps`).", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid dates or fields.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/contracts/{contract_id}")]
@@ -83,21 +81,14 @@ pub async fn amend_contract(
                 let before = load_for_change(conn, &caller, &id, &if_match)?;
                 let mut after = before.clone();
                 let scope = &mut after.scope.0;
-                if let Some(v) = body.forms {
-                    scope.forms = v;
-                }
-                if let Some(v) = body.fields {
-                    scope.fields = v;
-                }
-                if let Some(v) = body.beneficiaries {
-                    scope.beneficiaries = v;
-                }
-                if let Some(v) = body.contract_number {
-                    after.contract_number = v.trim().to_owned();
-                }
-                if let Some(v) = body.valid_to {
-                    after.valid_to = Some(v);
-                }
+                patch::set(&mut scope.forms, body.forms);
+                patch::set(&mut scope.fields, body.fields);
+                patch::set(&mut scope.beneficiaries, body.beneficiaries);
+                patch::set(
+                    &mut after.contract_number,
+                    body.contract_number.map(|v| v.trim().to_owned()),
+                );
+                patch::set(&mut after.valid_to, body.valid_to.map(Some));
                 check_dates(after.signed_on, &after.term())?;
                 check_no_overlap(conn, &after)?;
                 after.amended_on = Some(body.amended_on.unwrap_or_else(today));
@@ -126,9 +117,7 @@ pub async fn amend_contract(
     responses(
         (status = 200, description = "Terminated.", body = ContractView, headers(("ETag" = String))),
         (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such contract in the caller's scope.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already terminated.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid date or reason.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/contracts/{contract_id}/terminate")]

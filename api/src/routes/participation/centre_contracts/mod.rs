@@ -13,6 +13,7 @@ pub use changes::{amend_contract, terminate_contract, AmendContract};
 pub use signing::{read_contract, sign_contract, SignContract};
 
 use super::*;
+use crate::http::patch;
 use tgpl_persistence::column::{Code, Json};
 
 #[derive(Serialize, ToSchema)]
@@ -86,7 +87,6 @@ fn contract_response(status: StatusCode, row: ContractRow) -> HttpResponse {
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "Contracts.", body = Vec<ContractView>),
-        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/organizations/{id}/contracts")]

@@ -96,8 +96,6 @@ pub(super) fn check_no_overlap(
     responses(
         (status = 201, description = "Recorded.", body = ContractView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a participating organization, wrong centre, or invalid dates.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The organization's participation is not in force (`participation_not_in_force`), or it has a contract with that centre in force on some of the same days (`contract_overlaps`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -173,7 +171,6 @@ pub async fn sign_contract(
     params(("contract_id" = String, Path)),
     responses(
         (status = 200, description = "The contract.", body = ContractView, headers(("ETag" = String))),
-        (status = 404, description = "No such contract in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/contracts/{contract_id}")]
