@@ -25,6 +25,7 @@ pub mod review_request;
 pub mod role;
 pub mod sampling;
 pub mod staff;
+pub mod statistics;
 pub mod text;
 pub mod throttle;
 pub mod time;
