@@ -1,0 +1,370 @@
+//! Statistical forms as data, and the one engine that fills any of them.
+//!
+//! A form is a definition, not code: numbered columns, each counting one [`Measure`] of the
+//! records (optionally only those with one value of a [`Dimension`]), sections of rows, each
+//! section breaking the records down by one dimension, and the form's rules. Filling a form is
+//! the same for every form: for each record, for each column it counts in, add one to the total
+//! row and to its row in each section. A later circular's form is a new definition.
+
+use crate::label::{Label, Vocabulary};
+use crate::reference::{AidForm, AidPlace, Field, ProviderKind};
+
+use super::period::Period;
+
+/// What a form counts (the unit printed under its title).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountUnit {
+    /// Vụ việc.
+    Cases,
+    /// Lượt người: one per aided person per case.
+    PersonTimes,
+    /// Người.
+    People,
+    /// Tổ chức.
+    Organizations,
+}
+
+impl CountUnit {
+    pub fn label(self) -> Label {
+        match self {
+            Self::Cases => Label {
+                vi: "vụ việc",
+                en: "cases",
+            },
+            Self::PersonTimes => Label {
+                vi: "lượt người",
+                en: "person-times",
+            },
+            Self::People => Label {
+                vi: "người",
+                en: "people",
+            },
+            Self::Organizations => Label {
+                vi: "tổ chức",
+                en: "organizations",
+            },
+        }
+    }
+}
+
+/// What one column counts of a record, in a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Measure {
+    /// Cases in hand during the period: accepted by its end and not ended before its start.
+    CasesInHand,
+    /// Cases accepted before the period and still open at its start (kỳ trước chuyển qua).
+    CasesCarriedOver,
+    /// Cases transferred in from another province's centre, accepted in the period.
+    CasesTransferredIn,
+    /// Cases newly accepted in the period, other than those transferred in.
+    CasesNew,
+    /// Cases ended in the period other than by transfer: completed, discontinued, withdrawn.
+    CasesFinished,
+    /// Cases transferred out to another province's centre in the period.
+    CasesTransferredOut,
+    /// Cases still open at the period's end (chuyển sang kỳ sau).
+    CasesCarriedForward,
+}
+
+/// A breakdown of the records: its values are the rows of a section, or the filter of a
+/// column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    Field,
+    AidForm,
+    AidPlace,
+    ProviderKind,
+}
+
+impl Dimension {
+    /// The values of the dimension, in the order rows are printed: each value's code and
+    /// label.
+    pub fn values(self) -> Vec<(&'static str, Label)> {
+        fn of<V: Vocabulary>() -> Vec<(&'static str, Label)> {
+            V::ALL.iter().map(|v| (v.code(), v.label())).collect()
+        }
+        match self {
+            Self::Field => of::<Field>(),
+            Self::AidForm => of::<AidForm>(),
+            Self::AidPlace => of::<AidPlace>(),
+            Self::ProviderKind => of::<ProviderKind>(),
+        }
+    }
+}
+
+/// A record that a form can count.
+pub trait Countable {
+    /// Whether the record counts under `measure` in `period`.
+    fn counts(&self, measure: Measure, period: &Period) -> bool;
+    /// The record's value of `dimension`, as its code; `None` when it has none yet.
+    fn value(&self, dimension: Dimension) -> Option<&'static str>;
+}
+
+/// One numbered column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub number: u8,
+    pub header: Label,
+    pub measure: Measure,
+    /// Counts only the records with this value of this dimension.
+    pub only: Option<(Dimension, &'static str)>,
+}
+
+/// A section of rows (I, II, …): the records broken down by one dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Section {
+    pub number: &'static str,
+    pub title: Label,
+    pub dimension: Dimension,
+    /// The row of the records that have no value of the dimension yet, so that every
+    /// section adds up to the same total; `None` when every record has a value.
+    pub without_value: Option<Label>,
+}
+
+/// How the two sides of a rule compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    Equal,
+    AtMost,
+}
+
+impl Comparison {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Equal => "=",
+            Self::AtMost => "<=",
+        }
+    }
+
+    fn holds(self, left: u64, right: u64) -> bool {
+        match self {
+            Self::Equal => left == right,
+            Self::AtMost => left <= right,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where a rule is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleScope {
+    /// On every row: the sum of the `left` columns against the sum of the `right` ones.
+    EachRow {
+        left: &'static [u8],
+        right: &'static [u8],
+    },
+    /// Every section's rows add up, in each column, to the total row.
+    SectionsAddUpToTotal,
+}
+
+/// One rule of a form, as the form prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable id, for machines (`f1.columns_in`).
+    pub id: &'static str,
+    pub scope: RuleScope,
+    pub comparison: Comparison,
+    pub severity: Severity,
+    pub message: Label,
+}
+
+/// A form of a statistical regime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Form {
+    /// Stable code (`02_2011.1`).
+    pub code: &'static str,
+    /// The form's number as printed (`Biểu mẫu số 1`).
+    pub number: Label,
+    pub title: Label,
+    pub unit: CountUnit,
+    pub columns: &'static [Column],
+    pub sections: &'static [Section],
+    pub rules: &'static [Rule],
+    /// The source of the definition: the instrument and its articles.
+    pub source: &'static str,
+}
+
+/// The code of the row of all records.
+pub const TOTAL_ROW: &str = "total";
+
+/// The code of a section's row of records without a value of its dimension.
+pub const WITHOUT_VALUE: &str = "none";
+
+/// One row of a filled form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// `total`, or the section's number and the value's code: `I.criminal`, `IV.none`.
+    pub code: String,
+    /// The section's number; `None` for the total row.
+    pub section: Option<&'static str>,
+    pub label: Label,
+    /// One figure per column, in the order of the form's columns.
+    pub cells: Vec<u64>,
+}
+
+/// A form filled for one period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub form: &'static Form,
+    pub period: Period,
+    /// The total row first, then each section's rows in order.
+    pub rows: Vec<Row>,
+}
+
+/// The outcome of one rule on one row (or on the whole table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleResult {
+    pub rule: &'static str,
+    /// The row checked; for a rule over sections, the section's number and the column.
+    pub row: String,
+    pub left: u64,
+    pub comparison: Comparison,
+    pub right: u64,
+    pub severity: Severity,
+    pub message: Label,
+}
+
+impl RuleResult {
+    pub fn holds(&self) -> bool {
+        self.comparison.holds(self.left, self.right)
+    }
+
+    /// Left minus right.
+    pub fn imbalance(&self) -> i128 {
+        i128::from(self.left) - i128::from(self.right)
+    }
+}
+
+impl Form {
+    /// Fills the form with `records` for `period`.
+    pub fn fill<R: Countable>(&'static self, records: &[R], period: &Period) -> Table {
+        let mut rows = vec![Row {
+            code: TOTAL_ROW.to_owned(),
+            section: None,
+            label: Label {
+                vi: "Tổng số",
+                en: "Total",
+            },
+            cells: vec![0; self.columns.len()],
+        }];
+        let mut section_rows = Vec::with_capacity(self.sections.len());
+        for section in self.sections {
+            let first = rows.len();
+            let mut codes = Vec::new();
+            for (code, label) in section.dimension.values() {
+                codes.push(Some(code));
+                rows.push(self.empty_row(section, code, label));
+            }
+            if let Some(label) = section.without_value {
+                codes.push(None);
+                rows.push(self.empty_row(section, WITHOUT_VALUE, label));
+            }
+            section_rows.push((first, codes));
+        }
+        for record in records {
+            for (c, column) in self.columns.iter().enumerate() {
+                let selected = column
+                    .only
+                    .is_none_or(|(dimension, code)| record.value(dimension) == Some(code));
+                if !selected || !record.counts(column.measure, period) {
+                    continue;
+                }
+                rows[0].cells[c] += 1;
+                for (section, (first, codes)) in self.sections.iter().zip(&section_rows) {
+                    let value = record.value(section.dimension);
+                    if let Some(offset) = codes.iter().position(|code| *code == value) {
+                        rows[first + offset].cells[c] += 1;
+                    }
+                }
+            }
+        }
+        Table {
+            form: self,
+            period: *period,
+            rows,
+        }
+    }
+
+    fn empty_row(&self, section: &Section, code: &str, label: Label) -> Row {
+        Row {
+            code: format!("{}.{code}", section.number),
+            section: Some(section.number),
+            label,
+            cells: vec![0; self.columns.len()],
+        }
+    }
+
+    /// The index of column `number`.
+    pub fn column_index(&self, number: u8) -> Option<usize> {
+        self.columns.iter().position(|c| c.number == number)
+    }
+}
+
+impl Table {
+    /// Every rule of the form, on every row it applies to.
+    pub fn check(&self) -> Vec<RuleResult> {
+        let mut results = Vec::new();
+        for rule in self.form.rules {
+            match rule.scope {
+                RuleScope::EachRow { left, right } => {
+                    for row in &self.rows {
+                        results.push(RuleResult {
+                            rule: rule.id,
+                            row: row.code.clone(),
+                            left: self.sum(row, left),
+                            comparison: rule.comparison,
+                            right: self.sum(row, right),
+                            severity: rule.severity,
+                            message: rule.message,
+                        });
+                    }
+                }
+                RuleScope::SectionsAddUpToTotal => {
+                    let total = &self.rows[0];
+                    for section in self.form.sections {
+                        for (c, column) in self.form.columns.iter().enumerate() {
+                            let sum = self
+                                .rows
+                                .iter()
+                                .filter(|r| r.section == Some(section.number))
+                                .map(|r| r.cells[c])
+                                .sum();
+                            results.push(RuleResult {
+                                rule: rule.id,
+                                row: format!("{}:{}", section.number, column.number),
+                                left: sum,
+                                comparison: rule.comparison,
+                                right: total.cells[c],
+                                severity: rule.severity,
+                                message: rule.message,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        results
+    }
+
+    /// The figure of row `code` in column `number`.
+    pub fn cell(&self, code: &str, number: u8) -> Option<u64> {
+        let c = self.form.column_index(number)?;
+        self.rows
+            .iter()
+            .find(|r| r.code == code)
+            .map(|r| r.cells[c])
+    }
+
+    fn sum(&self, row: &Row, columns: &[u8]) -> u64 {
+        columns
+            .iter()
+            .filter_map(|n| self.form.column_index(*n))
+            .map(|c| row.cells[c])
+            .sum()
+    }
+}

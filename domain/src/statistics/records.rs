@@ -1,0 +1,84 @@
+//! The records the forms count, as the statistics read them.
+
+use chrono::NaiveDate;
+
+use super::form::{Countable, Dimension, Measure};
+use super::period::Period;
+use crate::case::Case;
+use crate::label::Vocabulary;
+use crate::reference::{AidForm, AidPlace, Field, ProviderKind};
+
+/// A case as form 1 counts it (Circular 02/2011, explanation of form 1).
+///
+/// A request becomes a case when it is accepted (thụ lý): a request refused, or withdrawn or
+/// transferred before acceptance, is never counted. A case is in hand from its acceptance until
+/// it ends: completed, discontinued, withdrawn, or transferred to another province's centre.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRecord {
+    /// The day it was accepted; `None` for a request not accepted.
+    pub accepted_on: Option<NaiveDate>,
+    /// Received by transfer from another province's centre (Law on Legal Aid art. 26(1), 37).
+    pub transferred_in: bool,
+    /// The day it ended, if it has.
+    pub ended_on: Option<NaiveDate>,
+    /// Whether it ended by transfer to another province's centre.
+    pub transferred_out: bool,
+    pub field: Field,
+    pub form: AidForm,
+    pub place: AidPlace,
+    /// `None` while no provider is assigned.
+    pub provider_kind: Option<ProviderKind>,
+}
+
+impl CaseRecord {
+    /// What the statistics read of `case`, of the `field` and `place` it is recorded under,
+    /// and whether it came by transfer.
+    pub fn of(case: &Case, field: Field, place: AidPlace, transferred_in: bool) -> Self {
+        Self {
+            accepted_on: case.accepted_on,
+            transferred_in,
+            ended_on: case.accepted_on.and(case.closed_on),
+            transferred_out: case.transferred_to.is_some(),
+            field,
+            form: case.form,
+            place,
+            provider_kind: case.provider_kind,
+        }
+    }
+
+    fn in_hand(&self, period: &Period) -> bool {
+        self.accepted_on.is_some_and(|a| a <= period.to())
+            && self.ended_on.is_none_or(|e| e >= period.from())
+    }
+
+    fn ended_in(&self, period: &Period) -> bool {
+        self.ended_on.is_some_and(|e| period.contains(e))
+    }
+}
+
+impl Countable for CaseRecord {
+    fn counts(&self, measure: Measure, period: &Period) -> bool {
+        if !self.in_hand(period) {
+            return false;
+        }
+        let accepted_in = self.accepted_on.is_some_and(|a| period.contains(a));
+        match measure {
+            Measure::CasesInHand => true,
+            Measure::CasesCarriedOver => !accepted_in,
+            Measure::CasesTransferredIn => accepted_in && self.transferred_in,
+            Measure::CasesNew => accepted_in && !self.transferred_in,
+            Measure::CasesFinished => self.ended_in(period) && !self.transferred_out,
+            Measure::CasesTransferredOut => self.ended_in(period) && self.transferred_out,
+            Measure::CasesCarriedForward => !self.ended_in(period),
+        }
+    }
+
+    fn value(&self, dimension: Dimension) -> Option<&'static str> {
+        match dimension {
+            Dimension::Field => Some(self.field.code()),
+            Dimension::AidForm => Some(self.form.code()),
+            Dimension::AidPlace => Some(self.place.code()),
+            Dimension::ProviderKind => self.provider_kind.map(|k| k.code()),
+        }
+    }
+}
