@@ -59,6 +59,10 @@ pub enum Action {
     /// Department above it (Law on Legal Aid 2017 art. 42(2)(c)); the step's own roles
     /// apply too.
     EvaluateCaseQuality,
+    /// Read the statistical forms of the target and everything under it: the reporting chain
+    /// (Circular 02/2011 art. 5–6) and the Agency. Service clients get released figures only,
+    /// and contracted lawyers report through their centre.
+    ReadStatistics,
 }
 
 impl Action {
@@ -147,6 +151,8 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
         (CenterLeader | ParticipantReporter | DepartmentOfficer, Action::EvaluateCaseQuality) => {
             in_subtree
         }
+        (ContractedLawyer, Action::ReadStatistics) => false,
+        (_, Action::ReadStatistics) => true,
         (_, Action::ReadStaff) => true,
         (DepartmentOfficer | CenterLeader, Action::ManageStaff) => in_subtree,
         // The Department's Director issues cards: to the Department itself and below it.
@@ -280,6 +286,31 @@ mod tests {
             let got: String = [Action::SendReviewRequest, Action::EvaluateCaseQuality]
                 .into_iter()
                 .map(|a| letter(check(role, org, a, "center-hn")))
+                .collect();
+            assert_eq!(got, expected, "{role} of {org}");
+        }
+    }
+
+    /// Reading the statistical forms, one letter per organization in `ORGS`.
+    #[test]
+    fn the_reporting_chain_reads_the_statistics_of_its_subtree() {
+        let rows = [
+            (Role::DataCenterAdmin, "agency", "AAAAAA"),
+            (Role::AgencyViewer, "agency", "AAAAAA"),
+            (Role::DepartmentOfficer, "dept-hn", "HAAAAH"),
+            (Role::CenterLeader, "center-hn", "HHAAHH"),
+            (Role::LegalAidOfficer, "branch-hn", "HHHAHH"),
+            (Role::CenterShared, "center-hn", "HHAAHH"),
+            (Role::ContractedLawyer, "center-dn", "HHHHHF"),
+            (Role::ParticipantReporter, "firm-hn", "HHHHAH"),
+            (Role::Portal, "agency", "FFFFFF"),
+            (Role::StatisticsOffice, "stats", "FFFFFF"),
+        ];
+        assert_eq!(rows.len(), Role::ALL.len());
+        for (role, org, expected) in rows {
+            let got: String = ORGS
+                .iter()
+                .map(|t| letter(check(role, org, Action::ReadStatistics, t)))
                 .collect();
             assert_eq!(got, expected, "{role} of {org}");
         }

@@ -30,6 +30,7 @@ pub mod recipients;
 pub mod review_requests;
 pub mod schema;
 pub mod staff;
+pub mod statistics;
 pub mod tree_cache;
 pub mod versioned;
 pub mod writer;

@@ -20,5 +20,6 @@ mod reference;
 mod resources;
 mod reviews_and_reports;
 mod staff;
+mod statistics;
 mod storage;
 mod text_input;

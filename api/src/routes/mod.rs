@@ -20,6 +20,7 @@ pub mod reports;
 pub mod review_requests;
 pub mod service_clients;
 pub mod staff;
+pub mod statistics;
 
 use actix_web::{web, HttpResponse};
 use utoipa_actix_web::scope;
@@ -69,6 +70,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(provinces::update)
             .service(reference::index)
             .service(reference::vocabulary)
+            .service(statistics::list_forms)
+            .service(statistics::table)
             .service(staff::list)
             .service(staff::create)
             .service(staff::read)

@@ -181,7 +181,7 @@ mod tests {
                 CaseRecord {
                     accepted_on: accepted,
                     transferred_in: rng.below(8) == 0,
-                    ended_on: accepted.and(ended),
+                    closed_on: ended,
                     transferred_out: ended.is_some() && rng.below(6) == 0,
                     field: rng.pick(Field::ALL),
                     form: rng.pick(AidForm::ALL),
@@ -211,12 +211,12 @@ mod tests {
             return [0; 7];
         };
         let open_at_end_of =
-            |day: NaiveDate| accepted <= day && case.ended_on.is_none_or(|e| e > day);
+            |day: NaiveDate| accepted <= day && case.closed_on.is_none_or(|e| e > day);
         let day_before = period.from().pred_opt().unwrap();
         let before = open_at_end_of(day_before);
         let arrived = period.from() <= accepted && accepted <= period.to();
         let left = case
-            .ended_on
+            .closed_on
             .filter(|e| period.from() <= *e && *e <= period.to());
         let after = open_at_end_of(period.to());
         let total = u64::from(before || arrived);
@@ -280,7 +280,7 @@ mod tests {
         let case = |accepted: Option<NaiveDate>, ended: Option<NaiveDate>| CaseRecord {
             accepted_on: accepted,
             transferred_in: false,
-            ended_on: ended,
+            closed_on: ended,
             transferred_out: false,
             field: Field::Civil,
             form: AidForm::Counselling,

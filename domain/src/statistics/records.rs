@@ -4,7 +4,6 @@ use chrono::NaiveDate;
 
 use super::form::{Countable, Dimension, Measure};
 use super::period::Period;
-use crate::case::Case;
 use crate::label::Vocabulary;
 use crate::reference::{AidForm, AidPlace, Field, ProviderKind};
 
@@ -19,8 +18,9 @@ pub struct CaseRecord {
     pub accepted_on: Option<NaiveDate>,
     /// Received by transfer from another province's centre (Law on Legal Aid art. 26(1), 37).
     pub transferred_in: bool,
-    /// The day it ended, if it has.
-    pub ended_on: Option<NaiveDate>,
+    /// The day it was closed (completed, discontinued, withdrawn, transferred out), if it
+    /// was; a request closed before acceptance never counts.
+    pub closed_on: Option<NaiveDate>,
     /// Whether it ended by transfer to another province's centre.
     pub transferred_out: bool,
     pub field: Field,
@@ -31,28 +31,18 @@ pub struct CaseRecord {
 }
 
 impl CaseRecord {
-    /// What the statistics read of `case`, of the `field` and `place` it is recorded under,
-    /// and whether it came by transfer.
-    pub fn of(case: &Case, field: Field, place: AidPlace, transferred_in: bool) -> Self {
-        Self {
-            accepted_on: case.accepted_on,
-            transferred_in,
-            ended_on: case.accepted_on.and(case.closed_on),
-            transferred_out: case.transferred_to.is_some(),
-            field,
-            form: case.form,
-            place,
-            provider_kind: case.provider_kind,
-        }
+    /// The day the case ended, for a case that was accepted.
+    pub fn ended_on(&self) -> Option<NaiveDate> {
+        self.accepted_on.and(self.closed_on)
     }
 
     fn in_hand(&self, period: &Period) -> bool {
         self.accepted_on.is_some_and(|a| a <= period.to())
-            && self.ended_on.is_none_or(|e| e >= period.from())
+            && self.ended_on().is_none_or(|e| e >= period.from())
     }
 
     fn ended_in(&self, period: &Period) -> bool {
-        self.ended_on.is_some_and(|e| period.contains(e))
+        self.ended_on().is_some_and(|e| period.contains(e))
     }
 }
 
