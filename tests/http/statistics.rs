@@ -154,3 +154,59 @@ fn bad_periods_unknown_forms_and_foreign_organizations_are_refused() {
     )
     .assert_problem(403, "forbidden");
 }
+
+#[test]
+fn form_2_counts_requests_for_review_sent_and_answered_in_the_period() {
+    let app = TestApp::spawn();
+    let (gd, tgv) = (app.token("gd.hn"), app.token("tgv.hn"));
+    let center = app.org_id("TTTGPL-HN");
+    let form_2 = |period: &str| {
+        let r = app.get(
+            &format!("/api/v1/statistics/forms/02_2011.2?organization_id={center}&period={period}"),
+            &gd,
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()
+    };
+    // Sent on the last day of the previous reporting year, answered today.
+    use chrono::Datelike;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let year = today.year() + i32::from(today.month() >= 10);
+    let (previous, current) = (format!("{}-Y", year - 1), format!("{year}-Y"));
+    let before = (form_2(&previous), form_2(&current));
+    let r = app.post(
+        "/api/v1/review-requests",
+        &tgv,
+        serde_json::json!({"organization_id": center, "kind": "legislation", "addressee": "Bộ Tư pháp",
+                           "content": "Kiến nghị sửa đổi quy định về diện người được trợ giúp pháp lý"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let path = format!(
+        "/api/v1/review-requests/{}",
+        r.json()["id"].as_str().unwrap()
+    );
+    let r = app.post(
+        &format!("{path}/send"),
+        &gd,
+        serde_json::json!({"sent_on": format!("{}-09-30", year - 1)}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = app.post(
+        &format!("{path}/answer"),
+        &tgv,
+        serde_json::json!({"answered_on": today.to_string(), "answer": "Bộ sẽ nghiên cứu, tiếp thu"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = (form_2(&previous), form_2(&current));
+    assert_eq!(cell(&after.0, "total", 1), cell(&before.0, "total", 1) + 1);
+    assert_eq!(cell(&after.0, "total", 2), cell(&before.0, "total", 2));
+    for column in [2, 5] {
+        assert_eq!(
+            cell(&after.1, "total", column),
+            cell(&before.1, "total", column) + 1
+        );
+    }
+    assert_eq!(cell(&after.1, "total", 1), cell(&before.1, "total", 1));
+    all_rules_hold(&after.0);
+    all_rules_hold(&after.1);
+}

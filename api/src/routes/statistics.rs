@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::hierarchy::Hierarchy;
 use tgpl_domain::statistics::circular_02_2011;
-use tgpl_domain::statistics::form::{Form, RuleResult, RuleScope, Severity};
+use tgpl_domain::statistics::form::{Form, RuleResult, RuleScope, Severity, Subject};
 use tgpl_domain::statistics::Period;
 use tgpl_persistence::{organizations, statistics};
 use utoipa::{IntoParams, ToSchema};
@@ -278,7 +278,7 @@ pub async fn table(
     let root = q.organization_id.unwrap_or_else(|| caller.org_id.clone());
     let as_of = Utc::now();
     let organization_id = root.clone();
-    let (covered, records) = state
+    let (covered, filled) = state
         .db(move |conn| {
             scope::authorize(conn, &caller, Action::ReadStatistics, &root)?;
             let links = organizations::all_links(conn)?;
@@ -287,11 +287,20 @@ pub async fn table(
                 .into_iter()
                 .map(|n| n.org_id)
                 .collect();
-            let records = statistics::cases_in_hand(conn, &covered, period.from(), period.to())?;
-            Ok((covered, records))
+            let (from, to) = (period.from(), period.to());
+            let filled = match form.subject {
+                Subject::Cases => form.fill(
+                    &statistics::cases_in_hand(conn, &covered, from, to)?,
+                    &period,
+                ),
+                Subject::ReviewRequests => form.fill(
+                    &statistics::reviews_sent_or_answered(conn, &covered, from, to)?,
+                    &period,
+                ),
+            };
+            Ok((covered, filled))
         })
         .await?;
-    let filled = form.fill(&records, &period);
     let rules = filled
         .check()
         .into_iter()

@@ -6,6 +6,7 @@
 
 use super::form::{
     Column, Comparison, CountUnit, Dimension, Form, Measure, Rule, RuleScope, Section, Severity,
+    Subject,
 };
 use crate::label::Label;
 
@@ -28,6 +29,7 @@ pub static FORM_1: Form = Form {
     number: label("Biểu mẫu số 1", "Form 1"),
     title: label("Thống kê vụ việc trợ giúp pháp lý", "Legal aid cases"),
     unit: CountUnit::Cases,
+    subject: Subject::Cases,
     columns: &[
         column(1, "Tổng số", "Total", Measure::CasesInHand),
         column(
@@ -129,8 +131,69 @@ pub static FORM_1: Form = Form {
     source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 1",
 };
 
+const fn answered_of(number: u8, vi: &'static str, en: &'static str, kind: &'static str) -> Column {
+    Column {
+        number,
+        header: label(vi, en),
+        measure: Measure::ReviewsAnswered,
+        only: Some((Dimension::ReviewKind, kind)),
+    }
+}
+
+/// Form 2: requests for review (thống kê vụ việc kiến nghị). The explanation gives no row
+/// list; the form is one row per reporting unit, which here is the total row of the unit.
+pub static FORM_2: Form = Form {
+    code: "02_2011.2",
+    number: label("Biểu mẫu số 2", "Form 2"),
+    title: label("Thống kê vụ việc kiến nghị", "Requests for review"),
+    unit: CountUnit::Cases,
+    subject: Subject::ReviewRequests,
+    columns: &[
+        column(
+            1,
+            "Vụ việc đã kiến nghị",
+            "Requests sent",
+            Measure::ReviewsSent,
+        ),
+        column(
+            2,
+            "Tổng số đã được trả lời",
+            "Answered, total",
+            Measure::ReviewsAnswered,
+        ),
+        answered_of(
+            3,
+            "Giải quyết vụ việc",
+            "Case resolution",
+            "case_resolution",
+        ),
+        answered_of(4, "Thực thi công vụ", "Public duty", "public_duty"),
+        answered_of(
+            5,
+            "Sửa đổi, bổ sung các văn bản quy phạm pháp luật",
+            "Amending legislation",
+            "legislation",
+        ),
+    ],
+    sections: &[],
+    rules: &[Rule {
+        id: "02_2011.2.answered",
+        scope: RuleScope::EachRow {
+            left: &[3, 4, 5],
+            right: &[2],
+        },
+        comparison: Comparison::Equal,
+        severity: Severity::Error,
+        message: label(
+            "Cột 3 + cột 4 + cột 5 = cột 2",
+            "Column 3 + column 4 + column 5 = column 2",
+        ),
+    }],
+    source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 2",
+};
+
 /// The forms of the circular, in their order.
-pub static FORMS: [&Form; 1] = [&FORM_1];
+pub static FORMS: [&Form; 2] = [&FORM_1, &FORM_2];
 
 #[cfg(test)]
 mod tests {
@@ -333,5 +396,81 @@ mod tests {
         );
         let total_in = broken.iter().find(|r| r.rule == "02_2011.1.in").unwrap();
         assert_eq!((total_in.row.as_str(), total_in.imbalance()), ("total", -2));
+    }
+
+    #[test]
+    fn every_definition_refers_to_columns_and_values_it_has() {
+        for form in FORMS {
+            let numbers: Vec<u8> = form.columns.iter().map(|c| c.number).collect();
+            for rule in form.rules {
+                if let crate::statistics::form::RuleScope::EachRow { left, right } = rule.scope {
+                    for n in left.iter().chain(right) {
+                        assert!(
+                            numbers.contains(n),
+                            "{}: rule {} names column {n}",
+                            form.code,
+                            rule.id
+                        );
+                    }
+                }
+            }
+            for column in form.columns {
+                if let Some((dimension, code)) = column.only {
+                    assert!(
+                        dimension.values().iter().any(|(c, _)| *c == code),
+                        "{}: column {} filters on unknown {code}",
+                        form.code,
+                        column.number
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn form_2_counts_requests_sent_and_answered_in_the_period_by_kind() {
+        use crate::case::ReviewKind;
+        use crate::statistics::ReviewRecord;
+        let mut rng = Lcg(11);
+        let reviews: Vec<ReviewRecord> = (0..800)
+            .map(|_| {
+                let sent = (rng.below(8) > 0)
+                    .then(|| d(2023, 10, 1) + Duration::days(rng.below(900) as i64));
+                let answered = sent
+                    .filter(|_| rng.below(3) > 0)
+                    .map(|s| s + Duration::days(rng.below(120) as i64));
+                ReviewRecord {
+                    kind: rng.pick(ReviewKind::ALL),
+                    sent_on: sent,
+                    answered_on: answered,
+                }
+            })
+            .collect();
+        for period in periods() {
+            let table = FORM_2.fill(&reviews, &period);
+            let within = |day: Option<NaiveDate>| {
+                day.is_some_and(|d| period.from() <= d && d <= period.to())
+            };
+            let sent = reviews.iter().filter(|r| within(r.sent_on)).count() as u64;
+            let answered = |kind: Option<ReviewKind>| {
+                reviews
+                    .iter()
+                    .filter(|r| within(r.answered_on) && kind.is_none_or(|k| r.kind == k))
+                    .count() as u64
+            };
+            assert_eq!(
+                table.rows[0].cells,
+                [
+                    sent,
+                    answered(None),
+                    answered(Some(ReviewKind::CaseResolution)),
+                    answered(Some(ReviewKind::PublicDuty)),
+                    answered(Some(ReviewKind::Legislation)),
+                ],
+                "{period}"
+            );
+            assert_eq!(table.rows.len(), 1);
+            assert!(table.check().iter().all(|r| r.holds()), "{period}");
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! the same for every form: for each record, for each column it counts in, add one to the total
 //! row and to its row in each section. A later circular's form is a new definition.
 
+use crate::case::ReviewKind;
 use crate::label::{Label, Vocabulary};
 use crate::reference::{AidForm, AidPlace, Field, ProviderKind};
 
@@ -64,6 +65,10 @@ pub enum Measure {
     CasesTransferredOut,
     /// Cases still open at the period's end (chuyển sang kỳ sau).
     CasesCarriedForward,
+    /// Requests for review sent in the period.
+    ReviewsSent,
+    /// Requests for review answered in the period.
+    ReviewsAnswered,
 }
 
 /// A breakdown of the records: its values are the rows of a section, or the filter of a
@@ -74,6 +79,7 @@ pub enum Dimension {
     AidForm,
     AidPlace,
     ProviderKind,
+    ReviewKind,
 }
 
 impl Dimension {
@@ -88,6 +94,7 @@ impl Dimension {
             Self::AidForm => of::<AidForm>(),
             Self::AidPlace => of::<AidPlace>(),
             Self::ProviderKind => of::<ProviderKind>(),
+            Self::ReviewKind => of::<ReviewKind>(),
         }
     }
 }
@@ -173,6 +180,15 @@ pub struct Rule {
     pub message: Label,
 }
 
+/// The records a form counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// Cases ([`super::CaseRecord`]).
+    Cases,
+    /// Requests for review ([`super::ReviewRecord`]).
+    ReviewRequests,
+}
+
 /// A form of a statistical regime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Form {
@@ -182,6 +198,7 @@ pub struct Form {
     pub number: Label,
     pub title: Label,
     pub unit: CountUnit,
+    pub subject: Subject,
     pub columns: &'static [Column],
     pub sections: &'static [Section],
     pub rules: &'static [Rule],

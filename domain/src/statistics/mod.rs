@@ -11,4 +11,4 @@ pub mod records;
 pub use deadline::ReportingLevel;
 pub use form::{Form, Table};
 pub use period::{Period, PeriodError};
-pub use records::CaseRecord;
+pub use records::{CaseRecord, ReviewRecord};

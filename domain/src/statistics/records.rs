@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use super::form::{Countable, Dimension, Measure};
 use super::period::Period;
+use crate::case::ReviewKind;
 use crate::label::Vocabulary;
 use crate::reference::{AidForm, AidPlace, Field, ProviderKind};
 
@@ -60,6 +61,7 @@ impl Countable for CaseRecord {
             Measure::CasesFinished => self.ended_in(period) && !self.transferred_out,
             Measure::CasesTransferredOut => self.ended_in(period) && self.transferred_out,
             Measure::CasesCarriedForward => !self.ended_in(period),
+            Measure::ReviewsSent | Measure::ReviewsAnswered => false,
         }
     }
 
@@ -69,6 +71,34 @@ impl Countable for CaseRecord {
             Dimension::AidForm => Some(self.form.code()),
             Dimension::AidPlace => Some(self.place.code()),
             Dimension::ProviderKind => self.provider_kind.map(|k| k.code()),
+            Dimension::ReviewKind => None,
+        }
+    }
+}
+
+/// A request for review (kiến nghị) as form 2 counts it: by the day it was sent and the day
+/// it was answered. A draft is never counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRecord {
+    pub kind: ReviewKind,
+    pub sent_on: Option<NaiveDate>,
+    pub answered_on: Option<NaiveDate>,
+}
+
+impl Countable for ReviewRecord {
+    fn counts(&self, measure: Measure, period: &Period) -> bool {
+        let within = |day: Option<NaiveDate>| day.is_some_and(|d| period.contains(d));
+        match measure {
+            Measure::ReviewsSent => within(self.sent_on),
+            Measure::ReviewsAnswered => within(self.answered_on),
+            _ => false,
+        }
+    }
+
+    fn value(&self, dimension: Dimension) -> Option<&'static str> {
+        match dimension {
+            Dimension::ReviewKind => Some(self.kind.code()),
+            _ => None,
         }
     }
 }
