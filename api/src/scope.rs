@@ -120,6 +120,21 @@ impl Permitted {
     }
 }
 
+/// Where a list of records for `action` may look: [`permitted`], refused with 403 when the
+/// caller may do `action` nowhere (a role that never does it), so that every list answers
+/// the same way. An empty page means "nothing there", never "not allowed".
+pub fn listable(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    action: Action,
+) -> Result<Permitted, ApiError> {
+    let permitted = permitted(conn, caller, action)?;
+    if permitted == Permitted::Only(Vec::new()) {
+        return Err(ApiError::forbidden());
+    }
+    Ok(permitted)
+}
+
 /// Where `caller` may do `action` today, read from the policy itself: for national roles the
 /// answer does not depend on the organization; for the others it is evaluated on each
 /// organization of their subtree.

@@ -23,7 +23,7 @@ use crate::http::error::{ApiError, FieldError};
 use crate::http::extract::{etag, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{Page, PageQuery};
-use crate::scope::{self, Permitted};
+use crate::scope::{self};
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
@@ -168,10 +168,7 @@ pub async fn list(
     let page = paging.request()?;
     let paged = state
         .db(move |conn| {
-            let permitted = scope::permitted(conn, &caller, Action::ManageAccount(Role::Portal))?;
-            if permitted == Permitted::Only(Vec::new()) {
-                return Err(ApiError::forbidden());
-            }
+            let permitted = scope::listable(conn, &caller, Action::ManageAccount(Role::Portal))?;
             let filter = AccountFilter {
                 organizations: permitted.as_filter(),
                 roles: Some(

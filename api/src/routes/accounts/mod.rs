@@ -37,7 +37,7 @@ use crate::http::error::{ApiError, FieldError};
 use crate::http::extract::{IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, search_term, Page, PageQuery};
-use crate::scope::{self, Permitted};
+use crate::scope::{self};
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;

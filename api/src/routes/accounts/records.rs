@@ -137,10 +137,7 @@ pub async fn list(
     };
     let paged = state
         .db(move |conn| {
-            let permitted = scope::permitted(conn, &caller, Action::ReadAccounts)?;
-            if permitted == Permitted::Only(Vec::new()) {
-                return Err(ApiError::forbidden());
-            }
+            let permitted = scope::listable(conn, &caller, Action::ReadAccounts)?;
             let filter = AccountFilter {
                 organizations: permitted.as_filter(),
                 organization_id: query.organization_id,

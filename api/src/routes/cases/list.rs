@@ -144,10 +144,7 @@ pub fn scoped(
     caller: &Caller,
     (mut filter, root): (CaseFilter, Option<String>),
 ) -> Result<CaseFilter, ApiError> {
-    let permitted = scope::permitted(conn, caller, Action::ReadCase)?;
-    if permitted == Permitted::Only(Vec::new()) {
-        return Err(ApiError::forbidden());
-    }
+    let permitted = scope::listable(conn, caller, Action::ReadCase)?;
     let readable = scope::permitted(conn, caller, Action::ReadRecipient)?;
     if filter.recipient_id.is_some() && readable == Permitted::Only(Vec::new()) {
         return Err(ApiError::forbidden());

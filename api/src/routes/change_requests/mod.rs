@@ -44,7 +44,7 @@ use crate::http::extract::{etag, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, Page, PageQuery};
 use crate::redaction::Redaction;
-use crate::scope::{self, today, Permitted};
+use crate::scope::{self, today};
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;

@@ -101,10 +101,7 @@ pub async fn list(
     let kind = parse_filter::<ChangeKind>("kind", q.kind)?;
     let (paged, items) = state
         .db(move |conn| {
-            let permitted = scope::permitted(conn, &caller, Action::ReadCase)?;
-            if permitted == Permitted::Only(Vec::new()) {
-                return Err(ApiError::forbidden());
-            }
+            let permitted = scope::listable(conn, &caller, Action::ReadCase)?;
             let filter = RequestFilter {
                 organizations: permitted.as_filter(),
                 status,

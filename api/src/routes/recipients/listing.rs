@@ -46,10 +46,7 @@ pub async fn list(
     };
     let (paged, proofs, entries) = state
         .db(move |conn| {
-            let permitted = scope::permitted(conn, &caller, Action::ReadRecipient)?;
-            if permitted == Permitted::Only(Vec::new()) {
-                return Err(ApiError::forbidden());
-            }
+            let permitted = scope::listable(conn, &caller, Action::ReadRecipient)?;
             let filter = RecipientFilter {
                 organizations: permitted.as_filter(),
                 search: search_term(query.q.as_deref()),

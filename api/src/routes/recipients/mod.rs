@@ -46,7 +46,7 @@ use crate::http::extract::{etag, present, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{search_term, Page, PageQuery};
 use crate::http::patch;
-use crate::scope::{self, today, Permitted};
+use crate::scope::{self, today};
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;

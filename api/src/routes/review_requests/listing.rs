@@ -41,10 +41,7 @@ pub async fn list(
     let review_state = parse_filter::<ReviewState>("state", q.state)?;
     let paged = state
         .db(move |conn| {
-            let permitted = scope::permitted(conn, &caller, Action::ReadCase)?;
-            if permitted == Permitted::Only(Vec::new()) {
-                return Err(ApiError::forbidden());
-            }
+            let permitted = scope::listable(conn, &caller, Action::ReadCase)?;
             let filter = ReviewFilter {
                 organizations: permitted.as_filter(),
                 kind,

@@ -37,7 +37,7 @@ use crate::http::extract::{etag, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, search_term, Page, PageQuery};
 use crate::http::patch;
-use crate::scope::{self, today, Permitted};
+use crate::scope::{self, today};
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;

@@ -43,7 +43,7 @@ use crate::http::lang::Text;
 use crate::http::page::{parse_filter, parse_sort, search_term, Page, PageQuery};
 use crate::http::patch;
 use crate::routes::account_common::utc;
-use crate::scope::{self, today, Permitted};
+use crate::scope::{self, today};
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;

@@ -314,10 +314,7 @@ pub async fn list(
     let status = parse_filter::<StaffStatus>("status", query.status)?;
     let (total, shown) = state
         .db(move |conn| {
-            let permitted = scope::permitted(conn, &caller, Action::ReadStaff)?;
-            if permitted == Permitted::Only(Vec::new()) {
-                return Err(ApiError::forbidden());
-            }
+            let permitted = scope::listable(conn, &caller, Action::ReadStaff)?;
             let (organizations, member_on) = match query.organization_id {
                 Some(org) if permitted.contains(&org) => (Some(vec![org]), Some(today())),
                 Some(_) => (Some(Vec::new()), None),
