@@ -210,3 +210,90 @@ fn form_2_counts_requests_for_review_sent_and_answered_in_the_period() {
     all_rules_hold(&after.0);
     all_rules_hold(&after.1);
 }
+
+#[test]
+fn form_1_exports_as_csv_and_as_an_xlsx_laid_out_as_the_paper_form() {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let query = format!("{FORM_1}?organization_id={center}&period=2026-Y");
+    let json = app.get(&query, &gd).json();
+    let total: Vec<u64> = json["rows"][0]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert!(total[0] > 0, "the demo data has cases in year 2026");
+
+    let r = app.get(&format!("{query}&format=csv"), &gd);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.header("content-type").unwrap().starts_with("text/csv"));
+    let mut lines = r.body.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "row,section,label,1 Tổng số,2 Kỳ trước chuyển qua,3 Nơi khác chuyển đến,4 Phát sinh trong kỳ,5 Đã hoàn thành,6 Chuyển đi nơi khác,7 Chuyển sang kỳ sau"
+    );
+    let first = lines.next().unwrap();
+    let numbers: Vec<u64> = first
+        .split(',')
+        .skip(3)
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(first.starts_with("total,,Tổng số,"), "{first}");
+    assert_eq!(numbers, total);
+
+    let r = app.get(&format!("{query}&format=xlsx"), &gd);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r
+        .header("content-disposition")
+        .unwrap()
+        .contains("bieu-mau-02_2011.1-2025-10-01-2026-09-30.xlsx"));
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(r.raw.clone())).unwrap();
+    let sheet = book.worksheet_range("Biểu mẫu").unwrap();
+    let text = |row: u32, col: u32| match sheet.get_value((row, col)) {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Float(f)) => f.to_string(),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(text(0, 0), "Biểu mẫu số 1");
+    assert_eq!(text(1, 0), "Thống kê vụ việc trợ giúp pháp lý");
+    assert_eq!(
+        text(2, 0),
+        "Kỳ thống kê: từ ngày 01/10/2025 đến ngày 30/09/2026 (2025-10-01/P12M)"
+    );
+    assert!(text(3, 0).contains("TTTGPL-HN"), "{}", text(3, 0));
+    assert_eq!(text(4, 0), "Đơn vị tính: vụ việc");
+    assert_eq!(text(6, 2), "Tổng số");
+    assert_eq!(
+        (text(7, 0), text(7, 2), text(7, 8)),
+        ("A".into(), "1".into(), "7".into())
+    );
+    assert_eq!(text(8, 1), "Tổng số");
+    let cells: Vec<u64> = (2..9)
+        .map(|c| match sheet.get_value((8, c)) {
+            Some(Data::Float(f)) => *f as u64,
+            other => panic!("cell {c}: {other:?}"),
+        })
+        .collect();
+    assert_eq!(cells, total);
+    assert_eq!(
+        (text(9, 0), text(9, 1)),
+        ("I".into(), "Phân theo lĩnh vực".into())
+    );
+    let all: Vec<String> = sheet
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+        .collect();
+    for needed in [
+        "NGƯỜI LẬP BIỂU",
+        "THỦ TRƯỞNG ĐƠN VỊ",
+        "Chưa cử người thực hiện",
+    ] {
+        assert!(all.iter().any(|c| c == needed), "{needed} missing");
+    }
+
+    app.get(&format!("{query}&format=pdf"), &gd)
+        .assert_problem(422, "validation_failed");
+}

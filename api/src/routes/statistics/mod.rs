@@ -1,0 +1,165 @@
+//! The statistical forms: their definitions (`definitions`), any form filled from the
+//! records for an organization's subtree and a period (`tables`), and the files it is
+//! exported to (`export`).
+
+mod definitions;
+mod export;
+mod tables;
+
+pub use definitions::*;
+pub use tables::*;
+
+use actix_web::{get, web, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use tgpl_domain::access::Action;
+use tgpl_domain::hierarchy::Hierarchy;
+use tgpl_domain::statistics::circular_02_2011;
+use tgpl_domain::statistics::form::{Form, RuleResult, RuleScope, Severity, Subject};
+use tgpl_domain::statistics::Period;
+use tgpl_persistence::{organizations, statistics};
+use utoipa::{IntoParams, ToSchema};
+
+use super::reference::LabelView;
+use crate::auth::Caller;
+use crate::http::error::ApiError;
+use crate::http::extract::Query;
+use crate::scope;
+use crate::state::AppState;
+
+/// The forms the system fills, in their order.
+fn forms() -> impl Iterator<Item = &'static Form> {
+    circular_02_2011::FORMS.iter().copied()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ColumnView {
+    pub number: u8,
+    pub header: LabelView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SectionView {
+    /// `I`, `II`, …
+    pub number: &'static str,
+    pub title: LabelView,
+    /// The codes and labels of its rows, in order; a row's code in a table is the section's
+    /// number, a dot and this code (`I.criminal`).
+    pub rows: Vec<RowDefinitionView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RowDefinitionView {
+    pub code: &'static str,
+    pub label: LabelView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RuleView {
+    #[schema(example = "02_2011.1.in")]
+    pub id: &'static str,
+    /// The columns added on the left, for a rule checked on every row.
+    pub left: Vec<u8>,
+    /// `=` or `<=`.
+    pub operator: &'static str,
+    /// The columns added on the right, for a rule checked on every row.
+    pub right: Vec<u8>,
+    /// `each_row`, or `sections_add_up_to_total` (each section's rows add up to the total
+    /// row, in every column).
+    pub scope: &'static str,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    pub message: LabelView,
+}
+
+/// A form's definition.
+#[derive(Serialize, ToSchema)]
+pub struct FormView {
+    #[schema(example = "02_2011.1")]
+    pub code: &'static str,
+    pub number: LabelView,
+    pub title: LabelView,
+    /// What a figure counts (`vụ việc`, `lượt người`, …).
+    pub unit: LabelView,
+    /// The instrument and articles the definition comes from.
+    pub source: &'static str,
+    pub columns: Vec<ColumnView>,
+    pub sections: Vec<SectionView>,
+    pub rules: Vec<RuleView>,
+}
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+impl From<&'static Form> for FormView {
+    fn from(f: &'static Form) -> Self {
+        Self {
+            code: f.code,
+            number: f.number.into(),
+            title: f.title.into(),
+            unit: f.unit.label().into(),
+            source: f.source,
+            columns: f
+                .columns
+                .iter()
+                .map(|c| ColumnView {
+                    number: c.number,
+                    header: c.header.into(),
+                })
+                .collect(),
+            sections: f
+                .sections
+                .iter()
+                .map(|s| {
+                    let mut rows: Vec<RowDefinitionView> = s
+                        .dimension
+                        .values()
+                        .into_iter()
+                        .map(|(code, label)| RowDefinitionView {
+                            code,
+                            label: label.into(),
+                        })
+                        .collect();
+                    if let Some(label) = s.without_value {
+                        rows.push(RowDefinitionView {
+                            code: tgpl_domain::statistics::form::WITHOUT_VALUE,
+                            label: label.into(),
+                        });
+                    }
+                    SectionView {
+                        number: s.number,
+                        title: s.title.into(),
+                        rows,
+                    }
+                })
+                .collect(),
+            rules: f
+                .rules
+                .iter()
+                .map(|r| {
+                    let (scope, left, right) = match r.scope {
+                        RuleScope::EachRow { left, right } => {
+                            ("each_row", left.to_vec(), right.to_vec())
+                        }
+                        RuleScope::SectionsAddUpToTotal => {
+                            ("sections_add_up_to_total", Vec::new(), Vec::new())
+                        }
+                    };
+                    RuleView {
+                        id: r.id,
+                        left,
+                        operator: r.comparison.symbol(),
+                        right,
+                        scope,
+                        severity: severity(r.severity),
+                        message: r.message.into(),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
