@@ -1,7 +1,7 @@
 use serde_json::Value;
 use tgpl_tests::TestApp;
 
-const FORM_1: &str = "/api/v1/statistics/forms/02_2011.1";
+const FORM_1: &str = "/api/v1/statistics/forms/tt02-2011-bm1";
 
 fn table(app: &TestApp, token: &str, org: &str, period: &str) -> Value {
     let r = app.get(
@@ -39,7 +39,7 @@ fn form_1_is_defined_as_data_with_its_columns_sections_and_rules() {
     assert_eq!(r.status, 200, "{}", r.body);
     let forms = r.json();
     let form = &forms[0];
-    assert_eq!(form["code"], "02_2011.1");
+    assert_eq!(form["code"], "tt02-2011-bm1");
     assert_eq!(form["unit"]["vi"], "vụ việc");
     assert_eq!(form["columns"].as_array().unwrap().len(), 7);
     assert_eq!(form["columns"][1]["header"]["vi"], "Kỳ trước chuyển qua");
@@ -162,7 +162,7 @@ fn form_2_counts_requests_for_review_sent_and_answered_in_the_period() {
     let center = app.org_id("TTTGPL-HN");
     let form_2 = |period: &str| {
         let r = app.get(
-            &format!("/api/v1/statistics/forms/02_2011.2?organization_id={center}&period={period}"),
+            &format!("/api/v1/statistics/forms/tt02-2011-bm2?organization_id={center}&period={period}"),
             &gd,
         );
         assert_eq!(r.status, 200, "{}", r.body);
@@ -249,7 +249,7 @@ fn form_1_exports_as_csv_and_as_an_xlsx_laid_out_as_the_paper_form() {
     assert!(r
         .header("content-disposition")
         .unwrap()
-        .contains("bieu-mau-02_2011.1-2025-10-01-2026-09-30.xlsx"));
+        .contains("bieu-mau-tt02-2011-bm1-2025-10-01-2026-09-30.xlsx"));
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(r.raw.clone())).unwrap();
     let sheet = book.worksheet_range("Biểu mẫu").unwrap();
     let text = |row: u32, col: u32| match sheet.get_value((row, col)) {

@@ -25,7 +25,7 @@ const fn column(number: u8, vi: &'static str, en: &'static str, measure: Measure
 
 /// Form 1: legal aid cases (thống kê vụ việc trợ giúp pháp lý).
 pub static FORM_1: Form = Form {
-    code: "02_2011.1",
+    code: "tt02-2011-bm1",
     number: label("Biểu mẫu số 1", "Form 1"),
     title: label("Thống kê vụ việc trợ giúp pháp lý", "Legal aid cases"),
     unit: CountUnit::Cases,
@@ -92,7 +92,7 @@ pub static FORM_1: Form = Form {
     ],
     rules: &[
         Rule {
-            id: "02_2011.1.in",
+            id: "tt02-2011-bm1.in",
             scope: RuleScope::EachRow {
                 left: &[2, 3, 4],
                 right: &[1],
@@ -105,7 +105,7 @@ pub static FORM_1: Form = Form {
             ),
         },
         Rule {
-            id: "02_2011.1.out",
+            id: "tt02-2011-bm1.out",
             scope: RuleScope::EachRow {
                 left: &[5, 6, 7],
                 right: &[1],
@@ -118,7 +118,7 @@ pub static FORM_1: Form = Form {
             ),
         },
         Rule {
-            id: "02_2011.1.sections",
+            id: "tt02-2011-bm1.sections",
             scope: RuleScope::SectionsAddUpToTotal,
             comparison: Comparison::Equal,
             severity: Severity::Error,
@@ -143,7 +143,7 @@ const fn answered_of(number: u8, vi: &'static str, en: &'static str, kind: &'sta
 /// Form 2: requests for review (thống kê vụ việc kiến nghị). The explanation gives no row
 /// list; the form is one row per reporting unit, which here is the total row of the unit.
 pub static FORM_2: Form = Form {
-    code: "02_2011.2",
+    code: "tt02-2011-bm2",
     number: label("Biểu mẫu số 2", "Form 2"),
     title: label("Thống kê vụ việc kiến nghị", "Requests for review"),
     unit: CountUnit::Cases,
@@ -177,7 +177,7 @@ pub static FORM_2: Form = Form {
     ],
     sections: &[],
     rules: &[Rule {
-        id: "02_2011.2.answered",
+        id: "tt02-2011-bm2.answered",
         scope: RuleScope::EachRow {
             left: &[3, 4, 5],
             right: &[2],
@@ -392,9 +392,9 @@ mod tests {
         let ids: std::collections::BTreeSet<_> = broken.iter().map(|r| r.rule).collect();
         assert_eq!(
             ids.into_iter().collect::<Vec<_>>(),
-            ["02_2011.1.in", "02_2011.1.out", "02_2011.1.sections"]
+            ["tt02-2011-bm1.in", "tt02-2011-bm1.out", "tt02-2011-bm1.sections"]
         );
-        let total_in = broken.iter().find(|r| r.rule == "02_2011.1.in").unwrap();
+        let total_in = broken.iter().find(|r| r.rule == "tt02-2011-bm1.in").unwrap();
         assert_eq!((total_in.row.as_str(), total_in.imbalance()), ("total", -2));
     }
 

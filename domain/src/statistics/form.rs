@@ -192,7 +192,7 @@ pub enum Subject {
 /// A form of a statistical regime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Form {
-    /// Stable code (`02_2011.1`).
+    /// Stable code (`tt02-2011-bm1`).
     pub code: &'static str,
     /// The form's number as printed (`Biểu mẫu số 1`).
     pub number: Label,

@@ -42,7 +42,7 @@ pub(super) fn xlsx(form: &Form, view: &TableView) -> Result<HttpResponse, ApiErr
         .body(bytes))
 }
 
-/// `bieu-mau-02_2011.1-2024-10-01-2025-06-30.csv`: ASCII, so that every browser keeps it.
+/// `bieu-mau-tt02-2011-bm1-2024-10-01-2025-06-30.csv`: ASCII, so that every browser keeps it.
 fn file_name(view: &TableView, extension: &str) -> String {
     format!(
         "bieu-mau-{}-{}-{}.{extension}",

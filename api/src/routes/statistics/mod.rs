@@ -56,7 +56,7 @@ pub struct RowDefinitionView {
 
 #[derive(Serialize, ToSchema)]
 pub struct RuleView {
-    #[schema(example = "02_2011.1.in")]
+    #[schema(example = "tt02-2011-bm1.in")]
     pub id: &'static str,
     /// The columns added on the left, for a rule checked on every row.
     pub left: Vec<u8>,
@@ -75,7 +75,7 @@ pub struct RuleView {
 /// A form's definition.
 #[derive(Serialize, ToSchema)]
 pub struct FormView {
-    #[schema(example = "02_2011.1")]
+    #[schema(example = "tt02-2011-bm1")]
     pub code: &'static str,
     pub number: LabelView,
     pub title: LabelView,
