@@ -162,7 +162,9 @@ fn form_2_counts_requests_for_review_sent_and_answered_in_the_period() {
     let center = app.org_id("TTTGPL-HN");
     let form_2 = |period: &str| {
         let r = app.get(
-            &format!("/api/v1/statistics/forms/tt02-2011-bm2?organization_id={center}&period={period}"),
+            &format!(
+                "/api/v1/statistics/forms/tt02-2011-bm2?organization_id={center}&period={period}"
+            ),
             &gd,
         );
         assert_eq!(r.status, 200, "{}", r.body);

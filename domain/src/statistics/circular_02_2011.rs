@@ -392,9 +392,16 @@ mod tests {
         let ids: std::collections::BTreeSet<_> = broken.iter().map(|r| r.rule).collect();
         assert_eq!(
             ids.into_iter().collect::<Vec<_>>(),
-            ["tt02-2011-bm1.in", "tt02-2011-bm1.out", "tt02-2011-bm1.sections"]
+            [
+                "tt02-2011-bm1.in",
+                "tt02-2011-bm1.out",
+                "tt02-2011-bm1.sections"
+            ]
         );
-        let total_in = broken.iter().find(|r| r.rule == "tt02-2011-bm1.in").unwrap();
+        let total_in = broken
+            .iter()
+            .find(|r| r.rule == "tt02-2011-bm1.in")
+            .unwrap();
         assert_eq!((total_in.row.as_str(), total_in.imbalance()), ("total", -2));
     }
 
