@@ -299,3 +299,45 @@ fn form_1_exports_as_csv_and_as_an_xlsx_laid_out_as_the_paper_form() {
     app.get(&format!("{query}&format=pdf"), &gd)
         .assert_problem(422, "validation_failed");
 }
+
+#[test]
+fn a_change_request_that_edits_or_deletes_a_locked_case_moves_form_1_with_it() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    use chrono::Datelike;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let period = format!("{}-Y", today.year() + i32::from(today.month() >= 10));
+    let before = table(&app, &gd, &center, &period);
+    let case = app.closed_case(false);
+    let id = case["id"].as_str().unwrap();
+    let decide = |kind: &str, changes: serde_json::Value| {
+        let mut item = serde_json::json!({"case_id": id});
+        if !changes.is_null() {
+            item["changes"] = changes;
+        }
+        let body = serde_json::json!({"kind": kind, "reason": "Nhập sai", "cases": [item]});
+        let r = app.post("/api/v1/change-requests", &gd, body);
+        assert_eq!(r.status, 201, "{}", r.body);
+        let path = format!(
+            "/api/v1/change-requests/{}/approve",
+            r.json()["id"].as_str().unwrap()
+        );
+        let r = app.post(&path, &app.admin(), serde_json::json!({"reason": "Đồng ý"}));
+        assert_eq!(r.status, 200, "{}", r.body);
+    };
+    decide("edit", serde_json::json!({"field": "civil"}));
+    let edited = table(&app, &gd, &center, &period);
+    all_rules_hold(&edited);
+    assert_eq!(cell(&edited, "total", 1), cell(&before, "total", 1) + 1);
+    assert_eq!(cell(&edited, "I.civil", 1), cell(&before, "I.civil", 1) + 1);
+    assert_eq!(cell(&edited, "I.land", 1), cell(&before, "I.land", 1));
+
+    decide("delete", serde_json::Value::Null);
+    let deleted = table(&app, &gd, &center, &period);
+    all_rules_hold(&deleted);
+    assert_eq!(
+        deleted["rows"], before["rows"],
+        "a deleted case is not counted"
+    );
+}
