@@ -68,6 +68,10 @@ fn a_case_accepted_and_completed_moves_form_1_and_every_rule_holds() {
     let before = table(&app, &gd, &center, &period);
     all_rules_hold(&before);
     assert_eq!(before["period"], format!("{}-10-01/P12M", year - 1));
+    assert_eq!(
+        before["provisional"], true,
+        "the current year has not ended"
+    );
     assert_eq!(before["organizations"][0], center.as_str());
 
     app.closed_case(false);
@@ -132,8 +136,19 @@ fn bad_periods_unknown_forms_and_foreign_organizations_are_refused() {
         assert_eq!(problem["errors"][0]["field"], "period", "{period}");
         assert_eq!(problem["errors"][0]["code"], code, "{period}");
     }
-    app.get(&format!("{FORM_1}?organization_id={center}"), &gd)
-        .assert_problem(422, "validation_failed");
+    for (query, code) in [
+        (format!("organization_id={center}"), "required"),
+        (
+            format!("organization_id={center}&period=2025-Y&period=2025-9M"),
+            "duplicate_key",
+        ),
+    ] {
+        let problem = app
+            .get(&format!("{FORM_1}?{query}"), &gd)
+            .assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], "period", "{query}");
+        assert_eq!(problem["errors"][0]["code"], code, "{query}");
+    }
     app.get(
         &format!("/api/v1/statistics/forms/99_9999.9?organization_id={center}&period=2025-Y"),
         &gd,
@@ -251,7 +266,7 @@ fn form_1_exports_as_csv_and_as_an_xlsx_laid_out_as_the_paper_form() {
     assert!(r
         .header("content-disposition")
         .unwrap()
-        .contains("bieu-mau-tt02-2011-bm1-2025-10-01-2026-09-30.xlsx"));
+        .contains("bieu-mau-tt02-2011-bm1-TTTGPL-HN-2025-10-01-2026-09-30.xlsx"));
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(r.raw.clone())).unwrap();
     let sheet = book.worksheet_range("Biểu mẫu").unwrap();
     let text = |row: u32, col: u32| match sheet.get_value((row, col)) {
@@ -340,4 +355,37 @@ fn a_change_request_that_edits_or_deletes_a_locked_case_moves_form_1_with_it() {
         deleted["rows"], before["rows"],
         "a deleted case is not counted"
     );
+}
+
+#[test]
+fn whose_figures_and_who_reads_them_follow_the_tree_of_the_periods_last_day() {
+    let app = TestApp::spawn();
+    let firm = app.org_id("CTL-HN");
+    let r = app.post(
+        &format!("/api/v1/organizations/{firm}/parents"),
+        &app.admin(),
+        serde_json::json!({"parent_id": app.org_id("STP-DN"), "effective_from": "2025-07-01"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let (hn, dn) = (app.token("stp.hn"), app.token("stp.dn"));
+    let read = |token: &str, period: &str| {
+        app.get(
+            &format!("{FORM_1}?organization_id={firm}&period={period}"),
+            token,
+        )
+        .status
+    };
+    // Until 30 June 2025 the firm was under Hà Nội's Department; from 1 July, Đà Nẵng's.
+    assert_eq!((read(&hn, "2025-9M"), read(&dn, "2025-9M")), (200, 404));
+    assert_eq!((read(&hn, "2025-Y"), read(&dn, "2025-Y")), (404, 200));
+    let covers = |token: &str, department: &str, period: &str| {
+        table(&app, token, &app.org_id(department), period)["organizations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o == firm.as_str())
+    };
+    assert!(covers(&hn, "STP-HN", "2025-9M"));
+    assert!(!covers(&hn, "STP-HN", "2025-Y"));
+    assert!(covers(&dn, "STP-DN", "2025-Y"));
 }

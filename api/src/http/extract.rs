@@ -96,26 +96,38 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = e.into_inner();
         if inner.is_data() {
             let message = inner.to_string();
-            // serde names a missing field in its message, at the path of the object that
-            // lacks it: the problem names the field itself.
-            let missing = message
-                .strip_prefix("missing field `")
-                .and_then(|rest| rest.split('`').next());
-            let (field, code) = match (missing, path.as_str()) {
-                (Some(name), ".") => (name.to_owned(), "required"),
-                (Some(name), parent) => (format!("{parent}.{name}"), "required"),
-                (None, ".") => ("body".to_owned(), "invalid"),
-                (None, _) => (path, "invalid"),
-            };
-            ApiError::validation(vec![FieldError {
-                field,
-                code,
-                message: data_error_text(&message),
-            }])
+            ApiError::validation(vec![data_error("body", &path, &message)])
         } else {
             malformed(&inner)
         }
     })
+}
+
+/// A shape error of serde as a field error. serde names a missing or repeated field in its
+/// message, at the path of the object that holds it: the problem names the field itself.
+/// `whole` names the input when the error is about all of it (`body`, `query`).
+fn data_error(whole: &str, path: &str, message: &str) -> FieldError {
+    let named = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+    };
+    let (name, code) = match (named("missing field `"), named("duplicate field `")) {
+        (Some(name), _) => (Some(name), "required"),
+        (None, Some(name)) => (Some(name), "duplicate_key"),
+        (None, None) => (None, "invalid"),
+    };
+    let field = match (name, path) {
+        (Some(name), ".") => name.to_owned(),
+        (Some(name), parent) => format!("{parent}.{name}"),
+        (None, ".") => whole.to_owned(),
+        (None, _) => path.to_owned(),
+    };
+    FieldError {
+        field,
+        code,
+        message: data_error_text(message),
+    }
 }
 
 fn malformed(e: &serde_json::Error) -> ApiError {
@@ -146,6 +158,8 @@ fn data_error_text(serde_message: &str) -> Text {
         .to_owned();
     let vi = if message.starts_with("missing field") {
         "Thiếu trường bắt buộc."
+    } else if message.starts_with("duplicate field") {
+        "Trường được ghi hai lần."
     } else if message.starts_with("unknown code") || message.starts_with("unknown variant") {
         "Mã không thuộc danh mục cho phép."
     } else if message.starts_with("unknown field") {
@@ -295,15 +309,9 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
         let parser = form_urlencoded::parse(cleaned.as_bytes());
         let parsed = serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(parser));
         std::future::ready(parsed.map(Query).map_err(|e| {
-            let field = e.path().to_string();
+            let path = e.path().to_string();
             let message = e.into_inner().to_string();
-            ApiError::field(
-                &field,
-                "invalid",
-                format!("Tham số không hợp lệ ({message})."),
-                message,
-            )
-            .into()
+            ApiError::validation(vec![data_error("query", &path, &message)]).into()
         }))
     }
 }

@@ -19,9 +19,9 @@ use crate::refusal::{FieldRefusal, Refusal};
 /// The cumulative lengths of the reporting year, in months (art. 7(1)(a)–(d)).
 pub const CUMULATIVE_MONTHS: [u32; 4] = [3, 6, 9, 12];
 
-/// The first reporting year the system accepts: state legal aid began in September 1997, so
-/// reporting year 1998 is the first with any figures.
-pub const FIRST_YEAR: i32 = 1998;
+/// The first reporting year the system accepts: state legal aid began on 6 September 1997,
+/// in reporting year 1997 (1996-10-01 to 1997-09-30).
+pub const FIRST_YEAR: i32 = 1997;
 
 /// The last reporting year the system accepts (a bound against typing errors, not a rule).
 pub const LAST_YEAR: i32 = 2200;
@@ -192,12 +192,26 @@ pub fn reporting_year_of(day: NaiveDate) -> i32 {
     }
 }
 
+/// `YYYY-MM-DD` exactly: four, two and two digits.
 fn parse_date(text: &str) -> Result<NaiveDate, PeriodError> {
+    let shape = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape {
+        return Err(PeriodError::Malformed);
+    }
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| PeriodError::Malformed)
 }
 
+/// One to four digits, without a leading zero.
 fn parse_number(digits: &str) -> Result<u32, PeriodError> {
-    if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    let well_formed = !digits.is_empty()
+        && digits.len() <= 4
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits.len() == 1 || !digits.starts_with('0'));
+    if !well_formed {
         return Err(PeriodError::Malformed);
     }
     digits.parse().map_err(|_| PeriodError::Malformed)
@@ -236,8 +250,8 @@ impl Refusal for PeriodError {
             ),
             Self::YearOutOfRange => (
                 "out_of_range",
-                "Năm thống kê nằm ngoài khoảng hệ thống nhận (1998 đến 2200).",
-                "The reporting year is outside what the system accepts (1998 to 2200).",
+                "Năm thống kê nằm ngoài khoảng hệ thống nhận (1997 đến 2200).",
+                "The reporting year is outside what the system accepts (1997 to 2200).",
             ),
             Self::FromAfterTo => (
                 "from_after_to",
@@ -246,8 +260,8 @@ impl Refusal for PeriodError {
             ),
             Self::DatesOutOfRange => (
                 "out_of_range",
-                "Kỳ thống kê phải nằm trong khoảng từ 01/10/1997 đến 30/9/2200.",
-                "A period lies between 1997-10-01 and 2200-09-30.",
+                "Kỳ thống kê phải nằm trong khoảng từ 01/10/1996 đến 30/9/2200.",
+                "A period lies between 1996-10-01 and 2200-09-30.",
             ),
         };
         FieldRefusal::new("period", code, vi, en)
@@ -335,7 +349,16 @@ mod tests {
             ("1990-9M", YearOutOfRange),
             ("9999-Y", YearOutOfRange),
             ("1990-01-01/1990-12-31", DatesOutOfRange),
+            ("1996-09-30/1997-01-31", DatesOutOfRange),
             ("2024-10-01/P99999999M", Malformed),
+            ("+2025-Y", Malformed),
+            ("+2024-10-01/P9M", Malformed),
+            ("2024-10-01/+2025-06-30", Malformed),
+            ("2024-1-1/2024-12-31", Malformed),
+            ("2025-09M", Malformed),
+            ("2024-10-01/P09M", Malformed),
+            ("-2024-10-01/P9M", Malformed),
+            ("1996-Y", YearOutOfRange),
         ];
         for (text, error) in cases {
             assert_eq!(Period::parse(text), Err(error), "{text}");

@@ -42,11 +42,13 @@ pub(super) fn xlsx(form: &Form, view: &TableView) -> Result<HttpResponse, ApiErr
         .body(bytes))
 }
 
-/// `bieu-mau-tt02-2011-bm1-2024-10-01-2025-06-30.csv`: ASCII, so that every browser keeps it.
+/// `bieu-mau-tt02-2011-bm1-TTTGPL-HN-2024-10-01-2025-06-30.csv`: the form, the reporting
+/// unit's code and the period, in ASCII (organization codes are), so that every browser keeps
+/// it.
 fn file_name(view: &TableView, extension: &str) -> String {
     format!(
-        "bieu-mau-{}-{}-{}.{extension}",
-        view.form, view.from, view.to
+        "bieu-mau-{}-{}-{}-{}.{extension}",
+        view.form, view.organization_code, view.from, view.to
     )
 }
 

@@ -24,7 +24,7 @@ use super::reference::LabelView;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::extract::Query;
-use crate::scope;
+use crate::scope::{self, today};
 use crate::state::AppState;
 
 /// The forms the system fills, in their order.

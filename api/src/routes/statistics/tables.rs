@@ -72,6 +72,9 @@ pub struct TableView {
     pub period: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The period has not ended yet (its last day is today or later, in Viet Nam): the
+    /// figures will still move.
+    pub provisional: bool,
     pub organization_id: String,
     pub organization_code: String,
     pub organization_name: String,
@@ -129,13 +132,13 @@ pub async fn table(
     let organization_id = root.clone();
     let (organization, covered, filled) = state
         .db(move |conn| {
-            let organization = scope::authorize(conn, &caller, Action::ReadStatistics, &root)?;
-            let links = organizations::all_links(conn)?;
-            let covered: Vec<String> = Hierarchy::on(period.to(), &links)
-                .subtree(&root)
-                .into_iter()
-                .map(|n| n.org_id)
-                .collect();
+            // Whose figures they are, and who may read them, is decided on the tree of the
+            // period's last day: a Department opens every unit its own table counted then,
+            // and a unit's new Department does not read the years before it came.
+            let organization = organizations::get(conn, &root)?;
+            let tree = Hierarchy::on(period.to(), &organizations::all_links(conn)?);
+            scope::check_on(&tree, &caller, Action::ReadStatistics, &root)?;
+            let covered: Vec<String> = tree.subtree(&root).into_iter().map(|n| n.org_id).collect();
             let (from, to) = (period.from(), period.to());
             let filled = match form.subject {
                 Subject::Cases => form.fill(
@@ -163,6 +166,7 @@ pub async fn table(
         period: period.to_string(),
         from: period.from(),
         to: period.to(),
+        provisional: period.to() >= today(),
         organization_id,
         organization_code: organization.code,
         organization_name: organization.name,
