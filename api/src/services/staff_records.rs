@@ -1,7 +1,10 @@
 //! Who a staff member is (their record, memberships and cards) and whether they can take a
 //! case of an organization on a day: what the staff routes show and the case steps check.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
+use tgpl_domain::organization::OrganizationKind;
 use tgpl_domain::reference::ProviderKind;
 use tgpl_domain::staff::{card_issuer, check_can_take_cases, Card, NotEligible, StaffStatus};
 use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffRow};
@@ -41,11 +44,15 @@ pub fn issuing_department(
 ) -> Result<Option<String>, ApiError> {
     let mut chain = vec![org_id.to_owned()];
     chain.extend(organizations::ancestors(conn, org_id, today())?);
-    let kinds = chain
-        .iter()
-        .map(|id| Ok(*organizations::get(conn, id)?.kind))
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    let issuer = card_issuer(chain.iter().map(String::as_str).zip(kinds));
+    let kinds: HashMap<String, OrganizationKind> = organizations::get_many(conn, &chain)?
+        .into_iter()
+        .map(|o| (o.id, *o.kind))
+        .collect();
+    let issuer = card_issuer(
+        chain
+            .iter()
+            .filter_map(|id| Some((id.as_str(), *kinds.get(id)?))),
+    );
     Ok(issuer.map(str::to_owned))
 }
 

@@ -38,6 +38,19 @@ pub struct ColumnView {
     pub header: LabelView,
 }
 
+impl ColumnView {
+    /// The numbered columns of `form`, in order.
+    pub fn of(form: &Form) -> Vec<Self> {
+        form.columns
+            .iter()
+            .map(|c| Self {
+                number: c.number,
+                header: c.header.into(),
+            })
+            .collect()
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct SectionView {
     /// `I`, `II`, …
@@ -103,14 +116,7 @@ impl From<&'static Form> for FormView {
             title: f.title.into(),
             unit: f.unit.label().into(),
             source: f.source,
-            columns: f
-                .columns
-                .iter()
-                .map(|c| ColumnView {
-                    number: c.number,
-                    header: c.header.into(),
-                })
-                .collect(),
+            columns: ColumnView::of(f),
             sections: f
                 .sections
                 .iter()

@@ -172,7 +172,7 @@ pub async fn table(
         organization_name: organization.name,
         organizations: covered,
         as_of,
-        columns: FormView::from(form).columns,
+        columns: ColumnView::of(form),
         rows: filled
             .rows
             .into_iter()
