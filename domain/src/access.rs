@@ -256,13 +256,18 @@ mod tests {
             (Role::Portal, "agency", "AAAAAA"),
             (Role::StatisticsOffice, "stats", "AAAAAA"),
         ];
+        assert_matrix(Action::ReadOrganization, &rows);
+    }
+
+    /// Checks `action` for one row per role: one letter per organization in `ORGS`.
+    fn assert_matrix(action: Action, rows: &[(Role, &str, &str)]) {
         assert_eq!(rows.len(), Role::ALL.len());
         for (role, org, expected) in rows {
             let got: String = ORGS
                 .iter()
-                .map(|t| letter(check(role, org, Action::ReadOrganization, t)))
+                .map(|t| letter(check(*role, org, action, t)))
                 .collect();
-            assert_eq!(got, expected, "{role} of {org}");
+            assert_eq!(got, *expected, "{role} of {org}");
         }
     }
 
@@ -306,14 +311,7 @@ mod tests {
             (Role::Portal, "agency", "FFFFFF"),
             (Role::StatisticsOffice, "stats", "FFFFFF"),
         ];
-        assert_eq!(rows.len(), Role::ALL.len());
-        for (role, org, expected) in rows {
-            let got: String = ORGS
-                .iter()
-                .map(|t| letter(check(role, org, Action::ReadStatistics, t)))
-                .collect();
-            assert_eq!(got, expected, "{role} of {org}");
-        }
+        assert_matrix(Action::ReadStatistics, &rows);
     }
 
     #[test]
