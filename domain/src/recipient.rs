@@ -183,38 +183,41 @@ pub struct Proof {
     pub provided_on: NaiveDate,
 }
 
-/// The category the statistics count a person under: the one whose proof was provided
-/// first (notes to form 3). A category that needs financial difficulty counts only from
-/// the day both its status proof and a proof of hardship had been provided. Ties go to the
-/// category listed first in art. 7 of the Law. `None` while no category is proven.
-pub fn statistical_category(proofs: &[Proof]) -> Option<(RecipientCategory, NaiveDate)> {
+/// Every category the proofs establish, each with the day it was proven, in the order of
+/// art. 7 of the Law. A category that needs financial difficulty is proven only from the day
+/// both its status proof and a proof of hardship had been provided.
+pub fn proven_categories(proofs: &[Proof]) -> Vec<(RecipientCategory, NaiveDate)> {
     let first_hardship = proofs
         .iter()
         .filter(|p| p.kind == ProofKind::FinancialHardship)
         .map(|p| p.provided_on)
         .min();
-    let mut best: Option<(RecipientCategory, NaiveDate, usize)> = None;
-    for (position, category) in <RecipientCategory as crate::label::Vocabulary>::ALL
+    <RecipientCategory as crate::label::Vocabulary>::ALL
         .iter()
-        .enumerate()
-    {
-        let status = proofs
-            .iter()
-            .filter(|p| p.kind == ProofKind::Status && p.category == Some(*category))
-            .map(|p| p.provided_on)
-            .min();
-        let proven_on = match (status, category.requires_financial_difficulty()) {
-            (Some(s), false) => Some(s),
-            (Some(s), true) => first_hardship.map(|h| s.max(h)),
-            (None, _) => None,
-        };
-        if let Some(day) = proven_on {
-            if best.is_none_or(|(_, d, p)| (day, position) < (d, p)) {
-                best = Some((*category, day, position));
-            }
-        }
-    }
-    best.map(|(c, d, _)| (c, d))
+        .filter_map(|category| {
+            let status = proofs
+                .iter()
+                .filter(|p| p.kind == ProofKind::Status && p.category == Some(*category))
+                .map(|p| p.provided_on)
+                .min()?;
+            let day = if category.requires_financial_difficulty() {
+                status.max(first_hardship?)
+            } else {
+                status
+            };
+            Some((*category, day))
+        })
+        .collect()
+}
+
+/// The category the statistics count a person under: the one whose proof was provided
+/// first (notes to form 3). Ties go to the category listed first in art. 7 of the Law.
+/// `None` while no category is proven.
+pub fn statistical_category(proofs: &[Proof]) -> Option<(RecipientCategory, NaiveDate)> {
+    // `min_by_key` keeps the first of equal days, which is the first in art. 7.
+    proven_categories(proofs)
+        .into_iter()
+        .min_by_key(|(_, day)| *day)
 }
 
 /// The key under which names are compared for duplicates: folded, so that "NGUYỄN VĂN A"

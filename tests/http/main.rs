@@ -21,5 +21,6 @@ mod resources;
 mod reviews_and_reports;
 mod staff;
 mod statistics;
+mod statistics_people;
 mod storage;
 mod text_input;

@@ -12,7 +12,7 @@ fn table(app: &TestApp, token: &str, org: &str, period: &str) -> Value {
     r.json()
 }
 
-fn cell(table: &Value, row: &str, column: usize) -> u64 {
+pub(crate) fn cell(table: &Value, row: &str, column: usize) -> u64 {
     table["rows"]
         .as_array()
         .unwrap()
@@ -23,7 +23,7 @@ fn cell(table: &Value, row: &str, column: usize) -> u64 {
         .unwrap()
 }
 
-fn all_rules_hold(table: &Value) {
+pub(crate) fn all_rules_hold(table: &Value) {
     let rules = table["rules"].as_array().unwrap();
     assert!(!rules.is_empty());
     for rule in rules {

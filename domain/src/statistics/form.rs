@@ -6,10 +6,9 @@
 //! the same for every form: for each record, for each column it counts in, add one to the total
 //! row and to its row in each section. A later circular's form is a new definition.
 
-use crate::case::ReviewKind;
-use crate::label::{Label, Vocabulary};
-use crate::reference::{AidForm, AidPlace, Field, ProviderKind};
+use crate::label::Label;
 
+pub use super::dimension::Dimension;
 use super::period::Period;
 
 /// What a form counts (the unit printed under its title).
@@ -69,42 +68,65 @@ pub enum Measure {
     ReviewsSent,
     /// Requests for review answered in the period.
     ReviewsAnswered,
-}
-
-/// A breakdown of the records: its values are the rows of a section, or the filter of a
-/// column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dimension {
-    Field,
-    AidForm,
-    AidPlace,
-    ProviderKind,
-    ReviewKind,
-}
-
-impl Dimension {
-    /// The values of the dimension, in the order rows are printed: each value's code and
-    /// label.
-    pub fn values(self) -> Vec<(&'static str, Label)> {
-        fn of<V: Vocabulary>() -> Vec<(&'static str, Label)> {
-            V::ALL.iter().map(|v| (v.code(), v.label())).collect()
-        }
-        match self {
-            Self::Field => of::<Field>(),
-            Self::AidForm => of::<AidForm>(),
-            Self::AidPlace => of::<AidPlace>(),
-            Self::ProviderKind => of::<ProviderKind>(),
-            Self::ReviewKind => of::<ReviewKind>(),
-        }
-    }
+    /// Person-times of the cases accepted in the period ([`super::PersonTimeRecord`]).
+    PersonTimes,
+    /// People or organizations present on the period's last day (forms 4–6).
+    OnLastDay,
 }
 
 /// A record that a form can count.
 pub trait Countable {
     /// Whether the record counts under `measure` in `period`.
     fn counts(&self, measure: Measure, period: &Period) -> bool;
-    /// The record's value of `dimension`, as its code; `None` when it has none yet.
-    fn value(&self, dimension: Dimension) -> Option<&'static str>;
+    /// The record's value of `dimension` in `period` (an age is taken on its last day), as
+    /// its code; `None` when it has none.
+    fn value(&self, dimension: Dimension, period: &Period) -> Option<&'static str>;
+    /// Whether the record holds `code` of `dimension`: its value, or for a dimension of many
+    /// values per record ([`Dimension::ProvenCategories`]) one of them.
+    fn has(&self, dimension: Dimension, code: &str, period: &Period) -> bool {
+        self.value(dimension, period) == Some(code)
+    }
+}
+
+/// A condition a column puts on the records it counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    /// The record holds this value of the dimension.
+    Is(Dimension, &'static str),
+    /// The record holds one of these values.
+    AnyOf(Dimension, &'static [&'static str]),
+    /// The record holds every one of these values (of a dimension of many values).
+    AllOf(Dimension, &'static [&'static str]),
+    /// The record has no value of the dimension (not recorded, not proven).
+    Missing(Dimension),
+    /// The inner condition does not hold.
+    Not(&'static Filter),
+}
+
+impl Filter {
+    /// Whether `record` meets the condition in `period`.
+    pub fn admits<R: Countable>(&self, record: &R, period: &Period) -> bool {
+        match *self {
+            Self::Is(dimension, code) => record.has(dimension, code, period),
+            Self::AnyOf(dimension, codes) => codes.iter().any(|c| record.has(dimension, c, period)),
+            Self::AllOf(dimension, codes) => codes.iter().all(|c| record.has(dimension, c, period)),
+            Self::Missing(dimension) => record.value(dimension, period).is_none(),
+            Self::Not(inner) => !inner.admits(record, period),
+        }
+    }
+
+    /// Every dimension and value the condition names, to check a definition against its
+    /// vocabularies.
+    pub fn values(&self) -> Vec<(Dimension, &'static str)> {
+        match *self {
+            Self::Is(dimension, code) => vec![(dimension, code)],
+            Self::AnyOf(dimension, codes) | Self::AllOf(dimension, codes) => {
+                codes.iter().map(|c| (dimension, *c)).collect()
+            }
+            Self::Missing(_) => Vec::new(),
+            Self::Not(inner) => inner.values(),
+        }
+    }
 }
 
 /// One numbered column.
@@ -113,8 +135,8 @@ pub struct Column {
     pub number: u8,
     pub header: Label,
     pub measure: Measure,
-    /// Counts only the records with this value of this dimension.
-    pub only: Option<(Dimension, &'static str)>,
+    /// Counts only the records that meet every one of these conditions.
+    pub only: &'static [Filter],
 }
 
 /// A section of rows (I, II, …): the records broken down by one dimension.
@@ -187,6 +209,14 @@ pub enum Subject {
     Cases,
     /// Requests for review ([`super::ReviewRecord`]).
     ReviewRequests,
+    /// Aided persons, one per case ([`super::PersonTimeRecord`]).
+    PersonTimes,
+    /// The employees of state legal aid centres and their branches ([`super::StaffRecord`]).
+    CentreStaff,
+    /// Collaborators holding a card ([`super::StaffRecord`]).
+    Collaborators,
+    /// Organizations taking part in legal aid ([`super::ParticipantRecord`]).
+    Participants,
 }
 
 /// A form of a statistical regime.
@@ -285,15 +315,13 @@ impl Form {
         }
         for record in records {
             for (c, column) in self.columns.iter().enumerate() {
-                let selected = column
-                    .only
-                    .is_none_or(|(dimension, code)| record.value(dimension) == Some(code));
+                let selected = column.only.iter().all(|f| f.admits(record, period));
                 if !selected || !record.counts(column.measure, period) {
                     continue;
                 }
                 rows[0].cells[c] += 1;
                 for (section, (first, codes)) in self.sections.iter().zip(&section_rows) {
-                    let value = record.value(section.dimension);
+                    let value = record.value(section.dimension, period);
                     if let Some(offset) = codes.iter().position(|code| *code == value) {
                         rows[first + offset].cells[c] += 1;
                     }

@@ -4,6 +4,7 @@
 
 pub mod circular_02_2011;
 pub mod deadline;
+pub mod dimension;
 pub mod form;
 pub mod period;
 pub mod records;
@@ -11,4 +12,4 @@ pub mod records;
 pub use deadline::ReportingLevel;
 pub use form::{Form, Table};
 pub use period::{Period, PeriodError};
-pub use records::{CaseRecord, ReviewRecord};
+pub use records::{CaseRecord, ParticipantRecord, PersonTimeRecord, ReviewRecord, StaffRecord};

@@ -149,6 +149,19 @@ pub async fn table(
                     &statistics::reviews_sent_or_answered(conn, &covered, from, to)?,
                     &period,
                 ),
+                Subject::PersonTimes => form.fill(
+                    &statistics::person_times(conn, &covered, from, to)?,
+                    &period,
+                ),
+                Subject::CentreStaff => {
+                    form.fill(&statistics::centre_staff(conn, &covered, to)?, &period)
+                }
+                Subject::Collaborators => {
+                    form.fill(&statistics::collaborators(conn, &covered, to)?, &period)
+                }
+                Subject::Participants => {
+                    form.fill(&statistics::participants(conn, &covered, to)?, &period)
+                }
             };
             Ok((organization, covered, filled))
         })

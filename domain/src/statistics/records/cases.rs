@@ -1,12 +1,11 @@
-//! The records the forms count, as the statistics read them.
+//! Cases, as forms 1 and 3 count them.
 
 use chrono::NaiveDate;
 
-use super::form::{Countable, Dimension, Measure};
-use super::period::Period;
-use crate::case::ReviewKind;
 use crate::label::Vocabulary;
 use crate::reference::{AidForm, AidPlace, Field, ProviderKind};
+use crate::statistics::form::{Countable, Dimension, Measure};
+use crate::statistics::period::Period;
 
 /// A case as form 1 counts it (Circular 02/2011, explanation of form 1).
 ///
@@ -42,6 +41,11 @@ impl CaseRecord {
             && self.ended_on().is_none_or(|e| e >= period.from())
     }
 
+    /// Whether the case was accepted in `period`.
+    pub fn accepted_in(&self, period: &Period) -> bool {
+        self.accepted_on.is_some_and(|a| period.contains(a))
+    }
+
     fn ended_in(&self, period: &Period) -> bool {
         self.ended_on().is_some_and(|e| period.contains(e))
     }
@@ -52,7 +56,7 @@ impl Countable for CaseRecord {
         if !self.in_hand(period) {
             return false;
         }
-        let accepted_in = self.accepted_on.is_some_and(|a| period.contains(a));
+        let accepted_in = self.accepted_in(period);
         match measure {
             Measure::CasesInHand => true,
             Measure::CasesCarriedOver => !accepted_in,
@@ -61,43 +65,16 @@ impl Countable for CaseRecord {
             Measure::CasesFinished => self.ended_in(period) && !self.transferred_out,
             Measure::CasesTransferredOut => self.ended_in(period) && self.transferred_out,
             Measure::CasesCarriedForward => !self.ended_in(period),
-            Measure::ReviewsSent | Measure::ReviewsAnswered => false,
+            _ => false,
         }
     }
 
-    fn value(&self, dimension: Dimension) -> Option<&'static str> {
+    fn value(&self, dimension: Dimension, _: &Period) -> Option<&'static str> {
         match dimension {
             Dimension::Field => Some(self.field.code()),
             Dimension::AidForm => Some(self.form.code()),
             Dimension::AidPlace => Some(self.place.code()),
             Dimension::ProviderKind => self.provider_kind.map(|k| k.code()),
-            Dimension::ReviewKind => None,
-        }
-    }
-}
-
-/// A request for review (kiến nghị) as form 2 counts it: by the day it was sent and the day
-/// it was answered. A draft is never counted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReviewRecord {
-    pub kind: ReviewKind,
-    pub sent_on: Option<NaiveDate>,
-    pub answered_on: Option<NaiveDate>,
-}
-
-impl Countable for ReviewRecord {
-    fn counts(&self, measure: Measure, period: &Period) -> bool {
-        let within = |day: Option<NaiveDate>| day.is_some_and(|d| period.contains(d));
-        match measure {
-            Measure::ReviewsSent => within(self.sent_on),
-            Measure::ReviewsAnswered => within(self.answered_on),
-            _ => false,
-        }
-    }
-
-    fn value(&self, dimension: Dimension) -> Option<&'static str> {
-        match dimension {
-            Dimension::ReviewKind => Some(self.kind.code()),
             _ => None,
         }
     }

@@ -1,0 +1,149 @@
+//! Cases and the persons aided in them, as forms 1 and 3 read them.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use tgpl_domain::recipient::{proven_categories, statistical_category};
+use tgpl_domain::reference::Gender;
+use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
+use tgpl_domain::statistics::{CaseRecord, PersonTimeRecord};
+
+use crate::column::Code;
+use crate::db::DbConnection;
+use crate::error::StoreResult;
+use crate::schema::{cases, recipients};
+
+/// The columns of a case that form 1 reads.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = cases)]
+struct CaseFacts {
+    accepted_on: Option<NaiveDate>,
+    closed_on: Option<NaiveDate>,
+    transferred_from_case_id: Option<String>,
+    transferred_to_org_id: Option<String>,
+    field: Code<Field>,
+    form: Code<AidForm>,
+    place: Code<AidPlace>,
+    provider_kind: Option<Code<ProviderKind>>,
+}
+
+impl From<CaseFacts> for CaseRecord {
+    fn from(c: CaseFacts) -> Self {
+        Self {
+            accepted_on: c.accepted_on,
+            transferred_in: c.transferred_from_case_id.is_some(),
+            closed_on: c.closed_on,
+            transferred_out: c.transferred_to_org_id.is_some(),
+            field: *c.field,
+            form: *c.form,
+            place: *c.place,
+            provider_kind: c.provider_kind.map(|k| *k),
+        }
+    }
+}
+
+/// The cases of `organizations` that were in hand at some time from `from` to `to`: accepted
+/// by `to` and not ended before `from` (deleted cases are not counted).
+pub fn cases_in_hand(
+    conn: &mut DbConnection,
+    organizations: &[String],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<Vec<CaseRecord>> {
+    let mut records = Vec::new();
+    // Bounded lists of organizations keep every statement under SQLite's parameter limit.
+    for chunk in organizations.chunks(10_000) {
+        let facts: Vec<CaseFacts> = crate::on_engine!(conn, |c| cases::table
+            .filter(cases::organization_id.eq_any(chunk))
+            .filter(cases::deleted_at.is_null())
+            .filter(cases::accepted_on.le(to))
+            .filter(cases::closed_on.is_null().or(cases::closed_on.ge(from)))
+            .select(CaseFacts::as_select())
+            .load(c))?;
+        records.extend(facts.into_iter().map(CaseRecord::from));
+    }
+    Ok(records)
+}
+
+/// A case with the person it aids.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = cases)]
+struct PersonTimeFacts {
+    #[diesel(embed)]
+    case: CaseFacts,
+    recipient_id: String,
+}
+
+/// The persons aided in the cases of `organizations` accepted from `from` to `to`, one per
+/// case (deleted cases are not counted), with their gender and proven categories, and
+/// whether a transferred case's source had been accepted already.
+pub fn person_times(
+    conn: &mut DbConnection,
+    organizations: &[String],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<Vec<PersonTimeRecord>> {
+    let mut facts: Vec<(CaseFacts, String)> = Vec::new();
+    for chunk in organizations.chunks(10_000) {
+        let rows: Vec<PersonTimeFacts> = crate::on_engine!(conn, |c| cases::table
+            .filter(cases::organization_id.eq_any(chunk))
+            .filter(cases::deleted_at.is_null())
+            .filter(cases::accepted_on.between(from, to))
+            .select(PersonTimeFacts::as_select())
+            .load(c))?;
+        facts.extend(rows.into_iter().map(|r| (r.case, r.recipient_id)));
+    }
+    let mut recipient_ids: Vec<String> = facts.iter().map(|(_, r)| r.clone()).collect();
+    recipient_ids.sort_unstable();
+    recipient_ids.dedup();
+    let mut genders = HashMap::new();
+    let mut proofs: HashMap<String, Vec<_>> = HashMap::new();
+    for chunk in recipient_ids.chunks(10_000) {
+        let rows: Vec<(String, Option<Code<Gender>>)> =
+            crate::on_engine!(conn, |c| recipients::table
+                .filter(recipients::id.eq_any(chunk))
+                .select((recipients::id, recipients::gender))
+                .load(c))?;
+        genders.extend(rows);
+        for proof in crate::recipients::proofs_of(conn, chunk)? {
+            proofs
+                .entry(proof.recipient_id.clone())
+                .or_default()
+                .push(proof.to_domain());
+        }
+    }
+    let sources: Vec<String> = facts
+        .iter()
+        .filter_map(|(c, _)| c.transferred_from_case_id.clone())
+        .collect();
+    let mut accepted_sources = HashSet::new();
+    for chunk in sources.chunks(10_000) {
+        let rows: Vec<String> = crate::on_engine!(conn, |c| cases::table
+            .filter(cases::id.eq_any(chunk))
+            .filter(cases::accepted_on.is_not_null())
+            .select(cases::id)
+            .load(c))?;
+        accepted_sources.extend(rows);
+    }
+    Ok(facts
+        .into_iter()
+        .map(|(case, recipient_id)| {
+            let proofs = proofs.get(&recipient_id).map_or(&[][..], Vec::as_slice);
+            let counted_where_first_accepted = case
+                .transferred_from_case_id
+                .as_ref()
+                .is_some_and(|id| accepted_sources.contains(id));
+            PersonTimeRecord {
+                counted_where_first_accepted,
+                gender: genders.get(&recipient_id).copied().flatten().map(|g| *g),
+                category: statistical_category(proofs).map(|(c, _)| c),
+                proven: proven_categories(proofs)
+                    .into_iter()
+                    .map(|(c, _)| c)
+                    .collect(),
+                case: case.into(),
+            }
+        })
+        .collect())
+}
