@@ -322,14 +322,21 @@ fn every_form_is_defined_and_fills_for_the_whole_country() {
             "tt02-2011-bm3",
             "tt02-2011-bm4",
             "tt02-2011-bm5",
-            "tt02-2011-bm6"
+            "tt02-2011-bm6",
+            "tt03-2019-bm24",
+            "tt03-2019-bm25"
         ]
     );
     let agency = app.org_id("CUC-TGPL");
     for code in codes {
+        let period = if code.starts_with("tt03") {
+            "2026-CY"
+        } else {
+            "2026-Y"
+        };
         for format in ["json", "csv", "xlsx"] {
             let r = app.get(
-                &format!("/api/v1/statistics/forms/{code}?organization_id={agency}&period=2026-Y&format={format}"),
+                &format!("/api/v1/statistics/forms/{code}?organization_id={agency}&period={period}&format={format}"),
                 &admin,
             );
             assert_eq!(r.status, 200, "{code} {format}: {}", r.body);

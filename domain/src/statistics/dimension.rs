@@ -104,6 +104,7 @@ pub enum Dimension {
     ParticipationMode,
     LitigationScope,
     ParticipationTerm,
+    ProviderAffiliation,
 }
 
 impl Dimension {
@@ -130,11 +131,101 @@ impl Dimension {
             Self::ParticipationMode => of::<ParticipationMode>(),
             Self::LitigationScope => of::<LitigationScope>(),
             Self::ParticipationTerm => of::<ParticipationTerm>(),
+            Self::ProviderAffiliation => of::<ProviderAffiliation>(),
         }
     }
 
     /// Whether `code` is one of the dimension's values.
     pub fn knows(self, code: &str) -> bool {
         self.values().iter().any(|(c, _)| *c == code)
+    }
+}
+
+vocabulary! {
+    /// Who gave the aid, as Circular 03/2019 form 25 splits providers: by kind and by the
+    /// tie through which a lawyer or counsellor takes cases (Law on Legal Aid 2017 art. 16–18).
+    pub enum ProviderAffiliation {
+        LegalAidOfficer = "legal_aid_officer" { vi: "Trợ giúp viên pháp lý", en: "Legal aid officer" },
+        LawyerUnderCentreContract = "lawyer_centre_contract" { vi: "Luật sư ký hợp đồng với Trung tâm", en: "Lawyer under contract with the centre" },
+        LawyerOfContractedOrganization = "lawyer_contracted_org" { vi: "Luật sư của tổ chức ký hợp đồng", en: "Lawyer of a contracted organization" },
+        LawyerOfRegisteredOrganization = "lawyer_registered_org" { vi: "Luật sư của tổ chức đăng ký tham gia", en: "Lawyer of a registered organization" },
+        CounsellorOfContractedOrganization = "counsellor_contracted_org" { vi: "Tư vấn viên pháp luật của tổ chức ký hợp đồng", en: "Legal counsellor of a contracted organization" },
+        CounsellorOfRegisteredOrganization = "counsellor_registered_org" { vi: "Tư vấn viên pháp luật của tổ chức đăng ký tham gia", en: "Legal counsellor of a registered organization" },
+        Collaborator = "collaborator" { vi: "Cộng tác viên trợ giúp pháp lý", en: "Legal aid collaborator" },
+    }
+}
+
+impl ProviderAffiliation {
+    /// The affiliation of a provider of `kind`, from their ties: whether they hold a contract
+    /// with a state centre or branch, and how each participating practice they are a member
+    /// of takes part (a member of two counts under a registering one: registration is the
+    /// practice's own standing, a contract the centre's choice).
+    ///
+    /// A lawyer under contract with a centre counts as such even when also a member of a
+    /// participating practice (the case came through the centre's contract); a lawyer with no
+    /// recorded tie counts under the centre's contract, the only way left for a lawyer to
+    /// take a centre's case. A legal counsellor works only through a participating
+    /// organization: one of a registering organization counts as such, any other under a
+    /// contracted organization.
+    pub fn of(
+        kind: ProviderKind,
+        contracted_with_centre: bool,
+        practices: &[ParticipationMode],
+    ) -> Self {
+        let practice = [ParticipationMode::Registration, ParticipationMode::Contract]
+            .into_iter()
+            .find(|m| practices.contains(m));
+        match kind {
+            ProviderKind::LegalAidOfficer => Self::LegalAidOfficer,
+            ProviderKind::Collaborator => Self::Collaborator,
+            ProviderKind::Lawyer if contracted_with_centre => Self::LawyerUnderCentreContract,
+            ProviderKind::Lawyer => match practice {
+                Some(ParticipationMode::Contract) => Self::LawyerOfContractedOrganization,
+                Some(ParticipationMode::Registration) => Self::LawyerOfRegisteredOrganization,
+                None => Self::LawyerUnderCentreContract,
+            },
+            ProviderKind::LegalCounsellor => match practice {
+                Some(ParticipationMode::Registration) => Self::CounsellorOfRegisteredOrganization,
+                _ => Self::CounsellorOfContractedOrganization,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ParticipationMode::*;
+    use ProviderAffiliation as A;
+    use ProviderKind::*;
+
+    #[test]
+    fn a_provider_is_affiliated_by_kind_and_by_the_tie_that_brought_the_case() {
+        assert_eq!(
+            A::of(LegalAidOfficer, true, &[Contract]),
+            A::LegalAidOfficer
+        );
+        assert_eq!(A::of(Collaborator, false, &[]), A::Collaborator);
+        assert_eq!(
+            A::of(Lawyer, true, &[Registration]),
+            A::LawyerUnderCentreContract
+        );
+        assert_eq!(
+            A::of(Lawyer, false, &[Contract]),
+            A::LawyerOfContractedOrganization
+        );
+        assert_eq!(
+            A::of(Lawyer, false, &[Contract, Registration]),
+            A::LawyerOfRegisteredOrganization
+        );
+        assert_eq!(A::of(Lawyer, false, &[]), A::LawyerUnderCentreContract);
+        assert_eq!(
+            A::of(LegalCounsellor, false, &[Registration]),
+            A::CounsellorOfRegisteredOrganization
+        );
+        assert_eq!(
+            A::of(LegalCounsellor, false, &[]),
+            A::CounsellorOfContractedOrganization
+        );
     }
 }

@@ -58,6 +58,8 @@ pub enum Measure {
     CasesTransferredIn,
     /// Cases newly accepted in the period, other than those transferred in.
     CasesNew,
+    /// Cases accepted in the period, transferred in or not.
+    CasesAccepted,
     /// Cases ended in the period other than by transfer: completed, discontinued, withdrawn.
     CasesFinished,
     /// Cases transferred out to another province's centre in the period.
@@ -72,6 +74,14 @@ pub enum Measure {
     PersonTimes,
     /// People or organizations present on the period's last day (forms 4–6).
     OnLastDay,
+}
+
+impl Measure {
+    /// Whether the measure is a stock at the period's start, which no later entry for the
+    /// period's days can change: such a figure is never estimated.
+    pub fn is_opening_stock(self) -> bool {
+        self == Self::CasesCarriedOver
+    }
 }
 
 /// A record that a form can count.
@@ -148,6 +158,9 @@ pub struct Section {
     /// The row of the records that have no value of the dimension yet, so that every
     /// section adds up to the same total; `None` when every record has a value.
     pub without_value: Option<Label>,
+    /// Each row split again by a second dimension, in rows under it (`I.criminal.litigation`);
+    /// the split rows of a row add up to it.
+    pub split_by: Option<Dimension>,
 }
 
 /// How the two sides of a rule compare.
@@ -189,6 +202,8 @@ pub enum RuleScope {
     },
     /// Every section's rows add up, in each column, to the total row.
     SectionsAddUpToTotal,
+    /// The split rows of every row add up, in each column, to the row.
+    SplitsAddUpToRow,
 }
 
 /// One rule of a form, as the form prints it.
@@ -234,6 +249,8 @@ pub struct Form {
     pub rules: &'static [Rule],
     /// The source of the definition: the instrument and its articles.
     pub source: &'static str,
+    /// The regime the form belongs to: its periods, deadlines and signatures.
+    pub regime: &'static super::regime::Regime,
 }
 
 /// The code of the row of all records.
@@ -249,6 +266,8 @@ pub struct Row {
     pub code: String,
     /// The section's number; `None` for the total row.
     pub section: Option<&'static str>,
+    /// The code of the row this one splits; `None` for a row of the section itself.
+    pub parent: Option<String>,
     pub label: Label,
     /// One figure per column, in the order of the form's columns.
     pub cells: Vec<u64>,
@@ -293,25 +312,47 @@ impl Form {
         let mut rows = vec![Row {
             code: TOTAL_ROW.to_owned(),
             section: None,
+            parent: None,
             label: Label {
                 vi: "Tổng số",
                 en: "Total",
             },
             cells: vec![0; self.columns.len()],
         }];
+        // Per section: the index of each row of a value (`None` for the row without one),
+        // and the index of each split row under it.
         let mut section_rows = Vec::with_capacity(self.sections.len());
         for section in self.sections {
-            let first = rows.len();
-            let mut codes = Vec::new();
-            for (code, label) in section.dimension.values() {
-                codes.push(Some(code));
-                rows.push(self.empty_row(section, code, label));
-            }
+            let mut values = section
+                .dimension
+                .values()
+                .into_iter()
+                .map(|(code, label)| (Some(code), code, label))
+                .collect::<Vec<_>>();
             if let Some(label) = section.without_value {
-                codes.push(None);
-                rows.push(self.empty_row(section, WITHOUT_VALUE, label));
+                values.push((None, WITHOUT_VALUE, label));
             }
-            section_rows.push((first, codes));
+            let mut index = Vec::new();
+            for (value, code, label) in values {
+                let row = self.empty_row(section, code, label, None);
+                let parent = row.code.clone();
+                let at = rows.len();
+                rows.push(row);
+                let mut splits = Vec::new();
+                if let Some(split) = section.split_by {
+                    for (sub, sub_label) in split.values() {
+                        splits.push((sub, rows.len()));
+                        rows.push(self.empty_row(
+                            section,
+                            &format!("{code}.{sub}"),
+                            sub_label,
+                            Some(parent.clone()),
+                        ));
+                    }
+                }
+                index.push((value, at, splits));
+            }
+            section_rows.push(index);
         }
         for record in records {
             for (c, column) in self.columns.iter().enumerate() {
@@ -320,10 +361,17 @@ impl Form {
                     continue;
                 }
                 rows[0].cells[c] += 1;
-                for (section, (first, codes)) in self.sections.iter().zip(&section_rows) {
+                for (section, index) in self.sections.iter().zip(&section_rows) {
                     let value = record.value(section.dimension, period);
-                    if let Some(offset) = codes.iter().position(|code| *code == value) {
-                        rows[first + offset].cells[c] += 1;
+                    let Some((_, at, splits)) = index.iter().find(|(v, _, _)| *v == value) else {
+                        continue;
+                    };
+                    rows[*at].cells[c] += 1;
+                    if let Some(split) = section.split_by {
+                        let sub = record.value(split, period);
+                        if let Some((_, at)) = splits.iter().find(|(code, _)| Some(*code) == sub) {
+                            rows[*at].cells[c] += 1;
+                        }
                     }
                 }
             }
@@ -335,13 +383,33 @@ impl Form {
         }
     }
 
-    fn empty_row(&self, section: &Section, code: &str, label: Label) -> Row {
+    fn empty_row(
+        &self,
+        section: &Section,
+        code: &str,
+        label: Label,
+        parent: Option<String>,
+    ) -> Row {
         Row {
             code: format!("{}.{code}", section.number),
             section: Some(section.number),
+            parent,
             label,
             cells: vec![0; self.columns.len()],
         }
+    }
+
+    /// The numbers of the columns whose figures hold an estimate in `period`: none unless
+    /// the period has an estimated part, and then every column but the opening stocks.
+    pub fn estimated_columns(&self, period: &Period) -> Vec<u8> {
+        if period.estimated_from().is_none() {
+            return Vec::new();
+        }
+        self.columns
+            .iter()
+            .filter(|c| !c.measure.is_opening_stock())
+            .map(|c| c.number)
+            .collect()
     }
 
     /// The index of column `number`.
@@ -369,6 +437,7 @@ impl Table {
                         });
                     }
                 }
+                RuleScope::SplitsAddUpToRow => self.splits_add_up(rule, &mut results),
                 RuleScope::SectionsAddUpToTotal => {
                     let total = &self.rows[0];
                     for section in self.form.sections {
@@ -376,7 +445,7 @@ impl Table {
                             let sum = self
                                 .rows
                                 .iter()
-                                .filter(|r| r.section == Some(section.number))
+                                .filter(|r| r.section == Some(section.number) && r.parent.is_none())
                                 .map(|r| r.cells[c])
                                 .sum();
                             results.push(RuleResult {
@@ -394,6 +463,31 @@ impl Table {
             }
         }
         results
+    }
+
+    /// The split rows of every row against the row, column by column.
+    fn splits_add_up(&self, rule: &Rule, results: &mut Vec<RuleResult>) {
+        for parent in self.rows.iter().filter(|r| r.parent.is_none()) {
+            let splits: Vec<&Row> = self
+                .rows
+                .iter()
+                .filter(|r| r.parent.as_deref() == Some(parent.code.as_str()))
+                .collect();
+            if splits.is_empty() {
+                continue;
+            }
+            for (c, column) in self.form.columns.iter().enumerate() {
+                results.push(RuleResult {
+                    rule: rule.id,
+                    row: format!("{}:{}", parent.code, column.number),
+                    left: splits.iter().map(|r| r.cells[c]).sum(),
+                    comparison: rule.comparison,
+                    right: parent.cells[c],
+                    severity: rule.severity,
+                    message: rule.message,
+                });
+            }
+        }
     }
 
     /// The figure of row `code` in column `number`.

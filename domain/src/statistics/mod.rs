@@ -3,13 +3,60 @@
 //! records.
 
 pub mod circular_02_2011;
+pub mod circular_03_2019;
 pub mod deadline;
+pub mod define;
 pub mod dimension;
 pub mod form;
 pub mod period;
 pub mod records;
+pub mod regime;
+#[cfg(test)]
+mod testing;
 
 pub use deadline::ReportingLevel;
 pub use form::{Form, Table};
 pub use period::{Period, PeriodError};
 pub use records::{CaseRecord, ParticipantRecord, PersonTimeRecord, ReviewRecord, StaffRecord};
+
+/// Every form the system fills, regime by regime, in their order.
+pub fn forms() -> impl Iterator<Item = &'static Form> {
+    circular_02_2011::FORMS
+        .iter()
+        .chain(circular_03_2019::FORMS.iter())
+        .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form::{Filter, RuleScope};
+
+    #[test]
+    fn every_definition_refers_to_columns_and_values_it_has() {
+        for form in super::forms() {
+            let numbers: Vec<u8> = form.columns.iter().map(|c| c.number).collect();
+            for rule in form.rules {
+                if let RuleScope::EachRow { left, right } = rule.scope {
+                    for n in left.iter().chain(right) {
+                        assert!(
+                            numbers.contains(n),
+                            "{}: rule {} names column {n}",
+                            form.code,
+                            rule.id
+                        );
+                    }
+                }
+            }
+            for column in form.columns {
+                for (dimension, code) in column.only.iter().flat_map(Filter::values) {
+                    assert!(
+                        dimension.knows(code),
+                        "{}: column {} filters on unknown {code}",
+                        form.code,
+                        column.number
+                    );
+                }
+            }
+        }
+    }
+}

@@ -34,6 +34,30 @@ pub enum Period {
     Cumulative { year: i32, months: u32 },
     /// Any range of days, both ends included.
     Range { from: NaiveDate, to: NaiveDate },
+    /// An edition of a calendar year under Circular 03/2019 ([`Edition`]).
+    Edition { year: i32, edition: Edition },
+}
+
+crate::vocabulary! {
+    /// The three editions of a calendar year's figures under Circular 03/2019/TT-BTP: each
+    /// covers days from 1 January and holds actual figures up to a cut-off day, the rest of
+    /// its days being estimated by the reporting unit.
+    pub enum Edition {
+        FirstHalf = "H1" { vi: "Báo cáo 6 tháng (số liệu thực tế đến 31/5, ước tính tháng 6)", en: "Six-month report (actual to 31 May, June estimated)" },
+        AnnualEstimate = "CYE" { vi: "Báo cáo năm (số liệu thực tế đến 31/10, ước tính đến 31/12)", en: "Annual report (actual to 31 October, the rest estimated)" },
+        Annual = "CY" { vi: "Báo cáo năm chính thức", en: "Official annual report" },
+    }
+}
+
+impl Edition {
+    /// The last month of the edition's days, and the last month of its actual figures.
+    fn months(self) -> (u32, u32) {
+        match self {
+            Self::FirstHalf => (6, 5),
+            Self::AnnualEstimate => (12, 10),
+            Self::Annual => (12, 12),
+        }
+    }
 }
 
 /// Why a period was refused.
@@ -71,6 +95,9 @@ impl Period {
         }
         let (year, length) = text.split_once('-').ok_or(PeriodError::Malformed)?;
         let year = parse_year(year)?;
+        if let Ok(edition) = length.parse::<Edition>() {
+            return Self::edition(year, edition);
+        }
         let months = match length {
             "Y" => 12,
             _ => {
@@ -90,6 +117,14 @@ impl Period {
             return Err(PeriodError::NotCumulativeMonths);
         }
         Ok(Self::Cumulative { year, months })
+    }
+
+    /// The edition `edition` of calendar year `year`.
+    pub fn edition(year: i32, edition: Edition) -> Result<Self, PeriodError> {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+            return Err(PeriodError::YearOutOfRange);
+        }
+        Ok(Self::Edition { year, edition })
     }
 
     /// The days from `from` to `to`, both included; a range that is exactly a cumulative
@@ -125,6 +160,9 @@ impl Period {
         match *self {
             Self::Cumulative { year, .. } => year_start(year),
             Self::Range { from, .. } => from,
+            Self::Edition { year, .. } => {
+                NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN)
+            }
         }
     }
 
@@ -136,6 +174,22 @@ impl Period {
                 .and_then(|d| d.pred_opt())
                 .unwrap_or_else(|| year_end(year)),
             Self::Range { to, .. } => to,
+            Self::Edition { year, edition } => month_end(year, edition.months().0),
+        }
+    }
+
+    /// The first day whose figures are estimated rather than actual, for an edition that has
+    /// an estimated part (Circular 03/2019: June of the six-month report; November and
+    /// December of the annual estimate).
+    pub fn estimated_from(&self) -> Option<NaiveDate> {
+        match *self {
+            Self::Edition { year, edition } => {
+                let (last, actual) = edition.months();
+                (actual < last)
+                    .then(|| month_end(year, actual).succ_opt())
+                    .flatten()
+            }
+            _ => None,
         }
     }
 
@@ -148,7 +202,7 @@ impl Period {
     pub fn reporting_year(&self) -> Option<i32> {
         match *self {
             Self::Cumulative { year, .. } => Some(year),
-            Self::Range { .. } => None,
+            Self::Range { .. } | Self::Edition { .. } => None,
         }
     }
 
@@ -157,20 +211,35 @@ impl Period {
         match *self {
             Self::Cumulative { year, months: 12 } => Some(format!("{year}-Y")),
             Self::Cumulative { year, months } => Some(format!("{year}-{months}M")),
+            Self::Edition { .. } => Some(self.to_string()),
             Self::Range { .. } => None,
         }
     }
 }
 
 /// The canonical form: `2024-10-01/P9M` for a cumulative period, `2018-11-01/2019-07-30` for
-/// a range.
+/// a range, `2025-H1`, `2025-CYE` or `2025-CY` for an edition (ISO 8601 has no word for an
+/// edition: its days alone would not say which figures are estimated).
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Self::Cumulative { months, .. } => write!(f, "{}/P{months}M", self.from()),
             Self::Range { from, to } => write!(f, "{from}/{to}"),
+            Self::Edition { year, edition } => {
+                write!(f, "{year}-{}", crate::label::Vocabulary::code(edition))
+            }
         }
     }
+}
+
+/// The last day of `month` of calendar year `year`.
+fn month_end(year: i32, month: u32) -> NaiveDate {
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    };
+    next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
 }
 
 /// 1 October of the calendar year before `year`: the first day of reporting year `year`.
@@ -240,8 +309,8 @@ impl Refusal for PeriodError {
         let (code, vi, en) = match self {
             Self::Malformed => (
                 "invalid_format",
-                "Kỳ thống kê viết theo một trong các dạng: 2024-10-01/P9M, 2025-9M, 2025-Y, 2018-11-01/2019-07-30.",
-                "A period is written 2024-10-01/P9M, 2025-9M, 2025-Y or 2018-11-01/2019-07-30.",
+                "Kỳ thống kê viết theo một trong các dạng: 2024-10-01/P9M, 2025-9M, 2025-Y, 2018-11-01/2019-07-30, 2025-H1, 2025-CYE, 2025-CY.",
+                "A period is written 2024-10-01/P9M, 2025-9M, 2025-Y, 2018-11-01/2019-07-30, 2025-H1, 2025-CYE or 2025-CY.",
             ),
             Self::NotCumulativeMonths => (
                 "not_a_reporting_period",

@@ -4,15 +4,18 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use tgpl_domain::organization::{OrganizationKind, ParticipationMode};
 use tgpl_domain::recipient::{proven_categories, statistical_category};
 use tgpl_domain::reference::Gender;
 use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
+use tgpl_domain::staff::MembershipRelation;
+use tgpl_domain::statistics::dimension::ProviderAffiliation;
 use tgpl_domain::statistics::{CaseRecord, PersonTimeRecord};
 
 use crate::column::Code;
 use crate::db::DbConnection;
 use crate::error::StoreResult;
-use crate::schema::{cases, recipients};
+use crate::schema::{cases, organizations, recipients, staff_memberships};
 
 /// The columns of a case that form 1 reads.
 #[derive(Queryable, Selectable)]
@@ -26,21 +29,85 @@ struct CaseFacts {
     form: Code<AidForm>,
     place: Code<AidPlace>,
     provider_kind: Option<Code<ProviderKind>>,
+    provider_id: Option<String>,
 }
 
-impl From<CaseFacts> for CaseRecord {
-    fn from(c: CaseFacts) -> Self {
-        Self {
-            accepted_on: c.accepted_on,
-            transferred_in: c.transferred_from_case_id.is_some(),
-            closed_on: c.closed_on,
-            transferred_out: c.transferred_to_org_id.is_some(),
-            field: *c.field,
-            form: *c.form,
-            place: *c.place,
-            provider_kind: c.provider_kind.map(|k| *k),
+impl CaseFacts {
+    fn into_record(self, ties: &Ties) -> CaseRecord {
+        let provider_kind = self.provider_kind.map(|k| *k);
+        let provider_affiliation = provider_kind.map(|kind| {
+            let (contracted_with_centre, practices) = self
+                .provider_id
+                .as_ref()
+                .and_then(|id| ties.get(id))
+                .map_or((false, &[][..]), |(c, p)| (*c, p.as_slice()));
+            ProviderAffiliation::of(kind, contracted_with_centre, practices)
+        });
+        CaseRecord {
+            accepted_on: self.accepted_on,
+            transferred_in: self.transferred_from_case_id.is_some(),
+            closed_on: self.closed_on,
+            transferred_out: self.transferred_to_org_id.is_some(),
+            field: *self.field,
+            form: *self.form,
+            place: *self.place,
+            provider_kind,
+            provider_affiliation,
         }
     }
+}
+
+/// Per provider: whether they hold a contract with a state centre or branch, and how each
+/// participating practice they are a member of takes part, whenever held.
+type Ties = HashMap<String, (bool, Vec<ParticipationMode>)>;
+
+/// A provider's membership, with the kind of the organization and how it takes part.
+type TieFacts = (
+    String,
+    Code<MembershipRelation>,
+    Code<OrganizationKind>,
+    Option<Code<ParticipationMode>>,
+);
+
+/// The ties of the lawyers and legal counsellors who gave the cases of `facts`.
+fn ties(conn: &mut DbConnection, facts: &[&CaseFacts]) -> StoreResult<Ties> {
+    let mut providers: Vec<&String> = facts
+        .iter()
+        .filter(|c| {
+            c.provider_kind
+                .is_some_and(|k| matches!(*k, ProviderKind::Lawyer | ProviderKind::LegalCounsellor))
+        })
+        .filter_map(|c| c.provider_id.as_ref())
+        .collect();
+    providers.sort_unstable();
+    providers.dedup();
+    let mut ties = Ties::new();
+    for chunk in providers.chunks(10_000) {
+        let rows: Vec<TieFacts> = crate::on_engine!(conn, |c| staff_memberships::table
+            .inner_join(
+                organizations::table.on(organizations::id.eq(staff_memberships::organization_id))
+            )
+            .filter(staff_memberships::staff_id.eq_any(chunk))
+            .select((
+                staff_memberships::staff_id,
+                staff_memberships::relation,
+                organizations::kind,
+                organizations::participation_mode,
+            ))
+            .load(c))?;
+        for (staff_id, relation, kind, mode) in rows {
+            let tie = ties.entry(staff_id).or_default();
+            if *relation == MembershipRelation::Contract
+                && matches!(*kind, OrganizationKind::Center | OrganizationKind::Branch)
+            {
+                tie.0 = true;
+            }
+            if let (MembershipRelation::Member, Some(mode)) = (*relation, mode) {
+                tie.1.push(*mode);
+            }
+        }
+    }
+    Ok(ties)
 }
 
 /// The cases of `organizations` that were in hand at some time from `from` to `to`: accepted
@@ -51,7 +118,7 @@ pub fn cases_in_hand(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Vec<CaseRecord>> {
-    let mut records = Vec::new();
+    let mut records: Vec<CaseFacts> = Vec::new();
     // Bounded lists of organizations keep every statement under SQLite's parameter limit.
     for chunk in organizations.chunks(10_000) {
         let facts: Vec<CaseFacts> = crate::on_engine!(conn, |c| cases::table
@@ -61,9 +128,10 @@ pub fn cases_in_hand(
             .filter(cases::closed_on.is_null().or(cases::closed_on.ge(from)))
             .select(CaseFacts::as_select())
             .load(c))?;
-        records.extend(facts.into_iter().map(CaseRecord::from));
+        records.extend(facts);
     }
-    Ok(records)
+    let ties = ties(conn, &records.iter().collect::<Vec<_>>())?;
+    Ok(records.into_iter().map(|c| c.into_record(&ties)).collect())
 }
 
 /// A case with the person it aids.
@@ -126,6 +194,7 @@ pub fn person_times(
             .load(c))?;
         accepted_sources.extend(rows);
     }
+    let ties = ties(conn, &facts.iter().map(|(c, _)| c).collect::<Vec<_>>())?;
     Ok(facts
         .into_iter()
         .map(|(case, recipient_id)| {
@@ -142,7 +211,7 @@ pub fn person_times(
                     .into_iter()
                     .map(|(c, _)| c)
                     .collect(),
-                case: case.into(),
+                case: case.into_record(&ties),
             }
         })
         .collect())

@@ -52,6 +52,29 @@ fn file_name(view: &TableView, extension: &str) -> String {
     )
 }
 
+/// The line under the unit of count that an edition prints: which days are estimated and
+/// when the offices receive the form; `None` when there is nothing to say.
+fn edition_note(view: &TableView) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(from) = view.estimated_from {
+        parts.push(format!(
+            "Số liệu thực tế đến ngày {}, từ ngày {} là số liệu ước tính",
+            (from - chrono::Duration::days(1)).format("%d/%m/%Y"),
+            from.format("%d/%m/%Y")
+        ));
+    }
+    let received: Vec<String> = view
+        .deadlines
+        .iter()
+        .filter(|d| d.kind == "received_by")
+        .map(|d| format!("{}: {}", d.who.vi, d.on.format("%d/%m/%Y")))
+        .collect();
+    if !received.is_empty() {
+        parts.push(format!("Ngày nhận báo cáo: {}", received.join("; ")));
+    }
+    (!parts.is_empty()).then(|| parts.join(". "))
+}
+
 /// The name of the one worksheet.
 pub const SHEET: &str = "Biểu mẫu";
 
@@ -93,6 +116,9 @@ fn workbook(form: &Form, view: &TableView) -> Result<Vec<u8>, XlsxError> {
         ),
     )?;
     sheet.write_string(4, 0, format!("Đơn vị tính: {}", view.unit.vi))?;
+    if let Some(note) = edition_note(view) {
+        sheet.write_string(5, 0, note)?;
+    }
 
     let (headers, numbers) = (6, 7);
     sheet.write_string_with_format(headers, 0, "STT", &header)?;
@@ -113,7 +139,7 @@ fn workbook(form: &Form, view: &TableView) -> Result<Vec<u8>, XlsxError> {
 
     let mut row = numbers + 1;
     let mut current = None;
-    let mut line = 0;
+    let (mut line, mut split) = (0, 0);
     for r in &view.rows {
         if r.section != current {
             current = r.section;
@@ -132,11 +158,19 @@ fn workbook(form: &Form, view: &TableView) -> Result<Vec<u8>, XlsxError> {
                 line = 0;
             }
         }
-        line += 1;
-        let number = if r.section.is_some() {
-            line.to_string()
-        } else {
-            String::new()
+        // Rows are numbered within their section (1, 2, …), split rows within their row
+        // (1.1, 1.2, …), as the forms print them.
+        let number = match (r.section, &r.parent) {
+            (None, _) => String::new(),
+            (Some(_), None) => {
+                line += 1;
+                split = 0;
+                line.to_string()
+            }
+            (Some(_), Some(_)) => {
+                split += 1;
+                format!("{line}.{split}")
+            }
         };
         let label_format = if r.section.is_none() { &section } else { &cell };
         sheet.write_string_with_format(row, 0, &number, &cell)?;
@@ -149,17 +183,22 @@ fn workbook(form: &Form, view: &TableView) -> Result<Vec<u8>, XlsxError> {
         row += 1;
     }
 
+    // The signature block (Circular 02/2011 art. 8(2); Circular 03/2019 adds the checker):
+    // the place and date above the last signature, each signer's title and note spread
+    // across the width.
     let signatures = row + 2;
-    let right = last.saturating_sub(2);
+    let signers = form.regime.signatures;
+    let step = (last.saturating_sub(1) / u16::try_from(signers.len().max(1)).unwrap_or(1)).max(1);
+    let column_of = |i: usize| 1 + step * u16::try_from(i).unwrap_or(0);
     sheet.write_string_with_format(
         signatures,
-        right,
+        column_of(signers.len().saturating_sub(1)),
         "......, ngày ... tháng ... năm ......",
         &centered,
     )?;
-    sheet.write_string_with_format(signatures + 1, 1, "NGƯỜI LẬP BIỂU", &bold)?;
-    sheet.write_string(signatures + 2, 1, "(Ký, ghi rõ họ, tên)")?;
-    sheet.write_string_with_format(signatures + 1, right, "THỦ TRƯỞNG ĐƠN VỊ", &bold)?;
-    sheet.write_string(signatures + 2, right, "(Ký, ghi rõ họ, tên, đóng dấu)")?;
+    for (i, (title, note)) in signers.iter().enumerate() {
+        sheet.write_string_with_format(signatures + 1, column_of(i), title.vi, &bold)?;
+        sheet.write_string(signatures + 2, column_of(i), note.vi)?;
+    }
     workbook.save_to_buffer()
 }

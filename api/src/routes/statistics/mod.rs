@@ -14,9 +14,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::hierarchy::Hierarchy;
-use tgpl_domain::statistics::circular_02_2011;
 use tgpl_domain::statistics::form::{Form, RuleResult, RuleScope, Severity, Subject};
-use tgpl_domain::statistics::Period;
+use tgpl_domain::statistics::regime::{DeadlineKind, Regime};
+use tgpl_domain::statistics::{forms, Period};
 use tgpl_persistence::{organizations, statistics};
 use utoipa::{IntoParams, ToSchema};
 
@@ -26,11 +26,6 @@ use crate::http::error::ApiError;
 use crate::http::extract::Query;
 use crate::scope::{self, today};
 use crate::state::AppState;
-
-/// The forms the system fills, in their order.
-fn forms() -> impl Iterator<Item = &'static Form> {
-    circular_02_2011::FORMS.iter().copied()
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct ColumnView {
@@ -59,6 +54,53 @@ pub struct SectionView {
     /// The codes and labels of its rows, in order; a row's code in a table is the section's
     /// number, a dot and this code (`I.criminal`).
     pub rows: Vec<RowDefinitionView>,
+    /// The codes and labels each row is split by, in order, when it is: the split row's code
+    /// is the row's code, a dot and this code (`I.criminal.litigation`).
+    pub split_by: Vec<RowDefinitionView>,
+}
+
+/// The regime a form belongs to.
+#[derive(Serialize, ToSchema)]
+pub struct RegimeView {
+    #[schema(example = "tt02-2011")]
+    pub code: &'static str,
+    pub instrument: LabelView,
+    pub in_force_from: NaiveDate,
+    /// The day it was replaced, if it was; its forms stay computable for any period.
+    pub replaced_on: Option<NaiveDate>,
+    /// `reporting_year` (cumulative periods from 1 October: `2025-9M`, `2025-Y`) or
+    /// `calendar_editions` (`2025-H1`, `2025-CYE`, `2025-CY`); ad-hoc ranges under either.
+    pub periods: &'static str,
+    /// Who signs a form, in order.
+    pub signatures: Vec<LabelView>,
+}
+
+impl From<&'static Regime> for RegimeView {
+    fn from(r: &'static Regime) -> Self {
+        use tgpl_domain::statistics::regime::Calendar;
+        Self {
+            code: r.code,
+            instrument: r.instrument.into(),
+            in_force_from: r.in_force_from,
+            replaced_on: r.replaced_on,
+            periods: match r.calendar {
+                Calendar::ReportingYear => "reporting_year",
+                Calendar::CalendarEditions => "calendar_editions",
+            },
+            signatures: r
+                .signatures
+                .iter()
+                .map(|(title, _)| (*title).into())
+                .collect(),
+        }
+    }
+}
+
+fn deadline_kind(kind: DeadlineKind) -> &'static str {
+    match kind {
+        DeadlineKind::SendBy => "send_by",
+        DeadlineKind::ReceivedBy => "received_by",
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -77,8 +119,9 @@ pub struct RuleView {
     pub operator: &'static str,
     /// The columns added on the right, for a rule checked on every row.
     pub right: Vec<u8>,
-    /// `each_row`, or `sections_add_up_to_total` (each section's rows add up to the total
-    /// row, in every column).
+    /// `each_row`, `sections_add_up_to_total` (each section's rows add up to the total
+    /// row, in every column), or `splits_add_up_to_row` (the split rows of a row add up to
+    /// it, in every column).
     pub scope: &'static str,
     /// `error` or `warning`.
     pub severity: &'static str,
@@ -96,6 +139,7 @@ pub struct FormView {
     pub unit: LabelView,
     /// The instrument and articles the definition comes from.
     pub source: &'static str,
+    pub regime: RegimeView,
     pub columns: Vec<ColumnView>,
     pub sections: Vec<SectionView>,
     pub rules: Vec<RuleView>,
@@ -116,6 +160,7 @@ impl From<&'static Form> for FormView {
             title: f.title.into(),
             unit: f.unit.label().into(),
             source: f.source,
+            regime: f.regime.into(),
             columns: ColumnView::of(f),
             sections: f
                 .sections
@@ -140,6 +185,16 @@ impl From<&'static Form> for FormView {
                         number: s.number,
                         title: s.title.into(),
                         rows,
+                        split_by: s
+                            .split_by
+                            .map(|d| d.values())
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|(code, label)| RowDefinitionView {
+                                code,
+                                label: label.into(),
+                            })
+                            .collect(),
                     }
                 })
                 .collect(),
@@ -153,6 +208,9 @@ impl From<&'static Form> for FormView {
                         }
                         RuleScope::SectionsAddUpToTotal => {
                             ("sections_add_up_to_total", Vec::new(), Vec::new())
+                        }
+                        RuleScope::SplitsAddUpToRow => {
+                            ("splits_add_up_to_row", Vec::new(), Vec::new())
                         }
                     };
                     RuleView {

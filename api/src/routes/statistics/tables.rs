@@ -9,7 +9,10 @@ pub struct TableQuery {
     /// the caller's own organization when absent.
     pub organization_id: Option<String>,
     /// The period: `2025-9M` (year 2025, the nine months from 1 October 2024), `2025-Y`,
-    /// `2024-10-01/P9M`, or a range `2018-11-01/2019-07-30` (Viet Nam dates, both included).
+    /// `2024-10-01/P9M`, or a range `2018-11-01/2019-07-30` (Viet Nam dates, both included)
+    /// for the forms of Circular 02/2011; `2025-H1` (1 January to 30 June 2025, June
+    /// estimated), `2025-CYE` (the year, November and December estimated) or `2025-CY` (the
+    /// official annual figures), or a range, for those of Circular 03/2019.
     #[param(example = "2025-9M")]
     pub period: String,
     /// `json` (default), `csv`, or `xlsx` (the paper form's layout, with its signature block).
@@ -19,10 +22,13 @@ pub struct TableQuery {
 
 #[derive(Serialize, ToSchema)]
 pub struct TableRowView {
-    /// `total`, or the section's number and the row's code (`I.criminal`, `IV.none`).
+    /// `total`, or the section's number and the row's code (`I.criminal`, `IV.none`), and
+    /// for a split row the split's code (`I.criminal.litigation`).
     #[schema(example = "I.criminal")]
     pub code: String,
     pub section: Option<&'static str>,
+    /// The code of the row a split row splits.
+    pub parent: Option<String>,
     pub label: LabelView,
     /// One figure per column, in the order of `columns`.
     pub cells: Vec<u64>,
@@ -59,6 +65,15 @@ impl From<RuleResult> for RuleResultView {
     }
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct DeadlineView {
+    /// The level that sends, or the office that receives.
+    pub who: LabelView,
+    /// `send_by` or `received_by`.
+    pub kind: &'static str,
+    pub on: NaiveDate,
+}
+
 /// A form filled from the records.
 #[derive(Serialize, ToSchema)]
 pub struct TableView {
@@ -67,6 +82,7 @@ pub struct TableView {
     pub unit: LabelView,
     /// The definitions used: the form's instrument.
     pub definitions: &'static str,
+    pub regime: RegimeView,
     /// The period, in its canonical form (`2024-10-01/P9M`).
     #[schema(example = "2024-10-01/P9M")]
     pub period: String,
@@ -83,6 +99,16 @@ pub struct TableView {
     pub organizations: Vec<String>,
     /// When the figures were taken.
     pub as_of: DateTime<Utc>,
+    /// For an edition with an estimated part (`2025-H1`, `2025-CYE`): the first day whose
+    /// figures the form treats as estimated; the figures hold what the records say for those
+    /// days as of `as_of`.
+    pub estimated_from: Option<NaiveDate>,
+    /// The numbers of the columns whose figures hold an estimate (all but the opening stock).
+    pub estimated_columns: Vec<u8>,
+    /// When the figures are due: by level (`send_by`, days after the period) or by
+    /// receiving office (`received_by`, the dates printed on the form). None for an ad-hoc
+    /// range.
+    pub deadlines: Vec<DeadlineView>,
     pub columns: Vec<ColumnView>,
     /// The total row, then each section's rows.
     pub rows: Vec<TableRowView>,
@@ -114,6 +140,14 @@ pub async fn table(
         .ok_or_else(ApiError::not_found)?;
     let q = query.0;
     let period = Period::parse(&q.period).map_err(ApiError::refused)?;
+    if !form.regime.admits(&period) {
+        return Err(ApiError::field(
+            "period",
+            "not_a_period_of_the_form",
+            "Biểu mẫu này thống kê theo kỳ của văn bản ban hành nó: năm thống kê từ 01/10 (2025-9M, 2025-Y) cho Thông tư 02/2011, năm dương lịch theo đợt báo cáo (2025-H1, 2025-CYE, 2025-CY) cho Thông tư 03/2019, hoặc một khoảng ngày.",
+            "This form counts in its regime's periods: the reporting year from 1 October (2025-9M, 2025-Y) under Circular 02/2011, calendar-year editions (2025-H1, 2025-CYE, 2025-CY) under Circular 03/2019, or a range of days.",
+        ));
+    }
     let format = match q.format.as_deref() {
         None | Some("json") => Format::Json,
         Some("csv") => Format::Csv,
@@ -176,6 +210,7 @@ pub async fn table(
         title: form.title.into(),
         unit: form.unit.label().into(),
         definitions: form.source,
+        regime: form.regime.into(),
         period: period.to_string(),
         from: period.from(),
         to: period.to(),
@@ -185,6 +220,18 @@ pub async fn table(
         organization_name: organization.name,
         organizations: covered,
         as_of,
+        estimated_from: period.estimated_from(),
+        estimated_columns: form.estimated_columns(&period),
+        deadlines: form
+            .regime
+            .deadlines(&period)
+            .into_iter()
+            .map(|d| DeadlineView {
+                who: d.who.into(),
+                kind: deadline_kind(d.kind),
+                on: d.on,
+            })
+            .collect(),
         columns: ColumnView::of(form),
         rows: filled
             .rows
@@ -192,6 +239,7 @@ pub async fn table(
             .map(|r| TableRowView {
                 code: r.code,
                 section: r.section,
+                parent: r.parent,
                 label: r.label.into(),
                 cells: r.cells,
             })

@@ -5,30 +5,31 @@ use super::*;
 /// The four breakdowns of a case (forms 1 and 3: "mỗi vụ việc phân theo lĩnh vực, hình thức,
 /// địa điểm, người thực hiện trợ giúp pháp lý"), with equal totals.
 pub(super) const BY_CASE: &[Section] = &[
-    Section {
-        number: "I",
-        title: label("Phân theo lĩnh vực", "By field of law"),
-        dimension: Dimension::Field,
-        without_value: None,
-    },
-    Section {
-        number: "II",
-        title: label("Phân theo hình thức trợ giúp pháp lý", "By form of aid"),
-        dimension: Dimension::AidForm,
-        without_value: None,
-    },
-    Section {
-        number: "III",
-        title: label("Phân theo địa điểm trợ giúp pháp lý", "By place of aid"),
-        dimension: Dimension::AidPlace,
-        without_value: None,
-    },
-    Section {
-        number: "IV",
-        title: label("Phân theo người thực hiện trợ giúp pháp lý", "By provider"),
-        dimension: Dimension::ProviderKind,
-        without_value: Some(label("Chưa cử người thực hiện", "No provider assigned yet")),
-    },
+    section(
+        "I",
+        "Phân theo lĩnh vực",
+        "By field of law",
+        Dimension::Field,
+    ),
+    section(
+        "II",
+        "Phân theo hình thức trợ giúp pháp lý",
+        "By form of aid",
+        Dimension::AidForm,
+    ),
+    section(
+        "III",
+        "Phân theo địa điểm trợ giúp pháp lý",
+        "By place of aid",
+        Dimension::AidPlace,
+    ),
+    section_with_missing(
+        "IV",
+        "Phân theo người thực hiện trợ giúp pháp lý",
+        "By provider",
+        Dimension::ProviderKind,
+        label("Chưa cử người thực hiện", "No provider assigned yet"),
+    ),
 ];
 
 /// Form 1: legal aid cases (thống kê vụ việc trợ giúp pháp lý).
@@ -95,6 +96,7 @@ pub static FORM_1: Form = Form {
         ),
     ],
     source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 1",
+    regime: &CIRCULAR_02_2011,
 };
 
 #[cfg(test)]
@@ -103,8 +105,8 @@ mod tests {
 
     use super::*;
     use crate::reference::{AidForm, AidPlace, Field};
-    use crate::statistics::circular_02_2011::testing::{case_records as records, d, periods};
     use crate::statistics::form::Countable;
+    use crate::statistics::testing::{case_records as records, d, periods};
     use crate::statistics::{CaseRecord, Period};
 
     /// The seven columns of one case in one period, counted from the case's timeline: open at
@@ -189,6 +191,7 @@ mod tests {
             form: AidForm::Counselling,
             place: AidPlace::AtOffice,
             provider_kind: None,
+            provider_affiliation: None,
         };
         let year = Period::parse("2025-Y").unwrap();
         let row = |c: &CaseRecord| {

@@ -93,6 +93,7 @@ pub static FORM_6: Form = Form {
         ),
     ],
     source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 6; Law on Legal Aid 2017 art. 15–18",
+    regime: &CIRCULAR_02_2011,
 };
 
 #[cfg(test)]
@@ -103,8 +104,8 @@ mod tests {
     use crate::label::Vocabulary;
     use crate::organization::{ParticipationMode, ParticipationScope};
     use crate::reference::AidForm;
-    use crate::statistics::circular_02_2011::testing::{assert_rules_hold, d, periods, Lcg};
     use crate::statistics::dimension::ParticipatingKind;
+    use crate::statistics::testing::{assert_rules_hold, d, periods, Lcg};
     use crate::statistics::ParticipantRecord;
 
     #[test]

@@ -166,6 +166,7 @@ pub static FORM_3: Form = Form {
         ),
     ],
     source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 3; Law on Legal Aid 2017 art. 7",
+    regime: &CIRCULAR_02_2011,
 };
 
 #[cfg(test)]
@@ -175,9 +176,7 @@ mod tests {
     use super::*;
     use crate::label::Vocabulary;
     use crate::reference::{Gender, RecipientCategory};
-    use crate::statistics::circular_02_2011::testing::{
-        assert_rules_hold, case_records, periods, Lcg,
-    };
+    use crate::statistics::testing::{assert_rules_hold, case_records, periods, Lcg};
     use crate::statistics::PersonTimeRecord;
 
     fn person_times() -> Vec<PersonTimeRecord> {

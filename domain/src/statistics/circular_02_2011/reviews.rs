@@ -54,6 +54,7 @@ pub static FORM_2: Form = Form {
         "Column 3 + column 4 + column 5 = column 2",
     )],
     source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 2",
+    regime: &CIRCULAR_02_2011,
 };
 
 #[cfg(test)]
@@ -62,7 +63,7 @@ mod tests {
 
     use super::*;
     use crate::label::Vocabulary;
-    use crate::statistics::circular_02_2011::testing::{d, periods, Lcg};
+    use crate::statistics::testing::{d, periods, Lcg};
 
     #[test]
     fn form_2_counts_requests_sent_and_answered_in_the_period_by_kind() {

@@ -108,6 +108,7 @@ pub static FORM_4: Form = Form {
         ),
     ],
     source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 4",
+    regime: &CIRCULAR_02_2011,
 };
 
 /// Form 5: legal aid collaborators (thống kê số lượng cộng tác viên trợ giúp pháp lý).
@@ -159,6 +160,7 @@ pub static FORM_5: Form = Form {
         ),
     ],
     source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 5; Law on Legal Aid 2017 art. 24",
+    regime: &CIRCULAR_02_2011,
 };
 
 #[cfg(test)]
@@ -169,9 +171,9 @@ mod tests {
     use crate::label::Vocabulary;
     use crate::reference::{EthnicGroup, Gender, Qualification};
     use crate::staff::{Card, Membership, Title};
-    use crate::statistics::circular_02_2011::testing::{assert_rules_hold, d, periods, Lcg};
     use crate::statistics::dimension::CollaboratingUnit;
     use crate::statistics::records::Post;
+    use crate::statistics::testing::{assert_rules_hold, d, periods, Lcg};
     use crate::statistics::StaffRecord;
 
     fn people(carded: bool) -> Vec<StaffRecord> {

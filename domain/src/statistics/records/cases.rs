@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use crate::label::Vocabulary;
 use crate::reference::{AidForm, AidPlace, Field, ProviderKind};
+use crate::statistics::dimension::ProviderAffiliation;
 use crate::statistics::form::{Countable, Dimension, Measure};
 use crate::statistics::period::Period;
 
@@ -28,6 +29,8 @@ pub struct CaseRecord {
     pub place: AidPlace,
     /// `None` while no provider is assigned.
     pub provider_kind: Option<ProviderKind>,
+    /// `None` while no provider is assigned.
+    pub provider_affiliation: Option<ProviderAffiliation>,
 }
 
 impl CaseRecord {
@@ -62,6 +65,7 @@ impl Countable for CaseRecord {
             Measure::CasesCarriedOver => !accepted_in,
             Measure::CasesTransferredIn => accepted_in && self.transferred_in,
             Measure::CasesNew => accepted_in && !self.transferred_in,
+            Measure::CasesAccepted => accepted_in,
             Measure::CasesFinished => self.ended_in(period) && !self.transferred_out,
             Measure::CasesTransferredOut => self.ended_in(period) && self.transferred_out,
             Measure::CasesCarriedForward => !self.ended_in(period),
@@ -75,6 +79,7 @@ impl Countable for CaseRecord {
             Dimension::AidForm => Some(self.form.code()),
             Dimension::AidPlace => Some(self.place.code()),
             Dimension::ProviderKind => self.provider_kind.map(|k| k.code()),
+            Dimension::ProviderAffiliation => self.provider_affiliation.map(|a| a.code()),
             _ => None,
         }
     }

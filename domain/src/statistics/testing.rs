@@ -4,7 +4,9 @@
 use chrono::{Duration, NaiveDate};
 
 use crate::label::Vocabulary;
+use crate::organization::ParticipationMode;
 use crate::reference::{AidForm, AidPlace, Field, ProviderKind};
+use crate::statistics::dimension::ProviderAffiliation;
 use crate::statistics::{CaseRecord, Period};
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -43,6 +45,14 @@ pub fn case_records(count: usize) -> Vec<CaseRecord> {
                 (None, 0) => Some(received + Duration::days(3)),
                 _ => None,
             };
+            let provider_kind = (rng.below(5) > 0).then(|| rng.pick(ProviderKind::ALL));
+            let practice: [&[ParticipationMode]; 3] = [
+                &[],
+                &[ParticipationMode::Contract],
+                &[ParticipationMode::Registration],
+            ];
+            let provider_affiliation = provider_kind
+                .map(|kind| ProviderAffiliation::of(kind, rng.below(2) == 0, rng.pick(&practice)));
             CaseRecord {
                 accepted_on: accepted,
                 transferred_in: rng.below(8) == 0,
@@ -51,7 +61,8 @@ pub fn case_records(count: usize) -> Vec<CaseRecord> {
                 field: rng.pick(Field::ALL),
                 form: rng.pick(AidForm::ALL),
                 place: rng.pick(AidPlace::ALL),
-                provider_kind: (rng.below(5) > 0).then(|| rng.pick(ProviderKind::ALL)),
+                provider_kind,
+                provider_affiliation,
             }
         })
         .collect()

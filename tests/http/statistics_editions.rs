@@ -1,0 +1,173 @@
+//! The forms of Circular 03/2019: calendar-year editions with estimated figures and printed
+//! receipt dates, rows by field split by form of aid.
+
+use serde_json::Value;
+use tgpl_tests::TestApp;
+
+use crate::statistics::{all_rules_hold, cell};
+
+const FORM_25: &str = "/api/v1/statistics/forms/tt03-2019-bm25";
+
+fn table(app: &TestApp, token: &str, path: &str, org: &str, period: &str) -> Value {
+    let r = app.get(
+        &format!("{path}?organization_id={org}&period={period}"),
+        token,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let table = r.json();
+    all_rules_hold(&table);
+    table
+}
+
+#[test]
+fn form_25_counts_a_case_in_its_calendar_year_editions_with_the_estimated_days_flagged() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    // The case is accepted and completed today (in 2026): the annual estimate and the
+    // official annual report of 2026 count it; the six-month report of 2026 does not.
+    let before: Vec<Value> = ["2026-CYE", "2026-CY", "2026-H1"]
+        .iter()
+        .map(|p| table(&app, &gd, FORM_25, &center, p))
+        .collect();
+    app.closed_case(false);
+    let after: Vec<Value> = ["2026-CYE", "2026-CY", "2026-H1"]
+        .iter()
+        .map(|p| table(&app, &gd, FORM_25, &center, p))
+        .collect();
+    for i in 0..2 {
+        for (row, column) in [
+            ("total", 1),
+            ("total", 3),
+            ("total", 4),
+            ("total", 13),
+            ("I.land", 1),
+            ("I.land.counselling", 1),
+            ("I.land.counselling", 4),
+        ] {
+            assert_eq!(
+                cell(&after[i], row, column),
+                cell(&before[i], row, column) + 1,
+                "{} {row} {column}",
+                after[i]["period"]
+            );
+        }
+        assert_eq!(cell(&after[i], "total", 2), cell(&before[i], "total", 2));
+    }
+    assert_eq!(after[2]["rows"], before[2]["rows"]);
+
+    let estimate = &after[0];
+    assert_eq!(estimate["period"], "2026-CYE");
+    assert_eq!(
+        (estimate["from"].as_str(), estimate["to"].as_str()),
+        (Some("2026-01-01"), Some("2026-12-31"))
+    );
+    assert_eq!(estimate["estimated_from"], "2026-11-01");
+    let estimated: Vec<u64> = estimate["estimated_columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    assert!(!estimated.contains(&2) && estimated.contains(&1) && estimated.contains(&13));
+    let received: Vec<(&str, &str)> = estimate["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["kind"].as_str().unwrap(), d["on"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        received,
+        [("received_by", "2026-11-07"), ("received_by", "2026-11-28")]
+    );
+    // The official annual report has no estimate, and is received in the next year.
+    let annual = &after[1];
+    assert_eq!(annual["estimated_from"], Value::Null);
+    assert_eq!(annual["estimated_columns"], serde_json::json!([]));
+    assert_eq!(annual["deadlines"][0]["on"], "2027-01-20");
+    assert_eq!(annual["regime"]["code"], "tt03-2019");
+}
+
+#[test]
+fn each_form_counts_only_in_the_periods_of_its_own_regime() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    for (path, period) in [
+        (FORM_25, "2026-Y"),
+        ("/api/v1/statistics/forms/tt03-2019-bm24", "2026-9M"),
+        ("/api/v1/statistics/forms/tt02-2011-bm1", "2026-H1"),
+        ("/api/v1/statistics/forms/tt02-2011-bm3", "2026-CY"),
+    ] {
+        let problem = app
+            .get(
+                &format!("{path}?organization_id={center}&period={period}"),
+                &gd,
+            )
+            .assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], "period");
+        assert_eq!(
+            problem["errors"][0]["code"], "not_a_period_of_the_form",
+            "{path} {period}"
+        );
+    }
+    // A range of days is a period of every regime.
+    table(&app, &gd, FORM_25, &center, "2026-01-01/2026-03-31");
+    for bad in ["2026-H2", "2026-CYX", "26-CY"] {
+        app.get(
+            &format!("{FORM_25}?organization_id={center}&period={bad}"),
+            &gd,
+        )
+        .assert_problem(422, "validation_failed");
+    }
+}
+
+#[test]
+fn form_24_is_laid_out_with_split_rows_the_edition_note_and_three_signatures() {
+    use calamine::{open_workbook_from_rs, Reader, Xlsx};
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let path = "/api/v1/statistics/forms/tt03-2019-bm24";
+    let json = table(&app, &gd, path, &center, "2026-H1");
+    let split = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "I.criminal.litigation")
+        .expect("a split row");
+    assert_eq!(split["parent"], "I.criminal");
+    let definitions = app.get("/api/v1/statistics/forms", &gd).json();
+    let form = definitions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "tt03-2019-bm24")
+        .unwrap();
+    assert_eq!(form["columns"].as_array().unwrap().len(), 20);
+    assert_eq!(form["sections"][0]["split_by"][0]["code"], "litigation");
+    assert_eq!(form["regime"]["periods"], "calendar_editions");
+
+    let r = app.get(
+        &format!("{path}?organization_id={center}&period=2026-H1&format=xlsx"),
+        &gd,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(r.raw.clone())).unwrap();
+    let sheet = book.worksheet_range("Biểu mẫu").unwrap();
+    let all: Vec<String> = sheet
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+        .collect();
+    for needed in [
+        "Biểu số 24/BTP/TGPL",
+        "1.1",
+        "1.2",
+        "NGƯỜI LẬP BIỂU",
+        "NGƯỜI KIỂM TRA",
+        "THỦ TRƯỞNG ĐƠN VỊ",
+        "Số liệu thực tế đến ngày 31/05/2026, từ ngày 01/06/2026 là số liệu ước tính. Ngày nhận báo cáo: Sở Tư pháp: 06/06/2026; Bộ Tư pháp (Vụ Kế hoạch - Tài chính): 25/06/2026",
+    ] {
+        assert!(all.iter().any(|c| c == needed), "{needed} missing");
+    }
+}
