@@ -32,7 +32,7 @@ Resources outside the caller's scope answer 404. Single resources carry an `ETag
         (name = "service-clients", description = "The national portal and the statistics office; administered by the Agency's data centre only"),
         (name = "organizations", description = "Legal aid organizations and their dated hierarchy; each level creates, changes and restructures the organizations below it"),
         (name = "cases", description = "Legal aid cases from request to archive; written by the staff of the handling centre or branch, read by the levels above; service clients do not read cases"),
-        (name = "statistics", description = "The statistical forms (Circular 02/2011/TT-BTP) filled from the records for an organization's subtree and a period, with their rules; read by the reporting chain and the Agency"),
+        (name = "statistics", description = "The statistical forms (Circular 02/2011/TT-BTP, Circular 03/2019/TT-BTP) filled from the records for an organization's subtree and a period, with their rules, and the records behind each cell; read by the reporting chain and the Agency"),
         (name = "reports", description = "Successful litigation cases; quality-evaluation samples"),
         (name = "review-requests", description = "Requests for review (kiến nghị) to competent agencies, drafted by casework staff and sent by the organization's leaders; service clients do not read them"),
         (name = "change-requests", description = "Changes of locked cases, asked for by the handling organization and decided by the Agency's data centre; service clients have none"),

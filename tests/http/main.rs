@@ -21,6 +21,7 @@ mod resources;
 mod reviews_and_reports;
 mod staff;
 mod statistics;
+mod statistics_cells;
 mod statistics_editions;
 mod statistics_people;
 mod storage;

@@ -72,6 +72,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(reference::vocabulary)
             .service(statistics::list_forms)
             .service(statistics::table)
+            .service(statistics::cell_records)
             .service(staff::list)
             .service(staff::create)
             .service(staff::read)

@@ -2,6 +2,7 @@
 //! the deadlines of each level, the forms as data, and the one engine that fills them from the
 //! records.
 
+pub mod cell;
 pub mod circular_02_2011;
 pub mod circular_03_2019;
 pub mod deadline;
@@ -14,6 +15,7 @@ pub mod regime;
 #[cfg(test)]
 mod testing;
 
+pub use cell::{Cell, Identified};
 pub use deadline::ReportingLevel;
 pub use form::{Form, Table};
 pub use period::{Period, PeriodError};

@@ -10,7 +10,7 @@ use tgpl_domain::reference::Gender;
 use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
 use tgpl_domain::staff::MembershipRelation;
 use tgpl_domain::statistics::dimension::ProviderAffiliation;
-use tgpl_domain::statistics::{CaseRecord, PersonTimeRecord};
+use tgpl_domain::statistics::{CaseRecord, Identified, PersonTimeRecord};
 
 use crate::column::Code;
 use crate::db::DbConnection;
@@ -21,6 +21,7 @@ use crate::schema::{cases, organizations, recipients, staff_memberships};
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = cases)]
 struct CaseFacts {
+    id: String,
     accepted_on: Option<NaiveDate>,
     closed_on: Option<NaiveDate>,
     transferred_from_case_id: Option<String>,
@@ -33,7 +34,7 @@ struct CaseFacts {
 }
 
 impl CaseFacts {
-    fn into_record(self, ties: &Ties) -> CaseRecord {
+    fn into_record(self, ties: &Ties) -> Identified<CaseRecord> {
         let provider_kind = self.provider_kind.map(|k| *k);
         let provider_affiliation = provider_kind.map(|kind| {
             let (contracted_with_centre, practices) = self
@@ -43,16 +44,19 @@ impl CaseFacts {
                 .map_or((false, &[][..]), |(c, p)| (*c, p.as_slice()));
             ProviderAffiliation::of(kind, contracted_with_centre, practices)
         });
-        CaseRecord {
-            accepted_on: self.accepted_on,
-            transferred_in: self.transferred_from_case_id.is_some(),
-            closed_on: self.closed_on,
-            transferred_out: self.transferred_to_org_id.is_some(),
-            field: *self.field,
-            form: *self.form,
-            place: *self.place,
-            provider_kind,
-            provider_affiliation,
+        Identified {
+            id: self.id,
+            record: CaseRecord {
+                accepted_on: self.accepted_on,
+                transferred_in: self.transferred_from_case_id.is_some(),
+                closed_on: self.closed_on,
+                transferred_out: self.transferred_to_org_id.is_some(),
+                field: *self.field,
+                form: *self.form,
+                place: *self.place,
+                provider_kind,
+                provider_affiliation,
+            },
         }
     }
 }
@@ -117,7 +121,7 @@ pub fn cases_in_hand(
     organizations: &[String],
     from: NaiveDate,
     to: NaiveDate,
-) -> StoreResult<Vec<CaseRecord>> {
+) -> StoreResult<Vec<Identified<CaseRecord>>> {
     let mut records: Vec<CaseFacts> = Vec::new();
     // Bounded lists of organizations keep every statement under SQLite's parameter limit.
     for chunk in organizations.chunks(10_000) {
@@ -151,7 +155,7 @@ pub fn person_times(
     organizations: &[String],
     from: NaiveDate,
     to: NaiveDate,
-) -> StoreResult<Vec<PersonTimeRecord>> {
+) -> StoreResult<Vec<Identified<PersonTimeRecord>>> {
     let mut facts: Vec<(CaseFacts, String)> = Vec::new();
     for chunk in organizations.chunks(10_000) {
         let rows: Vec<PersonTimeFacts> = crate::on_engine!(conn, |c| cases::table
@@ -189,6 +193,7 @@ pub fn person_times(
     for chunk in sources.chunks(10_000) {
         let rows: Vec<String> = crate::on_engine!(conn, |c| cases::table
             .filter(cases::id.eq_any(chunk))
+            .filter(cases::deleted_at.is_null())
             .filter(cases::accepted_on.is_not_null())
             .select(cases::id)
             .load(c))?;
@@ -203,15 +208,19 @@ pub fn person_times(
                 .transferred_from_case_id
                 .as_ref()
                 .is_some_and(|id| accepted_sources.contains(id));
-            PersonTimeRecord {
-                counted_where_first_accepted,
-                gender: genders.get(&recipient_id).copied().flatten().map(|g| *g),
-                category: statistical_category(proofs).map(|(c, _)| c),
-                proven: proven_categories(proofs)
-                    .into_iter()
-                    .map(|(c, _)| c)
-                    .collect(),
-                case: case.into_record(&ties),
+            let case = case.into_record(&ties);
+            Identified {
+                id: case.id,
+                record: PersonTimeRecord {
+                    counted_where_first_accepted,
+                    gender: genders.get(&recipient_id).copied().flatten().map(|g| *g),
+                    category: statistical_category(proofs).map(|(c, _)| c),
+                    proven: proven_categories(proofs)
+                        .into_iter()
+                        .map(|(c, _)| c)
+                        .collect(),
+                    case: case.record,
+                },
             }
         })
         .collect())

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use tgpl_domain::organization::{ParticipationMode, ParticipationScope};
 use tgpl_domain::statistics::dimension::ParticipatingKind;
-use tgpl_domain::statistics::ParticipantRecord;
+use tgpl_domain::statistics::{Identified, ParticipantRecord};
 
 use crate::column::{Code, Json};
 use crate::db::DbConnection;
@@ -14,6 +14,7 @@ use crate::schema::organizations;
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = organizations)]
 struct ParticipantFacts {
+    id: String,
     kind: Code<ParticipatingKind>,
     participation_mode: Option<Code<ParticipationMode>>,
     participation_scope: Option<Json<ParticipationScope>>,
@@ -28,7 +29,7 @@ pub fn participants(
     conn: &mut DbConnection,
     organizations: &[String],
     day: NaiveDate,
-) -> StoreResult<Vec<ParticipantRecord>> {
+) -> StoreResult<Vec<Identified<ParticipantRecord>>> {
     use tgpl_domain::label::Vocabulary;
     let kinds: Vec<&str> = ParticipatingKind::ALL.iter().map(|k| k.code()).collect();
     let mut records = Vec::new();
@@ -41,13 +42,16 @@ pub fn participants(
             .select(ParticipantFacts::as_select())
             .load(c))?;
         records.extend(rows.into_iter().filter_map(|r| {
-            Some(ParticipantRecord {
-                kind: *r.kind,
-                mode: *r.participation_mode?,
-                scope: r.participation_scope.map(|s| s.0).unwrap_or_default(),
-                valid_from: r.participation_valid_from?,
-                valid_to: r.participation_valid_to,
-                ended_on: r.participation_ended_on,
+            Some(Identified {
+                record: ParticipantRecord {
+                    kind: *r.kind,
+                    mode: *r.participation_mode?,
+                    scope: r.participation_scope.map(|s| s.0).unwrap_or_default(),
+                    valid_from: r.participation_valid_from?,
+                    valid_to: r.participation_valid_to,
+                    ended_on: r.participation_ended_on,
+                },
+                id: r.id,
             })
         }));
     }

@@ -10,7 +10,7 @@ use tgpl_domain::reference::{EthnicGroup, Gender, Qualification};
 use tgpl_domain::staff::{Card, Membership, MembershipRelation, Title};
 use tgpl_domain::statistics::dimension::CollaboratingUnit;
 use tgpl_domain::statistics::records::Post;
-use tgpl_domain::statistics::StaffRecord;
+use tgpl_domain::statistics::{Identified, StaffRecord};
 
 use crate::column::Code;
 use crate::db::DbConnection;
@@ -23,7 +23,7 @@ pub fn centre_staff(
     conn: &mut DbConnection,
     organizations: &[String],
     day: NaiveDate,
-) -> StoreResult<Vec<StaffRecord>> {
+) -> StoreResult<Vec<Identified<StaffRecord>>> {
     people(
         conn,
         organizations,
@@ -39,7 +39,7 @@ pub fn collaborators(
     conn: &mut DbConnection,
     organizations: &[String],
     day: NaiveDate,
-) -> StoreResult<Vec<StaffRecord>> {
+) -> StoreResult<Vec<Identified<StaffRecord>>> {
     people(
         conn,
         organizations,
@@ -90,7 +90,7 @@ fn people(
     day: NaiveDate,
     kinds: &[OrganizationKind],
     relation: MembershipRelation,
-) -> StoreResult<Vec<StaffRecord>> {
+) -> StoreResult<Vec<Identified<StaffRecord>>> {
     let kind_codes: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
     let mut unit_kinds: HashMap<String, Code<OrganizationKind>> = HashMap::new();
     let mut posts: Vec<PostFacts> = Vec::new();
@@ -154,8 +154,11 @@ fn people(
             .load(c))?;
         for person in people {
             let mut posts = by_person.remove(&person.id).unwrap_or_default();
-            posts.sort_by_key(|p| p.membership.valid_from);
-            records.push(StaffRecord {
+            posts.sort_by(|a, b| {
+                (a.membership.valid_from, &a.membership.organization_id)
+                    .cmp(&(b.membership.valid_from, &b.membership.organization_id))
+            });
+            let record = StaffRecord {
                 posts,
                 cards: (relation == MembershipRelation::Collaborator)
                     .then(|| cards.remove(&person.id).unwrap_or_default()),
@@ -163,6 +166,10 @@ fn people(
                 ethnicity: person.ethnicity.map(|e| *e),
                 date_of_birth: person.date_of_birth,
                 qualification: person.qualification.map(|q| *q),
+            };
+            records.push(Identified {
+                id: person.id,
+                record,
             });
         }
     }

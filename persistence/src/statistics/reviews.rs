@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use tgpl_domain::case::ReviewKind;
-use tgpl_domain::statistics::ReviewRecord;
+use tgpl_domain::statistics::{Identified, ReviewRecord};
 
 use crate::column::Code;
 use crate::db::DbConnection;
@@ -14,6 +14,7 @@ use crate::schema::review_requests;
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = review_requests)]
 struct ReviewFacts {
+    id: String,
     kind: Code<ReviewKind>,
     sent_on: Option<NaiveDate>,
     answered_on: Option<NaiveDate>,
@@ -26,7 +27,7 @@ pub fn reviews_sent_or_answered(
     organizations: &[String],
     from: NaiveDate,
     to: NaiveDate,
-) -> StoreResult<Vec<ReviewRecord>> {
+) -> StoreResult<Vec<Identified<ReviewRecord>>> {
     let mut records = Vec::new();
     for chunk in organizations.chunks(10_000) {
         let facts: Vec<ReviewFacts> = crate::on_engine!(conn, |c| review_requests::table
@@ -39,10 +40,13 @@ pub fn reviews_sent_or_answered(
             )
             .select(ReviewFacts::as_select())
             .load(c))?;
-        records.extend(facts.into_iter().map(|r| ReviewRecord {
-            kind: *r.kind,
-            sent_on: r.sent_on,
-            answered_on: r.answered_on,
+        records.extend(facts.into_iter().map(|r| Identified {
+            id: r.id,
+            record: ReviewRecord {
+                kind: *r.kind,
+                sent_on: r.sent_on,
+                answered_on: r.answered_on,
+            },
         }));
     }
     Ok(records)

@@ -2,10 +2,13 @@
 //! records for an organization's subtree and a period (`tables`), and the files it is
 //! exported to (`export`).
 
+mod cells;
 mod definitions;
 mod export;
+mod records;
 mod tables;
 
+pub use cells::*;
 pub use definitions::*;
 pub use tables::*;
 

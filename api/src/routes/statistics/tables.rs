@@ -1,5 +1,6 @@
 //! A form filled from the records, as JSON or as the files the offices use.
 
+use super::records::{covered, form_of, period_of, read, Fill};
 use super::*;
 
 #[derive(Deserialize, IntoParams)]
@@ -109,6 +110,12 @@ pub struct TableView {
     /// receiving office (`received_by`, the dates printed on the form). None for an ad-hoc
     /// range.
     pub deadlines: Vec<DeadlineView>,
+    /// Where the records behind a cell are listed: put a row's code for `{row}` and a column's
+    /// number for `{column}`.
+    #[schema(
+        example = "/api/v1/statistics/forms/tt02-2011-bm1/cells/{row}/{column}?organization_id=…&period=2025-9M"
+    )]
+    pub cell_link: String,
     pub columns: Vec<ColumnView>,
     /// The total row, then each section's rows.
     pub rows: Vec<TableRowView>,
@@ -135,19 +142,9 @@ pub async fn table(
     form: web::Path<String>,
     query: Query<TableQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let form = forms()
-        .find(|f| f.code == form.as_str())
-        .ok_or_else(ApiError::not_found)?;
+    let form = form_of(&form)?;
     let q = query.0;
-    let period = Period::parse(&q.period).map_err(ApiError::refused)?;
-    if !form.regime.admits(&period) {
-        return Err(ApiError::field(
-            "period",
-            "not_a_period_of_the_form",
-            "Biểu mẫu này thống kê theo kỳ của văn bản ban hành nó: năm thống kê từ 01/10 (2025-9M, 2025-Y) cho Thông tư 02/2011, năm dương lịch theo đợt báo cáo (2025-H1, 2025-CYE, 2025-CY) cho Thông tư 03/2019, hoặc một khoảng ngày.",
-            "This form counts in its regime's periods: the reporting year from 1 October (2025-9M, 2025-Y) under Circular 02/2011, calendar-year editions (2025-H1, 2025-CYE, 2025-CY) under Circular 03/2019, or a range of days.",
-        ));
-    }
+    let period = period_of(form, &q.period)?;
     let format = match q.format.as_deref() {
         None | Some("json") => Format::Json,
         Some("csv") => Format::Csv,
@@ -164,39 +161,20 @@ pub async fn table(
     let root = q.organization_id.unwrap_or_else(|| caller.org_id.clone());
     let as_of = Utc::now();
     let organization_id = root.clone();
+    let organization_id_for_link = root.clone();
     let (organization, covered, filled) = state
         .db(move |conn| {
-            // Whose figures they are, and who may read them, is decided on the tree of the
-            // period's last day: a Department opens every unit its own table counted then,
-            // and a unit's new Department does not read the years before it came.
-            let organization = organizations::get(conn, &root)?;
-            let tree = Hierarchy::on(period.to(), &organizations::all_links(conn)?);
-            scope::check_on(&tree, &caller, Action::ReadStatistics, &root)?;
-            let covered: Vec<String> = tree.subtree(&root).into_iter().map(|n| n.org_id).collect();
-            let (from, to) = (period.from(), period.to());
-            let filled = match form.subject {
-                Subject::Cases => form.fill(
-                    &statistics::cases_in_hand(conn, &covered, from, to)?,
-                    &period,
-                ),
-                Subject::ReviewRequests => form.fill(
-                    &statistics::reviews_sent_or_answered(conn, &covered, from, to)?,
-                    &period,
-                ),
-                Subject::PersonTimes => form.fill(
-                    &statistics::person_times(conn, &covered, from, to)?,
-                    &period,
-                ),
-                Subject::CentreStaff => {
-                    form.fill(&statistics::centre_staff(conn, &covered, to)?, &period)
-                }
-                Subject::Collaborators => {
-                    form.fill(&statistics::collaborators(conn, &covered, to)?, &period)
-                }
-                Subject::Participants => {
-                    form.fill(&statistics::participants(conn, &covered, to)?, &period)
-                }
-            };
+            let (organization, covered) = covered(conn, &caller, &root, &period)?;
+            let filled = read(
+                conn,
+                form,
+                &covered,
+                &period,
+                Fill {
+                    form,
+                    period: &period,
+                },
+            )?;
             Ok((organization, covered, filled))
         })
         .await?;
@@ -232,6 +210,12 @@ pub async fn table(
                 on: d.on,
             })
             .collect(),
+        cell_link: format!(
+            "/api/v1/statistics/forms/{}/cells/{{row}}/{{column}}?organization_id={}&period={}",
+            form.code,
+            organization_id_for_link,
+            period.short().unwrap_or_else(|| period.to_string())
+        ),
         columns: ColumnView::of(form),
         rows: filled
             .rows

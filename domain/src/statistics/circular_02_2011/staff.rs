@@ -131,11 +131,12 @@ pub static FORM_5: Form = Form {
             number: "II",
             ..BY_AGE
         },
-        section(
+        section_with_missing(
             "III",
             "Phân theo nơi cộng tác",
             "By the unit they work with",
             Dimension::CollaboratingUnit,
+            NOT_RECORDED,
         ),
     ],
     rules: &[
@@ -186,7 +187,7 @@ mod tests {
                         let from = day(&mut rng);
                         Post {
                             membership: Membership {
-                                organization_id: String::new(),
+                                organization_id: format!("org-{}", rng.below(4)),
                                 valid_from: from,
                                 valid_to: (rng.below(3) == 0)
                                     .then(|| from + Duration::days(1 + rng.below(700) as i64)),
@@ -238,7 +239,12 @@ mod tests {
                     && post.membership.valid_to.is_none_or(|to| to > day)
             })
             .collect();
-        holding.sort_by_key(|post| post.membership.valid_from);
+        holding.sort_by_key(|post| {
+            (
+                post.membership.valid_from,
+                post.membership.organization_id.clone(),
+            )
+        });
         holding.first().copied().filter(|_| card_valid)
     }
 

@@ -21,7 +21,8 @@ pub struct Post {
 /// One person, with their memberships of the units a form covers and what forms 4 and 5
 /// break people down by. Forms 4 and 5 count people (người), so a person with two
 /// memberships on the same day (a centre and its branch) counts once, under the membership
-/// that began first.
+/// that began first (of two that began the same day, the one of the organization whose id
+/// sorts first, so that the answer never depends on the order rows are read in).
 ///
 /// A person counts on a day when a membership holds that day and, for a collaborator, a card
 /// of theirs is valid that day (Law on Legal Aid 2017 art. 24: a collaborator acts under the
@@ -48,7 +49,7 @@ impl StaffRecord {
         self.posts
             .iter()
             .filter(|p| carded && p.membership.holds_on(day))
-            .min_by_key(|p| p.membership.valid_from)
+            .min_by_key(|p| (p.membership.valid_from, &p.membership.organization_id))
     }
 }
 

@@ -1,0 +1,119 @@
+//! What a table and a cell share: the form and period asked for, whose records are counted
+//! and who may read them, and the records themselves, read once per subject.
+
+use tgpl_domain::statistics::form::Countable;
+use tgpl_domain::statistics::{Cell, Identified, Table};
+use tgpl_persistence::db::DbConnection;
+use tgpl_persistence::organizations::OrganizationRow;
+
+use super::*;
+
+/// The form with code `code`; 404 when there is none.
+pub(super) fn form_of(code: &str) -> Result<&'static Form, ApiError> {
+    forms()
+        .find(|f| f.code == code)
+        .ok_or_else(ApiError::not_found)
+}
+
+/// The period written `text`, which must be one of `form`'s regime (field `period`).
+pub(super) fn period_of(form: &Form, text: &str) -> Result<Period, ApiError> {
+    let period = Period::parse(text).map_err(ApiError::refused)?;
+    if !form.regime.admits(&period) {
+        return Err(ApiError::field(
+            "period",
+            "not_a_period_of_the_form",
+            "Biểu mẫu này thống kê theo kỳ của văn bản ban hành nó: năm thống kê từ 01/10 (2025-9M, 2025-Y) cho Thông tư 02/2011, năm dương lịch theo đợt báo cáo (2025-H1, 2025-CYE, 2025-CY) cho Thông tư 03/2019, hoặc một khoảng ngày.",
+            "This form counts in its regime's periods: the reporting year from 1 October (2025-9M, 2025-Y) under Circular 02/2011, calendar-year editions (2025-H1, 2025-CYE, 2025-CY) under Circular 03/2019, or a range of days.",
+        ));
+    }
+    Ok(period)
+}
+
+/// The organization `root` and every organization its figures for `period` count: its
+/// subtree in the tree of the period's last day, the tree on which `caller`'s access is
+/// decided too (a Department opens every unit its own table counted then, and a unit's new
+/// Department does not read the years before it came).
+pub(super) fn covered(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    root: &str,
+    period: &Period,
+) -> Result<(OrganizationRow, Vec<String>), ApiError> {
+    let organization = organizations::get(conn, root)?;
+    let tree = Hierarchy::on(period.to(), &organizations::all_links(conn)?);
+    scope::check_on(&tree, caller, Action::ReadStatistics, root)?;
+    let covered = tree.subtree(root).into_iter().map(|n| n.org_id).collect();
+    Ok((organization, covered))
+}
+
+/// What is done with the records of one subject, whatever their kind.
+pub(super) trait Use {
+    type Out;
+    fn with<R: Countable>(self, records: Vec<Identified<R>>) -> Self::Out;
+}
+
+/// Fills the form.
+pub(super) struct Fill<'p> {
+    pub form: &'static Form,
+    pub period: &'p Period,
+}
+
+impl Use for Fill<'_> {
+    type Out = Table;
+    fn with<R: Countable>(self, records: Vec<Identified<R>>) -> Table {
+        self.form.fill(&records, self.period)
+    }
+}
+
+/// Lists the ids of the records behind one cell, sorted.
+pub(super) struct Open<'p> {
+    pub cell: Cell,
+    pub period: &'p Period,
+}
+
+impl Use for Open<'_> {
+    type Out = Vec<String>;
+    fn with<R: Countable>(self, records: Vec<Identified<R>>) -> Vec<String> {
+        let mut ids: Vec<String> = records
+            .into_iter()
+            .filter(|r| self.cell.admits(r, self.period))
+            .map(|r| r.id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+}
+
+/// Reads the records `form` counts for the organizations `covered` in `period`, and puts them
+/// to `usage`.
+pub(super) fn read<U: Use>(
+    conn: &mut DbConnection,
+    form: &Form,
+    covered: &[String],
+    period: &Period,
+    usage: U,
+) -> Result<U::Out, ApiError> {
+    let (from, to) = (period.from(), period.to());
+    Ok(match form.subject {
+        Subject::Cases => usage.with(statistics::cases_in_hand(conn, covered, from, to)?),
+        Subject::ReviewRequests => usage.with(statistics::reviews_sent_or_answered(
+            conn, covered, from, to,
+        )?),
+        Subject::PersonTimes => usage.with(statistics::person_times(conn, covered, from, to)?),
+        Subject::CentreStaff => usage.with(statistics::centre_staff(conn, covered, to)?),
+        Subject::Collaborators => usage.with(statistics::collaborators(conn, covered, to)?),
+        Subject::Participants => usage.with(statistics::participants(conn, covered, to)?),
+    })
+}
+
+/// Where a record of `subject` is read (`/api/v1/cases/{id}`, …): a person-time is read
+/// through its case.
+pub(super) fn href(subject: Subject, id: &str) -> String {
+    let collection = match subject {
+        Subject::Cases | Subject::PersonTimes => "cases",
+        Subject::ReviewRequests => "review-requests",
+        Subject::CentreStaff | Subject::Collaborators => "staff",
+        Subject::Participants => "organizations",
+    };
+    format!("/api/v1/{collection}/{id}")
+}
