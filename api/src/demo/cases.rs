@@ -49,14 +49,43 @@ fn path_to(target: CaseState) -> &'static [Transition] {
     }
 }
 
-/// (target state, form, field, place, successful outcome)
-const PLAN: [(CaseState, AidForm, Field, AidPlace, Option<SuccessKind>); 12] = [
+/// Who gives the aid in a demo case, found by name among the centre's providers.
+#[derive(Clone, Copy)]
+enum Giver {
+    /// Nguyễn Văn An, the centre's legal aid officer.
+    Officer,
+    /// Lê Minh Cường, of the law firm, under contract with the centre.
+    Lawyer,
+    /// Phạm Thị Dung, the collaborator with a valid card.
+    Collaborator,
+}
+
+impl Giver {
+    fn search(self) -> &'static str {
+        match self {
+            Self::Officer => "nguyen van an",
+            Self::Lawyer => "le minh cuong",
+            Self::Collaborator => "pham thi dung",
+        }
+    }
+}
+
+/// (target state, form, field, place, successful outcome, provider)
+const PLAN: [(
+    CaseState,
+    AidForm,
+    Field,
+    AidPlace,
+    Option<SuccessKind>,
+    Giver,
+); 12] = [
     (
         CaseState::Received,
         AidForm::Counselling,
         Field::Civil,
         AidPlace::AtOffice,
         None,
+        Giver::Officer,
     ),
     (
         CaseState::Accepted,
@@ -64,6 +93,7 @@ const PLAN: [(CaseState, AidForm, Field, AidPlace, Option<SuccessKind>); 12] = [
         Field::Land,
         AidPlace::Mobile,
         None,
+        Giver::Officer,
     ),
     (
         CaseState::ProviderAssigned,
@@ -71,6 +101,7 @@ const PLAN: [(CaseState, AidForm, Field, AidPlace, Option<SuccessKind>); 12] = [
         Field::Administrative,
         AidPlace::AtOffice,
         None,
+        Giver::Officer,
     ),
     (
         CaseState::InProgress,
@@ -78,6 +109,7 @@ const PLAN: [(CaseState, AidForm, Field, AidPlace, Option<SuccessKind>); 12] = [
         Field::Criminal,
         AidPlace::Detention,
         None,
+        Giver::Lawyer,
     ),
     (
         CaseState::Completed,
@@ -85,6 +117,7 @@ const PLAN: [(CaseState, AidForm, Field, AidPlace, Option<SuccessKind>); 12] = [
         Field::Criminal,
         AidPlace::Detention,
         Some(SuccessKind::BelowProcuracyProposal),
+        Giver::Lawyer,
     ),
     (
         CaseState::Completed,
@@ -92,6 +125,7 @@ const PLAN: [(CaseState, AidForm, Field, AidPlace, Option<SuccessKind>); 12] = [
         Field::Criminal,
         AidPlace::Detention,
         None,
+        Giver::Officer,
     ),
     (
         CaseState::QualityEvaluated,
@@ -99,6 +133,7 @@ const PLAN: [(CaseState, AidForm, Field, AidPlace, Option<SuccessKind>); 12] = [
         Field::MarriageFamily,
         AidPlace::AtOffice,
         None,
+        Giver::Officer,
     ),
     (
         CaseState::Archived,
@@ -106,6 +141,7 @@ const PLAN: [(CaseState, AidForm, Field, AidPlace, Option<SuccessKind>); 12] = [
         Field::Labour,
         AidPlace::AtOffice,
         None,
+        Giver::Collaborator,
     ),
     (
         CaseState::Refused,
@@ -113,6 +149,7 @@ const PLAN: [(CaseState, AidForm, Field, AidPlace, Option<SuccessKind>); 12] = [
         Field::Other,
         AidPlace::AtOffice,
         None,
+        Giver::Officer,
     ),
     (
         CaseState::Discontinued,
@@ -120,6 +157,7 @@ const PLAN: [(CaseState, AidForm, Field, AidPlace, Option<SuccessKind>); 12] = [
         Field::Civil,
         AidPlace::Other,
         None,
+        Giver::Officer,
     ),
     (
         CaseState::Withdrawn,
@@ -127,6 +165,7 @@ const PLAN: [(CaseState, AidForm, Field, AidPlace, Option<SuccessKind>); 12] = [
         Field::MarriageFamily,
         AidPlace::Mobile,
         None,
+        Giver::Officer,
     ),
     (
         CaseState::TransferredOut,
@@ -134,6 +173,7 @@ const PLAN: [(CaseState, AidForm, Field, AidPlace, Option<SuccessKind>); 12] = [
         Field::Criminal,
         AidPlace::Detention,
         None,
+        Giver::Officer,
     ),
 ];
 
@@ -155,7 +195,6 @@ pub fn seed(
     next_center: &OrganizationRow,
 ) -> Result<(), String> {
     let err = |e: tgpl_persistence::StoreError| e.to_string();
-    let one = PageRequest { page: 1, size: 1 };
     let people = recipients::list(
         conn,
         &RecipientFilter {
@@ -166,21 +205,7 @@ pub fn seed(
     )
     .map_err(err)?
     .items;
-    let provider = staff::list(
-        conn,
-        &StaffFilter {
-            organizations: Some(vec![center.id.clone()]),
-            search: Some("nguyen van an".into()),
-            ..StaffFilter::default()
-        },
-        one,
-    )
-    .map_err(err)?
-    .items
-    .into_iter()
-    .next()
-    .ok_or("no demo provider")?;
-    for (i, (target, form, field, place, success)) in PLAN.into_iter().enumerate() {
+    for (i, (target, form, field, place, success, giver)) in PLAN.into_iter().enumerate() {
         let Some(recipient) = people.get(i % people.len().max(1)) else {
             return Ok(());
         };
@@ -195,9 +220,37 @@ pub fn seed(
             field,
             place,
         )?;
-        walk(conn, actor, row, target, &provider.id, success, next_center)?;
+        let provider_id = provider_of(conn, center, giver)?;
+        walk(conn, actor, row, target, &provider_id, success, next_center)?;
     }
     Ok(())
+}
+
+/// The id of the centre's provider who plays `giver`; a centre without the lawyer or the
+/// collaborator falls back on its officer.
+fn provider_of(
+    conn: &mut DbConnection,
+    center: &OrganizationRow,
+    giver: Giver,
+) -> Result<String, String> {
+    let found = staff::list(
+        conn,
+        &StaffFilter {
+            organizations: Some(vec![center.id.clone()]),
+            search: Some(giver.search().into()),
+            ..StaffFilter::default()
+        },
+        PageRequest { page: 1, size: 1 },
+    )
+    .map_err(|e| e.to_string())?
+    .items
+    .into_iter()
+    .next();
+    match (found, giver) {
+        (Some(person), _) => Ok(person.id),
+        (None, Giver::Officer) => Err("no demo provider".into()),
+        (None, _) => provider_of(conn, center, Giver::Officer),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -21,6 +21,7 @@ use crate::routes::accounts::new_account;
 
 mod cases;
 mod people;
+mod reviews;
 
 /// The password of every demo person. Demo mode only.
 pub const DEMO_PASSWORD: &str = "TroGiup@2026";
@@ -285,6 +286,7 @@ pub fn seed(conn: &mut DbConnection) -> Result<Vec<DemoLogin>, String> {
     for (i, center) in centers.iter().enumerate() {
         if fresh[i] {
             cases::seed(conn, &actor, center, &centers[(i + 1) % centers.len()])?;
+            reviews::seed(conn, &actor, center)?;
         }
     }
     Ok(logins)

@@ -23,6 +23,10 @@ impl<R: Countable> Countable for Identified<R> {
     fn has(&self, dimension: Dimension, code: &str, period: &Period) -> bool {
         self.record.has(dimension, code, period)
     }
+
+    fn weight(&self, measure: Measure, period: &Period) -> u64 {
+        self.record.weight(measure, period)
+    }
 }
 
 /// Which records a row holds.

@@ -96,6 +96,11 @@ pub trait Countable {
     fn has(&self, dimension: Dimension, code: &str, period: &Period) -> bool {
         self.value(dimension, period) == Some(code)
     }
+    /// How many the record counts for under `measure` in `period`: one or none for a record,
+    /// any number for a tally of records that share their values ([`super::tally`]).
+    fn weight(&self, measure: Measure, period: &Period) -> u64 {
+        u64::from(self.counts(measure, period))
+    }
 }
 
 /// A condition a column puts on the records it counts.
@@ -357,20 +362,21 @@ impl Form {
         for record in records {
             for (c, column) in self.columns.iter().enumerate() {
                 let selected = column.only.iter().all(|f| f.admits(record, period));
-                if !selected || !record.counts(column.measure, period) {
+                let weight = record.weight(column.measure, period);
+                if !selected || weight == 0 {
                     continue;
                 }
-                rows[0].cells[c] += 1;
+                rows[0].cells[c] += weight;
                 for (section, index) in self.sections.iter().zip(&section_rows) {
                     let value = record.value(section.dimension, period);
                     let Some((_, at, splits)) = index.iter().find(|(v, _, _)| *v == value) else {
                         continue;
                     };
-                    rows[*at].cells[c] += 1;
+                    rows[*at].cells[c] += weight;
                     if let Some(split) = section.split_by {
                         let sub = record.value(split, period);
                         if let Some((_, at)) = splits.iter().find(|(code, _)| Some(*code) == sub) {
-                            rows[*at].cells[c] += 1;
+                            rows[*at].cells[c] += weight;
                         }
                     }
                 }

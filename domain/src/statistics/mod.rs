@@ -12,6 +12,7 @@ pub mod form;
 pub mod period;
 pub mod records;
 pub mod regime;
+pub mod tally;
 #[cfg(test)]
 mod testing;
 

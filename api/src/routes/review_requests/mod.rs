@@ -95,7 +95,7 @@ fn respond(status: StatusCode, row: ReviewRow) -> HttpResponse {
     )
 }
 
-fn search_text(r: &ReviewRow) -> String {
+pub(crate) fn search_text(r: &ReviewRow) -> String {
     tgpl_domain::text::fold(&format!("{} {}", r.addressee, r.content))
 }
 
