@@ -105,6 +105,8 @@ for engine in $ENGINES; do
   export TGPL_ATTACHMENTS_DIR="$WORK/attachments"
   export TGPL_DB_POOL_SIZE="${POOL:-16}"
   /usr/bin/time -f "generated in %e s" "$TGPL" generate-bench-data --cases "$CASES"
+  # A reader of the whole country's figures: an administrator of the Agency's data centre.
+  TGPL_ADMIN_PASSWORD=Bench-2026-tgpl "$TGPL" create-admin --username bench.admin >/dev/null
   if [ "$engine" = postgres ]; then
     # As after any bulk load: vacuum (until then counts cannot be answered from the indexes
     # alone), fresh statistics, and a checkpoint, so that neither autovacuum nor the flush of
@@ -145,6 +147,12 @@ for engine in $ENGINES; do
   recipient=$(curl -s "$URL/api/v1/recipients?page_size=1" -H "Authorization: Bearer $token" | sed -E 's/.*"items":\[\{"id":"([^"]+)".*/\1/')
   BENCH_ORG="$org" BENCH_RECIPIENT="$recipient" \
     measure "case creation with its history and audit" "$CONNECTIONS" bench/create_case.lua --aim-rps 1000
+  echo "-- national statistical forms: tallies, the server's recount, and a SQL recount"
+  agency_token=$(curl -s -X POST "$URL/api/v1/auth/token" \
+    -d grant_type=password -d username=bench.admin -d password=Bench-2026-tgpl | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  agency=$(curl -s "$URL/api/v1/me" -H "Authorization: Bearer $agency_token" | sed -E 's/.*"organization":\{"id":"([^"]+)".*/\1/')
+  python3 bench/statistics.py "$URL" "$agency_token" "$agency" "$DATABASE_URL" "${STAT_RUNS:-30}" \
+    | tee "$WORK/statistics-$engine.md"
   kill $server; wait $server 2>/dev/null || true
 done
 
@@ -154,4 +162,10 @@ echo "   connections; p99 ÷ ceiling p99 likewise; aims met in bold)"
 for engine in $ENGINES; do
   echo
   python3 bench/wrk_report.py table "$RESULTS_FILE" "$engine"
+  if [ -f "$WORK/statistics-$engine.md" ]; then
+    echo
+    echo "National statistical forms ($engine, one request at a time):"
+    echo
+    cat "$WORK/statistics-$engine.md"
+  fi
 done

@@ -386,9 +386,13 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
         },
     )
     .map_err(|e| e.to_string())?;
+    // The cases were written around the statistics' tallies: count them in now.
+    let started = std::time::Instant::now();
+    tgpl_persistence::statistics::tally::rebuild(conn).map_err(|e| e.to_string())?;
     Ok(format!(
-        "generated {written} cases in {} centres",
-        centers.len()
+        "generated {written} cases in {} centres; counted into the statistics' tallies in {} s",
+        centers.len(),
+        started.elapsed().as_secs()
     ))
 }
 

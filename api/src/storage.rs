@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use tgpl_persistence::account_cache::AccountCache;
+use tgpl_persistence::statistics::tally;
 use tgpl_persistence::writer::GroupWriter;
 use tgpl_persistence::{db, DatabaseUrl, Pool, PoolSettings};
 
@@ -16,6 +17,16 @@ pub fn prepare_database(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Po
     let applied = db::run_migrations(&mut conn).map_err(|e| e.to_string())?;
     for name in applied {
         log::info!("applied migration {name}");
+    }
+    // A new database, or one loaded in bulk, counts its records into the statistics' tallies
+    // once before it serves.
+    if !tally::is_built(&mut conn).map_err(|e| e.to_string())? {
+        let started = std::time::Instant::now();
+        let counted = tally::rebuild(&mut conn).map_err(|e| e.to_string())?;
+        log::info!(
+            "counted {counted} cases into the statistics' tallies in {} ms",
+            started.elapsed().as_millis()
+        );
     }
     Ok(pool)
 }

@@ -14,6 +14,7 @@ use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{PageRequest, Paged};
 use crate::schema::{case_events, case_sequences, cases};
+use crate::statistics::tally;
 
 const RESOURCE: &str = "case";
 
@@ -227,6 +228,9 @@ pub fn save(
     event: Option<&EventRow>,
 ) -> StoreResult<()> {
     write_transaction(conn, |conn| {
+        // The figures move with the case, in the same transaction.
+        let moved = tally::cases_moved_with(conn, std::slice::from_ref(&after.id))?;
+        let moving = tally::Moving::before(conn, moved)?;
         crate::save_versioned!(
             conn,
             actor,
@@ -242,7 +246,7 @@ pub fn save(
                 .values(event)
                 .execute(conn)?;
         }
-        Ok(())
+        moving.settle(conn)
     })
 }
 

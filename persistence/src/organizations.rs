@@ -208,16 +208,26 @@ pub fn save(
     before: &OrganizationRow,
     after: &OrganizationRow,
 ) -> StoreResult<()> {
-    crate::save_versioned!(
-        conn,
-        actor,
-        action,
-        RESOURCE,
-        organizations.id,
-        before,
-        after,
-        |r: &OrganizationRow| r.clone()
-    )
+    crate::db::write_transaction(conn, |conn| {
+        // How a practice takes part decides the affiliation its members' cases count under.
+        let cases = if before.participation_mode != after.participation_mode {
+            crate::statistics::tally::cases_given_by_members_of(conn, &after.id)?
+        } else {
+            Vec::new()
+        };
+        let moving = crate::statistics::tally::Moving::before(conn, cases)?;
+        crate::save_versioned!(
+            conn,
+            actor,
+            action,
+            RESOURCE,
+            organizations.id,
+            before,
+            after,
+            |r: &OrganizationRow| r.clone()
+        )?;
+        moving.settle(conn)
+    })
 }
 
 /// What the audit log keeps of a move.

@@ -12,6 +12,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::exclusive::{exclusive, Claim, Rule};
 use crate::page::{PageRequest, Paged};
 use crate::schema::{cases, recipient_access_log, recipient_proofs, recipients};
+use crate::statistics::tally;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::recipient::ProofKind;
 use tgpl_domain::reference::{EthnicGroup, Gender, RecipientCategory};
@@ -148,16 +149,22 @@ pub fn save(
         version: r.version,
         fields: fields.clone(),
     };
-    crate::save_versioned!(
-        conn,
-        actor,
-        AuditAction::RecipientUpdate,
-        RESOURCE,
-        recipients.id,
-        before,
-        after,
-        trace
-    )
+    crate::db::write_transaction(conn, |conn| {
+        // A person-time's figures move with the person's gender.
+        let cases = tally::cases_of_recipient(conn, &after.id)?;
+        let moving = tally::Moving::before(conn, cases)?;
+        crate::save_versioned!(
+            conn,
+            actor,
+            AuditAction::RecipientUpdate,
+            RESOURCE,
+            recipients.id,
+            before,
+            after,
+            trace
+        )?;
+        moving.settle(conn)
+    })
 }
 
 /// Who handles a person, for reads ([`handling_organizations`]) and lists
@@ -238,6 +245,9 @@ pub fn add_proof(conn: &mut DbConnection, actor: &Actor, proof: &ProofRow) -> St
     // see the others, or the last one written would decide alone.
     let claim = Claim::new(Rule::RecipientCategory, proof.recipient_id.as_str());
     exclusive(conn, &[claim], |conn| {
+        // A person-time's figures move with the categories proven.
+        let cases = tally::cases_of_recipient(conn, &proof.recipient_id)?;
+        let moving = tally::Moving::before(conn, cases)?;
         diesel::insert_into(recipient_proofs::table)
             .values(proof)
             .execute(conn)?;
@@ -267,7 +277,8 @@ pub fn add_proof(conn: &mut DbConnection, actor: &Actor, proof: &ProofRow) -> St
                     provided_on: proof.provided_on,
                 },
             ),
-        )
+        )?;
+        moving.settle(conn)
     })
 }
 

@@ -327,6 +327,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    statistics_tallies (organization_id, family, bucket) {
+        organization_id -> Text,
+        family -> Text,
+        bucket -> Text,
+        data -> Binary,
+    }
+}
+
+diesel::table! {
+    statistics_tallies_state (id) {
+        id -> Integer,
+        built -> Bool,
+    }
+}
+
+diesel::table! {
     review_requests (id) {
         id -> Text,
         organization_id -> Text,
@@ -393,4 +409,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_request_items,
     review_requests,
     attachments,
+    statistics_tallies,
+    statistics_tallies_state,
 );

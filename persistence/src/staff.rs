@@ -13,6 +13,7 @@ use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{PageRequest, Paged};
 use crate::schema::{accounts, collaborator_cards, staff, staff_memberships};
+use crate::statistics::tally;
 use tgpl_domain::reference::{EthnicGroup, Gender, ProviderKind, Qualification};
 use tgpl_domain::role::AccountStatus;
 use tgpl_domain::staff::{CardStatus, MembershipRelation, OfficerRank, StaffStatus, Title};
@@ -217,6 +218,9 @@ pub fn add_membership(
     row: &MembershipRow,
 ) -> StoreResult<()> {
     write_transaction(conn, |conn| {
+        // The provider's ties decide the affiliation their cases count under.
+        let cases = tally::cases_given_by(conn, std::slice::from_ref(&row.staff_id))?;
+        let moving = tally::Moving::before(conn, cases)?;
         diesel::insert_into(staff_memberships::table)
             .values(row)
             .execute(conn)?;
@@ -225,7 +229,8 @@ pub fn add_membership(
             conn,
             actor,
             Change::created(AuditAction::MembershipAdd, STAFF, &row.staff_id, row),
-        )
+        )?;
+        moving.settle(conn)
     })
 }
 

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use tgpl_tests::{Resp, TestApp};
 
 /// Sends `n` requests made by `send` from as many threads, released together.
-fn at_once(n: usize, send: impl Fn(usize) -> Resp + Sync) -> Vec<Resp> {
+pub(crate) fn at_once(n: usize, send: impl Fn(usize) -> Resp + Sync) -> Vec<Resp> {
     let start = Barrier::new(n);
     std::thread::scope(|s| {
         let running: Vec<_> = (0..n)

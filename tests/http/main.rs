@@ -24,5 +24,6 @@ mod statistics;
 mod statistics_cells;
 mod statistics_editions;
 mod statistics_people;
+mod statistics_tallies;
 mod storage;
 mod text_input;

@@ -77,7 +77,10 @@ fn the_benchmark_generator_loads_cases_that_the_api_serves() {
     let app = TestApp::spawn_empty();
     let mut conn = app.pool.get().unwrap();
     let done = tgpl_api::bench_data::generate(&mut conn, 680, 7).unwrap();
-    assert_eq!(done, "generated 680 cases in 34 centres");
+    assert!(
+        done.starts_with("generated 680 cases in 34 centres; counted into the statistics' tallies"),
+        "{done}"
+    );
     let token = app.login_as("bench.ha-noi", tgpl_api::bench_data::BENCH_PASSWORD);
     let cases = app.get("/api/v1/cases?page_size=100", &token).json();
     assert_eq!(cases["total"], 20);
@@ -103,4 +106,19 @@ fn the_benchmark_generator_loads_cases_that_the_api_serves() {
                "field": "civil", "form": "counselling", "place": "at_office", "summary": "x"}),
     );
     assert_eq!(r.status, 201, "{}", r.body);
+    // The generated cases were counted into the statistics' tallies: the centre's form 1
+    // from them equals the form counted from its cases.
+    let org = me["organization"]["id"].as_str().unwrap();
+    let form = |recount: bool| {
+        let r = app.get(
+            &format!("/api/v1/statistics/forms/tt02-2011-bm1?organization_id={org}&period=2025-Y&recount={recount}"),
+            &token,
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()
+    };
+    let (kept, counted) = (form(false), form(true));
+    assert_eq!(kept["counted_from"], "tallies");
+    assert!(kept["rows"][0]["cells"][0].as_u64().unwrap() > 0);
+    assert_eq!(kept["rows"], counted["rows"]);
 }

@@ -13,7 +13,7 @@ use tgpl_domain::statistics::dimension::ProviderAffiliation;
 use tgpl_domain::statistics::{CaseRecord, Identified, PersonTimeRecord};
 
 use crate::column::Code;
-use crate::db::DbConnection;
+use crate::db::{Backend, DbConnection};
 use crate::error::StoreResult;
 use crate::schema::{cases, organizations, recipients, staff_memberships};
 
@@ -22,6 +22,8 @@ use crate::schema::{cases, organizations, recipients, staff_memberships};
 #[diesel(table_name = cases)]
 struct CaseFacts {
     id: String,
+    organization_id: String,
+    recipient_id: String,
     accepted_on: Option<NaiveDate>,
     closed_on: Option<NaiveDate>,
     transferred_from_case_id: Option<String>,
@@ -114,6 +116,77 @@ fn ties(conn: &mut DbConnection, facts: &[&CaseFacts]) -> StoreResult<Ties> {
     Ok(ties)
 }
 
+/// Which cases a reading takes; deleted cases never.
+#[derive(Clone, Copy)]
+pub(crate) enum Selection<'a> {
+    /// Of these organizations, in hand at some time from `from` to `to`: accepted by `to`
+    /// and not ended before `from`.
+    InHand {
+        organizations: &'a [String],
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// Of these organizations, accepted from `from` to `to`.
+    AcceptedIn {
+        organizations: &'a [String],
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// Of these organizations, every accepted case.
+    Accepted { organizations: &'a [String] },
+    /// These cases.
+    Ids(&'a [String]),
+}
+
+/// The facts of the cases `selection` takes.
+fn facts(conn: &mut DbConnection, selection: Selection) -> StoreResult<Vec<CaseFacts>> {
+    let (keys, by_id) = match selection {
+        Selection::Ids(ids) => (ids, true),
+        Selection::InHand { organizations, .. }
+        | Selection::AcceptedIn { organizations, .. }
+        | Selection::Accepted { organizations } => (organizations, false),
+    };
+    let mut facts = Vec::new();
+    // Bounded lists keep every statement under SQLite's parameter limit.
+    for chunk in keys.chunks(10_000) {
+        let mut query = cases::table
+            .filter(cases::deleted_at.is_null())
+            .select(CaseFacts::as_select())
+            .into_boxed::<Backend>();
+        query = if by_id {
+            query.filter(cases::id.eq_any(chunk))
+        } else {
+            query.filter(cases::organization_id.eq_any(chunk))
+        };
+        query = match selection {
+            Selection::InHand { from, to, .. } => query
+                .filter(cases::accepted_on.le(to))
+                .filter(cases::closed_on.is_null().or(cases::closed_on.ge(from))),
+            Selection::AcceptedIn { from, to, .. } => {
+                query.filter(cases::accepted_on.between(from, to))
+            }
+            Selection::Accepted { .. } => query.filter(cases::accepted_on.is_not_null()),
+            Selection::Ids(_) => query,
+        };
+        let rows: Vec<CaseFacts> = query.load(conn)?;
+        facts.extend(rows);
+    }
+    Ok(facts)
+}
+
+/// The cases `selection` takes, each with its organization.
+pub(crate) fn case_records(
+    conn: &mut DbConnection,
+    selection: Selection,
+) -> StoreResult<Vec<(String, Identified<CaseRecord>)>> {
+    let facts = facts(conn, selection)?;
+    let ties = ties(conn, &facts.iter().collect::<Vec<_>>())?;
+    Ok(facts
+        .into_iter()
+        .map(|c| (c.organization_id.clone(), c.into_record(&ties)))
+        .collect())
+}
+
 /// The cases of `organizations` that were in hand at some time from `from` to `to`: accepted
 /// by `to` and not ended before `from` (deleted cases are not counted).
 pub fn cases_in_hand(
@@ -122,29 +195,15 @@ pub fn cases_in_hand(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Vec<Identified<CaseRecord>>> {
-    let mut records: Vec<CaseFacts> = Vec::new();
-    // Bounded lists of organizations keep every statement under SQLite's parameter limit.
-    for chunk in organizations.chunks(10_000) {
-        let facts: Vec<CaseFacts> = crate::on_engine!(conn, |c| cases::table
-            .filter(cases::organization_id.eq_any(chunk))
-            .filter(cases::deleted_at.is_null())
-            .filter(cases::accepted_on.le(to))
-            .filter(cases::closed_on.is_null().or(cases::closed_on.ge(from)))
-            .select(CaseFacts::as_select())
-            .load(c))?;
-        records.extend(facts);
-    }
-    let ties = ties(conn, &records.iter().collect::<Vec<_>>())?;
-    Ok(records.into_iter().map(|c| c.into_record(&ties)).collect())
-}
-
-/// A case with the person it aids.
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = cases)]
-struct PersonTimeFacts {
-    #[diesel(embed)]
-    case: CaseFacts,
-    recipient_id: String,
+    let selection = Selection::InHand {
+        organizations,
+        from,
+        to,
+    };
+    Ok(case_records(conn, selection)?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect())
 }
 
 /// The persons aided in the cases of `organizations` accepted from `from` to `to`, one per
@@ -156,17 +215,25 @@ pub fn person_times(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Vec<Identified<PersonTimeRecord>>> {
-    let mut facts: Vec<(CaseFacts, String)> = Vec::new();
-    for chunk in organizations.chunks(10_000) {
-        let rows: Vec<PersonTimeFacts> = crate::on_engine!(conn, |c| cases::table
-            .filter(cases::organization_id.eq_any(chunk))
-            .filter(cases::deleted_at.is_null())
-            .filter(cases::accepted_on.between(from, to))
-            .select(PersonTimeFacts::as_select())
-            .load(c))?;
-        facts.extend(rows.into_iter().map(|r| (r.case, r.recipient_id)));
-    }
-    let mut recipient_ids: Vec<String> = facts.iter().map(|(_, r)| r.clone()).collect();
+    let selection = Selection::AcceptedIn {
+        organizations,
+        from,
+        to,
+    };
+    Ok(person_records(conn, selection)?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect())
+}
+
+/// The persons aided in the cases `selection` takes, one per case, each with the case's
+/// organization.
+pub(crate) fn person_records(
+    conn: &mut DbConnection,
+    selection: Selection,
+) -> StoreResult<Vec<(String, Identified<PersonTimeRecord>)>> {
+    let facts = facts(conn, selection)?;
+    let mut recipient_ids: Vec<String> = facts.iter().map(|c| c.recipient_id.clone()).collect();
     recipient_ids.sort_unstable();
     recipient_ids.dedup();
     let mut genders = HashMap::new();
@@ -187,7 +254,7 @@ pub fn person_times(
     }
     let sources: Vec<String> = facts
         .iter()
-        .filter_map(|(c, _)| c.transferred_from_case_id.clone())
+        .filter_map(|c| c.transferred_from_case_id.clone())
         .collect();
     let mut accepted_sources = HashSet::new();
     for chunk in sources.chunks(10_000) {
@@ -199,17 +266,19 @@ pub fn person_times(
             .load(c))?;
         accepted_sources.extend(rows);
     }
-    let ties = ties(conn, &facts.iter().map(|(c, _)| c).collect::<Vec<_>>())?;
+    let ties = ties(conn, &facts.iter().collect::<Vec<_>>())?;
     Ok(facts
         .into_iter()
-        .map(|(case, recipient_id)| {
+        .map(|case| {
+            let recipient_id = case.recipient_id.clone();
+            let organization_id = case.organization_id.clone();
             let proofs = proofs.get(&recipient_id).map_or(&[][..], Vec::as_slice);
             let counted_where_first_accepted = case
                 .transferred_from_case_id
                 .as_ref()
                 .is_some_and(|id| accepted_sources.contains(id));
             let case = case.into_record(&ties);
-            Identified {
+            let record = Identified {
                 id: case.id,
                 record: PersonTimeRecord {
                     counted_where_first_accepted,
@@ -221,7 +290,8 @@ pub fn person_times(
                         .collect(),
                     case: case.record,
                 },
-            }
+            };
+            (organization_id, record)
         })
         .collect())
 }

@@ -7,6 +7,7 @@ mod cases;
 mod participants;
 mod people;
 mod reviews;
+pub mod tally;
 
 pub use cases::{cases_in_hand, person_times};
 pub use participants::participants;

@@ -2,9 +2,11 @@
 //! and who may read them, and the records themselves, read once per subject.
 
 use tgpl_domain::statistics::form::Countable;
+use tgpl_domain::statistics::tally::Plan;
 use tgpl_domain::statistics::{Cell, Identified, Table};
 use tgpl_persistence::db::DbConnection;
 use tgpl_persistence::organizations::OrganizationRow;
+use tgpl_persistence::statistics::tally;
 
 use super::*;
 
@@ -103,6 +105,27 @@ pub(super) fn read<U: Use>(
         Subject::CentreStaff => usage.with(statistics::centre_staff(conn, covered, to)?),
         Subject::Collaborators => usage.with(statistics::collaborators(conn, covered, to)?),
         Subject::Participants => usage.with(statistics::participants(conn, covered, to)?),
+    })
+}
+
+/// The form filled from the tallies kept as cases move, for a period of whole months and a
+/// form of cases or person-times, while the tallies are built; `None` otherwise (the form is
+/// then filled from the records). Both give the same figures (`tgpl_domain::statistics::tally`).
+pub(super) fn from_tallies(
+    conn: &mut DbConnection,
+    form: &'static Form,
+    covered: &[String],
+    period: &Period,
+) -> Result<Option<Table>, ApiError> {
+    let Some(plan) = Plan::of(period) else {
+        return Ok(None);
+    };
+    Ok(match form.subject {
+        Subject::Cases => tally::case_tallies(conn, covered, &plan)?.map(|t| form.fill(&t, period)),
+        Subject::PersonTimes => {
+            tally::person_tallies(conn, covered, &plan)?.map(|t| form.fill(&t, period))
+        }
+        _ => None,
     })
 }
 

@@ -1,6 +1,6 @@
 //! A form filled from the records, as JSON or as the files the offices use.
 
-use super::records::{covered, form_of, period_of, read, Fill};
+use super::records::{covered, form_of, from_tallies, period_of, read, Fill};
 use super::*;
 
 #[derive(Deserialize, IntoParams)]
@@ -19,6 +19,9 @@ pub struct TableQuery {
     /// `json` (default), `csv`, or `xlsx` (the paper form's layout, with its signature block).
     #[param(pattern = "^(json|csv|xlsx)$")]
     pub format: Option<String>,
+    /// `true` counts the figures afresh from the records even where tallies are kept: the
+    /// check an auditor makes that the two agree (they always should).
+    pub recount: Option<bool>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -75,6 +78,13 @@ pub struct DeadlineView {
     pub on: NaiveDate,
 }
 
+#[derive(Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CountedFrom {
+    Tallies,
+    Records,
+}
+
 /// A form filled from the records.
 #[derive(Serialize, ToSchema)]
 pub struct TableView {
@@ -100,6 +110,10 @@ pub struct TableView {
     pub organizations: Vec<String>,
     /// When the figures were taken.
     pub as_of: DateTime<Utc>,
+    /// `tallies` (kept up to date in the same transaction as every change of the records;
+    /// forms of cases and person-times over whole months) or `records` (counted from the
+    /// records for this answer). Both give the same figures.
+    pub counted_from: CountedFrom,
     /// For an edition with an estimated part (`2025-H1`, `2025-CYE`): the first day whose
     /// figures the form treats as estimated; the figures hold what the records say for those
     /// days as of `as_of`.
@@ -159,22 +173,34 @@ pub async fn table(
         }
     };
     let root = q.organization_id.unwrap_or_else(|| caller.org_id.clone());
+    let recount = q.recount.unwrap_or(false);
     let as_of = Utc::now();
     let organization_id = root.clone();
     let organization_id_for_link = root.clone();
-    let (organization, covered, filled) = state
+    let (organization, covered, (filled, counted_from)) = state
         .db(move |conn| {
             let (organization, covered) = covered(conn, &caller, &root, &period)?;
-            let filled = read(
-                conn,
-                form,
-                &covered,
-                &period,
-                Fill {
-                    form,
-                    period: &period,
-                },
-            )?;
+            let tallied = if recount {
+                None
+            } else {
+                from_tallies(conn, form, &covered, &period)?
+            };
+            let filled = match tallied {
+                Some(filled) => (filled, CountedFrom::Tallies),
+                None => (
+                    read(
+                        conn,
+                        form,
+                        &covered,
+                        &period,
+                        Fill {
+                            form,
+                            period: &period,
+                        },
+                    )?,
+                    CountedFrom::Records,
+                ),
+            };
             Ok((organization, covered, filled))
         })
         .await?;
@@ -198,6 +224,7 @@ pub async fn table(
         organization_name: organization.name,
         organizations: covered,
         as_of,
+        counted_from,
         estimated_from: period.estimated_from(),
         estimated_columns: form.estimated_columns(&period),
         deadlines: form

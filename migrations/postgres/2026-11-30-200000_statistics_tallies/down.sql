@@ -1,0 +1,2 @@
+DROP TABLE statistics_tallies_state;
+DROP TABLE statistics_tallies;
