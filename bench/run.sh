@@ -14,7 +14,7 @@
 #   TGPL=$CARGO_TARGET_DIR/debug/tgpl CASES=2000 DURATION=3s bash bench/run.sh   # smoke run
 #
 # Settings: TGPL (a binary to use instead of building the release one), CASES, ENGINES,
-# DURATION, THREADS (wrk threads), READ_CONNECTIONS (single-case reads) and CONNECTIONS (the
+# DURATION, LOADS (`all`, or `statistics` for the statistical forms alone), THREADS (wrk threads), READ_CONNECTIONS (single-case reads) and CONNECTIONS (the
 # other loads), POOL (database pool), PORT, BENCH_DB (the PostgreSQL database, dropped and
 # created), PG_ADMIN, PG_SOCKET_DIR, RESULTS_FILE (where the figures
 # are kept, as JSON lines; emptied at the start of each run).
@@ -27,6 +27,7 @@ PG_ADMIN="${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres}"
 PG_SOCKET_DIR="${PG_SOCKET_DIR:-/var/run/postgresql}"
 BENCH_DB="${BENCH_DB:-tgpl_bench}"
 DURATION="${DURATION:-20s}"
+LOADS="${LOADS:-all}"
 THREADS="${THREADS:-2}"
 READ_CONNECTIONS="${READ_CONNECTIONS:-64}"
 CONNECTIONS="${CONNECTIONS:-16}"
@@ -128,30 +129,32 @@ for engine in $ENGINES; do
       | grep -o '"id":"[^"]*","code"' | sed -E 's/"id":"([^"]+)".*/\1/' >> "$WORK/cases.txt" || true
   done
   export BENCH_CASES="$WORK/cases.txt"
-  # The ceiling: the cheapest request the server answers (no database, no authorization,
-  # though it carries the same token header), once for each connection count used below.
-  for connections in $(printf '%s\n' "$READ_CONNECTIONS" "$CONNECTIONS" | sort -nu); do
-    echo "-- ceiling: GET /health/live, $connections connections"
-    BENCH_PATH=/health/live measure "GET /health/live" "$connections" bench/get_path.lua --ceiling
-  done
-  echo "-- single-case reads, $READ_CONNECTIONS connections"
-  measure "authenticated single-case reads" "$READ_CONNECTIONS" bench/read_case.lua \
-    --aim-rps 12000 --aim-errors 0
-  echo "-- filtered list page"
-  BENCH_PATH="/api/v1/cases?state=in_progress&field=criminal&form=litigation&page_size=20" \
-    measure "filtered list page (state, field, form)" "$CONNECTIONS" bench/get_path.lua --aim-p99-ms 50
-  echo "-- recipient name search, diacritics ignored"
-  BENCH_PATH="/api/v1/recipients?q=nguyen%20van%20an&page_size=20" \
-    measure "recipient name search without diacritics" "$CONNECTIONS" bench/get_path.lua --aim-p99-ms 100
-  echo "-- case creation with its audit"
-  recipient=$(curl -s "$URL/api/v1/recipients?page_size=1" -H "Authorization: Bearer $token" | sed -E 's/.*"items":\[\{"id":"([^"]+)".*/\1/')
-  BENCH_ORG="$org" BENCH_RECIPIENT="$recipient" \
-    measure "case creation with its history and audit" "$CONNECTIONS" bench/create_case.lua --aim-rps 1000
+  if [ "$LOADS" = all ]; then
+    # The ceiling: the cheapest request the server answers (no database, no authorization,
+    # though it carries the same token header), once for each connection count used below.
+    for connections in $(printf '%s\n' "$READ_CONNECTIONS" "$CONNECTIONS" | sort -nu); do
+      echo "-- ceiling: GET /health/live, $connections connections"
+      BENCH_PATH=/health/live measure "GET /health/live" "$connections" bench/get_path.lua --ceiling
+    done
+    echo "-- single-case reads, $READ_CONNECTIONS connections"
+    measure "authenticated single-case reads" "$READ_CONNECTIONS" bench/read_case.lua \
+      --aim-rps 12000 --aim-errors 0
+    echo "-- filtered list page"
+    BENCH_PATH="/api/v1/cases?state=in_progress&field=criminal&form=litigation&page_size=20" \
+      measure "filtered list page (state, field, form)" "$CONNECTIONS" bench/get_path.lua --aim-p99-ms 50
+    echo "-- recipient name search, diacritics ignored"
+    BENCH_PATH="/api/v1/recipients?q=nguyen%20van%20an&page_size=20" \
+      measure "recipient name search without diacritics" "$CONNECTIONS" bench/get_path.lua --aim-p99-ms 100
+    echo "-- case creation with its audit"
+    recipient=$(curl -s "$URL/api/v1/recipients?page_size=1" -H "Authorization: Bearer $token" | sed -E 's/.*"items":\[\{"id":"([^"]+)".*/\1/')
+    BENCH_ORG="$org" BENCH_RECIPIENT="$recipient" \
+      measure "case creation with its history and audit" "$CONNECTIONS" bench/create_case.lua --aim-rps 1000
+  fi
   echo "-- national statistical forms: tallies, the server's recount, and a SQL recount"
   agency_token=$(curl -s -X POST "$URL/api/v1/auth/token" \
     -d grant_type=password -d username=bench.admin -d password=Bench-2026-tgpl | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
   agency=$(curl -s "$URL/api/v1/me" -H "Authorization: Bearer $agency_token" | sed -E 's/.*"organization":\{"id":"([^"]+)".*/\1/')
-  python3 bench/statistics.py "$URL" "$agency_token" "$agency" "$DATABASE_URL" "${STAT_RUNS:-30}" \
+  python3 bench/national_forms.py "$URL" "$agency_token" "$agency" "$DATABASE_URL" "${STAT_RUNS:-30}" \
     | tee "$WORK/statistics-$engine.md"
   kill $server; wait $server 2>/dev/null || true
 done
@@ -161,7 +164,7 @@ echo "== Summary (req/s ÷ ceiling: the load's throughput over GET /health/live'
 echo "   connections; p99 ÷ ceiling p99 likewise; aims met in bold)"
 for engine in $ENGINES; do
   echo
-  python3 bench/wrk_report.py table "$RESULTS_FILE" "$engine"
+  [ "$LOADS" = all ] && python3 bench/wrk_report.py table "$RESULTS_FILE" "$engine"
   if [ -f "$WORK/statistics-$engine.md" ]; then
     echo
     echo "National statistical forms ($engine, one request at a time):"
