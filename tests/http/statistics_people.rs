@@ -32,7 +32,35 @@ fn form(app: &TestApp, token: &str, code: &str, org: &str) -> Value {
     assert_eq!(r.status, 200, "{}", r.body);
     let table = r.json();
     all_rules_hold(&table);
+    small_counts_are_marked_withheld(&table);
     table
+}
+
+/// Every count of one or two is among the cells withheld outside the reporting chain.
+fn small_counts_are_marked_withheld(table: &Value) {
+    let withheld: Vec<(String, u64)> = table["withheld_outside_chain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["row"].as_str().unwrap().to_owned(),
+                c["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let columns = table["columns"].as_array().unwrap();
+    for row in table["rows"].as_array().unwrap() {
+        for (i, n) in row["cells"].as_array().unwrap().iter().enumerate() {
+            if matches!(n.as_u64(), Some(1 | 2)) {
+                let cell = (
+                    row["code"].as_str().unwrap().to_owned(),
+                    columns[i]["number"].as_u64().unwrap(),
+                );
+                assert!(withheld.contains(&cell), "{cell:?} is {n} and shown");
+            }
+        }
+    }
 }
 
 /// The cells of `table` that differ from `before`, as (row, column, difference).

@@ -8,6 +8,7 @@ pub mod circular_03_2019;
 pub mod deadline;
 pub mod define;
 pub mod dimension;
+pub mod disclosure;
 pub mod form;
 pub mod period;
 pub mod records;

@@ -2,6 +2,7 @@
 
 use super::records::{covered, form_of, from_tallies, period_of, read, Fill};
 use super::*;
+use tgpl_domain::statistics::disclosure;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -135,6 +136,18 @@ pub struct TableView {
     pub rows: Vec<TableRowView>,
     /// Every rule of the form on every row it applies to.
     pub rules: Vec<RuleResultView>,
+    /// The cells that would be withheld outside the reporting chain (art. 18): counts of one
+    /// or two, and the cells they could be worked back from. The chain sees every figure;
+    /// releases to the public and the statistics offices withhold these.
+    pub withheld_outside_chain: Vec<CellRefView>,
+}
+
+/// One cell of a table.
+#[derive(Serialize, ToSchema)]
+pub struct CellRefView {
+    #[schema(example = "I.criminal")]
+    pub row: String,
+    pub column: u8,
 }
 
 /// A form filled from the records of an organization's subtree for a period, with the
@@ -204,6 +217,22 @@ pub async fn table(
             Ok((organization, covered, filled))
         })
         .await?;
+    let hidden = disclosure::withheld(&filled);
+    let withheld_outside_chain = filled
+        .rows
+        .iter()
+        .zip(&hidden)
+        .flat_map(|(row, flags)| {
+            form.columns
+                .iter()
+                .zip(flags)
+                .filter(|(_, hidden)| **hidden)
+                .map(|(column, _)| CellRefView {
+                    row: row.code.clone(),
+                    column: column.number,
+                })
+        })
+        .collect();
     let rules = filled
         .check()
         .into_iter()
@@ -256,6 +285,7 @@ pub async fn table(
             })
             .collect(),
         rules,
+        withheld_outside_chain,
     };
     match format {
         Format::Json => Ok(HttpResponse::Ok().json(view)),
