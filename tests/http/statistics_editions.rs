@@ -113,6 +113,9 @@ fn each_form_counts_only_in_the_periods_of_its_own_regime() {
     }
     // A range of days is a period of every regime.
     table(&app, &gd, FORM_25, &center, "2026-01-01/2026-03-31");
+    // Even when its days are those of a cumulative period of the other regime.
+    let nine = table(&app, &gd, FORM_25, &center, "2025-10-01/2026-06-30");
+    assert_eq!(nine["period"], "2025-10-01/2026-06-30");
     for bad in ["2026-H2", "2026-CYX", "26-CY"] {
         app.get(
             &format!("{FORM_25}?organization_id={center}&period={bad}"),

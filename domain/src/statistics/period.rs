@@ -73,6 +73,9 @@ pub enum PeriodError {
     FromAfterTo,
     /// A range before state legal aid existed or after [`LAST_YEAR`].
     DatesOutOfRange,
+    /// A period of the other regime: a cumulative period of the reporting year for a form
+    /// counted in calendar-year editions, or the reverse.
+    NotOfTheFormsRegime,
 }
 
 impl Period {
@@ -331,6 +334,11 @@ impl Refusal for PeriodError {
                 "out_of_range",
                 "Kỳ thống kê phải nằm trong khoảng từ 01/10/1996 đến 30/9/2200.",
                 "A period lies between 1996-10-01 and 2200-09-30.",
+            ),
+            Self::NotOfTheFormsRegime => (
+                "not_a_period_of_the_form",
+                "Biểu mẫu này thống kê theo kỳ của văn bản ban hành nó: năm thống kê từ 01/10 (2025-9M, 2025-Y) cho Thông tư 02/2011, năm dương lịch theo đợt báo cáo (2025-H1, 2025-CYE, 2025-CY) cho Thông tư 03/2019, hoặc một khoảng ngày (2025-01-01/2025-03-31).",
+                "This form counts in its regime's periods: the reporting year from 1 October (2025-9M, 2025-Y) under Circular 02/2011, calendar-year editions (2025-H1, 2025-CYE, 2025-CY) under Circular 03/2019, or a range of days (2025-01-01/2025-03-31).",
             ),
         };
         FieldRefusal::new("period", code, vi, en)

@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDate};
 
 use super::deadline::{ReportingLevel, DAYS_AFTER_PERIOD};
-use super::period::{Edition, Period};
+use super::period::{Edition, Period, PeriodError};
 use crate::label::Label;
 
 /// How a regime divides time.
@@ -81,6 +81,23 @@ impl Regime {
             Period::Cumulative { .. } => self.calendar == Calendar::ReportingYear,
             Period::Edition { .. } => self.calendar == Calendar::CalendarEditions,
         }
+    }
+
+    /// Reads `text` as a period of this regime ([`Period::parse`]). A range of days written
+    /// out is always one, even when its days are those of a period of the other regime (the
+    /// nine months from 1 October asked of a form of calendar years).
+    pub fn period(&self, text: &str) -> Result<Period, PeriodError> {
+        let period = Period::parse(text)?;
+        if self.admits(&period) {
+            return Ok(period);
+        }
+        if text.contains('/') {
+            return Ok(Period::Range {
+                from: period.from(),
+                to: period.to(),
+            });
+        }
+        Err(PeriodError::NotOfTheFormsRegime)
     }
 
     /// The deadlines of `period`: none for an ad-hoc range, which no one is due to send.
@@ -256,6 +273,23 @@ mod tests {
         assert!(CIRCULAR_03_2019.admits(&edition) && CIRCULAR_03_2019.admits(&range));
         assert!(!CIRCULAR_03_2019.admits(&cumulative));
         assert!(CIRCULAR_02_2011.deadlines(&range).is_empty());
+        // Written as a range, the days of a cumulative period are a range for a form of
+        // calendar years; written short, they are refused.
+        assert_eq!(
+            CIRCULAR_03_2019.period("2024-10-01/2025-06-30"),
+            Ok(Period::Range {
+                from: d(2024, 10, 1),
+                to: d(2025, 6, 30)
+            })
+        );
+        assert_eq!(
+            CIRCULAR_03_2019.period("2025-9M"),
+            Err(PeriodError::NotOfTheFormsRegime)
+        );
+        assert_eq!(
+            CIRCULAR_02_2011.period("2025-H1"),
+            Err(PeriodError::NotOfTheFormsRegime)
+        );
         assert_eq!(CIRCULAR_02_2011.deadlines(&cumulative).len(), 6);
     }
 }

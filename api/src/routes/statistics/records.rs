@@ -17,18 +17,9 @@ pub(super) fn form_of(code: &str) -> Result<&'static Form, ApiError> {
         .ok_or_else(ApiError::not_found)
 }
 
-/// The period written `text`, which must be one of `form`'s regime (field `period`).
+/// The period written `text`, read as one of `form`'s regime (field `period`).
 pub(super) fn period_of(form: &Form, text: &str) -> Result<Period, ApiError> {
-    let period = Period::parse(text).map_err(ApiError::refused)?;
-    if !form.regime.admits(&period) {
-        return Err(ApiError::field(
-            "period",
-            "not_a_period_of_the_form",
-            "Biểu mẫu này thống kê theo kỳ của văn bản ban hành nó: năm thống kê từ 01/10 (2025-9M, 2025-Y) cho Thông tư 02/2011, năm dương lịch theo đợt báo cáo (2025-H1, 2025-CYE, 2025-CY) cho Thông tư 03/2019, hoặc một khoảng ngày.",
-            "This form counts in its regime's periods: the reporting year from 1 October (2025-9M, 2025-Y) under Circular 02/2011, calendar-year editions (2025-H1, 2025-CYE, 2025-CY) under Circular 03/2019, or a range of days.",
-        ));
-    }
-    Ok(period)
+    form.regime.period(text).map_err(ApiError::refused)
 }
 
 /// The organization `root` and every organization its figures for `period` count: its
