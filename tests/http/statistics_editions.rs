@@ -174,3 +174,74 @@ fn form_24_is_laid_out_with_split_rows_the_edition_note_and_three_signatures() {
         assert!(all.iter().any(|c| c == needed), "{needed} missing");
     }
 }
+
+/// Where LibreOffice is installed (it is not on every machine: this test then says so and
+/// checks nothing more), every form's xlsx converts headless to CSV with its title, its first
+/// column header and its signature block intact.
+#[test]
+fn every_forms_xlsx_opens_in_libreoffice_where_installed() {
+    let Ok(soffice) = which_soffice() else {
+        eprintln!("LibreOffice (soffice) is not installed: the xlsx files were not opened in it");
+        return;
+    };
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    let agency = app.org_id("CUC-TGPL");
+    let dir = tempfile_dir();
+    let forms = app.get("/api/v1/statistics/forms", &admin).json();
+    for form in forms.as_array().unwrap() {
+        let code = form["code"].as_str().unwrap();
+        let period = if code.starts_with("tt03") {
+            "2026-CY"
+        } else {
+            "2026-Y"
+        };
+        let r = app.get(
+            &format!("/api/v1/statistics/forms/{code}?organization_id={agency}&period={period}&format=xlsx"),
+            &admin,
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let file = dir.join(format!("{code}.xlsx"));
+        std::fs::write(&file, &r.raw).unwrap();
+        let status = std::process::Command::new(&soffice)
+            .args([
+                "--headless",
+                "--convert-to",
+                "csv:Text - txt - csv (StarCalc):44,34,76",
+                "--outdir",
+            ])
+            .arg(&dir)
+            .arg(&file)
+            .env("HOME", &dir)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{code}: {status:?}");
+        let csv = std::fs::read_to_string(dir.join(format!("{code}.csv"))).unwrap();
+        for needed in [
+            form["title"]["vi"].as_str().unwrap(),
+            form["columns"][0]["header"]["vi"].as_str().unwrap(),
+            "NGƯỜI LẬP BIỂU",
+            "THỦ TRƯỞNG ĐƠN VỊ",
+        ] {
+            assert!(
+                csv.contains(needed),
+                "{code}: {needed} missing from LibreOffice's reading"
+            );
+        }
+    }
+}
+
+fn which_soffice() -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join("soffice"))
+        .find(|p| p.is_file())
+        .ok_or(())
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tgpl-lo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
