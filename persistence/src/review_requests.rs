@@ -38,6 +38,43 @@ pub struct ReviewRow {
     pub updated_at: NaiveDateTime,
 }
 
+impl ReviewRow {
+    /// A new draft of `organization_id`, at version 1.
+    pub fn draft(
+        organization_id: String,
+        kind: ReviewKind,
+        addressee: String,
+        content: String,
+        case_id: Option<String>,
+    ) -> Self {
+        let now = crate::now();
+        let mut row = Self {
+            id: crate::new_id(),
+            organization_id,
+            kind: Code(kind),
+            addressee,
+            content,
+            case_id,
+            state: Code(ReviewState::Draft),
+            sent_on: None,
+            answered_on: None,
+            answer: None,
+            search_text: String::new(),
+            deleted_at: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        row.index_text();
+        row
+    }
+
+    /// Folds the addressee and the content into the text that searches match.
+    pub fn index_text(&mut self) {
+        self.search_text = tgpl_domain::text::fold(&format!("{} {}", self.addressee, self.content));
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &ReviewRow) -> StoreResult<()> {
     let action = AuditAction::ReviewCreate;
     crate::insert_audited!(

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use tgpl_domain::audit::AuditAction;
-use tgpl_domain::case::{ReviewKind, ReviewState};
+use tgpl_domain::case::ReviewKind;
 use tgpl_domain::review_request::ReviewStep;
 use tgpl_persistence::audit::Actor;
 use tgpl_persistence::column::Code;
@@ -11,8 +11,6 @@ use tgpl_persistence::organizations::OrganizationRow;
 use tgpl_persistence::review_requests::{self, ReviewRow};
 use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
-
-use crate::routes::review_requests::search_text;
 
 const fn d(m: u32, day: u32) -> NaiveDate {
     match NaiveDate::from_ymd_opt(2026, m, day) {
@@ -53,25 +51,13 @@ pub fn seed(
 ) -> Result<(), String> {
     let err = |e: tgpl_persistence::StoreError| e.to_string();
     for (kind, addressee, content, sent_on, answered_on) in PLAN {
-        let now = tgpl_persistence::now();
-        let mut row = ReviewRow {
-            id: tgpl_persistence::new_id(),
-            organization_id: center.id.clone(),
-            kind: Code(kind),
-            addressee: addressee.to_owned(),
-            content: content.to_owned(),
-            case_id: None,
-            state: Code(ReviewState::Draft),
-            sent_on: None,
-            answered_on: None,
-            answer: None,
-            search_text: String::new(),
-            deleted_at: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        row.search_text = search_text(&row);
+        let mut row = ReviewRow::draft(
+            center.id.clone(),
+            kind,
+            addressee.to_owned(),
+            content.to_owned(),
+            None,
+        );
         review_requests::insert(conn, actor, &row).map_err(err)?;
         let mut steps = vec![(ReviewStep::Send, AuditAction::ReviewSend)];
         if answered_on.is_some() {

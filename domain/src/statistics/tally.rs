@@ -357,7 +357,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::statistics::testing::{case_records, periods, Lcg};
+    use crate::statistics::testing::{self, case_records, periods};
     use crate::statistics::{circular_02_2011, circular_03_2019, Form};
 
     /// Tallies the contributions of `records` by bucket and key, as the store keeps them.
@@ -454,22 +454,7 @@ mod tests {
 
     #[test]
     fn forms_of_person_times_filled_from_tallies_equal_forms_filled_from_the_persons() {
-        let mut rng = Lcg(3);
-        let people: Vec<PersonTimeRecord> = case_records(3000)
-            .into_iter()
-            .map(|case| {
-                let proven: Vec<RecipientCategory> = (0..rng.below(3))
-                    .map(|_| rng.pick(RecipientCategory::ALL))
-                    .collect();
-                PersonTimeRecord {
-                    counted_where_first_accepted: case.transferred_in && rng.below(2) == 0,
-                    gender: (rng.below(10) > 0).then(|| rng.pick(Gender::ALL)),
-                    category: proven.first().copied(),
-                    proven,
-                    case,
-                }
-            })
-            .collect();
+        let people = testing::person_times(3, RecipientCategory::ALL);
         let kept = store(
             people
                 .iter()

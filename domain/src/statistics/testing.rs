@@ -6,8 +6,9 @@ use chrono::{Duration, NaiveDate};
 use crate::label::Vocabulary;
 use crate::organization::ParticipationMode;
 use crate::reference::{AidForm, AidPlace, Field, ProviderKind};
+use crate::reference::{Gender, RecipientCategory};
 use crate::statistics::dimension::ProviderAffiliation;
-use crate::statistics::{CaseRecord, Period};
+use crate::statistics::{CaseRecord, Period, PersonTimeRecord};
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -90,4 +91,26 @@ pub fn assert_rules_hold(table: &crate::statistics::Table) {
     for result in table.check() {
         assert!(result.holds(), "{label}: {result:?}");
     }
+}
+
+/// The persons aided in `case_records(3000)`, each with up to two proofs drawn from
+/// `categories` (the first proven counts), a gender now and then not recorded, and some cases
+/// transferred in from a case accepted elsewhere.
+pub fn person_times(seed: u64, categories: &[RecipientCategory]) -> Vec<PersonTimeRecord> {
+    let mut rng = Lcg(seed);
+    case_records(3000)
+        .into_iter()
+        .map(|case| {
+            let mut proven: Vec<RecipientCategory> =
+                (0..rng.below(3)).map(|_| rng.pick(categories)).collect();
+            proven.dedup();
+            PersonTimeRecord {
+                counted_where_first_accepted: case.transferred_in && rng.below(2) == 0,
+                gender: (rng.below(10) > 0).then(|| rng.pick(Gender::ALL)),
+                category: proven.first().copied(),
+                proven,
+                case,
+            }
+        })
+        .collect()
 }

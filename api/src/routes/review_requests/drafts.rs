@@ -47,25 +47,13 @@ pub async fn create(
                 &body.organization_id,
                 body.case_id.as_deref(),
             )?;
-            let now = tgpl_persistence::now();
-            let mut row = ReviewRow {
-                id: tgpl_persistence::new_id(),
-                organization_id: body.organization_id,
-                kind: Code(body.kind),
-                addressee: body.addressee.trim().to_owned(),
-                content: body.content,
-                case_id: body.case_id,
-                state: Code(ReviewState::Draft),
-                sent_on: None,
-                answered_on: None,
-                answer: None,
-                search_text: String::new(),
-                deleted_at: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            row.search_text = search_text(&row);
+            let row = ReviewRow::draft(
+                body.organization_id,
+                body.kind,
+                body.addressee.trim().to_owned(),
+                body.content,
+                body.case_id,
+            );
             review_requests::insert(conn, &caller.actor(), &row)?;
             Ok(row)
         })
@@ -150,7 +138,7 @@ pub async fn update(
                 check_case(conn, &caller, &before.organization_id, Some(&v))?;
                 after.case_id = Some(v);
             }
-            after.search_text = search_text(&after);
+            after.index_text();
             Ok(save_revision(&before, after, |before, after| {
                 review_requests::save(
                     conn,

@@ -95,10 +95,6 @@ fn respond(status: StatusCode, row: ReviewRow) -> HttpResponse {
     )
 }
 
-pub(crate) fn search_text(r: &ReviewRow) -> String {
-    tgpl_domain::text::fold(&format!("{} {}", r.addressee, r.content))
-}
-
 fn load(
     conn: &mut DbConnection,
     caller: &Caller,

@@ -176,26 +176,11 @@ mod tests {
     use super::*;
     use crate::label::Vocabulary;
     use crate::reference::{Gender, RecipientCategory};
-    use crate::statistics::testing::{assert_rules_hold, case_records, periods, Lcg};
+    use crate::statistics::testing::{self, assert_rules_hold, periods};
     use crate::statistics::PersonTimeRecord;
 
     fn person_times() -> Vec<PersonTimeRecord> {
-        let mut rng = Lcg(23);
-        case_records(3000)
-            .into_iter()
-            .map(|case| {
-                let proven: Vec<RecipientCategory> = (0..rng.below(3))
-                    .map(|_| rng.pick(RecipientCategory::ALL))
-                    .collect();
-                PersonTimeRecord {
-                    counted_where_first_accepted: case.transferred_in && rng.below(2) == 0,
-                    gender: (rng.below(10) > 0).then(|| rng.pick(Gender::ALL)),
-                    category: proven.first().copied(),
-                    proven,
-                    case,
-                }
-            })
-            .collect()
+        testing::person_times(23, RecipientCategory::ALL)
     }
 
     /// The column of each 2017 category, as `docs/statistics.md` lists it.

@@ -38,8 +38,8 @@ mod tests {
     use crate::label::Vocabulary;
     use crate::reference::{Gender, RecipientCategory};
     use crate::statistics::dimension::ProviderAffiliation;
-    use crate::statistics::testing::{assert_rules_hold, case_records, Lcg};
-    use crate::statistics::{Period, PersonTimeRecord};
+    use crate::statistics::testing::{self, assert_rules_hold, case_records};
+    use crate::statistics::Period;
 
     fn editions() -> Vec<Period> {
         [
@@ -86,37 +86,25 @@ mod tests {
 
     #[test]
     fn every_cell_of_form_24_equals_a_recount_of_the_persons_aided() {
-        let mut rng = Lcg(5);
-        let people: Vec<PersonTimeRecord> = case_records(3000)
-            .into_iter()
-            .map(|case| {
-                let mut proven: Vec<RecipientCategory> = (0..rng.below(3))
-                    .map(|_| {
-                        rng.pick(&[
-                            RecipientCategory::PoorHousehold,
-                            RecipientCategory::EthnicMinorityHardshipArea,
-                            RecipientCategory::Child,
-                            RecipientCategory::Hiv,
-                        ])
-                    })
-                    .collect();
-                proven.dedup();
-                PersonTimeRecord {
-                    counted_where_first_accepted: false,
-                    gender: (rng.below(10) > 0).then(|| rng.pick(Gender::ALL)),
-                    category: proven.first().copied(),
-                    proven,
-                    case,
-                }
-            })
-            .collect();
+        let people = testing::person_times(
+            5,
+            &[
+                RecipientCategory::PoorHousehold,
+                RecipientCategory::EthnicMinorityHardshipArea,
+                RecipientCategory::Child,
+                RecipientCategory::Hiv,
+            ],
+        );
         for period in editions() {
             let mut expected = BTreeMap::new();
             for p in &people {
                 let Some(accepted) = p.case.accepted_on else {
                     continue;
                 };
-                if accepted < period.from() || accepted > period.to() {
+                if accepted < period.from()
+                    || accepted > period.to()
+                    || p.counted_where_first_accepted
+                {
                     continue;
                 }
                 let mut cells = vec![0u64; 21];
