@@ -95,6 +95,8 @@ fn a_cell_that_is_not_on_the_form_is_not_found_and_access_is_the_tables() {
         "total/8",
         "total/0",
         "total/x",
+        "total/01",
+        "total/+1",
         "I.business/1",
         "I.none/1",
         "I.civil.litigation/1",

@@ -57,9 +57,13 @@ pub async fn cell_records(
 ) -> Result<HttpResponse, ApiError> {
     let (form, row, column) = path.into_inner();
     let form = form_of(&form)?;
-    let cell = column
-        .parse::<u8>()
-        .ok()
+    // A column is named by its number as printed: digits, no sign, no leading zero.
+    let printed = !column.is_empty()
+        && column.bytes().all(|b| b.is_ascii_digit())
+        && !column.starts_with('0');
+    let cell = printed
+        .then(|| column.parse::<u8>().ok())
+        .flatten()
         .and_then(|number| form.cell_at(&row, number))
         .ok_or_else(ApiError::not_found)?;
     let page = paging.request()?;
