@@ -140,6 +140,22 @@ fn form_24_is_laid_out_with_split_rows_the_edition_note_and_three_signatures() {
         .find(|r| r["code"] == "I.criminal.litigation")
         .expect("a split row");
     assert_eq!(split["parent"], "I.criminal");
+    // Split rows in the printed order: 1.1 counselling, 1.2 litigation, then representation.
+    let codes: Vec<&str> = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    let at = codes.iter().position(|c| *c == "I.criminal").unwrap();
+    assert_eq!(
+        codes[at + 1..at + 4],
+        [
+            "I.criminal.counselling",
+            "I.criminal.litigation",
+            "I.criminal.representation"
+        ]
+    );
     let definitions = app.get("/api/v1/statistics/forms", &gd).json();
     let form = definitions
         .as_array()
@@ -148,7 +164,7 @@ fn form_24_is_laid_out_with_split_rows_the_edition_note_and_three_signatures() {
         .find(|f| f["code"] == "tt03-2019-bm24")
         .unwrap();
     assert_eq!(form["columns"].as_array().unwrap().len(), 20);
-    assert_eq!(form["sections"][0]["split_by"][0]["code"], "litigation");
+    assert_eq!(form["sections"][0]["split_by"][0]["code"], "counselling");
     assert_eq!(form["regime"]["periods"], "calendar_editions");
 
     let r = app.get(

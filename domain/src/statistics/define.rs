@@ -49,6 +49,7 @@ pub const fn section(
         dimension,
         without_value: None,
         split_by: None,
+        split_order: &[],
     }
 }
 
@@ -97,16 +98,19 @@ pub const fn sections_equal(id: &'static str, vi: &'static str, en: &'static str
 /// The row label of people whose value is not recorded.
 pub const NOT_RECORDED: Label = label("Chưa ghi nhận", "Not recorded");
 
-/// A section of rows, one per value of `dimension`, each split by a value of `split`.
+/// A section of rows, one per value of `dimension`, each split by the values of `split` in
+/// the printed `order` (the codes of `split`; empty for the vocabulary's order).
 pub const fn section_split(
     number: &'static str,
     vi: &'static str,
     en: &'static str,
     dimension: Dimension,
     split: Dimension,
+    order: &'static [&'static str],
 ) -> Section {
     Section {
         split_by: Some(split),
+        split_order: order,
         ..section(number, vi, en, dimension)
     }
 }

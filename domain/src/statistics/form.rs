@@ -166,6 +166,29 @@ pub struct Section {
     /// Each row split again by a second dimension, in rows under it (`I.criminal.litigation`);
     /// the split rows of a row add up to it.
     pub split_by: Option<Dimension>,
+    /// The codes of the split rows in the order the form prints them, when it is not the
+    /// vocabulary's; empty for the vocabulary's order.
+    pub split_order: &'static [&'static str],
+}
+
+impl Section {
+    /// The values each row is split by, in the order the form prints them; none when the rows
+    /// are not split.
+    pub fn split_values(&self) -> Vec<(&'static str, Label)> {
+        let Some(split) = self.split_by else {
+            return Vec::new();
+        };
+        let mut values = split.values();
+        if !self.split_order.is_empty() {
+            values.sort_by_key(|(code, _)| {
+                self.split_order
+                    .iter()
+                    .position(|c| c == code)
+                    .unwrap_or(usize::MAX)
+            });
+        }
+        values
+    }
 }
 
 /// How the two sides of a rule compare.
@@ -344,8 +367,8 @@ impl Form {
                 let at = rows.len();
                 rows.push(row);
                 let mut splits = Vec::new();
-                if let Some(split) = section.split_by {
-                    for (sub, sub_label) in split.values() {
+                if section.split_by.is_some() {
+                    for (sub, sub_label) in section.split_values() {
                         splits.push((sub, rows.len()));
                         rows.push(self.empty_row(
                             section,

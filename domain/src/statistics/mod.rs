@@ -51,6 +51,17 @@ mod tests {
                     }
                 }
             }
+            for section in form.sections {
+                // A printed order names every split value once.
+                if !section.split_order.is_empty() {
+                    let mut named: Vec<&str> = section.split_order.to_vec();
+                    named.sort_unstable();
+                    let mut known: Vec<&str> =
+                        section.split_values().into_iter().map(|(c, _)| c).collect();
+                    known.sort_unstable();
+                    assert_eq!(named, known, "{} section {}", form.code, section.number);
+                }
+            }
             for column in form.columns {
                 for (dimension, code) in column.only.iter().flat_map(Filter::values) {
                     assert!(

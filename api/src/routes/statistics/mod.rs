@@ -189,9 +189,7 @@ impl From<&'static Form> for FormView {
                         title: s.title.into(),
                         rows,
                         split_by: s
-                            .split_by
-                            .map(|d| d.values())
-                            .unwrap_or_default()
+                            .split_values()
                             .into_iter()
                             .map(|(code, label)| RowDefinitionView {
                                 code,

@@ -17,14 +17,15 @@ use super::define::*;
 use super::form::{Column, CountUnit, Dimension, Filter, Form, Measure, Section, Subject};
 use super::regime::CIRCULAR_03_2019;
 
-/// Rows by field of law, each split by form of aid (form 24: "1 Hình sự: 1.1 Tư vấn pháp
-/// luật, 1.2 Tham gia tố tụng, …").
+/// Rows by field of law, each split by form of aid in the printed order (form 24: "1 Hình
+/// sự: 1.1 Tư vấn pháp luật, 1.2 Tham gia tố tụng, …"; out-of-court representation last).
 const BY_FIELD_AND_FORM: &[Section] = &[section_split(
     "I",
     "Phân theo lĩnh vực và hình thức trợ giúp pháp lý",
     "By field of law and form of aid",
     Dimension::Field,
     Dimension::AidForm,
+    &["counselling", "litigation", "representation"],
 )];
 
 /// The forms of the circular that the system fills, in their order.
