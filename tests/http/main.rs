@@ -24,6 +24,7 @@ mod statistics;
 mod statistics_cells;
 mod statistics_editions;
 mod statistics_people;
+mod statistics_recount;
 mod statistics_tallies;
 mod storage;
 mod text_input;
