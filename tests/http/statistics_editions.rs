@@ -261,3 +261,34 @@ fn tempfile_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn the_forms_of_a_period_are_those_of_the_regime_in_force_on_its_last_day() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let codes = |period: &str| -> Vec<String> {
+        let r = app.get(&format!("/api/v1/statistics/forms?period={period}"), &gd);
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(codes("2013-Y").len(), 6);
+    assert!(codes("2013-Y").iter().all(|c| c.starts_with("tt02-2011")));
+    assert_eq!(codes("2025-H1"), ["tt03-2019-bm24", "tt03-2019-bm25"]);
+    assert_eq!(
+        codes("2025-01-01/2025-03-31"),
+        ["tt03-2019-bm24", "tt03-2019-bm25"]
+    );
+    assert!(
+        codes("2016-Y").is_empty(),
+        "Circulars 20/2013 and 04/2016 are not defined"
+    );
+    let all = app.get("/api/v1/statistics/forms", &gd).json();
+    assert_eq!(all.as_array().unwrap().len(), 8);
+    app.get("/api/v1/statistics/forms?period=2025-13M", &gd)
+        .assert_problem(422, "validation_failed");
+}

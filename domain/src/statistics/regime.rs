@@ -83,6 +83,12 @@ impl Regime {
         }
     }
 
+    /// Whether the regime was in force on `day`: the definitions a period is reported on are
+    /// those in force on its last day.
+    pub fn in_force_on(&self, day: NaiveDate) -> bool {
+        self.in_force_from <= day && self.replaced_on.is_none_or(|end| day < end)
+    }
+
     /// Reads `text` as a period of this regime ([`Period::parse`]). A range of days written
     /// out is always one, even when its days are those of a period of the other regime (the
     /// nine months from 1 October asked of a form of calendar years).
@@ -261,6 +267,16 @@ mod tests {
         // the end of the data window.
         assert_eq!(received(&annual), [d(2026, 1, 20), d(2026, 2, 20)]);
         assert!(annual.to() < received(&annual)[0]);
+    }
+
+    #[test]
+    fn a_regime_is_in_force_from_its_first_day_until_it_is_replaced() {
+        assert!(!CIRCULAR_02_2011.in_force_on(d(2011, 2, 28)));
+        assert!(CIRCULAR_02_2011.in_force_on(d(2011, 3, 1)));
+        assert!(CIRCULAR_02_2011.in_force_on(d(2014, 1, 15)));
+        assert!(!CIRCULAR_02_2011.in_force_on(d(2014, 1, 16)));
+        assert!(!CIRCULAR_03_2019.in_force_on(d(2019, 5, 14)));
+        assert!(CIRCULAR_03_2019.in_force_on(d(2026, 11, 30)));
     }
 
     #[test]
