@@ -14,7 +14,8 @@
 #   TGPL=$CARGO_TARGET_DIR/debug/tgpl CASES=2000 DURATION=3s bash bench/run.sh   # smoke run
 #
 # Settings: TGPL (a binary to use instead of building the release one), CASES, ENGINES,
-# DURATION, LOADS (`all`, or `statistics` for the statistical forms alone), THREADS (wrk threads), READ_CONNECTIONS (single-case reads) and CONNECTIONS (the
+# DURATION, LOADS (`all`, or `statistics` for the statistical forms alone), THREADS (wrk
+# threads), READ_CONNECTIONS (single-case reads) and CONNECTIONS (the
 # other loads), POOL (database pool), PORT, BENCH_DB (the PostgreSQL database, dropped and
 # created), PG_ADMIN, PG_SOCKET_DIR, RESULTS_FILE (where the figures
 # are kept, as JSON lines; emptied at the start of each run).
@@ -149,6 +150,15 @@ for engine in $ENGINES; do
     recipient=$(curl -s "$URL/api/v1/recipients?page_size=1" -H "Authorization: Bearer $token" | sed -E 's/.*"items":\[\{"id":"([^"]+)".*/\1/')
     BENCH_ORG="$org" BENCH_RECIPIENT="$recipient" \
       measure "case creation with its history and audit" "$CONNECTIONS" bench/create_case.lua --aim-rps 1000
+    echo "-- case acceptance, moving the statistics' tallies"
+    : > "$WORK/received.txt"
+    for page in $(seq 1 100); do
+      curl -s "$URL/api/v1/cases?state=received&page_size=100&page=$page" -H "Authorization: Bearer $token" \
+        | grep -o '"id":"[^"]*","code"' | sed -E 's/"id":"([^"]+)".*/\1/' >> "$WORK/received.txt" || true
+    done
+    echo "   $(wc -l < "$WORK/received.txt") received cases to accept"
+    BENCH_RECEIVED="$WORK/received.txt" THREADS="$THREADS" \
+      measure "case acceptance with its tallies" "$CONNECTIONS" bench/accept_case.lua
   fi
   echo "-- national statistical forms: tallies, the server's recount, and a SQL recount"
   agency_token=$(curl -s -X POST "$URL/api/v1/auth/token" \

@@ -104,6 +104,7 @@ pub fn cases_moved_with(conn: &mut DbConnection, ids: &[String]) -> StoreResult<
     let mut all = ids.to_vec();
     for chunk in ids.chunks(10_000) {
         let next: Vec<String> = crate::on_engine!(conn, |c| cases::table
+            .filter(cases::transferred_from_case_id.is_not_null())
             .filter(cases::transferred_from_case_id.eq_any(chunk))
             .select(cases::id)
             .load(c))?;
