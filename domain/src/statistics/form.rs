@@ -7,6 +7,8 @@
 //! row and to its row in each section. A later circular's form is a new definition.
 
 use crate::label::Label;
+use crate::organization::OrganizationKind;
+use crate::staff::MembershipRelation;
 
 pub use super::dimension::Dimension;
 use super::period::Period;
@@ -254,12 +256,20 @@ pub enum Subject {
     ReviewRequests,
     /// Aided persons, one per case ([`super::PersonTimeRecord`]).
     PersonTimes,
-    /// The employees of state legal aid centres and their branches ([`super::StaffRecord`]).
-    CentreStaff,
-    /// Collaborators holding a card ([`super::StaffRecord`]).
-    Collaborators,
+    /// People, each with their memberships of the units counted ([`super::StaffRecord`]).
+    People(PeopleCounted),
     /// Organizations taking part in legal aid ([`super::ParticipantRecord`]).
     Participants,
+}
+
+/// Whom a form of people counts: the members, by `relation`, of units of `kinds`
+/// ([`Subject::People`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeopleCounted {
+    pub kinds: &'static [OrganizationKind],
+    pub relation: MembershipRelation,
+    /// Only those holding a valid card count (collaborators; Law on Legal Aid 2017 art. 24).
+    pub needs_card: bool,
 }
 
 /// A form of a statistical regime.

@@ -11,5 +11,5 @@ pub mod tally;
 
 pub use cases::{cases_in_hand, person_times};
 pub use participants::participants;
-pub use people::{centre_staff, collaborators};
+pub use people::people;
 pub use reviews::reviews_sent_or_answered;

@@ -1,4 +1,5 @@
-//! The people of the centres and their collaborators, as forms 4 and 5 read them.
+//! The people of the centres and their collaborators, as forms 4 and 5 read them; whom each
+//! form counts is the form's definition (`Subject::People`).
 
 use std::collections::HashMap;
 
@@ -7,8 +8,9 @@ use diesel::prelude::*;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationKind;
 use tgpl_domain::reference::{EthnicGroup, Gender, Qualification};
-use tgpl_domain::staff::{Card, Membership, MembershipRelation, Title};
+use tgpl_domain::staff::{Card, Membership, Title};
 use tgpl_domain::statistics::dimension::CollaboratingUnit;
+use tgpl_domain::statistics::form::PeopleCounted;
 use tgpl_domain::statistics::records::Post;
 use tgpl_domain::statistics::{Identified, StaffRecord};
 
@@ -16,42 +18,6 @@ use crate::column::Code;
 use crate::db::DbConnection;
 use crate::error::StoreResult;
 use crate::schema::{collaborator_cards, organizations, staff, staff_memberships};
-
-/// The employees of the state legal aid centres and branches among `organizations` whose
-/// membership holds on `day` (form 4).
-pub fn centre_staff(
-    conn: &mut DbConnection,
-    organizations: &[String],
-    day: NaiveDate,
-) -> StoreResult<Vec<Identified<StaffRecord>>> {
-    people(
-        conn,
-        organizations,
-        day,
-        &[OrganizationKind::Center, OrganizationKind::Branch],
-        MembershipRelation::Employee,
-    )
-}
-
-/// The collaborators of the centres, branches and clubs among `organizations` whose
-/// membership holds on `day`, with their cards (form 5).
-pub fn collaborators(
-    conn: &mut DbConnection,
-    organizations: &[String],
-    day: NaiveDate,
-) -> StoreResult<Vec<Identified<StaffRecord>>> {
-    people(
-        conn,
-        organizations,
-        day,
-        &[
-            OrganizationKind::Center,
-            OrganizationKind::Branch,
-            OrganizationKind::Club,
-        ],
-        MembershipRelation::Collaborator,
-    )
-}
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = staff_memberships)]
@@ -82,15 +48,19 @@ struct CardFacts {
     ended_on: Option<NaiveDate>,
 }
 
-/// The people with a membership of `relation` in the units of `kinds` among `organizations`
-/// that holds on `day`; with every card of theirs when the relation is that of a collaborator.
-fn people(
+/// The people `counted` names (forms 4 and 5) among the units of `organizations`, whose
+/// membership holds on `day`; with every card of theirs when only card holders count.
+pub fn people(
     conn: &mut DbConnection,
     organizations: &[String],
     day: NaiveDate,
-    kinds: &[OrganizationKind],
-    relation: MembershipRelation,
+    counted: PeopleCounted,
 ) -> StoreResult<Vec<Identified<StaffRecord>>> {
+    let PeopleCounted {
+        kinds,
+        relation,
+        needs_card,
+    } = counted;
     let kind_codes: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
     let mut unit_kinds: HashMap<String, Code<OrganizationKind>> = HashMap::new();
     let mut posts: Vec<PostFacts> = Vec::new();
@@ -135,7 +105,7 @@ fn people(
     let mut cards: HashMap<String, Vec<Card>> = HashMap::new();
     let mut records = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(10_000) {
-        if relation == MembershipRelation::Collaborator {
+        if needs_card {
             let rows: Vec<CardFacts> = crate::on_engine!(conn, |c| collaborator_cards::table
                 .filter(collaborator_cards::staff_id.eq_any(chunk))
                 .select(CardFacts::as_select())
@@ -160,8 +130,7 @@ fn people(
             });
             let record = StaffRecord {
                 posts,
-                cards: (relation == MembershipRelation::Collaborator)
-                    .then(|| cards.remove(&person.id).unwrap_or_default()),
+                cards: needs_card.then(|| cards.remove(&person.id).unwrap_or_default()),
                 gender: person.gender.map(|g| *g),
                 ethnicity: person.ethnicity.map(|e| *e),
                 date_of_birth: person.date_of_birth,

@@ -93,8 +93,7 @@ pub(super) fn read<U: Use>(
             conn, covered, from, to,
         )?),
         Subject::PersonTimes => usage.with(statistics::person_times(conn, covered, from, to)?),
-        Subject::CentreStaff => usage.with(statistics::centre_staff(conn, covered, to)?),
-        Subject::Collaborators => usage.with(statistics::collaborators(conn, covered, to)?),
+        Subject::People(counted) => usage.with(statistics::people(conn, covered, to, counted)?),
         Subject::Participants => usage.with(statistics::participants(conn, covered, to)?),
     })
 }
@@ -126,7 +125,7 @@ pub(super) fn href(subject: Subject, id: &str) -> String {
     let collection = match subject {
         Subject::Cases | Subject::PersonTimes => "cases",
         Subject::ReviewRequests => "review-requests",
-        Subject::CentreStaff | Subject::Collaborators => "staff",
+        Subject::People(_) => "staff",
         Subject::Participants => "organizations",
     };
     format!("/api/v1/{collection}/{id}")

@@ -6,6 +6,9 @@
 //! hold on every row while the records are incomplete.
 
 use super::*;
+use crate::organization::OrganizationKind;
+use crate::staff::MembershipRelation;
+use crate::statistics::form::PeopleCounted;
 
 const fn of(number: u8, vi: &'static str, en: &'static str, only: &'static [Filter]) -> Column {
     filtered(number, vi, en, Measure::OnLastDay, only)
@@ -73,7 +76,13 @@ pub static FORM_4: Form = Form {
         "Staff of the legal aid centre",
     ),
     unit: CountUnit::People,
-    subject: Subject::CentreStaff,
+    // "Viên chức ... tại Trung tâm trợ giúp pháp lý tỉnh và các Chi nhánh" (explanation of
+    // form 4).
+    subject: Subject::People(PeopleCounted {
+        kinds: &[OrganizationKind::Center, OrganizationKind::Branch],
+        relation: MembershipRelation::Employee,
+        needs_card: false,
+    }),
     columns: PEOPLE,
     sections: &[
         section("I", "Phân theo chức danh", "By title", Dimension::Title),
@@ -120,7 +129,16 @@ pub static FORM_5: Form = Form {
         "Legal aid collaborators",
     ),
     unit: CountUnit::People,
-    subject: Subject::Collaborators,
+    // The collaborators of centres, branches and clubs, holding a card.
+    subject: Subject::People(PeopleCounted {
+        kinds: &[
+            OrganizationKind::Center,
+            OrganizationKind::Branch,
+            OrganizationKind::Club,
+        ],
+        relation: MembershipRelation::Collaborator,
+        needs_card: true,
+    }),
     columns: PEOPLE,
     sections: &[
         Section {
