@@ -330,20 +330,18 @@ fn decode_persons(data: &[u8]) -> impl Iterator<Item = (u64, i64)> + '_ {
     })
 }
 
-/// The tally rows of `family` for `organizations` that `plan` reads, as (bucket, data).
+/// The tally rows of `family` for `organizations` of the months `months` and of the reporting
+/// years whose bucket sorts before `years_before` (none when `None`), as (bucket, data).
 fn rows(
     conn: &mut DbConnection,
     organizations: &[String],
     family: &str,
-    plan: &Plan,
+    months: &[String],
+    years_before: Option<&str>,
 ) -> StoreResult<Vec<(String, Vec<u8>)>> {
     use statistics_tallies::dsl as t;
-    let months: Vec<String> = plan
-        .months_before
-        .iter()
-        .chain(&plan.within)
-        .map(Bucket::code)
-        .collect();
+    // "Y" sorts before every year bucket: no year at all.
+    let years_before = years_before.unwrap_or("Y");
     let mut rows = Vec::new();
     for chunk in organizations.chunks(10_000) {
         let found: Vec<(String, Vec<u8>)> = crate::on_engine!(conn, |c| t::statistics_tallies
@@ -351,8 +349,8 @@ fn rows(
             .filter(t::organization_id.eq_any(chunk))
             .filter(
                 t::bucket
-                    .eq_any(&months)
-                    .or(t::bucket.ge("Y").and(t::bucket.lt(&plan.years_before))),
+                    .eq_any(months)
+                    .or(t::bucket.ge("Y").and(t::bucket.lt(years_before))),
             )
             .select((t::bucket, t::data))
             .load(c))?;
@@ -372,8 +370,20 @@ pub fn case_tallies(
         return Ok(None);
     }
     let within: Vec<String> = plan.within.iter().map(Bucket::code).collect();
+    let months: Vec<String> = plan
+        .months_before
+        .iter()
+        .chain(&plan.within)
+        .map(Bucket::code)
+        .collect();
     let mut sums: HashMap<u32, (CaseFlows, CaseFlows)> = HashMap::new();
-    for (bucket, data) in rows(conn, organizations, CASES, plan)? {
+    for (bucket, data) in rows(
+        conn,
+        organizations,
+        CASES,
+        &months,
+        Some(&plan.years_before),
+    )? {
         let inside = within.contains(&bucket);
         for (key, flows) in decode_cases(&data) {
             let (before, during) = sums.entry(key).or_default();
@@ -399,16 +409,10 @@ pub fn person_tallies(
     }
     let within: Vec<String> = plan.within.iter().map(Bucket::code).collect();
     let mut sums: HashMap<u64, i64> = HashMap::new();
-    let inside = Plan {
-        years_before: "Y".to_owned(),
-        months_before: Vec::new(),
-        within: plan.within.clone(),
-    };
-    for (bucket, data) in rows(conn, organizations, PERSONS, &inside)? {
-        if within.contains(&bucket) {
-            for (key, n) in decode_persons(&data) {
-                *sums.entry(key).or_default() += n;
-            }
+    // Person-times count in the period they are accepted in: its own months alone.
+    for (_, data) in rows(conn, organizations, PERSONS, &within, None)? {
+        for (key, n) in decode_persons(&data) {
+            *sums.entry(key).or_default() += n;
         }
     }
     Ok(Some(
