@@ -63,6 +63,16 @@ pub enum Action {
     /// (Circular 02/2011 art. 5–6) and the Agency. Service clients get released figures only,
     /// and contracted lawyers report through their centre.
     ReadStatistics,
+    /// Prepare the target's statistical report: enter the figures of a unit that keeps no
+    /// records here, write the explanations (Circular 02/2011 art. 8: the person who prepares
+    /// the form). Officers and leaders of the unit, and those it reports to.
+    PrepareStatisticalReport,
+    /// Submit the target's report, and confirm its corrections (art. 8, 9): its head signs.
+    /// A centre's leaders sign for the branches and clubs below it, whose paper reports
+    /// they receive; a Department for itself; the Agency's data centre for the Agency.
+    SubmitStatisticalReport,
+    /// Accept or return the reports the target receives (art. 6).
+    ReceiveStatisticalReports,
 }
 
 impl Action {
@@ -139,6 +149,14 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
         // The data centre changes cases only by approving change requests (seed 000 §2d),
         // and speaks for no centre to other agencies.
         (DataCenterAdmin, Action::ManageCase | Action::SendReviewRequest) => false,
+        // It signs the Agency's own report and receives the Departments'; a unit's report
+        // is its own head's.
+        (
+            DataCenterAdmin,
+            Action::PrepareStatisticalReport
+            | Action::SubmitStatisticalReport
+            | Action::ReceiveStatisticalReports,
+        ) => rel == Own,
         (DataCenterAdmin, _) => true,
         (_, Action::ReadOrganization) => true,
         (Portal | StatisticsOffice, _) => false,
@@ -153,6 +171,15 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
         }
         (ContractedLawyer, Action::ReadStatistics) => false,
         (_, Action::ReadStatistics) => true,
+        (
+            CenterLeader | LegalAidOfficer | CenterShared | ParticipantReporter,
+            Action::PrepareStatisticalReport,
+        ) => in_subtree,
+        (CenterLeader | ParticipantReporter, Action::SubmitStatisticalReport) => in_subtree,
+        (DepartmentOfficer, Action::PrepareStatisticalReport | Action::SubmitStatisticalReport) => {
+            in_subtree
+        }
+        (CenterLeader | DepartmentOfficer, Action::ReceiveStatisticalReports) => in_subtree,
         (_, Action::ReadStaff) => true,
         (DepartmentOfficer | CenterLeader, Action::ManageStaff) => in_subtree,
         // The Department's Director issues cards: to the Department itself and below it.
@@ -312,6 +339,85 @@ mod tests {
             (Role::StatisticsOffice, "stats", "FFFFFF"),
         ];
         assert_matrix(Action::ReadStatistics, &rows);
+    }
+
+    /// Preparing, submitting and receiving statistical reports, one letter per organization
+    /// in `ORGS` for each action.
+    #[test]
+    fn heads_submit_reports_and_the_level_above_receives_them() {
+        let rows = [
+            (
+                Role::DataCenterAdmin,
+                "agency",
+                "AFFFFF",
+                "AFFFFF",
+                "AFFFFF",
+            ),
+            (Role::AgencyViewer, "agency", "FFFFFF", "FFFFFF", "FFFFFF"),
+            (
+                Role::DepartmentOfficer,
+                "dept-hn",
+                "HAAAAH",
+                "HAAAAH",
+                "HAAAAH",
+            ),
+            (
+                Role::CenterLeader,
+                "center-hn",
+                "HHAAHH",
+                "HHAAHH",
+                "HHAAHH",
+            ),
+            (
+                Role::LegalAidOfficer,
+                "branch-hn",
+                "HHHAHH",
+                "HHHFHH",
+                "HHHFHH",
+            ),
+            (
+                Role::CenterShared,
+                "center-hn",
+                "HHAAHH",
+                "HHFFHH",
+                "HHFFHH",
+            ),
+            (
+                Role::ContractedLawyer,
+                "center-dn",
+                "HHHHHF",
+                "HHHHHF",
+                "HHHHHF",
+            ),
+            (
+                Role::ParticipantReporter,
+                "firm-hn",
+                "HHHHAH",
+                "HHHHAH",
+                "HHHHFH",
+            ),
+            (Role::Portal, "agency", "FFFFFF", "FFFFFF", "FFFFFF"),
+            (
+                Role::StatisticsOffice,
+                "stats",
+                "FFFFFF",
+                "FFFFFF",
+                "FFFFFF",
+            ),
+        ];
+        for (role, org, prepare, submit, receive) in rows {
+            for (action, expected) in [
+                (Action::PrepareStatisticalReport, prepare),
+                (Action::SubmitStatisticalReport, submit),
+                (Action::ReceiveStatisticalReports, receive),
+            ] {
+                let got: String = ORGS
+                    .iter()
+                    .map(|t| letter(check(role, org, action, t)))
+                    .collect();
+                assert_eq!(got, expected, "{action:?} by {role} of {org}");
+            }
+        }
     }
 
     #[test]

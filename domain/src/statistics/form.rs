@@ -344,9 +344,49 @@ impl RuleResult {
     }
 }
 
+/// Where one section's rows sit in a table: per value (`None` for the row without one) the
+/// index of its row and the index of each split row under it.
+type SectionIndex = Vec<(Option<&'static str>, usize, Vec<(&'static str, usize)>)>;
+
 impl Form {
     /// Fills the form with `records` for `period`.
     pub fn fill<R: Countable>(&'static self, records: &[R], period: &Period) -> Table {
+        let (mut table, section_rows) = self.layout(period);
+        let rows = &mut table.rows;
+        for record in records {
+            for (c, column) in self.columns.iter().enumerate() {
+                let selected = column.only.iter().all(|f| f.admits(record, period));
+                let weight = record.weight(column.measure, period);
+                if !selected || weight == 0 {
+                    continue;
+                }
+                rows[0].cells[c] += weight;
+                for (section, index) in self.sections.iter().zip(&section_rows) {
+                    let value = record.value(section.dimension, period);
+                    let Some((_, at, splits)) = index.iter().find(|(v, _, _)| *v == value) else {
+                        continue;
+                    };
+                    rows[*at].cells[c] += weight;
+                    if let Some(split) = section.split_by {
+                        let sub = record.value(split, period);
+                        if let Some((_, at)) = splits.iter().find(|(code, _)| Some(*code) == sub) {
+                            rows[*at].cells[c] += weight;
+                        }
+                    }
+                }
+            }
+        }
+        table
+    }
+
+    /// The form for `period` with every figure zero: its rows in order, the layout that
+    /// figures entered by hand or uploaded must follow.
+    pub fn blank(&'static self, period: &Period) -> Table {
+        self.layout(period).0
+    }
+
+    /// The blank table, and where each section's rows are in it.
+    fn layout(&'static self, period: &Period) -> (Table, Vec<SectionIndex>) {
         let mut rows = vec![Row {
             code: TOTAL_ROW.to_owned(),
             section: None,
@@ -392,34 +432,14 @@ impl Form {
             }
             section_rows.push(index);
         }
-        for record in records {
-            for (c, column) in self.columns.iter().enumerate() {
-                let selected = column.only.iter().all(|f| f.admits(record, period));
-                let weight = record.weight(column.measure, period);
-                if !selected || weight == 0 {
-                    continue;
-                }
-                rows[0].cells[c] += weight;
-                for (section, index) in self.sections.iter().zip(&section_rows) {
-                    let value = record.value(section.dimension, period);
-                    let Some((_, at, splits)) = index.iter().find(|(v, _, _)| *v == value) else {
-                        continue;
-                    };
-                    rows[*at].cells[c] += weight;
-                    if let Some(split) = section.split_by {
-                        let sub = record.value(split, period);
-                        if let Some((_, at)) = splits.iter().find(|(code, _)| Some(*code) == sub) {
-                            rows[*at].cells[c] += weight;
-                        }
-                    }
-                }
-            }
-        }
-        Table {
-            form: self,
-            period: *period,
-            rows,
-        }
+        (
+            Table {
+                form: self,
+                period: *period,
+                rows,
+            },
+            section_rows,
+        )
     }
 
     fn empty_row(
