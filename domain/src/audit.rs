@@ -52,5 +52,13 @@ vocabulary! {
         AttachmentDelete = "attachment.delete" { vi: "Xóa tài liệu", en: "Delete attachment" },
         ProvinceCreate = "province.create" { vi: "Thêm tỉnh, thành phố", en: "Create province" },
         ProvinceUpdate = "province.update" { vi: "Sửa tỉnh, thành phố", en: "Update province" },
+        ReportCreate = "statistical_report.create" { vi: "Lập báo cáo thống kê", en: "Start a statistical report" },
+        ReportUpdate = "statistical_report.update" { vi: "Sửa số liệu, giải trình của báo cáo đang lập", en: "Update a report being prepared" },
+        ReportSubmit = "statistical_report.submit" { vi: "Gửi báo cáo thống kê", en: "Submit a statistical report" },
+        ReportAccept = "statistical_report.accept" { vi: "Tiếp nhận báo cáo thống kê", en: "Accept a statistical report" },
+        ReportReturn = "statistical_report.return" { vi: "Trả lại báo cáo thống kê", en: "Return a statistical report" },
+        ReportCorrectionPropose = "statistical_report.correction_propose" { vi: "Đề nghị đính chính số liệu thống kê", en: "Propose a correction" },
+        ReportCorrectionConfirm = "statistical_report.correction_confirm" { vi: "Xác nhận đính chính số liệu thống kê", en: "Confirm a correction" },
+        ReportFlag = "statistical_report.flag" { vi: "Đánh dấu báo cáo cần gửi lại do số liệu cấp dưới được đính chính", en: "Flag a report for resubmission after a correction below" },
     }
 }

@@ -382,6 +382,51 @@ diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(change_request_items -> change_requests (change_request_id));
 diesel::joinable!(staff_memberships -> staff (staff_id));
 diesel::joinable!(staff_memberships -> organizations (organization_id));
+diesel::table! {
+    statistical_reports (id) {
+        id -> Text,
+        organization_id -> Text,
+        form -> Text,
+        period -> Text,
+        receiver_id -> Nullable<Text>,
+        due_on -> Nullable<Date>,
+        status -> Text,
+        source -> Text,
+        entered_figures -> Nullable<Text>,
+        explanation -> Nullable<Text>,
+        missing_explanation -> Nullable<Text>,
+        first_submitted_on -> Nullable<Date>,
+        current_revision -> Integer,
+        accepted_revision -> Nullable<Integer>,
+        return_reason -> Nullable<Text>,
+        needs_resubmission -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    statistical_report_revisions (report_id, revision) {
+        report_id -> Text,
+        revision -> Integer,
+        source -> Text,
+        figures -> Text,
+        coverage -> Text,
+        explanation -> Nullable<Text>,
+        missing_explanation -> Nullable<Text>,
+        correction_reason -> Nullable<Text>,
+        proposed_at -> Timestamp,
+        proposed_by -> Text,
+        confirmed_at -> Nullable<Timestamp>,
+        confirmed_by -> Nullable<Text>,
+        decision -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(collaborator_cards -> staff (staff_id));
 diesel::joinable!(recipient_proofs -> recipients (recipient_id));
 diesel::joinable!(accounts -> organizations (organization_id));
@@ -411,4 +456,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     statistics_tallies,
     statistics_tallies_state,
+    statistical_reports,
+    statistical_report_revisions,
 );

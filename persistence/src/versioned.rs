@@ -71,6 +71,7 @@ versioned_rows!(
     crate::staff::StaffRow,
     crate::staff::MembershipRow,
     crate::staff::CardRow,
+    crate::statistics::reports::ReportRow,
 );
 
 /// Ends an edit of `before`: when `after` differs from it, `after` becomes the next revision

@@ -17,6 +17,7 @@ mod privacy;
 mod public;
 mod recipients;
 mod reference;
+mod reporting;
 mod resources;
 mod reviews_and_reports;
 mod staff;

@@ -96,6 +96,9 @@ code_schemas! {
     proceeding_stage, proceeding_stages => tgpl_domain::case::ProceedingStage, "Stage of proceedings.";
     quality_grade, quality_grades => tgpl_domain::case::QualityGrade, "Quality grade.";
     aid_place, aid_places => tgpl_domain::reference::AidPlace, "Place of aid.";
+    report_status, report_statuses => tgpl_domain::statistics::reporting::ReportStatus, "Where a statistical report stands.";
+    report_step, report_steps => tgpl_domain::statistics::reporting::ReportStep, "A step of a statistical report.";
+    figures_source, figures_sources => tgpl_domain::statistics::reporting::FiguresSource, "Where a report's figures come from.";
 }
 
 fn roles_where(keep: fn(tgpl_domain::role::Role) -> bool, description: &str) -> Object {

@@ -6,10 +6,12 @@ mod cells;
 mod definitions;
 mod export;
 mod records;
+mod reports;
 mod tables;
 
 pub use cells::*;
 pub use definitions::*;
+pub use reports::*;
 pub use tables::*;
 
 use actix_web::{get, web, HttpResponse};

@@ -7,7 +7,7 @@ use crate::statistics::period::Period;
 /// One row of entered figures: the row's code (`total`, `I.criminal`) and one figure per
 /// column, in the form's order. Figures are signed here so that a negative one is refused by
 /// name rather than lost in parsing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EnteredRow {
     pub code: String,
     pub cells: Vec<i64>,

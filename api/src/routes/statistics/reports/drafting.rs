@@ -1,0 +1,383 @@
+//! Starting a report, preparing it (entered figures, explanations), reading and listing.
+
+use super::*;
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateReport {
+    /// The reporting unit; the caller's own organization when absent.
+    pub organization_id: Option<String>,
+    #[schema(example = "tt02-2011-bm1")]
+    pub form: String,
+    /// A period of the form's regime (`2026-6M`, `2025-CY`); not an ad-hoc range.
+    #[schema(example = "2026-6M")]
+    pub period: String,
+    /// `computed` (default) from the records kept here, or `entered` by a club or a
+    /// participating organization that keeps no records here.
+    #[schema(schema_with = crate::http::schemas::figures_source)]
+    pub source: Option<FiguresSource>,
+}
+
+/// Starts a report of an organization's form for a period, as a draft: the receiver is the
+/// unit's parent on the period's last day (art. 6) and the due date its level's (art. 7(2)).
+#[utoipa::path(
+    operation_id = "createStatisticalReport",
+    tag = "reporting",
+    security(("bearer" = [])),
+    request_body = CreateReport,
+    responses(
+        (status = 201, description = "The draft.", body = ReportView, headers(("ETag" = String), ("Location" = String))),
+        (status = 403, description = "The caller does not prepare this unit's reports.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`report_exists`: the unit's report for the form and period was started; `id` names it.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown form, a period not of the form's regime or an ad-hoc range, a unit that reports to nobody, or entered figures for a unit that keeps its records here.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/statistics/reports")]
+pub async fn create_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidJson<CreateReport>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let form = forms().find(|f| f.code == body.form).ok_or_else(|| {
+        ApiError::field(
+            "form",
+            "unknown_form",
+            format!("Không có biểu mẫu `{}`.", body.form),
+            format!("No form `{}`.", body.form),
+        )
+    })?;
+    let period = period_of(form, &body.period)?;
+    if matches!(period, Period::Range { .. }) {
+        return Err(ApiError::field(
+            "period",
+            "not_a_reporting_period",
+            "Báo cáo gửi theo kỳ của chế độ báo cáo, không theo khoảng ngày tùy chọn.",
+            "Reports are sent for the regime's periods, not for ad-hoc ranges.",
+        ));
+    }
+    let source = body.source.unwrap_or(FiguresSource::Computed);
+    let org_id = body
+        .organization_id
+        .unwrap_or_else(|| caller.org_id.clone());
+    state
+        .write(move |conn| {
+            let organization = organizations::get(conn, &org_id).map_err(|e| match e {
+                tgpl_persistence::StoreError::NotFound => ApiError::field(
+                    "organization_id",
+                    "unknown_organization",
+                    "Không có tổ chức này.",
+                    "No such organization.",
+                ),
+                e => e.into(),
+            })?;
+            let tree = Hierarchy::on(period.to(), &organizations::all_links(conn)?);
+            scope::check_on(&tree, &caller, Action::ReadStatistics, &org_id)
+                .map_err(scope::hidden)?;
+            scope::check_on(&tree, &caller, Action::PrepareStatisticalReport, &org_id)?;
+            let kind = *organization.kind;
+            let Some(level) = ReportingLevel::of(kind) else {
+                return Err(ApiError::field(
+                    "organization_id",
+                    "not_a_reporting_unit",
+                    "Tổ chức này không gửi báo cáo thống kê trợ giúp pháp lý.",
+                    "This organization sends no legal aid statistics.",
+                ));
+            };
+            if source == FiguresSource::Entered && !may_enter_figures(kind) {
+                return Err(ApiError::field(
+                    "source",
+                    "records_kept_here",
+                    "Trung tâm, Chi nhánh, Sở Tư pháp và Cục báo cáo số liệu tính từ dữ liệu trong hệ thống.",
+                    "Centres, branches, Departments and the Agency report the figures of the records kept here.",
+                ));
+            }
+            let receiver_id = match tree.parent(&org_id) {
+                Some(parent) => {
+                    let parent = organizations::get(conn, parent)?;
+                    reporting::receives_from(*parent.kind, kind).then_some(parent.id)
+                }
+                None => None,
+            };
+            if receiver_id.is_none() && level != ReportingLevel::Agency {
+                return Err(ApiError::field(
+                    "organization_id",
+                    "no_receiver",
+                    "Tổ chức không có đơn vị nhận báo cáo vào ngày cuối kỳ.",
+                    "The organization had no unit to report to on the period's last day.",
+                ));
+            }
+            let row = ReportRow::draft(
+                org_id.clone(),
+                form.code,
+                period.to_string(),
+                receiver_id,
+                reporting::due_on(form.regime, &period, level),
+                source,
+            );
+            match reports::insert(conn, &caller.actor(), &row) {
+                Ok(()) => respond(conn, StatusCode::CREATED, row),
+                // Two concurrent starts: the one that lost finds the winner's.
+                Err(e) => match reports::find(conn, &org_id, form.code, &row.period)? {
+                    Some(existing) => Err(ApiError::conflict(
+                        "report_exists",
+                        Text::new(
+                            "Báo cáo của đơn vị cho biểu mẫu và kỳ này đã được lập.",
+                            "The unit's report for this form and period was already started.",
+                        ),
+                    )
+                    .with_extra(serde_json::json!({ "id": existing.id }))),
+                    None => Err(e.into()),
+                },
+            }
+        })
+        .await
+        .map(reply)
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrepareReport {
+    /// The figures of a report of entered figures: every row of the form once, one whole
+    /// number from 0 per column (the layout of `GET /statistics/forms/{form}`).
+    pub entered_figures: Option<Vec<FigureRowView>>,
+    /// Why rules of severity warning do not hold (at most 4,000 characters).
+    pub explanation: Option<String>,
+    /// Why reports of units below are missing or not yet accepted (at most 4,000 characters).
+    pub missing_explanation: Option<String>,
+}
+
+/// Checks entered figures for `form`: the layout, then the form's error rules, which an
+/// entry may not break (nothing is stored when it does).
+pub(super) fn checked_figures(
+    form: &'static Form,
+    period: &Period,
+    rows: Vec<EnteredRow>,
+) -> Result<Vec<EnteredRow>, ApiError> {
+    let entered = figures::entered(form, period, &rows).map_err(figure_errors)?;
+    match check_submission(&entered, Some("-"), &[], None) {
+        Err(refusal) => Err(refused_submission(refusal)),
+        Ok(_) => Ok(figures::rows_of(&entered)),
+    }
+}
+
+fn explanation(field: &str, text: Option<String>) -> Result<Option<String>, ApiError> {
+    match text.map(|t| t.trim().to_owned()) {
+        Some(t) if t.chars().count() > 4000 => Err(ApiError::field(
+            field,
+            "too_long",
+            "Tối đa 4.000 ký tự.",
+            "At most 4,000 characters.",
+        )),
+        Some(t) if t.is_empty() => Ok(None),
+        other => Ok(other),
+    }
+}
+
+/// Prepares a draft or a returned report: its entered figures and its explanations. Fields
+/// absent are left as they are.
+#[utoipa::path(
+    operation_id = "prepareStatisticalReport",
+    tag = "reporting",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
+    request_body = PrepareReport,
+    responses(
+        (status = 200, description = "The report.", body = ReportView, headers(("ETag" = String))),
+        (status = 409, description = "Submitted: figures change only by a correction.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Figures in another layout, below zero, or breaking an error rule of the form (`rules_broken`, with the rule results); nothing is stored.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/statistics/reports/{id}")]
+pub async fn prepare_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidJson<PrepareReport>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.0;
+    let explanation_text = explanation("explanation", body.explanation)?;
+    let missing_text = explanation("missing_explanation", body.missing_explanation)?;
+    let entered: Option<Vec<EnteredRow>> = body
+        .entered_figures
+        .map(|rows| rows.into_iter().map(EnteredRow::from).collect());
+    state
+        .write(move |conn| {
+            let row = if_match.settle(conn, |conn| {
+                let (before, form, period) =
+                    load(conn, &caller, &id, Action::PrepareStatisticalReport)?;
+                if_match.check(&etag(before.version))?;
+                let mut after = before.clone();
+                if let Some(rows) = entered.clone() {
+                    enter(&mut after, form, &period, rows)?;
+                }
+                if explanation_text.is_some() {
+                    after.explanation = explanation_text.clone();
+                }
+                if missing_text.is_some() {
+                    after.missing_explanation = missing_text.clone();
+                }
+                save_prepared(conn, &caller, before, after)
+            })?;
+            respond(conn, StatusCode::OK, row)
+        })
+        .await
+        .map(reply)
+}
+
+/// Puts entered figures into a draft or returned report of entered figures.
+pub(super) fn enter(
+    row: &mut ReportRow,
+    form: &'static Form,
+    period: &Period,
+    rows: Vec<EnteredRow>,
+) -> Result<(), ApiError> {
+    check_editable(row)?;
+    if *row.source != FiguresSource::Entered {
+        return Err(ApiError::field(
+            "entered_figures",
+            "computed_report",
+            "Báo cáo này tính số liệu từ dữ liệu trong hệ thống; không nhập số liệu.",
+            "This report's figures are computed from the records; none are entered.",
+        ));
+    }
+    row.entered_figures = Some(Json(checked_figures(form, period, rows)?));
+    Ok(())
+}
+
+/// Saves a change of a report being prepared, audited when it changed anything.
+pub(super) fn save_prepared(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    before: ReportRow,
+    after: ReportRow,
+) -> Result<ReportRow, ApiError> {
+    check_editable(&before)?;
+    Ok(tgpl_persistence::versioned::save_revision(
+        &before,
+        after,
+        |b, a| reports::save(conn, &caller.actor(), AuditAction::ReportUpdate, b, a, &[]),
+    )?)
+}
+
+/// Refuses to change the figures of a report once submitted (art. 9).
+pub(super) fn check_editable(row: &ReportRow) -> Result<(), ApiError> {
+    if row.status.is_editable() {
+        return Ok(());
+    }
+    Err(ApiError::conflict(
+        "report_submitted",
+        Text::new(
+            "Báo cáo đã gửi: số liệu chỉ thay đổi bằng đính chính (Điều 9 Thông tư 02/2011/TT-BTP).",
+            "The report was submitted: its figures change only by a correction (Circular 02/2011 art. 9).",
+        ),
+    ))
+}
+
+/// One statistical report, with its revisions.
+#[utoipa::path(
+    operation_id = "readStatisticalReport",
+    tag = "reporting",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The report.", body = ReportView, headers(("ETag" = String))),
+        (status = 404, description = "No such report in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/statistics/reports/{id}")]
+pub async fn read_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    state
+        .db(move |conn| {
+            let (row, _, _) = load(conn, &caller, &id, Action::ReadStatistics)?;
+            respond(conn, StatusCode::OK, row)
+        })
+        .await
+        .map(reply)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportListQuery {
+    /// Reports of this unit.
+    pub organization_id: Option<String>,
+    /// Reports this unit receives.
+    pub receiver_id: Option<String>,
+    pub form: Option<String>,
+    /// A period as the forms take it (`2026-6M`), matched in its canonical form.
+    pub period: Option<String>,
+    #[param(schema_with = crate::http::schemas::report_status)]
+    pub status: Option<String>,
+}
+
+/// Reports in the caller's scope (its subtree's, which includes every report it receives),
+/// newest change first.
+#[utoipa::path(
+    operation_id = "listStatisticalReports",
+    tag = "reporting",
+    security(("bearer" = [])),
+    params(ReportListQuery, PageQuery),
+    responses(
+        (status = 200, description = "One page of reports.", body = Page<ReportView>),
+        (status = 403, description = "Service clients and contracted lawyers read released figures only.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/statistics/reports")]
+pub async fn list_reports(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: Query<ReportListQuery>,
+    paging: Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = paging.request()?;
+    let q = query.0;
+    let status =
+        parse_filter::<ReportStatus>("status", q.status)?.and_then(|s| ReportStatus::from_code(&s));
+    let period = match (&q.form, q.period) {
+        (_, None) => None,
+        (Some(form), Some(text)) => Some(period_of(form_of(form)?, &text)?.to_string()),
+        (None, Some(text)) => Some(Period::parse(&text).map_err(ApiError::refused)?.to_string()),
+    };
+    let paged = state
+        .db(move |conn| {
+            let permitted = scope::listable(conn, &caller, Action::ReadStatistics)?;
+            let filter = ReportFilter {
+                organizations: permitted.as_filter(),
+                organization_id: q.organization_id,
+                receiver_id: q.receiver_id,
+                form: q.form,
+                period,
+                status,
+            };
+            let paged = reports::list(conn, &filter, page)?;
+            let mut levels = std::collections::HashMap::new();
+            let ids: Vec<String> = paged
+                .items
+                .iter()
+                .map(|r| r.organization_id.clone())
+                .collect();
+            for o in organizations::get_many(conn, &ids)? {
+                levels.insert(o.id, ReportingLevel::of(*o.kind));
+            }
+            let mut items = Vec::new();
+            for row in paged.items {
+                let revisions = reports::revisions(conn, &row.id)?;
+                let level = levels.get(&row.organization_id).copied().flatten();
+                items.push(view(row, level, revisions));
+            }
+            Ok(tgpl_persistence::page::Paged {
+                items,
+                total: paged.total,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, |v| v)))
+}

@@ -1,0 +1,386 @@
+//! Statistical reports sent up the chain (Circular 02/2011/TT-BTP art. 5–9;
+//! `tgpl_domain::statistics::reporting`).
+//!
+//! - [`compile`]: a unit's figures as they stand now: its records and its subtree's, plus the
+//!   accepted figures of the units below it that enter theirs, never both for one unit.
+//! - [`drafting`]: starting a report, entering figures, reading and listing reports.
+//! - [`steps`]: submitting (the unit's head), accepting and returning (the level above).
+//! - [`corrections`]: correcting submitted figures (art. 9) and reading each revision.
+//! - [`reconciliation`]: the submitted figures beside what the records say now.
+//! - [`completeness`]: which expected reports came in, and in time.
+
+mod compile;
+mod completeness;
+mod corrections;
+mod drafting;
+mod reconciliation;
+mod steps;
+
+pub use completeness::*;
+pub use corrections::*;
+pub use drafting::*;
+pub use reconciliation::*;
+pub use steps::*;
+
+use actix_web::http::StatusCode;
+use actix_web::{patch, post, HttpRequest};
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::statistics::reporting::figures::{self, EnteredRow};
+use tgpl_domain::statistics::reporting::report::{check_submission, may_enter_figures};
+use tgpl_domain::statistics::reporting::{
+    self as reporting, CellChange, FigureError, FiguresSource, ReportStatus, ReportStep,
+    SubmissionRefusal, Timeliness,
+};
+use tgpl_domain::statistics::{ReportingLevel, Table};
+use tgpl_persistence::column::{Code, Json};
+use tgpl_persistence::statistics::reports::{
+    self, Coverage, EnteredUse, ReportFilter, ReportRow, RevisionRow,
+};
+use tgpl_persistence::versioned::Versioned;
+use tgpl_persistence::DbConnection;
+use validator::Validate;
+
+use super::records::{form_of, period_of};
+use super::tables::RuleResultView;
+use super::*;
+use crate::http::extract::{etag, record, IfMatch, ValidJson};
+use crate::http::lang::Text;
+use crate::http::page::{parse_filter, Page, PageQuery};
+use crate::routes::account_common::utc;
+
+type Problem = crate::http::error::Problem;
+
+/// One row of figures, as entered and as frozen in a revision.
+#[derive(Serialize, Deserialize, ToSchema, Clone)]
+pub struct FigureRowView {
+    /// `total`, or the row's code as in the form's table (`I.criminal`).
+    #[schema(example = "I.criminal")]
+    pub code: String,
+    /// One figure per column of the form, in order; whole numbers from 0.
+    pub cells: Vec<i64>,
+}
+
+impl From<EnteredRow> for FigureRowView {
+    fn from(r: EnteredRow) -> Self {
+        Self {
+            code: r.code,
+            cells: r.cells,
+        }
+    }
+}
+
+impl From<FigureRowView> for EnteredRow {
+    fn from(r: FigureRowView) -> Self {
+        Self {
+            code: r.code,
+            cells: r.cells,
+        }
+    }
+}
+
+/// How a report stands against its due date.
+#[derive(Serialize, ToSchema)]
+pub struct TimelinessView {
+    /// `not_yet_due`, `on_time`, `late` or `missing`; none for a report with no due date.
+    #[schema(example = "on_time")]
+    pub code: &'static str,
+    /// Days past the due date: of the first submission when late, of today when missing.
+    pub days_late: i64,
+}
+
+impl From<Timeliness> for TimelinessView {
+    fn from(t: Timeliness) -> Self {
+        Self {
+            code: t.code(),
+            days_late: t.days_late(),
+        }
+    }
+}
+
+/// A revision in a report's list of them.
+#[derive(Serialize, ToSchema)]
+pub struct RevisionSummaryView {
+    pub revision: i32,
+    #[schema(schema_with = crate::http::schemas::figures_source)]
+    pub source: FiguresSource,
+    /// Why the figures were corrected (art. 9); none for a submission.
+    pub correction_reason: Option<String>,
+    pub proposed_at: DateTime<Utc>,
+    /// None while a correction waits for the head's confirmation.
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// `accepted` or `returned` by the receiver, once decided.
+    #[schema(schema_with = crate::http::schemas::report_status)]
+    pub decision: Option<ReportStatus>,
+    /// Where the revision is read, with its differences from the one before.
+    pub href: String,
+}
+
+/// A statistical report: one organization's form for one period.
+#[derive(Serialize, ToSchema)]
+pub struct ReportView {
+    pub id: String,
+    pub organization_id: String,
+    #[schema(example = "tt02-2011-bm1")]
+    pub form: String,
+    /// The period in its canonical form (`2025-10-01/P6M`).
+    pub period: String,
+    /// The organization that receives it (art. 6): the sender's parent on the period's last
+    /// day. None for the Agency when no Ministry is kept in the system.
+    pub receiver_id: Option<String>,
+    /// The sender's reporting level.
+    pub level: LabelView,
+    /// The last day it is on time (art. 7(2)); none for an ad-hoc range.
+    pub due_on: Option<NaiveDate>,
+    #[schema(schema_with = crate::http::schemas::report_status)]
+    pub status: ReportStatus,
+    #[schema(schema_with = crate::http::schemas::report_steps)]
+    pub next_steps: Vec<ReportStep>,
+    /// `computed` from the records, or `entered` by a unit that keeps no records here.
+    #[schema(schema_with = crate::http::schemas::figures_source)]
+    pub source: FiguresSource,
+    /// The figures entered for the next submission (a report of entered figures).
+    pub entered_figures: Option<Vec<FigureRowView>>,
+    /// Why rules of severity warning do not hold, for the next submission.
+    pub explanation: Option<String>,
+    /// Why reports of units below are missing or not accepted, for the next submission.
+    pub missing_explanation: Option<String>,
+    pub first_submitted_on: Option<NaiveDate>,
+    pub timeliness: Option<TimelinessView>,
+    /// The newest revision submitted (0: none yet), and the one the receiver accepted.
+    pub current_revision: i32,
+    pub accepted_revision: Option<i32>,
+    /// A correction waiting for the head's confirmation.
+    pub pending_correction: Option<i32>,
+    /// Why the receiver returned it, while it is returned.
+    pub return_reason: Option<String>,
+    /// A unit below corrected figures after this report was submitted: it should be
+    /// corrected in turn.
+    pub needs_resubmission: bool,
+    pub revisions: Vec<RevisionSummaryView>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn view(row: ReportRow, level: Option<ReportingLevel>, revisions: Vec<RevisionRow>) -> ReportView {
+    let timeliness = row
+        .due_on
+        .map(|due| Timeliness::of(due, row.first_submitted_on, today()).into());
+    let href = |n: i32| format!("/api/v1/statistics/reports/{}/revisions/{n}", row.id);
+    ReportView {
+        pending_correction: revisions
+            .iter()
+            .find(|r| r.confirmed_at.is_none())
+            .map(|r| r.revision),
+        revisions: revisions
+            .into_iter()
+            .map(|r| RevisionSummaryView {
+                href: href(r.revision),
+                revision: r.revision,
+                source: *r.source,
+                correction_reason: r.correction_reason,
+                proposed_at: utc(r.proposed_at),
+                confirmed_at: r.confirmed_at.map(utc),
+                decision: r.decision.map(|d| *d),
+            })
+            .collect(),
+        id: row.id,
+        organization_id: row.organization_id,
+        form: row.form,
+        period: row.period,
+        receiver_id: row.receiver_id,
+        level: level.map_or(LabelView { vi: "", en: "" }, |l| l.label().into()),
+        due_on: row.due_on,
+        next_steps: row.status.next_steps(),
+        status: *row.status,
+        source: *row.source,
+        entered_figures: row
+            .entered_figures
+            .map(|f| f.0.into_iter().map(FigureRowView::from).collect()),
+        explanation: row.explanation,
+        missing_explanation: row.missing_explanation,
+        first_submitted_on: row.first_submitted_on,
+        timeliness,
+        current_revision: row.current_revision,
+        accepted_revision: row.accepted_revision,
+        return_reason: row.return_reason,
+        needs_resubmission: row.needs_resubmission,
+        version: row.version,
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+    }
+}
+
+/// A report as read for an answer: its view, with what its `ETag` needs.
+pub(super) struct Answer {
+    status: StatusCode,
+    id: String,
+    version: i64,
+    view: ReportView,
+}
+
+/// Reads what `row` is answered with (inside the database work: an `HttpResponse` is made
+/// outside it, by [`reply`]).
+fn respond(
+    conn: &mut DbConnection,
+    status: StatusCode,
+    row: ReportRow,
+) -> Result<Answer, ApiError> {
+    let level = organizations::get(conn, &row.organization_id)
+        .ok()
+        .and_then(|o| ReportingLevel::of(*o.kind));
+    let revisions = reports::revisions(conn, &row.id)?;
+    Ok(Answer {
+        status,
+        id: row.id.clone(),
+        version: row.version,
+        view: view(row, level, revisions),
+    })
+}
+
+/// A report as the answer, with its `ETag` (and its `Location` when created).
+fn reply(answer: Answer) -> HttpResponse {
+    record(
+        answer.status,
+        "/api/v1/statistics/reports",
+        &answer.id,
+        answer.version,
+        &answer.view,
+    )
+}
+
+/// The form and period a stored report names.
+fn form_and_period(row: &ReportRow) -> Result<(&'static Form, Period), ApiError> {
+    let form = form_of(&row.form).map_err(ApiError::logged("stored report form"))?;
+    let period = form
+        .regime
+        .period(&row.period)
+        .map_err(ApiError::logged("stored report period"))?;
+    Ok((form, period))
+}
+
+/// Loads report `id` for `action` by `caller`: unreadable is 404 (the chain reads its
+/// subtree's reports on the tree of the period's last day, as their tables); readable but
+/// not `action` is 403. The receiver's actions are decided on the receiver.
+fn load(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    action: Action,
+) -> Result<(ReportRow, &'static Form, Period), ApiError> {
+    let row = reports::get(conn, id)?;
+    let (form, period) = form_and_period(&row)?;
+    let tree = Hierarchy::on(period.to(), &organizations::all_links(conn)?);
+    scope::check_on(&tree, caller, Action::ReadStatistics, &row.organization_id)
+        .map_err(scope::hidden)?;
+    match action {
+        Action::ReadStatistics => {}
+        Action::ReceiveStatisticalReports => {
+            let Some(receiver) = row.receiver_id.as_deref() else {
+                return Err(ApiError::forbidden());
+            };
+            scope::check_on(&tree, caller, action, receiver)?;
+        }
+        _ => scope::check_on(&tree, caller, action, &row.organization_id)?,
+    }
+    Ok((row, form, period))
+}
+
+/// Refuses a step the report's status does not allow: 409 `illegal_step` naming the steps
+/// it allows.
+fn take(row: &mut ReportRow, step: ReportStep) -> Result<(), ApiError> {
+    let from = *row.status;
+    let Some(to) = step.target(from) else {
+        let allowed: Vec<&str> = from.next_steps().iter().map(|s| s.code()).collect();
+        return Err(ApiError::conflict(
+            "illegal_step",
+            Text::new(
+                format!("Báo cáo đang ở trạng thái `{from}`."),
+                format!("The report is `{from}`."),
+            ),
+        )
+        .with_extra(
+            serde_json::json!({ "report_status": from.code(), "allowed_steps": allowed }),
+        ));
+    };
+    row.status = Code(to);
+    Ok(())
+}
+
+/// 422 naming each wrong place of entered figures (`entered_figures[I.criminal][3]`).
+fn figure_errors(errors: Vec<FigureError>) -> ApiError {
+    use crate::http::error::FieldError;
+    let fields = errors
+        .into_iter()
+        .map(|e| match e {
+            FigureError::UnknownRow { row } => FieldError::new(
+                format!("entered_figures[{row}]"),
+                "unknown_row",
+                format!("Biểu mẫu không có dòng `{row}`."),
+                format!("The form has no row `{row}`."),
+            ),
+            FigureError::RepeatedRow { row } => FieldError::new(
+                format!("entered_figures[{row}]"),
+                "repeated_row",
+                format!("Dòng `{row}` có hai lần."),
+                format!("Row `{row}` is given twice."),
+            ),
+            FigureError::MissingRow { row } => FieldError::new(
+                format!("entered_figures[{row}]"),
+                "missing_row",
+                format!("Thiếu dòng `{row}` của biểu mẫu."),
+                format!("Row `{row}` of the form is missing."),
+            ),
+            FigureError::CellCount {
+                row,
+                expected,
+                found,
+            } => FieldError::new(
+                format!("entered_figures[{row}]"),
+                "cell_count",
+                format!("Dòng `{row}` cần {expected} số liệu, có {found}."),
+                format!("Row `{row}` needs {expected} figures; it has {found}."),
+            ),
+            FigureError::Negative { row, column } => FieldError::new(
+                format!("entered_figures[{row}][{column}]"),
+                "negative",
+                format!("Số liệu dòng `{row}` cột {column} không được âm."),
+                format!("The figure of row `{row}`, column {column} is below zero."),
+            ),
+        })
+        .collect();
+    ApiError::validation(fields)
+}
+
+/// 422 for a report that may not be submitted as it stands, with the rule results or the
+/// units whose reports are missing.
+fn refused_submission(refusal: SubmissionRefusal) -> ApiError {
+    let (code, vi, en, extra) = match refusal {
+        SubmissionRefusal::BrokenRules(rules) => (
+            "rules_broken",
+            "Số liệu vi phạm quy tắc kiểm tra của biểu mẫu; xem danh sách quy tắc.",
+            "The figures break the form's rules; see the list of rules.",
+            serde_json::json!({ "rules": rules.into_iter().map(RuleResultView::from).collect::<Vec<_>>() }),
+        ),
+        SubmissionRefusal::UnexplainedWarnings(rules) => (
+            "explanation_required",
+            "Số liệu có cảnh báo chưa được giải trình (explanation).",
+            "Warnings of the form's rules need an explanation.",
+            serde_json::json!({ "rules": rules.into_iter().map(RuleResultView::from).collect::<Vec<_>>() }),
+        ),
+        SubmissionRefusal::UnexplainedMissing(units) => (
+            "missing_reports",
+            "Còn đơn vị cấp dưới chưa gửi hoặc chưa được tiếp nhận báo cáo; cần nêu lý do (missing_explanation).",
+            "Reports of units below are missing or not accepted; say why in missing_explanation.",
+            serde_json::json!({ "missing": units }),
+        ),
+    };
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        code,
+        Text::new("Chưa gửi được báo cáo", "The report cannot be submitted"),
+        Text::new(vi, en),
+    )
+    .with_extra(extra)
+}

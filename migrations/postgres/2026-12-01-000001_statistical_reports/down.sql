@@ -1,0 +1,2 @@
+DROP TABLE statistical_report_revisions;
+DROP TABLE statistical_reports;

@@ -1,0 +1,423 @@
+//! Reports sent up the chain: a participating organization's entered figures, a branch, the
+//! centre, the Department and the Agency; returns, corrections, completeness and
+//! reconciliation (Circular 02/2011 art. 5–9).
+
+use serde_json::{json, Value};
+use tgpl_tests::TestApp;
+
+const REPORTS: &str = "/api/v1/statistics/reports";
+const FORM: &str = "tt02-2011-bm1";
+/// The reporting year to 30 September 2026: over, and every level's due date past.
+const PERIOD: &str = "2026-Y";
+
+fn start(app: &TestApp, token: &str, org: &str, source: &str) -> Value {
+    let r = app.post(
+        REPORTS,
+        token,
+        json!({"organization_id": org, "form": FORM, "period": PERIOD, "source": source}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()
+}
+
+fn step(app: &TestApp, token: &str, id: &str, step: &str, body: Value) -> Value {
+    let r = app.post(&format!("{REPORTS}/{id}/{step}"), token, body);
+    assert_eq!(r.status, 200, "{step}: {}", r.body);
+    r.json()
+}
+
+fn read(app: &TestApp, token: &str, id: &str) -> Value {
+    let r = app.get(&format!("{REPORTS}/{id}"), token);
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()
+}
+
+/// The rows of an organization's table, as entered figures.
+fn rows_of(app: &TestApp, token: &str, org: &str) -> Value {
+    let r = app.get(
+        &format!("/api/v1/statistics/forms/{FORM}?organization_id={org}&period={PERIOD}"),
+        token,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rows: Vec<Value> = r.json()["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| json!({"code": row["code"], "cells": row["cells"]}))
+        .collect();
+    Value::Array(rows)
+}
+
+fn total(rows: &Value, column: usize) -> i64 {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "total")
+        .unwrap()["cells"][column]
+        .as_i64()
+        .unwrap()
+}
+
+fn revision(app: &TestApp, token: &str, id: &str, n: i64) -> Value {
+    let r = app.get(&format!("{REPORTS}/{id}/revisions/{n}"), token);
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()
+}
+
+/// A case of the Hà Nội centre accepted inside the period.
+fn case_accepted_in_period(app: &TestApp) {
+    let gd = app.token("gd.hn");
+    let recipient =
+        app.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
+    let r = app.post(
+        "/api/v1/cases",
+        &gd,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient,
+            "received_on": "2026-04-01", "field": "land", "form": "counselling", "place": "at_office",
+            "summary": "Tư vấn tranh chấp đất"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let r = app.post(
+        &format!("/api/v1/cases/{id}/steps/accept"),
+        &gd,
+        json!({"on": "2026-04-02"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[test]
+fn figures_travel_from_the_units_up_to_the_agency_with_returns_and_corrections() {
+    let app = TestApp::spawn();
+    let (ctl, cn1, gd, tgv, stp, admin) = (
+        app.token("ctl.hn"),
+        app.token("cn1.hn"),
+        app.token("gd.hn"),
+        app.token("tgv.hn"),
+        app.token("stp.hn"),
+        app.admin(),
+    );
+    let (firm, branch, center, department) = (
+        app.org_id("CTL-HN"),
+        app.org_id("TTTGPL-HN-CN1"),
+        app.org_id("TTTGPL-HN"),
+        app.org_id("STP-HN"),
+    );
+
+    // The law firm enters its figures: one that breaks a rule is refused with the rule
+    // results and nothing is stored.
+    let firm_report = start(&app, &ctl, &firm, "entered");
+    let firm_id = firm_report["id"].as_str().unwrap().to_owned();
+    assert_eq!(firm_report["status"], "draft");
+    assert_eq!(firm_report["receiver_id"], department.as_str());
+    assert_eq!(firm_report["due_on"], "2026-10-20");
+    let entered = rows_of(&app, &gd, &center);
+    assert!(total(&entered, 0) > 0, "the demo centre has cases");
+    let mut broken = entered.clone();
+    broken[0]["cells"][0] = json!(total(&entered, 0) + 1);
+    let r = app
+        .request("PATCH", &format!("{REPORTS}/{firm_id}"))
+        .bearer(&ctl)
+        .json(json!({"entered_figures": broken}));
+    let problem = r.assert_problem(422, "rules_broken");
+    assert!(!problem["rules"].as_array().unwrap().is_empty());
+    assert_eq!(read(&app, &ctl, &firm_id)["entered_figures"], Value::Null);
+    let r = app
+        .request("PATCH", &format!("{REPORTS}/{firm_id}"))
+        .bearer(&ctl)
+        .json(json!({"entered_figures": entered}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let firm_report = step(&app, &ctl, &firm_id, "submit", json!({}));
+    assert_eq!(firm_report["status"], "submitted");
+    assert_eq!(firm_report["current_revision"], 1);
+    assert_eq!(firm_report["timeliness"]["code"], "late");
+    assert!(firm_report["timeliness"]["days_late"].as_i64().unwrap() > 0);
+    // Submitted figures change only by a correction.
+    let r = app
+        .request("PATCH", &format!("{REPORTS}/{firm_id}"))
+        .bearer(&ctl)
+        .json(json!({"entered_figures": entered}));
+    r.assert_problem(409, "report_submitted");
+
+    // The branch head submits the branch's computed figures; the centre accepts them.
+    let branch_id = start(&app, &cn1, &branch, "computed")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    step(&app, &cn1, &branch_id, "submit", json!({}));
+    // An officer does not accept; the branch does not accept its own report.
+    let r = app.post(&format!("{REPORTS}/{branch_id}/accept"), &tgv, json!({}));
+    r.assert_problem(403, "forbidden");
+    let r = app.post(&format!("{REPORTS}/{branch_id}/accept"), &cn1, json!({}));
+    assert!(r.status == 403 || r.status == 404, "{}", r.body);
+    assert_eq!(
+        step(&app, &gd, &branch_id, "accept", json!({}))["status"],
+        "accepted"
+    );
+
+    // The centre: an officer prepares, only the head submits.
+    let center_id = start(&app, &tgv, &center, "computed")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app.post(&format!("{REPORTS}/{center_id}/submit"), &tgv, json!({}));
+    r.assert_problem(403, "forbidden");
+    // A centre keeps its records here: it enters no figures.
+    let r = app.post(
+        REPORTS,
+        &gd,
+        json!({"organization_id": branch, "form": FORM, "period": PERIOD, "source": "entered"}),
+    );
+    r.assert_problem(422, "validation_failed");
+    step(&app, &gd, &center_id, "submit", json!({}));
+
+    // The Department cannot submit while reports below are missing or not accepted.
+    let department_id = start(&app, &stp, &department, "computed")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app.post(
+        &format!("{REPORTS}/{department_id}/submit"),
+        &stp,
+        json!({}),
+    );
+    let problem = r.assert_problem(422, "missing_reports");
+    let missing = problem["missing"].as_array().unwrap();
+    assert!(missing.contains(&json!(center)) && missing.contains(&json!(firm)));
+
+    // It returns the firm's report; the firm resubmits; both are accepted.
+    let returned = step(
+        &app,
+        &stp,
+        &firm_id,
+        "return",
+        json!({"reason": "Kiểm tra lại cột 1"}),
+    );
+    assert_eq!(returned["status"], "returned");
+    assert_eq!(returned["return_reason"], "Kiểm tra lại cột 1");
+    let resubmitted = step(&app, &ctl, &firm_id, "submit", json!({}));
+    assert_eq!(resubmitted["current_revision"], 2);
+    assert_eq!(resubmitted["revisions"][0]["decision"], "returned");
+    step(&app, &stp, &firm_id, "accept", json!({}));
+    step(&app, &stp, &center_id, "accept", json!({}));
+
+    // With the counselling centre still missing, the Department says why and submits. Its
+    // figures are the records of its subtree but the firm's, plus the firm's entered figures.
+    let department_table = rows_of(&app, &stp, &department);
+    let firm_records = rows_of(&app, &stp, &firm);
+    let submitted = step(
+        &app,
+        &stp,
+        &department_id,
+        "submit",
+        json!({"missing_explanation": "Trung tâm tư vấn chưa gửi báo cáo"}),
+    );
+    assert_eq!(submitted["status"], "submitted");
+    let frozen = revision(&app, &stp, &department_id, 1);
+    assert_eq!(
+        total(&frozen["rows"], 0),
+        total(&department_table, 0) - total(&firm_records, 0) + total(&entered, 0)
+    );
+    assert_eq!(
+        frozen["entered_reports"][0]["organization_id"],
+        firm.as_str()
+    );
+    assert_eq!(frozen["entered_reports"][0]["revision"], 2);
+    assert!(!frozen["records_of"]
+        .as_array()
+        .unwrap()
+        .contains(&json!(firm)));
+    step(&app, &admin, &department_id, "accept", json!({}));
+
+    // Another province does not see the reports of Hà Nội.
+    let r = app.get(&format!("{REPORTS}/{center_id}"), &app.token("gd.dn"));
+    r.assert_problem(404, "not_found");
+    let r = app.get(&format!("{REPORTS}?form={FORM}"), &app.token("gd.dn"));
+    assert_eq!(r.json()["total"], 0, "{}", r.body);
+
+    // A case entered late: the centre corrects its figures; nothing changes until its head
+    // confirms; then the Department's report is flagged.
+    case_accepted_in_period(&app);
+    let r = app.post(
+        &format!("{REPORTS}/{center_id}/corrections"),
+        &tgv,
+        json!({"reason": "Vụ việc nhập muộn"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let proposed = r.json();
+    assert_eq!(proposed["revision"], 2);
+    assert_eq!(proposed["confirmed_at"], Value::Null);
+    assert!(!proposed["changes"].as_array().unwrap().is_empty());
+    let still = read(&app, &gd, &center_id);
+    assert_eq!(still["current_revision"], 1);
+    assert_eq!(still["pending_correction"], 2);
+    assert_eq!(
+        read(&app, &stp, &department_id)["needs_resubmission"],
+        false
+    );
+    let r = app.post(
+        &format!("{REPORTS}/{center_id}/corrections/2/confirm"),
+        &tgv,
+        json!({}),
+    );
+    r.assert_problem(403, "forbidden");
+    let confirmed = step(&app, &gd, &center_id, "corrections/2/confirm", json!({}));
+    assert_eq!(confirmed["current_revision"], 2);
+    assert_eq!(confirmed["status"], "submitted");
+    assert_eq!(confirmed["accepted_revision"], 1);
+    assert_eq!(read(&app, &stp, &department_id)["needs_resubmission"], true);
+    let second = revision(&app, &gd, &center_id, 2);
+    assert_eq!(second["compared_with"], 1);
+    let change = second["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["row"] == "total")
+        .unwrap()
+        .clone();
+    assert_eq!(change["difference"], 1);
+
+    // The Department's report beside the records now: the late case is the gap.
+    let r = app.get(&format!("{REPORTS}/{department_id}/reconciliation"), &admin);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let reconciliation = r.json();
+    assert!(reconciliation["gap"].as_u64().unwrap() >= 1);
+    let href = reconciliation["differences"][0]["records_href"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(app.get(&href, &admin).status, 200);
+    let r = app.get(
+        &format!("/api/v1/statistics/reconciliation?form={FORM}&period={PERIOD}"),
+        &admin,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()[0]["organization_id"], department.as_str());
+
+    // Completeness for the Agency: every unit owing the form, missing ones with contacts.
+    let r = app.get(
+        &format!("/api/v1/statistics/completeness?form={FORM}&period={PERIOD}"),
+        &admin,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let view = r.json();
+    let reports = view["reports"].as_array().unwrap();
+    let of = |org: &str| {
+        reports
+            .iter()
+            .find(|r| r["organization_id"] == org)
+            .unwrap()
+    };
+    assert_eq!(of(&firm)["status"], "accepted");
+    assert_eq!(of(&firm)["timeliness"]["code"], "late");
+    assert_eq!(of(&center)["status"], "submitted");
+    let tttv = of(&app.org_id("TTTV-HN"));
+    assert_eq!(tttv["status"], Value::Null);
+    assert_eq!(tttv["timeliness"]["code"], "missing");
+    assert!(tttv["contact"].is_object());
+    assert_eq!(reports[0]["timeliness"]["code"], "missing", "missing first");
+    let rates = &view["rates"];
+    assert!(rates["expected"].as_u64().unwrap() >= 5);
+    assert_eq!(rates["on_time"], 0);
+    assert!(rates["completeness"].as_f64().unwrap() < 1.0);
+    assert!(view["provinces"].as_array().unwrap().len() >= 3);
+
+    // Every step is in the audit log.
+    let r = app.get(
+        &format!("/api/v1/audit-log?resource_id={center_id}&page_size=100"),
+        &admin,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let actions: Vec<String> = r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
+    for action in [
+        "statistical_report.create",
+        "statistical_report.submit",
+        "statistical_report.accept",
+        "statistical_report.correction_propose",
+        "statistical_report.correction_confirm",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
+    }
+}
+
+#[test]
+fn bad_reports_are_refused_clearly_and_change_nothing() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let post = |body: Value| app.post(REPORTS, &gd, body);
+    post(json!({"form": "nope", "period": PERIOD})).assert_problem(422, "validation_failed");
+    post(json!({"form": FORM, "period": "2026-01-01/2026-01-31"}))
+        .assert_problem(422, "validation_failed");
+    post(json!({"form": FORM, "period": "2026-13M"})).assert_problem(422, "validation_failed");
+    post(json!({"organization_id": app.org_id("TTTGPL-DN"), "form": FORM, "period": PERIOD}))
+        .assert_problem(404, "not_found");
+    // Twice: the second answers which report exists.
+    let first = start(&app, &gd, &center, "computed");
+    let again = post(json!({"form": FORM, "period": PERIOD}));
+    let problem = again.assert_problem(409, "report_exists");
+    assert_eq!(problem["id"], first["id"]);
+    // A period not over cannot be submitted.
+    let current = start_current(&app, &gd);
+    let r = app.post(&format!("{REPORTS}/{current}/submit"), &gd, json!({}));
+    r.assert_problem(409, "period_not_over");
+    // Accepting a draft is no step of a draft.
+    let r = app.post(
+        &format!("{REPORTS}/{}/accept", first["id"].as_str().unwrap()),
+        &app.token("stp.hn"),
+        json!({}),
+    );
+    r.assert_problem(409, "illegal_step");
+    // Entered figures in the wrong layout name each wrong place.
+    let ctl = app.token("ctl.hn");
+    let firm = start(&app, &ctl, &app.org_id("CTL-HN"), "entered");
+    let id = firm["id"].as_str().unwrap();
+    let r = app
+        .request("PATCH", &format!("{REPORTS}/{id}"))
+        .bearer(&ctl)
+        .json(json!({"entered_figures": [
+            {"code": "total", "cells": [0, -1, 0, 0, 0, 0, 0]},
+            {"code": "X.nothing", "cells": [0]}
+        ]}));
+    let problem = r.assert_problem(422, "validation_failed");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"entered_figures[total][2]"), "{fields:?}");
+    assert!(fields.contains(&"entered_figures[X.nothing]"), "{fields:?}");
+    assert!(
+        fields.iter().any(|f| f.starts_with("entered_figures[I.")),
+        "{fields:?}"
+    );
+    assert_eq!(read(&app, &ctl, id)["entered_figures"], Value::Null);
+    // A statistics office reads no reports.
+    let office = app
+        .client_grant("thong-ke", "demo-statistics-secret-2026")
+        .json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get(REPORTS, &office).assert_problem(403, "forbidden");
+}
+
+/// A report of the current reporting year, which has not ended.
+fn start_current(app: &TestApp, token: &str) -> String {
+    use chrono::Datelike;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let year = today.year() + i32::from(today.month() >= 10);
+    let r = app.post(
+        REPORTS,
+        token,
+        json!({"form": FORM, "period": format!("{year}-Y")}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()["id"].as_str().unwrap().to_owned()
+}
