@@ -421,3 +421,128 @@ fn start_current(app: &TestApp, token: &str) -> String {
     assert_eq!(r.status, 201, "{}", r.body);
     r.json()["id"].as_str().unwrap().to_owned()
 }
+
+/// A firm's report of entered figures, as a draft, and the token of its reporter.
+fn firm_draft(app: &TestApp) -> (String, String) {
+    let ctl = app.token("ctl.hn");
+    let id = start(app, &ctl, &app.org_id("CTL-HN"), "entered")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (ctl, id)
+}
+
+fn upload(app: &TestApp, token: &str, id: &str, bytes: &[u8]) -> tgpl_tests::http::Resp {
+    app.request("PUT", &format!("{REPORTS}/{id}/figures"))
+        .bearer(token)
+        .bytes("application/octet-stream", bytes)
+}
+
+fn download(app: &TestApp, token: &str, org: &str, format: &str) -> Vec<u8> {
+    let r = app.get(
+        &format!(
+            "/api/v1/statistics/forms/{FORM}?organization_id={org}&period={PERIOD}&format={format}"
+        ),
+        token,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.raw.clone()
+}
+
+#[test]
+fn figures_are_uploaded_as_the_files_the_forms_export() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let (ctl, id) = firm_draft(&app);
+    let expected = rows_of(&app, &gd, &center);
+    for format in ["xlsx", "csv"] {
+        let file = download(&app, &gd, &center, format);
+        let r = upload(&app, &ctl, &id, &file);
+        assert_eq!(r.status, 200, "{format}: {}", r.body);
+        assert_eq!(r.json()["entered_figures"], expected, "{format}");
+    }
+    let submitted = step(&app, &ctl, &id, "submit", json!({}));
+    assert_eq!(submitted["status"], "submitted");
+    // Once submitted, no file changes it.
+    let file = download(&app, &gd, &center, "csv");
+    upload(&app, &ctl, &id, &file).assert_problem(409, "report_submitted");
+}
+
+#[test]
+fn bad_uploads_name_the_cell_and_store_nothing() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let (ctl, id) = firm_draft(&app);
+    let nothing_stored = || assert_eq!(read(&app, &ctl, &id)["entered_figures"], Value::Null);
+    let csv = String::from_utf8(download(&app, &gd, &center, "csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    let with_line = |n: usize, cell: usize, value: &str| {
+        let mut out = lines.clone();
+        let mut fields: Vec<String> = out[n].split(',').map(str::to_owned).collect();
+        fields[cell] = value.to_owned();
+        let line = fields.join(",");
+        out[n] = &line;
+        out.join("\r\n").into_bytes()
+    };
+    // Text in a number cell: row 2 of the file (the total), its first figure (column D).
+    let problem =
+        upload(&app, &ctl, &id, &with_line(1, 3, "mười")).assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "file[D2]");
+    assert_eq!(problem["errors"][0]["code"], "not_a_number");
+    let problem =
+        upload(&app, &ctl, &id, &with_line(1, 4, "-3")).assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "file[E2]");
+    assert_eq!(problem["errors"][0]["code"], "negative");
+    // A total the rows do not add up to breaks the form's rules.
+    upload(&app, &ctl, &id, &with_line(1, 3, "999999")).assert_problem(422, "rules_broken");
+    // A row the form does not have.
+    let problem = upload(&app, &ctl, &id, &with_line(2, 0, "IX.nothing"))
+        .assert_problem(422, "validation_failed");
+    assert!(problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["field"] == "entered_figures[IX.nothing]"));
+    // Neither xlsx nor CSV; empty; far too large.
+    upload(&app, &ctl, &id, &[0xff, 0xfe, 0x00, 0x81, 0x90])
+        .assert_problem(415, "unsupported_file");
+    upload(&app, &ctl, &id, b"PK\x03\x04 not a zip").assert_problem(415, "unsupported_file");
+    upload(&app, &ctl, &id, b"").assert_problem(415, "unsupported_file");
+    upload(&app, &ctl, &id, &vec![b'1'; 2 * 1024 * 1024]).assert_problem(413, "too_large");
+    // An xlsx with a formula, and one of 1,000,000 rows.
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(7, 0, "A").unwrap();
+    sheet.write_string(7, 1, "B").unwrap();
+    sheet.write_formula(8, 2, "=1+1").unwrap();
+    let problem = upload(&app, &ctl, &id, &workbook.save_to_buffer().unwrap())
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "file[C9]");
+    assert_eq!(problem["errors"][0]["code"], "formula");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for row in 0..1_000_000u32 {
+        sheet.write_number(row, 0, 1.0).unwrap();
+    }
+    let big = workbook.save_to_buffer().unwrap();
+    let r = upload(&app, &ctl, &id, &big);
+    assert!(
+        r.status == 413 || r.json()["code"] == "validation_failed",
+        "{}: {}",
+        r.status,
+        r.body
+    );
+    // A label out of the form's place names its cell.
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(7, 0, "A").unwrap();
+    sheet.write_string(7, 1, "B").unwrap();
+    sheet.write_string(8, 1, "Không phải tổng số").unwrap();
+    let problem = upload(&app, &ctl, &id, &workbook.save_to_buffer().unwrap())
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "file[B9]");
+    assert_eq!(problem["errors"][0]["code"], "wrong_layout");
+    nothing_stored();
+}

@@ -77,6 +77,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(statistics::list_reports)
             .service(statistics::read_report)
             .service(statistics::prepare_report)
+            .service(statistics::upload_figures)
             .service(statistics::submit_report)
             .service(statistics::accept_report)
             .service(statistics::return_report)

@@ -33,7 +33,7 @@ pub struct ExpectedReportView {
     pub due_on: Option<NaiveDate>,
     pub report_id: Option<String>,
     /// None when nothing was started.
-    #[schema(schema_with = crate::http::schemas::report_status)]
+    #[schema(schema_with = crate::http::schemas::or_null::report_status)]
     pub status: Option<ReportStatus>,
     pub first_submitted_on: Option<NaiveDate>,
     pub timeliness: Option<TimelinessView>,

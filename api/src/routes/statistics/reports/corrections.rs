@@ -288,7 +288,7 @@ pub struct RevisionView {
     pub proposed_by: String,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub confirmed_by: Option<String>,
-    #[schema(schema_with = crate::http::schemas::report_status)]
+    #[schema(schema_with = crate::http::schemas::or_null::report_status)]
     pub decision: Option<ReportStatus>,
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by: Option<String>,

@@ -14,7 +14,7 @@ pub struct CreateReport {
     pub period: String,
     /// `computed` (default) from the records kept here, or `entered` by a club or a
     /// participating organization that keeps no records here.
-    #[schema(schema_with = crate::http::schemas::figures_source)]
+    #[schema(schema_with = crate::http::schemas::or_null::figures_source)]
     pub source: Option<FiguresSource>,
 }
 
@@ -327,6 +327,7 @@ pub struct ReportListQuery {
     responses(
         (status = 200, description = "One page of reports.", body = Page<ReportView>),
         (status = 403, description = "Service clients and contracted lawyers read released figures only.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such form.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/statistics/reports")]

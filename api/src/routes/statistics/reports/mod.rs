@@ -15,15 +15,17 @@ mod corrections;
 mod drafting;
 mod reconciliation;
 mod steps;
+mod upload;
 
 pub use completeness::*;
 pub use corrections::*;
 pub use drafting::*;
 pub use reconciliation::*;
 pub use steps::*;
+pub use upload::*;
 
 use actix_web::http::StatusCode;
-use actix_web::{patch, post, HttpRequest};
+use actix_web::{patch, post, put, HttpRequest};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::statistics::reporting::figures::{self, EnteredRow};
@@ -110,7 +112,7 @@ pub struct RevisionSummaryView {
     /// None while a correction waits for the head's confirmation.
     pub confirmed_at: Option<DateTime<Utc>>,
     /// `accepted` or `returned` by the receiver, once decided.
-    #[schema(schema_with = crate::http::schemas::report_status)]
+    #[schema(schema_with = crate::http::schemas::or_null::report_status)]
     pub decision: Option<ReportStatus>,
     /// Where the revision is read, with its differences from the one before.
     pub href: String,

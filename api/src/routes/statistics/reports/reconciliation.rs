@@ -143,6 +143,7 @@ pub struct ProvinceGapView {
     responses(
         (status = 200, description = "The provinces' gaps, largest first.", body = Vec<ProvinceGapView>),
         (status = 403, description = "Service clients and contracted lawyers read released figures only.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such form.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/statistics/reconciliation")]

@@ -60,7 +60,7 @@ pub(super) fn revision_of(
     tag = "reporting",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
-    request_body(content = SubmitReport, description = "Optional."),
+    request_body(content = Option<SubmitReport>),
     responses(
         (status = 200, description = "Submitted.", body = ReportView, headers(("ETag" = String))),
         (status = 403, description = "Only the unit's head submits.", body = Problem, content_type = "application/problem+json"),
