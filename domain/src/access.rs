@@ -92,6 +92,12 @@ pub enum SystemAction {
     /// Read who read which recipient's personal data.
     ReadRecipientAccessLog,
     ManageReferenceData,
+    /// Publish a release of national figures (Circular 02/2011 art. 15: the Minister decides;
+    /// the Agency's data centre carries it out).
+    PublishStatistics,
+    /// Read released figures (art. 15): anyone signed in but the portal, which handles
+    /// dossiers; the statistics offices read nothing else.
+    ReadReleasedStatistics,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,6 +217,8 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
 pub fn decide_system(caller: &Caller, action: SystemAction) -> Decision {
     match (caller.role, action) {
         (Role::DataCenterAdmin, _) => Decision::Allow,
+        (Role::Portal, SystemAction::ReadReleasedStatistics) => Decision::Forbidden,
+        (_, SystemAction::ReadReleasedStatistics) => Decision::Allow,
         _ => Decision::Forbidden,
     }
 }
@@ -417,6 +425,20 @@ mod tests {
                     .collect();
                 assert_eq!(got, expected, "{action:?} by {role} of {org}");
             }
+        }
+    }
+
+    #[test]
+    fn the_data_centre_publishes_and_everyone_but_the_portal_reads_releases() {
+        for role in Role::ALL {
+            let caller = Caller {
+                role: *role,
+                org_id: "x",
+            };
+            let publish = decide_system(&caller, SystemAction::PublishStatistics);
+            let read = decide_system(&caller, SystemAction::ReadReleasedStatistics);
+            assert_eq!(publish == Allow, *role == Role::DataCenterAdmin, "{role}");
+            assert_eq!(read == Allow, *role != Role::Portal, "{role}");
         }
     }
 

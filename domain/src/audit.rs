@@ -60,5 +60,6 @@ vocabulary! {
         ReportCorrectionPropose = "statistical_report.correction_propose" { vi: "Đề nghị đính chính số liệu thống kê", en: "Propose a correction" },
         ReportCorrectionConfirm = "statistical_report.correction_confirm" { vi: "Xác nhận đính chính số liệu thống kê", en: "Confirm a correction" },
         ReportFlag = "statistical_report.flag" { vi: "Đánh dấu báo cáo cần gửi lại do số liệu cấp dưới được đính chính", en: "Flag a report for resubmission after a correction below" },
+        ReleasePublish = "statistical_release.publish" { vi: "Công bố số liệu thống kê", en: "Publish a release of statistics" },
     }
 }

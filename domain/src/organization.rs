@@ -50,6 +50,13 @@ impl OrganizationKind {
         )
     }
 
+    /// Kinds that may name a province without having to: a statistics office is the
+    /// General Statistics Office (none) or a province's statistics office (its province),
+    /// Circular 02/2011 art. 6(4), 6(6).
+    pub fn may_name_province(self) -> bool {
+        self == Self::StatisticsOffice
+    }
+
     /// Kinds that belong to one province and must name it.
     pub fn is_provincial(self) -> bool {
         !matches!(self, Self::Ministry | Self::Agency | Self::StatisticsOffice)

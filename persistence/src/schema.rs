@@ -427,6 +427,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    statistical_releases (id) {
+        id -> Text,
+        form -> Text,
+        period -> Text,
+        vintage -> Integer,
+        areas -> Text,
+        note -> Nullable<Text>,
+        released_at -> Timestamp,
+        released_by -> Text,
+    }
+}
+
 diesel::joinable!(collaborator_cards -> staff (staff_id));
 diesel::joinable!(recipient_proofs -> recipients (recipient_id));
 diesel::joinable!(accounts -> organizations (organization_id));
@@ -458,4 +471,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     statistics_tallies_state,
     statistical_reports,
     statistical_report_revisions,
+    statistical_releases,
 );

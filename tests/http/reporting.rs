@@ -546,3 +546,215 @@ fn bad_uploads_name_the_cell_and_store_nothing() {
     assert_eq!(problem["errors"][0]["code"], "wrong_layout");
     nothing_stored();
 }
+
+/// Form 3 of Hà Nội up to the Agency: the centre, then the Department (saying why the other
+/// units are missing), accepted by the data centre. Answers the Department's report id.
+fn person_times_up_to_the_agency(app: &TestApp) -> (String, String) {
+    let (gd, stp, admin) = (app.token("gd.hn"), app.token("stp.hn"), app.admin());
+    let post = |token: &str, org: &str| {
+        let r = app.post(
+            REPORTS,
+            token,
+            json!({"organization_id": org, "form": "tt02-2011-bm3", "period": PERIOD}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.json()["id"].as_str().unwrap().to_owned()
+    };
+    let center = post(&gd, &app.org_id("TTTGPL-HN"));
+    step(
+        app,
+        &gd,
+        &center,
+        "submit",
+        json!({"missing_explanation": "Chi nhánh chưa gửi"}),
+    );
+    step(app, &stp, &center, "accept", json!({}));
+    let department = post(&stp, &app.org_id("STP-HN"));
+    step(
+        app,
+        &stp,
+        &department,
+        "submit",
+        json!({"missing_explanation": "Các tổ chức tham gia chưa gửi"}),
+    );
+    step(app, &admin, &department, "accept", json!({}));
+    (center, department)
+}
+
+fn statistics_office(app: &TestApp, client: &str, secret: &str) -> String {
+    let r = app.client_grant(client, secret);
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["access_token"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn releases_are_vintages_the_statistics_offices_pull() {
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    let office = statistics_office(&app, "thong-ke", "demo-statistics-secret-2026");
+    let data = "/api/v1/statistics/released-data?form=tt02-2011-bm3";
+    // Nothing released: nothing to read, and the reports themselves stay in the chain.
+    let r = app.get(data, &office);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["observations"], json!([]));
+    let release = json!({"form": "tt02-2011-bm3", "period": PERIOD});
+    app.post("/api/v1/statistics/releases", &admin, release.clone())
+        .assert_problem(409, "nothing_accepted");
+    let (center, department) = person_times_up_to_the_agency(&app);
+    app.get(&format!("{REPORTS}/{department}"), &office)
+        .assert_problem(404, "not_found");
+    app.post(
+        "/api/v1/statistics/releases",
+        &app.token("cuc.xem"),
+        release.clone(),
+    )
+    .assert_problem(403, "forbidden");
+    let r = app.post("/api/v1/statistics/releases", &admin, release.clone());
+    assert_eq!(r.status, 201, "{}", r.body);
+    let first = r.json();
+    assert_eq!(first["vintage"], 1);
+    assert_eq!(first["provinces"][0]["province_code"], "ha_noi");
+    app.post("/api/v1/statistics/releases", &admin, release.clone())
+        .assert_problem(409, "no_change");
+
+    // JSON: the person-times indicator for Hà Nội and the country, by sex and category.
+    let r = app.get(data, &office);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let etag = r.header("etag").unwrap().to_owned();
+    let observations = r.json()["observations"].as_array().unwrap().clone();
+    let find = |area: &str, sex: &str, category: &str| {
+        observations
+            .iter()
+            .find(|o| {
+                o["ref_area"] == area && o["sex"] == sex && o["recipient_category"] == category
+            })
+            .unwrap_or_else(|| panic!("{area} {sex} {category}"))
+            .clone()
+    };
+    let hanoi = find("ha_noi", "_T", "_T");
+    assert_eq!(hanoi["indicator"], "PERSON_TIMES");
+    assert_eq!(hanoi["vintage"], 1);
+    let frozen = revision(&app, &admin, &department, 1);
+    let person_times = total(&frozen["rows"], 0);
+    match hanoi["status"].as_str().unwrap() {
+        "A" => assert_eq!(hanoi["value"], person_times),
+        _ => assert!((1..=2).contains(&person_times), "withheld: {person_times}"),
+    }
+    assert_eq!(find("VN", "_T", "_T")["value"], hanoi["value"]);
+    find("ha_noi", "M", "_T");
+    find("ha_noi", "_T", "poor_household");
+    // Unchanged: 304; nothing released since: empty.
+    let r = app
+        .request("GET", data)
+        .bearer(&office)
+        .header("If-None-Match", &etag)
+        .send();
+    assert_eq!(r.status, 304, "{}", r.body);
+    let released_at = first["released_at"].as_str().unwrap().to_owned();
+    let r = app.get(
+        &format!("{data}&updatedAfter={}", released_at.replace('+', "%2B")),
+        &office,
+    );
+    assert_eq!(r.json()["observations"], json!([]), "{}", r.body);
+    // SDMX-CSV 2.0.
+    let r = app
+        .request("GET", data)
+        .bearer(&office)
+        .header("Accept", "application/vnd.sdmx.data+csv;version=2.0.0")
+        .send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/vnd.sdmx.data+csv"));
+    let mut lines = r.body.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("STRUCTURE,STRUCTURE_ID,ACTION,FORM,REF_AREA"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("dataflow,VN_MOJ:DF_TGPL(1.0),I,tt02-2011-bm3,"));
+
+    // A case entered late: the centre and then the Department correct, the Agency accepts
+    // again, and the release is the next vintage; the first never changes.
+    case_accepted_in_period(&app);
+    let (gd, stp) = (app.token("gd.hn"), app.token("stp.hn"));
+    for (token, id) in [(&gd, &center), (&stp, &department)] {
+        let r = app.post(
+            &format!("{REPORTS}/{id}/corrections"),
+            token,
+            json!({"reason": "Vụ việc nhập muộn"}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let n = r.json()["revision"].as_i64().unwrap();
+        step(
+            &app,
+            token,
+            id,
+            &format!("corrections/{n}/confirm"),
+            json!({}),
+        );
+    }
+    step(&app, &stp, &center, "accept", json!({}));
+    step(&app, &admin, &department, "accept", json!({}));
+    let r = app.post("/api/v1/statistics/releases", &admin, release);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["vintage"], 2);
+    let old = app.get(
+        &format!(
+            "/api/v1/statistics/releases/{}",
+            first["id"].as_str().unwrap()
+        ),
+        &office,
+    );
+    assert_eq!(old.json(), first);
+    let r = app
+        .request("GET", data)
+        .bearer(&office)
+        .header("If-None-Match", &etag)
+        .send();
+    assert_eq!(r.status, 200);
+    let newest = r.json()["observations"].as_array().unwrap().clone();
+    assert!(newest.iter().all(|o| o["vintage"] == 2));
+
+    // A province's statistics office reads its own province only.
+    let r = app.post(
+        "/api/v1/organizations",
+        &admin,
+        json!({"code": "CTK-DN", "name": "Thống kê Đà Nẵng", "kind": "statistics_office", "province_code": "da_nang"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let org = r.json()["id"].as_str().unwrap().to_owned();
+    let r = app.post(
+        "/api/v1/service-clients",
+        &admin,
+        json!({"client_id": "thong-ke-dn", "name": "Thống kê Đà Nẵng", "role": "statistics_office", "organization_id": org}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let secret = r.json()["client_secret"].as_str().unwrap().to_owned();
+    let provincial = statistics_office(&app, "thong-ke-dn", &secret);
+    let r = app.get(data, &provincial);
+    assert_eq!(
+        r.json()["observations"],
+        json!([]),
+        "Đà Nẵng released nothing"
+    );
+    // The portal reads no statistics.
+    let portal = statistics_office(&app, "dvc-portal", "demo-portal-secret-2026");
+    app.get(data, &portal).assert_problem(403, "forbidden");
+    // The schedule of the annual figures.
+    let r = app.get("/api/v1/statistics/release-schedule?year=2026", &admin);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let schedule = r.json();
+    let bm3 = schedule
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["form"] == "tt02-2011-bm3")
+        .unwrap();
+    assert_eq!(bm3["due_on"], "2027-02-27");
+    assert_eq!(bm3["status"], "released");
+    assert_eq!(bm3["latest_vintage"], 2);
+}

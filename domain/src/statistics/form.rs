@@ -289,6 +289,23 @@ pub struct Form {
     pub source: &'static str,
     /// The regime the form belongs to: its periods, deadlines and signatures.
     pub regime: &'static super::regime::Regime,
+    /// The cumulative periods, in months, for which units report the form under a regime of
+    /// reporting years (Circular 02/2011 art. 7(1): forms 1–3 every three months, forms 4–6
+    /// at six and twelve); empty under a regime of editions, whose every edition is reported.
+    pub reported_months: &'static [u32],
+}
+
+impl Form {
+    /// Whether units report this form for `period` (art. 7(1)); an ad-hoc range is reported
+    /// by nobody, though any form can be filled for it.
+    pub fn is_reported_for(&self, period: &super::period::Period) -> bool {
+        use super::period::Period;
+        match period {
+            Period::Range { .. } => false,
+            Period::Cumulative { months, .. } => self.reported_months.contains(months),
+            Period::Edition { .. } => true,
+        }
+    }
 }
 
 /// The code of the row of all records.

@@ -13,6 +13,7 @@ pub mod form;
 pub mod period;
 pub mod records;
 pub mod regime;
+pub mod release;
 pub mod reporting;
 pub mod tally;
 #[cfg(test)]

@@ -6,6 +6,7 @@
 mod cases;
 mod participants;
 mod people;
+pub mod releases;
 pub mod reports;
 mod reviews;
 pub mod tally;

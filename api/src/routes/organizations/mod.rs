@@ -275,15 +275,18 @@ fn resolve_province(
     parent: Option<&OrganizationRow>,
 ) -> Result<Option<String>, ApiError> {
     if !kind.is_provincial() {
-        return match given {
-            None => Ok(None),
-            Some(_) => Err(ApiError::field(
-                "province_code",
-                "not_provincial",
-                "Tổ chức cấp trung ương không gắn với tỉnh.",
-                "National organizations belong to no province.",
-            )),
-        };
+        match &given {
+            None => return Ok(None),
+            Some(_) if kind.may_name_province() => {}
+            Some(_) => {
+                return Err(ApiError::field(
+                    "province_code",
+                    "not_provincial",
+                    "Tổ chức cấp trung ương không gắn với tỉnh.",
+                    "National organizations belong to no province.",
+                ))
+            }
+        }
     }
     let parent_province = parent.and_then(|p| p.province_code.clone());
     let code = match (given, &parent_province) {

@@ -6,11 +6,13 @@ mod cells;
 mod definitions;
 mod export;
 mod records;
+mod releases;
 mod reports;
 mod tables;
 
 pub use cells::*;
 pub use definitions::*;
+pub use releases::*;
 pub use reports::*;
 pub use tables::*;
 

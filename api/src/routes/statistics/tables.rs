@@ -123,7 +123,8 @@ pub struct TableView {
     pub estimated_columns: Vec<u8>,
     /// When the figures are due: by level (`send_by`, days after the period) or by
     /// receiving office (`received_by`, the dates printed on the form). None for an ad-hoc
-    /// range.
+    /// range, nor for a period the form is not reported for (forms 4–6 of Circular 02/2011
+    /// at 3 and 9 months, art. 7(1)).
     pub deadlines: Vec<DeadlineView>,
     /// Where the records behind a cell are listed: put a row's code for `{row}` and a column's
     /// number for `{column}`.
@@ -163,7 +164,7 @@ pub struct CellRefView {
     )
 )]
 #[get("/statistics/forms/{form}")]
-pub async fn table(
+pub async fn read_table(
     state: web::Data<AppState>,
     caller: Caller,
     form: web::Path<String>,
@@ -260,6 +261,7 @@ pub async fn table(
             .regime
             .deadlines(&period)
             .into_iter()
+            .filter(|_| form.is_reported_for(&period))
             .map(|d| DeadlineView {
                 who: d.who.into(),
                 kind: deadline_kind(d.kind),

@@ -97,6 +97,7 @@ pub static FORM_1: Form = Form {
     ],
     source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 1",
     regime: &CIRCULAR_02_2011,
+    reported_months: &[3, 6, 9, 12],
 };
 
 #[cfg(test)]

@@ -94,6 +94,7 @@ pub static FORM_6: Form = Form {
     ],
     source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 6; Law on Legal Aid 2017 art. 15–18",
     regime: &CIRCULAR_02_2011,
+    reported_months: &[6, 12],
 };
 
 #[cfg(test)]

@@ -167,6 +167,7 @@ pub static FORM_3: Form = Form {
     ],
     source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 3; Law on Legal Aid 2017 art. 7",
     regime: &CIRCULAR_02_2011,
+    reported_months: &[3, 6, 9, 12],
 };
 
 #[cfg(test)]

@@ -55,6 +55,7 @@ pub static FORM_2: Form = Form {
     )],
     source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 2",
     regime: &CIRCULAR_02_2011,
+    reported_months: &[3, 6, 9, 12],
 };
 
 #[cfg(test)]

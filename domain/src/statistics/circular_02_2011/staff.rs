@@ -118,6 +118,7 @@ pub static FORM_4: Form = Form {
     ],
     source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 4",
     regime: &CIRCULAR_02_2011,
+    reported_months: &[6, 12],
 };
 
 /// Form 5: legal aid collaborators (thống kê số lượng cộng tác viên trợ giúp pháp lý).
@@ -180,6 +181,7 @@ pub static FORM_5: Form = Form {
     ],
     source: "Circular 02/2011/TT-BTP, art. 7 and the explanation of form 5; Law on Legal Aid 2017 art. 24",
     regime: &CIRCULAR_02_2011,
+    reported_months: &[6, 12],
 };
 
 #[cfg(test)]

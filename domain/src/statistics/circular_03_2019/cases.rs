@@ -174,4 +174,5 @@ pub static FORM_25: Form = Form {
     ],
     source: "Circular 03/2019/TT-BTP, form 25/BTP/TGPL; Law on Legal Aid 2017 art. 16-18",
     regime: &CIRCULAR_03_2019,
+    reported_months: &[],
 };

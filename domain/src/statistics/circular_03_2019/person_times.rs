@@ -184,4 +184,5 @@ pub static FORM_24: Form = Form {
     ],
     source: "Circular 03/2019/TT-BTP, form 24/BTP/TGPL; Law on Legal Aid 2017 art. 7",
     regime: &CIRCULAR_03_2019,
+    reported_months: &[],
 };

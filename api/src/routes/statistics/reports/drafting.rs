@@ -48,13 +48,8 @@ pub async fn create_report(
         )
     })?;
     let period = period_of(form, &body.period)?;
-    if matches!(period, Period::Range { .. }) {
-        return Err(ApiError::field(
-            "period",
-            "not_a_reporting_period",
-            "Báo cáo gửi theo kỳ của chế độ báo cáo, không theo khoảng ngày tùy chọn.",
-            "Reports are sent for the regime's periods, not for ad-hoc ranges.",
-        ));
+    if !form.is_reported_for(&period) {
+        return Err(not_reported(form));
     }
     let source = body.source.unwrap_or(FiguresSource::Computed);
     let org_id = body
@@ -133,6 +128,26 @@ pub async fn create_report(
         })
         .await
         .map(reply)
+}
+
+/// 422 for a period the form is not reported for.
+pub(super) fn not_reported(form: &Form) -> ApiError {
+    let months: Vec<String> = form
+        .reported_months
+        .iter()
+        .map(|m| format!("{m}M"))
+        .collect();
+    let months = if months.is_empty() {
+        "mỗi ấn bản (H1, CYE, CY)".to_owned()
+    } else {
+        months.join(", ")
+    };
+    ApiError::field(
+        "period",
+        "not_a_reporting_period",
+        format!("Biểu mẫu này được báo cáo theo kỳ: {months}; không theo khoảng ngày tùy chọn."),
+        format!("This form is reported for the periods {months}; not for ad-hoc ranges."),
+    )
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
