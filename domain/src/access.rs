@@ -98,6 +98,9 @@ pub enum SystemAction {
     /// Read released figures (art. 15): anyone signed in but the portal, which handles
     /// dossiers; the statistics offices read nothing else.
     ReadReleasedStatistics,
+    /// Read the Agency's national compilations: the monthly litigation notice and the
+    /// ranking of provinces by their data (seed 003 §2): the Agency's own roles.
+    ReadNationalCompilations,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,6 +222,7 @@ pub fn decide_system(caller: &Caller, action: SystemAction) -> Decision {
         (Role::DataCenterAdmin, _) => Decision::Allow,
         (Role::Portal, SystemAction::ReadReleasedStatistics) => Decision::Forbidden,
         (_, SystemAction::ReadReleasedStatistics) => Decision::Allow,
+        (Role::AgencyViewer, SystemAction::ReadNationalCompilations) => Decision::Allow,
         _ => Decision::Forbidden,
     }
 }
@@ -439,6 +443,12 @@ mod tests {
             let read = decide_system(&caller, SystemAction::ReadReleasedStatistics);
             assert_eq!(publish == Allow, *role == Role::DataCenterAdmin, "{role}");
             assert_eq!(read == Allow, *role != Role::Portal, "{role}");
+            let national = decide_system(&caller, SystemAction::ReadNationalCompilations);
+            assert_eq!(
+                national == Allow,
+                matches!(role, Role::DataCenterAdmin | Role::AgencyViewer),
+                "{role}"
+            );
         }
     }
 

@@ -11,6 +11,7 @@ mod contract;
 mod errors;
 mod health;
 mod hidden;
+mod national_compilations;
 mod operations;
 mod organizations;
 mod privacy;

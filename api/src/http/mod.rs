@@ -13,4 +13,5 @@ pub mod request_id;
 pub mod routes_table;
 pub mod schemas;
 mod strict_json;
+pub mod tabular;
 pub mod text;

@@ -92,6 +92,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(statistics::release_schedule)
             .service(statistics::read_release)
             .service(statistics::released_data)
+            .service(statistics::read_litigation_notice)
             .service(staff::list)
             .service(staff::create)
             .service(staff::read)

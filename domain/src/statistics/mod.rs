@@ -10,6 +10,7 @@ pub mod define;
 pub mod dimension;
 pub mod disclosure;
 pub mod form;
+pub mod litigation_notice;
 pub mod period;
 pub mod records;
 pub mod regime;

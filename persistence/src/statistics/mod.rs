@@ -4,6 +4,7 @@
 //! that may count in a period; the forms decide, in `tgpl_domain::statistics`, what counts.
 
 mod cases;
+pub mod litigation;
 mod participants;
 mod people;
 pub mod releases;

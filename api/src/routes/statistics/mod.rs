@@ -5,6 +5,7 @@
 mod cells;
 mod definitions;
 mod export;
+mod litigation_notice;
 mod records;
 mod releases;
 mod reports;
@@ -12,6 +13,7 @@ mod tables;
 
 pub use cells::*;
 pub use definitions::*;
+pub use litigation_notice::*;
 pub use releases::*;
 pub use reports::*;
 pub use tables::*;

@@ -278,11 +278,7 @@ pub async fn released_data(
         .headers()
         .get(actix_web::http::header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|given| {
-            given
-                .split(',')
-                .any(|t| t.trim() == etag || t.trim() == "*")
-        });
+        .is_some_and(|given| given.split(',').any(|t| t.trim() == etag));
     if unchanged {
         return Ok(HttpResponse::NotModified()
             .insert_header((actix_web::http::header::ETAG, etag))
