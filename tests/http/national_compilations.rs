@@ -122,3 +122,85 @@ fn the_monthly_litigation_notice_is_compiled_from_the_records() {
     app.get(&path, &app.token("gd.hn"))
         .assert_problem(403, "forbidden");
 }
+
+fn ranked(ranking: &Value, code: &str) -> Value {
+    ranking["provinces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["province_code"] == code)
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn provinces_are_ranked_by_how_they_keep_their_data() {
+    let app = TestApp::spawn();
+    let viewer = app.token("cuc.xem");
+    let path = "/api/v1/statistics/quality-ranking?year=2026";
+    let r = app.get(path, &viewer);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let before = r.json();
+    let provinces = before["provinces"].as_array().unwrap();
+    assert!(provinces.len() >= 3);
+    let mut last = 0;
+    for p in provinces {
+        let rank = p["rank"].as_u64().unwrap();
+        assert!(rank >= last);
+        last = rank;
+        let score = p["score"].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&score), "{p}");
+    }
+    let hn = ranked(&before, "ha_noi");
+    // Every unit of Hà Nội owed its reports of 2026 and sent none: none on time, and no
+    // annual report to reconcile.
+    assert!(hn["measures"]["reports_expected"].as_u64().unwrap() > 0);
+    assert_eq!(hn["measures"]["reports_on_time"], 0);
+    assert_eq!(hn["components"]["timeliness"], 0.0);
+    assert_eq!(hn["components"]["reconciliation"], 0.0);
+    assert!(hn["measures"]["cases_accepted"].as_u64().unwrap() > 0);
+
+    // A case accepted in April is entered only now, and has no provider.
+    let gd = app.token("gd.hn");
+    let recipient =
+        app.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
+    let r = app.post(
+        "/api/v1/cases",
+        &gd,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient,
+            "received_on": "2026-04-01", "field": "land", "form": "counselling", "place": "at_office",
+            "summary": "Tư vấn"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let r = app.post(
+        &format!("/api/v1/cases/{id}/steps/accept"),
+        &gd,
+        json!({"on": "2026-04-02"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = app.get(path, &viewer).json();
+    let hn_after = ranked(&after, "ha_noi");
+    let measure = |v: &Value, m: &str| v["measures"][m].as_u64().unwrap();
+    assert_eq!(
+        measure(&hn_after, "cases_accepted"),
+        measure(&hn, "cases_accepted") + 1
+    );
+    assert!(
+        measure(&hn_after, "entry_delay_days") >= measure(&hn, "entry_delay_days") + 200,
+        "accepted on 2 April, entered in the last days of November"
+    );
+    assert_eq!(
+        measure(&hn_after, "cases_missing_facts"),
+        measure(&hn, "cases_missing_facts") + 1
+    );
+    assert!(hn_after["score"].as_f64().unwrap() <= hn["score"].as_f64().unwrap());
+    for format in ["csv", "xlsx"] {
+        let r = app.get(&format!("{path}&format={format}"), &viewer);
+        assert_eq!(r.status, 200, "{format}: {}", r.body);
+    }
+    app.get("/api/v1/statistics/quality-ranking?year=3000", &viewer)
+        .assert_problem(422, "validation_failed");
+    app.get(path, &app.token("stp.hn"))
+        .assert_problem(403, "forbidden");
+}

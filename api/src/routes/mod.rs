@@ -93,6 +93,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(statistics::read_release)
             .service(statistics::released_data)
             .service(statistics::read_litigation_notice)
+            .service(statistics::read_quality_ranking)
             .service(staff::list)
             .service(staff::create)
             .service(staff::read)

@@ -12,6 +12,7 @@ pub mod disclosure;
 pub mod form;
 pub mod litigation_notice;
 pub mod period;
+pub mod quality_ranking;
 pub mod records;
 pub mod regime;
 pub mod release;

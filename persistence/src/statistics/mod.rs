@@ -7,6 +7,7 @@ mod cases;
 pub mod litigation;
 mod participants;
 mod people;
+pub mod quality;
 pub mod releases;
 pub mod reports;
 mod reviews;

@@ -33,12 +33,17 @@ pub struct ReconciliationView {
     /// The sum of the absolute differences over the total row: how far the report is from
     /// the records as a whole.
     pub gap: u64,
+    /// The sum of the records' figures over the total row: what `gap` is measured against.
+    pub records_total: u64,
     /// Every cell that differs, largest difference first.
     pub differences: Vec<GapView>,
 }
 
 /// The submitted figures of `row`'s last revision beside what the records say now.
-fn reconcile(conn: &mut DbConnection, row: &ReportRow) -> Result<ReconciliationView, ApiError> {
+pub(in crate::routes::statistics) fn reconcile(
+    conn: &mut DbConnection,
+    row: &ReportRow,
+) -> Result<ReconciliationView, ApiError> {
     let (form, period) = form_and_period(row)?;
     let as_of = Utc::now();
     if row.current_revision == 0 {
@@ -53,6 +58,7 @@ fn reconcile(conn: &mut DbConnection, row: &ReportRow) -> Result<ReconciliationV
     let mut records_side = row.clone();
     records_side.source = Code(FiguresSource::Computed);
     let now = compile(conn, &records_side, form, &period)?.table;
+    let records_total = now.rows[0].cells.iter().sum();
     let short = period.short().unwrap_or_else(|| period.to_string());
     let mut differences: Vec<GapView> = figures::changes(&submitted, &now)
         .into_iter()
@@ -82,6 +88,7 @@ fn reconcile(conn: &mut DbConnection, row: &ReportRow) -> Result<ReconciliationV
         revision: row.current_revision,
         as_of,
         gap,
+        records_total,
         differences,
     })
 }

@@ -1,0 +1,145 @@
+//! What the ranking of provinces reads of the cases (`tgpl_domain::statistics::quality_ranking`):
+//! per organization, in one pass each, the cases accepted in a range of days with the days
+//! from acceptance to entry and the required facts they miss, and the closing steps of the
+//! range with the days from closing to recording. Summed in SQL: the ranking covers every
+//! case of a year in the country.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Text};
+use tgpl_domain::case::{CaseState, Transition};
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::reference::AidForm;
+
+use crate::db::DbConnection;
+use crate::error::StoreResult;
+
+/// One organization's cases accepted in the range.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct AcceptedCases {
+    #[diesel(sql_type = Text)]
+    pub organization_id: String,
+    #[diesel(sql_type = BigInt)]
+    pub cases: i64,
+    /// Days from acceptance to the day (Viet Nam) the case was entered, summed; a case
+    /// entered before its acceptance counts 0.
+    #[diesel(sql_type = BigInt)]
+    pub entry_delay_days: i64,
+    /// Concluded litigation cases without their outcome, and cases without a provider after
+    /// the grace days.
+    #[diesel(sql_type = BigInt)]
+    pub missing_facts: i64,
+}
+
+/// One organization's closing steps in the range.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ClosedCases {
+    #[diesel(sql_type = Text)]
+    pub organization_id: String,
+    #[diesel(sql_type = BigInt)]
+    pub cases: i64,
+    /// Days from the closing day to the day (Viet Nam) it was recorded, summed.
+    #[diesel(sql_type = BigInt)]
+    pub closing_delay_days: i64,
+}
+
+/// The sign of a numbered parameter: `?1` on SQLite, `$1` on PostgreSQL.
+fn placeholder(conn: &DbConnection) -> &'static str {
+    match conn {
+        DbConnection::Sqlite(_) => "?",
+        DbConnection::Pg(_) => "$",
+    }
+}
+
+fn quoted(codes: impl IntoIterator<Item = &'static str>) -> String {
+    codes
+        .into_iter()
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Per organization, the cases (deleted ones aside) accepted from `from` to `to`; a case
+/// accepted on or before `provider_due` without a provider misses one.
+pub fn accepted_cases(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    provider_due: NaiveDate,
+) -> StoreResult<Vec<AcceptedCases>> {
+    // Codes are the system's own vocabulary, never input.
+    let concluded = quoted(CaseState::CONCLUDED.iter().map(|s| s.code()));
+    let litigation = AidForm::Litigation.code();
+    let days = match conn {
+        DbConnection::Sqlite(_) => {
+            "CAST(MAX(0, julianday(date(c.created_at, '+7 hours')) - julianday(c.accepted_on)) AS INTEGER)"
+        }
+        DbConnection::Pg(_) => "GREATEST(0, (c.created_at + interval '7 hours')::date - c.accepted_on)",
+    };
+    let p = placeholder(conn);
+    let sql = format!(
+        "SELECT c.organization_id AS organization_id, COUNT(*) AS cases, \
+         CAST(COALESCE(SUM({days}), 0) AS BIGINT) AS entry_delay_days, \
+         CAST(COALESCE(SUM(CASE \
+             WHEN c.form = '{litigation}' AND c.state IN ({concluded}) \
+                  AND (c.defence_accepted IS NULL OR c.outcome_on IS NULL) THEN 1 \
+             WHEN c.provider_id IS NULL AND c.accepted_on <= {p}3 THEN 1 \
+             ELSE 0 END), 0) AS BIGINT) AS missing_facts \
+         FROM cases c \
+         WHERE c.deleted_at IS NULL AND c.accepted_on BETWEEN {p}1 AND {p}2 \
+         GROUP BY c.organization_id"
+    );
+    let query = diesel::sql_query(sql)
+        .bind::<Date, _>(from)
+        .bind::<Date, _>(to)
+        .bind::<Date, _>(provider_due);
+    Ok(crate::on_engine!(conn, |c| query.load(c))?)
+}
+
+/// Per organization, the closing steps (`Transition::CLOSING`) dated from `from` to `to` of
+/// cases not deleted.
+pub fn closed_cases(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<Vec<ClosedCases>> {
+    let steps = quoted(Transition::CLOSING.iter().map(|s| s.code()));
+    let days = match conn {
+        DbConnection::Sqlite(_) => {
+            "CAST(MAX(0, julianday(date(e.recorded_at, '+7 hours')) - julianday(e.occurred_on)) AS INTEGER)"
+        }
+        DbConnection::Pg(_) => {
+            "GREATEST(0, (e.recorded_at + interval '7 hours')::date - e.occurred_on)"
+        }
+    };
+    let p = placeholder(conn);
+    let sql = format!(
+        "SELECT c.organization_id AS organization_id, COUNT(*) AS cases, \
+         CAST(COALESCE(SUM({days}), 0) AS BIGINT) AS closing_delay_days \
+         FROM case_events e JOIN cases c ON c.id = e.case_id \
+         WHERE e.step IN ({steps}) AND e.occurred_on BETWEEN {p}1 AND {p}2 \
+           AND c.deleted_at IS NULL \
+         GROUP BY c.organization_id"
+    );
+    let query = diesel::sql_query(sql)
+        .bind::<Date, _>(from)
+        .bind::<Date, _>(to);
+    Ok(crate::on_engine!(conn, |c| query.load(c))?)
+}
+
+/// What the ranking needs of every organization.
+#[derive(Debug, Clone, Queryable)]
+pub struct Unit {
+    pub id: String,
+    pub kind: crate::column::Code<tgpl_domain::organization::OrganizationKind>,
+    pub province_code: Option<String>,
+    pub deactivated_on: Option<NaiveDate>,
+}
+
+/// Every organization, as the ranking reads it.
+pub fn units(conn: &mut DbConnection) -> StoreResult<Vec<Unit>> {
+    use crate::schema::organizations as o;
+    Ok(o::table
+        .select((o::id, o::kind, o::province_code, o::deactivated_on))
+        .load(conn)?)
+}
