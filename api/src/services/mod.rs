@@ -3,4 +3,6 @@
 
 pub mod case_steps;
 pub mod recipient_access;
+pub mod reporting;
 pub mod staff_records;
+pub mod statistical_tables;

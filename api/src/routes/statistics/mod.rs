@@ -28,7 +28,7 @@ use tgpl_domain::hierarchy::Hierarchy;
 use tgpl_domain::statistics::form::{Form, RuleResult, RuleScope, Severity, Subject};
 use tgpl_domain::statistics::regime::{DeadlineKind, Regime};
 use tgpl_domain::statistics::{forms, Period};
-use tgpl_persistence::{organizations, statistics};
+use tgpl_persistence::organizations;
 use utoipa::{IntoParams, ToSchema};
 
 use super::reference::LabelView;

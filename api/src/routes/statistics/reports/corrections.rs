@@ -3,10 +3,9 @@
 //! only then a new revision that the receiver accepts again; the reports above that used the
 //! old figures are flagged. Every revision stays readable with its differences.
 
-use super::compile::{compile, stored_table};
 use super::drafting::checked_figures;
-use super::steps::revision_of;
 use super::*;
+use crate::services::reporting::{compile, revision_of, stored_table};
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -109,7 +108,13 @@ pub async fn propose_correction(
                     ));
                 }
                 let n = revisions.last().map_or(1, |r| r.revision + 1);
-                let revision = revision_of(&before, n, compiled, &caller, Some(reason.clone()));
+                let revision = revision_of(
+                    &before,
+                    n,
+                    compiled,
+                    &caller.username,
+                    Some(reason.clone()),
+                );
                 let mut after = before.clone();
                 after.revise();
                 reports::save(

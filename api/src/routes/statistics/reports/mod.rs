@@ -1,15 +1,12 @@
 //! Statistical reports sent up the chain (Circular 02/2011/TT-BTP art. 5–9;
 //! `tgpl_domain::statistics::reporting`).
 //!
-//! - [`compile`]: a unit's figures as they stand now: its records and its subtree's, plus the
-//!   accepted figures of the units below it that enter theirs, never both for one unit.
 //! - [`drafting`]: starting a report, entering figures, reading and listing reports.
 //! - [`steps`]: submitting (the unit's head), accepting and returning (the level above).
 //! - [`corrections`]: correcting submitted figures (art. 9) and reading each revision.
 //! - [`reconciliation`]: the submitted figures beside what the records say now.
 //! - [`completeness`]: which expected reports came in, and in time.
 
-mod compile;
 mod completeness;
 mod corrections;
 mod drafting;
@@ -35,11 +32,9 @@ use tgpl_domain::statistics::reporting::{
     self as reporting, CellChange, FigureError, FiguresSource, ReportStatus, ReportStep,
     SubmissionRefusal, Timeliness,
 };
-use tgpl_domain::statistics::{ReportingLevel, Table};
+use tgpl_domain::statistics::ReportingLevel;
 use tgpl_persistence::column::{Code, Json};
-use tgpl_persistence::statistics::reports::{
-    self, Coverage, EnteredUse, ReportFilter, ReportRow, RevisionRow,
-};
+use tgpl_persistence::statistics::reports::{self, ReportFilter, ReportRow, RevisionRow};
 use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
 use validator::Validate;
@@ -51,6 +46,7 @@ use crate::http::extract::{etag, record, IfMatch, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, Page, PageQuery};
 use crate::routes::account_common::utc;
+use crate::services::reporting::{self as reporting_service, take};
 
 type Problem = crate::http::error::Problem;
 
@@ -288,27 +284,6 @@ fn load(
         _ => scope::check_on(&tree, caller, action, &row.organization_id)?,
     }
     Ok((row, form, period))
-}
-
-/// Refuses a step the report's status does not allow: 409 `illegal_step` naming the steps
-/// it allows.
-fn take(row: &mut ReportRow, step: ReportStep) -> Result<(), ApiError> {
-    let from = *row.status;
-    let Some(to) = step.target(from) else {
-        let allowed: Vec<&str> = from.next_steps().iter().map(|s| s.code()).collect();
-        return Err(ApiError::conflict(
-            "illegal_step",
-            Text::new(
-                format!("Báo cáo đang ở trạng thái `{from}`."),
-                format!("The report is `{from}`."),
-            ),
-        )
-        .with_extra(
-            serde_json::json!({ "report_status": from.code(), "allowed_steps": allowed }),
-        ));
-    };
-    row.status = Code(to);
-    Ok(())
 }
 
 /// 422 naming each wrong place of entered figures (`entered_figures[I.criminal][3]`).

@@ -3,8 +3,8 @@
 //! Agency, every province's gap for a period, largest first. This is how the Agency tells a
 //! centre which cases it has not entered.
 
-use super::compile::{compile, stored_table};
 use super::*;
+use crate::services::reporting::{compile, stored_table};
 
 /// One cell where the submitted figure and the records differ.
 #[derive(Serialize, ToSchema)]

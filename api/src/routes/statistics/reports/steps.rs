@@ -1,6 +1,5 @@
 //! Submitting a report (its head signs, art. 8), and the receiver's acceptance or return.
 
-use super::compile::compile;
 use super::drafting::{check_editable, enter};
 use super::*;
 
@@ -13,43 +12,6 @@ pub struct SubmitReport {
     pub missing_explanation: Option<String>,
     /// Replaces a report's entered figures, when given.
     pub entered_figures: Option<Vec<FigureRowView>>,
-}
-
-/// The next revision's number: after every revision so far, proposed or not.
-fn next_revision(conn: &mut DbConnection, report_id: &str) -> Result<i32, ApiError> {
-    Ok(reports::revisions(conn, report_id)?
-        .last()
-        .map_or(1, |r| r.revision + 1))
-}
-
-/// A revision of `report`, frozen from `compiled` now by `caller`.
-pub(super) fn revision_of(
-    report: &ReportRow,
-    revision: i32,
-    compiled: super::compile::Compiled,
-    caller: &Caller,
-    correction_reason: Option<String>,
-) -> RevisionRow {
-    let now = tgpl_persistence::now();
-    let confirmed = correction_reason.is_none();
-    RevisionRow {
-        report_id: report.id.clone(),
-        revision,
-        source: report.source,
-        figures: Json(figures::rows_of(&compiled.table)),
-        coverage: Json(compiled.coverage),
-        explanation: report.explanation.clone(),
-        missing_explanation: report.missing_explanation.clone(),
-        correction_reason,
-        proposed_at: now,
-        proposed_by: caller.username.clone(),
-        confirmed_at: confirmed.then_some(now),
-        confirmed_by: confirmed.then(|| caller.username.clone()),
-        decision: None,
-        decided_at: None,
-        decided_by: None,
-        decision_reason: None,
-    }
 }
 
 /// Submits a report: freezes its figures as they are now (computed from the records, or as
@@ -90,18 +52,6 @@ pub async fn submit_report(
                     load(conn, &caller, &id, Action::SubmitStatisticalReport)?;
                 if_match.check(&etag(before.version))?;
                 check_editable(&before)?;
-                if period.to() >= today() {
-                    return Err(ApiError::conflict(
-                        "period_not_over",
-                        Text::new(
-                            format!("Kỳ báo cáo kết thúc ngày {}; chưa gửi được.", period.to()),
-                            format!(
-                                "The period ends on {}: it cannot be reported yet.",
-                                period.to()
-                            ),
-                        ),
-                    ));
-                }
                 let mut after = before.clone();
                 if let Some(rows) = entered.clone() {
                     enter(&mut after, form, &period, rows)?;
@@ -113,31 +63,16 @@ pub async fn submit_report(
                     after.missing_explanation =
                         Some(text.trim().to_owned()).filter(|t| !t.is_empty());
                 }
-                let compiled = compile(conn, &after, form, &period)?;
-                check_submission(
-                    &compiled.table,
-                    after.explanation.as_deref(),
-                    &compiled.missing,
-                    after.missing_explanation.as_deref(),
-                )
-                .map_err(refused_submission)?;
-                take(&mut after, ReportStep::Submit)?;
-                let n = next_revision(conn, &after.id)?;
-                after.current_revision = n;
-                after.first_submitted_on = after.first_submitted_on.or(Some(today()));
-                after.return_reason = None;
-                after.needs_resubmission = false;
-                after.revise();
-                let revision = revision_of(&after, n, compiled, &caller, None);
-                reports::save(
+                reporting_service::submit(
                     conn,
                     &caller.actor(),
-                    AuditAction::ReportSubmit,
                     &before,
-                    &after,
-                    &[revision],
-                )?;
-                Ok(after)
+                    after,
+                    form,
+                    &period,
+                    today(),
+                )?
+                .map_err(refused_submission)
             })?;
             respond(conn, StatusCode::OK, row)
         })
@@ -239,35 +174,7 @@ async fn decide(
             let row = if_match.settle(conn, |conn| {
                 let (before, _, _) = load(conn, &caller, &id, Action::ReceiveStatisticalReports)?;
                 if_match.check(&etag(before.version))?;
-                let mut after = before.clone();
-                take(&mut after, step)?;
-                let now = tgpl_persistence::now();
-                let mut revised = Vec::new();
-                for mut revision in reports::revisions(conn, &after.id)? {
-                    let current = revision.revision == after.current_revision;
-                    let pending = revision.confirmed_at.is_none() && revision.decision.is_none();
-                    if !(current || pending && step == ReportStep::Return) {
-                        continue;
-                    }
-                    revision.decision = Some(after.status);
-                    revision.decided_at = Some(now);
-                    revision.decided_by = Some(caller.username.clone());
-                    revision.decision_reason = reason.clone();
-                    revised.push(revision);
-                }
-                if step == ReportStep::Accept {
-                    after.accepted_revision = Some(after.current_revision);
-                } else {
-                    after.return_reason = reason.clone();
-                }
-                after.revise();
-                let action = if step == ReportStep::Accept {
-                    AuditAction::ReportAccept
-                } else {
-                    AuditAction::ReportReturn
-                };
-                reports::save(conn, &caller.actor(), action, &before, &after, &revised)?;
-                Ok(after)
+                reporting_service::decide(conn, &caller.actor(), &before, step, reason.clone())
             })?;
             respond(conn, StatusCode::OK, row)
         })

@@ -1,0 +1,300 @@
+//! The steps of a statistical report over storage (`tgpl_domain::statistics::reporting`),
+//! shared by the routes and the demonstration data: what a unit's figures are now, and
+//! submitting, accepting and returning a report. Access is the caller's business: these
+//! functions are given rows the caller may act on.
+//!
+//! A level's report covers its whole subtree on the period's last day: the records kept here
+//! for every unit below it, plus the accepted figures of the units below it that entered
+//! theirs (clubs, participating organizations), never both for the same unit: a unit with a
+//! report of entered figures is taken from that report alone.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::hierarchy::{Hierarchy, SubtreeNode};
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::statistics::reporting::figures::{self, EnteredRow};
+use tgpl_domain::statistics::reporting::report::check_submission;
+use tgpl_domain::statistics::reporting::{
+    self, FiguresSource, ReportStatus, ReportStep, SubmissionRefusal,
+};
+use tgpl_domain::statistics::{Form, Period, Table};
+use tgpl_persistence::audit::Actor;
+use tgpl_persistence::column::{Code, Json};
+use tgpl_persistence::organizations;
+use tgpl_persistence::statistics::reports::{self, Coverage, EnteredUse, ReportRow, RevisionRow};
+use tgpl_persistence::versioned::Versioned;
+use tgpl_persistence::DbConnection;
+
+use super::statistical_tables::{from_tallies, read, Fill};
+use crate::http::error::ApiError;
+use crate::http::lang::Text;
+
+/// A unit's figures now.
+pub struct Compiled {
+    pub table: Table,
+    pub coverage: Coverage,
+    /// The units that report to this one (its children owing a report) whose report is not
+    /// accepted yet.
+    pub missing: Vec<String>,
+}
+
+/// The stored rows of `form` for `period` read back as a table; a stored revision that no
+/// longer reads is a logged 500.
+pub fn stored_table(
+    form: &'static Form,
+    period: &Period,
+    rows: &[EnteredRow],
+) -> Result<Table, ApiError> {
+    figures::entered(form, period, rows).map_err(ApiError::logged("stored report figures"))
+}
+
+/// Compiles `report`'s figures now: its entered figures for a report of entered figures
+/// (422 `entered_figures` required when there are none yet), otherwise its subtree's records
+/// and the accepted entered figures below it.
+pub fn compile(
+    conn: &mut DbConnection,
+    report: &ReportRow,
+    form: &'static Form,
+    period: &Period,
+) -> Result<Compiled, ApiError> {
+    let tree = Hierarchy::on(period.to(), &organizations::all_links(conn)?);
+    let nodes = tree.subtree(&report.organization_id);
+    let below: Vec<String> = nodes
+        .iter()
+        .filter(|n| n.org_id != report.organization_id)
+        .map(|n| n.org_id.clone())
+        .collect();
+    let reports_below = reports::of_organizations(conn, form.code, &report.period, &below)?;
+    let missing = missing(conn, report, &nodes, &reports_below, period)?;
+    if *report.source == FiguresSource::Entered {
+        let Some(rows) = report.entered_figures.as_ref() else {
+            return Err(ApiError::field(
+                "entered_figures",
+                "required",
+                "Chưa nhập số liệu của báo cáo.",
+                "The report's figures have not been entered.",
+            ));
+        };
+        return Ok(Compiled {
+            table: stored_table(form, period, &rows.0)?,
+            coverage: Coverage::default(),
+            missing,
+        });
+    }
+    let entering: HashSet<&str> = reports_below
+        .iter()
+        .filter(|r| *r.source == FiguresSource::Entered)
+        .map(|r| r.organization_id.as_str())
+        .collect();
+    let records: Vec<String> = nodes
+        .iter()
+        .map(|n| n.org_id.clone())
+        .filter(|id| !entering.contains(id.as_str()))
+        .collect();
+    let mut now = match from_tallies(conn, form, &records, period)? {
+        Some(tallied) => tallied,
+        None => read(conn, form, &records, period, Fill { form, period })?,
+    };
+    let mut entered = Vec::new();
+    for r in reports_below
+        .iter()
+        .filter(|r| *r.source == FiguresSource::Entered)
+    {
+        let Some(n) = r.accepted_revision else {
+            continue;
+        };
+        let revision = reports::revision(conn, &r.id, n)?;
+        figures::add(&mut now, &stored_table(form, period, &revision.figures)?);
+        entered.push(EnteredUse {
+            organization_id: r.organization_id.clone(),
+            report_id: r.id.clone(),
+            revision: n,
+        });
+    }
+    Ok(Compiled {
+        table: now,
+        coverage: Coverage { records, entered },
+        missing,
+    })
+}
+
+/// The units that report to `report`'s organization (its children on the period's last day
+/// that owe a report) whose report for the same form and period is not accepted, sorted.
+fn missing(
+    conn: &mut DbConnection,
+    report: &ReportRow,
+    nodes: &[SubtreeNode],
+    reports_below: &[ReportRow],
+    period: &Period,
+) -> Result<Vec<String>, ApiError> {
+    let children: Vec<String> = nodes
+        .iter()
+        .filter(|n| n.parent_id.as_deref() == Some(report.organization_id.as_str()))
+        .map(|n| n.org_id.clone())
+        .collect();
+    let mut out: Vec<String> = organizations::get_many(conn, &children)?
+        .into_iter()
+        .filter(|o| reporting::owes_report(*o.kind, o.deactivated_on, period))
+        .filter(|o| {
+            !reports_below
+                .iter()
+                .any(|r| r.organization_id == o.id && *r.status == ReportStatus::Accepted)
+        })
+        .map(|o| o.id)
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// Takes `step` on `row`: its new status, or 409 `illegal_step` naming the steps its status
+/// allows.
+pub fn take(row: &mut ReportRow, step: ReportStep) -> Result<(), ApiError> {
+    let from = *row.status;
+    let Some(to) = step.target(from) else {
+        let allowed: Vec<&str> = from.next_steps().iter().map(|s| s.code()).collect();
+        return Err(ApiError::conflict(
+            "illegal_step",
+            Text::new(
+                format!("Báo cáo đang ở trạng thái `{from}`."),
+                format!("The report is `{from}`."),
+            ),
+        )
+        .with_extra(
+            serde_json::json!({ "report_status": from.code(), "allowed_steps": allowed }),
+        ));
+    };
+    row.status = Code(to);
+    Ok(())
+}
+
+/// The next revision's number: after every revision so far, proposed or not.
+pub fn next_revision(conn: &mut DbConnection, report_id: &str) -> Result<i32, ApiError> {
+    Ok(reports::revisions(conn, report_id)?
+        .last()
+        .map_or(1, |r| r.revision + 1))
+}
+
+/// A revision of `report`, frozen from `compiled` now by `username`: confirmed at once for
+/// a submission, awaiting confirmation for a correction (with its reason).
+pub fn revision_of(
+    report: &ReportRow,
+    revision: i32,
+    compiled: Compiled,
+    username: &str,
+    correction_reason: Option<String>,
+) -> RevisionRow {
+    let now = tgpl_persistence::now();
+    let confirmed = correction_reason.is_none();
+    RevisionRow {
+        report_id: report.id.clone(),
+        revision,
+        source: report.source,
+        figures: Json(figures::rows_of(&compiled.table)),
+        coverage: Json(compiled.coverage),
+        explanation: report.explanation.clone(),
+        missing_explanation: report.missing_explanation.clone(),
+        correction_reason,
+        proposed_at: now,
+        proposed_by: username.to_owned(),
+        confirmed_at: confirmed.then_some(now),
+        confirmed_by: confirmed.then(|| username.to_owned()),
+        decision: None,
+        decided_at: None,
+        decided_by: None,
+        decision_reason: None,
+    }
+}
+
+/// Submits `prepared` (a draft or returned report as its unit left it, `before` as stored)
+/// on `today`: its figures frozen as a new revision once the period is over and
+/// `check_submission` passes. The inner error is the refusal of the figures.
+pub fn submit(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &ReportRow,
+    mut prepared: ReportRow,
+    form: &'static Form,
+    period: &Period,
+    today: NaiveDate,
+) -> Result<Result<ReportRow, SubmissionRefusal>, ApiError> {
+    if period.to() >= today {
+        return Err(ApiError::conflict(
+            "period_not_over",
+            Text::new(
+                format!("Kỳ báo cáo kết thúc ngày {}; chưa gửi được.", period.to()),
+                format!(
+                    "The period ends on {}: it cannot be reported yet.",
+                    period.to()
+                ),
+            ),
+        ));
+    }
+    let compiled = compile(conn, &prepared, form, period)?;
+    if let Err(refusal) = check_submission(
+        &compiled.table,
+        prepared.explanation.as_deref(),
+        &compiled.missing,
+        prepared.missing_explanation.as_deref(),
+    ) {
+        return Ok(Err(refusal));
+    }
+    take(&mut prepared, ReportStep::Submit)?;
+    let n = next_revision(conn, &prepared.id)?;
+    prepared.current_revision = n;
+    prepared.first_submitted_on = prepared.first_submitted_on.or(Some(today));
+    prepared.return_reason = None;
+    prepared.needs_resubmission = false;
+    prepared.revise();
+    let revision = revision_of(&prepared, n, compiled, &actor.username, None);
+    reports::save(
+        conn,
+        actor,
+        AuditAction::ReportSubmit,
+        before,
+        &prepared,
+        &[revision],
+    )?;
+    Ok(Ok(prepared))
+}
+
+/// The receiver's decision on `before`'s submitted revision: `Accept`, or `Return` with its
+/// reason (which withdraws a correction still awaiting confirmation).
+pub fn decide(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &ReportRow,
+    step: ReportStep,
+    reason: Option<String>,
+) -> Result<ReportRow, ApiError> {
+    let mut after = before.clone();
+    take(&mut after, step)?;
+    let now = tgpl_persistence::now();
+    let mut revised = Vec::new();
+    for mut revision in reports::revisions(conn, &after.id)? {
+        let current = revision.revision == after.current_revision;
+        let pending = revision.confirmed_at.is_none() && revision.decision.is_none();
+        if !(current || pending && step == ReportStep::Return) {
+            continue;
+        }
+        revision.decision = Some(after.status);
+        revision.decided_at = Some(now);
+        revision.decided_by = Some(actor.username.clone());
+        revision.decision_reason = reason.clone();
+        revised.push(revision);
+    }
+    if step == ReportStep::Accept {
+        after.accepted_revision = Some(after.current_revision);
+    } else {
+        after.return_reason = reason;
+    }
+    after.revise();
+    let action = if step == ReportStep::Accept {
+        AuditAction::ReportAccept
+    } else {
+        AuditAction::ReportReturn
+    };
+    reports::save(conn, actor, action, before, &after, &revised)?;
+    Ok(after)
+}
