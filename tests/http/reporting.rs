@@ -7,8 +7,8 @@ use tgpl_tests::TestApp;
 
 const REPORTS: &str = "/api/v1/statistics/reports";
 const FORM: &str = "tt02-2011-bm1";
-/// The reporting year to 30 September 2026: over, and every level's due date past.
-const PERIOD: &str = "2026-Y";
+/// The six months to 31 March 2026: over, every level's due date past, and no demo report.
+const PERIOD: &str = "2026-6M";
 
 fn start(app: &TestApp, token: &str, org: &str, source: &str) -> Value {
     let r = app.post(
@@ -73,7 +73,7 @@ fn case_accepted_in_period(app: &TestApp) {
         "/api/v1/cases",
         &gd,
         json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient,
-            "received_on": "2026-04-01", "field": "land", "form": "counselling", "place": "at_office",
+            "received_on": "2026-03-01", "field": "land", "form": "counselling", "place": "at_office",
             "summary": "Tư vấn tranh chấp đất"}),
     );
     assert_eq!(r.status, 201, "{}", r.body);
@@ -81,7 +81,7 @@ fn case_accepted_in_period(app: &TestApp) {
     let r = app.post(
         &format!("/api/v1/cases/{id}/steps/accept"),
         &gd,
-        json!({"on": "2026-04-02"}),
+        json!({"on": "2026-03-02"}),
     );
     assert_eq!(r.status, 200, "{}", r.body);
 }
@@ -110,7 +110,7 @@ fn figures_travel_from_the_units_up_to_the_agency_with_returns_and_corrections()
     let firm_id = firm_report["id"].as_str().unwrap().to_owned();
     assert_eq!(firm_report["status"], "draft");
     assert_eq!(firm_report["receiver_id"], department.as_str());
-    assert_eq!(firm_report["due_on"], "2026-10-20");
+    assert_eq!(firm_report["due_on"], "2026-04-20");
     let entered = rows_of(&app, &gd, &center);
     assert!(total(&entered, 0) > 0, "the demo centre has cases");
     let mut broken = entered.clone();
@@ -232,8 +232,20 @@ fn figures_travel_from_the_units_up_to_the_agency_with_returns_and_corrections()
     // Another province does not see the reports of Hà Nội.
     let r = app.get(&format!("{REPORTS}/{center_id}"), &app.token("gd.dn"));
     r.assert_problem(404, "not_found");
-    let r = app.get(&format!("{REPORTS}?form={FORM}"), &app.token("gd.dn"));
-    assert_eq!(r.json()["total"], 0, "{}", r.body);
+    let r = app.get(
+        &format!("{REPORTS}?form={FORM}&page_size=100"),
+        &app.token("gd.dn"),
+    );
+    let hanoi = [&firm, &branch, &center, &department];
+    assert!(
+        r.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|item| !hanoi.contains(&&item["organization_id"].as_str().unwrap().to_owned())),
+        "{}",
+        r.body
+    );
 
     // A case entered late: the centre corrects its figures; nothing changes until its head
     // confirms; then the Department's report is flagged.
@@ -592,7 +604,7 @@ fn releases_are_vintages_the_statistics_offices_pull() {
     let app = TestApp::spawn();
     let admin = app.admin();
     let office = statistics_office(&app, "thong-ke", "demo-statistics-secret-2026");
-    let data = "/api/v1/statistics/released-data?form=tt02-2011-bm3";
+    let data = "/api/v1/statistics/released-data?form=tt02-2011-bm3&period=2026-6M";
     // Nothing released: nothing to read, and the reports themselves stay in the chain.
     let r = app.get(data, &office);
     assert_eq!(r.status, 200, "{}", r.body);
@@ -755,6 +767,43 @@ fn releases_are_vintages_the_statistics_offices_pull() {
         .find(|e| e["form"] == "tt02-2011-bm3")
         .unwrap();
     assert_eq!(bm3["due_on"], "2027-02-27");
-    assert_eq!(bm3["status"], "released");
-    assert_eq!(bm3["latest_vintage"], 2);
+    assert_eq!(bm3["period"], "2025-10-01/P12M");
+    assert_eq!(
+        bm3["latest_vintage"],
+        Value::Null,
+        "the six months were released, not the year"
+    );
+    assert_ne!(bm3["status"], "released");
+}
+
+#[test]
+fn the_demo_has_a_reporting_year_in_progress_and_released_figures() {
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    let r = app.get(&format!("{REPORTS}?page_size=100"), &admin);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let items = r.json()["items"].as_array().unwrap().clone();
+    for status in ["draft", "submitted", "accepted", "returned"] {
+        assert!(
+            items.iter().any(|i| i["status"] == status),
+            "a demo report {status}"
+        );
+    }
+    let releases = app.get("/api/v1/statistics/releases", &admin).json();
+    assert_eq!(releases.as_array().unwrap().len(), 2, "{releases}");
+    let office = statistics_office(&app, "thong-ke", "demo-statistics-secret-2026");
+    let r = app.get(
+        "/api/v1/statistics/released-data?form=tt02-2011-bm3",
+        &office,
+    );
+    let areas: std::collections::BTreeSet<String> = r.json()["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["ref_area"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        areas.into_iter().collect::<Vec<_>>(),
+        ["VN", "da_nang", "ha_noi"]
+    );
 }

@@ -21,6 +21,7 @@ use crate::routes::accounts::new_account;
 
 mod cases;
 mod people;
+mod reports;
 mod reviews;
 
 /// The password of every demo person. Demo mode only.
@@ -288,6 +289,9 @@ pub fn seed(conn: &mut DbConnection) -> Result<Vec<DemoLogin>, String> {
             cases::seed(conn, &actor, center, &centers[(i + 1) % centers.len()])?;
             reviews::seed(conn, &actor, center)?;
         }
+    }
+    if reports::has_none(conn)? {
+        reports::seed(conn, &actor)?;
     }
     Ok(logins)
 }

@@ -3,6 +3,7 @@
 
 pub mod case_steps;
 pub mod recipient_access;
+pub mod releases;
 pub mod reporting;
 pub mod staff_records;
 pub mod statistical_tables;

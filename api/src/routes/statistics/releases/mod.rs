@@ -14,14 +14,13 @@ pub use publishing::*;
 use actix_web::{post, HttpRequest};
 use tgpl_domain::access::SystemAction;
 use tgpl_domain::statistics::release::{self, Publication};
-use tgpl_persistence::statistics::releases::{self, ReleaseFilter, ReleaseRow, ReleasedArea};
+use tgpl_persistence::statistics::releases::{self, ReleaseFilter, ReleaseRow};
 use tgpl_persistence::DbConnection;
 use validator::Validate;
 
 use super::records::{form_of, period_of};
 use super::*;
 use crate::http::extract::ValidJson;
-use crate::http::lang::Text;
 use crate::routes::account_common::utc;
 
 type Problem = crate::http::error::Problem;
