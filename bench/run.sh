@@ -14,7 +14,8 @@
 #   TGPL=$CARGO_TARGET_DIR/debug/tgpl CASES=2000 DURATION=3s bash bench/run.sh   # smoke run
 #
 # Settings: TGPL (a binary to use instead of building the release one), CASES, ENGINES,
-# DURATION, LOADS (`all`, or `statistics` for the statistical forms alone), THREADS (wrk
+# DURATION, LOADS (`all`; `statistics` for the statistical forms alone; `reporting` for the
+# completeness view and the ranking alone), THREADS (wrk
 # threads), READ_CONNECTIONS (single-case reads) and CONNECTIONS (the
 # other loads), POOL (database pool), PORT, BENCH_DB (the PostgreSQL database, dropped and
 # created), PG_ADMIN, PG_SOCKET_DIR, RESULTS_FILE (where the figures
@@ -165,12 +166,19 @@ for engine in $ENGINES; do
     BENCH_RECEIVED="$WORK/received.txt" THREADS="$THREADS" DURATION="${STEP_DURATION:-2s}" \
       measure "case acceptance with its tallies" "$CONNECTIONS" bench/accept_case.lua --aim-errors 0
   fi
-  echo "-- national statistical forms: tallies, the server's recount, and a SQL recount"
   agency_token=$(curl -s -X POST "$URL/api/v1/auth/token" \
     -d grant_type=password -d username=bench.admin -d password=Bench-2026-tgpl | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
   agency=$(curl -s "$URL/api/v1/me" -H "Authorization: Bearer $agency_token" | sed -E 's/.*"organization":\{"id":"([^"]+)".*/\1/')
+  if [ "$LOADS" = all ] || [ "$LOADS" = reporting ]; then
+    echo "-- reporting: the Agency's completeness view and the ranking of provinces"
+    python3 bench/reporting.py "$URL" Bench-2026-tgpl "$agency_token" "${STAT_RUNS:-30}" \
+      | tee "$WORK/reporting-$engine.md"
+  fi
+  [ "$LOADS" = reporting ] || {
+  echo "-- national statistical forms: tallies, the server's recount, and a SQL recount"
   python3 bench/national_forms.py "$URL" "$agency_token" "$agency" "$DATABASE_URL" "${STAT_RUNS:-30}" \
     | tee "$WORK/statistics-$engine.md"
+  }
   kill $server; wait $server 2>/dev/null || true
 done
 
@@ -185,5 +193,11 @@ for engine in $ENGINES; do
     echo "National statistical forms ($engine, one request at a time):"
     echo
     cat "$WORK/statistics-$engine.md"
+  fi
+  if [ -f "$WORK/reporting-$engine.md" ]; then
+    echo
+    echo "Reporting views ($engine, one request at a time):"
+    echo
+    cat "$WORK/reporting-$engine.md"
   fi
 done

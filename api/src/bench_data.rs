@@ -33,7 +33,8 @@ use crate::routes::accounts::new_account;
 use crate::scope::today;
 use crate::services::case_steps;
 
-/// The password of the generated centre leaders (`bench.<province>`).
+/// The password of the generated accounts: centre leaders (`bench.<province>`) and Department
+/// officers (`bench.stp.<province>`).
 pub const BENCH_PASSWORD: &str = "Bench-2026-tgpl";
 
 /// The steps that lead a generated case to `state`, each with its day counted from the
@@ -123,20 +124,32 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
             ),
             Some(&department.id),
         )?;
-        let username = format!("bench.{}", p.code.replace('_', "-"));
-        if accounts::find_by_username(conn, &username)
-            .map_err(|e| e.to_string())?
-            .is_none()
-        {
-            let parsed = tgpl_domain::credentials::Username::parse(&username)
-                .map_err(|e| format!("{e:?}"))?;
-            let row = new_account(
-                &parsed,
+        // A centre leader (`bench.<province>`) and a Department officer
+        // (`bench.stp.<province>`), who send and receive the benchmark's reports.
+        let tag = p.code.replace('_', "-");
+        for (username, name, role, org) in [
+            (
+                format!("bench.{tag}"),
                 "Lãnh đạo Trung tâm (benchmark)",
                 Role::CenterLeader,
                 &center.id,
-                hash.clone(),
-            );
+            ),
+            (
+                format!("bench.stp.{tag}"),
+                "Cán bộ Sở Tư pháp (benchmark)",
+                Role::DepartmentOfficer,
+                &department.id,
+            ),
+        ] {
+            if accounts::find_by_username(conn, &username)
+                .map_err(|e| e.to_string())?
+                .is_some()
+            {
+                continue;
+            }
+            let parsed = tgpl_domain::credentials::Username::parse(&username)
+                .map_err(|e| format!("{e:?}"))?;
+            let row = new_account(&parsed, name, role, org, hash.clone());
             accounts::insert(conn, &actor, AuditAction::AccountCreate, &row)
                 .map_err(|e| e.to_string())?;
         }
