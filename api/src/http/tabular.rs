@@ -3,10 +3,35 @@
 //! JSON answer is also a table (the monthly litigation notice, the data-quality ranking).
 
 use actix_web::HttpResponse;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format as CellFormat, Workbook, XlsxError};
 
 use super::csv::CsvFile;
 use super::error::ApiError;
+
+/// The file a table is answered as: `format=json` (the default), `csv` or `xlsx`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    /// Reads a `format` query parameter; anything else is 422 `unknown_code`.
+    pub fn parse(value: Option<&str>) -> Result<Self, ApiError> {
+        match value {
+            None | Some("json") => Ok(Self::Json),
+            Some("csv") => Ok(Self::Csv),
+            Some("xlsx") => Ok(Self::Xlsx),
+            Some(_) => Err(ApiError::field(
+                "format",
+                "unknown_code",
+                "Định dạng là json, csv hoặc xlsx.",
+                "format is json, csv or xlsx.",
+            )),
+        }
+    }
+}
 
 /// One cell.
 pub enum Cell {
@@ -57,6 +82,19 @@ pub struct Tabular {
 }
 
 impl Tabular {
+    /// The table as `format` asks, `json` answering `view`, the same figures as a document.
+    pub fn respond(
+        &self,
+        format: Format,
+        view: &impl serde::Serialize,
+    ) -> Result<HttpResponse, ApiError> {
+        match format {
+            Format::Json => Ok(HttpResponse::Ok().json(view)),
+            Format::Csv => self.csv(),
+            Format::Xlsx => self.xlsx(),
+        }
+    }
+
     pub fn csv(&self) -> Result<HttpResponse, ApiError> {
         let headers: Vec<&str> = self.headers.iter().map(String::as_str).collect();
         let mut file = CsvFile::new(&headers)?;
@@ -82,8 +120,8 @@ impl Tabular {
     fn workbook(&self) -> Result<Vec<u8>, XlsxError> {
         let mut workbook = Workbook::new();
         let sheet = workbook.add_worksheet();
-        let bold = Format::new().set_bold();
-        let header = Format::new().set_bold().set_text_wrap();
+        let bold = CellFormat::new().set_bold();
+        let header = CellFormat::new().set_bold().set_text_wrap();
         sheet.write_string_with_format(0, 0, &self.title, &bold)?;
         for (c, h) in self.headers.iter().enumerate() {
             let col = u16::try_from(c).unwrap_or(u16::MAX);

@@ -6,7 +6,6 @@ use tgpl_domain::statistics::{Form, Period};
 use tgpl_persistence::audit::Actor;
 use tgpl_persistence::column::Json;
 use tgpl_persistence::organizations;
-use tgpl_persistence::page::PageRequest;
 use tgpl_persistence::statistics::releases::{self, ReleaseRow, ReleasedArea};
 use tgpl_persistence::statistics::reports::{self, ReportFilter};
 use tgpl_persistence::{DbConnection, StoreError};
@@ -31,11 +30,7 @@ pub fn publish(
         period: Some(text.clone()),
         ..Default::default()
     };
-    let page = PageRequest {
-        page: 1,
-        size: 10_000,
-    };
-    let sent = reports::list(conn, &filter, page)?.items;
+    let sent = reports::all(conn, &filter)?;
     let ids: Vec<String> = sent.iter().map(|r| r.organization_id.clone()).collect();
     let senders = organizations::get_many(conn, &ids)?;
     let mut areas = Vec::new();

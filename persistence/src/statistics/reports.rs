@@ -208,6 +208,12 @@ fn filtered(f: &ReportFilter) -> reports::BoxedQuery<'static, Backend> {
     q
 }
 
+/// Every report the filter admits, in no particular order: for the views that read a form
+/// and period across the country (a few per organization).
+pub fn all(conn: &mut DbConnection, filter: &ReportFilter) -> StoreResult<Vec<ReportRow>> {
+    Ok(filtered(filter).select(ReportRow::as_select()).load(conn)?)
+}
+
 /// Newest change first.
 pub fn list(
     conn: &mut DbConnection,

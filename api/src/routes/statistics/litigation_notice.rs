@@ -9,7 +9,7 @@ use tgpl_persistence::provinces;
 use tgpl_persistence::statistics::litigation;
 
 use super::*;
-use crate::http::tabular::{Cell, Tabular};
+use crate::http::tabular::{Cell, Format, Tabular};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -101,15 +101,7 @@ pub async fn read_litigation_notice(
 ) -> Result<HttpResponse, ApiError> {
     scope::authorize_system(&caller, SystemAction::ReadNationalCompilations)?;
     let q = query.0;
-    let format = q.format.unwrap_or_else(|| "json".to_owned());
-    if !["json", "csv", "xlsx"].contains(&format.as_str()) {
-        return Err(ApiError::field(
-            "format",
-            "unknown_code",
-            "Định dạng là json, csv hoặc xlsx.",
-            "format is json, csv or xlsx.",
-        ));
-    }
+    let format = Format::parse(q.format.as_deref())?;
     let month = Month::parse(&q.month)
         .filter(|m| m.first_day().is_some_and(|d| d <= today()))
         .ok_or_else(|| {
@@ -182,11 +174,7 @@ pub async fn read_litigation_notice(
             })
         })
         .await?;
-    match format.as_str() {
-        "csv" => tabular(&view).csv(),
-        "xlsx" => tabular(&view).xlsx(),
-        _ => Ok(HttpResponse::Ok().json(view)),
-    }
+    tabular(&view).respond(format, &view)
 }
 
 fn vietnam_midnight(day: NaiveDate) -> chrono::NaiveDateTime {

@@ -14,7 +14,7 @@ use tgpl_persistence::DbConnection;
 
 use super::reports::reconcile;
 use super::*;
-use crate::http::tabular::{Cell, Tabular};
+use crate::http::tabular::{Cell, Format, Tabular};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -114,15 +114,7 @@ pub async fn read_quality_ranking(
 ) -> Result<HttpResponse, ApiError> {
     scope::authorize_system(&caller, SystemAction::ReadNationalCompilations)?;
     let q = query.0;
-    let format = q.format.unwrap_or_else(|| "json".to_owned());
-    if !["json", "csv", "xlsx"].contains(&format.as_str()) {
-        return Err(ApiError::field(
-            "format",
-            "unknown_code",
-            "Định dạng là json, csv hoặc xlsx.",
-            "format is json, csv or xlsx.",
-        ));
-    }
+    let format = Format::parse(q.format.as_deref())?;
     let day = today();
     let current = tgpl_domain::statistics::period::reporting_year_of(day);
     let year = q.year.unwrap_or(current - 1);
@@ -139,11 +131,7 @@ pub async fn read_quality_ranking(
     let view = state
         .db(move |conn| ranking(conn, year, &annual, day, as_of))
         .await?;
-    match format.as_str() {
-        "csv" => tabular(&view).csv(),
-        "xlsx" => tabular(&view).xlsx(),
-        _ => Ok(HttpResponse::Ok().json(view)),
-    }
+    tabular(&view).respond(format, &view)
 }
 
 fn ranking(
@@ -175,16 +163,10 @@ fn ranking(
                 period: Some(period.to_string()),
                 ..ReportFilter::default()
             };
-            let page = tgpl_persistence::page::PageRequest {
-                page: 1,
-                size: 100_000,
-            };
-            let sent: HashMap<String, Option<NaiveDate>> =
-                stored_reports::list(conn, &filter, page)?
-                    .items
-                    .into_iter()
-                    .map(|r| (r.organization_id, r.first_submitted_on))
-                    .collect();
+            let sent: HashMap<String, Option<NaiveDate>> = stored_reports::all(conn, &filter)?
+                .into_iter()
+                .map(|r| (r.organization_id, r.first_submitted_on))
+                .collect();
             for unit in &units {
                 let (Some(province), Some(level)) =
                     (unit.province_code.as_ref(), ReportingLevel::of(*unit.kind))
@@ -216,11 +198,7 @@ fn ranking(
         period: Some(annual.to_string()),
         ..ReportFilter::default()
     };
-    let page = tgpl_persistence::page::PageRequest {
-        page: 1,
-        size: 100_000,
-    };
-    for report in stored_reports::list(conn, &filter, page)?.items {
+    for report in stored_reports::all(conn, &filter)? {
         let is_department = units.iter().any(|u| {
             u.id == report.organization_id
                 && *u.kind == tgpl_domain::organization::OrganizationKind::Department

@@ -15,6 +15,37 @@ pub(super) fn form_of(code: &str) -> Result<&'static Form, ApiError> {
         .ok_or_else(ApiError::not_found)
 }
 
+/// The form with code `code` named in a body's field `form`; 422 `unknown_form` when there
+/// is none.
+pub(super) fn form_named(code: &str) -> Result<&'static Form, ApiError> {
+    forms().find(|f| f.code == code).ok_or_else(|| {
+        ApiError::field(
+            "form",
+            "unknown_form",
+            format!("Không có biểu mẫu `{code}`."),
+            format!("No form `{code}`."),
+        )
+    })
+}
+
+/// A list's period filter in its canonical text, read as one of the form's regime: `period`
+/// needs `form` (422 `needs_form`); an unknown form is 404, as for a table.
+pub(super) fn period_filter(
+    form: Option<&str>,
+    period: Option<String>,
+) -> Result<Option<String>, ApiError> {
+    match (form, period) {
+        (_, None) => Ok(None),
+        (Some(form), Some(text)) => Ok(Some(period_of(form_of(form)?, &text)?.to_string())),
+        (None, Some(_)) => Err(ApiError::field(
+            "period",
+            "needs_form",
+            "Lọc theo kỳ cần kèm biểu mẫu (form).",
+            "Filtering by period needs the form.",
+        )),
+    }
+}
+
 /// The period written `text`, read as one of `form`'s regime (field `period`).
 pub(super) fn period_of(form: &Form, text: &str) -> Result<Period, ApiError> {
     form.regime.period(text).map_err(ApiError::refused)

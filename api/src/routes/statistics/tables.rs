@@ -4,6 +4,8 @@ use super::records::{covered, form_of, from_tallies, period_of, read, Fill};
 use super::*;
 use tgpl_domain::statistics::disclosure;
 
+use crate::http::tabular::Format;
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TableQuery {
@@ -173,19 +175,7 @@ pub async fn read_table(
     let form = form_of(&form)?;
     let q = query.0;
     let period = period_of(form, &q.period)?;
-    let format = match q.format.as_deref() {
-        None | Some("json") => Format::Json,
-        Some("csv") => Format::Csv,
-        Some("xlsx") => Format::Xlsx,
-        Some(_) => {
-            return Err(ApiError::field(
-                "format",
-                "unknown_code",
-                "Định dạng là json, csv hoặc xlsx.",
-                "format is json, csv or xlsx.",
-            ))
-        }
-    };
+    let format = Format::parse(q.format.as_deref())?;
     let root = q.organization_id.unwrap_or_else(|| caller.org_id.clone());
     let recount = q.recount.unwrap_or(false);
     let as_of = Utc::now();
@@ -294,10 +284,4 @@ pub async fn read_table(
         Format::Csv => export::csv(&view),
         Format::Xlsx => export::xlsx(form, &view),
     }
-}
-
-enum Format {
-    Json,
-    Csv,
-    Xlsx,
 }

@@ -232,18 +232,7 @@ pub async fn released_data(
         }
         None => accept.contains(SDMX_CSV),
     };
-    let period = match (&q.form, q.period) {
-        (_, None) => None,
-        (Some(form), Some(text)) => Some(period_of(form_of(form)?, &text)?.to_string()),
-        (None, Some(_)) => {
-            return Err(ApiError::field(
-                "period",
-                "needs_form",
-                "Lọc theo kỳ cần kèm biểu mẫu (form).",
-                "Filtering by period needs the form.",
-            ))
-        }
-    };
+    let period = period_filter(q.form.as_deref(), q.period)?;
     if let Some(form) = &q.form {
         form_of(form)?;
     }

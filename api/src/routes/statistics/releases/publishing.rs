@@ -37,14 +37,7 @@ pub async fn publish_release(
 ) -> Result<HttpResponse, ApiError> {
     scope::authorize_system(&caller, SystemAction::PublishStatistics)?;
     let body = body.0;
-    let form = forms().find(|f| f.code == body.form).ok_or_else(|| {
-        ApiError::field(
-            "form",
-            "unknown_form",
-            format!("Không có biểu mẫu `{}`.", body.form),
-            format!("No form `{}`.", body.form),
-        )
-    })?;
+    let form = form_named(&body.form)?;
     let period = period_of(form, &body.period)?;
     if !form.is_reported_for(&period) {
         return Err(ApiError::field(
@@ -98,18 +91,7 @@ pub async fn list_releases(
 ) -> Result<HttpResponse, ApiError> {
     scope::authorize_system(&caller, SystemAction::ReadReleasedStatistics)?;
     let q = query.0;
-    let period = match (&q.form, q.period) {
-        (_, None) => None,
-        (Some(form), Some(text)) => Some(period_of(form_of(form)?, &text)?.to_string()),
-        (None, Some(_)) => {
-            return Err(ApiError::field(
-                "period",
-                "needs_form",
-                "Lọc theo kỳ cần kèm biểu mẫu (form).",
-                "Filtering by period needs the form.",
-            ))
-        }
-    };
+    let period = period_filter(q.form.as_deref(), q.period)?;
     let rows = state
         .db(move |conn| {
             Ok(releases::all(

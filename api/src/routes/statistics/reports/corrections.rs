@@ -40,15 +40,7 @@ pub async fn propose_correction(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = body.0;
-    let reason = body.reason.trim().to_owned();
-    if reason.is_empty() || reason.chars().count() > 4000 {
-        return Err(ApiError::field(
-            "reason",
-            "length",
-            "Cần nêu lý do đính chính (tối đa 4.000 ký tự).",
-            "Give the reason for the correction (at most 4,000 characters).",
-        ));
-    }
+    let reason = reason(&body.reason)?;
     let entered: Option<Vec<EnteredRow>> = body
         .entered_figures
         .map(|rows| rows.into_iter().map(EnteredRow::from).collect());

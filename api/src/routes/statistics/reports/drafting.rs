@@ -39,14 +39,7 @@ pub async fn create_report(
     body: ValidJson<CreateReport>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let form = forms().find(|f| f.code == body.form).ok_or_else(|| {
-        ApiError::field(
-            "form",
-            "unknown_form",
-            format!("Không có biểu mẫu `{}`.", body.form),
-            format!("No form `{}`.", body.form),
-        )
-    })?;
+    let form = form_named(&body.form)?;
     let period = period_of(form, &body.period)?;
     if !form.is_reported_for(&period) {
         return Err(not_reported(form));
@@ -357,11 +350,7 @@ pub async fn list_reports(
     let q = query.0;
     let status =
         parse_filter::<ReportStatus>("status", q.status)?.and_then(|s| ReportStatus::from_code(&s));
-    let period = match (&q.form, q.period) {
-        (_, None) => None,
-        (Some(form), Some(text)) => Some(period_of(form_of(form)?, &text)?.to_string()),
-        (None, Some(text)) => Some(Period::parse(&text).map_err(ApiError::refused)?.to_string()),
-    };
+    let period = period_filter(q.form.as_deref(), q.period)?;
     let paged = state
         .db(move |conn| {
             let permitted = scope::listable(conn, &caller, Action::ReadStatistics)?;

@@ -39,7 +39,7 @@ use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
 use validator::Validate;
 
-use super::records::{form_of, period_of};
+use super::records::{form_named, form_of, period_filter, period_of};
 use super::tables::RuleResultView;
 use super::*;
 use crate::http::extract::{etag, record, IfMatch, ValidJson};
@@ -284,6 +284,21 @@ fn load(
         _ => scope::check_on(&tree, caller, action, &row.organization_id)?,
     }
     Ok((row, form, period))
+}
+
+/// A reason written for a step (a return, a correction): trimmed, from 1 to 4,000
+/// characters, or 422 `length` on `reason`.
+fn reason(text: &str) -> Result<String, ApiError> {
+    let reason = text.trim().to_owned();
+    if reason.is_empty() || reason.chars().count() > 4000 {
+        return Err(ApiError::field(
+            "reason",
+            "length",
+            "Cần nêu lý do (tối đa 4.000 ký tự).",
+            "Give the reason (at most 4,000 characters).",
+        ));
+    }
+    Ok(reason)
 }
 
 /// 422 naming each wrong place of entered figures (`entered_figures[I.criminal][3]`).

@@ -171,11 +171,7 @@ pub async fn reconciliation_gaps(
                 period: Some(period),
                 ..ReportFilter::default()
             };
-            let page = tgpl_persistence::page::PageRequest {
-                page: 1,
-                size: 10_000,
-            };
-            let rows = reports::list(conn, &filter, page)?.items;
+            let rows = reports::all(conn, &filter)?;
             let ids: Vec<String> = rows.iter().map(|r| r.organization_id.clone()).collect();
             let orgs = organizations::get_many(conn, &ids)?;
             let mut out = Vec::new();

@@ -140,15 +140,7 @@ pub async fn return_report(
     if_match: IfMatch,
     body: ValidJson<ReturnReport>,
 ) -> Result<HttpResponse, ApiError> {
-    let reason = body.0.reason.trim().to_owned();
-    if reason.is_empty() || reason.chars().count() > 4000 {
-        return Err(ApiError::field(
-            "reason",
-            "length",
-            "Cần nêu lý do trả lại (tối đa 4.000 ký tự).",
-            "Give the reason (at most 4,000 characters).",
-        ));
-    }
+    let reason = reason(&body.0.reason)?;
     decide(
         state,
         caller,
