@@ -30,7 +30,7 @@ pub(crate) fn at_once(n: usize, send: impl Fn(usize) -> Resp + Sync) -> Vec<Resp
 
 /// Asserts that exactly one answer is `success` and every other one the problem
 /// `status`/`code`; returns the successful one.
-fn one_wins(answers: Vec<Resp>, success: u16, status: u16, code: &str) -> Resp {
+pub(crate) fn one_wins(answers: Vec<Resp>, success: u16, status: u16, code: &str) -> Resp {
     let (won, lost): (Vec<Resp>, Vec<Resp>) =
         answers.into_iter().partition(|r| r.status == success);
     assert_eq!(
@@ -49,7 +49,7 @@ fn one_wins(answers: Vec<Resp>, success: u16, status: u16, code: &str) -> Resp {
 }
 
 /// A count from the test's own connection.
-fn count(app: &TestApp, sql: &str) -> i64 {
+pub(crate) fn count(app: &TestApp, sql: &str) -> i64 {
     #[derive(diesel::QueryableByName)]
     struct Count {
         #[diesel(sql_type = diesel::sql_types::BigInt)]

@@ -807,3 +807,87 @@ fn the_demo_has_a_reporting_year_in_progress_and_released_figures() {
         ["VN", "da_nang", "ha_noi"]
     );
 }
+
+#[test]
+fn the_same_step_sent_many_times_at_once_is_taken_once() {
+    use crate::concurrency::{at_once, count, one_wins};
+    let app = TestApp::spawn();
+    let (gd, stp) = (app.token("gd.hn"), app.token("stp.hn"));
+    let center = app.org_id("TTTGPL-HN");
+    // Twelve starts of one report: one report.
+    let answers = at_once(12, |_| {
+        app.post(
+            REPORTS,
+            &gd,
+            json!({"organization_id": center, "form": FORM, "period": PERIOD}),
+        )
+    });
+    let report = one_wins(answers, 201, 409, "report_exists").json();
+    let id = report["id"].as_str().unwrap().to_owned();
+    // Twelve submissions: one revision.
+    let answers = at_once(12, |_| {
+        app.post(
+            &format!("{REPORTS}/{id}/submit"),
+            &gd,
+            json!({"missing_explanation": "Chi nhánh chưa gửi"}),
+        )
+    });
+    one_wins(answers, 200, 409, "report_submitted");
+    // Twelve acceptances: one decision.
+    let answers = at_once(12, |_| {
+        app.post(&format!("{REPORTS}/{id}/accept"), &stp, json!({}))
+    });
+    one_wins(answers, 200, 409, "illegal_step");
+    // Twelve corrections proposed at once: one waits for confirmation.
+    case_accepted_in_period(&app);
+    let answers = at_once(12, |_| {
+        app.post(
+            &format!("{REPORTS}/{id}/corrections"),
+            &gd,
+            json!({"reason": "Vụ việc nhập muộn"}),
+        )
+    });
+    one_wins(answers, 201, 409, "correction_pending");
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) AS n FROM statistical_report_revisions WHERE report_id = '{id}'"
+            )
+        ),
+        2
+    );
+    // Twelve releases of the same figures: one vintage.
+    let app = TestApp::spawn();
+    person_times_up_to_the_agency(&app);
+    let admin = app.admin();
+    let answers = at_once(12, |_| {
+        app.post(
+            "/api/v1/statistics/releases",
+            &admin,
+            json!({"form": "tt02-2011-bm3", "period": PERIOD}),
+        )
+    });
+    let (won, lost): (Vec<_>, Vec<_>) = answers.into_iter().partition(|r| r.status == 201);
+    assert_eq!(
+        won.len(),
+        1,
+        "{:?}",
+        lost.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    for r in lost {
+        let code = r.json()["code"].as_str().unwrap().to_owned();
+        assert!(
+            code == "no_change" || code == "release_conflict",
+            "{}",
+            r.body
+        );
+    }
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM statistical_releases WHERE form = 'tt02-2011-bm3' AND period = '2025-10-01/P6M'"
+        ),
+        1
+    );
+}

@@ -23,7 +23,7 @@ pub struct ProposeCorrection {
     operation_id = "proposeReportCorrection",
     tag = "reporting",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     request_body = ProposeCorrection,
     responses(
         (status = 201, description = "The proposed revision.", body = RevisionView, headers(("Location" = String))),
@@ -36,6 +36,7 @@ pub async fn propose_correction(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    if_match: IfMatch,
     body: ValidJson<ProposeCorrection>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
@@ -46,13 +47,11 @@ pub async fn propose_correction(
         .map(|rows| rows.into_iter().map(EnteredRow::from).collect());
     state
         .write(move |conn| {
-            let revision = tgpl_persistence::db::write_transaction(conn, |conn| {
+            let revision = if_match.settle(conn, |conn| {
                 let (before, form, period) =
                     load(conn, &caller, &id, Action::PrepareStatisticalReport)?;
-                if ReportStep::Correct.target(*before.status).is_none() {
-                    let mut probe = before.clone();
-                    take(&mut probe, ReportStep::Correct)?;
-                }
+                if_match.check(&etag(before.version))?;
+                take(&mut before.clone(), ReportStep::Correct)?;
                 let revisions = reports::revisions(conn, &before.id)?;
                 if revisions.iter().any(is_pending) {
                     return Err(ApiError::conflict(
