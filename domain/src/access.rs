@@ -64,14 +64,14 @@ pub enum Action {
     /// and contracted lawyers report through their centre.
     ReadStatistics,
     /// Prepare the target's statistical report: enter the figures of a unit that keeps no
-    /// records here, write the explanations (Circular 02/2011 art. 8: the person who prepares
-    /// the form). Officers and leaders of the unit, and those it reports to.
+    /// records here, write the explanations, propose a correction (Circular 02/2011 art. 8:
+    /// the person who prepares the form). The unit's own officers and leaders.
     PrepareStatisticalReport,
-    /// Submit the target's report, and confirm its corrections (art. 8, 9): its head signs.
-    /// A centre's leaders sign for the branches and clubs below it, whose paper reports
-    /// they receive; a Department for itself; the Agency's data centre for the Agency.
+    /// Submit the target's report, and confirm its corrections (art. 8, 9): its own head
+    /// signs (a centre's or branch's leader, a participating organization's or club's
+    /// reporter, the Department's officer, the Agency's data centre), never a unit above it.
     SubmitStatisticalReport,
-    /// Accept or return the reports the target receives (art. 6).
+    /// Accept or return the reports the target receives (art. 6): its own leaders.
     ReceiveStatisticalReports,
 }
 
@@ -180,15 +180,17 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
         }
         (ContractedLawyer, Action::ReadStatistics) => false,
         (_, Action::ReadStatistics) => true,
+        // A unit's own people prepare and sign its reports, and receive those sent to it:
+        // nobody above signs for a unit, nor accepts what it signed itself.
         (
-            CenterLeader | LegalAidOfficer | CenterShared | ParticipantReporter,
+            CenterLeader | LegalAidOfficer | CenterShared | ParticipantReporter | DepartmentOfficer,
             Action::PrepareStatisticalReport,
-        ) => in_subtree,
-        (CenterLeader | ParticipantReporter, Action::SubmitStatisticalReport) => in_subtree,
-        (DepartmentOfficer, Action::PrepareStatisticalReport | Action::SubmitStatisticalReport) => {
-            in_subtree
-        }
-        (CenterLeader | DepartmentOfficer, Action::ReceiveStatisticalReports) => in_subtree,
+        ) => rel == Own,
+        (
+            CenterLeader | ParticipantReporter | DepartmentOfficer,
+            Action::SubmitStatisticalReport,
+        ) => rel == Own,
+        (CenterLeader | DepartmentOfficer, Action::ReceiveStatisticalReports) => rel == Own,
         (_, Action::ReadStaff) => true,
         (DepartmentOfficer | CenterLeader, Action::ManageStaff) => in_subtree,
         // The Department's Director issues cards: to the Department itself and below it.
@@ -369,16 +371,16 @@ mod tests {
             (
                 Role::DepartmentOfficer,
                 "dept-hn",
-                "HAAAAH",
-                "HAAAAH",
-                "HAAAAH",
+                "HAFFFH",
+                "HAFFFH",
+                "HAFFFH",
             ),
             (
                 Role::CenterLeader,
                 "center-hn",
-                "HHAAHH",
-                "HHAAHH",
-                "HHAAHH",
+                "HHAFHH",
+                "HHAFHH",
+                "HHAFHH",
             ),
             (
                 Role::LegalAidOfficer,
@@ -390,7 +392,7 @@ mod tests {
             (
                 Role::CenterShared,
                 "center-hn",
-                "HHAAHH",
+                "HHAFHH",
                 "HHFFHH",
                 "HHFFHH",
             ),

@@ -165,10 +165,17 @@ fn figures_travel_from_the_units_up_to_the_agency_with_returns_and_corrections()
     // A centre keeps its records here: it enters no figures.
     let r = app.post(
         REPORTS,
-        &gd,
+        &cn1,
         json!({"organization_id": branch, "form": FORM, "period": PERIOD, "source": "entered"}),
     );
     r.assert_problem(422, "validation_failed");
+    // Nobody above a unit prepares or signs its report.
+    let r = app.post(
+        REPORTS,
+        &gd,
+        json!({"organization_id": branch, "form": "tt02-2011-bm3", "period": PERIOD}),
+    );
+    r.assert_problem(403, "forbidden");
     step(&app, &gd, &center_id, "submit", json!({}));
 
     // The Department cannot submit while reports below are missing or not accepted.
@@ -228,6 +235,20 @@ fn figures_travel_from_the_units_up_to_the_agency_with_returns_and_corrections()
         .unwrap()
         .contains(&json!(firm)));
     step(&app, &admin, &department_id, "accept", json!({}));
+
+    // The Department neither accepts what the centre receives nor signs for the centre.
+    app.post(
+        &format!("{REPORTS}/{branch_id}/return"),
+        &stp,
+        json!({"reason": "x"}),
+    )
+    .assert_problem(403, "forbidden");
+    app.post(
+        &format!("{REPORTS}/{center_id}/corrections"),
+        &stp,
+        json!({"reason": "x"}),
+    )
+    .assert_problem(403, "forbidden");
 
     // Another province does not see the reports of Hà Nội.
     let r = app.get(&format!("{REPORTS}/{center_id}"), &app.token("gd.dn"));
@@ -507,6 +528,9 @@ fn bad_uploads_name_the_cell_and_store_nothing() {
         upload(&app, &ctl, &id, &with_line(1, 4, "-3")).assert_problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["field"], "file[E2]");
     assert_eq!(problem["errors"][0]["code"], "negative");
+    let problem = upload(&app, &ctl, &id, &with_line(1, 3, "9223372036854775807"))
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["code"], "too_large", "{problem}");
     // A total the rows do not add up to breaks the form's rules.
     upload(&app, &ctl, &id, &with_line(1, 3, "999999")).assert_problem(422, "rules_broken");
     // A row the form does not have.
@@ -546,6 +570,33 @@ fn bad_uploads_name_the_cell_and_store_nothing() {
         r.status,
         r.body
     );
+    // A figure beside the form's columns, in an otherwise well-filled copy of its workbook.
+    let file = download(&app, &gd, &center, "xlsx");
+    let mut source: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(file)).unwrap();
+    let range = calamine::Reader::worksheet_range(&mut source, "Biểu mẫu").unwrap();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (r, c, value) in range.used_cells() {
+        let (r, c) = (r as u32, c as u16);
+        match value {
+            calamine::Data::String(text) => {
+                sheet.write_string(r, c, text).unwrap();
+            }
+            calamine::Data::Float(n) => {
+                sheet.write_number(r, c, *n).unwrap();
+            }
+            calamine::Data::Int(n) => {
+                sheet.write_number(r, c, *n as f64).unwrap();
+            }
+            _ => {}
+        }
+    }
+    sheet.write_number(10, 12, 7.0).unwrap();
+    let problem = upload(&app, &ctl, &id, &workbook.save_to_buffer().unwrap())
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "file[M11]", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "outside_layout");
     // A label out of the form's place names its cell.
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
@@ -890,4 +941,60 @@ fn the_same_step_sent_many_times_at_once_is_taken_once() {
         ),
         1
     );
+}
+
+#[test]
+fn figures_entered_late_below_flag_the_report_above_and_records_are_reconciled_alone() {
+    let app = TestApp::spawn();
+    let (ctl, gd, stp) = (app.token("ctl.hn"), app.token("gd.hn"), app.token("stp.hn"));
+    let (firm, department) = (app.org_id("CTL-HN"), app.org_id("STP-HN"));
+    // A report started as computed can still become one of entered figures.
+    let firm_report = start(&app, &ctl, &firm, "computed");
+    let firm_id = firm_report["id"].as_str().unwrap().to_owned();
+    let entered = rows_of(&app, &gd, &app.org_id("TTTGPL-HN"));
+    let r = app
+        .request("PATCH", &format!("{REPORTS}/{firm_id}"))
+        .bearer(&ctl)
+        .json(json!({"source": "entered", "entered_figures": entered}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["source"], "entered");
+    // The Department reports before the firm.
+    let department_id = start(&app, &stp, &department, "computed")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    step(
+        &app,
+        &stp,
+        &department_id,
+        "submit",
+        json!({"missing_explanation": "Chưa đủ báo cáo"}),
+    );
+    step(&app, &ctl, &firm_id, "submit", json!({}));
+    assert_eq!(
+        read(&app, &stp, &department_id)["needs_resubmission"],
+        false
+    );
+    step(&app, &stp, &firm_id, "accept", json!({}));
+    assert_eq!(read(&app, &stp, &department_id)["needs_resubmission"], true);
+    // The records' side of a reconciliation counts records only: the firm's entered figures
+    // are not records.
+    let reconciliation = app
+        .get(&format!("{REPORTS}/{department_id}/reconciliation"), &stp)
+        .json();
+    let department_records = rows_of(&app, &stp, &department);
+    let records_total: i64 = department_records[0]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_i64().unwrap())
+        .sum();
+    assert_eq!(reconciliation["records_total"], records_total);
+    assert_eq!(reconciliation["gap"], 0, "{reconciliation}");
+    // Once submitted, the source stays.
+    let r = app
+        .request("PATCH", &format!("{REPORTS}/{firm_id}"))
+        .bearer(&ctl)
+        .json(json!({"source": "computed"}));
+    r.assert_problem(409, "source_fixed");
 }

@@ -91,7 +91,8 @@ fn decide(
     step: ReportStep,
     reason: Option<&str>,
 ) -> Seeded<ReportRow> {
-    service::decide(conn, actor, row, step, reason.map(str::to_owned)).map_err(err)
+    let period = Period::parse(&row.period).map_err(err)?;
+    service::decide(conn, actor, row, &period, step, reason.map(str::to_owned)).map_err(err)
 }
 
 /// The law firm's figures as it would enter them: what its own records say.

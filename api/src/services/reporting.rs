@@ -93,10 +93,7 @@ pub fn compile(
         .map(|n| n.org_id.clone())
         .filter(|id| !entering.contains(id.as_str()))
         .collect();
-    let mut now = match from_tallies(conn, form, &records, period)? {
-        Some(tallied) => tallied,
-        None => read(conn, form, &records, period, Fill { form, period })?,
-    };
+    let mut now = count_records(conn, form, period, &records)?;
     let mut entered = Vec::new();
     for r in reports_below
         .iter()
@@ -118,6 +115,61 @@ pub fn compile(
         coverage: Coverage { records, entered },
         missing,
     })
+}
+
+/// `form` filled for `period` from the records of `organizations`: from the tallies where
+/// they are kept, else from the records themselves.
+fn count_records(
+    conn: &mut DbConnection,
+    form: &'static Form,
+    period: &Period,
+    organizations: &[String],
+) -> Result<Table, ApiError> {
+    Ok(match from_tallies(conn, form, organizations, period)? {
+        Some(tallied) => tallied,
+        None => read(conn, form, organizations, period, Fill { form, period })?,
+    })
+}
+
+/// What the records kept here say now of `report`'s subtree on the period's last day, every
+/// unit's records counted and no entered figures added: the system's side of a
+/// reconciliation.
+pub fn records_now(
+    conn: &mut DbConnection,
+    report: &ReportRow,
+    form: &'static Form,
+    period: &Period,
+) -> Result<Table, ApiError> {
+    let tree = Hierarchy::on(period.to(), &organizations::all_links(conn)?);
+    let all: Vec<String> = tree
+        .subtree(&report.organization_id)
+        .into_iter()
+        .map(|n| n.org_id)
+        .collect();
+    count_records(conn, form, period, &all)
+}
+
+/// Flags the reports of the units above `report`'s for the same form and period that were
+/// sent: they used figures of it that have changed (a correction confirmed, entered figures
+/// accepted after they were sent).
+pub fn flag_above(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    report: &ReportRow,
+    period: &Period,
+) -> Result<(), ApiError> {
+    let tree = Hierarchy::on(period.to(), &organizations::all_links(conn)?);
+    let above = tree.ancestors(&report.organization_id);
+    for before in reports::of_organizations(conn, &report.form, &report.period, &above)? {
+        if !before.status.is_received() || before.needs_resubmission {
+            continue;
+        }
+        let mut after = before.clone();
+        after.needs_resubmission = true;
+        after.revise();
+        reports::save(conn, actor, AuditAction::ReportFlag, &before, &after, &[])?;
+    }
+    Ok(())
 }
 
 /// The units that report to `report`'s organization (its children on the period's last day
@@ -259,12 +311,13 @@ pub fn submit(
     Ok(Ok(prepared))
 }
 
-/// The receiver's decision on `before`'s submitted revision: `Accept`, or `Return` with its
-/// reason (which withdraws a correction still awaiting confirmation).
+/// The receiver's decision on `before`'s submitted revision for `period`: `Accept`, or `Return`
+/// with its reason (which withdraws a correction still awaiting confirmation).
 pub fn decide(
     conn: &mut DbConnection,
     actor: &Actor,
     before: &ReportRow,
+    period: &Period,
     step: ReportStep,
     reason: Option<String>,
 ) -> Result<ReportRow, ApiError> {
@@ -296,5 +349,9 @@ pub fn decide(
         AuditAction::ReportReturn
     };
     reports::save(conn, actor, action, before, &after, &revised)?;
+    // Entered figures count above once accepted: what was sent above without them is stale.
+    if step == ReportStep::Accept && *after.source == FiguresSource::Entered {
+        flag_above(conn, actor, &after, period)?;
+    }
     Ok(after)
 }

@@ -15,7 +15,57 @@ pub const SMALL_COUNT: u64 = 2;
 /// has exactly one withheld cell, the smallest other cell of it (secondary), so that no
 /// withheld figure is the difference of figures shown.
 pub fn withheld(table: &Table) -> Vec<Vec<bool>> {
-    let mut hidden: Vec<Vec<bool>> = table
+    let mut hidden = primary(table);
+    let groups = identities(table);
+    while propagate(table, &groups, &mut hidden) {}
+    hidden
+}
+
+/// The cells to withhold in tables of one form and period that add up, cell by cell, to
+/// `total` (a release: the provinces and the whole country): each table's own (as
+/// [`withheld`]), and, until nothing changes, in every cell's group across the tables (the
+/// provinces' figures and the country's), the smallest other cell where exactly one is
+/// withheld, so that no province's figure is the country's less the others. Answers the flags
+/// of each part, in order, then those of the total.
+pub fn withheld_together(parts: &[Table], total: &Table) -> (Vec<Vec<Vec<bool>>>, Vec<Vec<bool>>) {
+    let tables: Vec<&Table> = parts.iter().chain(std::iter::once(total)).collect();
+    let mut hidden: Vec<Vec<Vec<bool>>> = tables.iter().map(|t| primary(t)).collect();
+    let groups: Vec<Vec<Vec<(usize, usize)>>> = tables.iter().map(|t| identities(t)).collect();
+    loop {
+        let mut changed = false;
+        for (t, table) in tables.iter().enumerate() {
+            while propagate(table, &groups[t], &mut hidden[t]) {
+                changed = true;
+            }
+        }
+        for r in 0..total.rows.len() {
+            for c in 0..total.form.columns.len() {
+                let withheld = (0..tables.len()).filter(|t| hidden[*t][r][c]).count();
+                if withheld != 1 {
+                    continue;
+                }
+                let partner = (0..tables.len())
+                    .filter(|t| !hidden[*t][r][c])
+                    .min_by_key(|t| {
+                        let n = tables[*t].rows[r].cells[c];
+                        (n == 0, n)
+                    });
+                if let Some(t) = partner {
+                    hidden[t][r][c] = true;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            let total_flags = hidden.pop().unwrap_or_default();
+            return (hidden, total_flags);
+        }
+    }
+}
+
+/// Every count from 1 to [`SMALL_COUNT`].
+fn primary(table: &Table) -> Vec<Vec<bool>> {
+    table
         .rows
         .iter()
         .map(|r| {
@@ -24,28 +74,28 @@ pub fn withheld(table: &Table) -> Vec<Vec<bool>> {
                 .map(|n| (1..=SMALL_COUNT).contains(n))
                 .collect()
         })
-        .collect();
-    let groups = identities(table);
-    loop {
-        let mut changed = false;
-        for group in &groups {
-            let withheld = group.iter().filter(|(r, c)| hidden[*r][*c]).count();
-            if withheld != 1 {
-                continue;
-            }
-            let partner = group
-                .iter()
-                .filter(|(r, c)| !hidden[*r][*c])
-                .min_by_key(|(r, c)| (table.rows[*r].cells[*c] == 0, table.rows[*r].cells[*c]));
-            if let Some((r, c)) = partner {
-                hidden[*r][*c] = true;
-                changed = true;
-            }
+        .collect()
+}
+
+/// In every identity of `groups` with exactly one withheld cell, withholds the smallest other
+/// cell (a non-zero one first); answers whether anything changed.
+fn propagate(table: &Table, groups: &[Vec<(usize, usize)>], hidden: &mut [Vec<bool>]) -> bool {
+    let mut changed = false;
+    for group in groups {
+        let withheld = group.iter().filter(|(r, c)| hidden[*r][*c]).count();
+        if withheld != 1 {
+            continue;
         }
-        if !changed {
-            return hidden;
+        let partner = group
+            .iter()
+            .filter(|(r, c)| !hidden[*r][*c])
+            .min_by_key(|(r, c)| (table.rows[*r].cells[*c] == 0, table.rows[*r].cells[*c]));
+        if let Some((r, c)) = partner {
+            hidden[*r][*c] = true;
+            changed = true;
         }
     }
+    changed
 }
 
 /// Every identity of the form on this table, as the cells it ties together.
@@ -114,6 +164,34 @@ mod tests {
     use crate::statistics::circular_02_2011::FORM_1;
     use crate::statistics::testing::case_records;
     use crate::statistics::Period;
+
+    #[test]
+    fn no_province_is_the_country_less_the_others() {
+        let period = Period::parse("2025-3M").unwrap();
+        let cases = case_records(40);
+        let parts = vec![
+            FORM_1.fill(&cases[..20], &period),
+            FORM_1.fill(&cases[20..], &period),
+        ];
+        let mut total = FORM_1.blank(&period);
+        for part in &parts {
+            crate::statistics::reporting::figures::add(&mut total, part);
+        }
+        let (hidden, total_hidden) = withheld_together(&parts, &total);
+        for r in 0..total.rows.len() {
+            for c in 0..FORM_1.columns.len() {
+                let withheld =
+                    hidden.iter().filter(|h| h[r][c]).count() + usize::from(total_hidden[r][c]);
+                assert_ne!(withheld, 1, "row {r} column {c}");
+            }
+        }
+        for (part, flags) in parts.iter().zip(&hidden) {
+            for group in identities(part) {
+                let withheld = group.iter().filter(|(r, c)| flags[*r][*c]).count();
+                assert_ne!(withheld, 1, "{group:?}");
+            }
+        }
+    }
 
     #[test]
     fn small_counts_are_withheld_and_none_can_be_worked_back() {

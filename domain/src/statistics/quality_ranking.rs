@@ -87,6 +87,13 @@ fn delay(days: u64, cases: u64) -> f64 {
 }
 
 impl Measures {
+    /// Whether there is anything to rank the province by: reports owed or cases handled in
+    /// the year. A province with neither (no unit in the system yet) is listed unranked:
+    /// a score made of defaults would put it above those that keep their data.
+    pub fn is_rankable(&self) -> bool {
+        self.reports_expected > 0 || self.cases_accepted > 0 || self.cases_closed > 0
+    }
+
     /// The components: a province that owed nothing, or handled no case, is not marked down
     /// for it; one whose Department sent no annual report scores 0 on reconciliation.
     pub fn components(&self) -> Components {
@@ -177,6 +184,8 @@ mod tests {
         assert!((c.required_facts - 0.8).abs() < 1e-9);
         // 0.3×0.25 + 0.25×0.75 + 0.15×0.5 + 0 + 0.2×0.8 = 0.4975
         assert_eq!(c.score(&WEIGHTS), 49.8);
+        assert!(m.is_rankable());
+        assert!(!Measures::default().is_rankable());
         let none = Measures::default().components();
         assert_eq!(none.reconciliation, 0.0, "no annual report");
         assert_eq!(none.timeliness, 1.0, "nothing owed");

@@ -72,8 +72,9 @@ pub struct MeasuresView {
 
 #[derive(Serialize, ToSchema)]
 pub struct RankedProvinceView {
-    /// 1 for the best; equal scores share a rank.
-    pub rank: u32,
+    /// 1 for the best; equal scores share a rank. None for a province with no report owed
+    /// and no case in the year (nothing to rank it by), listed after the others.
+    pub rank: Option<u32>,
     pub province_code: String,
     pub province_name: String,
     /// From 0 to 100.
@@ -235,16 +236,27 @@ fn ranking(
     let all = provinces::list(conn, false)?;
     let scored: Vec<(String, f64)> = all
         .iter()
-        .map(|p| {
+        .filter_map(|p| {
             let m = measures.get(&p.code).copied().unwrap_or_default();
-            (p.code.clone(), m.components().score(&WEIGHTS))
+            m.is_rankable()
+                .then(|| (p.code.clone(), m.components().score(&WEIGHTS)))
         })
         .collect();
     let names: HashMap<&str, &str> = all
         .iter()
         .map(|p| (p.code.as_str(), p.name_vi.as_str()))
         .collect();
-    let provinces = quality_ranking::rank(scored)
+    let mut order: Vec<(Option<u32>, String, f64)> = quality_ranking::rank(scored)
+        .into_iter()
+        .map(|(rank, code, score)| (Some(rank), code, score))
+        .collect();
+    for p in &all {
+        if !order.iter().any(|(_, code, _)| *code == p.code) {
+            let m = measures.get(&p.code).copied().unwrap_or_default();
+            order.push((None, p.code.clone(), m.components().score(&WEIGHTS)));
+        }
+    }
+    let provinces = order
         .into_iter()
         .map(|(rank, code, score)| {
             let m = measures.get(&code).copied().unwrap_or_default();
@@ -316,7 +328,7 @@ fn tabular(view: &RankingView) -> Tabular {
             let m = &p.measures;
             let n = |x: u64| Cell::from(i64::try_from(x).unwrap_or(i64::MAX));
             vec![
-                Cell::from(i64::from(p.rank)),
+                p.rank.map_or(Cell::from(""), |r| Cell::from(i64::from(r))),
                 p.province_name.clone().into(),
                 p.province_code.clone().into(),
                 p.score.into(),

@@ -19,6 +19,7 @@ pub(super) fn form_of(code: &str) -> Result<&'static Form, ApiError> {
 /// is none.
 pub(super) fn form_named(code: &str) -> Result<&'static Form, ApiError> {
     forms().find(|f| f.code == code).ok_or_else(|| {
+        let code: String = code.chars().take(40).collect();
         ApiError::field(
             "form",
             "unknown_form",
@@ -28,15 +29,23 @@ pub(super) fn form_named(code: &str) -> Result<&'static Form, ApiError> {
     })
 }
 
-/// A list's period filter in its canonical text, read as one of the form's regime: `period`
-/// needs `form` (422 `needs_form`); an unknown form is 404, as for a table.
+/// A list's period filter in its canonical text, read as one of the form's regime and one it
+/// is reported for: `period` needs `form` (422 `needs_form`); an unknown form is 404, as for
+/// a table.
 pub(super) fn period_filter(
     form: Option<&str>,
     period: Option<String>,
 ) -> Result<Option<String>, ApiError> {
+    let form = form.map(form_of).transpose()?;
     match (form, period) {
         (_, None) => Ok(None),
-        (Some(form), Some(text)) => Ok(Some(period_of(form_of(form)?, &text)?.to_string())),
+        (Some(form), Some(text)) => {
+            let period = period_of(form, &text)?;
+            if !form.is_reported_for(&period) {
+                return Err(not_reported(form));
+            }
+            Ok(Some(period.to_string()))
+        }
         (None, Some(_)) => Err(ApiError::field(
             "period",
             "needs_form",
@@ -44,6 +53,26 @@ pub(super) fn period_filter(
             "Filtering by period needs the form.",
         )),
     }
+}
+
+/// 422 for a period the form is not reported for.
+pub(super) fn not_reported(form: &Form) -> ApiError {
+    let months: Vec<String> = form
+        .reported_months
+        .iter()
+        .map(|m| format!("{m}M"))
+        .collect();
+    let months = if months.is_empty() {
+        "mỗi ấn bản (H1, CYE, CY)".to_owned()
+    } else {
+        months.join(", ")
+    };
+    ApiError::field(
+        "period",
+        "not_a_reporting_period",
+        format!("Biểu mẫu này được báo cáo theo kỳ: {months}; không theo khoảng ngày tùy chọn."),
+        format!("This form is reported for the periods {months}; not for ad-hoc ranges."),
+    )
 }
 
 /// The period written `text`, read as one of `form`'s regime (field `period`).

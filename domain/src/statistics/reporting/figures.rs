@@ -30,7 +30,13 @@ pub enum FigureError {
     },
     /// A figure below zero (the column's number).
     Negative { row: String, column: u8 },
+    /// A figure above [`MAX_FIGURE`]: a typing error, and a sum that would overflow.
+    TooLarge { row: String, column: u8 },
 }
+
+/// The largest figure entered: ten million, far above the whole country's count of any cell
+/// in a year (about a hundred thousand cases), so that sums of provinces never overflow.
+pub const MAX_FIGURE: i64 = 10_000_000;
 
 /// Reads `rows` as `form`'s figures for `period`: every row of the form once, one figure per
 /// column, none below zero, in any order. Answers the table, or every place that is wrong.
@@ -71,6 +77,10 @@ pub fn entered(
             .zip(form.columns)
         {
             match u64::try_from(*figure) {
+                Ok(_) if *figure > MAX_FIGURE => errors.push(FigureError::TooLarge {
+                    row: given.code.clone(),
+                    column: column.number,
+                }),
                 Ok(figure) => *cell = figure,
                 Err(_) => errors.push(FigureError::Negative {
                     row: given.code.clone(),
@@ -116,7 +126,7 @@ pub fn add(into: &mut Table, other: &Table) {
     for (row, add) in into.rows.iter_mut().zip(&other.rows) {
         debug_assert_eq!(row.code, add.code);
         for (cell, figure) in row.cells.iter_mut().zip(&add.cells) {
-            *cell += figure;
+            *cell = cell.saturating_add(*figure);
         }
     }
 }
@@ -181,6 +191,7 @@ mod tests {
         let third = rows[2].code.clone();
         let last = rows.pop().unwrap().code;
         rows[0].cells[1] = -2;
+        rows[0].cells[2] = MAX_FIGURE + 1;
         rows[1].cells.pop();
         rows.push(EnteredRow {
             code: "IX.nothing".into(),
@@ -194,6 +205,10 @@ mod tests {
                 FigureError::Negative {
                     row: "total".into(),
                     column: FORM_1.columns[1].number
+                },
+                FigureError::TooLarge {
+                    row: "total".into(),
+                    column: FORM_1.columns[2].number
                 },
                 FigureError::CellCount {
                     row: second,

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use tgpl_domain::statistics::disclosure;
 use tgpl_domain::statistics::release::{person_times_key, NATIONAL_AREA, TOTAL_CODE};
 use tgpl_domain::statistics::reporting::figures;
+use tgpl_domain::statistics::Table;
 
 use super::*;
 
@@ -88,23 +89,34 @@ fn observations(
         .map_err(ApiError::logged("released period"))?;
     let time_period = period.to_string();
     let mut national = form.blank(&period);
-    let mut tables = Vec::new();
+    let mut parts = Vec::new();
     for area in &row.areas.0 {
-        let table = figures::entered(form, &period, &area.rows)
+        let part = figures::entered(form, &period, &area.rows)
             .map_err(ApiError::logged("released figures"))?;
-        figures::add(&mut national, &table);
-        tables.push((area.province_code.clone(), table));
+        figures::add(&mut national, &part);
+        parts.push(part);
     }
+    // What is withheld is decided on the whole release, so that every reader, whichever
+    // areas it reads, sees the same cells withheld and none is the country less the others.
+    let (mut flags, national_flags) = disclosure::withheld_together(&parts, &national);
+    let mut tables: Vec<(String, Table, Vec<Vec<bool>>)> = row
+        .areas
+        .0
+        .iter()
+        .map(|a| a.province_code.clone())
+        .zip(parts)
+        .zip(flags.drain(..))
+        .map(|((area, table), hidden)| (area, table, hidden))
+        .collect();
     if province.is_none() {
-        tables.push((NATIONAL_AREA.to_owned(), national));
+        tables.push((NATIONAL_AREA.to_owned(), national, national_flags));
     }
     let person_times = matches!(form.subject, Subject::PersonTimes);
     let mut out = Vec::new();
-    for (area, table) in tables {
+    for (area, table, hidden) in tables {
         if province.is_some_and(|p| p != area) {
             continue;
         }
-        let hidden = disclosure::withheld(&table);
         for (r, table_row) in table.rows.iter().enumerate() {
             if person_times && r > 0 {
                 break;

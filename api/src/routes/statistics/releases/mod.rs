@@ -18,7 +18,7 @@ use tgpl_persistence::statistics::releases::{self, ReleaseFilter, ReleaseRow};
 use tgpl_persistence::DbConnection;
 use validator::Validate;
 
-use super::records::{form_named, form_of, period_filter, period_of};
+use super::records::{form_named, form_of, not_reported, period_filter, period_of};
 use super::*;
 use crate::http::extract::ValidJson;
 use crate::routes::account_common::utc;

@@ -40,12 +40,7 @@ pub async fn publish_release(
     let form = form_named(&body.form)?;
     let period = period_of(form, &body.period)?;
     if !form.is_reported_for(&period) {
-        return Err(ApiError::field(
-            "period",
-            "not_a_reporting_period",
-            "Biểu mẫu không được báo cáo cho kỳ này.",
-            "The form is not reported for this period.",
-        ));
+        return Err(not_reported(form));
     }
     let note = body
         .note
@@ -200,9 +195,13 @@ pub async fn release_schedule(
                         format!("{year}-CY")
                     }
                 };
+                // Only annual periods that have ended, under a regime in force by then.
                 let Ok(period) = form.regime.period(&text) else {
                     continue;
                 };
+                if period.to() >= day || form.regime.in_force_from > period.to() {
+                    continue;
+                }
                 let Some(due) = release::annual_publication_due(year) else {
                     continue;
                 };

@@ -122,7 +122,7 @@ pub async fn read_completeness(
     let form = form_of(&q.form)?;
     let period = period_of(form, &q.period)?;
     if !form.is_reported_for(&period) {
-        return Err(super::drafting::not_reported(form));
+        return Err(not_reported(form));
     }
     let root = q.organization_id.unwrap_or_else(|| caller.org_id.clone());
     let body = state

@@ -5,7 +5,7 @@
 
 use super::drafting::checked_figures;
 use super::*;
-use crate::services::reporting::{compile, revision_of, stored_table};
+use crate::services::reporting::{compile, flag_above, revision_of, stored_table};
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -195,42 +195,13 @@ pub async fn confirm_correction(
                     &after,
                     &[revision],
                 )?;
-                flag_above(conn, &caller, &after, &period)?;
+                flag_above(conn, &caller.actor(), &after, &period)?;
                 Ok(after)
             })?;
             respond(conn, StatusCode::OK, row)
         })
         .await
         .map(reply)
-}
-
-/// Flags the reports of the units above `report`'s for the same form and period that were
-/// sent: they used the figures now corrected.
-fn flag_above(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    report: &ReportRow,
-    period: &Period,
-) -> Result<(), ApiError> {
-    let tree = Hierarchy::on(period.to(), &organizations::all_links(conn)?);
-    let above = tree.ancestors(&report.organization_id);
-    for before in reports::of_organizations(conn, &report.form, &report.period, &above)? {
-        if !before.status.is_received() || before.needs_resubmission {
-            continue;
-        }
-        let mut after = before.clone();
-        after.needs_resubmission = true;
-        after.revise();
-        reports::save(
-            conn,
-            &caller.actor(),
-            AuditAction::ReportFlag,
-            &before,
-            &after,
-            &[],
-        )?;
-    }
-    Ok(())
 }
 
 /// One cell that differs from the revision before.
@@ -289,7 +260,8 @@ pub struct RevisionView {
     pub decided_at: Option<DateTime<Utc>>,
     pub decided_by: Option<String>,
     pub decision_reason: Option<String>,
-    /// The revision compared with: the newest confirmed one before this.
+    /// The revision compared with: the newest one before this that the receiver accepted,
+    /// else the newest one sent before this.
     pub compared_with: Option<i32>,
     /// The cells that differ from it, in the form's order.
     pub changes: Vec<CellChangeView>,
@@ -366,10 +338,13 @@ pub async fn read_revision(
             let Some(at) = revisions.iter().position(|r| r.revision == n) else {
                 return Err(ApiError::not_found());
             };
-            let previous = revisions[..at]
+            // Against what the receiver last accepted, else the revision sent before.
+            let before = &revisions[..at];
+            let previous = before
                 .iter()
                 .rev()
-                .find(|r| r.confirmed_at.is_some());
+                .find(|r| r.decision.is_some_and(|d| *d == ReportStatus::Accepted))
+                .or_else(|| before.iter().rev().find(|r| r.confirmed_at.is_some()));
             revision_view(form, &period, revisions[at].clone(), previous)
         })
         .await?;

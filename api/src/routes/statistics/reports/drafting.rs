@@ -73,12 +73,7 @@ pub async fn create_report(
                 ));
             };
             if source == FiguresSource::Entered && !may_enter_figures(kind) {
-                return Err(ApiError::field(
-                    "source",
-                    "records_kept_here",
-                    "Trung tâm, Chi nhánh, Sở Tư pháp và Cục báo cáo số liệu tính từ dữ liệu trong hệ thống.",
-                    "Centres, branches, Departments and the Agency report the figures of the records kept here.",
-                ));
+                return Err(records_kept_here());
             }
             let receiver_id = match tree.parent(&org_id) {
                 Some(parent) => {
@@ -123,29 +118,14 @@ pub async fn create_report(
         .map(reply)
 }
 
-/// 422 for a period the form is not reported for.
-pub(super) fn not_reported(form: &Form) -> ApiError {
-    let months: Vec<String> = form
-        .reported_months
-        .iter()
-        .map(|m| format!("{m}M"))
-        .collect();
-    let months = if months.is_empty() {
-        "mỗi ấn bản (H1, CYE, CY)".to_owned()
-    } else {
-        months.join(", ")
-    };
-    ApiError::field(
-        "period",
-        "not_a_reporting_period",
-        format!("Biểu mẫu này được báo cáo theo kỳ: {months}; không theo khoảng ngày tùy chọn."),
-        format!("This form is reported for the periods {months}; not for ad-hoc ranges."),
-    )
-}
-
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrepareReport {
+    /// Changes where the figures come from, while the report has never been submitted:
+    /// `entered` for a club or a participating organization, `computed` for any unit (its
+    /// entered figures are then dropped).
+    #[schema(schema_with = crate::http::schemas::or_null::figures_source)]
+    pub source: Option<FiguresSource>,
     /// The figures of a report of entered figures: every row of the form once, one whole
     /// number from 0 per column (the layout of `GET /statistics/forms/{form}`).
     pub entered_figures: Option<Vec<FigureRowView>>,
@@ -182,8 +162,8 @@ fn explanation(field: &str, text: Option<String>) -> Result<Option<String>, ApiE
     }
 }
 
-/// Prepares a draft or a returned report: its entered figures and its explanations. Fields
-/// absent are left as they are.
+/// Prepares a draft or a returned report: where its figures come from (before its first
+/// submission), its entered figures and its explanations. Fields absent are left as they are.
 #[utoipa::path(
     operation_id = "prepareStatisticalReport",
     tag = "reporting",
@@ -192,8 +172,8 @@ fn explanation(field: &str, text: Option<String>) -> Result<Option<String>, ApiE
     request_body = PrepareReport,
     responses(
         (status = 200, description = "The report.", body = ReportView, headers(("ETag" = String))),
-        (status = 409, description = "Submitted: figures change only by a correction.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Figures in another layout, below zero, or breaking an error rule of the form (`rules_broken`, with the rule results); nothing is stored.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted: figures change only by a correction (`report_submitted`); the source of a report once submitted (`source_fixed`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Entered figures for a unit that keeps its records here (`records_kept_here`) or for a computed report (`computed_report`); figures in another layout, below zero, or breaking an error rule of the form (`rules_broken`, with the rule results); nothing is stored.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/statistics/reports/{id}")]
@@ -208,6 +188,7 @@ pub async fn prepare_report(
     let body = body.0;
     let explanation_text = explanation("explanation", body.explanation)?;
     let missing_text = explanation("missing_explanation", body.missing_explanation)?;
+    let source = body.source;
     let entered: Option<Vec<EnteredRow>> = body
         .entered_figures
         .map(|rows| rows.into_iter().map(EnteredRow::from).collect());
@@ -218,6 +199,9 @@ pub async fn prepare_report(
                     load(conn, &caller, &id, Action::PrepareStatisticalReport)?;
                 if_match.check(&etag(before.version))?;
                 let mut after = before.clone();
+                if let Some(source) = source {
+                    change_source(conn, &mut after, source)?;
+                }
                 if let Some(rows) = entered.clone() {
                     enter(&mut after, form, &period, rows)?;
                 }
@@ -233,6 +217,45 @@ pub async fn prepare_report(
         })
         .await
         .map(reply)
+}
+
+/// Changes where a report's figures come from, before its first submission: a unit that keeps
+/// its records here does not enter them.
+fn change_source(
+    conn: &mut DbConnection,
+    row: &mut ReportRow,
+    source: FiguresSource,
+) -> Result<(), ApiError> {
+    if *row.source == source {
+        return Ok(());
+    }
+    if row.current_revision > 0 {
+        return Err(ApiError::conflict(
+            "source_fixed",
+            Text::new(
+                "Báo cáo đã gửi nên không đổi nguồn số liệu.",
+                "The report was submitted: where its figures come from no longer changes.",
+            ),
+        ));
+    }
+    let kind = *organizations::get(conn, &row.organization_id)?.kind;
+    if source == FiguresSource::Entered && !may_enter_figures(kind) {
+        return Err(records_kept_here());
+    }
+    row.source = Code(source);
+    if source == FiguresSource::Computed {
+        row.entered_figures = None;
+    }
+    Ok(())
+}
+
+fn records_kept_here() -> ApiError {
+    ApiError::field(
+        "source",
+        "records_kept_here",
+        "Trung tâm, Chi nhánh, Sở Tư pháp và Cục báo cáo số liệu tính từ dữ liệu trong hệ thống.",
+        "Centres, branches, Departments and the Agency report the figures of the records kept here.",
+    )
 }
 
 /// Puts entered figures into a draft or returned report of entered figures.

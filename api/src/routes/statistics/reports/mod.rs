@@ -39,7 +39,7 @@ use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
 use validator::Validate;
 
-use super::records::{form_named, form_of, period_filter, period_of};
+use super::records::{form_named, form_of, not_reported, period_filter, period_of};
 use super::tables::RuleResultView;
 use super::*;
 use crate::http::extract::{etag, record, IfMatch, ValidJson};
@@ -286,6 +286,15 @@ fn load(
     Ok((row, form, period))
 }
 
+/// At most 40 characters of what was sent, for a message that names it.
+pub(super) fn echoed(text: &str) -> String {
+    let mut out: String = text.chars().take(40).collect();
+    if text.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// A reason written for a step (a return, a correction): trimmed, from 1 to 4,000
 /// characters, or 422 `length` on `reason`.
 fn reason(text: &str) -> Result<String, ApiError> {
@@ -306,6 +315,12 @@ fn figure_errors(errors: Vec<FigureError>) -> ApiError {
     use crate::http::error::FieldError;
     let fields = errors
         .into_iter()
+        .map(|e| match e {
+            // A row code is echoed only in part: a file's whole text can stand in one.
+            FigureError::UnknownRow { row } => FigureError::UnknownRow { row: echoed(&row) },
+            FigureError::RepeatedRow { row } => FigureError::RepeatedRow { row: echoed(&row) },
+            other => other,
+        })
         .map(|e| match e {
             FigureError::UnknownRow { row } => FieldError::new(
                 format!("entered_figures[{row}]"),
@@ -334,6 +349,18 @@ fn figure_errors(errors: Vec<FigureError>) -> ApiError {
                 "cell_count",
                 format!("Dòng `{row}` cần {expected} số liệu, có {found}."),
                 format!("Row `{row}` needs {expected} figures; it has {found}."),
+            ),
+            FigureError::TooLarge { row, column } => FieldError::new(
+                format!("entered_figures[{row}][{column}]"),
+                "too_large",
+                format!(
+                    "Số liệu dòng `{row}` cột {column} vượt quá {} (nhập nhầm?).",
+                    figures::MAX_FIGURE
+                ),
+                format!(
+                    "The figure of row `{row}`, column {column} is above {} (a typing error?).",
+                    figures::MAX_FIGURE
+                ),
             ),
             FigureError::Negative { row, column } => FieldError::new(
                 format!("entered_figures[{row}][{column}]"),

@@ -4,7 +4,7 @@
 //! centre which cases it has not entered.
 
 use super::*;
-use crate::services::reporting::{compile, stored_table};
+use crate::services::reporting::{records_now, stored_table};
 
 /// One cell where the submitted figure and the records differ.
 #[derive(Serialize, ToSchema)]
@@ -54,10 +54,8 @@ pub(in crate::routes::statistics) fn reconcile(
     }
     let submitted = reports::revision(conn, &row.id, row.current_revision)?;
     let submitted = stored_table(form, &period, &submitted.figures)?;
-    // The records' side counts every unit's records, entered figures aside.
-    let mut records_side = row.clone();
-    records_side.source = Code(FiguresSource::Computed);
-    let now = compile(conn, &records_side, form, &period)?.table;
+    // The system's side: every unit's records, entered figures aside.
+    let now = records_now(conn, row, form, &period)?;
     let records_total = now.rows[0].cells.iter().sum();
     let short = period.short().unwrap_or_else(|| period.to_string());
     let mut differences: Vec<GapView> = figures::changes(&submitted, &now)

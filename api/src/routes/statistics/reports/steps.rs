@@ -164,9 +164,17 @@ async fn decide(
     state
         .write(move |conn| {
             let row = if_match.settle(conn, |conn| {
-                let (before, _, _) = load(conn, &caller, &id, Action::ReceiveStatisticalReports)?;
+                let (before, _, period) =
+                    load(conn, &caller, &id, Action::ReceiveStatisticalReports)?;
                 if_match.check(&etag(before.version))?;
-                reporting_service::decide(conn, &caller.actor(), &before, step, reason.clone())
+                reporting_service::decide(
+                    conn,
+                    &caller.actor(),
+                    &before,
+                    &period,
+                    step,
+                    reason.clone(),
+                )
             })?;
             respond(conn, StatusCode::OK, row)
         })

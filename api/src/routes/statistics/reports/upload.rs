@@ -230,6 +230,8 @@ fn read_xlsx(
     let section_numbers: Vec<&str> = form.sections.iter().map(|s| s.number).collect();
     let mut rows = Vec::new();
     let mut errors = Vec::new();
+    // The cells read as figures: any other figure in the sheet is out of the form's layout.
+    let mut read_cells = std::collections::HashSet::new();
     let mut r = numbers + 1;
     for expected in &layout.rows {
         // Section title lines stand between the rows.
@@ -260,6 +262,7 @@ fn read_xlsx(
         let mut cells = Vec::new();
         for c in 0..form.columns.len() {
             let col = c + 2;
+            read_cells.insert((r, col));
             let cell = cell_name(r, col);
             let value = match range.get_value((r as u32, col as u32)) {
                 Some(Data::Float(f)) if f.fract() == 0.0 && *f >= 0.0 && *f < 1e15 => Ok(*f as i64),
@@ -281,6 +284,24 @@ fn read_xlsx(
         });
         r += 1;
     }
+    let (c0, width) = (range.start().map_or(0, |(_, c)| c as usize), range.width());
+    for row in (numbers + 1)..last_row {
+        for col in c0..c0 + width {
+            let figure = matches!(
+                range.get_value((row as u32, col as u32)),
+                Some(Data::Float(_) | Data::Int(_))
+            );
+            if figure && !read_cells.contains(&(row, col)) {
+                let cell = cell_name(row, col);
+                errors.push(at(
+                    cell.clone(),
+                    "outside_layout",
+                    format!("Ô {cell} có số liệu nằm ngoài các dòng, cột của biểu mẫu."),
+                    format!("Cell {cell} holds a figure outside the form's rows and columns."),
+                ));
+            }
+        }
+    }
     if errors.is_empty() {
         Ok(rows)
     } else {
@@ -297,10 +318,10 @@ fn read_xlsx(
     request_body(content = Vec<u8>, description = "The form as exported (`format=csv` or `format=xlsx`), filled in; at most 1 MiB. Recognised by its content.", content_type = "application/octet-stream"),
     responses(
         (status = 200, description = "The report with the figures.", body = ReportView, headers(("ETag" = String))),
-        (status = 409, description = "Submitted, or a report computed from the records.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted: figures change only by a correction.", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 1 MiB.", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither an xlsx workbook nor a UTF-8 CSV file.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Each wrong cell named (`file[D12]`: text in a number cell, a figure below zero, a formula, a row out of the form's layout), or the form's error rules broken (`rules_broken`); nothing is stored.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Each wrong cell named (`file[D12]`: text in a number cell, a figure below zero or above ten million, a formula, a label out of the form's order, a figure outside its rows and columns), a report computed from the records (`computed_report`), or the form's error rules broken (`rules_broken`); nothing is stored.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/statistics/reports/{id}/figures")]
