@@ -38,22 +38,22 @@ pub fn withheld_together(parts: &[Table], total: &Table) -> (Vec<Vec<Vec<bool>>>
                 changed = true;
             }
         }
-        for r in 0..total.rows.len() {
-            for c in 0..total.form.columns.len() {
-                let withheld = (0..tables.len()).filter(|t| hidden[*t][r][c]).count();
-                if withheld != 1 {
-                    continue;
-                }
-                let partner = (0..tables.len())
-                    .filter(|t| !hidden[*t][r][c])
-                    .min_by_key(|t| {
-                        let n = tables[*t].rows[r].cells[c];
-                        (n == 0, n)
-                    });
-                if let Some(t) = partner {
-                    hidden[t][r][c] = true;
-                    changed = true;
-                }
+        let columns = total.form.columns.len();
+        let cells = (0..total.rows.len()).flat_map(|r| (0..columns).map(move |c| (r, c)));
+        for (r, c) in cells {
+            let withheld = hidden.iter().filter(|h| h[r][c]).count();
+            if withheld != 1 {
+                continue;
+            }
+            let partner = (0..tables.len())
+                .filter(|t| !hidden[*t][r][c])
+                .min_by_key(|t| {
+                    let n = tables[*t].rows[r].cells[c];
+                    (n == 0, n)
+                });
+            if let Some(t) = partner {
+                hidden[t][r][c] = true;
+                changed = true;
             }
         }
         if !changed {
