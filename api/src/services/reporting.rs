@@ -141,12 +141,45 @@ pub fn records_now(
     period: &Period,
 ) -> Result<Table, ApiError> {
     let tree = Hierarchy::on(period.to(), &organizations::all_links(conn)?);
+    records_now_on(conn, &tree, report, form, period)
+}
+
+/// [`records_now`] on the tree of the period's last day, already at hand.
+fn records_now_on(
+    conn: &mut DbConnection,
+    tree: &Hierarchy,
+    report: &ReportRow,
+    form: &'static Form,
+    period: &Period,
+) -> Result<Table, ApiError> {
     let all: Vec<String> = tree
         .subtree(&report.organization_id)
         .into_iter()
         .map(|n| n.org_id)
         .collect();
     count_records(conn, form, period, &all)
+}
+
+/// How far `report`'s last submitted revision is from what the records say now, over the
+/// total row: the sum of the absolute differences, and the records' total it is measured
+/// against. `tree` is the tree of the period's last day.
+pub fn total_gap(
+    conn: &mut DbConnection,
+    tree: &Hierarchy,
+    report: &ReportRow,
+    form: &'static Form,
+    period: &Period,
+) -> Result<(u64, u64), ApiError> {
+    let revision = reports::revision(conn, &report.id, report.current_revision)?;
+    let submitted = stored_table(form, period, &revision.figures)?;
+    let now = records_now_on(conn, tree, report, form, period)?;
+    let gap = submitted.rows[0]
+        .cells
+        .iter()
+        .zip(&now.rows[0].cells)
+        .map(|(a, b)| a.abs_diff(*b))
+        .sum();
+    Ok((gap, now.rows[0].cells.iter().sum()))
 }
 
 /// Flags the reports of the units above `report`'s for the same form and period that were

@@ -12,9 +12,9 @@ use tgpl_persistence::statistics::quality;
 use tgpl_persistence::statistics::reports::{self as stored_reports, ReportFilter};
 use tgpl_persistence::DbConnection;
 
-use super::reports::reconcile;
 use super::*;
 use crate::http::tabular::{Cell, Format, Tabular};
+use crate::services::reporting::total_gap;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -199,6 +199,7 @@ fn ranking(
         period: Some(annual.to_string()),
         ..ReportFilter::default()
     };
+    let tree = Hierarchy::on(annual.to(), &links);
     for report in stored_reports::all(conn, &filter)? {
         let is_department = units.iter().any(|u| {
             u.id == report.organization_id
@@ -210,11 +211,11 @@ fn ranking(
         let Some(province) = province_of.get(report.organization_id.as_str()) else {
             continue;
         };
-        let r = reconcile(conn, &report)?;
+        let gap = total_gap(conn, &tree, &report, &circular_02_2011::FORM_1, annual)?;
         measures
             .entry((*province).to_owned())
             .or_default()
-            .reconciliation = Some((r.gap, r.records_total));
+            .reconciliation = Some(gap);
     }
     // The cases of the year.
     let grace = day - chrono::Duration::days(quality_ranking::PROVIDER_GRACE_DAYS);

@@ -17,7 +17,6 @@ mod upload;
 pub use completeness::*;
 pub use corrections::*;
 pub use drafting::*;
-pub(super) use reconciliation::reconcile;
 pub use reconciliation::*;
 pub use steps::*;
 pub use upload::*;

@@ -40,10 +40,7 @@ pub struct ReconciliationView {
 }
 
 /// The submitted figures of `row`'s last revision beside what the records say now.
-pub(in crate::routes::statistics) fn reconcile(
-    conn: &mut DbConnection,
-    row: &ReportRow,
-) -> Result<ReconciliationView, ApiError> {
+fn reconcile(conn: &mut DbConnection, row: &ReportRow) -> Result<ReconciliationView, ApiError> {
     let (form, period) = form_and_period(row)?;
     let as_of = Utc::now();
     if row.current_revision == 0 {
