@@ -278,7 +278,14 @@ fn load(
             let Some(receiver) = row.receiver_id.as_deref() else {
                 return Err(ApiError::forbidden());
             };
-            scope::check_on(&tree, caller, action, receiver)?;
+            // The report is readable: a receiver the caller cannot see is still a refusal.
+            scope::check_on(&tree, caller, action, receiver).map_err(|e| {
+                if e.status == StatusCode::NOT_FOUND {
+                    ApiError::forbidden()
+                } else {
+                    e
+                }
+            })?;
         }
         _ => scope::check_on(&tree, caller, action, &row.organization_id)?,
     }
