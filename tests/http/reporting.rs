@@ -122,11 +122,11 @@ fn figures_travel_from_the_units_up_to_the_agency_with_returns_and_corrections()
     let problem = r.assert_problem(422, "rules_broken");
     assert!(!problem["rules"].as_array().unwrap().is_empty());
     assert_eq!(read(&app, &ctl, &firm_id)["entered_figures"], Value::Null);
-    let r = app
-        .request("PATCH", &format!("{REPORTS}/{firm_id}"))
-        .bearer(&ctl)
-        .json(json!({"entered_figures": entered}));
+    // It uploads the form as exported, filled in.
+    let file = download(&app, &gd, &center, "xlsx");
+    let r = upload(&app, &ctl, &firm_id, &file);
     assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["entered_figures"], entered);
     let firm_report = step(&app, &ctl, &firm_id, "submit", json!({}));
     assert_eq!(firm_report["status"], "submitted");
     assert_eq!(firm_report["current_revision"], 1);
