@@ -310,6 +310,7 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                 version: 1,
                 created_at: now,
                 updated_at: now,
+                closed_recorded_at: None,
             };
             // The steps go through the domain's rules as anyone's do; each provider is an
             // officer of the centre from the start, so their eligibility is known.

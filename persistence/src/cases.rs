@@ -56,6 +56,10 @@ pub struct CaseRow {
     /// The organization that received the person (see `recipients::RecipientFilter`).
     #[serde(skip)]
     pub recipient_organization_id: String,
+    /// When the day the case was closed was recorded (the ranking of provinces measures how
+    /// long after a closing it is recorded); kept by [`CaseRow::set_case`].
+    #[serde(skip)]
+    pub closed_recorded_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
@@ -136,6 +140,9 @@ impl CaseRow {
         self.outcome_on = case.outcome_on;
         self.defence_accepted = case.defence_accepted;
         self.success_kind = case.success_kind.map(Code);
+        if self.closed_on != case.closed_on {
+            self.closed_recorded_at = case.closed_on.map(|_| crate::now());
+        }
         self.closed_on = case.closed_on;
         self.closing_grounds = case.closing_grounds.clone();
         self.transferred_to_org_id = case.transferred_to.clone();

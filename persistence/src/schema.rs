@@ -273,6 +273,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         recipient_organization_id -> Text,
+        closed_recorded_at -> Nullable<Timestamp>,
     }
 }
 

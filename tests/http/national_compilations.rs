@@ -203,6 +203,29 @@ fn provinces_are_ranked_by_how_they_keep_their_data() {
         measure(&hn, "cases_missing_facts") + 1
     );
     assert!(hn_after["score"].as_f64().unwrap() <= hn["score"].as_f64().unwrap());
+    // Its provider assigned and its closing dated in April, recorded only now.
+    let provider =
+        app.get("/api/v1/staff?q=nguyen%20van%20an", &gd).json()["items"][0]["id"].clone();
+    for (step, body) in [
+        (
+            "assign_provider",
+            json!({"provider_id": provider, "on": "2026-04-03"}),
+        ),
+        ("start", json!({"on": "2026-04-04"})),
+        ("complete", json!({"on": "2026-04-10"})),
+    ] {
+        let r = app.post(&format!("/api/v1/cases/{id}/steps/{step}"), &gd, body);
+        assert_eq!(r.status, 200, "{step}: {}", r.body);
+    }
+    let closed = ranked(&app.get(path, &viewer).json(), "ha_noi");
+    assert_eq!(
+        measure(&closed, "cases_closed"),
+        measure(&hn_after, "cases_closed") + 1
+    );
+    assert!(
+        measure(&closed, "closing_delay_days") >= measure(&hn_after, "closing_delay_days") + 200,
+        "closed on 10 April, recorded in the last days of November"
+    );
     for format in ["csv", "xlsx"] {
         let r = app.get(&format!("{path}&format={format}"), &viewer);
         assert_eq!(r.status, 200, "{format}: {}", r.body);

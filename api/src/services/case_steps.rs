@@ -104,6 +104,7 @@ pub fn open(
         created_at: now,
         updated_at: now,
         recipient_organization_id: subject.recipient_organization_id,
+        closed_recorded_at: None,
     };
     template.set_case(case);
     cases::insert(conn, actor, &org.id, year, |sequence| {

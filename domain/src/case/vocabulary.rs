@@ -38,15 +38,6 @@ vocabulary! {
 }
 
 impl Transition {
-    /// The steps that end a case once accepted: its work is over, or it leaves for another
-    /// province. The day of such a step is its closing day (`closed_on`).
-    pub const CLOSING: [Transition; 4] = [
-        Transition::Complete,
-        Transition::Discontinue,
-        Transition::Withdraw,
-        Transition::TransferOut,
-    ];
-
     /// Where the step leads from `from`, if it may be taken there.
     pub fn target(self, from: CaseState) -> Option<CaseState> {
         use CaseState::*;

@@ -1,13 +1,13 @@
 //! What the ranking of provinces reads of the cases (`tgpl_domain::statistics::quality_ranking`):
 //! per organization, in one pass each, the cases accepted in a range of days with the days
-//! from acceptance to entry and the required facts they miss, and the closing steps of the
-//! range with the days from closing to recording. Summed in SQL: the ranking covers every
+//! from acceptance to entry and the required facts they miss, and the cases closed in the
+//! range with the days from closing to its recording. Summed in SQL: the ranking covers every
 //! case of a year in the country.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Text};
-use tgpl_domain::case::{CaseState, Transition};
+use tgpl_domain::case::CaseState;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::reference::AidForm;
 
@@ -96,29 +96,28 @@ pub fn accepted_cases(
     Ok(crate::on_engine!(conn, |c| query.load(c))?)
 }
 
-/// Per organization, the closing steps (`Transition::CLOSING`) dated from `from` to `to` of
-/// cases not deleted.
+/// Per organization, the cases (deleted ones aside) closed after acceptance from `from` to
+/// `to`, with the days from closing to the day (Viet Nam) it was recorded.
 pub fn closed_cases(
     conn: &mut DbConnection,
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Vec<ClosedCases>> {
-    let steps = quoted(Transition::CLOSING.iter().map(|s| s.code()));
     let days = match conn {
         DbConnection::Sqlite(_) => {
-            "CAST(MAX(0, julianday(date(e.recorded_at, '+7 hours')) - julianday(e.occurred_on)) AS INTEGER)"
+            "CAST(MAX(0, julianday(date(c.closed_recorded_at, '+7 hours')) - julianday(c.closed_on)) AS INTEGER)"
         }
         DbConnection::Pg(_) => {
-            "GREATEST(0, (e.recorded_at + interval '7 hours')::date - e.occurred_on)"
+            "GREATEST(0, (c.closed_recorded_at + interval '7 hours')::date - c.closed_on)"
         }
     };
     let p = placeholder(conn);
     let sql = format!(
         "SELECT c.organization_id AS organization_id, COUNT(*) AS cases, \
          CAST(COALESCE(SUM({days}), 0) AS BIGINT) AS closing_delay_days \
-         FROM case_events e JOIN cases c ON c.id = e.case_id \
-         WHERE e.step IN ({steps}) AND e.occurred_on BETWEEN {p}1 AND {p}2 \
-           AND c.deleted_at IS NULL \
+         FROM cases c \
+         WHERE c.closed_on BETWEEN {p}1 AND {p}2 AND c.accepted_on IS NOT NULL \
+           AND c.closed_recorded_at IS NOT NULL AND c.deleted_at IS NULL \
          GROUP BY c.organization_id"
     );
     let query = diesel::sql_query(sql)
