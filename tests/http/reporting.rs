@@ -399,6 +399,14 @@ fn bad_reports_are_refused_clearly_and_change_nothing() {
     let current = start_current(&app, &gd);
     let r = app.post(&format!("{REPORTS}/{current}/submit"), &gd, json!({}));
     r.assert_problem(409, "period_not_over");
+    // An explanation is at most 4,000 characters, when prepared or at submission.
+    let r = app.post(
+        &format!("{REPORTS}/{}/submit", first["id"].as_str().unwrap()),
+        &gd,
+        json!({"missing_explanation": "x".repeat(4001)}),
+    );
+    let problem = r.assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "missing_explanation");
     // Accepting a draft is no step of a draft.
     let r = app.post(
         &format!("{REPORTS}/{}/accept", first["id"].as_str().unwrap()),

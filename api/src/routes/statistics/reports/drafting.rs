@@ -129,9 +129,10 @@ pub struct PrepareReport {
     /// The figures of a report of entered figures: every row of the form once, one whole
     /// number from 0 per column (the layout of `GET /statistics/forms/{form}`).
     pub entered_figures: Option<Vec<FigureRowView>>,
-    /// Why rules of severity warning do not hold (at most 4,000 characters).
+    /// Why rules of severity warning do not hold (at most 4,000 characters; empty clears it).
     pub explanation: Option<String>,
-    /// Why reports of units below are missing or not yet accepted (at most 4,000 characters).
+    /// Why reports of units below are missing or not yet accepted (at most 4,000 characters;
+    /// empty clears it).
     pub missing_explanation: Option<String>,
 }
 
@@ -149,16 +150,42 @@ pub(super) fn checked_figures(
     }
 }
 
-fn explanation(field: &str, text: Option<String>) -> Result<Option<String>, ApiError> {
-    match text.map(|t| t.trim().to_owned()) {
-        Some(t) if t.chars().count() > 4000 => Err(ApiError::field(
-            field,
-            "too_long",
-            "Tối đa 4.000 ký tự.",
-            "At most 4,000 characters.",
-        )),
-        Some(t) if t.is_empty() => Ok(None),
-        other => Ok(other),
+/// The explanations a body gives, checked: absent leaves a report's as it is, empty clears it.
+pub(super) struct Explanations {
+    explanation: Option<Option<String>>,
+    missing: Option<Option<String>>,
+}
+
+impl Explanations {
+    /// Reads `explanation` and `missing_explanation`: each at most 4,000 characters once
+    /// trimmed (422 `too_long` naming it).
+    pub(super) fn read(
+        explanation: Option<String>,
+        missing: Option<String>,
+    ) -> Result<Self, ApiError> {
+        let one = |field: &str, text: Option<String>| match text.map(|t| t.trim().to_owned()) {
+            Some(t) if t.chars().count() > 4000 => Err(ApiError::field(
+                field,
+                "too_long",
+                "Tối đa 4.000 ký tự.",
+                "At most 4,000 characters.",
+            )),
+            Some(t) => Ok(Some(Some(t).filter(|t| !t.is_empty()))),
+            None => Ok(None),
+        };
+        Ok(Self {
+            explanation: one("explanation", explanation)?,
+            missing: one("missing_explanation", missing)?,
+        })
+    }
+
+    pub(super) fn apply(&self, row: &mut ReportRow) {
+        if let Some(text) = &self.explanation {
+            row.explanation = text.clone();
+        }
+        if let Some(text) = &self.missing {
+            row.missing_explanation = text.clone();
+        }
     }
 }
 
@@ -186,8 +213,7 @@ pub async fn prepare_report(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = body.0;
-    let explanation_text = explanation("explanation", body.explanation)?;
-    let missing_text = explanation("missing_explanation", body.missing_explanation)?;
+    let explanations = Explanations::read(body.explanation, body.missing_explanation)?;
     let source = body.source;
     let entered: Option<Vec<EnteredRow>> = body
         .entered_figures
@@ -205,12 +231,7 @@ pub async fn prepare_report(
                 if let Some(rows) = entered.clone() {
                     enter(&mut after, form, &period, rows)?;
                 }
-                if explanation_text.is_some() {
-                    after.explanation = explanation_text.clone();
-                }
-                if missing_text.is_some() {
-                    after.missing_explanation = missing_text.clone();
-                }
+                explanations.apply(&mut after);
                 save_prepared(conn, &caller, before, after)
             })?;
             respond(conn, StatusCode::OK, row)

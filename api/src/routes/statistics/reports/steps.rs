@@ -1,14 +1,16 @@
 //! Submitting a report (its head signs, art. 8), and the receiver's acceptance or return.
 
-use super::drafting::{check_editable, enter};
+use super::drafting::{check_editable, enter, Explanations};
 use super::*;
 
 #[derive(Deserialize, Validate, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitReport {
-    /// Replaces the report's explanation of warnings, when given.
+    /// Replaces the report's explanation of warnings, when given (at most 4,000 characters;
+    /// empty clears it).
     pub explanation: Option<String>,
-    /// Replaces the report's explanation of missing reports below, when given.
+    /// Replaces the report's explanation of missing reports below, when given (at most 4,000
+    /// characters; empty clears it).
     pub missing_explanation: Option<String>,
     /// Replaces a report's entered figures, when given.
     pub entered_figures: Option<Vec<FigureRowView>>,
@@ -40,8 +42,7 @@ pub async fn submit_report(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = body.0.unwrap_or_default();
-    let explanation_text = body.explanation;
-    let missing_text = body.missing_explanation;
+    let explanations = Explanations::read(body.explanation, body.missing_explanation)?;
     let entered: Option<Vec<EnteredRow>> = body
         .entered_figures
         .map(|rows| rows.into_iter().map(EnteredRow::from).collect());
@@ -56,13 +57,7 @@ pub async fn submit_report(
                 if let Some(rows) = entered.clone() {
                     enter(&mut after, form, &period, rows)?;
                 }
-                if let Some(text) = &explanation_text {
-                    after.explanation = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
-                }
-                if let Some(text) = &missing_text {
-                    after.missing_explanation =
-                        Some(text.trim().to_owned()).filter(|t| !t.is_empty());
-                }
+                explanations.apply(&mut after);
                 reporting_service::submit(
                     conn,
                     &caller.actor(),
