@@ -77,8 +77,8 @@ pub struct RankedProvinceView {
     pub rank: Option<u32>,
     pub province_code: String,
     pub province_name: String,
-    /// From 0 to 100.
-    pub score: f64,
+    /// From 0 to 100; none for a province not ranked.
+    pub score: Option<f64>,
     pub components: ComponentsView,
     pub measures: MeasuresView,
 }
@@ -247,14 +247,13 @@ fn ranking(
         .iter()
         .map(|p| (p.code.as_str(), p.name_vi.as_str()))
         .collect();
-    let mut order: Vec<(Option<u32>, String, f64)> = quality_ranking::rank(scored)
+    let mut order: Vec<(Option<u32>, String, Option<f64>)> = quality_ranking::rank(scored)
         .into_iter()
-        .map(|(rank, code, score)| (Some(rank), code, score))
+        .map(|(rank, code, score)| (Some(rank), code, Some(score)))
         .collect();
     for p in &all {
         if !order.iter().any(|(_, code, _)| *code == p.code) {
-            let m = measures.get(&p.code).copied().unwrap_or_default();
-            order.push((None, p.code.clone(), m.components().score(&WEIGHTS)));
+            order.push((None, p.code.clone(), None));
         }
     }
     let provinces = order
@@ -332,7 +331,7 @@ fn tabular(view: &RankingView) -> Tabular {
                 p.rank.map_or(Cell::from(""), |r| Cell::from(i64::from(r))),
                 p.province_name.clone().into(),
                 p.province_code.clone().into(),
-                p.score.into(),
+                p.score.map_or(Cell::from(""), Cell::from),
                 c.timeliness.into(),
                 c.reconciliation.into(),
                 c.entry_delay.into(),
