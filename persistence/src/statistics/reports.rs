@@ -240,6 +240,16 @@ pub fn revisions(conn: &mut DbConnection, report_id: &str) -> StoreResult<Vec<Re
         .load(conn)?)
 }
 
+/// Every revision of the reports `ids`, each report's oldest first: for a page of reports,
+/// in one query.
+pub fn revisions_of(conn: &mut DbConnection, ids: &[String]) -> StoreResult<Vec<RevisionRow>> {
+    Ok(revisions::table
+        .filter(revisions::report_id.eq_any(ids))
+        .order((revisions::report_id.asc(), revisions::revision.asc()))
+        .select(RevisionRow::as_select())
+        .load(conn)?)
+}
+
 pub fn revision(conn: &mut DbConnection, report_id: &str, n: i32) -> StoreResult<RevisionRow> {
     revisions::table
         .find((report_id, n))

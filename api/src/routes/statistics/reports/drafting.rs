@@ -416,11 +416,20 @@ pub async fn list_reports(
             for o in organizations::get_many(conn, &ids)? {
                 levels.insert(o.id, ReportingLevel::of(*o.kind));
             }
+            let report_ids: Vec<String> = paged.items.iter().map(|r| r.id.clone()).collect();
+            let mut revisions: std::collections::HashMap<String, Vec<RevisionRow>> =
+                std::collections::HashMap::new();
+            for revision in reports::revisions_of(conn, &report_ids)? {
+                revisions
+                    .entry(revision.report_id.clone())
+                    .or_default()
+                    .push(revision);
+            }
             let mut items = Vec::new();
             for row in paged.items {
-                let revisions = reports::revisions(conn, &row.id)?;
                 let level = levels.get(&row.organization_id).copied().flatten();
-                items.push(view(row, level, revisions));
+                let own = revisions.remove(&row.id).unwrap_or_default();
+                items.push(view(row, level, own));
             }
             Ok(tgpl_persistence::page::Paged {
                 items,
