@@ -7,6 +7,12 @@ pub fn vietnam_offset() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| unreachable!("+7h is a valid offset"))
 }
 
+/// The instant a Viet Nam day begins (its midnight, 17:00 UTC the day before).
+pub fn vietnam_day_start(day: NaiveDate) -> DateTime<Utc> {
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    (midnight - chrono::Duration::seconds(i64::from(vietnam_offset().local_minus_utc()))).and_utc()
+}
+
 /// The date in Viet Nam at the instant `at`.
 pub fn vietnam_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&vietnam_offset()).date_naive()
@@ -16,6 +22,18 @@ pub fn vietnam_date(at: DateTime<Utc>) -> NaiveDate {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_vietnam_day_begins_at_17_utc_the_day_before() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let start = vietnam_day_start(day);
+        assert_eq!(start, Utc.with_ymd_and_hms(2026, 10, 31, 17, 0, 0).unwrap());
+        assert_eq!(vietnam_date(start), day);
+        assert_eq!(
+            vietnam_date(start - chrono::Duration::seconds(1)),
+            day.pred_opt().unwrap()
+        );
+    }
 
     #[test]
     fn evening_utc_is_already_tomorrow_in_viet_nam() {

@@ -43,6 +43,20 @@ pub struct ClosedCases {
     pub closing_delay_days: i64,
 }
 
+/// The SQL of the whole days from the date column `day` to the Viet Nam date of the instant
+/// column `at` (0 when `at` comes first).
+fn days_after(conn: &DbConnection, at: &str, day: &str) -> String {
+    let hours = tgpl_domain::time::vietnam_offset().local_minus_utc() / 3600;
+    match conn {
+        DbConnection::Sqlite(_) => format!(
+            "CAST(MAX(0, julianday(date({at}, '+{hours} hours')) - julianday({day})) AS INTEGER)"
+        ),
+        DbConnection::Pg(_) => {
+            format!("GREATEST(0, ({at} + interval '{hours} hours')::date - {day})")
+        }
+    }
+}
+
 /// The sign of a numbered parameter: `?1` on SQLite, `$1` on PostgreSQL.
 fn placeholder(conn: &DbConnection) -> &'static str {
     match conn {
@@ -70,12 +84,7 @@ pub fn accepted_cases(
     // Codes are the system's own vocabulary, never input.
     let concluded = quoted(CaseState::CONCLUDED.iter().map(|s| s.code()));
     let litigation = AidForm::Litigation.code();
-    let days = match conn {
-        DbConnection::Sqlite(_) => {
-            "CAST(MAX(0, julianday(date(c.created_at, '+7 hours')) - julianday(c.accepted_on)) AS INTEGER)"
-        }
-        DbConnection::Pg(_) => "GREATEST(0, (c.created_at + interval '7 hours')::date - c.accepted_on)",
-    };
+    let days = days_after(conn, "c.created_at", "c.accepted_on");
     let p = placeholder(conn);
     let sql = format!(
         "SELECT c.organization_id AS organization_id, COUNT(*) AS cases, \
@@ -103,14 +112,7 @@ pub fn closed_cases(
     from: NaiveDate,
     to: NaiveDate,
 ) -> StoreResult<Vec<ClosedCases>> {
-    let days = match conn {
-        DbConnection::Sqlite(_) => {
-            "CAST(MAX(0, julianday(date(c.closed_recorded_at, '+7 hours')) - julianday(c.closed_on)) AS INTEGER)"
-        }
-        DbConnection::Pg(_) => {
-            "GREATEST(0, (c.closed_recorded_at + interval '7 hours')::date - c.closed_on)"
-        }
-    };
+    let days = days_after(conn, "c.closed_recorded_at", "c.closed_on");
     let p = placeholder(conn);
     let sql = format!(
         "SELECT c.organization_id AS organization_id, COUNT(*) AS cases, \

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use tgpl_domain::access::SystemAction;
 use tgpl_domain::statistics::litigation_notice::{Month, MonthFigures};
+use tgpl_domain::time::vietnam_day_start;
 use tgpl_persistence::provinces;
 use tgpl_persistence::statistics::litigation;
 
@@ -119,9 +120,12 @@ pub async fn read_litigation_notice(
     let view = state
         .db(move |conn| {
             let events = litigation::litigation_events(conn, from, to)?;
-            // The month's instants in UTC: Viet Nam's midnight is 17:00 the day before.
-            let start = month.first_day().map(vietnam_midnight);
-            let end = month.next().first_day().map(vietnam_midnight);
+            // The month's instants in UTC.
+            let start = month.first_day().map(|d| vietnam_day_start(d).naive_utc());
+            let end = month
+                .next()
+                .first_day()
+                .map(|d| vietnam_day_start(d).naive_utc());
             let (Some(start), Some(end)) = (start, end) else {
                 return Err(ApiError::internal());
             };
@@ -175,10 +179,6 @@ pub async fn read_litigation_notice(
         })
         .await?;
     tabular(&view).respond(format, &view)
-}
-
-fn vietnam_midnight(day: NaiveDate) -> chrono::NaiveDateTime {
-    day.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::hours(7)
 }
 
 fn tabular(view: &LitigationNoticeView) -> Tabular {
