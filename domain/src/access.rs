@@ -73,6 +73,14 @@ pub enum Action {
     SubmitStatisticalReport,
     /// Accept or return the reports the target receives (art. 6): its own leaders.
     ReceiveStatisticalReports,
+    /// Read the dossiers filed on the portal that the target handles, with their applicants'
+    /// personal data: the target's own people (a centre's leaders also its branches'), and
+    /// the data centre.
+    ReadDossier,
+    /// Take the steps of the target's dossiers: accept, ask for documents, refuse, return
+    /// the result (Decree 61/2018 art. 19): its own people, a centre's leaders also for its
+    /// branches.
+    HandleDossier,
 }
 
 impl Action {
@@ -80,6 +88,10 @@ impl Action {
     /// the data centre, never by oversight roles or service clients, whatever else they see.
     fn is_recipient_data(self) -> bool {
         matches!(self, Self::ReadRecipient | Self::ManageRecipient)
+    }
+
+    fn is_dossier(self) -> bool {
+        matches!(self, Self::ReadDossier | Self::HandleDossier)
     }
 }
 
@@ -101,6 +113,15 @@ pub enum SystemAction {
     /// Read the Agency's national compilations: the monthly litigation notice and the
     /// ranking of provinces by their data (seed 003 §2): the Agency's own roles.
     ReadNationalCompilations,
+    /// File dossiers and their supplements, and read what became of them: the portal.
+    SubmitDossiers,
+    /// Read the feed of dossiers' progress: the portal, and the data centre.
+    ReadDossierFeed,
+    /// Register the portal's callback, see and redeliver its failed deliveries, and keep
+    /// the procedures, the calendar and the portal's status codes: the data centre.
+    ManagePortalIntegration,
+    /// Read the six-monthly report on online services (seed 001 §2): the Agency.
+    ReadOnlineServicesReport,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +166,20 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
             );
         return if caller.role == DataCenterAdmin || handles {
             Decision::Allow
+        } else {
+            Decision::Hidden
+        };
+    }
+    if action.is_dossier() {
+        let handles = match caller.role {
+            CenterLeader => rel != Outside,
+            LegalAidOfficer | CenterShared | ParticipantReporter | DepartmentOfficer => rel == Own,
+            _ => false,
+        };
+        return if handles || (caller.role == DataCenterAdmin && action == Action::ReadDossier) {
+            Decision::Allow
+        } else if caller.role == DataCenterAdmin {
+            Decision::Forbidden
         } else {
             Decision::Hidden
         };
@@ -221,8 +256,14 @@ pub fn decide(caller: &Caller, action: Action, target: &Target) -> Decision {
 /// Decides actions that concern the whole system; only the data centre administers it.
 pub fn decide_system(caller: &Caller, action: SystemAction) -> Decision {
     match (caller.role, action) {
+        // Only the portal files dossiers: the data centre speaks for no applicant.
+        (Role::Portal, SystemAction::SubmitDossiers) => Decision::Allow,
+        (_, SystemAction::SubmitDossiers) => Decision::Forbidden,
         (Role::DataCenterAdmin, _) => Decision::Allow,
         (Role::Portal, SystemAction::ReadReleasedStatistics) => Decision::Forbidden,
+        (Role::Portal, SystemAction::ReadDossierFeed) => Decision::Allow,
+        (Role::AgencyViewer, SystemAction::ReadOnlineServicesReport) => Decision::Allow,
+        (_, SystemAction::ReadDossierFeed) => Decision::Forbidden,
         (_, SystemAction::ReadReleasedStatistics) => Decision::Allow,
         (Role::AgencyViewer, SystemAction::ReadNationalCompilations) => Decision::Allow,
         _ => Decision::Forbidden,
@@ -686,6 +727,70 @@ mod tests {
             "HHAAHH"
         );
         assert_eq!(matrix(Role::Portal, "agency", Action::ReadCase), "FFFFFF");
+    }
+
+    #[test]
+    fn dossiers_are_seen_by_the_unit_handling_them_and_the_data_centre() {
+        let matrix = |role, org, action| -> String {
+            ORGS.iter()
+                .map(|t| letter(check(role, org, action, t)))
+                .collect()
+        };
+        // ORGS: agency, dept-hn, center-hn, branch-hn, firm-hn, center-dn.
+        let rows = [
+            (Role::DataCenterAdmin, "agency", "AAAAAA", "FFFFFF"),
+            (Role::AgencyViewer, "agency", "HHHHHH", "HHHHHH"),
+            (Role::DepartmentOfficer, "dept-hn", "HAHHHH", "HAHHHH"),
+            (Role::CenterLeader, "center-hn", "HHAAHH", "HHAAHH"),
+            (Role::LegalAidOfficer, "center-hn", "HHAHHH", "HHAHHH"),
+            (Role::ContractedLawyer, "center-hn", "HHHHHH", "HHHHHH"),
+            (Role::ParticipantReporter, "firm-hn", "HHHHAH", "HHHHAH"),
+            (Role::Portal, "agency", "HHHHHH", "HHHHHH"),
+        ];
+        for (role, org, read, handle) in rows {
+            assert_eq!(
+                matrix(role, org, Action::ReadDossier),
+                read,
+                "read by {role}"
+            );
+            assert_eq!(
+                matrix(role, org, Action::HandleDossier),
+                handle,
+                "handle by {role}"
+            );
+        }
+        let system = |role, action| {
+            decide_system(
+                &Caller {
+                    role,
+                    org_id: "agency",
+                },
+                action,
+            )
+        };
+        for role in Role::ALL.iter().copied() {
+            let portal = role == Role::Portal;
+            assert_eq!(
+                system(role, SystemAction::SubmitDossiers) == Allow,
+                portal,
+                "{role}"
+            );
+            assert_eq!(
+                system(role, SystemAction::ReadDossierFeed) == Allow,
+                portal || role == Role::DataCenterAdmin,
+                "{role}"
+            );
+            assert_eq!(
+                system(role, SystemAction::ManagePortalIntegration) == Allow,
+                role == Role::DataCenterAdmin,
+                "{role}"
+            );
+            assert_eq!(
+                system(role, SystemAction::ReadOnlineServicesReport) == Allow,
+                matches!(role, Role::DataCenterAdmin | Role::AgencyViewer),
+                "{role}"
+            );
+        }
     }
 
     #[test]

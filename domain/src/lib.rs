@@ -17,6 +17,7 @@ pub mod credentials;
 pub mod hierarchy;
 pub mod label;
 pub mod organization;
+pub mod portal;
 pub mod privacy;
 pub mod recipient;
 pub mod reference;

@@ -1,0 +1,450 @@
+//! A dossier (hồ sơ) filed on the portal, from receipt to its result: its statuses, the steps
+//! between them, and its clock in working days.
+//!
+//! The clock runs from the day the dossier counts from ([`WorkingCalendar::counting_day`]) to
+//! its promised return date; asking the applicant for more documents stops it, and the
+//! working days it had left run again from the day the documents arrive (Decree 61/2018
+//! art. 19(1)(b): the time to supplement is not counted).
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::calendar::WorkingCalendar;
+use super::procedure::ProcedureKind;
+use crate::refusal::{FieldRefusal, Refusal};
+use crate::time::vietnam_date;
+use crate::vocabulary;
+
+vocabulary! {
+    /// Where a dossier stands, in this system's words; the portal's own codes come from a
+    /// mapping kept as data (see [`initial_portal_statuses`]).
+    pub enum DossierStatus {
+        Received = "received" { vi: "Đã tiếp nhận", en: "Received" },
+        AwaitingSupplement = "awaiting_supplement" { vi: "Chờ bổ sung hồ sơ", en: "Awaiting more documents" },
+        InProgress = "in_progress" { vi: "Đang giải quyết", en: "Being handled" },
+        Refused = "refused" { vi: "Từ chối giải quyết", en: "Refused" },
+        Completed = "completed" { vi: "Đã có kết quả", en: "Completed with a result" },
+    }
+}
+
+vocabulary! {
+    /// What happened to a dossier: each is one progress entry.
+    pub enum DossierStep {
+        Submit = "submit" { vi: "Nộp hồ sơ trên Cổng Dịch vụ công", en: "Filed on the portal" },
+        Accept = "accept" { vi: "Tiếp nhận giải quyết", en: "Accepted for handling" },
+        RequestSupplement = "request_supplement" { vi: "Yêu cầu bổ sung hồ sơ", en: "More documents asked for" },
+        ReceiveSupplement = "receive_supplement" { vi: "Nhận hồ sơ bổ sung", en: "More documents received" },
+        Refuse = "refuse" { vi: "Từ chối giải quyết", en: "Refused" },
+        Complete = "complete" { vi: "Trả kết quả", en: "Result returned" },
+    }
+}
+
+impl DossierStatus {
+    /// Whether nothing more happens to it.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Refused | Self::Completed)
+    }
+
+    /// The steps that can be taken from here by the handling organization or the portal.
+    pub fn next_steps(self) -> &'static [DossierStep] {
+        use DossierStep::*;
+        match self {
+            Self::Received => &[Accept, RequestSupplement, Refuse],
+            Self::AwaitingSupplement => &[ReceiveSupplement, Refuse],
+            Self::InProgress => &[RequestSupplement, Refuse, Complete],
+            Self::Refused | Self::Completed => &[],
+        }
+    }
+}
+
+impl DossierStep {
+    /// Whether the portal takes it (the applicant acting there) rather than the handling
+    /// organization.
+    pub fn is_the_portals(self) -> bool {
+        matches!(self, Self::Submit | Self::ReceiveSupplement)
+    }
+
+    /// What the step must be given: a refusal its reasons, a request for documents what is
+    /// missing, a completion its result.
+    pub fn requires_note(self) -> bool {
+        matches!(
+            self,
+            Self::Refuse | Self::RequestSupplement | Self::Complete
+        )
+    }
+}
+
+/// What the steps read and change of a dossier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dossier {
+    pub status: DossierStatus,
+    /// The promised return date; moved when the clock restarts after a supplement.
+    pub due_on: NaiveDate,
+    /// While awaiting documents: the status to go back to, and the working days the clock
+    /// had left when it stopped.
+    pub paused: Option<Pause>,
+    /// The Viet Nam day of the final step.
+    pub finished_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pause {
+    pub resume_to: DossierStatus,
+    pub days_left: u32,
+}
+
+/// Why a step cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DossierRefusal {
+    /// Not from this status.
+    Illegal { from: DossierStatus },
+    /// The step's note (reasons, missing documents, result) is missing.
+    NoteRequired,
+}
+
+impl Refusal for DossierRefusal {
+    fn field_refusal(&self) -> FieldRefusal {
+        match self {
+            Self::Illegal { from } => FieldRefusal::new(
+                "status",
+                "illegal_step",
+                format!("Không thể thực hiện thao tác này khi hồ sơ ở trạng thái `{from}`."),
+                format!("This cannot be done while the dossier is `{from}`."),
+            ),
+            Self::NoteRequired => FieldRefusal::new(
+                "note",
+                "required",
+                "Cần ghi lý do, giấy tờ cần bổ sung hoặc kết quả giải quyết.",
+                "Give the reasons, the documents missing or the result.",
+            ),
+        }
+    }
+}
+
+impl Dossier {
+    /// A dossier received at `received_at` under a limit of `limit` working days.
+    pub fn received(calendar: &WorkingCalendar, received_at: DateTime<Utc>, limit: u32) -> Self {
+        Self {
+            status: DossierStatus::Received,
+            due_on: calendar.due_on(received_at, limit),
+            paused: None,
+            finished_on: None,
+        }
+    }
+
+    /// Takes `step` at `at`. `note` is the step's text where it needs one.
+    pub fn take(
+        &self,
+        step: DossierStep,
+        at: DateTime<Utc>,
+        note: Option<&str>,
+        calendar: &WorkingCalendar,
+    ) -> Result<Self, DossierRefusal> {
+        if !self.status.next_steps().contains(&step) {
+            return Err(DossierRefusal::Illegal { from: self.status });
+        }
+        if step.requires_note() && note.is_none_or(|n| n.trim().is_empty()) {
+            return Err(DossierRefusal::NoteRequired);
+        }
+        let today = vietnam_date(at);
+        let mut after = self.clone();
+        match step {
+            DossierStep::Submit => unreachable!("no status leads to a new submission"),
+            DossierStep::Accept => after.status = DossierStatus::InProgress,
+            DossierStep::RequestSupplement => {
+                after.paused = Some(Pause {
+                    resume_to: self.status,
+                    days_left: calendar.working_days_between(today, self.due_on),
+                });
+                after.status = DossierStatus::AwaitingSupplement;
+            }
+            DossierStep::ReceiveSupplement => {
+                let pause = self.paused.unwrap_or(Pause {
+                    resume_to: DossierStatus::Received,
+                    days_left: 0,
+                });
+                after.status = pause.resume_to;
+                after.due_on =
+                    calendar.add_working_days(calendar.counting_day(at), pause.days_left);
+                after.paused = None;
+            }
+            DossierStep::Refuse | DossierStep::Complete => {
+                after.status = if step == DossierStep::Refuse {
+                    DossierStatus::Refused
+                } else {
+                    DossierStatus::Completed
+                };
+                after.paused = None;
+                after.finished_on = Some(today);
+            }
+        }
+        Ok(after)
+    }
+
+    /// Whether it is past its promised date on `today` with the clock running.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        match self.status {
+            DossierStatus::Received | DossierStatus::InProgress => today > self.due_on,
+            DossierStatus::AwaitingSupplement => false,
+            DossierStatus::Refused | DossierStatus::Completed => {
+                self.finished_on.is_some_and(|f| f > self.due_on)
+            }
+        }
+    }
+}
+
+/// The portal's status code for each of ours, as shipped: the national status vocabulary
+/// is not in this system's sources, so these follow the values public integrations of the
+/// portal use (1 new, 2 received, 3 refused, 4 in progress, 5 supplement asked, 10 result
+/// returned) and are kept as data that the Agency changes without a release.
+pub fn initial_portal_statuses() -> Vec<(DossierStatus, &'static str)> {
+    vec![
+        (DossierStatus::Received, "2"),
+        (DossierStatus::AwaitingSupplement, "5"),
+        (DossierStatus::InProgress, "4"),
+        (DossierStatus::Refused, "3"),
+        (DossierStatus::Completed, "10"),
+    ]
+}
+
+/// What an intake carries beyond its common fields, as far as the rules need to know.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IntakeShape {
+    /// The person to be aided, their category and proof, and the matter.
+    pub has_legal_aid_request: bool,
+    pub has_case_code: bool,
+    pub has_card_number: bool,
+}
+
+/// How far ahead of the server's clock a receipt time may be: the portal's clock may run a
+/// little fast.
+pub const CLOCK_SKEW_SECONDS: i64 = 300;
+
+/// Checks what a procedure needs of an intake filed at `received_at`, seen `now`: every
+/// field refused, not only the first.
+pub fn check_intake(
+    kind: ProcedureKind,
+    shape: IntakeShape,
+    received_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<FieldRefusal> {
+    let mut refused = Vec::new();
+    if received_at > now + chrono::Duration::seconds(CLOCK_SKEW_SECONDS) {
+        refused.push(FieldRefusal::new(
+            "received_at",
+            "in_future",
+            "Thời điểm tiếp nhận không thể ở tương lai.",
+            "The time of receipt cannot be in the future.",
+        ));
+    }
+    let is_request = kind == ProcedureKind::LegalAidRequest;
+    if is_request != shape.has_legal_aid_request {
+        refused.push(if is_request {
+            FieldRefusal::new(
+                "legal_aid",
+                "required",
+                "Yêu cầu trợ giúp pháp lý cần thông tin người được trợ giúp, diện và giấy tờ chứng minh, nội dung vụ việc.",
+                "A request for legal aid needs the person to be aided, their category and its proof, and the matter.",
+            )
+        } else {
+            FieldRefusal::new(
+                "legal_aid",
+                "not_for_procedure",
+                "Chỉ thủ tục yêu cầu trợ giúp pháp lý mới có phần này.",
+                "Only a request for legal aid has this part.",
+            )
+        });
+    }
+    if kind.concerns_a_case() && !shape.has_case_code {
+        refused.push(FieldRefusal::new(
+            "case_code",
+            "required",
+            "Thủ tục này cần mã vụ việc trợ giúp pháp lý liên quan.",
+            "This procedure needs the code of the case it concerns.",
+        ));
+    }
+    if kind.concerns_a_card() && !shape.has_card_number {
+        refused.push(FieldRefusal::new(
+            "card_number",
+            "required",
+            "Cần số thẻ cộng tác viên được đề nghị cấp lại.",
+            "Give the number of the card to reissue.",
+        ));
+    }
+    refused
+}
+
+/// Whether a dossier finished on `finished_on` kept its promise of `due_on`.
+pub fn on_time(finished_on: NaiveDate, due_on: NaiveDate) -> bool {
+    finished_on <= due_on
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::calendar::tests::{at, calendar, d};
+    use super::*;
+
+    #[test]
+    fn the_clock_stops_while_documents_are_awaited() {
+        let c = calendar();
+        // Complaint at the organization, received Monday 9 February 2026: due Thursday 12.
+        let dossier = Dossier::received(&c, at(2026, 2, 9, 9, 0), 3);
+        assert_eq!(dossier.due_on, d(2026, 2, 12));
+        // Asked for documents on Tuesday 10: two working days left (11, 12).
+        let waiting = dossier
+            .take(
+                DossierStep::RequestSupplement,
+                at(2026, 2, 10, 10, 0),
+                Some("Thiếu giấy ủy quyền"),
+                &c,
+            )
+            .unwrap();
+        assert_eq!(waiting.status, DossierStatus::AwaitingSupplement);
+        assert!(
+            !waiting.is_overdue(d(2026, 3, 1)),
+            "no clock runs while waiting"
+        );
+        // They arrive on Friday 13 after hours, over Tết: counted from Monday 23, due 25.
+        let resumed = waiting
+            .take(
+                DossierStep::ReceiveSupplement,
+                at(2026, 2, 13, 18, 0),
+                None,
+                &c,
+            )
+            .unwrap();
+        assert_eq!(resumed.status, DossierStatus::Received);
+        assert_eq!(resumed.due_on, d(2026, 2, 25));
+        assert!(resumed.is_overdue(d(2026, 2, 26)));
+        assert!(!resumed.is_overdue(d(2026, 2, 25)));
+    }
+
+    #[test]
+    fn steps_follow_the_status_and_need_their_note() {
+        let c = calendar();
+        let dossier = Dossier::received(&c, at(2026, 3, 2, 9, 0), 0);
+        assert_eq!(
+            dossier.take(DossierStep::Complete, at(2026, 3, 2, 10, 0), Some("x"), &c),
+            Err(DossierRefusal::Illegal {
+                from: DossierStatus::Received
+            })
+        );
+        assert_eq!(
+            dossier.take(DossierStep::Refuse, at(2026, 3, 2, 10, 0), Some("  "), &c),
+            Err(DossierRefusal::NoteRequired)
+        );
+        let accepted = dossier
+            .take(DossierStep::Accept, at(2026, 3, 2, 10, 0), None, &c)
+            .unwrap();
+        assert_eq!(accepted.status, DossierStatus::InProgress);
+        let done = accepted
+            .take(
+                DossierStep::Complete,
+                at(2026, 3, 3, 10, 0),
+                Some("Đã cử luật sư"),
+                &c,
+            )
+            .unwrap();
+        assert_eq!(done.finished_on, Some(d(2026, 3, 3)));
+        assert!(
+            done.is_overdue(d(2026, 3, 3)),
+            "finished a day after a same-day limit"
+        );
+        assert!(!on_time(d(2026, 3, 3), done.due_on));
+        assert!(done.status.next_steps().is_empty());
+        assert_eq!(
+            done.take(DossierStep::Refuse, at(2026, 3, 4, 9, 0), Some("x"), &c),
+            Err(DossierRefusal::Illegal {
+                from: DossierStatus::Completed
+            })
+        );
+    }
+
+    #[test]
+    fn a_supplement_asked_while_in_progress_returns_there() {
+        let c = calendar();
+        let accepted = Dossier::received(&c, at(2026, 3, 2, 9, 0), 7)
+            .take(DossierStep::Accept, at(2026, 3, 2, 9, 5), None, &c)
+            .unwrap();
+        let back = accepted
+            .take(
+                DossierStep::RequestSupplement,
+                at(2026, 3, 3, 9, 0),
+                Some("Ảnh thẻ"),
+                &c,
+            )
+            .unwrap()
+            .take(
+                DossierStep::ReceiveSupplement,
+                at(2026, 3, 10, 9, 0),
+                None,
+                &c,
+            )
+            .unwrap();
+        assert_eq!(back.status, DossierStatus::InProgress);
+        // 11 March was due; on 3 March six working days were left: 10 + 6 = 18 March.
+        assert_eq!(back.due_on, d(2026, 3, 18));
+    }
+
+    #[test]
+    fn an_intake_has_what_its_procedure_needs() {
+        let now = at(2026, 3, 2, 9, 0);
+        let ok = IntakeShape {
+            has_legal_aid_request: true,
+            ..Default::default()
+        };
+        assert!(check_intake(ProcedureKind::LegalAidRequest, ok, now, now).is_empty());
+        let fields = |refused: Vec<FieldRefusal>| -> Vec<String> {
+            refused
+                .into_iter()
+                .map(|r| format!("{}:{}", r.field, r.code))
+                .collect()
+        };
+        assert_eq!(
+            fields(check_intake(
+                ProcedureKind::LegalAidRequest,
+                IntakeShape::default(),
+                now + chrono::Duration::hours(1),
+                now
+            )),
+            ["received_at:in_future", "legal_aid:required"]
+        );
+        assert_eq!(
+            fields(check_intake(
+                ProcedureKind::ComplaintAtDepartment,
+                ok,
+                now,
+                now
+            )),
+            ["legal_aid:not_for_procedure", "case_code:required"]
+        );
+        assert_eq!(
+            fields(check_intake(
+                ProcedureKind::CardReissue,
+                IntakeShape::default(),
+                now,
+                now
+            )),
+            ["card_number:required"]
+        );
+    }
+
+    #[test]
+    fn every_status_has_a_portal_code() {
+        use crate::label::Vocabulary;
+        let mapped: Vec<_> = initial_portal_statuses()
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        assert_eq!(mapped, DossierStatus::ALL);
+    }
+}
+
+vocabulary! {
+    /// How the applicant filed: online on the portal, or at a one-stop counter or by post
+    /// and then entered on the portal by its staff.
+    pub enum Channel {
+        Online = "online" { vi: "Trực tuyến", en: "Online" },
+        Counter = "counter" { vi: "Trực tiếp tại Bộ phận một cửa", en: "In person at a one-stop counter" },
+        Post = "post" { vi: "Qua dịch vụ bưu chính", en: "By post" },
+    }
+}
