@@ -15,3 +15,4 @@ pub mod server;
 pub mod services;
 pub mod state;
 pub mod storage;
+pub mod webhooks;

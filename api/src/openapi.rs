@@ -40,6 +40,8 @@ Resources outside the caller's scope answer 404. Single resources carry an `ETag
         (name = "participation", description = "Participating organizations: registration life cycle and contracts with centres, managed by the Department of Justice of their province"),
         (name = "staff", description = "Staff and legal aid providers, memberships, collaborators' cards; managed by the organizations they belong to (through a current membership), cards by the Department above; service clients do not read staff"),
         (name = "recipients", description = "People aided: personal data seen only by the organizations handling them, by the roles that do casework; every read logged"),
+        (name = "portal", description = "The national public-services portal's calls (filing dossiers, sending documents and supplements, reading the feed of progress), the data centre's callback registration and deliveries, the procedures, calendar and status codes the Agency keeps, and the six-monthly report on online services (seed 001 §2)"),
+        (name = "dossiers", description = "Dossiers filed on the portal, handled by the organization they were filed with: accepted (a request for legal aid opens its case), asked for documents, refused or completed, each step a progress entry sent to the portal"),
         (name = "public", description = "The published lists of organizations and providers; no authentication"),
         (name = "reference", description = "Codes and labels; provinces, maintained by the Agency's data centre"),
         (name = "audit", description = "The append-only audit log and the log of reads of personal data, read by the Agency's data centre only"),

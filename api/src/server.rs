@@ -94,6 +94,7 @@ pub fn start(
     );
     state.readiness = crate::routes::health::Readiness::watching(watched);
     let state = web::Data::new(state);
+    crate::webhooks::start(state.clone());
     let doc = crate::openapi::document();
     let table = web::Data::new(routes_table::RoutesTable::from_openapi(&doc));
     let doc_json = web::Data::new(crate::routes::OpenApiJson(

@@ -44,6 +44,8 @@ pub struct AppState {
     task_timeout: Duration,
     /// What the readiness probe keeps.
     pub readiness: crate::routes::health::Readiness,
+    /// Wakes the worker that delivers the portal's callbacks (`crate::webhooks`).
+    pub deliveries: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -70,6 +72,7 @@ impl AppState {
             attachment_limit,
             uploads: Arc::new(Semaphore::new(max_uploads)),
             trees: Arc::default(),
+            deliveries: Arc::default(),
         }
     }
 

@@ -61,5 +61,12 @@ vocabulary! {
         ReportCorrectionConfirm = "statistical_report.correction_confirm" { vi: "Xác nhận đính chính số liệu thống kê", en: "Confirm a correction" },
         ReportFlag = "statistical_report.flag" { vi: "Đánh dấu báo cáo cần gửi lại do số liệu cấp dưới được đính chính", en: "Flag a report for resubmission after a correction below" },
         ReleasePublish = "statistical_release.publish" { vi: "Công bố số liệu thống kê", en: "Publish a release of statistics" },
+        DossierSubmit = "dossier.submit" { vi: "Tiếp nhận hồ sơ từ Cổng Dịch vụ công quốc gia", en: "Receive a dossier from the portal" },
+        DossierStep = "dossier.step" { vi: "Xử lý hồ sơ trực tuyến", en: "Handle an online dossier" },
+        DossierDocumentAdd = "dossier.document_add" { vi: "Nhận thêm giấy tờ của hồ sơ trực tuyến", en: "Add a document to an online dossier" },
+        PortalReferenceUpdate = "portal_reference.update" { vi: "Sửa danh mục thủ tục, lịch ngày làm việc, mã trạng thái Cổng", en: "Change the portal's procedures, calendar or status codes" },
+        WebhookRegister = "webhook.register" { vi: "Đăng ký địa chỉ nhận thông báo của Cổng", en: "Register the portal's callback" },
+        WebhookDeactivate = "webhook.deactivate" { vi: "Ngừng gửi thông báo đến Cổng", en: "Stop the portal's callback" },
+        WebhookRedeliver = "webhook.redeliver" { vi: "Gửi lại thông báo đến Cổng", en: "Redeliver a callback" },
     }
 }

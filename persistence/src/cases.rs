@@ -181,6 +181,7 @@ pub fn insert(
     actor: &Actor,
     organization_id: &str,
     year: i32,
+    receipt_details: Option<String>,
     make: impl FnOnce(i64) -> CaseRow,
 ) -> StoreResult<CaseRow> {
     // The number is taken before the case's own transaction: outside another one, its
@@ -193,7 +194,15 @@ pub fn insert(
         crate::on_engine!(&mut *conn, |c| diesel::insert_into(cases::table)
             .values(&row)
             .execute(c))?;
-        let event = EventRow::new(&row, actor, "receive", None, row.received_on, None, None);
+        let event = EventRow::new(
+            &row,
+            actor,
+            "receive",
+            None,
+            row.received_on,
+            None,
+            receipt_details,
+        );
         crate::on_engine!(&mut *conn, |c| diesel::insert_into(case_events::table)
             .values(&event)
             .execute(c))?;

@@ -25,6 +25,7 @@ pub mod health;
 pub mod login_attempts;
 pub mod organizations;
 pub mod page;
+pub mod portal;
 pub mod provinces;
 pub mod recipients;
 pub mod review_requests;

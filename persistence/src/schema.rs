@@ -441,9 +441,142 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    portal_procedures (code) {
+        code -> Text,
+        kind -> Text,
+        time_limit_days -> Integer,
+        placeholder -> Bool,
+        active -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    portal_status_codes (status) {
+        status -> Text,
+        portal_code -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dossiers (id) {
+        id -> Text,
+        dossier_code -> Text,
+        procedure_code -> Text,
+        procedure_kind -> Text,
+        organization_id -> Text,
+        province_code -> Text,
+        channel -> Text,
+        applicant -> Text,
+        contact -> Text,
+        summary -> Text,
+        legal_aid -> Nullable<Text>,
+        case_code -> Nullable<Text>,
+        card_number -> Nullable<Text>,
+        received_at -> Timestamp,
+        counting_from -> Date,
+        due_on -> Date,
+        status -> Text,
+        resume_to -> Nullable<Text>,
+        days_left -> Nullable<Integer>,
+        finished_on -> Nullable<Date>,
+        note -> Nullable<Text>,
+        case_id -> Nullable<Text>,
+        recipient_id -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dossier_documents (id) {
+        id -> Text,
+        dossier_id -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        content -> Binary,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dossier_progress (position) {
+        position -> BigInt,
+        dossier_id -> Text,
+        step -> Text,
+        status -> Text,
+        note -> Nullable<Text>,
+        due_on -> Date,
+        actor_username -> Text,
+        actor_organization_id -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dossier_feed_head (id) {
+        id -> Integer,
+        position -> BigInt,
+    }
+}
+
+diesel::table! {
+    idempotent_requests (client_id, idempotency_key) {
+        client_id -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        location -> Nullable<Text>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        url -> Text,
+        secret -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        created_by -> Text,
+        deactivated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        endpoint_id -> Text,
+        dossier_id -> Text,
+        position -> BigInt,
+        payload -> Text,
+        delivered_at -> Nullable<Timestamp>,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(collaborator_cards -> staff (staff_id));
 diesel::joinable!(recipient_proofs -> recipients (recipient_id));
 diesel::joinable!(accounts -> organizations (organization_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
@@ -473,4 +606,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     statistical_reports,
     statistical_report_revisions,
     statistical_releases,
+    portal_procedures,
+    calendar_days,
+    portal_status_codes,
+    dossiers,
+    dossier_documents,
+    dossier_progress,
+    dossier_feed_head,
+    idempotent_requests,
+    webhook_endpoints,
+    webhook_deliveries,
 );

@@ -284,6 +284,7 @@ fn new_case(
         field,
         place,
         summary,
+        dossier_id: None,
     };
     case_steps::open(conn, actor, center, &case, subject, None).map_err(|e| e.to_string())
 }

@@ -99,6 +99,12 @@ code_schemas! {
     report_status, report_statuses => tgpl_domain::statistics::reporting::ReportStatus, "Where a statistical report stands.";
     report_step, report_steps => tgpl_domain::statistics::reporting::ReportStep, "A step of a statistical report.";
     figures_source, figures_sources => tgpl_domain::statistics::reporting::FiguresSource, "Where a report's figures come from.";
+    procedure_kind, procedure_kinds => tgpl_domain::portal::procedure::ProcedureKind, "A legal aid procedure taken online.";
+    dossier_status, dossier_statuses => tgpl_domain::portal::dossier::DossierStatus, "Where a dossier stands.";
+    dossier_step, dossier_steps => tgpl_domain::portal::dossier::DossierStep, "A step of a dossier.";
+    channel, channels => tgpl_domain::portal::dossier::Channel, "How the applicant filed.";
+    applicant_kind, applicant_kinds => tgpl_domain::portal::dossier::ApplicantKind, "Who files.";
+    day_kind, day_kinds => tgpl_domain::portal::calendar::DayKind, "What a calendar entry makes of its day.";
 }
 
 fn roles_where(keep: fn(tgpl_domain::role::Role) -> bool, description: &str) -> Object {

@@ -12,6 +12,7 @@ pub mod health;
 pub mod me;
 pub mod organizations;
 pub mod participation;
+pub mod portal;
 pub mod provinces;
 pub mod public;
 pub mod recipients;
@@ -143,6 +144,31 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(attachments::list_for_case)
             .service(attachments::download)
             .service(attachments::remove)
+            .service(portal::submit_dossier)
+            .service(portal::portal_read_dossier)
+            .service(portal::upload_dossier_document)
+            .service(portal::supplement_dossier)
+            .service(portal::read_feed)
+            .service(portal::list_dossiers)
+            .service(portal::read_dossier)
+            .service(portal::download_dossier_document)
+            .service(portal::accept_dossier)
+            .service(portal::request_supplement)
+            .service(portal::refuse_dossier)
+            .service(portal::complete_dossier)
+            .service(portal::register_webhook)
+            .service(portal::list_webhooks)
+            .service(portal::deactivate_webhook)
+            .service(portal::list_failing_deliveries)
+            .service(portal::redeliver)
+            .service(portal::list_procedures)
+            .service(portal::put_procedure)
+            .service(portal::list_calendar_days)
+            .service(portal::put_calendar_day)
+            .service(portal::delete_calendar_day)
+            .service(portal::list_status_codes)
+            .service(portal::put_status_code)
+            .service(portal::read_online_services_report)
             .service(audit::list)
             .route("/openapi.json", web::get().to(openapi_json)),
     );

@@ -35,6 +35,9 @@ pub struct CaseSubject {
     pub field: Field,
     pub place: AidPlace,
     pub summary: String,
+    /// The portal dossier the request came in, when it came online: the case's first
+    /// history entry points back to it (`details.dossier_id`).
+    pub dossier_id: Option<String>,
 }
 
 impl CaseSubject {
@@ -49,6 +52,7 @@ impl CaseSubject {
             field: *row.field,
             place: *row.place,
             summary: row.summary.clone(),
+            dossier_id: None,
         }
     }
 }
@@ -107,7 +111,10 @@ pub fn open(
         closed_recorded_at: None,
     };
     template.set_case(case);
-    cases::insert(conn, actor, &org.id, year, |sequence| {
+    let receipt = subject
+        .dossier_id
+        .map(|id| serde_json::json!({ "dossier_id": id }).to_string());
+    cases::insert(conn, actor, &org.id, year, receipt, |sequence| {
         let code = case_code(&org.code, year, sequence);
         CaseRow {
             search_text: search_text(&code, &template.summary),

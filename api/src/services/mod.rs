@@ -2,6 +2,8 @@
 //! HTTP translation of a route and the domain's rules, over storage.
 
 pub mod case_steps;
+pub mod dossiers;
+pub mod idempotency;
 pub mod recipient_access;
 pub mod releases;
 pub mod reporting;

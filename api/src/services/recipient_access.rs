@@ -1,9 +1,16 @@
-//! Who handles a person aided, and the log of every read of their personal data: what the
-//! recipient routes decide and record, and the case and attachment routes borrow.
+//! Who handles a person aided, the log of every read of their personal data, and the check
+//! for people already recorded: what the recipient routes decide and record, and the case,
+//! attachment and dossier routes borrow.
 
+use chrono::NaiveDate;
+use serde::Serialize;
 use tgpl_domain::access::Action;
+use tgpl_domain::recipient::CitizenId;
 use tgpl_persistence::recipients::{self, Access, RecipientRow};
 use tgpl_persistence::DbConnection;
+use utoipa::ToSchema;
+
+use crate::http::lang::Text;
 
 use crate::auth::Caller;
 use crate::http::error::ApiError;
@@ -54,4 +61,74 @@ pub fn allows(
     Ok(recipients::handling_organizations(conn, row)?
         .iter()
         .any(|org| may(org)))
+}
+
+/// A person already recorded who may be the one about to be recorded.
+#[derive(Serialize, ToSchema)]
+pub struct DuplicateCandidate {
+    pub id: String,
+    pub full_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    /// Only the last three digits.
+    pub citizen_id_masked: Option<String>,
+    pub organization_id: String,
+    /// `citizen_id` or `name_and_birth_date`.
+    pub matched_on: &'static str,
+}
+
+/// 409 `possible_duplicates` with the candidates, when the same citizen ID, or the same
+/// folded name and date of birth, is already recorded where `caller` may read recipients;
+/// the reads of the candidates shown are logged. `None` when there is nobody.
+pub fn duplicates_refusal(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    citizen_id: Option<&str>,
+    name_key: &str,
+    date_of_birth: Option<NaiveDate>,
+) -> Result<Option<ApiError>, ApiError> {
+    let visible = scope::permitted(conn, caller, Action::ReadRecipient)?.as_filter();
+    let found = recipients::possible_duplicates(
+        conn,
+        citizen_id,
+        name_key,
+        date_of_birth,
+        visible.as_deref(),
+    )?;
+    if found.is_empty() {
+        return Ok(None);
+    }
+    let entries: Vec<Access> = found
+        .iter()
+        .map(|r| access_entry(caller, &r.id, "duplicate_check"))
+        .collect();
+    recipients::log_access(conn, &entries)?;
+    let candidates: Vec<DuplicateCandidate> = found
+        .into_iter()
+        .map(|r| DuplicateCandidate {
+            matched_on: if citizen_id.is_some() && r.citizen_id.as_deref() == citizen_id {
+                "citizen_id"
+            } else {
+                "name_and_birth_date"
+            },
+            citizen_id_masked: r
+                .citizen_id
+                .as_deref()
+                .and_then(|c| CitizenId::parse(c).ok())
+                .map(|c| c.masked()),
+            id: r.id,
+            full_name: r.full_name,
+            date_of_birth: r.date_of_birth,
+            organization_id: r.organization_id,
+        })
+        .collect();
+    Ok(Some(
+        ApiError::conflict(
+            "possible_duplicates",
+            Text::new(
+                "Có thể người này đã có hồ sơ; hãy dùng hồ sơ sẵn có, hoặc gửi lại với create_anyway: true.",
+                "This person may already be recorded; use the existing record, or send again with create_anyway: true.",
+            ),
+        )
+        .with_extra(serde_json::json!({ "candidates": candidates })),
+    ))
 }

@@ -219,23 +219,21 @@ pub struct IntakeShape {
 /// little fast.
 pub const CLOCK_SKEW_SECONDS: i64 = 300;
 
-/// Checks what a procedure needs of an intake filed at `received_at`, seen `now`: every
-/// field refused, not only the first.
-pub fn check_intake(
-    kind: ProcedureKind,
-    shape: IntakeShape,
-    received_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Vec<FieldRefusal> {
-    let mut refused = Vec::new();
-    if received_at > now + chrono::Duration::seconds(CLOCK_SKEW_SECONDS) {
-        refused.push(FieldRefusal::new(
+/// Refuses a time of receipt later than `now` (beyond the portal's clock skew).
+pub fn check_receipt_time(received_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<FieldRefusal> {
+    (received_at > now + chrono::Duration::seconds(CLOCK_SKEW_SECONDS)).then(|| {
+        FieldRefusal::new(
             "received_at",
             "in_future",
             "Thời điểm tiếp nhận không thể ở tương lai.",
             "The time of receipt cannot be in the future.",
-        ));
-    }
+        )
+    })
+}
+
+/// Checks what a procedure needs of an intake: every field refused, not only the first.
+pub fn check_intake(kind: ProcedureKind, shape: IntakeShape) -> Vec<FieldRefusal> {
+    let mut refused = Vec::new();
     let is_request = kind == ProcedureKind::LegalAidRequest;
     if is_request != shape.has_legal_aid_request {
         refused.push(if is_request {
@@ -392,7 +390,12 @@ mod tests {
             has_legal_aid_request: true,
             ..Default::default()
         };
-        assert!(check_intake(ProcedureKind::LegalAidRequest, ok, now, now).is_empty());
+        assert!(check_intake(ProcedureKind::LegalAidRequest, ok).is_empty());
+        assert!(check_receipt_time(now + chrono::Duration::minutes(4), now).is_none());
+        assert_eq!(
+            check_receipt_time(now + chrono::Duration::hours(1), now).map(|r| r.code),
+            Some("in_future")
+        );
         let fields = |refused: Vec<FieldRefusal>| -> Vec<String> {
             refused
                 .into_iter()
@@ -402,27 +405,18 @@ mod tests {
         assert_eq!(
             fields(check_intake(
                 ProcedureKind::LegalAidRequest,
-                IntakeShape::default(),
-                now + chrono::Duration::hours(1),
-                now
+                IntakeShape::default()
             )),
-            ["received_at:in_future", "legal_aid:required"]
+            ["legal_aid:required"]
         );
         assert_eq!(
-            fields(check_intake(
-                ProcedureKind::ComplaintAtDepartment,
-                ok,
-                now,
-                now
-            )),
+            fields(check_intake(ProcedureKind::ComplaintAtDepartment, ok,)),
             ["legal_aid:not_for_procedure", "case_code:required"]
         );
         assert_eq!(
             fields(check_intake(
                 ProcedureKind::CardReissue,
                 IntakeShape::default(),
-                now,
-                now
             )),
             ["card_number:required"]
         );
@@ -446,5 +440,13 @@ vocabulary! {
         Online = "online" { vi: "Trực tuyến", en: "Online" },
         Counter = "counter" { vi: "Trực tiếp tại Bộ phận một cửa", en: "In person at a one-stop counter" },
         Post = "post" { vi: "Qua dịch vụ bưu chính", en: "By post" },
+    }
+}
+
+vocabulary! {
+    /// Who files: a citizen, or an organization (a law firm registering to take part).
+    pub enum ApplicantKind {
+        Person = "person" { vi: "Cá nhân", en: "Person" },
+        Organization = "organization" { vi: "Tổ chức", en: "Organization" },
     }
 }

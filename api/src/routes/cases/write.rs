@@ -97,6 +97,7 @@ pub async fn create(
                 field: body.field,
                 place: body.place,
                 summary: body.summary,
+                dossier_id: None,
             };
             let row = case_steps::open(conn, &caller.actor(), &org, &case, subject, None)?;
             shown(conn, &caller, row)

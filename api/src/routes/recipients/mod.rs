@@ -13,10 +13,11 @@ mod proofs;
 mod reads;
 mod records;
 
+pub use crate::services::recipient_access::DuplicateCandidate;
 pub use listing::{list, RecipientListQuery};
 pub use proofs::{add_proof, AddProof};
 pub use reads::{access_log, AccessLogQuery, AccessView};
-pub use records::{create, read, update, CreateRecipient, DuplicateCandidate, UpdateRecipient};
+pub use records::{create, read, update, CreateRecipient, UpdateRecipient};
 
 use std::collections::HashMap;
 
@@ -43,14 +44,13 @@ use super::account_common::utc;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::extract::{etag, present, record, IfMatch, Query, ValidJson};
-use crate::http::lang::Text;
 use crate::http::page::{search_term, Page, PageQuery};
 use crate::http::patch;
 use crate::scope::{self, today};
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
-use crate::services::recipient_access::{access_entry, allows, log_reads};
+use crate::services::recipient_access::{access_entry, allows, duplicates_refusal, log_reads};
 
 #[derive(Serialize, ToSchema)]
 pub struct ProofView {

@@ -43,18 +43,6 @@ pub struct CreateRecipient {
     pub create_anyway: bool,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct DuplicateCandidate {
-    pub id: String,
-    pub full_name: String,
-    pub date_of_birth: Option<NaiveDate>,
-    /// Only the last three digits.
-    pub citizen_id_masked: Option<String>,
-    pub organization_id: String,
-    /// `citizen_id` or `name_and_birth_date`.
-    pub matched_on: &'static str,
-}
-
 /// Records a person aided. When the same citizen ID, or the same name (ignoring case and
 /// diacritics) and date of birth, is already recorded where the caller can see it, answers
 /// 409 `possible_duplicates` with the candidates so that the existing record can be used;
@@ -86,74 +74,73 @@ pub async fn create(
     .map(|id| id.as_str().to_owned());
     let row = state
         .write(move |conn| {
-            scope::authorize(conn, &caller, Action::ManageRecipient, &body.organization_id)?;
+            scope::authorize(
+                conn,
+                &caller,
+                Action::ManageRecipient,
+                &body.organization_id,
+            )?;
             check_province(conn, body.province_code.as_deref())?;
             let key = name_key(&body.full_name);
             // The check and the insert run as one, so that requests sent at once for the
             // same person do not all find nobody and all create a record.
             let mut claims = Vec::new();
             if let Some(cid) = &citizen_id {
-                claims.push(Claim::new(Rule::RecipientDuplicates, format!("citizen_id:{cid}")));
+                claims.push(Claim::new(
+                    Rule::RecipientDuplicates,
+                    format!("citizen_id:{cid}"),
+                ));
             }
             if let Some(dob) = body.date_of_birth {
-                claims.push(Claim::new(Rule::RecipientDuplicates, format!("name_birth:{key}:{dob}")));
+                claims.push(Claim::new(
+                    Rule::RecipientDuplicates,
+                    format!("name_birth:{key}:{dob}"),
+                ));
             }
             // A refusal is committed too: it keeps the entries of the candidates it showed.
-            exclusive(conn, &claims, |conn| -> Result<Result<RecipientRow, ApiError>, ApiError> {
-                if !body.create_anyway {
-                    let visible = scope::permitted(conn, &caller, Action::ReadRecipient)?.as_filter();
-                    let found = recipients::possible_duplicates(conn, citizen_id.as_deref(), &key, body.date_of_birth, visible.as_deref())?;
-                    if !found.is_empty() {
-                        let entries: Vec<Access> = found.iter().map(|r| access_entry(&caller, &r.id, "duplicate_check")).collect();
-                        recipients::log_access(conn, &entries)?;
-                        let candidates: Vec<DuplicateCandidate> = found
-                            .into_iter()
-                            .map(|r| DuplicateCandidate {
-                                matched_on: if citizen_id.is_some() && r.citizen_id == citizen_id { "citizen_id" } else { "name_and_birth_date" },
-                                citizen_id_masked: r.citizen_id.as_deref().and_then(|c| CitizenId::parse(c).ok()).map(|c| c.masked()),
-                                id: r.id,
-                                full_name: r.full_name,
-                                date_of_birth: r.date_of_birth,
-                                organization_id: r.organization_id,
-                            })
-                            .collect();
-                        return Ok(Err(ApiError::conflict(
-                            "possible_duplicates",
-                            Text::new(
-                                "Có thể người này đã có hồ sơ; hãy dùng hồ sơ sẵn có, hoặc gửi lại với create_anyway: true.",
-                                "This person may already be recorded; use the existing record, or send again with create_anyway: true.",
-                            ),
-                        )
-                        .with_extra(serde_json::json!({ "candidates": candidates }))));
+            exclusive(
+                conn,
+                &claims,
+                |conn| -> Result<Result<RecipientRow, ApiError>, ApiError> {
+                    if !body.create_anyway {
+                        if let Some(refusal) = duplicates_refusal(
+                            conn,
+                            &caller,
+                            citizen_id.as_deref(),
+                            &key,
+                            body.date_of_birth,
+                        )? {
+                            return Ok(Err(refusal));
+                        }
                     }
-                }
-                let now = tgpl_persistence::now();
-                let row = RecipientRow {
-                    id: tgpl_persistence::new_id(),
-                    organization_id: body.organization_id,
-                    full_name: body.full_name.trim().to_owned(),
-                    name_key: key,
-                    gender: body.gender.map(Code),
-                    date_of_birth: body.date_of_birth,
-                    ethnicity: body.ethnicity.map(Code),
-                    citizen_id,
-                    province_code: body.province_code,
-                    commune: body.commune,
-                    address: body.address,
-                    phone: body.phone,
-                    email: body.email,
-                    statistical_category: None,
-                    category_proven_on: None,
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                };
-                // The answer shows the record, which is a read like any other: the record and the
-                // entry of that read are kept together or not at all.
-                recipients::insert(conn, &caller.actor(), &row)?;
-                recipients::log_access(conn, &[access_entry(&caller, &row.id, "create")])?;
-                Ok(Ok(row))
-            })?
+                    let now = tgpl_persistence::now();
+                    let row = RecipientRow {
+                        id: tgpl_persistence::new_id(),
+                        organization_id: body.organization_id,
+                        full_name: body.full_name.trim().to_owned(),
+                        name_key: key,
+                        gender: body.gender.map(Code),
+                        date_of_birth: body.date_of_birth,
+                        ethnicity: body.ethnicity.map(Code),
+                        citizen_id,
+                        province_code: body.province_code,
+                        commune: body.commune,
+                        address: body.address,
+                        phone: body.phone,
+                        email: body.email,
+                        statistical_category: None,
+                        category_proven_on: None,
+                        version: 1,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    // The answer shows the record, which is a read like any other: the record and the
+                    // entry of that read are kept together or not at all.
+                    recipients::insert(conn, &caller.actor(), &row)?;
+                    recipients::log_access(conn, &[access_entry(&caller, &row.id, "create")])?;
+                    Ok(Ok(row))
+                },
+            )?
         })
         .await?;
     Ok(respond(StatusCode::CREATED, row, &[]))

@@ -1,0 +1,357 @@
+//! Online applications from the national public-services portal (seed 001 §2).
+//!
+//! - [`intake`]: what the portal calls: filing a dossier (idempotent by its code), sending
+//!   documents and supplements (idempotent by `Idempotency-Key`), reading a dossier.
+//! - [`handling`]: the handling organization's queue and its steps on a dossier: accept
+//!   (for a request for legal aid, the recipient and the case), ask for documents, refuse,
+//!   return the result.
+//! - [`feed`]: the progress entries after a cursor, without gaps.
+//! - [`webhooks`]: the portal's callback, registered by the data centre, and its deliveries.
+//! - [`reference`]: the procedures, the working-day calendar and the portal's status codes.
+//! - [`report`]: the six-monthly report on online services.
+//! - here: what they answer with, and how documents sent inline are read.
+
+mod feed;
+mod handling;
+mod intake;
+mod reference;
+mod report;
+mod webhooks;
+
+pub use feed::{read_feed, FeedPage, FeedQuery};
+pub use handling::{
+    accept_dossier, complete_dossier, download_dossier_document, list_dossiers, read_dossier,
+    refuse_dossier, request_supplement, AcceptDossier, DossierListQuery, StepNote,
+};
+pub use intake::{
+    portal_read_dossier, submit_dossier, supplement_dossier, upload_dossier_document,
+    SubmitDossier, Supplement,
+};
+pub use reference::{
+    delete_calendar_day, list_calendar_days, list_procedures, list_status_codes, put_calendar_day,
+    put_procedure, put_status_code,
+};
+pub use report::read_online_services_report;
+pub use webhooks::{
+    deactivate_webhook, list_failing_deliveries, list_webhooks, redeliver, register_webhook,
+};
+
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
+use base64::Engine;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tgpl_domain::access::{Action, SystemAction};
+use tgpl_domain::attachment::{recognise, FileError};
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::portal::calendar::DayKind;
+use tgpl_domain::portal::dossier::{Channel, DossierStatus, DossierStep};
+use tgpl_domain::portal::procedure::ProcedureKind;
+use tgpl_persistence::audit::{self, Change};
+use tgpl_persistence::column::Code;
+use tgpl_persistence::portal::dossiers::{self, DocumentInfo, DocumentRow, DossierRow};
+use tgpl_persistence::portal::feed::{self as progress_feed, ProgressRow};
+use tgpl_persistence::portal::{reference as stored_reference, webhooks as stored_webhooks};
+use tgpl_persistence::DbConnection;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::account_common::utc;
+use crate::auth::Caller;
+use crate::http::error::{ApiError, FieldError};
+use crate::http::extract::{etag, IfMatch, Query, ValidJson};
+use crate::http::lang::Text;
+use crate::http::page::{parse_filter, Page, PageQuery};
+use crate::scope::{self, today};
+use crate::services::dossiers as recorded;
+use crate::services::idempotency::{self, IdempotencyKey, Key};
+use crate::state::AppState;
+
+type Problem = crate::http::error::Problem;
+
+/// A document of a dossier, without its bytes.
+#[derive(Serialize, ToSchema)]
+pub struct DossierDocumentView {
+    pub id: String,
+    pub file_name: String,
+    /// Recognised from the content.
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Hex SHA-256 of the bytes.
+    pub sha256: String,
+    pub received_at: DateTime<Utc>,
+}
+
+impl From<DocumentInfo> for DossierDocumentView {
+    fn from(d: DocumentInfo) -> Self {
+        Self {
+            id: d.id,
+            file_name: d.file_name,
+            content_type: d.content_type,
+            size_bytes: d.size_bytes,
+            sha256: d.sha256,
+            received_at: utc(d.received_at),
+        }
+    }
+}
+
+/// One progress entry: who did what, when, and where the dossier then stood.
+#[derive(Serialize, ToSchema)]
+pub struct ProgressView {
+    /// The entry's position in the feed.
+    pub position: i64,
+    #[schema(schema_with = crate::http::schemas::dossier_step)]
+    pub step: DossierStep,
+    #[schema(schema_with = crate::http::schemas::dossier_status)]
+    pub status: DossierStatus,
+    /// Reasons of a refusal, the documents asked for, or the result.
+    pub note: Option<String>,
+    /// The promised return date after the step.
+    pub due_on: NaiveDate,
+    pub actor_username: String,
+    pub actor_organization_id: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+impl From<ProgressRow> for ProgressView {
+    fn from(p: ProgressRow) -> Self {
+        Self {
+            position: p.position,
+            step: *p.step,
+            status: *p.status,
+            note: p.note,
+            due_on: p.due_on,
+            actor_username: p.actor_username,
+            actor_organization_id: p.actor_organization_id,
+            occurred_at: utc(p.occurred_at),
+        }
+    }
+}
+
+/// A dossier filed on the portal.
+#[derive(Serialize, ToSchema)]
+pub struct DossierView {
+    pub id: String,
+    /// The portal's dossier code (mã hồ sơ).
+    pub dossier_code: String,
+    /// The national procedure code it was filed under.
+    pub procedure_code: String,
+    #[schema(schema_with = crate::http::schemas::procedure_kind)]
+    pub procedure: ProcedureKind,
+    /// The handling organization.
+    pub organization_id: String,
+    pub province_code: String,
+    #[schema(schema_with = crate::http::schemas::channel)]
+    pub channel: Channel,
+    /// The applicant (chủ hồ sơ) as filed.
+    #[schema(value_type = Object)]
+    pub applicant: serde_json::Value,
+    #[schema(value_type = Object)]
+    pub contact: serde_json::Value,
+    /// Trích yếu.
+    pub summary: String,
+    /// For a request for legal aid: the person to be aided, their category and its proof,
+    /// the matter.
+    #[schema(value_type = Option<Object>)]
+    pub legal_aid: Option<serde_json::Value>,
+    pub case_code: Option<String>,
+    pub card_number: Option<String>,
+    /// When the portal received it.
+    pub received_at: DateTime<Utc>,
+    /// The working day its time limit counts from.
+    pub counting_from: NaiveDate,
+    /// The promised return date (ngày hẹn trả); moved when documents asked for arrive.
+    pub due_on: NaiveDate,
+    #[schema(schema_with = crate::http::schemas::dossier_status)]
+    pub status: DossierStatus,
+    /// Past its promised date with its clock running, or finished after it.
+    pub overdue: bool,
+    /// While awaiting documents: the working days its clock had left.
+    pub days_left: Option<i32>,
+    pub finished_on: Option<NaiveDate>,
+    /// The last step's note: reasons, documents asked for, or the result.
+    pub note: Option<String>,
+    /// For an accepted request for legal aid: the case opened and the person aided.
+    pub case_id: Option<String>,
+    pub recipient_id: Option<String>,
+    /// The steps the handling organization may take now.
+    #[schema(schema_with = crate::http::schemas::dossier_steps)]
+    pub next_steps: Vec<DossierStep>,
+    /// On single reads: the documents, then the progress entries in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<DossierDocumentView>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Vec<ProgressView>>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn json_text(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
+}
+
+impl DossierView {
+    pub fn of(row: DossierRow, today: NaiveDate) -> Self {
+        let dossier = row.dossier();
+        Self {
+            overdue: dossier.is_overdue(today),
+            next_steps: dossier
+                .status
+                .next_steps()
+                .iter()
+                .copied()
+                .filter(|s| !s.is_the_portals())
+                .collect(),
+            applicant: json_text(&row.applicant),
+            contact: json_text(&row.contact),
+            legal_aid: row.legal_aid.as_deref().map(json_text),
+            id: row.id,
+            dossier_code: row.dossier_code,
+            procedure_code: row.procedure_code,
+            procedure: *row.procedure_kind,
+            organization_id: row.organization_id,
+            province_code: row.province_code,
+            channel: *row.channel,
+            summary: row.summary,
+            case_code: row.case_code,
+            card_number: row.card_number,
+            received_at: utc(row.received_at),
+            counting_from: row.counting_from,
+            due_on: row.due_on,
+            status: *row.status,
+            days_left: row.days_left,
+            finished_on: row.finished_on,
+            note: row.note,
+            case_id: row.case_id,
+            recipient_id: row.recipient_id,
+            documents: None,
+            progress: None,
+            version: row.version,
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+        }
+    }
+
+    /// The dossier with its documents and progress, read on `conn`.
+    pub fn full(conn: &mut DbConnection, row: DossierRow) -> Result<Self, ApiError> {
+        let documents = dossiers::documents(conn, &row.id)?;
+        let progress = progress_feed::of_dossier(conn, &row.id)?;
+        let mut view = Self::of(row, today());
+        view.documents = Some(documents.into_iter().map(Into::into).collect());
+        view.progress = Some(progress.into_iter().map(Into::into).collect());
+        Ok(view)
+    }
+}
+
+/// A document sent inside a JSON request, its bytes in base64.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InlineDocument {
+    /// With its extension (`don-yeu-cau.pdf`).
+    #[schema(min_length = 1, max_length = 255)]
+    #[validate(length(min = 1, max = 255))]
+    pub file_name: String,
+    /// The file's bytes, base64 (RFC 4648, with padding).
+    pub content_base64: String,
+}
+
+/// The largest number of documents one request carries inline.
+pub const MAX_INLINE_DOCUMENTS: usize = 20;
+
+/// Reads documents sent inline for `dossier_id`: each decoded, within `limit` bytes, and
+/// recognised by its content as case attachments are. Every refusal names its document
+/// (`{field}[i]`).
+pub fn read_documents(
+    field: &str,
+    documents: &[InlineDocument],
+    dossier_id: &str,
+    limit: usize,
+    errors: &mut Vec<FieldError>,
+) -> Vec<DocumentRow> {
+    let now = tgpl_persistence::now();
+    let mut rows = Vec::new();
+    for (i, document) in documents.iter().enumerate() {
+        let at = format!("{field}[{i}]");
+        let file_name = document.file_name.trim();
+        if file_name.contains(['/', '\\']) {
+            errors.push(FieldError::new(
+                format!("{at}.file_name"),
+                "invalid",
+                "Tên tệp không hợp lệ.",
+                "Invalid file name.",
+            ));
+            continue;
+        }
+        let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&document.content_base64)
+        else {
+            errors.push(FieldError::new(
+                format!("{at}.content_base64"),
+                "invalid_base64",
+                "Nội dung tệp không phải base64 hợp lệ.",
+                "The content is not valid base64.",
+            ));
+            continue;
+        };
+        if bytes.len() > limit {
+            errors.push(FieldError::new(
+                format!("{at}.content_base64"),
+                "too_large",
+                format!("Tệp vượt quá giới hạn {limit} byte."),
+                format!("The file exceeds the limit of {limit} bytes."),
+            ));
+            continue;
+        }
+        match recognise(&bytes, file_name) {
+            Ok(kind) => rows.push(DocumentRow {
+                id: tgpl_persistence::new_id(),
+                dossier_id: dossier_id.to_owned(),
+                file_name: file_name.to_owned(),
+                content_type: kind.content_type.to_owned(),
+                size_bytes: bytes.len() as i64,
+                sha256: idempotency::hex(&Sha256::digest(&bytes)),
+                content: bytes,
+                received_at: now,
+            }),
+            Err(e) => errors.push(file_refused(&at, e)),
+        }
+    }
+    rows
+}
+
+fn file_refused(at: &str, e: FileError) -> FieldError {
+    let (code, vi, en) = match e {
+        FileError::Empty => ("empty_file", "Tệp rỗng.", "The file is empty."),
+        FileError::NotAccepted => (
+            "unsupported_attachment_type",
+            "Chỉ nhận PDF, PNG, JPEG, Word (.doc, .docx) và Excel (.xls, .xlsx).",
+            "Only PDF, PNG, JPEG, Word (.doc, .docx) and Excel (.xls, .xlsx) are accepted.",
+        ),
+        FileError::NameDisagrees => (
+            "file_name_disagrees",
+            "Đuôi tên tệp không khớp với nội dung tệp.",
+            "The file name's extension does not match the content.",
+        ),
+    };
+    FieldError::new(format!("{at}.file_name"), code, vi, en)
+}
+
+/// A dossier the caller may `action` (404 otherwise).
+fn load(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    action: Action,
+) -> Result<DossierRow, ApiError> {
+    let row = dossiers::get(conn, id).map_err(|e| match e {
+        tgpl_persistence::StoreError::NotFound => ApiError::not_found(),
+        other => other.into(),
+    })?;
+    scope::check_read(conn, caller, Action::ReadDossier, &row.organization_id)?;
+    if action != Action::ReadDossier {
+        scope::check(conn, caller, action, &row.organization_id)?;
+    }
+    Ok(row)
+}

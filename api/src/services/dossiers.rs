@@ -1,0 +1,233 @@
+//! Recording dossiers and their steps, as the portal's routes, the handling organization's
+//! routes and the demonstration data all do. The rules are the domain's
+//! ([`tgpl_domain::portal::dossier`]); this module saves what the domain decided, with its
+//! audit entry, and appends the step's progress entry last, with the callbacks it owes the
+//! portal in the same transaction (see `tgpl_persistence::portal::feed`).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::portal::calendar::WorkingCalendar;
+use tgpl_domain::portal::dossier::{DossierRefusal, DossierStatus, DossierStep};
+use tgpl_domain::time::vietnam_offset;
+use tgpl_persistence::audit::{self, Actor, Change};
+use tgpl_persistence::column::Code;
+use tgpl_persistence::portal::dossiers::{self, DocumentRow, DossierRow};
+use tgpl_persistence::portal::feed::{self, ProgressRow};
+use tgpl_persistence::portal::{reference, webhooks};
+use tgpl_persistence::{DbConnection, StoreError};
+use utoipa::ToSchema;
+
+use crate::http::error::ApiError;
+use crate::http::lang::Text;
+
+const RESOURCE: &str = "dossier";
+
+/// What the audit log keeps of a dossier: no personal data.
+#[derive(Serialize)]
+struct Trace<'a> {
+    dossier_code: &'a str,
+    organization_id: &'a str,
+    status: &'a str,
+    version: i64,
+}
+
+fn trace(row: &DossierRow) -> Trace<'_> {
+    Trace {
+        dossier_code: &row.dossier_code,
+        organization_id: &row.organization_id,
+        status: row.status.code(),
+        version: row.version,
+    }
+}
+
+/// An instant as the portal writes times: `yyyyMMddHHmmss` in Viet Nam time.
+pub fn portal_time(at: NaiveDateTime) -> String {
+    at.and_utc()
+        .with_timezone(&vietnam_offset())
+        .format("%Y%m%d%H%M%S")
+        .to_string()
+}
+
+/// One progress entry as the feed shows it and the callbacks carry it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FeedEntry {
+    /// The entry's place in the feed: increasing without gaps; the cursor to read after.
+    pub position: i64,
+    pub dossier_id: String,
+    /// The portal's dossier code.
+    pub dossier_code: String,
+    #[schema(schema_with = crate::http::schemas::dossier_step)]
+    pub step: DossierStep,
+    /// The status after the step, in this system's codes.
+    #[schema(schema_with = crate::http::schemas::dossier_status)]
+    pub status: DossierStatus,
+    /// The same status in the portal's codes (`GET /api/v1/portal/status-codes`).
+    pub portal_status: String,
+    /// Reasons of a refusal, the documents asked for, or the result.
+    pub note: Option<String>,
+    /// The promised return date after the step.
+    pub due_on: NaiveDate,
+    pub occurred_at: DateTime<Utc>,
+    /// The same instant as the portal writes times: `yyyyMMddHHmmss`, Viet Nam time.
+    pub occurred_at_portal: String,
+    pub actor_username: String,
+    pub actor_organization_id: Option<String>,
+}
+
+impl FeedEntry {
+    pub fn of(entry: ProgressRow, dossier_code: String, portal_status: String) -> Self {
+        Self {
+            occurred_at_portal: portal_time(entry.occurred_at),
+            occurred_at: entry.occurred_at.and_utc(),
+            position: entry.position,
+            dossier_id: entry.dossier_id,
+            dossier_code,
+            step: *entry.step,
+            status: *entry.status,
+            portal_status,
+            note: entry.note,
+            due_on: entry.due_on,
+            actor_username: entry.actor_username,
+            actor_organization_id: entry.actor_organization_id,
+        }
+    }
+}
+
+/// Appends the progress entry of `row` as it stands after `step`, with its callbacks.
+fn progress(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &DossierRow,
+    step: DossierStep,
+    note: Option<String>,
+    at: NaiveDateTime,
+) -> Result<ProgressRow, StoreError> {
+    let endpoints = webhooks::active_endpoints(conn)?;
+    let portal_status = if endpoints.is_empty() {
+        String::new()
+    } else {
+        reference::portal_code(conn, *row.status)?
+    };
+    let entry = ProgressRow {
+        position: 0,
+        dossier_id: row.id.clone(),
+        step: Code(step),
+        status: row.status,
+        note,
+        due_on: row.due_on,
+        actor_username: actor.username.clone(),
+        actor_organization_id: actor.org_id.clone(),
+        occurred_at: at,
+    };
+    feed::append(conn, entry, &endpoints, |e| {
+        let entry = FeedEntry::of(e.clone(), row.dossier_code.clone(), portal_status.clone());
+        serde_json::to_string(&entry).unwrap_or_default()
+    })
+}
+
+/// Records a dossier the portal filed, with its documents, as received: its first
+/// progress entry (`submit`) is written last.
+pub fn submit(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &DossierRow,
+    documents: &[DocumentRow],
+) -> Result<(), StoreError> {
+    dossiers::insert(conn, row)?;
+    dossiers::add_documents(conn, documents)?;
+    audit::record(
+        conn,
+        actor,
+        Change::created(AuditAction::DossierSubmit, RESOURCE, &row.id, &trace(row)),
+    )?;
+    progress(conn, actor, row, DossierStep::Submit, None, row.received_at)?;
+    Ok(())
+}
+
+/// Takes `step` on `before` at `at` (see [`tgpl_domain::portal::dossier::Dossier::take`]),
+/// lets `also` record what else the step did (the case it opened), and saves it all with the
+/// step's progress entry. Answers the dossier as saved.
+#[allow(clippy::too_many_arguments)]
+pub fn take(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &DossierRow,
+    step: DossierStep,
+    note: Option<String>,
+    at: NaiveDateTime,
+    calendar: &WorkingCalendar,
+    also: impl FnOnce(&mut DossierRow),
+) -> Result<DossierRow, ApiError> {
+    let decided = before
+        .dossier()
+        .take(step, at.and_utc(), note.as_deref(), calendar)
+        .map_err(|r| refused(r, step))?;
+    let mut after = before.clone();
+    after.set_dossier(&decided);
+    if note.is_some() {
+        after.note.clone_from(&note);
+    }
+    also(&mut after);
+    after.version += 1;
+    after.updated_at = tgpl_persistence::now();
+    dossiers::save(conn, before, &after)?;
+    audit::record(
+        conn,
+        actor,
+        Change {
+            action: AuditAction::DossierStep,
+            resource_type: RESOURCE,
+            resource_id: &after.id,
+            before: Some(&trace(before)),
+            after: Some(&trace(&after)),
+        },
+    )?;
+    progress(conn, actor, &after, step, note, at)?;
+    Ok(after)
+}
+
+/// Records documents the portal sent for a dossier already filed.
+pub fn add_documents(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &DossierRow,
+    documents: &[DocumentRow],
+) -> Result<(), StoreError> {
+    dossiers::add_documents(conn, documents)?;
+    for document in documents {
+        audit::record(
+            conn,
+            actor,
+            Change::created(
+                AuditAction::DossierDocumentAdd,
+                RESOURCE,
+                &row.id,
+                &json!({ "document_id": document.id, "sha256": document.sha256, "size_bytes": document.size_bytes }),
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// A refused step as a problem: 409 `illegal_step` with the steps allowed next, or 422.
+pub fn refused(refusal: DossierRefusal, step: DossierStep) -> ApiError {
+    match refusal {
+        DossierRefusal::Illegal { from } => illegal(step, from),
+        other => ApiError::refused(other),
+    }
+}
+
+fn illegal(step: DossierStep, from: DossierStatus) -> ApiError {
+    let allowed: Vec<&str> = from.next_steps().iter().map(|s| s.code()).collect();
+    ApiError::conflict(
+        "illegal_step",
+        Text::new(
+            format!("Không thể thực hiện bước `{step}` khi hồ sơ ở trạng thái `{from}`."),
+            format!("The step `{step}` cannot be taken while the dossier is `{from}`."),
+        ),
+    )
+    .with_extra(json!({ "status": from.code(), "allowed_steps": allowed }))
+}

@@ -1,0 +1,10 @@
+DROP TABLE webhook_deliveries;
+DROP TABLE webhook_endpoints;
+DROP TABLE idempotent_requests;
+DROP TABLE dossier_feed_head;
+DROP TABLE dossier_progress;
+DROP TABLE dossier_documents;
+DROP TABLE dossiers;
+DROP TABLE portal_status_codes;
+DROP TABLE calendar_days;
+DROP TABLE portal_procedures;

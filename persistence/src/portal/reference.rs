@@ -1,0 +1,150 @@
+//! What the Agency keeps for the portal's procedures: their codes and limits, the calendar
+//! of working days, and the portal's status code for each of ours.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use tgpl_domain::portal::calendar::{DayKind, WorkingCalendar};
+use tgpl_domain::portal::dossier::DossierStatus;
+use tgpl_domain::portal::procedure::ProcedureKind;
+
+use crate::column::Code;
+use crate::db::DbConnection;
+use crate::error::StoreResult;
+use crate::schema::{calendar_days, portal_procedures, portal_status_codes};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = portal_procedures, treat_none_as_default_value = false)]
+pub struct ProcedureRow {
+    pub code: String,
+    pub kind: Code<ProcedureKind>,
+    pub time_limit_days: i32,
+    pub placeholder: bool,
+    pub active: bool,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Every procedure, active first, by kind then code.
+pub fn procedures(conn: &mut DbConnection) -> StoreResult<Vec<ProcedureRow>> {
+    let mut rows: Vec<ProcedureRow> = portal_procedures::table
+        .select(ProcedureRow::as_select())
+        .load(conn)?;
+    rows.sort_by(|a, b| (!a.active, *a.kind, &a.code).cmp(&(!b.active, *b.kind, &b.code)));
+    Ok(rows)
+}
+
+pub fn procedure(conn: &mut DbConnection, code: &str) -> StoreResult<ProcedureRow> {
+    Ok(portal_procedures::table
+        .find(code)
+        .select(ProcedureRow::as_select())
+        .first(conn)?)
+}
+
+/// Adds a procedure or replaces the one with its code.
+pub fn put_procedure(conn: &mut DbConnection, row: &ProcedureRow) -> StoreResult<()> {
+    let updated = diesel::update(portal_procedures::table.find(&row.code))
+        .set(row)
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(portal_procedures::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = calendar_days, treat_none_as_default_value = false)]
+pub struct CalendarDayRow {
+    pub day: NaiveDate,
+    pub kind: Code<DayKind>,
+    pub name: String,
+}
+
+/// The calendar's entries from `from` to `to`, by day.
+pub fn calendar_days(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<Vec<CalendarDayRow>> {
+    Ok(calendar_days::table
+        .filter(calendar_days::day.between(from, to))
+        .order(calendar_days::day)
+        .select(CalendarDayRow::as_select())
+        .load(conn)?)
+}
+
+/// The whole calendar, to count working days with. A few dozen rows a year.
+pub fn working_calendar(conn: &mut DbConnection) -> StoreResult<WorkingCalendar> {
+    let rows: Vec<(NaiveDate, Code<DayKind>)> = calendar_days::table
+        .select((calendar_days::day, calendar_days::kind))
+        .load(conn)?;
+    Ok(WorkingCalendar::new(rows.into_iter().map(|(d, k)| (d, *k))))
+}
+
+pub fn put_calendar_day(conn: &mut DbConnection, row: &CalendarDayRow) -> StoreResult<()> {
+    let updated = diesel::update(calendar_days::table.find(row.day))
+        .set(row)
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(calendar_days::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Removes the entry of `day`; answers whether there was one.
+pub fn delete_calendar_day(conn: &mut DbConnection, day: NaiveDate) -> StoreResult<bool> {
+    Ok(diesel::delete(calendar_days::table.find(day)).execute(conn)? == 1)
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Serialize)]
+#[diesel(table_name = portal_status_codes)]
+pub struct StatusCodeRow {
+    pub status: Code<DossierStatus>,
+    pub portal_code: String,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn status_codes(conn: &mut DbConnection) -> StoreResult<Vec<StatusCodeRow>> {
+    let mut rows: Vec<StatusCodeRow> = portal_status_codes::table
+        .select(StatusCodeRow::as_select())
+        .load(conn)?;
+    rows.sort_by_key(|r| *r.status);
+    Ok(rows)
+}
+
+/// The portal's code of `status` (its own code when none is kept).
+pub fn portal_code(conn: &mut DbConnection, status: DossierStatus) -> StoreResult<String> {
+    Ok(portal_status_codes::table
+        .find(Code(status))
+        .select(portal_status_codes::portal_code)
+        .first(conn)
+        .optional()?
+        .unwrap_or_else(|| status.to_string()))
+}
+
+pub fn set_status_code(
+    conn: &mut DbConnection,
+    status: DossierStatus,
+    portal_code: &str,
+) -> StoreResult<()> {
+    let now = crate::now();
+    let updated = diesel::update(portal_status_codes::table.find(Code(status)))
+        .set((
+            portal_status_codes::portal_code.eq(portal_code),
+            portal_status_codes::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(portal_status_codes::table)
+            .values((
+                portal_status_codes::status.eq(Code(status)),
+                portal_status_codes::portal_code.eq(portal_code),
+                portal_status_codes::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

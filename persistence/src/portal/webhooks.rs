@@ -1,0 +1,172 @@
+//! The portal's callback endpoints and the outbox of deliveries to them.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::DbConnection;
+use crate::error::{StoreError, StoreResult};
+use crate::schema::{webhook_deliveries, webhook_endpoints};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhook_endpoints, treat_none_as_default_value = false)]
+pub struct EndpointRow {
+    pub id: String,
+    pub url: String,
+    /// The shared secret of the signatures: kept as given, since signing needs it.
+    pub secret: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub deactivated_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_endpoint(conn: &mut DbConnection, row: &EndpointRow) -> StoreResult<()> {
+    diesel::insert_into(webhook_endpoints::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn endpoints(conn: &mut DbConnection) -> StoreResult<Vec<EndpointRow>> {
+    Ok(webhook_endpoints::table
+        .order((webhook_endpoints::created_at, webhook_endpoints::id))
+        .select(EndpointRow::as_select())
+        .load(conn)?)
+}
+
+pub fn endpoint(conn: &mut DbConnection, id: &str) -> StoreResult<EndpointRow> {
+    Ok(webhook_endpoints::table
+        .find(id)
+        .select(EndpointRow::as_select())
+        .first(conn)?)
+}
+
+/// The ids of the endpoints that get new entries.
+pub fn active_endpoints(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
+    Ok(crate::on_engine!(conn, |c| webhook_endpoints::table
+        .filter(webhook_endpoints::active.eq(true))
+        .select(webhook_endpoints::id)
+        .load(c))?)
+}
+
+/// Stops deliveries to `id`; what was queued for it is not delivered.
+pub fn deactivate_endpoint(conn: &mut DbConnection, id: &str) -> StoreResult<()> {
+    let updated = diesel::update(webhook_endpoints::table.find(id))
+        .set((
+            webhook_endpoints::active.eq(false),
+            webhook_endpoints::deactivated_at.eq(Some(crate::now())),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Serialize)]
+#[diesel(table_name = webhook_deliveries)]
+pub struct DeliveryRow {
+    pub id: String,
+    pub endpoint_id: String,
+    pub dossier_id: String,
+    pub position: i64,
+    pub payload: String,
+    pub delivered_at: Option<NaiveDateTime>,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_attempt_at: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The deliveries to make now, at most one per endpoint and dossier: the earliest entry
+/// not yet delivered, when it is due; a later entry of the same dossier waits behind it,
+/// so that each dossier's entries arrive in order.
+pub fn due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: usize,
+) -> StoreResult<Vec<DeliveryRow>> {
+    let pending: Vec<DeliveryRow> = webhook_deliveries::table
+        .inner_join(webhook_endpoints::table)
+        .filter(webhook_endpoints::active.eq(true))
+        .filter(webhook_deliveries::delivered_at.is_null())
+        .order(webhook_deliveries::position)
+        .limit(10_000)
+        .select(DeliveryRow::as_select())
+        .load(conn)?;
+    let mut seen = HashSet::new();
+    Ok(pending
+        .into_iter()
+        .filter(|d| seen.insert((d.endpoint_id.clone(), d.dossier_id.clone())))
+        .filter(|d| d.next_attempt_at <= now)
+        .take(limit)
+        .collect())
+}
+
+/// Records a delivery acknowledged.
+pub fn delivered(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> StoreResult<()> {
+    diesel::update(webhook_deliveries::table.find(id))
+        .set((
+            webhook_deliveries::delivered_at.eq(Some(at)),
+            webhook_deliveries::last_attempt_at.eq(Some(at)),
+            webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failed attempt, and when to try again.
+pub fn failed(
+    conn: &mut DbConnection,
+    id: &str,
+    at: NaiveDateTime,
+    error: &str,
+    retry_at: NaiveDateTime,
+) -> StoreResult<()> {
+    diesel::update(webhook_deliveries::table.find(id))
+        .set((
+            webhook_deliveries::last_attempt_at.eq(Some(at)),
+            webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
+            webhook_deliveries::last_error.eq(Some(error)),
+            webhook_deliveries::next_attempt_at.eq(retry_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deliveries not acknowledged yet that failed at least once, oldest entry first.
+pub fn failing(conn: &mut DbConnection, limit: i64) -> StoreResult<Vec<DeliveryRow>> {
+    Ok(webhook_deliveries::table
+        .filter(webhook_deliveries::delivered_at.is_null())
+        .filter(webhook_deliveries::attempts.gt(0))
+        .order(webhook_deliveries::position)
+        .limit(limit)
+        .select(DeliveryRow::as_select())
+        .load(conn)?)
+}
+
+pub fn delivery(conn: &mut DbConnection, id: &str) -> StoreResult<DeliveryRow> {
+    Ok(webhook_deliveries::table
+        .find(id)
+        .select(DeliveryRow::as_select())
+        .first(conn)?)
+}
+
+/// Makes a delivery due now: a manual redelivery. An acknowledged one is sent again as a
+/// new attempt too (the portal asked for it again).
+pub fn redeliver(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> StoreResult<()> {
+    let updated = diesel::update(webhook_deliveries::table.find(id))
+        .set((
+            webhook_deliveries::delivered_at.eq(None::<NaiveDateTime>),
+            webhook_deliveries::next_attempt_at.eq(now),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
