@@ -14,6 +14,8 @@ mod hidden;
 mod national_compilations;
 mod operations;
 mod organizations;
+mod portal;
+mod portal_webhooks;
 mod privacy;
 mod public;
 mod recipients;

@@ -229,5 +229,5 @@ fn illegal(step: DossierStep, from: DossierStatus) -> ApiError {
             format!("The step `{step}` cannot be taken while the dossier is `{from}`."),
         ),
     )
-    .with_extra(json!({ "status": from.code(), "allowed_steps": allowed }))
+    .with_extra(json!({ "dossier_status": from.code(), "allowed_steps": allowed }))
 }

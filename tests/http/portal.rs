@@ -1,0 +1,683 @@
+//! Online applications from the national portal, end to end over HTTP: filing (and filing
+//! again), validation, the handling organization's steps, the clock, the feed, the report.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use base64::Engine;
+use serde_json::{json, Value};
+use tgpl_tests::{Resp, TestApp};
+
+use crate::concurrency::{at_once, count};
+
+/// A PDF small enough to send inline.
+pub(crate) fn pdf() -> String {
+    base64::engine::general_purpose::STANDARD
+        .encode(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+}
+
+/// The portal's side of a test: its token and the procedures' codes by kind.
+pub(crate) struct Portal<'a> {
+    pub app: &'a TestApp,
+    pub token: String,
+    pub codes: HashMap<String, String>,
+}
+
+impl<'a> Portal<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        let r = app.client_grant("dvc-portal", "demo-portal-secret-2026");
+        assert_eq!(r.status, 200, "{}", r.body);
+        let token = r.json()["access_token"].as_str().expect("token").to_owned();
+        let procedures = app.get("/api/v1/portal/procedures", &token).json();
+        let codes = procedures
+            .as_array()
+            .expect("procedures")
+            .iter()
+            .map(|p| {
+                (
+                    p["kind"].as_str().unwrap().to_owned(),
+                    p["code"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        Self { app, token, codes }
+    }
+
+    /// A dossier of procedure `kind` for organization `org`, received now, with what the
+    /// procedure needs.
+    pub fn dossier(&self, code: &str, kind: &str, org: &str) -> Value {
+        let mut body = json!({
+            "dossier_code": code,
+            "procedure_code": self.codes[kind],
+            "organization_id": org,
+            "received_at": chrono::Utc::now().to_rfc3339(),
+            "applicant": {"kind": "person", "name": "Trần Thị Bình", "citizen_id": "001190012345",
+                "gender": "female", "date_of_birth": "1990-05-06"},
+            "contact": {"phone": "0987654321"},
+            "summary": format!("Hồ sơ {kind}"),
+            "documents": [{"file_name": "don.pdf", "content_base64": pdf()}],
+        });
+        match kind {
+            "legal_aid_request" => {
+                body["legal_aid"] = json!({
+                    "person": {"full_name": "Trần Thị Bình", "citizen_id": "001190012345",
+                        "gender": "female", "date_of_birth": "1990-05-06"},
+                    "category": "poor_household",
+                    "proof": {"document_kind": "Giấy chứng nhận hộ nghèo", "document_number": "45/GCN"},
+                    "field": "land",
+                    "matter": "Tranh chấp quyền sử dụng đất"
+                })
+            }
+            "provider_change" | "complaint_at_organization" | "complaint_at_department" => {
+                body["case_code"] = json!("TTTGPL-HN-2026-000001")
+            }
+            "card_reissue" => body["card_number"] = json!("CTV-HN-0001"),
+            _ => {}
+        }
+        body
+    }
+
+    pub fn file(&self, body: &Value) -> Resp {
+        self.app
+            .post("/api/v1/portal/dossiers", &self.token, body.clone())
+    }
+
+    /// Files `body` and answers the dossier's id.
+    pub fn filed(&self, body: &Value) -> String {
+        let r = self.file(body);
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.json()["id"].as_str().expect("id").to_owned()
+    }
+
+    /// The whole feed after `after`, page by page.
+    pub fn feed(&self, after: i64) -> Vec<Value> {
+        let mut entries = Vec::new();
+        let mut cursor = after;
+        loop {
+            let r = self.app.get(
+                &format!("/api/v1/portal/feed?after={cursor}&limit=50"),
+                &self.token,
+            );
+            assert_eq!(r.status, 200, "{}", r.body);
+            let page = r.json();
+            let got = page["entries"].as_array().expect("entries").clone();
+            cursor = page["next_cursor"].as_i64().expect("cursor");
+            let more = page["more"].as_bool().unwrap();
+            entries.extend(got);
+            if !more {
+                return entries;
+            }
+        }
+    }
+
+    pub fn head(&self) -> i64 {
+        self.feed(0)
+            .last()
+            .map_or(0, |e| e["position"].as_i64().unwrap())
+    }
+}
+
+fn step(app: &TestApp, token: &str, id: &str, step: &str, body: Value) -> Value {
+    let r = app.post(&format!("/api/v1/dossiers/{id}/{step}"), token, body);
+    assert_eq!(r.status, 200, "{step}: {}", r.body);
+    r.json()
+}
+
+#[test]
+fn each_procedure_is_filed_handled_and_told_to_the_portal() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let centre = app.org_id("TTTGPL-HN");
+    let department = app.org_id("STP-HN");
+    let gd = app.token("gd.hn");
+    let stp = app.token("stp.hn");
+    let start = portal.head();
+    let note = |text: &str| json!({ "note": text });
+
+    // A request for legal aid: accepting it records the person and opens the case.
+    let id = portal.filed(&portal.dossier("E2E-1", "legal_aid_request", &centre));
+    let accepted = step(
+        &app,
+        &gd,
+        &id,
+        "accept",
+        json!({"case": {"form": "counselling", "place": "at_office"}}),
+    );
+    assert_eq!(accepted["status"], "in_progress");
+    let case_id = accepted["case_id"].as_str().expect("a case").to_owned();
+    let case = app.get(&format!("/api/v1/cases/{case_id}"), &gd).json();
+    assert_eq!(case["state"], "received");
+    assert_eq!(case["recipient_id"], accepted["recipient_id"]);
+    assert_eq!(case["field"], "land");
+    let history = app
+        .get(&format!("/api/v1/cases/{case_id}/history"), &gd)
+        .json();
+    assert_eq!(
+        history[0]["details"]["dossier_id"],
+        id.as_str(),
+        "the case points back"
+    );
+    let person = app
+        .get(
+            &format!(
+                "/api/v1/recipients/{}",
+                accepted["recipient_id"].as_str().unwrap()
+            ),
+            &gd,
+        )
+        .json();
+    assert_eq!(person["full_name"], "Trần Thị Bình");
+    assert_eq!(person["proofs"][0]["category"], "poor_household");
+    step(&app, &gd, &id, "complete", note("Đã thụ lý vụ việc"));
+
+    // The centre's procedures.
+    let id = portal.filed(&portal.dossier("E2E-2", "provider_change", &centre));
+    step(&app, &gd, &id, "accept", json!({}));
+    step(
+        &app,
+        &gd,
+        &id,
+        "complete",
+        note("Đã thay đổi người thực hiện"),
+    );
+    let id = portal.filed(&portal.dossier("E2E-3", "complaint_at_organization", &centre));
+    let refused = step(&app, &gd, &id, "refuse", note("Khiếu nại quá thời hiệu"));
+    assert_eq!(refused["status"], "refused");
+    assert_eq!(refused["next_steps"], json!([]));
+
+    // The Department's procedures.
+    for (i, kind) in [
+        "complaint_at_department",
+        "participation_registration",
+        "participation_change",
+        "participation_end",
+        "card_reissue",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let id = portal.filed(&portal.dossier(&format!("E2E-D{i}"), kind, &department));
+        step(&app, &stp, &id, "accept", json!({}));
+        let done = step(&app, &stp, &id, "complete", note("Đã giải quyết"));
+        assert_eq!(done["status"], "completed", "{kind}");
+    }
+
+    // A procedure filed with an organization that does not handle it.
+    let r = portal.file(&portal.dossier("E2E-X", "card_reissue", &centre));
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "not_handling"
+    );
+
+    // Every step is in the feed, in order, without gaps, with the portal's codes.
+    let feed = portal.feed(start);
+    let positions: Vec<i64> = feed
+        .iter()
+        .map(|e| e["position"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        positions,
+        ((start + 1)..=(start + positions.len() as i64)).collect::<Vec<_>>()
+    );
+    assert_eq!(feed.len(), 3 + 3 + 2 + 5 * 3);
+    let first: Vec<(&str, &str)> = feed[..3]
+        .iter()
+        .map(|e| {
+            (
+                e["step"].as_str().unwrap(),
+                e["portal_status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        first,
+        [("submit", "2"), ("accept", "4"), ("complete", "10")]
+    );
+    assert_eq!(feed[0]["dossier_code"], "E2E-1");
+    assert_eq!(feed[0]["occurred_at_portal"].as_str().unwrap().len(), 14);
+}
+
+#[test]
+fn a_retry_answers_the_first_answer_once_even_at_once_and_other_content_conflicts() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let centre = app.org_id("TTTGPL-HN");
+    let body = portal.dossier("RETRY-1", "provider_change", &centre);
+    let first = portal.file(&body);
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(first.header("idempotent-replayed"), None);
+    let again = portal.file(&body);
+    assert_eq!(again.status, 201);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.header("location"), first.header("location"));
+    assert_eq!(again.json(), first.json(), "the first answer, as it was");
+
+    // Twelve retries of a new dossier at once: one dossier, one answer.
+    let body = portal.dossier("RETRY-2", "provider_change", &centre);
+    let answers = at_once(12, |_| portal.file(&body));
+    let ids: BTreeSet<String> = answers
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, 201, "{}", r.body);
+            r.json()["id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM dossiers WHERE dossier_code = 'RETRY-2'"
+        ),
+        1
+    );
+    let id = ids.into_iter().next().unwrap();
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) AS n FROM dossier_progress WHERE dossier_id = '{id}'")
+        ),
+        1,
+        "one submission in the feed"
+    );
+
+    // The same code with other content.
+    let mut other = body.clone();
+    other["summary"] = json!("Nội dung khác");
+    portal
+        .file(&other)
+        .assert_problem(409, "dossier_code_conflict");
+    let answers = at_once(6, |i| {
+        let mut b = portal.dossier("RETRY-3", "provider_change", &centre);
+        b["summary"] = json!(format!("Phiên bản {}", i % 2));
+        portal.file(&b)
+    });
+    let created = answers.iter().filter(|r| r.status == 201).count();
+    let conflicts = answers.iter().filter(|r| r.status == 409).count();
+    assert!(
+        created >= 1 && created + conflicts == 6,
+        "{:?}",
+        answers.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM dossiers WHERE dossier_code = 'RETRY-3'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn bad_input_lists_every_bad_field_and_stores_nothing() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let centre = app.org_id("TTTGPL-HN");
+    let before = count(&app, "SELECT COUNT(*) AS n FROM dossiers");
+    let mut body = portal.dossier("BAD 1", "legal_aid_request", &centre);
+    body["received_at"] = json!("2099-01-01T00:00:00Z");
+    body["applicant"]["citizen_id"] = json!("001090012345");
+    body["legal_aid"]["person"]["citizen_id"] = json!("12345");
+    body["legal_aid"]["person"]["province_code"] = json!("atlantis");
+    body["documents"] = json!([{"file_name": "a.pdf", "content_base64": "not base64!"},
+        {"file_name": "b.png", "content_base64": pdf()}]);
+    body["contact"] = json!({});
+    let r = portal.file(&body);
+    let problem = r.assert_problem(422, "validation_failed");
+    let mut fields: Vec<String> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}",
+                e["field"].as_str().unwrap(),
+                e["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "applicant.citizen_id:inconsistent",
+            "contact.phone:required",
+            "documents[0].content_base64:invalid_base64",
+            "documents[1].file_name:file_name_disagrees",
+            "dossier_code:invalid",
+            "legal_aid.person.citizen_id:invalid_format",
+            "legal_aid.person.province_code:unknown_province",
+            "received_at:in_future",
+        ]
+    );
+    // The wrong procedure's part, an unknown procedure and organization.
+    let mut body = portal.dossier("BAD-2", "participation_end", &centre);
+    body["legal_aid"] = portal.dossier("x", "legal_aid_request", &centre)["legal_aid"].clone();
+    body["procedure_code"] = json!("KHONG-CO");
+    body["organization_id"] = json!("khong-co");
+    let problem = portal.file(&body).assert_problem(422, "validation_failed");
+    let codes: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["unknown_procedure", "unknown_organization"]);
+    // Shape errors, and callers other than the portal.
+    let r = app
+        .request("POST", "/api/v1/portal/dossiers")
+        .bearer(&portal.token)
+        .json(json!({"dossier_code": "X"}));
+    r.assert_problem(422, "validation_failed");
+    let gd = app.token("gd.hn");
+    app.post(
+        "/api/v1/portal/dossiers",
+        &gd,
+        portal.dossier("BAD-3", "provider_change", &centre),
+    )
+    .assert_problem(403, "forbidden");
+    app.post(
+        "/api/v1/portal/dossiers",
+        &app.admin(),
+        portal.dossier("BAD-4", "provider_change", &centre),
+    )
+    .assert_problem(403, "forbidden");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM dossiers"),
+        before,
+        "nothing stored"
+    );
+}
+
+#[test]
+fn a_missing_document_stops_the_clock_until_the_portal_sends_it() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let department = app.org_id("STP-HN");
+    let stp = app.token("stp.hn");
+    let id = portal.filed(&portal.dossier("SUPP-1", "complaint_at_department", &department));
+    let filed = app.get(&format!("/api/v1/dossiers/{id}"), &stp).json();
+    app.post(
+        &format!("/api/v1/dossiers/{id}/request-supplement"),
+        &stp,
+        json!({}),
+    )
+    .assert_problem(422, "validation_failed");
+    let waiting = step(
+        &app,
+        &stp,
+        &id,
+        "request-supplement",
+        json!({"note": "Thiếu bản sao quyết định"}),
+    );
+    assert_eq!(waiting["status"], "awaiting_supplement");
+    let left = waiting["days_left"].as_i64().expect("days left");
+    assert!((14..=16).contains(&left), "{left}");
+    assert_eq!(
+        waiting["next_steps"],
+        json!(["refuse"]),
+        "the handler waits for the portal"
+    );
+    // Accepting or completing while waiting is not allowed.
+    let r = app.post(&format!("/api/v1/dossiers/{id}/accept"), &stp, json!({}));
+    assert_eq!(
+        r.assert_problem(409, "illegal_step")["allowed_steps"],
+        json!(["receive_supplement", "refuse"])
+    );
+
+    // The portal sends the document by upload, then the supplement: the clock runs again.
+    let upload = |key: &str, bytes: &[u8]| {
+        app.request(
+            "POST",
+            &format!("/api/v1/portal/dossiers/{id}/documents?file_name=ban-sao.pdf"),
+        )
+        .bearer(&portal.token)
+        .header("Idempotency-Key", key)
+        .bytes("application/octet-stream", bytes)
+    };
+    let pdf_bytes = b"%PDF-1.4\nban sao\n%%EOF";
+    let first = upload("up-1", pdf_bytes);
+    assert_eq!(first.status, 201, "{}", first.body);
+    let again = upload("up-1", pdf_bytes);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.json()["id"], first.json()["id"]);
+    upload("up-1", b"%PDF-1.4\nkhac\n%%EOF").assert_problem(409, "idempotency_key_reused");
+    let r = upload("up-2", b"MZ not a document");
+    assert_eq!(r.status, 422, "{}", r.body);
+    let supplement = |key: &str| {
+        app.request("POST", &format!("/api/v1/portal/dossiers/{id}/supplement"))
+            .bearer(&portal.token)
+            .header("Idempotency-Key", key)
+            .json(json!({"note": "Gửi bổ sung bản sao"}))
+    };
+    let resumed = supplement("sup-1");
+    assert_eq!(resumed.status, 200, "{}", resumed.body);
+    let resumed = resumed.json();
+    assert_eq!(resumed["status"], "received");
+    assert_eq!(resumed["days_left"], Value::Null);
+    assert!(resumed["due_on"].as_str().unwrap() >= filed["due_on"].as_str().unwrap());
+    assert_eq!(resumed["documents"].as_array().unwrap().len(), 2);
+    // Its retry is the same answer; a second supplement, unasked, is refused.
+    assert_eq!(
+        supplement("sup-1").header("idempotent-replayed"),
+        Some("true")
+    );
+    supplement("sup-2").assert_problem(409, "illegal_step");
+    let steps: Vec<&str> = resumed["progress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        ["submit", "request_supplement", "receive_supplement"]
+    );
+    // The handler downloads what arrived.
+    let doc = first.json()["id"].as_str().unwrap().to_owned();
+    let r = app.get(&format!("/api/v1/dossiers/{id}/documents/{doc}"), &stp);
+    assert_eq!(r.raw, pdf_bytes);
+}
+
+#[test]
+fn overdue_dossiers_come_first_and_count_late_in_the_report() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let centre = app.org_id("TTTGPL-HN-CN1");
+    let head = app.token("cn1.hn");
+    // Received on Monday 1 June 2026, three working days: due Thursday 4 June.
+    let mut old = portal.dossier("LATE-1", "provider_change", &centre);
+    old["received_at"] = json!("2026-06-01T08:30:00+07:00");
+    let late = portal.filed(&old);
+    let fresh = portal.filed(&portal.dossier("LATE-2", "provider_change", &centre));
+    let list = app.get("/api/v1/dossiers?status=received", &head).json();
+    let codes: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["dossier_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes[0], "LATE-1", "{codes:?}");
+    assert_eq!(list["items"][0]["due_on"], "2026-06-04");
+    assert_eq!(list["items"][0]["overdue"], true);
+    let overdue = app.get("/api/v1/dossiers?overdue=true", &head).json();
+    assert!(overdue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["overdue"] == true));
+    assert!(overdue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["id"] == late.as_str()));
+    assert!(!overdue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["id"] == fresh.as_str()));
+    step(&app, &head, &late, "accept", json!({}));
+    step(
+        &app,
+        &head,
+        &late,
+        "complete",
+        json!({"note": "Đã giải quyết"}),
+    );
+    step(
+        &app,
+        &head,
+        &fresh,
+        "refuse",
+        json!({"note": "Không thuộc diện"}),
+    );
+
+    // The report: the first half counts the late one's receipt; the year counts both.
+    let agency = app.token("cuc.xem");
+    let year = app.get(
+        "/api/v1/portal/reports/online-services?period=2026-CY&province_code=ha_noi",
+        &agency,
+    );
+    assert_eq!(year.status, 200, "{}", year.body);
+    let row = year.json()["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["procedure"] == "provider_change" && r["channel"] == "online")
+        .cloned()
+        .expect("a row");
+    assert!(row["received"].as_u64().unwrap() >= 2);
+    assert!(row["late"].as_u64().unwrap() >= 1);
+    assert!(row["refused"].as_u64().unwrap() >= 1);
+    let half = app
+        .get(
+            "/api/v1/portal/reports/online-services?period=2026-H1&province_code=ha_noi",
+            &agency,
+        )
+        .json();
+    let row = half["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["procedure"] == "provider_change")
+        .cloned()
+        .expect("a row");
+    assert_eq!(
+        (
+            row["received"].as_u64(),
+            row["handled"].as_u64(),
+            row["still_open"].as_u64()
+        ),
+        (Some(1), Some(0), Some(1))
+    );
+    let csv = app.get(
+        "/api/v1/portal/reports/online-services?period=2026-H1&format=csv",
+        &agency,
+    );
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.contains("provider_change"), "{}", csv.body);
+    let xlsx = app.get(
+        "/api/v1/portal/reports/online-services?period=2026-H1&format=xlsx",
+        &agency,
+    );
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.raw.starts_with(b"PK"));
+    app.get(
+        "/api/v1/portal/reports/online-services?period=2026-H1",
+        &head,
+    )
+    .assert_problem(403, "forbidden");
+    app.get(
+        "/api/v1/portal/reports/online-services?period=soon",
+        &agency,
+    )
+    .assert_problem(422, "validation_failed");
+}
+
+#[test]
+fn dossiers_are_seen_only_by_those_who_handle_them() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let id = portal.filed(&portal.dossier("SEEN-1", "provider_change", &app.org_id("TTTGPL-HN")));
+    for who in ["gd.dn", "stp.hn", "ls.hn", "cuc.xem"] {
+        let token = app.token(who);
+        app.get(&format!("/api/v1/dossiers/{id}"), &token)
+            .assert_problem(404, "not_found");
+        app.post(&format!("/api/v1/dossiers/{id}/accept"), &token, json!({}))
+            .assert_problem(404, "not_found");
+    }
+    assert_eq!(
+        app.get(&format!("/api/v1/dossiers/{id}"), &app.admin())
+            .status,
+        200
+    );
+    app.post(
+        &format!("/api/v1/dossiers/{id}/accept"),
+        &app.admin(),
+        json!({}),
+    )
+    .assert_problem(403, "forbidden");
+    app.get("/api/v1/dossiers", &portal.token)
+        .assert_problem(403, "forbidden");
+    app.get("/api/v1/portal/feed", &app.token("gd.hn"))
+        .assert_problem(403, "forbidden");
+    assert_eq!(
+        app.get("/api/v1/dossiers", &app.token("tgv.hn")).status,
+        200
+    );
+    // Two leaders accepting at once: one wins, the other is told the step is taken.
+    let gd = app.token("gd.hn");
+    let answers = at_once(4, |_| {
+        app.post(&format!("/api/v1/dossiers/{id}/accept"), &gd, json!({}))
+    });
+    crate::concurrency::one_wins(answers, 200, 409, "illegal_step");
+}
+
+#[test]
+fn the_feed_has_no_gap_and_no_repeat_under_concurrent_writes() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let centre = app.org_id("TTTGPL-HN");
+    let start = portal.head();
+    let done = AtomicBool::new(false);
+    let (seen, answers) = std::thread::scope(|s| {
+        // A reader follows the feed while the writes go on, as the portal would.
+        let reader = s.spawn(|| {
+            let mut seen: Vec<i64> = Vec::new();
+            let mut cursor = start;
+            loop {
+                let finished = done.load(Ordering::SeqCst);
+                let page = app
+                    .get(
+                        &format!("/api/v1/portal/feed?after={cursor}&limit=7"),
+                        &portal.token,
+                    )
+                    .json();
+                for e in page["entries"].as_array().unwrap() {
+                    seen.push(e["position"].as_i64().unwrap());
+                }
+                cursor = page["next_cursor"].as_i64().unwrap();
+                if finished && !page["more"].as_bool().unwrap() {
+                    return seen;
+                }
+            }
+        });
+        let answers = at_once(16, |i| {
+            let mut last = None;
+            for j in 0..4 {
+                let r = portal.file(&portal.dossier(
+                    &format!("FEED-{i}-{j}"),
+                    "provider_change",
+                    &centre,
+                ));
+                assert_eq!(r.status, 201, "{}", r.body);
+                last = Some(r);
+            }
+            last.expect("four filed")
+        });
+        done.store(true, Ordering::SeqCst);
+        (reader.join().unwrap(), answers)
+    });
+    assert_eq!(answers.len(), 16);
+    let expected: Vec<i64> = ((start + 1)..=(start + 64)).collect();
+    assert_eq!(seen, expected, "every position once, in order");
+}
