@@ -20,6 +20,7 @@ use crate::credentials::password;
 use crate::routes::accounts::new_account;
 
 mod cases;
+mod dossiers;
 mod people;
 mod reports;
 mod reviews;
@@ -292,6 +293,24 @@ pub fn seed(conn: &mut DbConnection) -> Result<Vec<DemoLogin>, String> {
     }
     if reports::has_none(conn)? {
         reports::seed(conn, &actor)?;
+    }
+    for (code, _, province, _) in PROVINCES {
+        let by_code = |conn: &mut DbConnection, code: String| {
+            tgpl_persistence::organizations::get_by_code(conn, &code)
+                .map_err(|e| e.to_string())?
+                .ok_or(format!("no demo organization {code}"))
+        };
+        let centre = by_code(conn, format!("TTTGPL-{code}"))?;
+        let department = by_code(conn, format!("STP-{code}"))?;
+        if dossiers::has_none(conn, &centre)? {
+            dossiers::seed(
+                conn,
+                code,
+                citizen_id_prefix(province),
+                &centre,
+                &department,
+            )?;
+        }
     }
     Ok(logins)
 }

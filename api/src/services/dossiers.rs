@@ -10,12 +10,14 @@ use serde_json::json;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::portal::calendar::WorkingCalendar;
-use tgpl_domain::portal::dossier::{DossierRefusal, DossierStatus, DossierStep};
+use tgpl_domain::portal::dossier::{Channel, Dossier, DossierRefusal, DossierStatus, DossierStep};
 use tgpl_domain::time::vietnam_offset;
 use tgpl_persistence::audit::{self, Actor, Change};
 use tgpl_persistence::column::Code;
+use tgpl_persistence::organizations::OrganizationRow;
 use tgpl_persistence::portal::dossiers::{self, DocumentRow, DossierRow};
 use tgpl_persistence::portal::feed::{self, ProgressRow};
+use tgpl_persistence::portal::reference::ProcedureRow;
 use tgpl_persistence::portal::{reference, webhooks};
 use tgpl_persistence::{DbConnection, StoreError};
 use utoipa::ToSchema;
@@ -126,6 +128,67 @@ fn progress(
         let entry = FeedEntry::of(e.clone(), row.dossier_code.clone(), portal_status.clone());
         serde_json::to_string(&entry).unwrap_or_default()
     })
+}
+
+/// What a dossier is filed with, validated, as its row keeps it.
+pub struct Filing {
+    pub id: String,
+    pub dossier_code: String,
+    pub channel: Channel,
+    /// JSON documents of the applicant, the contact and (a request for legal aid) the
+    /// person, category, proof and matter.
+    pub applicant: String,
+    pub contact: String,
+    pub legal_aid: Option<String>,
+    pub summary: String,
+    pub case_code: Option<String>,
+    pub card_number: Option<String>,
+    pub received_at: DateTime<Utc>,
+}
+
+impl Filing {
+    /// The dossier as received under `procedure` by `organization`, its promised date
+    /// counted on `calendar`.
+    pub fn received(
+        self,
+        procedure: &ProcedureRow,
+        organization: &OrganizationRow,
+        calendar: &WorkingCalendar,
+    ) -> DossierRow {
+        let limit = u32::try_from(procedure.time_limit_days).unwrap_or(0);
+        let dossier = Dossier::received(calendar, self.received_at, limit);
+        let now = tgpl_persistence::now();
+        let mut row = DossierRow {
+            id: self.id,
+            dossier_code: self.dossier_code,
+            procedure_code: procedure.code.clone(),
+            procedure_kind: procedure.kind,
+            organization_id: organization.id.clone(),
+            province_code: organization.province_code.clone().unwrap_or_default(),
+            channel: Code(self.channel),
+            applicant: self.applicant,
+            contact: self.contact,
+            summary: self.summary,
+            legal_aid: self.legal_aid,
+            case_code: self.case_code,
+            card_number: self.card_number,
+            received_at: self.received_at.naive_utc(),
+            counting_from: calendar.counting_day(self.received_at),
+            due_on: dossier.due_on,
+            status: Code(DossierStatus::Received),
+            resume_to: None,
+            days_left: None,
+            finished_on: None,
+            note: None,
+            case_id: None,
+            recipient_id: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        row.set_dossier(&dossier);
+        row
+    }
 }
 
 /// Records a dossier the portal filed, with its documents, as received: its first

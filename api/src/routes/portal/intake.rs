@@ -2,9 +2,7 @@
 //! dossier. Every `POST` is safe to send again (see `crate::services::idempotency`).
 
 use super::*;
-use tgpl_domain::portal::dossier::{
-    check_intake, check_receipt_time, ApplicantKind, Dossier, IntakeShape,
-};
+use tgpl_domain::portal::dossier::{check_intake, check_receipt_time, ApplicantKind, IntakeShape};
 use tgpl_domain::recipient::check_identity;
 use tgpl_domain::reference::{EthnicGroup, Field, Gender, RecipientCategory};
 use tgpl_domain::refusal::Refusal;
@@ -307,7 +305,7 @@ pub async fn submit_dossier(
                 &hash,
                 || code_taken(&code),
                 |conn| {
-                    let row = intake_row(conn, &body, id, now, errors)?;
+                    let row = intake_row(conn, &body, id, errors)?;
                     recorded::submit(conn, &caller.actor(), &row, &documents)?;
                     let location = format!("/api/v1/portal/dossiers/{}", row.id);
                     let view = DossierView::full(conn, row)?;
@@ -325,7 +323,6 @@ fn intake_row(
     conn: &mut DbConnection,
     body: &SubmitDossier,
     id: String,
-    now: chrono::NaiveDateTime,
     mut errors: Vec<FieldError>,
 ) -> Result<DossierRow, ApiError> {
     let procedure = match stored_reference::procedure(conn, &body.procedure_code) {
@@ -408,38 +405,19 @@ fn intake_row(
         return Err(ApiError::validation(errors));
     };
     let calendar = stored_reference::working_calendar(conn)?;
-    let limit = u32::try_from(procedure.time_limit_days).unwrap_or(0);
-    let dossier = Dossier::received(&calendar, body.received_at, limit);
-    let mut row = DossierRow {
+    let filing = recorded::Filing {
         id,
         dossier_code: body.dossier_code.clone(),
-        procedure_code: procedure.code,
-        procedure_kind: procedure.kind,
-        organization_id: org.id,
-        province_code: org.province_code.unwrap_or_default(),
-        channel: Code(body.channel.unwrap_or(Channel::Online)),
+        channel: body.channel.unwrap_or(Channel::Online),
         applicant: json_of(&body.applicant)?,
         contact: json_of(&body.contact)?,
-        summary: body.summary.clone(),
         legal_aid: body.legal_aid.as_ref().map(json_of).transpose()?,
+        summary: body.summary.clone(),
         case_code: body.case_code.clone(),
         card_number: body.card_number.clone(),
-        received_at: body.received_at.naive_utc(),
-        counting_from: calendar.counting_day(body.received_at),
-        due_on: dossier.due_on,
-        status: Code(DossierStatus::Received),
-        resume_to: None,
-        days_left: None,
-        finished_on: None,
-        note: None,
-        case_id: None,
-        recipient_id: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
+        received_at: body.received_at,
     };
-    row.set_dossier(&dossier);
-    Ok(row)
+    Ok(filing.received(&procedure, &org, &calendar))
 }
 
 /// The JSON text of a part kept as a document.
