@@ -15,7 +15,8 @@
 #
 # Settings: TGPL (a binary to use instead of building the release one), CASES, ENGINES,
 # DURATION, LOADS (`all`; `statistics` for the statistical forms alone; `reporting` for the
-# completeness view and the ranking alone), THREADS (wrk
+# completeness view and the ranking alone; `portal` for the portal's dossier intake with the
+# feed read beside it), THREADS (wrk
 # threads), READ_CONNECTIONS (single-case reads) and CONNECTIONS (the
 # other loads), POOL (database pool), PORT, BENCH_DB (the PostgreSQL database, dropped and
 # created), PG_ADMIN, PG_SOCKET_DIR, RESULTS_FILE (where the figures
@@ -174,11 +175,31 @@ for engine in $ENGINES; do
     python3 bench/reporting.py "$URL" Bench-2026-tgpl "$agency_token" "${STAT_RUNS:-30}" \
       | tee "$WORK/reporting-$engine.md"
   fi
-  [ "$LOADS" = reporting ] || {
+  if [ "$LOADS" = all ] || [ "$LOADS" = portal ]; then
+    if [ "$LOADS" = portal ]; then
+      echo "-- ceiling: GET /health/live, $CONNECTIONS connections"
+      BENCH_PATH=/health/live measure "GET /health/live" "$CONNECTIONS" bench/get_path.lua --ceiling
+    fi
+    # The portal files dossiers, one in five a retry, while it follows the feed as it would;
+    # the follower checks that the feed had no gap and no dossier was filed twice.
+    echo "-- portal: dossier intake with 20% retries, the feed read beside it"
+    read -r portal_token portal_org portal_procedure feed_head \
+      < <(python3 bench/portal.py setup "$URL" "$agency_token")
+    rm -f "$WORK/follow.stop"
+    python3 bench/portal.py follow "$URL" "$portal_token" "$feed_head" "$WORK/follow.stop" \
+      "$WORK/feed-$engine.md" & follower=$!
+    BENCH_PORTAL_TOKEN="$portal_token" BENCH_ORG="$portal_org" BENCH_PROCEDURE="$portal_procedure" \
+      BENCH_RUN="$(date +%s)" measure "dossier intake, 20% retries" "$CONNECTIONS" \
+      bench/submit_dossier.lua --aim-rps 500 --aim-errors 0
+    grep '^intake:' "$WORK/wrk.out" | tee "$WORK/intake-$engine.md"
+    touch "$WORK/follow.stop"
+    wait "$follower" || echo "   the feed check FAILED"
+  fi
+  if [ "$LOADS" = all ] || [ "$LOADS" = statistics ]; then
   echo "-- national statistical forms: tallies, the server's recount, and a SQL recount"
   python3 bench/national_forms.py "$URL" "$agency_token" "$agency" "$DATABASE_URL" "${STAT_RUNS:-30}" \
     | tee "$WORK/statistics-$engine.md"
-  }
+  fi
   kill $server; wait $server 2>/dev/null || true
 done
 
@@ -187,7 +208,15 @@ echo "== Summary (req/s ÷ ceiling: the load's throughput over GET /health/live'
 echo "   connections; p99 ÷ ceiling p99 likewise; aims met in bold)"
 for engine in $ENGINES; do
   echo
-  [ "$LOADS" = all ] && python3 bench/wrk_report.py table "$RESULTS_FILE" "$engine"
+  if [ "$LOADS" = all ] || [ "$LOADS" = portal ]; then
+    python3 bench/wrk_report.py table "$RESULTS_FILE" "$engine"
+  fi
+  if [ -f "$WORK/feed-$engine.md" ]; then
+    echo
+    echo "Portal intake ($engine): $(cat "$WORK/intake-$engine.md")"
+    echo
+    cat "$WORK/feed-$engine.md"
+  fi
   if [ -f "$WORK/statistics-$engine.md" ]; then
     echo
     echo "National statistical forms ($engine, one request at a time):"
