@@ -107,6 +107,34 @@ impl ProofRow {
     }
 }
 
+impl RecipientRow {
+    /// A new record of `full_name` received by `organization_id`, whose other fields are
+    /// empty; `name_key` is the name folded for the duplicate check.
+    pub fn new(organization_id: String, full_name: String, name_key: String) -> Self {
+        let now = crate::now();
+        Self {
+            id: crate::new_id(),
+            organization_id,
+            full_name,
+            name_key,
+            gender: None,
+            date_of_birth: None,
+            ethnicity: None,
+            citizen_id: None,
+            province_code: None,
+            commune: None,
+            address: None,
+            phone: None,
+            email: None,
+            statistical_category: None,
+            category_proven_on: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &RecipientRow) -> StoreResult<()> {
     write_transaction(conn, |conn| {
         diesel::insert_into(recipients::table)

@@ -118,7 +118,7 @@ impl<'a> Portal<'a> {
 }
 
 fn step(app: &TestApp, token: &str, id: &str, step: &str, body: Value) -> Value {
-    let r = app.post(&format!("/api/v1/dossiers/{id}/{step}"), token, body);
+    let r = app.post(&format!("/api/v1/dossiers/{id}/steps/{step}"), token, body);
     assert_eq!(r.status, 200, "{step}: {}", r.body);
     r.json()
 }
@@ -397,7 +397,7 @@ fn a_missing_document_stops_the_clock_until_the_portal_sends_it() {
     let id = portal.filed(&portal.dossier("SUPP-1", "complaint_at_department", &department));
     let filed = app.get(&format!("/api/v1/dossiers/{id}"), &stp).json();
     app.post(
-        &format!("/api/v1/dossiers/{id}/request-supplement"),
+        &format!("/api/v1/dossiers/{id}/steps/request_supplement"),
         &stp,
         json!({}),
     )
@@ -406,7 +406,7 @@ fn a_missing_document_stops_the_clock_until_the_portal_sends_it() {
         &app,
         &stp,
         &id,
-        "request-supplement",
+        "request_supplement",
         json!({"note": "Thiếu bản sao quyết định"}),
     );
     assert_eq!(waiting["status"], "awaiting_supplement");
@@ -418,7 +418,11 @@ fn a_missing_document_stops_the_clock_until_the_portal_sends_it() {
         "the handler waits for the portal"
     );
     // Accepting or completing while waiting is not allowed.
-    let r = app.post(&format!("/api/v1/dossiers/{id}/accept"), &stp, json!({}));
+    let r = app.post(
+        &format!("/api/v1/dossiers/{id}/steps/accept"),
+        &stp,
+        json!({}),
+    );
     assert_eq!(
         r.assert_problem(409, "illegal_step")["allowed_steps"],
         json!(["receive_supplement", "refuse"])
@@ -441,6 +445,16 @@ fn a_missing_document_stops_the_clock_until_the_portal_sends_it() {
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(again.json()["id"], first.json()["id"]);
     upload("up-1", b"%PDF-1.4\nkhac\n%%EOF").assert_problem(409, "idempotency_key_reused");
+    // A key is one document of one dossier: the same key and file on another dossier conflicts.
+    let other = portal.filed(&portal.dossier("SUPP-2", "complaint_at_department", &department));
+    app.request(
+        "POST",
+        &format!("/api/v1/portal/dossiers/{other}/documents?file_name=ban-sao.pdf"),
+    )
+    .bearer(&portal.token)
+    .header("Idempotency-Key", "up-1")
+    .bytes("application/octet-stream", pdf_bytes)
+    .assert_problem(409, "idempotency_key_reused");
     let r = upload("up-2", b"MZ not a document");
     assert_eq!(r.status, 422, "{}", r.body);
     let supplement = |key: &str| {
@@ -602,8 +616,12 @@ fn dossiers_are_seen_only_by_those_who_handle_them() {
         let token = app.token(who);
         app.get(&format!("/api/v1/dossiers/{id}"), &token)
             .assert_problem(404, "not_found");
-        app.post(&format!("/api/v1/dossiers/{id}/accept"), &token, json!({}))
-            .assert_problem(404, "not_found");
+        app.post(
+            &format!("/api/v1/dossiers/{id}/steps/accept"),
+            &token,
+            json!({}),
+        )
+        .assert_problem(404, "not_found");
     }
     assert_eq!(
         app.get(&format!("/api/v1/dossiers/{id}"), &app.admin())
@@ -611,7 +629,7 @@ fn dossiers_are_seen_only_by_those_who_handle_them() {
         200
     );
     app.post(
-        &format!("/api/v1/dossiers/{id}/accept"),
+        &format!("/api/v1/dossiers/{id}/steps/accept"),
         &app.admin(),
         json!({}),
     )
@@ -627,7 +645,11 @@ fn dossiers_are_seen_only_by_those_who_handle_them() {
     // Two leaders accepting at once: one wins, the other is told the step is taken.
     let gd = app.token("gd.hn");
     let answers = at_once(4, |_| {
-        app.post(&format!("/api/v1/dossiers/{id}/accept"), &gd, json!({}))
+        app.post(
+            &format!("/api/v1/dossiers/{id}/steps/accept"),
+            &gd,
+            json!({}),
+        )
     });
     crate::concurrency::one_wins(answers, 200, 409, "illegal_step");
 }
@@ -680,4 +702,77 @@ fn the_feed_has_no_gap_and_no_repeat_under_concurrent_writes() {
     assert_eq!(answers.len(), 16);
     let expected: Vec<i64> = ((start + 1)..=(start + 64)).collect();
     assert_eq!(seen, expected, "every position once, in order");
+}
+
+#[test]
+fn accepting_a_request_for_someone_already_recorded_asks_before_linking_them() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let centre = app.org_id("TTTGPL-HN");
+    let gd = app.token("gd.hn");
+    let first = portal.filed(&portal.dossier("DUP-1", "legal_aid_request", &centre));
+    let second = portal.filed(&portal.dossier("DUP-2", "legal_aid_request", &centre));
+    let case = json!({"case": {"form": "counselling", "place": "at_office"}});
+    let person = step(&app, &gd, &first, "accept", case.clone())["recipient_id"].clone();
+    // The same citizen ID: the candidates, and nothing done.
+    let r = app.post(
+        &format!("/api/v1/dossiers/{second}/steps/accept"),
+        &gd,
+        case,
+    );
+    let problem = r.assert_problem(409, "possible_duplicates");
+    assert_eq!(problem["candidates"][0]["id"], person);
+    assert_eq!(problem["candidates"][0]["matched_on"], "citizen_id");
+    assert_eq!(
+        app.get(&format!("/api/v1/dossiers/{second}"), &gd).json()["status"],
+        "received"
+    );
+    // Linked to the record found, with the case accepted at once by the director.
+    let linked = step(
+        &app,
+        &gd,
+        &second,
+        "accept",
+        json!({"case": {"form": "counselling", "place": "at_office",
+        "recipient_id": person, "accept": true}}),
+    );
+    assert_eq!(linked["recipient_id"], person);
+    let case = app
+        .get(
+            &format!("/api/v1/cases/{}", linked["case_id"].as_str().unwrap()),
+            &gd,
+        )
+        .json();
+    assert_eq!(case["state"], "accepted");
+    // What only some steps take, and steps that are not the handler's.
+    let other = portal.filed(&portal.dossier("DUP-3", "provider_change", &centre));
+    let r = app.post(
+        &format!("/api/v1/dossiers/{other}/steps/accept"),
+        &gd,
+        json!({"case": {"form": "counselling", "place": "at_office"}}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "not_for_procedure"
+    );
+    for step in ["receive_supplement", "submit", "archive"] {
+        app.post(
+            &format!("/api/v1/dossiers/{other}/steps/{step}"),
+            &gd,
+            json!({}),
+        )
+        .assert_problem(404, "not_found");
+    }
+    // A legal aid officer records the case but may not accept it: the leader's step.
+    let third = portal.filed(&portal.dossier("DUP-4", "legal_aid_request", &centre));
+    let tgv = app.token("tgv.hn");
+    let r = app.post(&format!("/api/v1/dossiers/{third}/steps/accept"), &tgv,
+        json!({"case": {"form": "counselling", "place": "at_office", "recipient_id": person, "accept": true}}));
+    r.assert_problem(403, "forbidden");
+    let r = app.post(
+        &format!("/api/v1/dossiers/{third}/steps/accept"),
+        &tgv,
+        json!({"case": {"form": "counselling", "place": "at_office", "recipient_id": person}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
 }

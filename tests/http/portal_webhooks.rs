@@ -150,7 +150,7 @@ fn callbacks_are_signed_retried_and_in_order_per_dossier() {
     let gd = app.token("gd.hn");
     let id = portal.filed(&portal.dossier("HOOK-1", "provider_change", &app.org_id("TTTGPL-HN")));
     for (step, body) in [("accept", json!({})), ("complete", json!({"note": "Xong"}))] {
-        let r = app.post(&format!("/api/v1/dossiers/{id}/{step}"), &gd, body);
+        let r = app.post(&format!("/api/v1/dossiers/{id}/steps/{step}"), &gd, body);
         assert_eq!(r.status, 200, "{}", r.body);
     }
     let got = receiver.wait_for(3, fail_first, Duration::from_secs(30));

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use tgpl_domain::access::Action;
 use tgpl_domain::recipient::CitizenId;
+use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::recipients::{self, Access, RecipientRow};
 use tgpl_persistence::DbConnection;
 use utoipa::ToSchema;
@@ -131,4 +132,47 @@ pub fn duplicates_refusal(
         )
         .with_extra(serde_json::json!({ "candidates": candidates })),
     ))
+}
+
+/// Records the person `row`, unless the same citizen ID, or the same folded name and date of
+/// birth, is already recorded where `caller` can see it and `create_anyway` is not set: then
+/// the refusal with the candidates, inside `Ok`, so that the transaction still commits the
+/// reads of the candidates it shows. The check and the insert run under a claim on what they
+/// guard, so that requests sent at once for the same person do not all find nobody. The
+/// answer shows the record, which is a read like any other: it is logged with it.
+pub fn register_person(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    row: RecipientRow,
+    create_anyway: bool,
+) -> Result<Result<RecipientRow, ApiError>, ApiError> {
+    let mut claims = Vec::new();
+    if let Some(cid) = &row.citizen_id {
+        claims.push(Claim::new(
+            Rule::RecipientDuplicates,
+            format!("citizen_id:{cid}"),
+        ));
+    }
+    if let Some(dob) = row.date_of_birth {
+        claims.push(Claim::new(
+            Rule::RecipientDuplicates,
+            format!("name_birth:{}:{dob}", row.name_key),
+        ));
+    }
+    exclusive(conn, &claims, |conn| {
+        if !create_anyway {
+            if let Some(refusal) = duplicates_refusal(
+                conn,
+                caller,
+                row.citizen_id.as_deref(),
+                &row.name_key,
+                row.date_of_birth,
+            )? {
+                return Ok(Err(refusal));
+            }
+        }
+        recipients::insert(conn, &caller.actor(), &row)?;
+        recipients::log_access(conn, &[access_entry(caller, &row.id, "create")])?;
+        Ok(Ok(row))
+    })
 }

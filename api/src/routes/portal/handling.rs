@@ -5,15 +5,15 @@ use tgpl_domain::case::{Case, StepFacts, StepInput, Transition};
 use tgpl_domain::recipient::{check_identity, name_key, ProofKind};
 use tgpl_domain::reference::{AidForm, AidPlace, Field};
 use tgpl_domain::time::vietnam_date;
-use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::organizations;
 use tgpl_persistence::portal::dossiers::DossierFilter;
 use tgpl_persistence::recipients::{self, ProofRow, RecipientRow};
 
 use super::intake::LegalAidPart;
+use crate::http::extract::OptionalJson;
 use crate::routes::cases::Litigation;
 use crate::services::case_steps::{self, CaseSubject};
-use crate::services::recipient_access::{access_entry, allows, duplicates_refusal};
+use crate::services::recipient_access::{allows, register_person};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -159,16 +159,6 @@ pub async fn download_dossier_document(
         .body(document.content))
 }
 
-/// The note a step records.
-#[derive(Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StepNote {
-    /// Reasons of a refusal, the documents asked for, or the result.
-    #[schema(min_length = 1, max_length = 4000)]
-    #[validate(length(min = 1, max = 4000))]
-    pub note: Option<String>,
-}
-
 /// The case a request for legal aid opens when it is accepted.
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -194,43 +184,57 @@ pub struct OpenCase {
     pub accept: bool,
 }
 
-#[derive(Deserialize, Validate, ToSchema)]
+/// What a step of a dossier is given.
+#[derive(Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AcceptDossier {
+pub struct DossierStepBody {
+    /// `refuse`: the reasons; `request_supplement`: the documents asked for; `complete`: the
+    /// result (each required); `accept`: optional.
     #[schema(min_length = 1, max_length = 4000)]
     #[validate(length(min = 1, max = 4000))]
     pub note: Option<String>,
-    /// Required for a request for legal aid, refused for the other procedures.
+    /// `accept` of a request for legal aid: the case to open (required there, refused
+    /// elsewhere).
     #[validate(nested)]
     pub case: Option<OpenCase>,
 }
 
-/// Accepts a dossier for handling. For a request for legal aid it records the person aided
-/// (after the duplicate check: 409 `possible_duplicates` lists the candidates; send
-/// `recipient_id` to link one, or `create_anyway`) with the proof of their category, and
-/// opens the case, `received` or `accepted`, whose first history entry points back to the
-/// dossier. `If-Match` optional.
+/// Takes one step of a dossier: `accept` (for a request for legal aid it records the person,
+/// after the duplicate check: 409 `possible_duplicates` lists the candidates, send
+/// `case.recipient_id` to link one or `case.create_anyway`; and opens the case, `received`
+/// or, with `case.accept`, `accepted`, whose first history entry points back to the
+/// dossier), `request_supplement` (the clock stops until the portal sends the supplement),
+/// `refuse`, `complete`. Each is a progress entry sent to the portal. An illegal step answers
+/// 409 `illegal_step` with the steps allowed next.
 #[utoipa::path(
-    operation_id = "acceptDossier",
+    operation_id = "takeDossierStep",
     tag = "dossiers",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the dossier as read")),
-    request_body = AcceptDossier,
+    params(
+        ("id" = String, Path),
+        ("step" = String, Path, description = "The step: accept, request_supplement, refuse, complete"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the dossier as read"),
+    ),
+    request_body(content = Option<DossierStepBody>),
     responses(
-        (status = 200, description = "Accepted.", body = DossierView, headers(("ETag" = String))),
-        (status = 409, description = "Not from this status (`illegal_step`), or possible duplicates of the person.", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Done; the dossier.", body = DossierView, headers(("ETag" = String))),
+        (status = 403, description = "The caller's role does not handle dossiers there.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed from the current status (`allowed_steps` lists what is), or possible duplicates of the person.", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/dossiers/{id}/accept")]
-pub async fn accept_dossier(
+#[post("/dossiers/{id}/steps/{step}")]
+pub async fn take_dossier_step(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    path: web::Path<(String, String)>,
     if_match: IfMatch,
-    body: ValidJson<AcceptDossier>,
+    body: OptionalJson<DossierStepBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let body = std::sync::Arc::new(body.0);
+    let (id, step) = path.into_inner();
+    let step = DossierStep::from_code(&step)
+        .filter(|s| !s.is_the_portals())
+        .ok_or_else(ApiError::not_found)?;
+    let body = std::sync::Arc::new(body.0.unwrap_or_default());
     let outcome = state
         .write(move |conn| {
             if_match.settle(conn, |conn| {
@@ -238,40 +242,33 @@ pub async fn accept_dossier(
                 if_match.check(&etag(before.version))?;
                 let calendar = stored_reference::working_calendar(conn)?;
                 let at = tgpl_persistence::now();
-                before
-                    .dossier()
-                    .take(DossierStep::Accept, at.and_utc(), None, &calendar)
-                    .map_err(|r| recorded::refused(r, DossierStep::Accept))?;
-                let opened = match (*before.procedure_kind, &body.case) {
-                    (ProcedureKind::LegalAidRequest, Some(case)) => {
-                        match open_case(conn, &caller, &before, case)? {
-                            Ok(opened) => Some(opened),
-                            Err(refusal) => return Ok(Err(refusal)),
-                        }
+                let opened = if step == DossierStep::Accept {
+                    match opened_by_acceptance(
+                        conn,
+                        &caller,
+                        &before,
+                        body.case.as_ref(),
+                        at,
+                        &calendar,
+                    )? {
+                        Ok(opened) => opened,
+                        Err(refusal) => return Ok(Err(refusal)),
                     }
-                    (ProcedureKind::LegalAidRequest, None) => {
-                        return Err(ApiError::field(
-                            "case",
-                            "required",
-                            "Tiếp nhận yêu cầu trợ giúp pháp lý cần thông tin vụ việc (hình thức, nơi thực hiện).",
-                            "Accepting a request for legal aid needs the case's form and place.",
-                        ))
-                    }
-                    (_, Some(_)) => {
-                        return Err(ApiError::field(
-                            "case",
-                            "not_for_procedure",
-                            "Chỉ yêu cầu trợ giúp pháp lý mở vụ việc.",
-                            "Only a request for legal aid opens a case.",
-                        ))
-                    }
-                    (_, None) => None,
+                } else if body.case.is_some() {
+                    return Err(ApiError::field(
+                        "case",
+                        "not_for_step",
+                        "Chỉ bước tiếp nhận mở vụ việc.",
+                        "Only `accept` opens a case.",
+                    ));
+                } else {
+                    None
                 };
                 let after = recorded::take(
                     conn,
                     &caller.actor(),
                     &before,
-                    DossierStep::Accept,
+                    step,
                     body.note.clone(),
                     at,
                     &calendar,
@@ -286,21 +283,51 @@ pub async fn accept_dossier(
             })
         })
         .await?;
-    match outcome {
-        Ok(view) => Ok(respond(view)),
-        Err(refusal) => Err(refusal),
+    let view = outcome?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::ETAG, etag(view.version)))
+        .json(view))
+}
+
+/// What accepting `dossier` opens: for a request for legal aid, the person and the case
+/// (`Some((recipient, case))`); nothing for the other procedures. A refusal for possible
+/// duplicates is answered inside `Ok`, so that the transaction commits the reads of the
+/// candidates it shows (the access log keeps them).
+fn opened_by_acceptance(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    dossier: &DossierRow,
+    case: Option<&OpenCase>,
+    at: chrono::NaiveDateTime,
+    calendar: &tgpl_domain::portal::calendar::WorkingCalendar,
+) -> Result<Result<Option<(String, String)>, ApiError>, ApiError> {
+    // Only a step the dossier can take opens anything.
+    dossier
+        .dossier()
+        .take(DossierStep::Accept, at.and_utc(), None, calendar)
+        .map_err(|r| recorded::refused(r, DossierStep::Accept))?;
+    match (*dossier.procedure_kind, case) {
+        (ProcedureKind::LegalAidRequest, Some(case)) => {
+            Ok(open_case(conn, caller, dossier, case)?.map(Some))
+        }
+        (ProcedureKind::LegalAidRequest, None) => Err(ApiError::field(
+            "case",
+            "required",
+            "Tiếp nhận yêu cầu trợ giúp pháp lý cần thông tin vụ việc (hình thức, nơi thực hiện).",
+            "Accepting a request for legal aid needs the case's form and place.",
+        )),
+        (_, Some(_)) => Err(ApiError::field(
+            "case",
+            "not_for_procedure",
+            "Chỉ yêu cầu trợ giúp pháp lý mở vụ việc.",
+            "Only a request for legal aid opens a case.",
+        )),
+        (_, None) => Ok(Ok(None)),
     }
 }
 
-fn respond(view: DossierView) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((actix_web::http::header::ETAG, etag(view.version)))
-        .json(view)
-}
-
 /// Records the person (or links the one named) and opens the case of an accepted request
-/// for legal aid. A refusal for possible duplicates is answered inside `Ok`, so that the
-/// transaction commits the reads of the candidates it shows (the access log keeps them).
+/// for legal aid; a refusal for possible duplicates inside `Ok`.
 fn open_case(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -339,9 +366,8 @@ fn open_case(
             Err(refusal) => return Ok(Err(refusal)),
         },
     };
-    let form = body.form;
     let case = Case::received(
-        form,
+        body.form,
         received_on,
         body.litigation.clone().map(Into::into),
         today(),
@@ -390,9 +416,8 @@ fn open_case(
     Ok(Ok((recipient.id, row.id)))
 }
 
-/// Records the person a request names, with the proof of their category, unless the
-/// duplicate check finds them already recorded where the caller can see (then the refusal
-/// with the candidates, inside `Ok`).
+/// Records the person a request names, with the proof of their category it came with
+/// (see [`register_person`]).
 fn record_person(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -410,202 +435,36 @@ fn record_person(
     )
     .map_err(ApiError::refused)?
     .map(|id| id.as_str().to_owned());
-    let key = name_key(&person.full_name);
-    let mut claims = Vec::new();
-    if let Some(cid) = &citizen_id {
-        claims.push(Claim::new(
-            Rule::RecipientDuplicates,
-            format!("citizen_id:{cid}"),
-        ));
-    }
-    if let Some(dob) = person.date_of_birth {
-        claims.push(Claim::new(
-            Rule::RecipientDuplicates,
-            format!("name_birth:{key}:{dob}"),
-        ));
-    }
-    exclusive(
-        conn,
-        &claims,
-        |conn| -> Result<Result<RecipientRow, ApiError>, ApiError> {
-            if !create_anyway {
-                if let Some(refusal) = duplicates_refusal(
-                    conn,
-                    caller,
-                    citizen_id.as_deref(),
-                    &key,
-                    person.date_of_birth,
-                )? {
-                    return Ok(Err(refusal));
-                }
-            }
-            let now = tgpl_persistence::now();
-            let row = RecipientRow {
-                id: tgpl_persistence::new_id(),
-                organization_id: organization_id.to_owned(),
-                full_name: person.full_name.trim().to_owned(),
-                name_key: key.clone(),
-                gender: person.gender.map(Code),
-                date_of_birth: person.date_of_birth,
-                ethnicity: person.ethnicity.map(Code),
-                citizen_id: citizen_id.clone(),
-                province_code: person.province_code.clone(),
-                commune: None,
-                address: person.address.clone(),
-                phone: None,
-                email: None,
-                statistical_category: None,
-                category_proven_on: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            let actor = caller.actor();
-            recipients::insert(conn, &actor, &row)?;
-            let proof = ProofRow {
-                id: tgpl_persistence::new_id(),
-                recipient_id: row.id.clone(),
-                kind: Code(ProofKind::Status),
-                category: Some(Code(request.category)),
-                document_kind: request.proof.document_kind.clone(),
-                document_number: request.proof.document_number.clone(),
-                issuer: request.proof.issuer.clone(),
-                issued_on: request.proof.issued_on,
-                provided_on,
-                created_at: now,
-            };
-            recipients::add_proof(conn, &actor, &proof)?;
-            recipients::log_access(conn, &[access_entry(caller, &row.id, "create")])?;
-            Ok(Ok(recipients::get(conn, &row.id)?))
-        },
-    )
-}
-
-/// Takes a step that only records its note.
-async fn noted_step(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: String,
-    if_match: IfMatch,
-    step: DossierStep,
-    note: Option<String>,
-) -> Result<HttpResponse, ApiError> {
-    let view = state
-        .write(move |conn| {
-            if_match.settle(conn, |conn| {
-                let before = load(conn, &caller, &id, Action::HandleDossier)?;
-                if_match.check(&etag(before.version))?;
-                let calendar = stored_reference::working_calendar(conn)?;
-                let after = recorded::take(
-                    conn,
-                    &caller.actor(),
-                    &before,
-                    step,
-                    note.clone(),
-                    tgpl_persistence::now(),
-                    &calendar,
-                    |_| {},
-                )?;
-                DossierView::full(conn, after)
-            })
-        })
-        .await?;
-    Ok(respond(view))
-}
-
-/// Asks the applicant for more documents (`note`: which): the clock stops until the portal
-/// sends them (`POST /api/v1/portal/dossiers/{id}/supplement`).
-#[utoipa::path(
-    operation_id = "requestDossierSupplement",
-    tag = "dossiers",
-    security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the dossier as read")),
-    request_body = StepNote,
-    responses(
-        (status = 200, description = "Awaiting documents.", body = DossierView),
-        (status = 409, description = "Not from this status.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The note is missing.", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/dossiers/{id}/request-supplement")]
-pub async fn request_supplement(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-    body: ValidJson<StepNote>,
-) -> Result<HttpResponse, ApiError> {
-    noted_step(
-        state,
-        caller,
-        id.into_inner(),
-        if_match,
-        DossierStep::RequestSupplement,
-        body.0.note,
-    )
-    .await
-}
-
-/// Refuses a dossier, with its reasons (`note`).
-#[utoipa::path(
-    operation_id = "refuseDossier",
-    tag = "dossiers",
-    security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the dossier as read")),
-    request_body = StepNote,
-    responses(
-        (status = 200, description = "Refused.", body = DossierView),
-        (status = 409, description = "Not from this status.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The reasons are missing.", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/dossiers/{id}/refuse")]
-pub async fn refuse_dossier(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-    body: ValidJson<StepNote>,
-) -> Result<HttpResponse, ApiError> {
-    noted_step(
-        state,
-        caller,
-        id.into_inner(),
-        if_match,
-        DossierStep::Refuse,
-        body.0.note,
-    )
-    .await
-}
-
-/// Returns the result of a dossier being handled (`note`: the result).
-#[utoipa::path(
-    operation_id = "completeDossier",
-    tag = "dossiers",
-    security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the dossier as read")),
-    request_body = StepNote,
-    responses(
-        (status = 200, description = "Completed.", body = DossierView),
-        (status = 409, description = "Not from this status.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The result is missing.", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/dossiers/{id}/complete")]
-pub async fn complete_dossier(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-    body: ValidJson<StepNote>,
-) -> Result<HttpResponse, ApiError> {
-    noted_step(
-        state,
-        caller,
-        id.into_inner(),
-        if_match,
-        DossierStep::Complete,
-        body.0.note,
-    )
-    .await
+    let row = RecipientRow::new(
+        organization_id.to_owned(),
+        person.full_name.trim().to_owned(),
+        name_key(&person.full_name),
+    );
+    let row = RecipientRow {
+        gender: person.gender.map(Code),
+        date_of_birth: person.date_of_birth,
+        ethnicity: person.ethnicity.map(Code),
+        citizen_id,
+        province_code: person.province_code.clone(),
+        address: person.address.clone(),
+        ..row
+    };
+    let registered = match register_person(conn, caller, row, create_anyway)? {
+        Ok(row) => row,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let proof = ProofRow {
+        id: tgpl_persistence::new_id(),
+        recipient_id: registered.id.clone(),
+        kind: Code(ProofKind::Status),
+        category: Some(Code(request.category)),
+        document_kind: request.proof.document_kind.clone(),
+        document_number: request.proof.document_number.clone(),
+        issuer: request.proof.issuer.clone(),
+        issued_on: request.proof.issued_on,
+        provided_on,
+        created_at: tgpl_persistence::now(),
+    };
+    recipients::add_proof(conn, &caller.actor(), &proof)?;
+    Ok(Ok(recipients::get(conn, &registered.id)?))
 }

@@ -529,7 +529,8 @@ pub async fn upload_dossier_document(
         file_name: query.0.file_name,
         content_base64: base64::engine::general_purpose::STANDARD.encode(&body),
     };
-    let hash = idempotency::request_hash(&inline)?;
+    // The dossier is part of what a key stands for: one key, one document of one dossier.
+    let hash = idempotency::request_hash(&(&id, &inline))?;
     let mut errors = Vec::new();
     let mut rows = read_documents(
         "file",
@@ -625,7 +626,7 @@ pub async fn supplement_dossier(
     scope::authorize_system(&caller, SystemAction::SubmitDossiers)?;
     let id = id.into_inner();
     let body = body.0;
-    let hash = idempotency::request_hash(&body)?;
+    let hash = idempotency::request_hash(&(&id, &body))?;
     let mut errors = Vec::new();
     let documents = read_documents(
         "documents",

@@ -20,8 +20,8 @@ mod webhooks;
 
 pub use feed::{read_feed, FeedPage, FeedQuery};
 pub use handling::{
-    accept_dossier, complete_dossier, download_dossier_document, list_dossiers, read_dossier,
-    refuse_dossier, request_supplement, AcceptDossier, DossierListQuery, StepNote,
+    download_dossier_document, list_dossiers, read_dossier, take_dossier_step, DossierListQuery,
+    DossierStepBody, OpenCase,
 };
 pub use intake::{
     portal_read_dossier, submit_dossier, supplement_dossier, upload_dossier_document,

@@ -32,7 +32,6 @@ use tgpl_domain::recipient::{
 use tgpl_domain::reference::{EthnicGroup, Gender, RecipientCategory};
 use tgpl_persistence::column::Code;
 use tgpl_persistence::db::write_transaction;
-use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::recipients::{
     self, Access, AccessFilter, AccessRow, ProofRow, RecipientFilter, RecipientRow,
 };
@@ -50,7 +49,7 @@ use crate::scope::{self, today};
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
-use crate::services::recipient_access::{access_entry, allows, duplicates_refusal, log_reads};
+use crate::services::recipient_access::{access_entry, allows, log_reads, register_person};
 
 #[derive(Serialize, ToSchema)]
 pub struct ProofView {

@@ -81,66 +81,23 @@ pub async fn create(
                 &body.organization_id,
             )?;
             check_province(conn, body.province_code.as_deref())?;
-            let key = name_key(&body.full_name);
-            // The check and the insert run as one, so that requests sent at once for the
-            // same person do not all find nobody and all create a record.
-            let mut claims = Vec::new();
-            if let Some(cid) = &citizen_id {
-                claims.push(Claim::new(
-                    Rule::RecipientDuplicates,
-                    format!("citizen_id:{cid}"),
-                ));
-            }
-            if let Some(dob) = body.date_of_birth {
-                claims.push(Claim::new(
-                    Rule::RecipientDuplicates,
-                    format!("name_birth:{key}:{dob}"),
-                ));
-            }
-            // A refusal is committed too: it keeps the entries of the candidates it showed.
-            exclusive(
-                conn,
-                &claims,
-                |conn| -> Result<Result<RecipientRow, ApiError>, ApiError> {
-                    if !body.create_anyway {
-                        if let Some(refusal) = duplicates_refusal(
-                            conn,
-                            &caller,
-                            citizen_id.as_deref(),
-                            &key,
-                            body.date_of_birth,
-                        )? {
-                            return Ok(Err(refusal));
-                        }
-                    }
-                    let now = tgpl_persistence::now();
-                    let row = RecipientRow {
-                        id: tgpl_persistence::new_id(),
-                        organization_id: body.organization_id,
-                        full_name: body.full_name.trim().to_owned(),
-                        name_key: key,
-                        gender: body.gender.map(Code),
-                        date_of_birth: body.date_of_birth,
-                        ethnicity: body.ethnicity.map(Code),
-                        citizen_id,
-                        province_code: body.province_code,
-                        commune: body.commune,
-                        address: body.address,
-                        phone: body.phone,
-                        email: body.email,
-                        statistical_category: None,
-                        category_proven_on: None,
-                        version: 1,
-                        created_at: now,
-                        updated_at: now,
-                    };
-                    // The answer shows the record, which is a read like any other: the record and the
-                    // entry of that read are kept together or not at all.
-                    recipients::insert(conn, &caller.actor(), &row)?;
-                    recipients::log_access(conn, &[access_entry(&caller, &row.id, "create")])?;
-                    Ok(Ok(row))
-                },
-            )?
+            let row = RecipientRow {
+                gender: body.gender.map(Code),
+                date_of_birth: body.date_of_birth,
+                ethnicity: body.ethnicity.map(Code),
+                citizen_id,
+                province_code: body.province_code,
+                commune: body.commune,
+                address: body.address,
+                phone: body.phone,
+                email: body.email,
+                ..RecipientRow::new(
+                    body.organization_id,
+                    body.full_name.trim().to_owned(),
+                    name_key(&body.full_name),
+                )
+            };
+            register_person(conn, &caller, row, body.create_anyway)?
         })
         .await?;
     Ok(respond(StatusCode::CREATED, row, &[]))
