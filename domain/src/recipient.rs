@@ -164,6 +164,47 @@ impl Refusal for IdentityError {
     }
 }
 
+/// Full years of age on `on` of a person born on `born`.
+pub fn age_on(born: NaiveDate, on: NaiveDate) -> i32 {
+    let years = on.year() - born.year();
+    if (on.month(), on.day()) < (born.month(), born.day()) {
+        years - 1
+    } else {
+        years
+    }
+}
+
+/// Refuses a category the person's age rules out on `on`: a child is under 16 (Law on
+/// Children 2016 art. 1), the accused and the victims of art. 7(2)(c) and (d) of the Law on
+/// Legal Aid are 16 to under 18, the elderly are 60 or more (Law on the Elderly 2009 art. 2).
+/// The other categories have no age.
+pub fn check_category_age(
+    category: RecipientCategory,
+    date_of_birth: NaiveDate,
+    on: NaiveDate,
+) -> Option<FieldRefusal> {
+    let age = age_on(date_of_birth, on);
+    let (fits, vi, en) = match category {
+        RecipientCategory::Child => (
+            age < 16,
+            "Trẻ em là người dưới 16 tuổi.",
+            "A child is under 16.",
+        ),
+        RecipientCategory::Accused16To18 | RecipientCategory::Victim16To18 => (
+            (16..18).contains(&age),
+            "Diện này là người từ đủ 16 tuổi đến dưới 18 tuổi.",
+            "This category is aged 16 to under 18.",
+        ),
+        RecipientCategory::Elderly => (
+            age >= 60,
+            "Người cao tuổi là người từ đủ 60 tuổi trở lên.",
+            "An elderly person is 60 or older.",
+        ),
+        _ => (true, "", ""),
+    };
+    (!fits).then(|| FieldRefusal::new("category", "age_mismatch", vi, en))
+}
+
 vocabulary! {
     /// What a proof document proves.
     pub enum ProofKind {
@@ -336,6 +377,25 @@ mod tests {
     fn ties_go_to_the_order_of_the_law() {
         let proofs = [status(Child, d(3, 1)), status(Meritorious, d(3, 1))];
         assert_eq!(statistical_category(&proofs), Some((Meritorious, d(3, 1))));
+    }
+
+    #[test]
+    fn categories_with_an_age_need_a_person_of_that_age() {
+        let born = NaiveDate::from_ymd_opt(2010, 3, 15).unwrap();
+        let on = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(age_on(born, on(2026, 3, 14)), 15);
+        assert_eq!(age_on(born, on(2026, 3, 15)), 16);
+        assert!(check_category_age(Child, born, on(2026, 3, 14)).is_none());
+        assert_eq!(
+            check_category_age(Child, born, on(2026, 3, 15)).map(|r| r.code),
+            Some("age_mismatch")
+        );
+        assert!(
+            check_category_age(RecipientCategory::Accused16To18, born, on(2026, 3, 15)).is_none()
+        );
+        assert!(check_category_age(Elderly, born, on(2026, 3, 15)).is_some());
+        assert!(check_category_age(Elderly, on(1960, 1, 1), on(2026, 3, 15)).is_none());
+        assert!(check_category_age(PoorHousehold, born, on(2026, 3, 15)).is_none());
     }
 
     #[test]

@@ -563,3 +563,11 @@ pub fn public_list(
         query().count().get_result(conn)
     })?)
 }
+
+/// The ids of the organizations of `province_code`.
+pub fn in_province(conn: &mut DbConnection, province_code: &str) -> StoreResult<Vec<String>> {
+    Ok(organizations::table
+        .filter(organizations::province_code.eq(province_code))
+        .select(organizations::id)
+        .load(conn)?)
+}

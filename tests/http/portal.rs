@@ -143,7 +143,10 @@ fn each_procedure_is_filed_handled_and_told_to_the_portal() {
         "accept",
         json!({"case": {"form": "counselling", "place": "at_office"}}),
     );
-    assert_eq!(accepted["status"], "in_progress");
+    assert_eq!(
+        accepted["status"], "completed",
+        "answered by its acceptance"
+    );
     let case_id = accepted["case_id"].as_str().expect("a case").to_owned();
     let case = app.get(&format!("/api/v1/cases/{case_id}"), &gd).json();
     assert_eq!(case["state"], "received");
@@ -168,7 +171,6 @@ fn each_procedure_is_filed_handled_and_told_to_the_portal() {
         .json();
     assert_eq!(person["full_name"], "Trần Thị Bình");
     assert_eq!(person["proofs"][0]["category"], "poor_household");
-    step(&app, &gd, &id, "complete", note("Đã thụ lý vụ việc"));
 
     // The centre's procedures.
     let id = portal.filed(&portal.dossier("E2E-2", "provider_change", &centre));
@@ -219,8 +221,8 @@ fn each_procedure_is_filed_handled_and_told_to_the_portal() {
         positions,
         ((start + 1)..=(start + positions.len() as i64)).collect::<Vec<_>>()
     );
-    assert_eq!(feed.len(), 3 + 3 + 2 + 5 * 3);
-    let first: Vec<(&str, &str)> = feed[..3]
+    assert_eq!(feed.len(), 2 + 3 + 2 + 5 * 3);
+    let first: Vec<(&str, &str)> = feed[..2]
         .iter()
         .map(|e| {
             (
@@ -229,10 +231,7 @@ fn each_procedure_is_filed_handled_and_told_to_the_portal() {
             )
         })
         .collect();
-    assert_eq!(
-        first,
-        [("submit", "2"), ("accept", "4"), ("complete", "10")]
-    );
+    assert_eq!(first, [("submit", "2"), ("accept", "10")]);
     assert_eq!(feed[0]["dossier_code"], "E2E-1");
     assert_eq!(feed[0]["occurred_at_portal"].as_str().unwrap().len(), 14);
 }
@@ -496,8 +495,8 @@ fn a_missing_document_stops_the_clock_until_the_portal_sends_it() {
 fn overdue_dossiers_come_first_and_count_late_in_the_report() {
     let app = TestApp::spawn();
     let portal = Portal::new(&app);
-    let centre = app.org_id("TTTGPL-HN-CN1");
-    let head = app.token("cn1.hn");
+    let centre = app.org_id("TTTGPL-HN");
+    let head = app.token("gd.hn");
     // Received on Monday 1 June 2026, three working days: due Thursday 4 June.
     let mut old = portal.dossier("LATE-1", "provider_change", &centre);
     old["received_at"] = json!("2026-06-01T08:30:00+07:00");

@@ -71,6 +71,30 @@ fn validate(value: &impl Validate) -> Result<(), ApiError> {
         .map_err(|e| ApiError::validation(field_errors(&e)))
 }
 
+/// What `value`'s `Validate` rules refuse, as field errors (none when it is valid).
+pub fn validation_errors(value: &impl Validate) -> Vec<FieldError> {
+    value
+        .validate()
+        .err()
+        .map_or_else(Vec::new, |e| field_errors(&e))
+}
+
+/// A JSON body of the right shape, whose `Validate` rules the handler runs itself
+/// ([`validation_errors`]): for a request whose every bad field is listed at once, the rules'
+/// refusals together with what the domain and the stored data refuse.
+#[derive(Debug)]
+pub struct ShapedJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ShapedJson<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_json::<T>(req, payload);
+        Box::pin(async move { Ok(ShapedJson(body.await?)) })
+    }
+}
+
 /// Reads the document, cleans its text (see [`super::text::clean_json`]), then gives it
 /// its shape.
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

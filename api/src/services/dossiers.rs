@@ -156,7 +156,7 @@ impl Filing {
         calendar: &WorkingCalendar,
     ) -> DossierRow {
         let limit = u32::try_from(procedure.time_limit_days).unwrap_or(0);
-        let dossier = Dossier::received(calendar, self.received_at, limit);
+        let dossier = Dossier::received(*procedure.kind, calendar, self.received_at, limit);
         let now = tgpl_persistence::now();
         let mut row = DossierRow {
             id: self.id,

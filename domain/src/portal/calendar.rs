@@ -22,6 +22,13 @@ vocabulary! {
     }
 }
 
+/// Whether marking `day` as `kind` changes anything: a holiday falls on a weekday, a day
+/// worked on a weekend.
+pub fn is_exception(day: NaiveDate, kind: DayKind) -> bool {
+    let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+    (kind == DayKind::Holiday) != weekend
+}
+
 /// One dated exception to the week: a holiday on a weekday, or a weekend day worked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarDay {
@@ -54,6 +61,18 @@ impl WorkingCalendar {
         Self {
             exceptions: days.into_iter().collect(),
         }
+    }
+
+    /// Whether the calendar has the year's entries (every year has holidays): a year without
+    /// any has not been loaded.
+    pub fn covers(&self, year: i32) -> bool {
+        let (Some(first), Some(last)) = (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ) else {
+            return false;
+        };
+        self.exceptions.range(first..=last).next().is_some()
     }
 
     /// Monday to Friday unless a holiday; a weekend day only when marked worked.
@@ -195,6 +214,23 @@ pub(crate) mod tests {
         // 23:30 UTC on Tuesday is already Wednesday 06:30 in Viet Nam: Wednesday counts.
         let utc = Utc.with_ymd_and_hms(2026, 3, 10, 23, 30, 0).unwrap();
         assert_eq!(c.counting_day(utc), d(2026, 3, 11));
+    }
+
+    #[test]
+    fn an_entry_is_an_exception_to_its_weekday_and_a_year_is_covered_by_its_entries() {
+        assert!(is_exception(d(2026, 4, 30), DayKind::Holiday));
+        assert!(
+            !is_exception(d(2026, 4, 26), DayKind::Holiday),
+            "a Sunday is off anyway"
+        );
+        assert!(is_exception(d(2025, 4, 26), DayKind::WorkingDay));
+        assert!(
+            !is_exception(d(2025, 4, 28), DayKind::WorkingDay),
+            "a Monday is worked anyway"
+        );
+        let c = calendar();
+        assert!(c.covers(2025) && c.covers(2026));
+        assert!(!c.covers(2024) && !c.covers(2027));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! working days it had left run again from the day the documents arrive (Decree 61/2018
 //! art. 19(1)(b): the time to supplement is not counted).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::calendar::WorkingCalendar;
 use super::procedure::ProcedureKind;
@@ -76,6 +76,7 @@ impl DossierStep {
 /// What the steps read and change of a dossier.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dossier {
+    pub procedure: ProcedureKind,
     pub status: DossierStatus,
     /// The promised return date; moved when the clock restarts after a supplement.
     pub due_on: NaiveDate,
@@ -89,7 +90,9 @@ pub struct Dossier {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pause {
     pub resume_to: DossierStatus,
-    pub days_left: u32,
+    /// The working days the clock had left; negative when the dossier was already past its
+    /// promised date, which then stays: a late dossier is not made timely by a supplement.
+    pub days_left: i32,
 }
 
 /// Why a step cannot be taken.
@@ -121,9 +124,16 @@ impl Refusal for DossierRefusal {
 }
 
 impl Dossier {
-    /// A dossier received at `received_at` under a limit of `limit` working days.
-    pub fn received(calendar: &WorkingCalendar, received_at: DateTime<Utc>, limit: u32) -> Self {
+    /// A dossier of `procedure` received at `received_at` under a limit of `limit` working
+    /// days.
+    pub fn received(
+        procedure: ProcedureKind,
+        calendar: &WorkingCalendar,
+        received_at: DateTime<Utc>,
+        limit: u32,
+    ) -> Self {
         Self {
+            procedure,
             status: DossierStatus::Received,
             due_on: calendar.due_on(received_at, limit),
             paused: None,
@@ -149,11 +159,22 @@ impl Dossier {
         let mut after = self.clone();
         match step {
             DossierStep::Submit => unreachable!("no status leads to a new submission"),
+            // A request for legal aid is answered by its acceptance (art. 30(1)): the case
+            // it opens goes on under the case's own rules, not the dossier's clock.
+            DossierStep::Accept if self.procedure == ProcedureKind::LegalAidRequest => {
+                after.status = DossierStatus::Completed;
+                after.finished_on = Some(today);
+            }
             DossierStep::Accept => after.status = DossierStatus::InProgress,
             DossierStep::RequestSupplement => {
+                let days_left = if today <= self.due_on {
+                    to_i32(calendar.working_days_between(today, self.due_on))
+                } else {
+                    -to_i32(calendar.working_days_between(self.due_on, today)).max(1)
+                };
                 after.paused = Some(Pause {
                     resume_to: self.status,
-                    days_left: calendar.working_days_between(today, self.due_on),
+                    days_left,
                 });
                 after.status = DossierStatus::AwaitingSupplement;
             }
@@ -163,8 +184,9 @@ impl Dossier {
                     days_left: 0,
                 });
                 after.status = pause.resume_to;
-                after.due_on =
-                    calendar.add_working_days(calendar.counting_day(at), pause.days_left);
+                if let Ok(left) = u32::try_from(pause.days_left) {
+                    after.due_on = calendar.add_working_days(calendar.counting_day(at), left);
+                }
                 after.paused = None;
             }
             DossierStep::Refuse | DossierStep::Complete => {
@@ -180,11 +202,12 @@ impl Dossier {
         Ok(after)
     }
 
-    /// Whether it is past its promised date on `today` with the clock running.
+    /// Whether it is past its promised date on `today` with the clock running, was already
+    /// past it when its clock stopped, or was answered after it.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         match self.status {
             DossierStatus::Received | DossierStatus::InProgress => today > self.due_on,
-            DossierStatus::AwaitingSupplement => false,
+            DossierStatus::AwaitingSupplement => self.paused.is_some_and(|p| p.days_left < 0),
             DossierStatus::Refused | DossierStatus::Completed => {
                 self.finished_on.is_some_and(|f| f > self.due_on)
             }
@@ -219,14 +242,32 @@ pub struct IntakeShape {
 /// little fast.
 pub const CLOCK_SKEW_SECONDS: i64 = 300;
 
-/// Refuses a time of receipt later than `now` (beyond the portal's clock skew).
-pub fn check_receipt_time(received_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<FieldRefusal> {
-    (received_at > now + chrono::Duration::seconds(CLOCK_SKEW_SECONDS)).then(|| {
-        FieldRefusal::new(
+fn to_i32(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// Refuses a time of receipt later than `now` (beyond the portal's clock skew), or in a year
+/// the working-day calendar does not cover: its promised date could not be counted.
+pub fn check_receipt_time(
+    received_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    calendar: &WorkingCalendar,
+) -> Option<FieldRefusal> {
+    if received_at > now + chrono::Duration::seconds(CLOCK_SKEW_SECONDS) {
+        return Some(FieldRefusal::new(
             "received_at",
             "in_future",
             "Thời điểm tiếp nhận không thể ở tương lai.",
             "The time of receipt cannot be in the future.",
+        ));
+    }
+    let year = vietnam_date(received_at).year();
+    (!calendar.covers(year)).then(|| {
+        FieldRefusal::new(
+            "received_at",
+            "no_calendar",
+            format!("Chưa có lịch ngày làm việc năm {year} để tính ngày hẹn trả."),
+            format!("There is no working-day calendar for {year} to count the promised date on."),
         )
     })
 }
@@ -285,7 +326,12 @@ mod tests {
     fn the_clock_stops_while_documents_are_awaited() {
         let c = calendar();
         // Complaint at the organization, received Monday 9 February 2026: due Thursday 12.
-        let dossier = Dossier::received(&c, at(2026, 2, 9, 9, 0), 3);
+        let dossier = Dossier::received(
+            ProcedureKind::ComplaintAtOrganization,
+            &c,
+            at(2026, 2, 9, 9, 0),
+            3,
+        );
         assert_eq!(dossier.due_on, d(2026, 2, 12));
         // Asked for documents on Tuesday 10: two working days left (11, 12).
         let waiting = dossier
@@ -319,7 +365,7 @@ mod tests {
     #[test]
     fn steps_follow_the_status_and_need_their_note() {
         let c = calendar();
-        let dossier = Dossier::received(&c, at(2026, 3, 2, 9, 0), 0);
+        let dossier = Dossier::received(ProcedureKind::ProviderChange, &c, at(2026, 3, 2, 9, 0), 0);
         assert_eq!(
             dossier.take(DossierStep::Complete, at(2026, 3, 2, 10, 0), Some("x"), &c),
             Err(DossierRefusal::Illegal {
@@ -360,7 +406,7 @@ mod tests {
     #[test]
     fn a_supplement_asked_while_in_progress_returns_there() {
         let c = calendar();
-        let accepted = Dossier::received(&c, at(2026, 3, 2, 9, 0), 7)
+        let accepted = Dossier::received(ProcedureKind::CardReissue, &c, at(2026, 3, 2, 9, 0), 7)
             .take(DossierStep::Accept, at(2026, 3, 2, 9, 5), None, &c)
             .unwrap();
         let back = accepted
@@ -391,9 +437,9 @@ mod tests {
             ..Default::default()
         };
         assert!(check_intake(ProcedureKind::LegalAidRequest, ok).is_empty());
-        assert!(check_receipt_time(now + chrono::Duration::minutes(4), now).is_none());
+        assert!(check_receipt_time(now + chrono::Duration::minutes(4), now, &calendar()).is_none());
         assert_eq!(
-            check_receipt_time(now + chrono::Duration::hours(1), now).map(|r| r.code),
+            check_receipt_time(now + chrono::Duration::hours(1), now, &calendar()).map(|r| r.code),
             Some("in_future")
         );
         let fields = |refused: Vec<FieldRefusal>| -> Vec<String> {
@@ -420,6 +466,74 @@ mod tests {
             )),
             ["card_number:required"]
         );
+    }
+
+    #[test]
+    fn a_receipt_counts_only_on_a_calendar_that_covers_its_year() {
+        let now = at(2026, 3, 2, 9, 0);
+        let refused = check_receipt_time(at(2024, 6, 3, 9, 0), now, &calendar());
+        assert_eq!(refused.map(|r| r.code), Some("no_calendar"));
+        assert!(check_receipt_time(at(2025, 6, 3, 9, 0), now, &calendar()).is_none());
+    }
+
+    #[test]
+    fn a_request_for_legal_aid_is_answered_by_its_acceptance() {
+        let c = calendar();
+        let request =
+            Dossier::received(ProcedureKind::LegalAidRequest, &c, at(2026, 3, 2, 9, 0), 0);
+        let accepted = request
+            .take(DossierStep::Accept, at(2026, 3, 2, 10, 0), None, &c)
+            .unwrap();
+        assert_eq!(accepted.status, DossierStatus::Completed);
+        assert_eq!(accepted.finished_on, Some(d(2026, 3, 2)));
+        assert!(
+            !accepted.is_overdue(d(2026, 6, 1)),
+            "answered the day it came"
+        );
+    }
+
+    #[test]
+    fn a_late_dossier_stays_late_through_a_supplement() {
+        let c = calendar();
+        // Due Thursday 5 March; documents asked for on Tuesday 10, two working days late.
+        let dossier = Dossier::received(ProcedureKind::ProviderChange, &c, at(2026, 3, 2, 9, 0), 3);
+        let waiting = dossier
+            .take(
+                DossierStep::RequestSupplement,
+                at(2026, 3, 10, 9, 0),
+                Some("Thiếu giấy tờ"),
+                &c,
+            )
+            .unwrap();
+        assert_eq!(waiting.paused.map(|p| p.days_left), Some(-3));
+        assert!(
+            waiting.is_overdue(d(2026, 3, 10)),
+            "it was late before its clock stopped"
+        );
+        let back = waiting
+            .take(
+                DossierStep::ReceiveSupplement,
+                at(2026, 3, 12, 9, 0),
+                None,
+                &c,
+            )
+            .unwrap();
+        assert_eq!(
+            back.due_on,
+            d(2026, 3, 5),
+            "the promise broken stays broken"
+        );
+        let done = back
+            .take(DossierStep::Accept, at(2026, 3, 12, 10, 0), None, &c)
+            .unwrap()
+            .take(
+                DossierStep::Complete,
+                at(2026, 3, 12, 11, 0),
+                Some("Xong"),
+                &c,
+            )
+            .unwrap();
+        assert!(!on_time(done.finished_on.unwrap(), done.due_on));
     }
 
     #[test]

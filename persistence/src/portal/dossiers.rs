@@ -57,11 +57,12 @@ impl DossierRow {
     /// What the domain's steps read.
     pub fn dossier(&self) -> Dossier {
         Dossier {
+            procedure: *self.procedure_kind,
             status: *self.status,
             due_on: self.due_on,
             paused: self.resume_to.map(|r| Pause {
                 resume_to: *r,
-                days_left: self.days_left.map_or(0, |d| u32::try_from(d).unwrap_or(0)),
+                days_left: self.days_left.unwrap_or(0),
             }),
             finished_on: self.finished_on,
         }
@@ -285,4 +286,21 @@ pub fn codes_of(
         .select((dossiers::id, dossiers::dossier_code))
         .load(conn)?;
     Ok(rows.into_iter().collect())
+}
+
+/// Whether a case with `code` is handled by one of `organizations` (a dossier about a case
+/// names it by its code).
+pub fn case_handled_by(
+    conn: &mut DbConnection,
+    code: &str,
+    organizations: &[String],
+) -> StoreResult<bool> {
+    use crate::schema::cases;
+    let found: i64 = cases::table
+        .filter(cases::code.eq(code))
+        .filter(cases::deleted_at.is_null())
+        .filter(cases::organization_id.eq_any(organizations))
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
 }

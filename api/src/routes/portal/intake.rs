@@ -183,9 +183,6 @@ fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldError> {
             ),
         );
     }
-    if let Some(r) = check_receipt_time(body.received_at, now) {
-        refused("", r);
-    }
     let today = tgpl_domain::time::vietnam_date(now);
     let applicant = &body.applicant;
     match applicant.kind {
@@ -277,13 +274,16 @@ fn code_taken(code: &str) -> ApiError {
 pub async fn submit_dossier(
     state: web::Data<AppState>,
     caller: Caller,
-    body: ValidJson<SubmitDossier>,
+    body: ShapedJson<SubmitDossier>,
 ) -> Result<HttpResponse, ApiError> {
     scope::authorize_system(&caller, SystemAction::SubmitDossiers)?;
-    let body = body.0;
+    let mut body = body.0;
+    // The default written out is the same content as the default left out.
+    body.channel = Some(body.channel.unwrap_or(Channel::Online));
     let hash = idempotency::request_hash(&body)?;
     let now = tgpl_persistence::now();
-    let mut errors = static_errors(&body, now.and_utc());
+    let mut errors = validation_errors(&body);
+    errors.extend(static_errors(&body, now.and_utc()));
     let id = tgpl_persistence::new_id();
     let documents = read_documents(
         "documents",
@@ -305,7 +305,7 @@ pub async fn submit_dossier(
                 &hash,
                 || code_taken(&code),
                 |conn| {
-                    let row = intake_row(conn, &body, id, errors)?;
+                    let row = intake_row(conn, &body, id, now.and_utc(), errors)?;
                     recorded::submit(conn, &caller.actor(), &row, &documents)?;
                     let location = format!("/api/v1/portal/dossiers/{}", row.id);
                     let view = DossierView::full(conn, row)?;
@@ -323,8 +323,13 @@ fn intake_row(
     conn: &mut DbConnection,
     body: &SubmitDossier,
     id: String,
+    now: DateTime<Utc>,
     mut errors: Vec<FieldError>,
 ) -> Result<DossierRow, ApiError> {
+    let calendar = stored_reference::working_calendar(conn)?;
+    if let Some(r) = check_receipt_time(body.received_at, now, &calendar) {
+        errors.push(FieldError::new(r.field, r.code, r.vi, r.en));
+    }
     let procedure = match stored_reference::procedure(conn, &body.procedure_code) {
         Ok(p) if p.active => Some(p),
         Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => {
@@ -374,6 +379,16 @@ fn intake_row(
             ));
         }
     }
+    if let (Some(procedure), Some(org), Some(code)) = (&procedure, &organization, &body.case_code) {
+        if procedure.kind.concerns_a_case() && !case_known(conn, org, code)? {
+            errors.push(FieldError::new(
+                "case_code",
+                "unknown_case",
+                format!("Tổ chức giải quyết không có vụ việc mã `{code}`."),
+                format!("The handling organization has no case `{code}`."),
+            ));
+        }
+    }
     if let Some(procedure) = &procedure {
         let shape = IntakeShape {
             has_legal_aid_request: body.legal_aid.is_some(),
@@ -404,7 +419,6 @@ fn intake_row(
     let (Some(procedure), Some(org), true) = (procedure, organization, errors.is_empty()) else {
         return Err(ApiError::validation(errors));
     };
-    let calendar = stored_reference::working_calendar(conn)?;
     let filing = recorded::Filing {
         id,
         dossier_code: body.dossier_code.clone(),
@@ -418,6 +432,24 @@ fn intake_row(
         received_at: body.received_at,
     };
     Ok(filing.received(&procedure, &org, &calendar))
+}
+
+/// Whether the case `code` is one the organization handling the dossier answers for: its
+/// own or, for a Department, one of its province's.
+fn case_known(
+    conn: &mut DbConnection,
+    org: &tgpl_persistence::organizations::OrganizationRow,
+    code: &str,
+) -> Result<bool, ApiError> {
+    let organizations = if *org.kind == tgpl_domain::organization::OrganizationKind::Department {
+        tgpl_persistence::organizations::in_province(
+            conn,
+            org.province_code.as_deref().unwrap_or(""),
+        )?
+    } else {
+        vec![org.id.clone()]
+    };
+    Ok(dossiers::case_handled_by(conn, code, &organizations)?)
 }
 
 /// The JSON text of a part kept as a document.

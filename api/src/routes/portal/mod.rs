@@ -61,7 +61,7 @@ use validator::Validate;
 use super::account_common::utc;
 use crate::auth::Caller;
 use crate::http::error::{ApiError, FieldError};
-use crate::http::extract::{etag, IfMatch, Query, ValidJson};
+use crate::http::extract::{etag, validation_errors, IfMatch, Query, ShapedJson, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, Page, PageQuery};
 use crate::scope::{self, today};
