@@ -73,9 +73,7 @@ impl DossierRow {
         self.status = Code(d.status);
         self.due_on = d.due_on;
         self.resume_to = d.paused.map(|p| Code(p.resume_to));
-        self.days_left = d
-            .paused
-            .map(|p| i32::try_from(p.days_left).unwrap_or(i32::MAX));
+        self.days_left = d.paused.map(|p| p.days_left);
         self.finished_on = d.finished_on;
     }
 }
