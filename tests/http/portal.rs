@@ -775,3 +775,232 @@ fn accepting_a_request_for_someone_already_recorded_asks_before_linking_them() {
     );
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+#[test]
+fn what_the_first_round_of_breaking_found_stays_fixed() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let centre = app.org_id("TTTGPL-HN");
+    let department = app.org_id("STP-HN");
+    let codes = |r: Resp| -> Vec<String> {
+        let problem = r.assert_problem(422, "validation_failed");
+        problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}:{}",
+                    e["field"].as_str().unwrap(),
+                    e["code"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    // Length rules, identity, the calendar and the stored data, all in one answer.
+    let mut body = portal.dossier("FIX-1", "legal_aid_request", &centre);
+    body["summary"] = json!("");
+    body["received_at"] = json!("2024-06-03T09:00:00+07:00");
+    body["contact"]["phone"] = json!("abc");
+    body["legal_aid"]["category"] = json!("child");
+    let mut got = codes(portal.file(&body));
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "contact.phone:invalid_phone",
+            "legal_aid.category:age_mismatch",
+            "received_at:no_calendar",
+            "summary:length"
+        ]
+    );
+    let mut body = portal.dossier("FIX-2", "complaint_at_organization", &centre);
+    body["case_code"] = json!("TTTGPL-HCM-2026-000001");
+    body["applicant"] =
+        json!({"kind": "organization", "name": "Công ty A", "citizen_id": "001190012345"});
+    let mut got = codes(portal.file(&body));
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "applicant.citizen_id:not_for_applicant",
+            "case_code:unknown_case"
+        ]
+    );
+    // A Department answers for its province's cases.
+    let mut body = portal.dossier("FIX-3", "complaint_at_department", &department);
+    body["case_code"] = json!("TTTGPL-HCM-2026-000001");
+    assert_eq!(codes(portal.file(&body)), ["case_code:unknown_case"]);
+    // The default channel written out is the same filing.
+    let mut body = portal.dossier("FIX-4", "provider_change", &centre);
+    portal.filed(&body);
+    body["channel"] = json!("online");
+    assert_eq!(
+        portal.file(&body).header("idempotent-replayed"),
+        Some("true")
+    );
+
+    // A supplement brings documents; sent at once, one is taken and the others told why.
+    let stp = app.token("stp.hn");
+    let id = portal.filed(&portal.dossier("FIX-5", "participation_end", &department));
+    step(
+        &app,
+        &stp,
+        &id,
+        "request_supplement",
+        json!({"note": "Thiếu quyết định"}),
+    );
+    let empty = app.post(
+        &format!("/api/v1/portal/dossiers/{id}/supplement"),
+        &portal.token,
+        json!({}),
+    );
+    assert_eq!(codes(empty), ["documents:required"]);
+    let with_document = json!({"documents": [{"file_name": "qd.pdf", "content_base64": pdf()}]});
+    let answers = at_once(6, |_| {
+        app.post(
+            &format!("/api/v1/portal/dossiers/{id}/supplement"),
+            &portal.token,
+            with_document.clone(),
+        )
+    });
+    crate::concurrency::one_wins(answers, 200, 409, "illegal_step");
+    // Uploads up to the attachment limit, streamed.
+    let big = {
+        let mut b = b"%PDF-1.4\n".to_vec();
+        b.resize(tgpl_tests::ATTACHMENT_LIMIT - 10, b'x');
+        b
+    };
+    let r = app
+        .request(
+            "POST",
+            &format!("/api/v1/portal/dossiers/{id}/documents?file_name=lon.pdf"),
+        )
+        .bearer(&portal.token)
+        .bytes("application/octet-stream", &big);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let location = r.header("location").unwrap().to_owned();
+    assert_eq!(
+        app.get(&location, &portal.token).raw,
+        big,
+        "the portal reads what it sent"
+    );
+    let mut bigger = big.clone();
+    bigger.resize(tgpl_tests::ATTACHMENT_LIMIT + 10, b'x');
+    app.request(
+        "POST",
+        &format!("/api/v1/portal/dossiers/{id}/documents?file_name=lon.pdf"),
+    )
+    .bearer(&portal.token)
+    .bytes("application/octet-stream", &bigger)
+    .assert_problem(413, "attachment_too_large");
+
+    // Reference data keeps its sense.
+    let admin = app.admin();
+    let put = |path: &str, body: Value| app.request("PUT", path).bearer(&admin).json(body);
+    assert_eq!(
+        codes(put(
+            "/api/v1/calendar/days/2026-04-26",
+            json!({"kind": "holiday", "name": "Chủ nhật"})
+        )),
+        ["kind:not_an_exception"]
+    );
+    assert_eq!(
+        codes(put(
+            "/api/v1/calendar/days/1990-04-30",
+            json!({"kind": "holiday", "name": "Xưa"})
+        )),
+        ["day:out_of_range"]
+    );
+    assert_eq!(
+        put(
+            "/api/v1/calendar/days/2028-04-14",
+            json!({"kind": "holiday", "name": "Giỗ Tổ"})
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        codes(app.get("/api/v1/calendar/days?year=99999", &admin)),
+        ["year:out_of_range"]
+    );
+    put(
+        &format!("/api/v1/portal/procedures/{}", portal.codes["card_reissue"]),
+        json!({"kind": "legal_aid_request", "active": true}),
+    )
+    .assert_problem(409, "procedure_kind_fixed");
+    assert_eq!(
+        codes(put(
+            "/api/v1/portal/status-codes/received",
+            json!({"portal_code": "2 x"})
+        )),
+        ["portal_code:invalid"]
+    );
+
+    // Callbacks go to routable addresses only; a stopped one is neither listed nor resent.
+    for url in [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://127.0.0.1:9/x\r\nX-Injected: 1",
+        "http://[fe80::1]/x",
+    ] {
+        app.post("/api/v1/portal/webhooks", &admin, json!({"url": url}))
+            .assert_problem(422, "validation_failed");
+    }
+
+    // The second half of the year, and provinces that exist.
+    let agency = app.token("cuc.xem");
+    let h2 = app.get(
+        "/api/v1/portal/reports/online-services?period=2026-h2",
+        &agency,
+    );
+    assert_eq!(h2.status, 200, "{}", h2.body);
+    assert_eq!(
+        (h2.json()["period"].as_str(), h2.json()["from"].as_str()),
+        (Some("2026-H2"), Some("2026-07-01"))
+    );
+    assert_eq!(
+        codes(app.get(
+            "/api/v1/portal/reports/online-services?period=2026-H1&province_code=atlantis",
+            &agency
+        )),
+        ["province_code:unknown_province"]
+    );
+}
+
+#[test]
+fn a_stopped_callback_is_neither_listed_failing_nor_sent_again() {
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = probe.local_addr().unwrap();
+    drop(probe);
+    let r = app.post(
+        "/api/v1/portal/webhooks",
+        &admin,
+        json!({"url": format!("http://{addr}/cb")}),
+    );
+    let hook = r.json()["id"].as_str().unwrap().to_owned();
+    let portal = Portal::new(&app);
+    portal.filed(&portal.dossier("STOP-1", "provider_change", &app.org_id("TTTGPL-HN")));
+    let mut failing = Value::Null;
+    tgpl_tests::eventually("a failed delivery", || {
+        failing = app.get("/api/v1/portal/webhook-deliveries", &admin).json();
+        failing.as_array().is_some_and(|f| !f.is_empty())
+    });
+    let delivery = failing[0]["id"].as_str().unwrap().to_owned();
+    let r = app
+        .request("DELETE", &format!("/api/v1/portal/webhooks/{hook}"))
+        .bearer(&admin)
+        .send();
+    assert_eq!(r.status, 204);
+    assert_eq!(
+        app.get("/api/v1/portal/webhook-deliveries", &admin).json(),
+        json!([])
+    );
+    app.post(
+        &format!("/api/v1/portal/webhook-deliveries/{delivery}/redeliver"),
+        &admin,
+        json!({}),
+    )
+    .assert_problem(409, "webhook_inactive");
+}

@@ -147,6 +147,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(portal::submit_dossier)
             .service(portal::portal_read_dossier)
             .service(portal::upload_dossier_document)
+            .service(portal::portal_download_document)
             .service(portal::supplement_dossier)
             .service(portal::read_feed)
             .service(portal::list_dossiers)

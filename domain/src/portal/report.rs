@@ -9,6 +9,26 @@ use serde::Serialize;
 
 use super::dossier::{on_time, Channel, DossierStatus};
 use super::procedure::ProcedureKind;
+use crate::statistics::{Period, PeriodError};
+
+/// The days a report covers, read from `text` (case ignored): `2026-H1` (January to June),
+/// `2026-H2` (July to December), `2026-CY` (the calendar year), or any period the statistics
+/// read (`2026-01-01/2026-03-31`). Answers the period's canonical text, first and last day.
+pub fn report_period(text: &str) -> Result<(String, NaiveDate, NaiveDate), PeriodError> {
+    let text = text.trim().to_uppercase();
+    if let Some(year) = text.strip_suffix("-H2") {
+        let year: i32 = year.parse().map_err(|_| PeriodError::Malformed)?;
+        let first = Period::parse(&format!("{year}-H1"))?;
+        let (from, to) = (
+            NaiveDate::from_ymd_opt(year, 7, 1).ok_or(PeriodError::YearOutOfRange)?,
+            NaiveDate::from_ymd_opt(year, 12, 31).ok_or(PeriodError::YearOutOfRange)?,
+        );
+        debug_assert_eq!(first.to().succ_opt(), Some(from));
+        return Ok((format!("{year}-H2"), from, to));
+    }
+    let period = Period::parse(&text)?;
+    Ok((period.to_string(), period.from(), period.to()))
+}
 
 /// What the report reads of one dossier.
 #[derive(Debug, Clone)]
@@ -122,6 +142,24 @@ mod tests {
             due_on: due,
             finished,
         }
+    }
+
+    #[test]
+    fn a_report_covers_a_half_year_a_year_or_a_range() {
+        assert_eq!(
+            report_period("2026-H1").unwrap(),
+            ("2026-H1".into(), d(1, 1), d(6, 30))
+        );
+        assert_eq!(
+            report_period("2026-h2").unwrap(),
+            ("2026-H2".into(), d(7, 1), d(12, 31))
+        );
+        assert_eq!(report_period(" 2026-cy ").unwrap().1, d(1, 1));
+        assert_eq!(report_period("2026-CY").unwrap().2, d(12, 31));
+        assert_eq!(report_period("2026-03-01/2026-03-31").unwrap().1, d(3, 1));
+        assert!(report_period("soon").is_err());
+        assert!(report_period("x-H2").is_err());
+        assert!(report_period("99999-H2").is_err());
     }
 
     #[test]

@@ -138,9 +138,12 @@ pub fn failed(
     Ok(())
 }
 
-/// Deliveries not acknowledged yet that failed at least once, oldest entry first.
+/// Deliveries to active endpoints not acknowledged yet that failed at least once, oldest
+/// entry first.
 pub fn failing(conn: &mut DbConnection, limit: i64) -> StoreResult<Vec<DeliveryRow>> {
     Ok(webhook_deliveries::table
+        .inner_join(webhook_endpoints::table)
+        .filter(webhook_endpoints::active.eq(true))
         .filter(webhook_deliveries::delivered_at.is_null())
         .filter(webhook_deliveries::attempts.gt(0))
         .order(webhook_deliveries::position)

@@ -146,17 +146,7 @@ pub async fn download_dossier_document(
             })
         })
         .await?;
-    let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
-        percent_encoding::utf8_percent_encode(
-            &document.file_name,
-            percent_encoding::NON_ALPHANUMERIC
-        )
-    );
-    Ok(HttpResponse::Ok()
-        .content_type(document.content_type)
-        .insert_header((actix_web::http::header::CONTENT_DISPOSITION, disposition))
-        .body(document.content))
+    Ok(document_response(document))
 }
 
 /// The case a request for legal aid opens when it is accepted.

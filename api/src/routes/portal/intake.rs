@@ -185,17 +185,69 @@ fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldError> {
     }
     let today = tgpl_domain::time::vietnam_date(now);
     let applicant = &body.applicant;
+    let not_for = |field: &str, vi: &str, en: &str| {
+        tgpl_domain::refusal::FieldRefusal::new(field, "not_for_applicant", vi, en)
+    };
     match applicant.kind {
-        ApplicantKind::Person if applicant.citizen_id.is_none() => refused(
-            "applicant.",
-            tgpl_domain::refusal::FieldRefusal::new(
-                "citizen_id",
-                "required",
-                "Người nộp là cá nhân cần số định danh cá nhân.",
-                "A person filing gives their citizen ID.",
-            ),
-        ),
-        _ => {}
+        ApplicantKind::Person => {
+            if applicant.citizen_id.is_none() {
+                refused(
+                    "applicant.",
+                    tgpl_domain::refusal::FieldRefusal::new(
+                        "citizen_id",
+                        "required",
+                        "Người nộp là cá nhân cần số định danh cá nhân.",
+                        "A person filing gives their citizen ID.",
+                    ),
+                );
+            }
+            if applicant.registration_number.is_some() {
+                refused(
+                    "applicant.",
+                    not_for(
+                        "registration_number",
+                        "Số đăng ký chỉ dành cho tổ chức.",
+                        "Only an organization has a registration number.",
+                    ),
+                );
+            }
+        }
+        ApplicantKind::Organization => {
+            let personal = [
+                ("citizen_id", applicant.citizen_id.is_some()),
+                ("gender", applicant.gender.is_some()),
+                ("date_of_birth", applicant.date_of_birth.is_some()),
+            ];
+            for (field, given) in personal {
+                if given {
+                    refused(
+                        "applicant.",
+                        not_for(
+                            field,
+                            "Tổ chức không có trường này.",
+                            "An organization has no such field.",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(phone) = &body.contact.phone {
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        let allowed = phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '.' | '(' | ')'));
+        if !allowed || !(8..=15).contains(&digits) {
+            refused(
+                "contact.",
+                tgpl_domain::refusal::FieldRefusal::new(
+                    "phone",
+                    "invalid_phone",
+                    "Số điện thoại gồm 8 đến 15 chữ số (có thể có +, dấu cách, -, ., ngoặc).",
+                    "A phone number is 8 to 15 digits (with +, spaces, -, . or brackets).",
+                ),
+            );
+        }
     }
     if let Err(e) = check_identity(
         applicant.citizen_id.as_deref(),
@@ -225,6 +277,12 @@ fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldError> {
             today,
         ) {
             refused("legal_aid.person.", e.field_refusal());
+        }
+        if let Some(born) = person.date_of_birth {
+            let on = tgpl_domain::time::vietnam_date(body.received_at);
+            if let Some(r) = tgpl_domain::recipient::check_category_age(part.category, born, on) {
+                refused("legal_aid.", r);
+            }
         }
         if part.proof.issued_on.is_some_and(|d| d > today) {
             refused(
@@ -488,6 +546,32 @@ pub async fn portal_read_dossier(
         .json(view))
 }
 
+/// A document of a dossier, as the portal sent it.
+#[utoipa::path(
+    operation_id = "portalDownloadDocument",
+    tag = "portal",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("document_id" = String, Path)),
+    responses(
+        (status = 200, description = "The file.", content_type = "application/octet-stream"),
+        (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/portal/dossiers/{id}/documents/{document_id}")]
+pub async fn portal_download_document(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    scope::authorize_system(&caller, SystemAction::SubmitDossiers)?;
+    let (id, document_id) = path.into_inner();
+    let document = state
+        .db(move |conn| dossiers::document(conn, &id, &document_id).map_err(not_found))
+        .await?;
+    Ok(document_response(document))
+}
+
 fn not_found(e: tgpl_persistence::StoreError) -> ApiError {
     match e {
         tgpl_persistence::StoreError::NotFound => ApiError::not_found(),
@@ -536,6 +620,7 @@ pub struct UploadQuery {
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
     responses(
         (status = 201, description = "Stored.", body = DossierDocumentView, headers(("Location" = String))),
+        (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The dossier is finished, or the key was used for other content.", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than the limit.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an accepted kind of document.", body = Problem, content_type = "application/problem+json"),
@@ -548,36 +633,34 @@ pub async fn upload_dossier_document(
     id: web::Path<String>,
     query: Query<UploadQuery>,
     key: IdempotencyKey,
-    body: web::Bytes,
+    mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     scope::authorize_system(&caller, SystemAction::SubmitDossiers)?;
     let id = id.into_inner();
-    if body.len() > state.attachment_limit {
-        let mut e = ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE);
-        e.code = "attachment_too_large";
-        return Err(e);
-    }
-    let inline = InlineDocument {
-        file_name: query.0.file_name,
-        content_base64: base64::engine::general_purpose::STANDARD.encode(&body),
-    };
-    // The dossier is part of what a key stands for: one key, one document of one dossier.
-    let hash = idempotency::request_hash(&(&id, &inline))?;
-    let mut errors = Vec::new();
-    let mut rows = read_documents(
-        "file",
-        std::slice::from_ref(&inline),
-        &id,
-        state.attachment_limit,
-        &mut errors,
-    );
-    if !errors.is_empty() {
-        for e in &mut errors {
-            e.field = e.field.replace("file[0].", "");
+    let limit = state.attachment_limit;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = futures_util::StreamExt::next(&mut payload).await {
+        let chunk = chunk.map_err(|_| {
+            ApiError::bad_request(
+                "upload_interrupted",
+                Text::new("Tải lên bị gián đoạn.", "The upload was interrupted."),
+            )
+        })?;
+        if bytes.len() + chunk.len() > limit {
+            let mut e = ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE);
+            e.code = "attachment_too_large";
+            e.detail = Text::new(
+                format!("Tệp vượt quá giới hạn {limit} byte."),
+                format!("The file exceeds the limit of {limit} bytes."),
+            );
+            return Err(e);
         }
-        return Err(ApiError::validation(errors));
+        bytes.extend_from_slice(&chunk);
     }
-    let document = rows.pop().ok_or_else(ApiError::internal)?;
+    let document = read_document("", &query.0.file_name, bytes, &id, limit)
+        .map_err(|e| ApiError::validation(vec![e]))?;
+    // The dossier is part of what a key stands for: one key, one document of one dossier.
+    let hash = idempotency::request_hash(&(&id, &document.file_name, &document.sha256))?;
     let (answer, replayed) = state
         .write(move |conn| {
             keyed(conn, &caller, "documents", key.0, &hash, |conn| {
@@ -600,7 +683,10 @@ pub async fn upload_dossier_document(
                     sha256: document.sha256.clone(),
                     received_at: document.received_at,
                 });
-                let location = format!("/api/v1/dossiers/{}/documents/{}", row.id, document.id);
+                let location = format!(
+                    "/api/v1/portal/dossiers/{}/documents/{}",
+                    row.id, document.id
+                );
                 idempotency::answer(StatusCode::CREATED, Some(location), &view)
             })
         })
@@ -643,6 +729,7 @@ pub struct Supplement {
     request_body = Supplement,
     responses(
         (status = 200, description = "The dossier, its clock running again.", body = DossierView),
+        (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The dossier awaits no documents (`illegal_step`), or the key was used for other content.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A document is refused.", body = Problem, content_type = "application/problem+json"),
     )
@@ -673,24 +760,57 @@ pub async fn supplement_dossier(
     let (answer, replayed) = state
         .write(move |conn| {
             keyed(conn, &caller, "supplement", key.0, &hash, |conn| {
-                let before = dossiers::get(conn, &id).map_err(not_found)?;
-                let calendar = stored_reference::working_calendar(conn)?;
-                let actor = caller.actor();
-                recorded::add_documents(conn, &actor, &before, &documents)?;
-                let after = recorded::take(
-                    conn,
-                    &actor,
-                    &before,
-                    DossierStep::ReceiveSupplement,
-                    body.note.clone(),
-                    tgpl_persistence::now(),
-                    &calendar,
-                    |_| {},
-                )?;
-                let view = DossierView::full(conn, after)?;
-                idempotency::answer(StatusCode::OK, None, &view)
+                // Supplements sent at once: the one that loses the save is decided again
+                // on the dossier as the winner left it (409 `illegal_step`), never 412.
+                IfMatch(None).settle(conn, |conn| {
+                    let before = dossiers::get(conn, &id).map_err(not_found)?;
+                    if *before.status == DossierStatus::AwaitingSupplement
+                        && documents.is_empty()
+                        && !documents_arrived_while_awaited(conn, &before)?
+                    {
+                        return Err(ApiError::field(
+                            "documents",
+                            "required",
+                            "Hồ sơ bổ sung cần có giấy tờ, gửi kèm hoặc đã tải lên sau khi được yêu cầu.",
+                            "A supplement brings documents, sent with it or uploaded since they were asked for.",
+                        ));
+                    }
+                    let calendar = stored_reference::working_calendar(conn)?;
+                    let actor = caller.actor();
+                    recorded::add_documents(conn, &actor, &before, &documents)?;
+                    let after = recorded::take(
+                        conn,
+                        &actor,
+                        &before,
+                        DossierStep::ReceiveSupplement,
+                        body.note.clone(),
+                        tgpl_persistence::now(),
+                        &calendar,
+                        |_| {},
+                    )?;
+                    let view = DossierView::full(conn, after)?;
+                    idempotency::answer(StatusCode::OK, None, &view)
+                })
             })
         })
         .await?;
     Ok(idempotency::respond(answer, replayed))
+}
+
+/// Whether documents were uploaded for `dossier` since it was last asked for more.
+fn documents_arrived_while_awaited(
+    conn: &mut DbConnection,
+    dossier: &DossierRow,
+) -> Result<bool, ApiError> {
+    let asked = progress_feed::of_dossier(conn, &dossier.id)?
+        .into_iter()
+        .rev()
+        .find(|p| *p.step == DossierStep::RequestSupplement)
+        .map(|p| p.occurred_at);
+    let Some(asked) = asked else {
+        return Ok(false);
+    };
+    Ok(dossiers::documents(conn, &dossier.id)?
+        .iter()
+        .any(|d| d.received_at >= asked))
 }

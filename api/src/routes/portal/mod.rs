@@ -24,8 +24,8 @@ pub use handling::{
     DossierStepBody, OpenCase,
 };
 pub use intake::{
-    portal_read_dossier, submit_dossier, supplement_dossier, upload_dossier_document,
-    SubmitDossier, Supplement,
+    portal_download_document, portal_read_dossier, submit_dossier, supplement_dossier,
+    upload_dossier_document, SubmitDossier, Supplement,
 };
 pub use reference::{
     delete_calendar_day, list_calendar_days, list_procedures, list_status_codes, put_calendar_day,
@@ -261,9 +261,8 @@ pub struct InlineDocument {
 /// The largest number of documents one request carries inline.
 pub const MAX_INLINE_DOCUMENTS: usize = 20;
 
-/// Reads documents sent inline for `dossier_id`: each decoded, within `limit` bytes, and
-/// recognised by its content as case attachments are. Every refusal names its document
-/// (`{field}[i]`).
+/// Reads documents sent inline for `dossier_id`: each decoded, then read as
+/// [`read_document`]. Every refusal names its document (`{field}[i]`).
 pub fn read_documents(
     field: &str,
     documents: &[InlineDocument],
@@ -271,20 +270,9 @@ pub fn read_documents(
     limit: usize,
     errors: &mut Vec<FieldError>,
 ) -> Vec<DocumentRow> {
-    let now = tgpl_persistence::now();
     let mut rows = Vec::new();
     for (i, document) in documents.iter().enumerate() {
         let at = format!("{field}[{i}]");
-        let file_name = document.file_name.trim();
-        if file_name.contains(['/', '\\']) {
-            errors.push(FieldError::new(
-                format!("{at}.file_name"),
-                "invalid",
-                "Tên tệp không hợp lệ.",
-                "Invalid file name.",
-            ));
-            continue;
-        }
         let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&document.content_base64)
         else {
             errors.push(FieldError::new(
@@ -295,33 +283,61 @@ pub fn read_documents(
             ));
             continue;
         };
-        if bytes.len() > limit {
-            errors.push(FieldError::new(
-                format!("{at}.content_base64"),
-                "too_large",
-                format!("Tệp vượt quá giới hạn {limit} byte."),
-                format!("The file exceeds the limit of {limit} bytes."),
-            ));
-            continue;
-        }
-        match recognise(&bytes, file_name) {
-            Ok(kind) => rows.push(DocumentRow {
-                id: tgpl_persistence::new_id(),
-                dossier_id: dossier_id.to_owned(),
-                file_name: file_name.to_owned(),
-                content_type: kind.content_type.to_owned(),
-                size_bytes: bytes.len() as i64,
-                sha256: idempotency::hex(&Sha256::digest(&bytes)),
-                content: bytes,
-                received_at: now,
-            }),
-            Err(e) => errors.push(file_refused(&at, e)),
+        match read_document(
+            &format!("{at}."),
+            &document.file_name,
+            bytes,
+            dossier_id,
+            limit,
+        ) {
+            Ok(row) => rows.push(row),
+            Err(e) => errors.push(e),
         }
     }
     rows
 }
 
-fn file_refused(at: &str, e: FileError) -> FieldError {
+/// One document of `dossier_id`: within `limit` bytes, with a plain file name, and
+/// recognised by its content as case attachments are. A refusal names `{prefix}file_name`
+/// or `{prefix}content_base64`.
+pub fn read_document(
+    prefix: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+    dossier_id: &str,
+    limit: usize,
+) -> Result<DocumentRow, FieldError> {
+    let file_name = file_name.trim();
+    if file_name.is_empty() || file_name.chars().count() > 255 || file_name.contains(['/', '\\']) {
+        return Err(FieldError::new(
+            format!("{prefix}file_name"),
+            "invalid",
+            "Tên tệp không hợp lệ.",
+            "Invalid file name.",
+        ));
+    }
+    if bytes.len() > limit {
+        return Err(FieldError::new(
+            format!("{prefix}content_base64"),
+            "too_large",
+            format!("Tệp vượt quá giới hạn {limit} byte."),
+            format!("The file exceeds the limit of {limit} bytes."),
+        ));
+    }
+    let kind = recognise(&bytes, file_name).map_err(|e| file_refused(prefix, e))?;
+    Ok(DocumentRow {
+        id: tgpl_persistence::new_id(),
+        dossier_id: dossier_id.to_owned(),
+        file_name: file_name.to_owned(),
+        content_type: kind.content_type.to_owned(),
+        size_bytes: bytes.len() as i64,
+        sha256: idempotency::hex(&Sha256::digest(&bytes)),
+        content: bytes,
+        received_at: tgpl_persistence::now(),
+    })
+}
+
+fn file_refused(prefix: &str, e: FileError) -> FieldError {
     let (code, vi, en) = match e {
         FileError::Empty => ("empty_file", "Tệp rỗng.", "The file is empty."),
         FileError::NotAccepted => (
@@ -335,7 +351,22 @@ fn file_refused(at: &str, e: FileError) -> FieldError {
             "The file name's extension does not match the content.",
         ),
     };
-    FieldError::new(format!("{at}.file_name"), code, vi, en)
+    FieldError::new(format!("{prefix}file_name"), code, vi, en)
+}
+
+/// A document's bytes as a download.
+fn document_response(document: DocumentRow) -> HttpResponse {
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        percent_encoding::utf8_percent_encode(
+            &document.file_name,
+            percent_encoding::NON_ALPHANUMERIC
+        )
+    );
+    HttpResponse::Ok()
+        .content_type(document.content_type)
+        .insert_header((actix_web::http::header::CONTENT_DISPOSITION, disposition))
+        .body(document.content)
 }
 
 /// A dossier the caller may `action` (404 otherwise).

@@ -42,6 +42,21 @@ impl From<ProcedureRow> for ProcedureView {
     }
 }
 
+/// The years the calendar keeps.
+const CALENDAR_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+fn check_year(year: i32, field: &str) -> Result<(), ApiError> {
+    if CALENDAR_YEARS.contains(&year) {
+        return Ok(());
+    }
+    Err(ApiError::field(
+        field,
+        "out_of_range",
+        "Lịch ngày làm việc có các năm 2000 đến 2100.",
+        "The calendar keeps the years 2000 to 2100.",
+    ))
+}
+
 fn manage(caller: &Caller) -> Result<(), ApiError> {
     scope::authorize_system(caller, SystemAction::ManagePortalIntegration)
 }
@@ -110,6 +125,7 @@ pub struct PutProcedure {
     responses(
         (status = 200, description = "Stored.", body = ProcedureView),
         (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The code stands for another procedure.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/portal/procedures/{code}")]
@@ -144,6 +160,19 @@ pub async fn put_procedure(
     state
         .write(move |conn| {
             tgpl_persistence::db::write_transaction(conn, |conn| {
+                match stored_reference::procedure(conn, &saved.code) {
+                    Ok(existing) if existing.kind != saved.kind => {
+                        return Err(ApiError::conflict(
+                            "procedure_kind_fixed",
+                            Text::new(
+                                "Mã thủ tục đã gắn với một thủ tục khác; hãy dùng mã mới.",
+                                "The code already stands for another procedure; use a new code.",
+                            ),
+                        ))
+                    }
+                    Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => {}
+                    Err(e) => return Err(e.into()),
+                }
                 stored_reference::put_procedure(conn, &saved)?;
                 audited(conn, &caller, "procedure", &saved.code, &saved)
             })
@@ -194,6 +223,7 @@ pub async fn list_calendar_days(
 ) -> Result<HttpResponse, ApiError> {
     use chrono::Datelike;
     let year = query.0.year.unwrap_or_else(|| today().year());
+    check_year(year, "year")?;
     let (Some(from), Some(to)) = (
         NaiveDate::from_ymd_opt(year, 1, 1),
         NaiveDate::from_ymd_opt(year, 12, 31),
@@ -243,8 +273,21 @@ pub async fn put_calendar_day(
     body: ValidJson<PutCalendarDay>,
 ) -> Result<HttpResponse, ApiError> {
     manage(&caller)?;
+    let day = day.into_inner();
+    {
+        use chrono::Datelike;
+        check_year(day.year(), "day")?;
+    }
+    if !tgpl_domain::portal::calendar::is_exception(day, body.0.kind) {
+        return Err(ApiError::field(
+            "kind",
+            "not_an_exception",
+            "Ngày nghỉ lễ phải rơi vào ngày thường, ngày làm bù vào thứ Bảy hoặc Chủ nhật.",
+            "A holiday falls on a weekday, a make-up working day on a Saturday or Sunday.",
+        ));
+    }
     let row = CalendarDayRow {
-        day: day.into_inner(),
+        day,
         kind: Code(body.0.kind),
         name: body.0.name.trim().to_owned(),
     };
@@ -274,7 +317,7 @@ pub async fn put_calendar_day(
     params(("day" = NaiveDate, Path)),
     responses(
         (status = 204, description = "Removed."),
-        (status = 404, description = "The day has no entry.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/calendar/days/{day}")]
@@ -357,7 +400,6 @@ pub struct PutStatusCode {
     responses(
         (status = 204, description = "Stored."),
         (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such status.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/portal/status-codes/{status}")]
@@ -370,6 +412,17 @@ pub async fn put_status_code(
     manage(&caller)?;
     let status = DossierStatus::from_code(&status.into_inner()).ok_or_else(ApiError::not_found)?;
     let code = body.0.portal_code.trim().to_owned();
+    if !code
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+    {
+        return Err(ApiError::field(
+            "portal_code",
+            "invalid",
+            "Mã trạng thái của Cổng gồm chữ cái, chữ số và . - _.",
+            "A portal status code is letters, digits and . - _.",
+        ));
+    }
     state
         .write(move |conn| {
             tgpl_persistence::db::write_transaction(conn, |conn| {

@@ -2,14 +2,13 @@
 
 use super::*;
 use crate::http::tabular::{Cell, Format, Tabular};
-use tgpl_domain::portal::report::{self, Counts, DossierFacts};
-use tgpl_domain::statistics::Period;
+use tgpl_domain::portal::report::{self, report_period, Counts, DossierFacts};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OnlineServicesQuery {
-    /// `2026-H1` (January to June), `2026-CY` (the calendar year) or a range
-    /// `2026-01-01/2026-06-30`.
+    /// `2026-H1` (January to June), `2026-H2` (July to December), `2026-CY` (the calendar
+    /// year) or a range `2026-01-01/2026-06-30`.
     pub period: String,
     /// One province's rows only.
     pub province_code: Option<String>,
@@ -94,10 +93,25 @@ pub async fn read_online_services_report(
     scope::authorize_system(&caller, SystemAction::ReadOnlineServicesReport)?;
     let q = query.0;
     let format = Format::parse(q.format.as_deref())?;
-    let period = Period::parse(q.period.trim()).map_err(ApiError::refused)?;
-    let (from, to) = (period.from(), period.to());
+    let (period, from, to) = report_period(&q.period).map_err(ApiError::refused)?;
+    let province = q.province_code.clone();
     let facts = state
         .db(move |conn| {
+            if let Some(code) = &province {
+                match tgpl_persistence::provinces::get(conn, code) {
+                    Err(tgpl_persistence::StoreError::NotFound) => {
+                        return Err(ApiError::field(
+                            "province_code",
+                            "unknown_province",
+                            format!("Không có tỉnh, thành phố mã `{code}`."),
+                            format!("No province has the code `{code}`."),
+                        ))
+                    }
+                    other => {
+                        other?;
+                    }
+                }
+            }
             let before = to.succ_opt().map_or(chrono::NaiveDateTime::MAX, |d| {
                 tgpl_domain::time::vietnam_day_start(d).naive_utc()
             });
@@ -123,7 +137,7 @@ pub async fn read_online_services_report(
     let rows = report::count(&facts, from, to);
     let total = report::total(rows.values());
     let view = OnlineServicesReport {
-        period: q.period.trim().to_owned(),
+        period,
         from,
         to,
         rows: rows

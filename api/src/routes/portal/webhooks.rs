@@ -54,6 +54,20 @@ fn url_refused(vi: &str, en: &str) -> ApiError {
     ApiError::field("url", "invalid_url", vi, en)
 }
 
+/// Whether `host` is an address no callback lives at: link-local (cloud metadata services
+/// answer there), multicast, broadcast or unspecified.
+fn unroutable(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Ipv4(a) => {
+            a.is_link_local() || a.is_multicast() || a.is_broadcast() || a.is_unspecified()
+        }
+        url::Host::Ipv6(a) => {
+            a.is_multicast() || a.is_unspecified() || (a.segments()[0] & 0xffc0) == 0xfe80
+        }
+        url::Host::Domain(_) => false,
+    }
+}
+
 /// Registers the portal's callback. From now on every progress entry is delivered to it,
 /// signed (see the README: `X-TGPL-Signature`), retried until acknowledged, in order per
 /// dossier. The data centre only.
@@ -75,8 +89,21 @@ pub async fn register_webhook(
 ) -> Result<HttpResponse, ApiError> {
     scope::authorize_system(&caller, SystemAction::ManagePortalIntegration)?;
     let body = body.0;
-    let url = url::Url::parse(body.url.trim())
+    let raw = body.url.trim();
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(url_refused(
+            "Địa chỉ không được chứa khoảng trắng hay ký tự điều khiển.",
+            "The URL contains no spaces or control characters.",
+        ));
+    }
+    let url = url::Url::parse(raw)
         .map_err(|_| url_refused("Địa chỉ không hợp lệ.", "Not a valid URL."))?;
+    if url.host().is_some_and(|host| unroutable(&host)) {
+        return Err(url_refused(
+            "Địa chỉ không được là địa chỉ link-local, multicast hay 0.0.0.0 (như dịch vụ metadata của máy chủ).",
+            "The URL's host is no link-local, multicast or unspecified address (such as a cloud metadata service).",
+        ));
+    }
     if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
         return Err(url_refused(
             "Địa chỉ phải là http:// hoặc https:// có tên máy chủ.",
@@ -160,7 +187,7 @@ pub async fn list_webhooks(
     params(("id" = String, Path)),
     responses(
         (status = 204, description = "Stopped."),
-        (status = 404, description = "No such callback.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/portal/webhooks/{id}")]
@@ -218,8 +245,8 @@ impl From<DeliveryRow> for DeliveryView {
     }
 }
 
-/// Deliveries not acknowledged that failed at least once, oldest entry first (at most 500):
-/// what the data centre watches.
+/// Deliveries to active callbacks not acknowledged that failed at least once, oldest entry
+/// first (at most 500): what the data centre watches.
 #[utoipa::path(
     operation_id = "listFailingDeliveries",
     tag = "portal",
@@ -251,7 +278,8 @@ pub async fn list_failing_deliveries(
     params(("id" = String, Path)),
     responses(
         (status = 202, description = "Due now.", body = DeliveryView),
-        (status = 404, description = "No such delivery.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Its callback was stopped.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/portal/webhook-deliveries/{id}/redeliver")]
@@ -265,6 +293,16 @@ pub async fn redeliver(
     let row = state
         .write(move |conn| {
             tgpl_persistence::db::write_transaction(conn, |conn| {
+                let delivery = stored_webhooks::delivery(conn, &id)?;
+                if !stored_webhooks::endpoint(conn, &delivery.endpoint_id)?.active {
+                    return Err(ApiError::conflict(
+                        "webhook_inactive",
+                        Text::new(
+                            "Địa chỉ nhận thông báo này đã ngừng; không gửi lại.",
+                            "This callback was stopped; nothing is sent again.",
+                        ),
+                    ));
+                }
                 stored_webhooks::redeliver(conn, &id, tgpl_persistence::now())?;
                 audit::record(
                     conn,
