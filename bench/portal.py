@@ -6,7 +6,7 @@
 
 `setup` registers the benchmark's portal client (a service client made by the data centre,
 as an operator would) and answers its token, the organization the dossiers go to (Hà Nội's
-centre), the change-of-provider procedure's code, and the feed's head. `follow` reads the
+centre), the request for legal aid's procedure code, and the feed's head. `follow` reads the
 feed after AFTER as the portal would while the intake runs, until STOP_FILE exists and the
 feed is read to its end, timing each read; then it checks that the positions it saw are
 contiguous and that no dossier code was filed twice, and writes a markdown summary to
@@ -60,7 +60,7 @@ def setup(url, admin):
     orgs = ok("organizations", *call(url, "GET", "/api/v1/organizations?kind=center&page_size=100", token))
     org = next(o["id"] for o in orgs["items"] if o.get("province_code") == "ha_noi")
     procedures = ok("procedures", *call(url, "GET", "/api/v1/portal/procedures", token))
-    procedure = next(p["code"] for p in procedures if p["kind"] == "provider_change" and p["active"])
+    procedure = next(p["code"] for p in procedures if p["kind"] == "legal_aid_request" and p["active"])
     head = 0
     while True:
         page = ok("feed", *call(url, "GET", f"/api/v1/portal/feed?after={head}&limit=1000", token))

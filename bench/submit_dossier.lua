@@ -1,4 +1,4 @@
--- Dossier intake as the portal sends it: a new dossier code at each request, and about one
+-- Requests for legal aid filed as the portal sends them: a new dossier code at each request, and about one
 -- request in five a retry of the thread's previous dossier (same code, same content), which
 -- must be answered with the first answer (201, Idempotent-Replayed) and create nothing.
 local token = os.getenv("BENCH_PORTAL_TOKEN")
@@ -22,8 +22,12 @@ local function body(code)
     '{"dossier_code":"%s","procedure_code":"%s","organization_id":"%s",' ..
     '"received_at":"2026-11-30T09:00:00+07:00","applicant":{"kind":"person","name":"Nguyễn Thị Bench",' ..
     '"citizen_id":"001190012345","gender":"female","date_of_birth":"1990-05-06"},' ..
-    '"contact":{"phone":"0900000000"},"summary":"Đề nghị thay đổi người thực hiện trợ giúp pháp lý",' ..
-    '"case_code":"BENCH-CASE-1","documents":[{"file_name":"don.pdf",' ..
+    '"contact":{"phone":"0900000000"},"summary":"Yêu cầu trợ giúp pháp lý (benchmark)",' ..
+    '"legal_aid":{"person":{"full_name":"Nguyễn Thị Bench","citizen_id":"001190012345",' ..
+    '"gender":"female","date_of_birth":"1990-05-06"},"category":"poor_household",' ..
+    '"proof":{"document_kind":"Giấy chứng nhận hộ nghèo","document_number":"1/GCN"},' ..
+    '"field":"land","matter":"Tranh chấp quyền sử dụng đất"},' ..
+    '"documents":[{"file_name":"don.pdf",' ..
     '"content_base64":"JVBERi0xLjQKMSAwIG9iajw8Pj5lbmRvYmoKdHJhaWxlcjw8Pj4KJSVFT0Y="}]}',
     code, procedure, org)
 end
