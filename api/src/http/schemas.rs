@@ -103,7 +103,7 @@ code_schemas! {
     dossier_status, dossier_statuses => tgpl_domain::portal::dossier::DossierStatus, "Where a dossier stands.";
     dossier_step, dossier_steps => tgpl_domain::portal::dossier::DossierStep, "A step of a dossier.";
     channel, channels => tgpl_domain::portal::dossier::Channel, "How the applicant filed.";
-    applicant_kind, applicant_kinds => tgpl_domain::portal::dossier::ApplicantKind, "Who files.";
+    applicant_kind, applicant_kinds => tgpl_domain::portal::intake::ApplicantKind, "Who files.";
     day_kind, day_kinds => tgpl_domain::portal::calendar::DayKind, "What a calendar entry makes of its day.";
 }
 

@@ -4,5 +4,6 @@
 
 pub mod calendar;
 pub mod dossier;
+pub mod intake;
 pub mod procedure;
 pub mod report;

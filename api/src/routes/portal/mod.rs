@@ -1,37 +1,47 @@
 //! Online applications from the national public-services portal (seed 001 §2).
 //!
-//! - [`intake`]: what the portal calls: filing a dossier (idempotent by its code), sending
-//!   documents and supplements (idempotent by `Idempotency-Key`), reading a dossier.
-//! - [`handling`]: the handling organization's queue and its steps on a dossier: accept
-//!   (for a request for legal aid, the recipient and the case), ask for documents, refuse,
-//!   return the result.
+//! - what the portal calls: [`filing`] a dossier ([`filing_request`] its shape), idempotent by
+//!   its code; [`sending`] documents and supplements, idempotent by `Idempotency-Key`;
+//!   [`following`] a dossier and its documents.
+//! - the handling organization's [`queue`] and its [`steps`] on a dossier: accept (for a
+//!   request for legal aid, the [`acceptance`] records the person and opens the case), ask
+//!   for documents, refuse, return the result.
 //! - [`feed`]: the progress entries after a cursor, without gaps.
 //! - [`webhooks`]: the portal's callback, registered by the data centre, and its deliveries.
-//! - [`reference`]: the procedures, the working-day calendar and the portal's status codes.
+//! - [`reference`]: the [`procedures`], the working-day [`calendar`] and the portal's
+//!   [`status_codes`], kept by the data centre.
 //! - [`report`]: the six-monthly report on online services.
 //! - here: what they answer with, and how documents sent inline are read.
 
+mod acceptance;
+mod calendar;
 mod feed;
-mod handling;
-mod intake;
+mod filing;
+mod filing_request;
+mod following;
+mod procedures;
+mod queue;
 mod reference;
 mod report;
+mod sending;
+mod status_codes;
+mod steps;
 mod webhooks;
 
+pub use acceptance::OpenCase;
+pub use calendar::{delete_calendar_day, list_calendar_days, put_calendar_day};
 pub use feed::{read_feed, FeedPage, FeedQuery};
-pub use handling::{
-    download_dossier_document, list_dossiers, read_dossier, take_dossier_step, DossierListQuery,
-    DossierStepBody, OpenCase,
+pub use filing::submit_dossier;
+pub use filing_request::{
+    AidedPerson, Applicant, Contact, LegalAidPart, ProofDocument, SubmitDossier,
 };
-pub use intake::{
-    portal_download_document, portal_read_dossier, submit_dossier, supplement_dossier,
-    upload_dossier_document, SubmitDossier, Supplement,
-};
-pub use reference::{
-    delete_calendar_day, list_calendar_days, list_procedures, list_status_codes, put_calendar_day,
-    put_procedure, put_status_code,
-};
+pub use following::{portal_download_document, portal_read_dossier};
+pub use procedures::{list_procedures, put_procedure};
+pub use queue::{download_dossier_document, list_dossiers, read_dossier, DossierListQuery};
 pub use report::read_online_services_report;
+pub use sending::{supplement_dossier, upload_dossier_document, Supplement};
+pub use status_codes::{list_status_codes, put_status_code};
+pub use steps::{take_dossier_step, DossierStepBody};
 pub use webhooks::{
     deactivate_webhook, list_failing_deliveries, list_webhooks, redeliver, register_webhook,
 };
@@ -369,6 +379,14 @@ fn document_response(document: DocumentRow) -> HttpResponse {
         .body(document.content)
 }
 
+/// A stored record that is not there, as the caller sees it: 404.
+fn not_found(e: tgpl_persistence::StoreError) -> ApiError {
+    match e {
+        tgpl_persistence::StoreError::NotFound => ApiError::not_found(),
+        other => other.into(),
+    }
+}
+
 /// A dossier the caller may `action` (404 otherwise).
 fn load(
     conn: &mut DbConnection,
@@ -376,10 +394,7 @@ fn load(
     id: &str,
     action: Action,
 ) -> Result<DossierRow, ApiError> {
-    let row = dossiers::get(conn, id).map_err(|e| match e {
-        tgpl_persistence::StoreError::NotFound => ApiError::not_found(),
-        other => other.into(),
-    })?;
+    let row = dossiers::get(conn, id).map_err(not_found)?;
     scope::check_read(conn, caller, Action::ReadDossier, &row.organization_id)?;
     if action != Action::ReadDossier {
         scope::check(conn, caller, action, &row.organization_id)?;

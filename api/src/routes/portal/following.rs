@@ -1,0 +1,60 @@
+//! What the portal reads back: a dossier it filed, and the documents it sent.
+
+use super::*;
+
+/// One dossier with its documents and progress, as the portal follows it.
+#[utoipa::path(
+    operation_id = "portalReadDossier",
+    tag = "portal",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The dossier.", body = DossierView, headers(("ETag" = String))),
+        (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dossier.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/portal/dossiers/{id}")]
+pub async fn portal_read_dossier(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    scope::authorize_system(&caller, SystemAction::SubmitDossiers)?;
+    let id = id.into_inner();
+    let view = state
+        .db(move |conn| {
+            let row = dossiers::get(conn, &id).map_err(not_found)?;
+            DossierView::full(conn, row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::ETAG, etag(view.version)))
+        .json(view))
+}
+
+/// A document of a dossier, as the portal sent it.
+#[utoipa::path(
+    operation_id = "portalDownloadDocument",
+    tag = "portal",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("document_id" = String, Path)),
+    responses(
+        (status = 200, description = "The file.", content_type = "application/octet-stream"),
+        (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/portal/dossiers/{id}/documents/{document_id}")]
+pub async fn portal_download_document(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    scope::authorize_system(&caller, SystemAction::SubmitDossiers)?;
+    let (id, document_id) = path.into_inner();
+    let document = state
+        .db(move |conn| dossiers::document(conn, &id, &document_id).map_err(not_found))
+        .await?;
+    Ok(document_response(document))
+}
