@@ -49,6 +49,25 @@ pub enum FileError {
     NameDisagrees,
 }
 
+impl crate::refusal::Refusal for FileError {
+    fn field_refusal(&self) -> crate::refusal::FieldRefusal {
+        let (code, vi, en) = match self {
+            Self::Empty => ("empty_file", "Tệp rỗng.", "The file is empty."),
+            Self::NotAccepted => (
+                "unsupported_attachment_type",
+                "Chỉ nhận PDF, PNG, JPEG, Word (.doc, .docx) và Excel (.xls, .xlsx).",
+                "Only PDF, PNG, JPEG, Word (.doc, .docx) and Excel (.xls, .xlsx) are accepted.",
+            ),
+            Self::NameDisagrees => (
+                "file_name_disagrees",
+                "Đuôi tên tệp không khớp với nội dung tệp.",
+                "The file name's extension does not match the content.",
+            ),
+        };
+        crate::refusal::FieldRefusal::new("file", code, vi, en)
+    }
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }

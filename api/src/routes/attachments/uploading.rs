@@ -10,21 +10,9 @@ pub struct UploadQuery {
     pub file_name: String,
 }
 
+/// A refused file: 422 naming `file`, or 415 for a kind not accepted at all.
 fn file_error(e: FileError) -> ApiError {
-    let (code, vi, en) = match e {
-        FileError::Empty => ("empty_file", "Tệp rỗng.", "The file is empty."),
-        FileError::NotAccepted => (
-            "unsupported_attachment_type",
-            "Chỉ nhận PDF, PNG, JPEG, Word (.doc, .docx) và Excel (.xls, .xlsx).",
-            "Only PDF, PNG, JPEG, Word (.doc, .docx) and Excel (.xls, .xlsx) are accepted.",
-        ),
-        FileError::NameDisagrees => (
-            "file_name_disagrees",
-            "Đuôi tên tệp không khớp với nội dung tệp.",
-            "The file name's extension does not match the content.",
-        ),
-    };
-    let mut error = ApiError::field("file", code, vi, en);
+    let mut error = ApiError::refused(e);
     if e == FileError::NotAccepted {
         error.status = StatusCode::UNSUPPORTED_MEDIA_TYPE;
         error.code = "unsupported_attachment_type";

@@ -28,9 +28,7 @@ pub async fn portal_read_dossier(
             DossierView::full(conn, row)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::ETAG, etag(view.version)))
-        .json(view))
+    Ok(dossier_response(view))
 }
 
 /// A document of a dossier, as the portal sent it.

@@ -347,21 +347,22 @@ pub fn read_document(
     })
 }
 
+/// A refused file, named where it was sent (`{prefix}file_name`).
 fn file_refused(prefix: &str, e: FileError) -> FieldError {
-    let (code, vi, en) = match e {
-        FileError::Empty => ("empty_file", "Tệp rỗng.", "The file is empty."),
-        FileError::NotAccepted => (
-            "unsupported_attachment_type",
-            "Chỉ nhận PDF, PNG, JPEG, Word (.doc, .docx) và Excel (.xls, .xlsx).",
-            "Only PDF, PNG, JPEG, Word (.doc, .docx) and Excel (.xls, .xlsx) are accepted.",
-        ),
-        FileError::NameDisagrees => (
-            "file_name_disagrees",
-            "Đuôi tên tệp không khớp với nội dung tệp.",
-            "The file name's extension does not match the content.",
-        ),
-    };
-    FieldError::new(format!("{prefix}file_name"), code, vi, en)
+    let refusal = tgpl_domain::refusal::Refusal::field_refusal(&e);
+    FieldError::new(
+        format!("{prefix}file_name"),
+        refusal.code,
+        refusal.vi,
+        refusal.en,
+    )
+}
+
+/// One dossier as the answer, with its `ETag`.
+fn dossier_response(view: DossierView) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((actix_web::http::header::ETAG, etag(view.version)))
+        .json(view)
 }
 
 /// A document's bytes as a download.

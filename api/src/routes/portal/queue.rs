@@ -102,9 +102,7 @@ pub async fn read_dossier(
             DossierView::full(conn, row)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::ETAG, etag(view.version)))
-        .json(view))
+    Ok(dossier_response(view))
 }
 
 /// A document's bytes.

@@ -23,6 +23,23 @@ pub struct OnlineServicesRow {
     pub procedure: ProcedureKind,
     #[schema(schema_with = crate::http::schemas::channel)]
     pub channel: Channel,
+    #[serde(flatten)]
+    pub counts: OnlineServicesCounts,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OnlineServicesReport {
+    pub period: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// By province, procedure and channel; only rows with something to count.
+    pub rows: Vec<OnlineServicesRow>,
+    pub total: OnlineServicesCounts,
+}
+
+/// The counts of a row or of the whole report (see `docs/statistics.md`).
+#[derive(Serialize, ToSchema)]
+pub struct OnlineServicesCounts {
     /// Dossiers received in the period.
     pub received: u64,
     /// Given a result or refused in the period.
@@ -37,27 +54,7 @@ pub struct OnlineServicesRow {
     pub refused: u64,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct OnlineServicesReport {
-    pub period: String,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    /// By province, procedure and channel; only rows with something to count.
-    pub rows: Vec<OnlineServicesRow>,
-    pub total: OnlineServicesTotal,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct OnlineServicesTotal {
-    pub received: u64,
-    pub handled: u64,
-    pub on_time: u64,
-    pub late: u64,
-    pub still_open: u64,
-    pub refused: u64,
-}
-
-impl From<Counts> for OnlineServicesTotal {
+impl From<Counts> for OnlineServicesCounts {
     fn from(c: Counts) -> Self {
         Self {
             received: c.received,
@@ -146,12 +143,7 @@ pub async fn read_online_services_report(
                 province_code: k.province_code,
                 procedure: k.procedure,
                 channel: k.channel,
-                received: c.received,
-                handled: c.handled,
-                on_time: c.on_time,
-                late: c.late,
-                still_open: c.still_open,
-                refused: c.refused,
+                counts: c.into(),
             })
             .collect(),
         total: total.into(),
@@ -159,39 +151,44 @@ pub async fn read_online_services_report(
     tabular(&view).respond(format, &view)
 }
 
+impl OnlineServicesCounts {
+    fn cells(&self) -> [Cell; 6] {
+        let n = |v: u64| Cell::from(i64::try_from(v).unwrap_or(i64::MAX));
+        [
+            n(self.received),
+            n(self.handled),
+            n(self.on_time),
+            n(self.late),
+            n(self.still_open),
+            n(self.refused),
+        ]
+    }
+}
+
 fn tabular(view: &OnlineServicesReport) -> Tabular {
-    let n = |v: u64| Cell::from(i64::try_from(v).unwrap_or(i64::MAX));
+    let line = |key: [Cell; 4], counts: &OnlineServicesCounts| -> Vec<Cell> {
+        key.into_iter().chain(counts.cells()).collect()
+    };
     let mut rows: Vec<Vec<Cell>> = view
         .rows
         .iter()
         .map(|r| {
-            vec![
+            let key = [
                 Cell::from(r.province_code.as_str()),
                 Cell::from(r.procedure.code()),
                 Cell::from(r.procedure.label().vi),
                 Cell::from(r.channel.code()),
-                n(r.received),
-                n(r.handled),
-                n(r.on_time),
-                n(r.late),
-                n(r.still_open),
-                n(r.refused),
-            ]
+            ];
+            line(key, &r.counts)
         })
         .collect();
-    let t = &view.total;
-    rows.push(vec![
+    let total = [
         Cell::from("total"),
         Cell::from(""),
         Cell::from("Tổng cộng"),
         Cell::from(""),
-        n(t.received),
-        n(t.handled),
-        n(t.on_time),
-        n(t.late),
-        n(t.still_open),
-        n(t.refused),
-    ]);
+    ];
+    rows.push(line(total, &view.total));
     Tabular {
         title: format!(
             "Tình hình thực hiện dịch vụ công trực tuyến trong lĩnh vực trợ giúp pháp lý, kỳ {} ({} – {})",

@@ -104,7 +104,5 @@ pub async fn take_dossier_step(
         })
         .await?;
     let view = outcome?;
-    Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::ETAG, etag(view.version)))
-        .json(view))
+    Ok(dossier_response(view))
 }
