@@ -392,6 +392,15 @@ pub fn ping(conn: &mut DbConnection) -> Result<(), StoreError> {
     conn.ping().map_err(StoreError::from)
 }
 
+/// The sign of a numbered parameter in hand-written SQL: `?1` on SQLite, `$1` on
+/// PostgreSQL.
+pub(crate) fn placeholder(conn: &DbConnection) -> &'static str {
+    match conn {
+        DbConnection::Sqlite(_) => "?",
+        DbConnection::Pg(_) => "$",
+    }
+}
+
 /// Whether the connection is SQLite (some statements differ).
 pub fn is_sqlite(conn: &DbConnection) -> bool {
     matches!(conn, DbConnection::Sqlite(_))

@@ -1,7 +1,5 @@
 //! The portal's callback endpoints and the outbox of deliveries to them.
 
-use std::collections::HashSet;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -66,7 +64,7 @@ pub fn deactivate_endpoint(conn: &mut DbConnection, id: &str) -> StoreResult<()>
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable, Serialize)]
 #[diesel(table_name = webhook_deliveries)]
 pub struct DeliveryRow {
     pub id: String,
@@ -84,27 +82,29 @@ pub struct DeliveryRow {
 
 /// The deliveries to make now, at most one per endpoint and dossier: the earliest entry
 /// not yet delivered, when it is due; a later entry of the same dossier waits behind it,
-/// so that each dossier's entries arrive in order.
+/// so that each dossier's entries arrive in order. Read through the index of what is due
+/// and the index of each dossier's deliveries, however many wait behind a receiver that is
+/// down.
 pub fn due(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     limit: usize,
 ) -> StoreResult<Vec<DeliveryRow>> {
-    let pending: Vec<DeliveryRow> = webhook_deliveries::table
-        .inner_join(webhook_endpoints::table)
-        .filter(webhook_endpoints::active.eq(true))
-        .filter(webhook_deliveries::delivered_at.is_null())
-        .order(webhook_deliveries::position)
-        .limit(10_000)
-        .select(DeliveryRow::as_select())
-        .load(conn)?;
-    let mut seen = HashSet::new();
-    Ok(pending
-        .into_iter()
-        .filter(|d| seen.insert((d.endpoint_id.clone(), d.dossier_id.clone())))
-        .filter(|d| d.next_attempt_at <= now)
-        .take(limit)
-        .collect())
+    let p = crate::db::placeholder(conn);
+    let query = format!(
+        "SELECT d.id, d.endpoint_id, d.dossier_id, d.position, d.payload, d.delivered_at, \
+                d.attempts, d.next_attempt_at, d.last_attempt_at, d.last_error, d.created_at \
+         FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
+         WHERE e.active AND d.delivered_at IS NULL AND d.next_attempt_at <= {p}1 \
+           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries b \
+                           WHERE b.endpoint_id = d.endpoint_id AND b.dossier_id = d.dossier_id \
+                             AND b.delivered_at IS NULL AND b.position < d.position) \
+         ORDER BY d.position LIMIT {p}2"
+    );
+    Ok(diesel::sql_query(query)
+        .bind::<diesel::sql_types::Timestamp, _>(now)
+        .bind::<diesel::sql_types::BigInt, _>(i64::try_from(limit).unwrap_or(i64::MAX))
+        .load(conn)?)
 }
 
 /// Records a delivery acknowledged.

@@ -11,7 +11,7 @@ use tgpl_domain::case::CaseState;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::reference::AidForm;
 
-use crate::db::DbConnection;
+use crate::db::{placeholder, DbConnection};
 use crate::error::StoreResult;
 
 /// One organization's cases accepted in the range.
@@ -54,14 +54,6 @@ fn days_after(conn: &DbConnection, at: &str, day: &str) -> String {
         DbConnection::Pg(_) => {
             format!("GREATEST(0, ({at} + interval '{hours} hours')::date - {day})")
         }
-    }
-}
-
-/// The sign of a numbered parameter: `?1` on SQLite, `$1` on PostgreSQL.
-fn placeholder(conn: &DbConnection) -> &'static str {
-    match conn {
-        DbConnection::Sqlite(_) => "?",
-        DbConnection::Pg(_) => "$",
     }
 }
 
