@@ -19,6 +19,8 @@ use crate::storage::Storage;
 use tgpl_persistence::tree_cache::TreeCache;
 
 pub struct AppState {
+    /// Where the database is (see [`crate::storage::Storage::url`]).
+    pub database_url: tgpl_persistence::DatabaseUrl,
     pub pool: Pool,
     /// On SQLite, where writes go (see [`AppState::write`]).
     writer: Option<GroupWriter>,
@@ -62,6 +64,7 @@ impl AppState {
             connections,
             task_timeout: storage.task_timeout,
             readiness: Default::default(),
+            database_url: storage.url,
             pool: storage.pool,
             writer: storage.writer,
             accounts: storage.accounts,

@@ -35,6 +35,8 @@ pub fn prepare_database(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Po
 /// commits the writes of concurrent requests together (PostgreSQL takes concurrent writers
 /// itself, so there writes use the pool too).
 pub struct Storage {
+    /// Where the database is, for the few tasks that keep a connection of their own.
+    pub url: DatabaseUrl,
     pub pool: Pool,
     pub writer: Option<GroupWriter>,
     pub accounts: Arc<AccountCache>,
@@ -59,6 +61,7 @@ impl Storage {
             DatabaseUrl::Postgres(raw) => (None, AccountCache::following(raw.clone())),
         };
         Ok(Self {
+            url: url.clone(),
             pool,
             writer,
             accounts,

@@ -1,32 +1,41 @@
 //! Delivering progress entries to the portal's callbacks from the outbox
 //! (`tgpl_persistence::portal::webhooks`), written in the transaction of each entry.
 //!
-//! A worker started with the server takes the deliveries that are due, at most one per
+//! A worker started with the server finds the deliveries that are due, at most one per
 //! callback and dossier (the earliest not acknowledged, so that a dossier's entries arrive
-//! in order), and `POST`s each, signed: `X-TGPL-Timestamp` (Unix seconds) and
+//! in order), and `POST`s each on its own, signed: `X-TGPL-Timestamp` (Unix seconds) and
 //! `X-TGPL-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>" under the shared
 //! secret>`. A 2xx answer acknowledges it; anything else is tried again after a backoff that
-//! doubles from 1 second up to an hour, for as long as it takes. Deliveries are at least once:
-//! the portal keeps the positions it has seen (`X-TGPL-Delivery` names the delivery, the
-//! body its position). The outbox is in the database, so a restart loses nothing. The worker
-//! calls only the registered addresses and follows no redirect.
+//! doubles from 1 second up to an hour, for as long as it takes. A receiver that hangs holds
+//! only its own deliveries. Deliveries are at least once: the portal keeps the positions it
+//! has seen (`X-TGPL-Delivery` names the delivery, the body its position). The outbox is in
+//! the database, so a restart loses nothing. The worker reads the outbox on a connection of
+//! its own, never standing in the pool's queue before requests; it calls only the
+//! registered addresses, follows no redirect, and connects to no link-local, multicast or
+//! unspecified address whatever a name resolves to.
 
+use std::collections::HashSet;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
 use rand_core::{OsRng, RngCore};
 use sha2::Sha256;
-use tgpl_persistence::portal::webhooks::{self, DeliveryRow};
+use tgpl_persistence::portal::webhooks::{self, DeliveryRow, EndpointRow};
+use tgpl_persistence::{DatabaseUrl, DbConnection, StoreError};
 
 use crate::state::AppState;
 
-/// How long a receiver may take to answer.
+/// How long a receiver may take to connect and answer.
 const TIMEOUT: Duration = Duration::from_secs(10);
 /// How often the worker looks for due deliveries when it is not woken.
 const POLL: Duration = Duration::from_millis(500);
-/// Deliveries taken at once.
-const BATCH: usize = 50;
+/// How long the worker rests after the database did not answer it.
+const DATABASE_REST: Duration = Duration::from_secs(2);
+/// Deliveries in flight at once.
+const IN_FLIGHT: usize = 32;
 /// The longest wait between two attempts.
 const MAX_BACKOFF_SECONDS: i64 = 3600;
 /// How far a receiver should let a timestamp be from its clock before it refuses the
@@ -57,47 +66,147 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
     chrono::Duration::seconds((1i64 << exponent).min(MAX_BACKOFF_SECONDS))
 }
 
+/// Whether no callback can live at `ip`: link-local (where cloud metadata services answer),
+/// multicast, broadcast or unspecified, IPv4 written inside IPv6 included, and the metadata
+/// addresses outside those ranges (`100.100.100.200`, `fd00:ec2::254`).
+pub fn unroutable(ip: std::net::IpAddr) -> bool {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    let v4 = |a: Ipv4Addr| {
+        a.is_link_local()
+            || a.is_multicast()
+            || a.is_broadcast()
+            || a.is_unspecified()
+            || a == Ipv4Addr::new(100, 100, 100, 200)
+    };
+    match ip {
+        IpAddr::V4(a) => v4(a),
+        IpAddr::V6(a) => {
+            let segments = a.segments();
+            // NAT64 (64:ff9b::/96) carries an IPv4 address in its last 32 bits.
+            let nat64 = segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0];
+            let embedded = a.to_ipv4_mapped().or_else(|| a.to_ipv4()).or_else(|| {
+                nat64.then(|| {
+                    let [.., a, b, c, d] = a.octets();
+                    Ipv4Addr::new(a, b, c, d)
+                })
+            });
+            a.is_multicast()
+                || a.is_unspecified()
+                || (segments[0] & 0xffc0) == 0xfe80
+                || a == Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)
+                || embedded.is_some_and(|e| !e.is_loopback() && v4(e))
+        }
+    }
+}
+
+/// Resolves names as the system does, keeping only addresses a callback may live at.
+struct RoutableOnly;
+
+impl ureq::Resolver for RoutableOnly {
+    fn resolve(&self, netloc: &str) -> std::io::Result<Vec<SocketAddr>> {
+        let found: Vec<SocketAddr> = netloc
+            .to_socket_addrs()?
+            .filter(|a| !unroutable(a.ip()))
+            .collect();
+        if found.is_empty() {
+            return Err(std::io::Error::other(
+                "the address is link-local, multicast or unspecified",
+            ));
+        }
+        Ok(found)
+    }
+}
+
+/// The outbox, read on a connection of the worker's own, opened when needed and dropped
+/// when it fails.
+struct Outbox {
+    url: DatabaseUrl,
+    conn: Option<DbConnection>,
+}
+
+impl Outbox {
+    fn due(&mut self) -> Result<(Vec<DeliveryRow>, Vec<EndpointRow>), StoreError> {
+        let conn = match &mut self.conn {
+            Some(conn) => conn,
+            None => self.conn.insert(
+                self.url
+                    .connect()
+                    .map_err(|e| StoreError::Unavailable(e.to_string()))?,
+            ),
+        };
+        let read = webhooks::due(conn, tgpl_persistence::now(), IN_FLIGHT)
+            .and_then(|due| Ok((due, webhooks::endpoints(conn)?)));
+        if read.is_err() {
+            self.conn = None;
+        }
+        read
+    }
+}
+
 /// Starts the worker on the current actix system; it stops with it.
 pub fn start(state: actix_web::web::Data<AppState>) {
     actix_web::rt::spawn(async move {
         let agent = ureq::AgentBuilder::new()
             .timeout(TIMEOUT)
             .redirects(0)
+            .resolver(RoutableOnly)
             .build();
+        let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
+        let mut outbox = Some(Outbox {
+            url: state.database_url.clone(),
+            conn: None,
+        });
         loop {
-            let delivered = run_once(&state, &agent).await;
-            if delivered == 0 {
-                let _ = tokio::time::timeout(POLL, state.deliveries.notified()).await;
+            let Some(mut reader) = outbox.take() else {
+                return;
+            };
+            let Ok((reader, read)) = actix_web::web::block(move || {
+                let read = reader.due();
+                (reader, read)
+            })
+            .await
+            else {
+                log::error!("the callback worker's task failed");
+                return;
+            };
+            outbox = Some(reader);
+            let (due, endpoints) = match read {
+                Ok(found) => found,
+                Err(e) => {
+                    log::warn!("the callback worker cannot read the outbox: {e}");
+                    tokio::time::sleep(DATABASE_REST).await;
+                    continue;
+                }
+            };
+            for delivery in due {
+                let Some(endpoint) = endpoints.iter().find(|e| e.id == delivery.endpoint_id) else {
+                    continue;
+                };
+                {
+                    let mut flying = in_flight.lock().unwrap_or_else(|p| p.into_inner());
+                    if flying.len() >= IN_FLIGHT || !flying.insert(delivery.id.clone()) {
+                        continue;
+                    }
+                }
+                let (state, agent, in_flight) = (state.clone(), agent.clone(), in_flight.clone());
+                let (url, secret) = (endpoint.url.clone(), endpoint.secret.clone());
+                actix_web::rt::spawn(async move {
+                    let sent = delivery.clone();
+                    let outcome = actix_web::web::block(move || post(&agent, &url, &secret, &sent))
+                        .await
+                        .unwrap_or_else(|e| Err(format!("the delivery task failed: {e}")));
+                    record(&state, &delivery, outcome).await;
+                    in_flight
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .remove(&delivery.id);
+                    // The dossier's next entry may be due now.
+                    state.deliveries.notify_one();
+                });
             }
+            let _ = tokio::time::timeout(POLL, state.deliveries.notified()).await;
         }
     });
-}
-
-/// Makes the deliveries due now; answers how many were attempted.
-async fn run_once(state: &AppState, agent: &ureq::Agent) -> usize {
-    let due = state
-        .db(|conn| {
-            let due = webhooks::due(conn, tgpl_persistence::now(), BATCH)?;
-            let endpoints = webhooks::endpoints(conn)?;
-            Ok((due, endpoints))
-        })
-        .await;
-    let Ok((due, endpoints)) = due else {
-        return 0;
-    };
-    let count = due.len();
-    for delivery in due {
-        let Some(endpoint) = endpoints.iter().find(|e| e.id == delivery.endpoint_id) else {
-            continue;
-        };
-        let (url, secret, agent) = (endpoint.url.clone(), endpoint.secret.clone(), agent.clone());
-        let sent = delivery.clone();
-        let outcome = actix_web::web::block(move || post(&agent, &url, &secret, &sent))
-            .await
-            .unwrap_or_else(|e| Err(format!("the delivery task failed: {e}")));
-        record(state, &delivery, outcome).await;
-    }
-    count
 }
 
 fn post(
@@ -121,7 +230,7 @@ fn post(
         Ok(response) if (200..300).contains(&response.status()) => Ok(()),
         Ok(response) => Err(format!("HTTP {}", response.status())),
         Err(ureq::Error::Status(status, _)) => Err(format!("HTTP {status}")),
-        Err(ureq::Error::Transport(t)) => Err(format!("{}", t.kind())),
+        Err(ureq::Error::Transport(t)) => Err(t.to_string().chars().take(300).collect()),
     }
 }
 
@@ -168,5 +277,32 @@ mod tests {
         );
         assert_ne!(signature("secret", 1, "{}"), signature("secret", 2, "{}"));
         assert_eq!(new_secret().len(), 43);
+    }
+
+    #[test]
+    fn metadata_and_link_local_addresses_are_unroutable_in_every_spelling() {
+        for bad in [
+            "169.254.169.254",
+            "::ffff:169.254.169.254",
+            "::169.254.169.254",
+            "64:ff9b::a9fe:a9fe",
+            "fe80::1",
+            "0.0.0.0",
+            "::",
+            "224.0.0.1",
+            "100.100.100.200",
+            "fd00:ec2::254",
+        ] {
+            assert!(unroutable(bad.parse().unwrap()), "{bad}");
+        }
+        for good in [
+            "127.0.0.1",
+            "::1",
+            "10.0.0.5",
+            "203.0.113.7",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!unroutable(good.parse().unwrap()), "{good}");
+        }
     }
 }

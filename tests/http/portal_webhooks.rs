@@ -245,3 +245,35 @@ fn only_http_addresses_with_a_host_are_registered() {
     )
     .assert_problem(403, "forbidden");
 }
+
+#[test]
+fn a_receiver_that_hangs_holds_only_its_own_deliveries() {
+    let app = TestApp::spawn();
+    // A listener that takes connections and never answers.
+    let hanging = TcpListener::bind("127.0.0.1:0").unwrap();
+    let hanging_addr = hanging.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in hanging.incoming() {
+            held.push(stream);
+        }
+    });
+    register(&app, &format!("http://{hanging_addr}/hang"));
+    let receiver = Receiver::start(TcpListener::bind("127.0.0.1:0").unwrap(), 0);
+    let secret = register(&app, &receiver.url);
+    let r = app.post(
+        "/api/v1/portal/webhooks",
+        &app.admin(),
+        json!({"url": receiver.url}),
+    );
+    r.assert_problem(409, "webhook_exists");
+    let portal = Portal::new(&app);
+    let centre = app.org_id("TTTGPL-HN");
+    for i in 0..5 {
+        portal.filed(&portal.dossier(&format!("HANG-{i}"), "provider_change", &centre));
+    }
+    let got = receiver.wait_for(5, 0, Duration::from_secs(5));
+    for r in &got {
+        verify(&secret, r);
+    }
+}

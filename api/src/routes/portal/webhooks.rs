@@ -54,16 +54,11 @@ fn url_refused(vi: &str, en: &str) -> ApiError {
     ApiError::field("url", "invalid_url", vi, en)
 }
 
-/// Whether `host` is an address no callback lives at: link-local (cloud metadata services
-/// answer there), multicast, broadcast or unspecified.
+/// Whether `host` is an address no callback lives at (see [`crate::webhooks::unroutable`]).
 fn unroutable(host: &url::Host<&str>) -> bool {
     match host {
-        url::Host::Ipv4(a) => {
-            a.is_link_local() || a.is_multicast() || a.is_broadcast() || a.is_unspecified()
-        }
-        url::Host::Ipv6(a) => {
-            a.is_multicast() || a.is_unspecified() || (a.segments()[0] & 0xffc0) == 0xfe80
-        }
+        url::Host::Ipv4(a) => crate::webhooks::unroutable((*a).into()),
+        url::Host::Ipv6(a) => crate::webhooks::unroutable((*a).into()),
         url::Host::Domain(_) => false,
     }
 }
@@ -78,6 +73,7 @@ fn unroutable(host: &url::Host<&str>) -> bool {
     request_body = RegisterWebhook,
     responses(
         (status = 201, description = "Registered; the secret is shown this once.", body = WebhookView),
+        (status = 409, description = "The address is registered already.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -131,6 +127,16 @@ pub async fn register_webhook(
     state
         .write(move |conn| {
             tgpl_persistence::db::write_transaction(conn, |conn| {
+                let registered = stored_webhooks::endpoints(conn)?;
+                if registered.iter().any(|e| e.active && e.url == saved.url) {
+                    return Err(ApiError::conflict(
+                        "webhook_exists",
+                        Text::new(
+                            "Địa chỉ này đang nhận thông báo; mỗi thông báo sẽ bị gửi hai lần.",
+                            "This address already receives the callbacks; each would arrive twice.",
+                        ),
+                    ));
+                }
                 stored_webhooks::insert_endpoint(conn, &saved)?;
                 audit::record(
                     conn,
