@@ -1004,3 +1004,84 @@ fn a_stopped_callback_is_neither_listed_failing_nor_sent_again() {
     )
     .assert_problem(409, "webhook_inactive");
 }
+
+#[test]
+fn what_the_second_round_of_breaking_found_stays_fixed() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let centre = app.org_id("TTTGPL-HN");
+    let department = app.org_id("STP-HN");
+    // One key, one request, whatever the call.
+    let stp = app.token("stp.hn");
+    let id = portal.filed(&portal.dossier("R2-1", "participation_end", &department));
+    step(
+        &app,
+        &stp,
+        &id,
+        "request_supplement",
+        json!({"note": "Thiếu quyết định"}),
+    );
+    let upload = |name: &str, key: &str| {
+        app.request(
+            "POST",
+            &format!("/api/v1/portal/dossiers/{id}/documents?file_name={name}"),
+        )
+        .bearer(&portal.token)
+        .header("Idempotency-Key", key)
+        .bytes("application/octet-stream", b"%PDF-1.4\nqd\n%%EOF")
+    };
+    assert_eq!(upload("qd.pdf", "K").status, 201);
+    app.request("POST", &format!("/api/v1/portal/dossiers/{id}/supplement"))
+        .bearer(&portal.token)
+        .header("Idempotency-Key", "K")
+        .json(json!({}))
+        .assert_problem(409, "idempotency_key_reused");
+    // File names say what they are.
+    for name in [
+        "a%0d%0aX-Evil:%201.pdf",
+        "%E2%80%AEfdp.exe.pdf",
+        "a%09b.pdf",
+    ] {
+        upload(name, &format!("K-{name}")).assert_problem(422, "validation_failed");
+    }
+    // Twenty documents at most, said as documents.
+    let mut body = portal.dossier("R2-2", "provider_change", &centre);
+    body["documents"] = json!(vec![
+        json!({"file_name": "a.pdf", "content_base64": pdf()});
+        21
+    ]);
+    let problem = portal.file(&body).assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["code"], "too_many");
+    // Each portal code names one status.
+    app.request("PUT", "/api/v1/portal/status-codes/received")
+        .bearer(&app.admin())
+        .json(json!({"portal_code": "4"}))
+        .assert_problem(409, "portal_code_taken");
+    // A dossier showing a person aided is a read of their data, logged.
+    let gd = app.token("gd.hn");
+    let request = portal.filed(&portal.dossier("R2-3", "legal_aid_request", &centre));
+    let accepted = step(
+        &app,
+        &gd,
+        &request,
+        "accept",
+        json!({"case": {"form": "counselling", "place": "at_office"}}),
+    );
+    let person = accepted["recipient_id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.get(&format!("/api/v1/dossiers/{request}"), &gd).status,
+        200
+    );
+    let log = app.get(
+        &format!("/api/v1/recipient-access-log?recipient_id={person}&page_size=100"),
+        &app.admin(),
+    );
+    assert_eq!(log.status, 200, "{}", log.body);
+    let kinds: Vec<String> = log.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["access"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(kinds.iter().any(|k| k == "dossier"), "{kinds:?}");
+}

@@ -214,15 +214,27 @@ fn callbacks_queued_while_the_receiver_is_down_arrive_after_a_restart() {
     };
     assert_eq!(failing[0]["dossier_id"], id.as_str());
     assert!(failing[0]["last_error"].as_str().is_some());
+    // A later step waits behind it, and the data centre sees it waiting.
+    let r = app.post(
+        &format!("/api/v1/dossiers/{id}/steps/accept"),
+        &app.token("gd.hn"),
+        json!({}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let failing = app
+        .get("/api/v1/portal/webhook-deliveries", &app.admin())
+        .json();
+    assert_eq!(failing[0]["waiting_behind"], 1);
     // The server stops; the receiver comes up; a new server delivers what was queued.
     let receiver = Receiver::start(TcpListener::bind(addr).unwrap(), 0);
     app.restart();
-    let got = receiver.wait_for(1, 0, Duration::from_secs(30));
-    let body = verify(&secret, &got[0]);
+    let got = receiver.wait_for(2, 0, Duration::from_secs(30));
+    let steps: Vec<Value> = got.iter().map(|r| verify(&secret, r)).collect();
     assert_eq!(
-        (body["step"].as_str(), body["dossier_id"].as_str()),
+        (steps[0]["step"].as_str(), steps[0]["dossier_id"].as_str()),
         (Some("submit"), Some(id.as_str()))
     );
+    assert_eq!(steps[1]["step"], "accept");
 }
 
 #[test]

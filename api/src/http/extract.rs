@@ -249,6 +249,11 @@ fn describe(path: &str, e: &validator::ValidationError) -> FieldError {
                 "Invalid length.".into(),
             ),
         },
+        "too_many_items" => (
+            "too_many",
+            format!("Tối đa {} mục.", param("max").unwrap_or_default()),
+            format!("At most {} items.", param("max").unwrap_or_default()),
+        ),
         "email" => (
             "email",
             "Địa chỉ thư điện tử không hợp lệ.".into(),

@@ -173,3 +173,24 @@ pub fn redeliver(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Store
     }
     Ok(())
 }
+
+/// How many deliveries not acknowledged each (endpoint, dossier) of `dossier_ids` has.
+pub fn undelivered_counts(
+    conn: &mut DbConnection,
+    dossier_ids: &[String],
+) -> StoreResult<std::collections::HashMap<(String, String), i64>> {
+    let rows: Vec<(String, String, i64)> = webhook_deliveries::table
+        .filter(webhook_deliveries::delivered_at.is_null())
+        .filter(webhook_deliveries::dossier_id.eq_any(dossier_ids))
+        .group_by((
+            webhook_deliveries::endpoint_id,
+            webhook_deliveries::dossier_id,
+        ))
+        .select((
+            webhook_deliveries::endpoint_id,
+            webhook_deliveries::dossier_id,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(e, d, n)| ((e, d), n)).collect())
+}

@@ -12,7 +12,7 @@ use tgpl_persistence::recipients::{self, ProofRow, RecipientRow};
 
 use crate::routes::cases::Litigation;
 use crate::services::case_steps::{self, CaseSubject};
-use crate::services::recipient_access::{allows, register_person};
+use crate::services::recipient_access::{access_entry, allows, register_person};
 
 /// The case a request for legal aid opens when it is accepted.
 #[derive(Deserialize, Validate, ToSchema)]
@@ -93,7 +93,10 @@ fn open_case(
     let received_on = vietnam_date(dossier.received_at.and_utc());
     let recipient = match &body.recipient_id {
         Some(id) => match recipients::get(conn, id) {
-            Ok(r) if allows(conn, caller, Action::ReadRecipient, &r)? => r,
+            Ok(r) if allows(conn, caller, Action::ReadRecipient, &r)? => {
+                recipients::log_access(conn, &[access_entry(caller, &r.id, "dossier_link")])?;
+                r
+            }
             Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => {
                 return Err(ApiError::field(
                     "case.recipient_id",

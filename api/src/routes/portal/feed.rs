@@ -9,8 +9,10 @@ use crate::services::dossiers::FeedEntry;
 #[into_params(parameter_in = Query)]
 pub struct FeedQuery {
     /// The position read last (`next_cursor` of the previous page); 0 to start.
+    #[param(minimum = 0)]
     pub after: Option<i64>,
     /// Entries per page: 1 to 1000, 100 unless given.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 

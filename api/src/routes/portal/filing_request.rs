@@ -145,7 +145,7 @@ pub struct SubmitDossier {
     pub card_number: Option<String>,
     /// Documents inline (at most 20, within the request's 256 KiB); larger ones through
     /// `POST /api/v1/portal/dossiers/{id}/documents`.
-    #[validate(length(max = 20), nested)]
+    #[validate(length(max = 20, code = "too_many_items"), nested)]
     #[serde(default)]
     pub documents: Vec<InlineDocument>,
 }

@@ -22,12 +22,14 @@ pub async fn portal_read_dossier(
 ) -> Result<HttpResponse, ApiError> {
     scope::authorize_system(&caller, SystemAction::SubmitDossiers)?;
     let id = id.into_inner();
+    let reader = caller.clone();
     let view = state
         .db(move |conn| {
             let row = dossiers::get(conn, &id).map_err(not_found)?;
             DossierView::full(conn, row)
         })
         .await?;
+    log_dossier_reads(&state, &reader, &[&view]).await?;
     Ok(dossier_response(view))
 }
 
@@ -38,7 +40,7 @@ pub async fn portal_read_dossier(
     security(("bearer" = [])),
     params(("id" = String, Path), ("document_id" = String, Path)),
     responses(
-        (status = 200, description = "The file.", content_type = "application/octet-stream"),
+        (status = 200, description = "The file, of the type recognised from its content (PDF, PNG, JPEG, Word, Excel).", content_type = "application/octet-stream", body = Vec<u8>),
         (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document.", body = Problem, content_type = "application/problem+json"),
     )

@@ -318,7 +318,17 @@ pub fn read_document(
     limit: usize,
 ) -> Result<DocumentRow, FieldError> {
     let file_name = file_name.trim();
-    if file_name.is_empty() || file_name.chars().count() > 255 || file_name.contains(['/', '\\']) {
+    // No path, and nothing that hides what the name says: control characters, and the
+    // marks that reorder text (`\u{202e}fdp.exe.pdf` shows as `fdp.exe` backwards).
+    let hides = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if file_name.is_empty()
+        || file_name.chars().count() > 255
+        || file_name.contains(['/', '\\'])
+        || file_name.chars().any(hides)
+    {
         return Err(FieldError::new(
             format!("{prefix}file_name"),
             "invalid",
@@ -356,6 +366,21 @@ fn file_refused(prefix: &str, e: FileError) -> FieldError {
         refusal.vi,
         refusal.en,
     )
+}
+
+/// Logs the reads of the people aided that `views` show (a dossier shows the person it
+/// recorded or linked), as every read of personal data is; then they may be sent.
+async fn log_dossier_reads(
+    state: &AppState,
+    caller: &Caller,
+    views: &[&DossierView],
+) -> Result<(), ApiError> {
+    let entries = views
+        .iter()
+        .filter_map(|v| v.recipient_id.as_deref())
+        .map(|r| crate::services::recipient_access::access_entry(caller, r, "dossier"))
+        .collect();
+    crate::services::recipient_access::log_reads(state, entries).await
 }
 
 /// One dossier as the answer, with its `ETag`.

@@ -48,6 +48,7 @@ pub async fn list_dossiers(
     let procedure = parse_filter::<ProcedureKind>("procedure", q.procedure)?
         .and_then(|c| ProcedureKind::from_code(&c));
     let day = today();
+    let reader = caller.clone();
     let paged = state
         .db(move |conn| {
             let permitted = scope::listable(conn, &caller, Action::ReadDossier)?;
@@ -73,9 +74,9 @@ pub async fn list_dossiers(
             Ok(dossiers::list(conn, &filter, page)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, |row| {
-        DossierView::of(row, day)
-    })))
+    let page = Page::new(&req, page, paged, |row| DossierView::of(row, day));
+    log_dossier_reads(&state, &reader, &page.items.iter().collect::<Vec<_>>()).await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// One dossier with its documents and progress.
@@ -96,12 +97,14 @@ pub async fn read_dossier(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let reader = caller.clone();
     let view = state
         .db(move |conn| {
             let row = load(conn, &caller, &id, Action::ReadDossier)?;
             DossierView::full(conn, row)
         })
         .await?;
+    log_dossier_reads(&state, &reader, &[&view]).await?;
     Ok(dossier_response(view))
 }
 
@@ -112,7 +115,7 @@ pub async fn read_dossier(
     security(("bearer" = [])),
     params(("id" = String, Path), ("document_id" = String, Path)),
     responses(
-        (status = 200, description = "The file.", content_type = "application/octet-stream"),
+        (status = 200, description = "The file, of the type recognised from its content (PDF, PNG, JPEG, Word, Excel).", content_type = "application/octet-stream", body = Vec<u8>),
         (status = 404, description = "No such document in the caller's scope.", body = Problem, content_type = "application/problem+json"),
     )
 )]

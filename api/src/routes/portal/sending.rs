@@ -4,12 +4,11 @@
 use super::*;
 use tgpl_persistence::portal::idempotency::Answer;
 
-/// Runs `work` once per `Idempotency-Key` when one was sent (scoped to the client and
-/// `route`), or plainly in a transaction otherwise.
+/// Runs `work` once per `Idempotency-Key` when one was sent (a key is the client's, whatever
+/// the call: the call is part of the request's hash), or plainly in a transaction otherwise.
 fn keyed(
     conn: &mut DbConnection,
     caller: &Caller,
-    route: &str,
     key: Option<String>,
     hash: &str,
     work: impl FnOnce(&mut DbConnection) -> Result<Answer, ApiError>,
@@ -17,7 +16,7 @@ fn keyed(
     match key {
         Some(value) => {
             let key = Key {
-                scope: format!("{}:{route}", caller.account_id),
+                scope: caller.account_id.clone(),
                 value,
             };
             idempotency::once(conn, &key, hash, idempotency::key_reused, work)
@@ -45,6 +44,7 @@ pub struct UploadQuery {
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
     responses(
         (status = 201, description = "Stored.", body = DossierDocumentView, headers(("Location" = String))),
+        (status = 400, description = "An invalid `Idempotency-Key`, or an upload interrupted.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The dossier is finished, or the key was used for other content.", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than the limit.", body = Problem, content_type = "application/problem+json"),
@@ -85,10 +85,11 @@ pub async fn upload_dossier_document(
     let document = read_document("", &query.0.file_name, bytes, &id, limit)
         .map_err(|e| ApiError::validation(vec![e]))?;
     // The dossier is part of what a key stands for: one key, one document of one dossier.
-    let hash = idempotency::request_hash(&(&id, &document.file_name, &document.sha256))?;
+    let hash =
+        idempotency::request_hash(&("documents", &id, &document.file_name, &document.sha256))?;
     let (answer, replayed) = state
         .write(move |conn| {
-            keyed(conn, &caller, "documents", key.0, &hash, |conn| {
+            keyed(conn, &caller, key.0, &hash, |conn| {
                 let row = dossiers::get(conn, &id).map_err(not_found)?;
                 if row.status.is_final() {
                     return Err(finished(&row));
@@ -138,7 +139,7 @@ pub struct Supplement {
     #[validate(length(min = 1, max = 2000))]
     pub note: Option<String>,
     /// Documents inline; others may have been sent before through the upload call.
-    #[validate(length(max = 20), nested)]
+    #[validate(length(max = 20, code = "too_many_items"), nested)]
     #[serde(default)]
     pub documents: Vec<InlineDocument>,
 }
@@ -154,6 +155,7 @@ pub struct Supplement {
     request_body = Supplement,
     responses(
         (status = 200, description = "The dossier, its clock running again.", body = DossierView),
+        (status = 400, description = "An invalid `Idempotency-Key`.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The dossier awaits no documents (`illegal_step`), or the key was used for other content.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A document is refused.", body = Problem, content_type = "application/problem+json"),
@@ -170,7 +172,7 @@ pub async fn supplement_dossier(
     scope::authorize_system(&caller, SystemAction::SubmitDossiers)?;
     let id = id.into_inner();
     let body = body.0;
-    let hash = idempotency::request_hash(&(&id, &body))?;
+    let hash = idempotency::request_hash(&("supplement", &id, &body))?;
     let mut errors = Vec::new();
     let documents = read_documents(
         "documents",
@@ -184,7 +186,7 @@ pub async fn supplement_dossier(
     }
     let (answer, replayed) = state
         .write(move |conn| {
-            keyed(conn, &caller, "supplement", key.0, &hash, |conn| {
+            keyed(conn, &caller, key.0, &hash, |conn| {
                 // Supplements sent at once: the one that loses the save is decided again
                 // on the dossier as the winner left it (409 `illegal_step`), never 412.
                 IfMatch(None).settle(conn, |conn| {

@@ -61,6 +61,7 @@ pub struct PutStatusCode {
     request_body = PutStatusCode,
     responses(
         (status = 204, description = "Stored."),
+        (status = 409, description = "Another status has that code.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -88,6 +89,18 @@ pub async fn put_status_code(
     state
         .write(move |conn| {
             tgpl_persistence::db::write_transaction(conn, |conn| {
+                let taken = stored_reference::status_codes(conn)?
+                    .into_iter()
+                    .find(|c| *c.status != status && c.portal_code == code);
+                if let Some(other) = taken {
+                    return Err(ApiError::conflict(
+                        "portal_code_taken",
+                        Text::new(
+                            format!("Mã `{code}` đang dùng cho trạng thái `{}`.", *other.status),
+                            format!("The code `{code}` stands for `{}` already.", *other.status),
+                        ),
+                    ));
+                }
                 stored_reference::set_status_code(conn, status, &code)?;
                 audited(conn, &caller, "status_code", status.code(), &code)
             })

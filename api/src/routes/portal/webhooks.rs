@@ -233,6 +233,8 @@ pub struct DeliveryView {
     pub last_error: Option<String>,
     pub next_attempt_at: DateTime<Utc>,
     pub delivered_at: Option<DateTime<Utc>>,
+    /// The later entries of the same dossier waiting behind it (in the failing list).
+    pub waiting_behind: i64,
 }
 
 impl From<DeliveryRow> for DeliveryView {
@@ -247,12 +249,14 @@ impl From<DeliveryRow> for DeliveryView {
             last_error: d.last_error,
             next_attempt_at: utc(d.next_attempt_at),
             delivered_at: d.delivered_at.map(utc),
+            waiting_behind: 0,
         }
     }
 }
 
 /// Deliveries to active callbacks not acknowledged that failed at least once, oldest entry
-/// first (at most 500): what the data centre watches.
+/// first (at most 500), each with the entries of its dossier waiting behind it: what the
+/// data centre watches.
 #[utoipa::path(
     operation_id = "listFailingDeliveries",
     tag = "portal",
@@ -268,10 +272,25 @@ pub async fn list_failing_deliveries(
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
     scope::authorize_system(&caller, SystemAction::ManagePortalIntegration)?;
-    let rows = state
-        .db(move |conn| Ok(stored_webhooks::failing(conn, 500)?))
+    let (rows, undelivered) = state
+        .db(move |conn| {
+            let rows = stored_webhooks::failing(conn, 500)?;
+            let dossiers: Vec<String> = rows.iter().map(|d| d.dossier_id.clone()).collect();
+            let undelivered = stored_webhooks::undelivered_counts(conn, &dossiers)?;
+            Ok((rows, undelivered))
+        })
         .await?;
-    let views: Vec<DeliveryView> = rows.into_iter().map(Into::into).collect();
+    let views: Vec<DeliveryView> = rows
+        .into_iter()
+        .map(|d| {
+            let key = (d.endpoint_id.clone(), d.dossier_id.clone());
+            let behind = undelivered.get(&key).map_or(0, |n| (n - 1).max(0));
+            DeliveryView {
+                waiting_behind: behind,
+                ..d.into()
+            }
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(views))
 }
 
