@@ -167,7 +167,7 @@ pub struct DossierFilter {
     pub organizations: Option<Vec<String>>,
     pub status: Option<DossierStatus>,
     pub procedure: Option<ProcedureKind>,
-    /// Only those past their promised date on this day with the clock running.
+    /// Only those overdue on this day (see `Dossier::is_overdue`; finished ones aside).
     pub overdue_on: Option<NaiveDate>,
     pub dossier_code: Option<String>,
     /// Received on or after this instant (UTC), and before the next.
@@ -187,12 +187,18 @@ fn filtered(f: &DossierFilter) -> dossiers::BoxedQuery<'static, Backend> {
         q = q.filter(dossiers::procedure_kind.eq(Code(p)));
     }
     if let Some(today) = f.overdue_on {
-        q = q
-            .filter(dossiers::status.eq_any([
+        // As `Dossier::is_overdue`: past its date with the clock running, or already past it
+        // when the clock stopped for documents.
+        let running_late = dossiers::status
+            .eq_any([
                 Code(DossierStatus::Received),
                 Code(DossierStatus::InProgress),
-            ]))
-            .filter(dossiers::due_on.lt(today));
+            ])
+            .and(dossiers::due_on.lt(today));
+        let paused_late = dossiers::status
+            .eq(Code(DossierStatus::AwaitingSupplement))
+            .and(dossiers::days_left.lt(0));
+        q = q.filter(running_late.or(paused_late));
     }
     if let Some(code) = &f.dossier_code {
         q = q.filter(dossiers::dossier_code.eq(code.clone()));
