@@ -172,7 +172,8 @@ impl Filing {
             legal_aid: self.legal_aid,
             case_code: self.case_code,
             card_number: self.card_number,
-            received_at: self.received_at.naive_utc(),
+            // At the microseconds both engines keep, so that what is read back compares equal.
+            received_at: chrono::SubsecRound::trunc_subsecs(self.received_at.naive_utc(), 6),
             counting_from: calendar.counting_day(self.received_at),
             due_on: dossier.due_on,
             status: Code(DossierStatus::Received),
