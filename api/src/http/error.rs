@@ -224,6 +224,22 @@ impl ApiError {
         e
     }
 
+    /// 503: as many uploads as the server takes at once are in progress (case attachments
+    /// and dossier documents share the bound).
+    pub fn too_many_uploads() -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_uploads",
+            Text::new("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
+            Text::new(
+                "Máy chủ đang nhận tối đa số tệp cùng lúc. Vui lòng thử lại sau ít giây.",
+                "The server is taking as many uploads at once as it can. Please retry in a few seconds.",
+            ),
+        );
+        e.retry_after = Some(5);
+        e
+    }
+
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

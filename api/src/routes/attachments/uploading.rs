@@ -47,21 +47,6 @@ async fn blocking<T: Send + 'static>(
         })
 }
 
-/// 503: as many uploads as the server takes at once are in progress.
-fn uploads_busy() -> ApiError {
-    let mut e = ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "too_many_uploads",
-        Text::new("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
-        Text::new(
-            "Máy chủ đang nhận tối đa số tệp cùng lúc. Vui lòng thử lại sau ít giây.",
-            "The server is taking as many uploads at once as it can. Please retry in a few seconds.",
-        ),
-    );
-    e.retry_after = Some(5);
-    e
-}
-
 /// Uploads a document to a case file: the request body is the file's bytes. Its kind is
 /// recognised from the content and must agree with the file name. Nothing is stored when
 /// the file is refused. The file goes to the store as it arrives, never whole into memory;
@@ -123,7 +108,7 @@ pub async fn upload(
     }
     let _permit = state.uploads.clone().try_acquire_owned().map_err(|_| {
         log::warn!("an upload was refused: too many in progress");
-        uploads_busy()
+        ApiError::too_many_uploads()
     })?;
     let staged = state.blobs.clone();
     let mut staged = blocking(move || staged.stage()).await?;

@@ -45,6 +45,8 @@ pub struct UploadQuery {
     responses(
         (status = 201, description = "Stored.", body = DossierDocumentView, headers(("Location" = String))),
         (status = 400, description = "An invalid `Idempotency-Key`, or an upload interrupted.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many uploads in progress, or the database does not answer.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The dossier is finished, or the key was used for other content.", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than the limit.", body = Problem, content_type = "application/problem+json"),
@@ -63,6 +65,12 @@ pub async fn upload_dossier_document(
     scope::authorize_system(&caller, SystemAction::SubmitDossiers)?;
     let id = id.into_inner();
     let limit = state.attachment_limit;
+    // A document is held whole until it is stored with its dossier: a bounded number at once.
+    let _permit = state
+        .uploads
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::too_many_uploads())?;
     let mut bytes = Vec::new();
     while let Some(chunk) = futures_util::StreamExt::next(&mut payload).await {
         let chunk = chunk.map_err(|_| {
@@ -82,8 +90,13 @@ pub async fn upload_dossier_document(
         }
         bytes.extend_from_slice(&chunk);
     }
-    let document = read_document("", &query.0.file_name, bytes, &id, limit)
-        .map_err(|e| ApiError::validation(vec![e]))?;
+    let (file_name, dossier) = (query.0.file_name, id.clone());
+    // Hashing and recognising megabytes is work for a blocking thread, not a worker.
+    let document =
+        actix_web::web::block(move || read_document("", &file_name, bytes, &dossier, limit))
+            .await
+            .map_err(ApiError::logged("reading a dossier document"))?
+            .map_err(|e| ApiError::validation(vec![e]))?;
     // The dossier is part of what a key stands for: one key, one document of one dossier.
     let hash =
         idempotency::request_hash(&("documents", &id, &document.file_name, &document.sha256))?;
