@@ -38,9 +38,6 @@ const DATABASE_REST: Duration = Duration::from_secs(2);
 const IN_FLIGHT: usize = 32;
 /// The longest wait between two attempts.
 const MAX_BACKOFF_SECONDS: i64 = 3600;
-/// How far a receiver should let a timestamp be from its clock before it refuses the
-/// delivery as a replay (documented for the portal; the sender's side).
-pub const TIMESTAMP_TOLERANCE_SECONDS: i64 = 300;
 
 /// A new shared secret: 32 random bytes, base64url.
 pub fn new_secret() -> String {

@@ -233,6 +233,31 @@ fn each_procedure_is_filed_handled_and_told_to_the_portal() {
         .collect();
     assert_eq!(first, [("submit", "2"), ("accept", "10")]);
     assert_eq!(feed[0]["dossier_code"], "E2E-1");
+    // Every status of ours has a code of the portal's, each its own.
+    let codes = app.get("/api/v1/portal/status-codes", &portal.token).json();
+    let statuses: Vec<&str> = codes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "received",
+            "awaiting_supplement",
+            "in_progress",
+            "refused",
+            "completed"
+        ]
+    );
+    let distinct: BTreeSet<&str> = codes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["portal_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(distinct.len(), 5);
     assert_eq!(feed[0]["occurred_at_portal"].as_str().unwrap().len(), 14);
 }
 

@@ -16,7 +16,7 @@ use crate::vocabulary;
 
 vocabulary! {
     /// Where a dossier stands, in this system's words; the portal's own codes come from a
-    /// mapping kept as data (see [`initial_portal_statuses`]).
+    /// mapping kept as data (`GET /api/v1/portal/status-codes`).
     pub enum DossierStatus {
         Received = "received" { vi: "Đã tiếp nhận", en: "Received" },
         AwaitingSupplement = "awaiting_supplement" { vi: "Chờ bổ sung hồ sơ", en: "Awaiting more documents" },
@@ -215,20 +215,6 @@ impl Dossier {
     }
 }
 
-/// The portal's status code for each of ours, as shipped: the national status vocabulary
-/// is not in this system's sources, so these follow the values public integrations of the
-/// portal use (1 new, 2 received, 3 refused, 4 in progress, 5 supplement asked, 10 result
-/// returned) and are kept as data that the Agency changes without a release.
-pub fn initial_portal_statuses() -> Vec<(DossierStatus, &'static str)> {
-    vec![
-        (DossierStatus::Received, "2"),
-        (DossierStatus::AwaitingSupplement, "5"),
-        (DossierStatus::InProgress, "4"),
-        (DossierStatus::Refused, "3"),
-        (DossierStatus::Completed, "10"),
-    ]
-}
-
 fn to_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
@@ -408,16 +394,6 @@ mod tests {
             )
             .unwrap();
         assert!(!on_time(done.finished_on.unwrap(), done.due_on));
-    }
-
-    #[test]
-    fn every_status_has_a_portal_code() {
-        use crate::label::Vocabulary;
-        let mapped: Vec<_> = initial_portal_statuses()
-            .into_iter()
-            .map(|(s, _)| s)
-            .collect();
-        assert_eq!(mapped, DossierStatus::ALL);
     }
 }
 

@@ -5,7 +5,6 @@
 //! here; its national procedure code (mã thủ tục hành chính) is reference data the Agency
 //! keeps, because codes differ by province and change with each publication.
 
-use crate::label::Vocabulary as _;
 use crate::organization::OrganizationKind;
 use crate::vocabulary;
 
@@ -71,62 +70,17 @@ impl ProcedureKind {
     }
 }
 
-/// One procedure as the Agency publishes it: its national code, what it is and its limit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Procedure {
-    /// The national procedure code, e.g. `2.001687.000.00.00.H38`.
-    pub code: String,
-    pub kind: ProcedureKind,
-    pub time_limit_days: u32,
-    /// Whether the code is ours, held until the Agency enters the national one.
-    pub placeholder: bool,
-}
-
-/// The procedures loaded on a new installation. Only the change of provider's code has a
-/// source (DOMAIN: `2.001687.000.00.00.H38`, one province's publication); the others are
-/// placeholders (`TGPL-…`) for the Agency to replace through the reference-data API.
-pub fn initial_procedures() -> Vec<Procedure> {
-    let code = |kind: ProcedureKind| match kind {
-        ProcedureKind::ProviderChange => ("2.001687.000.00.00.H38".to_owned(), false),
-        other => (
-            format!("TGPL-{}", other.code().to_uppercase().replace('_', "-")),
-            true,
-        ),
-    };
-    <ProcedureKind as crate::label::Vocabulary>::ALL
-        .iter()
-        .map(|&kind| {
-            let (code, placeholder) = code(kind);
-            Procedure {
-                code,
-                kind,
-                time_limit_days: kind.time_limit_days(),
-                placeholder,
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::label::Vocabulary;
 
     #[test]
-    fn every_procedure_is_handled_by_someone_and_has_a_code() {
-        let procedures = initial_procedures();
-        assert_eq!(procedures.len(), ProcedureKind::ALL.len());
-        for p in &procedures {
-            assert!(!p.kind.handled_by().is_empty());
-            assert!(!p.code.is_empty() && p.code.len() <= 50, "{}", p.code);
+    fn every_procedure_is_handled_by_someone_within_a_bounded_limit() {
+        for kind in ProcedureKind::ALL {
+            assert!(!kind.handled_by().is_empty(), "{kind}");
+            assert!(kind.time_limit_days() <= 15, "{kind}");
         }
-        let codes: std::collections::BTreeSet<_> = procedures.iter().map(|p| &p.code).collect();
-        assert_eq!(codes.len(), procedures.len(), "codes are unique");
-        assert_eq!(
-            procedures.iter().filter(|p| !p.placeholder).count(),
-            1,
-            "only the change of provider's code has a source"
-        );
     }
 
     #[test]

@@ -96,11 +96,3 @@ pub fn of_dossier(conn: &mut DbConnection, dossier_id: &str) -> StoreResult<Vec<
         .select(ProgressRow::as_select())
         .load(conn)?)
 }
-
-/// The last position taken.
-pub fn head(conn: &mut DbConnection) -> StoreResult<i64> {
-    Ok(dossier_feed_head::table
-        .find(1)
-        .select(dossier_feed_head::position)
-        .first(conn)?)
-}

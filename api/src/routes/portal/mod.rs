@@ -268,9 +268,6 @@ pub struct InlineDocument {
     pub content_base64: String,
 }
 
-/// The largest number of documents one request carries inline.
-pub const MAX_INLINE_DOCUMENTS: usize = 20;
-
 /// Reads documents sent inline for `dossier_id`: each decoded, then read as
 /// [`read_document`]. Every refusal names its document (`{field}[i]`).
 pub fn read_documents(
