@@ -322,6 +322,13 @@ mod tests {
         "center-dn",
     ];
 
+    /// One role's decisions on `action`, one letter per organization in `ORGS`.
+    fn row(role: Role, caller_org: &str, action: Action) -> String {
+        ORGS.iter()
+            .map(|t| letter(check(role, caller_org, action, t)))
+            .collect()
+    }
+
     /// The matrix of reading organizations, row by row: one string per role, one letter per
     /// organization in `ORGS` (A allow, F forbidden, H hidden).
     #[test]
@@ -345,11 +352,7 @@ mod tests {
     fn assert_matrix(action: Action, rows: &[(Role, &str, &str)]) {
         assert_eq!(rows.len(), Role::ALL.len());
         for (role, org, expected) in rows {
-            let got: String = ORGS
-                .iter()
-                .map(|t| letter(check(*role, org, action, t)))
-                .collect();
-            assert_eq!(got, *expected, "{role} of {org}");
+            assert_eq!(row(*role, org, action), *expected, "{role} of {org}");
         }
     }
 
@@ -694,48 +697,31 @@ mod tests {
     #[test]
     fn cases_are_read_by_oversight_and_worked_by_the_unit() {
         assert_eq!(
-            ORGS.iter()
-                .map(|t| letter(check(
-                    Role::DataCenterAdmin,
-                    "agency",
-                    Action::ManageCase,
-                    t
-                )))
-                .collect::<String>(),
+            row(Role::DataCenterAdmin, "agency", Action::ManageCase),
             "FFFFFF",
             "the data centre changes cases only through change requests"
         );
-        let matrix = |role, org, action| -> String {
-            ORGS.iter()
-                .map(|t| letter(check(role, org, action, t)))
-                .collect()
-        };
         assert_eq!(
-            matrix(Role::DepartmentOfficer, "dept-hn", Action::ReadCase),
+            row(Role::DepartmentOfficer, "dept-hn", Action::ReadCase),
             "HAAAAH"
         );
         assert_eq!(
-            matrix(Role::DepartmentOfficer, "dept-hn", Action::ManageCase),
+            row(Role::DepartmentOfficer, "dept-hn", Action::ManageCase),
             "HFFFFH"
         );
         assert_eq!(
-            matrix(Role::AgencyViewer, "agency", Action::ReadCase),
+            row(Role::AgencyViewer, "agency", Action::ReadCase),
             "AAAAAA"
         );
         assert_eq!(
-            matrix(Role::LegalAidOfficer, "center-hn", Action::ManageCase),
+            row(Role::LegalAidOfficer, "center-hn", Action::ManageCase),
             "HHAAHH"
         );
-        assert_eq!(matrix(Role::Portal, "agency", Action::ReadCase), "FFFFFF");
+        assert_eq!(row(Role::Portal, "agency", Action::ReadCase), "FFFFFF");
     }
 
     #[test]
     fn dossiers_are_seen_by_the_unit_handling_them_and_the_data_centre() {
-        let matrix = |role, org, action| -> String {
-            ORGS.iter()
-                .map(|t| letter(check(role, org, action, t)))
-                .collect()
-        };
         // ORGS: agency, dept-hn, center-hn, branch-hn, firm-hn, center-dn.
         let rows = [
             (Role::DataCenterAdmin, "agency", "AAAAAA", "FFFFFF"),
@@ -748,13 +734,9 @@ mod tests {
             (Role::Portal, "agency", "HHHHHH", "HHHHHH"),
         ];
         for (role, org, read, handle) in rows {
+            assert_eq!(row(role, org, Action::ReadDossier), read, "read by {role}");
             assert_eq!(
-                matrix(role, org, Action::ReadDossier),
-                read,
-                "read by {role}"
-            );
-            assert_eq!(
-                matrix(role, org, Action::HandleDossier),
+                row(role, org, Action::HandleDossier),
                 handle,
                 "handle by {role}"
             );
@@ -795,34 +777,29 @@ mod tests {
 
     #[test]
     fn staff_cards_and_participation() {
-        let staff = |role, org, action| -> String {
-            ORGS.iter()
-                .map(|t| letter(check(role, org, action, t)))
-                .collect()
-        };
         assert_eq!(
-            staff(Role::LegalAidOfficer, "center-hn", Action::ReadStaff),
+            row(Role::LegalAidOfficer, "center-hn", Action::ReadStaff),
             "HHAAHH"
         );
         assert_eq!(
-            staff(Role::LegalAidOfficer, "center-hn", Action::ManageStaff),
+            row(Role::LegalAidOfficer, "center-hn", Action::ManageStaff),
             "HHFFHH"
         );
         assert_eq!(
-            staff(Role::CenterLeader, "center-hn", Action::ManageStaff),
+            row(Role::CenterLeader, "center-hn", Action::ManageStaff),
             "HHAAHH"
         );
         assert_eq!(
-            staff(Role::DepartmentOfficer, "dept-hn", Action::ManageStaff),
+            row(Role::DepartmentOfficer, "dept-hn", Action::ManageStaff),
             "HAAAAH"
         );
-        assert_eq!(staff(Role::Portal, "agency", Action::ReadStaff), "FFFFFF");
+        assert_eq!(row(Role::Portal, "agency", Action::ReadStaff), "FFFFFF");
         assert_eq!(
-            staff(Role::AgencyViewer, "agency", Action::ReadStaff),
+            row(Role::AgencyViewer, "agency", Action::ReadStaff),
             "AAAAAA"
         );
         assert_eq!(
-            staff(
+            row(
                 Role::DepartmentOfficer,
                 "dept-hn",
                 Action::ManageCollaboratorCards
@@ -830,7 +807,7 @@ mod tests {
             "HAAAAH"
         );
         assert_eq!(
-            staff(
+            row(
                 Role::CenterLeader,
                 "center-hn",
                 Action::ManageCollaboratorCards
@@ -838,7 +815,7 @@ mod tests {
             "HHFFHH"
         );
         assert_eq!(
-            staff(
+            row(
                 Role::DepartmentOfficer,
                 "dept-hn",
                 Action::ManageParticipation

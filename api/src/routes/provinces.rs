@@ -97,7 +97,6 @@ pub async fn list(
     operation_id = "readProvince",
     tag = "reference",
     security(("bearer" = [])),
-    params(("code" = String, Path)),
     responses(
         (status = 200, description = "The province.", body = ProvinceView, headers(("ETag" = String))),
     )
@@ -233,7 +232,7 @@ pub struct UpdateProvince {
     operation_id = "updateProvince",
     tag = "reference",
     security(("bearer" = [])),
-    params(("code" = String, Path), ("If-Match" = String, Header, description = "ETag of the province as read")),
+    params(("If-Match" = String, Header, description = "ETag of the province as read")),
     request_body = UpdateProvince,
     responses(
         (status = 200, description = "Updated.", body = ProvinceView, headers(("ETag" = String))),

@@ -191,7 +191,6 @@ pub async fn list(
     operation_id = "readServiceClient",
     tag = "service-clients",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The client.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre administers service clients.", body = Problem, content_type = "application/problem+json"),
@@ -222,7 +221,7 @@ fn revoked() -> ApiError {
     operation_id = "rotateServiceClientSecret",
     tag = "service-clients",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the client as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the client as read")),
     responses(
         (status = 200, description = "Rotated; the new secret is in the body.", body = ServiceClientSecret, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre administers service clients.", body = Problem, content_type = "application/problem+json"),
@@ -260,7 +259,7 @@ pub async fn rotate_secret(
     operation_id = "revokeServiceClient",
     tag = "service-clients",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the client as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the client as read")),
     responses(
         (status = 200, description = "Revoked.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre administers service clients.", body = Problem, content_type = "application/problem+json"),

@@ -156,7 +156,6 @@ pub async fn list(
     operation_id = "readAccount",
     tag = "accounts",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The account.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "Inside the caller's scope, but the caller does not administer accounts.", body = Problem, content_type = "application/problem+json"),

@@ -16,7 +16,7 @@ pub struct LinkStaff {
     operation_id = "linkAccountToStaff",
     tag = "accounts",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
     request_body = LinkStaff,
     responses(
         (status = 200, description = "Linked.", body = AccountView, headers(("ETag" = String))),

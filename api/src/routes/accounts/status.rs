@@ -16,7 +16,7 @@ fn invalid_state(vi: &str, en: &str, allowed: &[AccountAction]) -> ApiError {
     operation_id = "lockAccount",
     tag = "accounts",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
     responses(
         (status = 200, description = "Locked.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
@@ -56,7 +56,7 @@ pub async fn lock(
     operation_id = "unlockAccount",
     tag = "accounts",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
     responses(
         (status = 200, description = "Unlocked.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
@@ -103,7 +103,7 @@ pub struct ResetPassword {
     operation_id = "resetAccountPassword",
     tag = "accounts",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
     request_body = ResetPassword,
     responses(
         (status = 200, description = "Reset.", body = AccountView, headers(("ETag" = String))),
@@ -154,7 +154,7 @@ pub async fn reset_password(
     operation_id = "deactivateAccount",
     tag = "accounts",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
     responses(
         (status = 200, description = "Deactivated.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),

@@ -8,7 +8,6 @@ use super::*;
     operation_id = "listCaseAttachments",
     tag = "cases",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The documents, oldest first.", body = Vec<AttachmentView>),
     )
@@ -38,7 +37,6 @@ pub async fn list_for_case(
     operation_id = "downloadAttachment",
     tag = "cases",
     security(("bearer" = [])),
-    params(("attachment_id" = String, Path)),
     responses(
         (status = 200, description = "The file.", content_type = "application/octet-stream", body = Vec<u8>),
     )
@@ -115,7 +113,6 @@ fn streamed(blob: Blob) -> SizedStream<impl Stream<Item = Result<Bytes, actix_we
     operation_id = "deleteAttachment",
     tag = "cases",
     security(("bearer" = [])),
-    params(("attachment_id" = String, Path)),
     responses(
         (status = 204, description = "Deleted."),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),

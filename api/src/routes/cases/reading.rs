@@ -7,7 +7,6 @@ use super::*;
     operation_id = "readCase",
     tag = "cases",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The case.", body = CaseView, headers(("ETag" = String))),
     )
@@ -68,7 +67,6 @@ impl From<EventRow> for CaseEventView {
     operation_id = "readCaseHistory",
     tag = "cases",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "Steps taken.", body = Vec<CaseEventView>),
     )

@@ -48,7 +48,6 @@ pub struct StepBody {
     tag = "cases",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path),
         ("step" = String, Path, description = "The step: accept, refuse, assign_provider, change_provider, start, complete, discontinue, withdraw, transfer_out, evaluate_quality, archive"),
         ("If-Match" = Option<String>, Header, description = "ETag of the case as read"),
     ),

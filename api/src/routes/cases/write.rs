@@ -178,7 +178,7 @@ impl UpdateCase {
     operation_id = "updateCase",
     tag = "cases",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the case as read")),
+    params(("If-Match" = String, Header, description = "ETag of the case as read")),
     request_body = UpdateCase,
     responses(
         (status = 200, description = "Updated.", body = CaseView, headers(("ETag" = String))),
@@ -237,7 +237,7 @@ pub async fn update(
     operation_id = "deleteCase",
     tag = "cases",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the case as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the case as read")),
     responses(
         (status = 204, description = "Deleted."),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),

@@ -59,7 +59,7 @@ fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<CaseState, A
     operation_id = "approveChangeRequest",
     tag = "change-requests",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
     request_body(content = Option<Decision>),
     responses(
         (status = 200, description = "Approved and carried out.", body = ChangeRequestView, headers(("ETag" = String))),
@@ -139,7 +139,7 @@ fn no_longer_applies() -> ApiError {
     operation_id = "rejectChangeRequest",
     tag = "change-requests",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
     request_body = Decision,
     responses(
         (status = 200, description = "Rejected.", body = ChangeRequestView, headers(("ETag" = String))),

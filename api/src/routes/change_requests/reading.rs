@@ -33,7 +33,6 @@ pub(super) fn load_for_decision(
     operation_id = "readChangeRequest",
     tag = "change-requests",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The request.", body = ChangeRequestView, headers(("ETag" = String))),
     )

@@ -17,7 +17,7 @@ pub struct DeactivateOrganization {
     operation_id = "deactivateOrganization",
     tag = "organizations",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
     request_body(content = Option<DeactivateOrganization>),
     responses(
         (status = 200, description = "Deactivated.", body = OrganizationView, headers(("ETag" = String))),
@@ -84,7 +84,6 @@ pub struct ParentLinkView {
     operation_id = "listOrganizationParents",
     tag = "organizations",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "Dated parent links.", body = Vec<ParentLinkView>),
     )
@@ -131,7 +130,7 @@ pub struct MoveOrganization {
     operation_id = "moveOrganization",
     tag = "organizations",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
     request_body = MoveOrganization,
     responses(
         (status = 201, description = "Moved; the new link.", body = ParentLinkView, headers(("Location" = String))),
@@ -266,7 +265,7 @@ pub struct SubtreeNodeView {
     operation_id = "readOrganizationSubtree",
     tag = "organizations",
     security(("bearer" = [])),
-    params(("id" = String, Path), SubtreeQuery),
+    params(SubtreeQuery),
     responses(
         (status = 200, description = "The subtree.", body = Vec<SubtreeNodeView>),
     )

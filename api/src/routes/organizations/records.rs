@@ -144,7 +144,6 @@ pub async fn create(
     operation_id = "readOrganization",
     tag = "organizations",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The organization.", body = OrganizationView, headers(("ETag" = String))),
     )
@@ -245,7 +244,7 @@ impl Validate for UpdateOrganization {
     operation_id = "updateOrganization",
     tag = "organizations",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the organization as read")),
+    params(("If-Match" = String, Header, description = "ETag of the organization as read")),
     request_body = UpdateOrganization,
     responses(
         (status = 200, description = "Updated.", body = OrganizationView, headers(("ETag" = String))),

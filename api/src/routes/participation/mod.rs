@@ -167,7 +167,7 @@ impl From<&OrganizationRow> for ParticipationState {
     operation_id = "terminateParticipation",
     tag = "participation",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
     request_body = EndParticipation,
     responses(
         (status = 200, description = "Terminated.", body = ParticipationState, headers(("ETag" = String))),
@@ -200,7 +200,7 @@ pub async fn terminate(
     operation_id = "revokeParticipation",
     tag = "participation",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
     request_body = EndParticipation,
     responses(
         (status = 200, description = "Revoked.", body = ParticipationState, headers(("ETag" = String))),

@@ -7,7 +7,6 @@ use super::*;
     operation_id = "portalReadDossier",
     tag = "portal",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The dossier.", body = DossierView, headers(("ETag" = String))),
         (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
@@ -38,7 +37,6 @@ pub async fn portal_read_dossier(
     operation_id = "portalDownloadDocument",
     tag = "portal",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("document_id" = String, Path)),
     responses(
         (status = 200, description = "The file, of the type recognised from its content (PDF, PNG, JPEG, Word, Excel).", content_type = "application/octet-stream", body = Vec<u8>),
         (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),

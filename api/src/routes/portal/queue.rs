@@ -84,7 +84,6 @@ pub async fn list_dossiers(
     operation_id = "readDossier",
     tag = "dossiers",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The dossier.", body = DossierView, headers(("ETag" = String))),
         (status = 404, description = "No such dossier in the caller's scope.", body = Problem, content_type = "application/problem+json"),
@@ -113,7 +112,6 @@ pub async fn read_dossier(
     operation_id = "downloadDossierDocument",
     tag = "dossiers",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("document_id" = String, Path)),
     responses(
         (status = 200, description = "The file, of the type recognised from its content (PDF, PNG, JPEG, Word, Excel).", content_type = "application/octet-stream", body = Vec<u8>),
         (status = 404, description = "No such document in the caller's scope.", body = Problem, content_type = "application/problem+json"),

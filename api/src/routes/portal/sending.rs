@@ -40,7 +40,7 @@ pub struct UploadQuery {
     operation_id = "uploadDossierDocument",
     tag = "portal",
     security(("bearer" = [])),
-    params(("id" = String, Path), UploadQuery, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer: 1 to 255 visible ASCII characters", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    params(UploadQuery, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer: 1 to 255 visible ASCII characters", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
     responses(
         (status = 201, description = "Stored.", body = DossierDocumentView, headers(("Location" = String))),
@@ -164,7 +164,7 @@ pub struct Supplement {
     operation_id = "supplementDossier",
     tag = "portal",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer: 1 to 255 visible ASCII characters", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer: 1 to 255 visible ASCII characters", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
     request_body = Supplement,
     responses(
         (status = 200, description = "The dossier, its clock running again.", body = DossierView),

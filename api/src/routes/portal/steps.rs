@@ -31,7 +31,6 @@ pub struct DossierStepBody {
     tag = "dossiers",
     security(("bearer" = [])),
     params(
-        ("id" = String, Path),
         ("step" = String, Path, description = "The step: accept, request_supplement, refuse, complete"),
         ("If-Match" = Option<String>, Header, description = "ETag of the dossier as read"),
     ),

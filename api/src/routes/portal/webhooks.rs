@@ -190,7 +190,6 @@ pub async fn list_webhooks(
     operation_id = "deactivateWebhook",
     tag = "portal",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 204, description = "Stopped."),
         (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
@@ -300,7 +299,6 @@ pub async fn list_failing_deliveries(
     operation_id = "redeliverWebhook",
     tag = "portal",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 202, description = "Due now.", body = DeliveryView),
         (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),

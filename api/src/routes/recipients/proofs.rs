@@ -34,7 +34,7 @@ pub struct AddProof {
     operation_id = "addRecipientProof",
     tag = "recipients",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
     request_body = AddProof,
     responses(
         (status = 201, description = "Added; the person (its version moves with its proofs).", body = RecipientView, headers(("ETag" = String), ("Location" = String))),

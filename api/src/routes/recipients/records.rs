@@ -108,7 +108,6 @@ pub async fn create(
     operation_id = "readRecipient",
     tag = "recipients",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The person.", body = RecipientView, headers(("ETag" = String))),
     )
@@ -181,7 +180,7 @@ pub struct UpdateRecipient {
     operation_id = "updateRecipient",
     tag = "recipients",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the record as read")),
+    params(("If-Match" = String, Header, description = "ETag of the record as read")),
     request_body = UpdateRecipient,
     responses(
         (status = 200, description = "Updated.", body = RecipientView, headers(("ETag" = String))),

@@ -66,7 +66,6 @@ pub async fn create(
     operation_id = "readReviewRequest",
     tag = "review-requests",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The request.", body = ReviewView, headers(("ETag" = String))),
     )
@@ -104,7 +103,7 @@ pub struct UpdateReview {
     operation_id = "updateReviewRequest",
     tag = "review-requests",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the request as read")),
+    params(("If-Match" = String, Header, description = "ETag of the request as read")),
     request_body = UpdateReview,
     responses(
         (status = 200, description = "Updated.", body = ReviewView, headers(("ETag" = String))),
@@ -158,7 +157,7 @@ pub async fn update(
     operation_id = "deleteReviewRequest",
     tag = "review-requests",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
     responses(
         (status = 204, description = "Deleted."),
         (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),

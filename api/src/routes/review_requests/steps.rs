@@ -64,7 +64,7 @@ fn check_day(field: &str, day: NaiveDate, not_before: Option<NaiveDate>) -> Resu
     operation_id = "sendReviewRequest",
     tag = "review-requests",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
     request_body = SendReview,
     responses(
         (status = 200, description = "Sent.", body = ReviewView, headers(("ETag" = String))),
@@ -111,7 +111,7 @@ pub async fn send(
     operation_id = "answerReviewRequest",
     tag = "review-requests",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
     request_body = AnswerReview,
     responses(
         (status = 200, description = "Answered.", body = ReviewView, headers(("ETag" = String))),

@@ -83,7 +83,7 @@ pub(super) fn card_authority(
     operation_id = "issueCollaboratorCard",
     tag = "staff",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
     request_body = IssueCard,
     responses(
         (status = 201, description = "Issued; the person.", body = StaffView, headers(("ETag" = String))),
@@ -233,7 +233,7 @@ fn load_card(
     operation_id = "reissueCollaboratorCard",
     tag = "staff",
     security(("bearer" = [])),
-    params(("card_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the holder as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the holder as read")),
     request_body = ReissueCard,
     responses(
         (status = 201, description = "Reissued; the holder.", body = StaffView, headers(("ETag" = String))),
@@ -296,7 +296,7 @@ pub async fn reissue_card(
     operation_id = "revokeCollaboratorCard",
     tag = "staff",
     security(("bearer" = [])),
-    params(("card_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the holder as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the holder as read")),
     request_body = RevokeCard,
     responses(
         (status = 200, description = "Revoked; the holder.", body = StaffView, headers(("ETag" = String))),

@@ -53,7 +53,7 @@ pub(super) fn new_membership(
     operation_id = "addMembership",
     tag = "staff",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
     request_body = MembershipInput,
     responses(
         (status = 201, description = "Added; the person.", body = StaffView, headers(("ETag" = String))),
@@ -114,7 +114,7 @@ pub struct EndMembership {
     operation_id = "endMembership",
     tag = "staff",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("membership_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
     request_body = EndMembership,
     responses(
         (status = 200, description = "Ended; the person.", body = StaffView, headers(("ETag" = String))),

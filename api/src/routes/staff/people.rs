@@ -110,7 +110,6 @@ pub async fn create(
     operation_id = "readStaff",
     tag = "staff",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The person.", body = StaffView, headers(("ETag" = String))),
     )
@@ -179,7 +178,7 @@ pub struct UpdateStaff {
     operation_id = "updateStaff",
     tag = "staff",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag of the record as read")),
+    params(("If-Match" = String, Header, description = "ETag of the record as read")),
     request_body = UpdateStaff,
     responses(
         (status = 200, description = "Updated.", body = StaffView, headers(("ETag" = String))),

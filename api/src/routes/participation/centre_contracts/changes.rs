@@ -50,7 +50,7 @@ pub struct AmendContract {
     operation_id = "amendContract",
     tag = "participation",
     security(("bearer" = [])),
-    params(("contract_id" = String, Path), ("If-Match" = String, Header, description = "ETag of the contract as read")),
+    params(("If-Match" = String, Header, description = "ETag of the contract as read")),
     request_body = AmendContract,
     responses(
         (status = 200, description = "Amended.", body = ContractView, headers(("ETag" = String))),
@@ -112,7 +112,7 @@ pub async fn amend_contract(
     operation_id = "terminateContract",
     tag = "participation",
     security(("bearer" = [])),
-    params(("contract_id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the contract as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the contract as read")),
     request_body = EndParticipation,
     responses(
         (status = 200, description = "Terminated.", body = ContractView, headers(("ETag" = String))),

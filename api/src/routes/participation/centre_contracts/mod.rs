@@ -84,7 +84,6 @@ fn contract_response(status: StatusCode, row: ContractRow) -> HttpResponse {
     operation_id = "listContracts",
     tag = "participation",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "Contracts.", body = Vec<ContractView>),
     )

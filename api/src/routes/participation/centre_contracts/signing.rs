@@ -91,7 +91,6 @@ pub(super) fn check_no_overlap(
     operation_id = "signContract",
     tag = "participation",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     request_body = SignContract,
     responses(
         (status = 201, description = "Recorded.", body = ContractView, headers(("ETag" = String), ("Location" = String))),
@@ -168,7 +167,6 @@ pub async fn sign_contract(
     operation_id = "readContract",
     tag = "participation",
     security(("bearer" = [])),
-    params(("contract_id" = String, Path)),
     responses(
         (status = 200, description = "The contract.", body = ContractView, headers(("ETag" = String))),
     )

@@ -107,7 +107,6 @@ pub async fn list_releases(
     operation_id = "readRelease",
     tag = "reporting",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The release.", body = ReleaseView),
         (status = 403, description = "The portal reads no statistics.", body = Problem, content_type = "application/problem+json"),

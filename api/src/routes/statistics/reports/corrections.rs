@@ -23,7 +23,7 @@ pub struct ProposeCorrection {
     operation_id = "proposeReportCorrection",
     tag = "reporting",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     request_body = ProposeCorrection,
     responses(
         (status = 201, description = "The proposed revision.", body = RevisionView, headers(("Location" = String))),
@@ -146,7 +146,7 @@ fn is_pending(r: &RevisionRow) -> bool {
     operation_id = "confirmReportCorrection",
     tag = "reporting",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("revision" = i32, Path), ("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     responses(
         (status = 200, description = "The report, with the correction as its submitted revision.", body = ReportView, headers(("ETag" = String))),
         (status = 403, description = "Only the unit's head confirms.", body = Problem, content_type = "application/problem+json"),
@@ -318,7 +318,6 @@ fn revision_view(
     operation_id = "readReportRevision",
     tag = "reporting",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("revision" = i32, Path)),
     responses(
         (status = 200, description = "The revision.", body = RevisionView),
         (status = 404, description = "No such revision in the caller's scope.", body = Problem, content_type = "application/problem+json"),

@@ -195,7 +195,7 @@ impl Explanations {
     operation_id = "prepareStatisticalReport",
     tag = "reporting",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     request_body = PrepareReport,
     responses(
         (status = 200, description = "The report.", body = ReportView, headers(("ETag" = String))),
@@ -333,7 +333,6 @@ pub(super) fn check_editable(row: &ReportRow) -> Result<(), ApiError> {
     operation_id = "readStatisticalReport",
     tag = "reporting",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The report.", body = ReportView, headers(("ETag" = String))),
         (status = 404, description = "No such report in the caller's scope.", body = Problem, content_type = "application/problem+json"),

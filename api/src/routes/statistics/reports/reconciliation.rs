@@ -93,7 +93,6 @@ fn reconcile(conn: &mut DbConnection, row: &ReportRow) -> Result<ReconciliationV
     operation_id = "reconcileStatisticalReport",
     tag = "reporting",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
     responses(
         (status = 200, description = "The differences.", body = ReconciliationView),
         (status = 404, description = "No such report in the caller's scope.", body = Problem, content_type = "application/problem+json"),

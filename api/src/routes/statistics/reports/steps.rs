@@ -23,7 +23,7 @@ pub struct SubmitReport {
     operation_id = "submitStatisticalReport",
     tag = "reporting",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     request_body(content = Option<SubmitReport>),
     responses(
         (status = 200, description = "Submitted.", body = ReportView, headers(("ETag" = String))),
@@ -80,7 +80,7 @@ pub async fn submit_report(
     operation_id = "acceptStatisticalReport",
     tag = "reporting",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     responses(
         (status = 200, description = "Accepted.", body = ReportView, headers(("ETag" = String))),
         (status = 403, description = "Only the receiving unit accepts.", body = Problem, content_type = "application/problem+json"),
@@ -118,7 +118,7 @@ pub struct ReturnReport {
     operation_id = "returnStatisticalReport",
     tag = "reporting",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     request_body = ReturnReport,
     responses(
         (status = 200, description = "Returned.", body = ReportView, headers(("ETag" = String))),

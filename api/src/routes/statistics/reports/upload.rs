@@ -314,7 +314,7 @@ fn read_xlsx(
     operation_id = "uploadReportFigures",
     tag = "reporting",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
+    params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     request_body(content = Vec<u8>, description = "The form as exported (`format=csv` or `format=xlsx`), filled in; at most 1 MiB. Recognised by its content.", content_type = "application/octet-stream"),
     responses(
         (status = 200, description = "The report with the figures.", body = ReportView, headers(("ETag" = String))),
