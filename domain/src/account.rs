@@ -36,6 +36,56 @@ impl AccountAction {
     }
 }
 
+/// An action the account's status does not allow (answered 409 `invalid_account_state`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionNotAllowed {
+    pub action: AccountAction,
+    /// The account's status.
+    pub from: AccountStatus,
+    /// What may be done to the account instead.
+    pub allowed: Vec<AccountAction>,
+}
+
+impl AccountAction {
+    /// Takes the action on an account of status `from`: the status it leaves, or why not.
+    pub fn take(self, from: AccountStatus) -> Result<AccountStatus, ActionNotAllowed> {
+        self.target(from).ok_or_else(|| ActionNotAllowed {
+            action: self,
+            from,
+            allowed: from.allowed_actions(),
+        })
+    }
+}
+
+impl ActionNotAllowed {
+    /// Why, for people, in Vietnamese and English: `service` for the account of a service
+    /// client, which is only ever active or revoked.
+    pub fn message(&self, service: bool) -> (&'static str, &'static str) {
+        use AccountAction::*;
+        if service {
+            return ("Ứng dụng đã bị thu hồi.", "The client has been revoked.");
+        }
+        match self.action {
+            Lock => (
+                "Chỉ khóa được tài khoản đang hoạt động.",
+                "Only an active account can be locked.",
+            ),
+            Unlock => (
+                "Chỉ mở khóa được tài khoản đang bị khóa.",
+                "Only a locked account can be unlocked.",
+            ),
+            ResetPassword => (
+                "Tài khoản đã bị vô hiệu hóa.",
+                "The account is deactivated.",
+            ),
+            Deactivate => (
+                "Tài khoản đã bị vô hiệu hóa.",
+                "The account is already deactivated.",
+            ),
+        }
+    }
+}
+
 impl AccountStatus {
     /// The actions that may be taken on an account in this status.
     pub fn allowed_actions(self) -> Vec<AccountAction> {
@@ -90,6 +140,24 @@ mod tests {
             Lock.revokes_tokens() && ResetPassword.revokes_tokens() && Deactivate.revokes_tokens()
         );
         assert!(!Unlock.revokes_tokens());
+    }
+
+    #[test]
+    fn a_refused_action_says_why_and_what_may_be_done_instead() {
+        assert_eq!(Lock.take(Active), Ok(Locked));
+        let refused = Lock.take(Locked).unwrap_err();
+        assert_eq!(refused.allowed, vec![Unlock, ResetPassword, Deactivate]);
+        assert_eq!(
+            refused.message(false).1,
+            "Only an active account can be locked."
+        );
+        let revoked = Deactivate.take(Deactivated).unwrap_err();
+        assert!(revoked.allowed.is_empty());
+        assert_eq!(revoked.message(true).1, "The client has been revoked.");
+        assert_eq!(
+            revoked.message(false).1,
+            "The account is already deactivated."
+        );
     }
 
     #[test]

@@ -229,6 +229,16 @@ fn service_clients_get_a_secret_once_which_rotates_and_revokes() {
         json!({}),
     );
     assert_eq!(r.json()["status"], "deactivated");
+    for again in ["revoke", "rotate-secret"] {
+        let r = app.post(
+            &format!("/api/v1/service-clients/{id}/{again}"),
+            &admin,
+            json!({}),
+        );
+        let problem = r.assert_problem(409, "invalid_account_state");
+        assert_eq!(problem["detail"], "Ứng dụng đã bị thu hồi.", "{again}");
+        assert!(problem.get("allowed_actions").is_none(), "{again}");
+    }
     app.get("/api/v1/me", &token)
         .assert_problem(401, "unauthorized");
     app.client_grant("dvc-test", &new_secret)

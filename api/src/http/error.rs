@@ -8,35 +8,13 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
-use tgpl_domain::refusal::{FieldRefusal, Refusal};
+pub use tgpl_domain::refusal::FieldRefusal;
+use tgpl_domain::refusal::Refusal;
 use tgpl_persistence::diesel_error;
 use tgpl_persistence::StoreError;
 use utoipa::ToSchema;
 
 use super::lang::Text;
-
-/// One invalid input field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub code: &'static str,
-    pub message: Text,
-}
-
-impl FieldError {
-    pub fn new(
-        field: impl Into<String>,
-        code: &'static str,
-        vi: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Self {
-        Self {
-            field: field.into(),
-            code,
-            message: Text::new(vi, en),
-        }
-    }
-}
 
 /// An error answered as a problem document. Boxed, so that `Result<T, ApiError>` stays
 /// small on the path that succeeds; its fields are reached through `Deref`.
@@ -50,7 +28,7 @@ pub struct ErrorBody {
     pub code: &'static str,
     pub title: Text,
     pub detail: Text,
-    pub errors: Vec<FieldError>,
+    pub errors: Vec<FieldRefusal>,
     /// Seconds, for 429 and 503.
     pub retry_after: Option<u64>,
     /// For 405: the methods the resource has.
@@ -139,7 +117,7 @@ impl ApiError {
         ))
     }
 
-    pub fn validation(errors: Vec<FieldError>) -> Self {
+    pub fn validation(errors: Vec<FieldRefusal>) -> Self {
         let mut e = Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
@@ -159,7 +137,7 @@ impl ApiError {
         vi: impl Into<String>,
         en: impl Into<String>,
     ) -> Self {
-        Self::validation(vec![FieldError::new(field, code, vi, en)])
+        Self::validation(vec![FieldRefusal::new(field, code, vi, en)])
     }
 
     /// A rule's refusal of a field (see `tgpl_domain::refusal`): 422 naming the field, with
@@ -347,7 +325,7 @@ impl ResponseError for ApiError {
 
 impl From<FieldRefusal> for ApiError {
     fn from(r: FieldRefusal) -> Self {
-        Self::validation(vec![FieldError::new(r.field, r.code, r.vi, r.en)])
+        Self::validation(vec![r])
     }
 }
 

@@ -13,7 +13,7 @@ use tgpl_persistence::db::write_transaction;
 use tgpl_persistence::DbConnection;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
-use super::error::{ApiError, FieldError};
+use super::error::{ApiError, FieldRefusal};
 use super::lang::Text;
 use super::strict_json;
 use super::text::clean_pairs;
@@ -72,7 +72,7 @@ fn validate(value: &impl Validate) -> Result<(), ApiError> {
 }
 
 /// What `value`'s `Validate` rules refuse, as field errors (none when it is valid).
-pub fn validation_errors(value: &impl Validate) -> Vec<FieldError> {
+pub fn validation_errors(value: &impl Validate) -> Vec<FieldRefusal> {
     value
         .validate()
         .err()
@@ -105,14 +105,12 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // Every body this API takes is an object (or, where optional, null). serde would also read
     // a struct from an array of its fields in order, which the contract does not allow.
     if !(document.is_object() || document.is_null()) {
-        return Err(ApiError::validation(vec![FieldError {
-            field: "body".to_owned(),
-            code: "not_an_object",
-            message: Text::new(
-                "Nội dung phải là một đối tượng JSON.",
-                "The body must be a JSON object.",
-            ),
-        }]));
+        return Err(ApiError::validation(vec![FieldRefusal::new(
+            "body".to_owned(),
+            "not_an_object",
+            "Nội dung phải là một đối tượng JSON.",
+            "The body must be a JSON object.",
+        )]));
     }
     super::text::clean_json(&mut document)?;
     serde_path_to_error::deserialize(document).map_err(|e| {
@@ -130,7 +128,7 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 /// A shape error of serde as a field error. serde names a missing or repeated field in its
 /// message, at the path of the object that holds it: the problem names the field itself.
 /// `whole` names the input when the error is about all of it (`body`, `query`).
-fn data_error(whole: &str, path: &str, message: &str) -> FieldError {
+fn data_error(whole: &str, path: &str, message: &str) -> FieldRefusal {
     let named = |prefix: &str| {
         message
             .strip_prefix(prefix)
@@ -147,11 +145,8 @@ fn data_error(whole: &str, path: &str, message: &str) -> FieldError {
         (None, ".") => whole.to_owned(),
         (None, _) => path.to_owned(),
     };
-    FieldError {
-        field,
-        code,
-        message: data_error_text(message),
-    }
+    let text = data_error_text(message);
+    FieldRefusal::new(field, code, text.vi, text.en)
 }
 
 fn malformed(e: &serde_json::Error) -> ApiError {
@@ -195,13 +190,13 @@ fn data_error_text(serde_message: &str) -> Text {
 }
 
 /// Flattens validator's nested errors into `{field, code, message}` with dotted paths.
-pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldRefusal> {
     let mut out = Vec::new();
     collect(errors, "", &mut out);
     out
 }
 
-fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldRefusal>) {
     for (field, kind) in errors.errors() {
         let path = if prefix.is_empty() {
             field.to_string()
@@ -224,7 +219,7 @@ fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     }
 }
 
-fn describe(path: &str, e: &validator::ValidationError) -> FieldError {
+fn describe(path: &str, e: &validator::ValidationError) -> FieldRefusal {
     let param = |name: &str| e.params.get(name).map(|v| v.to_string());
     let (code, vi, en) = match e.code.as_ref() {
         "length" => match (param("min"), param("max")) {
@@ -281,7 +276,7 @@ fn describe(path: &str, e: &validator::ValidationError) -> FieldError {
             ("invalid", "Giá trị không hợp lệ.".into(), en)
         }
     };
-    FieldError::new(path, code, vi, en)
+    FieldRefusal::new(path, code, vi, en)
 }
 
 /// A JSON body that may be left out entirely (no `Content-Type`, no body), or sent as `null`.
@@ -370,7 +365,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
 
 /// The OAuth-style refusal of a credential field, sent in the form or in `Authorization:
 /// Basic`, that holds a control character: 400 `invalid_request` naming the field.
-pub fn form_field_refused(e: FieldError) -> ApiError {
+pub fn form_field_refused(e: FieldRefusal) -> ApiError {
     let mut error = ApiError::bad_request(
         "invalid_request",
         Text::new(

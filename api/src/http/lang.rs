@@ -11,6 +11,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The one of a message's two texts that is in this language.
+    pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
     /// Picks from `Accept-Language`: English when an `en` range outranks every `vi` range;
     /// Vietnamese otherwise, including when the header is absent or unreadable.
     pub fn of(req: &HttpRequest) -> Self {
@@ -68,9 +76,6 @@ impl Text {
     }
 
     pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Vi => &self.vi,
-            Lang::En => &self.en,
-        }
+        lang.pick(&self.vi, &self.en)
     }
 }

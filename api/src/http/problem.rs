@@ -81,7 +81,7 @@ pub fn to_response(problem: &ApiError, facts: &RequestFacts) -> HttpResponse {
             .map(|f| ProblemField {
                 field: f.field.clone(),
                 code: f.code.to_owned(),
-                message: f.message.get(lang).to_owned(),
+                message: lang.pick(&f.vi, &f.en).to_owned(),
             })
             .collect(),
         error: problem.oauth_error.map(str::to_owned),

@@ -12,8 +12,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use super::error::{ApiError, FieldError};
-use super::lang::Text;
+use super::error::{ApiError, FieldRefusal};
 
 /// Where a value sits in the document, kept as links to its parent so that nothing is
 /// allocated unless a duplicate is found.
@@ -55,14 +54,14 @@ pub fn parse(bytes: &[u8]) -> Result<Value, Refusal> {
         Ok(v)
     });
     match (parsed, duplicate.take()) {
-        (_, Some(field)) => Err(Refusal::Duplicate(ApiError::validation(vec![FieldError {
-            field,
-            code: "duplicate_key",
-            message: Text::new(
+        (_, Some(field)) => Err(Refusal::Duplicate(ApiError::validation(vec![
+            FieldRefusal::new(
+                field,
+                "duplicate_key",
                 "Trường này xuất hiện hai lần trong cùng một đối tượng.",
                 "This field is given twice in the same object.",
             ),
-        }]))),
+        ]))),
         (Ok(value), None) => Ok(value),
         (Err(e), None) => Err(Refusal::Malformed(e)),
     }

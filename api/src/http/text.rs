@@ -30,7 +30,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use tgpl_domain::text;
 
-use super::error::{ApiError, FieldError};
+use super::error::{ApiError, FieldRefusal};
 
 /// The fields, in JSON bodies and in forms, that carry passwords or client secrets. Their
 /// values are kept exactly as sent.
@@ -46,9 +46,9 @@ fn is_secret(field: &str) -> bool {
 }
 
 /// The refusal of a value that holds control character `c`, naming `field`.
-pub fn control_error(field: &str, c: char) -> FieldError {
+pub fn control_error(field: &str, c: char) -> FieldRefusal {
     let code = format!("U+{:04X}", u32::from(c));
-    FieldError::new(
+    FieldRefusal::new(
         field,
         "control_character",
         format!("Giá trị chứa ký tự điều khiển {code}, không được phép."),
@@ -79,7 +79,7 @@ pub fn clean_json(value: &mut Value) -> Result<(), ApiError> {
     }
 }
 
-fn walk(value: &mut Value, path: &str, key: Option<&str>, errors: &mut Vec<FieldError>) {
+fn walk(value: &mut Value, path: &str, key: Option<&str>, errors: &mut Vec<FieldRefusal>) {
     let field = || {
         if path.is_empty() {
             "body".to_owned()
@@ -125,7 +125,7 @@ fn walk(value: &mut Value, path: &str, key: Option<&str>, errors: &mut Vec<Field
 /// Checks `name=value` pairs of a query string or form and encodes them again with every
 /// value (secrets excepted) in NFC, ready for `serde_urlencoded`. Fails on the first pair
 /// holding a control character, naming its parameter.
-pub fn clean_pairs<K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> Result<String, FieldError>
+pub fn clean_pairs<K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> Result<String, FieldRefusal>
 where
     K: AsRef<str>,
     V: AsRef<str>,

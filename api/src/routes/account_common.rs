@@ -155,21 +155,46 @@ pub async fn change(
         .await
 }
 
-/// Takes `action` on the account `a` (see [`AccountAction::target`]): its new status, and its
-/// tokens revoked where the action does that. Where its status does not allow the action,
-/// answers what `refuse` makes of the actions allowed instead.
+/// Takes `action` on the account `a` of `family` ([`AccountAction::take`]): its new status,
+/// and its tokens revoked where the action does that. Where its status does not allow the
+/// action, 409 `invalid_account_state`, with the actions allowed instead for a person's account.
 pub fn take_action(
     a: &mut AccountRow,
+    family: Family,
     action: AccountAction,
-    refuse: impl FnOnce(Vec<AccountAction>) -> ApiError,
 ) -> Result<(), ApiError> {
-    let from: AccountStatus = *a.status;
-    let to = action
-        .target(from)
-        .ok_or_else(|| refuse(from.allowed_actions()))?;
+    let to = action.take(*a.status).map_err(|refused| {
+        let (vi, en) = refused.message(family == Family::Service);
+        let error = ApiError::conflict("invalid_account_state", Text::new(vi, en));
+        match family {
+            Family::Person => {
+                let allowed: Vec<String> = refused.allowed.iter().map(|a| a.to_string()).collect();
+                error.with_extra(serde_json::json!({ "allowed_actions": allowed }))
+            }
+            Family::Service => error,
+        }
+    })?;
     a.status = Code(to);
     if action.revokes_tokens() {
         a.token_epoch += 1;
     }
     Ok(())
+}
+
+/// An administrator's action that changes an account's status and nothing else (lock,
+/// unlock, deactivate, revoke), through [`change`]; answers the account.
+pub async fn step(
+    state: &AppState,
+    caller: Caller,
+    family: Family,
+    id: String,
+    if_match: IfMatch,
+    audit: AuditAction,
+    action: AccountAction,
+) -> Result<HttpResponse, ApiError> {
+    let row = change(state, caller, family, id, if_match, audit, move |_, a| {
+        take_action(a, family, action)
+    })
+    .await?;
+    Ok(account_response(row))
 }

@@ -15,13 +15,14 @@ use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::account_common::{account_response, change, load, take_action, AccountView, Family};
+use super::account_common::{
+    account_response, change, load, step, take_action, AccountView, Family,
+};
 use super::accounts::{check_membership, new_account, username_error, username_taken};
 use crate::auth::Caller;
 use crate::credentials::password;
-use crate::http::error::{ApiError, FieldError};
+use crate::http::error::{ApiError, FieldRefusal};
 use crate::http::extract::{etag, IfMatch, Query, ValidJson};
-use crate::http::lang::Text;
 use crate::http::page::{Page, PageQuery};
 use crate::scope::{self};
 use crate::state::AppState;
@@ -103,7 +104,7 @@ pub async fn create(
         .map_err(|e| errors.push(username_error("client_id", e)))
         .ok();
     if !body.role.is_service() {
-        errors.push(FieldError::new(
+        errors.push(FieldRefusal::new(
             "role",
             "not_a_service_role",
             "Vai trò của ứng dụng kết nối là `portal` hoặc `statistics_office`.",
@@ -209,13 +210,6 @@ pub async fn read(
     Ok(account_response(row))
 }
 
-fn revoked() -> ApiError {
-    ApiError::conflict(
-        "invalid_account_state",
-        Text::new("Ứng dụng đã bị thu hồi.", "The client has been revoked."),
-    )
-}
-
 /// Issues a new secret (answered once) and revokes the old one and every token it got.
 #[utoipa::path(
     operation_id = "rotateServiceClientSecret",
@@ -245,7 +239,7 @@ pub async fn rotate_secret(
         if_match,
         AuditAction::ServiceClientRotateSecret,
         move |_, a| {
-            take_action(a, AccountAction::ResetPassword, |_| revoked())?;
+            take_action(a, Family::Service, AccountAction::ResetPassword)?;
             a.password_hash = hash.clone();
             Ok(())
         },
@@ -273,15 +267,14 @@ pub async fn revoke(
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let row = change(
+    step(
         &state,
         caller,
         Family::Service,
         id.into_inner(),
         if_match,
         AuditAction::ServiceClientRevoke,
-        |_, a| take_action(a, AccountAction::Deactivate, |_| revoked()),
+        AccountAction::Deactivate,
     )
-    .await?;
-    Ok(account_response(row))
+    .await
 }

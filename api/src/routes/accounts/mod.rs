@@ -30,10 +30,10 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::account_common::{
-    account_record, account_response, change, load, take_action, AccountView, Family,
+    account_record, account_response, change, load, step, take_action, AccountView, Family,
 };
 use crate::auth::Caller;
-use crate::http::error::{ApiError, FieldError};
+use crate::http::error::{ApiError, FieldRefusal};
 use crate::http::extract::{IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, search_term, Page, PageQuery};
@@ -42,15 +42,15 @@ use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
 
-pub fn username_error(field: &str, e: UsernameError) -> FieldError {
+pub fn username_error(field: &str, e: UsernameError) -> FieldRefusal {
     match e {
-        UsernameError::Length => FieldError::new(
+        UsernameError::Length => FieldRefusal::new(
             field,
             "length",
             "Tên đăng nhập dài từ 3 đến 64 ký tự.",
             "Usernames are 3 to 64 characters long.",
         ),
-        UsernameError::Characters => FieldError::new(
+        UsernameError::Characters => FieldRefusal::new(
             field,
             "invalid_format",
             "Tên đăng nhập bắt đầu bằng chữ cái, chỉ gồm chữ cái không dấu, chữ số và . _ -",
@@ -59,27 +59,27 @@ pub fn username_error(field: &str, e: UsernameError) -> FieldError {
     }
 }
 
-pub fn password_error(field: &str, e: PasswordError) -> FieldError {
+pub fn password_error(field: &str, e: PasswordError) -> FieldRefusal {
     match e {
-        PasswordError::TooShort => FieldError::new(
+        PasswordError::TooShort => FieldRefusal::new(
             field,
             "too_short",
             "Mật khẩu cần ít nhất 10 ký tự.",
             "Passwords need at least 10 characters.",
         ),
-        PasswordError::TooLong => FieldError::new(
+        PasswordError::TooLong => FieldRefusal::new(
             field,
             "too_long",
             "Mật khẩu tối đa 128 ký tự.",
             "Passwords have at most 128 characters.",
         ),
-        PasswordError::NeedsLetterAndDigit => FieldError::new(
+        PasswordError::NeedsLetterAndDigit => FieldRefusal::new(
             field,
             "too_weak",
             "Mật khẩu cần có cả chữ cái và chữ số.",
             "Passwords need both letters and digits.",
         ),
-        PasswordError::ContainsUsername => FieldError::new(
+        PasswordError::ContainsUsername => FieldRefusal::new(
             field,
             "contains_username",
             "Mật khẩu không được chứa tên đăng nhập.",

@@ -46,7 +46,7 @@ pub async fn create(
         .map_err(|e| errors.push(username_error("username", e)))
         .ok();
     if body.role.is_service() {
-        errors.push(FieldError::new(
+        errors.push(FieldRefusal::new(
             "role",
             "service_role",
             "Ứng dụng kết nối được tạo tại /api/v1/service-clients.",

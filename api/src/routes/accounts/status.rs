@@ -3,13 +3,6 @@
 
 use super::*;
 
-/// 409 `invalid_account_state` with the message `vi`/`en` and the actions allowed instead.
-fn invalid_state(vi: &str, en: &str, allowed: &[AccountAction]) -> ApiError {
-    let allowed: Vec<String> = allowed.iter().map(|a| a.to_string()).collect();
-    ApiError::conflict("invalid_account_state", Text::new(vi, en))
-        .with_extra(serde_json::json!({ "allowed_actions": allowed }))
-}
-
 /// Locks an account at once, for example on a suspected leak. Its tokens stop working
 /// immediately and stay revoked after an unlock.
 #[utoipa::path(
@@ -30,25 +23,16 @@ pub async fn lock(
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let row = change(
+    step(
         &state,
         caller,
         Family::Person,
         id.into_inner(),
         if_match,
         AuditAction::AccountLock,
-        |_, a| {
-            take_action(a, AccountAction::Lock, |allowed| {
-                invalid_state(
-                    "Chỉ khóa được tài khoản đang hoạt động.",
-                    "Only an active account can be locked.",
-                    &allowed,
-                )
-            })
-        },
+        AccountAction::Lock,
     )
-    .await?;
-    Ok(account_response(row))
+    .await
 }
 
 /// Unlocks a locked account. Tokens issued before the lock stay revoked.
@@ -70,25 +54,16 @@ pub async fn unlock(
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let row = change(
+    step(
         &state,
         caller,
         Family::Person,
         id.into_inner(),
         if_match,
         AuditAction::AccountUnlock,
-        |_, a| {
-            take_action(a, AccountAction::Unlock, |allowed| {
-                invalid_state(
-                    "Chỉ mở khóa được tài khoản đang bị khóa.",
-                    "Only a locked account can be unlocked.",
-                    &allowed,
-                )
-            })
-        },
+        AccountAction::Unlock,
     )
-    .await?;
-    Ok(account_response(row))
+    .await
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -129,13 +104,7 @@ pub async fn reset_password(
         if_match,
         AuditAction::AccountResetPassword,
         move |_, a| {
-            take_action(a, AccountAction::ResetPassword, |allowed| {
-                invalid_state(
-                    "Tài khoản đã bị vô hiệu hóa.",
-                    "The account is deactivated.",
-                    &allowed,
-                )
-            })?;
+            take_action(a, Family::Person, AccountAction::ResetPassword)?;
             let username = Username::parse(&a.username)
                 .map_err(ApiError::logged("stored username unreadable"))?;
             Password::parse(&secret, &username)
@@ -168,23 +137,14 @@ pub async fn deactivate(
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let row = change(
+    step(
         &state,
         caller,
         Family::Person,
         id.into_inner(),
         if_match,
         AuditAction::AccountDeactivate,
-        |_, a| {
-            take_action(a, AccountAction::Deactivate, |allowed| {
-                invalid_state(
-                    "Tài khoản đã bị vô hiệu hóa.",
-                    "The account is already deactivated.",
-                    &allowed,
-                )
-            })
-        },
+        AccountAction::Deactivate,
     )
-    .await?;
-    Ok(account_response(row))
+    .await
 }

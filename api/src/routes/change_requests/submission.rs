@@ -28,7 +28,7 @@ pub struct SubmitChangeRequest {
 }
 
 fn item_error(index: usize, code: &'static str, vi: &str, en: &str) -> ApiError {
-    ApiError::validation(vec![FieldError::new(
+    ApiError::validation(vec![FieldRefusal::new(
         format!("cases[{index}].case_id"),
         code,
         vi,
@@ -67,7 +67,7 @@ pub async fn submit(
             ));
         }
         if (body.kind == ChangeKind::Edit) != item.changes.is_some() {
-            return Err(ApiError::validation(vec![FieldError::new(
+            return Err(ApiError::validation(vec![FieldRefusal::new(
                 format!("cases[{i}].changes"),
                 "edit_only",
                 "Đề nghị sửa cần nêu nội dung sửa; đề nghị khác thì không.",

@@ -15,10 +15,10 @@ fn dossier_code_ok(code: &str) -> bool {
 }
 
 /// Every refusal that needs no stored data.
-fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldError> {
+fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldRefusal> {
     let mut errors = Vec::new();
-    let mut refused = |prefix: &str, r: tgpl_domain::refusal::FieldRefusal| {
-        errors.push(FieldError::new(
+    let mut refused = |prefix: &str, r: FieldRefusal| {
+        errors.push(FieldRefusal::new(
             format!("{prefix}{}", r.field),
             r.code,
             r.vi,
@@ -28,7 +28,7 @@ fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldError> {
     if !dossier_code_ok(&body.dossier_code) {
         refused(
             "",
-            tgpl_domain::refusal::FieldRefusal::new(
+            FieldRefusal::new(
                 "dossier_code",
                 "invalid",
                 "Mã hồ sơ gồm 1 đến 64 chữ cái, chữ số và các ký tự . - _ /.",
@@ -38,15 +38,14 @@ fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldError> {
     }
     let today = tgpl_domain::time::vietnam_date(now);
     let applicant = &body.applicant;
-    let not_for = |field: &str, vi: &str, en: &str| {
-        tgpl_domain::refusal::FieldRefusal::new(field, "not_for_applicant", vi, en)
-    };
+    let not_for =
+        |field: &str, vi: &str, en: &str| FieldRefusal::new(field, "not_for_applicant", vi, en);
     match applicant.kind {
         ApplicantKind::Person => {
             if applicant.citizen_id.is_none() {
                 refused(
                     "applicant.",
-                    tgpl_domain::refusal::FieldRefusal::new(
+                    FieldRefusal::new(
                         "citizen_id",
                         "required",
                         "Người nộp là cá nhân cần số định danh cá nhân.",
@@ -93,7 +92,7 @@ fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldError> {
         if !allowed || !(8..=15).contains(&digits) {
             refused(
                 "contact.",
-                tgpl_domain::refusal::FieldRefusal::new(
+                FieldRefusal::new(
                     "phone",
                     "invalid_phone",
                     "Số điện thoại gồm 8 đến 15 chữ số (có thể có +, dấu cách, -, ., ngoặc).",
@@ -113,7 +112,7 @@ fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldError> {
     if body.contact.phone.is_none() && body.contact.email.is_none() {
         refused(
             "contact.",
-            tgpl_domain::refusal::FieldRefusal::new(
+            FieldRefusal::new(
                 "phone",
                 "required",
                 "Cần số điện thoại hoặc thư điện tử để liên hệ.",
@@ -140,7 +139,7 @@ fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldError> {
         if part.proof.issued_on.is_some_and(|d| d > today) {
             refused(
                 "legal_aid.proof.",
-                tgpl_domain::refusal::FieldRefusal::new(
+                FieldRefusal::new(
                     "issued_on",
                     "in_future",
                     "Ngày cấp giấy tờ không thể ở tương lai.",
@@ -235,16 +234,16 @@ fn intake_row(
     body: &SubmitDossier,
     id: String,
     now: DateTime<Utc>,
-    mut errors: Vec<FieldError>,
+    mut errors: Vec<FieldRefusal>,
 ) -> Result<DossierRow, ApiError> {
     let calendar = stored_reference::working_calendar(conn)?;
     if let Some(r) = check_receipt_time(body.received_at, now, &calendar) {
-        errors.push(FieldError::new(r.field, r.code, r.vi, r.en));
+        errors.push(r);
     }
     let procedure = match stored_reference::procedure(conn, &body.procedure_code) {
         Ok(p) if p.active => Some(p),
         Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => {
-            errors.push(FieldError::new(
+            errors.push(FieldRefusal::new(
                 "procedure_code",
                 "unknown_procedure",
                 format!(
@@ -263,7 +262,7 @@ fn intake_row(
     let organization = match organizations::get(conn, &body.organization_id) {
         Ok(o) => Some(o),
         Err(tgpl_persistence::StoreError::NotFound) => {
-            errors.push(FieldError::new(
+            errors.push(FieldRefusal::new(
                 "organization_id",
                 "unknown_organization",
                 "Không có tổ chức này.",
@@ -276,7 +275,7 @@ fn intake_row(
     if let (Some(procedure), Some(org)) = (&procedure, &organization) {
         let active = *org.status == tgpl_domain::organization::OrganizationStatus::Active;
         if !active || !procedure.kind.handled_by().contains(&org.kind) {
-            errors.push(FieldError::new(
+            errors.push(FieldRefusal::new(
                 "organization_id",
                 "not_handling",
                 format!(
@@ -292,7 +291,7 @@ fn intake_row(
     }
     if let (Some(procedure), Some(org), Some(code)) = (&procedure, &organization, &body.case_code) {
         if procedure.kind.concerns_a_case() && !case_known(conn, org, code)? {
-            errors.push(FieldError::new(
+            errors.push(FieldRefusal::new(
                 "case_code",
                 "unknown_case",
                 format!("Tổ chức giải quyết không có vụ việc mã `{code}`."),
@@ -307,7 +306,7 @@ fn intake_row(
             has_card_number: body.card_number.is_some(),
         };
         for r in check_intake(*procedure.kind, shape) {
-            errors.push(FieldError::new(r.field, r.code, r.vi, r.en));
+            errors.push(r);
         }
     }
     if let Some(province) = body
@@ -319,7 +318,7 @@ fn intake_row(
             tgpl_persistence::provinces::get(conn, province),
             Err(tgpl_persistence::StoreError::NotFound)
         ) {
-            errors.push(FieldError::new(
+            errors.push(FieldRefusal::new(
                 "legal_aid.person.province_code",
                 "unknown_province",
                 format!("Không có tỉnh, thành phố mã `{province}`."),

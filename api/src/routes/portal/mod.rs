@@ -70,7 +70,7 @@ use validator::Validate;
 
 use super::account_common::utc;
 use crate::auth::Caller;
-use crate::http::error::{ApiError, FieldError};
+use crate::http::error::{ApiError, FieldRefusal};
 use crate::http::extract::{etag, validation_errors, IfMatch, Query, ShapedJson, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, Page, PageQuery};
@@ -275,14 +275,14 @@ pub fn read_documents(
     documents: &[InlineDocument],
     dossier_id: &str,
     limit: usize,
-    errors: &mut Vec<FieldError>,
+    errors: &mut Vec<FieldRefusal>,
 ) -> Vec<DocumentRow> {
     let mut rows = Vec::new();
     for (i, document) in documents.iter().enumerate() {
         let at = format!("{field}[{i}]");
         let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&document.content_base64)
         else {
-            errors.push(FieldError::new(
+            errors.push(FieldRefusal::new(
                 format!("{at}.content_base64"),
                 "invalid_base64",
                 "Nội dung tệp không phải base64 hợp lệ.",
@@ -313,7 +313,7 @@ pub fn read_document(
     bytes: Vec<u8>,
     dossier_id: &str,
     limit: usize,
-) -> Result<DocumentRow, FieldError> {
+) -> Result<DocumentRow, FieldRefusal> {
     let file_name = file_name.trim();
     // No path, and nothing that hides what the name says: control characters, and the
     // marks that reorder text (`\u{202e}fdp.exe.pdf` shows as `fdp.exe` backwards).
@@ -326,7 +326,7 @@ pub fn read_document(
         || file_name.contains(['/', '\\'])
         || file_name.chars().any(hides)
     {
-        return Err(FieldError::new(
+        return Err(FieldRefusal::new(
             format!("{prefix}file_name"),
             "invalid",
             "Tên tệp không hợp lệ.",
@@ -334,7 +334,7 @@ pub fn read_document(
         ));
     }
     if bytes.len() > limit {
-        return Err(FieldError::new(
+        return Err(FieldRefusal::new(
             format!("{prefix}content_base64"),
             "too_large",
             format!("Tệp vượt quá giới hạn {limit} byte."),
@@ -355,9 +355,9 @@ pub fn read_document(
 }
 
 /// A refused file, named where it was sent (`{prefix}file_name`).
-fn file_refused(prefix: &str, e: FileError) -> FieldError {
+fn file_refused(prefix: &str, e: FileError) -> FieldRefusal {
     let refusal = tgpl_domain::refusal::Refusal::field_refusal(&e);
-    FieldError::new(
+    FieldRefusal::new(
         format!("{prefix}file_name"),
         refusal.code,
         refusal.vi,

@@ -318,7 +318,7 @@ fn reason(text: &str) -> Result<String, ApiError> {
 
 /// 422 naming each wrong place of entered figures (`entered_figures[I.criminal][3]`).
 fn figure_errors(errors: Vec<FigureError>) -> ApiError {
-    use crate::http::error::FieldError;
+    use crate::http::error::FieldRefusal;
     let fields = errors
         .into_iter()
         .map(|e| match e {
@@ -328,19 +328,19 @@ fn figure_errors(errors: Vec<FigureError>) -> ApiError {
             other => other,
         })
         .map(|e| match e {
-            FigureError::UnknownRow { row } => FieldError::new(
+            FigureError::UnknownRow { row } => FieldRefusal::new(
                 format!("entered_figures[{row}]"),
                 "unknown_row",
                 format!("Biểu mẫu không có dòng `{row}`."),
                 format!("The form has no row `{row}`."),
             ),
-            FigureError::RepeatedRow { row } => FieldError::new(
+            FigureError::RepeatedRow { row } => FieldRefusal::new(
                 format!("entered_figures[{row}]"),
                 "repeated_row",
                 format!("Dòng `{row}` có hai lần."),
                 format!("Row `{row}` is given twice."),
             ),
-            FigureError::MissingRow { row } => FieldError::new(
+            FigureError::MissingRow { row } => FieldRefusal::new(
                 format!("entered_figures[{row}]"),
                 "missing_row",
                 format!("Thiếu dòng `{row}` của biểu mẫu."),
@@ -350,13 +350,13 @@ fn figure_errors(errors: Vec<FigureError>) -> ApiError {
                 row,
                 expected,
                 found,
-            } => FieldError::new(
+            } => FieldRefusal::new(
                 format!("entered_figures[{row}]"),
                 "cell_count",
                 format!("Dòng `{row}` cần {expected} số liệu, có {found}."),
                 format!("Row `{row}` needs {expected} figures; it has {found}."),
             ),
-            FigureError::TooLarge { row, column } => FieldError::new(
+            FigureError::TooLarge { row, column } => FieldRefusal::new(
                 format!("entered_figures[{row}][{column}]"),
                 "too_large",
                 format!(
@@ -368,7 +368,7 @@ fn figure_errors(errors: Vec<FigureError>) -> ApiError {
                     figures::MAX_FIGURE
                 ),
             ),
-            FigureError::Negative { row, column } => FieldError::new(
+            FigureError::Negative { row, column } => FieldRefusal::new(
                 format!("entered_figures[{row}][{column}]"),
                 "negative",
                 format!("Số liệu dòng `{row}` cột {column} không được âm."),

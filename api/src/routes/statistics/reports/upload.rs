@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 
 use super::drafting::{enter, save_prepared};
 use super::*;
-use crate::http::error::FieldError;
+use crate::http::error::FieldRefusal;
 
 /// The largest file read: a form's workbook is about ten kilobytes.
 const MAX_FILE: usize = 1024 * 1024;
@@ -32,8 +32,8 @@ fn cell_name(row: usize, column: usize) -> String {
     format!("{letters}{}", row + 1)
 }
 
-fn at(cell: String, code: &'static str, vi: String, en: String) -> FieldError {
-    FieldError::new(format!("file[{cell}]"), code, vi, en)
+fn at(cell: String, code: &'static str, vi: String, en: String) -> FieldRefusal {
+    FieldRefusal::new(format!("file[{cell}]"), code, vi, en)
 }
 
 fn unreadable(vi: &str, en: &str) -> ApiError {
@@ -47,7 +47,7 @@ fn unreadable(vi: &str, en: &str) -> ApiError {
 
 /// A figure as written in a cell: whole and from zero; an empty cell is 0, as the paper
 /// forms leave zeros blank.
-fn figure(text: &str, cell: String) -> Result<i64, FieldError> {
+fn figure(text: &str, cell: String) -> Result<i64, FieldRefusal> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(0);
@@ -64,7 +64,7 @@ fn figure(text: &str, cell: String) -> Result<i64, FieldError> {
     }
 }
 
-fn negative(cell: String) -> FieldError {
+fn negative(cell: String) -> FieldRefusal {
     at(
         cell.clone(),
         "negative",
