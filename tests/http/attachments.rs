@@ -2,15 +2,7 @@ use serde_json::{json, Value};
 use tgpl_tests::{TestApp, ATTACHMENT_LIMIT};
 
 fn open_case(app: &TestApp, token: &str) -> String {
-    let recipient =
-        app.get("/api/v1/recipients?q=lo%20van%20pao", token).json()["items"][0]["id"].clone();
-    let r = app.post(
-        "/api/v1/cases",
-        token,
-        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient, "received_on": "2026-04-01",
-               "field": "land", "form": "counselling", "place": "at_office", "summary": "Tư vấn"}),
-    );
-    r.json()["id"].as_str().unwrap().to_owned()
+    app.open_case(token, "2026-04-01")
 }
 
 fn upload(app: &TestApp, token: &str, case: &str, name: &str, content: &[u8]) -> tgpl_tests::Resp {

@@ -67,18 +67,11 @@ fn a_locked_case_is_edited_only_through_an_approved_request() {
 fn requests_are_only_for_what_the_unit_cannot_do_itself() {
     let app = TestApp::spawn();
     let gd = app.token("gd.hn");
-    let recipient =
-        app.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
-    let open = app.post(
-        "/api/v1/cases",
-        &gd,
-        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient, "received_on": "2026-04-01",
-               "field": "land", "form": "counselling", "place": "at_office", "summary": "x"}),
-    ).json();
+    let open = app.open_case(&gd, "2026-04-01");
     let r = app.post(
         "/api/v1/change-requests",
         &gd,
-        json!({"kind": "delete", "reason": "x", "cases": [{"case_id": open["id"]}]}),
+        json!({"kind": "delete", "reason": "x", "cases": [{"case_id": open}]}),
     );
     assert_eq!(
         r.assert_problem(422, "validation_failed")["errors"][0]["code"],

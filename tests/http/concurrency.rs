@@ -241,18 +241,9 @@ fn accounts_and_organizations_created_at_once_take_their_name_once() {
 /// A counselling case of the Hà Nội centre taken to `completed`, where it is locked.
 fn completed_case(app: &TestApp) -> String {
     let gd = app.token("gd.hn");
-    let recipient =
-        app.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
     let provider =
         app.get("/api/v1/staff?q=nguyen%20van%20an", &gd).json()["items"][0]["id"].clone();
-    let r = app.post(
-        "/api/v1/cases",
-        &gd,
-        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient, "received_on": "2026-04-01",
-               "field": "land", "form": "counselling", "place": "at_office", "summary": "Tư vấn tranh chấp ranh giới đất"}),
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.json()["id"].as_str().expect("id").to_owned();
+    let id = app.open_case(&gd, "2026-04-01");
     // The same step sent at once: one takes it, the others are told it is no longer allowed.
     let answers = at_once(5, |_| {
         app.post(&format!("/api/v1/cases/{id}/steps/accept"), &gd, json!({}))

@@ -25,16 +25,7 @@ fn same_as_unknown(out_of_scope: Resp, unknown: Resp, what: &str) {
 
 fn open_case_with_document(app: &TestApp) -> (String, String) {
     let tgv = app.token("tgv.hn");
-    let recipient =
-        app.get("/api/v1/recipients?q=lo%20van%20pao", &tgv).json()["items"][0]["id"].clone();
-    let r = app.post(
-        "/api/v1/cases",
-        &tgv,
-        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient, "received_on": "2026-04-01",
-               "field": "land", "form": "counselling", "place": "at_office", "summary": "Tư vấn"}),
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
-    let case = r.json()["id"].as_str().unwrap().to_owned();
+    let case = app.open_case(&tgv, "2026-04-01");
     let r = app
         .request(
             "POST",

@@ -171,17 +171,7 @@ fn provinces_are_ranked_by_how_they_keep_their_data() {
 
     // A case accepted in April is entered only now, and has no provider.
     let gd = app.token("gd.hn");
-    let recipient =
-        app.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
-    let r = app.post(
-        "/api/v1/cases",
-        &gd,
-        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient,
-            "received_on": "2026-04-01", "field": "land", "form": "counselling", "place": "at_office",
-            "summary": "Tư vấn"}),
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let id = app.open_case(&gd, "2026-04-01");
     let r = app.post(
         &format!("/api/v1/cases/{id}/steps/accept"),
         &gd,

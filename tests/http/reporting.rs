@@ -67,17 +67,7 @@ fn revision(app: &TestApp, token: &str, id: &str, n: i64) -> Value {
 /// A case of the Hà Nội centre accepted inside the period.
 fn case_accepted_in_period(app: &TestApp) {
     let gd = app.token("gd.hn");
-    let recipient =
-        app.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
-    let r = app.post(
-        "/api/v1/cases",
-        &gd,
-        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient,
-            "received_on": "2026-03-01", "field": "land", "form": "counselling", "place": "at_office",
-            "summary": "Tư vấn tranh chấp đất"}),
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let id = app.open_case(&gd, "2026-03-01");
     let r = app.post(
         &format!("/api/v1/cases/{id}/steps/accept"),
         &gd,

@@ -95,17 +95,7 @@ fn bodies_that_never_arrive_are_answered_408_and_hold_nothing_up() {
 }
 
 fn open_case(app: &TestApp, token: &str) -> String {
-    let recipient =
-        app.get("/api/v1/recipients?q=lo%20van%20pao", token).json()["items"][0]["id"].clone();
-    let r = app.post(
-        "/api/v1/cases",
-        token,
-        serde_json::json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient,
-            "received_on": "2026-04-01", "field": "land", "form": "counselling",
-            "place": "at_office", "summary": "Tư vấn"}),
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
-    r.json()["id"].as_str().unwrap().to_owned()
+    app.open_case(token, "2026-04-01")
 }
 
 /// Files in the attachment store, staged ones (`*.partial`) apart.

@@ -229,24 +229,33 @@ impl TestApp {
             .to_owned()
     }
 
+    /// Opens a counselling case of the Hà Nội centre of the demo data for its person Lò Văn
+    /// Pao, received on `received_on` (`YYYY-MM-DD`), as the holder of `token` (someone of
+    /// that centre who does casework). Answers the case's id.
+    pub fn open_case(&self, token: &str, received_on: &str) -> String {
+        let recipient = self
+            .get("/api/v1/recipients?q=lo%20van%20pao", token)
+            .json()["items"][0]["id"]
+            .clone();
+        let r = self.post(
+            "/api/v1/cases",
+            token,
+            serde_json::json!({"organization_id": self.org_id("TTTGPL-HN"), "recipient_id": recipient,
+                "received_on": received_on, "field": "land", "form": "counselling", "place": "at_office",
+                "summary": "Tư vấn tranh chấp ranh giới đất"}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.json()["id"].as_str().expect("id").to_owned()
+    }
+
     /// A counselling case of the Hà Nội centre of the demo data, taken by its director
     /// through `accept`, `assign_provider`, `start` and `complete` (where it is locked), and
     /// on to `archive` when `archive`. Answers the case as the last step left it.
     pub fn closed_case(&self, archive: bool) -> Value {
         let gd = self.token("gd.hn");
-        let recipient =
-            self.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
         let provider =
             self.get("/api/v1/staff?q=nguyen%20van%20an", &gd).json()["items"][0]["id"].clone();
-        let r = self.post(
-            "/api/v1/cases",
-            &gd,
-            serde_json::json!({"organization_id": self.org_id("TTTGPL-HN"), "recipient_id": recipient,
-                "received_on": "2026-04-01", "field": "land", "form": "counselling", "place": "at_office",
-                "summary": "Tư vấn tranh chấp ranh giới đất"}),
-        );
-        assert_eq!(r.status, 201, "{}", r.body);
-        let id = r.json()["id"].as_str().expect("id").to_owned();
+        let id = self.open_case(&gd, "2026-04-01");
         let mut steps = vec![
             ("accept", serde_json::json!({})),
             (

@@ -11,10 +11,12 @@
 //! - [`reference`]: the [`procedures`], the working-day [`calendar`] and the portal's
 //!   [`status_codes`], kept by the data centre.
 //! - [`report`]: the six-monthly report on online services.
-//! - here: what they answer with, and how documents sent inline are read.
+//! - [`documents`]: how the documents the portal sends are read and checked.
+//! - here: what they answer with.
 
 mod acceptance;
 mod calendar;
+mod documents;
 mod feed;
 mod filing;
 mod filing_request;
@@ -30,6 +32,7 @@ mod webhooks;
 
 pub use acceptance::OpenCase;
 pub use calendar::{delete_calendar_day, list_calendar_days, put_calendar_day};
+use documents::{read_document, read_documents, InlineDocument};
 pub use feed::{read_feed, FeedPage, FeedQuery};
 pub use filing::submit_dossier;
 pub use filing_request::{
@@ -254,115 +257,6 @@ impl DossierView {
         view.progress = Some(progress.into_iter().map(Into::into).collect());
         Ok(view)
     }
-}
-
-/// A document sent inside a JSON request, its bytes in base64.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InlineDocument {
-    /// With its extension (`don-yeu-cau.pdf`).
-    #[schema(min_length = 1, max_length = 255)]
-    #[validate(length(min = 1, max = 255))]
-    pub file_name: String,
-    /// The file's bytes, base64 (RFC 4648, with padding).
-    pub content_base64: String,
-}
-
-/// Reads documents sent inline for `dossier_id`: each decoded, then read as
-/// [`read_document`]. Every refusal names its document (`{field}[i]`).
-pub fn read_documents(
-    field: &str,
-    documents: &[InlineDocument],
-    dossier_id: &str,
-    limit: usize,
-    errors: &mut Vec<FieldRefusal>,
-) -> Vec<DocumentRow> {
-    let mut rows = Vec::new();
-    for (i, document) in documents.iter().enumerate() {
-        let at = format!("{field}[{i}]");
-        let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&document.content_base64)
-        else {
-            errors.push(FieldRefusal::new(
-                format!("{at}.content_base64"),
-                "invalid_base64",
-                "Nội dung tệp không phải base64 hợp lệ.",
-                "The content is not valid base64.",
-            ));
-            continue;
-        };
-        match read_document(
-            &format!("{at}."),
-            &document.file_name,
-            bytes,
-            dossier_id,
-            limit,
-        ) {
-            Ok(row) => rows.push(row),
-            Err(e) => errors.push(e),
-        }
-    }
-    rows
-}
-
-/// One document of `dossier_id`: within `limit` bytes, with a plain file name, and
-/// recognised by its content as case attachments are. A refusal names `{prefix}file_name`
-/// or `{prefix}content_base64`.
-pub fn read_document(
-    prefix: &str,
-    file_name: &str,
-    bytes: Vec<u8>,
-    dossier_id: &str,
-    limit: usize,
-) -> Result<DocumentRow, FieldRefusal> {
-    let file_name = file_name.trim();
-    // No path, and nothing that hides what the name says: control characters, and the
-    // marks that reorder text (`\u{202e}fdp.exe.pdf` shows as `fdp.exe` backwards).
-    let hides = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
-    if file_name.is_empty()
-        || file_name.chars().count() > 255
-        || file_name.contains(['/', '\\'])
-        || file_name.chars().any(hides)
-    {
-        return Err(FieldRefusal::new(
-            format!("{prefix}file_name"),
-            "invalid",
-            "Tên tệp không hợp lệ.",
-            "Invalid file name.",
-        ));
-    }
-    if bytes.len() > limit {
-        return Err(FieldRefusal::new(
-            format!("{prefix}content_base64"),
-            "too_large",
-            format!("Tệp vượt quá giới hạn {limit} byte."),
-            format!("The file exceeds the limit of {limit} bytes."),
-        ));
-    }
-    let kind = recognise(&bytes, file_name).map_err(|e| file_refused(prefix, e))?;
-    Ok(DocumentRow {
-        id: tgpl_persistence::new_id(),
-        dossier_id: dossier_id.to_owned(),
-        file_name: file_name.to_owned(),
-        content_type: kind.content_type.to_owned(),
-        size_bytes: bytes.len() as i64,
-        sha256: idempotency::hex(&Sha256::digest(&bytes)),
-        content: bytes,
-        received_at: tgpl_persistence::now(),
-    })
-}
-
-/// A refused file, named where it was sent (`{prefix}file_name`).
-fn file_refused(prefix: &str, e: FileError) -> FieldRefusal {
-    let refusal = tgpl_domain::refusal::Refusal::field_refusal(&e);
-    FieldRefusal::new(
-        format!("{prefix}file_name"),
-        refusal.code,
-        refusal.vi,
-        refusal.en,
-    )
 }
 
 /// Logs the reads of the people aided that `views` show (a dossier shows the person it

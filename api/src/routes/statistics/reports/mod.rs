@@ -1,7 +1,8 @@
 //! Statistical reports sent up the chain (Circular 02/2011/TT-BTP art. 5–9;
 //! `tgpl_domain::statistics::reporting`).
 //!
-//! - [`drafting`]: starting a report, entering figures, reading and listing reports.
+//! - [`drafting`]: starting a report and entering its figures.
+//! - [`reading`]: reading a report with its revisions, and listing reports.
 //! - [`steps`]: submitting (the unit's head), accepting and returning (the level above).
 //! - [`corrections`]: correcting submitted figures (art. 9) and reading each revision.
 //! - [`reconciliation`]: the submitted figures beside what the records say now.
@@ -10,6 +11,7 @@
 mod completeness;
 mod corrections;
 mod drafting;
+mod reading;
 mod reconciliation;
 mod steps;
 mod upload;
@@ -17,6 +19,7 @@ mod upload;
 pub use completeness::*;
 pub use corrections::*;
 pub use drafting::*;
+pub use reading::*;
 pub use reconciliation::*;
 pub use steps::*;
 pub use upload::*;
