@@ -1110,3 +1110,84 @@ fn what_the_second_round_of_breaking_found_stays_fixed() {
         .collect();
     assert!(kinds.iter().any(|k| k == "dossier"), "{kinds:?}");
 }
+
+/// Each change of what the Agency keeps for the portal is in the audit log, with the change
+/// itself; a refused change leaves no entry, and a callback's secret never enters the log.
+#[test]
+fn the_agencys_portal_settings_are_audited() {
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    let portal = Portal::new(&app);
+    let put = |path: &str, body: Value| app.request("PUT", path).bearer(&admin).json(body);
+    let delete = |path: &str| app.request("DELETE", path).bearer(&admin).send();
+    let entries = |action: &str| -> Vec<Value> {
+        let r = app.get(&format!("/api/v1/audit-log?action={action}"), &admin);
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["items"].as_array().unwrap().clone()
+    };
+    let before = entries("portal_reference.update").len();
+    let day = "/api/v1/calendar/days/2028-04-14";
+    let r = put(day, json!({"kind": "holiday", "name": "Giỗ Tổ"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(delete(day).status, 204);
+    delete(day).assert_problem(404, "not_found");
+    let code = &portal.codes["card_reissue"];
+    let r = put(
+        &format!("/api/v1/portal/procedures/{code}"),
+        json!({"kind": "card_reissue", "time_limit_days": 5, "active": true}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = put(
+        "/api/v1/portal/status-codes/received",
+        json!({"portal_code": "R-99"}),
+    );
+    assert_eq!(r.status, 204, "{}", r.body);
+    let reference = entries("portal_reference.update");
+    assert_eq!(reference.len(), before + 4, "{reference:?}");
+    let ids: Vec<&str> = reference[..4]
+        .iter()
+        .map(|e| e["resource_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "status_code:received".to_owned(),
+            format!("procedure:{code}"),
+            "calendar_day:2028-04-14".to_owned(),
+            "calendar_day:2028-04-14".to_owned(),
+        ]
+    );
+    assert_eq!(reference[0]["after"], "R-99");
+    assert_eq!(reference[1]["after"]["time_limit_days"], 5);
+    assert_eq!(reference[3]["after"]["name"], "Giỗ Tổ");
+
+    let r = app.post(
+        "/api/v1/portal/webhooks",
+        &admin,
+        json!({"url": "http://127.0.0.1:9/cb"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let hook = r.json()["id"].as_str().unwrap().to_owned();
+    let secret = r.json()["secret"].as_str().unwrap().to_owned();
+    app.post(
+        "/api/v1/portal/webhooks",
+        &admin,
+        json!({"url": "http://127.0.0.1:9/cb"}),
+    )
+    .assert_problem(409, "webhook_exists");
+    assert_eq!(
+        delete(&format!("/api/v1/portal/webhooks/{hook}")).status,
+        204
+    );
+    let registered = entries("webhook.register");
+    assert_eq!(registered.len(), 1, "the refused one is not logged");
+    assert_eq!(registered[0]["resource_id"], hook.as_str());
+    assert_eq!(
+        registered[0]["after"],
+        json!({"url": "http://127.0.0.1:9/cb"})
+    );
+    assert!(!registered[0].to_string().contains(&secret));
+    let stopped = entries("webhook.deactivate");
+    assert_eq!(stopped.len(), 1);
+    assert_eq!(stopped[0]["resource_id"], hook.as_str());
+}

@@ -8,9 +8,13 @@ use tgpl_domain::portal::calendar::{DayKind, WorkingCalendar};
 use tgpl_domain::portal::dossier::DossierStatus;
 use tgpl_domain::portal::procedure::ProcedureKind;
 
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::label::Vocabulary;
+
+use crate::audit::{self, Actor, Change};
 use crate::column::Code;
-use crate::db::DbConnection;
-use crate::error::StoreResult;
+use crate::db::{write_transaction, DbConnection};
+use crate::error::{StoreError, StoreResult};
 use crate::schema::{calendar_days, portal_procedures, portal_status_codes};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
@@ -22,6 +26,26 @@ pub struct ProcedureRow {
     pub placeholder: bool,
     pub active: bool,
     pub updated_at: NaiveDateTime,
+}
+
+/// Records a change of the reference data, `{what}:{key}` with its image, in the audit log.
+fn audited(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    what: &str,
+    key: &str,
+    image: &impl Serialize,
+) -> StoreResult<()> {
+    audit::record(
+        conn,
+        actor,
+        Change::created(
+            AuditAction::PortalReferenceUpdate,
+            "portal_reference",
+            &format!("{what}:{key}"),
+            image,
+        ),
+    )
 }
 
 /// Every procedure, active first, by kind then code.
@@ -40,17 +64,23 @@ pub fn procedure(conn: &mut DbConnection, code: &str) -> StoreResult<ProcedureRo
         .first(conn)?)
 }
 
-/// Adds a procedure or replaces the one with its code.
-pub fn put_procedure(conn: &mut DbConnection, row: &ProcedureRow) -> StoreResult<()> {
-    let updated = diesel::update(portal_procedures::table.find(&row.code))
-        .set(row)
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(portal_procedures::table)
-            .values(row)
+/// Adds a procedure or replaces the one with its code; audited.
+pub fn put_procedure(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &ProcedureRow,
+) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        let updated = diesel::update(portal_procedures::table.find(&row.code))
+            .set(row)
             .execute(conn)?;
-    }
-    Ok(())
+        if updated == 0 {
+            diesel::insert_into(portal_procedures::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        audited(conn, actor, "procedure", &row.code, row)
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
@@ -82,21 +112,37 @@ pub fn working_calendar(conn: &mut DbConnection) -> StoreResult<WorkingCalendar>
     Ok(WorkingCalendar::new(rows.into_iter().map(|(d, k)| (d, *k))))
 }
 
-pub fn put_calendar_day(conn: &mut DbConnection, row: &CalendarDayRow) -> StoreResult<()> {
-    let updated = diesel::update(calendar_days::table.find(row.day))
-        .set(row)
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(calendar_days::table)
-            .values(row)
+/// Adds or replaces the entry of a day; audited.
+pub fn put_calendar_day(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &CalendarDayRow,
+) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        let updated = diesel::update(calendar_days::table.find(row.day))
+            .set(row)
             .execute(conn)?;
-    }
-    Ok(())
+        if updated == 0 {
+            diesel::insert_into(calendar_days::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        audited(conn, actor, "calendar_day", &row.day.to_string(), row)
+    })
 }
 
-/// Removes the entry of `day`; answers whether there was one.
-pub fn delete_calendar_day(conn: &mut DbConnection, day: NaiveDate) -> StoreResult<bool> {
-    Ok(diesel::delete(calendar_days::table.find(day)).execute(conn)? == 1)
+/// Removes the entry of `day`, audited; [`StoreError::NotFound`] when there is none.
+pub fn delete_calendar_day(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    day: NaiveDate,
+) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        if diesel::delete(calendar_days::table.find(day)).execute(conn)? == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audited(conn, actor, "calendar_day", &day.to_string(), &())
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Serialize)]
@@ -125,26 +171,30 @@ pub fn portal_code(conn: &mut DbConnection, status: DossierStatus) -> StoreResul
         .unwrap_or_else(|| status.to_string()))
 }
 
+/// Sets the portal's code of `status`; audited.
 pub fn set_status_code(
     conn: &mut DbConnection,
+    actor: &Actor,
     status: DossierStatus,
     portal_code: &str,
 ) -> StoreResult<()> {
-    let now = crate::now();
-    let updated = diesel::update(portal_status_codes::table.find(Code(status)))
-        .set((
-            portal_status_codes::portal_code.eq(portal_code),
-            portal_status_codes::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(portal_status_codes::table)
-            .values((
-                portal_status_codes::status.eq(Code(status)),
+    write_transaction(conn, |conn| {
+        let now = crate::now();
+        let updated = diesel::update(portal_status_codes::table.find(Code(status)))
+            .set((
                 portal_status_codes::portal_code.eq(portal_code),
                 portal_status_codes::updated_at.eq(now),
             ))
             .execute(conn)?;
-    }
-    Ok(())
+        if updated == 0 {
+            diesel::insert_into(portal_status_codes::table)
+                .values((
+                    portal_status_codes::status.eq(Code(status)),
+                    portal_status_codes::portal_code.eq(portal_code),
+                    portal_status_codes::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        audited(conn, actor, "status_code", status.code(), &portal_code)
+    })
 }

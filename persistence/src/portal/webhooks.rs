@@ -4,7 +4,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::DbConnection;
+use tgpl_domain::audit::AuditAction;
+
+use crate::audit::{self, Actor, Change};
+use crate::db::{write_transaction, DbConnection};
 use crate::error::{StoreError, StoreResult};
 use crate::schema::{webhook_deliveries, webhook_endpoints};
 
@@ -21,11 +24,23 @@ pub struct EndpointRow {
     pub deactivated_at: Option<NaiveDateTime>,
 }
 
-pub fn insert_endpoint(conn: &mut DbConnection, row: &EndpointRow) -> StoreResult<()> {
-    diesel::insert_into(webhook_endpoints::table)
-        .values(row)
-        .execute(conn)?;
-    Ok(())
+/// Registers an endpoint; audited with its address (never its secret).
+pub fn insert_endpoint(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &EndpointRow,
+) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::insert_into(webhook_endpoints::table)
+            .values(row)
+            .execute(conn)?;
+        let image = serde_json::json!({ "url": row.url });
+        audit::record(
+            conn,
+            actor,
+            Change::created(AuditAction::WebhookRegister, "webhook", &row.id, &image),
+        )
+    })
 }
 
 pub fn endpoints(conn: &mut DbConnection) -> StoreResult<Vec<EndpointRow>> {
@@ -50,18 +65,24 @@ pub fn active_endpoints(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
         .load(c))?)
 }
 
-/// Stops deliveries to `id`; what was queued for it is not delivered.
-pub fn deactivate_endpoint(conn: &mut DbConnection, id: &str) -> StoreResult<()> {
-    let updated = diesel::update(webhook_endpoints::table.find(id))
-        .set((
-            webhook_endpoints::active.eq(false),
-            webhook_endpoints::deactivated_at.eq(Some(crate::now())),
-        ))
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+/// Stops deliveries to `id`, audited; what was queued for it is not delivered.
+pub fn deactivate_endpoint(conn: &mut DbConnection, actor: &Actor, id: &str) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        let updated = diesel::update(webhook_endpoints::table.find(id))
+            .set((
+                webhook_endpoints::active.eq(false),
+                webhook_endpoints::deactivated_at.eq(Some(crate::now())),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audit::record(
+            conn,
+            actor,
+            Change::created(AuditAction::WebhookDeactivate, "webhook", id, &()),
+        )
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable, Serialize)]
@@ -160,18 +181,24 @@ pub fn delivery(conn: &mut DbConnection, id: &str) -> StoreResult<DeliveryRow> {
 }
 
 /// Makes a delivery due now: a manual redelivery. An acknowledged one is sent again as a
-/// new attempt too (the portal asked for it again).
-pub fn redeliver(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> StoreResult<()> {
-    let updated = diesel::update(webhook_deliveries::table.find(id))
-        .set((
-            webhook_deliveries::delivered_at.eq(None::<NaiveDateTime>),
-            webhook_deliveries::next_attempt_at.eq(now),
-        ))
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+/// new attempt too (the portal asked for it again). Audited.
+pub fn redeliver(conn: &mut DbConnection, actor: &Actor, id: &str) -> StoreResult<()> {
+    write_transaction(conn, |conn| {
+        let updated = diesel::update(webhook_deliveries::table.find(id))
+            .set((
+                webhook_deliveries::delivered_at.eq(None::<NaiveDateTime>),
+                webhook_deliveries::next_attempt_at.eq(crate::now()),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audit::record(
+            conn,
+            actor,
+            Change::created(AuditAction::WebhookRedeliver, "webhook_delivery", id, &()),
+        )
+    })
 }
 
 /// How many deliveries not acknowledged each (endpoint, dossier) of `dossier_ids` has.

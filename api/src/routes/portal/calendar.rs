@@ -1,6 +1,6 @@
 //! The calendar of working days: the dated exceptions to the working week.
 
-use super::reference::{audited, manage};
+use super::reference::manage;
 use super::*;
 use stored_reference::CalendarDayRow;
 
@@ -132,16 +132,11 @@ pub async fn put_calendar_day(
     let saved = row.clone();
     state
         .write(move |conn| {
-            tgpl_persistence::db::write_transaction(conn, |conn| {
-                stored_reference::put_calendar_day(conn, &saved)?;
-                audited(
-                    conn,
-                    &caller,
-                    "calendar_day",
-                    &saved.day.to_string(),
-                    &saved,
-                )
-            })
+            Ok(stored_reference::put_calendar_day(
+                conn,
+                &caller.actor(),
+                &saved,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(CalendarDayView::from(row)))
@@ -168,12 +163,11 @@ pub async fn delete_calendar_day(
     let day = day.into_inner();
     state
         .write(move |conn| {
-            tgpl_persistence::db::write_transaction(conn, |conn| {
-                if !stored_reference::delete_calendar_day(conn, day)? {
-                    return Err(ApiError::not_found());
-                }
-                audited(conn, &caller, "calendar_day", &day.to_string(), &())
-            })
+            Ok(stored_reference::delete_calendar_day(
+                conn,
+                &caller.actor(),
+                day,
+            )?)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

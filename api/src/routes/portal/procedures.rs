@@ -1,6 +1,6 @@
 //! The procedures taken online, with their national codes and limits.
 
-use super::reference::{audited, manage};
+use super::reference::manage;
 use super::*;
 use stored_reference::ProcedureRow;
 
@@ -133,8 +133,11 @@ pub async fn put_procedure(
                     Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => {}
                     Err(e) => return Err(e.into()),
                 }
-                stored_reference::put_procedure(conn, &saved)?;
-                audited(conn, &caller, "procedure", &saved.code, &saved)
+                Ok(stored_reference::put_procedure(
+                    conn,
+                    &caller.actor(),
+                    &saved,
+                )?)
             })
         })
         .await?;

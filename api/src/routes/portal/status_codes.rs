@@ -1,6 +1,6 @@
 //! The portal's code for each of our dossier statuses.
 
-use super::reference::{audited, manage};
+use super::reference::manage;
 use super::*;
 
 #[derive(Serialize, ToSchema)]
@@ -101,8 +101,12 @@ pub async fn put_status_code(
                         ),
                     ));
                 }
-                stored_reference::set_status_code(conn, status, &code)?;
-                audited(conn, &caller, "status_code", status.code(), &code)
+                Ok(stored_reference::set_status_code(
+                    conn,
+                    &caller.actor(),
+                    status,
+                    &code,
+                )?)
             })
         })
         .await?;

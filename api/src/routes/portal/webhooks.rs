@@ -137,18 +137,11 @@ pub async fn register_webhook(
                         ),
                     ));
                 }
-                stored_webhooks::insert_endpoint(conn, &saved)?;
-                audit::record(
+                Ok(stored_webhooks::insert_endpoint(
                     conn,
                     &caller.actor(),
-                    Change::created(
-                        AuditAction::WebhookRegister,
-                        "webhook",
-                        &saved.id,
-                        &serde_json::json!({ "url": saved.url }),
-                    ),
-                )?;
-                Ok::<_, ApiError>(())
+                    &saved,
+                )?)
             })
         })
         .await?;
@@ -205,15 +198,11 @@ pub async fn deactivate_webhook(
     let id = id.into_inner();
     state
         .write(move |conn| {
-            tgpl_persistence::db::write_transaction(conn, |conn| {
-                stored_webhooks::deactivate_endpoint(conn, &id)?;
-                audit::record(
-                    conn,
-                    &caller.actor(),
-                    Change::created(AuditAction::WebhookDeactivate, "webhook", &id, &()),
-                )?;
-                Ok::<_, ApiError>(())
-            })
+            Ok(stored_webhooks::deactivate_endpoint(
+                conn,
+                &caller.actor(),
+                &id,
+            )?)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -326,12 +315,7 @@ pub async fn redeliver(
                         ),
                     ));
                 }
-                stored_webhooks::redeliver(conn, &id, tgpl_persistence::now())?;
-                audit::record(
-                    conn,
-                    &caller.actor(),
-                    Change::created(AuditAction::WebhookRedeliver, "webhook_delivery", &id, &()),
-                )?;
+                stored_webhooks::redeliver(conn, &caller.actor(), &id)?;
                 Ok::<_, ApiError>(stored_webhooks::delivery(conn, &id)?)
             })
         })
