@@ -14,6 +14,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::page::{PageRequest, Paged};
 use crate::schema::{accounts, collaborator_cards, staff, staff_memberships};
 use crate::statistics::tally;
+use crate::versioned::Versioned;
 use tgpl_domain::reference::{EthnicGroup, Gender, ProviderKind, Qualification};
 use tgpl_domain::role::AccountStatus;
 use tgpl_domain::staff::{CardStatus, MembershipRelation, OfficerRank, StaffStatus, Title};
@@ -278,8 +279,7 @@ pub fn end_membership(
             let mut deactivated = account.clone();
             deactivated.status = Code(AccountStatus::Deactivated);
             deactivated.token_epoch += 1;
-            deactivated.version += 1;
-            deactivated.updated_at = crate::now();
+            deactivated.revise();
             crate::accounts::save(
                 conn,
                 actor,

@@ -60,10 +60,22 @@ macro_rules! versioned_rows {
     };
 }
 
+/// A change request changes once, when decided; its decision time is `decided_at`.
+impl Versioned for crate::change_requests::RequestRow {
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn revise(&mut self) {
+        self.version += 1;
+    }
+}
+
 versioned_rows!(
     crate::accounts::AccountRow,
     crate::cases::CaseRow,
     crate::contracts::ContractRow,
+    crate::portal::dossiers::DossierRow,
     crate::organizations::OrganizationRow,
     crate::provinces::ProvinceRow,
     crate::recipients::RecipientRow,

@@ -423,6 +423,15 @@ impl IfMatch {
         self.require(&etag(record.version()))
     }
 
+    /// [`IfMatch::check`] for a stored record: 412 when the header names another version
+    /// than the record's.
+    pub fn check_current(
+        &self,
+        record: &impl tgpl_persistence::versioned::Versioned,
+    ) -> Result<(), ApiError> {
+        self.check(&etag(record.version()))
+    }
+
     /// Fails with 412 when the header is present and names another version than `current`.
     pub fn check(&self, current: &str) -> Result<(), ApiError> {
         match &self.0 {

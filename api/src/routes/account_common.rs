@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, record, IfMatch};
+use crate::http::extract::{record, IfMatch};
 use crate::http::lang::Text;
 use crate::scope;
 use crate::state::AppState;
@@ -144,7 +144,7 @@ pub async fn change(
                         ),
                     ));
                 }
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 let mut after = before.clone();
                 apply(conn, &mut after)?;
                 after.revise();

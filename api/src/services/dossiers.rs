@@ -19,6 +19,7 @@ use tgpl_persistence::portal::dossiers::{self, DocumentRow, DossierRow};
 use tgpl_persistence::portal::feed::{self, ProgressRow};
 use tgpl_persistence::portal::reference::ProcedureRow;
 use tgpl_persistence::portal::{reference, webhooks};
+use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::{DbConnection, StoreError};
 use utoipa::ToSchema;
 
@@ -235,8 +236,7 @@ pub fn take(
         after.note.clone_from(&note);
     }
     also(&mut after);
-    after.version += 1;
-    after.updated_at = tgpl_persistence::now();
+    after.revise();
     dossiers::save(conn, before, &after)?;
     audit::record(
         conn,

@@ -79,7 +79,7 @@ pub async fn take_step(
                     Action::ManageCase
                 };
                 let before = load(conn, &caller, &id, action)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 let input = step_input(conn, step, &body, &before)?;
                 let facts = StepFacts {
                     today: today(),

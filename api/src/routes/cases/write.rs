@@ -256,7 +256,7 @@ pub async fn remove(
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let before = load(conn, &caller, &id, Action::ManageCase)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 if before.state.is_locked() {
                     return Err(locked());
                 }

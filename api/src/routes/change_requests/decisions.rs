@@ -37,7 +37,7 @@ fn decided(
     after.decided_by = Some(caller.username.clone());
     after.decided_at = Some(tgpl_persistence::now());
     after.decision_reason = reason;
-    after.version += 1;
+    after.revise();
     Ok(after)
 }
 
@@ -81,7 +81,7 @@ pub async fn approve(
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let (before, items) = load_for_decision(conn, &caller, &id)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 let after = decided(&caller, &before, change_request::Decision::Approve, reason.clone())?;
                 let kind: ChangeKind = *before.kind;
                 let actor = caller.actor();
@@ -168,7 +168,7 @@ pub async fn reject(
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let (before, items) = load_for_decision(conn, &caller, &id)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 let after = decided(
                     &caller,
                     &before,

@@ -40,7 +40,7 @@ use super::account_common::utc;
 use super::cases::UpdateCase;
 use crate::auth::Caller;
 use crate::http::error::{ApiError, FieldRefusal};
-use crate::http::extract::{etag, record, IfMatch, Query, ValidJson};
+use crate::http::extract::{record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, Page, PageQuery};
 use crate::redaction::Redaction;

@@ -40,7 +40,7 @@ pub async fn deactivate(
             // Under the tree's claim: no child is created or moved under it meanwhile.
             if_match.settle(conn, |conn| exclusive(conn, &[Claim::new(Rule::Hierarchy, "")], |conn| {
                 let before = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 if *before.status != OrganizationStatus::Active {
                     return Err(ApiError::conflict(
                         "already_inactive",
@@ -153,7 +153,7 @@ pub async fn move_to(
             // Under the tree's claim: two moves at once cannot make a cycle between them.
             if_match.settle(conn, |conn| exclusive(conn, &[Claim::new(Rule::Hierarchy, "")], |conn| {
                 let org = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
-                if_match.check(&etag(org.version))?;
+                if_match.check_current(&org)?;
                 let parent = scope::authorize(conn, &caller, Action::CreateChildOrganization, &body.parent_id)?;
                 let kind = *org.kind;
                 let parent_kind = *parent.kind;

@@ -74,7 +74,7 @@ async fn end(
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let before = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 if before.participation_status != Some(Code(ParticipationStatus::Active)) {
                     return Err(not_in_force());
                 }

@@ -58,7 +58,7 @@ pub async fn take_dossier_step(
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let before = load(conn, &caller, &id, Action::HandleDossier)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 let calendar = stored_reference::working_calendar(conn)?;
                 let at = tgpl_persistence::now();
                 let opened = if step == DossierStep::Accept {

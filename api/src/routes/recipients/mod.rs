@@ -42,7 +42,7 @@ use validator::Validate;
 use super::account_common::utc;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, present, record, IfMatch, Query, ValidJson};
+use crate::http::extract::{present, record, IfMatch, Query, ValidJson};
 use crate::http::page::{search_term, Page, PageQuery};
 use crate::http::patch;
 use crate::scope::{self, today};

@@ -88,7 +88,7 @@ pub async fn add_proof(
     let (row, proofs) = state
         .write(move |conn| {
             let row = load(conn, &caller, &id, Action::ManageRecipient)?;
-            if_match.check(&etag(row.version))?;
+            if_match.check_current(&row)?;
             let proof = ProofRow {
                 id: tgpl_persistence::new_id(),
                 recipient_id: id.clone(),

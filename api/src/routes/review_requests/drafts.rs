@@ -176,7 +176,7 @@ pub async fn remove(
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let before = load(conn, &caller, &id, Action::ManageCase)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 check_editable(&before)?;
                 let mut after = before.clone();
                 after.deleted_at = Some(tgpl_persistence::now());

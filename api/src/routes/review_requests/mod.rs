@@ -33,7 +33,7 @@ use validator::Validate;
 use super::account_common::utc;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, record, IfMatch, Query, ValidJson};
+use crate::http::extract::{record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, search_term, Page, PageQuery};
 use crate::http::patch;

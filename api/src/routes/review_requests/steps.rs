@@ -87,7 +87,7 @@ pub async fn send(
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let before = load(conn, &caller, &id, Action::SendReviewRequest)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 let mut after = before.clone();
                 take(&mut after, ReviewStep::Send)?;
                 after.sent_on = Some(on);
@@ -133,7 +133,7 @@ pub async fn answer(
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let before = load(conn, &caller, &id, Action::ManageCase)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 let mut after = before.clone();
                 take(&mut after, ReviewStep::Answer)?;
                 let on = body.answered_on.unwrap_or_else(today);

@@ -113,7 +113,7 @@ pub async fn issue_card(
             ];
             exclusive(conn, &claims, |conn| {
                 let person = load(conn, &caller, &id, Action::ReadStaff)?;
-                if_match.check(&etag(person.row.version))?;
+                if_match.check_current(&person.row)?;
                 let department = card_authority(conn, &caller, &person)?;
                 if person.row.provider_kind != Some(Code(ProviderKind::Collaborator)) {
                     return Err(ApiError::field(
@@ -201,7 +201,7 @@ fn load_card(
 ) -> Result<(CardRow, Person), ApiError> {
     let card = staff::get_card(conn, card_id)?;
     let person = load(conn, caller, &card.staff_id, Action::ReadStaff)?;
-    if_match.check(&etag(person.row.version))?;
+    if_match.check_current(&person.row)?;
     scope::authorize(
         conn,
         caller,

@@ -76,7 +76,7 @@ pub async fn add_membership(
             // Checked and written as one: memberships sent at once must not all find none.
             exclusive(conn, &[Claim::new(Rule::Membership, id.as_str())], |conn| {
                 let person = load(conn, &caller, &id, Action::ReadStaff)?;
-                if_match.check(&etag(person.row.version))?;
+                if_match.check_current(&person.row)?;
                 scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
                 let membership = new_membership(&id, &body)?;
                 let held: Vec<_> = person.memberships.iter().map(MembershipRow::to_domain).collect();
@@ -148,7 +148,7 @@ pub async fn end_membership(
             if_match.settle(conn, |conn| {
                 exclusive(conn, &[Claim::new(Rule::Membership, id.as_str())], |conn| {
                     let person = load(conn, &caller, &id, Action::ReadStaff)?;
-                    if_match.check(&etag(person.row.version))?;
+                    if_match.check_current(&person.row)?;
                     let Some(before) = person
                         .memberships
                         .iter()

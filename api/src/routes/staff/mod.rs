@@ -38,7 +38,7 @@ use validator::Validate;
 
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::extract::{etag, present, record, IfMatch, Query, ValidJson};
+use crate::http::extract::{present, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, parse_sort, search_term, Page, PageQuery};
 use crate::http::patch;

@@ -17,7 +17,7 @@ fn load_for_change(
         Action::ManageParticipation,
         &row.organization_id,
     )?;
-    if_match.check(&etag(row.version))?;
+    if_match.check_current(&row)?;
     if *row.status != ContractStatus::Active {
         return Err(ApiError::conflict(
             "contract_terminated",

@@ -50,7 +50,7 @@ pub async fn propose_correction(
             let revision = if_match.settle(conn, |conn| {
                 let (before, form, period) =
                     load(conn, &caller, &id, Action::PrepareStatisticalReport)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 take(&mut before.clone(), ReportStep::Correct)?;
                 let revisions = reports::revisions(conn, &before.id)?;
                 if revisions.iter().any(is_pending) {
@@ -166,7 +166,7 @@ pub async fn confirm_correction(
             let row = if_match.settle(conn, |conn| {
                 let (before, _, period) =
                     load(conn, &caller, &id, Action::SubmitStatisticalReport)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 let mut revision =
                     reports::revision(conn, &before.id, n).map_err(|_| ApiError::not_found())?;
                 if !is_pending(&revision) {

@@ -223,7 +223,7 @@ pub async fn prepare_report(
             let row = if_match.settle(conn, |conn| {
                 let (before, form, period) =
                     load(conn, &caller, &id, Action::PrepareStatisticalReport)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 let mut after = before.clone();
                 if let Some(source) = source {
                     change_source(conn, &mut after, source)?;

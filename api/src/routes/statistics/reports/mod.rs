@@ -44,7 +44,7 @@ use validator::Validate;
 use super::records::{form_named, form_of, not_reported, period_filter, period_of};
 use super::tables::RuleResultView;
 use super::*;
-use crate::http::extract::{etag, record, IfMatch, ValidJson};
+use crate::http::extract::{record, IfMatch, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, Page, PageQuery};
 use crate::routes::account_common::utc;

@@ -51,7 +51,7 @@ pub async fn submit_report(
             let row = if_match.settle(conn, |conn| {
                 let (before, form, period) =
                     load(conn, &caller, &id, Action::SubmitStatisticalReport)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 check_editable(&before)?;
                 let mut after = before.clone();
                 if let Some(rows) = entered.clone() {
@@ -161,7 +161,7 @@ async fn decide(
             let row = if_match.settle(conn, |conn| {
                 let (before, _, period) =
                     load(conn, &caller, &id, Action::ReceiveStatisticalReports)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 reporting_service::decide(
                     conn,
                     &caller.actor(),

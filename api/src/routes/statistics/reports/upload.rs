@@ -365,7 +365,7 @@ pub async fn upload_figures(
             let row = if_match.settle(conn, |conn| {
                 let (before, form, period) =
                     load(conn, &caller, &id, Action::PrepareStatisticalReport)?;
-                if_match.check(&etag(before.version))?;
+                if_match.check_current(&before)?;
                 drafting::check_editable(&before)?;
                 let rows = if bytes.starts_with(b"PK\x03\x04") {
                     read_xlsx(form, &period, &bytes)?
