@@ -2,6 +2,7 @@
 //! to them. Nobody administers their own account: people change their own password only,
 //! through the endpoint made for it, so that locking or reviving an account takes two people.
 
+use crate::lifecycle::Step;
 use crate::role::AccountStatus;
 use crate::vocabulary;
 
@@ -15,10 +16,12 @@ vocabulary! {
     }
 }
 
-impl AccountAction {
+impl Step for AccountAction {
+    type State = AccountStatus;
+
     /// The status the action leaves an account of status `from` in, if it may be taken
     /// there. A deactivated account is kept for the audit trail and never changes again.
-    pub fn target(self, from: AccountStatus) -> Option<AccountStatus> {
+    fn target(self, from: AccountStatus) -> Option<AccountStatus> {
         use AccountStatus::*;
         match (self, from) {
             (Self::Lock, Active) => Some(Locked),
@@ -28,7 +31,9 @@ impl AccountAction {
             _ => None,
         }
     }
+}
 
+impl AccountAction {
     /// Whether the action ends the account's tokens at once: all but an unlock, after which
     /// tokens issued before the lock stay revoked.
     pub fn revokes_tokens(self) -> bool {
@@ -89,11 +94,7 @@ impl ActionNotAllowed {
 impl AccountStatus {
     /// The actions that may be taken on an account in this status.
     pub fn allowed_actions(self) -> Vec<AccountAction> {
-        <AccountAction as crate::label::Vocabulary>::ALL
-            .iter()
-            .copied()
-            .filter(|a| a.target(self).is_some())
-            .collect()
+        crate::lifecycle::next_steps(self)
     }
 }
 

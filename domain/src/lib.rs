@@ -16,6 +16,7 @@ pub mod contract;
 pub mod credentials;
 pub mod hierarchy;
 pub mod label;
+pub mod lifecycle;
 pub mod organization;
 pub mod portal;
 pub mod privacy;

@@ -1,7 +1,7 @@
 //! Requests for review (kiến nghị; Law on Legal Aid 2017 art. 27, form 2 of Circular 02/2011):
 //! drafted by the centre, sent to the competent agency by its leader, answered by that agency.
 
-use chrono::NaiveDate;
+use crate::lifecycle::Step;
 
 use crate::case::ReviewState;
 use crate::vocabulary;
@@ -14,9 +14,11 @@ vocabulary! {
     }
 }
 
-impl ReviewStep {
+impl Step for ReviewStep {
+    type State = ReviewState;
+
     /// Where the step leads from `from`, if it may be taken there.
-    pub fn target(self, from: ReviewState) -> Option<ReviewState> {
+    fn target(self, from: ReviewState) -> Option<ReviewState> {
         match (self, from) {
             (Self::Send, ReviewState::Draft) => Some(ReviewState::Sent),
             (Self::Answer, ReviewState::Sent) => Some(ReviewState::Answered),
@@ -28,23 +30,13 @@ impl ReviewStep {
 impl ReviewState {
     /// The steps that may be taken from here.
     pub fn next_steps(self) -> Vec<ReviewStep> {
-        <ReviewStep as crate::label::Vocabulary>::ALL
-            .iter()
-            .copied()
-            .filter(|s| s.target(self).is_some())
-            .collect()
+        crate::lifecycle::next_steps(self)
     }
 
     /// Only a draft is edited or deleted: once sent, the request is the agency's record too.
     pub fn is_editable(self) -> bool {
         self == Self::Draft
     }
-}
-
-/// Whether `day` may date a step: not in the future, and not before `not_before` (an answer
-/// is not dated before the request was sent).
-pub fn day_in_range(day: NaiveDate, not_before: Option<NaiveDate>, today: NaiveDate) -> bool {
-    day <= today && not_before.is_none_or(|b| day >= b)
 }
 
 #[cfg(test)]
@@ -62,14 +54,5 @@ mod tests {
         assert_eq!(Sent.next_steps(), vec![ReviewStep::Answer]);
         assert!(Answered.next_steps().is_empty());
         assert!(Draft.is_editable() && !Sent.is_editable() && !Answered.is_editable());
-    }
-
-    #[test]
-    fn steps_are_dated_from_the_sending_to_today() {
-        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
-        let today = d(6, 30);
-        assert!(day_in_range(today, Some(d(6, 1)), today));
-        assert!(!day_in_range(d(7, 1), None, today));
-        assert!(!day_in_range(d(5, 31), Some(d(6, 1)), today));
     }
 }

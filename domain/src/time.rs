@@ -13,6 +13,18 @@ pub fn vietnam_day_start(day: NaiveDate) -> DateTime<Utc> {
     (midnight - chrono::Duration::seconds(i64::from(vietnam_offset().local_minus_utc()))).and_utc()
 }
 
+/// The instant a Viet Nam day ends (the next day's start); `None` past the calendar's end.
+pub fn vietnam_day_end(day: NaiveDate) -> Option<DateTime<Utc>> {
+    day.succ_opt().map(vietnam_day_start)
+}
+
+/// Whether `day` may date something that happened: not in the future, and not before
+/// `not_before` (a card is not revoked before its issue, an answer not dated before the
+/// request was sent).
+pub fn day_in_range(day: NaiveDate, not_before: Option<NaiveDate>, today: NaiveDate) -> bool {
+    day <= today && not_before.is_none_or(|b| day >= b)
+}
+
 /// The date in Viet Nam at the instant `at`.
 pub fn vietnam_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&vietnam_offset()).date_naive()
@@ -22,6 +34,20 @@ pub fn vietnam_date(at: DateTime<Utc>) -> NaiveDate {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn what_happened_is_dated_from_its_start_to_today() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let today = d(6, 30);
+        assert!(day_in_range(today, Some(d(6, 1)), today));
+        assert!(day_in_range(d(6, 1), Some(d(6, 1)), today));
+        assert!(!day_in_range(d(7, 1), None, today));
+        assert!(!day_in_range(d(5, 31), Some(d(6, 1)), today));
+        assert_eq!(
+            vietnam_day_end(d(6, 30)),
+            Some(Utc.with_ymd_and_hms(2026, 6, 30, 17, 0, 0).unwrap())
+        );
+    }
 
     #[test]
     fn a_vietnam_day_begins_at_17_utc_the_day_before() {

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
+use tgpl_domain::account::{AccountAction, ActionNotAllowed};
 use tgpl_domain::audit::AuditAction;
 
 use crate::audit::{self, Actor, Change};
@@ -37,6 +38,18 @@ pub struct AccountRow {
     pub updated_at: NaiveDateTime,
     /// The staff record of the person holding the account, if linked.
     pub staff_id: Option<String>,
+}
+
+impl AccountRow {
+    /// Takes an administrator's `action` ([`AccountAction::take`]): the status it leaves,
+    /// and the tokens revoked where the action revokes them; unchanged when refused.
+    pub fn take(&mut self, action: AccountAction) -> Result<(), ActionNotAllowed> {
+        self.status = Code(action.take(*self.status)?);
+        if action.revokes_tokens() {
+            self.token_epoch += 1;
+        }
+        Ok(())
+    }
 }
 
 /// What the audit log keeps of an account: everything but the password hash.

@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
+use tgpl_domain::account::AccountAction;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{OrganizationStatus, ParticipationStatus};
@@ -277,8 +278,9 @@ pub fn end_membership(
         let mut ids = Vec::new();
         for account in linked {
             let mut deactivated = account.clone();
-            deactivated.status = Code(AccountStatus::Deactivated);
-            deactivated.token_epoch += 1;
+            if deactivated.take(AccountAction::Deactivate).is_err() {
+                continue;
+            }
             deactivated.revise();
             crate::accounts::save(
                 conn,

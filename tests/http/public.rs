@@ -272,6 +272,24 @@ fn amending_a_registration_is_dated_and_contracts_have_a_life_cycle() {
         .json(json!({"valid_to": "2028-01-05", "amended_on": "2026-06-01"}));
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["amended_on"], "2026-06-01");
+    // It ends on a day between its signing and today.
+    for on in ["2026-01-04", "2099-01-01"] {
+        let problem = app
+            .post(
+                &format!("/api/v1/contracts/{contract}/terminate"),
+                &stp,
+                json!({"on": on, "reason": "Hai bên thỏa thuận"}),
+            )
+            .assert_problem(422, "validation_failed");
+        assert_eq!(
+            (
+                &problem["errors"][0]["field"],
+                &problem["errors"][0]["code"]
+            ),
+            (&json!("on"), &json!("out_of_range")),
+            "{on}"
+        );
+    }
     let r = app.post(
         &format!("/api/v1/contracts/{contract}/terminate"),
         &stp,

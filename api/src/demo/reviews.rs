@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::ReviewKind;
+use tgpl_domain::lifecycle::Step;
 use tgpl_domain::review_request::ReviewStep;
 use tgpl_persistence::audit::Actor;
 use tgpl_persistence::column::Code;

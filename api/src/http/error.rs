@@ -155,6 +155,22 @@ impl ApiError {
         )
     }
 
+    /// 409 `illegal_step`: the step cannot be taken from the record's status, answered as
+    /// `status_key` (`state`, `dossier_status`, `report_status`) with the steps allowed from
+    /// it as `allowed_steps`.
+    pub fn illegal_step(
+        detail: Text,
+        status_key: &str,
+        status: &str,
+        allowed: impl IntoIterator<Item = impl std::fmt::Display>,
+    ) -> Self {
+        let allowed: Vec<String> = allowed.into_iter().map(|s| s.to_string()).collect();
+        let mut extra = serde_json::Map::new();
+        extra.insert(status_key.to_owned(), status.into());
+        extra.insert("allowed_steps".to_owned(), allowed.into());
+        Self::conflict("illegal_step", detail).with_extra(serde_json::Value::Object(extra))
+    }
+
     pub fn conflict(code: &'static str, detail: Text) -> Self {
         Self::new(
             StatusCode::CONFLICT,

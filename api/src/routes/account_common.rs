@@ -10,7 +10,6 @@ use tgpl_domain::account::{self, AccountAction};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::role::{AccountStatus, Role};
 use tgpl_persistence::accounts::{self, AccountRow};
-use tgpl_persistence::column::Code;
 use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
 use utoipa::ToSchema;
@@ -163,7 +162,7 @@ pub fn take_action(
     family: Family,
     action: AccountAction,
 ) -> Result<(), ApiError> {
-    let to = action.take(*a.status).map_err(|refused| {
+    a.take(action).map_err(|refused| {
         let (vi, en) = refused.message(family == Family::Service);
         let error = ApiError::conflict("invalid_account_state", Text::new(vi, en));
         match family {
@@ -173,12 +172,7 @@ pub fn take_action(
             }
             Family::Service => error,
         }
-    })?;
-    a.status = Code(to);
-    if action.revokes_tokens() {
-        a.token_epoch += 1;
-    }
-    Ok(())
+    })
 }
 
 /// An administrator's action that changes an account's status and nothing else (lock,

@@ -254,18 +254,17 @@ pub fn step_refused(refusal: StepRefusal, step: Transition, facts: StepFacts) ->
 }
 
 fn illegal_step(step: Transition, state: CaseState, facts: StepFacts) -> ApiError {
-    let allowed: Vec<String> = state
+    let allowed = state
         .next_steps()
         .into_iter()
-        .filter(|t| facts.role.is_none_or(|role| t.allowed_for(role)))
-        .map(|t| t.to_string())
-        .collect();
-    ApiError::conflict(
-        "illegal_step",
+        .filter(|t| facts.role.is_none_or(|role| t.allowed_for(role)));
+    ApiError::illegal_step(
         Text::new(
             format!("Không thể thực hiện bước `{step}` khi vụ việc ở trạng thái `{state}`."),
             format!("The step `{step}` cannot be taken from the state `{state}`."),
         ),
+        "state",
+        state.code(),
+        allowed,
     )
-    .with_extra(serde_json::json!({ "state": state.code(), "allowed_steps": allowed }))
 }

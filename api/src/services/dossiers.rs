@@ -285,13 +285,13 @@ pub fn refused(refusal: DossierRefusal, step: DossierStep) -> ApiError {
 }
 
 fn illegal(step: DossierStep, from: DossierStatus) -> ApiError {
-    let allowed: Vec<&str> = from.next_steps().iter().map(|s| s.code()).collect();
-    ApiError::conflict(
-        "illegal_step",
+    ApiError::illegal_step(
         Text::new(
             format!("Không thể thực hiện bước `{step}` khi hồ sơ ở trạng thái `{from}`."),
             format!("The step `{step}` cannot be taken while the dossier is `{from}`."),
         ),
+        "dossier_status",
+        from.code(),
+        from.next_steps(),
     )
-    .with_extra(json!({ "dossier_status": from.code(), "allowed_steps": allowed }))
 }

@@ -9,6 +9,7 @@
 //! report of entered figures is taken from that report alone.
 
 use std::collections::HashSet;
+use tgpl_domain::lifecycle::Step;
 
 use chrono::NaiveDate;
 use tgpl_domain::audit::AuditAction;
@@ -238,16 +239,14 @@ fn missing(
 pub fn take(row: &mut ReportRow, step: ReportStep) -> Result<(), ApiError> {
     let from = *row.status;
     let Some(to) = step.target(from) else {
-        let allowed: Vec<&str> = from.next_steps().iter().map(|s| s.code()).collect();
-        return Err(ApiError::conflict(
-            "illegal_step",
+        return Err(ApiError::illegal_step(
             Text::new(
                 format!("Báo cáo đang ở trạng thái `{from}`."),
                 format!("The report is `{from}`."),
             ),
-        )
-        .with_extra(
-            serde_json::json!({ "report_status": from.code(), "allowed_steps": allowed }),
+            "report_status",
+            from.code(),
+            from.next_steps(),
         ));
     };
     row.status = Code(to);

@@ -5,6 +5,7 @@
 //! case, the step's input (with what the caller looked up about the people and organizations
 //! it names) and the facts of the moment.
 
+use crate::lifecycle::Step;
 use chrono::NaiveDate;
 
 use super::record::{Case, DetailsError, QualityEvaluation};

@@ -1,6 +1,7 @@
 //! The words of a case: its states and steps (the life cycle as a state machine, and the
 //! locks that protect closed cases), outcomes, grades and the words of proceedings.
 
+use crate::lifecycle::Step;
 use crate::role::Role;
 use crate::vocabulary;
 
@@ -37,9 +38,11 @@ vocabulary! {
     }
 }
 
-impl Transition {
+impl Step for Transition {
+    type State = CaseState;
+
     /// Where the step leads from `from`, if it may be taken there.
-    pub fn target(self, from: CaseState) -> Option<CaseState> {
+    fn target(self, from: CaseState) -> Option<CaseState> {
         use CaseState::*;
         use Transition::*;
         match (self, from) {
@@ -59,7 +62,9 @@ impl Transition {
             _ => None,
         }
     }
+}
 
+impl Transition {
     /// Who may take the step in the organization handling the case. Deciding on a request,
     /// choosing providers and sending a case away are for leaders; the work itself is for
     /// those who do it; evaluation also for the Department.
@@ -81,11 +86,7 @@ impl Transition {
 impl CaseState {
     /// The steps that may be taken from here (whoever takes them).
     pub fn next_steps(self) -> Vec<Transition> {
-        <Transition as crate::label::Vocabulary>::ALL
-            .iter()
-            .copied()
-            .filter(|t| t.target(self).is_some())
-            .collect()
+        crate::lifecycle::next_steps(self)
     }
 
     /// From completion on, the handling organization can no longer edit or delete the case:

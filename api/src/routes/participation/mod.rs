@@ -20,6 +20,7 @@ use tgpl_domain::audit::AuditAction;
 use tgpl_domain::contract::{self, ContractOverlap, ContractStatus, ContractTerm, TermError};
 use tgpl_domain::organization::{ParticipationMode, ParticipationScope, ParticipationStatus};
 use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
+use tgpl_domain::time::day_in_range;
 use tgpl_persistence::column::Code;
 use tgpl_persistence::contracts::{self, ContractRow};
 use tgpl_persistence::db::write_transaction;
@@ -90,11 +91,7 @@ async fn end(
                 ));
                 }
                 let on = body.on.unwrap_or_else(today);
-                if on > today()
-                    || before
-                        .participation_valid_from
-                        .is_some_and(|from| on < from)
-                {
+                if !day_in_range(on, before.participation_valid_from, today()) {
                     return Err(ApiError::field(
                         "on",
                         "out_of_range",

@@ -68,8 +68,8 @@ pub async fn list_dossiers(
                     .map(|d| tgpl_domain::time::vietnam_day_start(d).naive_utc()),
                 received_before: q
                     .received_to
-                    .and_then(|d| d.succ_opt())
-                    .map(|d| tgpl_domain::time::vietnam_day_start(d).naive_utc()),
+                    .and_then(tgpl_domain::time::vietnam_day_end)
+                    .map(|end| end.naive_utc()),
             };
             Ok(dossiers::list(conn, &filter, page)?)
         })

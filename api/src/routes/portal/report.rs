@@ -109,9 +109,8 @@ pub async fn read_online_services_report(
                     }
                 }
             }
-            let before = to.succ_opt().map_or(chrono::NaiveDateTime::MAX, |d| {
-                tgpl_domain::time::vietnam_day_start(d).naive_utc()
-            });
+            let before = tgpl_domain::time::vietnam_day_end(to)
+                .map_or(chrono::NaiveDateTime::MAX, |end| end.naive_utc());
             Ok(dossiers::report_facts(conn, before, from, None)?)
         })
         .await?;

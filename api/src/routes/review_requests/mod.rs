@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{ReviewKind, ReviewState};
-use tgpl_domain::review_request::{self, ReviewStep};
+use tgpl_domain::review_request::ReviewStep;
 use tgpl_persistence::column::Code;
 use tgpl_persistence::review_requests::{self, ReviewFilter, ReviewRow};
 use tgpl_persistence::versioned::Versioned;

@@ -1,6 +1,8 @@
 //! Sending a request for review (its leader signs it) and recording the agency's answer.
 
 use super::*;
+use tgpl_domain::label::Vocabulary;
+use tgpl_domain::lifecycle::Step;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -24,15 +26,15 @@ pub struct AnswerReview {
 fn take(row: &mut ReviewRow, step: ReviewStep) -> Result<(), ApiError> {
     let from = *row.state;
     let Some(to) = step.target(from) else {
-        let allowed: Vec<String> = from.next_steps().iter().map(|s| s.to_string()).collect();
-        return Err(ApiError::conflict(
-            "illegal_step",
+        return Err(ApiError::illegal_step(
             Text::new(
                 format!("Kiến nghị đang ở trạng thái `{from}`."),
                 format!("The request is `{from}`."),
             ),
-        )
-        .with_extra(serde_json::json!({ "state": from.to_string(), "allowed_steps": allowed })));
+            "state",
+            from.code(),
+            from.next_steps(),
+        ));
     };
     row.state = Code(to);
     Ok(())
@@ -48,7 +50,7 @@ pub(super) fn check_editable(row: &ReviewRow) -> Result<(), ApiError> {
 }
 
 fn check_day(field: &str, day: NaiveDate, not_before: Option<NaiveDate>) -> Result<(), ApiError> {
-    if !review_request::day_in_range(day, not_before, today()) {
+    if !tgpl_domain::time::day_in_range(day, not_before, today()) {
         return Err(ApiError::field(
             field,
             "out_of_range",

@@ -319,7 +319,7 @@ pub async fn revoke_card(
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let (before, person) = load_card(conn, &caller, &card_id, &if_match)?;
-                if on > today() || on < before.issued_on {
+                if !day_in_range(on, Some(before.issued_on), today()) {
                     return Err(ApiError::field(
                         "on",
                         "out_of_range",

@@ -3,6 +3,7 @@
 //! receives it; a returned report is corrected and submitted again. Once accepted, its figures
 //! change only by a correction its head confirms (art. 9), which submits a new revision.
 
+use crate::lifecycle::Step;
 use crate::organization::OrganizationKind;
 use crate::statistics::form::{RuleResult, Severity, Table};
 use crate::vocabulary;
@@ -27,10 +28,12 @@ vocabulary! {
     }
 }
 
-impl ReportStep {
+impl Step for ReportStep {
+    type State = ReportStatus;
+
     /// Where the step leads from `from`, if it may be taken there. A confirmed correction
     /// submits a new revision of a report already submitted or accepted.
-    pub fn target(self, from: ReportStatus) -> Option<ReportStatus> {
+    fn target(self, from: ReportStatus) -> Option<ReportStatus> {
         use ReportStatus::*;
         match (self, from) {
             (Self::Submit, Draft | Returned) => Some(Submitted),
@@ -45,11 +48,7 @@ impl ReportStep {
 impl ReportStatus {
     /// The steps that may be taken from here.
     pub fn next_steps(self) -> Vec<ReportStep> {
-        <ReportStep as crate::label::Vocabulary>::ALL
-            .iter()
-            .copied()
-            .filter(|s| s.target(self).is_some())
-            .collect()
+        crate::lifecycle::next_steps(self)
     }
 
     /// The figures of a draft or a returned report are still the unit's own to change; once

@@ -134,9 +134,18 @@ pub async fn terminate_contract(
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let before = load_for_change(conn, &caller, &id, &if_match)?;
+                let on = body.on.unwrap_or_else(today);
+                if !day_in_range(on, Some(before.signed_on), today()) {
+                    return Err(ApiError::field(
+                        "on",
+                        "out_of_range",
+                        "Ngày chấm dứt phải từ ngày ký hợp đồng đến hôm nay.",
+                        "The day lies between the contract's signing and today.",
+                    ));
+                }
                 let mut after = before.clone();
                 after.status = Code(ContractStatus::Terminated);
-                after.ended_on = Some(body.on.unwrap_or_else(today));
+                after.ended_on = Some(on);
                 after.end_reason = Some(body.reason.clone());
                 after.revise();
                 contracts::save(
