@@ -76,6 +76,16 @@ pub fn hidden(e: ApiError) -> ApiError {
     }
 }
 
+/// The other way round: a record the caller may read, on which an organization they
+/// cannot see decides, answers 403, not 404 (the record exists for them).
+pub fn refused(e: ApiError) -> ApiError {
+    if e.status == actix_web::http::StatusCode::NOT_FOUND {
+        ApiError::forbidden()
+    } else {
+        e
+    }
+}
+
 /// [`check`] on a tree already at hand: for a decision over several organizations.
 pub fn check_on(
     tree: &Hierarchy,

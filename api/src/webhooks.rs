@@ -54,7 +54,7 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     mac.update(b".");
     mac.update(body.as_bytes());
     let tag = mac.finalize().into_bytes();
-    format!("v1={}", crate::services::idempotency::hex(&tag))
+    format!("v1={}", hex::encode(tag))
 }
 
 /// The wait before the attempt after `attempts` failed ones: 1 s, 2 s, 4 s... up to an hour.

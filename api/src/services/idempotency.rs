@@ -19,11 +19,7 @@ use crate::http::lang::Text;
 /// its fields in their declared order, so that key order and spacing do not matter).
 pub fn request_hash(request: &impl Serialize) -> Result<String, ApiError> {
     let bytes = serde_json::to_vec(request).map_err(ApiError::logged("hashing a request"))?;
-    Ok(hex(&Sha256::digest(&bytes)))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    Ok(hex::encode(Sha256::digest(&bytes)))
 }
 
 /// A key's scope and value: dossier codes are unique nationally, so they are kept under

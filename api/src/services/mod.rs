@@ -4,6 +4,7 @@
 pub mod case_steps;
 pub mod dossiers;
 pub mod idempotency;
+pub mod provinces;
 pub mod recipient_access;
 pub mod releases;
 pub mod reporting;

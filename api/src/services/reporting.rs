@@ -174,13 +174,10 @@ pub fn total_gap(
     let revision = reports::revision(conn, &report.id, report.current_revision)?;
     let submitted = stored_table(form, period, &revision.figures)?;
     let now = records_now_on(conn, tree, report, form, period)?;
-    let gap = submitted.rows[0]
-        .cells
-        .iter()
-        .zip(&now.rows[0].cells)
-        .map(|(a, b)| a.abs_diff(*b))
-        .sum();
-    Ok((gap, now.rows[0].cells.iter().sum()))
+    Ok((
+        figures::total_gap(&submitted, &now),
+        now.rows[0].cells.iter().sum(),
+    ))
 }
 
 /// Flags the reports of the units above `report`'s for the same form and period that were

@@ -146,11 +146,7 @@ pub async fn upload(
         file_name,
         content_type: kind.content_type.to_owned(),
         size_bytes: recogniser.len() as i64,
-        sha256: digest
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
+        sha256: hex::encode(digest.finalize()),
         storage_key: key.clone(),
         uploaded_by: caller.username.clone(),
         uploaded_at: tgpl_persistence::now(),

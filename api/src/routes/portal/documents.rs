@@ -95,7 +95,7 @@ pub fn read_document(
         file_name: file_name.to_owned(),
         content_type: kind.content_type.to_owned(),
         size_bytes: bytes.len() as i64,
-        sha256: idempotency::hex(&Sha256::digest(&bytes)),
+        sha256: hex::encode(Sha256::digest(&bytes)),
         content: bytes,
         received_at: tgpl_persistence::now(),
     })

@@ -2,6 +2,7 @@
 
 use super::filing_request::SubmitDossier;
 use super::*;
+use crate::services::provinces::unknown_province;
 use tgpl_domain::portal::intake::{check_intake, check_receipt_time, ApplicantKind, IntakeShape};
 use tgpl_domain::recipient::check_identity;
 use tgpl_domain::refusal::Refusal;
@@ -314,17 +315,11 @@ fn intake_row(
         .as_ref()
         .and_then(|p| p.person.province_code.as_deref())
     {
-        if matches!(
-            tgpl_persistence::provinces::get(conn, province),
-            Err(tgpl_persistence::StoreError::NotFound)
-        ) {
-            errors.push(FieldRefusal::new(
-                "legal_aid.person.province_code",
-                "unknown_province",
-                format!("Không có tỉnh, thành phố mã `{province}`."),
-                format!("No province has the code `{province}`."),
-            ));
-        }
+        errors.extend(unknown_province(
+            conn,
+            "legal_aid.person.province_code",
+            province,
+        )?);
     }
     let (Some(procedure), Some(org), true) = (procedure, organization, errors.is_empty()) else {
         return Err(ApiError::validation(errors));

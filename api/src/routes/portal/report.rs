@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::http::tabular::{Cell, Format, Tabular};
+use crate::services::provinces::check_province;
 use tgpl_domain::portal::report::{self, report_period, Counts, DossierFacts};
 
 #[derive(Deserialize, IntoParams)]
@@ -94,21 +95,7 @@ pub async fn read_online_services_report(
     let province = q.province_code.clone();
     let facts = state
         .db(move |conn| {
-            if let Some(code) = &province {
-                match tgpl_persistence::provinces::get(conn, code) {
-                    Err(tgpl_persistence::StoreError::NotFound) => {
-                        return Err(ApiError::field(
-                            "province_code",
-                            "unknown_province",
-                            format!("Không có tỉnh, thành phố mã `{code}`."),
-                            format!("No province has the code `{code}`."),
-                        ))
-                    }
-                    other => {
-                        other?;
-                    }
-                }
-            }
+            check_province(conn, "province_code", province.as_deref())?;
             let before = tgpl_domain::time::vietnam_day_end(to)
                 .map_or(chrono::NaiveDateTime::MAX, |end| end.naive_utc());
             Ok(dossiers::report_facts(conn, before, from, None)?)

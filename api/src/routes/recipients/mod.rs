@@ -35,7 +35,7 @@ use tgpl_persistence::db::write_transaction;
 use tgpl_persistence::recipients::{
     self, Access, AccessFilter, AccessRow, ProofRow, RecipientFilter, RecipientRow,
 };
-use tgpl_persistence::{provinces, DbConnection};
+use tgpl_persistence::DbConnection;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -170,20 +170,4 @@ fn respond(status: StatusCode, row: RecipientRow, proofs: &[ProofRow]) -> HttpRe
         version,
         &RecipientView::new(row, proofs),
     )
-}
-
-fn check_province(conn: &mut DbConnection, code: Option<&str>) -> Result<(), ApiError> {
-    match code {
-        None => Ok(()),
-        Some(code) => match provinces::get(conn, code) {
-            Ok(_) => Ok(()),
-            Err(tgpl_persistence::StoreError::NotFound) => Err(ApiError::field(
-                "province_code",
-                "unknown_province",
-                format!("Không có tỉnh, thành phố mã `{code}`."),
-                format!("No province has the code `{code}`."),
-            )),
-            Err(e) => Err(e.into()),
-        },
-    }
 }

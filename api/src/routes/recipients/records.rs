@@ -1,6 +1,7 @@
 //! Registering a person aided (with the duplicate check), reading and correcting the record.
 
 use super::*;
+use crate::services::provinces::check_province;
 use tgpl_persistence::versioned::save_revision;
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -80,7 +81,7 @@ pub async fn create(
                 Action::ManageRecipient,
                 &body.organization_id,
             )?;
-            check_province(conn, body.province_code.as_deref())?;
+            check_province(conn, "province_code", body.province_code.as_deref())?;
             let row = RecipientRow {
                 gender: body.gender.map(Code),
                 date_of_birth: body.date_of_birth,
@@ -231,7 +232,7 @@ pub async fn update(
             )
             .map_err(ApiError::refused)?
             .map(|id| id.as_str().to_owned());
-            check_province(conn, after.province_code.as_deref())?;
+            check_province(conn, "province_code", after.province_code.as_deref())?;
             let after = write_transaction(conn, |conn| {
                 let after = save_revision(&before, after, |before, after| {
                     recipients::save(conn, &caller.actor(), before, after)

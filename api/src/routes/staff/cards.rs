@@ -69,13 +69,7 @@ pub(super) fn card_authority(
             Err(e) => outcome = Err(e),
         }
     }
-    outcome.map_err(|e| {
-        if e.status == StatusCode::NOT_FOUND {
-            ApiError::forbidden()
-        } else {
-            e
-        }
-    })
+    outcome.map_err(scope::refused)
 }
 
 /// Issues a collaborator's card (the Director of the Department issues them).
@@ -208,13 +202,7 @@ fn load_card(
         Action::ManageCollaboratorCards,
         &card.issued_by,
     )
-    .map_err(|e| {
-        if e.status == StatusCode::NOT_FOUND {
-            ApiError::forbidden()
-        } else {
-            e
-        }
-    })?;
+    .map_err(scope::refused)?;
     if *card.status != CardStatus::Valid {
         return Err(ApiError::conflict(
             "card_not_valid",

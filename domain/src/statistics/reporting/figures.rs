@@ -165,6 +165,21 @@ pub fn changes(before: &Table, after: &Table) -> Vec<CellChange> {
     out
 }
 
+/// How far `submitted` is from `records` over the total row (the first row of every
+/// table): the sum of the absolute differences of its cells, the gap a reconciliation
+/// reports and the ranking of provinces weighs.
+pub fn total_gap(submitted: &Table, records: &Table) -> u64 {
+    match (submitted.rows.first(), records.rows.first()) {
+        (Some(s), Some(r)) => s
+            .cells
+            .iter()
+            .zip(&r.cells)
+            .map(|(a, b)| a.abs_diff(*b))
+            .sum(),
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +187,18 @@ mod tests {
 
     fn period() -> Period {
         Period::parse("2026-6M").unwrap()
+    }
+
+    #[test]
+    fn the_gap_is_over_the_total_row_in_both_directions() {
+        let mut submitted = FORM_1.blank(&period());
+        let mut records = submitted.clone();
+        records.rows[0].cells[0] = 3;
+        submitted.rows[0].cells[1] = 2;
+        records.rows[1].cells[0] = 40;
+        assert_eq!(total_gap(&submitted, &records), 5);
+        assert_eq!(total_gap(&records, &submitted), 5);
+        assert_eq!(total_gap(&records, &records), 0);
     }
 
     #[test]

@@ -266,15 +266,7 @@ pub async fn released_data(
     for row in &rows {
         digest.update(&row.id);
     }
-    let etag: String = format!(
-        "\"{}\"",
-        digest
-            .finalize()
-            .iter()
-            .take(16)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let etag = format!("\"{}\"", hex::encode(&digest.finalize()[..16]));
     let unchanged = req
         .headers()
         .get(actix_web::http::header::IF_NONE_MATCH)

@@ -282,13 +282,7 @@ fn load(
                 return Err(ApiError::forbidden());
             };
             // The report is readable: a receiver the caller cannot see is still a refusal.
-            scope::check_on(&tree, caller, action, receiver).map_err(|e| {
-                if e.status == StatusCode::NOT_FOUND {
-                    ApiError::forbidden()
-                } else {
-                    e
-                }
-            })?;
+            scope::check_on(&tree, caller, action, receiver).map_err(scope::refused)?;
         }
         _ => scope::check_on(&tree, caller, action, &row.organization_id)?,
     }

@@ -69,11 +69,7 @@ fn reconcile(conn: &mut DbConnection, row: &ReportRow) -> Result<ReconciliationV
             records: c.after,
         })
         .collect();
-    let gap = differences
-        .iter()
-        .filter(|d| d.row == tgpl_domain::statistics::form::TOTAL_ROW)
-        .map(|d| d.difference.unsigned_abs())
-        .sum();
+    let gap = figures::total_gap(&submitted, &now);
     differences.sort_by_key(|d| std::cmp::Reverse(d.difference.unsigned_abs()));
     Ok(ReconciliationView {
         report_id: row.id.clone(),
