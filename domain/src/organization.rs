@@ -42,6 +42,13 @@ impl OrganizationKind {
         self.allowed_parents().is_empty()
     }
 
+    /// The state's own organizations that give legal aid, on the published list whenever
+    /// active: the centres, their branches and the legal aid clubs. Participating
+    /// organizations are listed only while their participation is in force.
+    pub fn is_state_provider(self) -> bool {
+        matches!(self, Self::Center | Self::Branch | Self::Club)
+    }
+
     /// Organizations that take part in legal aid by contract or registration (Law 2017 art. 15–17).
     pub fn is_participating(self) -> bool {
         matches!(
@@ -304,6 +311,20 @@ impl Refusal for OrgCodeError {
 mod tests {
     use super::*;
     use OrganizationKind::*;
+
+    #[test]
+    fn the_published_list_takes_state_providers_and_participants_only() {
+        let state: Vec<_> = OrganizationKind::ALL
+            .iter()
+            .filter(|k| k.is_state_provider())
+            .collect();
+        let participating: Vec<_> = OrganizationKind::ALL
+            .iter()
+            .filter(|k| k.is_participating())
+            .collect();
+        assert_eq!(state, [&Center, &Branch, &Club]);
+        assert_eq!(participating, [&LawOffice, &LawFirm, &CounsellingCenter]);
+    }
 
     #[test]
     fn codes_are_normalised_and_checked() {

@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::reference::{Gender, RecipientCategory};
 use crate::refusal::{FieldRefusal, Refusal};
+use crate::time::age_on;
 use crate::vocabulary;
 
 /// Số định danh cá nhân / căn cước công dân: 12 digits. The first three are the code of the
@@ -161,16 +162,6 @@ impl Refusal for IdentityError {
             ),
             Self::CitizenId(e) => e.field_refusal(),
         }
-    }
-}
-
-/// Full years of age on `on` of a person born on `born`.
-pub fn age_on(born: NaiveDate, on: NaiveDate) -> i32 {
-    let years = on.year() - born.year();
-    if (on.month(), on.day()) < (born.month(), born.day()) {
-        years - 1
-    } else {
-        years
     }
 }
 

@@ -312,16 +312,6 @@ pub fn check_can_take_cases(
     Ok(kind)
 }
 
-/// Age in whole years on `day`, for the age groups of the staff statistics.
-pub fn age_on(date_of_birth: NaiveDate, day: NaiveDate) -> u32 {
-    use chrono::Datelike;
-    let mut years = day.year() - date_of_birth.year();
-    if (day.month(), day.day()) < (date_of_birth.month(), date_of_birth.day()) {
-        years -= 1;
-    }
-    years.max(0) as u32
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -464,12 +454,6 @@ mod tests {
             check_end(&ended, d(2026, 6, 1), today),
             Err(EndRefusal::NotEndable)
         );
-    }
-
-    #[test]
-    fn ages_count_whole_years() {
-        assert_eq!(age_on(d(1990, 6, 2), d(2026, 6, 1)), 35);
-        assert_eq!(age_on(d(1990, 6, 1), d(2026, 6, 1)), 36);
     }
 
     #[test]

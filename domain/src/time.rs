@@ -25,6 +25,17 @@ pub fn day_in_range(day: NaiveDate, not_before: Option<NaiveDate>, today: NaiveD
     day <= today && not_before.is_none_or(|b| day >= b)
 }
 
+/// Full years of age on `on` of a person born on `born` (a birthday on 29 February is
+/// passed on 1 March in other years); 0 before the birth.
+pub fn age_on(born: NaiveDate, on: NaiveDate) -> u32 {
+    use chrono::Datelike;
+    let mut years = on.year() - born.year();
+    if (on.month(), on.day()) < (born.month(), born.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).unwrap_or(0)
+}
+
 /// The date in Viet Nam at the instant `at`.
 pub fn vietnam_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&vietnam_offset()).date_naive()
@@ -34,6 +45,16 @@ pub fn vietnam_date(at: DateTime<Utc>) -> NaiveDate {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn ages_count_whole_years() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(age_on(d(1990, 6, 2), d(2026, 6, 1)), 35);
+        assert_eq!(age_on(d(1990, 6, 1), d(2026, 6, 1)), 36);
+        assert_eq!(age_on(d(2008, 2, 29), d(2026, 2, 28)), 17);
+        assert_eq!(age_on(d(2008, 2, 29), d(2026, 3, 1)), 18);
+        assert_eq!(age_on(d(2027, 1, 1), d(2026, 6, 1)), 0);
+    }
 
     #[test]
     fn what_happened_is_dated_from_its_start_to_today() {

@@ -511,10 +511,25 @@ pub fn list(
     })?)
 }
 
-/// Kinds that give legal aid and appear on the published list.
-pub const PUBLIC_KINDS: [&str; 3] = ["center", "branch", "club"];
+/// The codes of the organization kinds that `holds`, for a filter on the stored kind.
+fn kinds(holds: fn(OrganizationKind) -> bool) -> Vec<&'static str> {
+    OrganizationKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| holds(*k))
+        .map(OrganizationKind::code)
+        .collect()
+}
+
+/// Kinds that give legal aid and appear on the published list whenever active.
+pub fn public_kinds() -> Vec<&'static str> {
+    kinds(OrganizationKind::is_state_provider)
+}
+
 /// Participating kinds, listed while their participation is in force.
-pub const PARTICIPATING_KINDS: [&str; 3] = ["law_office", "law_firm", "counselling_center"];
+pub fn participating_kinds() -> Vec<&'static str> {
+    kinds(OrganizationKind::is_participating)
+}
 
 /// The organizations the Department publishes: active centres, branches and clubs, and the
 /// participating organizations whose participation is in force on `day`; by name.
@@ -530,9 +545,9 @@ pub fn public_list(
             .filter(organizations::status.eq(OrganizationStatus::Active.code()))
             .filter(
                 organizations::kind
-                    .eq_any(PUBLIC_KINDS)
+                    .eq_any(public_kinds())
                     .or(organizations::kind
-                        .eq_any(PARTICIPATING_KINDS)
+                        .eq_any(participating_kinds())
                         .and(
                             organizations::participation_status
                                 .eq(ParticipationStatus::Active.code()),

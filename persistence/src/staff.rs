@@ -511,7 +511,7 @@ pub fn public_providers(
     filter: &PublicProviderFilter,
     page: PageRequest,
 ) -> StoreResult<Paged<PublicProvider>> {
-    use crate::organizations::{PARTICIPATING_KINDS, PUBLIC_KINDS};
+    use crate::organizations::{participating_kinds, public_kinds};
     use crate::schema::organizations;
     let day = filter.day;
     let query = || {
@@ -538,9 +538,9 @@ pub fn public_providers(
             .filter(organizations::status.eq(OrganizationStatus::Active.code()))
             .filter(
                 organizations::kind
-                    .eq_any(PUBLIC_KINDS)
+                    .eq_any(public_kinds())
                     .or(organizations::kind
-                        .eq_any(PARTICIPATING_KINDS)
+                        .eq_any(participating_kinds())
                         .and(
                             organizations::participation_status
                                 .eq(ParticipationStatus::Active.code()),

@@ -4,10 +4,11 @@ use chrono::NaiveDate;
 
 use crate::label::Vocabulary;
 use crate::reference::{EthnicGroup, Gender, Qualification};
-use crate::staff::{age_on, Card, Membership, Title};
+use crate::staff::{Card, Membership, Title};
 use crate::statistics::dimension::{AgeGroup, CollaboratingUnit, EthnicityGroup};
 use crate::statistics::form::{Countable, Dimension, Measure};
 use crate::statistics::period::Period;
+use crate::time::age_on;
 
 /// One membership of a person in a unit counted by the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
