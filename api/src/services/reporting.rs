@@ -28,7 +28,7 @@ use tgpl_persistence::statistics::reports::{self, Coverage, EnteredUse, ReportRo
 use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::DbConnection;
 
-use super::statistical_tables::{from_tallies, read, Fill};
+use super::statistical_tables::fill;
 use crate::http::error::ApiError;
 use crate::http::lang::Text;
 
@@ -94,7 +94,7 @@ pub fn compile(
         .map(|n| n.org_id.clone())
         .filter(|id| !entering.contains(id.as_str()))
         .collect();
-    let mut now = count_records(conn, form, period, &records)?;
+    let (mut now, _) = fill(conn, form, &records, period, false)?;
     let mut entered = Vec::new();
     for r in reports_below
         .iter()
@@ -115,20 +115,6 @@ pub fn compile(
         table: now,
         coverage: Coverage { records, entered },
         missing,
-    })
-}
-
-/// `form` filled for `period` from the records of `organizations`: from the tallies where
-/// they are kept, else from the records themselves.
-fn count_records(
-    conn: &mut DbConnection,
-    form: &'static Form,
-    period: &Period,
-    organizations: &[String],
-) -> Result<Table, ApiError> {
-    Ok(match from_tallies(conn, form, organizations, period)? {
-        Some(tallied) => tallied,
-        None => read(conn, form, organizations, period, Fill { form, period })?,
     })
 }
 
@@ -158,7 +144,7 @@ fn records_now_on(
         .into_iter()
         .map(|n| n.org_id)
         .collect();
-    count_records(conn, form, period, &all)
+    Ok(fill(conn, form, &all, period, false)?.0)
 }
 
 /// How far `report`'s last submitted revision is from what the records say now, over the

@@ -68,6 +68,37 @@ pub fn read<U: Use>(
     })
 }
 
+/// Where a form's figures were counted from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CountedFrom {
+    Tallies,
+    Records,
+}
+
+/// `form` filled for `period` from the records of `organizations`: from the tallies where
+/// they are kept and `recount` is not asked for, else from the records themselves.
+pub fn fill(
+    conn: &mut DbConnection,
+    form: &'static Form,
+    organizations: &[String],
+    period: &Period,
+    recount: bool,
+) -> Result<(Table, CountedFrom), ApiError> {
+    let tallied = if recount {
+        None
+    } else {
+        from_tallies(conn, form, organizations, period)?
+    };
+    Ok(match tallied {
+        Some(table) => (table, CountedFrom::Tallies),
+        None => (
+            read(conn, form, organizations, period, Fill { form, period })?,
+            CountedFrom::Records,
+        ),
+    })
+}
+
 /// The form filled from the tallies kept as cases move, for a period of whole months and a
 /// form of cases or person-times, while the tallies are built; `None` otherwise (the form is
 /// then filled from the records). Both give the same figures (`tgpl_domain::statistics::tally`).

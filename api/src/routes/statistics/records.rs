@@ -4,7 +4,7 @@
 use tgpl_persistence::db::DbConnection;
 use tgpl_persistence::organizations::OrganizationRow;
 
-pub(super) use crate::services::statistical_tables::{from_tallies, read, Fill, Open};
+pub(super) use crate::services::statistical_tables::{read, Open};
 
 use super::*;
 

@@ -1,7 +1,8 @@
 //! A form filled from the records, as JSON or as the files the offices use.
 
-use super::records::{covered, form_of, from_tallies, period_of, read, Fill};
+use super::records::{covered, form_of, period_of};
 use super::*;
+use crate::services::statistical_tables::{fill, CountedFrom};
 use tgpl_domain::statistics::disclosure;
 
 use crate::http::tabular::Format;
@@ -79,13 +80,6 @@ pub struct DeadlineView {
     /// `send_by` or `received_by`.
     pub kind: &'static str,
     pub on: NaiveDate,
-}
-
-#[derive(Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CountedFrom {
-    Tallies,
-    Records,
 }
 
 /// A form filled from the records.
@@ -184,27 +178,7 @@ pub async fn read_table(
     let (organization, covered, (filled, counted_from)) = state
         .db(move |conn| {
             let (organization, covered) = covered(conn, &caller, &root, &period)?;
-            let tallied = if recount {
-                None
-            } else {
-                from_tallies(conn, form, &covered, &period)?
-            };
-            let filled = match tallied {
-                Some(filled) => (filled, CountedFrom::Tallies),
-                None => (
-                    read(
-                        conn,
-                        form,
-                        &covered,
-                        &period,
-                        Fill {
-                            form,
-                            period: &period,
-                        },
-                    )?,
-                    CountedFrom::Records,
-                ),
-            };
+            let filled = fill(conn, form, &covered, &period, recount)?;
             Ok((organization, covered, filled))
         })
         .await?;
