@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use tgpl_domain::access::SystemAction;
+use tgpl_domain::statistics::circular_02_2011;
 use tgpl_domain::statistics::quality_ranking::{self, Components, Measures, WEIGHTS};
 use tgpl_domain::statistics::reporting::{self, Timeliness};
-use tgpl_domain::statistics::{circular_02_2011, ReportingLevel};
 use tgpl_persistence::provinces;
 use tgpl_persistence::statistics::quality;
 use tgpl_persistence::statistics::reports::{self as stored_reports, ReportFilter};
@@ -169,21 +169,24 @@ fn ranking(
                 .map(|r| (r.organization_id, r.first_submitted_on))
                 .collect();
             for unit in &units {
-                let (Some(province), Some(level)) =
-                    (unit.province_code.as_ref(), ReportingLevel::of(*unit.kind))
-                else {
+                let Some(province) = unit.province_code.as_ref() else {
                     continue;
                 };
-                if tree.parent(&unit.id).is_none()
-                    || !reporting::owes_report(*unit.kind, unit.deactivated_on, &period)
-                {
+                if tree.parent(&unit.id).is_none() {
                     continue;
                 }
-                let Some(due) = reporting::due_on(form.regime, &period, level) else {
+                let submitted = sent.get(&unit.id).copied().flatten();
+                let expected = reporting::expected_report(
+                    *unit.kind,
+                    unit.deactivated_on,
+                    form.regime,
+                    &period,
+                    submitted,
+                    day,
+                );
+                let Some(standing) = expected.and_then(|e| e.timeliness) else {
                     continue;
                 };
-                let submitted = sent.get(&unit.id).copied().flatten();
-                let standing = Timeliness::of(due, submitted, day);
                 if standing == Timeliness::NotYetDue {
                     continue;
                 }

@@ -3,6 +3,7 @@
 
 use chrono::{Duration, NaiveDate};
 
+use super::completeness::Timeliness;
 use crate::organization::OrganizationKind;
 use crate::statistics::deadline::ReportingLevel;
 use crate::statistics::period::Period;
@@ -67,6 +68,40 @@ pub fn due_on(regime: &Regime, period: &Period, level: ReportingLevel) -> Option
     }
 }
 
+/// A report a unit owes for a period: the level it reports at, the last day it is on time
+/// (`None` for an ad-hoc range, which nobody is due to send), and how it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExpectedReport {
+    pub level: ReportingLevel,
+    pub due: Option<NaiveDate>,
+    /// `None` when nothing is due.
+    pub timeliness: Option<Timeliness>,
+}
+
+/// The report a unit of `kind`, deactivated on `deactivated_on`, owes for `period` under
+/// `regime`, as it stands on `today` when first submitted on `first_submitted_on`; `None`
+/// when the unit owes none ([`owes_report`]). What the completeness of a level's reports
+/// and the ranking of provinces both count.
+pub fn expected_report(
+    kind: OrganizationKind,
+    deactivated_on: Option<NaiveDate>,
+    regime: &Regime,
+    period: &Period,
+    first_submitted_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<ExpectedReport> {
+    if !owes_report(kind, deactivated_on, period) {
+        return None;
+    }
+    let level = ReportingLevel::of(kind)?;
+    let due = due_on(regime, period, level);
+    Some(ExpectedReport {
+        level,
+        due,
+        timeliness: due.map(|due| Timeliness::of(due, first_submitted_on, today)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +110,42 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn an_expected_report_stands_against_its_due_date() {
+        let period = Period::parse("2025-6M").unwrap();
+        let centre = |deactivated, sent, today| {
+            expected_report(
+                OrganizationKind::Center,
+                deactivated,
+                &CIRCULAR_02_2011,
+                &period,
+                sent,
+                today,
+            )
+        };
+        let due = due_on(&CIRCULAR_02_2011, &period, ReportingLevel::Centre);
+        assert!(due.is_some());
+        let expected = centre(None, None, period.to()).unwrap();
+        assert_eq!(expected.level, ReportingLevel::Centre);
+        assert_eq!(expected.due, due);
+        assert_eq!(expected.timeliness, Some(Timeliness::NotYetDue));
+        assert_eq!(
+            centre(None, due, d(2026, 1, 1)).unwrap().timeliness,
+            Some(Timeliness::OnTime)
+        );
+        assert!(centre(Some(period.to()), None, d(2026, 1, 1)).is_none());
+        assert!(centre(period.to().succ_opt(), None, d(2026, 1, 1)).is_some());
+        let none = expected_report(
+            OrganizationKind::StatisticsOffice,
+            None,
+            &CIRCULAR_02_2011,
+            &period,
+            None,
+            d(2026, 1, 1),
+        );
+        assert!(none.is_none());
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod completeness;
 pub mod figures;
 pub mod report;
 
-pub use chain::{due_on, owes_report, receives_from};
+pub use chain::{due_on, expected_report, owes_report, receives_from, ExpectedReport};
 pub use completeness::{Rates, Standing, Timeliness};
 pub use figures::{CellChange, EnteredRow, FigureError};
 pub use report::{FiguresSource, ReportStatus, ReportStep, SubmissionRefusal};

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use tgpl_domain::statistics::reporting::{Rates, Standing};
+use tgpl_domain::statistics::reporting::{ExpectedReport, Rates, Standing};
 
 use super::*;
 
@@ -141,20 +141,27 @@ pub async fn read_completeness(
             let mut standings: BTreeMap<Option<String>, Vec<Standing>> = BTreeMap::new();
             let mut all = Vec::new();
             for org in organizations::get_many(conn, &below)? {
-                if !reporting::owes_report(*org.kind, org.deactivated_on, &period) {
-                    continue;
-                }
-                let Some(level) = ReportingLevel::of(*org.kind) else {
+                let report = reports_of.remove(&org.id);
+                let first = report.as_ref().and_then(|r| r.first_submitted_on);
+                let Some(ExpectedReport {
+                    level,
+                    due,
+                    timeliness,
+                }) = reporting::expected_report(
+                    *org.kind,
+                    org.deactivated_on,
+                    form.regime,
+                    &period,
+                    first,
+                    day,
+                )
+                else {
                     continue;
                 };
-                let report = reports_of.remove(&org.id);
-                let due = reporting::due_on(form.regime, &period, level);
                 let status = report
                     .as_ref()
                     .map(|r| *r.status)
                     .filter(|s| *s != ReportStatus::Draft);
-                let first = report.as_ref().and_then(|r| r.first_submitted_on);
-                let timeliness = due.map(|due| Timeliness::of(due, first, day));
                 let standing = Standing {
                     status,
                     timeliness: timeliness.unwrap_or(Timeliness::NotYetDue),
