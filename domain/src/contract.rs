@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::organization::OrganizationFacts;
+use crate::refusal::{ends_before_start, FieldRefusal, Refusal};
 use crate::vocabulary;
 
 vocabulary! {
@@ -56,6 +57,20 @@ pub enum TermError {
     /// Its last day is not after its first. (The days are inclusive, so a one-day contract
     /// would be fair; the stored table refuses it, and none has been asked for.)
     EndsBeforeStart,
+}
+
+impl Refusal for TermError {
+    fn field_refusal(&self) -> FieldRefusal {
+        match self {
+            Self::SignedInFuture => FieldRefusal::new(
+                "signed_on",
+                "in_future",
+                "Ngày ký không thể ở tương lai.",
+                "signed_on cannot be in the future.",
+            ),
+            Self::EndsBeforeStart => ends_before_start("valid_to"),
+        }
+    }
 }
 
 /// Checks the dates of a contract signed on `signed_on` with the term `term`.
@@ -189,6 +204,16 @@ mod tests {
         assert_eq!(
             check_dates(today, &backwards, today),
             Err(TermError::EndsBeforeStart)
+        );
+        let refused = TermError::EndsBeforeStart.field_refusal();
+        assert_eq!(
+            (refused.field.as_str(), refused.code),
+            ("valid_to", "before_start")
+        );
+        let refused = TermError::SignedInFuture.field_refusal();
+        assert_eq!(
+            (refused.field.as_str(), refused.code),
+            ("signed_on", "in_future")
         );
     }
 

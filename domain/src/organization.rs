@@ -194,12 +194,7 @@ impl Refusal for ParticipationError {
             "Tham gia theo hình thức đăng ký cần số giấy chứng nhận đăng ký.",
             "Participation by registration needs the registration certificate number.",
         ),
-        Self::EndsBeforeStart => FieldRefusal::new(
-            "participation.valid_to",
-            "before_start",
-            "Ngày hết hiệu lực phải sau ngày có hiệu lực.",
-            "valid_to must be after valid_from.",
-        ),
+        Self::EndsBeforeStart => crate::refusal::ends_before_start("participation.valid_to"),
             }
     }
 }

@@ -34,6 +34,17 @@ impl FieldRefusal {
     }
 }
 
+/// A term whose last day, `field`, is not after its first (`valid_from`): contracts and
+/// participation alike.
+pub fn ends_before_start(field: &str) -> FieldRefusal {
+    FieldRefusal::new(
+        field,
+        "before_start",
+        "Ngày hết hiệu lực phải sau ngày có hiệu lực.",
+        "valid_to must be after valid_from.",
+    )
+}
+
 /// A typed refusal of a rule that names the field it refuses and says why.
 pub trait Refusal {
     fn field_refusal(&self) -> FieldRefusal;

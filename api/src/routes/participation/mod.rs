@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
-use tgpl_domain::contract::{self, ContractOverlap, ContractStatus, ContractTerm, TermError};
+use tgpl_domain::contract::{self, ContractOverlap, ContractStatus, ContractTerm};
 use tgpl_domain::organization::{ParticipationMode, ParticipationScope, ParticipationStatus};
 use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
 use tgpl_domain::time::day_in_range;

@@ -27,20 +27,7 @@ pub struct SignContract {
 
 /// The contract's dates (see [`contract::check_dates`]), refused naming the field.
 pub(super) fn check_dates(signed_on: NaiveDate, term: &ContractTerm) -> Result<(), ApiError> {
-    contract::check_dates(signed_on, term, today()).map_err(|e| match e {
-        TermError::SignedInFuture => ApiError::field(
-            "signed_on",
-            "in_future",
-            "Ngày ký không thể ở tương lai.",
-            "signed_on cannot be in the future.",
-        ),
-        TermError::EndsBeforeStart => ApiError::field(
-            "valid_to",
-            "before_start",
-            "Ngày hết hiệu lực phải sau ngày có hiệu lực.",
-            "valid_to must be after valid_from.",
-        ),
-    })
+    contract::check_dates(signed_on, term, today()).map_err(ApiError::refused)
 }
 
 /// The centre a contract names, checked by [`contract::check_centre`].
