@@ -166,6 +166,20 @@ pub async fn refuse_controls_in_path(
     Ok(next.call(req).await?.map_into_left_body())
 }
 
+/// `value` trimmed, or 422 `blank` naming `field` when nothing is left.
+pub fn not_blank(field: &str, value: &str) -> Result<String, ApiError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(ApiError::field(
+            field,
+            "blank",
+            "Không được để trống.",
+            "Must not be blank.",
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
 /// For a name or code field: `#[serde(deserialize_with = "name")]`. Stores the value as
 /// [`text::name`] makes it (NFC, trimmed, inner white space collapsed).
 pub fn name<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {

@@ -45,6 +45,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{present, record, IfMatch, Query, ValidJson};
 use crate::http::page::{search_term, Page, PageQuery};
 use crate::http::patch;
+use crate::http::text::not_blank;
 use crate::scope::{self, today};
 use crate::state::AppState;
 

@@ -203,15 +203,7 @@ pub async fn update(
             if_match.require_current(&before)?;
             let mut after = before.clone();
             if let Some(v) = body.full_name {
-                after.full_name = v.trim().to_owned();
-                if after.full_name.is_empty() {
-                    return Err(ApiError::field(
-                        "full_name",
-                        "blank",
-                        "Không được để trống.",
-                        "Must not be blank.",
-                    ));
-                }
+                after.full_name = not_blank("full_name", &v)?;
                 after.name_key = name_key(&after.full_name);
             }
             patch::set(&mut after.gender, body.gender.map(|v| v.map(Code)));

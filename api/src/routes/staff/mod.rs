@@ -43,6 +43,7 @@ use crate::http::extract::{present, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, parse_sort, search_term, Page, PageQuery};
 use crate::http::patch;
+use crate::http::text::not_blank;
 use crate::routes::account_common::utc;
 use crate::scope::{self, today};
 use crate::state::AppState;
@@ -261,17 +262,4 @@ fn respond(status: StatusCode, shown: Shown) -> HttpResponse {
         version,
         &StaffView::new(shown),
     )
-}
-
-fn not_blank(field: &str, value: &str) -> Result<String, ApiError> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(ApiError::field(
-            field,
-            "blank",
-            "Không được để trống.",
-            "Must not be blank.",
-        ));
-    }
-    Ok(trimmed.to_owned())
 }
