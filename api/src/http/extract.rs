@@ -106,7 +106,7 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // a struct from an array of its fields in order, which the contract does not allow.
     if !(document.is_object() || document.is_null()) {
         return Err(ApiError::validation(vec![FieldRefusal::new(
-            "body".to_owned(),
+            "body",
             "not_an_object",
             "Nội dung phải là một đối tượng JSON.",
             "The body must be a JSON object.",

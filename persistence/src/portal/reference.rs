@@ -4,12 +4,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
+use tgpl_domain::audit::AuditAction;
+use tgpl_domain::label::Vocabulary;
 use tgpl_domain::portal::calendar::{DayKind, WorkingCalendar};
 use tgpl_domain::portal::dossier::DossierStatus;
 use tgpl_domain::portal::procedure::ProcedureKind;
-
-use tgpl_domain::audit::AuditAction;
-use tgpl_domain::label::Vocabulary;
 
 use crate::audit::{self, Actor, Change};
 use crate::column::Code;

@@ -3,7 +3,6 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
-
 use tgpl_domain::audit::AuditAction;
 
 use crate::audit::{self, Actor, Change};
@@ -74,13 +73,13 @@ pub fn deactivate_endpoint(conn: &mut DbConnection, actor: &Actor, id: &str) -> 
                 webhook_endpoints::deactivated_at.eq(Some(crate::now())),
             ))
             .execute(conn)?;
-        if updated == 0 {
-            return Err(StoreError::NotFound);
-        }
-        audit::record(
+        audited_update(
             conn,
             actor,
-            Change::created(AuditAction::WebhookDeactivate, "webhook", id, &()),
+            updated,
+            AuditAction::WebhookDeactivate,
+            "webhook",
+            id,
         )
     })
 }
@@ -190,15 +189,31 @@ pub fn redeliver(conn: &mut DbConnection, actor: &Actor, id: &str) -> StoreResul
                 webhook_deliveries::next_attempt_at.eq(crate::now()),
             ))
             .execute(conn)?;
-        if updated == 0 {
-            return Err(StoreError::NotFound);
-        }
-        audit::record(
+        audited_update(
             conn,
             actor,
-            Change::created(AuditAction::WebhookRedeliver, "webhook_delivery", id, &()),
+            updated,
+            AuditAction::WebhookRedeliver,
+            "webhook_delivery",
+            id,
         )
     })
+}
+
+/// Ends an update of the one row `id` of `resource`: [`StoreError::NotFound`] when it
+/// changed no row (`updated`), else its audit entry as `action`.
+fn audited_update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    updated: usize,
+    action: AuditAction,
+    resource: &'static str,
+    id: &str,
+) -> StoreResult<()> {
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::record(conn, actor, Change::created(action, resource, id, &()))
 }
 
 /// How many deliveries not acknowledged each (endpoint, dossier) of `dossier_ids` has.
