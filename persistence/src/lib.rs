@@ -22,6 +22,7 @@ pub mod db;
 pub mod error;
 pub mod exclusive;
 pub mod health;
+pub mod in_force;
 pub mod login_attempts;
 pub mod organizations;
 pub mod page;

@@ -14,6 +14,7 @@ use crate::audit::{self, Actor, Change};
 use crate::column::{Code, Json};
 use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
+use crate::in_force::{link_holds_on, published_on};
 use crate::page::{PageRequest, Paged};
 use crate::schema::{organization_links, organizations};
 use tgpl_domain::organization::{
@@ -311,12 +312,7 @@ pub fn link_on(
 ) -> StoreResult<Option<LinkRow>> {
     Ok(organization_links::table
         .filter(organization_links::org_id.eq(org_id))
-        .filter(organization_links::valid_from.le(day))
-        .filter(
-            organization_links::valid_to
-                .is_null()
-                .or(organization_links::valid_to.gt(day)),
-        )
+        .filter(link_holds_on(day))
         .order(organization_links::valid_from.desc())
         .select(LinkRow::as_select())
         .first(conn)
@@ -343,12 +339,7 @@ pub fn history(conn: &mut DbConnection, org_id: &str) -> StoreResult<Vec<LinkRow
 /// Every link in force on `day`: the whole tree of that day.
 pub fn links_on(conn: &mut DbConnection, day: NaiveDate) -> StoreResult<Vec<ParentLink>> {
     let rows: Vec<LinkRow> = organization_links::table
-        .filter(organization_links::valid_from.le(day))
-        .filter(
-            organization_links::valid_to
-                .is_null()
-                .or(organization_links::valid_to.gt(day)),
-        )
+        .filter(link_holds_on(day))
         .order(organization_links::org_id.asc())
         .select(LinkRow::as_select())
         .load(conn)?;
@@ -395,12 +386,7 @@ pub fn parents_on(
     }
     let rows: Vec<(String, String)> = organization_links::table
         .filter(organization_links::org_id.eq_any(ids))
-        .filter(organization_links::valid_from.le(day))
-        .filter(
-            organization_links::valid_to
-                .is_null()
-                .or(organization_links::valid_to.gt(day)),
-        )
+        .filter(link_holds_on(day))
         .select((organization_links::org_id, organization_links::parent_id))
         .load(conn)?;
     Ok(rows.into_iter().collect())
@@ -415,12 +401,7 @@ pub fn count_active_children(
     Ok(organization_links::table
         .inner_join(organizations::table.on(organizations::id.eq(organization_links::org_id)))
         .filter(organization_links::parent_id.eq(org_id))
-        .filter(organization_links::valid_from.le(day))
-        .filter(
-            organization_links::valid_to
-                .is_null()
-                .or(organization_links::valid_to.gt(day)),
-        )
+        .filter(link_holds_on(day))
         .filter(organizations::status.eq(OrganizationStatus::Active.code()))
         .count()
         .get_result(conn)?)
@@ -542,23 +523,7 @@ pub fn public_list(
 ) -> StoreResult<Paged<OrganizationRow>> {
     let query = || {
         let mut q = organizations::table
-            .filter(organizations::status.eq(OrganizationStatus::Active.code()))
-            .filter(
-                organizations::kind
-                    .eq_any(public_kinds())
-                    .or(organizations::kind
-                        .eq_any(participating_kinds())
-                        .and(
-                            organizations::participation_status
-                                .eq(ParticipationStatus::Active.code()),
-                        )
-                        .and(organizations::participation_valid_from.le(day))
-                        .and(
-                            organizations::participation_valid_to
-                                .is_null()
-                                .or(organizations::participation_valid_to.ge(day)),
-                        )),
-            )
+            .filter(published_on(day))
             .into_boxed::<Backend>();
         if let Some(p) = province_code {
             q = q.filter(organizations::province_code.eq(p.to_owned()));

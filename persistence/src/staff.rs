@@ -6,12 +6,12 @@ use serde::Serialize;
 use tgpl_domain::account::AccountAction;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::label::Vocabulary;
-use tgpl_domain::organization::{OrganizationStatus, ParticipationStatus};
 
 use crate::audit::{self, Actor, Change};
 use crate::column::Code;
 use crate::db::{write_transaction, Backend, DbConnection};
 use crate::error::{StoreError, StoreResult};
+use crate::in_force::{card_valid_on, membership_holds_on, published_on};
 use crate::page::{PageRequest, Paged};
 use crate::schema::{accounts, collaborator_cards, staff, staff_memberships};
 use crate::statistics::tally;
@@ -434,11 +434,7 @@ fn members(conn: &mut DbConnection, f: &StaffFilter) -> StoreResult<Option<Vec<S
         q = q.filter(staff_memberships::title.eq(title.clone()));
     }
     if let Some(day) = f.member_on {
-        q = q.filter(staff_memberships::valid_from.le(day)).filter(
-            staff_memberships::valid_to
-                .is_null()
-                .or(staff_memberships::valid_to.gt(day)),
-        );
+        q = q.filter(membership_holds_on(day));
     }
     Ok(Some(q.load(conn)?))
 }
@@ -511,47 +507,19 @@ pub fn public_providers(
     filter: &PublicProviderFilter,
     page: PageRequest,
 ) -> StoreResult<Paged<PublicProvider>> {
-    use crate::organizations::{participating_kinds, public_kinds};
     use crate::schema::organizations;
     let day = filter.day;
     let query = || {
         let carded = collaborator_cards::table
-            .filter(collaborator_cards::issued_on.le(day))
-            .filter(collaborator_cards::expires_on.ge(day))
-            .filter(
-                collaborator_cards::ended_on
-                    .is_null()
-                    .or(collaborator_cards::ended_on.gt(day)),
-            )
+            .filter(card_valid_on(day))
             .select(collaborator_cards::staff_id);
         let mut q = staff_memberships::table
             .inner_join(staff::table)
             .inner_join(organizations::table)
-            .filter(staff_memberships::valid_from.le(day))
-            .filter(
-                staff_memberships::valid_to
-                    .is_null()
-                    .or(staff_memberships::valid_to.gt(day)),
-            )
+            .filter(membership_holds_on(day))
             .filter(staff::status.eq(StaffStatus::Active.code()))
             .filter(staff::provider_kind.is_not_null())
-            .filter(organizations::status.eq(OrganizationStatus::Active.code()))
-            .filter(
-                organizations::kind
-                    .eq_any(public_kinds())
-                    .or(organizations::kind
-                        .eq_any(participating_kinds())
-                        .and(
-                            organizations::participation_status
-                                .eq(ParticipationStatus::Active.code()),
-                        )
-                        .and(organizations::participation_valid_from.le(day))
-                        .and(
-                            organizations::participation_valid_to
-                                .is_null()
-                                .or(organizations::participation_valid_to.ge(day)),
-                        )),
-            )
+            .filter(published_on(day))
             .filter(
                 staff::provider_kind
                     .ne("collaborator")

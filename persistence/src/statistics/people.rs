@@ -17,6 +17,7 @@ use tgpl_domain::statistics::{Identified, StaffRecord};
 use crate::column::Code;
 use crate::db::DbConnection;
 use crate::error::StoreResult;
+use crate::in_force::membership_holds_on;
 use crate::schema::{collaborator_cards, organizations, staff, staff_memberships};
 
 #[derive(Queryable, Selectable)]
@@ -76,12 +77,7 @@ pub fn people(
         posts.extend(crate::on_engine!(conn, |c| staff_memberships::table
             .filter(staff_memberships::organization_id.eq_any(&ids))
             .filter(staff_memberships::relation.eq(relation.code()))
-            .filter(staff_memberships::valid_from.le(day))
-            .filter(
-                staff_memberships::valid_to
-                    .is_null()
-                    .or(staff_memberships::valid_to.gt(day)),
-            )
+            .filter(membership_holds_on(day))
             .select(PostFacts::as_select())
             .load(c))?);
         unit_kinds.extend(units);
