@@ -186,17 +186,10 @@ pub fn save(
 
 /// Every membership of a person, oldest first.
 pub fn memberships(conn: &mut DbConnection, staff_id: &str) -> StoreResult<Vec<MembershipRow>> {
-    Ok(staff_memberships::table
-        .filter(staff_memberships::staff_id.eq(staff_id))
-        .order((
-            staff_memberships::valid_from.asc(),
-            staff_memberships::id.asc(),
-        ))
-        .select(MembershipRow::as_select())
-        .load(conn)?)
+    memberships_of(conn, &[staff_id.to_owned()])
 }
 
-/// Memberships of many people at once, for lists.
+/// Memberships of many people at once, for lists; each person's oldest first.
 pub fn memberships_of(
     conn: &mut DbConnection,
     staff_ids: &[String],
@@ -303,23 +296,22 @@ pub fn get_membership(conn: &mut DbConnection, id: &str) -> StoreResult<Membersh
         .map_err(StoreError::from)
 }
 
+/// Every card of a person, oldest first.
 pub fn cards(conn: &mut DbConnection, staff_id: &str) -> StoreResult<Vec<CardRow>> {
-    Ok(collaborator_cards::table
-        .filter(collaborator_cards::staff_id.eq(staff_id))
-        .order((
-            collaborator_cards::issued_on.asc(),
-            collaborator_cards::id.asc(),
-        ))
-        .select(CardRow::as_select())
-        .load(conn)?)
+    cards_of(conn, &[staff_id.to_owned()])
 }
 
+/// Cards of many people at once, for lists; each person's oldest first.
 pub fn cards_of(conn: &mut DbConnection, staff_ids: &[String]) -> StoreResult<Vec<CardRow>> {
     if staff_ids.is_empty() {
         return Ok(Vec::new());
     }
     Ok(collaborator_cards::table
         .filter(collaborator_cards::staff_id.eq_any(staff_ids))
+        .order((
+            collaborator_cards::issued_on.asc(),
+            collaborator_cards::id.asc(),
+        ))
         .select(CardRow::as_select())
         .load(conn)?)
 }

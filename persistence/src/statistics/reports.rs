@@ -233,11 +233,7 @@ pub fn list(
 
 /// Every revision of a report, oldest first.
 pub fn revisions(conn: &mut DbConnection, report_id: &str) -> StoreResult<Vec<RevisionRow>> {
-    Ok(revisions::table
-        .filter(revisions::report_id.eq(report_id))
-        .order(revisions::revision.asc())
-        .select(RevisionRow::as_select())
-        .load(conn)?)
+    revisions_of(conn, &[report_id.to_owned()])
 }
 
 /// Every revision of the reports `ids`, each report's oldest first: for a page of reports,
