@@ -224,11 +224,8 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                     rng.pick(&MIDDLE),
                     rng.pick(&GIVEN)
                 );
+                let key = tgpl_domain::recipient::name_key(&name);
                 let row = RecipientRow {
-                    id: tgpl_persistence::new_id(),
-                    organization_id: center.id.clone(),
-                    name_key: tgpl_domain::text::fold(&name),
-                    full_name: name,
                     gender: Some(Code(if rng.below(2) == 0 {
                         Gender::Male
                     } else {
@@ -240,22 +237,14 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                         1 + rng.below(28) as u32,
                     ),
                     ethnicity: Some(Code(EthnicGroup::Kinh)),
-                    citizen_id: None,
                     province_code: center.province_code.clone(),
-                    commune: None,
-                    address: None,
-                    phone: None,
-                    email: None,
                     statistical_category: Some(Code(*rng.pick(&[
                         RecipientCategory::PoorHousehold,
                         RecipientCategory::Child,
                         RecipientCategory::Meritorious,
                         RecipientCategory::EthnicMinorityHardshipArea,
                     ]))),
-                    category_proven_on: None,
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
+                    ..RecipientRow::new(center.id.clone(), name, key)
                 };
                 recipient_rows.push(row);
                 recipient_rows.len() - 1

@@ -397,12 +397,7 @@ fn seed_recipients(
             (true, Gender::Male) => 2,
             (true, Gender::Female) => 3,
         };
-        let now = tgpl_persistence::now();
         let row = RecipientRow {
-            id: tgpl_persistence::new_id(),
-            organization_id: center.id.clone(),
-            full_name: name.to_owned(),
-            name_key: name_key(name),
             gender: Some(Code(gender)),
             date_of_birth: Some(born),
             ethnicity: Some(Code(ethnicity)),
@@ -413,13 +408,7 @@ fn seed_recipients(
             province_code: Some(province.to_owned()),
             commune: Some("Phường Trung tâm".into()),
             address: Some("Số 1, đường Chính".into()),
-            phone: None,
-            email: None,
-            statistical_category: None,
-            category_proven_on: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
+            ..RecipientRow::new(center.id.clone(), name.to_owned(), name_key(name))
         };
         recipients::insert(conn, actor, &row).map_err(err)?;
         for (category, provided_on) in proofs.iter() {

@@ -5,7 +5,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use tgpl_domain::access::Action;
-use tgpl_domain::recipient::CitizenId;
+use tgpl_domain::recipient::{check_identity, name_key, CitizenId};
+use tgpl_domain::reference::{EthnicGroup, Gender};
+use tgpl_persistence::column::Code;
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::recipients::{self, Access, RecipientRow};
 use tgpl_persistence::DbConnection;
@@ -15,7 +17,7 @@ use crate::http::lang::Text;
 
 use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::scope;
+use crate::scope::{self, today};
 use crate::state::AppState;
 
 /// One read of a person's data by `caller`, of kind `kind` (`read`, `list`,
@@ -132,6 +134,41 @@ pub fn duplicates_refusal(
         )
         .with_extra(serde_json::json!({ "candidates": candidates })),
     ))
+}
+
+/// Who a person about to be recorded is, as a request gives it.
+#[derive(Debug, Clone, Copy)]
+pub struct Identity<'a> {
+    pub full_name: &'a str,
+    pub gender: Option<Gender>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub ethnicity: Option<EthnicGroup>,
+    pub citizen_id: Option<&'a str>,
+}
+
+/// A new record of the person `identity` names, received by `organization_id`, its other
+/// fields empty: the identity fields checked together as of today
+/// ([`check_identity`]: 422 on the field that disagrees, the citizen ID normalised), the name
+/// trimmed and folded for the duplicate check of [`register_person`].
+pub fn new_record(organization_id: String, identity: Identity) -> Result<RecipientRow, ApiError> {
+    let citizen_id = check_identity(
+        identity.citizen_id,
+        identity.gender,
+        identity.date_of_birth,
+        today(),
+    )
+    .map_err(ApiError::refused)?;
+    Ok(RecipientRow {
+        gender: identity.gender.map(Code),
+        date_of_birth: identity.date_of_birth,
+        ethnicity: identity.ethnicity.map(Code),
+        citizen_id: citizen_id.map(|id| id.as_str().to_owned()),
+        ..RecipientRow::new(
+            organization_id,
+            identity.full_name.trim().to_owned(),
+            name_key(identity.full_name),
+        )
+    })
 }
 
 /// Records the person `row`, unless the same citizen ID, or the same folded name and date of

@@ -4,7 +4,7 @@
 use super::filing_request::LegalAidPart;
 use super::*;
 use tgpl_domain::case::{Case, StepFacts, StepInput, Transition};
-use tgpl_domain::recipient::{check_identity, name_key, ProofKind};
+use tgpl_domain::recipient::ProofKind;
 use tgpl_domain::reference::{AidForm, AidPlace, Field};
 use tgpl_domain::time::vietnam_date;
 use tgpl_persistence::organizations;
@@ -12,7 +12,9 @@ use tgpl_persistence::recipients::{self, ProofRow, RecipientRow};
 
 use crate::routes::cases::Litigation;
 use crate::services::case_steps::{self, CaseSubject};
-use crate::services::recipient_access::{access_entry, allows, register_person};
+use crate::services::recipient_access::{
+    access_entry, allows, new_record, register_person, Identity,
+};
 
 /// The case a request for legal aid opens when it is accepted.
 #[derive(Deserialize, Validate, ToSchema)]
@@ -180,24 +182,17 @@ fn record_person(
     create_anyway: bool,
 ) -> Result<Result<RecipientRow, ApiError>, ApiError> {
     let person = &request.person;
-    let citizen_id = check_identity(
-        person.citizen_id.as_deref(),
-        person.gender,
-        person.date_of_birth,
-        today(),
-    )
-    .map_err(ApiError::refused)?
-    .map(|id| id.as_str().to_owned());
-    let row = RecipientRow::new(
+    let row = new_record(
         organization_id.to_owned(),
-        person.full_name.trim().to_owned(),
-        name_key(&person.full_name),
-    );
+        Identity {
+            full_name: &person.full_name,
+            gender: person.gender,
+            date_of_birth: person.date_of_birth,
+            ethnicity: person.ethnicity,
+            citizen_id: person.citizen_id.as_deref(),
+        },
+    )?;
     let row = RecipientRow {
-        gender: person.gender.map(Code),
-        date_of_birth: person.date_of_birth,
-        ethnicity: person.ethnicity.map(Code),
-        citizen_id,
         province_code: person.province_code.clone(),
         address: person.address.clone(),
         ..row

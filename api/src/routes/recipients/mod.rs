@@ -50,7 +50,9 @@ use crate::scope::{self, today};
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
-use crate::services::recipient_access::{access_entry, allows, log_reads, register_person};
+use crate::services::recipient_access::{
+    access_entry, allows, log_reads, new_record, register_person, Identity,
+};
 
 #[derive(Serialize, ToSchema)]
 pub struct ProofView {

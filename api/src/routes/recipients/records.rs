@@ -65,14 +65,16 @@ pub async fn create(
     body: ValidJson<CreateRecipient>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let citizen_id = check_identity(
-        body.citizen_id.as_deref(),
-        body.gender,
-        body.date_of_birth,
-        today(),
-    )
-    .map_err(ApiError::refused)?
-    .map(|id| id.as_str().to_owned());
+    let person = new_record(
+        body.organization_id.clone(),
+        Identity {
+            full_name: &body.full_name,
+            gender: body.gender,
+            date_of_birth: body.date_of_birth,
+            ethnicity: body.ethnicity,
+            citizen_id: body.citizen_id.as_deref(),
+        },
+    )?;
     let row = state
         .write(move |conn| {
             scope::authorize(
@@ -83,20 +85,12 @@ pub async fn create(
             )?;
             check_province(conn, "province_code", body.province_code.as_deref())?;
             let row = RecipientRow {
-                gender: body.gender.map(Code),
-                date_of_birth: body.date_of_birth,
-                ethnicity: body.ethnicity.map(Code),
-                citizen_id,
                 province_code: body.province_code,
                 commune: body.commune,
                 address: body.address,
                 phone: body.phone,
                 email: body.email,
-                ..RecipientRow::new(
-                    body.organization_id,
-                    body.full_name.trim().to_owned(),
-                    name_key(&body.full_name),
-                )
+                ..person
             };
             register_person(conn, &caller, row, body.create_anyway)?
         })
