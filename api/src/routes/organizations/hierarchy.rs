@@ -155,12 +155,7 @@ pub async fn move_to(
                 let org = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
                 if_match.check_current(&org)?;
                 let parent = scope::authorize(conn, &caller, Action::CreateChildOrganization, &body.parent_id)?;
-                let kind = *org.kind;
-                let parent_kind = *parent.kind;
-                check_parent(kind, Some(parent_kind)).map_err(ApiError::refused)?;
-                if *parent.status != OrganizationStatus::Active {
-                    return Err(inactive_parent());
-                }
+                check_new_parent(*org.kind, &parent)?;
                 let from = body.effective_from.unwrap_or_else(today);
                 // A move starts after every link the organization already has, so that it
                 // never has two parents on one day.
@@ -190,7 +185,7 @@ pub async fn move_to(
                         "An organization cannot hang under itself or one of its descendants.",
                     ));
                 }
-                let province = resolve_province(conn, kind, parent.province_code.clone(), Some(&parent))?;
+                let province = resolve_province(conn, *org.kind, parent.province_code.clone(), Some(&parent))?;
                 let crosses_provinces = province != org.province_code;
                 if crosses_provinces && from > today() {
                     return Err(ApiError::field(

@@ -321,12 +321,19 @@ fn resolve_province(
     }
 }
 
-fn inactive_parent() -> ApiError {
-    ApiError::conflict(
-        "parent_inactive",
-        Text::new(
-            "Đơn vị cấp trên đã ngừng hoạt động.",
-            "The parent organization is inactive.",
-        ),
-    )
+/// Checks that `parent` may take an organization of `kind` under it, when it is created or
+/// moved there: of a kind `kind` hangs under ([`check_parent`], 422 on `parent_id`), and
+/// still active (409 `parent_inactive`).
+fn check_new_parent(kind: OrganizationKind, parent: &OrganizationRow) -> Result<(), ApiError> {
+    check_parent(kind, Some(*parent.kind)).map_err(ApiError::refused)?;
+    if *parent.status != OrganizationStatus::Active {
+        return Err(ApiError::conflict(
+            "parent_inactive",
+            Text::new(
+                "Đơn vị cấp trên đã ngừng hoạt động.",
+                "The parent organization is inactive.",
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -97,13 +97,9 @@ pub async fn create(
                         id,
                     )?),
                 };
-                let parent_kind = parent.as_ref().map(|p| *p.kind);
-                check_parent(body.kind, parent_kind).map_err(ApiError::refused)?;
-                if parent
-                    .as_ref()
-                    .is_some_and(|p| *p.status != OrganizationStatus::Active)
-                {
-                    return Err(inactive_parent());
+                match &parent {
+                    Some(parent) => check_new_parent(body.kind, parent)?,
+                    None => check_parent(body.kind, None).map_err(ApiError::refused)?,
                 }
                 let province_code =
                     resolve_province(conn, body.kind, body.province_code, parent.as_ref())?;
