@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers.
 
 use actix_web::App;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{
     ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, Scopes, SecurityScheme,
 };
@@ -86,8 +87,81 @@ pub fn document() -> Document {
         .configure(crate::routes::configure)
         .split_for_parts();
     let mut doc = doc;
+    bearer_unless_open(&mut doc);
+    errors_as_problem_documents(&mut doc);
     document_shared_responses(&mut doc);
     doc
+}
+
+/// The operations that answer without a token: liveness and readiness, the token itself, and
+/// the published lists (Law on Legal Aid 2017 art. 10, 15). Every other operation's handler
+/// takes the caller, and so a bearer token, which the document says here once rather than on
+/// each handler; `tests/http/contract.rs` checks the list against the answers without a token.
+const OPEN_OPERATIONS: [&str; 5] = [
+    "checkLiveness",
+    "checkReadiness",
+    "issueToken",
+    "listPublicOrganizations",
+    "listPublicProviders",
+];
+
+fn bearer_unless_open(doc: &mut Document) {
+    use utoipa::openapi::security::SecurityRequirement;
+    each_operation(doc, |_, operation| {
+        let open = operation
+            .operation_id
+            .as_deref()
+            .is_some_and(|id| OPEN_OPERATIONS.contains(&id));
+        if !open {
+            operation.security = Some(vec![SecurityRequirement::new::<_, _, String>("bearer", [])]);
+        }
+    });
+}
+
+/// Calls `f` on every operation of the document, with its path.
+fn each_operation(doc: &mut Document, mut f: impl FnMut(&str, &mut Operation)) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            f(path, operation);
+        }
+    }
+}
+
+/// Every error a handler declares with a [`Problem`] body is served as
+/// `application/problem+json` (RFC 9457): said here once, so that a handler writes
+/// `(status = 409, description = "…", body = Problem)`.
+fn errors_as_problem_documents(doc: &mut Document) {
+    use utoipa::openapi::RefOr;
+    let problem = "#/components/schemas/Problem";
+    each_operation(doc, |_, operation| {
+        for (status, response) in operation.responses.responses.iter_mut() {
+            let RefOr::T(response) = response else {
+                continue;
+            };
+            if !(status.starts_with('4') || status.starts_with('5')) {
+                continue;
+            }
+            let is_problem = response
+                .content
+                .get("application/json")
+                .and_then(|c| c.schema.as_ref())
+                .is_some_and(|s| matches!(s, RefOr::Ref(r) if r.ref_location == problem));
+            if is_problem {
+                if let Some(content) = response.content.shift_remove("application/json") {
+                    response
+                        .content
+                        .insert("application/problem+json".to_owned(), content);
+                }
+            }
+        }
+    });
 }
 
 /// The answers that come from the framework and the shared layers rather than from a handler:
@@ -159,66 +233,55 @@ fn document_shared_responses(doc: &mut Document) {
         .as_ref()
         .map(|c| c.schemas.clone())
         .unwrap_or_default();
-    for (path, item) in doc.paths.paths.iter_mut() {
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for operation in operations.into_iter().flatten() {
-            let body = operation.request_body.as_ref();
-            let json_body = body.is_some_and(|b| b.content.contains_key("application/json"));
-            let has_in = |place: ParameterIn| {
-                operation
-                    .parameters
-                    .iter()
-                    .flatten()
-                    .any(|p| p.parameter_in == place)
-            };
-            let if_match = |required_only: bool| {
-                operation.parameters.iter().flatten().any(|p| {
-                    p.parameter_in == ParameterIn::Header
-                        && p.name == "If-Match"
-                        && (!required_only || p.required == utoipa::openapi::Required::True)
-                })
-            };
-            let names_a_record_in_query = operation
+    each_operation(doc, |path, operation| {
+        let body = operation.request_body.as_ref();
+        let json_body = body.is_some_and(|b| b.content.contains_key("application/json"));
+        let has_in = |place: ParameterIn| {
+            operation
                 .parameters
                 .iter()
                 .flatten()
-                .any(|p| p.parameter_in == ParameterIn::Query && p.name.ends_with("_id"));
-            let names_a_record_in_body = body
-                .and_then(|b| b.content.get("application/json"))
-                .and_then(|c| c.schema.as_ref())
-                .is_some_and(|schema| names_a_record(schema, &schemas, 3));
-            let applies = |status: &str| match status {
-                "400" => json_body,
-                "401" => operation.security.as_ref().is_some_and(|s| !s.is_empty()),
-                "404" => {
-                    has_in(ParameterIn::Path) || names_a_record_in_query || names_a_record_in_body
-                }
-                "412" => if_match(false),
-                "428" => if_match(true),
-                "413" | "415" => body.is_some(),
-                "422" => json_body || has_in(ParameterIn::Query),
-                "503" => path != "/health/live",
-                _ => false,
-            };
-            let missing: Vec<_> = shared
-                .iter()
-                .filter(|(status, _, _)| applies(status))
-                .collect();
-            for (status, name, _) in missing {
-                operation
-                    .responses
-                    .responses
-                    .entry((*status).to_owned())
-                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(*name)));
-            }
+                .any(|p| p.parameter_in == place)
+        };
+        let if_match = |required_only: bool| {
+            operation.parameters.iter().flatten().any(|p| {
+                p.parameter_in == ParameterIn::Header
+                    && p.name == "If-Match"
+                    && (!required_only || p.required == utoipa::openapi::Required::True)
+            })
+        };
+        let names_a_record_in_query = operation
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| p.parameter_in == ParameterIn::Query && p.name.ends_with("_id"));
+        let names_a_record_in_body = body
+            .and_then(|b| b.content.get("application/json"))
+            .and_then(|c| c.schema.as_ref())
+            .is_some_and(|schema| names_a_record(schema, &schemas, 3));
+        let applies = |status: &str| match status {
+            "400" => json_body,
+            "401" => operation.security.as_ref().is_some_and(|s| !s.is_empty()),
+            "404" => has_in(ParameterIn::Path) || names_a_record_in_query || names_a_record_in_body,
+            "412" => if_match(false),
+            "428" => if_match(true),
+            "413" | "415" => body.is_some(),
+            "422" => json_body || has_in(ParameterIn::Query),
+            "503" => path != "/health/live",
+            _ => false,
+        };
+        let missing: Vec<_> = shared
+            .iter()
+            .filter(|(status, _, _)| applies(status))
+            .collect();
+        for (status, name, _) in missing {
+            operation
+                .responses
+                .responses
+                .entry((*status).to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name(*name)));
         }
-    }
+    });
 }
 
 /// Whether a body of `schema` names a record by a field `…_id`, at most `depth` objects down.

@@ -227,3 +227,33 @@ fn framework_answers_are_declared() {
         }
     }
 }
+
+/// The contract says which operations take a token, and the server agrees: asked without
+/// one, every operation with `security` answers 401 and every other answers something else.
+#[test]
+fn the_operations_that_take_a_token_are_those_the_contract_says() {
+    let app = TestApp::spawn_empty();
+    for (method, path, op) in operations(&document()) {
+        let takes_token = op
+            .get("security")
+            .and_then(|s| s.as_array())
+            .is_some_and(|s| !s.is_empty());
+        let concrete = path
+            .split('/')
+            .map(|segment| {
+                if segment.starts_with('{') {
+                    "00000000-0000-7000-8000-000000000000"
+                } else {
+                    segment
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let status = app.request(&method, &concrete).send().status;
+        assert_eq!(
+            status == 401,
+            takes_token,
+            "{method} {path} answered {status} without a token"
+        );
+    }
+}

@@ -90,11 +90,10 @@ pub struct AuditQuery {
 #[utoipa::path(
     operation_id = "listAuditLog",
     tag = "audit",
-    security(("bearer" = [])),
     params(AuditQuery, PageQuery),
     responses(
         (status = 200, description = "One page of entries.", body = Page<AuditEntryView>),
-        (status = 403, description = "Only the data centre reads the audit log.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the data centre reads the audit log.", body = Problem),
     )
 )]
 #[get("/audit-log")]

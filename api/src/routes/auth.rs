@@ -214,9 +214,9 @@ fn basic_pair(req: &HttpRequest) -> Option<(String, String)> {
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "A bearer token.", body = TokenResponse),
-        (status = 400, description = "Malformed request or unsupported grant type.", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Wrong credentials.", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts.", body = crate::http::error::Problem, content_type = "application/problem+json",
+        (status = 400, description = "Malformed request or unsupported grant type.", body = crate::http::error::Problem),
+        (status = 401, description = "Wrong credentials.", body = crate::http::error::Problem),
+        (status = 429, description = "Too many failed attempts.", body = crate::http::error::Problem,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]

@@ -71,7 +71,7 @@ impl Readiness {
     responses(
         (status = 200, description = "The database answers and takes writes.", body = HealthStatus),
         (status = 503, description = "The database does not answer or cannot write, or a disk is full.", body = crate::http::error::Problem,
-            content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[get("/health/ready")]

@@ -42,7 +42,6 @@ pub struct Me {
 #[utoipa::path(
     operation_id = "readOwnAccount",
     tag = "auth",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller.", body = Me),
     )
@@ -83,13 +82,12 @@ pub struct ChangePassword {
 #[utoipa::path(
     operation_id = "changeOwnPassword",
     tag = "auth",
-    security(("bearer" = [])),
     request_body = ChangePassword,
     responses(
         (status = 204, description = "Changed; log in again."),
-        (status = 403, description = "Service clients rotate secrets instead.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many wrong current passwords.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The account changed meanwhile; try again.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Service clients rotate secrets instead.", body = Problem),
+        (status = 429, description = "Too many wrong current passwords.", body = Problem),
+        (status = 409, description = "The account changed meanwhile; try again.", body = Problem),
     )
 )]
 #[post("/me/password")]

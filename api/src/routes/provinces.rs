@@ -73,7 +73,6 @@ pub struct ProvinceListQuery {
 #[utoipa::path(
     operation_id = "listProvinces",
     tag = "reference",
-    security(("bearer" = [])),
     params(ProvinceListQuery),
     responses(
         (status = 200, description = "Provinces.", body = Vec<ProvinceView>),
@@ -96,7 +95,6 @@ pub async fn list(
 #[utoipa::path(
     operation_id = "readProvince",
     tag = "reference",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The province.", body = ProvinceView, headers(("ETag" = String))),
     )
@@ -152,12 +150,11 @@ pub struct CreateProvince {
 #[utoipa::path(
     operation_id = "createProvince",
     tag = "reference",
-    security(("bearer" = [])),
     request_body = CreateProvince,
     responses(
         (status = 201, description = "Created.", body = ProvinceView, headers(("ETag" = String), ("Location" = String))),
-        (status = 403, description = "Only the data centre maintains provinces.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Code taken.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the data centre maintains provinces.", body = Problem),
+        (status = 409, description = "Code taken.", body = Problem),
     )
 )]
 #[post("/provinces")]
@@ -231,12 +228,11 @@ pub struct UpdateProvince {
 #[utoipa::path(
     operation_id = "updateProvince",
     tag = "reference",
-    security(("bearer" = [])),
     params(("If-Match" = String, Header, description = "ETag of the province as read")),
     request_body = UpdateProvince,
     responses(
         (status = 200, description = "Updated.", body = ProvinceView, headers(("ETag" = String))),
-        (status = 403, description = "Only the data centre maintains provinces.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the data centre maintains provinces.", body = Problem),
     )
 )]
 #[patch("/provinces/{code}")]

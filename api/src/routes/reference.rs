@@ -133,7 +133,6 @@ fn recipient_categories() -> Vec<ReferenceItem> {
 #[utoipa::path(
     operation_id = "listVocabularies",
     tag = "reference",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Vocabulary names.", body = Vec<VocabularyName>),
     )
@@ -147,11 +146,10 @@ pub async fn index(_caller: Caller) -> HttpResponse {
 #[utoipa::path(
     operation_id = "readVocabulary",
     tag = "reference",
-    security(("bearer" = [])),
     params(("vocabulary" = VocabularyName, Path, description = "Which vocabulary")),
     responses(
         (status = 200, description = "The codes.", body = Vec<ReferenceItem>),
-        (status = 404, description = "No such vocabulary.", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vocabulary.", body = crate::http::error::Problem),
     )
 )]
 #[get("/reference/{vocabulary}")]

@@ -158,11 +158,10 @@ fn to_csv(cases: &[SuccessfulCase], file_name: &str) -> Result<HttpResponse, Api
 #[utoipa::path(
     operation_id = "reportSuccessfulLitigation",
     tag = "reports",
-    security(("bearer" = [])),
     params(SuccessQuery),
     responses(
         (status = 200, description = "The cases, as JSON or CSV.", content((SuccessReport = "application/json"), (String = "text/csv"))),
-        (status = 403, description = "Service clients do not read cases.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Service clients do not read cases.", body = Problem),
     )
 )]
 #[get("/reports/successful-litigation")]
@@ -287,11 +286,10 @@ pub struct QualitySample {
 #[utoipa::path(
     operation_id = "drawQualitySample",
     tag = "reports",
-    security(("bearer" = [])),
     params(SampleQuery),
     responses(
         (status = 200, description = "The sample.", body = QualitySample),
-        (status = 403, description = "Service clients do not read cases.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Service clients do not read cases.", body = Problem),
     )
 )]
 #[get("/reports/quality-sample")]

@@ -84,12 +84,11 @@ fn with_secret(
 #[utoipa::path(
     operation_id = "createServiceClient",
     tag = "service-clients",
-    security(("bearer" = [])),
     request_body = CreateServiceClient,
     responses(
         (status = 201, description = "Created; the secret is in the body.", body = ServiceClientSecret, headers(("ETag" = String), ("Location" = String))),
-        (status = 403, description = "Only the data centre creates service clients.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Client id taken.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the data centre creates service clients.", body = Problem),
+        (status = 409, description = "Client id taken.", body = Problem),
     )
 )]
 #[post("/service-clients")]
@@ -152,11 +151,10 @@ pub async fn create(
 #[utoipa::path(
     operation_id = "listServiceClients",
     tag = "service-clients",
-    security(("bearer" = [])),
     params(PageQuery),
     responses(
         (status = 200, description = "One page of service clients.", body = Page<AccountView>),
-        (status = 403, description = "Only the data centre administers service clients.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the data centre administers service clients.", body = Problem),
     )
 )]
 #[get("/service-clients")]
@@ -191,10 +189,9 @@ pub async fn list(
 #[utoipa::path(
     operation_id = "readServiceClient",
     tag = "service-clients",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The client.", body = AccountView, headers(("ETag" = String))),
-        (status = 403, description = "Only the data centre administers service clients.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the data centre administers service clients.", body = Problem),
     )
 )]
 #[get("/service-clients/{id}")]
@@ -214,12 +211,11 @@ pub async fn read(
 #[utoipa::path(
     operation_id = "rotateServiceClientSecret",
     tag = "service-clients",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the client as read")),
     responses(
         (status = 200, description = "Rotated; the new secret is in the body.", body = ServiceClientSecret, headers(("ETag" = String))),
-        (status = 403, description = "Only the data centre administers service clients.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The client was revoked.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the data centre administers service clients.", body = Problem),
+        (status = 409, description = "The client was revoked.", body = Problem),
     )
 )]
 #[post("/service-clients/{id}/rotate-secret")]
@@ -252,12 +248,11 @@ pub async fn rotate_secret(
 #[utoipa::path(
     operation_id = "revokeServiceClient",
     tag = "service-clients",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the client as read")),
     responses(
         (status = 200, description = "Revoked.", body = AccountView, headers(("ETag" = String))),
-        (status = 403, description = "Only the data centre administers service clients.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already revoked.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the data centre administers service clients.", body = Problem),
+        (status = 409, description = "Already revoked.", body = Problem),
     )
 )]
 #[post("/service-clients/{id}/revoke")]

@@ -26,12 +26,11 @@ pub struct CreateAccount {
 #[utoipa::path(
     operation_id = "createAccount",
     tag = "accounts",
-    security(("bearer" = [])),
     request_body = CreateAccount,
     responses(
         (status = 201, description = "Created.", body = AccountView, headers(("ETag" = String), ("Location" = String))),
-        (status = 403, description = "The role may not be granted by the caller.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Username taken, or organization inactive.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not be granted by the caller.", body = Problem),
+        (status = 409, description = "Username taken, or organization inactive.", body = Problem),
     )
 )]
 #[post("/accounts")]
@@ -106,11 +105,10 @@ pub struct AccountListQuery {
 #[utoipa::path(
     operation_id = "listAccounts",
     tag = "accounts",
-    security(("bearer" = [])),
     params(AccountListQuery, PageQuery),
     responses(
         (status = 200, description = "One page of accounts.", body = Page<AccountView>),
-        (status = 403, description = "The caller administers no accounts.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller administers no accounts.", body = Problem),
     )
 )]
 #[get("/accounts")]
@@ -155,10 +153,9 @@ pub async fn list(
 #[utoipa::path(
     operation_id = "readAccount",
     tag = "accounts",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The account.", body = AccountView, headers(("ETag" = String))),
-        (status = 403, description = "Inside the caller's scope, but the caller does not administer accounts.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Inside the caller's scope, but the caller does not administer accounts.", body = Problem),
     )
 )]
 #[get("/accounts/{id}")]

@@ -15,13 +15,12 @@ pub struct LinkStaff {
 #[utoipa::path(
     operation_id = "linkAccountToStaff",
     tag = "accounts",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
     request_body = LinkStaff,
     responses(
         (status = 200, description = "Linked.", body = AccountView, headers(("ETag" = String))),
-        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The caller's own account: another administrator changes it.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not administer this account.", body = Problem),
+        (status = 409, description = "The caller's own account: another administrator changes it.", body = Problem),
     )
 )]
 #[post("/accounts/{id}/staff")]

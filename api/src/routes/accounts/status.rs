@@ -8,12 +8,11 @@ use super::*;
 #[utoipa::path(
     operation_id = "lockAccount",
     tag = "accounts",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
     responses(
         (status = 200, description = "Locked.", body = AccountView, headers(("ETag" = String))),
-        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not active, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not administer this account.", body = Problem),
+        (status = 409, description = "Not active, or the caller's own account.", body = Problem),
     )
 )]
 #[post("/accounts/{id}/lock")]
@@ -39,12 +38,11 @@ pub async fn lock(
 #[utoipa::path(
     operation_id = "unlockAccount",
     tag = "accounts",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
     responses(
         (status = 200, description = "Unlocked.", body = AccountView, headers(("ETag" = String))),
-        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not locked, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not administer this account.", body = Problem),
+        (status = 409, description = "Not locked, or the caller's own account.", body = Problem),
     )
 )]
 #[post("/accounts/{id}/unlock")]
@@ -77,13 +75,12 @@ pub struct ResetPassword {
 #[utoipa::path(
     operation_id = "resetAccountPassword",
     tag = "accounts",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
     request_body = ResetPassword,
     responses(
         (status = 200, description = "Reset.", body = AccountView, headers(("ETag" = String))),
-        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Deactivated, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not administer this account.", body = Problem),
+        (status = 409, description = "Deactivated, or the caller's own account.", body = Problem),
     )
 )]
 #[post("/accounts/{id}/reset-password")]
@@ -122,12 +119,11 @@ pub async fn reset_password(
 #[utoipa::path(
     operation_id = "deactivateAccount",
     tag = "accounts",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the account as read")),
     responses(
         (status = 200, description = "Deactivated.", body = AccountView, headers(("ETag" = String))),
-        (status = 403, description = "The caller may not administer this account.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already deactivated, or the caller's own account.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not administer this account.", body = Problem),
+        (status = 409, description = "Already deactivated, or the caller's own account.", body = Problem),
     )
 )]
 #[post("/accounts/{id}/deactivate")]

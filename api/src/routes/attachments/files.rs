@@ -7,7 +7,6 @@ use super::*;
 #[utoipa::path(
     operation_id = "listCaseAttachments",
     tag = "cases",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The documents, oldest first.", body = Vec<AttachmentView>),
     )
@@ -36,7 +35,6 @@ pub async fn list_for_case(
 #[utoipa::path(
     operation_id = "downloadAttachment",
     tag = "cases",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The file.", content_type = "application/octet-stream", body = Vec<u8>),
     )
@@ -112,11 +110,10 @@ fn streamed(blob: Blob) -> SizedStream<impl Stream<Item = Result<Bytes, actix_we
 #[utoipa::path(
     operation_id = "deleteAttachment",
     tag = "cases",
-    security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case is closed: locked.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role does no casework.", body = Problem),
+        (status = 409, description = "The case is closed: locked.", body = Problem),
     )
 )]
 #[delete("/attachments/{attachment_id}")]

@@ -57,16 +57,15 @@ async fn blocking<T: Send + 'static>(
 #[utoipa::path(
     operation_id = "uploadCaseAttachment",
     tag = "cases",
-    security(("bearer" = [])),
     params(UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
     responses(
         (status = 201, description = "Stored.", body = AttachmentView, headers(("Location" = String))),
-        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case is archived.", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Larger than the limit.", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not an accepted kind of document.", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Too many uploads in progress, or the database does not answer.", body = Problem, content_type = "application/problem+json",
+        (status = 403, description = "The caller's role does no casework.", body = Problem),
+        (status = 409, description = "The case is archived.", body = Problem),
+        (status = 413, description = "Larger than the limit.", body = Problem),
+        (status = 415, description = "Not an accepted kind of document.", body = Problem),
+        (status = 503, description = "Too many uploads in progress, or the database does not answer.", body = Problem,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]

@@ -46,11 +46,10 @@ const CASE_SORTS: [(&str, CaseSort); 4] = [
 #[utoipa::path(
     operation_id = "listCases",
     tag = "cases",
-    security(("bearer" = [])),
     params(CaseListQuery, PageQuery),
     responses(
         (status = 200, description = "One page of cases.", body = Page<CaseView>),
-        (status = 403, description = "Service clients do not read cases.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Service clients do not read cases.", body = Problem),
     )
 )]
 #[get("/cases")]

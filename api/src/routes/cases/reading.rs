@@ -6,7 +6,6 @@ use super::*;
 #[utoipa::path(
     operation_id = "readCase",
     tag = "cases",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The case.", body = CaseView, headers(("ETag" = String))),
     )
@@ -66,7 +65,6 @@ impl From<EventRow> for CaseEventView {
 #[utoipa::path(
     operation_id = "readCaseHistory",
     tag = "cases",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Steps taken.", body = Vec<CaseEventView>),
     )

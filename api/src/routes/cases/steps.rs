@@ -46,7 +46,6 @@ pub struct StepBody {
 #[utoipa::path(
     operation_id = "takeCaseStep",
     tag = "cases",
-    security(("bearer" = [])),
     params(
         ("step" = String, Path, description = "The step: accept, refuse, assign_provider, change_provider, start, complete, discontinue, withdraw, transfer_out, evaluate_quality, archive"),
         ("If-Match" = Option<String>, Header, description = "ETag of the case as read"),
@@ -54,8 +53,8 @@ pub struct StepBody {
     request_body(content = Option<StepBody>),
     responses(
         (status = 200, description = "Done; the case.", body = CaseView, headers(("ETag" = String))),
-        (status = 403, description = "The caller's role may not take this step.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed from the current state: `allowed_steps` lists what is.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not take this step.", body = Problem),
+        (status = 409, description = "Not allowed from the current state: `allowed_steps` lists what is.", body = Problem),
     )
 )]
 #[post("/cases/{id}/steps/{step}")]

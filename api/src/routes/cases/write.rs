@@ -43,11 +43,10 @@ pub struct CreateCase {
 #[utoipa::path(
     operation_id = "createCase",
     tag = "cases",
-    security(("bearer" = [])),
     request_body = CreateCase,
     responses(
         (status = 201, description = "Created.", body = CaseView, headers(("ETag" = String), ("Location" = String))),
-        (status = 403, description = "The caller's role does no casework there.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role does no casework there.", body = Problem),
     )
 )]
 #[post("/cases")]
@@ -177,13 +176,12 @@ impl UpdateCase {
 #[utoipa::path(
     operation_id = "updateCase",
     tag = "cases",
-    security(("bearer" = [])),
     params(("If-Match" = String, Header, description = "ETag of the case as read")),
     request_body = UpdateCase,
     responses(
         (status = 200, description = "Updated.", body = CaseView, headers(("ETag" = String))),
-        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case is locked.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role does no casework.", body = Problem),
+        (status = 409, description = "The case is locked.", body = Problem),
     )
 )]
 #[patch("/cases/{id}")]
@@ -236,12 +234,11 @@ pub async fn update(
 #[utoipa::path(
     operation_id = "deleteCase",
     tag = "cases",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the case as read")),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case is locked.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role does no casework.", body = Problem),
+        (status = 409, description = "The case is locked.", body = Problem),
     )
 )]
 #[delete("/cases/{id}")]

@@ -58,13 +58,12 @@ fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<CaseState, A
 #[utoipa::path(
     operation_id = "approveChangeRequest",
     tag = "change-requests",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
     request_body(content = Option<Decision>),
     responses(
         (status = 200, description = "Approved and carried out.", body = ChangeRequestView, headers(("ETag" = String))),
-        (status = 403, description = "Only the data centre decides.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already decided, or a case changed so that the request no longer applies.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the data centre decides.", body = Problem),
+        (status = 409, description = "Already decided, or a case changed so that the request no longer applies.", body = Problem),
     )
 )]
 #[post("/change-requests/{id}/approve")]
@@ -138,13 +137,12 @@ fn no_longer_applies() -> ApiError {
 #[utoipa::path(
     operation_id = "rejectChangeRequest",
     tag = "change-requests",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
     request_body = Decision,
     responses(
         (status = 200, description = "Rejected.", body = ChangeRequestView, headers(("ETag" = String))),
-        (status = 403, description = "Only the data centre decides.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already decided.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the data centre decides.", body = Problem),
+        (status = 409, description = "Already decided.", body = Problem),
     )
 )]
 #[post("/change-requests/{id}/reject")]

@@ -32,7 +32,6 @@ pub(super) fn load_for_decision(
 #[utoipa::path(
     operation_id = "readChangeRequest",
     tag = "change-requests",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The request.", body = ChangeRequestView, headers(("ETag" = String))),
     )
@@ -68,11 +67,10 @@ pub struct ChangeRequestQuery {
 #[utoipa::path(
     operation_id = "listChangeRequests",
     tag = "change-requests",
-    security(("bearer" = [])),
     params(ChangeRequestQuery, PageQuery),
     responses(
         (status = 200, description = "One page of requests.", body = Page<ChangeRequestView>),
-        (status = 403, description = "Service clients have no change requests.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Service clients have no change requests.", body = Problem),
     )
 )]
 #[get("/change-requests")]

@@ -42,11 +42,10 @@ fn item_error(index: usize, code: &'static str, vi: &str, en: &str) -> ApiError 
 #[utoipa::path(
     operation_id = "submitChangeRequest",
     tag = "change-requests",
-    security(("bearer" = [])),
     request_body = SubmitChangeRequest,
     responses(
         (status = 201, description = "Submitted.", body = ChangeRequestView, headers(("ETag" = String), ("Location" = String))),
-        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role does no casework.", body = Problem),
     )
 )]
 #[post("/change-requests")]

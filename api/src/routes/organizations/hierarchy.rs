@@ -16,13 +16,12 @@ pub struct DeactivateOrganization {
 #[utoipa::path(
     operation_id = "deactivateOrganization",
     tag = "organizations",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
     request_body(content = Option<DeactivateOrganization>),
     responses(
         (status = 200, description = "Deactivated.", body = OrganizationView, headers(("ETag" = String))),
-        (status = 403, description = "The caller may not restructure this organization.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already inactive, or has active children.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not restructure this organization.", body = Problem),
+        (status = 409, description = "Already inactive, or has active children.", body = Problem),
     )
 )]
 #[post("/organizations/{id}/deactivate")]
@@ -83,7 +82,6 @@ pub struct ParentLinkView {
 #[utoipa::path(
     operation_id = "listOrganizationParents",
     tag = "organizations",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Dated parent links.", body = Vec<ParentLinkView>),
     )
@@ -129,13 +127,12 @@ pub struct MoveOrganization {
 #[utoipa::path(
     operation_id = "moveOrganization",
     tag = "organizations",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
     request_body = MoveOrganization,
     responses(
         (status = 201, description = "Moved; the new link.", body = ParentLinkView, headers(("Location" = String))),
-        (status = 403, description = "The caller may not restructure here.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The day is not after the latest link began, or the parent is inactive.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not restructure here.", body = Problem),
+        (status = 409, description = "The day is not after the latest link began, or the parent is inactive.", body = Problem),
     )
 )]
 #[post("/organizations/{id}/parents")]
@@ -259,7 +256,6 @@ pub struct SubtreeNodeView {
 #[utoipa::path(
     operation_id = "readOrganizationSubtree",
     tag = "organizations",
-    security(("bearer" = [])),
     params(SubtreeQuery),
     responses(
         (status = 200, description = "The subtree.", body = Vec<SubtreeNodeView>),

@@ -39,7 +39,6 @@ const ORG_SORTS: [(&str, OrgSort); 6] = [
 #[utoipa::path(
     operation_id = "listOrganizations",
     tag = "organizations",
-    security(("bearer" = [])),
     params(OrganizationListQuery, PageQuery),
     responses(
         (status = 200, description = "One page of organizations.", body = Page<OrganizationView>),

@@ -46,12 +46,11 @@ pub struct CreateOrganization {
 #[utoipa::path(
     operation_id = "createOrganization",
     tag = "organizations",
-    security(("bearer" = [])),
     request_body = CreateOrganization,
     responses(
         (status = 201, description = "Created.", body = OrganizationView, headers(("ETag" = String), ("Location" = String))),
-        (status = 403, description = "The caller may not create organizations there.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Code taken, or parent inactive.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not create organizations there.", body = Problem),
+        (status = 409, description = "Code taken, or parent inactive.", body = Problem),
     )
 )]
 #[post("/organizations")]
@@ -139,7 +138,6 @@ pub async fn create(
 #[utoipa::path(
     operation_id = "readOrganization",
     tag = "organizations",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The organization.", body = OrganizationView, headers(("ETag" = String))),
     )
@@ -239,13 +237,12 @@ impl Validate for UpdateOrganization {
 #[utoipa::path(
     operation_id = "updateOrganization",
     tag = "organizations",
-    security(("bearer" = [])),
     params(("If-Match" = String, Header, description = "ETag of the organization as read")),
     request_body = UpdateOrganization,
     responses(
         (status = 200, description = "Updated.", body = OrganizationView, headers(("ETag" = String))),
-        (status = 403, description = "The caller may not change this organization.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The participation mode cannot change once the organization has a participation history.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not change this organization.", body = Problem),
+        (status = 409, description = "The participation mode cannot change once the organization has a participation history.", body = Problem),
     )
 )]
 #[patch("/organizations/{id}")]

@@ -163,13 +163,12 @@ impl From<&OrganizationRow> for ParticipationState {
 #[utoipa::path(
     operation_id = "terminateParticipation",
     tag = "participation",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
     request_body = EndParticipation,
     responses(
         (status = 200, description = "Terminated.", body = ParticipationState, headers(("ETag" = String))),
-        (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not in force.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the Department manages participation.", body = Problem),
+        (status = 409, description = "Not in force.", body = Problem),
     )
 )]
 #[post("/organizations/{id}/participation/terminate")]
@@ -196,13 +195,12 @@ pub async fn terminate(
 #[utoipa::path(
     operation_id = "revokeParticipation",
     tag = "participation",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the organization as read")),
     request_body = EndParticipation,
     responses(
         (status = 200, description = "Revoked.", body = ParticipationState, headers(("ETag" = String))),
-        (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not in force, or not a registration.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the Department manages participation.", body = Problem),
+        (status = 409, description = "Not in force, or not a registration.", body = Problem),
     )
 )]
 #[post("/organizations/{id}/participation/revoke")]

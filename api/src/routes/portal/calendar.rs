@@ -49,7 +49,6 @@ impl From<CalendarDayRow> for CalendarDayView {
 #[utoipa::path(
     operation_id = "listCalendarDays",
     tag = "portal",
-    security(("bearer" = [])),
     params(CalendarQuery),
     responses((status = 200, description = "The year's entries, by day.", body = Vec<CalendarDayView>))
 )]
@@ -95,12 +94,11 @@ pub struct PutCalendarDay {
 #[utoipa::path(
     operation_id = "putCalendarDay",
     tag = "portal",
-    security(("bearer" = [])),
     params(("day" = NaiveDate, Path)),
     request_body = PutCalendarDay,
     responses(
         (status = 200, description = "Stored.", body = CalendarDayView),
-        (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The data centre only.", body = Problem),
     )
 )]
 #[put("/calendar/days/{day}")]
@@ -146,11 +144,10 @@ pub async fn put_calendar_day(
 #[utoipa::path(
     operation_id = "deleteCalendarDay",
     tag = "portal",
-    security(("bearer" = [])),
     params(("day" = NaiveDate, Path)),
     responses(
         (status = 204, description = "Removed."),
-        (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The data centre only.", body = Problem),
     )
 )]
 #[delete("/calendar/days/{day}")]

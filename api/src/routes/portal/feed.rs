@@ -33,11 +33,10 @@ pub struct FeedPage {
 #[utoipa::path(
     operation_id = "readDossierFeed",
     tag = "portal",
-    security(("bearer" = [])),
     params(FeedQuery),
     responses(
         (status = 200, description = "The entries after the cursor.", body = FeedPage),
-        (status = 403, description = "The portal and the data centre only.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The portal and the data centre only.", body = Problem),
     )
 )]
 #[get("/portal/feed")]

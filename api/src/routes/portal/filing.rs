@@ -172,13 +172,12 @@ fn code_taken(code: &str) -> ApiError {
 #[utoipa::path(
     operation_id = "submitDossier",
     tag = "portal",
-    security(("bearer" = [])),
     request_body = SubmitDossier,
     responses(
         (status = 201, description = "Filed (or the first answer, replayed).", body = DossierView, headers(("Location" = String), ("Idempotent-Replayed" = String, description = "`true` on a replay"))),
-        (status = 403, description = "Only the portal files dossiers.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The code was filed with other content.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid: every bad field is listed.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the portal files dossiers.", body = Problem),
+        (status = 409, description = "The code was filed with other content.", body = Problem),
+        (status = 422, description = "Invalid: every bad field is listed.", body = Problem),
     )
 )]
 #[post("/portal/dossiers")]

@@ -6,11 +6,10 @@ use super::*;
 #[utoipa::path(
     operation_id = "portalReadDossier",
     tag = "portal",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The dossier.", body = DossierView, headers(("ETag" = String))),
-        (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such dossier.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The portal only.", body = Problem),
+        (status = 404, description = "No such dossier.", body = Problem),
     )
 )]
 #[get("/portal/dossiers/{id}")]
@@ -36,11 +35,10 @@ pub async fn portal_read_dossier(
 #[utoipa::path(
     operation_id = "portalDownloadDocument",
     tag = "portal",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The file, of the type recognised from its content (PDF, PNG, JPEG, Word, Excel).", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such document.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The portal only.", body = Problem),
+        (status = 404, description = "No such document.", body = Problem),
     )
 )]
 #[get("/portal/dossiers/{id}/documents/{document_id}")]

@@ -45,7 +45,6 @@ impl From<ProcedureRow> for ProcedureView {
 #[utoipa::path(
     operation_id = "listPortalProcedures",
     tag = "portal",
-    security(("bearer" = [])),
     responses((status = 200, description = "The procedures.", body = Vec<ProcedureView>))
 )]
 #[get("/portal/procedures")]
@@ -79,13 +78,12 @@ pub struct PutProcedure {
 #[utoipa::path(
     operation_id = "putPortalProcedure",
     tag = "portal",
-    security(("bearer" = [])),
     params(("code" = String, Path, description = "The national procedure code")),
     request_body = PutProcedure,
     responses(
         (status = 200, description = "Stored.", body = ProcedureView),
-        (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The code stands for another procedure.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The data centre only.", body = Problem),
+        (status = 409, description = "The code stands for another procedure.", body = Problem),
     )
 )]
 #[put("/portal/procedures/{code}")]

@@ -26,11 +26,10 @@ pub struct DossierListQuery {
 #[utoipa::path(
     operation_id = "listDossiers",
     tag = "dossiers",
-    security(("bearer" = [])),
     params(DossierListQuery, PageQuery),
     responses(
         (status = 200, description = "One page of dossiers.", body = Page<DossierView>),
-        (status = 403, description = "The caller's role handles no dossiers.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role handles no dossiers.", body = Problem),
     )
 )]
 #[get("/dossiers")]
@@ -83,10 +82,9 @@ pub async fn list_dossiers(
 #[utoipa::path(
     operation_id = "readDossier",
     tag = "dossiers",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The dossier.", body = DossierView, headers(("ETag" = String))),
-        (status = 404, description = "No such dossier in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dossier in the caller's scope.", body = Problem),
     )
 )]
 #[get("/dossiers/{id}")]
@@ -111,10 +109,9 @@ pub async fn read_dossier(
 #[utoipa::path(
     operation_id = "downloadDossierDocument",
     tag = "dossiers",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The file, of the type recognised from its content (PDF, PNG, JPEG, Word, Excel).", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 404, description = "No such document in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document in the caller's scope.", body = Problem),
     )
 )]
 #[get("/dossiers/{id}/documents/{document_id}")]

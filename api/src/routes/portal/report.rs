@@ -74,12 +74,11 @@ impl From<Counts> for OnlineServicesCounts {
 #[utoipa::path(
     operation_id = "readOnlineServicesReport",
     tag = "portal",
-    security(("bearer" = [])),
     params(OnlineServicesQuery),
     responses(
         (status = 200, description = "The report, as JSON, CSV or xlsx.",
             content((OnlineServicesReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 403, description = "The Agency only.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The Agency only.", body = Problem),
     )
 )]
 #[get("/portal/reports/online-services")]

@@ -39,18 +39,17 @@ pub struct UploadQuery {
 #[utoipa::path(
     operation_id = "uploadDossierDocument",
     tag = "portal",
-    security(("bearer" = [])),
     params(UploadQuery, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer: 1 to 255 visible ASCII characters", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
     responses(
         (status = 201, description = "Stored.", body = DossierDocumentView, headers(("Location" = String))),
-        (status = 400, description = "An invalid `Idempotency-Key`, or an upload interrupted.", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Too many uploads in progress, or the database does not answer.", body = Problem, content_type = "application/problem+json",
+        (status = 400, description = "An invalid `Idempotency-Key`, or an upload interrupted.", body = Problem),
+        (status = 503, description = "Too many uploads in progress, or the database does not answer.", body = Problem,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The dossier is finished, or the key was used for other content.", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Larger than the limit.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not an accepted kind of document.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The portal only.", body = Problem),
+        (status = 409, description = "The dossier is finished, or the key was used for other content.", body = Problem),
+        (status = 413, description = "Larger than the limit.", body = Problem),
+        (status = 422, description = "Not an accepted kind of document.", body = Problem),
     )
 )]
 #[post("/portal/dossiers/{id}/documents")]
@@ -163,15 +162,14 @@ pub struct Supplement {
 #[utoipa::path(
     operation_id = "supplementDossier",
     tag = "portal",
-    security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer: 1 to 255 visible ASCII characters", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
     request_body = Supplement,
     responses(
         (status = 200, description = "The dossier, its clock running again.", body = DossierView),
-        (status = 400, description = "An invalid `Idempotency-Key`.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The portal only.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The dossier awaits no documents (`illegal_step`), or the key was used for other content.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A document is refused.", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "An invalid `Idempotency-Key`.", body = Problem),
+        (status = 403, description = "The portal only.", body = Problem),
+        (status = 409, description = "The dossier awaits no documents (`illegal_step`), or the key was used for other content.", body = Problem),
+        (status = 422, description = "A document is refused.", body = Problem),
     )
 )]
 #[post("/portal/dossiers/{id}/supplement")]

@@ -20,7 +20,6 @@ pub struct StatusCodeView {
 #[utoipa::path(
     operation_id = "listPortalStatusCodes",
     tag = "portal",
-    security(("bearer" = [])),
     responses((status = 200, description = "The mapping.", body = Vec<StatusCodeView>))
 )]
 #[get("/portal/status-codes")]
@@ -56,13 +55,12 @@ pub struct PutStatusCode {
 #[utoipa::path(
     operation_id = "putPortalStatusCode",
     tag = "portal",
-    security(("bearer" = [])),
     params(("status" = String, Path, description = "One of our dossier statuses")),
     request_body = PutStatusCode,
     responses(
         (status = 204, description = "Stored."),
-        (status = 409, description = "Another status has that code.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another status has that code.", body = Problem),
+        (status = 403, description = "The data centre only.", body = Problem),
     )
 )]
 #[put("/portal/status-codes/{status}")]

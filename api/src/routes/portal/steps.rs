@@ -29,7 +29,6 @@ pub struct DossierStepBody {
 #[utoipa::path(
     operation_id = "takeDossierStep",
     tag = "dossiers",
-    security(("bearer" = [])),
     params(
         ("step" = String, Path, description = "The step: accept, request_supplement, refuse, complete"),
         ("If-Match" = Option<String>, Header, description = "ETag of the dossier as read"),
@@ -37,8 +36,8 @@ pub struct DossierStepBody {
     request_body(content = Option<DossierStepBody>),
     responses(
         (status = 200, description = "Done; the dossier.", body = DossierView, headers(("ETag" = String))),
-        (status = 403, description = "The caller's role does not handle dossiers there.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not allowed from the current status (`allowed_steps` lists what is), or possible duplicates of the person.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role does not handle dossiers there.", body = Problem),
+        (status = 409, description = "Not allowed from the current status (`allowed_steps` lists what is), or possible duplicates of the person.", body = Problem),
     )
 )]
 #[post("/dossiers/{id}/steps/{step}")]

@@ -69,12 +69,11 @@ fn unroutable(host: &url::Host<&str>) -> bool {
 #[utoipa::path(
     operation_id = "registerWebhook",
     tag = "portal",
-    security(("bearer" = [])),
     request_body = RegisterWebhook,
     responses(
         (status = 201, description = "Registered; the secret is shown this once.", body = WebhookView),
-        (status = 409, description = "The address is registered already.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The address is registered already.", body = Problem),
+        (status = 403, description = "The data centre only.", body = Problem),
     )
 )]
 #[post("/portal/webhooks")]
@@ -159,10 +158,9 @@ pub async fn register_webhook(
 #[utoipa::path(
     operation_id = "listWebhooks",
     tag = "portal",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The callbacks.", body = Vec<WebhookView>),
-        (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The data centre only.", body = Problem),
     )
 )]
 #[get("/portal/webhooks")]
@@ -182,10 +180,9 @@ pub async fn list_webhooks(
 #[utoipa::path(
     operation_id = "deactivateWebhook",
     tag = "portal",
-    security(("bearer" = [])),
     responses(
         (status = 204, description = "Stopped."),
-        (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The data centre only.", body = Problem),
     )
 )]
 #[delete("/portal/webhooks/{id}")]
@@ -248,10 +245,9 @@ impl From<DeliveryRow> for DeliveryView {
 #[utoipa::path(
     operation_id = "listFailingDeliveries",
     tag = "portal",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The failing deliveries.", body = Vec<DeliveryView>),
-        (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The data centre only.", body = Problem),
     )
 )]
 #[get("/portal/webhook-deliveries")]
@@ -287,11 +283,10 @@ pub async fn list_failing_deliveries(
 #[utoipa::path(
     operation_id = "redeliverWebhook",
     tag = "portal",
-    security(("bearer" = [])),
     responses(
         (status = 202, description = "Due now.", body = DeliveryView),
-        (status = 403, description = "The data centre only.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Its callback was stopped.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The data centre only.", body = Problem),
+        (status = 409, description = "Its callback was stopped.", body = Problem),
     )
 )]
 #[post("/portal/webhook-deliveries/{id}/redeliver")]

@@ -18,11 +18,10 @@ pub struct RecipientListQuery {
 #[utoipa::path(
     operation_id = "listRecipients",
     tag = "recipients",
-    security(("bearer" = [])),
     params(RecipientListQuery, PageQuery),
     responses(
         (status = 200, description = "One page of people.", body = Page<RecipientView>),
-        (status = 403, description = "The caller's role handles no recipients.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role handles no recipients.", body = Problem),
     )
 )]
 #[get("/recipients")]

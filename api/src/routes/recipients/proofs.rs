@@ -33,7 +33,6 @@ pub struct AddProof {
 #[utoipa::path(
     operation_id = "addRecipientProof",
     tag = "recipients",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
     request_body = AddProof,
     responses(

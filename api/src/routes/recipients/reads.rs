@@ -47,11 +47,10 @@ pub struct AccessLogQuery {
 #[utoipa::path(
     operation_id = "listRecipientAccessLog",
     tag = "recipients",
-    security(("bearer" = [])),
     params(AccessLogQuery, PageQuery),
     responses(
         (status = 200, description = "One page of reads.", body = Page<AccessView>),
-        (status = 403, description = "Only the data centre reads the access log.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the data centre reads the access log.", body = Problem),
     )
 )]
 #[get("/recipient-access-log")]

@@ -51,11 +51,10 @@ pub struct CreateRecipient {
 #[utoipa::path(
     operation_id = "createRecipient",
     tag = "recipients",
-    security(("bearer" = [])),
     request_body = CreateRecipient,
     responses(
         (status = 201, description = "Created.", body = RecipientView, headers(("ETag" = String), ("Location" = String))),
-        (status = 409, description = "Possible duplicates: `candidates` lists them.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Possible duplicates: `candidates` lists them.", body = Problem),
     )
 )]
 #[post("/recipients")]
@@ -102,7 +101,6 @@ pub async fn create(
 #[utoipa::path(
     operation_id = "readRecipient",
     tag = "recipients",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The person.", body = RecipientView, headers(("ETag" = String))),
     )
@@ -174,7 +172,6 @@ pub struct UpdateRecipient {
 #[utoipa::path(
     operation_id = "updateRecipient",
     tag = "recipients",
-    security(("bearer" = [])),
     params(("If-Match" = String, Header, description = "ETag of the record as read")),
     request_body = UpdateRecipient,
     responses(

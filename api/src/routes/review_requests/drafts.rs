@@ -24,11 +24,10 @@ pub struct CreateReview {
 #[utoipa::path(
     operation_id = "createReviewRequest",
     tag = "review-requests",
-    security(("bearer" = [])),
     request_body = CreateReview,
     responses(
         (status = 201, description = "Drafted.", body = ReviewView, headers(("ETag" = String), ("Location" = String))),
-        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role does no casework.", body = Problem),
     )
 )]
 #[post("/review-requests")]
@@ -65,7 +64,6 @@ pub async fn create(
 #[utoipa::path(
     operation_id = "readReviewRequest",
     tag = "review-requests",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The request.", body = ReviewView, headers(("ETag" = String))),
     )
@@ -102,13 +100,12 @@ pub struct UpdateReview {
 #[utoipa::path(
     operation_id = "updateReviewRequest",
     tag = "review-requests",
-    security(("bearer" = [])),
     params(("If-Match" = String, Header, description = "ETag of the request as read")),
     request_body = UpdateReview,
     responses(
         (status = 200, description = "Updated.", body = ReviewView, headers(("ETag" = String))),
-        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Sent: locked.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role does no casework.", body = Problem),
+        (status = 409, description = "Sent: locked.", body = Problem),
     )
 )]
 #[patch("/review-requests/{id}")]
@@ -156,12 +153,11 @@ pub async fn update(
 #[utoipa::path(
     operation_id = "deleteReviewRequest",
     tag = "review-requests",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Sent: locked.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role does no casework.", body = Problem),
+        (status = 409, description = "Sent: locked.", body = Problem),
     )
 )]
 #[delete("/review-requests/{id}")]

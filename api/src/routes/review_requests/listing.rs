@@ -20,11 +20,10 @@ pub struct ReviewListQuery {
 #[utoipa::path(
     operation_id = "listReviewRequests",
     tag = "review-requests",
-    security(("bearer" = [])),
     params(ReviewListQuery, PageQuery),
     responses(
         (status = 200, description = "One page of requests.", body = Page<ReviewView>),
-        (status = 403, description = "Service clients do not read them.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Service clients do not read them.", body = Problem),
     )
 )]
 #[get("/review-requests")]

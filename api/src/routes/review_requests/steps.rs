@@ -65,13 +65,12 @@ fn check_day(field: &str, day: NaiveDate, not_before: Option<NaiveDate>) -> Resu
 #[utoipa::path(
     operation_id = "sendReviewRequest",
     tag = "review-requests",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
     request_body = SendReview,
     responses(
         (status = 200, description = "Sent.", body = ReviewView, headers(("ETag" = String))),
-        (status = 403, description = "Only the organization's leaders send.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a draft.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the organization's leaders send.", body = Problem),
+        (status = 409, description = "Not a draft.", body = Problem),
     )
 )]
 #[post("/review-requests/{id}/send")]
@@ -112,13 +111,12 @@ pub async fn send(
 #[utoipa::path(
     operation_id = "answerReviewRequest",
     tag = "review-requests",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the request as read")),
     request_body = AnswerReview,
     responses(
         (status = 200, description = "Answered.", body = ReviewView, headers(("ETag" = String))),
-        (status = 403, description = "The caller's role does no casework.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not sent.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role does no casework.", body = Problem),
+        (status = 409, description = "Not sent.", body = Problem),
     )
 )]
 #[post("/review-requests/{id}/answer")]

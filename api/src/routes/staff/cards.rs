@@ -76,13 +76,12 @@ pub(super) fn card_authority(
 #[utoipa::path(
     operation_id = "issueCollaboratorCard",
     tag = "staff",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
     request_body = IssueCard,
     responses(
         (status = 201, description = "Issued; the person.", body = StaffView, headers(("ETag" = String))),
-        (status = 403, description = "Only the Department above the person's organization issues cards.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A valid card exists (reissue it instead), or the number is taken.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the Department above the person's organization issues cards.", body = Problem),
+        (status = 409, description = "A valid card exists (reissue it instead), or the number is taken.", body = Problem),
     )
 )]
 #[post("/staff/{id}/collaborator-cards")]
@@ -220,13 +219,12 @@ fn load_card(
 #[utoipa::path(
     operation_id = "reissueCollaboratorCard",
     tag = "staff",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the holder as read")),
     request_body = ReissueCard,
     responses(
         (status = 201, description = "Reissued; the holder.", body = StaffView, headers(("ETag" = String))),
-        (status = 403, description = "Only the Department that issued the card reissues it.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The card was revoked or replaced, or the number is taken.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the Department that issued the card reissues it.", body = Problem),
+        (status = 409, description = "The card was revoked or replaced, or the number is taken.", body = Problem),
     )
 )]
 #[post("/collaborator-cards/{card_id}/reissue")]
@@ -283,13 +281,12 @@ pub async fn reissue_card(
 #[utoipa::path(
     operation_id = "revokeCollaboratorCard",
     tag = "staff",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the holder as read")),
     request_body = RevokeCard,
     responses(
         (status = 200, description = "Revoked; the holder.", body = StaffView, headers(("ETag" = String))),
-        (status = 403, description = "Only the Department that issued the card revokes it.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The card was already revoked or replaced.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the Department that issued the card revokes it.", body = Problem),
+        (status = 409, description = "The card was already revoked or replaced.", body = Problem),
     )
 )]
 #[post("/collaborator-cards/{card_id}/revoke")]

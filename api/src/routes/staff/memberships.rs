@@ -52,13 +52,12 @@ pub(super) fn new_membership(
 #[utoipa::path(
     operation_id = "addMembership",
     tag = "staff",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
     request_body = MembershipInput,
     responses(
         (status = 201, description = "Added; the person.", body = StaffView, headers(("ETag" = String))),
-        (status = 403, description = "The caller may not manage staff there.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already a current member in that organization.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not manage staff there.", body = Problem),
+        (status = 409, description = "Already a current member in that organization.", body = Problem),
     )
 )]
 #[post("/staff/{id}/memberships")]
@@ -113,13 +112,12 @@ pub struct EndMembership {
 #[utoipa::path(
     operation_id = "endMembership",
     tag = "staff",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the person as read")),
     request_body = EndMembership,
     responses(
         (status = 200, description = "Ended; the person.", body = StaffView, headers(("ETag" = String))),
-        (status = 403, description = "The caller may not manage staff there.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already ended, or the day is not after it began.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not manage staff there.", body = Problem),
+        (status = 409, description = "Already ended, or the day is not after it began.", body = Problem),
     )
 )]
 #[post("/staff/{id}/memberships/{membership_id}/end")]

@@ -44,11 +44,10 @@ pub struct CreateStaff {
 #[utoipa::path(
     operation_id = "createStaff",
     tag = "staff",
-    security(("bearer" = [])),
     request_body = CreateStaff,
     responses(
         (status = 201, description = "Created.", body = StaffView, headers(("ETag" = String), ("Location" = String))),
-        (status = 403, description = "The caller may not manage staff there.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not manage staff there.", body = Problem),
     )
 )]
 #[post("/staff")]
@@ -109,7 +108,6 @@ pub async fn create(
 #[utoipa::path(
     operation_id = "readStaff",
     tag = "staff",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The person.", body = StaffView, headers(("ETag" = String))),
     )
@@ -177,12 +175,11 @@ pub struct UpdateStaff {
 #[utoipa::path(
     operation_id = "updateStaff",
     tag = "staff",
-    security(("bearer" = [])),
     params(("If-Match" = String, Header, description = "ETag of the record as read")),
     request_body = UpdateStaff,
     responses(
         (status = 200, description = "Updated.", body = StaffView, headers(("ETag" = String))),
-        (status = 403, description = "The caller may not manage this person (only through a current membership).", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not manage this person (only through a current membership).", body = Problem),
     )
 )]
 #[patch("/staff/{id}")]
@@ -290,11 +287,10 @@ const STAFF_SORTS: [(&str, StaffSort); 4] = [
 #[utoipa::path(
     operation_id = "listStaff",
     tag = "staff",
-    security(("bearer" = [])),
     params(StaffListQuery, PageQuery),
     responses(
         (status = 200, description = "One page of people.", body = Page<StaffView>),
-        (status = 403, description = "Service clients do not read staff.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Service clients do not read staff.", body = Problem),
     )
 )]
 #[get("/staff")]

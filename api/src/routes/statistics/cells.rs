@@ -33,7 +33,6 @@ pub struct CellRecordView {
 #[utoipa::path(
     operation_id = "listStatisticalCellRecords",
     tag = "statistics",
-    security(("bearer" = [])),
     params(
         ("form" = String, Path, description = "The form's code, e.g. `tt02-2011-bm1`"),
         ("row" = String, Path, description = "A row's code, as in the table: `total`, `I.criminal`, `IV.none`, `I.criminal.litigation`"),
@@ -43,7 +42,7 @@ pub struct CellRecordView {
     ),
     responses(
         (status = 200, description = "The records behind the cell.", body = Page<CellRecordView>),
-        (status = 403, description = "Service clients and contracted lawyers read released figures only.", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Service clients and contracted lawyers read released figures only.", body = crate::http::error::Problem),
     )
 )]
 #[get("/statistics/forms/{form}/cells/{row}/{column}")]

@@ -17,7 +17,6 @@ pub struct FormsQuery {
 #[utoipa::path(
     operation_id = "listStatisticalForms",
     tag = "statistics",
-    security(("bearer" = [])),
     params(FormsQuery),
     responses(
         (status = 200, description = "The definitions.", body = Vec<FormView>),

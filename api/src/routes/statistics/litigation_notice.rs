@@ -86,12 +86,11 @@ pub struct LitigationNoticeView {
 #[utoipa::path(
     operation_id = "readLitigationNotice",
     tag = "reporting",
-    security(("bearer" = [])),
     params(NoticeQuery),
     responses(
         (status = 200, description = "The notice, as JSON, CSV or xlsx.", content((LitigationNoticeView = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 403, description = "The Agency's roles only.", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A month not written `YYYY-MM`, before 1997 or not yet begun; an unknown format.", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The Agency's roles only.", body = crate::http::error::Problem),
+        (status = 422, description = "A month not written `YYYY-MM`, before 1997 or not yet begun; an unknown format.", body = crate::http::error::Problem),
     )
 )]
 #[get("/statistics/litigation-notice")]

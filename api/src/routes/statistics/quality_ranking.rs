@@ -99,12 +99,11 @@ pub struct RankingView {
 #[utoipa::path(
     operation_id = "readQualityRanking",
     tag = "reporting",
-    security(("bearer" = [])),
     params(RankingQuery),
     responses(
         (status = 200, description = "The ranking, as JSON, CSV or xlsx.", content((RankingView = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 403, description = "The Agency's roles only.", body = crate::http::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A year out of range, or an unknown format.", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The Agency's roles only.", body = crate::http::error::Problem),
+        (status = 422, description = "A year out of range, or an unknown format.", body = crate::http::error::Problem),
     )
 )]
 #[get("/statistics/quality-ranking")]

@@ -49,13 +49,12 @@ pub struct AmendContract {
 #[utoipa::path(
     operation_id = "amendContract",
     tag = "participation",
-    security(("bearer" = [])),
     params(("If-Match" = String, Header, description = "ETag of the contract as read")),
     request_body = AmendContract,
     responses(
         (status = 200, description = "Amended.", body = ContractView, headers(("ETag" = String))),
-        (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The contract was terminated (`contract_terminated`), or its new term overlaps another contract with the same centre (`contract_overlaps`).", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the Department manages participation.", body = Problem),
+        (status = 409, description = "The contract was terminated (`contract_terminated`), or its new term overlaps another contract with the same centre (`contract_overlaps`).", body = Problem),
     )
 )]
 #[patch("/contracts/{contract_id}")]
@@ -111,13 +110,12 @@ pub async fn amend_contract(
 #[utoipa::path(
     operation_id = "terminateContract",
     tag = "participation",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the contract as read")),
     request_body = EndParticipation,
     responses(
         (status = 200, description = "Terminated.", body = ContractView, headers(("ETag" = String))),
-        (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already terminated.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the Department manages participation.", body = Problem),
+        (status = 409, description = "Already terminated.", body = Problem),
     )
 )]
 #[post("/contracts/{contract_id}/terminate")]

@@ -83,7 +83,6 @@ fn contract_response(status: StatusCode, row: ContractRow) -> HttpResponse {
 #[utoipa::path(
     operation_id = "listContracts",
     tag = "participation",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Contracts.", body = Vec<ContractView>),
     )

@@ -77,12 +77,11 @@ pub(super) fn check_no_overlap(
 #[utoipa::path(
     operation_id = "signContract",
     tag = "participation",
-    security(("bearer" = [])),
     request_body = SignContract,
     responses(
         (status = 201, description = "Recorded.", body = ContractView, headers(("ETag" = String), ("Location" = String))),
-        (status = 403, description = "Only the Department manages participation.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The organization's participation is not in force (`participation_not_in_force`), or it has a contract with that centre in force on some of the same days (`contract_overlaps`).", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the Department manages participation.", body = Problem),
+        (status = 409, description = "The organization's participation is not in force (`participation_not_in_force`), or it has a contract with that centre in force on some of the same days (`contract_overlaps`).", body = Problem),
     )
 )]
 #[post("/organizations/{id}/contracts")]
@@ -153,7 +152,6 @@ pub async fn sign_contract(
 #[utoipa::path(
     operation_id = "readContract",
     tag = "participation",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The contract.", body = ContractView, headers(("ETag" = String))),
     )

@@ -207,14 +207,13 @@ fn sdmx_csv(observations: &[ObservationView]) -> Result<Vec<u8>, ApiError> {
 #[utoipa::path(
     operation_id = "readReleasedData",
     tag = "reporting",
-    security(("bearer" = [])),
     params(ReleasedDataQuery, ("If-None-Match" = Option<String>, Header, description = "The ETag of an earlier answer")),
     responses(
         (status = 200, description = "The observations.", headers(("ETag" = String)), content((ReleasedDataView = "application/json"), (String = "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"))),
         (status = 304, description = "Unchanged since the ETag given."),
-        (status = 403, description = "The portal reads no statistics.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such form.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A period without its form or not of its regime, or an unknown format.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The portal reads no statistics.", body = Problem),
+        (status = 404, description = "No such form.", body = Problem),
+        (status = 422, description = "A period without its form or not of its regime, or an unknown format.", body = Problem),
     )
 )]
 #[get("/statistics/released-data")]

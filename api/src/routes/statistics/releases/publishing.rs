@@ -20,13 +20,12 @@ pub struct PublishRelease {
 #[utoipa::path(
     operation_id = "publishRelease",
     tag = "reporting",
-    security(("bearer" = [])),
     request_body = PublishRelease,
     responses(
         (status = 201, description = "The new vintage.", body = ReleaseView, headers(("Location" = String))),
-        (status = 403, description = "Only the Agency's data centre publishes.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`nothing_accepted`: no Department's report is accepted yet; `no_change`: the accepted figures are those of the last vintage; `release_conflict`: another release of the same vintage was published at the same moment.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown form, or a period the form is not reported for.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the Agency's data centre publishes.", body = Problem),
+        (status = 409, description = "`nothing_accepted`: no Department's report is accepted yet; `no_change`: the accepted figures are those of the last vintage; `release_conflict`: another release of the same vintage was published at the same moment.", body = Problem),
+        (status = 422, description = "Unknown form, or a period the form is not reported for.", body = Problem),
     )
 )]
 #[post("/statistics/releases")]
@@ -69,13 +68,12 @@ pub struct ReleaseListQuery {
 #[utoipa::path(
     operation_id = "listReleases",
     tag = "reporting",
-    security(("bearer" = [])),
     params(ReleaseListQuery),
     responses(
         (status = 200, description = "The releases.", body = Vec<ReleaseView>),
-        (status = 403, description = "The portal reads no statistics.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such form.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A period without its form, or not of the form's regime.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The portal reads no statistics.", body = Problem),
+        (status = 404, description = "No such form.", body = Problem),
+        (status = 422, description = "A period without its form, or not of the form's regime.", body = Problem),
     )
 )]
 #[get("/statistics/releases")]
@@ -106,11 +104,10 @@ pub async fn list_releases(
 #[utoipa::path(
     operation_id = "readRelease",
     tag = "reporting",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The release.", body = ReleaseView),
-        (status = 403, description = "The portal reads no statistics.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such release.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The portal reads no statistics.", body = Problem),
+        (status = 404, description = "No such release.", body = Problem),
     )
 )]
 #[get("/statistics/releases/{id}")]
@@ -155,12 +152,11 @@ pub struct AnnualPublicationView {
 #[utoipa::path(
     operation_id = "readReleaseSchedule",
     tag = "reporting",
-    security(("bearer" = [])),
     params(ScheduleQuery),
     responses(
         (status = 200, description = "One entry per form.", body = Vec<AnnualPublicationView>),
-        (status = 403, description = "The portal reads no statistics.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A year out of range.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The portal reads no statistics.", body = Problem),
+        (status = 422, description = "A year out of range.", body = Problem),
     )
 )]
 #[get("/statistics/release-schedule")]

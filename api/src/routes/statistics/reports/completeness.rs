@@ -104,12 +104,11 @@ pub struct CompletenessView {
 #[utoipa::path(
     operation_id = "readReportingCompleteness",
     tag = "reporting",
-    security(("bearer" = [])),
     params(CompletenessQuery),
     responses(
         (status = 200, description = "The expected reports and the rates.", body = CompletenessView),
-        (status = 403, description = "Service clients and contracted lawyers read released figures only.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Service clients and contracted lawyers read released figures only.", body = Problem),
+        (status = 404, description = "No such organization in the caller's scope.", body = Problem),
     )
 )]
 #[get("/statistics/completeness")]

@@ -22,13 +22,12 @@ pub struct ProposeCorrection {
 #[utoipa::path(
     operation_id = "proposeReportCorrection",
     tag = "reporting",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     request_body = ProposeCorrection,
     responses(
         (status = 201, description = "The proposed revision.", body = RevisionView, headers(("Location" = String))),
-        (status = 409, description = "Not submitted (`illegal_step`), a correction already waiting (`correction_pending`), or figures equal to the current ones (`no_change`).", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason, entered figures missing or invalid, or breaking an error rule.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not submitted (`illegal_step`), a correction already waiting (`correction_pending`), or figures equal to the current ones (`no_change`).", body = Problem),
+        (status = 422, description = "No reason, entered figures missing or invalid, or breaking an error rule.", body = Problem),
     )
 )]
 #[post("/statistics/reports/{id}/corrections")]
@@ -145,12 +144,11 @@ fn is_pending(r: &RevisionRow) -> bool {
 #[utoipa::path(
     operation_id = "confirmReportCorrection",
     tag = "reporting",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     responses(
         (status = 200, description = "The report, with the correction as its submitted revision.", body = ReportView, headers(("ETag" = String))),
-        (status = 403, description = "Only the unit's head confirms.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a correction waiting for confirmation.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the unit's head confirms.", body = Problem),
+        (status = 409, description = "Not a correction waiting for confirmation.", body = Problem),
     )
 )]
 #[post("/statistics/reports/{id}/corrections/{revision}/confirm")]
@@ -317,10 +315,9 @@ fn revision_view(
 #[utoipa::path(
     operation_id = "readReportRevision",
     tag = "reporting",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The revision.", body = RevisionView),
-        (status = 404, description = "No such revision in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such revision in the caller's scope.", body = Problem),
     )
 )]
 #[get("/statistics/reports/{id}/revisions/{revision}")]

@@ -23,13 +23,12 @@ pub struct CreateReport {
 #[utoipa::path(
     operation_id = "createStatisticalReport",
     tag = "reporting",
-    security(("bearer" = [])),
     request_body = CreateReport,
     responses(
         (status = 201, description = "The draft.", body = ReportView, headers(("ETag" = String), ("Location" = String))),
-        (status = 403, description = "The caller does not prepare this unit's reports.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`report_exists`: the unit's report for the form and period was started; `id` names it.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown form, a period not of the form's regime or an ad-hoc range, a unit that reports to nobody, or entered figures for a unit that keeps its records here.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller does not prepare this unit's reports.", body = Problem),
+        (status = 409, description = "`report_exists`: the unit's report for the form and period was started; `id` names it.", body = Problem),
+        (status = 422, description = "Unknown form, a period not of the form's regime or an ad-hoc range, a unit that reports to nobody, or entered figures for a unit that keeps its records here.", body = Problem),
     )
 )]
 #[post("/statistics/reports")]
@@ -194,13 +193,12 @@ impl Explanations {
 #[utoipa::path(
     operation_id = "prepareStatisticalReport",
     tag = "reporting",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     request_body = PrepareReport,
     responses(
         (status = 200, description = "The report.", body = ReportView, headers(("ETag" = String))),
-        (status = 409, description = "Submitted: figures change only by a correction (`report_submitted`); the source of a report once submitted (`source_fixed`).", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Entered figures for a unit that keeps its records here (`records_kept_here`) or for a computed report (`computed_report`); figures in another layout, below zero, or breaking an error rule of the form (`rules_broken`, with the rule results); nothing is stored.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted: figures change only by a correction (`report_submitted`); the source of a report once submitted (`source_fixed`).", body = Problem),
+        (status = 422, description = "Entered figures for a unit that keeps its records here (`records_kept_here`) or for a computed report (`computed_report`); figures in another layout, below zero, or breaking an error rule of the form (`rules_broken`, with the rule results); nothing is stored.", body = Problem),
     )
 )]
 #[patch("/statistics/reports/{id}")]

@@ -6,10 +6,9 @@ use super::*;
 #[utoipa::path(
     operation_id = "readStatisticalReport",
     tag = "reporting",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The report.", body = ReportView, headers(("ETag" = String))),
-        (status = 404, description = "No such report in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report in the caller's scope.", body = Problem),
     )
 )]
 #[get("/statistics/reports/{id}")]
@@ -47,12 +46,11 @@ pub struct ReportListQuery {
 #[utoipa::path(
     operation_id = "listStatisticalReports",
     tag = "reporting",
-    security(("bearer" = [])),
     params(ReportListQuery, PageQuery),
     responses(
         (status = 200, description = "One page of reports.", body = Page<ReportView>),
-        (status = 403, description = "Service clients and contracted lawyers read released figures only.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such form.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Service clients and contracted lawyers read released figures only.", body = Problem),
+        (status = 404, description = "No such form.", body = Problem),
     )
 )]
 #[get("/statistics/reports")]

@@ -88,11 +88,10 @@ fn reconcile(conn: &mut DbConnection, row: &ReportRow) -> Result<ReconciliationV
 #[utoipa::path(
     operation_id = "reconcileStatisticalReport",
     tag = "reporting",
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The differences.", body = ReconciliationView),
-        (status = 404, description = "No such report in the caller's scope.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not submitted yet.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report in the caller's scope.", body = Problem),
+        (status = 409, description = "Not submitted yet.", body = Problem),
     )
 )]
 #[get("/statistics/reports/{id}/reconciliation")]
@@ -135,12 +134,11 @@ pub struct ProvinceGapView {
 #[utoipa::path(
     operation_id = "listReconciliationGaps",
     tag = "reporting",
-    security(("bearer" = [])),
     params(GapsQuery),
     responses(
         (status = 200, description = "The provinces' gaps, largest first.", body = Vec<ProvinceGapView>),
-        (status = 403, description = "Service clients and contracted lawyers read released figures only.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such form.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Service clients and contracted lawyers read released figures only.", body = Problem),
+        (status = 404, description = "No such form.", body = Problem),
     )
 )]
 #[get("/statistics/reconciliation")]

@@ -22,14 +22,13 @@ pub struct SubmitReport {
 #[utoipa::path(
     operation_id = "submitStatisticalReport",
     tag = "reporting",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     request_body(content = Option<SubmitReport>),
     responses(
         (status = 200, description = "Submitted.", body = ReportView, headers(("ETag" = String))),
-        (status = 403, description = "Only the unit's head submits.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already submitted (`illegal_step`), or the period has not ended (`period_not_over`).", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`rules_broken` (with the rule results), `explanation_required`, `missing_reports` (with the units), or invalid entered figures.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the unit's head submits.", body = Problem),
+        (status = 409, description = "Already submitted (`illegal_step`), or the period has not ended (`period_not_over`).", body = Problem),
+        (status = 422, description = "`rules_broken` (with the rule results), `explanation_required`, `missing_reports` (with the units), or invalid entered figures.", body = Problem),
     )
 )]
 #[post("/statistics/reports/{id}/submit")]
@@ -79,12 +78,11 @@ pub async fn submit_report(
 #[utoipa::path(
     operation_id = "acceptStatisticalReport",
     tag = "reporting",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     responses(
         (status = 200, description = "Accepted.", body = ReportView, headers(("ETag" = String))),
-        (status = 403, description = "Only the receiving unit accepts.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not awaiting acceptance.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the receiving unit accepts.", body = Problem),
+        (status = 409, description = "Not awaiting acceptance.", body = Problem),
     )
 )]
 #[post("/statistics/reports/{id}/accept")]
@@ -117,14 +115,13 @@ pub struct ReturnReport {
 #[utoipa::path(
     operation_id = "returnStatisticalReport",
     tag = "reporting",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     request_body = ReturnReport,
     responses(
         (status = 200, description = "Returned.", body = ReportView, headers(("ETag" = String))),
-        (status = 403, description = "Only the receiving unit returns.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not awaiting acceptance.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the receiving unit returns.", body = Problem),
+        (status = 409, description = "Not awaiting acceptance.", body = Problem),
+        (status = 422, description = "No reason.", body = Problem),
     )
 )]
 #[post("/statistics/reports/{id}/return")]

@@ -313,15 +313,14 @@ fn read_xlsx(
 #[utoipa::path(
     operation_id = "uploadReportFigures",
     tag = "reporting",
-    security(("bearer" = [])),
     params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
     request_body(content = Vec<u8>, description = "The form as exported (`format=csv` or `format=xlsx`), filled in; at most 1 MiB. Recognised by its content.", content_type = "application/octet-stream"),
     responses(
         (status = 200, description = "The report with the figures.", body = ReportView, headers(("ETag" = String))),
-        (status = 409, description = "Submitted: figures change only by a correction.", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Larger than 1 MiB.", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither an xlsx workbook nor a UTF-8 CSV file.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Each wrong cell named (`file[D12]`: text in a number cell, a figure below zero or above ten million, a formula, a label out of the form's order, a figure outside its rows and columns), a report computed from the records (`computed_report`), or the form's error rules broken (`rules_broken`); nothing is stored.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted: figures change only by a correction.", body = Problem),
+        (status = 413, description = "Larger than 1 MiB.", body = Problem),
+        (status = 415, description = "Neither an xlsx workbook nor a UTF-8 CSV file.", body = Problem),
+        (status = 422, description = "Each wrong cell named (`file[D12]`: text in a number cell, a figure below zero or above ten million, a formula, a label out of the form's order, a figure outside its rows and columns), a report computed from the records (`computed_report`), or the form's error rules broken (`rules_broken`); nothing is stored.", body = Problem),
     )
 )]
 #[put("/statistics/reports/{id}/figures")]
