@@ -87,6 +87,7 @@ pub fn document() -> Document {
         .configure(crate::routes::configure)
         .split_for_parts();
     let mut doc = doc;
+    // In this order: the shared 401 goes where the operation takes a token.
     bearer_unless_open(&mut doc);
     errors_as_problem_documents(&mut doc);
     document_shared_responses(&mut doc);
@@ -105,6 +106,7 @@ const OPEN_OPERATIONS: [&str; 5] = [
     "listPublicProviders",
 ];
 
+/// An operation that declares its own `security` keeps it.
 fn bearer_unless_open(doc: &mut Document) {
     use utoipa::openapi::security::SecurityRequirement;
     each_operation(doc, |_, operation| {
@@ -112,7 +114,7 @@ fn bearer_unless_open(doc: &mut Document) {
             .operation_id
             .as_deref()
             .is_some_and(|id| OPEN_OPERATIONS.contains(&id));
-        if !open {
+        if !open && operation.security.is_none() {
             operation.security = Some(vec![SecurityRequirement::new::<_, _, String>("bearer", [])]);
         }
     });

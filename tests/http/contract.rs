@@ -257,3 +257,27 @@ fn the_operations_that_take_a_token_are_those_the_contract_says() {
         );
     }
 }
+
+/// Every error the contract declares, shared or an operation's own, is a problem document.
+#[test]
+fn every_error_is_a_problem_document() {
+    let doc = document();
+    let shared = &doc["components"]["responses"];
+    for (method, path, op) in operations(&doc) {
+        for (status, response) in op["responses"].as_object().unwrap() {
+            if !(status.starts_with('4') || status.starts_with('5')) {
+                continue;
+            }
+            let response = match response["$ref"].as_str() {
+                Some(r) => &shared[r.rsplit('/').next().unwrap()],
+                None => response,
+            };
+            let types: Vec<&String> = response["content"].as_object().unwrap().keys().collect();
+            assert_eq!(
+                types,
+                ["application/problem+json"],
+                "{method} {path} {status}"
+            );
+        }
+    }
+}

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tgpl_domain::organization::{OrganizationKind, ParticipationMode};
 use tgpl_domain::reference::ProviderKind;
-use tgpl_domain::staff::CardStatus;
 use tgpl_persistence::organizations;
 use tgpl_persistence::staff::{self, PublicProviderFilter};
 use utoipa::{IntoParams, ToSchema};
@@ -168,12 +167,11 @@ pub async fn providers_list(
         .await?;
     let day = today();
     let body = Page::new(&req, page, paged, |p| {
-        let card = cards.iter().find(|c| {
-            c.staff_id == p.person.id
-                && *c.status == CardStatus::Valid
-                && c.issued_on <= day
-                && day <= c.expires_on
-        });
+        // The latest card valid today, by the rule that listed the collaborator.
+        let card = cards
+            .iter()
+            .rev()
+            .find(|c| c.staff_id == p.person.id && c.to_domain().valid_on(day));
         let (card_number, valid_from, valid_to) = match card {
             Some(c) => (Some(c.card_number.clone()), c.issued_on, Some(c.expires_on)),
             None => (
