@@ -182,11 +182,15 @@ pub async fn create(
         .write(move |conn| {
             let claim = Claim::new(Rule::ProvinceCode, body.code.as_str());
             exclusive(conn, &[claim], |conn| {
-                if provinces::get(conn, &body.code).is_ok() {
-                    return Err(ApiError::conflict(
-                        "code_taken",
-                        Text::new("Mã tỉnh đã tồn tại.", "The province code exists."),
-                    ));
+                match provinces::get(conn, &body.code) {
+                    Err(tgpl_persistence::StoreError::NotFound) => {}
+                    Ok(_) => {
+                        return Err(ApiError::conflict(
+                            "code_taken",
+                            Text::new("Mã tỉnh đã tồn tại.", "The province code exists."),
+                        ))
+                    }
+                    Err(e) => return Err(e.into()),
                 }
                 let now = tgpl_persistence::now();
                 let row = ProvinceRow {

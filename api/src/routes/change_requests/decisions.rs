@@ -85,15 +85,25 @@ pub async fn approve(
                 let kind: ChangeKind = *before.kind;
                 let actor = caller.actor();
                 for item in &items {
-                    let case = cases::get(conn, &item.case_id).map_err(|_| no_longer_applies())?;
+                    let case = match cases::get(conn, &item.case_id) {
+                        Err(tgpl_persistence::StoreError::NotFound) => return Err(no_longer_applies()),
+                        found => found?,
+                    };
                     let mut changed = case.clone();
                     let (action, step) = match kind {
                         ChangeKind::Edit => {
-                            let changes: UpdateCase = item
-                                .proposed_changes
-                                .as_deref()
-                                .and_then(|c| serde_json::from_str(c).ok())
-                                .ok_or_else(ApiError::internal)?;
+                            let changes: UpdateCase =
+                                serde_json::from_str(item.proposed_changes.as_deref().unwrap_or_default())
+                                    .map_err(|e| {
+                                        // The error's kind and place only: its text may quote the stored values.
+                                        log::error!(
+                                            "change request {}: its stored edit does not read ({:?} at column {})",
+                                            before.id,
+                                            e.classify(),
+                                            e.column()
+                                        );
+                                        ApiError::internal()
+                                    })?;
                             changes.apply(&mut changed)?;
                             (AuditAction::CaseUpdate, "change_request_edit")
                         }

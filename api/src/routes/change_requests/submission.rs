@@ -94,7 +94,7 @@ pub async fn submit(
                         Action::ManageCase,
                     ) {
                         Ok(c) => c,
-                        Err(e) if e.status == StatusCode::FORBIDDEN => return Err(e),
+                        Err(e) if e.status != StatusCode::NOT_FOUND => return Err(e),
                         Err(_) => {
                             return Err(item_error(
                                 i,

@@ -238,10 +238,14 @@ fn load(
             Ok(_) => return Ok(person),
             // A role that reads no staff (service clients) cannot learn that a record
             // exists: refused reading is 404, like an unknown id.
-            Err(e) if e.status == StatusCode::FORBIDDEN && action != Action::ReadStaff => {
-                outcome = Err(e)
+            Err(e) if e.status == StatusCode::FORBIDDEN => {
+                if action != Action::ReadStaff {
+                    outcome = Err(e)
+                }
             }
-            Err(_) => {}
+            Err(e) if e.status == StatusCode::NOT_FOUND => {}
+            // The database failing is not a refusal.
+            Err(e) => return Err(e),
         }
     }
     // A former member's organization may still read the record; it cannot change it. Who

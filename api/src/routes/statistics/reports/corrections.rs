@@ -165,8 +165,7 @@ pub async fn confirm_correction(
                 let (before, _, period) =
                     load(conn, &caller, &id, Action::SubmitStatisticalReport)?;
                 if_match.check_current(&before)?;
-                let mut revision =
-                    reports::revision(conn, &before.id, n).map_err(|_| ApiError::not_found())?;
+                let mut revision = reports::revision(conn, &before.id, n)?;
                 if !is_pending(&revision) {
                     return Err(ApiError::conflict(
                         "not_pending",

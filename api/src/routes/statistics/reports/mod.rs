@@ -228,9 +228,7 @@ fn respond(
     status: StatusCode,
     row: ReportRow,
 ) -> Result<Answer, ApiError> {
-    let level = organizations::get(conn, &row.organization_id)
-        .ok()
-        .and_then(|o| ReportingLevel::of(*o.kind));
+    let level = ReportingLevel::of(*organizations::get(conn, &row.organization_id)?.kind);
     let revisions = reports::revisions(conn, &row.id)?;
     Ok(Answer {
         status,
