@@ -92,7 +92,7 @@ pub fn start(
         options.attachment_max_bytes,
         options.max_uploads,
     );
-    state.readiness = crate::routes::health::Readiness::watching(watched);
+    state.readiness = crate::state::Readiness::watching(watched);
     let state = web::Data::new(state);
     crate::webhooks::start(state.clone());
     let doc = crate::openapi::document();

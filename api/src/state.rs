@@ -45,9 +45,29 @@ pub struct AppState {
     /// See [`tgpl_persistence::PoolSettings::task_timeout`].
     task_timeout: Duration,
     /// What the readiness probe keeps.
-    pub readiness: crate::routes::health::Readiness,
+    pub readiness: Readiness,
     /// Wakes the worker that delivers the portal's callbacks (`crate::webhooks`).
     pub deliveries: Arc<tokio::sync::Notify>,
+}
+
+/// What the readiness probe (`GET /health/ready`) keeps between probes.
+#[derive(Default)]
+pub struct Readiness {
+    /// The local directories the server writes to.
+    pub dirs: Vec<std::path::PathBuf>,
+    /// When the last write probe ran, and whether it was committed. Probes arriving meanwhile
+    /// wait for the one running.
+    pub last_write: tokio::sync::Mutex<Option<(Instant, bool)>>,
+}
+
+impl Readiness {
+    /// Readiness that also checks the room left in `dirs`.
+    pub fn watching(dirs: Vec<std::path::PathBuf>) -> Self {
+        Self {
+            dirs,
+            last_write: Default::default(),
+        }
+    }
 }
 
 impl AppState {

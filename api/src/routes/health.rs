@@ -1,6 +1,5 @@
 //! Liveness and readiness, for load balancers and orchestrators.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use actix_web::{get, web, HttpResponse};
@@ -42,26 +41,6 @@ const MIN_FREE_BYTES: u64 = 16 * 1024 * 1024;
 const WRITE_PROBE_EVERY: Duration = Duration::from_secs(2);
 /// How long readiness waits for its write to be committed.
 const WRITE_WAIT: Duration = Duration::from_secs(2);
-
-/// What readiness keeps between probes.
-#[derive(Default)]
-pub struct Readiness {
-    /// The local directories the server writes to.
-    dirs: Vec<PathBuf>,
-    /// When the last write probe ran, and whether it was committed. Probes arriving meanwhile
-    /// wait for the one running.
-    last_write: tokio::sync::Mutex<Option<(Instant, bool)>>,
-}
-
-impl Readiness {
-    /// Readiness that also checks the room left in `dirs`.
-    pub fn watching(dirs: Vec<PathBuf>) -> Self {
-        Self {
-            dirs,
-            last_write: Default::default(),
-        }
-    }
-}
 
 /// The service can serve requests: the database answers, a write can be committed, and the
 /// disks it writes to have room. Recovers on its own when they do again.
