@@ -1,12 +1,11 @@
 //! The one error type of the API and its RFC 9457 `application/problem+json` form.
 //!
-//! Handlers return [`ApiError`]; its `ResponseError` impl only sets the status and stashes
-//! the problem in the response. The [`super::problem::render`] middleware, which sees the
-//! request, writes the body in the caller's language, adds the request id, and turns any
-//! other error response (actix's own 404, 405, 413, ...) into a problem as well.
+//! Handlers return [`ApiError`]; how it is written as a response (its `ResponseError` impl,
+//! and the middleware that sees the request, writes the body in the caller's language, adds
+//! the request id, and turns any other error response into a problem as well) is
+//! `http/problem.rs`, which uses this module and is not used by it.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 pub use tgpl_domain::refusal::FieldRefusal;
 use tgpl_domain::refusal::Refusal;
@@ -317,25 +316,6 @@ impl ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", self.status.as_u16(), self.code)
-    }
-}
-
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        self.status
-    }
-
-    /// A complete problem in Vietnamese, and the error itself for the [`super::problem`]
-    /// middleware, which re-renders it in the caller's language with the request's id.
-    fn error_response(&self) -> HttpResponse {
-        let facts = super::problem::RequestFacts {
-            lang: super::lang::Lang::Vi,
-            path: String::new(),
-            request_id: String::new(),
-        };
-        let mut res = super::problem::to_response(self, &facts);
-        res.extensions_mut().insert(self.clone());
-        res
     }
 }
 

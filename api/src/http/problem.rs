@@ -3,14 +3,34 @@
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpResponse};
+use actix_web::{Error, HttpResponse, ResponseError};
 
 use super::error::{ApiError, Problem, ProblemField};
 use super::lang::Lang;
 use super::request_id::RequestId;
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    /// A complete problem in Vietnamese, and the error itself for the [`render`]
+    /// middleware, which re-renders it in the caller's language with the request's id.
+    fn error_response(&self) -> HttpResponse {
+        let facts = RequestFacts {
+            lang: Lang::Vi,
+            path: String::new(),
+            request_id: String::new(),
+        };
+        let mut res = to_response(self, &facts);
+        res.extensions_mut().insert(self.clone());
+        res
+    }
+}
 
 /// What a problem document needs to know of its request. Taken before routing, because the
 /// request cannot be cloned while the router still needs it.
