@@ -4,7 +4,7 @@
 //! version of the organization tree ([`accounts::for_request`]). On PostgreSQL that query is a
 //! round trip to another process, as costly as the request's own work, so a server keeps the
 //! answers and asks again only when the database says that something they depend on changed:
-//! triggers (migration `000006_account_changes`) notify the channel [`CHANNEL`] on every change
+//! triggers (migration `000006_account_changes`) notify the channel [`ACCOUNT_CHANGES`] on every change
 //! to an account other than its login time, to an organization, or to the tree.
 //!
 //! Two ways of hearing it, for two kinds of change:
@@ -31,8 +31,7 @@ use diesel::{Connection, RunQueryDsl};
 use crate::accounts::RequestAccount;
 use crate::db::DbConnection;
 
-/// The notification channel of the triggers.
-pub const CHANNEL: &str = "account_changes";
+use crate::db::ACCOUNT_CHANGES;
 /// How often the listening thread reads what was announced.
 const POLL: Duration = Duration::from_millis(10);
 /// How often the listening thread checks that its connection is alive.
@@ -140,7 +139,7 @@ impl Inner {
 }
 
 /// Whether the database announced changes on `conn` since this was last asked (PostgreSQL
-/// connections that listen on [`CHANNEL`]; never on SQLite). Reads only what already arrived.
+/// connections that listen on [`ACCOUNT_CHANGES`]; never on SQLite). Reads only what already arrived.
 pub fn announced(conn: &mut DbConnection) -> bool {
     let DbConnection::Pg(pg) = conn else {
         return false;
@@ -175,7 +174,7 @@ fn listen(url: &str, cache: &Weak<AccountCache>) {
 
 fn listening_connection(url: &str) -> Result<PgConnection, Box<dyn std::error::Error>> {
     let mut conn = PgConnection::establish(url)?;
-    diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(&mut conn)?;
+    diesel::sql_query(format!("LISTEN {ACCOUNT_CHANGES}")).execute(&mut conn)?;
     Ok(conn)
 }
 

@@ -12,6 +12,11 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::StoreError;
 
+/// The channel on which the triggers announce a change to an account, an organization or
+/// the tree (migration `000006_account_changes`); every pooled PostgreSQL connection listens
+/// on it, for `account_cache`.
+pub const ACCOUNT_CHANGES: &str = "account_changes";
+
 /// A connection to either engine. Repositories are written once against this type.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -105,7 +110,7 @@ impl DatabaseUrl {
                 conn.batch_execute(&format!(
                     "SET TIME ZONE 'UTC'; SET statement_timeout = {}; LISTEN {};",
                     statement_timeout.as_millis().max(1),
-                    crate::account_cache::CHANNEL
+                    ACCOUNT_CHANGES
                 ))
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Pg(conn))
