@@ -40,6 +40,8 @@ pub struct AccountRow {
     pub staff_id: Option<String>,
 }
 
+crate::versioned::versioned_rows!(AccountRow);
+
 impl AccountRow {
     /// Takes an administrator's `action` ([`AccountAction::take`]): the status it leaves,
     /// and the tokens revoked where the action revokes them; unchanged when refused.

@@ -62,6 +62,8 @@ pub struct CaseRow {
     pub closed_recorded_at: Option<NaiveDateTime>,
 }
 
+crate::versioned::versioned_rows!(CaseRow);
+
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = case_events, treat_none_as_default_value = false)]
 pub struct EventRow {

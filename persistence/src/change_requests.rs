@@ -186,3 +186,14 @@ pub fn list(
         filtered(filter).count().get_result(conn)
     })?)
 }
+
+/// A change request changes once, when decided; its decision time is `decided_at`.
+impl crate::versioned::Versioned for RequestRow {
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn revise(&mut self) {
+        self.version += 1;
+    }
+}

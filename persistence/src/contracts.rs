@@ -38,6 +38,8 @@ pub struct ContractRow {
     pub updated_at: NaiveDateTime,
 }
 
+crate::versioned::versioned_rows!(ContractRow);
+
 impl ContractRow {
     /// The days this contract is in force.
     pub fn term(&self) -> ContractTerm {

@@ -14,7 +14,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use tgpl_domain::label::Vocabulary;
-use tgpl_domain::organization::{OrganizationStatus, ParticipationStatus};
+use tgpl_domain::organization::{OrganizationKind, OrganizationStatus, ParticipationStatus};
 
 use crate::schema::{collaborator_cards, organization_links, organizations, staff_memberships};
 
@@ -55,8 +55,8 @@ pub fn card_valid_on(day: NaiveDate) -> _ {
 /// state provider, or an active participating organization whose participation is in force.
 #[diesel::dsl::auto_type]
 pub fn published_on(day: NaiveDate) -> _ {
-    let state_providers: Vec<&'static str> = crate::organizations::public_kinds();
-    let participating: Vec<&'static str> = crate::organizations::participating_kinds();
+    let state_providers: Vec<&'static str> = kinds(OrganizationKind::is_state_provider);
+    let participating: Vec<&'static str> = kinds(OrganizationKind::is_participating);
     let active: &'static str = OrganizationStatus::Active.code();
     let participation_active: &'static str = ParticipationStatus::Active.code();
     organizations::status.eq(active).and(
@@ -72,4 +72,14 @@ pub fn published_on(day: NaiveDate) -> _ {
                         .or(organizations::participation_valid_to.ge(day)),
                 )),
     )
+}
+
+/// The codes of the organization kinds that `holds`, for a filter on the stored kind.
+fn kinds(holds: fn(OrganizationKind) -> bool) -> Vec<&'static str> {
+    OrganizationKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| holds(*k))
+        .map(OrganizationKind::code)
+        .collect()
 }

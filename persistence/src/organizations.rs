@@ -55,6 +55,8 @@ pub struct OrganizationRow {
     pub participation_end_reason: Option<String>,
 }
 
+crate::versioned::versioned_rows!(OrganizationRow);
+
 impl OrganizationRow {
     /// What the rules need to know of this organization when another record points to it.
     pub fn facts(&self) -> OrganizationFacts {
@@ -490,26 +492,6 @@ pub fn list(
     Ok(Paged::counted(items, page, || {
         filtered(filter, sqlite).count().get_result(conn)
     })?)
-}
-
-/// The codes of the organization kinds that `holds`, for a filter on the stored kind.
-fn kinds(holds: fn(OrganizationKind) -> bool) -> Vec<&'static str> {
-    OrganizationKind::ALL
-        .iter()
-        .copied()
-        .filter(|k| holds(*k))
-        .map(OrganizationKind::code)
-        .collect()
-}
-
-/// Kinds that give legal aid and appear on the published list whenever active.
-pub fn public_kinds() -> Vec<&'static str> {
-    kinds(OrganizationKind::is_state_provider)
-}
-
-/// Participating kinds, listed while their participation is in force.
-pub fn participating_kinds() -> Vec<&'static str> {
-    kinds(OrganizationKind::is_participating)
 }
 
 /// The organizations the Department publishes: active centres, branches and clubs, and the

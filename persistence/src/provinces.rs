@@ -25,6 +25,8 @@ pub struct ProvinceRow {
     pub updated_at: NaiveDateTime,
 }
 
+crate::versioned::versioned_rows!(ProvinceRow);
+
 /// All provinces, those in force first, then by code.
 pub fn list(conn: &mut DbConnection, include_inactive: bool) -> StoreResult<Vec<ProvinceRow>> {
     let mut q = provinces::table.into_boxed();

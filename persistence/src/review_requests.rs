@@ -38,6 +38,8 @@ pub struct ReviewRow {
     pub updated_at: NaiveDateTime,
 }
 
+crate::versioned::versioned_rows!(ReviewRow);
+
 impl ReviewRow {
     /// A new draft of `organization_id`, at version 1.
     pub fn draft(

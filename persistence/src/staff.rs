@@ -44,6 +44,8 @@ pub struct StaffRow {
     pub updated_at: NaiveDateTime,
 }
 
+crate::versioned::versioned_rows!(StaffRow);
+
 impl StaffRow {
     pub fn refresh_search_text(&mut self) {
         self.search_text = tgpl_domain::text::fold(&self.full_name);
@@ -68,6 +70,8 @@ pub struct MembershipRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+crate::versioned::versioned_rows!(MembershipRow);
 
 impl MembershipRow {
     pub fn to_domain(&self) -> tgpl_domain::staff::Membership {
@@ -110,6 +114,8 @@ pub struct CardRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+crate::versioned::versioned_rows!(CardRow);
 
 impl CardRow {
     pub fn to_domain(&self) -> tgpl_domain::staff::Card {

@@ -45,46 +45,23 @@ pub trait Versioned {
     fn revise(&mut self);
 }
 
+/// Makes each row type given a [`Versioned`] record whose `version` and `updated_at` are
+/// columns: written in the row's own module, beside the row.
 macro_rules! versioned_rows {
     ($($row:ty),* $(,)?) => {
-        $(impl Versioned for $row {
+        $(impl $crate::versioned::Versioned for $row {
             fn version(&self) -> i64 {
                 self.version
             }
 
             fn revise(&mut self) {
                 self.version += 1;
-                self.updated_at = crate::now();
+                self.updated_at = $crate::now();
             }
         })*
     };
 }
-
-/// A change request changes once, when decided; its decision time is `decided_at`.
-impl Versioned for crate::change_requests::RequestRow {
-    fn version(&self) -> i64 {
-        self.version
-    }
-
-    fn revise(&mut self) {
-        self.version += 1;
-    }
-}
-
-versioned_rows!(
-    crate::accounts::AccountRow,
-    crate::cases::CaseRow,
-    crate::contracts::ContractRow,
-    crate::portal::dossiers::DossierRow,
-    crate::organizations::OrganizationRow,
-    crate::provinces::ProvinceRow,
-    crate::recipients::RecipientRow,
-    crate::review_requests::ReviewRow,
-    crate::staff::StaffRow,
-    crate::staff::MembershipRow,
-    crate::staff::CardRow,
-    crate::statistics::reports::ReportRow,
-);
+pub(crate) use versioned_rows;
 
 /// Ends an edit of `before`: when `after` differs from it, `after` becomes the next revision
 /// ([`Versioned::revise`]) and `save` stores it with its audit entry; an edit that changes

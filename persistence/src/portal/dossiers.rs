@@ -53,6 +53,8 @@ pub struct DossierRow {
     pub updated_at: NaiveDateTime,
 }
 
+crate::versioned::versioned_rows!(DossierRow);
+
 impl DossierRow {
     /// What the domain's steps read.
     pub fn dossier(&self) -> Dossier {

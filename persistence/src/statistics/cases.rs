@@ -245,7 +245,7 @@ pub(crate) fn person_records(
                 .select((recipients::id, recipients::gender))
                 .load(c))?;
         genders.extend(rows);
-        for proof in crate::recipients::proofs_of(conn, chunk)? {
+        for proof in crate::recipients::proofs::proofs_of(conn, chunk)? {
             proofs
                 .entry(proof.recipient_id.clone())
                 .or_default()

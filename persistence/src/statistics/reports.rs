@@ -42,6 +42,8 @@ pub struct ReportRow {
     pub updated_at: NaiveDateTime,
 }
 
+crate::versioned::versioned_rows!(ReportRow);
+
 /// What a revision's figures cover.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {

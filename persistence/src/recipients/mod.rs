@@ -14,8 +14,10 @@ use crate::page::{PageRequest, Paged};
 use crate::schema::{cases, recipient_access_log, recipient_proofs, recipients};
 use crate::statistics::tally;
 use tgpl_domain::label::Vocabulary;
-use tgpl_domain::recipient::ProofKind;
 use tgpl_domain::reference::{EthnicGroup, Gender, RecipientCategory};
+
+pub mod proofs;
+pub use proofs::{proofs_of, ProofRow};
 
 const RESOURCE: &str = "recipient";
 
@@ -82,30 +84,7 @@ pub struct RecipientRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = recipient_proofs, treat_none_as_default_value = false)]
-pub struct ProofRow {
-    pub id: String,
-    pub recipient_id: String,
-    pub kind: Code<ProofKind>,
-    pub category: Option<Code<RecipientCategory>>,
-    pub document_kind: String,
-    pub document_number: Option<String>,
-    pub issuer: Option<String>,
-    pub issued_on: Option<NaiveDate>,
-    pub provided_on: NaiveDate,
-    pub created_at: NaiveDateTime,
-}
-
-impl ProofRow {
-    pub fn to_domain(&self) -> tgpl_domain::recipient::Proof {
-        tgpl_domain::recipient::Proof {
-            kind: *self.kind,
-            category: self.category.map(|c| c.0),
-            provided_on: self.provided_on,
-        }
-    }
-}
+crate::versioned::versioned_rows!(RecipientRow);
 
 impl RecipientRow {
     /// A new record of `full_name` received by `organization_id`, whose other fields are
@@ -308,20 +287,6 @@ pub fn add_proof(conn: &mut DbConnection, actor: &Actor, proof: &ProofRow) -> St
         )?;
         moving.settle(conn)
     })
-}
-
-pub fn proofs_of(conn: &mut DbConnection, recipient_ids: &[String]) -> StoreResult<Vec<ProofRow>> {
-    if recipient_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(recipient_proofs::table
-        .filter(recipient_proofs::recipient_id.eq_any(recipient_ids))
-        .order((
-            recipient_proofs::provided_on.asc(),
-            recipient_proofs::id.asc(),
-        ))
-        .select(ProofRow::as_select())
-        .load(conn)?)
 }
 
 #[derive(Debug, Clone, Default)]
