@@ -1,6 +1,7 @@
 //! Figures entered by a unit that keeps no records here, laid out as the form (the same rows
 //! and columns its table and its exported files have), and what two sets of figures differ by.
 
+use crate::refusal::{FieldRefusal, Refusal};
 use crate::statistics::form::{Form, Table};
 use crate::statistics::period::Period;
 
@@ -32,6 +33,56 @@ pub enum FigureError {
     Negative { row: String, column: u8 },
     /// A figure above [`MAX_FIGURE`]: a typing error, and a sum that would overflow.
     TooLarge { row: String, column: u8 },
+}
+
+impl Refusal for FigureError {
+    /// The place is `entered_figures[ROW]`, or `entered_figures[ROW][COLUMN]` for one figure.
+    fn field_refusal(&self) -> FieldRefusal {
+        match self {
+            Self::UnknownRow { row } => FieldRefusal::new(
+                format!("entered_figures[{row}]"),
+                "unknown_row",
+                format!("Biểu mẫu không có dòng `{row}`."),
+                format!("The form has no row `{row}`."),
+            ),
+            Self::RepeatedRow { row } => FieldRefusal::new(
+                format!("entered_figures[{row}]"),
+                "repeated_row",
+                format!("Dòng `{row}` có hai lần."),
+                format!("Row `{row}` is given twice."),
+            ),
+            Self::MissingRow { row } => FieldRefusal::new(
+                format!("entered_figures[{row}]"),
+                "missing_row",
+                format!("Thiếu dòng `{row}` của biểu mẫu."),
+                format!("Row `{row}` of the form is missing."),
+            ),
+            Self::CellCount {
+                row,
+                expected,
+                found,
+            } => FieldRefusal::new(
+                format!("entered_figures[{row}]"),
+                "cell_count",
+                format!("Dòng `{row}` cần {expected} số liệu, có {found}."),
+                format!("Row `{row}` needs {expected} figures; it has {found}."),
+            ),
+            Self::TooLarge { row, column } => FieldRefusal::new(
+                format!("entered_figures[{row}][{column}]"),
+                "too_large",
+                format!("Số liệu dòng `{row}` cột {column} vượt quá {MAX_FIGURE} (nhập nhầm?)."),
+                format!(
+                    "The figure of row `{row}`, column {column} is above {MAX_FIGURE} (a typing error?)."
+                ),
+            ),
+            Self::Negative { row, column } => FieldRefusal::new(
+                format!("entered_figures[{row}][{column}]"),
+                "negative",
+                format!("Số liệu dòng `{row}` cột {column} không được âm."),
+                format!("The figure of row `{row}`, column {column} is below zero."),
+            ),
+        }
+    }
 }
 
 /// The largest figure entered: ten million, far above the whole country's count of any cell
@@ -184,6 +235,32 @@ pub fn total_gap(submitted: &Table, records: &Table) -> u64 {
 mod tests {
     use super::*;
     use crate::statistics::circular_02_2011::FORM_1;
+
+    #[test]
+    fn a_wrong_figure_is_refused_at_its_row_and_column() {
+        let refused = FigureError::Negative {
+            row: "I.criminal".into(),
+            column: 3,
+        }
+        .field_refusal();
+        assert_eq!(refused.field, "entered_figures[I.criminal][3]");
+        assert_eq!(refused.code, "negative");
+        let refused = FigureError::CellCount {
+            row: "I".into(),
+            expected: 12,
+            found: 11,
+        }
+        .field_refusal();
+        assert_eq!(
+            (refused.field.as_str(), refused.code),
+            ("entered_figures[I]", "cell_count")
+        );
+        assert!(
+            refused.en.contains("needs 12 figures; it has 11"),
+            "{}",
+            refused.en
+        );
+    }
 
     fn period() -> Period {
         Period::parse("2026-6M").unwrap()

@@ -313,7 +313,7 @@ fn reason(text: &str) -> Result<String, ApiError> {
 
 /// 422 naming each wrong place of entered figures (`entered_figures[I.criminal][3]`).
 fn figure_errors(errors: Vec<FigureError>) -> ApiError {
-    use crate::http::error::FieldRefusal;
+    use tgpl_domain::refusal::Refusal;
     let fields = errors
         .into_iter()
         .map(|e| match e {
@@ -322,54 +322,7 @@ fn figure_errors(errors: Vec<FigureError>) -> ApiError {
             FigureError::RepeatedRow { row } => FigureError::RepeatedRow { row: echoed(&row) },
             other => other,
         })
-        .map(|e| match e {
-            FigureError::UnknownRow { row } => FieldRefusal::new(
-                format!("entered_figures[{row}]"),
-                "unknown_row",
-                format!("Biểu mẫu không có dòng `{row}`."),
-                format!("The form has no row `{row}`."),
-            ),
-            FigureError::RepeatedRow { row } => FieldRefusal::new(
-                format!("entered_figures[{row}]"),
-                "repeated_row",
-                format!("Dòng `{row}` có hai lần."),
-                format!("Row `{row}` is given twice."),
-            ),
-            FigureError::MissingRow { row } => FieldRefusal::new(
-                format!("entered_figures[{row}]"),
-                "missing_row",
-                format!("Thiếu dòng `{row}` của biểu mẫu."),
-                format!("Row `{row}` of the form is missing."),
-            ),
-            FigureError::CellCount {
-                row,
-                expected,
-                found,
-            } => FieldRefusal::new(
-                format!("entered_figures[{row}]"),
-                "cell_count",
-                format!("Dòng `{row}` cần {expected} số liệu, có {found}."),
-                format!("Row `{row}` needs {expected} figures; it has {found}."),
-            ),
-            FigureError::TooLarge { row, column } => FieldRefusal::new(
-                format!("entered_figures[{row}][{column}]"),
-                "too_large",
-                format!(
-                    "Số liệu dòng `{row}` cột {column} vượt quá {} (nhập nhầm?).",
-                    figures::MAX_FIGURE
-                ),
-                format!(
-                    "The figure of row `{row}`, column {column} is above {} (a typing error?).",
-                    figures::MAX_FIGURE
-                ),
-            ),
-            FigureError::Negative { row, column } => FieldRefusal::new(
-                format!("entered_figures[{row}][{column}]"),
-                "negative",
-                format!("Số liệu dòng `{row}` cột {column} không được âm."),
-                format!("The figure of row `{row}`, column {column} is below zero."),
-            ),
-        })
+        .map(|e| e.field_refusal())
         .collect();
     ApiError::validation(fields)
 }
