@@ -1,5 +1,7 @@
 //! Usernames and the password policy.
 
+use crate::refusal::{FieldRefusal, Refusal};
+
 /// A login name: 3 to 64 characters of lower-case ASCII letters, digits, `.`, `_` and `-`,
 /// starting with a letter. Compared case-insensitively, stored lower-case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -51,6 +53,58 @@ pub enum PasswordError {
     ContainsUsername,
 }
 
+impl Refusal for UsernameError {
+    /// On `username`; a service client's id is refused [`FieldRefusal::at`] its own field.
+    fn field_refusal(&self) -> FieldRefusal {
+        match self {
+            Self::Length => FieldRefusal::new(
+                "username",
+                "length",
+                "Tên đăng nhập dài từ 3 đến 64 ký tự.",
+                "Usernames are 3 to 64 characters long.",
+            ),
+            Self::Characters => FieldRefusal::new(
+                "username",
+                "invalid_format",
+                "Tên đăng nhập bắt đầu bằng chữ cái, chỉ gồm chữ cái không dấu, chữ số và . _ -",
+                "Usernames start with a letter and contain only ASCII letters, digits and . _ -",
+            ),
+        }
+    }
+}
+
+impl Refusal for PasswordError {
+    /// On `password`; a change of password is refused [`FieldRefusal::at`] `new_password`.
+    fn field_refusal(&self) -> FieldRefusal {
+        match self {
+            Self::TooShort => FieldRefusal::new(
+                "password",
+                "too_short",
+                "Mật khẩu cần ít nhất 10 ký tự.",
+                "Passwords need at least 10 characters.",
+            ),
+            Self::TooLong => FieldRefusal::new(
+                "password",
+                "too_long",
+                "Mật khẩu tối đa 128 ký tự.",
+                "Passwords have at most 128 characters.",
+            ),
+            Self::NeedsLetterAndDigit => FieldRefusal::new(
+                "password",
+                "too_weak",
+                "Mật khẩu cần có cả chữ cái và chữ số.",
+                "Passwords need both letters and digits.",
+            ),
+            Self::ContainsUsername => FieldRefusal::new(
+                "password",
+                "contains_username",
+                "Mật khẩu không được chứa tên đăng nhập.",
+                "Passwords must not contain the username.",
+            ),
+        }
+    }
+}
+
 impl Password {
     pub const MIN_CHARS: usize = 10;
     pub const MAX_CHARS: usize = 128;
@@ -83,6 +137,26 @@ impl Password {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_credential_names_its_field_or_the_one_it_is_given_at() {
+        let u = Username::parse("gd.hn").unwrap();
+        let refused = Password::parse("short1", &u).unwrap_err().field_refusal();
+        assert_eq!(
+            (refused.field.as_str(), refused.code),
+            ("password", "too_short")
+        );
+        let refused = refused.at("new_password");
+        assert_eq!(
+            (refused.field.as_str(), refused.code),
+            ("new_password", "too_short")
+        );
+        let refused = Username::parse("1x").unwrap_err().field_refusal();
+        assert_eq!(
+            (refused.field.as_str(), refused.code),
+            ("username", "length")
+        );
+    }
 
     #[test]
     fn usernames() {

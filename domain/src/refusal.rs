@@ -32,6 +32,15 @@ impl FieldRefusal {
             en: en.into(),
         }
     }
+
+    /// The same refusal of another field: for a rule that several fields follow (a
+    /// username and a service client's id, a password and a new password).
+    pub fn at(self, field: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            ..self
+        }
+    }
 }
 
 /// A term whose last day, `field`, is not after its first (`valid_from`): contracts and

@@ -6,13 +6,13 @@ use tgpl_domain::audit::AuditAction;
 use tgpl_domain::credentials::{Password, Username};
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationKind;
+use tgpl_domain::refusal::Refusal;
 use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::{accounts, organizations};
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::account_common::AccountView;
-use super::accounts::password_error;
 use crate::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::extract::ValidJson;
@@ -124,7 +124,7 @@ pub async fn change_password(
     let username = Username::parse(&before.username)
         .map_err(ApiError::logged("stored username unreadable"))?;
     let new = Password::parse(&body.new_password, &username)
-        .map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
+        .map_err(|e| ApiError::validation(vec![e.field_refusal().at("new_password")]))?;
     if body.new_password == body.current_password {
         return Err(ApiError::field(
             "new_password",

@@ -9,6 +9,7 @@ use tgpl_domain::account::AccountAction;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::credentials::Username;
 use tgpl_domain::label::Vocabulary;
+use tgpl_domain::refusal::Refusal;
 use tgpl_domain::role::Role;
 use tgpl_persistence::accounts::{self, AccountFilter};
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
@@ -18,7 +19,7 @@ use validator::Validate;
 use super::account_common::{
     account_response, change, load, step, take_action, AccountView, Family,
 };
-use super::accounts::{check_membership, new_account, username_error, username_taken};
+use super::accounts::{check_membership, new_account, username_taken};
 use crate::auth::Caller;
 use crate::credentials::password;
 use crate::http::error::{ApiError, FieldRefusal};
@@ -100,7 +101,7 @@ pub async fn create(
     let body = body.0;
     let mut errors = Vec::new();
     let client_id = Username::parse(&body.client_id)
-        .map_err(|e| errors.push(username_error("client_id", e)))
+        .map_err(|e| errors.push(e.field_refusal().at("client_id")))
         .ok();
     if !body.role.is_service() {
         errors.push(FieldRefusal::new(

@@ -19,9 +19,10 @@ use serde::Deserialize;
 use tgpl_domain::access::Action;
 use tgpl_domain::account::AccountAction;
 use tgpl_domain::audit::AuditAction;
-use tgpl_domain::credentials::{Password, PasswordError, Username, UsernameError};
+use tgpl_domain::credentials::{Password, Username};
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::{OrganizationKind, OrganizationStatus};
+use tgpl_domain::refusal::Refusal;
 use tgpl_domain::role::{AccountStatus, Role};
 use tgpl_persistence::accounts::{self, AccountFilter, AccountRow};
 use tgpl_persistence::column::Code;
@@ -41,52 +42,6 @@ use crate::scope::{self};
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
-
-pub fn username_error(field: &str, e: UsernameError) -> FieldRefusal {
-    match e {
-        UsernameError::Length => FieldRefusal::new(
-            field,
-            "length",
-            "Tên đăng nhập dài từ 3 đến 64 ký tự.",
-            "Usernames are 3 to 64 characters long.",
-        ),
-        UsernameError::Characters => FieldRefusal::new(
-            field,
-            "invalid_format",
-            "Tên đăng nhập bắt đầu bằng chữ cái, chỉ gồm chữ cái không dấu, chữ số và . _ -",
-            "Usernames start with a letter and contain only ASCII letters, digits and . _ -",
-        ),
-    }
-}
-
-pub fn password_error(field: &str, e: PasswordError) -> FieldRefusal {
-    match e {
-        PasswordError::TooShort => FieldRefusal::new(
-            field,
-            "too_short",
-            "Mật khẩu cần ít nhất 10 ký tự.",
-            "Passwords need at least 10 characters.",
-        ),
-        PasswordError::TooLong => FieldRefusal::new(
-            field,
-            "too_long",
-            "Mật khẩu tối đa 128 ký tự.",
-            "Passwords have at most 128 characters.",
-        ),
-        PasswordError::NeedsLetterAndDigit => FieldRefusal::new(
-            field,
-            "too_weak",
-            "Mật khẩu cần có cả chữ cái và chữ số.",
-            "Passwords need both letters and digits.",
-        ),
-        PasswordError::ContainsUsername => FieldRefusal::new(
-            field,
-            "contains_username",
-            "Mật khẩu không được chứa tên đăng nhập.",
-            "Passwords must not contain the username.",
-        ),
-    }
-}
 
 /// Checks that an account of `role` may belong to an organization of `kind` that is active.
 pub fn check_membership(

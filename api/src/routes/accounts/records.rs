@@ -42,7 +42,7 @@ pub async fn create(
     let body = body.0;
     let mut errors = Vec::new();
     let username = Username::parse(&body.username)
-        .map_err(|e| errors.push(username_error("username", e)))
+        .map_err(|e| errors.push(e.field_refusal()))
         .ok();
     if body.role.is_service() {
         errors.push(FieldRefusal::new(
@@ -54,7 +54,7 @@ pub async fn create(
     }
     let password = username.as_ref().and_then(|u| {
         Password::parse(&body.password, u)
-            .map_err(|e| errors.push(password_error("password", e)))
+            .map_err(|e| errors.push(e.field_refusal()))
             .ok()
     });
     let (Some(username), Some(password), true) = (username, password, errors.is_empty()) else {

@@ -105,7 +105,7 @@ pub async fn reset_password(
             let username = Username::parse(&a.username)
                 .map_err(ApiError::logged("stored username unreadable"))?;
             Password::parse(&secret, &username)
-                .map_err(|e| ApiError::validation(vec![password_error("new_password", e)]))?;
+                .map_err(|e| ApiError::validation(vec![e.field_refusal().at("new_password")]))?;
             a.password_hash = hash.clone();
             Ok(())
         },
