@@ -529,6 +529,36 @@ fn bad_uploads_name_the_cell_and_store_nothing() {
     let problem = upload(&app, &ctl, &id, &with_line(1, 3, "9223372036854775807"))
         .assert_problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["code"], "too_large", "{problem}");
+    // Above ten million: named by its cell, as every other wrong figure is, and together
+    // with the others of the file.
+    let mut both = lines.clone();
+    let mut fields: Vec<String> = both[1].split(',').map(str::to_owned).collect();
+    fields[3] = "-1".into();
+    fields[4] = "10000001".into();
+    let line = fields.join(",");
+    both[1] = &line;
+    let problem = upload(&app, &ctl, &id, both.join("\r\n").as_bytes())
+        .assert_problem(422, "validation_failed");
+    let named: Vec<(&str, &str)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        named,
+        [("file[D2]", "negative"), ("file[E2]", "too_large")],
+        "{problem}"
+    );
+    // A figure on a line of no row is refused where it stands, not dropped.
+    let stray = format!("{}\r\n,,,5,0\r\n", lines.join("\r\n"));
+    let problem =
+        upload(&app, &ctl, &id, stray.as_bytes()).assert_problem(422, "validation_failed");
+    assert_eq!(
+        problem["errors"][0]["field"],
+        format!("file[D{}]", lines.len() + 1)
+    );
+    assert_eq!(problem["errors"][0]["code"], "outside_layout");
     // A total the rows do not add up to breaks the form's rules.
     upload(&app, &ctl, &id, &with_line(1, 3, "999999")).assert_problem(422, "rules_broken");
     // A row the form does not have.

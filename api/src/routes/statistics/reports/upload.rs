@@ -53,8 +53,7 @@ fn figure(text: &str, cell: String) -> Result<i64, FieldRefusal> {
         return Ok(0);
     }
     match t.parse::<i64>() {
-        Ok(n) if n < 0 => Err(negative(cell)),
-        Ok(n) => Ok(n),
+        Ok(n) => bounded(n, cell),
         Err(_) => Err(at(
             cell.clone(),
             "not_a_number",
@@ -64,12 +63,48 @@ fn figure(text: &str, cell: String) -> Result<i64, FieldRefusal> {
     }
 }
 
+/// A whole figure from zero to [`figures::MAX_FIGURE`], or its cell refused.
+fn bounded(n: i64, cell: String) -> Result<i64, FieldRefusal> {
+    if n < 0 {
+        Err(negative(cell))
+    } else if n > figures::MAX_FIGURE {
+        Err(too_large(cell))
+    } else {
+        Ok(n)
+    }
+}
+
 fn negative(cell: String) -> FieldRefusal {
     at(
         cell.clone(),
         "negative",
         format!("Số liệu ô {cell} không được âm."),
         format!("The figure in cell {cell} is below zero."),
+    )
+}
+
+fn too_large(cell: String) -> FieldRefusal {
+    at(
+        cell.clone(),
+        "too_large",
+        format!(
+            "Số liệu ô {cell} vượt quá {} (nhập nhầm?).",
+            figures::MAX_FIGURE
+        ),
+        format!(
+            "The figure in cell {cell} is above {} (a typing error?).",
+            figures::MAX_FIGURE
+        ),
+    )
+}
+
+/// A figure where the form has no row or column: it would otherwise be dropped unread.
+fn outside_layout(cell: String) -> FieldRefusal {
+    at(
+        cell.clone(),
+        "outside_layout",
+        format!("Ô {cell} có số liệu nằm ngoài các dòng, cột của biểu mẫu."),
+        format!("Cell {cell} holds a figure outside the form's rows and columns."),
     )
 }
 
@@ -116,6 +151,12 @@ fn read_csv(
         }
         let code = record.get(0).unwrap_or_default().trim().to_owned();
         if code.is_empty() {
+            // A line of no row (a heading, a note) holds no figure.
+            for (c, text) in record.iter().enumerate().skip(3) {
+                if !text.trim().is_empty() {
+                    errors.push(outside_layout(cell_name(line, c)));
+                }
+            }
             continue;
         }
         let mut cells = Vec::new();
@@ -265,10 +306,11 @@ fn read_xlsx(
             read_cells.insert((r, col));
             let cell = cell_name(r, col);
             let value = match range.get_value((r as u32, col as u32)) {
-                Some(Data::Float(f)) if f.fract() == 0.0 && *f >= 0.0 && *f < 1e15 => Ok(*f as i64),
+                Some(Data::Float(f)) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                    bounded(*f as i64, cell)
+                }
                 Some(Data::Float(f)) if *f < 0.0 => Err(negative(cell)),
-                Some(Data::Int(i)) if *i < 0 => Err(negative(cell)),
-                Some(Data::Int(i)) => Ok(*i),
+                Some(Data::Int(i)) => bounded(*i, cell),
                 Some(Data::Empty) | None => Ok(0),
                 Some(Data::String(s)) => figure(s, cell),
                 Some(other) => figure(&other.to_string(), cell),
@@ -292,13 +334,7 @@ fn read_xlsx(
                 Some(Data::Float(_) | Data::Int(_))
             );
             if figure && !read_cells.contains(&(row, col)) {
-                let cell = cell_name(row, col);
-                errors.push(at(
-                    cell.clone(),
-                    "outside_layout",
-                    format!("Ô {cell} có số liệu nằm ngoài các dòng, cột của biểu mẫu."),
-                    format!("Cell {cell} holds a figure outside the form's rows and columns."),
-                ));
+                errors.push(outside_layout(cell_name(row, col)));
             }
         }
     }
