@@ -150,6 +150,20 @@ fn the_tree_rules_are_enforced() {
         r.assert_problem(422, "validation_failed")["errors"][0]["code"],
         "required"
     );
+    // Whoever asks: the Department may create clubs, and is told a club needs a parent.
+    let r = app.post(
+        "/api/v1/organizations",
+        &app.token("stp.hn"),
+        json!({"code": "CLB-ORPHAN", "name": "Câu lạc bộ", "kind": "club"}),
+    );
+    let problem = r.assert_problem(422, "validation_failed");
+    assert_eq!(
+        (
+            &problem["errors"][0]["field"],
+            &problem["errors"][0]["code"]
+        ),
+        (&json!("parent_id"), &json!("required"))
+    );
     let r = app.post(
         "/api/v1/organizations",
         &admin,

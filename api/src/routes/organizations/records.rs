@@ -86,6 +86,8 @@ pub async fn create(
             exclusive(conn, &claims, |conn| {
                 let parent = match &body.parent_id {
                     None => {
+                        // A kind that needs a parent is told so, whoever asks.
+                        check_parent(body.kind, None).map_err(ApiError::refused)?;
                         scope::authorize_system(&caller, SystemAction::ManageReferenceData)?;
                         None
                     }
@@ -96,9 +98,8 @@ pub async fn create(
                         id,
                     )?),
                 };
-                match &parent {
-                    Some(parent) => check_new_parent(body.kind, parent)?,
-                    None => check_parent(body.kind, None).map_err(ApiError::refused)?,
+                if let Some(parent) = &parent {
+                    check_new_parent(body.kind, parent)?;
                 }
                 let province_code =
                     resolve_province(conn, body.kind, body.province_code, parent.as_ref())?;
