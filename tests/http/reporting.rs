@@ -32,6 +32,13 @@ fn read(app: &TestApp, token: &str, id: &str) -> Value {
     r.json()
 }
 
+/// The report's ETag as read now, for an edit's `If-Match`.
+fn etag(app: &TestApp, token: &str, id: &str) -> String {
+    let r = app.get(&format!("{REPORTS}/{id}"), token);
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.header("etag").unwrap().to_owned()
+}
+
 /// The rows of an organization's table, as entered figures.
 fn rows_of(app: &TestApp, token: &str, org: &str) -> Value {
     let r = app.get(
@@ -108,6 +115,7 @@ fn figures_travel_from_the_units_up_to_the_agency_with_returns_and_corrections()
     let r = app
         .request("PATCH", &format!("{REPORTS}/{firm_id}"))
         .bearer(&ctl)
+        .header("If-Match", &etag(&app, &ctl, &firm_id))
         .json(json!({"entered_figures": broken}));
     let problem = r.assert_problem(422, "rules_broken");
     assert!(!problem["rules"].as_array().unwrap().is_empty());
@@ -126,6 +134,7 @@ fn figures_travel_from_the_units_up_to_the_agency_with_returns_and_corrections()
     let r = app
         .request("PATCH", &format!("{REPORTS}/{firm_id}"))
         .bearer(&ctl)
+        .header("If-Match", &etag(&app, &ctl, &firm_id))
         .json(json!({"entered_figures": entered}));
     r.assert_problem(409, "report_submitted");
 
@@ -411,6 +420,7 @@ fn bad_reports_are_refused_clearly_and_change_nothing() {
     let r = app
         .request("PATCH", &format!("{REPORTS}/{id}"))
         .bearer(&ctl)
+        .header("If-Match", &etag(&app, &ctl, id))
         .json(json!({"entered_figures": [
             {"code": "total", "cells": [0, -1, 0, 0, 0, 0, 0]},
             {"code": "X.nothing", "cells": [0]}
@@ -980,9 +990,20 @@ fn figures_entered_late_below_flag_the_report_above_and_records_are_reconciled_a
     let firm_report = start(&app, &ctl, &firm, "computed");
     let firm_id = firm_report["id"].as_str().unwrap().to_owned();
     let entered = rows_of(&app, &gd, &app.org_id("TTTGPL-HN"));
+    // Figures are edited on the version read, as every PATCH is (README: 428 without it).
+    app.request("PATCH", &format!("{REPORTS}/{firm_id}"))
+        .bearer(&ctl)
+        .json(json!({"source": "entered", "entered_figures": entered}))
+        .assert_problem(428, "precondition_required");
+    app.request("PATCH", &format!("{REPORTS}/{firm_id}"))
+        .bearer(&ctl)
+        .header("If-Match", "\"0\"")
+        .json(json!({"source": "entered", "entered_figures": entered}))
+        .assert_problem(412, "precondition_failed");
     let r = app
         .request("PATCH", &format!("{REPORTS}/{firm_id}"))
         .bearer(&ctl)
+        .header("If-Match", &etag(&app, &ctl, &firm_id))
         .json(json!({"source": "entered", "entered_figures": entered}));
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["source"], "entered");
@@ -1023,6 +1044,7 @@ fn figures_entered_late_below_flag_the_report_above_and_records_are_reconciled_a
     let r = app
         .request("PATCH", &format!("{REPORTS}/{firm_id}"))
         .bearer(&ctl)
+        .header("If-Match", &etag(&app, &ctl, &firm_id))
         .json(json!({"source": "computed"}));
     r.assert_problem(409, "source_fixed");
 }

@@ -193,7 +193,7 @@ impl Explanations {
 #[utoipa::path(
     operation_id = "prepareStatisticalReport",
     tag = "reporting",
-    params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
+    params(("If-Match" = String, Header, description = "ETag of the report as read")),
     request_body = PrepareReport,
     responses(
         (status = 200, description = "The report.", body = ReportView, headers(("ETag" = String))),
@@ -221,7 +221,7 @@ pub async fn prepare_report(
             let row = if_match.settle(conn, |conn| {
                 let (before, form, period) =
                     load(conn, &caller, &id, Action::PrepareStatisticalReport)?;
-                if_match.check_current(&before)?;
+                if_match.require_current(&before)?;
                 let mut after = before.clone();
                 if let Some(source) = source {
                     change_source(conn, &mut after, source)?;
