@@ -18,6 +18,16 @@ fn unknown_routes_and_wrong_methods() {
     let r = app.request("PUT", "/api/v1/organizations/some-id").send();
     r.assert_problem(405, "method_not_allowed");
     assert_eq!(r.header("allow"), Some("GET, PATCH"));
+    // A trailing slash is another path, which no route has: not a method to change.
+    for path in [
+        "/health/live/",
+        "/api/v1/organizations/",
+        "/api/v1/organizations/x/",
+    ] {
+        app.request("GET", path)
+            .send()
+            .assert_problem(404, "route_not_found");
+    }
 }
 
 #[test]

@@ -44,9 +44,10 @@ impl RoutesTable {
         Self { routes }
     }
 
-    /// The methods allowed at `path`, if some route has this path.
+    /// The methods allowed at `path`, if some route has this path. A trailing slash makes
+    /// another path (the router does not take it either): it has no methods.
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
-        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let parts: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
         let mut methods: Vec<String> = self
             .routes
             .iter()
