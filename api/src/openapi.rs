@@ -10,6 +10,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::http::error::{Problem, ProblemField};
+use crate::http::problem::CONTENT_TYPE as PROBLEM_JSON;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -157,9 +158,7 @@ fn errors_as_problem_documents(doc: &mut Document) {
                 .is_some_and(|s| matches!(s, RefOr::Ref(r) if r.ref_location == problem));
             if is_problem {
                 if let Some(content) = response.content.shift_remove("application/json") {
-                    response
-                        .content
-                        .insert("application/problem+json".to_owned(), content);
+                    response.content.insert(PROBLEM_JSON.to_owned(), content);
                 }
             }
         }
@@ -321,7 +320,7 @@ fn problem_response(description: &str) -> utoipa::openapi::Response {
     ResponseBuilder::new()
         .description(description)
         .content(
-            "application/problem+json",
+            PROBLEM_JSON,
             ContentBuilder::new()
                 .schema(Some(Ref::from_schema_name("Problem")))
                 .build(),
