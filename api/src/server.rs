@@ -13,7 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::credentials::tokens::TokenKeys;
 use crate::http::body_deadline::{self, BodyDeadline};
-use crate::http::{extract, problem, request_id, routes_table, text};
+use crate::http::{extract, head, problem, request_id, routes_table, text};
 use crate::state::AppState;
 use crate::storage::Storage;
 
@@ -124,6 +124,7 @@ pub fn start(
             .route("/", web::get().to(to_docs))
             .route("/docs", web::get().to(to_docs))
             .default_service(web::to(routes_table::unmatched))
+            .wrap(from_fn(head::as_get))
             // Inside the problem renderer, so that its 404 is a problem like any other.
             .wrap(from_fn(text::refuse_controls_in_path))
             // Inside the problem renderer, which renders its 408.

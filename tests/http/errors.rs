@@ -14,10 +14,10 @@ fn unknown_routes_and_wrong_methods() {
         .assert_problem(404, "route_not_found");
     let r = app.request("DELETE", "/api/v1/organizations").send();
     r.assert_problem(405, "method_not_allowed");
-    assert_eq!(r.header("allow"), Some("GET, POST"));
+    assert_eq!(r.header("allow"), Some("GET, HEAD, POST"));
     let r = app.request("PUT", "/api/v1/organizations/some-id").send();
     r.assert_problem(405, "method_not_allowed");
-    assert_eq!(r.header("allow"), Some("GET, PATCH"));
+    assert_eq!(r.header("allow"), Some("GET, HEAD, PATCH"));
     // A trailing slash is another path, which no route has: not a method to change.
     for path in [
         "/health/live/",
@@ -53,6 +53,33 @@ fn malformed_json_wrong_content_type_and_oversized_bodies() {
         .bearer(&admin)
         .body("application/json", &big);
     r.assert_problem(413, "payload_too_large");
+}
+
+/// HEAD answers what GET would, headers only (RFC 9110): the same status, ETag and length.
+#[test]
+fn head_is_answered_wherever_get_is() {
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    let live = app.request("HEAD", "/health/live").send();
+    assert_eq!(live.status, 200);
+    assert!(live.raw.is_empty());
+    let path = format!("/api/v1/organizations/{}", app.org_id("STP-HN"));
+    let got = app.get(&path, &admin);
+    let head = app.request("HEAD", &path).bearer(&admin).send();
+    assert_eq!(head.status, 200);
+    assert!(head.raw.is_empty(), "{}", head.body);
+    assert_eq!(head.header("etag"), got.header("etag"));
+    assert_eq!(
+        head.header("content-length"),
+        Some(got.raw.len().to_string().as_str())
+    );
+    // Headers only, for errors too; and a path that takes no GET takes no HEAD.
+    let r = app.request("HEAD", &path).send();
+    assert_eq!(r.status, 401);
+    assert!(r.raw.is_empty());
+    let r = app.request("HEAD", "/api/v1/auth/token").send();
+    assert_eq!(r.status, 405);
+    assert_eq!(r.header("allow"), Some("POST"));
 }
 
 /// A field named twice in one object has no single meaning: 422 naming it, nothing stored,

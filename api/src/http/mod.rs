@@ -5,6 +5,7 @@ pub mod body_deadline;
 pub mod csv;
 pub mod error;
 pub mod extract;
+pub mod head;
 pub mod lang;
 pub mod page;
 pub mod patch;

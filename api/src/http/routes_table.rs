@@ -1,5 +1,5 @@
 //! Answers requests that matched no route: 405 with `Allow` when the path exists with
-//! other methods, 404 otherwise. The table of paths is read from the generated OpenAPI
+//! other methods (HEAD among them wherever GET is), 404 otherwise. The table of paths is read from the generated OpenAPI
 //! document, so router and contract cannot disagree about it.
 
 use actix_web::http::StatusCode;
@@ -72,6 +72,8 @@ impl RoutesTable {
 fn methods_of(item: &utoipa::openapi::path::PathItem) -> Vec<String> {
     [
         ("GET", item.get.is_some()),
+        // Answered wherever GET is: see [`super::head`].
+        ("HEAD", item.get.is_some()),
         ("POST", item.post.is_some()),
         ("PUT", item.put.is_some()),
         ("PATCH", item.patch.is_some()),
