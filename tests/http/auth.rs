@@ -61,7 +61,31 @@ fn malformed_token_requests_are_refused_with_oauth_codes() {
     let r = app
         .request("POST", "/api/v1/auth/token")
         .body("application/json", r#"{"grant_type":"password"}"#);
-    r.assert_problem(400, "invalid_request");
+    let problem = r.assert_problem(400, "invalid_request");
+    assert_eq!(problem["error"], "invalid_request");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("application/x-www-form-urlencoded"),
+        "{problem}"
+    );
+    // A missing field is said in Vietnamese, with serde's words only in brackets.
+    let problem = app
+        .request("POST", "/api/v1/auth/token")
+        .form(&[("username", "tgv.hn")])
+        .json();
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("Biểu mẫu không hợp lệ: Thiếu trường bắt buộc."),
+        "{detail}"
+    );
+    // A body over the form's limit is too large, as any body over its limit is.
+    let padding = "x".repeat(17 * 1024);
+    let r = app
+        .request("POST", "/api/v1/auth/token")
+        .form(&[("grant_type", "password"), ("username", &padding)]);
+    r.assert_problem(413, "payload_too_large");
 }
 
 #[test]

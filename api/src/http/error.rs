@@ -385,7 +385,8 @@ pub struct Problem {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProblemField {
-    /// Path of the field in the input, e.g. `participation.valid_to` or `query.page_size`.
+    /// Where in the input: a body field's path (`participation.valid_to`, `documents[2].name`),
+    /// a query parameter's name (`page_size`), or an uploaded file's cell (`file[E2]`).
     pub field: String,
     pub code: String,
     pub message: String,

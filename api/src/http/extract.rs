@@ -341,9 +341,10 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 }
 
 /// A form body (`application/x-www-form-urlencoded`), as the OAuth token endpoint takes.
-/// Every failure is 400 `invalid_request` in OAuth style: wrong content type, over 16 KiB,
-/// wrong shape, or a field holding a control character (named in `errors`). Values are
-/// normalised to NFC, secrets excepted (see [`super::text::clean_pairs`]).
+/// Over [`FORM_LIMIT`]: 413 `payload_too_large`, like any body over its limit. Every other
+/// failure is 400 `invalid_request` in OAuth style: wrong content type, a body that does not
+/// read as a form, wrong shape, or a field holding a control character (named in `errors`).
+/// Values are normalised to NFC, secrets excepted (see [`super::text::clean_pairs`]).
 #[derive(Debug)]
 pub struct Form<T>(pub T);
 
@@ -366,27 +367,46 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
 /// The OAuth-style refusal of a credential field, sent in the form or in `Authorization:
 /// Basic`, that holds a control character: 400 `invalid_request` naming the field.
 pub fn form_field_refused(e: FieldRefusal) -> ApiError {
-    let mut error = ApiError::bad_request(
-        "invalid_request",
-        Text::new(
-            format!("Yêu cầu không hợp lệ: `{}` chứa ký tự điều khiển.", e.field),
-            format!("Invalid request: `{}` holds a control character.", e.field),
-        ),
-    )
-    .with_oauth("invalid_request");
+    let mut error = invalid_request(Text::new(
+        format!("Yêu cầu không hợp lệ: `{}` chứa ký tự điều khiển.", e.field),
+        format!("Invalid request: `{}` holds a control character.", e.field),
+    ));
     error.errors.push(e);
     error
 }
 
-fn invalid_form(e: &dyn std::fmt::Display) -> ApiError {
-    ApiError::bad_request(
-        "invalid_request",
-        Text::new(
-            format!("Biểu mẫu không hợp lệ: {e}"),
-            format!("Invalid form body: {e}"),
-        ),
-    )
-    .with_oauth("invalid_request")
+/// Largest form body accepted: credentials are short.
+pub const FORM_LIMIT: usize = 16 * 1024;
+
+/// A form whose fields do not make a token request; serde's message is kept as the
+/// English detail and in brackets after the Vietnamese, as for JSON bodies.
+fn invalid_form(e: &serde_urlencoded::de::Error) -> ApiError {
+    let text = data_error_text(&e.to_string());
+    invalid_request(Text::new(
+        format!("Biểu mẫu không hợp lệ: {}", text.vi),
+        format!("Invalid form body: {}", text.en),
+    ))
+}
+
+/// A body that could not be read as a form at all. actix's own messages are English and
+/// technical, so none of them is passed on.
+fn unreadable_form(e: &actix_web::error::UrlencodedError) -> ApiError {
+    use actix_web::error::UrlencodedError;
+    match e {
+        UrlencodedError::Overflow { .. } => ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE),
+        UrlencodedError::ContentType => invalid_request(Text::new(
+            "Hãy gửi biểu mẫu với Content-Type: application/x-www-form-urlencoded.",
+            "Send the form with Content-Type: application/x-www-form-urlencoded.",
+        )),
+        _ => invalid_request(Text::new(
+            "Nội dung không đọc được như một biểu mẫu.",
+            "The body could not be read as a form.",
+        )),
+    }
+}
+
+fn invalid_request(detail: Text) -> ApiError {
+    ApiError::bad_request("invalid_request", detail).with_oauth("invalid_request")
 }
 
 /// Error handlers for actix's own extractors, so their failures are problems too.
@@ -395,8 +415,8 @@ pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
         .app_data(
             web::FormConfig::default()
-                .limit(16 * 1024)
-                .error_handler(|e, _| invalid_form(&e).into()),
+                .limit(FORM_LIMIT)
+                .error_handler(|e, _| unreadable_form(&e).into()),
         );
 }
 
