@@ -18,6 +18,7 @@ pub mod hierarchy;
 pub mod label;
 pub mod lifecycle;
 pub mod organization;
+pub mod participation;
 pub mod portal;
 pub mod privacy;
 pub mod recipient;

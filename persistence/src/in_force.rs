@@ -7,7 +7,7 @@
 //! | parent link | `valid_from` | the day before `valid_to` | `hierarchy::ParentLink::holds_on` |
 //! | membership | `valid_from` | the day before `valid_to` | `staff::Membership::holds_on` |
 //! | collaborator's card | `issued_on` | `expires_on`, or the day before `ended_on` | `staff::Card::valid_on` |
-//! | participation | `participation_valid_from` | `participation_valid_to`, while its status is active | `ParticipantRecord::participates_on` (which reads the day it ended instead of the status, for past days) |
+//! | participation | `participation_valid_from` | `participation_valid_to`, while its status is active | `participation::Standing::in_force_on`; for past days, `ParticipantRecord::participates_on` reads the day it ended instead of the status |
 //!
 //! Each is a plain diesel expression, usable in a `filter` on the table alone or joined.
 

@@ -9,6 +9,7 @@ use tgpl_domain::audit::AuditAction;
 use tgpl_domain::hierarchy::ParentLink;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationFacts;
+use tgpl_domain::participation::Standing;
 
 use crate::audit::{self, Actor, Change};
 use crate::column::{Code, Json};
@@ -108,6 +109,16 @@ impl OrganizationRow {
     /// Recomputes the folded text that searches and name sorting use.
     pub fn refresh_search_text(&mut self) {
         self.search_text = tgpl_domain::text::fold(&format!("{} {}", self.name, self.code));
+    }
+
+    /// The organization's participation in legal aid, when it has one recorded.
+    pub fn standing(&self) -> Option<Standing> {
+        Some(Standing {
+            mode: self.participation_mode.as_ref()?.0,
+            status: self.participation_status.as_ref()?.0,
+            valid_from: self.participation_valid_from?,
+            valid_to: self.participation_valid_to,
+        })
     }
 }
 

@@ -230,8 +230,11 @@ fn amending_a_registration_is_dated_and_contracts_have_a_life_cycle() {
             body,
         )
     };
-    let one_day = json!({"center_id": app.org_id("TTTGPL-HN"), "contract_number": "01/2030/HĐ", "signed_on": "2026-01-05",
-                         "valid_from": "2030-01-01", "valid_to": "2030-01-31"});
+    let one_day_body = || {
+        json!({"center_id": app.org_id("TTTGPL-HN"), "contract_number": "01/2030/HĐ", "signed_on": "2026-01-05",
+               "valid_from": "2030-01-01", "valid_to": "2030-01-31"})
+    };
+    let one_day = one_day_body();
     assert_eq!(sign(one_day.clone()).status, 201);
     let mut future = one_day;
     future["signed_on"] = json!("2099-01-01");
@@ -241,6 +244,11 @@ fn amending_a_registration_is_dated_and_contracts_have_a_life_cycle() {
         sign(future).assert_problem(422, "validation_failed")["errors"][0]["field"],
         "signed_on"
     );
+    // The firm takes part from 2024-01-01 to 2028-12-31: a contract signed on a day outside
+    // those is refused, though its status is active.
+    let mut before_it_took_part = one_day_body();
+    before_it_took_part["signed_on"] = json!("2023-06-01");
+    sign(before_it_took_part).assert_problem(409, "participation_not_in_force");
     let r = signed("2027-01-02");
     assert_eq!(r.status, 201, "{}", r.body);
     let demo = &contracts[0];

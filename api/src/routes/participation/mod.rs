@@ -18,9 +18,9 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::contract::{self, ContractOverlap, ContractStatus, ContractTerm};
-use tgpl_domain::organization::{ParticipationMode, ParticipationScope, ParticipationStatus};
+use tgpl_domain::organization::{ParticipationScope, ParticipationStatus};
+use tgpl_domain::participation::{self, EndRefusal, SigningRefusal};
 use tgpl_domain::reference::{AidForm, Field, RecipientCategory};
-use tgpl_domain::time::day_in_range;
 use tgpl_persistence::column::Code;
 use tgpl_persistence::contracts::{self, ContractRow};
 use tgpl_persistence::db::write_transaction;
@@ -61,6 +61,25 @@ fn not_in_force() -> ApiError {
     )
 }
 
+fn end_refused(e: EndRefusal) -> ApiError {
+    match e {
+        EndRefusal::NotActive => not_in_force(),
+        EndRefusal::NotARegistration => ApiError::conflict(
+            "not_a_registration",
+            Text::new(
+                "Chỉ thu hồi được giấy chứng nhận đăng ký tham gia; hợp đồng thì chấm dứt.",
+                "Only a registration is revoked; a contract standing is terminated.",
+            ),
+        ),
+        EndRefusal::OutOfRange => ApiError::field(
+            "on",
+            "out_of_range",
+            "Ngày chấm dứt phải từ ngày bắt đầu tham gia đến hôm nay.",
+            "The day lies between the start of the participation and today.",
+        ),
+    }
+}
+
 /// Ends the participation of `id` as `status`, recorded as `action`.
 async fn end(
     state: &AppState,
@@ -76,29 +95,12 @@ async fn end(
             if_match.settle(conn, |conn| {
                 let before = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
                 if_match.check_current(&before)?;
-                if before.participation_status != Some(Code(ParticipationStatus::Active)) {
-                    return Err(not_in_force());
-                }
-                if status == ParticipationStatus::Revoked
-                    && before.participation_mode != Some(Code(ParticipationMode::Registration))
-                {
-                    return Err(ApiError::conflict(
-                    "not_a_registration",
-                    Text::new(
-                        "Chỉ thu hồi được giấy chứng nhận đăng ký tham gia; hợp đồng thì chấm dứt.",
-                        "Only a registration is revoked; a contract standing is terminated.",
-                    ),
-                ));
-                }
                 let on = body.on.unwrap_or_else(today);
-                if !day_in_range(on, before.participation_valid_from, today()) {
-                    return Err(ApiError::field(
-                        "on",
-                        "out_of_range",
-                        "Ngày chấm dứt phải từ ngày bắt đầu tham gia đến hôm nay.",
-                        "The day lies between the start of the participation and today.",
-                    ));
-                }
+                before
+                    .standing()
+                    .ok_or(EndRefusal::NotActive)
+                    .and_then(|standing| standing.check_end(status, on, today()))
+                    .map_err(end_refused)?;
                 let mut after = before.clone();
                 after.participation_status = Some(Code(status));
                 after.participation_ended_on = Some(on);

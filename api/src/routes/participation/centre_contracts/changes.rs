@@ -2,6 +2,7 @@
 
 use super::signing::{check_dates, check_no_overlap};
 use super::*;
+use tgpl_domain::time::day_in_range;
 
 /// Loads a contract for a change by the caller.
 fn load_for_change(

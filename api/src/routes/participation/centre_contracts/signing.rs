@@ -41,6 +41,18 @@ fn check_center(
         .map_err(|contract::NotACentreHere| bad_center())
 }
 
+fn signing_refused(e: SigningRefusal) -> ApiError {
+    match e {
+        SigningRefusal::NotParticipatingKind => ApiError::field(
+            "organization_id",
+            "not_participating_kind",
+            "Chỉ văn phòng luật sư, công ty luật và trung tâm tư vấn pháp luật ký hợp đồng tham gia.",
+            "Only law offices, law firms and counselling centres sign participation contracts.",
+        ),
+        SigningRefusal::NotInForce => not_in_force(),
+    }
+}
+
 fn bad_center() -> ApiError {
     ApiError::field(
         "center_id",
@@ -81,7 +93,7 @@ pub(super) fn check_no_overlap(
     responses(
         (status = 201, description = "Recorded.", body = ContractView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "Only the Department manages participation.", body = Problem),
-        (status = 409, description = "The organization's participation is not in force (`participation_not_in_force`), or it has a contract with that centre in force on some of the same days (`contract_overlaps`).", body = Problem),
+        (status = 409, description = "The organization's participation was not in force on `signed_on` (`participation_not_in_force`): terminated, revoked, or outside its days; or it has a contract with that centre in force on some of the same days (`contract_overlaps`).", body = Problem),
     )
 )]
 #[post("/organizations/{id}/contracts")]
@@ -102,45 +114,36 @@ pub async fn sign_contract(
     let row = state
         .write(move |conn| {
             exclusive(conn, &[Claim::new(Rule::Contracts, id.as_str())], |conn| {
-            let org = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
-            if !org.kind.is_participating() {
-                return Err(ApiError::field(
-                    "organization_id",
-                    "not_participating_kind",
-                    "Chỉ văn phòng luật sư, công ty luật và trung tâm tư vấn pháp luật ký hợp đồng tham gia.",
-                    "Only law offices, law firms and counselling centres sign participation contracts.",
-                ));
-            }
-            if org.participation_status != Some(Code(ParticipationStatus::Active)) {
-                return Err(not_in_force());
-            }
-            check_center(conn, &org, &body.center_id)?;
-            let scope = ParticipationScope {
-                forms: body.forms,
-                fields: body.fields,
-                beneficiaries: body.beneficiaries,
-            };
-            let now = tgpl_persistence::now();
-            let row = ContractRow {
-                id: tgpl_persistence::new_id(),
-                organization_id: id,
-                center_id: body.center_id,
-                contract_number: body.contract_number.trim().to_owned(),
-                signed_on: body.signed_on,
-                scope: Json(scope),
-                valid_from: body.valid_from,
-                valid_to: body.valid_to,
-                status: Code(ContractStatus::Active),
-                amended_on: None,
-                ended_on: None,
-                end_reason: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            check_no_overlap(conn, &row)?;
-            contracts::insert(conn, &caller.actor(), &row)?;
-            Ok(row)
+                let org = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
+                participation::check_may_sign(*org.kind, org.standing().as_ref(), body.signed_on)
+                    .map_err(signing_refused)?;
+                check_center(conn, &org, &body.center_id)?;
+                let scope = ParticipationScope {
+                    forms: body.forms,
+                    fields: body.fields,
+                    beneficiaries: body.beneficiaries,
+                };
+                let now = tgpl_persistence::now();
+                let row = ContractRow {
+                    id: tgpl_persistence::new_id(),
+                    organization_id: id,
+                    center_id: body.center_id,
+                    contract_number: body.contract_number.trim().to_owned(),
+                    signed_on: body.signed_on,
+                    scope: Json(scope),
+                    valid_from: body.valid_from,
+                    valid_to: body.valid_to,
+                    status: Code(ContractStatus::Active),
+                    amended_on: None,
+                    ended_on: None,
+                    end_reason: None,
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                };
+                check_no_overlap(conn, &row)?;
+                contracts::insert(conn, &caller.actor(), &row)?;
+                Ok(row)
             })
         })
         .await?;
