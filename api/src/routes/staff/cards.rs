@@ -2,6 +2,7 @@
 //! above the collaborator's organization.
 
 use super::*;
+use tgpl_domain::staff::{check_may_issue, Card, CardChangeRefusal, IssueRefusal};
 use tgpl_persistence::versioned::Versioned;
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -108,27 +109,14 @@ pub async fn issue_card(
                 let person = load(conn, &caller, &id, Action::ReadStaff)?;
                 if_match.check_current(&person.row)?;
                 let department = card_authority(conn, &caller, &person)?;
-                if person.row.provider_kind != Some(Code(ProviderKind::Collaborator)) {
-                    return Err(ApiError::field(
-                        "provider_kind",
-                        "not_a_collaborator",
-                        "Chỉ cộng tác viên được cấp thẻ cộng tác viên.",
-                        "Only collaborators get collaborator cards.",
-                    ));
-                }
-                let holds_valid = person
+                let held: Vec<Card> = person
                     .cards
                     .iter()
-                    .any(|c| c.issued_by == department && c.to_domain().valid_on(today()));
-                if holds_valid {
-                    return Err(ApiError::conflict(
-                        "card_exists",
-                        Text::new(
-                            "Người này đang có thẻ còn hiệu lực; hãy cấp lại hoặc thu hồi thẻ đó.",
-                            "The person holds a valid card; reissue or revoke it instead.",
-                        ),
-                    ));
-                }
+                    .filter(|c| c.issued_by == department)
+                    .map(CardRow::to_domain)
+                    .collect();
+                check_may_issue(person.row.provider_kind.map(|k| k.0), &held, today())
+                    .map_err(issue_refused)?;
                 if staff::card_number_taken(conn, body.card_number.trim())? {
                     return Err(card_number_taken());
                 }
@@ -202,16 +190,50 @@ fn load_card(
         &card.issued_by,
     )
     .map_err(scope::refused)?;
-    if *card.status != CardStatus::Valid {
-        return Err(ApiError::conflict(
+    card.status.check_changeable().map_err(change_refused)?;
+    Ok((card, person))
+}
+
+fn issue_refused(e: IssueRefusal) -> ApiError {
+    match e {
+        IssueRefusal::NotACollaborator => ApiError::field(
+            "provider_kind",
+            "not_a_collaborator",
+            "Chỉ cộng tác viên được cấp thẻ cộng tác viên.",
+            "Only collaborators get collaborator cards.",
+        ),
+        IssueRefusal::HoldsValidCard => ApiError::conflict(
+            "card_exists",
+            Text::new(
+                "Người này đang có thẻ còn hiệu lực; hãy cấp lại hoặc thu hồi thẻ đó.",
+                "The person holds a valid card; reissue or revoke it instead.",
+            ),
+        ),
+    }
+}
+
+fn change_refused(e: CardChangeRefusal) -> ApiError {
+    match e {
+        CardChangeRefusal::NotValid => ApiError::conflict(
             "card_not_valid",
             Text::new(
                 "Thẻ đã bị thu hồi hoặc đã được cấp lại.",
                 "The card was revoked or replaced.",
             ),
-        ));
+        ),
+        CardChangeRefusal::BeforeOldCard => ApiError::field(
+            "issued_on",
+            "before_old_card",
+            "Thẻ mới không cấp trước thẻ cũ.",
+            "The new card cannot predate the old one.",
+        ),
+        CardChangeRefusal::OutOfRange => ApiError::field(
+            "on",
+            "out_of_range",
+            "Ngày thu hồi phải từ ngày cấp thẻ đến hôm nay.",
+            "The revocation day lies between the card's issue and today.",
+        ),
     }
-    Ok((card, person))
 }
 
 /// Reissues a card: the old one is marked replaced from the new card's issue day, so there
@@ -245,14 +267,9 @@ pub async fn reissue_card(
                 let claim = [Claim::new(Rule::CardNumber, card.card_number.as_str())];
                 exclusive(conn, &claim, |conn| {
                     let (old, person) = load_card(conn, &caller, &card_id, &if_match)?;
-                    if card.issued_on < old.issued_on {
-                        return Err(ApiError::field(
-                            "issued_on",
-                            "before_old_card",
-                            "Thẻ mới không cấp trước thẻ cũ.",
-                            "The new card cannot predate the old one.",
-                        ));
-                    }
+                    old.to_domain()
+                        .check_reissue(card.issued_on)
+                        .map_err(change_refused)?;
                     if staff::card_number_taken(conn, card.card_number.trim())? {
                         return Err(card_number_taken());
                     }
@@ -304,14 +321,10 @@ pub async fn revoke_card(
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let (before, person) = load_card(conn, &caller, &card_id, &if_match)?;
-                if !day_in_range(on, Some(before.issued_on), today()) {
-                    return Err(ApiError::field(
-                        "on",
-                        "out_of_range",
-                        "Ngày thu hồi phải từ ngày cấp thẻ đến hôm nay.",
-                        "The revocation day lies between the card's issue and today.",
-                    ));
-                }
+                before
+                    .to_domain()
+                    .check_revoke(on, today())
+                    .map_err(change_refused)?;
                 let mut after = before.clone();
                 after.status = Code(CardStatus::Revoked);
                 after.ended_on = Some(on);

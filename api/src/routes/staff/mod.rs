@@ -29,7 +29,6 @@ use tgpl_domain::staff::{
     check_card_dates, check_person_details, CardStatus, MembershipRelation, OfficerRank,
     StaffStatus, Title,
 };
-use tgpl_domain::time::day_in_range;
 use tgpl_persistence::column::Code;
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffFilter, StaffRow, StaffSort};

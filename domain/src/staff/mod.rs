@@ -1,9 +1,12 @@
 //! Staff of legal aid organizations and the people who give legal aid (người thực hiện
-//! trợ giúp pháp lý), their dated memberships, and collaborators' cards.
+//! trợ giúp pháp lý), their dated memberships, and collaborators' cards ([`cards`]).
+
+mod cards;
+
+pub use cards::*;
 
 use chrono::NaiveDate;
 
-use crate::organization::OrganizationKind;
 use crate::reference::ProviderKind;
 use crate::refusal::{FieldRefusal, Refusal};
 use crate::vocabulary;
@@ -49,14 +52,6 @@ vocabulary! {
     pub enum StaffStatus {
         Active = "active" { vi: "Đang làm việc", en: "Active" },
         Inactive = "inactive" { vi: "Ngừng làm việc", en: "Inactive" },
-    }
-}
-
-vocabulary! {
-    pub enum CardStatus {
-        Valid = "valid" { vi: "Còn hiệu lực", en: "Valid" },
-        Revoked = "revoked" { vi: "Đã thu hồi", en: "Revoked" },
-        Replaced = "replaced" { vi: "Đã cấp lại thẻ khác", en: "Replaced by a reissued card" },
     }
 }
 
@@ -114,80 +109,6 @@ pub fn check_end(
         return Err(EndRefusal::NotEndable);
     }
     Ok(())
-}
-
-/// A collaborator's card (thẻ cộng tác viên), issued by the Director of the Department.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Card {
-    pub issued_on: NaiveDate,
-    /// Last day of validity.
-    pub expires_on: NaiveDate,
-    /// First day a revoked or replaced card no longer counts.
-    pub ended_on: Option<NaiveDate>,
-}
-
-impl Card {
-    /// Valid from its issue to its expiry, unless it was revoked or replaced before: a card
-    /// revoked on 1 December still counted for the days before.
-    pub fn valid_on(&self, day: NaiveDate) -> bool {
-        self.issued_on <= day && day <= self.expires_on && self.ended_on.is_none_or(|end| day < end)
-    }
-}
-
-/// Why a card's dates are refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CardDatesError {
-    /// The last day of validity comes before the day of issue.
-    ExpiresBeforeIssue,
-    /// A card is recorded once issued, not ahead of it.
-    IssuedInFuture,
-}
-
-/// Checks the dates of a card being issued or reissued on `today`.
-pub fn check_card_dates(
-    issued_on: NaiveDate,
-    expires_on: NaiveDate,
-    today: NaiveDate,
-) -> Result<(), CardDatesError> {
-    if expires_on < issued_on {
-        return Err(CardDatesError::ExpiresBeforeIssue);
-    }
-    if issued_on > today {
-        return Err(CardDatesError::IssuedInFuture);
-    }
-    Ok(())
-}
-
-impl Refusal for CardDatesError {
-    fn field_refusal(&self) -> FieldRefusal {
-        match self {
-            Self::ExpiresBeforeIssue => FieldRefusal::new(
-                "expires_on",
-                "before_issue",
-                "Ngày hết hạn phải từ ngày cấp trở đi.",
-                "The card cannot expire before it is issued.",
-            ),
-            Self::IssuedInFuture => FieldRefusal::new(
-                "issued_on",
-                "in_future",
-                "Thẻ được ghi nhận từ ngày cấp, không ghi trước.",
-                "A card is recorded once issued, not ahead of it.",
-            ),
-        }
-    }
-}
-
-/// The organization whose Director issues, reissues and revokes the cards of a collaborator
-/// of the first organization of `chain`: the nearest Department of Justice at or above it.
-/// `chain` is the organization followed by its ancestors, nearest first, each with its kind;
-/// `None` when no Department is above (a national organization).
-pub fn card_issuer<'a>(
-    chain: impl IntoIterator<Item = (&'a str, OrganizationKind)>,
-) -> Option<&'a str> {
-    chain
-        .into_iter()
-        .find(|(_, kind)| *kind == OrganizationKind::Department)
-        .map(|(id, _)| id)
 }
 
 /// Why a person's details do not agree.
@@ -454,46 +375,6 @@ mod tests {
             check_end(&ended, d(2026, 6, 1), today),
             Err(EndRefusal::NotEndable)
         );
-    }
-
-    #[test]
-    fn a_card_is_recorded_once_issued_and_expires_after_its_issue() {
-        let today = d(2026, 6, 1);
-        assert_eq!(
-            check_card_dates(d(2026, 6, 1), d(2026, 6, 1), today),
-            Ok(())
-        );
-        assert_eq!(
-            check_card_dates(d(2026, 5, 1), d(2026, 4, 30), today),
-            Err(CardDatesError::ExpiresBeforeIssue)
-        );
-        assert_eq!(
-            check_card_dates(d(2026, 6, 2), d(2027, 6, 2), today),
-            Err(CardDatesError::IssuedInFuture)
-        );
-        assert_eq!(
-            CardDatesError::IssuedInFuture.field_refusal().field,
-            "issued_on"
-        );
-    }
-
-    #[test]
-    fn the_card_issuer_is_the_nearest_department_at_or_above() {
-        use OrganizationKind::*;
-        let chain = [
-            ("club", Club),
-            ("branch", Branch),
-            ("centre", Center),
-            ("department", Department),
-            ("agency", Agency),
-        ];
-        assert_eq!(card_issuer(chain), Some("department"));
-        assert_eq!(card_issuer(chain[2..].iter().copied()), Some("department"));
-        assert_eq!(
-            card_issuer([("department", Department)]),
-            Some("department")
-        );
-        assert_eq!(card_issuer([("agency", Agency)]), None);
     }
 
     #[test]
