@@ -1048,3 +1048,63 @@ fn figures_entered_late_below_flag_the_report_above_and_records_are_reconciled_a
         .json(json!({"source": "computed"}));
     r.assert_problem(409, "source_fixed");
 }
+
+/// A Department's report adds the accepted figures of a firm that enters its own. Reconciled
+/// with the records (seed 000 §2b), those figures stand on both sides and are no gap; a case
+/// entered since is.
+#[test]
+fn figures_entered_below_are_no_gap_and_a_case_entered_since_is() {
+    let app = TestApp::spawn();
+    let (ctl, gd, stp) = (app.token("ctl.hn"), app.token("gd.hn"), app.token("stp.hn"));
+    let (firm, department) = (app.org_id("CTL-HN"), app.org_id("STP-HN"));
+    case_accepted_in_period(&app);
+    let entered = rows_of(&app, &gd, &app.org_id("TTTGPL-HN"));
+    assert!(total(&entered, 0) > 0, "{entered}");
+    let firm_id = start(&app, &ctl, &firm, "entered")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app
+        .request("PATCH", &format!("{REPORTS}/{firm_id}"))
+        .bearer(&ctl)
+        .header("If-Match", &etag(&app, &ctl, &firm_id))
+        .json(json!({"entered_figures": entered}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    step(&app, &ctl, &firm_id, "submit", json!({}));
+    step(&app, &stp, &firm_id, "accept", json!({}));
+    let department_id = start(&app, &stp, &department, "computed")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    step(
+        &app,
+        &stp,
+        &department_id,
+        "submit",
+        json!({"missing_explanation": "Chưa đủ báo cáo"}),
+    );
+    let reconciled = || {
+        app.get(&format!("{REPORTS}/{department_id}/reconciliation"), &stp)
+            .json()
+    };
+    let reconciliation = reconciled();
+    assert_eq!(reconciliation["gap"], 0, "{reconciliation}");
+    assert_eq!(reconciliation["differences"], json!([]), "{reconciliation}");
+    // The firm's figures are in the Department's: the gap is not theirs.
+    let submitted = total(&revision(&app, &stp, &department_id, 1)["rows"], 0);
+    assert!(submitted >= total(&entered, 0));
+    // A case entered since: the records are ahead of the report, and only by it.
+    case_accepted_in_period(&app);
+    let reconciliation = reconciled();
+    let total_row: Vec<&Value> = reconciliation["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["row"] == "total")
+        .collect();
+    assert!(!total_row.is_empty(), "{reconciliation}");
+    assert!(
+        total_row.iter().all(|d| d["difference"] == 1),
+        "{reconciliation}"
+    );
+}

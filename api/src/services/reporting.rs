@@ -118,38 +118,49 @@ pub fn compile(
     })
 }
 
-/// What the records kept here say now of `report`'s subtree on the period's last day, every
-/// unit's records counted and no entered figures added: the system's side of a
-/// reconciliation.
-pub fn records_now(
+/// What the system says now of `report`'s subtree on the period's last day, beside its
+/// `submitted` revision: the system's side of a reconciliation (seed 000 §2b: the records
+/// entered checked against the figures reported). The records kept here for every unit,
+/// except the units below whose entered figures the revision added: the same revisions of
+/// theirs are added here, so that they stand on both sides and what differs is the records.
+pub fn system_side(
     conn: &mut DbConnection,
     report: &ReportRow,
+    submitted: &RevisionRow,
     form: &'static Form,
     period: &Period,
 ) -> Result<Table, ApiError> {
     let tree = Hierarchy::on(period.to(), &organizations::all_links(conn)?);
-    records_now_on(conn, &tree, report, form, period)
+    system_side_on(conn, &tree, report, submitted, form, period)
 }
 
-/// [`records_now`] on the tree of the period's last day, already at hand.
-fn records_now_on(
+/// [`system_side`] on the tree of the period's last day, already at hand.
+fn system_side_on(
     conn: &mut DbConnection,
     tree: &Hierarchy,
     report: &ReportRow,
+    submitted: &RevisionRow,
     form: &'static Form,
     period: &Period,
 ) -> Result<Table, ApiError> {
-    let all: Vec<String> = tree
+    let entered = &submitted.coverage.entered;
+    let units: Vec<String> = tree
         .subtree(&report.organization_id)
         .into_iter()
         .map(|n| n.org_id)
+        .filter(|id| !entered.iter().any(|used| &used.organization_id == id))
         .collect();
-    Ok(fill(conn, form, &all, period, false)?.0)
+    let (mut side, _) = fill(conn, form, &units, period, false)?;
+    for used in entered {
+        let revision = reports::revision(conn, &used.report_id, used.revision)?;
+        figures::add(&mut side, &stored_table(form, period, &revision.figures)?);
+    }
+    Ok(side)
 }
 
-/// How far `report`'s last submitted revision is from what the records say now, over the
-/// total row: the sum of the absolute differences, and the records' total it is measured
-/// against. `tree` is the tree of the period's last day.
+/// How far `report`'s last submitted revision is from what the system says now
+/// ([`system_side`]), over the total row: the sum of the absolute differences, and the
+/// system side's total it is measured against. `tree` is the tree of the period's last day.
 pub fn total_gap(
     conn: &mut DbConnection,
     tree: &Hierarchy,
@@ -159,7 +170,7 @@ pub fn total_gap(
 ) -> Result<(u64, u64), ApiError> {
     let revision = reports::revision(conn, &report.id, report.current_revision)?;
     let submitted = stored_table(form, period, &revision.figures)?;
-    let now = records_now_on(conn, tree, report, form, period)?;
+    let now = system_side_on(conn, tree, report, &revision, form, period)?;
     Ok((
         figures::total_gap(&submitted, &now),
         now.rows[0].cells.iter().sum(),

@@ -4,7 +4,7 @@
 //! centre which cases it has not entered.
 
 use super::*;
-use crate::services::reporting::{records_now, stored_table};
+use crate::services::reporting::{stored_table, system_side};
 
 /// One cell where the submitted figure and the records differ.
 #[derive(Serialize, ToSchema)]
@@ -12,7 +12,8 @@ pub struct GapView {
     pub row: String,
     pub column: u8,
     pub submitted: u64,
-    /// What the records say now.
+    /// What the system says now: the records, and the figures of units below that enter
+    /// theirs as the submitted revision used them.
     pub records: u64,
     /// Records minus submitted: above zero, records entered since or not reported.
     pub difference: i64,
@@ -33,7 +34,7 @@ pub struct ReconciliationView {
     /// The sum of the absolute differences over the total row: how far the report is from
     /// the records as a whole.
     pub gap: u64,
-    /// The sum of the records' figures over the total row: what `gap` is measured against.
+    /// The sum of the system's figures over the total row: what `gap` is measured against.
     pub records_total: u64,
     /// Every cell that differs, largest difference first.
     pub differences: Vec<GapView>,
@@ -49,10 +50,9 @@ fn reconcile(conn: &mut DbConnection, row: &ReportRow) -> Result<ReconciliationV
             Text::new("Báo cáo chưa gửi.", "The report has not been submitted."),
         ));
     }
-    let submitted = reports::revision(conn, &row.id, row.current_revision)?;
-    let submitted = stored_table(form, &period, &submitted.figures)?;
-    // The system's side: every unit's records, entered figures aside.
-    let now = records_now(conn, row, form, &period)?;
+    let revision = reports::revision(conn, &row.id, row.current_revision)?;
+    let submitted = stored_table(form, &period, &revision.figures)?;
+    let now = system_side(conn, row, &revision, form, &period)?;
     let records_total = now.rows[0].cells.iter().sum();
     let short = period.short().unwrap_or_else(|| period.to_string());
     let mut differences: Vec<GapView> = figures::changes(&submitted, &now)
