@@ -751,6 +751,13 @@ fn releases_are_vintages_the_statistics_offices_pull() {
         .header("If-None-Match", &etag)
         .send();
     assert_eq!(r.status, 304, "{}", r.body);
+    // If-None-Match compares weakly (RFC 9110).
+    let r = app
+        .request("GET", data)
+        .bearer(&office)
+        .header("If-None-Match", &format!("W/{etag}"))
+        .send();
+    assert_eq!(r.status, 304, "{}", r.body);
     let released_at = first["released_at"].as_str().unwrap().to_owned();
     let r = app.get(
         &format!("{data}&updatedAfter={}", released_at.replace('+', "%2B")),
@@ -819,6 +826,16 @@ fn releases_are_vintages_the_statistics_offices_pull() {
     assert_eq!(r.status, 200);
     let newest = r.json()["observations"].as_array().unwrap().clone();
     assert!(newest.iter().all(|o| o["vintage"] == 2));
+    // The first vintage's figures stay readable where its release says they are.
+    let r = app.get(first["data_href"].as_str().unwrap(), &office);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["observations"], json!(observations));
+    app.get(&format!("{data}&vintage=3"), &office)
+        .assert_problem(404, "not_found");
+    let problem = app
+        .get("/api/v1/statistics/released-data?vintage=1", &office)
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "vintage");
 
     // A province's statistics office reads its own province only.
     let r = app.post(

@@ -81,6 +81,8 @@ pub struct ReleaseFilter {
     pub period: Option<String>,
     /// Released strictly after this instant (UTC).
     pub after: Option<NaiveDateTime>,
+    /// Only this vintage.
+    pub vintage: Option<i32>,
     /// Only each form and period's newest vintage.
     pub latest_only: bool,
 }
@@ -95,6 +97,9 @@ fn filtered(f: &ReleaseFilter) -> releases::BoxedQuery<'static, Backend> {
     }
     if let Some(v) = f.after {
         q = q.filter(releases::released_at.gt(v));
+    }
+    if let Some(v) = f.vintage {
+        q = q.filter(releases::vintage.eq(v));
     }
     q
 }

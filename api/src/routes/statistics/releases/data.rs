@@ -1,6 +1,7 @@
 //! Released figures as the statistics offices pull them: SDMX-CSV 2.0 (`Accept:
 //! application/vnd.sdmx.data+csv;version=2.0.0`) or JSON, the newest vintage of each form and
-//! period, only those released after `updatedAfter`, with an `ETag` for `If-None-Match`.
+//! period (or the one vintage asked for), only those released after `updatedAfter`, with an
+//! `ETag` for `If-None-Match`.
 //!
 //! One dataflow, `VN_MOJ:DF_TGPL(1.0)`, with the dimensions `FORM`, `REF_AREA` (a province's
 //! code, or `VN`), `TIME_PERIOD` (`2025-10-01/P12M`; `2025-CY` for an edition), `INDICATOR`,
@@ -30,6 +31,10 @@ pub struct ReleasedDataQuery {
     pub form: Option<String>,
     /// Only this period (needs `form`).
     pub period: Option<String>,
+    /// That vintage rather than the newest (needs `form` and `period`): an earlier vintage
+    /// stays readable as it was released. 404 when it has not been released.
+    #[param(minimum = 1)]
+    pub vintage: Option<i32>,
     /// Only releases published after this instant (RFC 3339).
     #[serde(rename = "updatedAfter")]
     #[param(rename = "updatedAfter")]
@@ -201,9 +206,9 @@ fn sdmx_csv(observations: &[ObservationView]) -> Result<Vec<u8>, ApiError> {
         .map_err(|e| ApiError::logged("writing SDMX-CSV")(e.to_string()))
 }
 
-/// The released figures: the newest vintage of each form and period, as SDMX-CSV 2.0 or
-/// JSON; the statistics office of a province reads its province, everyone else every
-/// province and the country.
+/// The released figures: the newest vintage of each form and period, or the vintage asked
+/// for, as SDMX-CSV 2.0 or JSON; the statistics office of a province reads its province,
+/// everyone else every province and the country.
 #[utoipa::path(
     operation_id = "readReleasedData",
     tag = "reporting",
@@ -212,8 +217,8 @@ fn sdmx_csv(observations: &[ObservationView]) -> Result<Vec<u8>, ApiError> {
         (status = 200, description = "The observations.", headers(("ETag" = String)), content((ReleasedDataView = "application/json"), (String = "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"))),
         (status = 304, description = "Unchanged since the ETag given."),
         (status = 403, description = "The portal reads no statistics.", body = Problem),
-        (status = 404, description = "No such form.", body = Problem),
-        (status = 422, description = "A period without its form or not of its regime, or an unknown format.", body = Problem),
+        (status = 404, description = "No such form, or the vintage asked for has not been released.", body = Problem),
+        (status = 422, description = "A period without its form or not of its regime, a vintage without its period, or an unknown format.", body = Problem),
     )
 )]
 #[get("/statistics/released-data")]
@@ -247,11 +252,20 @@ pub async fn released_data(
     if let Some(form) = &q.form {
         form_of(form)?;
     }
+    if q.vintage.is_some() && period.is_none() {
+        return Err(ApiError::field(
+            "vintage",
+            "needs_period",
+            "Chọn lần công bố cần kèm biểu mẫu (form) và kỳ (period).",
+            "A vintage is chosen together with the form and the period.",
+        ));
+    }
     let filter = ReleaseFilter {
         form: q.form,
         period,
         after: q.updated_after.map(|t| t.naive_utc()),
-        latest_only: true,
+        vintage: q.vintage,
+        latest_only: q.vintage.is_none(),
     };
     let (rows, province) = state
         .db(move |conn| {
@@ -259,6 +273,9 @@ pub async fn released_data(
             Ok((releases::all(conn, &filter)?, province))
         })
         .await?;
+    if q.vintage.is_some() && rows.is_empty() && q.updated_after.is_none() {
+        return Err(ApiError::not_found());
+    }
     let mut digest = Sha256::new();
     digest.update(if csv { "csv" } else { "json" });
     digest.update(province.as_deref().unwrap_or("*"));
@@ -266,11 +283,17 @@ pub async fn released_data(
         digest.update(&row.id);
     }
     let etag = format!("\"{}\"", hex::encode(&digest.finalize()[..16]));
+    // If-None-Match compares weakly (RFC 9110, section 13.1.2): `W/"x"` matches `"x"`.
     let unchanged = req
         .headers()
         .get(actix_web::http::header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|given| given.split(',').any(|t| t.trim() == etag));
+        .is_some_and(|given| {
+            given
+                .split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
+        });
     if unchanged {
         return Ok(HttpResponse::NotModified()
             .insert_header((actix_web::http::header::ETAG, etag))

@@ -49,7 +49,7 @@ pub struct ReleaseView {
     pub released_at: DateTime<Utc>,
     pub released_by: String,
     pub provinces: Vec<ReleasedAreaView>,
-    /// Where its figures are read.
+    /// Where its figures are read: this vintage's, however many came after it.
     pub data_href: String,
 }
 
@@ -57,9 +57,10 @@ impl From<ReleaseRow> for ReleaseView {
     fn from(r: ReleaseRow) -> Self {
         Self {
             data_href: format!(
-                "/api/v1/statistics/released-data?form={}&period={}",
+                "/api/v1/statistics/released-data?form={}&period={}&vintage={}",
                 r.form,
-                utf8_percent_encode(&r.period)
+                utf8_percent_encode(&r.period),
+                r.vintage
             ),
             provinces: r
                 .areas
