@@ -140,6 +140,30 @@ impl Outbox {
     }
 }
 
+/// The deliveries the worker holds: those being sent, and those whose outcome is recorded
+/// but which a read of the outbox begun before it was recorded may still answer as due. A
+/// recorded one is let go only as the next read begins, so that no read older than its
+/// outcome can send it again.
+#[derive(Default)]
+struct Held {
+    ids: HashSet<String>,
+    recorded: Vec<String>,
+}
+
+impl Held {
+    /// Takes `id` to send, unless it is held already or `IN_FLIGHT` are.
+    fn take(&mut self, id: &str) -> bool {
+        self.ids.len() < IN_FLIGHT && self.ids.insert(id.to_owned())
+    }
+
+    /// Lets go of the deliveries recorded so far: called before each read of the outbox.
+    fn release_recorded(&mut self) {
+        for id in self.recorded.drain(..) {
+            self.ids.remove(&id);
+        }
+    }
+}
+
 /// Starts the worker on the current actix system; it stops with it.
 pub fn start(state: actix_web::web::Data<AppState>) {
     actix_web::rt::spawn(async move {
@@ -148,7 +172,7 @@ pub fn start(state: actix_web::web::Data<AppState>) {
             .redirects(0)
             .resolver(RoutableOnly)
             .build();
-        let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
+        let held: Arc<Mutex<Held>> = Arc::default();
         let mut outbox = Some(Outbox {
             url: state.database_url.clone(),
             conn: None,
@@ -157,6 +181,9 @@ pub fn start(state: actix_web::web::Data<AppState>) {
             let Some(mut reader) = outbox.take() else {
                 return;
             };
+            held.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .release_recorded();
             let Ok((reader, read)) = actix_web::web::block(move || {
                 let read = reader.due();
                 (reader, read)
@@ -179,13 +206,14 @@ pub fn start(state: actix_web::web::Data<AppState>) {
                 let Some(endpoint) = endpoints.iter().find(|e| e.id == delivery.endpoint_id) else {
                     continue;
                 };
+                if !held
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .take(&delivery.id)
                 {
-                    let mut flying = in_flight.lock().unwrap_or_else(|p| p.into_inner());
-                    if flying.len() >= IN_FLIGHT || !flying.insert(delivery.id.clone()) {
-                        continue;
-                    }
+                    continue;
                 }
-                let (state, agent, in_flight) = (state.clone(), agent.clone(), in_flight.clone());
+                let (state, agent, held) = (state.clone(), agent.clone(), held.clone());
                 let (url, secret) = (endpoint.url.clone(), endpoint.secret.clone());
                 actix_web::rt::spawn(async move {
                     let sent = delivery.clone();
@@ -193,10 +221,10 @@ pub fn start(state: actix_web::web::Data<AppState>) {
                         .await
                         .unwrap_or_else(|e| Err(format!("the delivery task failed: {e}")));
                     record(&state, &delivery, outcome).await;
-                    in_flight
-                        .lock()
+                    held.lock()
                         .unwrap_or_else(|p| p.into_inner())
-                        .remove(&delivery.id);
+                        .recorded
+                        .push(delivery.id);
                     // The dossier's next entry may be due now.
                     state.deliveries.notify_one();
                 });

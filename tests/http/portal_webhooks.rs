@@ -190,6 +190,30 @@ fn callbacks_are_signed_retried_and_in_order_per_dossier() {
     .assert_problem(403, "forbidden");
 }
 
+/// A receiver that acknowledges every delivery gets each once: a read of the outbox begun
+/// before a delivery was recorded must not send it again.
+#[test]
+fn an_acknowledged_delivery_is_not_sent_again() {
+    let app = TestApp::spawn();
+    let receiver = Receiver::start(TcpListener::bind("127.0.0.1:0").unwrap(), 0);
+    register(&app, &receiver.url);
+    let portal = Portal::new(&app);
+    let centre = app.org_id("TTTGPL-HN");
+    let n = 30;
+    let filed = crate::concurrency::at_once(n, |i| {
+        portal.file(&portal.dossier(&format!("ONCE-{i}"), "provider_change", &centre))
+    });
+    assert!(filed.iter().all(|r| r.status == 201));
+    receiver.wait_for(n, 0, Duration::from_secs(30));
+    // Time for a second sending of any of them to arrive.
+    std::thread::sleep(Duration::from_secs(2));
+    let got = receiver.received();
+    let mut deliveries: Vec<&str> = got.iter().map(|r| r.delivery.as_str()).collect();
+    deliveries.sort_unstable();
+    deliveries.dedup();
+    assert_eq!((got.len(), deliveries.len()), (n, n), "each delivery once");
+}
+
 #[test]
 fn callbacks_queued_while_the_receiver_is_down_arrive_after_a_restart() {
     let mut app = TestApp::spawn();
