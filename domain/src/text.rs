@@ -60,9 +60,9 @@ pub fn first_control(text: &str) -> Option<char> {
         .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
-/// Lower-cases, removes Vietnamese diacritics (precomposed or combining), maps đ to d and
-/// collapses runs of white space. The text is normalised to NFC first, so that every
-/// spelling of a letter folds alike. The result is what search columns store and what
+/// Lower-cases, removes Vietnamese diacritics (precomposed or combining), maps đ (and its
+/// look-alike ð) to d and collapses runs of white space. The text is normalised to NFC
+/// first, so that every spelling of a letter folds alike. The result is what search columns store and what
 /// queries are compared against.
 pub fn fold(text: &str) -> String {
     let text = nfc(text);
@@ -97,7 +97,8 @@ fn base_letter(c: char) -> char {
         ("òóỏõọôồốổỗộơờớởỡợ", 'o'),
         ("ùúủũụưừứửữự", 'u'),
         ("ỳýỷỹỵ", 'y'),
-        ("đ", 'd'),
+        // "ð" is the lower case of "Ð" (U+00D0), which some fonts and keyboards give for "Đ".
+        ("đð", 'd'),
     ];
     if c.is_ascii() {
         return c;
@@ -119,6 +120,7 @@ mod tests {
         assert_eq!(fold("Nguyễn Văn A"), "nguyen van a");
         assert_eq!(fold("  TRUNG TÂM   Trợ giúp  "), "trung tam tro giup");
         assert_eq!(fold("Đắk Lắk"), "dak lak");
+        assert_eq!(fold("\u{00d0}à Nẵng"), "da nang");
         assert_eq!(fold("Thừa Thiên Huế"), "thua thien hue");
     }
 

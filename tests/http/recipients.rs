@@ -74,6 +74,24 @@ fn likely_duplicates_are_shown_before_creating_anyway() {
     );
     let body = r.assert_problem(409, "possible_duplicates");
     assert_eq!(body["candidates"][0]["matched_on"], "name_and_birth_date");
+    // "Ð" (U+00D0), which some keyboards give for "Đ", is the same letter: for the duplicate
+    // check and for search.
+    let dua = app
+        .post(
+            "/api/v1/recipients",
+            &token,
+            person(&center, "Phạm Văn Đua", None),
+        )
+        .json();
+    let r = app.post(
+        "/api/v1/recipients",
+        &token,
+        person(&center, "Phạm Văn \u{00d0}ua", None),
+    );
+    let body = r.assert_problem(409, "possible_duplicates");
+    assert_eq!(body["candidates"][0]["id"], dua["id"]);
+    let found = app.get("/api/v1/recipients?q=%C3%90ua", &token).json();
+    assert_eq!(found["items"][0]["id"], dua["id"], "{found}");
     // A different person of the same name, deliberately created.
     let mut again = person(&center, "NGUYEN THI THU", None);
     again["create_anyway"] = json!(true);

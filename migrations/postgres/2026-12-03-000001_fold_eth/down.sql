@@ -1,0 +1,2 @@
+-- Folded text cannot be unfolded; nothing to undo.
+SELECT 1;
