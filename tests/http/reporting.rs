@@ -503,6 +503,24 @@ fn figures_are_uploaded_as_the_files_the_forms_export() {
         assert_eq!(r.status, 200, "{format}: {}", r.body);
         assert_eq!(r.json()["entered_figures"], expected, "{format}");
     }
+    // As a spreadsheet set to Vietnamese saves it: fields separated by `;`.
+    let csv = String::from_utf8(download(&app, &gd, &center, "csv")).unwrap();
+    let mut quoted = false;
+    let semicolons: String = csv
+        .chars()
+        .map(|c| {
+            quoted ^= c == '"';
+            if c == ',' && !quoted {
+                ';'
+            } else {
+                c
+            }
+        })
+        .collect();
+    assert_ne!(semicolons, csv);
+    let r = upload(&app, &ctl, &id, semicolons.as_bytes());
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["entered_figures"], expected);
     let submitted = step(&app, &ctl, &id, "submit", json!({}));
     assert_eq!(submitted["status"], "submitted");
     // Once submitted, no file changes it.

@@ -145,3 +145,10 @@ pub fn case_state_list() -> Object {
         .description(Some("One or more case states, comma-separated."))
         .build()
 }
+
+// Described as a binary string: a `Vec<u8>` would be described as an array of integers,
+// which a generated client would send as JSON.
+/// A file's bytes, sent or answered as the body itself.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Binary(pub Vec<u8>);

@@ -36,7 +36,7 @@ pub async fn list_for_case(
     operation_id = "downloadAttachment",
     tag = "cases",
     responses(
-        (status = 200, description = "The file.", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file.", content_type = "application/octet-stream", body = crate::http::schemas::Binary),
     )
 )]
 #[get("/attachments/{attachment_id}")]

@@ -58,7 +58,7 @@ async fn blocking<T: Send + 'static>(
     operation_id = "uploadCaseAttachment",
     tag = "cases",
     params(UploadQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
+    request_body(content = crate::http::schemas::Binary, content_type = "application/octet-stream", description = "The file's bytes"),
     responses(
         (status = 201, description = "Stored.", body = AttachmentView, headers(("Location" = String))),
         (status = 403, description = "The caller's role does no casework.", body = Problem),

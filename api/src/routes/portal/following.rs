@@ -36,7 +36,7 @@ pub async fn portal_read_dossier(
     operation_id = "portalDownloadDocument",
     tag = "portal",
     responses(
-        (status = 200, description = "The file, of the type recognised from its content (PDF, PNG, JPEG, Word, Excel).", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file, of the type recognised from its content (PDF, PNG, JPEG, Word, Excel).", content_type = "application/octet-stream", body = crate::http::schemas::Binary),
         (status = 403, description = "The portal only.", body = Problem),
         (status = 404, description = "No such document.", body = Problem),
     )

@@ -40,7 +40,7 @@ pub struct UploadQuery {
     operation_id = "uploadDossierDocument",
     tag = "portal",
     params(UploadQuery, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer: 1 to 255 visible ASCII characters", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
+    request_body(content = crate::http::schemas::Binary, content_type = "application/octet-stream", description = "The file's bytes"),
     responses(
         (status = 201, description = "Stored.", body = DossierDocumentView, headers(("Location" = String))),
         (status = 400, description = "An invalid `Idempotency-Key`, or an upload interrupted.", body = Problem),

@@ -88,7 +88,7 @@ pub struct LitigationNoticeView {
     tag = "reporting",
     params(NoticeQuery),
     responses(
-        (status = 200, description = "The notice, as JSON, CSV or xlsx.", content((LitigationNoticeView = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 200, description = "The notice, as JSON, CSV or xlsx.", content((LitigationNoticeView = "application/json"), (String = "text/csv"), (crate::http::schemas::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, description = "The Agency's roles only.", body = crate::http::error::Problem),
         (status = 422, description = "A month not written `YYYY-MM`, before 1997 or not yet begun; an unknown format.", body = crate::http::error::Problem),
     )

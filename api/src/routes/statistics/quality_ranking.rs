@@ -101,7 +101,7 @@ pub struct RankingView {
     tag = "reporting",
     params(RankingQuery),
     responses(
-        (status = 200, description = "The ranking, as JSON, CSV or xlsx.", content((RankingView = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 200, description = "The ranking, as JSON, CSV or xlsx.", content((RankingView = "application/json"), (String = "text/csv"), (crate::http::schemas::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, description = "The Agency's roles only.", body = crate::http::error::Problem),
         (status = 422, description = "A year out of range, or an unknown format.", body = crate::http::error::Problem),
     )

@@ -154,7 +154,7 @@ pub struct CellRefView {
     tag = "statistics",
     params(("form" = String, Path, description = "The form's code, e.g. `tt02-2011-bm1`"), TableQuery),
     responses(
-        (status = 200, description = "The filled form, as JSON, CSV or xlsx.", content((TableView = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 200, description = "The filled form, as JSON, CSV or xlsx.", content((TableView = "application/json"), (String = "text/csv"), (crate::http::schemas::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, description = "Service clients and contracted lawyers read released figures only.", body = crate::http::error::Problem),
     )
 )]

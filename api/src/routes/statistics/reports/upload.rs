@@ -112,6 +112,18 @@ fn short(text: &str) -> String {
     text.chars().take(40).collect()
 }
 
+/// The separator of a CSV file: `;` when its header line has more of them than commas, as a
+/// spreadsheet set to Vietnamese (whose decimal mark is the comma) saves it; `,` otherwise.
+fn delimiter(bytes: &[u8]) -> u8 {
+    let header = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let count = |sep: u8| header.iter().filter(|b| **b == sep).count();
+    if count(b';') > count(b',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
 /// Reads the CSV layout: a header line, then one line per row of the form: its code, its
 /// section, its label, and one figure per column.
 fn read_csv(
@@ -129,6 +141,7 @@ fn read_csv(
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
+        .delimiter(delimiter(bytes))
         .from_reader(bytes);
     let limit = form.blank(period).rows.len() + SPARE_ROWS;
     let mut rows = Vec::new();
@@ -350,7 +363,7 @@ fn read_xlsx(
     operation_id = "uploadReportFigures",
     tag = "reporting",
     params(("If-Match" = Option<String>, Header, description = "ETag of the report as read")),
-    request_body(content = Vec<u8>, description = "The form as exported (`format=csv` or `format=xlsx`), filled in; at most 1 MiB. Recognised by its content.", content_type = "application/octet-stream"),
+    request_body(description = "The form as exported (`format=csv` or `format=xlsx`), filled in; at most 1 MiB. Recognised by its content, whatever `Content-Type` says.", content((crate::http::schemas::Binary = "text/csv"), (crate::http::schemas::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (crate::http::schemas::Binary = "application/octet-stream"))),
     responses(
         (status = 200, description = "The report with the figures.", body = ReportView, headers(("ETag" = String))),
         (status = 409, description = "Submitted: figures change only by a correction.", body = Problem),
@@ -419,7 +432,15 @@ pub async fn upload_figures(
 
 #[cfg(test)]
 mod tests {
-    use super::cell_name;
+    use super::{cell_name, delimiter};
+
+    #[test]
+    fn the_separator_is_read_from_the_header_line() {
+        assert_eq!(delimiter(b"code,section,label,1,2\nI;x"), b',');
+        assert_eq!(delimiter(b"code;section;label;1;2\nI,x"), b';');
+        assert_eq!(delimiter(b"\"a,b\";c;d\n"), b';');
+        assert_eq!(delimiter(b""), b',');
+    }
 
     #[test]
     fn cells_are_named_as_spreadsheets_name_them() {
