@@ -167,26 +167,58 @@ fn malformed(e: &serde_json::Error) -> ApiError {
     )
 }
 
-/// serde's messages are English and technical; keep them for English, and say the
-/// essentials in Vietnamese.
+/// serde's messages are English and technical. The Vietnamese says what is wrong in its own
+/// words, with the field or code serde names and the ones it expects (those are the same in
+/// every language); the English keeps serde's words, after what failed when they do not say.
 fn data_error_text(serde_message: &str) -> Text {
     let message = serde_message
         .split(" at line ")
         .next()
-        .unwrap_or(serde_message)
-        .to_owned();
-    let vi = if message.starts_with("missing field") {
-        "Thiếu trường bắt buộc."
-    } else if message.starts_with("duplicate field") {
-        "Trường được ghi hai lần."
-    } else if message.starts_with("unknown code") || message.starts_with("unknown variant") {
-        "Mã không thuộc danh mục cho phép."
-    } else if message.starts_with("unknown field") {
-        "Trường không được hỗ trợ."
-    } else {
-        "Giá trị sai kiểu hoặc sai định dạng."
+        .unwrap_or(serde_message);
+    let name = message.split('`').nth(1).unwrap_or_default();
+    let expected = message
+        .split_once("expected one of")
+        .map(|(_, list)| list.trim_start_matches(':').trim().replace('`', ""))
+        .filter(|list| !list.is_empty());
+    let with_list = |vi: String, label: &str| match &expected {
+        Some(list) => format!("{vi} {label}: {list}."),
+        None => vi,
     };
-    Text::new(format!("{vi} ({message})"), message)
+    let vi = if message.starts_with("missing field") {
+        format!("Thiếu trường bắt buộc `{name}`.")
+    } else if message.starts_with("duplicate field") {
+        format!("Trường `{name}` được ghi hai lần.")
+    } else if message.starts_with("unknown field") {
+        with_list(
+            format!("Trường `{name}` không được hỗ trợ."),
+            "Các trường được nhận",
+        )
+    } else if message.starts_with("unknown code") || message.starts_with("unknown variant") {
+        with_list(
+            format!("Mã `{name}` không thuộc danh mục cho phép."),
+            "Các mã hợp lệ",
+        )
+    } else {
+        "Giá trị sai kiểu hoặc sai định dạng.".to_owned()
+    };
+    let says_what_failed = [
+        "missing field",
+        "duplicate field",
+        "unknown field",
+        "unknown code",
+        "unknown variant",
+        "invalid type",
+        "invalid value",
+        "invalid length",
+    ]
+    .iter()
+    .any(|start| message.starts_with(start));
+    let en = if says_what_failed {
+        message.to_owned()
+    } else {
+        format!("Wrong type or format: {message}.")
+    };
+    Text::new(vi, en)
 }
 
 /// Flattens validator's nested errors into `{field, code, message}` with dotted paths.
@@ -378,8 +410,8 @@ pub fn form_field_refused(e: FieldRefusal) -> ApiError {
 /// Largest form body accepted: credentials are short.
 pub const FORM_LIMIT: usize = 16 * 1024;
 
-/// A form whose fields do not make a token request; serde's message is kept as the
-/// English detail and in brackets after the Vietnamese, as for JSON bodies.
+/// A form whose fields do not make a token request, said as for JSON bodies
+/// ([`data_error_text`]).
 fn invalid_form(e: &serde_urlencoded::de::Error) -> ApiError {
     let text = data_error_text(&e.to_string());
     invalid_request(Text::new(
@@ -546,4 +578,37 @@ pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     de: D,
 ) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(de).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::data_error_text;
+
+    #[test]
+    fn parser_messages_are_said_in_each_language() {
+        let text = data_error_text("missing field `organization_id` at line 1 column 2");
+        assert_eq!(text.vi, "Thiếu trường bắt buộc `organization_id`.");
+        assert_eq!(text.en, "missing field `organization_id`");
+        let text = data_error_text("unknown code `xx`, expected one of: male, female");
+        assert_eq!(
+            text.vi,
+            "Mã `xx` không thuộc danh mục cho phép. Các mã hợp lệ: male, female."
+        );
+        let text = data_error_text("unknown field `extra`, expected one of `a`, `b`");
+        assert_eq!(
+            text.vi,
+            "Trường `extra` không được hỗ trợ. Các trường được nhận: a, b."
+        );
+        let text = data_error_text("unknown field `extra`, there are no fields");
+        assert_eq!(text.vi, "Trường `extra` không được hỗ trợ.");
+        let text = data_error_text("invalid digit found in string");
+        assert_eq!(text.vi, "Giá trị sai kiểu hoặc sai định dạng.");
+        assert_eq!(
+            text.en,
+            "Wrong type or format: invalid digit found in string."
+        );
+        let text = data_error_text("invalid value: integer `9223372036854775808`, expected i64");
+        assert_eq!(text.vi, "Giá trị sai kiểu hoặc sai định dạng.");
+        assert!(text.en.starts_with("invalid value"));
+    }
 }
