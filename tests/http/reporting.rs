@@ -283,6 +283,15 @@ fn figures_travel_from_the_units_up_to_the_agency_with_returns_and_corrections()
     let still = read(&app, &gd, &center_id);
     assert_eq!(still["current_revision"], 1);
     assert_eq!(still["pending_correction"], 2);
+    // What comes next is the head's confirmation, not another correction.
+    assert!(still["next_steps"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("confirm")));
+    assert!(!still["next_steps"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("correct")));
     assert_eq!(
         read(&app, &stp, &department_id)["needs_resubmission"],
         false

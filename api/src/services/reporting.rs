@@ -240,7 +240,7 @@ pub fn take(row: &mut ReportRow, step: ReportStep) -> Result<(), ApiError> {
             ),
             "report_status",
             from.code(),
-            from.next_steps(),
+            from.next_steps(false),
         ));
     };
     row.status = Code(to);

@@ -25,30 +25,41 @@ vocabulary! {
         Accept = "accept" { vi: "Tiếp nhận báo cáo", en: "Accept" },
         Return = "return" { vi: "Trả lại báo cáo", en: "Return" },
         Correct = "correct" { vi: "Đính chính số liệu đã gửi", en: "Correct submitted figures" },
+        Confirm = "confirm" { vi: "Xác nhận đính chính", en: "Confirm the correction" },
     }
 }
 
 impl Step for ReportStep {
     type State = ReportStatus;
 
-    /// Where the step leads from `from`, if it may be taken there. A confirmed correction
-    /// submits a new revision of a report already submitted or accepted.
+    /// Where the step leads from `from`, if it may be taken there. A correction is proposed
+    /// on a report already submitted or accepted, and the head's confirmation submits it as
+    /// a new revision (art. 9).
     fn target(self, from: ReportStatus) -> Option<ReportStatus> {
         use ReportStatus::*;
         match (self, from) {
             (Self::Submit, Draft | Returned) => Some(Submitted),
             (Self::Accept, Submitted) => Some(Accepted),
             (Self::Return, Submitted) => Some(Returned),
-            (Self::Correct, Submitted | Accepted) => Some(Submitted),
+            (Self::Correct | Self::Confirm, Submitted | Accepted) => Some(Submitted),
             _ => None,
         }
     }
 }
 
 impl ReportStatus {
-    /// The steps that may be taken from here.
-    pub fn next_steps(self) -> Vec<ReportStep> {
+    /// The steps that may be taken from here, `correction_pending` when a correction waits
+    /// for the head's confirmation: it is confirmed (or withdrawn by a return), and no other
+    /// is proposed meanwhile.
+    pub fn next_steps(self, correction_pending: bool) -> Vec<ReportStep> {
         crate::lifecycle::next_steps(self)
+            .into_iter()
+            .filter(|step| match step {
+                ReportStep::Correct => !correction_pending,
+                ReportStep::Confirm => correction_pending,
+                _ => true,
+            })
+            .collect()
     }
 
     /// The figures of a draft or a returned report are still the unit's own to change; once
@@ -135,11 +146,18 @@ mod tests {
         assert_eq!(ReportStep::Correct.target(Accepted), Some(Submitted));
         assert_eq!(ReportStep::Correct.target(Draft), None);
         assert_eq!(ReportStep::Correct.target(Returned), None);
-        assert_eq!(Draft.next_steps(), vec![ReportStep::Submit]);
+        assert_eq!(Draft.next_steps(false), vec![ReportStep::Submit]);
         assert_eq!(
-            Submitted.next_steps(),
+            Submitted.next_steps(false),
             vec![ReportStep::Accept, ReportStep::Return, ReportStep::Correct]
         );
+        // A correction waiting: confirmed, not proposed again.
+        assert_eq!(
+            Submitted.next_steps(true),
+            vec![ReportStep::Accept, ReportStep::Return, ReportStep::Confirm]
+        );
+        assert_eq!(Accepted.next_steps(true), vec![ReportStep::Confirm]);
+        assert_eq!(Accepted.next_steps(false), vec![ReportStep::Correct]);
         assert!(Draft.is_editable() && Returned.is_editable());
         assert!(!Submitted.is_editable() && !Accepted.is_editable());
     }

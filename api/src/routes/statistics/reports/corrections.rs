@@ -176,7 +176,7 @@ pub async fn confirm_correction(
                     ));
                 }
                 let mut after = before.clone();
-                take(&mut after, ReportStep::Correct)?;
+                take(&mut after, ReportStep::Confirm)?;
                 revision.confirmed_at = Some(tgpl_persistence::now());
                 revision.confirmed_by = Some(caller.username.clone());
                 after.current_revision = n;

@@ -135,6 +135,9 @@ pub struct ReportView {
     pub due_on: Option<NaiveDate>,
     #[schema(schema_with = crate::http::schemas::report_status)]
     pub status: ReportStatus,
+    /// What may be done next: `submit`, `accept` and `return` at `/{step}`; `correct`
+    /// proposes a correction (`/corrections`); `confirm` confirms the one waiting
+    /// (`/corrections/{pending_correction}/confirm`).
     #[schema(schema_with = crate::http::schemas::report_steps)]
     pub next_steps: Vec<ReportStep>,
     /// `computed` from the records, or `entered` by a unit that keeps no records here.
@@ -169,11 +172,12 @@ fn view(row: ReportRow, level: Option<ReportingLevel>, revisions: Vec<RevisionRo
         .due_on
         .map(|due| Timeliness::of(due, row.first_submitted_on, today()).into());
     let href = |n: i32| format!("/api/v1/statistics/reports/{}/revisions/{n}", row.id);
+    let pending_correction = revisions
+        .iter()
+        .find(|r| r.confirmed_at.is_none())
+        .map(|r| r.revision);
     ReportView {
-        pending_correction: revisions
-            .iter()
-            .find(|r| r.confirmed_at.is_none())
-            .map(|r| r.revision),
+        pending_correction,
         revisions: revisions
             .into_iter()
             .map(|r| RevisionSummaryView {
@@ -193,7 +197,7 @@ fn view(row: ReportRow, level: Option<ReportingLevel>, revisions: Vec<RevisionRo
         receiver_id: row.receiver_id,
         level: level.map_or(LabelView { vi: "", en: "" }, |l| l.label().into()),
         due_on: row.due_on,
-        next_steps: row.status.next_steps(),
+        next_steps: row.status.next_steps(pending_correction.is_some()),
         status: *row.status,
         source: *row.source,
         entered_figures: row
