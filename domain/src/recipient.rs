@@ -127,11 +127,13 @@ impl Refusal for CitizenIdError {
 pub enum IdentityError {
     /// A date of birth after today.
     BornInFuture,
+    /// A date of birth before [`crate::time::EARLIEST_BIRTH`].
+    BornTooEarly,
     CitizenId(CitizenIdError),
 }
 
 /// Checks a recipient's identity fields together, on `today`: the date of birth is not in
-/// the future, and a citizen ID, when given, is well formed and agrees with the gender and
+/// the future nor before 1900, and a citizen ID, when given, is well formed and agrees with the gender and
 /// year of birth given. Answers the normalised ID.
 pub fn check_identity(
     citizen_id: Option<&str>,
@@ -141,6 +143,9 @@ pub fn check_identity(
 ) -> Result<Option<CitizenId>, IdentityError> {
     if date_of_birth.is_some_and(|d| d > today) {
         return Err(IdentityError::BornInFuture);
+    }
+    if date_of_birth.is_some_and(|d| d < crate::time::EARLIEST_BIRTH) {
+        return Err(IdentityError::BornTooEarly);
     }
     let Some(raw) = citizen_id else {
         return Ok(None);
@@ -160,6 +165,7 @@ impl Refusal for IdentityError {
                 "Ngày sinh không thể ở tương lai.",
                 "The date of birth cannot be in the future.",
             ),
+            Self::BornTooEarly => crate::refusal::born_too_early(),
             Self::CitizenId(e) => e.field_refusal(),
         }
     }
@@ -408,6 +414,13 @@ mod tests {
         assert_eq!(
             check_identity(None, None, Some(today.succ_opt().unwrap()), today),
             Err(IdentityError::BornInFuture)
+        );
+        // Before 1900: a slip of the keyboard.
+        let first = crate::time::EARLIEST_BIRTH;
+        assert_eq!(check_identity(None, None, Some(first), today), Ok(None));
+        assert_eq!(
+            check_identity(None, None, first.pred_opt(), today),
+            Err(IdentityError::BornTooEarly)
         );
         assert_eq!(
             check_identity(Some("001090012345"), Some(Gender::Female), born, today),

@@ -54,6 +54,16 @@ pub fn ends_before_start(field: &str) -> FieldRefusal {
     )
 }
 
+/// A date of birth before [`crate::time::EARLIEST_BIRTH`], of a recipient or a staff member.
+pub fn born_too_early() -> FieldRefusal {
+    FieldRefusal::new(
+        "date_of_birth",
+        "too_early",
+        "Ngày sinh không thể trước năm 1900.",
+        "The date of birth cannot be before 1900.",
+    )
+}
+
 /// A typed refusal of a rule that names the field it refuses and says why.
 pub trait Refusal {
     fn field_refusal(&self) -> FieldRefusal;

@@ -25,6 +25,13 @@ pub fn day_in_range(day: NaiveDate, not_before: Option<NaiveDate>, today: NaiveD
     day <= today && not_before.is_none_or(|b| day >= b)
 }
 
+/// The earliest date of birth taken, 1 January 1900: nobody living was born before it, so
+/// an earlier one (`0000-01-01`, `1800-01-01`) is a slip of the keyboard.
+pub const EARLIEST_BIRTH: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(day) => day,
+    None => panic!("1900-01-01 is a date"),
+};
+
 /// Full years of age on `on` of a person born on `born` (a birthday on 29 February is
 /// passed on 1 March in other years); 0 before the birth.
 pub fn age_on(born: NaiveDate, on: NaiveDate) -> u32 {

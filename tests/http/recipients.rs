@@ -42,6 +42,15 @@ fn recipients_are_created_with_checked_citizen_ids() {
             "{id}"
         );
     }
+    // A date of birth before 1900 is a slip of the keyboard.
+    for born in ["0000-01-01", "1800-01-01", "1899-12-31"] {
+        let mut body = person(&center, "Người Khác", None);
+        body["date_of_birth"] = serde_json::json!(born);
+        let problem = app
+            .post("/api/v1/recipients", &token, body)
+            .assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["code"], "too_early", "{born}");
+    }
 }
 
 #[test]

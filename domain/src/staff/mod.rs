@@ -120,10 +120,12 @@ pub enum PersonDetailsError {
     LawyerCardRequired,
     /// A date of birth today or later.
     BornInFuture,
+    /// A date of birth before [`crate::time::EARLIEST_BIRTH`].
+    BornTooEarly,
 }
 
 /// Checks a person's details together: only lawyers carry a lawyer's card number, and every
-/// lawyer has one; the date of birth is before `today`.
+/// lawyer has one; the date of birth is before `today`, and not before 1900.
 pub fn check_person_details(
     provider_kind: Option<ProviderKind>,
     lawyer_card: Option<&str>,
@@ -139,6 +141,9 @@ pub fn check_person_details(
     }
     if born.is_some_and(|d| d >= today) {
         return Err(PersonDetailsError::BornInFuture);
+    }
+    if born.is_some_and(|d| d < crate::time::EARLIEST_BIRTH) {
+        return Err(PersonDetailsError::BornTooEarly);
     }
     Ok(())
 }
@@ -164,6 +169,7 @@ impl Refusal for PersonDetailsError {
                 "Ngày sinh phải trước hôm nay.",
                 "The date of birth must be in the past.",
             ),
+            Self::BornTooEarly => crate::refusal::born_too_early(),
         }
     }
 }
@@ -406,5 +412,10 @@ mod tests {
             check(officer, None, Some(today)),
             Err(PersonDetailsError::BornInFuture)
         );
+        assert_eq!(
+            check(officer, None, Some(d(1899, 12, 31))),
+            Err(PersonDetailsError::BornTooEarly)
+        );
+        assert_eq!(check(officer, None, Some(d(1900, 1, 1))), Ok(()));
     }
 }
