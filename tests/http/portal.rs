@@ -343,7 +343,9 @@ fn bad_input_lists_every_bad_field_and_stores_nothing() {
     body["legal_aid"]["person"]["citizen_id"] = json!("12345");
     body["legal_aid"]["person"]["province_code"] = json!("atlantis");
     body["documents"] = json!([{"file_name": "a.pdf", "content_base64": "not base64!"},
-        {"file_name": "b.png", "content_base64": pdf()}]);
+        {"file_name": "b.png", "content_base64": pdf()},
+        {"file_name": "c.pdf", "content_base64": ""},
+        {"file_name": "d.pdf", "content_base64": "aGVsbG8="}]);
     body["contact"] = json!({});
     let r = portal.file(&body);
     let problem = r.assert_problem(422, "validation_failed");
@@ -367,6 +369,8 @@ fn bad_input_lists_every_bad_field_and_stores_nothing() {
             "contact.phone:required",
             "documents[0].content_base64:invalid_base64",
             "documents[1].file_name:file_name_disagrees",
+            "documents[2].content_base64:empty_file",
+            "documents[3].content_base64:unsupported_attachment_type",
             "dossier_code:invalid",
             "legal_aid.person.citizen_id:invalid_format",
             "legal_aid.person.province_code:unknown_province",

@@ -39,6 +39,7 @@ pub fn read_documents(
         };
         match read_document(
             &format!("{at}."),
+            &format!("{at}.content_base64"),
             &document.file_name,
             bytes,
             dossier_id,
@@ -52,10 +53,12 @@ pub fn read_documents(
 }
 
 /// One document of `dossier_id`: within `limit` bytes, with a plain file name, and
-/// recognised by its content as case attachments are. A refusal names `{prefix}file_name`
-/// or `{prefix}content_base64`.
+/// recognised by its content as case attachments are. A refusal of the name names
+/// `{prefix}file_name`; one of the content (empty, too large, of no accepted kind) names
+/// `content_field`.
 pub fn read_document(
     prefix: &str,
+    content_field: &str,
     file_name: &str,
     bytes: Vec<u8>,
     dossier_id: &str,
@@ -82,13 +85,19 @@ pub fn read_document(
     }
     if bytes.len() > limit {
         return Err(FieldRefusal::new(
-            format!("{prefix}content_base64"),
+            content_field,
             "too_large",
             format!("Tệp vượt quá giới hạn {limit} byte."),
             format!("The file exceeds the limit of {limit} bytes."),
         ));
     }
-    let kind = recognise(&bytes, file_name).map_err(|e| file_refused(prefix, e))?;
+    let kind = recognise(&bytes, file_name).map_err(|e| {
+        let refusal = tgpl_domain::refusal::Refusal::field_refusal(&e);
+        match e {
+            FileError::NameDisagrees => refusal.at(format!("{prefix}file_name")),
+            FileError::Empty | FileError::NotAccepted => refusal.at(content_field),
+        }
+    })?;
     Ok(DocumentRow {
         id: tgpl_persistence::new_id(),
         dossier_id: dossier_id.to_owned(),
@@ -99,15 +108,4 @@ pub fn read_document(
         content: bytes,
         received_at: tgpl_persistence::now(),
     })
-}
-
-/// A refused file, named where it was sent (`{prefix}file_name`).
-fn file_refused(prefix: &str, e: FileError) -> FieldRefusal {
-    let refusal = tgpl_domain::refusal::Refusal::field_refusal(&e);
-    FieldRefusal::new(
-        format!("{prefix}file_name"),
-        refusal.code,
-        refusal.vi,
-        refusal.en,
-    )
 }

@@ -91,11 +91,12 @@ pub async fn upload_dossier_document(
     }
     let (file_name, dossier) = (query.0.file_name, id.clone());
     // Hashing and recognising megabytes is work for a blocking thread, not a worker.
-    let document =
-        actix_web::web::block(move || read_document("", &file_name, bytes, &dossier, limit))
-            .await
-            .map_err(ApiError::logged("reading a dossier document"))?
-            .map_err(|e| ApiError::validation(vec![e]))?;
+    let document = actix_web::web::block(move || {
+        read_document("", "file", &file_name, bytes, &dossier, limit)
+    })
+    .await
+    .map_err(ApiError::logged("reading a dossier document"))?
+    .map_err(|e| ApiError::validation(vec![e]))?;
     // The dossier is part of what a key stands for: one key, one document of one dossier.
     let hash =
         idempotency::request_hash(&("documents", &id, &document.file_name, &document.sha256))?;
