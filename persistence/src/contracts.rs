@@ -41,6 +41,36 @@ pub struct ContractRow {
 crate::versioned::versioned_rows!(ContractRow);
 
 impl ContractRow {
+    /// A contract just signed: active, at version 1, its number trimmed.
+    pub fn signed(
+        organization_id: String,
+        center_id: String,
+        contract_number: &str,
+        signed_on: NaiveDate,
+        scope: ParticipationScope,
+        valid_from: NaiveDate,
+        valid_to: Option<NaiveDate>,
+    ) -> Self {
+        let now = crate::now();
+        Self {
+            id: crate::new_id(),
+            organization_id,
+            center_id,
+            contract_number: contract_number.trim().to_owned(),
+            signed_on,
+            scope: Json(scope),
+            valid_from,
+            valid_to,
+            status: Code(ContractStatus::Active),
+            amended_on: None,
+            ended_on: None,
+            end_reason: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     /// The days this contract is in force.
     pub fn term(&self) -> ContractTerm {
         ContractTerm {

@@ -11,7 +11,7 @@ use tgpl_domain::reference::{
 use tgpl_domain::staff::{CardStatus, MembershipRelation, OfficerRank, StaffStatus, Title};
 use tgpl_persistence::accounts;
 use tgpl_persistence::audit::Actor;
-use tgpl_persistence::column::{Code, Json};
+use tgpl_persistence::column::Code;
 use tgpl_persistence::contracts::{self, ContractRow};
 use tgpl_persistence::organizations::OrganizationRow;
 use tgpl_persistence::page::PageRequest;
@@ -292,27 +292,18 @@ pub fn seed(
         fields: vec![Field::Criminal],
         beneficiaries: vec![RecipientCategory::PoorHousehold],
     };
-    let now = tgpl_persistence::now();
     contracts::insert(
         conn,
         actor,
-        &ContractRow {
-            id: tgpl_persistence::new_id(),
-            organization_id: firm.id.clone(),
-            center_id: center.id.clone(),
-            contract_number: format!("01/2024/HĐ-TGPL-{}", suffix.to_ascii_uppercase()),
-            signed_on: d(2024, 1, 2),
-            scope: Json(scope),
-            valid_from: d(2024, 1, 2),
-            valid_to: Some(d(2027, 1, 1)),
-            status: Code(tgpl_domain::contract::ContractStatus::Active),
-            amended_on: None,
-            ended_on: None,
-            end_reason: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        },
+        &ContractRow::signed(
+            firm.id.clone(),
+            center.id.clone(),
+            &format!("01/2024/HĐ-TGPL-{}", suffix.to_ascii_uppercase()),
+            d(2024, 1, 2),
+            scope,
+            d(2024, 1, 2),
+            Some(d(2027, 1, 1)),
+        ),
     )
     .map_err(err)?;
     seed_recipients(conn, actor, id_prefix, center, &department)

@@ -14,7 +14,7 @@ pub use signing::{read_contract, sign_contract, SignContract};
 
 use super::*;
 use crate::http::patch;
-use tgpl_persistence::column::{Code, Json};
+use tgpl_persistence::column::Code;
 
 #[derive(Serialize, ToSchema)]
 pub struct ContractView {

@@ -123,24 +123,15 @@ pub async fn sign_contract(
                     fields: body.fields,
                     beneficiaries: body.beneficiaries,
                 };
-                let now = tgpl_persistence::now();
-                let row = ContractRow {
-                    id: tgpl_persistence::new_id(),
-                    organization_id: id,
-                    center_id: body.center_id,
-                    contract_number: body.contract_number.trim().to_owned(),
-                    signed_on: body.signed_on,
-                    scope: Json(scope),
-                    valid_from: body.valid_from,
-                    valid_to: body.valid_to,
-                    status: Code(ContractStatus::Active),
-                    amended_on: None,
-                    ended_on: None,
-                    end_reason: None,
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                };
+                let row = ContractRow::signed(
+                    id,
+                    body.center_id,
+                    &body.contract_number,
+                    body.signed_on,
+                    scope,
+                    body.valid_from,
+                    body.valid_to,
+                );
                 check_no_overlap(conn, &row)?;
                 contracts::insert(conn, &caller.actor(), &row)?;
                 Ok(row)
