@@ -235,6 +235,7 @@ mod tests {
                 display_name: id.into(),
                 role: Code(Role::LegalAidOfficer),
                 organization_id: "org".into(),
+                staff_id: None,
                 status: Code(AccountStatus::Active),
                 token_epoch: 0,
             },

@@ -127,6 +127,8 @@ pub struct AccountCheck {
     pub display_name: String,
     pub role: Code<Role>,
     pub organization_id: String,
+    /// The staff record the account belongs to, if any.
+    pub staff_id: Option<String>,
     pub status: Code<AccountStatus>,
     pub token_epoch: i32,
 }

@@ -629,3 +629,73 @@ fn a_case_keeps_its_dates_possible_and_litigation_ends_with_its_outcome() {
     assert_eq!(done.status, 200, "{}", done.body);
     assert_eq!(done.json()["defence_accepted"], false);
 }
+
+/// A contracted lawyer works the cases they perform, and only those (seed 003 §c: "cập nhật
+/// vụ việc do luật sư thực hiện"); they neither record the centre's requests nor delete them.
+/// The centre's own people work every case of the centre.
+#[test]
+fn a_contracted_lawyer_works_only_the_cases_they_perform() {
+    let app = TestApp::spawn();
+    let (gd, ls) = (app.token("gd.hn"), app.token("ls.hn"));
+    let lawyer = staff_id(&app, &gd, "Lê Minh Cường");
+    let officer = staff_id(&app, &gd, "Lò Thị Mai");
+    let theirs = app.open_case(&gd, "2026-11-01");
+    let others = app.open_case(&gd, "2026-11-01");
+    for (case, provider) in [(&theirs, &lawyer), (&others, &officer)] {
+        let r = step(&app, &gd, case, "accept", json!({"on": "2026-11-02"}));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = step(
+            &app,
+            &gd,
+            case,
+            "assign_provider",
+            json!({"on": "2026-11-03", "provider_id": provider}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    // Someone else's case: read, not worked.
+    let path = format!("/api/v1/cases/{others}");
+    let read = app.get(&path, &ls);
+    assert_eq!(read.status, 200, "{}", read.body);
+    let etag = read.header("etag").unwrap().to_owned();
+    step(&app, &ls, &others, "start", json!({"on": "2026-11-04"})).assert_problem(403, "forbidden");
+    app.request("PATCH", &path)
+        .bearer(&ls)
+        .header("If-Match", &etag)
+        .json(json!({"summary": "Sửa hộ"}))
+        .assert_problem(403, "forbidden");
+    app.request("DELETE", &path)
+        .bearer(&ls)
+        .header("If-Match", &etag)
+        .send()
+        .assert_problem(403, "forbidden");
+    // Their own: worked, but not deleted; and no request recorded.
+    let r = step(&app, &ls, &theirs, "start", json!({"on": "2026-11-04"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let own = format!("/api/v1/cases/{theirs}");
+    let etag = app.get(&own, &ls).header("etag").unwrap().to_owned();
+    app.request("DELETE", &own)
+        .bearer(&ls)
+        .header("If-Match", &etag)
+        .send()
+        .assert_problem(403, "forbidden");
+    let recipient =
+        app.get("/api/v1/recipients?q=lo%20van%20pao", &ls).json()["items"][0]["id"].clone();
+    app.post(
+        "/api/v1/cases",
+        &ls,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient,
+               "received_on": "2026-11-01", "field": "land", "form": "counselling",
+               "place": "at_office", "summary": "x"}),
+    )
+    .assert_problem(403, "forbidden");
+    // The centre's own people work every case.
+    let r = step(
+        &app,
+        &app.token("tgv.hn"),
+        &others,
+        "start",
+        json!({"on": "2026-11-04"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+}

@@ -26,6 +26,9 @@ pub struct Caller {
     pub display_name: String,
     pub role: Role,
     pub org_id: String,
+    /// The staff record the account belongs to, if any (service clients and some
+    /// administrators have none).
+    pub staff_id: Option<String>,
     pub request_id: String,
     /// The stored version of the organization tree when the account was checked.
     pub hierarchy_version: i64,
@@ -102,6 +105,7 @@ impl FromRequest for Caller {
                 display_name: account.display_name,
                 role: *account.role,
                 org_id: account.organization_id,
+                staff_id: account.staff_id,
                 request_id,
                 hierarchy_version: found.hierarchy_version,
                 trees: state.trees.clone(),

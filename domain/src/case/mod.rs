@@ -6,14 +6,17 @@
 //! - [`step`]: taking a step, one pure function of the case, the step's input and the facts
 //!   it needs ([`take_step`]), answering the changed case and what else to do, or a typed
 //!   refusal.
+//! - [`workers`]: which of its organization's cases a person works.
 
 mod record;
 mod step;
 mod vocabulary;
+mod workers;
 
 pub use record::*;
 pub use step::*;
 pub use vocabulary::*;
+pub use workers::*;
 
 /// Mã vụ việc: `<organization code>-<year>-<sequence>`, e.g. `TTTGPL-HN-2026-000123`. The
 /// sequence counts per organization and year and is never reused, deleted cases included.

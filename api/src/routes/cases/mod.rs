@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{
-    Case, CaseState, LitigationRole, OutcomeInput, ProceedingStage, Proceedings, QualityGrade,
-    StepFacts, StepInput, SuccessKind, Transition,
+    records_cases, works_on, Case, CaseState, LitigationRole, OutcomeInput, ProceedingStage,
+    Proceedings, QualityGrade, StepFacts, StepInput, SuccessKind, Transition,
 };
 use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
 use tgpl_persistence::cases::{self, CaseFilter, CaseRow, CaseSort, EventRow};
@@ -236,7 +236,34 @@ pub fn load(
     if action != Action::ReadCase {
         scope::check(conn, caller, action, &row.organization_id)?;
     }
+    if action == Action::ManageCase {
+        check_works_on(caller, &row)?;
+    }
     Ok(row)
+}
+
+/// 403 unless the caller works this case of an organization whose cases their role works
+/// (`tgpl_domain::case::works_on`: a contracted lawyer, only the cases they perform).
+pub fn check_works_on(caller: &Caller, row: &CaseRow) -> Result<(), ApiError> {
+    if works_on(
+        caller.role,
+        caller.staff_id.as_deref(),
+        row.provider_id.as_deref(),
+    ) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// 403 unless the caller's role records new cases and deletes open ones
+/// (`tgpl_domain::case::records_cases`).
+pub fn check_records_cases(caller: &Caller) -> Result<(), ApiError> {
+    if records_cases(caller.role) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
 }
 
 pub fn locked() -> ApiError {

@@ -46,7 +46,7 @@ pub struct CreateCase {
     request_body = CreateCase,
     responses(
         (status = 201, description = "Created.", body = CaseView, headers(("ETag" = String), ("Location" = String))),
-        (status = 403, description = "The caller's role does no casework there.", body = Problem),
+        (status = 403, description = "The caller's role does no casework there, or records no requests (a contracted lawyer).", body = Problem),
     )
 )]
 #[post("/cases")]
@@ -66,6 +66,7 @@ pub async fn create(
     let row = state
         .write(move |conn| {
             let org = scope::authorize(conn, &caller, Action::ManageCase, &body.organization_id)?;
+            check_records_cases(&caller)?;
             let recipient = match recipients::get(conn, &body.recipient_id) {
                 Ok(r)
                     if crate::services::recipient_access::allows(
@@ -180,7 +181,7 @@ impl UpdateCase {
     request_body = UpdateCase,
     responses(
         (status = 200, description = "Updated.", body = CaseView, headers(("ETag" = String))),
-        (status = 403, description = "The caller's role does no casework.", body = Problem),
+        (status = 403, description = "The caller's role does no casework, or the caller is a contracted lawyer who does not perform this case.", body = Problem),
         (status = 409, description = "The case is locked.", body = Problem),
     )
 )]
@@ -237,7 +238,7 @@ pub async fn update(
     params(("If-Match" = Option<String>, Header, description = "ETag of the case as read")),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 403, description = "The caller's role does no casework.", body = Problem),
+        (status = 403, description = "The caller's role does no casework, or deletes no cases (a contracted lawyer).", body = Problem),
         (status = 409, description = "The case is locked.", body = Problem),
     )
 )]
@@ -253,6 +254,7 @@ pub async fn remove(
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let before = load(conn, &caller, &id, Action::ManageCase)?;
+                check_records_cases(&caller)?;
                 if_match.check_current(&before)?;
                 if before.state.is_locked() {
                     return Err(locked());
