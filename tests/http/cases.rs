@@ -699,3 +699,36 @@ fn a_contracted_lawyer_works_only_the_cases_they_perform() {
     );
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+/// A case closed early stays in order when corrected: it is not received after it closed.
+#[test]
+fn a_closed_case_is_not_received_after_it_closed() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let id = app.open_case(&gd, "2026-11-01");
+    let r = step(&app, &gd, &id, "withdraw", json!({"on": "2026-11-03"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let path = format!("/api/v1/cases/{id}");
+    let etag = app.get(&path, &gd).header("etag").unwrap().to_owned();
+    let problem = app
+        .request("PATCH", &path)
+        .bearer(&gd)
+        .header("If-Match", &etag)
+        .json(json!({"received_on": "2026-11-20"}))
+        .assert_problem(422, "validation_failed");
+    assert_eq!(
+        (
+            &problem["errors"][0]["field"],
+            &problem["errors"][0]["code"]
+        ),
+        (&json!("received_on"), &json!("out_of_order"))
+    );
+    // An outcome is the complete step's, named as sent.
+    let problem = app
+        .request("PATCH", &path)
+        .bearer(&gd)
+        .header("If-Match", &etag)
+        .json(json!({"outcome_on": "2026-11-02"}))
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "outcome_on");
+}

@@ -184,3 +184,61 @@ fn deletion_and_unarchiving_of_several_cases_at_once_or_a_reasoned_rejection() {
     app.get(&path, &app.token("gd.dn"))
         .assert_problem(404, "not_found");
 }
+
+/// An edit asked of the data centre leaves the case as the steps would: a completed
+/// litigation case says whether the defence view was accepted, an outcome falls between the
+/// receipt and the closing; a refusal names the field inside its item; an edit that changes
+/// nothing is not asked for.
+#[test]
+fn an_edit_requested_keeps_the_case_whole_and_changes_something() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let locked = app.closed_case(false);
+    let id = locked["id"].as_str().unwrap();
+    let closed_on = locked["closed_on"].as_str().unwrap().to_owned();
+    let refused = |changes: serde_json::Value| {
+        let problem = app
+            .post(
+                "/api/v1/change-requests",
+                &gd,
+                json!({"kind": "edit", "reason": "Sửa sai", "cases": [{"case_id": id, "changes": changes}]}),
+            )
+            .assert_problem(422, "validation_failed");
+        (
+            problem["errors"][0]["field"].as_str().unwrap().to_owned(),
+            problem["errors"][0]["code"].as_str().unwrap().to_owned(),
+        )
+    };
+    assert_eq!(
+        refused(json!({"form": "litigation", "field": "criminal"})),
+        (
+            "cases[0].changes.defence_accepted".to_owned(),
+            "required".to_owned()
+        )
+    );
+    assert_eq!(
+        refused(
+            json!({"form": "litigation", "field": "criminal", "defence_accepted": false, "outcome_on": "2099-01-01"})
+        ),
+        (
+            "cases[0].changes.outcome_on".to_owned(),
+            "out_of_order".to_owned()
+        )
+    );
+    assert_eq!(
+        refused(json!({"received_on": "2026-12-31"})).0,
+        "cases[0].changes.received_on"
+    );
+    assert_eq!(
+        refused(json!({})),
+        ("cases[0].changes".to_owned(), "no_change".to_owned())
+    );
+    // Whole, it is asked for.
+    let r = app.post(
+        "/api/v1/change-requests",
+        &gd,
+        json!({"kind": "edit", "reason": "Sửa sai", "cases": [{"case_id": id, "changes":
+            {"form": "litigation", "field": "criminal", "defence_accepted": false, "outcome_on": closed_on}}]}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+}

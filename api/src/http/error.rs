@@ -130,6 +130,15 @@ impl ApiError {
         e
     }
 
+    /// The same error with each refused field's path put under `prefix`: the refusals of a
+    /// body checked as part of a larger one (`cases[2].changes.` + `received_on`).
+    pub fn within(mut self, prefix: &str) -> Self {
+        for refusal in &mut self.errors {
+            refusal.field = format!("{prefix}{}", refusal.field);
+        }
+        self
+    }
+
     pub fn field(
         field: &str,
         code: &'static str,

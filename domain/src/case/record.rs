@@ -68,7 +68,8 @@ pub enum DetailsError {
     ReceivedBeforeLegalAid,
     /// Received on a day still to come (on creation).
     ReceivedInFuture,
-    /// Received on a day still to come, or after the acceptance (on correction).
+    /// Received on a day still to come, or after the acceptance or the closing (on
+    /// correction).
     ReceivedOutOfOrder,
     /// Proceedings, a defence outcome or a kind of success on a case that is not litigation.
     NotLitigation,
@@ -76,6 +77,10 @@ pub enum DetailsError {
     SuccessWithoutAcceptedDefence,
     /// The defence view accepted without saying which favourable outcome it brought.
     SuccessKindRequired,
+    /// A litigation case completed without saying whether the defence view was accepted.
+    DefenceRequired,
+    /// The outcome dated before the receipt or after the case ended on it.
+    OutcomeOutOfOrder,
 }
 
 impl Refusal for DetailsError {
@@ -96,8 +101,8 @@ impl Refusal for DetailsError {
             Self::ReceivedOutOfOrder => FieldRefusal::new(
                 "received_on",
                 "out_of_order",
-                "Ngày tiếp nhận phải không sau hôm nay và không sau ngày thụ lý.",
-                "received_on must not be in the future nor after the acceptance.",
+                "Ngày tiếp nhận phải không sau hôm nay, không sau ngày thụ lý và không sau ngày kết thúc.",
+                "received_on must not be in the future, nor after the acceptance or the closing.",
             ),
             Self::NotLitigation => FieldRefusal::new(
                 "litigation",
@@ -116,6 +121,18 @@ impl Refusal for DetailsError {
                 "required",
                 "Hãy ghi rõ kết quả có lợi (giảm hình phạt, trắng án, ...).",
                 "Say which favourable outcome was obtained.",
+            ),
+            Self::DefenceRequired => FieldRefusal::new(
+                "defence_accepted",
+                "required",
+                "Vụ việc tham gia tố tụng đã kết thúc phải ghi rõ quan điểm bào chữa có được chấp nhận không.",
+                "A completed litigation case says whether the defence view was accepted.",
+            ),
+            Self::OutcomeOutOfOrder => FieldRefusal::new(
+                "outcome_on",
+                "out_of_order",
+                "Ngày có kết quả phải từ ngày tiếp nhận đến ngày kết thúc vụ việc.",
+                "outcome_on lies between the receipt and the day the case ended.",
             ),
         }
     }
@@ -196,17 +213,44 @@ impl Case {
         Ok(())
     }
 
-    /// Everything a correction must leave agreeing: the outcome fields, and a receipt not
-    /// in the future nor after the acceptance.
+    /// Everything a correction (an edit, or a change request's) must leave agreeing, as the
+    /// steps left it: the outcome fields; a receipt not in the future, nor after the
+    /// acceptance or the closing; an outcome between the receipt and the closing; and a
+    /// completed litigation case saying whether the defence view was accepted.
     pub fn check_details(&self, today: NaiveDate) -> Result<(), DetailsError> {
         self.check_outcome_fields()?;
-        if self.received_on > today || self.accepted_on.is_some_and(|a| a < self.received_on) {
+        let after_receipt = |day: Option<NaiveDate>| day.is_some_and(|d| d < self.received_on);
+        if self.received_on > today
+            || after_receipt(self.accepted_on)
+            || after_receipt(self.closed_on)
+        {
             return Err(DetailsError::ReceivedOutOfOrder);
         }
         if self.received_on < legal_aid_since() {
             return Err(DetailsError::ReceivedBeforeLegalAid);
         }
+        if self.outcome_on.is_some_and(|o| {
+            o < self.received_on || self.closed_on.is_some_and(|closed| o > closed)
+        }) {
+            return Err(DetailsError::OutcomeOutOfOrder);
+        }
+        if self.form == AidForm::Litigation
+            && self.was_completed()
+            && self.defence_accepted.is_none()
+        {
+            return Err(DetailsError::DefenceRequired);
+        }
         Ok(())
+    }
+
+    /// Whether the case ended by the `complete` step: completed or evaluated since, or
+    /// archived without the grounds a discontinued case is archived with.
+    pub fn was_completed(&self) -> bool {
+        match self.state {
+            CaseState::Completed | CaseState::QualityEvaluated => true,
+            CaseState::Archived => self.closing_grounds.is_none(),
+            _ => false,
+        }
     }
 
     /// A successful litigation case (vụ việc tham gia tố tụng thành công; seed 000 appendix
@@ -316,6 +360,51 @@ mod tests {
         case.accepted_on = None;
         assert_eq!(
             case.check_details(d(2026, 6, 1)),
+            Err(DetailsError::ReceivedOutOfOrder)
+        );
+    }
+
+    #[test]
+    fn a_correction_keeps_every_date_in_order_and_a_completed_litigation_case_whole() {
+        let today = d(2026, 6, 1);
+        let mut case = litigation();
+        case.state = CaseState::Completed;
+        case.accepted_on = Some(d(2026, 3, 2));
+        case.closed_on = Some(d(2026, 4, 1));
+        case.outcome_on = Some(d(2026, 3, 30));
+        case.defence_accepted = Some(false);
+        assert_eq!(case.check_details(today), Ok(()));
+        // The outcome after the closing, or before the receipt.
+        for outcome in [d(2026, 4, 2), d(2026, 2, 28)] {
+            let mut moved = case.clone();
+            moved.outcome_on = Some(outcome);
+            assert_eq!(
+                moved.check_details(today),
+                Err(DetailsError::OutcomeOutOfOrder)
+            );
+        }
+        // Completed without saying whether the defence view was accepted.
+        let mut silent = case.clone();
+        silent.defence_accepted = None;
+        assert_eq!(
+            silent.check_details(today),
+            Err(DetailsError::DefenceRequired)
+        );
+        silent.state = CaseState::Archived;
+        assert_eq!(
+            silent.check_details(today),
+            Err(DetailsError::DefenceRequired)
+        );
+        // A discontinued case, archived, never said it.
+        silent.closing_grounds = Some("Người được trợ giúp rút yêu cầu".into());
+        assert_eq!(silent.check_details(today), Ok(()));
+        // Closed, then received after the closing.
+        let mut withdrawn = litigation();
+        withdrawn.state = CaseState::Withdrawn;
+        withdrawn.closed_on = Some(d(2026, 3, 3));
+        withdrawn.received_on = d(2026, 3, 20);
+        assert_eq!(
+            withdrawn.check_details(today),
             Err(DetailsError::ReceivedOutOfOrder)
         );
     }

@@ -202,12 +202,16 @@ pub async fn update(
             if before.state.is_locked() {
                 return Err(locked());
             }
-            if body.outcome_on.is_some()
-                || body.defence_accepted.is_some()
-                || body.success_kind.is_some()
-            {
+            let outcome_field = [
+                ("outcome_on", body.outcome_on.is_some()),
+                ("defence_accepted", body.defence_accepted.is_some()),
+                ("success_kind", body.success_kind.is_some()),
+            ]
+            .into_iter()
+            .find_map(|(field, given)| given.then_some(field));
+            if let Some(field) = outcome_field {
                 return Err(ApiError::field(
-                    "defence_accepted",
+                    field,
                     "outcome_via_complete",
                     "Kết quả vụ việc được ghi khi kết thúc vụ việc (bước complete).",
                     "The outcome is recorded by the `complete` step.",

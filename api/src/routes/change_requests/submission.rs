@@ -121,9 +121,21 @@ pub async fn submit(
                             "A request for this case is pending.",
                         ));
                     }
+                    // Checked now, so that the data centre is never asked for an impossible
+                    // change, nor for none.
                     if let Some(changes) = &item.changes {
-                        // Checked now, so that the data centre is never asked for an impossible change.
-                        changes.apply(&mut case.clone())?;
+                        let mut edited = case.clone();
+                        changes
+                            .apply(&mut edited)
+                            .map_err(|e| e.within(&format!("cases[{i}].changes.")))?;
+                        if edited == case {
+                            return Err(ApiError::field(
+                                &format!("cases[{i}].changes"),
+                                "no_change",
+                                "Đề nghị sửa không thay đổi gì ở vụ việc.",
+                                "The edit changes nothing in the case.",
+                            ));
+                        }
                     }
                     items.push(ItemRow {
                         id: tgpl_persistence::new_id(),
