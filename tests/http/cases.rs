@@ -74,9 +74,10 @@ fn a_case_goes_from_request_to_archive_with_its_history() {
         "complete",
         json!({"outcome": {"outcome": "Tòa tuyên 2 năm tù treo", "defence_accepted": true}}),
     );
+    // Named where it was sent, as `outcome.defence_accepted` is.
     assert_eq!(
         r.assert_problem(422, "validation_failed")["errors"][0]["field"],
-        "success_kind"
+        "outcome.success_kind"
     );
     let r = step(
         &app,
@@ -731,4 +732,26 @@ fn a_closed_case_is_not_received_after_it_closed() {
         .json(json!({"outcome_on": "2026-11-02"}))
         .assert_problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["field"], "outcome_on");
+}
+
+/// Quality is evaluated on litigation and representation cases, from which its sample is
+/// drawn: a counselling case offers no such step.
+#[test]
+fn a_counselling_case_is_not_evaluated() {
+    let app = TestApp::spawn();
+    let closed = app.closed_case(false);
+    let id = closed["id"].as_str().unwrap();
+    assert_eq!(closed["form"], "counselling");
+    assert!(!closed["next_steps"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("evaluate_quality")));
+    step(
+        &app,
+        &app.token("gd.hn"),
+        id,
+        "evaluate_quality",
+        json!({"grade": "good"}),
+    )
+    .assert_problem(409, "not_evaluable");
 }

@@ -34,14 +34,9 @@ fn path_to(target: CaseState) -> &'static [Transition] {
         CaseState::InProgress => &[Accept, AssignProvider, Start],
         CaseState::Completed => &[Accept, AssignProvider, Start, Complete],
         CaseState::QualityEvaluated => &[Accept, AssignProvider, Start, Complete, EvaluateQuality],
-        CaseState::Archived => &[
-            Accept,
-            AssignProvider,
-            Start,
-            Complete,
-            EvaluateQuality,
-            Archive,
-        ],
+        // Evaluation samples litigation and representation cases; an archived one need not
+        // have been in the sample.
+        CaseState::Archived => &[Accept, AssignProvider, Start, Complete, Archive],
         CaseState::Refused => &[Refuse],
         CaseState::Discontinued => &[Accept, AssignProvider, Discontinue],
         CaseState::Withdrawn => &[Accept, Withdraw],

@@ -247,6 +247,13 @@ pub fn step_refused(refusal: StepRefusal, step: Transition, facts: StepFacts) ->
     match refusal {
         StepRefusal::Illegal { from } => illegal_step(step, from, facts),
         StepRefusal::Forbidden => ApiError::forbidden(),
+        StepRefusal::NotEvaluable => ApiError::conflict(
+            "not_evaluable",
+            Text::new(
+                "Chỉ đánh giá chất lượng vụ việc tham gia tố tụng và đại diện ngoài tố tụng.",
+                "Quality is evaluated on litigation and representation cases only.",
+            ),
+        ),
         _ => refusal
             .field_refusal()
             .map_or_else(ApiError::forbidden, ApiError::from),

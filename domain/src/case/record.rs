@@ -243,6 +243,22 @@ impl Case {
         Ok(())
     }
 
+    /// Whether the case's quality may be evaluated: the evaluation draws its sample from
+    /// closed litigation and representation cases.
+    pub fn is_evaluable(&self) -> bool {
+        matches!(self.form, AidForm::Litigation | AidForm::Representation)
+    }
+
+    /// The steps that may be taken next (whoever takes them): those its state allows, but
+    /// an evaluation of a case whose form is not evaluated.
+    pub fn next_steps(&self) -> Vec<crate::case::Transition> {
+        self.state
+            .next_steps()
+            .into_iter()
+            .filter(|t| *t != crate::case::Transition::EvaluateQuality || self.is_evaluable())
+            .collect()
+    }
+
     /// Whether the case ended by the `complete` step: completed or evaluated since, or
     /// archived without the grounds a discontinued case is archived with.
     pub fn was_completed(&self) -> bool {

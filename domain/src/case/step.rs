@@ -149,6 +149,9 @@ pub enum StepRefusal {
     /// The recorded outcome does not agree with the case's form (see
     /// [`Case::check_outcome_fields`]).
     Details(DetailsError),
+    /// Quality is evaluated on litigation and representation cases only
+    /// ([`Case::is_evaluable`]).
+    NotEvaluable,
 }
 
 impl StepRefusal {
@@ -162,7 +165,7 @@ impl StepRefusal {
                 "Ngày của bước không thể ở tương lai.",
                 "The step's date cannot be in the future.",
             ),
-            Self::Illegal { .. } | Self::Forbidden => return None,
+            Self::Illegal { .. } | Self::Forbidden | Self::NotEvaluable => return None,
             Self::BeforePreviousStep { previous } => FieldRefusal::new(
                 "on",
                 "before_previous_step",
@@ -200,10 +203,20 @@ impl StepRefusal {
                 "Ngày có kết quả phải từ ngày tiếp nhận đến ngày kết thúc vụ việc.",
                 "The outcome's date lies between the receipt and the completion.",
             ),
-            Self::Details(e) => e.field_refusal(),
+            // An outcome is recorded by the `complete` step's `outcome`.
+            Self::Details(DetailsError::NotLitigation) => e_not_litigation(),
+            Self::Details(e) => {
+                let refusal = e.field_refusal();
+                let field = format!("outcome.{}", refusal.field);
+                refusal.at(field)
+            }
         };
         Some(refusal)
     }
+}
+
+fn e_not_litigation() -> FieldRefusal {
+    DetailsError::NotLitigation.field_refusal().at("outcome")
 }
 
 impl Transition {
@@ -311,6 +324,9 @@ pub fn take_step(
             record = StepRecord::Transfer { to: choice.id };
         }
         Transition::EvaluateQuality => {
+            if !case.is_evaluable() {
+                return Err(StepRefusal::NotEvaluable);
+            }
             let grade = input.grade.ok_or(StepRefusal::Required("grade"))?;
             after.quality = Some(QualityEvaluation {
                 grade,
@@ -541,10 +557,25 @@ mod tests {
             state: CaseState::Completed,
             ..accepted.clone()
         };
+        // A counselling case is not in the evaluation's sample; a representation case is.
         assert_eq!(
             take(&completed, Transition::EvaluateQuality, today(), |_| {}),
+            Err(StepRefusal::NotEvaluable)
+        );
+        assert!(!completed
+            .next_steps()
+            .contains(&Transition::EvaluateQuality));
+        let represented = Case {
+            form: AidForm::Representation,
+            ..completed
+        };
+        assert_eq!(
+            take(&represented, Transition::EvaluateQuality, today(), |_| {}),
             Err(StepRefusal::Required("grade"))
         );
+        assert!(represented
+            .next_steps()
+            .contains(&Transition::EvaluateQuality));
     }
 
     #[test]

@@ -176,7 +176,12 @@ impl From<CaseRow> for CaseView {
     fn from(c: CaseRow) -> Self {
         let state = *c.state;
         Self {
-            next_steps: state.next_steps().iter().map(|t| t.to_string()).collect(),
+            next_steps: c
+                .case()
+                .next_steps()
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
             locked: state.is_locked(),
             litigation: c.litigation.map(|l| l.0.into()),
             quality: c.quality.map(|q| q.0.into()),
