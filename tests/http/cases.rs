@@ -379,6 +379,14 @@ fn a_transfer_is_seen_from_both_provinces() {
         json!({"to_organization_id": app.org_id("TTTGPL-DN"), "reason": "Bị can chuyển nơi tạm giam"}),
     );
     assert_eq!(r.json()["state"], "transferred_out");
+    // The receiving centre's case was made from it: the sender no longer edits or deletes it.
+    assert_eq!(r.json()["locked"], true);
+    let etag = r.header("etag").unwrap().to_owned();
+    app.request("DELETE", &format!("/api/v1/cases/{id}"))
+        .bearer(&gd)
+        .header("If-Match", &etag)
+        .send()
+        .assert_problem(409, "case_locked");
     // The receiving centre sees a case transferred in, with the history it came with.
     let received = app
         .get("/api/v1/cases?state=received", &app.token("gd.dn"))

@@ -90,11 +90,13 @@ impl CaseState {
     }
 
     /// From completion on, the handling organization can no longer edit or delete the case:
-    /// changes go through a change request to the data centre (seed 000 §2d).
+    /// changes go through a change request to the data centre (seed 000 §2d). A case
+    /// transferred out is locked too: the receiving centre's case was made from it, and
+    /// counts it as transferred in.
     pub fn is_locked(self) -> bool {
         matches!(
             self,
-            Self::Completed | Self::QualityEvaluated | Self::Archived
+            Self::Completed | Self::QualityEvaluated | Self::Archived | Self::TransferredOut
         )
     }
 
@@ -234,7 +236,10 @@ mod tests {
     #[test]
     fn locks_start_at_completion_and_the_archive_takes_no_files() {
         let locked: Vec<_> = CaseState::ALL.iter().filter(|s| s.is_locked()).collect();
-        assert_eq!(locked, vec![&Completed, &QualityEvaluated, &Archived]);
+        assert_eq!(
+            locked,
+            vec![&Completed, &TransferredOut, &QualityEvaluated, &Archived]
+        );
         assert!(!Archived.takes_attachments());
         assert!(Completed.takes_attachments());
     }
