@@ -54,14 +54,46 @@ pub fn name(text: &str) -> String {
 /// The first character of `text` that no stored text may contain: the control characters
 /// (Unicode category Cc: U+0000 to U+001F, U+007F to U+009F) other than tab, line feed and
 /// carriage return, which free text such as a case summary legitimately holds (names and
-/// codes turn them into spaces, see [`name`]).
+/// codes turn them into spaces, see [`name`]); and the bidirectional controls (U+061C,
+/// U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), which reorder what is shown so that
+/// "\u{202E}fdp.exe" reads as another name: Vietnamese text has no use for them.
 pub fn first_control(text: &str) -> Option<char> {
-    text.chars()
-        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    text.chars().find(|&c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
 }
 
-/// Lower-cases, removes Vietnamese diacritics (precomposed or combining), maps đ (and its
-/// look-alike ð) to d and collapses runs of white space. The text is normalised to NFC
+/// Characters that Unicode says a program shows as nothing when it cannot show them
+/// (`Default_Ignorable_Code_Point`, DerivedCoreProperties.txt: the soft hyphen, joiners, the
+/// word joiner, variation selectors, fillers, ...). Two names that differ only by them look
+/// the same, so folding drops them.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// Lower-cases, removes Vietnamese diacritics (precomposed or combining) and the characters
+/// shown as nothing ([`is_default_ignorable`]), maps đ (and its look-alike ð) to d and
+/// collapses runs of white space. The text is normalised to NFC
 /// first, so that every spelling of a letter folds alike. The result is what search columns store and what
 /// queries are compared against.
 pub fn fold(text: &str) -> String {
@@ -73,7 +105,7 @@ pub fn fold(text: &str) -> String {
             pending_space = !out.is_empty();
             continue;
         }
-        if is_combining_mark(c) {
+        if is_combining_mark(c) || is_default_ignorable(c) {
             continue;
         }
         if pending_space {
@@ -122,6 +154,22 @@ mod tests {
         assert_eq!(fold("Đắk Lắk"), "dak lak");
         assert_eq!(fold("\u{00d0}à Nẵng"), "da nang");
         assert_eq!(fold("Thừa Thiên Huế"), "thua thien hue");
+    }
+
+    #[test]
+    fn invisible_characters_fold_away_and_reordering_ones_are_refused() {
+        for hidden in [
+            '\u{2060}', '\u{200D}', '\u{00AD}', '\u{180E}', '\u{3164}', '\u{FE0F}',
+        ] {
+            assert_eq!(
+                fold(&format!("Phạm{hidden} Văn Ẩn")),
+                "pham van an",
+                "{hidden:?}"
+            );
+        }
+        assert_eq!(first_control("\u{202E}Văn phòng"), Some('\u{202E}'));
+        assert_eq!(first_control("a\u{2066}b"), Some('\u{2066}'));
+        assert_eq!(first_control("Dòng một\nDòng hai\tcột"), None);
     }
 
     #[test]

@@ -101,6 +101,16 @@ fn likely_duplicates_are_shown_before_creating_anyway() {
     assert_eq!(body["candidates"][0]["id"], dua["id"]);
     let found = app.get("/api/v1/recipients?q=%C3%90ua", &token).json();
     assert_eq!(found["items"][0]["id"], dua["id"], "{found}");
+    // Nor do characters shown as nothing make another person.
+    for hidden in ["\u{2060}", "\u{200d}", "\u{00ad}", "\u{3164}"] {
+        let r = app.post(
+            "/api/v1/recipients",
+            &token,
+            person(&center, &format!("Phạm{hidden} Văn Đua"), None),
+        );
+        let body = r.assert_problem(409, "possible_duplicates");
+        assert_eq!(body["candidates"][0]["id"], dua["id"], "{hidden:?}");
+    }
     // A different person of the same name, deliberately created.
     let mut again = person(&center, "NGUYEN THI THU", None);
     again["create_anyway"] = json!(true);

@@ -89,6 +89,13 @@ fn a_nul_byte_is_refused_alike_on_every_input_path() {
         person(&center, "Nguyễn \u{1b}[31mVăn A"),
     );
     assert_control(&r, 422, "validation_failed", "full_name");
+    // And the controls that reorder what is shown, which make a name read as another.
+    let r = app.post(
+        "/api/v1/recipients",
+        &token,
+        person(&center, "\u{202e}Nguyễn Văn A"),
+    );
+    assert_control(&r, 422, "validation_failed", "full_name");
 
     // Query strings: 422 naming the parameter.
     let r = app.get("/api/v1/cases?q=%00", &token);
