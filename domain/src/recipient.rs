@@ -8,6 +8,21 @@ use crate::refusal::{FieldRefusal, Refusal};
 use crate::time::age_on;
 use crate::vocabulary;
 
+vocabulary! {
+    /// How a person's data was read, as the access log of personal data records it
+    /// (Decree 13/2023/NĐ-CP on the protection of personal data).
+    pub enum DataAccess {
+        Read = "read" { vi: "Xem hồ sơ", en: "Record read" },
+        List = "list" { vi: "Xem trong danh sách", en: "Listed" },
+        DuplicateCheck = "duplicate_check" { vi: "Kiểm tra trùng khi tạo hồ sơ", en: "Duplicate check" },
+        Create = "create" { vi: "Tạo hồ sơ", en: "Record created" },
+        CaseSearch = "case_search" { vi: "Tìm vụ việc theo tên người được trợ giúp", en: "Cases searched by the person's name" },
+        Attachment = "attachment" { vi: "Tải tài liệu của vụ việc", en: "Case document downloaded" },
+        Dossier = "dossier" { vi: "Xem hồ sơ trực tuyến", en: "Online dossier read" },
+        DossierLink = "dossier_link" { vi: "Gắn với hồ sơ trực tuyến", en: "Linked to an online dossier" },
+    }
+}
+
 /// Số định danh cá nhân / căn cước công dân: 12 digits. The first three are the code of the
 /// province where the birth was registered, the fourth encodes gender and century, the
 /// next two the last digits of the year of birth (Circular 07/2016/TT-BCA art. 7).

@@ -322,3 +322,24 @@ fn a_body_that_is_not_an_object_is_refused() {
         assert_eq!(problem["errors"][0]["code"], "not_an_object", "{problem}");
     }
 }
+
+/// Where a body may be left out, an empty one is left out, whatever `Content-Type` says:
+/// clients that always send `application/json` send it on empty bodies too.
+#[test]
+fn an_empty_body_is_a_body_left_out() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let id = app.open_case(&gd, "2026-11-02");
+    let r = app
+        .request("POST", &format!("/api/v1/cases/{id}/steps/accept"))
+        .bearer(&gd)
+        .body("application/json", "");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["state"], "accepted");
+    // A body that is there is still read: whitespace alone is no JSON.
+    let r = app
+        .request("POST", &format!("/api/v1/cases/{id}/steps/withdraw"))
+        .bearer(&gd)
+        .body("application/json", " ");
+    r.assert_problem(400, "malformed_json");
+}

@@ -311,7 +311,8 @@ fn describe(path: &str, e: &validator::ValidationError) -> FieldRefusal {
     FieldRefusal::new(path, code, vi, en)
 }
 
-/// A JSON body that may be left out entirely (no `Content-Type`, no body), or sent as `null`.
+/// A JSON body that may be left out entirely (an empty body, with or without
+/// `Content-Type`), or sent as `null`.
 /// When one is sent it is held to the rules of [`ValidJson`]: a malformed body is an error,
 /// never silently treated as absent.
 #[derive(Debug)]
@@ -322,12 +323,15 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for OptionalJson<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let empty_length = req
+        // Left out: a body of length 0, whatever `Content-Type` says (clients that always
+        // send `application/json` send it on an empty body too), or no body and no type.
+        let length = req
             .headers()
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
-            .is_none_or(|v| v.trim() == "0");
-        if req.headers().get(header::CONTENT_TYPE).is_none() && empty_length {
+            .map(str::trim);
+        let no_type = req.headers().get(header::CONTENT_TYPE).is_none();
+        if length == Some("0") || (no_type && length.is_none()) {
             return Box::pin(async { Ok(OptionalJson(None)) });
         }
         let body = read_json::<Option<T>>(req, payload);

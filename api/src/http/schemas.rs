@@ -88,6 +88,7 @@ code_schemas! {
     proof_kind, proof_kinds => tgpl_domain::recipient::ProofKind, "What a proof document proves.";
     case_state, case_states => tgpl_domain::case::CaseState, "Case state (see /api/v1/reference/case_states).";
     case_step, case_steps => tgpl_domain::case::Transition, "A step of a case.";
+    data_access, data_accesses => tgpl_domain::recipient::DataAccess, "How a person's data was read.";
     change_kind, change_kinds => tgpl_domain::case::ChangeKind, "What a change request asks for.";
     review_kind, review_kinds => tgpl_domain::case::ReviewKind, "Kind of request for review.";
     review_state, review_states => tgpl_domain::case::ReviewState, "State of a request for review.";

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use tgpl_domain::access::Action;
-use tgpl_domain::recipient::{check_identity, name_key, CitizenId};
+use tgpl_domain::recipient::{check_identity, name_key, CitizenId, DataAccess};
 use tgpl_domain::reference::{EthnicGroup, Gender};
 use tgpl_persistence::column::Code;
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
@@ -20,9 +20,8 @@ use crate::http::error::ApiError;
 use crate::scope::{self, today};
 use crate::state::AppState;
 
-/// One read of a person's data by `caller`, of kind `kind` (`read`, `list`,
-/// `duplicate_check`, `attachment`, ...).
-pub fn access_entry(caller: &Caller, recipient_id: &str, kind: &str) -> Access {
+/// One read of a person's data by `caller`, of kind `kind`.
+pub fn access_entry(caller: &Caller, recipient_id: &str, kind: DataAccess) -> Access {
     Access {
         recipient_id: recipient_id.to_owned(),
         accessed_at: tgpl_persistence::now(),
@@ -30,7 +29,7 @@ pub fn access_entry(caller: &Caller, recipient_id: &str, kind: &str) -> Access {
         username: caller.username.clone(),
         role: caller.role.to_string(),
         org_id: caller.org_id.clone(),
-        access: kind.to_owned(),
+        access: Code(kind),
         request_id: Some(caller.request_id.clone()),
     }
 }
@@ -102,7 +101,7 @@ pub fn duplicates_refusal(
     }
     let entries: Vec<Access> = found
         .iter()
-        .map(|r| access_entry(caller, &r.id, "duplicate_check"))
+        .map(|r| access_entry(caller, &r.id, DataAccess::DuplicateCheck))
         .collect();
     recipients::log_access(conn, &entries)?;
     let candidates: Vec<DuplicateCandidate> = found
@@ -209,7 +208,7 @@ pub fn register_person(
             }
         }
         recipients::insert(conn, &caller.actor(), &row)?;
-        recipients::log_access(conn, &[access_entry(caller, &row.id, "create")])?;
+        recipients::log_access(conn, &[access_entry(caller, &row.id, DataAccess::Create)])?;
         Ok(Ok(row))
     })
 }

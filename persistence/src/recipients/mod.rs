@@ -14,6 +14,7 @@ use crate::page::{PageRequest, Paged};
 use crate::schema::{cases, recipient_access_log, recipient_proofs, recipients};
 use crate::statistics::tally;
 use tgpl_domain::label::Vocabulary;
+use tgpl_domain::recipient::DataAccess;
 use tgpl_domain::reference::{EthnicGroup, Gender, RecipientCategory};
 
 pub mod proofs;
@@ -378,8 +379,7 @@ pub struct Access {
     pub username: String,
     pub role: String,
     pub org_id: String,
-    /// `read`, `list` or `duplicate_check`.
-    pub access: String,
+    pub access: Code<DataAccess>,
     pub request_id: Option<String>,
 }
 
@@ -404,7 +404,7 @@ pub struct AccessRow {
     pub username: String,
     pub role: String,
     pub org_id: String,
-    pub access: String,
+    pub access: Code<DataAccess>,
     pub request_id: Option<String>,
 }
 

@@ -53,7 +53,7 @@ pub async fn download(
             let entry = crate::services::recipient_access::access_entry(
                 &caller,
                 &case.recipient_id,
-                "attachment",
+                tgpl_domain::recipient::DataAccess::Attachment,
             );
             Ok((row, entry))
         })

@@ -84,7 +84,7 @@ pub async fn list_cases(
                         crate::services::recipient_access::access_entry(
                             &caller,
                             &c.recipient_id,
-                            "case_search",
+                            tgpl_domain::recipient::DataAccess::CaseSearch,
                         )
                     })
                     .collect(),

@@ -96,7 +96,14 @@ fn open_case(
     let recipient = match &body.recipient_id {
         Some(id) => match recipients::get(conn, id) {
             Ok(r) if allows(conn, caller, Action::ReadRecipient, &r)? => {
-                recipients::log_access(conn, &[access_entry(caller, &r.id, "dossier_link")])?;
+                recipients::log_access(
+                    conn,
+                    &[access_entry(
+                        caller,
+                        &r.id,
+                        tgpl_domain::recipient::DataAccess::DossierLink,
+                    )],
+                )?;
                 r
             }
             Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => {

@@ -267,7 +267,13 @@ async fn log_dossier_reads(
     let entries = views
         .iter()
         .filter_map(|v| v.recipient_id.as_deref())
-        .map(|r| crate::services::recipient_access::access_entry(caller, r, "dossier"))
+        .map(|r| {
+            crate::services::recipient_access::access_entry(
+                caller,
+                r,
+                tgpl_domain::recipient::DataAccess::Dossier,
+            )
+        })
         .collect();
     crate::services::recipient_access::log_reads(state, entries).await
 }

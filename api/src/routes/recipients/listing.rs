@@ -56,7 +56,7 @@ pub async fn list(
             let ids: Vec<String> = paged.items.iter().map(|r| r.id.clone()).collect();
             let entries: Vec<Access> = ids
                 .iter()
-                .map(|id| access_entry(&caller, id, "list"))
+                .map(|id| access_entry(&caller, id, DataAccess::List))
                 .collect();
             Ok((paged, recipients::proofs_of(conn, &ids)?, entries))
         })

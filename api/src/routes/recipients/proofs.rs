@@ -102,7 +102,7 @@ pub async fn add_proof(
             };
             write_transaction(conn, |conn| {
                 recipients::add_proof(conn, &caller.actor(), &proof)?;
-                recipients::log_access(conn, &[access_entry(&caller, &id, "read")])
+                recipients::log_access(conn, &[access_entry(&caller, &id, DataAccess::Read)])
             })?;
             Ok((
                 recipients::get(conn, &id)?,

@@ -11,8 +11,8 @@ pub struct AccessView {
     pub username: String,
     pub role: String,
     pub organization_id: String,
-    /// `read`, `list` or `duplicate_check`.
-    pub access: String,
+    #[schema(schema_with = crate::http::schemas::data_access)]
+    pub access: DataAccess,
     pub request_id: Option<String>,
 }
 
@@ -26,7 +26,7 @@ impl From<AccessRow> for AccessView {
             username: a.username,
             role: a.role,
             organization_id: a.org_id,
-            access: a.access,
+            access: *a.access,
             request_id: a.request_id,
         }
     }

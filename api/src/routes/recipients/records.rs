@@ -115,7 +115,7 @@ pub async fn read(
     let (row, proofs, entry) = state
         .db(move |conn| {
             let row = load(conn, &caller, &id, Action::ReadRecipient)?;
-            let entry = access_entry(&caller, &id, "read");
+            let entry = access_entry(&caller, &id, DataAccess::Read);
             Ok((row, recipients::proofs_of(conn, &[id])?, entry))
         })
         .await?;
@@ -220,7 +220,7 @@ pub async fn update(
                 let after = save_revision(&before, after, |before, after| {
                     recipients::save(conn, &caller.actor(), before, after)
                 })?;
-                recipients::log_access(conn, &[access_entry(&caller, &id, "read")])?;
+                recipients::log_access(conn, &[access_entry(&caller, &id, DataAccess::Read)])?;
                 Ok::<_, ApiError>(after)
             })?;
             Ok((after, recipients::proofs_of(conn, &[id])?))
