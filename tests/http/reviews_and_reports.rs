@@ -296,6 +296,13 @@ fn requests_for_review_are_drafted_sent_answered_and_then_locked() {
         .assert_problem(409, "illegal_step");
     app.post(&format!("{path}/send"), &tgv, json!({}))
         .assert_problem(403, "forbidden");
+    // Not before state legal aid began (a slip of the keyboard), nor in the future.
+    for wrong in ["0001-01-01", "2099-01-01"] {
+        let problem = app
+            .post(&format!("{path}/send"), &gd, json!({"sent_on": wrong}))
+            .assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], "sent_on", "{wrong}");
+    }
     let r = app.post(
         &format!("{path}/send"),
         &gd,
@@ -357,4 +364,23 @@ fn requests_for_review_are_drafted_sent_answered_and_then_locked() {
         wrong_case.assert_problem(422, "validation_failed")["errors"][0]["field"],
         "case_id"
     );
+    // A request about a case is sent once the case was received, not before.
+    let case = app.open_case(&gd, "2026-11-01");
+    let r = app.post(
+        "/api/v1/review-requests",
+        &tgv,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "kind": "case_resolution",
+        "addressee": "Tòa án", "content": "Kiến nghị về vụ việc", "case_id": case}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let about_case = format!(
+        "/api/v1/review-requests/{}/send",
+        r.json()["id"].as_str().unwrap()
+    );
+    let problem = app
+        .post(&about_case, &gd, json!({"sent_on": "2026-10-01"}))
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "sent_on");
+    let r = app.post(&about_case, &gd, json!({"sent_on": "2026-11-01"}));
+    assert_eq!(r.status, 200, "{}", r.body);
 }

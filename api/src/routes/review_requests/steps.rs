@@ -3,6 +3,8 @@
 use super::*;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::lifecycle::Step;
+use tgpl_domain::review_request::{check_answered_on, check_sent_on, DayOutOfRange};
+use tgpl_persistence::cases;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -49,16 +51,22 @@ pub(super) fn check_editable(row: &ReviewRow) -> Result<(), ApiError> {
     }
 }
 
-fn check_day(field: &str, day: NaiveDate, not_before: Option<NaiveDate>) -> Result<(), ApiError> {
-    if !tgpl_domain::time::day_in_range(day, not_before, today()) {
-        return Err(ApiError::field(
-            field,
-            "out_of_range",
-            "Ngày không hợp lệ (không ở tương lai, không trước ngày gửi).",
-            "Not in the future, nor before it was sent.",
-        ));
-    }
-    Ok(())
+fn sent_out_of_range(_: DayOutOfRange) -> ApiError {
+    ApiError::field(
+        "sent_on",
+        "out_of_range",
+        "Ngày gửi không ở tương lai, không trước ngày tiếp nhận vụ việc được kiến nghị.",
+        "Not in the future, nor before the case it concerns was received.",
+    )
+}
+
+fn answered_out_of_range(_: DayOutOfRange) -> ApiError {
+    ApiError::field(
+        "answered_on",
+        "out_of_range",
+        "Ngày trả lời không ở tương lai, không trước ngày gửi.",
+        "Not in the future, nor before it was sent.",
+    )
 }
 
 /// Records that a draft was sent. The organization's leaders sign requests for review.
@@ -83,12 +91,19 @@ pub async fn send(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let on = body.0.sent_on.unwrap_or_else(today);
-    check_day("sent_on", on, None)?;
     let row = state
         .write(move |conn| {
             if_match.settle(conn, |conn| {
                 let before = load(conn, &caller, &id, Action::SendReviewRequest)?;
                 if_match.check_current(&before)?;
+                // A case deleted since leaves only the general bounds.
+                let case_received_on = match before.case_id.as_deref().map(|c| cases::get(conn, c))
+                {
+                    Some(Ok(case)) => Some(case.received_on),
+                    Some(Err(tgpl_persistence::StoreError::NotFound)) | None => None,
+                    Some(Err(e)) => return Err(e.into()),
+                };
+                check_sent_on(on, case_received_on, today()).map_err(sent_out_of_range)?;
                 let mut after = before.clone();
                 take(&mut after, ReviewStep::Send)?;
                 after.sent_on = Some(on);
@@ -137,7 +152,7 @@ pub async fn answer(
                 let mut after = before.clone();
                 take(&mut after, ReviewStep::Answer)?;
                 let on = body.answered_on.unwrap_or_else(today);
-                check_day("answered_on", on, before.sent_on)?;
+                check_answered_on(on, before.sent_on, today()).map_err(answered_out_of_range)?;
                 after.answered_on = Some(on);
                 after.answer = Some(body.answer.clone());
                 after.revise();
