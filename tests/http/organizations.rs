@@ -287,6 +287,22 @@ fn deactivation_needs_no_active_children() {
     r.assert_problem(409, "parent_inactive");
     app.password_grant("cn1.hn", tgpl_tests::DEMO_PASSWORD)
         .assert_problem(401, "unauthorized");
+    // It handles no case received from the day it stopped; one received before is recorded.
+    let gd = app.token("gd.hn");
+    let recipient =
+        app.get("/api/v1/recipients?q=lo%20van%20pao", &gd).json()["items"][0]["id"].clone();
+    let case = |received_on: &str| {
+        app.post(
+            "/api/v1/cases",
+            &gd,
+            json!({"organization_id": branch, "recipient_id": recipient, "received_on": received_on,
+                   "field": "land", "form": "counselling", "place": "at_office", "summary": "x"}),
+        )
+    };
+    let problem = case("2026-06-30").assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["code"], "not_handling_cases");
+    let r = case("2026-06-29");
+    assert_eq!(r.status, 201, "{}", r.body);
 }
 
 #[test]

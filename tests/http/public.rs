@@ -342,6 +342,18 @@ fn participation_cannot_be_erased_and_its_end_takes_contracts_and_people_off_the
             .unwrap()
     };
     assert_eq!(lawyers(&app), 2, "for the firm and for the centre");
+    // Where the firm's lawyer can take cases, read as the firm's Department does.
+    let lawyer = app.get("/api/v1/staff?q=le%20minh%20cuong", &stp).json()["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let takes_cases_for_firm = || {
+        app.get(&format!("/api/v1/staff/{lawyer}"), &stp).json()["can_take_cases_for"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(firm))
+    };
+    assert!(takes_cases_for_firm());
     app.post(
         &format!("/api/v1/organizations/{firm}/participation/terminate"),
         &stp,
@@ -355,6 +367,7 @@ fn participation_cannot_be_erased_and_its_end_takes_contracts_and_people_off_the
     );
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(lawyers(&app), 1, "only the centre's contract remains");
+    assert!(!takes_cases_for_firm(), "the firm no longer takes part");
     let contracts = app
         .get(&format!("/api/v1/organizations/{firm}/contracts"), &stp)
         .json();

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use tgpl_domain::case::handles_cases_on;
 use tgpl_domain::organization::OrganizationKind;
 use tgpl_domain::reference::ProviderKind;
 use tgpl_domain::staff::{card_issuer, check_can_take_cases, Card, NotEligible, StaffStatus};
@@ -57,8 +58,8 @@ pub fn issuing_department(
 }
 
 /// Whether `person` can be assigned a case of `org_id` on `day`: a provider, active, a
-/// member that day, and for collaborators a card of the Department above `org_id` valid
-/// that day.
+/// member that day of an organization that handles cases that day, and for collaborators a
+/// card of the Department above `org_id` valid that day.
 pub fn can_take_cases(
     conn: &mut DbConnection,
     person: &Person,
@@ -79,12 +80,15 @@ pub fn can_take_cases(
         .collect();
     let kind = person.row.provider_kind.map(|k| k.0);
     let active = *person.row.status == StaffStatus::Active;
+    let org = organizations::get(conn, org_id)?;
+    let handling = handles_cases_on(*org.kind, org.deactivated_on, org.standing().as_ref(), day);
     Ok(check_can_take_cases(
         kind,
         active,
         &memberships,
         &cards,
         org_id,
+        handling,
         day,
     ))
 }

@@ -4,7 +4,26 @@
 //! luật sư thực hiện"), and neither records nor deletes the organization's requests; the
 //! organization's own people (its leaders, officers and shared account) work all its cases.
 
+use chrono::NaiveDate;
+
+use crate::organization::OrganizationKind;
+use crate::participation::Standing;
 use crate::role::Role;
+
+/// Whether an organization handles cases on `day`: it had not stopped operating by then
+/// (`deactivated_on` is its first day out of operation), and a law office, law firm or
+/// counselling centre takes part in legal aid that day ([`Standing::in_force_on`]). Nobody
+/// is assigned its cases, nor is a request recorded there, on another day.
+pub fn handles_cases_on(
+    kind: OrganizationKind,
+    deactivated_on: Option<NaiveDate>,
+    participation: Option<&Standing>,
+    day: NaiveDate,
+) -> bool {
+    let operating = deactivated_on.is_none_or(|out| day < out);
+    let taking_part = !kind.is_participating() || participation.is_some_and(|p| p.in_force_on(day));
+    operating && taking_part
+}
 
 /// Whether a person of `role`, whose staff record is `staff_id`, works a case whose provider
 /// is `provider_id`.
@@ -20,6 +39,30 @@ pub fn records_cases(role: Role) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_organization_handles_cases_while_it_operates_and_takes_part() {
+        use crate::organization::{ParticipationMode, ParticipationStatus};
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let centre = OrganizationKind::Center;
+        assert!(handles_cases_on(centre, None, None, d(11, 25)));
+        assert!(handles_cases_on(centre, Some(d(11, 20)), None, d(11, 19)));
+        assert!(!handles_cases_on(centre, Some(d(11, 20)), None, d(11, 20)));
+        let firm = OrganizationKind::LawFirm;
+        let standing = Standing {
+            mode: ParticipationMode::Contract,
+            status: ParticipationStatus::Active,
+            valid_from: d(1, 1),
+            valid_to: None,
+        };
+        assert!(handles_cases_on(firm, None, Some(&standing), d(11, 25)));
+        assert!(!handles_cases_on(firm, None, None, d(11, 25)));
+        let ended = Standing {
+            status: ParticipationStatus::Terminated,
+            ..standing
+        };
+        assert!(!handles_cases_on(firm, None, Some(&ended), d(11, 25)));
+    }
 
     #[test]
     fn a_contracted_lawyer_works_only_the_cases_they_perform() {

@@ -184,6 +184,8 @@ pub enum NotEligible {
     NotAMember,
     /// Collaborators need a card valid that day (revoked or expired cards do not count).
     NoValidCard,
+    /// The organization does not handle cases that day (`crate::case::handles_cases_on`).
+    OrganizationNotHandling,
 }
 
 impl Refusal for NotEligible {
@@ -209,23 +211,33 @@ impl Refusal for NotEligible {
                 "Cộng tác viên không có thẻ còn hiệu lực (thẻ bị thu hồi hoặc hết hạn).",
                 "The collaborator holds no valid card (revoked or expired).",
             ),
+            Self::OrganizationNotHandling => (
+                "organization_not_handling",
+                "Tổ chức không thực hiện trợ giúp pháp lý vào ngày đó (đã ngừng hoạt động hoặc chấm dứt tham gia).",
+                "The organization handles no cases on that day (it stopped operating, or its participation ended).",
+            ),
         };
         FieldRefusal::new("provider_id", code, vi, en)
     }
 }
 
-/// Whether a person may be assigned a case of `organization_id` on `day`.
+/// Whether a person may be assigned a case of `organization_id` on `day`; `handling` says
+/// whether that organization handles cases that day (`crate::case::handles_cases_on`).
 pub fn check_can_take_cases(
     provider_kind: Option<ProviderKind>,
     active: bool,
     memberships: &[Membership],
     cards: &[Card],
     organization_id: &str,
+    handling: bool,
     day: NaiveDate,
 ) -> Result<ProviderKind, NotEligible> {
     let kind = provider_kind.ok_or(NotEligible::NotAProvider)?;
     if !active {
         return Err(NotEligible::Inactive);
+    }
+    if !handling {
+        return Err(NotEligible::OrganizationNotHandling);
     }
     if !memberships
         .iter()
@@ -273,6 +285,7 @@ mod tests {
                 &member_of("c"),
                 cards,
                 "c",
+                true,
                 today,
             )
         };
@@ -300,22 +313,36 @@ mod tests {
     fn providers_must_be_active_members_of_the_organization() {
         let today = d(2026, 6, 1);
         let officer = Some(ProviderKind::LegalAidOfficer);
-        assert!(check_can_take_cases(officer, true, &member_of("c"), &[], "c", today).is_ok());
+        assert!(
+            check_can_take_cases(officer, true, &member_of("c"), &[], "c", true, today).is_ok()
+        );
         assert_eq!(
-            check_can_take_cases(officer, true, &member_of("c"), &[], "other", today),
+            check_can_take_cases(officer, true, &member_of("c"), &[], "other", true, today),
             Err(NotEligible::NotAMember)
         );
         assert_eq!(
-            check_can_take_cases(officer, true, &member_of("c"), &[], "c", d(2027, 1, 1)),
+            check_can_take_cases(
+                officer,
+                true,
+                &member_of("c"),
+                &[],
+                "c",
+                true,
+                d(2027, 1, 1)
+            ),
             Err(NotEligible::NotAMember)
         );
         assert_eq!(
-            check_can_take_cases(officer, false, &member_of("c"), &[], "c", today),
+            check_can_take_cases(officer, false, &member_of("c"), &[], "c", true, today),
             Err(NotEligible::Inactive)
         );
         assert_eq!(
-            check_can_take_cases(None, true, &member_of("c"), &[], "c", today),
+            check_can_take_cases(None, true, &member_of("c"), &[], "c", true, today),
             Err(NotEligible::NotAProvider)
+        );
+        assert_eq!(
+            check_can_take_cases(officer, true, &member_of("c"), &[], "c", false, today),
+            Err(NotEligible::OrganizationNotHandling)
         );
     }
 

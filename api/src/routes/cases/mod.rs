@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{
-    records_cases, works_on, Case, CaseState, LitigationRole, OutcomeInput, ProceedingStage,
-    Proceedings, QualityGrade, StepFacts, StepInput, SuccessKind, Transition,
+    handles_cases_on, records_cases, works_on, Case, CaseState, LitigationRole, OutcomeInput,
+    ProceedingStage, Proceedings, QualityGrade, StepFacts, StepInput, SuccessKind, Transition,
 };
 use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
 use tgpl_persistence::cases::{self, CaseFilter, CaseRow, CaseSort, EventRow};

@@ -67,6 +67,14 @@ pub async fn create(
         .write(move |conn| {
             let org = scope::authorize(conn, &caller, Action::ManageCase, &body.organization_id)?;
             check_records_cases(&caller)?;
+            if !handles_cases_on(*org.kind, org.deactivated_on, org.standing().as_ref(), case.received_on) {
+                return Err(ApiError::field(
+                    "organization_id",
+                    "not_handling_cases",
+                    "Tổ chức không thực hiện trợ giúp pháp lý vào ngày tiếp nhận (đã ngừng hoạt động hoặc chấm dứt tham gia).",
+                    "The organization handled no cases on the day of receipt (it stopped operating, or its participation ended).",
+                ));
+            }
             let recipient = match recipients::get(conn, &body.recipient_id) {
                 Ok(r)
                     if crate::services::recipient_access::allows(
