@@ -698,6 +698,30 @@ fn a_contracted_lawyer_works_only_the_cases_they_perform() {
                "place": "at_office", "summary": "x"}),
     )
     .assert_problem(403, "forbidden");
+    // Nor does a request around the rule do it: no deletion asked of the data centre, no
+    // request for review about someone else's case or about none.
+    app.post(
+        "/api/v1/change-requests",
+        &ls,
+        json!({"kind": "delete", "reason": "x", "cases": [{"case_id": theirs}]}),
+    )
+    .assert_problem(403, "forbidden");
+    for case in [json!(others), serde_json::Value::Null] {
+        app.post(
+            "/api/v1/review-requests",
+            &ls,
+            json!({"organization_id": app.org_id("TTTGPL-HN"), "kind": "case_resolution",
+                   "addressee": "Tòa án", "content": "Kiến nghị", "case_id": case}),
+        )
+        .assert_problem(403, "forbidden");
+    }
+    let r = app.post(
+        "/api/v1/review-requests",
+        &ls,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "kind": "case_resolution",
+               "addressee": "Tòa án", "content": "Kiến nghị", "case_id": theirs}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
     // The centre's own people work every case.
     let r = step(
         &app,

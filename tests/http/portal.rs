@@ -1195,3 +1195,29 @@ fn the_agencys_portal_settings_are_audited() {
     assert_eq!(stopped.len(), 1);
     assert_eq!(stopped[0]["resource_id"], hook.as_str());
 }
+
+/// A request for legal aid received by a branch that has stopped operating since opens no
+/// case there: it handled no cases that day.
+#[test]
+fn a_dossier_of_an_organization_that_stopped_operating_opens_no_case() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let branch = app.org_id("TTTGPL-HN-CN1");
+    let id = portal.filed(&portal.dossier("CLOSED-1", "legal_aid_request", &branch));
+    let r = app.post(
+        &format!("/api/v1/organizations/{branch}/deactivate"),
+        &app.token("stp.hn"),
+        json!({}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    app.post(
+        &format!("/api/v1/dossiers/{id}/steps/accept"),
+        &app.token("gd.hn"),
+        json!({"case": {"form": "counselling", "place": "at_office"}}),
+    )
+    .assert_problem(409, "not_handling_cases");
+    let dossier = app
+        .get(&format!("/api/v1/dossiers/{id}"), &app.token("gd.hn"))
+        .json();
+    assert_ne!(dossier["status"], "completed", "{dossier}");
+}

@@ -30,6 +30,7 @@ use tgpl_domain::case::{
 };
 use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
 use tgpl_persistence::cases::{self, CaseFilter, CaseRow, CaseSort, EventRow};
+use tgpl_persistence::organizations::OrganizationRow;
 use tgpl_persistence::{recipients, DbConnection};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -259,6 +260,22 @@ pub fn check_works_on(caller: &Caller, row: &CaseRow) -> Result<(), ApiError> {
     } else {
         Err(ApiError::forbidden())
     }
+}
+
+/// 409 `not_handling_cases` unless `org` handles cases on `day`, the day a request was
+/// received (`tgpl_domain::case::handles_cases_on`): it had not stopped operating, and a
+/// participating organization took part that day.
+pub fn check_handles_cases(org: &OrganizationRow, day: NaiveDate) -> Result<(), ApiError> {
+    if handles_cases_on(*org.kind, org.deactivated_on, org.standing().as_ref(), day) {
+        return Ok(());
+    }
+    Err(ApiError::conflict(
+        "not_handling_cases",
+        Text::new(
+            "Tổ chức không thực hiện trợ giúp pháp lý vào ngày tiếp nhận (đã ngừng hoạt động hoặc chấm dứt tham gia).",
+            "The organization handled no cases on the day of receipt (it stopped operating, or its participation ended).",
+        ),
+    ))
 }
 
 /// 403 unless the caller's role records new cases and deletes open ones

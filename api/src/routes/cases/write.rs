@@ -47,6 +47,7 @@ pub struct CreateCase {
     responses(
         (status = 201, description = "Created.", body = CaseView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller's role does no casework there, or records no requests (a contracted lawyer).", body = Problem),
+        (status = 409, description = "The organization handled no cases on the day of receipt: it had stopped operating, or its participation had ended (`not_handling_cases`).", body = Problem),
     )
 )]
 #[post("/cases")]
@@ -67,14 +68,7 @@ pub async fn create(
         .write(move |conn| {
             let org = scope::authorize(conn, &caller, Action::ManageCase, &body.organization_id)?;
             check_records_cases(&caller)?;
-            if !handles_cases_on(*org.kind, org.deactivated_on, org.standing().as_ref(), case.received_on) {
-                return Err(ApiError::field(
-                    "organization_id",
-                    "not_handling_cases",
-                    "Tổ chức không thực hiện trợ giúp pháp lý vào ngày tiếp nhận (đã ngừng hoạt động hoặc chấm dứt tham gia).",
-                    "The organization handled no cases on the day of receipt (it stopped operating, or its participation ended).",
-                ));
-            }
+            check_handles_cases(&org, case.received_on)?;
             let recipient = match recipients::get(conn, &body.recipient_id) {
                 Ok(r)
                     if crate::services::recipient_access::allows(

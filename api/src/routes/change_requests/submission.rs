@@ -74,6 +74,10 @@ pub async fn submit(
             )]));
         }
     }
+    // Deleting is recording's other side: a contracted lawyer asks for neither.
+    if body.kind == ChangeKind::Delete {
+        crate::routes::cases::check_records_cases(&caller)?;
+    }
     let (request, items) = state
         .write(move |conn| {
             // Checked and written as one, so that requests for the same case sent at once

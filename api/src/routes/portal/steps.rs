@@ -37,7 +37,7 @@ pub struct DossierStepBody {
     responses(
         (status = 200, description = "Done; the dossier.", body = DossierView, headers(("ETag" = String))),
         (status = 403, description = "The caller's role does not handle dossiers there.", body = Problem),
-        (status = 409, description = "Not allowed from the current status (`allowed_steps` lists what is), or possible duplicates of the person.", body = Problem),
+        (status = 409, description = "Not allowed from the current status (`allowed_steps` lists what is), possible duplicates of the person, or an organization that handled no cases on the day the dossier was received (`not_handling_cases`).", body = Problem),
     )
 )]
 #[post("/dossiers/{id}/steps/{step}")]

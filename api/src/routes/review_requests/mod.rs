@@ -107,7 +107,27 @@ fn load(
     if action != Action::ReadCase {
         scope::check(conn, caller, action, &row.organization_id)?;
     }
+    if action == Action::ManageCase {
+        check_works_on_review(conn, caller, row.case_id.as_deref())?;
+    }
     Ok(row)
+}
+
+/// 403 unless the caller works on what a request for review is about: the case it
+/// concerns (a contracted lawyer, only the cases they perform), or, about no case, the
+/// organization's own work, which a contracted lawyer does not record.
+fn check_works_on_review(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    case_id: Option<&str>,
+) -> Result<(), ApiError> {
+    match case_id.map(|id| tgpl_persistence::cases::get(conn, id)) {
+        Some(Ok(case)) => super::cases::check_works_on(caller, &case),
+        Some(Err(tgpl_persistence::StoreError::NotFound)) | None => {
+            super::cases::check_records_cases(caller)
+        }
+        Some(Err(e)) => Err(e.into()),
+    }
 }
 
 fn sent() -> ApiError {
@@ -128,10 +148,10 @@ fn check_case(
     case_id: Option<&str>,
 ) -> Result<(), ApiError> {
     let Some(case_id) = case_id else {
-        return Ok(());
+        return super::cases::check_records_cases(caller);
     };
     match super::cases::load(conn, caller, case_id, Action::ReadCase) {
-        Ok(case) if case.organization_id == org_id => Ok(()),
+        Ok(case) if case.organization_id == org_id => super::cases::check_works_on(caller, &case),
         _ => Err(ApiError::field(
             "case_id",
             "unknown_case",
