@@ -22,6 +22,8 @@ pub struct Standing {
     pub status: ParticipationStatus,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
+    /// The day it was terminated or revoked: its first day no longer in force.
+    pub ended_on: Option<NaiveDate>,
 }
 
 /// Why a participation cannot end as asked.
@@ -45,11 +47,17 @@ pub enum SigningRefusal {
 }
 
 impl Standing {
-    /// Whether the organization takes part on `day`.
+    /// Whether the organization takes part on `day`: within its validity, and while active,
+    /// or, once terminated or revoked, before the day it ended (what it did before stays
+    /// done under it).
     pub fn in_force_on(&self, day: NaiveDate) -> bool {
-        self.status == ParticipationStatus::Active
-            && self.valid_from <= day
-            && self.valid_to.is_none_or(|last| day <= last)
+        let not_ended = match self.status {
+            ParticipationStatus::Active => true,
+            ParticipationStatus::Terminated | ParticipationStatus::Revoked => {
+                self.ended_on.is_some_and(|end| day < end)
+            }
+        };
+        not_ended && self.valid_from <= day && self.valid_to.is_none_or(|last| day <= last)
     }
 
     /// Checks that the participation may end as `to` (terminated or revoked) on `on`, a day
@@ -106,6 +114,7 @@ mod tests {
             status,
             valid_from: d(2024, 1, 1),
             valid_to: Some(d(2028, 12, 31)),
+            ended_on: (status != Active).then(|| d(2026, 6, 1)),
         }
     }
 
@@ -123,6 +132,8 @@ mod tests {
         assert!(open.in_force_on(d(2099, 1, 1)));
         for ended in [Terminated, Revoked] {
             assert!(!registration(ended).in_force_on(d(2026, 6, 1)));
+            // Before the day it ended, it was in force.
+            assert!(registration(ended).in_force_on(d(2026, 5, 31)));
         }
     }
 
@@ -147,9 +158,16 @@ mod tests {
             check_may_sign(OrganizationKind::LawFirm, Some(&active), d(2029, 3, 1)),
             Err(SigningRefusal::NotInForce)
         );
+        // Revoked on 2026-06-01: a contract signed from then is refused; one signed before
+        // is a fact of when it took part.
+        let revoked = registration(Revoked);
         assert_eq!(
-            check_may_sign(OrganizationKind::LawFirm, Some(&registration(Revoked)), on),
+            check_may_sign(OrganizationKind::LawFirm, Some(&revoked), d(2026, 6, 1)),
             Err(SigningRefusal::NotInForce)
+        );
+        assert_eq!(
+            check_may_sign(OrganizationKind::LawFirm, Some(&revoked), on),
+            Ok(())
         );
     }
 

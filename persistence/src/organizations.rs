@@ -118,6 +118,7 @@ impl OrganizationRow {
             status: self.participation_status.as_ref()?.0,
             valid_from: self.participation_valid_from?,
             valid_to: self.participation_valid_to,
+            ended_on: self.participation_ended_on,
         })
     }
 }

@@ -366,6 +366,7 @@ fn participation_cannot_be_erased_and_its_end_takes_contracts_and_people_off_the
         json!({"reason": "Công ty giải thể"}),
     );
     assert_eq!(r.status, 200, "{}", r.body);
+    let ended_on = r.json()["ended_on"].as_str().unwrap().to_owned();
     assert_eq!(lawyers(&app), 1, "only the centre's contract remains");
     assert!(!takes_cases_for_firm(), "the firm no longer takes part");
     let contracts = app
@@ -375,7 +376,7 @@ fn participation_cannot_be_erased_and_its_end_takes_contracts_and_people_off_the
     let r = app.post(
         &format!("/api/v1/organizations/{firm}/contracts"),
         &stp,
-        json!({"center_id": app.org_id("TTTGPL-HCM"), "contract_number": "9/2026", "signed_on": "2026-01-05", "valid_from": "2026-01-05"}),
+        json!({"center_id": app.org_id("TTTGPL-HCM"), "contract_number": "9/2026", "signed_on": ended_on, "valid_from": ended_on}),
     );
     r.assert_problem(409, "participation_not_in_force");
 }

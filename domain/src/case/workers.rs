@@ -54,13 +54,16 @@ mod tests {
             status: ParticipationStatus::Active,
             valid_from: d(1, 1),
             valid_to: None,
+            ended_on: None,
         };
         assert!(handles_cases_on(firm, None, Some(&standing), d(11, 25)));
         assert!(!handles_cases_on(firm, None, None, d(11, 25)));
         let ended = Standing {
             status: ParticipationStatus::Terminated,
+            ended_on: Some(d(11, 20)),
             ..standing
         };
+        assert!(handles_cases_on(firm, None, Some(&ended), d(11, 19)));
         assert!(!handles_cases_on(firm, None, Some(&ended), d(11, 25)));
     }
 
