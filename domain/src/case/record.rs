@@ -81,6 +81,8 @@ pub enum DetailsError {
     DefenceRequired,
     /// The outcome dated before the receipt or after the case ended on it.
     OutcomeOutOfOrder,
+    /// A case whose quality was evaluated given a form whose quality is not evaluated.
+    EvaluatedFormNotEvaluable,
 }
 
 impl Refusal for DetailsError {
@@ -127,6 +129,12 @@ impl Refusal for DetailsError {
                 "required",
                 "Vụ việc tham gia tố tụng đã kết thúc phải ghi rõ quan điểm bào chữa có được chấp nhận không.",
                 "A completed litigation case says whether the defence view was accepted.",
+            ),
+            Self::EvaluatedFormNotEvaluable => FieldRefusal::new(
+                "form",
+                "quality_evaluated",
+                "Vụ việc đã được đánh giá chất lượng phải là vụ việc tham gia tố tụng hoặc đại diện ngoài tố tụng.",
+                "A case whose quality was evaluated stays a litigation or representation case.",
             ),
             Self::OutcomeOutOfOrder => FieldRefusal::new(
                 "outcome_on",
@@ -215,8 +223,9 @@ impl Case {
 
     /// Everything a correction (an edit, or a change request's) must leave agreeing, as the
     /// steps left it: the outcome fields; a receipt not in the future, nor after the
-    /// acceptance or the closing; an outcome between the receipt and the closing; and a
-    /// completed litigation case saying whether the defence view was accepted.
+    /// acceptance or the closing; an outcome between the receipt and the closing; a
+    /// completed litigation case saying whether the defence view was accepted; and an
+    /// evaluated case keeping a form whose quality is evaluated.
     pub fn check_details(&self, today: NaiveDate) -> Result<(), DetailsError> {
         self.check_outcome_fields()?;
         let after_receipt = |day: Option<NaiveDate>| day.is_some_and(|d| d < self.received_on);
@@ -239,6 +248,9 @@ impl Case {
             && self.defence_accepted.is_none()
         {
             return Err(DetailsError::DefenceRequired);
+        }
+        if self.quality.is_some() && !self.is_evaluable() {
+            return Err(DetailsError::EvaluatedFormNotEvaluable);
         }
         Ok(())
     }
@@ -414,6 +426,24 @@ mod tests {
         // A discontinued case, archived, never said it.
         silent.closing_grounds = Some("Người được trợ giúp rút yêu cầu".into());
         assert_eq!(silent.check_details(today), Ok(()));
+        // Evaluated, then made a counselling case.
+        let mut evaluated = case.clone();
+        evaluated.form = AidForm::Representation;
+        evaluated.defence_accepted = None;
+        evaluated.outcome_on = None;
+        evaluated.proceedings = None;
+        evaluated.quality = Some(QualityEvaluation {
+            grade: QualityGrade::Good,
+            evaluator: "stp.hn".into(),
+            evaluated_on: d(2026, 4, 2),
+            remarks: None,
+        });
+        assert_eq!(evaluated.check_details(today), Ok(()));
+        evaluated.form = AidForm::Counselling;
+        assert_eq!(
+            evaluated.check_details(today),
+            Err(DetailsError::EvaluatedFormNotEvaluable)
+        );
         // Closed, then received after the closing.
         let mut withdrawn = litigation();
         withdrawn.state = CaseState::Withdrawn;
