@@ -22,31 +22,50 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// White space as people type it: Unicode `White_Space` (space, tab, line breaks, U+00A0
-/// no-break space, U+3000 ideographic space, ...) and the invisible U+200B zero-width space
-/// and U+FEFF byte order mark, which editors leave around pasted text.
+/// White space as people type it and as it shows: Unicode `White_Space` (space, tab, line
+/// breaks, U+00A0 no-break space, U+3000 ideographic space, ...) and the characters drawn
+/// as a blank without being white space (the Hangul fillers U+115F, U+1160, U+3164, U+FFA0,
+/// and U+2800 braille blank).
 pub fn is_blank(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{2800}'
+        )
 }
 
-/// Free text as stored: NFC, without white space ([`is_blank`]) at either end. Inner white
-/// space, line breaks included, is kept. Only white space becomes "", which the rules that
-/// require a value refuse as they refuse "".
+/// What shows as nothing: a character shown as nothing ([`is_default_ignorable`]) that is
+/// not drawn as a blank.
+fn is_invisible(c: char) -> bool {
+    is_default_ignorable(c) && !is_blank(c)
+}
+
+/// Free text as stored: NFC, without white space ([`is_blank`]) or invisible characters (the
+/// U+200B zero-width space and U+FEFF byte order mark that editors leave around pasted text)
+/// at either end. Inner white space, line breaks included, is kept. Only white space
+/// becomes "", which the rules that require a value refuse as they refuse "".
 pub fn clean(text: &str) -> String {
-    nfc(text).trim_matches(is_blank).to_owned()
+    nfc(text)
+        .trim_matches(|c| is_blank(c) || is_invisible(c))
+        .to_owned()
 }
 
-/// A name or a code as stored: NFC, trimmed, and every inner run of white space
-/// ([`is_blank`], tabs and line breaks included) replaced by one space, so that
-/// "  Nguyễn\u{00A0}\u{00A0}Văn\tA " is stored as "Nguyễn Văn A". Only white space becomes "".
+/// A name or a code as stored: NFC, without the characters that show as nothing, trimmed,
+/// and every inner run of white space ([`is_blank`], tabs and line breaks included)
+/// replaced by one space, so that "  Nguyễn\u{00A0}\u{00A0}Văn\tA " is stored as "Nguyễn Văn
+/// A", and "Ng\u{200B}ọc" as "Ngọc". Only white space becomes "".
 pub fn name(text: &str) -> String {
     let normal = nfc(text);
     let mut out = String::with_capacity(normal.len());
     for word in normal.split(is_blank).filter(|w| !w.is_empty()) {
+        let word: String = word.chars().filter(|c| !is_invisible(*c)).collect();
+        if word.is_empty() {
+            continue;
+        }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&word);
     }
     out
 }
@@ -92,8 +111,8 @@ fn is_default_ignorable(c: char) -> bool {
 }
 
 /// Lower-cases, removes Vietnamese diacritics (precomposed or combining) and the characters
-/// shown as nothing ([`is_default_ignorable`]), maps đ (and its look-alike ð) to d and
-/// collapses runs of white space. The text is normalised to NFC
+/// shown as nothing ([`is_default_ignorable`] but not drawn as a blank), maps đ (and its
+/// look-alike ð) to d and collapses runs of white space ([`is_blank`]). The text is normalised to NFC
 /// first, so that every spelling of a letter folds alike. The result is what search columns store and what
 /// queries are compared against.
 pub fn fold(text: &str) -> String {
@@ -105,7 +124,7 @@ pub fn fold(text: &str) -> String {
             pending_space = !out.is_empty();
             continue;
         }
-        if is_combining_mark(c) || is_default_ignorable(c) {
+        if is_combining_mark(c) || is_invisible(c) {
             continue;
         }
         if pending_space {
@@ -159,13 +178,20 @@ mod tests {
     #[test]
     fn invisible_characters_fold_away_and_reordering_ones_are_refused() {
         for hidden in [
-            '\u{2060}', '\u{200D}', '\u{00AD}', '\u{180E}', '\u{3164}', '\u{FE0F}',
+            '\u{2060}', '\u{200D}', '\u{200B}', '\u{FEFF}', '\u{00AD}', '\u{180E}', '\u{FE0F}',
         ] {
             assert_eq!(
                 fold(&format!("Phạm{hidden} Văn Ẩn")),
                 "pham van an",
                 "{hidden:?}"
             );
+            assert_eq!(fold(&format!("Ng{hidden}ọc")), "ngoc", "{hidden:?}");
+            assert_eq!(name(&format!("Ng{hidden}ọc")), "Ngọc", "{hidden:?}");
+        }
+        // Drawn as a blank: a space between words.
+        for blank in ['\u{3164}', '\u{FFA0}', '\u{115F}', '\u{2800}'] {
+            assert_eq!(fold(&format!("Lưu{blank}Thị")), "luu thi", "{blank:?}");
+            assert_eq!(name(&format!("Lưu{blank}Thị")), "Lưu Thị", "{blank:?}");
         }
         assert_eq!(first_control("\u{202E}Văn phòng"), Some('\u{202E}'));
         assert_eq!(first_control("a\u{2066}b"), Some('\u{2066}'));
