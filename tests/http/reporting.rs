@@ -530,6 +530,10 @@ fn figures_are_uploaded_as_the_files_the_forms_export() {
     let r = upload(&app, &ctl, &id, semicolons.as_bytes());
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["entered_figures"], expected);
+    // Excel may say so on a first line of its own.
+    let r = upload(&app, &ctl, &id, format!("sep=;\r\n{semicolons}").as_bytes());
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["entered_figures"], expected);
     let submitted = step(&app, &ctl, &id, "submit", json!({}));
     assert_eq!(submitted["status"], "submitted");
     // Once submitted, no file changes it.
@@ -859,6 +863,8 @@ fn releases_are_vintages_the_statistics_offices_pull() {
     assert_eq!(r.json()["observations"], json!(observations));
     app.get(&format!("{data}&vintage=3"), &office)
         .assert_problem(404, "not_found");
+    app.get(&format!("{data}&vintage=0"), &office)
+        .assert_problem(422, "validation_failed");
     let problem = app
         .get("/api/v1/statistics/released-data?vintage=1", &office)
         .assert_problem(422, "validation_failed");

@@ -252,6 +252,14 @@ pub async fn released_data(
     if let Some(form) = &q.form {
         form_of(form)?;
     }
+    if q.vintage.is_some_and(|v| v < 1) {
+        return Err(ApiError::field(
+            "vintage",
+            "out_of_range",
+            "Lần công bố đánh số từ 1.",
+            "Vintages are numbered from 1.",
+        ));
+    }
     if q.vintage.is_some() && period.is_none() {
         return Err(ApiError::field(
             "vintage",

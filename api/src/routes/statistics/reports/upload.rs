@@ -112,8 +112,9 @@ fn short(text: &str) -> String {
     text.chars().take(40).collect()
 }
 
-/// The separator of a CSV file: `;` when its header line has more of them than commas, as a
-/// spreadsheet set to Vietnamese (whose decimal mark is the comma) saves it; `,` otherwise.
+/// The separator of a CSV file without a `sep=` line: `;` when its header line has more of
+/// them than commas, as a spreadsheet set to Vietnamese (whose decimal mark is the comma)
+/// saves it; `,` otherwise.
 fn delimiter(bytes: &[u8]) -> u8 {
     let header = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
     let count = |sep: u8| header.iter().filter(|b| **b == sep).count();
@@ -138,16 +139,24 @@ fn read_csv(
             "The file is neither an xlsx workbook nor a UTF-8 CSV file.",
         ));
     }
+    // Excel writes `sep=;` as a first line of its own to say the separator.
+    let (separator, bytes, skipped) = match bytes.strip_prefix(b"sep=") {
+        Some(&[sep, ref rest @ ..]) => {
+            let rest = rest.strip_prefix(b"\r").unwrap_or(rest);
+            (sep, rest.strip_prefix(b"\n").unwrap_or(rest), 1)
+        }
+        _ => (delimiter(bytes), bytes, 0),
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .delimiter(delimiter(bytes))
+        .delimiter(separator)
         .from_reader(bytes);
     let limit = form.blank(period).rows.len() + SPARE_ROWS;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let line = i + 1;
+        let line = i + 1 + skipped;
         let record = record.map_err(|_| {
             unreadable(
                 "Tệp CSV không đọc được (dấu ngoặc kép không đóng?).",
