@@ -3,7 +3,8 @@
 //!
 //! A worker started with the server finds the deliveries that are due, at most one per
 //! callback and dossier (the earliest not acknowledged, so that a dossier's entries arrive
-//! in order), and `POST`s each on its own, signed: `X-TGPL-Timestamp` (Unix seconds) and
+//! in order), claims each in the database (so that several instances of the server share
+//! the work rather than repeat it), and `POST`s each on its own, signed: `X-TGPL-Timestamp` (Unix seconds) and
 //! `X-TGPL-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>" under the shared
 //! secret>`. A 2xx answer acknowledges it; anything else is tried again after a backoff that
 //! doubles from 1 second up to an hour, for as long as it takes. A receiver that hangs holds
@@ -38,6 +39,9 @@ const DATABASE_REST: Duration = Duration::from_secs(2);
 const IN_FLIGHT: usize = 32;
 /// The longest wait between two attempts.
 const MAX_BACKOFF_SECONDS: i64 = 3600;
+/// How long a claimed delivery is left to its instance before it is due again: longer than
+/// an attempt can take.
+const LEASE: Duration = Duration::from_secs(60);
 
 /// A new shared secret: 32 random bytes, base64url.
 pub fn new_secret() -> String {
@@ -216,6 +220,13 @@ pub fn start(state: actix_web::web::Data<AppState>) {
                 let (state, agent, held) = (state.clone(), agent.clone(), held.clone());
                 let (url, secret) = (endpoint.url.clone(), endpoint.secret.clone());
                 actix_web::rt::spawn(async move {
+                    if !claim(&state, &delivery).await {
+                        held.lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .recorded
+                            .push(delivery.id);
+                        return;
+                    }
                     let sent = delivery.clone();
                     let outcome = actix_web::web::block(move || post(&agent, &url, &secret, &sent))
                         .await
@@ -259,6 +270,23 @@ fn post(
     }
 }
 
+/// Claims `delivery` for this attempt ([`webhooks::claim`]); false when another instance,
+/// or the database, did not let it.
+async fn claim(state: &AppState, delivery: &DeliveryRow) -> bool {
+    let id = delivery.id.clone();
+    let claimed = state
+        .write(move |conn| {
+            let now = tgpl_persistence::now();
+            let lease = chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::MAX);
+            Ok(webhooks::claim(conn, &id, now, now + lease)?)
+        })
+        .await;
+    claimed.unwrap_or_else(|e| {
+        log::warn!("cannot claim a callback delivery: {:?}", e.code);
+        false
+    })
+}
+
 async fn record(state: &AppState, delivery: &DeliveryRow, outcome: Result<(), String>) {
     let id = delivery.id.clone();
     let attempts = delivery.attempts + 1;
@@ -276,7 +304,7 @@ async fn record(state: &AppState, delivery: &DeliveryRow, outcome: Result<(), St
         })
         .await;
     if let Err(e) = written {
-        // The next round finds the delivery still due and sends it again: at least once.
+        // Once its lease is over, the delivery is due again and sent again: at least once.
         log::error!("cannot record a callback delivery: {:?}", e.code);
     }
 }

@@ -191,17 +191,25 @@ fn callbacks_are_signed_retried_and_in_order_per_dossier() {
 }
 
 /// A receiver that acknowledges every delivery gets each once: a read of the outbox begun
-/// before a delivery was recorded must not send it again.
+/// before a delivery was recorded must not send it again, nor another instance of the
+/// server over the same database.
 #[test]
 fn an_acknowledged_delivery_is_not_sent_again() {
     let app = TestApp::spawn();
     let receiver = Receiver::start(TcpListener::bind("127.0.0.1:0").unwrap(), 0);
     register(&app, &receiver.url);
+    let second = app.another_instance();
     let portal = Portal::new(&app);
     let centre = app.org_id("TTTGPL-HN");
-    let n = 30;
+    let n = 60;
+    // Half filed through each instance, so that both workers are woken at once.
     let filed = crate::concurrency::at_once(n, |i| {
-        portal.file(&portal.dossier(&format!("ONCE-{i}"), "provider_change", &centre))
+        let body = portal.dossier(&format!("ONCE-{i}"), "provider_change", &centre);
+        if i % 2 == 0 {
+            portal.file(&body)
+        } else {
+            second.post("/api/v1/portal/dossiers", &portal.token, body)
+        }
     });
     assert!(filed.iter().all(|r| r.status == 201));
     receiver.wait_for(n, 0, Duration::from_secs(30));

@@ -146,6 +146,18 @@ impl TestApp {
         self.thread = Some(thread);
     }
 
+    /// Another server over the same database, as a second instance of one deployment would
+    /// run; it stops when dropped.
+    pub fn another_instance(&self) -> Instance {
+        let (addr, handle, thread) = Self::serve(&self.db, &Self::pool_settings(), |_| {});
+        Instance {
+            base: format!("http://{addr}"),
+            agent: ureq::AgentBuilder::new().redirects(0).build(),
+            handle,
+            thread: Some(thread),
+        }
+    }
+
     fn stop(&mut self) {
         // `stop` sends its command at once; the returned future only waits for completion,
         // which joining the server's thread does too.
@@ -291,5 +303,30 @@ pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// A second server of a test's database ([`TestApp::another_instance`]).
+pub struct Instance {
+    pub base: String,
+    agent: ureq::Agent,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Instance {
+    pub fn post(&self, path: &str, token: &str, body: Value) -> Resp {
+        http::Request::new(&self.agent, "POST", format!("{}{}", self.base, path))
+            .bearer(token)
+            .json(body)
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }

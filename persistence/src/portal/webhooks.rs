@@ -127,6 +127,28 @@ pub fn due(
         .load(conn)?)
 }
 
+/// Claims a due delivery for one attempt: it is due again only at `lease_until`, should the
+/// instance that claimed it stop before recording the outcome. Answers whether the claim was
+/// taken: another instance of the server over the same database, or an older read of this
+/// one, finds the delivery no longer due and leaves it, so that a receiver that answers is
+/// sent each delivery once.
+pub fn claim(
+    conn: &mut DbConnection,
+    id: &str,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+) -> StoreResult<bool> {
+    let claimed = diesel::update(
+        webhook_deliveries::table
+            .find(id)
+            .filter(webhook_deliveries::delivered_at.is_null())
+            .filter(webhook_deliveries::next_attempt_at.le(now)),
+    )
+    .set(webhook_deliveries::next_attempt_at.eq(lease_until))
+    .execute(conn)?;
+    Ok(claimed == 1)
+}
+
 /// Records a delivery acknowledged.
 pub fn delivered(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> StoreResult<()> {
     diesel::update(webhook_deliveries::table.find(id))
