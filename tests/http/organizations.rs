@@ -302,6 +302,20 @@ fn deactivation_needs_no_active_children() {
     case("2026-06-30").assert_problem(409, "not_handling_cases");
     let r = case("2026-06-29");
     assert_eq!(r.status, 201, "{}", r.body);
+    // Nor does it take new people aided, staff or memberships.
+    app.post(
+        "/api/v1/recipients",
+        &gd,
+        json!({"organization_id": branch, "full_name": "Người Mới", "date_of_birth": "1980-01-01"}),
+    )
+    .assert_problem(409, "organization_inactive");
+    app.post(
+        "/api/v1/staff",
+        &gd,
+        json!({"full_name": "Người Mới", "membership": {"organization_id": branch,
+               "relation": "employee", "title": "legal_aid_officer"}}),
+    )
+    .assert_problem(409, "organization_inactive");
 }
 
 #[test]

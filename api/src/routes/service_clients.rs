@@ -124,7 +124,7 @@ pub async fn create(
                 Action::ManageAccount(body.role),
                 &body.organization_id,
             )?;
-            check_membership(body.role, *org.kind, *org.status)?;
+            check_membership(body.role, &org)?;
             // Client ids are usernames: the same claim as accounts.
             exclusive(
                 conn,

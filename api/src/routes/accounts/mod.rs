@@ -21,12 +21,12 @@ use tgpl_domain::account::AccountAction;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::credentials::{Password, Username};
 use tgpl_domain::label::Vocabulary;
-use tgpl_domain::organization::{OrganizationKind, OrganizationStatus};
 use tgpl_domain::refusal::Refusal;
 use tgpl_domain::role::{AccountStatus, Role};
 use tgpl_persistence::accounts::{self, AccountFilter, AccountRow};
 use tgpl_persistence::column::Code;
 use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
+use tgpl_persistence::organizations::OrganizationRow;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -43,12 +43,10 @@ use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
 
-/// Checks that an account of `role` may belong to an organization of `kind` that is active.
-pub fn check_membership(
-    role: Role,
-    kind: OrganizationKind,
-    status: OrganizationStatus,
-) -> Result<(), ApiError> {
+/// Checks that an account of `role` may belong to `org`: one of the kinds the role belongs
+/// to, and operating ([`crate::routes::organizations::check_operating`]).
+pub fn check_membership(role: Role, org: &OrganizationRow) -> Result<(), ApiError> {
+    let kind = *org.kind;
     if !role.allowed_org_kinds().contains(&kind) {
         let allowed: Vec<&str> = role.allowed_org_kinds().iter().map(|k| k.code()).collect();
         return Err(ApiError::field(
@@ -64,16 +62,7 @@ pub fn check_membership(
             ),
         ));
     }
-    if status != OrganizationStatus::Active {
-        return Err(ApiError::conflict(
-            "organization_inactive",
-            Text::new(
-                "Tổ chức đã ngừng hoạt động.",
-                "The organization is inactive.",
-            ),
-        ));
-    }
-    Ok(())
+    crate::routes::organizations::check_operating(org)
 }
 
 pub fn username_taken() -> ApiError {

@@ -69,7 +69,7 @@ pub async fn create(
                 Action::ManageAccount(body.role),
                 &body.organization_id,
             )?;
-            check_membership(body.role, *org.kind, *org.status)?;
+            check_membership(body.role, &org)?;
             // Checked and inserted as one, so that two creations at once answer
             // `username_taken` to the second rather than a bare conflict.
             exclusive(

@@ -54,7 +54,7 @@ pub struct CreateRecipient {
     request_body = CreateRecipient,
     responses(
         (status = 201, description = "Created.", body = RecipientView, headers(("ETag" = String), ("Location" = String))),
-        (status = 409, description = "Possible duplicates: `candidates` lists them.", body = Problem),
+        (status = 409, description = "Possible duplicates (`possible_duplicates`: `candidates` lists them), or the organization stopped operating (`organization_inactive`).", body = Problem),
     )
 )]
 #[post("/recipients")]
@@ -76,12 +76,13 @@ pub async fn create(
     )?;
     let row = state
         .write(move |conn| {
-            scope::authorize(
+            let org = scope::authorize(
                 conn,
                 &caller,
                 Action::ManageRecipient,
                 &body.organization_id,
             )?;
+            crate::routes::organizations::check_operating(&org)?;
             check_province(conn, "province_code", body.province_code.as_deref())?;
             let row = RecipientRow {
                 province_code: body.province_code,

@@ -57,7 +57,7 @@ pub(super) fn new_membership(
     responses(
         (status = 201, description = "Added; the person.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not manage staff there.", body = Problem),
-        (status = 409, description = "Already a current member in that organization.", body = Problem),
+        (status = 409, description = "Already a current member in that organization, or the organization stopped operating (`organization_inactive`).", body = Problem),
     )
 )]
 #[post("/staff/{id}/memberships")]
@@ -76,7 +76,8 @@ pub async fn add_membership(
             exclusive(conn, &[Claim::new(Rule::Membership, id.as_str())], |conn| {
                 let person = load(conn, &caller, &id, Action::ReadStaff)?;
                 if_match.check_current(&person.row)?;
-                scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
+                let org = scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
+                crate::routes::organizations::check_operating(&org)?;
                 let membership = new_membership(&id, &body)?;
                 let held: Vec<_> = person.memberships.iter().map(MembershipRow::to_domain).collect();
                 if tgpl_domain::staff::check_no_overlap(&held, &membership.to_domain()).is_err() {

@@ -48,6 +48,7 @@ pub struct CreateStaff {
     responses(
         (status = 201, description = "Created.", body = StaffView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller may not manage staff there.", body = Problem),
+        (status = 409, description = "The organization stopped operating (`organization_inactive`).", body = Problem),
     )
 )]
 #[post("/staff")]
@@ -67,12 +68,13 @@ pub async fn create(
     let full_name = not_blank("full_name", &body.full_name)?;
     let shown = state
         .write(move |conn| {
-            scope::authorize(
+            let org = scope::authorize(
                 conn,
                 &caller,
                 Action::ManageStaff,
                 &body.membership.organization_id,
             )?;
+            crate::routes::organizations::check_operating(&org)?;
             let now = tgpl_persistence::now();
             let mut row = StaffRow {
                 id: tgpl_persistence::new_id(),
