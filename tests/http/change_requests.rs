@@ -233,6 +233,28 @@ fn an_edit_requested_keeps_the_case_whole_and_changes_something() {
         refused(json!({})),
         ("cases[0].changes".to_owned(), "no_change".to_owned())
     );
+    // Every item's refusal at once.
+    let other = app.closed_case(false);
+    let problem = app
+        .post(
+            "/api/v1/change-requests",
+            &gd,
+            json!({"kind": "edit", "reason": "Sửa sai", "cases": [
+                {"case_id": id, "changes": {}},
+                {"case_id": other["id"], "changes": {"received_on": "2026-12-31"}}]}),
+        )
+        .assert_problem(422, "validation_failed");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["cases[0].changes", "cases[1].changes.received_on"],
+        "{problem}"
+    );
     // Whole, it is asked for.
     let r = app.post(
         "/api/v1/change-requests",

@@ -36,6 +36,80 @@ fn item_error(index: usize, code: &'static str, vi: &str, en: &str) -> ApiError 
     )])
 }
 
+/// The stored item of `item`, the `i`th case of a request of `kind`, once checked: a case
+/// the caller works on, in a state that needs the request, with no other request pending,
+/// and for an edit, changes that leave the case whole and change something. Its refusals,
+/// named under `cases[i]`, come inside `Ok`; what is not the item's fault (storage, 403)
+/// comes as `Err`.
+fn checked_item(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    kind: ChangeKind,
+    i: usize,
+    item: &ChangeItem,
+    request_id: &str,
+) -> Result<Result<ItemRow, ApiError>, ApiError> {
+    let case = match crate::routes::cases::load(conn, caller, &item.case_id, Action::ManageCase) {
+        Ok(c) => c,
+        Err(e) if e.status != StatusCode::NOT_FOUND => return Err(e),
+        Err(_) => {
+            return Ok(Err(item_error(
+                i,
+                "unknown_case",
+                "Không có vụ việc này trong phạm vi của bạn.",
+                "No such case in your scope.",
+            )))
+        }
+    };
+    if !kind.needed_for(*case.state) {
+        return Ok(Err(item_error(
+            i,
+            "not_needed",
+            "Vụ việc chưa khóa (đơn vị tự sửa, xóa được) hoặc chưa lưu hồ sơ.",
+            "The case is not locked (the unit can change it itself) or not archived.",
+        )));
+    }
+    if change_requests::pending_for_case(conn, &case.id)? {
+        return Ok(Err(item_error(
+            i,
+            "pending_request",
+            "Vụ việc đang có đề nghị chờ xử lý.",
+            "A request for this case is pending.",
+        )));
+    }
+    // Checked now, so that the data centre is never asked for an impossible change, nor for
+    // none.
+    if let Some(changes) = &item.changes {
+        let mut edited = case.clone();
+        if let Err(e) = changes.apply(&mut edited) {
+            if e.status != StatusCode::UNPROCESSABLE_ENTITY {
+                return Err(e);
+            }
+            return Ok(Err(e.within(&format!("cases[{i}].changes."))));
+        }
+        if edited == case {
+            return Ok(Err(ApiError::field(
+                &format!("cases[{i}].changes"),
+                "no_change",
+                "Đề nghị sửa không thay đổi gì ở vụ việc.",
+                "The edit changes nothing in the case.",
+            )));
+        }
+    }
+    Ok(Ok(ItemRow {
+        id: tgpl_persistence::new_id(),
+        change_request_id: request_id.to_owned(),
+        case_id: case.id,
+        proposed_changes: item
+            .changes
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(ApiError::logged("serializing a stored document"))?,
+        open: true,
+    }))
+}
+
 /// Asks the data centre to edit, delete or take out of the archive one or many locked
 /// cases. Each case must be one the caller works on, in a state that needs the request
 /// (locked for edits and deletion, archived to take out), with no other request pending.
@@ -90,69 +164,17 @@ pub async fn submit(
             exclusive(conn, &claims, |conn| {
                 let mut items = Vec::new();
                 let request_id = tgpl_persistence::new_id();
+                let mut refused = Vec::new();
                 for (i, item) in body.cases.iter().enumerate() {
-                    let case = match crate::routes::cases::load(
-                        conn,
-                        &caller,
-                        &item.case_id,
-                        Action::ManageCase,
-                    ) {
-                        Ok(c) => c,
-                        Err(e) if e.status != StatusCode::NOT_FOUND => return Err(e),
-                        Err(_) => {
-                            return Err(item_error(
-                                i,
-                                "unknown_case",
-                                "Không có vụ việc này trong phạm vi của bạn.",
-                                "No such case in your scope.",
-                            ))
-                        }
-                    };
-                    let state = *case.state;
-                    if !body.kind.needed_for(state) {
-                        return Err(item_error(
-                        i,
-                        "not_needed",
-                        "Vụ việc chưa khóa (đơn vị tự sửa, xóa được) hoặc chưa lưu hồ sơ.",
-                        "The case is not locked (the unit can change it itself) or not archived.",
-                    ));
+                    match checked_item(conn, &caller, body.kind, i, item, &request_id)? {
+                        Ok(row) => items.push(row),
+                        Err(e) => refused.extend(e.errors.iter().cloned()),
                     }
-                    if change_requests::pending_for_case(conn, &case.id)? {
-                        return Err(item_error(
-                            i,
-                            "pending_request",
-                            "Vụ việc đang có đề nghị chờ xử lý.",
-                            "A request for this case is pending.",
-                        ));
-                    }
-                    // Checked now, so that the data centre is never asked for an impossible
-                    // change, nor for none.
-                    if let Some(changes) = &item.changes {
-                        let mut edited = case.clone();
-                        changes
-                            .apply(&mut edited)
-                            .map_err(|e| e.within(&format!("cases[{i}].changes.")))?;
-                        if edited == case {
-                            return Err(ApiError::field(
-                                &format!("cases[{i}].changes"),
-                                "no_change",
-                                "Đề nghị sửa không thay đổi gì ở vụ việc.",
-                                "The edit changes nothing in the case.",
-                            ));
-                        }
-                    }
-                    items.push(ItemRow {
-                        id: tgpl_persistence::new_id(),
-                        change_request_id: request_id.clone(),
-                        case_id: case.id,
-                        proposed_changes: item
-                            .changes
-                            .as_ref()
-                            .map(serde_json::to_string)
-                            .transpose()
-                            .map_err(ApiError::logged("serializing a stored document"))?,
-                        open: true,
-                    });
+                }
+                // Every item's refusals at once: a request of a hundred cases is corrected in
+                // one go.
+                if !refused.is_empty() {
+                    return Err(ApiError::validation(refused));
                 }
                 let request = RequestRow {
                     id: request_id,
