@@ -3,10 +3,10 @@
 //!
 //! A worker started with the server finds the deliveries that are due, at most one per
 //! callback and dossier (the earliest not acknowledged, so that a dossier's entries arrive
-//! in order), claims each in the database (so that several instances of the server share
-//! the work rather than repeat it), and `POST`s each on its own, signed: `X-TGPL-Timestamp` (Unix seconds) and
-//! `X-TGPL-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>" under the shared
-//! secret>`. A 2xx answer acknowledges it; anything else is tried again after a backoff that
+//! in order), claims each in the database (so that neither a stale read nor another
+//! instance of the server sends it again), and `POST`s each on its own, signed:
+//! `X-TGPL-Timestamp` (Unix seconds) and `X-TGPL-Signature: v1=<hex HMAC-SHA256 of
+//! "<timestamp>.<body>" under the shared secret>`. A 2xx answer acknowledges it; anything else is tried again after a backoff that
 //! doubles from 1 second up to an hour, for as long as it takes. A receiver that hangs holds
 //! only its own deliveries. Deliveries are at least once: the portal keeps the positions it
 //! has seen (`X-TGPL-Delivery` names the delivery, the body its position). The outbox is in
@@ -144,30 +144,6 @@ impl Outbox {
     }
 }
 
-/// The deliveries the worker holds: those being sent, and those whose outcome is recorded
-/// but which a read of the outbox begun before it was recorded may still answer as due. A
-/// recorded one is let go only as the next read begins, so that no read older than its
-/// outcome can send it again.
-#[derive(Default)]
-struct Held {
-    ids: HashSet<String>,
-    recorded: Vec<String>,
-}
-
-impl Held {
-    /// Takes `id` to send, unless it is held already or `IN_FLIGHT` are.
-    fn take(&mut self, id: &str) -> bool {
-        self.ids.len() < IN_FLIGHT && self.ids.insert(id.to_owned())
-    }
-
-    /// Lets go of the deliveries recorded so far: called before each read of the outbox.
-    fn release_recorded(&mut self) {
-        for id in self.recorded.drain(..) {
-            self.ids.remove(&id);
-        }
-    }
-}
-
 /// Starts the worker on the current actix system; it stops with it.
 pub fn start(state: actix_web::web::Data<AppState>) {
     actix_web::rt::spawn(async move {
@@ -176,7 +152,7 @@ pub fn start(state: actix_web::web::Data<AppState>) {
             .redirects(0)
             .resolver(RoutableOnly)
             .build();
-        let held: Arc<Mutex<Held>> = Arc::default();
+        let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
         let mut outbox = Some(Outbox {
             url: state.database_url.clone(),
             conn: None,
@@ -185,9 +161,6 @@ pub fn start(state: actix_web::web::Data<AppState>) {
             let Some(mut reader) = outbox.take() else {
                 return;
             };
-            held.lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .release_recorded();
             let Ok((reader, read)) = actix_web::web::block(move || {
                 let read = reader.due();
                 (reader, read)
@@ -210,32 +183,30 @@ pub fn start(state: actix_web::web::Data<AppState>) {
                 let Some(endpoint) = endpoints.iter().find(|e| e.id == delivery.endpoint_id) else {
                     continue;
                 };
-                if !held
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .take(&delivery.id)
                 {
-                    continue;
+                    let mut flying = in_flight.lock().unwrap_or_else(|p| p.into_inner());
+                    if flying.len() >= IN_FLIGHT || !flying.insert(delivery.id.clone()) {
+                        continue;
+                    }
                 }
-                let (state, agent, held) = (state.clone(), agent.clone(), held.clone());
+                let (state, agent, in_flight) = (state.clone(), agent.clone(), in_flight.clone());
                 let (url, secret) = (endpoint.url.clone(), endpoint.secret.clone());
                 actix_web::rt::spawn(async move {
-                    if !claim(&state, &delivery).await {
-                        held.lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .recorded
-                            .push(delivery.id);
-                        return;
+                    // The claim, not this set, is what keeps a delivery from being sent twice:
+                    // it refuses one recorded since the read that found it, and one another
+                    // instance has taken.
+                    if claim(&state, &delivery).await {
+                        let sent = delivery.clone();
+                        let outcome =
+                            actix_web::web::block(move || post(&agent, &url, &secret, &sent))
+                                .await
+                                .unwrap_or_else(|e| Err(format!("the delivery task failed: {e}")));
+                        record(&state, &delivery, outcome).await;
                     }
-                    let sent = delivery.clone();
-                    let outcome = actix_web::web::block(move || post(&agent, &url, &secret, &sent))
-                        .await
-                        .unwrap_or_else(|e| Err(format!("the delivery task failed: {e}")));
-                    record(&state, &delivery, outcome).await;
-                    held.lock()
+                    in_flight
+                        .lock()
                         .unwrap_or_else(|p| p.into_inner())
-                        .recorded
-                        .push(delivery.id);
+                        .remove(&delivery.id);
                     // The dossier's next entry may be due now.
                     state.deliveries.notify_one();
                 });
