@@ -121,11 +121,21 @@ fn check_works_on_review(
     caller: &Caller,
     case_id: Option<&str>,
 ) -> Result<(), ApiError> {
+    match concerned_case(conn, case_id)? {
+        Some(case) => super::cases::check_works_on(caller, &case),
+        None => super::cases::check_records_cases(caller),
+    }
+}
+
+/// The case a request for review concerns, if it names one that is still recorded: one
+/// deleted since leaves the request about no case.
+fn concerned_case(
+    conn: &mut DbConnection,
+    case_id: Option<&str>,
+) -> Result<Option<tgpl_persistence::cases::CaseRow>, ApiError> {
     match case_id.map(|id| tgpl_persistence::cases::get(conn, id)) {
-        Some(Ok(case)) => super::cases::check_works_on(caller, &case),
-        Some(Err(tgpl_persistence::StoreError::NotFound)) | None => {
-            super::cases::check_records_cases(caller)
-        }
+        Some(Ok(case)) => Ok(Some(case)),
+        Some(Err(tgpl_persistence::StoreError::NotFound)) | None => Ok(None),
         Some(Err(e)) => Err(e.into()),
     }
 }

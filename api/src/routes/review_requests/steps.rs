@@ -4,7 +4,6 @@ use super::*;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::lifecycle::Step;
 use tgpl_domain::review_request::{check_answered_on, check_sent_on, DayOutOfRange};
-use tgpl_persistence::cases;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -96,13 +95,8 @@ pub async fn send(
             if_match.settle(conn, |conn| {
                 let before = load(conn, &caller, &id, Action::SendReviewRequest)?;
                 if_match.check_current(&before)?;
-                // A case deleted since leaves only the general bounds.
-                let case_received_on = match before.case_id.as_deref().map(|c| cases::get(conn, c))
-                {
-                    Some(Ok(case)) => Some(case.received_on),
-                    Some(Err(tgpl_persistence::StoreError::NotFound)) | None => None,
-                    Some(Err(e)) => return Err(e.into()),
-                };
+                let case_received_on =
+                    concerned_case(conn, before.case_id.as_deref())?.map(|c| c.received_on);
                 check_sent_on(on, case_received_on, today()).map_err(sent_out_of_range)?;
                 let mut after = before.clone();
                 take(&mut after, ReviewStep::Send)?;
