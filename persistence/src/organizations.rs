@@ -111,6 +111,16 @@ impl OrganizationRow {
         self.search_text = tgpl_domain::text::fold(&format!("{} {}", self.name, self.code));
     }
 
+    /// Whether the organization handles cases on `day` (`tgpl_domain::case::handles_cases_on`).
+    pub fn handles_cases_on(&self, day: NaiveDate) -> bool {
+        tgpl_domain::case::handles_cases_on(
+            *self.kind,
+            self.deactivated_on,
+            self.standing().as_ref(),
+            day,
+        )
+    }
+
     /// The organization's participation in legal aid, when it has one recorded.
     pub fn standing(&self) -> Option<Standing> {
         Some(Standing {

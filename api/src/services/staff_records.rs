@@ -1,15 +1,12 @@
 //! Who a staff member is (their record, memberships and cards) and whether they can take a
 //! case of an organization on a day: what the staff routes show and the case steps check.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
-use tgpl_domain::case::handles_cases_on;
-use tgpl_domain::organization::OrganizationKind;
 use tgpl_domain::reference::ProviderKind;
 use tgpl_domain::staff::{card_issuer, check_can_take_cases, Card, NotEligible, StaffStatus};
+use tgpl_persistence::organizations::{self, OrganizationRow};
 use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffRow};
-use tgpl_persistence::{organizations, DbConnection};
+use tgpl_persistence::DbConnection;
 
 use crate::http::error::ApiError;
 use crate::scope::today;
@@ -43,18 +40,40 @@ pub fn issuing_department(
     conn: &mut DbConnection,
     org_id: &str,
 ) -> Result<Option<String>, ApiError> {
-    let mut chain = vec![org_id.to_owned()];
-    chain.extend(organizations::ancestors(conn, org_id, today())?);
-    let kinds: HashMap<String, OrganizationKind> = organizations::get_many(conn, &chain)?
-        .into_iter()
-        .map(|o| (o.id, *o.kind))
-        .collect();
-    let issuer = card_issuer(
-        chain
-            .iter()
-            .filter_map(|id| Some((id.as_str(), *kinds.get(id)?))),
-    );
-    Ok(issuer.map(str::to_owned))
+    Ok(chain_of(conn, org_id)?.issuer().map(str::to_owned))
+}
+
+/// An organization and the ones above it today, nearest first, read at once.
+struct Chain {
+    ids: Vec<String>,
+    rows: Vec<OrganizationRow>,
+}
+
+fn chain_of(conn: &mut DbConnection, org_id: &str) -> Result<Chain, ApiError> {
+    let mut ids = vec![org_id.to_owned()];
+    ids.extend(organizations::ancestors(conn, org_id, today())?);
+    let rows = organizations::get_many(conn, &ids)?;
+    Ok(Chain { ids, rows })
+}
+
+impl Chain {
+    fn row(&self, id: &str) -> Option<&OrganizationRow> {
+        self.rows.iter().find(|o| o.id == id)
+    }
+
+    /// The organization itself, first of the chain.
+    fn first(&self) -> Result<&OrganizationRow, ApiError> {
+        self.row(&self.ids[0])
+            .ok_or_else(|| tgpl_persistence::StoreError::NotFound.into())
+    }
+
+    fn issuer(&self) -> Option<&str> {
+        card_issuer(
+            self.ids
+                .iter()
+                .filter_map(|id| Some((id.as_str(), *self.row(id)?.kind))),
+        )
+    }
 }
 
 /// Whether `person` can be assigned a case of `org_id` on `day`: a provider, active, a
@@ -66,11 +85,12 @@ pub fn can_take_cases(
     org_id: &str,
     day: NaiveDate,
 ) -> Result<Result<ProviderKind, NotEligible>, ApiError> {
-    let department = issuing_department(conn, org_id)?;
+    let chain = chain_of(conn, org_id)?;
+    let department = chain.issuer();
     let cards: Vec<Card> = person
         .cards
         .iter()
-        .filter(|c| department.as_deref() == Some(c.issued_by.as_str()))
+        .filter(|c| department == Some(c.issued_by.as_str()))
         .map(CardRow::to_domain)
         .collect();
     let memberships: Vec<_> = person
@@ -80,8 +100,7 @@ pub fn can_take_cases(
         .collect();
     let kind = person.row.provider_kind.map(|k| k.0);
     let active = *person.row.status == StaffStatus::Active;
-    let org = organizations::get(conn, org_id)?;
-    let handling = handles_cases_on(*org.kind, org.deactivated_on, org.standing().as_ref(), day);
+    let handling = chain.first()?.handles_cases_on(day);
     Ok(check_can_take_cases(
         kind,
         active,

@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{
-    handles_cases_on, records_cases, works_on, Case, CaseState, LitigationRole, OutcomeInput,
-    ProceedingStage, Proceedings, QualityGrade, StepFacts, StepInput, SuccessKind, Transition,
+    records_cases, works_on, Case, CaseState, LitigationRole, OutcomeInput, ProceedingStage,
+    Proceedings, QualityGrade, StepFacts, StepInput, SuccessKind, Transition,
 };
 use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
 use tgpl_persistence::cases::{self, CaseFilter, CaseRow, CaseSort, EventRow};
@@ -266,7 +266,7 @@ pub fn check_works_on(caller: &Caller, row: &CaseRow) -> Result<(), ApiError> {
 /// received (`tgpl_domain::case::handles_cases_on`): it had not stopped operating, and a
 /// participating organization took part that day.
 pub fn check_handles_cases(org: &OrganizationRow, day: NaiveDate) -> Result<(), ApiError> {
-    if handles_cases_on(*org.kind, org.deactivated_on, org.standing().as_ref(), day) {
+    if org.handles_cases_on(day) {
         return Ok(());
     }
     Err(ApiError::conflict(
