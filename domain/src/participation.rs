@@ -13,6 +13,7 @@
 use chrono::NaiveDate;
 
 use crate::organization::{OrganizationKind, ParticipationMode, ParticipationStatus};
+use crate::time::day_in_range;
 
 /// An organization's participation as recorded: how it takes part, where it stands in its
 /// life cycle, and the days of its validity (both inclusive; open-ended without `valid_to`).
@@ -74,7 +75,7 @@ impl Standing {
         if to == ParticipationStatus::Revoked && self.mode != ParticipationMode::Registration {
             return Err(EndRefusal::NotARegistration);
         }
-        if on < self.valid_from || on > today {
+        if !day_in_range(on, Some(self.valid_from), today) {
             return Err(EndRefusal::OutOfRange);
         }
         Ok(())

@@ -97,7 +97,7 @@ impl Card {
     /// Checks that this card may be revoked from `on` (its first day no longer counting), a
     /// day between its issue and `today`.
     pub fn check_revoke(&self, on: NaiveDate, today: NaiveDate) -> Result<(), CardChangeRefusal> {
-        if on < self.issued_on || on > today {
+        if !crate::time::day_in_range(on, Some(self.issued_on), today) {
             return Err(CardChangeRefusal::OutOfRange);
         }
         Ok(())
