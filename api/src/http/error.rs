@@ -226,6 +226,25 @@ impl ApiError {
         e
     }
 
+    /// 413 `attachment_too_large`: a document (a case's, a dossier's) over `limit` bytes.
+    pub fn attachment_too_large(limit: usize) -> Self {
+        let mut e = Self::from_status(StatusCode::PAYLOAD_TOO_LARGE);
+        e.code = "attachment_too_large";
+        e.detail = Text::new(
+            format!("Tệp vượt quá giới hạn {limit} byte."),
+            format!("The file exceeds the limit of {limit} bytes."),
+        );
+        e
+    }
+
+    /// 400: the client stopped sending a file's body part-way.
+    pub fn upload_interrupted() -> Self {
+        Self::bad_request(
+            "upload_interrupted",
+            Text::new("Tải lên bị gián đoạn.", "The upload was interrupted."),
+        )
+    }
+
     /// 503: as many uploads as the server takes at once are in progress (case attachments
     /// and dossier documents share the bound).
     pub fn too_many_uploads() -> Self {

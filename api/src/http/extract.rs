@@ -456,6 +456,25 @@ pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
         );
 }
 
+/// A file sent as the whole body, held in memory: `too_large` past `limit` bytes (checked
+/// as it arrives, so no more is read), 400 `upload_interrupted` when the client stops
+/// part-way.
+pub async fn whole_body(
+    payload: &mut web::Payload,
+    limit: usize,
+    too_large: impl FnOnce() -> ApiError,
+) -> Result<Vec<u8>, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = futures_util::StreamExt::next(payload).await {
+        let chunk = chunk.map_err(|_| ApiError::upload_interrupted())?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
 /// The `If-Match` header of a request, if any.
 #[derive(Debug, Clone)]
 pub struct IfMatch(pub Option<String>);

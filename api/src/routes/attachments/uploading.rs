@@ -20,16 +20,6 @@ fn file_error(e: FileError) -> ApiError {
     error
 }
 
-fn too_large(limit: usize) -> ApiError {
-    let mut e = ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE);
-    e.code = "attachment_too_large";
-    e.detail = Text::new(
-        format!("Tệp vượt quá giới hạn {limit} byte."),
-        format!("The file exceeds the limit of {limit} bytes."),
-    );
-    e
-}
-
 /// Bytes of an upload gathered before they are written to the store: an upload in progress
 /// holds about this much in memory, whatever the size of the file.
 const WRITE_SIZE: usize = 256 * 1024;
@@ -96,7 +86,7 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        return Err(too_large(limit));
+        return Err(ApiError::attachment_too_large(limit));
     }
     // Permission first, so that nobody streams a file only to be refused.
     {
@@ -115,14 +105,9 @@ pub async fn upload(
     let mut digest = Sha256::new();
     let mut pending = Vec::with_capacity(WRITE_SIZE);
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| {
-            ApiError::bad_request(
-                "upload_interrupted",
-                Text::new("Tải lên bị gián đoạn.", "The upload was interrupted."),
-            )
-        })?;
+        let chunk = chunk.map_err(|_| ApiError::upload_interrupted())?;
         if recogniser.len() + chunk.len() as u64 > limit as u64 {
-            return Err(too_large(limit));
+            return Err(ApiError::attachment_too_large(limit));
         }
         recogniser.feed(&chunk);
         digest.update(&chunk);

@@ -70,25 +70,10 @@ pub async fn upload_dossier_document(
         .clone()
         .try_acquire_owned()
         .map_err(|_| ApiError::too_many_uploads())?;
-    let mut bytes = Vec::new();
-    while let Some(chunk) = futures_util::StreamExt::next(&mut payload).await {
-        let chunk = chunk.map_err(|_| {
-            ApiError::bad_request(
-                "upload_interrupted",
-                Text::new("Tải lên bị gián đoạn.", "The upload was interrupted."),
-            )
-        })?;
-        if bytes.len() + chunk.len() > limit {
-            let mut e = ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE);
-            e.code = "attachment_too_large";
-            e.detail = Text::new(
-                format!("Tệp vượt quá giới hạn {limit} byte."),
-                format!("The file exceeds the limit of {limit} bytes."),
-            );
-            return Err(e);
-        }
-        bytes.extend_from_slice(&chunk);
-    }
+    let bytes = crate::http::extract::whole_body(&mut payload, limit, || {
+        ApiError::attachment_too_large(limit)
+    })
+    .await?;
     let (file_name, dossier) = (query.0.file_name, id.clone());
     // Hashing and recognising megabytes is work for a blocking thread, not a worker.
     let document = actix_web::web::block(move || {

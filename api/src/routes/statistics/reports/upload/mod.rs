@@ -10,11 +10,10 @@
 mod csv_layout;
 mod xlsx_layout;
 
-use futures_util::StreamExt;
-
 use super::drafting::{enter, save_prepared};
 use super::*;
 use crate::http::error::FieldRefusal;
+use crate::http::extract::whole_body;
 use csv_layout::read_csv;
 use xlsx_layout::read_xlsx;
 
@@ -149,19 +148,7 @@ pub async fn upload_figures(
             ),
         )
     };
-    let mut bytes = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| {
-            ApiError::bad_request(
-                "upload_interrupted",
-                Text::new("Tải lên bị gián đoạn.", "The upload was interrupted."),
-            )
-        })?;
-        if bytes.len() + chunk.len() > MAX_FILE {
-            return Err(too_large());
-        }
-        bytes.extend_from_slice(&chunk);
-    }
+    let bytes = whole_body(&mut payload, MAX_FILE, too_large).await?;
     if bytes.is_empty() {
         return Err(unreadable("Tệp rỗng.", "The file is empty."));
     }
