@@ -2,6 +2,7 @@
 //! HTTP translation of a route and the domain's rules, over storage.
 
 pub mod case_steps;
+pub mod casework;
 pub mod dossiers;
 pub mod idempotency;
 pub mod provinces;

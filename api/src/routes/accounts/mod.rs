@@ -44,7 +44,7 @@ use crate::state::AppState;
 type Problem = crate::http::error::Problem;
 
 /// Checks that an account of `role` may belong to `org`: one of the kinds the role belongs
-/// to, and operating ([`crate::routes::organizations::check_operating`]).
+/// to, and operating ([`crate::services::casework::check_operating`]).
 pub fn check_membership(role: Role, org: &OrganizationRow) -> Result<(), ApiError> {
     let kind = *org.kind;
     if !role.allowed_org_kinds().contains(&kind) {
@@ -62,7 +62,7 @@ pub fn check_membership(role: Role, org: &OrganizationRow) -> Result<(), ApiErro
             ),
         ));
     }
-    crate::routes::organizations::check_operating(org)
+    crate::services::casework::check_operating(org)
 }
 
 pub fn username_taken() -> ApiError {

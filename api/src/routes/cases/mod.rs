@@ -25,12 +25,11 @@ use serde::{Deserialize, Serialize};
 use tgpl_domain::access::Action;
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{
-    records_cases, works_on, Case, CaseState, LitigationRole, OutcomeInput, ProceedingStage,
-    Proceedings, QualityGrade, StepFacts, StepInput, SuccessKind, Transition,
+    Case, CaseState, LitigationRole, OutcomeInput, ProceedingStage, Proceedings, QualityGrade,
+    StepFacts, StepInput, SuccessKind, Transition,
 };
 use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
 use tgpl_persistence::cases::{self, CaseFilter, CaseRow, CaseSort, EventRow};
-use tgpl_persistence::organizations::OrganizationRow;
 use tgpl_persistence::{recipients, DbConnection};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -45,6 +44,7 @@ use crate::redaction::Redaction;
 use crate::routes::account_common::utc;
 use crate::scope::{self, today, Permitted};
 use crate::services::case_steps::{self, CaseSubject};
+use crate::services::casework::{check_handles_cases, check_records_cases, check_works_on};
 use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
@@ -246,46 +246,6 @@ pub fn load(
         check_works_on(caller, &row)?;
     }
     Ok(row)
-}
-
-/// 403 unless the caller works this case of an organization whose cases their role works
-/// (`tgpl_domain::case::works_on`: a contracted lawyer, only the cases they perform).
-pub fn check_works_on(caller: &Caller, row: &CaseRow) -> Result<(), ApiError> {
-    if works_on(
-        caller.role,
-        caller.staff_id.as_deref(),
-        row.provider_id.as_deref(),
-    ) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
-}
-
-/// 409 `not_handling_cases` unless `org` handles cases on `day`, the day a request was
-/// received (`tgpl_domain::case::handles_cases_on`): it had not stopped operating, and a
-/// participating organization took part that day.
-pub fn check_handles_cases(org: &OrganizationRow, day: NaiveDate) -> Result<(), ApiError> {
-    if org.handles_cases_on(day) {
-        return Ok(());
-    }
-    Err(ApiError::conflict(
-        "not_handling_cases",
-        Text::new(
-            "Tổ chức không thực hiện trợ giúp pháp lý vào ngày tiếp nhận (đã ngừng hoạt động hoặc chấm dứt tham gia).",
-            "The organization handled no cases on the day of receipt (it stopped operating, or its participation ended).",
-        ),
-    ))
-}
-
-/// 403 unless the caller's role records new cases and deletes open ones
-/// (`tgpl_domain::case::records_cases`).
-pub fn check_records_cases(caller: &Caller) -> Result<(), ApiError> {
-    if records_cases(caller.role) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
 }
 
 pub fn locked() -> ApiError {

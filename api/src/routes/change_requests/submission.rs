@@ -150,7 +150,7 @@ pub async fn submit(
     }
     // Deleting is recording's other side: a contracted lawyer asks for neither.
     if body.kind == ChangeKind::Delete {
-        crate::routes::cases::check_records_cases(&caller)?;
+        crate::services::casework::check_records_cases(&caller)?;
     }
     let (request, items) = state
         .write(move |conn| {

@@ -321,21 +321,6 @@ fn resolve_province(
     }
 }
 
-/// 409 `organization_inactive` unless `org` is operating: an organization that stopped takes
-/// no new accounts, people aided, staff or memberships (what it recorded stays).
-pub fn check_operating(org: &OrganizationRow) -> Result<(), ApiError> {
-    if *org.status == OrganizationStatus::Active {
-        return Ok(());
-    }
-    Err(ApiError::conflict(
-        "organization_inactive",
-        Text::new(
-            "Tổ chức đã ngừng hoạt động.",
-            "The organization is inactive.",
-        ),
-    ))
-}
-
 /// Checks that `parent` may take an organization of `kind` under it, when it is created or
 /// moved there: of a kind `kind` hangs under ([`check_parent`], 422 on `parent_id`), and
 /// still active (409 `parent_inactive`).

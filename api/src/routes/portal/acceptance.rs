@@ -93,7 +93,7 @@ fn open_case(
     scope::check(conn, caller, Action::ManageCase, &org.id)?;
     scope::check(conn, caller, Action::ManageRecipient, &org.id)?;
     let received_on = vietnam_date(dossier.received_at.and_utc());
-    crate::routes::cases::check_handles_cases(&org, received_on)?;
+    crate::services::casework::check_handles_cases(&org, received_on)?;
     let recipient = match &body.recipient_id {
         Some(id) => match recipients::get(conn, id) {
             Ok(r) if allows(conn, caller, Action::ReadRecipient, &r)? => {

@@ -82,7 +82,7 @@ pub async fn create(
                 Action::ManageRecipient,
                 &body.organization_id,
             )?;
-            crate::routes::organizations::check_operating(&org)?;
+            crate::services::casework::check_operating(&org)?;
             check_province(conn, "province_code", body.province_code.as_deref())?;
             let row = RecipientRow {
                 province_code: body.province_code,

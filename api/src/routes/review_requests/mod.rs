@@ -122,8 +122,8 @@ fn check_works_on_review(
     case_id: Option<&str>,
 ) -> Result<(), ApiError> {
     match concerned_case(conn, case_id)? {
-        Some(case) => super::cases::check_works_on(caller, &case),
-        None => super::cases::check_records_cases(caller),
+        Some(case) => crate::services::casework::check_works_on(caller, &case),
+        None => crate::services::casework::check_records_cases(caller),
     }
 }
 
@@ -158,10 +158,12 @@ fn check_case(
     case_id: Option<&str>,
 ) -> Result<(), ApiError> {
     let Some(case_id) = case_id else {
-        return super::cases::check_records_cases(caller);
+        return crate::services::casework::check_records_cases(caller);
     };
     match super::cases::load(conn, caller, case_id, Action::ReadCase) {
-        Ok(case) if case.organization_id == org_id => super::cases::check_works_on(caller, &case),
+        Ok(case) if case.organization_id == org_id => {
+            crate::services::casework::check_works_on(caller, &case)
+        }
         _ => Err(ApiError::field(
             "case_id",
             "unknown_case",

@@ -77,7 +77,7 @@ pub async fn add_membership(
                 let person = load(conn, &caller, &id, Action::ReadStaff)?;
                 if_match.check_current(&person.row)?;
                 let org = scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
-                crate::routes::organizations::check_operating(&org)?;
+                crate::services::casework::check_operating(&org)?;
                 let membership = new_membership(&id, &body)?;
                 let held: Vec<_> = person.memberships.iter().map(MembershipRow::to_domain).collect();
                 if tgpl_domain::staff::check_no_overlap(&held, &membership.to_domain()).is_err() {

@@ -74,7 +74,7 @@ pub async fn create(
                 Action::ManageStaff,
                 &body.membership.organization_id,
             )?;
-            crate::routes::organizations::check_operating(&org)?;
+            crate::services::casework::check_operating(&org)?;
             let now = tgpl_persistence::now();
             let mut row = StaffRow {
                 id: tgpl_persistence::new_id(),
