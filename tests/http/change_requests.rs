@@ -264,3 +264,58 @@ fn an_edit_requested_keeps_the_case_whole_and_changes_something() {
     );
     assert_eq!(r.status, 201, "{}", r.body);
 }
+
+/// A case recorded as litigation by mistake goes back to counselling: `null` clears the
+/// proceedings and the outcome, where a field left out keeps them (and the form alone is
+/// refused, since the proceedings would stay). The request shows only what it changes.
+#[test]
+fn a_case_recorded_as_litigation_by_mistake_is_corrected_back() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let locked = app.closed_case(false);
+    let id = locked["id"].as_str().unwrap();
+    let closed_on = locked["closed_on"].as_str().unwrap().to_owned();
+    let approved = |changes: serde_json::Value| {
+        let r = app.post(
+            "/api/v1/change-requests",
+            &gd,
+            json!({"kind": "edit", "reason": "Sửa sai", "cases": [{"case_id": id, "changes": changes}]}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let request = r.json();
+        let path = format!(
+            "/api/v1/change-requests/{}",
+            request["id"].as_str().unwrap()
+        );
+        let r = app.post(&format!("{path}/approve"), &app.admin(), json!({}));
+        assert_eq!(r.status, 200, "{}", r.body);
+        (request, app.get(&format!("/api/v1/cases/{id}"), &gd).json())
+    };
+    let (_, case) = approved(json!({"form": "litigation", "field": "criminal",
+        "litigation": {"role": "defence"}, "defence_accepted": false, "outcome_on": closed_on}));
+    assert_eq!(case["form"], "litigation");
+    assert_eq!(case["litigation"]["role"], "defence");
+
+    let problem = app
+        .post(
+            "/api/v1/change-requests",
+            &gd,
+            json!({"kind": "edit", "reason": "Sửa sai", "cases": [{"case_id": id, "changes": {"form": "counselling"}}]}),
+        )
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["code"], "not_litigation", "{problem}");
+
+    let (request, case) = approved(json!({"form": "counselling", "litigation": null,
+        "defence_accepted": null, "outcome_on": null, "group_ref": null}));
+    assert_eq!(
+        request["cases"][0]["changes"],
+        json!({"form": "counselling", "litigation": null, "defence_accepted": null,
+            "outcome_on": null, "group_ref": null}),
+        "null is kept as sent, what was left out is not shown"
+    );
+    assert_eq!(case["form"], "counselling");
+    assert_eq!(case["field"], "criminal", "left out, kept");
+    for cleared in ["litigation", "defence_accepted", "outcome_on", "group_ref"] {
+        assert!(case[cleared].is_null(), "{cleared}: {case}");
+    }
+}

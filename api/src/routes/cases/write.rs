@@ -1,6 +1,7 @@
 //! Opening a case, correcting it while it is open, and deleting it (kept, marked deleted).
 
 use super::*;
+use crate::http::extract::present;
 use tgpl_persistence::column::Code;
 use tgpl_persistence::versioned::{save_revision, Versioned};
 
@@ -109,38 +110,80 @@ pub async fn create(
 }
 
 /// Fields a unit may correct while the case is open (also what an approved change request
-/// applies to a locked case).
+/// applies to a locked case). A field left out keeps its value; `null` clears an optional
+/// one (the group, the requester, the proceedings and the outcome), so that a case recorded
+/// as litigation by mistake can take another form.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCase {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, value_type = Option<String>)]
     #[validate(length(min = 1, max = 100))]
-    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
-    pub group_ref: Option<String>,
-    #[schema(min_length = 1, max_length = 200)]
+    #[serde(
+        default,
+        deserialize_with = "crate::http::text::present_name",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_ref: Option<Option<String>>,
+    #[schema(min_length = 1, max_length = 200, value_type = Option<String>)]
     #[validate(length(min = 1, max = 200))]
-    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
-    pub requester_name: Option<String>,
-    #[schema(min_length = 1, max_length = 200)]
+    #[serde(
+        default,
+        deserialize_with = "crate::http::text::present_name",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requester_name: Option<Option<String>>,
+    #[schema(min_length = 1, max_length = 200, value_type = Option<String>)]
     #[validate(length(min = 1, max = 200))]
-    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
-    pub requester_relation: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::http::text::present_name",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requester_relation: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_on: Option<NaiveDate>,
     #[schema(schema_with = crate::http::schemas::or_null::field)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<Field>,
     #[schema(schema_with = crate::http::schemas::or_null::aid_form)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<AidForm>,
     #[schema(schema_with = crate::http::schemas::or_null::aid_place)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub place: Option<AidPlace>,
     #[schema(min_length = 1, max_length = 4000)]
     #[validate(length(min = 1, max = 4000))]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     #[validate(nested)]
-    pub litigation: Option<Litigation>,
-    pub outcome_on: Option<NaiveDate>,
-    pub defence_accepted: Option<bool>,
+    #[schema(value_type = Option<Litigation>)]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub litigation: Option<Option<Litigation>>,
+    #[schema(value_type = Option<NaiveDate>)]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub outcome_on: Option<Option<NaiveDate>>,
+    #[schema(value_type = Option<bool>)]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub defence_accepted: Option<Option<bool>>,
     #[schema(schema_with = crate::http::schemas::or_null::success_kind)]
-    pub success_kind: Option<SuccessKind>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub success_kind: Option<Option<SuccessKind>>,
 }
 
 impl UpdateCase {
@@ -151,22 +194,16 @@ impl UpdateCase {
         patch::set(&mut case.form, self.form);
         patch::set(
             &mut case.proceedings,
-            self.litigation.clone().map(|v| Some(v.into())),
+            self.litigation.clone().map(|v| v.map(Proceedings::from)),
         );
-        patch::set(&mut case.outcome_on, self.outcome_on.map(Some));
-        patch::set(&mut case.defence_accepted, self.defence_accepted.map(Some));
-        patch::set(&mut case.success_kind, self.success_kind.map(Some));
+        patch::set(&mut case.outcome_on, self.outcome_on);
+        patch::set(&mut case.defence_accepted, self.defence_accepted);
+        patch::set(&mut case.success_kind, self.success_kind);
         case.check_details(today()).map_err(ApiError::refused)?;
         row.set_case(&case);
-        patch::set(&mut row.group_ref, self.group_ref.clone().map(Some));
-        patch::set(
-            &mut row.requester_name,
-            self.requester_name.clone().map(Some),
-        );
-        patch::set(
-            &mut row.requester_relation,
-            self.requester_relation.clone().map(Some),
-        );
+        patch::set(&mut row.group_ref, self.group_ref.clone());
+        patch::set(&mut row.requester_name, self.requester_name.clone());
+        patch::set(&mut row.requester_relation, self.requester_relation.clone());
         patch::set(&mut row.field, self.field.map(Code));
         patch::set(&mut row.place, self.place.map(Code));
         patch::set(&mut row.summary, self.summary.clone());
