@@ -67,9 +67,18 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, before: &AttachmentRow) ->
     write_transaction(conn, |conn| {
         let mut after = before.clone();
         after.deleted_at = Some(crate::now());
-        diesel::update(attachments::table.find(&before.id))
-            .set(&after)
-            .execute(conn)?;
+        // Deleted once: of deletions read at the same time, the first to write wins and the
+        // others find it gone, as a read after it would.
+        let deleted = diesel::update(
+            attachments::table
+                .find(&before.id)
+                .filter(attachments::deleted_at.is_null()),
+        )
+        .set(&after)
+        .execute(conn)?;
+        if deleted == 0 {
+            return Err(StoreError::NotFound);
+        }
         audit::record(
             conn,
             actor,

@@ -369,3 +369,35 @@ fn wrong_passwords_sent_at_once_are_checked_at_most_five_times() {
     app.password_grant("tgv.hn", tgpl_tests::DEMO_PASSWORD)
         .assert_problem(429, "too_many_attempts");
 }
+
+/// A document deleted many times at once is deleted once: one 204, one audit entry, and the
+/// others find it gone.
+#[test]
+fn an_attachment_deleted_at_once_is_deleted_once() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let case = app.open_case(&gd, "2026-04-01");
+    let r = app
+        .request(
+            "POST",
+            &format!("/api/v1/cases/{case}/attachments?file_name=don.pdf"),
+        )
+        .bearer(&gd)
+        .bytes("application/pdf", b"%PDF-1.7\n%%EOF\n");
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/attachments/{id}");
+    one_wins(
+        at_once(12, |_| app.request("DELETE", &path).bearer(&gd).send()),
+        204,
+        404,
+        "not_found",
+    );
+    let audit = app
+        .get(
+            &format!("/api/v1/audit-log?action=attachment.delete&resource_id={id}"),
+            &app.admin(),
+        )
+        .json();
+    assert_eq!(audit["total"], 1, "{audit}");
+}

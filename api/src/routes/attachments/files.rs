@@ -130,7 +130,6 @@ pub async fn remove(
             // 403 for those who read it but do no casework.
             let case = readable_case(conn, &caller, &row.case_id)?;
             scope::check(conn, &caller, Action::ManageCase, &case.organization_id)?;
-            crate::services::casework::check_works_on(&caller, &case)?;
             if case.state.is_locked() {
                 return Err(locked());
             }
