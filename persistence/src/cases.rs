@@ -288,6 +288,9 @@ pub enum CaseSort {
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
     pub organizations: Option<Vec<String>>,
+    /// The caller's scope within those organizations: only the cases this staff record
+    /// performs (a contracted lawyer's, `tgpl_domain::case::performs_only`).
+    pub performed_by: Option<String>,
     pub states: Option<Vec<String>>,
     pub field: Option<String>,
     pub form: Option<String>,
@@ -327,6 +330,9 @@ fn filtered(f: &CaseFilter, sqlite: bool) -> cases::BoxedQuery<'static, Backend>
         q = q.filter(cases::form.eq(v.clone()));
     }
     if let Some(v) = &f.provider_id {
+        q = q.filter(cases::provider_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.performed_by {
         q = q.filter(cases::provider_id.eq(v.clone()));
     }
     if let Some(v) = &f.recipient_id {

@@ -149,6 +149,9 @@ pub fn decide(
 #[derive(Debug, Clone, Default)]
 pub struct RequestFilter {
     pub organizations: Option<Vec<String>>,
+    /// Only the requests this username asked for (a contracted lawyer's, who asks only
+    /// about the cases they perform).
+    pub requested_by: Option<String>,
     pub status: Option<String>,
     pub kind: Option<String>,
 }
@@ -160,6 +163,9 @@ fn filtered(f: &RequestFilter) -> change_requests::BoxedQuery<'static, Backend> 
     }
     if let Some(v) = &f.status {
         q = q.filter(change_requests::status.eq(v.clone()));
+    }
+    if let Some(v) = &f.requested_by {
+        q = q.filter(change_requests::requested_by.eq(v.clone()));
     }
     if let Some(v) = &f.kind {
         q = q.filter(change_requests::kind.eq(v.clone()));

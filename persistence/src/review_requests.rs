@@ -122,6 +122,9 @@ pub fn save(
 #[derive(Debug, Clone, Default)]
 pub struct ReviewFilter {
     pub organizations: Option<Vec<String>>,
+    /// The caller's scope within those organizations: only the requests about a case this
+    /// staff record performs (a contracted lawyer's, `tgpl_domain::case::performs_only`).
+    pub performed_by: Option<String>,
     pub kind: Option<String>,
     pub state: Option<String>,
     pub case_id: Option<String>,
@@ -146,6 +149,13 @@ fn filtered(f: &ReviewFilter, sqlite: bool) -> review_requests::BoxedQuery<'stat
     }
     if let Some(v) = &f.case_id {
         q = q.filter(review_requests::case_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.performed_by {
+        use crate::schema::cases;
+        let performed = cases::table
+            .filter(cases::provider_id.eq(v.clone()))
+            .select(cases::id.nullable());
+        q = q.filter(review_requests::case_id.eq_any(performed));
     }
     if let Some(v) = f.sent_from {
         q = q.filter(review_requests::sent_on.ge(v));

@@ -662,22 +662,79 @@ fn a_contracted_lawyer_works_only_the_cases_they_perform() {
         );
         assert_eq!(r.status, 200, "{}", r.body);
     }
-    // Someone else's case: read, not worked.
+    // Someone else's case is hidden from them, as are its person and its papers.
     let path = format!("/api/v1/cases/{others}");
-    let read = app.get(&path, &ls);
-    assert_eq!(read.status, 200, "{}", read.body);
-    let etag = read.header("etag").unwrap().to_owned();
-    step(&app, &ls, &others, "start", json!({"on": "2026-11-04"})).assert_problem(403, "forbidden");
+    let etag = app.get(&path, &gd).header("etag").unwrap().to_owned();
+    for hidden in [
+        path.clone(),
+        format!("{path}/history"),
+        format!("{path}/attachments"),
+    ] {
+        app.get(&hidden, &ls).assert_problem(404, "not_found");
+    }
+    step(&app, &ls, &others, "start", json!({"on": "2026-11-04"})).assert_problem(404, "not_found");
     app.request("PATCH", &path)
         .bearer(&ls)
         .header("If-Match", &etag)
         .json(json!({"summary": "Sửa hộ"}))
-        .assert_problem(403, "forbidden");
+        .assert_problem(404, "not_found");
     app.request("DELETE", &path)
         .bearer(&ls)
         .header("If-Match", &etag)
         .send()
-        .assert_problem(403, "forbidden");
+        .assert_problem(404, "not_found");
+    let listed = app.get("/api/v1/cases?page_size=100", &ls).json();
+    let providers: Vec<&Value> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["provider_id"])
+        .collect();
+    assert!(
+        !providers.is_empty() && providers.iter().all(|p| **p == json!(lawyer)),
+        "{listed}"
+    );
+    let people = app.get("/api/v1/recipients?page_size=100", &ls).json();
+    let centre_people = app.get("/api/v1/recipients?page_size=100", &gd).json()["total"]
+        .as_i64()
+        .unwrap();
+    assert!(
+        people["total"].as_i64().unwrap() < centre_people,
+        "only the people of their cases: {people}"
+    );
+    for person in people["items"].as_array().unwrap() {
+        let theirs = app
+            .get(
+                &format!(
+                    "/api/v1/cases?recipient_id={}",
+                    person["id"].as_str().unwrap()
+                ),
+                &ls,
+            )
+            .json();
+        assert!(theirs["total"].as_i64().unwrap() > 0, "{person}");
+    }
+    let others_person = app.get(&path, &gd).json()["recipient_id"].clone();
+    let lawyer_case_people: Vec<&Value> = people["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["id"])
+        .collect();
+    if !lawyer_case_people.contains(&&others_person) {
+        app.get(
+            &format!("/api/v1/recipients/{}", others_person.as_str().unwrap()),
+            &ls,
+        )
+        .assert_problem(404, "not_found");
+    }
+    app.post(
+        "/api/v1/recipients",
+        &ls,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "full_name": "Trần Văn Mới",
+               "gender": "male", "date_of_birth": "1990-01-01"}),
+    )
+    .assert_problem(403, "forbidden");
     // Their own: worked, but not deleted; and no request recorded.
     let r = step(&app, &ls, &theirs, "start", json!({"on": "2026-11-04"}));
     assert_eq!(r.status, 200, "{}", r.body);
@@ -706,15 +763,17 @@ fn a_contracted_lawyer_works_only_the_cases_they_perform() {
         json!({"kind": "delete", "reason": "x", "cases": [{"case_id": theirs}]}),
     )
     .assert_problem(403, "forbidden");
-    for case in [json!(others), serde_json::Value::Null] {
+    let review_about = |case: Value| {
         app.post(
             "/api/v1/review-requests",
             &ls,
             json!({"organization_id": app.org_id("TTTGPL-HN"), "kind": "case_resolution",
                    "addressee": "Tòa án", "content": "Kiến nghị", "case_id": case}),
         )
-        .assert_problem(403, "forbidden");
-    }
+    };
+    let problem = review_about(json!(others)).assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["code"], "unknown_case", "{problem}");
+    review_about(Value::Null).assert_problem(403, "forbidden");
     let r = app.post(
         "/api/v1/review-requests",
         &ls,
@@ -722,6 +781,31 @@ fn a_contracted_lawyer_works_only_the_cases_they_perform() {
                "addressee": "Tòa án", "content": "Kiến nghị", "case_id": theirs}),
     );
     assert_eq!(r.status, 201, "{}", r.body);
+    // The centre's requests for review about other cases, or about none, are not theirs
+    // to read.
+    let r = app.post(
+        "/api/v1/review-requests",
+        &gd,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "kind": "case_resolution",
+               "addressee": "Tòa án", "content": "Kiến nghị", "case_id": others}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    app.get(
+        &format!(
+            "/api/v1/review-requests/{}",
+            r.json()["id"].as_str().unwrap()
+        ),
+        &ls,
+    )
+    .assert_problem(404, "not_found");
+    let reviews = app.get("/api/v1/review-requests?page_size=100", &ls).json();
+    assert_eq!(reviews["total"], 1, "{reviews}");
+    assert_eq!(reviews["items"][0]["case_id"], json!(theirs));
+    assert_eq!(
+        app.get("/api/v1/change-requests", &ls).json()["total"],
+        0,
+        "nothing asked by them"
+    );
     // The centre's own people work every case.
     let r = step(
         &app,

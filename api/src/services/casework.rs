@@ -4,7 +4,7 @@
 //! problems.
 
 use chrono::NaiveDate;
-use tgpl_domain::case::{records_cases, works_on};
+use tgpl_domain::case::{performs_only, records_cases, works_on};
 use tgpl_domain::organization::OrganizationStatus;
 use tgpl_persistence::cases::CaseRow;
 use tgpl_persistence::organizations::OrganizationRow;
@@ -13,8 +13,9 @@ use crate::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::lang::Text;
 
-/// 403 unless the caller works this case of an organization whose cases their role works
-/// (`tgpl_domain::case::works_on`: a contracted lawyer, only the cases they perform).
+/// 404 unless the caller sees and works this case of an organization whose cases their
+/// role reads (`tgpl_domain::case::works_on`: a contracted lawyer, only the cases they
+/// perform; the others are hidden from them, as what is outside one's scope is).
 pub fn check_works_on(caller: &Caller, row: &CaseRow) -> Result<(), ApiError> {
     if works_on(
         caller.role,
@@ -23,8 +24,16 @@ pub fn check_works_on(caller: &Caller, row: &CaseRow) -> Result<(), ApiError> {
     ) {
         Ok(())
     } else {
-        Err(ApiError::forbidden())
+        Err(ApiError::not_found())
     }
+}
+
+/// The staff record whose cases are all the caller sees of their organizations' cases, when
+/// their role sees only the cases it performs (`tgpl_domain::case::performs_only`): lists
+/// narrow to it. An account of such a role without a staff record performs nothing, and so
+/// is given an id that no record has.
+pub fn performed_by(caller: &Caller) -> Option<String> {
+    performs_only(caller.role).then(|| caller.staff_id.clone().unwrap_or_default())
 }
 
 /// 409 `not_handling_cases` unless `org` handles cases on `day`, the day a request was

@@ -48,13 +48,19 @@ pub async fn log_reads(state: &AppState, entries: Vec<Access>) -> Result<(), Api
 
 /// Whether one of the organizations handling the person lets `caller` do `action`. The one
 /// that registered the person is asked first: it usually answers, and spares reading the
-/// person's cases to find the others.
+/// person's cases to find the others. A caller who sees only the cases they perform sees
+/// only the people of those cases.
 pub fn allows(
     conn: &mut DbConnection,
     caller: &Caller,
     action: Action,
     row: &RecipientRow,
 ) -> Result<bool, ApiError> {
+    if let Some(staff_id) = crate::services::casework::performed_by(caller) {
+        if !recipients::performs_for(conn, &staff_id, &row.id)? {
+            return Ok(false);
+        }
+    }
     let tree = scope::tree_today(conn, caller)?;
     let may = |org: &str| scope::check_on(&tree, caller, action, org).is_ok();
     if may(&row.organization_id) {

@@ -1,8 +1,11 @@
-//! Who works which case inside the organization that handles it. The access policy
-//! (`access::Action::ManageCase`) says whose cases a role may work at all; this says which of
-//! them: a contracted lawyer updates the cases they perform (seed 003 §c: "cập nhật vụ việc do
-//! luật sư thực hiện"), and neither records nor deletes the organization's requests; the
-//! organization's own people (its leaders, officers and shared account) work all its cases.
+//! Who sees and works which case inside the organization that handles it. The access policy
+//! (`access::Action::ReadCase`, `ManageCase`) says whose cases a role may read and work at
+//! all; this says which of them: a contracted lawyer updates the cases they perform (seed 003
+//! §c: "cập nhật vụ việc do luật sư thực hiện"), sees only those (and the people, requests for
+//! review and change requests that go with them: the personal data of the centre's other
+//! cases is none of their work, Law on Legal Aid 2017 art. 9), and neither records nor
+//! deletes the organization's requests; the organization's own people (its leaders, officers
+//! and shared account) see and work all its cases.
 
 use chrono::NaiveDate;
 
@@ -25,15 +28,22 @@ pub fn handles_cases_on(
     operating && taking_part
 }
 
-/// Whether a person of `role`, whose staff record is `staff_id`, works a case whose provider
-/// is `provider_id`.
-pub fn works_on(role: Role, staff_id: Option<&str>, provider_id: Option<&str>) -> bool {
-    role != Role::ContractedLawyer || provider_id.is_some_and(|p| staff_id == Some(p))
+/// Whether a person of `role` sees and works, of the cases of the organizations in their
+/// scope, only those they perform (a contracted lawyer) rather than all of them.
+pub fn performs_only(role: Role) -> bool {
+    role == Role::ContractedLawyer
 }
 
-/// Whether a person of `role` records new cases and deletes open ones.
+/// Whether a person of `role`, whose staff record is `staff_id`, sees and works a case whose
+/// provider is `provider_id`.
+pub fn works_on(role: Role, staff_id: Option<&str>, provider_id: Option<&str>) -> bool {
+    !performs_only(role) || provider_id.is_some_and(|p| staff_id == Some(p))
+}
+
+/// Whether a person of `role` records new cases (and the people they aid) and deletes open
+/// cases.
 pub fn records_cases(role: Role) -> bool {
-    role != Role::ContractedLawyer
+    !performs_only(role)
 }
 
 #[cfg(test)]
@@ -86,5 +96,6 @@ mod tests {
             assert!(records_cases(own), "{own:?}");
         }
         assert!(!records_cases(lawyer));
+        assert!(performs_only(lawyer));
     }
 }

@@ -183,6 +183,28 @@ fn handling_case() -> diesel::dsl::IsNull<cases::deleted_at> {
     cases::deleted_at.is_null()
 }
 
+/// The people of the cases `staff_id` performs (see [`handling_case`]): a few, a lawyer's
+/// caseload.
+fn performed_by(conn: &mut DbConnection, staff_id: &str) -> StoreResult<Vec<String>> {
+    Ok(cases::table
+        .filter(handling_case())
+        .filter(cases::provider_id.eq(staff_id))
+        .select(cases::recipient_id)
+        .distinct()
+        .load(conn)?)
+}
+
+/// Whether `staff_id` performs a case of the recipient `id` (see [`handling_case`]).
+pub fn performs_for(conn: &mut DbConnection, staff_id: &str, id: &str) -> StoreResult<bool> {
+    let found: i64 = cases::table
+        .filter(handling_case())
+        .filter(cases::provider_id.eq(staff_id))
+        .filter(cases::recipient_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
+}
+
 /// The organizations whose staff may see a recipient: the one that received them and every
 /// one handling one of their cases (see [`handling_case`]).
 pub fn handling_organizations(
@@ -295,6 +317,9 @@ pub struct RecipientFilter {
     /// Recipients handled by these organizations (the caller's scope): received by one of
     /// them, or with a case in one of them (see [`handling_case`]).
     pub organizations: Option<Vec<String>>,
+    /// The caller's scope within those organizations: only the people of a case this staff
+    /// record performs (a contracted lawyer's, `tgpl_domain::case::performs_only`).
+    pub performed_by: Option<String>,
     /// Already folded with `tgpl_domain::text::fold`.
     pub search: Option<String>,
     pub citizen_id: Option<String>,
@@ -317,14 +342,19 @@ fn received_elsewhere(conn: &mut DbConnection, ids: &[String]) -> StoreResult<Ve
 }
 
 /// The recipients `f` selects; `elsewhere` are the people its organizations handle though
-/// received elsewhere (see [`received_elsewhere`]). Two plain lists rather than a subquery
-/// over the cases: each engine then reads the recipients through their organization index.
+/// received elsewhere (see [`received_elsewhere`]), `performed` those of the cases of its
+/// `performed_by`. Plain lists rather than subqueries over the cases: each engine then reads
+/// the recipients through their organization index.
 fn filtered(
     f: &RecipientFilter,
     elsewhere: &[String],
+    performed: Option<&[String]>,
     sqlite: bool,
 ) -> recipients::BoxedQuery<'static, Backend> {
     let mut q = recipients::table.into_boxed::<Backend>();
+    if let Some(ids) = performed {
+        q = q.filter(recipients::id.eq_any(ids.to_vec()));
+    }
     if let Some(ids) = &f.organizations {
         let received_here = recipients::organization_id.eq_any(ids.clone());
         q = if elsewhere.is_empty() {
@@ -356,14 +386,19 @@ pub fn list(
         Some(ids) => received_elsewhere(conn, ids)?,
         None => Vec::new(),
     };
-    let items = filtered(filter, &elsewhere, sqlite)
+    let performed = match &filter.performed_by {
+        Some(staff_id) => Some(performed_by(conn, staff_id)?),
+        None => None,
+    };
+    let performed = performed.as_deref();
+    let items = filtered(filter, &elsewhere, performed, sqlite)
         .order((recipients::name_key.asc(), recipients::id.asc()))
         .limit(page.limit())
         .offset(page.offset())
         .select(RecipientRow::as_select())
         .load(conn)?;
     Ok(Paged::counted(items, page, || {
-        filtered(filter, &elsewhere, sqlite)
+        filtered(filter, &elsewhere, performed, sqlite)
             .count()
             .get_result(conn)
     })?)

@@ -114,6 +114,7 @@ pub fn case_filter(q: CaseListQuery) -> Result<(CaseFilter, Option<String>), Api
     let sort = parse_sort(q.sort.as_deref(), CaseSort::ReceivedDesc, &CASE_SORTS)?;
     let filter = CaseFilter {
         organizations: None,
+        performed_by: None,
         states,
         field: parse_filter::<Field>("field", q.field)?,
         form: parse_filter::<AidForm>("form", q.form)?,
@@ -169,6 +170,7 @@ pub fn scoped(
             Some(subtree)
         }
     };
+    filter.performed_by = crate::services::casework::performed_by(caller);
     filter.organizations = match (filter.organizations.take(), within) {
         (Some(a), Some(b)) => Some(a.into_iter().filter(|id| b.contains(id)).collect()),
         (a, b) => a.or(b),

@@ -242,9 +242,7 @@ pub fn load(
     if action != Action::ReadCase {
         scope::check(conn, caller, action, &row.organization_id)?;
     }
-    if action == Action::ManageCase {
-        check_works_on(caller, &row)?;
-    }
+    check_works_on(caller, &row)?;
     Ok(row)
 }
 

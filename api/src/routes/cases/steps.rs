@@ -53,7 +53,7 @@ pub struct StepBody {
     request_body(content = Option<StepBody>),
     responses(
         (status = 200, description = "Done; the case.", body = CaseView, headers(("ETag" = String))),
-        (status = 403, description = "The caller's role may not take this step, or the caller is a contracted lawyer who does not perform this case.", body = Problem),
+        (status = 403, description = "The caller's role may not take this step (a contracted lawyer sees only the cases they perform: any other answers 404).", body = Problem),
         (status = 409, description = "Not allowed from the current state (`illegal_step`: `allowed_steps` lists what is), or a quality evaluation of a case that is neither litigation nor representation (`not_evaluable`).", body = Problem),
     )
 )]

@@ -220,7 +220,7 @@ impl UpdateCase {
     request_body = UpdateCase,
     responses(
         (status = 200, description = "Updated.", body = CaseView, headers(("ETag" = String))),
-        (status = 403, description = "The caller's role does no casework, or the caller is a contracted lawyer who does not perform this case.", body = Problem),
+        (status = 403, description = "The caller's role does no casework (a contracted lawyer sees only the cases they perform: any other answers 404).", body = Problem),
         (status = 409, description = "The case is locked.", body = Problem),
     )
 )]

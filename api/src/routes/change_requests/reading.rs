@@ -3,7 +3,8 @@
 use super::*;
 
 /// Loads a request the caller may see: the data centre sees all, units those of their
-/// subtree. Any other request answers 404, like an unknown one.
+/// subtree, and one who sees only the cases they perform, the requests they asked for
+/// (about those cases alone). Any other request answers 404, like an unknown one.
 fn load(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -13,7 +14,16 @@ fn load(
     if scope::authorize_system(caller, SystemAction::DecideChangeRequests).is_err() {
         scope::check_read(conn, caller, Action::ReadCase, &request.organization_id)?;
     }
+    if requested_by(caller).is_some_and(|me| me != request.requested_by) {
+        return Err(ApiError::not_found());
+    }
     Ok((request, items))
+}
+
+/// The one whose requests alone the caller sees: themselves, when they see only the cases
+/// they perform (`tgpl_domain::case::performs_only`), since they ask only about those.
+fn requested_by(caller: &Caller) -> Option<String> {
+    crate::services::casework::performed_by(caller).map(|_| caller.username.clone())
 }
 
 /// Loads a request for a decision: 404 when the caller cannot see it, 403 when the caller
@@ -101,6 +111,7 @@ pub async fn list(
             let permitted = scope::listable(conn, &caller, Action::ReadCase)?;
             let filter = RequestFilter {
                 organizations: permitted.as_filter(),
+                requested_by: requested_by(&caller),
                 status,
                 kind,
             };

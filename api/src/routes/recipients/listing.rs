@@ -48,6 +48,7 @@ pub async fn list(
             let permitted = scope::listable(conn, &caller, Action::ReadRecipient)?;
             let filter = RecipientFilter {
                 organizations: permitted.as_filter(),
+                performed_by: crate::services::casework::performed_by(&caller),
                 search: search_term(query.q.as_deref()),
                 citizen_id,
                 province_code: query.province_code,

@@ -82,6 +82,7 @@ pub async fn create(
                 Action::ManageRecipient,
                 &body.organization_id,
             )?;
+            crate::services::casework::check_records_cases(&caller)?;
             crate::services::casework::check_operating(&org)?;
             check_province(conn, "province_code", body.province_code.as_deref())?;
             let row = RecipientRow {

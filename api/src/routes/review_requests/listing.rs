@@ -43,6 +43,7 @@ pub async fn list(
             let permitted = scope::listable(conn, &caller, Action::ReadCase)?;
             let filter = ReviewFilter {
                 organizations: permitted.as_filter(),
+                performed_by: crate::services::casework::performed_by(&caller),
                 kind,
                 state: review_state,
                 case_id: q.case_id,

@@ -107,15 +107,13 @@ fn load(
     if action != Action::ReadCase {
         scope::check(conn, caller, action, &row.organization_id)?;
     }
-    if action == Action::ManageCase {
-        check_works_on_review(conn, caller, row.case_id.as_deref())?;
-    }
+    check_works_on_review(conn, caller, row.case_id.as_deref())?;
     Ok(row)
 }
 
-/// 403 unless the caller works on what a request for review is about: the case it
+/// 404 unless the caller sees and works what a request for review is about: the case it
 /// concerns (a contracted lawyer, only the cases they perform), or, about no case, the
-/// organization's own work, which a contracted lawyer does not record.
+/// organization's own work, which a contracted lawyer does not see.
 fn check_works_on_review(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -123,7 +121,10 @@ fn check_works_on_review(
 ) -> Result<(), ApiError> {
     match concerned_case(conn, case_id)? {
         Some(case) => crate::services::casework::check_works_on(caller, &case),
-        None => crate::services::casework::check_records_cases(caller),
+        None if crate::services::casework::performed_by(caller).is_some() => {
+            Err(ApiError::not_found())
+        }
+        None => Ok(()),
     }
 }
 
