@@ -335,6 +335,21 @@ fn figures_travel_from_the_units_up_to_the_agency_with_returns_and_corrections()
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()[0]["organization_id"], department.as_str());
 
+    // The Department returns the centre's correction: the accepted revision 1 still stands,
+    // and is what the records are reconciled with.
+    let returned = step(
+        &app,
+        &stp,
+        &center_id,
+        "return",
+        json!({"reason": "Thiếu giải trình"}),
+    );
+    assert_eq!(returned["status"], "returned");
+    assert_eq!(returned["accepted_revision"], 1);
+    let r = app.get(&format!("{REPORTS}/{center_id}/reconciliation"), &stp);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["revision"], 1);
+
     // Completeness for the Agency: every unit owing the form, missing ones with contacts.
     let r = app.get(
         &format!("/api/v1/statistics/completeness?form={FORM}&period={PERIOD}"),
@@ -351,7 +366,7 @@ fn figures_travel_from_the_units_up_to_the_agency_with_returns_and_corrections()
     };
     assert_eq!(of(&firm)["status"], "accepted");
     assert_eq!(of(&firm)["timeliness"]["code"], "late");
-    assert_eq!(of(&center)["status"], "submitted");
+    assert_eq!(of(&center)["status"], "returned");
     let tttv = of(&app.org_id("TTTV-HN"));
     assert_eq!(tttv["status"], Value::Null);
     assert_eq!(tttv["timeliness"]["code"], "missing");
@@ -361,6 +376,14 @@ fn figures_travel_from_the_units_up_to_the_agency_with_returns_and_corrections()
     assert!(rates["expected"].as_u64().unwrap() >= 5);
     assert_eq!(rates["on_time"], 0);
     assert!(rates["completeness"].as_f64().unwrap() < 1.0);
+    // A returned report was received (and counted as returned); one accepted once stays
+    // accepted; every expected report is received or missing (all are due), and every
+    // received one on time or late.
+    let n = |k: &str| rates[k].as_u64().unwrap();
+    assert!(n("returned") >= 1, "{rates}");
+    assert_eq!(n("received") + n("missing"), n("expected"), "{rates}");
+    assert_eq!(n("on_time") + n("late"), n("received"), "{rates}");
+    assert!(n("accepted") >= 2, "the firm's and the centre's: {rates}");
     assert!(view["provinces"].as_array().unwrap().len() >= 3);
 
     // Every step is in the audit log.

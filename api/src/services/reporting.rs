@@ -168,7 +168,7 @@ pub fn total_gap(
     form: &'static Form,
     period: &Period,
 ) -> Result<(u64, u64), ApiError> {
-    let revision = reports::revision(conn, &report.id, report.current_revision)?;
+    let revision = reports::revision(conn, &report.id, report.standing_revision())?;
     let submitted = stored_table(form, period, &revision.figures)?;
     let now = system_side_on(conn, tree, report, &revision, form, period)?;
     Ok((

@@ -83,6 +83,15 @@ pub struct RevisionRow {
 }
 
 impl ReportRow {
+    /// The revision whose figures stand (`reporting::standing_revision`): 0 before any was
+    /// submitted.
+    pub fn standing_revision(&self) -> i32 {
+        tgpl_domain::statistics::reporting::standing_revision(
+            self.current_revision,
+            self.accepted_revision,
+        )
+    }
+
     /// A new draft of `organization_id`'s `form` for `period`, at version 1.
     pub fn draft(
         organization_id: String,

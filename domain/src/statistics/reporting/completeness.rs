@@ -61,17 +61,29 @@ impl Timeliness {
 pub struct Standing {
     /// `None` when nothing was started, or only a draft.
     pub status: Option<ReportStatus>,
+    /// Whether a revision of it was accepted: its figures stand while a later correction
+    /// waits, or was returned.
+    pub accepted_revision: bool,
     pub timeliness: Timeliness,
 }
 
 impl Standing {
-    /// Received: submitted or accepted (a returned report is back with its unit).
+    /// Received: the unit sent it at least once. A returned report was received, and sent
+    /// back to be completed; it is counted as returned besides. So every expected report is
+    /// received, missing or not yet due, and the received are on time or late.
     pub fn received(self) -> bool {
-        self.status.is_some_and(ReportStatus::is_received)
+        self.status.is_some()
     }
 
+    /// Accepted: a revision of it was (the figures the level above took, and may have
+    /// released, stay accepted through a later correction).
     pub fn accepted(self) -> bool {
-        self.status == Some(ReportStatus::Accepted)
+        self.accepted_revision || self.status == Some(ReportStatus::Accepted)
+    }
+
+    /// Back with its unit to be completed.
+    pub fn returned(self) -> bool {
+        self.status == Some(ReportStatus::Returned)
     }
 }
 
@@ -81,6 +93,8 @@ pub struct Rates {
     pub expected: u64,
     pub received: u64,
     pub accepted: u64,
+    /// Of the received, those back with their unit to be completed.
+    pub returned: u64,
     pub on_time: u64,
     pub late: u64,
     pub missing: u64,
@@ -97,6 +111,7 @@ impl Rates {
             r.expected += 1;
             r.received += u64::from(s.received());
             r.accepted += u64::from(s.accepted());
+            r.returned += u64::from(s.returned());
             match s.timeliness {
                 Timeliness::OnTime => r.on_time += 1,
                 Timeliness::Late { .. } => r.late += 1,
@@ -147,17 +162,34 @@ mod tests {
 
     #[test]
     fn rates_count_received_accepted_and_on_time_over_expected() {
-        let s = |status, timeliness| Standing { status, timeliness };
+        let s = |status, timeliness| Standing {
+            status,
+            accepted_revision: false,
+            timeliness,
+        };
+        let corrected_then_returned = Standing {
+            accepted_revision: true,
+            ..s(Some(ReportStatus::Returned), Timeliness::Late { days: 1 })
+        };
         let rates = Rates::of([
             s(Some(ReportStatus::Accepted), Timeliness::OnTime),
             s(Some(ReportStatus::Submitted), Timeliness::Late { days: 2 }),
             s(Some(ReportStatus::Returned), Timeliness::OnTime),
+            corrected_then_returned,
             s(None, Timeliness::Missing { days: 5 }),
+            s(None, Timeliness::NotYetDue),
         ]);
-        assert_eq!((rates.expected, rates.received, rates.accepted), (4, 2, 1));
-        assert_eq!((rates.on_time, rates.late, rates.missing), (2, 1, 1));
-        assert!((rates.completeness - 0.5).abs() < 1e-9);
-        assert!((rates.timeliness - 0.5).abs() < 1e-9);
+        assert_eq!((rates.expected, rates.received, rates.accepted), (6, 4, 2));
+        assert_eq!(rates.returned, 2);
+        assert_eq!((rates.on_time, rates.late, rates.missing), (2, 2, 1));
+        assert_eq!(
+            rates.received + rates.missing + 1,
+            rates.expected,
+            "every expected report is received, missing or not yet due"
+        );
+        assert_eq!(rates.on_time + rates.late, rates.received);
+        assert!((rates.completeness - 4.0 / 6.0).abs() < 1e-9);
+        assert!((rates.timeliness - 2.0 / 6.0).abs() < 1e-9);
         assert_eq!(Rates::of([]).completeness, 1.0);
     }
 }

@@ -12,4 +12,4 @@ pub mod report;
 pub use chain::{due_on, expected_report, owes_report, receives_from, ExpectedReport};
 pub use completeness::{Rates, Standing, Timeliness};
 pub use figures::{CellChange, EnteredRow, FigureError};
-pub use report::{FiguresSource, ReportStatus, ReportStep, SubmissionRefusal};
+pub use report::{standing_revision, FiguresSource, ReportStatus, ReportStep, SubmissionRefusal};

@@ -74,6 +74,13 @@ impl ReportStatus {
     }
 }
 
+/// The revision of a report whose figures stand, of its last (`current`, 0 before any was
+/// submitted) and its last accepted: the accepted one while there is one (a correction
+/// waiting, or returned, does not stand until accepted; art. 9), else the last submitted.
+pub fn standing_revision(current: i32, accepted: Option<i32>) -> i32 {
+    accepted.unwrap_or(current)
+}
+
 vocabulary! {
     /// Where a report's figures come from.
     pub enum FiguresSource {
@@ -134,6 +141,22 @@ mod tests {
     use crate::statistics::circular_02_2011;
     use crate::statistics::Period;
     use ReportStatus::*;
+
+    #[test]
+    fn the_figures_that_stand_are_the_last_accepted_else_the_last_submitted() {
+        assert_eq!(standing_revision(0, None), 0);
+        assert_eq!(
+            standing_revision(1, None),
+            1,
+            "submitted, or returned, never accepted"
+        );
+        assert_eq!(
+            standing_revision(3, Some(2)),
+            2,
+            "a correction waiting or returned"
+        );
+        assert_eq!(standing_revision(3, Some(3)), 3);
+    }
 
     #[test]
     fn a_report_is_submitted_then_accepted_or_returned_and_corrected_once_sent() {

@@ -52,8 +52,13 @@ pub struct ContactView {
 #[derive(Serialize, ToSchema)]
 pub struct RatesView {
     pub expected: u64,
+    /// Sent at least once (a returned report too): each expected report is received,
+    /// missing, or not yet due.
     pub received: u64,
+    /// A revision of them was accepted (through any later correction).
     pub accepted: u64,
+    /// Of the received, back with their unit to be completed.
+    pub returned: u64,
     pub on_time: u64,
     pub late: u64,
     /// Not received, past the due date.
@@ -70,6 +75,7 @@ impl From<Rates> for RatesView {
             expected: r.expected,
             received: r.received,
             accepted: r.accepted,
+            returned: r.returned,
             on_time: r.on_time,
             late: r.late,
             missing: r.missing,
@@ -163,6 +169,9 @@ pub async fn read_completeness(
                     .filter(|s| *s != ReportStatus::Draft);
                 let standing = Standing {
                     status,
+                    accepted_revision: report
+                        .as_ref()
+                        .is_some_and(|r| r.accepted_revision.is_some()),
                     timeliness: timeliness.unwrap_or(Timeliness::NotYetDue),
                 };
                 standings

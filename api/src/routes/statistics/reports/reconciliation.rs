@@ -28,7 +28,8 @@ pub struct ReconciliationView {
     pub organization_id: String,
     pub form: String,
     pub period: String,
-    /// The revision compared: the one submitted last.
+    /// The revision compared, the one whose figures stand: the one accepted last, or while
+    /// none is, the one submitted last.
     pub revision: i32,
     pub as_of: DateTime<Utc>,
     /// The sum of the absolute differences over the total row: how far the report is from
@@ -40,7 +41,7 @@ pub struct ReconciliationView {
     pub differences: Vec<GapView>,
 }
 
-/// The submitted figures of `row`'s last revision beside what the records say now.
+/// The figures of `row`'s standing revision beside what the records say now.
 fn reconcile(conn: &mut DbConnection, row: &ReportRow) -> Result<ReconciliationView, ApiError> {
     let (form, period) = form_and_period(row)?;
     let as_of = Utc::now();
@@ -50,7 +51,8 @@ fn reconcile(conn: &mut DbConnection, row: &ReportRow) -> Result<ReconciliationV
             Text::new("Báo cáo chưa gửi.", "The report has not been submitted."),
         ));
     }
-    let revision = reports::revision(conn, &row.id, row.current_revision)?;
+    let standing = row.standing_revision();
+    let revision = reports::revision(conn, &row.id, standing)?;
     let submitted = stored_table(form, &period, &revision.figures)?;
     let now = system_side(conn, row, &revision, form, &period)?;
     let records_total = now.rows[0].cells.iter().sum();
@@ -76,7 +78,7 @@ fn reconcile(conn: &mut DbConnection, row: &ReportRow) -> Result<ReconciliationV
         organization_id: row.organization_id.clone(),
         form: row.form.clone(),
         period: row.period.clone(),
-        revision: row.current_revision,
+        revision: standing,
         as_of,
         gap,
         records_total,
