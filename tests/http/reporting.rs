@@ -694,12 +694,108 @@ fn bad_uploads_name_the_cell_and_store_nothing() {
     let sheet = workbook.add_worksheet();
     sheet.write_string(7, 0, "A").unwrap();
     sheet.write_string(7, 1, "B").unwrap();
+    for column in 1..=7u16 {
+        sheet
+            .write_number(7, column + 1, f64::from(column))
+            .unwrap();
+    }
     sheet.write_string(8, 1, "Không phải tổng số").unwrap();
     let problem = upload(&app, &ctl, &id, &workbook.save_to_buffer().unwrap())
         .assert_problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["field"], "file[B9]");
     assert_eq!(problem["errors"][0]["code"], "wrong_layout");
     nothing_stored();
+}
+
+/// Columns are read by their numbers, not their places: a copy whose columns were moved is
+/// refused where they stand, and a date is no figure.
+#[test]
+fn moved_columns_are_named_not_read_into_others() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let (ctl, id) = firm_draft(&app);
+    // CSV: columns 5 and 7 swapped, headers and figures alike.
+    let csv = String::from_utf8(download(&app, &gd, &center, "csv")).unwrap();
+    let swapped: Vec<String> = csv
+        .lines()
+        .map(|line| {
+            let mut fields: Vec<&str> = line.split(',').collect();
+            fields.swap(7, 9);
+            fields.join(",")
+        })
+        .collect();
+    let problem = upload(&app, &ctl, &id, swapped.join("\r\n").as_bytes())
+        .assert_problem(422, "validation_failed");
+    let named: Vec<(&str, &str)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        named,
+        [("file[H1]", "wrong_layout"), ("file[J1]", "wrong_layout")],
+        "{problem}"
+    );
+    // A header that only renames the columns keeps their numbers, and is read.
+    let mut renamed: Vec<String> = csv.lines().map(str::to_owned).collect();
+    renamed[0] = format!(
+        "row,section,label,{}",
+        (1..=7)
+            .map(|n| format!("{n} x"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let r = upload(&app, &ctl, &id, renamed.join("\r\n").as_bytes());
+    assert_eq!(r.status, 200, "{}", r.body);
+    // A column too many.
+    let mut wider = renamed.clone();
+    wider[0].push_str(",8 x");
+    let problem = upload(&app, &ctl, &id, wider.join("\r\n").as_bytes())
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "file[K1]", "{problem}");
+    // xlsx: the line numbering the columns says 2, 1 where the form says 1, 2; and a date.
+    let numbered = |numbers: [f64; 7], date_in_total: bool| {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(7, 0, "A").unwrap();
+        sheet.write_string(7, 1, "B").unwrap();
+        for (i, n) in numbers.iter().enumerate() {
+            sheet.write_number(7, i as u16 + 2, *n).unwrap();
+        }
+        sheet.write_string(8, 1, "Tổng số").unwrap();
+        if date_in_total {
+            let date = rust_xlsxwriter::ExcelDateTime::from_ymd(1900, 1, 3).unwrap();
+            let format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+            sheet
+                .write_datetime_with_format(8, 2, &date, &format)
+                .unwrap();
+        }
+        workbook.save_to_buffer().unwrap()
+    };
+    let problem = upload(
+        &app,
+        &ctl,
+        &id,
+        &numbered([2., 1., 3., 4., 5., 6., 7.], false),
+    )
+    .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "file[C8]", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "wrong_layout");
+    let problem = upload(
+        &app,
+        &ctl,
+        &id,
+        &numbered([1., 2., 3., 4., 5., 6., 7.], true),
+    )
+    .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "file[C9]", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "not_a_number");
+    assert_eq!(
+        problem["errors"][1]["field"], "file[B10]",
+        "then the row out of place: {problem}"
+    );
 }
 
 /// Form 3 of Hà Nội up to the Agency: the centre, then the Department (saying why the other

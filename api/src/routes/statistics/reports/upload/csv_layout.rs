@@ -1,4 +1,5 @@
-//! The CSV layout the forms export: a header line, then one line per row of the form.
+//! The CSV layout the forms export: a header line numbering the columns, then one line per
+//! row of the form.
 
 use super::*;
 
@@ -42,6 +43,19 @@ pub(super) fn read_csv(
         .flexible(true)
         .delimiter(separator)
         .from_reader(bytes);
+    let header = reader.headers().map_err(|_| {
+        unreadable(
+            "Tệp CSV không đọc được (dấu ngoặc kép không đóng?).",
+            "The CSV file cannot be read (an unclosed quote?).",
+        )
+    })?;
+    let numbers: Vec<(String, String)> = header
+        .iter()
+        .enumerate()
+        .skip(3)
+        .map(|(c, text)| (cell_name(skipped, c), text.trim().to_owned()))
+        .collect();
+    check_column_numbers(form, &numbers)?;
     let limit = form.blank(period).rows.len() + SPARE_ROWS;
     let mut rows = Vec::new();
     let mut errors = Vec::new();

@@ -56,13 +56,17 @@ fn figure(text: &str, cell: String) -> Result<i64, FieldRefusal> {
     }
     match t.parse::<i64>() {
         Ok(n) => bounded(n, cell),
-        Err(_) => Err(at(
-            cell.clone(),
-            "not_a_number",
-            format!("Ô {cell} không phải số nguyên: `{}`.", short(t)),
-            format!("Cell {cell} is not a whole number: `{}`.", short(t)),
-        )),
+        Err(_) => Err(not_a_number(cell, t)),
     }
+}
+
+fn not_a_number(cell: String, text: &str) -> FieldRefusal {
+    at(
+        cell.clone(),
+        "not_a_number",
+        format!("Ô {cell} không phải số nguyên: `{}`.", short(text)),
+        format!("Cell {cell} is not a whole number: `{}`.", short(text)),
+    )
 }
 
 /// A whole figure from zero to [`figures::MAX_FIGURE`], or its cell refused.
@@ -98,6 +102,50 @@ fn too_large(cell: String) -> FieldRefusal {
             figures::MAX_FIGURE
         ),
     )
+}
+
+/// Checks that the figures' columns are the form's, in its order: `numbers` are what heads
+/// each column read as a figure, with the cell each stands in, and each must begin with its
+/// column's number (`3`, or `3 Đã thụ lý`, as the forms export it), so that columns moved,
+/// missing or added are named rather than read into the wrong column. The labels after the
+/// number are free (translated, shortened).
+fn check_column_numbers(form: &'static Form, numbers: &[(String, String)]) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    for (i, column) in form.columns.iter().enumerate() {
+        let (cell, found) = match numbers.get(i) {
+            Some((cell, text)) => (cell.clone(), text.as_str()),
+            None => (format!("column {}", i + 4), ""),
+        };
+        let number = found.split_whitespace().next().unwrap_or_default();
+        if number != column.number.to_string() {
+            errors.push(at(
+                cell.clone(),
+                "wrong_layout",
+                format!(
+                    "Ô {cell} phải đánh số cột {} (`{}`) của biểu mẫu, nhưng là `{}`.",
+                    column.number,
+                    column.header.vi,
+                    short(found)
+                ),
+                format!(
+                    "Cell {cell} should number the form's column {} (`{}`), but reads `{}`.",
+                    column.number,
+                    column.header.en,
+                    short(found)
+                ),
+            ));
+        }
+    }
+    for (cell, text) in numbers.iter().skip(form.columns.len()) {
+        if !text.trim().is_empty() {
+            errors.push(outside_layout(cell.clone()));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
 }
 
 /// A figure where the form has no row or column: it would otherwise be dropped unread.

@@ -103,6 +103,11 @@ pub(super) fn read_xlsx(
             "The line numbering the columns (A, B, 1, 2, …) is not there.",
         ));
     };
+    let width_end = range.start().map_or(0, |(_, c)| c as usize) + range.width();
+    let numbered: Vec<(String, String)> = (2..width_end.max(2 + form.columns.len()))
+        .map(|c| (cell_name(numbers, c), text(numbers, c)))
+        .collect();
+    check_column_numbers(form, &numbered)?;
     let section_numbers: Vec<&str> = form.sections.iter().map(|s| s.number).collect();
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -119,8 +124,10 @@ pub(super) fn read_xlsx(
         }
         let label = text(r, 1);
         if label != expected.label.vi {
+            // The rows below it would be read out of place: what was found wrong above it,
+            // and this, are the answer.
             let cell = cell_name(r, 1);
-            return Err(ApiError::validation(vec![at(
+            errors.push(at(
                 cell.clone(),
                 "wrong_layout",
                 format!(
@@ -133,7 +140,8 @@ pub(super) fn read_xlsx(
                     expected.label.en,
                     short(&label)
                 ),
-            )]));
+            ));
+            return Err(ApiError::validation(errors));
         }
         let mut cells = Vec::new();
         for c in 0..form.columns.len() {
@@ -148,6 +156,10 @@ pub(super) fn read_xlsx(
                 Some(Data::Int(i)) => bounded(*i, cell),
                 Some(Data::Empty) | None => Ok(0),
                 Some(Data::String(s)) => figure(s, cell),
+                // A date or a duration is a number only to Excel.
+                Some(Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_)) => {
+                    Err(not_a_number(cell, &text(r, col)))
+                }
                 Some(other) => figure(&other.to_string(), cell),
             };
             match value {
