@@ -24,9 +24,12 @@ fn staff_id(app: &TestApp, token: &str, name: &str) -> String {
 }
 
 fn new_case(app: &TestApp, token: &str, center: &str, form: &str) -> Value {
-    let body = json!({"organization_id": app.org_id(center), "recipient_id": recipient(app, token), "received_on": "2026-03-02",
+    let mut body = json!({"organization_id": app.org_id(center), "recipient_id": recipient(app, token), "received_on": "2026-03-02",
                       "field": "criminal", "form": form, "place": "detention", "group_ref": "VA-2026-15",
                       "summary": "Bào chữa cho bị can 16 tuổi trong vụ trộm cắp tài sản"});
+    if form == "litigation" {
+        body["litigation"] = json!({"role": "defence"});
+    }
     let r = app.post("/api/v1/cases", token, body);
     assert_eq!(r.status, 201, "{}", r.body);
     r.json()
@@ -870,4 +873,54 @@ fn a_counselling_case_is_not_evaluated() {
         json!({"grade": "good"}),
     )
     .assert_problem(409, "not_evaluable");
+}
+
+/// An acquittal or a lighter sentence is the accused's, obtained by their defence: not
+/// recorded for a victim's protection; and no outcome is dated before the case was accepted.
+#[test]
+fn the_accused_outcomes_are_recorded_for_a_defence_after_the_acceptance() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let provider = staff_id(&app, &gd, "Nguyễn Văn An");
+    let case = new_case(&app, &gd, "TTTGPL-HN", "litigation");
+    let id = case["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/cases/{id}");
+    let etag = app.get(&path, &gd).header("etag").unwrap().to_owned();
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&gd)
+        .header("If-Match", &etag)
+        .json(json!({"litigation": {"role": "victim_protection"}}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    for (name, body) in [
+        ("accept", json!({"on": "2026-03-05"})),
+        ("assign_provider", json!({"provider_id": provider})),
+        ("start", json!({})),
+    ] {
+        assert_eq!(step(&app, &gd, &id, name, body).status, 200, "{name}");
+    }
+    let refused = |outcome: Value| {
+        let problem = step(&app, &gd, &id, "complete", json!({"outcome": outcome}))
+            .assert_problem(422, "validation_failed");
+        (
+            problem["errors"][0]["field"].as_str().unwrap().to_owned(),
+            problem["errors"][0]["code"].as_str().unwrap().to_owned(),
+        )
+    };
+    assert_eq!(
+        refused(json!({"defence_accepted": true, "success_kind": "acquittal"})),
+        ("outcome.success_kind".into(), "not_of_the_role".into())
+    );
+    assert_eq!(
+        refused(json!({"defence_accepted": false, "outcome_on": "2026-03-04"})),
+        ("outcome.outcome_on".into(), "out_of_range".into())
+    );
+    let r = step(
+        &app,
+        &gd,
+        &id,
+        "complete",
+        json!({"outcome": {"defence_accepted": true, "success_kind": "proceedings_dropped", "outcome_on": "2026-03-05"}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
 }

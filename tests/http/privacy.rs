@@ -35,7 +35,7 @@ fn requested_case(app: &TestApp) -> (String, String) {
     assert_eq!(r.json()["requester_name"], NAME);
     let id = r.json()["id"].as_str().unwrap().to_owned();
     for (step, body) in [
-        ("accept", json!({})),
+        ("accept", json!({"on": "2026-03-02"})),
         ("assign_provider", json!({"provider_id": provider})),
         ("start", json!({})),
         (

@@ -43,7 +43,7 @@ fn charged_case(
     assert_eq!(r.status, 201, "{}", r.body);
     let id = r.json()["id"].as_str().unwrap().to_owned();
     for (step, body) in [
-        ("accept", json!({})),
+        ("accept", json!({"on": "2025-06-02"})),
         ("assign_provider", json!({"provider_id": provider})),
         ("start", json!({})),
     ] {

@@ -77,9 +77,13 @@ pub enum DetailsError {
     SuccessWithoutAcceptedDefence,
     /// The defence view accepted without saying which favourable outcome it brought.
     SuccessKindRequired,
+    /// An outcome of the accused's ([`SuccessKind::is_the_accused`]) where the provider did
+    /// not defend them (the proceedings' role is not `defence`).
+    SuccessNotOfTheRole,
     /// A litigation case completed without saying whether the defence view was accepted.
     DefenceRequired,
-    /// The outcome dated before the receipt or after the case ended on it.
+    /// The outcome dated before the case was accepted (or, not accepted, received) or after
+    /// it ended on it.
     OutcomeOutOfOrder,
     /// A case whose quality was evaluated given a form whose quality is not evaluated.
     EvaluatedFormNotEvaluable,
@@ -118,6 +122,12 @@ impl Refusal for DetailsError {
                 "Kết quả thành công chỉ ghi khi quan điểm bào chữa được chấp nhận.",
                 "A kind of success goes with an accepted defence view.",
             ),
+            Self::SuccessNotOfTheRole => FieldRefusal::new(
+                "success_kind",
+                "not_of_the_role",
+                "Kết quả này là của người bị buộc tội: chỉ ghi khi người thực hiện bào chữa cho họ (vai trò tố tụng `defence`).",
+                "This outcome is the accused's: it is recorded only where the provider defended them (proceedings role `defence`).",
+            ),
             Self::SuccessKindRequired => FieldRefusal::new(
                 "success_kind",
                 "required",
@@ -139,8 +149,8 @@ impl Refusal for DetailsError {
             Self::OutcomeOutOfOrder => FieldRefusal::new(
                 "outcome_on",
                 "out_of_order",
-                "Ngày có kết quả phải từ ngày tiếp nhận đến ngày kết thúc vụ việc.",
-                "outcome_on lies between the receipt and the day the case ended.",
+                "Ngày có kết quả phải từ ngày thụ lý đến ngày kết thúc vụ việc.",
+                "outcome_on lies between the acceptance and the day the case ended.",
             ),
         }
     }
@@ -218,7 +228,20 @@ impl Case {
         if self.defence_accepted == Some(true) && self.success_kind.is_none() {
             return Err(DetailsError::SuccessKindRequired);
         }
+        let defended = self
+            .proceedings
+            .as_ref()
+            .is_some_and(|p| p.role == Some(LitigationRole::Defence));
+        if self.success_kind.is_some_and(SuccessKind::is_the_accused) && !defended {
+            return Err(DetailsError::SuccessNotOfTheRole);
+        }
         Ok(())
+    }
+
+    /// The first day an outcome of the case may bear: its acceptance, or while it is not
+    /// accepted, its receipt (the aid given brought it about).
+    pub fn outcome_from(&self) -> NaiveDate {
+        self.accepted_on.unwrap_or(self.received_on)
     }
 
     /// Everything a correction (an edit, or a change request's) must leave agreeing, as the
@@ -239,7 +262,7 @@ impl Case {
             return Err(DetailsError::ReceivedBeforeLegalAid);
         }
         if self.outcome_on.is_some_and(|o| {
-            o < self.received_on || self.closed_on.is_some_and(|closed| o > closed)
+            o < self.outcome_from() || self.closed_on.is_some_and(|closed| o > closed)
         }) {
             return Err(DetailsError::OutcomeOutOfOrder);
         }
@@ -351,8 +374,67 @@ mod tests {
     }
 
     #[test]
+    fn the_accused_outcomes_are_a_defence_s_and_an_outcome_follows_the_acceptance() {
+        let mut case = litigation();
+        case.defence_accepted = Some(true);
+        case.success_kind = Some(SuccessKind::Acquittal);
+        assert_eq!(
+            case.check_outcome_fields(),
+            Err(DetailsError::SuccessNotOfTheRole),
+            "no role said"
+        );
+        for (role, kind, fine) in [
+            (LitigationRole::Defence, SuccessKind::Acquittal, true),
+            (
+                LitigationRole::VictimProtection,
+                SuccessKind::Acquittal,
+                false,
+            ),
+            (
+                LitigationRole::Representation,
+                SuccessKind::LighterPenalty,
+                false,
+            ),
+            (
+                LitigationRole::VictimProtection,
+                SuccessKind::ProceedingsDropped,
+                true,
+            ),
+            (
+                LitigationRole::Representation,
+                SuccessKind::OtherFavourable,
+                true,
+            ),
+        ] {
+            case.proceedings = Some(Proceedings {
+                role: Some(role),
+                ..Proceedings::default()
+            });
+            case.success_kind = Some(kind);
+            assert_eq!(
+                case.check_outcome_fields().is_ok(),
+                fine,
+                "{role:?} {kind:?}"
+            );
+        }
+        case.accepted_on = Some(d(2026, 3, 5));
+        case.outcome_on = Some(d(2026, 3, 4));
+        assert_eq!(
+            case.check_details(d(2026, 6, 1)),
+            Err(DetailsError::OutcomeOutOfOrder),
+            "before the acceptance"
+        );
+        case.outcome_on = Some(d(2026, 3, 5));
+        assert_eq!(case.check_details(d(2026, 6, 1)), Ok(()));
+    }
+
+    #[test]
     fn defence_and_success_go_together_on_litigation_only() {
         let mut case = litigation();
+        case.proceedings = Some(Proceedings {
+            role: Some(LitigationRole::Defence),
+            ..Proceedings::default()
+        });
         case.success_kind = Some(SuccessKind::Acquittal);
         assert_eq!(
             case.check_outcome_fields(),

@@ -200,8 +200,8 @@ impl StepRefusal {
             Self::OutcomeOutOfRange => FieldRefusal::new(
                 "outcome.outcome_on",
                 "out_of_range",
-                "Ngày có kết quả phải từ ngày tiếp nhận đến ngày kết thúc vụ việc.",
-                "The outcome's date lies between the receipt and the completion.",
+                "Ngày có kết quả phải từ ngày thụ lý đến ngày kết thúc vụ việc.",
+                "The outcome's date lies between the acceptance and the completion.",
             ),
             // An outcome is recorded by the `complete` step's `outcome`.
             Self::Details(DetailsError::NotLitigation) => e_not_litigation(),
@@ -362,7 +362,7 @@ fn record_outcome(
     }
     let outcome_on = outcome.outcome_on.unwrap_or(on);
     // The decision comes before the case ends on it (`on` is never after today).
-    if outcome_on > on || outcome_on < case.received_on {
+    if outcome_on > on || outcome_on < case.outcome_from() {
         return Err(StepRefusal::OutcomeOutOfRange);
     }
     case.outcome_on = Some(outcome_on);
@@ -374,6 +374,7 @@ fn record_outcome(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::case::LitigationRole;
     use crate::case::Proceedings;
     use crate::organization::OrganizationKind;
     use crate::reference::AidForm;
@@ -389,7 +390,10 @@ mod tests {
     }
 
     fn received(form: AidForm) -> Case {
-        let proceedings = (form == AidForm::Litigation).then(Proceedings::default);
+        let proceedings = (form == AidForm::Litigation).then(|| Proceedings {
+            role: Some(LitigationRole::Defence),
+            ..Proceedings::default()
+        });
         Case::received(form, d(2026, 3, 1), proceedings, today()).unwrap()
     }
 

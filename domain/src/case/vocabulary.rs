@@ -125,6 +125,23 @@ vocabulary! {
     }
 }
 
+impl SuccessKind {
+    /// Whether the outcome is one of the accused's (seed 002 §1: "người bị buộc tội được
+    /// chuyển khung hình phạt; được thay đổi tội danh sang tội nhẹ hơn; ... được tuyên trắng
+    /// án, mức án thấp hơn so với đề nghị của Viện Kiểm sát"), which only a defence obtains;
+    /// proceedings dropped and other favourable decisions may come of any role.
+    pub fn is_the_accused(self) -> bool {
+        matches!(
+            self,
+            Self::LighterPenalty
+                | Self::LighterCharge
+                | Self::OtherPenaltyFrame
+                | Self::Acquittal
+                | Self::BelowProcuracyProposal
+        )
+    }
+}
+
 vocabulary! {
     /// Kiến nghị (form 2): about a case's resolution, an official's duty, or legislation.
     pub enum ReviewKind {
