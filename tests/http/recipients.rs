@@ -467,3 +467,73 @@ fn a_centre_lists_the_people_of_cases_transferred_in_to_it() {
     assert!(lists(&gd), "the sender still handles her");
     assert!(!lists(&app.token("gd.hcm")));
 }
+
+/// Nothing in a person's record comes before their birth: no case received, no document
+/// provided, and no date of birth moved after what is recorded; a category fits the
+/// person's age on the day it was proven.
+#[test]
+fn a_record_begins_with_the_person() {
+    let app = TestApp::spawn();
+    let token = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let mut body = person(&center, "Lò Thị Bé", None);
+    body["date_of_birth"] = json!("2015-05-05");
+    let created = app.post("/api/v1/recipients", &token, body);
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let case = |received_on: &str| {
+        app.post(
+            "/api/v1/cases",
+            &token,
+            json!({"organization_id": center, "recipient_id": id, "received_on": received_on,
+                   "field": "civil", "form": "counselling", "place": "at_office", "summary": "Tư vấn"}),
+        )
+    };
+    let field_code = |r: tgpl_tests::Resp| {
+        let problem = r.assert_problem(422, "validation_failed");
+        (
+            problem["errors"][0]["field"].as_str().unwrap().to_owned(),
+            problem["errors"][0]["code"].as_str().unwrap().to_owned(),
+        )
+    };
+    assert_eq!(
+        field_code(case("2005-01-01")),
+        ("received_on".into(), "before_birth".into())
+    );
+    assert_eq!(case("2020-06-01").status, 201);
+    let proofs = format!("/api/v1/recipients/{id}/proofs");
+    let proof = |category: &str, provided_on: &str| {
+        app.post(
+            &proofs,
+            &token,
+            json!({"kind": "status", "category": category, "document_kind": "Giấy khai sinh",
+                   "provided_on": provided_on}),
+        )
+    };
+    assert_eq!(
+        field_code(proof("child", "2000-01-01")),
+        ("provided_on".into(), "before_birth".into())
+    );
+    assert_eq!(
+        field_code(proof("elderly", "2026-01-01")),
+        ("category".into(), "age_mismatch".into())
+    );
+    assert_eq!(proof("child", "2026-01-01").status, 201);
+    let path = format!("/api/v1/recipients/{id}");
+    let etag = app.get(&path, &token).header("etag").unwrap().to_owned();
+    let moved = app
+        .request("PATCH", &path)
+        .bearer(&token)
+        .header("If-Match", &etag)
+        .json(json!({"date_of_birth": "2026-11-01"}));
+    assert_eq!(
+        field_code(moved),
+        ("date_of_birth".into(), "after_records".into())
+    );
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&token)
+        .header("If-Match", &etag)
+        .json(json!({"date_of_birth": "2015-06-01"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+}

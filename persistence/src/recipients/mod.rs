@@ -205,6 +205,21 @@ pub fn performs_for(conn: &mut DbConnection, staff_id: &str, id: &str) -> StoreR
     Ok(found > 0)
 }
 
+/// The earliest day of the person `id`'s record: a case of theirs received (see
+/// [`handling_case`]), a proof provided. A date of birth may not come after it.
+pub fn earliest_record_day(conn: &mut DbConnection, id: &str) -> StoreResult<Option<NaiveDate>> {
+    let received: Option<NaiveDate> = cases::table
+        .filter(handling_case())
+        .filter(cases::recipient_id.eq(id))
+        .select(diesel::dsl::min(cases::received_on))
+        .first(conn)?;
+    let provided: Option<NaiveDate> = recipient_proofs::table
+        .filter(recipient_proofs::recipient_id.eq(id))
+        .select(diesel::dsl::min(recipient_proofs::provided_on))
+        .first(conn)?;
+    Ok(received.into_iter().chain(provided).min())
+}
+
 /// The organizations whose staff may see a recipient: the one that received them and every
 /// one handling one of their cases (see [`handling_case`]).
 pub fn handling_organizations(

@@ -246,6 +246,11 @@ pub fn load(
     Ok(row)
 }
 
+/// The date of birth of the person a case aids, when known.
+pub fn born_of(conn: &mut DbConnection, row: &CaseRow) -> Result<Option<NaiveDate>, ApiError> {
+    Ok(recipients::get(conn, &row.recipient_id)?.date_of_birth)
+}
+
 pub fn locked() -> ApiError {
     ApiError::conflict(
         "case_locked",

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::http::extract::present;
+use tgpl_domain::recipient::check_after_birth;
 use tgpl_persistence::column::Code;
 use tgpl_persistence::versioned::{save_revision, Versioned};
 
@@ -91,6 +92,7 @@ pub async fn create(
                 }
                 Err(e) => return Err(e.into()),
             };
+            check_after_birth("received_on", case.received_on, recipient.date_of_birth)?;
             let subject = CaseSubject {
                 recipient_id: recipient.id,
                 recipient_organization_id: recipient.organization_id,
@@ -187,8 +189,9 @@ pub struct UpdateCase {
 }
 
 impl UpdateCase {
-    /// Applies the changes to a case; checks what depends on several fields.
-    pub fn apply(&self, row: &mut CaseRow) -> Result<(), ApiError> {
+    /// Applies the changes to a case whose person was born on `born` (when known); checks what
+    /// depends on several fields, and that a new day of receipt is not before the birth.
+    pub fn apply(&self, row: &mut CaseRow, born: Option<NaiveDate>) -> Result<(), ApiError> {
         let mut case = row.case();
         patch::set(&mut case.received_on, self.received_on);
         patch::set(&mut case.form, self.form);
@@ -200,6 +203,9 @@ impl UpdateCase {
         patch::set(&mut case.defence_accepted, self.defence_accepted);
         patch::set(&mut case.success_kind, self.success_kind);
         case.check_details(today()).map_err(ApiError::refused)?;
+        if self.received_on.is_some() {
+            check_after_birth("received_on", case.received_on, born)?;
+        }
         row.set_case(&case);
         patch::set(&mut row.group_ref, self.group_ref.clone());
         patch::set(&mut row.requester_name, self.requester_name.clone());
@@ -257,7 +263,7 @@ pub async fn update(
                 ));
             }
             let mut after = before.clone();
-            body.apply(&mut after)?;
+            body.apply(&mut after, born_of(conn, &before)?)?;
             let after = save_revision(&before, after, |before, after| {
                 cases::save(
                     conn,

@@ -104,7 +104,7 @@ pub async fn approve(
                                         );
                                         ApiError::internal()
                                     })?;
-                            changes.apply(&mut changed)?;
+                            changes.apply(&mut changed, crate::routes::cases::born_of(conn, &case)?)?;
                             (AuditAction::CaseUpdate, "change_request_edit")
                         }
                         ChangeKind::Delete => {

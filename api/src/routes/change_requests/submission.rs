@@ -81,7 +81,8 @@ fn checked_item(
     // none.
     if let Some(changes) = &item.changes {
         let mut edited = case.clone();
-        if let Err(e) = changes.apply(&mut edited) {
+        let born = crate::routes::cases::born_of(conn, &case)?;
+        if let Err(e) = changes.apply(&mut edited, born) {
             if e.status != StatusCode::UNPROCESSABLE_ENTITY {
                 return Err(e);
             }

@@ -1,6 +1,7 @@
 //! The documents that prove a person's category; the statistical category follows from them.
 
 use super::*;
+use tgpl_domain::recipient::NewProof;
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +31,8 @@ pub struct AddProof {
 
 /// Adds a proof document. The statistical category is recomputed: the category whose proof
 /// came first; financial-difficulty categories count from the day both their proofs were in.
+/// The document is dated within the person's life, and its category fits their age on the day
+/// it was provided (a child under 16, the elderly from 60, …).
 #[utoipa::path(
     operation_id = "addRecipientProof",
     tag = "recipients",
@@ -49,45 +52,17 @@ pub async fn add_proof(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = body.0;
-    match (body.kind, body.category) {
-        (ProofKind::Status, None) => {
-            return Err(ApiError::field(
-                "category",
-                "required",
-                "Giấy tờ chứng minh diện cần ghi rõ diện.",
-                "A proof of status names its category.",
-            ))
-        }
-        (ProofKind::FinancialHardship, Some(_)) => {
-            return Err(ApiError::field(
-                "category",
-                "not_applicable",
-                "Giấy tờ chứng minh khó khăn tài chính không gắn với một diện.",
-                "A proof of financial difficulty names no category.",
-            ))
-        }
-        _ => {}
-    }
-    if body.provided_on > today() {
-        return Err(ApiError::field(
-            "provided_on",
-            "in_future",
-            "Ngày cung cấp không thể ở tương lai.",
-            "The day provided cannot be in the future.",
-        ));
-    }
-    if body.issued_on.is_some_and(|d| d > body.provided_on) {
-        return Err(ApiError::field(
-            "issued_on",
-            "after_provided",
-            "Giấy tờ phải được cấp trước khi cung cấp.",
-            "A document is issued before it is provided.",
-        ));
-    }
+    let proof = NewProof {
+        kind: body.kind,
+        category: body.category,
+        issued_on: body.issued_on,
+        provided_on: body.provided_on,
+    };
     let (row, proofs) = state
         .write(move |conn| {
             let row = load(conn, &caller, &id, Action::ManageRecipient)?;
             if_match.check_current(&row)?;
+            proof.check(row.date_of_birth, today())?;
             let proof = ProofRow {
                 id: tgpl_persistence::new_id(),
                 recipient_id: id.clone(),

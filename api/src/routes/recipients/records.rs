@@ -200,7 +200,13 @@ pub async fn update(
                 after.name_key = name_key(&after.full_name);
             }
             patch::set(&mut after.gender, body.gender.map(|v| v.map(Code)));
-            patch::set(&mut after.date_of_birth, body.date_of_birth);
+            if body.date_of_birth.is_some() {
+                patch::set(&mut after.date_of_birth, body.date_of_birth);
+                check_born_before_record(
+                    after.date_of_birth,
+                    recipients::earliest_record_day(conn, &id)?,
+                )?;
+            }
             patch::set(&mut after.ethnicity, body.ethnicity.map(|v| v.map(Code)));
             patch::set(&mut after.citizen_id, body.citizen_id);
             patch::set(&mut after.province_code, body.province_code);

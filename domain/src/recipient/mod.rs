@@ -1,6 +1,10 @@
 //! People who receive legal aid (người được trợ giúp pháp lý): identity, the proofs of
 //! their categories, and which category the statistics count them under.
 
+mod dates;
+
+pub use dates::{check_after_birth, check_born_before_record, NewProof};
+
 use chrono::{Datelike, NaiveDate};
 
 use crate::reference::{Gender, RecipientCategory};
