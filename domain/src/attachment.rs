@@ -68,6 +68,35 @@ impl crate::refusal::Refusal for FileError {
     }
 }
 
+/// The most characters a file name may have (what file systems keep).
+pub const FILE_NAME_MAX: usize = 255;
+
+/// A document's file name, trimmed, or its refusal (`field` `file_name`, code `invalid`): at
+/// most [`FILE_NAME_MAX`] characters, a name before its extension (`.pdf` is none), no path
+/// (`/`, `\`, `.`, `..`), and nothing that hides what it says: control characters, and the
+/// marks that reorder text (`\u{202e}fdp.exe.pdf` shows as `fdp.exe` backwards).
+pub fn check_file_name(file_name: &str) -> Result<&str, crate::refusal::FieldRefusal> {
+    let name = file_name.trim();
+    let hides = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    if stem.trim().trim_matches('.').is_empty()
+        || name.chars().count() > FILE_NAME_MAX
+        || name.contains(['/', '\\'])
+        || name.chars().any(hides)
+    {
+        return Err(crate::refusal::FieldRefusal::new(
+            "file_name",
+            "invalid",
+            "Tên tệp không hợp lệ (cần có tên trước phần đuôi, không quá 255 ký tự, không chứa đường dẫn hay ký tự điều khiển).",
+            "Invalid file name (a name before its extension, at most 255 characters, no path and no control characters).",
+        ));
+    }
+    Ok(name)
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -181,6 +210,28 @@ pub fn recognise(content: &[u8], file_name: &str) -> Result<FileKind, FileError>
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_file_name_says_a_name_and_hides_nothing() {
+        assert_eq!(check_file_name(" don.pdf "), Ok("don.pdf"));
+        assert_eq!(check_file_name("Biên bản họp.pdf"), Ok("Biên bản họp.pdf"));
+        assert_eq!(check_file_name("README"), Ok("README"));
+        for bad in [
+            "",
+            " ",
+            ".pdf",
+            " .pdf",
+            ".",
+            "..",
+            "../don.pdf",
+            "a\\b.pdf",
+            "\u{202e}fdp.exe.pdf",
+            "don\u{7}.pdf",
+        ] {
+            assert!(check_file_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_file_name(&"a".repeat(256)).is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -44,6 +44,23 @@ fn documents_are_uploaded_listed_downloaded_and_deleted() {
         .header("content-disposition")
         .unwrap()
         .contains("don-yeu-cau.pdf"));
+    // A Vietnamese name travels encoded (RFC 8187), with an ASCII fallback.
+    let r = upload(
+        &app,
+        &tgv,
+        &case,
+        "Bi%C3%AAn%20b%E1%BA%A3n%20h%E1%BB%8Dp.pdf",
+        &pdf,
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let named = app.get(
+        &format!("/api/v1/attachments/{}", r.json()["id"].as_str().unwrap()),
+        &tgv,
+    );
+    assert_eq!(
+        named.header("content-disposition"),
+        Some("attachment; filename=\"bien ban hop.pdf\"; filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3n%20h%E1%BB%8Dp.pdf")
+    );
     app.get(&format!("/api/v1/attachments/{id}"), &app.token("gd.dn"))
         .assert_problem(404, "not_found");
     // The Department oversees the case, not the aided person's documents.
@@ -69,7 +86,7 @@ fn documents_are_uploaded_listed_downloaded_and_deleted() {
             .status,
         204
     );
-    assert!(listed(&app, &tgv, &case).is_empty());
+    assert_eq!(listed(&app, &tgv, &case).len(), 1, "the other document");
     app.get(&format!("/api/v1/attachments/{id}"), &tgv)
         .assert_problem(404, "not_found");
 }
@@ -104,6 +121,12 @@ fn oversized_or_forbidden_files_are_refused_with_nothing_stored() {
         "file_name_disagrees"
     );
     upload(&app, &tgv, &case, "rong.pdf", b"").assert_problem(422, "validation_failed");
+    // A name that is only an extension, or a path, names nothing.
+    for name in [".pdf", "..", "..%2Fdon.pdf", "%E2%80%AEfdp.exe.pdf"] {
+        let problem =
+            upload(&app, &tgv, &case, name, b"%PDF-1.7").assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], "file_name", "{name}");
+    }
     assert!(listed(&app, &tgv, &case).is_empty(), "nothing was recorded");
     let stored = std::fs::read_dir(app.db.scratch_dir().join("attachments"))
         .map(|d| d.count())

@@ -78,15 +78,36 @@ pub async fn download(
         );
         return Err(ApiError::internal());
     }
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::Filename(row.file_name.clone())],
-    };
     Ok(HttpResponse::Ok()
         .content_type(row.content_type.clone())
-        .insert_header(disposition)
+        .insert_header(disposition(&row.file_name))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(streamed(blob)))
+}
+
+/// `attachment` with the file's name: as sent where it is ASCII; otherwise folded to ASCII
+/// in `filename` for old clients, and whole in `filename*` (RFC 6266, RFC 8187), which
+/// clients prefer, so that a Vietnamese name reaches every client unmangled.
+fn disposition(file_name: &str) -> ContentDisposition {
+    let mut parameters = Vec::new();
+    if file_name.is_ascii() {
+        parameters.push(DispositionParam::Filename(file_name.to_owned()));
+    } else {
+        let folded: String = tgpl_domain::text::fold(file_name)
+            .chars()
+            .map(|c| if c.is_ascii() { c } else { '_' })
+            .collect();
+        parameters.push(DispositionParam::Filename(folded));
+        parameters.push(DispositionParam::FilenameExt(header::ExtendedValue {
+            charset: header::Charset::Ext("UTF-8".to_owned()),
+            language_tag: None,
+            value: file_name.as_bytes().to_vec(),
+        }));
+    }
+    ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters,
+    }
 }
 
 /// A blob as a response body of known length, read on the blocking pool one chunk at a

@@ -69,15 +69,7 @@ pub async fn upload(
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let file_name = query.0.file_name.trim().to_owned();
-    if file_name.is_empty() || file_name.chars().count() > 255 || file_name.contains(['/', '\\']) {
-        return Err(ApiError::field(
-            "file_name",
-            "invalid",
-            "Tên tệp không hợp lệ.",
-            "Invalid file name.",
-        ));
-    }
+    let file_name = tgpl_domain::attachment::check_file_name(&query.0.file_name)?.to_owned();
     // A declared length over the limit is refused before anything is read.
     let limit = state.attachment_limit;
     let declared = req

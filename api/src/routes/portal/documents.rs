@@ -64,25 +64,8 @@ pub fn read_document(
     dossier_id: &str,
     limit: usize,
 ) -> Result<DocumentRow, FieldRefusal> {
-    let file_name = file_name.trim();
-    // No path, and nothing that hides what the name says: control characters, and the
-    // marks that reorder text (`\u{202e}fdp.exe.pdf` shows as `fdp.exe` backwards).
-    let hides = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
-    if file_name.is_empty()
-        || file_name.chars().count() > 255
-        || file_name.contains(['/', '\\'])
-        || file_name.chars().any(hides)
-    {
-        return Err(FieldRefusal::new(
-            format!("{prefix}file_name"),
-            "invalid",
-            "Tên tệp không hợp lệ.",
-            "Invalid file name.",
-        ));
-    }
+    let file_name = tgpl_domain::attachment::check_file_name(file_name)
+        .map_err(|refusal| refusal.at(format!("{prefix}file_name")))?;
     if bytes.len() > limit {
         return Err(FieldRefusal::new(
             content_field,
