@@ -70,6 +70,68 @@ pub fn name(text: &str) -> String {
     out
 }
 
+/// Refuses, as `field`, a phone number that is not 8 to 15 digits, with `+`, spaces, `-`,
+/// `.` or brackets between them (a national number has 10, an international one up to 15,
+/// ITU-T E.164; a landline with its area code no fewer than 8).
+pub fn check_phone(field: &str, phone: &str) -> Result<(), crate::refusal::FieldRefusal> {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '.' | '(' | ')'));
+    if allowed && (8..=15).contains(&digits) {
+        Ok(())
+    } else {
+        Err(phone_refusal(field))
+    }
+}
+
+/// What [`check_phone`] answers, as `field`.
+pub fn phone_refusal(field: &str) -> crate::refusal::FieldRefusal {
+    crate::refusal::FieldRefusal::new(
+        field,
+        "invalid_phone",
+        "Số điện thoại gồm 8 đến 15 chữ số (có thể có +, dấu cách, -, ., ngoặc).",
+        "A phone number is 8 to 15 digits (with +, spaces, -, . or brackets).",
+    )
+}
+
+/// The most combining marks that may follow one letter: Vietnamese written decomposed puts
+/// two on a vowel (ế: e, circumflex, acute); a name with more is not a name but a pile of
+/// accents.
+const MARKS_PER_LETTER: usize = 2;
+
+/// Refuses, as the person's `field`, a name that names nobody: blank, without a letter, or
+/// with combining marks on no letter or piled past [`MARKS_PER_LETTER`].
+pub fn check_person_name(field: &str, name: &str) -> Result<(), crate::refusal::FieldRefusal> {
+    use unicode_normalization::char::is_combining_mark;
+    let refused =
+        |code, vi: &str, en: &str| Err(crate::refusal::FieldRefusal::new(field, code, vi, en));
+    if name.trim().is_empty() {
+        return refused("blank", "Không được để trống.", "Must not be blank.");
+    }
+    let mut marks = 0;
+    let mut after_letter = false;
+    for c in name.chars() {
+        if is_combining_mark(c) {
+            marks += 1;
+            if !after_letter || marks > MARKS_PER_LETTER {
+                return refused(
+                    "stray_marks",
+                    "Tên có dấu không đặt trên chữ cái nào, hoặc chồng quá nhiều dấu.",
+                    "The name has accents on no letter, or piled too many.",
+                );
+            }
+        } else {
+            marks = 0;
+            after_letter = c.is_alphabetic();
+        }
+    }
+    if !name.chars().any(char::is_alphabetic) {
+        return refused("no_letter", "Tên phải có chữ cái.", "A name has letters.");
+    }
+    Ok(())
+}
+
 /// The first character of `text` that no stored text may contain: the control characters
 /// (Unicode category Cc: U+0000 to U+001F, U+007F to U+009F) other than tab, line feed and
 /// carriage return, which free text such as a case summary legitimately holds (names and
@@ -163,6 +225,41 @@ fn base_letter(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_number_is_digits_with_their_usual_marks() {
+        for fine in ["0912 345 678", "+84 (24) 3825-1234", "024.3825.1234"] {
+            assert!(check_phone("phone", fine).is_ok(), "{fine}");
+        }
+        for bad in [
+            "abc",
+            "=1+1",
+            "1234567",
+            "0912345678901234",
+            "0912 345 678 ext",
+        ] {
+            assert!(check_phone("phone", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_person_s_name_has_letters_and_accents_on_them() {
+        for fine in [
+            "Lò Văn Pao",
+            "Nguyễn Thị Ánh",
+            "Nguye\u{0302}\u{0301}n",
+            "H'Hen Niê",
+            "Y Moan",
+        ] {
+            assert!(check_person_name("full_name", fine).is_ok(), "{fine}");
+        }
+        let code = |name: &str| check_person_name("full_name", name).unwrap_err().code;
+        assert_eq!(code("  "), "blank");
+        assert_eq!(code("\u{0301}\u{0301}"), "stray_marks");
+        assert_eq!(code("a\u{0301}\u{0301}\u{0301}"), "stray_marks");
+        assert_eq!(code("- 1 -"), "no_letter");
+        assert_eq!(code("1\u{0301}"), "stray_marks");
+    }
 
     const DECOMPOSED: &str = "Nguye\u{0302}\u{0303}n Thi\u{0323} Hu\u{031b}o\u{031b}\u{0300}ng";
 

@@ -312,18 +312,18 @@ fn recipient_updates_need_the_etag() {
     let path = format!("/api/v1/recipients/{}", created["id"].as_str().unwrap());
     app.request("PATCH", &path)
         .bearer(&token)
-        .json(json!({"phone": "0987"}))
+        .json(json!({"phone": "0987 654 321"}))
         .assert_problem(428, "precondition_required");
     let r = app
         .request("PATCH", &path)
         .bearer(&token)
         .header("If-Match", "\"1\"")
-        .json(json!({"citizen_id": "001160555444", "phone": "0987"}));
+        .json(json!({"citizen_id": "001160555444", "phone": "0987 654 321"}));
     assert_eq!(r.status, 200, "{}", r.body);
     app.request("PATCH", &path)
         .bearer(&token)
         .header("If-Match", "\"1\"")
-        .json(json!({"phone": "1"}))
+        .json(json!({"phone": "0912 000 111"}))
         .assert_problem(412, "precondition_failed");
     let r = app
         .request("PATCH", &path)
@@ -536,4 +536,52 @@ fn a_record_begins_with_the_person() {
         .header("If-Match", &etag)
         .json(json!({"date_of_birth": "2015-06-01"}));
     assert_eq!(r.status, 200, "{}", r.body);
+}
+
+/// A name names somebody and a phone number is one, for people aided and staff alike.
+#[test]
+fn names_have_letters_and_phones_digits() {
+    let app = TestApp::spawn();
+    let token = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let refused = |path: &str, body: Value| {
+        let problem = app
+            .post(path, &token, body)
+            .assert_problem(422, "validation_failed");
+        (
+            problem["errors"][0]["field"].as_str().unwrap().to_owned(),
+            problem["errors"][0]["code"].as_str().unwrap().to_owned(),
+        )
+    };
+    let mut marks = person(&center, "\u{0301}\u{0301}", None);
+    assert_eq!(
+        refused("/api/v1/recipients", marks.clone()),
+        ("full_name".into(), "stray_marks".into())
+    );
+    marks["full_name"] = json!("12345");
+    assert_eq!(
+        refused("/api/v1/recipients", marks),
+        ("full_name".into(), "no_letter".into())
+    );
+    for phone in ["abc", "=1+1"] {
+        let mut body = person(&center, "Đinh Văn Thoại", None);
+        body["phone"] = json!(phone);
+        assert_eq!(
+            refused("/api/v1/recipients", body),
+            ("phone".into(), "invalid_phone".into())
+        );
+    }
+    let org = app.org_id("TTTGPL-HN");
+    let path = format!("/api/v1/organizations/{org}");
+    let etag = app.get(&path, &token).header("etag").unwrap().to_owned();
+    let problem = app
+        .request("PATCH", &path)
+        .bearer(&token)
+        .header("If-Match", &etag)
+        .json(json!({"phone": "gọi tôi"}))
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["code"], "invalid_phone");
+    let mut ok = person(&center, "Đinh Văn Thoại", None);
+    ok["phone"] = json!("+84 (24) 3825-1234");
+    assert_eq!(app.post("/api/v1/recipients", &token, ok).status, 201);
 }

@@ -281,6 +281,7 @@ fn describe(path: &str, e: &validator::ValidationError) -> FieldRefusal {
             format!("Tối đa {} mục.", param("max").unwrap_or_default()),
             format!("At most {} items.", param("max").unwrap_or_default()),
         ),
+        "invalid_phone" => return tgpl_domain::text::phone_refusal(path),
         "email" => (
             "email",
             "Địa chỉ thư điện tử không hợp lệ.".into(),

@@ -166,17 +166,17 @@ pub async fn refuse_controls_in_path(
     Ok(next.call(req).await?.map_into_left_body())
 }
 
-/// `value` trimmed, or 422 `blank` naming `field` when nothing is left.
-pub fn not_blank(field: &str, value: &str) -> Result<String, ApiError> {
+/// For a phone number field: `#[validate(custom(function = "crate::http::text::phone"))]`
+/// (`tgpl_domain::text::check_phone`; answered as 422 `invalid_phone`).
+pub fn phone(value: &str) -> Result<(), validator::ValidationError> {
+    text::check_phone("phone", value).map_err(|_| validator::ValidationError::new("invalid_phone"))
+}
+
+/// A person's name as given, trimmed, or 422 at `field` when it names nobody
+/// (`tgpl_domain::text::check_person_name`: blank, no letter, accents on no letter).
+pub fn person_name(field: &str, value: &str) -> Result<String, ApiError> {
     let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(ApiError::field(
-            field,
-            "blank",
-            "Không được để trống.",
-            "Must not be blank.",
-        ));
-    }
+    text::check_person_name(field, trimmed)?;
     Ok(trimmed.to_owned())
 }
 

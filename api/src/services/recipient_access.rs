@@ -154,8 +154,10 @@ pub struct Identity<'a> {
 /// A new record of the person `identity` names, received by `organization_id`, its other
 /// fields empty: the identity fields checked together as of today
 /// ([`check_identity`]: 422 on the field that disagrees, the citizen ID normalised), the name
-/// trimmed and folded for the duplicate check of [`register_person`].
+/// one that names somebody, trimmed and folded for the duplicate check of
+/// [`register_person`].
 pub fn new_record(organization_id: String, identity: Identity) -> Result<RecipientRow, ApiError> {
+    let full_name = crate::http::text::person_name("full_name", identity.full_name)?;
     let citizen_id = check_identity(
         identity.citizen_id,
         identity.gender,
@@ -168,11 +170,7 @@ pub fn new_record(organization_id: String, identity: Identity) -> Result<Recipie
         date_of_birth: identity.date_of_birth,
         ethnicity: identity.ethnicity.map(Code),
         citizen_id: citizen_id.map(|id| id.as_str().to_owned()),
-        ..RecipientRow::new(
-            organization_id,
-            identity.full_name.trim().to_owned(),
-            name_key(identity.full_name),
-        )
+        ..RecipientRow::new(organization_id, full_name.clone(), name_key(&full_name))
     })
 }
 

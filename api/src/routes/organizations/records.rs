@@ -31,8 +31,15 @@ pub struct CreateOrganization {
     #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub address: Option<String>,
-    #[schema(min_length = 1, max_length = 50)]
-    #[validate(length(min = 1, max = 50))]
+    #[schema(
+        pattern = r"^(?:[ +().-]*[0-9]){8,15}[ +().-]*$",
+        min_length = 1,
+        max_length = 50
+    )]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::http::text::phone")
+    )]
     #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub phone: Option<String>,
     #[schema(format = Email)]
@@ -173,7 +180,7 @@ pub struct UpdateOrganization {
     #[schema(value_type = Option<String>)]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::text::present_name")]
-    #[schema(value_type = Option<String>)]
+    #[schema(pattern = r"^(?:[ +().-]*[0-9]){8,15}[ +().-]*$", value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
@@ -211,6 +218,11 @@ impl Validate for UpdateOrganization {
             500,
         );
         length("phone", self.phone.as_ref().and_then(|v| v.as_deref()), 50);
+        if let Some(Some(phone)) = &self.phone {
+            if let Err(e) = crate::http::text::phone(phone) {
+                errors.add("phone", e);
+            }
+        }
         if let Some(Some(email)) = &self.email {
             if !validator::ValidateEmail::validate_email(email) {
                 errors.add("email", validator::ValidationError::new("email"));

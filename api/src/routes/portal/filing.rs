@@ -86,20 +86,8 @@ fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldRefusal> 
         }
     }
     if let Some(phone) = &body.contact.phone {
-        let digits = phone.chars().filter(char::is_ascii_digit).count();
-        let allowed = phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '.' | '(' | ')'));
-        if !allowed || !(8..=15).contains(&digits) {
-            refused(
-                "contact.",
-                FieldRefusal::new(
-                    "phone",
-                    "invalid_phone",
-                    "Số điện thoại gồm 8 đến 15 chữ số (có thể có +, dấu cách, -, ., ngoặc).",
-                    "A phone number is 8 to 15 digits (with +, spaces, -, . or brackets).",
-                ),
-            );
+        if let Err(e) = tgpl_domain::text::check_phone("phone", phone) {
+            refused("contact.", e);
         }
     }
     if let Err(e) = check_identity(

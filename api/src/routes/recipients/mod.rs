@@ -46,7 +46,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{present, record, IfMatch, Query, ValidJson};
 use crate::http::page::{search_term, Page, PageQuery};
 use crate::http::patch;
-use crate::http::text::not_blank;
+use crate::http::text::person_name;
 use crate::scope::{self, today};
 use crate::state::AppState;
 

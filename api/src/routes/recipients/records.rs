@@ -31,8 +31,15 @@ pub struct CreateRecipient {
     #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub address: Option<String>,
-    #[schema(min_length = 1, max_length = 50)]
-    #[validate(length(min = 1, max = 50))]
+    #[schema(
+        pattern = r"^(?:[ +().-]*[0-9]){8,15}[ +().-]*$",
+        min_length = 1,
+        max_length = 50
+    )]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::http::text::phone")
+    )]
     #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub phone: Option<String>,
     #[schema(format = Email)]
@@ -159,8 +166,15 @@ pub struct UpdateRecipient {
     #[schema(value_type = Option<String>)]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::text::present_name")]
-    #[schema(min_length = 1, max_length = 50)]
-    #[validate(length(min = 1, max = 50))]
+    #[schema(
+        pattern = r"^(?:[ +().-]*[0-9]){8,15}[ +().-]*$",
+        min_length = 1,
+        max_length = 50
+    )]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::http::text::phone")
+    )]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
@@ -196,7 +210,7 @@ pub async fn update(
             if_match.require_current(&before)?;
             let mut after = before.clone();
             if let Some(v) = body.full_name {
-                after.full_name = not_blank("full_name", &v)?;
+                after.full_name = person_name("full_name", &v)?;
                 after.name_key = name_key(&after.full_name);
             }
             patch::set(&mut after.gender, body.gender.map(|v| v.map(Code)));

@@ -42,7 +42,7 @@ use crate::http::extract::{present, record, IfMatch, Query, ValidJson};
 use crate::http::lang::Text;
 use crate::http::page::{parse_filter, parse_sort, search_term, Page, PageQuery};
 use crate::http::patch;
-use crate::http::text::not_blank;
+use crate::http::text::person_name;
 use crate::routes::account_common::utc;
 use crate::scope::{self, today};
 use crate::state::AppState;

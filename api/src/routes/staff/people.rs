@@ -27,8 +27,15 @@ pub struct CreateStaff {
     #[validate(length(min = 1, max = 50))]
     #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub lawyer_card_number: Option<String>,
-    #[schema(min_length = 1, max_length = 50)]
-    #[validate(length(min = 1, max = 50))]
+    #[schema(
+        pattern = r"^(?:[ +().-]*[0-9]){8,15}[ +().-]*$",
+        min_length = 1,
+        max_length = 50
+    )]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::http::text::phone")
+    )]
     #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub phone: Option<String>,
     #[schema(format = Email)]
@@ -65,7 +72,7 @@ pub async fn create(
         today(),
     )
     .map_err(ApiError::refused)?;
-    let full_name = not_blank("full_name", &body.full_name)?;
+    let full_name = person_name("full_name", &body.full_name)?;
     let shown = state
         .write(move |conn| {
             let org = scope::authorize(
@@ -160,8 +167,15 @@ pub struct UpdateStaff {
     #[schema(value_type = Option<String>)]
     pub lawyer_card_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::text::present_name")]
-    #[schema(min_length = 1, max_length = 50)]
-    #[validate(length(min = 1, max = 50))]
+    #[schema(
+        pattern = r"^(?:[ +().-]*[0-9]){8,15}[ +().-]*$",
+        min_length = 1,
+        max_length = 50
+    )]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::http::text::phone")
+    )]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
@@ -197,7 +211,7 @@ pub async fn update(
     let full_name = body
         .full_name
         .as_deref()
-        .map(|n| not_blank("full_name", n))
+        .map(|n| person_name("full_name", n))
         .transpose()?;
     let shown = state
         .write(move |conn| {
