@@ -832,6 +832,7 @@ fn what_the_first_round_of_breaking_found_stays_fixed() {
     body["received_at"] = json!("2024-06-03T09:00:00+07:00");
     body["contact"]["phone"] = json!("abc");
     body["legal_aid"]["category"] = json!("child");
+    body["legal_aid"]["person"]["full_name"] = json!("\u{0301}");
     let mut got = codes(portal.file(&body));
     got.sort();
     assert_eq!(
@@ -839,6 +840,7 @@ fn what_the_first_round_of_breaking_found_stays_fixed() {
         [
             "contact.phone:invalid_phone",
             "legal_aid.category:age_mismatch",
+            "legal_aid.person.full_name:stray_marks",
             "received_at:no_calendar",
             "summary:length"
         ]

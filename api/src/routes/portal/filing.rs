@@ -111,6 +111,9 @@ fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldRefusal> 
     }
     if let Some(part) = &body.legal_aid {
         let person = &part.person;
+        if let Err(e) = tgpl_domain::text::check_person_name("full_name", &person.full_name) {
+            refused("legal_aid.person.", e);
+        }
         if let Err(e) = check_identity(
             person.citizen_id.as_deref(),
             person.gender,
