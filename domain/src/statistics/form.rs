@@ -297,9 +297,13 @@ pub struct Form {
 
 impl Form {
     /// Whether units report this form for `period` (art. 7(1)); an ad-hoc range is reported
-    /// by nobody, though any form can be filled for it.
+    /// by nobody, nor a period that ended before the form's regime came into force (Circular
+    /// 03/2019's forms for 2018), though any form can be filled for any period.
     pub fn is_reported_for(&self, period: &super::period::Period) -> bool {
         use super::period::Period;
+        if period.to() < self.regime.in_force_from {
+            return false;
+        }
         match period {
             Period::Range { .. } => false,
             Period::Cumulative { months, .. } => self.reported_months.contains(months),

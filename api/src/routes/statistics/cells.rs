@@ -36,7 +36,7 @@ pub struct CellRecordView {
     params(
         ("form" = String, Path, description = "The form's code, e.g. `tt02-2011-bm1`"),
         ("row" = String, Path, description = "A row's code, as in the table: `total`, `I.criminal`, `IV.none`, `I.criminal.litigation`"),
-        ("column" = u8, Path, description = "A column's number"),
+        ("column" = u8, Path, minimum = 1, description = "A column's number, as printed (from 1)"),
         CellQuery,
         PageQuery
     ),

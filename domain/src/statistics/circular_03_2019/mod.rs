@@ -42,6 +42,15 @@ mod tests {
     use crate::statistics::testing::{self, assert_rules_hold, case_records};
     use crate::statistics::Period;
 
+    #[test]
+    fn no_edition_is_reported_before_the_circular_came_into_force() {
+        let reported = |p: &str| FORM_25.is_reported_for(&Period::parse(p).unwrap());
+        assert!(!reported("2018-CY"));
+        assert!(!reported("2018-H1"));
+        assert!(reported("2019-H1"), "its six months end after 15 May 2019");
+        assert!(reported("2024-H1"));
+    }
+
     fn editions() -> Vec<Period> {
         [
             "2024-H1",
