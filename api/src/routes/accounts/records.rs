@@ -101,7 +101,10 @@ pub struct AccountListQuery {
     pub q: Option<String>,
 }
 
-/// Lists accounts of people that the caller administers, ordered by username.
+/// Lists the accounts of people of the organizations where the caller administers accounts,
+/// ordered by username: their own and their peers' included, so that a unit's leaders see
+/// who holds access there. Acting on one follows each action's rules: nobody administers
+/// their own account, nor one of a role they may not grant (403).
 #[utoipa::path(
     operation_id = "listAccounts",
     tag = "accounts",
