@@ -58,6 +58,11 @@ fn sweep_attachments(
     let mut conn = pool.get().map_err(std::io::Error::other)?;
     let done = tgpl_persistence::attachments::reconcile(&mut conn, blobs, age)
         .map_err(std::io::Error::other)?;
+    log_swept(&done);
+    Ok(())
+}
+
+fn log_swept(done: &tgpl_persistence::attachments::Reconciled) {
     if done.confirmed + done.removed > 0 {
         log::warn!(
             "attachment store after a crash: {} recorded documents confirmed, {} unrecorded files removed",
@@ -65,7 +70,34 @@ fn sweep_attachments(
             done.removed
         );
     }
-    Ok(())
+}
+
+/// Sweeps the attachment store again every `age` while the server runs, as at start-up, so
+/// that what a crash left (of this server before a quick restart, or of another sharing the
+/// store) is put right without waiting for the next start.
+fn keep_sweeping_attachments(state: web::Data<AppState>, age: std::time::Duration) {
+    actix_web::rt::spawn(async move {
+        let mut every = actix_web::rt::time::interval(age);
+        // The first tick is now, and the start-up has just swept.
+        every.tick().await;
+        loop {
+            every.tick().await;
+            let blobs = state.blobs.clone();
+            let swept = state
+                .db(move |conn| {
+                    Ok(tgpl_persistence::attachments::reconcile(
+                        conn,
+                        blobs.as_ref(),
+                        age,
+                    )?)
+                })
+                .await;
+            match swept {
+                Ok(done) => log_swept(&done),
+                Err(_) => log::warn!("the attachment store's sweep could not read the records"),
+            }
+        }
+    });
 }
 
 async fn to_docs() -> HttpResponse {
@@ -95,6 +127,7 @@ pub fn start(
     state.readiness = crate::state::Readiness::watching(watched);
     let state = web::Data::new(state);
     crate::webhooks::start(state.clone());
+    keep_sweeping_attachments(state.clone(), pending_attachment_age(&options));
     let doc = crate::openapi::document();
     let table = web::Data::new(routes_table::RoutesTable::from_openapi(&doc));
     let doc_json = web::Data::new(crate::routes::OpenApiJson(

@@ -43,7 +43,8 @@ async fn blocking<T: Send + 'static>(
 /// a declared `Content-Length` over the limit is refused before anything is read, and a
 /// bounded number of uploads run at once (beyond it: 503 with `Retry-After`). The bytes are
 /// kept pending, recorded, then confirmed, so that a crash at any point leaves nothing that
-/// the sweep at start-up does not put right (`tgpl_persistence::blobs`).
+/// the sweep (at start-up, then every 15 minutes at least) does not put right
+/// (`tgpl_persistence::blobs`).
 #[utoipa::path(
     operation_id = "uploadCaseAttachment",
     tag = "cases",
@@ -161,7 +162,7 @@ pub async fn upload(
         return Err(e);
     }
     // Recorded: confirm the bytes. Should this fail (or the server stop first), reads still
-    // find them pending and the sweep at the next start confirms them.
+    // find them pending and the next sweep confirms them.
     match actix_web::web::block(move || blobs.confirm(&key)).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => log::warn!("attachment {} stays pending: {e}", row.id),
