@@ -900,12 +900,7 @@ fn the_accused_outcomes_are_recorded_for_a_defence_after_the_acceptance() {
         assert_eq!(step(&app, &gd, &id, name, body).status, 200, "{name}");
     }
     let refused = |outcome: Value| {
-        let problem = step(&app, &gd, &id, "complete", json!({"outcome": outcome}))
-            .assert_problem(422, "validation_failed");
-        (
-            problem["errors"][0]["field"].as_str().unwrap().to_owned(),
-            problem["errors"][0]["code"].as_str().unwrap().to_owned(),
-        )
+        step(&app, &gd, &id, "complete", json!({"outcome": outcome})).refused_field()
     };
     assert_eq!(
         refused(json!({"defence_accepted": true, "success_kind": "acquittal"})),

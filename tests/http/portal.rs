@@ -382,12 +382,11 @@ fn bad_input_lists_every_bad_field_and_stores_nothing() {
     body["legal_aid"] = portal.dossier("x", "legal_aid_request", &centre)["legal_aid"].clone();
     body["procedure_code"] = json!("KHONG-CO");
     body["organization_id"] = json!("khong-co");
-    let problem = portal.file(&body).assert_problem(422, "validation_failed");
-    let codes: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["code"].as_str().unwrap())
+    let codes: Vec<String> = portal
+        .file(&body)
+        .refused_fields()
+        .into_iter()
+        .map(|(_, code)| code)
         .collect();
     assert_eq!(codes, ["unknown_procedure", "unknown_organization"]);
     // Shape errors, and callers other than the portal.
@@ -812,18 +811,9 @@ fn what_the_first_round_of_breaking_found_stays_fixed() {
     let centre = app.org_id("TTTGPL-HN");
     let department = app.org_id("STP-HN");
     let codes = |r: Resp| -> Vec<String> {
-        let problem = r.assert_problem(422, "validation_failed");
-        problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| {
-                format!(
-                    "{}:{}",
-                    e["field"].as_str().unwrap(),
-                    e["code"].as_str().unwrap()
-                )
-            })
+        r.refused_fields()
+            .into_iter()
+            .map(|(field, code)| format!("{field}:{code}"))
             .collect()
     };
     // Length rules, identity, the calendar and the stored data, all in one answer.

@@ -489,15 +489,8 @@ fn a_record_begins_with_the_person() {
                    "field": "civil", "form": "counselling", "place": "at_office", "summary": "Tư vấn"}),
         )
     };
-    let field_code = |r: tgpl_tests::Resp| {
-        let problem = r.assert_problem(422, "validation_failed");
-        (
-            problem["errors"][0]["field"].as_str().unwrap().to_owned(),
-            problem["errors"][0]["code"].as_str().unwrap().to_owned(),
-        )
-    };
     assert_eq!(
-        field_code(case("2005-01-01")),
+        case("2005-01-01").refused_field(),
         ("received_on".into(), "before_birth".into())
     );
     assert_eq!(case("2020-06-01").status, 201);
@@ -511,11 +504,11 @@ fn a_record_begins_with_the_person() {
         )
     };
     assert_eq!(
-        field_code(proof("child", "2000-01-01")),
+        proof("child", "2000-01-01").refused_field(),
         ("provided_on".into(), "before_birth".into())
     );
     assert_eq!(
-        field_code(proof("elderly", "2026-01-01")),
+        proof("elderly", "2026-01-01").refused_field(),
         ("category".into(), "age_mismatch".into())
     );
     assert_eq!(proof("child", "2026-01-01").status, 201);
@@ -527,7 +520,7 @@ fn a_record_begins_with_the_person() {
         .header("If-Match", &etag)
         .json(json!({"date_of_birth": "2026-11-01"}));
     assert_eq!(
-        field_code(moved),
+        moved.refused_field(),
         ("date_of_birth".into(), "after_records".into())
     );
     let r = app
@@ -544,15 +537,7 @@ fn names_have_letters_and_phones_digits() {
     let app = TestApp::spawn();
     let token = app.token("gd.hn");
     let center = app.org_id("TTTGPL-HN");
-    let refused = |path: &str, body: Value| {
-        let problem = app
-            .post(path, &token, body)
-            .assert_problem(422, "validation_failed");
-        (
-            problem["errors"][0]["field"].as_str().unwrap().to_owned(),
-            problem["errors"][0]["code"].as_str().unwrap().to_owned(),
-        )
-    };
+    let refused = |path: &str, body: Value| app.post(path, &token, body).refused_field();
     let mut marks = person(&center, "\u{0301}\u{0301}", None);
     assert_eq!(
         refused("/api/v1/recipients", marks.clone()),

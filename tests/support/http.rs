@@ -113,4 +113,29 @@ impl Resp {
         );
         body
     }
+
+    /// Asserts the response is a 422 `validation_failed` and answers each refused field with
+    /// its code, in the order given.
+    pub fn refused_fields(&self) -> Vec<(String, String)> {
+        let problem = self.assert_problem(422, "validation_failed");
+        problem["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no errors: {problem}"))
+            .iter()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap_or_default().to_owned(),
+                    e["code"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    /// [`Resp::refused_fields`]'s first field and code.
+    pub fn refused_field(&self) -> (String, String) {
+        self.refused_fields()
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no refused field: {}", self.body))
+    }
 }
