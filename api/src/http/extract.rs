@@ -198,6 +198,8 @@ fn data_error_text(serde_message: &str) -> Text {
             format!("Mã `{name}` không thuộc danh mục cho phép."),
             "Các mã hợp lệ",
         )
+    } else if let Some(said) = date_error_text(message) {
+        return said;
     } else {
         "Giá trị sai kiểu hoặc sai định dạng.".to_owned()
     };
@@ -219,6 +221,30 @@ fn data_error_text(serde_message: &str) -> Text {
         format!("Wrong type or format: {message}.")
     };
     Text::new(vi, en)
+}
+
+/// chrono's words for a date or instant that does not read, said for people: a day that
+/// does not exist (30 February), or one not written as the contract says.
+fn date_error_text(message: &str) -> Option<Text> {
+    if message.starts_with("input is out of range") {
+        return Some(Text::new(
+            "Ngày hoặc giờ không có thật (chẳng hạn 30/02).",
+            "Not a real date or time (such as 30 February).",
+        ));
+    }
+    let malformed = [
+        "premature end of input",
+        "input contains invalid characters",
+        "trailing input",
+        "input is not enough for unique date and time",
+        "no possible date and time matching input",
+    ];
+    malformed.iter().any(|m| message.starts_with(m)).then(|| {
+        Text::new(
+            "Ngày viết theo dạng YYYY-MM-DD, thời điểm theo RFC 3339 (2026-03-01T08:30:00+07:00).",
+            "A date is written YYYY-MM-DD, an instant as RFC 3339 (2026-03-01T08:30:00+07:00).",
+        )
+    })
 }
 
 /// Flattens validator's nested errors into `{field, code, message}` with dotted paths.
@@ -607,6 +633,15 @@ pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 #[cfg(test)]
 mod tests {
     use super::data_error_text;
+
+    #[test]
+    fn dates_that_do_not_read_are_said_for_people() {
+        let text = data_error_text("input is out of range at line 1 column 30");
+        assert!(text.en.starts_with("Not a real date"), "{}", text.en);
+        assert!(text.vi.contains("30/02"));
+        let text = data_error_text("premature end of input at line 1 column 22");
+        assert!(text.en.contains("YYYY-MM-DD"), "{}", text.en);
+    }
 
     #[test]
     fn parser_messages_are_said_in_each_language() {
