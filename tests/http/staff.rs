@@ -260,6 +260,18 @@ fn collaborators_take_cases_only_with_a_valid_card() {
         json!({"card_number": "CTV-NEW", "issued_on": "2026-02-01", "expires_on": "2020-12-31"}),
     )
     .assert_problem(422, "validation_failed");
+    // The expired card is not reissued beside the valid one: that would be a second valid
+    // card, which revoking the first would leave.
+    let expired = r.json()["collaborator_cards"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/collaborator-cards/{expired}/reissue"),
+        &stp,
+        json!({"card_number": "CTV-OLD-2", "issued_on": "2026-01-02", "expires_on": "2030-01-01", "reason": "Hết hạn"}),
+    )
+    .assert_problem(409, "card_exists");
 
     // Reissue: the old card is replaced, the new one valid.
     let r = app.post(

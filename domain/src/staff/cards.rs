@@ -71,6 +71,9 @@ pub enum CardChangeRefusal {
     BeforeOldCard,
     /// The revocation day is before the card's issue, or still to come.
     OutOfRange,
+    /// Another card of the same Department is valid today: it is that card that is reissued
+    /// or revoked, so that one Department's cards never overlap.
+    OtherValidCard,
 }
 
 impl CardStatus {
@@ -84,14 +87,28 @@ impl CardStatus {
 }
 
 impl Card {
-    /// Checks that a card issued on `issued_on` may replace this one: not before it. The
-    /// replaced card stops counting on the day the new one is issued, so no day is left
-    /// without a card.
-    pub fn check_reissue(&self, issued_on: NaiveDate) -> Result<(), CardChangeRefusal> {
+    /// Checks that a card issued on `issued_on` may replace this one, among the `others` the
+    /// same Department gave the person: not before it, and while no other of them is valid
+    /// `today` (an expired card reissued beside a valid one would be a second valid card).
+    pub fn check_reissue<'a>(
+        &self,
+        issued_on: NaiveDate,
+        others: impl IntoIterator<Item = &'a Card>,
+        today: NaiveDate,
+    ) -> Result<(), CardChangeRefusal> {
         if issued_on < self.issued_on {
             return Err(CardChangeRefusal::BeforeOldCard);
         }
+        if others.into_iter().any(|c| c.valid_on(today)) {
+            return Err(CardChangeRefusal::OtherValidCard);
+        }
         Ok(())
+    }
+
+    /// The first day this card no longer counts once replaced by a card issued on
+    /// `issued_on`: that day, or the day after it expired if it had expired before.
+    pub fn replaced_from(&self, issued_on: NaiveDate) -> NaiveDate {
+        issued_on.min(self.expires_on + chrono::Duration::days(1))
     }
 
     /// Checks that this card may be revoked from `on` (its first day no longer counting), a
@@ -234,11 +251,21 @@ mod tests {
             assert_eq!(ended.check_changeable(), Err(CardChangeRefusal::NotValid));
         }
         let old = card(d(2025, 3, 1), d(2027, 12, 31), None);
-        assert_eq!(old.check_reissue(d(2025, 3, 1)), Ok(()));
+        assert_eq!(old.check_reissue(d(2025, 3, 1), [], today), Ok(()));
         assert_eq!(
-            old.check_reissue(d(2025, 2, 28)),
+            old.check_reissue(d(2025, 2, 28), [], today),
             Err(CardChangeRefusal::BeforeOldCard)
         );
+        // An expired card is not reissued beside a valid one.
+        let expired = card(d(2019, 1, 5), d(2020, 1, 4), None);
+        let current = card(d(2024, 1, 5), d(2029, 1, 4), None);
+        assert_eq!(
+            expired.check_reissue(d(2026, 1, 1), [&current], today),
+            Err(CardChangeRefusal::OtherValidCard)
+        );
+        assert_eq!(expired.check_reissue(d(2026, 1, 1), [], today), Ok(()));
+        assert_eq!(expired.replaced_from(d(2026, 1, 1)), d(2020, 1, 5));
+        assert_eq!(old.replaced_from(d(2026, 1, 1)), d(2026, 1, 1));
         assert_eq!(old.check_revoke(d(2025, 3, 1), today), Ok(()));
         assert_eq!(old.check_revoke(today, today), Ok(()));
         for out in [d(2025, 2, 28), d(2026, 6, 2)] {

@@ -227,6 +227,7 @@ fn change_refused(e: CardChangeRefusal) -> ApiError {
             "Thẻ mới không cấp trước thẻ cũ.",
             "The new card cannot predate the old one.",
         ),
+        CardChangeRefusal::OtherValidCard => issue_refused(IssueRefusal::HoldsValidCard),
         CardChangeRefusal::OutOfRange => ApiError::field(
             "on",
             "out_of_range",
@@ -246,7 +247,7 @@ fn change_refused(e: CardChangeRefusal) -> ApiError {
     responses(
         (status = 201, description = "Reissued; the holder.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "Only the Department that issued the card reissues it.", body = Problem),
-        (status = 409, description = "The card was revoked or replaced, or the number is taken.", body = Problem),
+        (status = 409, description = "The card was revoked or replaced, another card of the Department is valid (`card_exists`: reissue or revoke that one), or the number is taken.", body = Problem),
     )
 )]
 #[post("/collaborator-cards/{card_id}/reissue")]
@@ -267,15 +268,21 @@ pub async fn reissue_card(
                 let claim = [Claim::new(Rule::CardNumber, card.card_number.as_str())];
                 exclusive(conn, &claim, |conn| {
                     let (old, person) = load_card(conn, &caller, &card_id, &if_match)?;
+                    let others: Vec<Card> = person
+                        .cards
+                        .iter()
+                        .filter(|c| c.issued_by == old.issued_by && c.id != old.id)
+                        .map(CardRow::to_domain)
+                        .collect();
                     old.to_domain()
-                        .check_reissue(card.issued_on)
+                        .check_reissue(card.issued_on, &others, today())
                         .map_err(change_refused)?;
                     if staff::card_number_taken(conn, card.card_number.trim())? {
                         return Err(card_number_taken());
                     }
                     let mut replaced = old.clone();
                     replaced.status = Code(CardStatus::Replaced);
-                    replaced.ended_on = Some(card.issued_on);
+                    replaced.ended_on = Some(old.to_domain().replaced_from(card.issued_on));
                     replaced.end_reason = Some(body.reason.clone());
                     replaced.revise();
                     let card = new_card(
