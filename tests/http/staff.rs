@@ -425,3 +425,37 @@ fn a_card_revoked_later_still_counted_before() {
     assert_eq!(r.json()["collaborator_cards"][0]["ended_on"], "2026-06-01");
     assert_eq!(r.json()["can_take_cases_for"], json!([]));
 }
+
+/// A person who belongs to organizations of two provinces has one record: neither centre
+/// changes it for the other (a director of Đà Nẵng does not deactivate Hà Nội's officer);
+/// the data centre, which manages both, does.
+#[test]
+fn a_record_shared_by_two_provinces_is_changed_by_who_manages_both() {
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    let officer = staff_named(&app, &app.token("gd.hn"), "Nguyễn Văn An");
+    let id = officer["id"].as_str().unwrap().to_owned();
+    let r = app.post(
+        &format!("/api/v1/staff/{id}/memberships"),
+        &admin,
+        json!({"organization_id": app.org_id("TTTGPL-DN"), "relation": "collaborator", "title": "collaborator"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let path = format!("/api/v1/staff/{id}");
+    for director in ["gd.dn", "gd.hn"] {
+        let token = app.token(director);
+        let etag = app.get(&path, &token).header("etag").unwrap().to_owned();
+        app.request("PATCH", &path)
+            .bearer(&token)
+            .header("If-Match", &etag)
+            .json(json!({"status": "inactive"}))
+            .assert_problem(403, "forbidden");
+    }
+    let etag = app.get(&path, &admin).header("etag").unwrap().to_owned();
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&admin)
+        .header("If-Match", &etag)
+        .json(json!({"phone": "0912 345 678"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+}

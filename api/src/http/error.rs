@@ -89,14 +89,19 @@ impl ApiError {
     }
 
     pub fn forbidden() -> Self {
+        Self::forbidden_because(Text::new(
+            "Vai trò của bạn không được phép thực hiện thao tác này.",
+            "Your role is not allowed to perform this action.",
+        ))
+    }
+
+    /// 403 `forbidden`, saying why when the role alone does not.
+    pub fn forbidden_because(detail: Text) -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
             "forbidden",
             Text::new("Không có quyền", "Forbidden"),
-            Text::new(
-                "Vai trò của bạn không được phép thực hiện thao tác này.",
-                "Your role is not allowed to perform this action.",
-            ),
+            detail,
         )
     }
 

@@ -256,6 +256,31 @@ fn load(
     outcome.map(|()| person)
 }
 
+/// 403 unless the caller manages staff in every organization `person` currently belongs to:
+/// the record (name, birth, kind of provider, status) is the person's in all of them, so one
+/// of them does not change it for the others (a centre of another province would otherwise
+/// deactivate the officer of this one). The Department above them all, or the data centre
+/// across provinces, does.
+fn check_manages_everywhere(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    person: &Person,
+) -> Result<(), ApiError> {
+    let organizations: Vec<String> = person
+        .current_memberships()
+        .map(|m| m.organization_id.clone())
+        .collect();
+    for org in organizations {
+        scope::check(conn, caller, Action::ManageStaff, &org).map_err(|_| {
+            ApiError::forbidden_because(Text::new(
+                "Người này còn thuộc tổ chức mà bạn không quản lý; hồ sơ chung do cấp quản lý tất cả các tổ chức đó sửa.",
+                "The person also belongs to an organization you do not manage; their shared record is changed by whoever manages all of them.",
+            ))
+        })?;
+    }
+    Ok(())
+}
+
 fn respond(status: StatusCode, shown: Shown) -> HttpResponse {
     let (id, version) = (shown.person.row.id.clone(), shown.person.row.version);
     record(

@@ -195,7 +195,7 @@ pub struct UpdateStaff {
     request_body = UpdateStaff,
     responses(
         (status = 200, description = "Updated.", body = StaffView, headers(("ETag" = String))),
-        (status = 403, description = "The caller may not manage this person (only through a current membership).", body = Problem),
+        (status = 403, description = "The caller may not manage this person: only through a current membership, and in every organization the person currently belongs to (their record is shared).", body = Problem),
     )
 )]
 #[patch("/staff/{id}")]
@@ -216,6 +216,7 @@ pub async fn update(
     let shown = state
         .write(move |conn| {
             let person = load(conn, &caller, &id, Action::ManageStaff)?;
+            check_manages_everywhere(conn, &caller, &person)?;
             let before = person.row.clone();
             if_match.require_current(&before)?;
             let mut after = before.clone();
