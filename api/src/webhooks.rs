@@ -147,10 +147,18 @@ impl Outbox {
 /// Starts the worker on the current actix system; it stops with it.
 pub fn start(state: actix_web::web::Data<AppState>) {
     actix_web::rt::spawn(async move {
+        let tls = match ureq::native_tls::TlsConnector::new() {
+            Ok(tls) => Arc::new(tls),
+            Err(e) => {
+                log::error!("the callback worker cannot set up TLS, and sends nothing: {e}");
+                return;
+            }
+        };
         let agent = ureq::AgentBuilder::new()
             .timeout(TIMEOUT)
             .redirects(0)
             .resolver(RoutableOnly)
+            .tls_connector(tls)
             .build();
         let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
         let mut outbox = Some(Outbox {

@@ -321,3 +321,34 @@ fn a_receiver_that_hangs_holds_only_its_own_deliveries() {
         verify(&secret, r);
     }
 }
+
+/// A callback to an `https://` address, as the contract asks of the portal's, is sent over
+/// TLS: the receiver is greeted with a TLS handshake (a record of type 22, version 3.x).
+#[test]
+fn callbacks_to_https_addresses_open_tls() {
+    use std::io::Read;
+    let app = TestApp::spawn();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    register(&app, &format!("https://127.0.0.1:{port}/callback"));
+    let portal = Portal::new(&app);
+    portal.filed(&portal.dossier("TLS-1", "provider_change", &app.org_id("TTTGPL-HN")));
+    listener.set_nonblocking(false).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut head = [0u8; 3];
+            let read = stream.read_exact(&mut head).map(|()| head);
+            let _ = tx.send(read.map_err(|e| e.to_string()));
+        }
+    });
+    let head = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the worker connected")
+        .expect("it sent something");
+    assert_eq!(
+        (head[0], head[1]),
+        (0x16, 0x03),
+        "a TLS handshake: {head:?}"
+    );
+}

@@ -63,9 +63,16 @@ fn unroutable(host: &url::Host<&str>) -> bool {
     }
 }
 
-/// Registers the portal's callback. From now on every progress entry is delivered to it,
-/// signed (see the README: `X-TGPL-Signature`), retried until acknowledged, in order per
-/// dossier. The data centre only.
+/// Registers the portal's callback. From now on every progress entry is delivered to it as
+/// a `POST` of the feed entry's JSON, over TLS for an `https://` address (the server trusts
+/// the system's certificate store), retried until a 2xx answers, in order per dossier, at
+/// least once. The data centre only.
+///
+/// Each delivery carries `X-TGPL-Delivery` (the delivery's id, the same on a retry),
+/// `X-TGPL-Timestamp` (Unix seconds) and `X-TGPL-Signature: v1=<hex>`, the HMAC-SHA256 under
+/// the secret (its UTF-8 bytes) of the timestamp, a dot and the raw body. The receiver
+/// compares it in constant time, refuses a timestamp more than 300 s from its clock, and keeps
+/// the positions it has seen.
 #[utoipa::path(
     operation_id = "registerWebhook",
     tag = "portal",
