@@ -523,6 +523,7 @@ diesel::table! {
         actor_username -> Text,
         actor_organization_id -> Nullable<Text>,
         occurred_at -> Timestamp,
+        portal_status -> Text,
     }
 }
 

@@ -1213,3 +1213,43 @@ fn a_dossier_of_an_organization_that_stopped_operating_opens_no_case() {
         .json();
     assert_ne!(dossier["status"], "completed", "{dossier}");
 }
+
+/// An entry of the feed says the portal's code its status had when it was written: the
+/// Agency changing the mapping changes the entries written after, not those the portal has
+/// read and been called back with.
+#[test]
+fn the_feed_keeps_the_codes_it_was_written_with() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let admin = app.admin();
+    let set = |code: &str| {
+        let r = app
+            .request("PUT", "/api/v1/portal/status-codes/received")
+            .bearer(&admin)
+            .json(json!({"portal_code": code}));
+        assert_eq!(r.status, 204, "{}", r.body);
+    };
+    let centre = app.org_id("TTTGPL-HN");
+    set("RCV");
+    let first = portal.filed(&portal.dossier("CODE-1", "provider_change", &centre));
+    set("2");
+    let second = portal.filed(&portal.dossier("CODE-2", "provider_change", &centre));
+    let codes: Vec<(String, String)> = portal
+        .feed(0)
+        .iter()
+        .filter(|e| e["dossier_id"] == first.as_str() || e["dossier_id"] == second.as_str())
+        .map(|e| {
+            (
+                e["dossier_code"].as_str().unwrap().to_owned(),
+                e["portal_status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("CODE-1".to_owned(), "RCV".to_owned()),
+            ("CODE-2".to_owned(), "2".to_owned())
+        ]
+    );
+}

@@ -81,7 +81,7 @@ pub struct FeedEntry {
 }
 
 impl FeedEntry {
-    pub fn of(entry: ProgressRow, dossier_code: String, portal_status: String) -> Self {
+    pub fn of(entry: ProgressRow, dossier_code: String) -> Self {
         Self {
             occurred_at_portal: portal_time(entry.occurred_at),
             occurred_at: entry.occurred_at.and_utc(),
@@ -90,7 +90,7 @@ impl FeedEntry {
             dossier_code,
             step: *entry.step,
             status: *entry.status,
-            portal_status,
+            portal_status: entry.portal_status,
             note: entry.note,
             due_on: entry.due_on,
             actor_username: entry.actor_username,
@@ -109,12 +109,8 @@ fn progress(
     at: NaiveDateTime,
 ) -> Result<ProgressRow, StoreError> {
     let endpoints = webhooks::active_endpoints(conn)?;
-    let portal_status = if endpoints.is_empty() {
-        String::new()
-    } else {
-        reference::portal_code(conn, *row.status)?
-    };
     let entry = ProgressRow {
+        portal_status: reference::portal_code(conn, *row.status)?,
         position: 0,
         dossier_id: row.id.clone(),
         step: Code(step),
@@ -126,7 +122,7 @@ fn progress(
         occurred_at: at,
     };
     feed::append(conn, entry, &endpoints, |e| {
-        let entry = FeedEntry::of(e.clone(), row.dossier_code.clone(), portal_status.clone());
+        let entry = FeedEntry::of(e.clone(), row.dossier_code.clone());
         serde_json::to_string(&entry).unwrap_or_default()
     })
 }

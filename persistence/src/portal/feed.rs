@@ -31,6 +31,9 @@ pub struct ProgressRow {
     pub actor_username: String,
     pub actor_organization_id: Option<String>,
     pub occurred_at: NaiveDateTime,
+    /// The status in the portal's codes as they were when the entry was written: the feed
+    /// and its callbacks keep saying what they said.
+    pub portal_status: String,
 }
 
 /// Appends `entry` (its position is assigned here) and, for each callback endpoint in

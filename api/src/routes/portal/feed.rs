@@ -1,7 +1,5 @@
 //! The feed of progress entries, read after a cursor.
 
-use std::collections::HashMap;
-
 use super::*;
 use crate::services::dossiers::FeedEntry;
 
@@ -69,25 +67,17 @@ pub async fn read_feed(
             let mut rows = progress_feed::after(conn, after, i64::from(limit) + 1)?;
             let more = rows.len() > limit as usize;
             rows.truncate(limit as usize);
-            let codes: HashMap<DossierStatus, String> = stored_reference::status_codes(conn)?
-                .into_iter()
-                .map(|c| (*c.status, c.portal_code))
-                .collect();
             let ids: Vec<String> = rows.iter().map(|r| r.dossier_id.clone()).collect();
             let dossier_codes = dossiers::codes_of(conn, &ids)?;
             let next_cursor = rows.last().map_or(after, |r| r.position);
             let entries = rows
                 .into_iter()
                 .map(|r| {
-                    let portal = codes
-                        .get(&*r.status)
-                        .cloned()
-                        .unwrap_or_else(|| r.status.to_string());
                     let code = dossier_codes
                         .get(&r.dossier_id)
                         .cloned()
                         .unwrap_or_default();
-                    FeedEntry::of(r, code, portal)
+                    FeedEntry::of(r, code)
                 })
                 .collect();
             Ok(FeedPage {
