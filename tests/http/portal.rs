@@ -452,7 +452,8 @@ fn a_missing_document_stops_the_clock_until_the_portal_sends_it() {
     );
     assert_eq!(
         r.assert_problem(409, "illegal_step")["allowed_steps"],
-        json!(["receive_supplement", "refuse"])
+        json!(["refuse"]),
+        "what the handler may do, as next_steps says"
     );
 
     // The portal sends the document by upload, then the supplement: the clock runs again.
@@ -1251,5 +1252,34 @@ fn the_feed_keeps_the_codes_it_was_written_with() {
             ("CODE-1".to_owned(), "RCV".to_owned()),
             ("CODE-2".to_owned(), "2".to_owned())
         ]
+    );
+}
+
+/// The `overdue` filter says what each dossier's `overdue` says, both ways: the demo's
+/// dossiers (late, waiting, finished late among them) split between the two lists.
+#[test]
+fn the_overdue_filter_agrees_with_the_dossiers() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let list = |query: &str| {
+        let r = app.get(&format!("/api/v1/dossiers?page_size=100{query}"), &gd);
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()
+    };
+    let all = list("")["total"].as_i64().unwrap();
+    let late = list("&overdue=true");
+    let on_time = list("&overdue=false");
+    for (page, expected) in [(&late, true), (&on_time, false)] {
+        for d in page["items"].as_array().unwrap() {
+            assert_eq!(d["overdue"], expected, "{d}");
+        }
+    }
+    assert!(
+        late["total"].as_i64().unwrap() > 0,
+        "the demo has late dossiers"
+    );
+    assert_eq!(
+        late["total"].as_i64().unwrap() + on_time["total"].as_i64().unwrap(),
+        all
     );
 }

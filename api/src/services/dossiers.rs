@@ -288,6 +288,6 @@ fn illegal(step: DossierStep, from: DossierStatus) -> ApiError {
         ),
         "dossier_status",
         from.code(),
-        from.next_steps(),
+        from.next_steps_of(step.is_the_portals()),
     )
 }

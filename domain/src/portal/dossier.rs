@@ -56,6 +56,18 @@ impl DossierStatus {
     }
 }
 
+impl DossierStatus {
+    /// The steps that may be taken next by the portal (`portal`), or by the handling
+    /// organization ([`DossierStep::is_the_portals`]).
+    pub fn next_steps_of(self, portal: bool) -> Vec<DossierStep> {
+        self.next_steps()
+            .iter()
+            .copied()
+            .filter(|s| s.is_the_portals() == portal)
+            .collect()
+    }
+}
+
 impl DossierStep {
     /// Whether the portal takes it (the applicant acting there) rather than the handling
     /// organization.

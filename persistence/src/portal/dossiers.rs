@@ -169,8 +169,9 @@ pub struct DossierFilter {
     pub organizations: Option<Vec<String>>,
     pub status: Option<DossierStatus>,
     pub procedure: Option<ProcedureKind>,
-    /// Only those overdue on this day (see `Dossier::is_overdue`; finished ones aside).
-    pub overdue_on: Option<NaiveDate>,
+    /// Only those overdue on this day (`true`), or only those not (`false`), as
+    /// `Dossier::is_overdue` says.
+    pub overdue_on: Option<(NaiveDate, bool)>,
     pub dossier_code: Option<String>,
     /// Received on or after this instant (UTC), and before the next.
     pub received_from: Option<NaiveDateTime>,
@@ -188,19 +189,30 @@ fn filtered(f: &DossierFilter) -> dossiers::BoxedQuery<'static, Backend> {
     if let Some(p) = f.procedure {
         q = q.filter(dossiers::procedure_kind.eq(Code(p)));
     }
-    if let Some(today) = f.overdue_on {
-        // As `Dossier::is_overdue`: past its date with the clock running, or already past it
-        // when the clock stopped for documents.
+    if let Some((today, overdue)) = f.overdue_on {
+        // As `Dossier::is_overdue`: past its date with the clock running, already past it
+        // when the clock stopped for documents, or finished after it.
         let running_late = dossiers::status
             .eq_any([
                 Code(DossierStatus::Received),
                 Code(DossierStatus::InProgress),
             ])
             .and(dossiers::due_on.lt(today));
+        // Never NULL, so that `not` takes exactly the others.
         let paused_late = dossiers::status
             .eq(Code(DossierStatus::AwaitingSupplement))
-            .and(dossiers::days_left.lt(0));
-        q = q.filter(running_late.or(paused_late));
+            .and(dossiers::days_left.is_not_null())
+            .and(dossiers::days_left.assume_not_null().lt(0));
+        let finished_late = dossiers::status
+            .eq_any([Code(DossierStatus::Refused), Code(DossierStatus::Completed)])
+            .and(dossiers::finished_on.is_not_null())
+            .and(dossiers::finished_on.assume_not_null().gt(dossiers::due_on));
+        let late = running_late.or(paused_late).or(finished_late);
+        q = if overdue {
+            q.filter(late)
+        } else {
+            q.filter(diesel::dsl::not(late))
+        };
     }
     if let Some(code) = &f.dossier_code {
         q = q.filter(dossiers::dossier_code.eq(code.clone()));

@@ -10,7 +10,9 @@ pub struct DossierListQuery {
     pub status: Option<String>,
     #[param(schema_with = crate::http::schemas::procedure_kind)]
     pub procedure: Option<String>,
-    /// Only those past their promised date with their clock running.
+    /// Only those overdue (`true`), as each dossier's `overdue` says: past their promised
+    /// date with their clock running, already past it when their clock stopped, or finished
+    /// after it; or only those not (`false`).
     pub overdue: Option<bool>,
     pub organization_id: Option<String>,
     pub dossier_code: Option<String>,
@@ -60,7 +62,7 @@ pub async fn list_dossiers(
                 organizations,
                 status,
                 procedure,
-                overdue_on: q.overdue.unwrap_or(false).then_some(day),
+                overdue_on: q.overdue.map(|overdue| (day, overdue)),
                 dossier_code: q.dossier_code,
                 received_from: q
                     .received_from
