@@ -73,13 +73,16 @@ pub const FILE_NAME_MAX: usize = 255;
 
 /// A document's file name, trimmed, or its refusal (`field` `file_name`, code `invalid`): at
 /// most [`FILE_NAME_MAX`] characters, a name before its extension (`.pdf` is none), no path
-/// (`/`, `\`, `.`, `..`), and nothing that hides what it says: control characters, and the
-/// marks that reorder text (`\u{202e}fdp.exe.pdf` shows as `fdp.exe` backwards).
+/// (`/`, `\`, `.`, `..`), and nothing that hides what it says: control characters, line and
+/// paragraph separators, characters shown as nothing (a zero-width space before `.pdf`
+/// leaves no name), and the marks that reorder text (`\u{202e}fdp.exe.pdf` shows as
+/// `fdp.exe` backwards).
 pub fn check_file_name(file_name: &str) -> Result<&str, crate::refusal::FieldRefusal> {
     let name = file_name.trim();
     let hides = |c: char| {
         c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            || crate::text::is_invisible(c)
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     };
     let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
     if stem.trim().trim_matches('.').is_empty()
@@ -225,6 +228,9 @@ mod tests {
             "../don.pdf",
             "a\\b.pdf",
             "\u{202e}fdp.exe.pdf",
+            "\u{200b}.pdf",
+            "a\u{2028}b.pdf",
+            "a\u{feff}.pdf",
             "don\u{7}.pdf",
         ] {
             assert!(check_file_name(bad).is_err(), "{bad:?}");

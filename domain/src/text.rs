@@ -36,7 +36,7 @@ pub fn is_blank(c: char) -> bool {
 
 /// What shows as nothing: a character shown as nothing ([`is_default_ignorable`]) that is
 /// not drawn as a blank.
-fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     is_default_ignorable(c) && !is_blank(c)
 }
 

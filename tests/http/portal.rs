@@ -824,11 +824,13 @@ fn what_the_first_round_of_breaking_found_stays_fixed() {
     body["contact"]["phone"] = json!("abc");
     body["legal_aid"]["category"] = json!("child");
     body["legal_aid"]["person"]["full_name"] = json!("\u{0301}");
+    body["applicant"]["name"] = json!("😀");
     let mut got = codes(portal.file(&body));
     got.sort();
     assert_eq!(
         got,
         [
+            "applicant.name:no_letter",
             "contact.phone:invalid_phone",
             "legal_aid.category:age_mismatch",
             "legal_aid.person.full_name:stray_marks",

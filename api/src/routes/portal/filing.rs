@@ -39,6 +39,9 @@ fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldRefusal> 
     }
     let today = tgpl_domain::time::vietnam_date(now);
     let applicant = &body.applicant;
+    if let Err(e) = tgpl_domain::text::check_person_name("name", &applicant.name) {
+        refused("applicant.", e);
+    }
     let not_for =
         |field: &str, vi: &str, en: &str| FieldRefusal::new(field, "not_for_applicant", vi, en);
     match applicant.kind {
