@@ -22,9 +22,10 @@ pub struct DossierListQuery {
     pub received_to: Option<NaiveDate>,
 }
 
-/// The dossiers the caller's organization handles: those whose clock runs first, by
-/// promised date (the overdue at the top), then those awaiting documents, then the
-/// finished.
+/// The dossiers the caller's organization handles (for the Agency's data centre, which
+/// oversees the portal's service and answers for it, every dossier, read only): those whose
+/// clock runs first, by promised date (the overdue at the top), then those awaiting
+/// documents, then the finished.
 #[utoipa::path(
     operation_id = "listDossiers",
     tag = "dossiers",
