@@ -302,8 +302,66 @@ impl Refusal for OrgCodeError {
     }
 }
 
+impl OrganizationStatus {
+    /// An organization's status on `day`, of the first day it is out of operation
+    /// (`deactivated_on`): active before it, inactive from it.
+    pub fn on(deactivated_on: Option<chrono::NaiveDate>, day: chrono::NaiveDate) -> Self {
+        if deactivated_on.is_some_and(|out| out <= day) {
+            Self::Inactive
+        } else {
+            Self::Active
+        }
+    }
+}
+
+/// Checks `on`, the first day an organization is out of operation: not still to come (the
+/// decision is recorded when it takes effect, so that the published lists and the cases it
+/// may take are right every day until then), and not before `began`, its first day in the
+/// hierarchy. Refused as `on`, code `out_of_range`.
+pub fn check_deactivation_day(
+    on: chrono::NaiveDate,
+    began: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> Result<(), FieldRefusal> {
+    if crate::time::day_in_range(on, began, today) {
+        return Ok(());
+    }
+    Err(FieldRefusal::new(
+        "on",
+        "out_of_range",
+        "Ngày ngừng hoạt động phải từ ngày tổ chức bắt đầu trong hệ thống đến hôm nay.",
+        "The day it stops lies between the day the organization began and today.",
+    ))
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_organization_stops_between_its_beginning_and_today() {
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let (began, today) = (Some(d(3, 1)), d(12, 2));
+        assert!(check_deactivation_day(d(11, 1), began, today).is_ok());
+        assert!(check_deactivation_day(today, began, today).is_ok());
+        assert_eq!(
+            OrganizationStatus::on(Some(d(11, 1)), d(10, 31)),
+            OrganizationStatus::Active
+        );
+        assert_eq!(
+            OrganizationStatus::on(Some(d(11, 1)), d(11, 1)),
+            OrganizationStatus::Inactive
+        );
+        assert_eq!(
+            OrganizationStatus::on(None, d(11, 1)),
+            OrganizationStatus::Active
+        );
+        for out in [d(2, 28), d(12, 3)] {
+            assert_eq!(
+                check_deactivation_day(out, began, today).unwrap_err().code,
+                "out_of_range"
+            );
+        }
+    }
     use super::*;
     use OrganizationKind::*;
 

@@ -265,6 +265,21 @@ fn deactivation_needs_no_active_children() {
         json!({}),
     )
     .assert_problem(409, "has_active_children");
+    // Not from a day still to come, nor before it began.
+    for on in ["2099-01-01", "1990-01-01"] {
+        let refused = app
+            .post(
+                &format!("/api/v1/organizations/{branch}/deactivate"),
+                &token,
+                json!({"on": on}),
+            )
+            .refused_field();
+        assert_eq!(
+            refused,
+            ("on".to_owned(), "out_of_range".to_owned()),
+            "{on}"
+        );
+    }
     let r = app.post(
         &format!("/api/v1/organizations/{branch}/deactivate"),
         &token,
@@ -273,6 +288,23 @@ fn deactivation_needs_no_active_children() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["status"], "inactive");
     assert_eq!(r.json()["deactivated_on"], "2026-06-30");
+    // The hierarchy of a day shows it as it was that day.
+    let status_on = |day: &str| {
+        let nodes = app
+            .get(
+                &format!("/api/v1/organizations/{center}/subtree?as_of={day}"),
+                &token,
+            )
+            .json();
+        nodes
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == branch.as_str())
+            .map(|n| n["status"].clone())
+    };
+    assert_eq!(status_on("2026-06-29"), Some(json!("active")));
+    assert_eq!(status_on("2026-06-30"), Some(json!("inactive")));
     app.post(
         &format!("/api/v1/organizations/{branch}/deactivate"),
         &token,

@@ -40,6 +40,10 @@ pub async fn deactivate(
             if_match.settle(conn, |conn| exclusive(conn, &[Claim::new(Rule::Hierarchy, "")], |conn| {
                 let before = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
                 if_match.check_current(&before)?;
+                let began = organizations::history(conn, &id)?
+                    .first()
+                    .map_or(before.created_at.date(), |l| l.valid_from);
+                tgpl_domain::organization::check_deactivation_day(on, Some(began), today())?;
                 if *before.status != OrganizationStatus::Active {
                     return Err(ApiError::conflict(
                         "already_inactive",
@@ -242,6 +246,7 @@ pub struct SubtreeNodeView {
     pub name: String,
     #[schema(schema_with = crate::http::schemas::organization_kind)]
     pub kind: OrganizationKind,
+    /// As it was on that day.
     #[schema(schema_with = crate::http::schemas::organization_status)]
     pub status: OrganizationStatus,
     pub province_code: Option<String>,
@@ -294,7 +299,7 @@ pub async fn subtree(
                         code: r.code,
                         name: r.name,
                         kind: *r.kind,
-                        status: *r.status,
+                        status: OrganizationStatus::on(r.deactivated_on, day),
                         province_code: r.province_code,
                         parent_id: n.parent_id,
                         depth: n.depth,
