@@ -57,6 +57,8 @@ pub enum TermError {
     /// Its last day is not after its first. (The days are inclusive, so a one-day contract
     /// would be fair; the stored table refuses it, and none has been asked for.)
     EndsBeforeStart,
+    /// Its last day is before the day it was signed: a term over before it was agreed.
+    EndsBeforeSigning,
 }
 
 impl Refusal for TermError {
@@ -69,6 +71,12 @@ impl Refusal for TermError {
                 "signed_on cannot be in the future.",
             ),
             Self::EndsBeforeStart => ends_before_start("valid_to"),
+            Self::EndsBeforeSigning => FieldRefusal::new(
+                "valid_to",
+                "before_signing",
+                "Hợp đồng không thể hết hạn trước ngày ký.",
+                "A contract cannot end before the day it was signed.",
+            ),
         }
     }
 }
@@ -85,7 +93,35 @@ pub fn check_dates(
     if term.valid_to.is_some_and(|last| last <= term.valid_from) {
         return Err(TermError::EndsBeforeStart);
     }
+    if term.valid_to.is_some_and(|last| last < signed_on) {
+        return Err(TermError::EndsBeforeSigning);
+    }
     Ok(())
+}
+
+/// Checks the day of an amendment: between the signing and today (an amendment is recorded
+/// once it has been agreed).
+pub fn check_amended_on(
+    amended_on: NaiveDate,
+    signed_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), FieldRefusal> {
+    if crate::time::day_in_range(amended_on, Some(signed_on), today) {
+        return Ok(());
+    }
+    Err(FieldRefusal::new(
+        "amended_on",
+        "out_of_range",
+        "Ngày sửa đổi phải từ ngày ký hợp đồng đến hôm nay.",
+        "The amendment's day lies between the contract's signing and today.",
+    ))
+}
+
+/// The first day a contract of `term` no longer counts when terminated from `on`: that
+/// day, or its first day if it had not begun (terminated before it began, it was never in
+/// force, and never ends before it starts).
+pub fn ended_from(term: &ContractTerm, on: NaiveDate) -> NaiveDate {
+    on.max(term.valid_from)
 }
 
 /// The centre named is not an active state legal aid centre of the organization's province.
@@ -153,6 +189,29 @@ mod tests {
         let ended = term(d(2024, 1, 2), Some(d(2027, 1, 1)), Some(d(2025, 6, 1)));
         assert!(ended.in_force_on(d(2025, 5, 31)));
         assert!(!ended.in_force_on(d(2025, 6, 1)));
+    }
+
+    #[test]
+    fn a_contract_ends_after_it_is_signed_and_is_amended_in_its_life() {
+        let today = d(2026, 12, 1);
+        let past = term(d(2019, 1, 1), Some(d(2019, 12, 31)), None);
+        assert_eq!(
+            check_dates(d(2025, 3, 1), &past, today),
+            Err(TermError::EndsBeforeSigning)
+        );
+        assert!(check_dates(d(2019, 1, 1), &past, today).is_ok());
+        assert!(check_amended_on(d(2025, 3, 1), d(2025, 3, 1), today).is_ok());
+        for out in [d(2025, 2, 28), d(2026, 12, 2)] {
+            assert_eq!(
+                check_amended_on(out, d(2025, 3, 1), today)
+                    .unwrap_err()
+                    .code,
+                "out_of_range"
+            );
+        }
+        let future = term(d(2027, 1, 1), Some(d(2028, 1, 1)), None);
+        assert_eq!(ended_from(&future, today), d(2027, 1, 1));
+        assert_eq!(ended_from(&past, today), today);
     }
 
     #[test]

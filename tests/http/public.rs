@@ -280,6 +280,31 @@ fn amending_a_registration_is_dated_and_contracts_have_a_life_cycle() {
         .json(json!({"valid_to": "2028-01-05", "amended_on": "2026-06-01"}));
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["amended_on"], "2026-06-01");
+    // An amendment is dated in the contract's life and changes something.
+    let amend = |body: serde_json::Value| {
+        app.request("PATCH", &format!("/api/v1/contracts/{contract}"))
+            .bearer(&stp)
+            .header("If-Match", "\"2\"")
+            .json(body)
+            .refused_field()
+    };
+    assert_eq!(
+        amend(json!({"valid_to": "2028-02-05", "amended_on": "2099-01-01"})),
+        ("amended_on".to_owned(), "out_of_range".to_owned())
+    );
+    assert_eq!(
+        amend(json!({"valid_to": "2028-01-05"})),
+        ("body".to_owned(), "no_change".to_owned())
+    );
+    // A term over before it was signed is no contract.
+    let mut over = one_day_body();
+    over["contract_number"] = json!("03/2019/HĐ");
+    over["valid_from"] = json!("2019-01-01");
+    over["valid_to"] = json!("2019-12-31");
+    assert_eq!(
+        sign(over).refused_field(),
+        ("valid_to".to_owned(), "before_signing".to_owned())
+    );
     // It ends on a day between its signing and today.
     for on in ["2026-01-04", "2099-01-01"] {
         let problem = app
@@ -304,6 +329,11 @@ fn amending_a_registration_is_dated_and_contracts_have_a_life_cycle() {
         json!({"on": "2026-09-30", "reason": "Hai bên thỏa thuận"}),
     );
     assert_eq!(r.json()["status"], "terminated");
+    assert_eq!(
+        r.json()["ended_on"],
+        "2027-01-02",
+        "ended before it began: never in force"
+    );
     app.post(
         &format!("/api/v1/contracts/{contract}/terminate"),
         &stp,

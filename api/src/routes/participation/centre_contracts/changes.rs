@@ -41,8 +41,12 @@ pub struct AmendContract {
     pub fields: Option<Vec<Field>>,
     #[schema(schema_with = crate::http::schemas::or_null::recipient_categories)]
     pub beneficiaries: Option<Vec<RecipientCategory>>,
-    pub valid_to: Option<NaiveDate>,
-    /// The day of the amendment (Viet Nam date); today when absent.
+    /// The new last day; `null` makes the contract open-ended.
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub valid_to: Option<Option<NaiveDate>>,
+    /// The day of the amendment (Viet Nam date), between the signing and today; today when
+    /// absent.
     pub amended_on: Option<NaiveDate>,
 }
 
@@ -88,10 +92,22 @@ pub async fn amend_contract(
                     &mut after.contract_number,
                     body.contract_number.map(|v| v.trim().to_owned()),
                 );
-                patch::set(&mut after.valid_to, body.valid_to.map(Some));
+                patch::set(&mut after.valid_to, body.valid_to);
+                if (&after.scope, &after.contract_number, after.valid_to)
+                    == (&before.scope, &before.contract_number, before.valid_to)
+                {
+                    return Err(ApiError::field(
+                        "body",
+                        "no_change",
+                        "Nội dung sửa đổi không thay đổi gì ở hợp đồng.",
+                        "The amendment changes nothing in the contract.",
+                    ));
+                }
                 check_dates(after.signed_on, &after.term())?;
                 check_no_overlap(conn, &after)?;
-                after.amended_on = Some(body.amended_on.unwrap_or_else(today));
+                let amended_on = body.amended_on.unwrap_or_else(today);
+                tgpl_domain::contract::check_amended_on(amended_on, before.signed_on, today())?;
+                after.amended_on = Some(amended_on);
                 after.revise();
                 contracts::save(
                     conn,
@@ -107,7 +123,8 @@ pub async fn amend_contract(
     Ok(contract_response(StatusCode::OK, row))
 }
 
-/// Terminates a contract.
+/// Terminates a contract from `on` (today when absent): the first day it no longer counts, or
+/// its first day if it had not begun (it was then never in force).
 #[utoipa::path(
     operation_id = "terminateContract",
     tag = "participation",
@@ -144,7 +161,7 @@ pub async fn terminate_contract(
                 }
                 let mut after = before.clone();
                 after.status = Code(ContractStatus::Terminated);
-                after.ended_on = Some(on);
+                after.ended_on = Some(tgpl_domain::contract::ended_from(&before.term(), on));
                 after.end_reason = Some(body.reason.clone());
                 after.revise();
                 contracts::save(
