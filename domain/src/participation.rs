@@ -100,8 +100,33 @@ pub fn check_may_sign(
     Ok(())
 }
 
+/// Its mode changed though it has a history: an organization that took part by contract
+/// (or registration) goes on in that mode, whatever it amends or registers again, so that its
+/// history reads as one participation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModeFixed;
+
+/// Checks the mode `after` of a participation recorded as `before` (`None` without any).
+pub fn check_mode(
+    before: Option<ParticipationMode>,
+    after: ParticipationMode,
+) -> Result<(), ModeFixed> {
+    match before {
+        Some(mode) if mode != after => Err(ModeFixed),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_participation_keeps_its_mode() {
+        use ParticipationMode::*;
+        assert_eq!(check_mode(None, Contract), Ok(()));
+        assert_eq!(check_mode(Some(Contract), Contract), Ok(()));
+        assert_eq!(check_mode(Some(Registration), Contract), Err(ModeFixed));
+    }
     use super::*;
     use ParticipationStatus::*;
 

@@ -361,6 +361,16 @@ fn participation_cannot_be_erased_and_its_end_takes_contracts_and_people_off_the
         .header("If-Match", &format!("\"{}\"", org["version"]))
         .json(json!({"participation": null}))
         .assert_problem(409, "participation_has_history");
+    // Nor does its mode change.
+    assert_eq!(org["participation"]["mode"], "contract", "{org}");
+    app.request("PATCH", &format!("/api/v1/organizations/{firm}"))
+        .bearer(&stp)
+        .header("If-Match", &format!("\"{}\"", org["version"]))
+        .json(
+            json!({"participation": {"mode": "registration", "certificate_number": "GCN-01",
+            "forms": ["counselling"], "fields": ["civil"], "valid_from": "2024-01-01"}}),
+        )
+        .assert_problem(409, "participation_has_history");
     let lawyers = |app: &TestApp| -> i64 {
         app.request(
             "GET",

@@ -296,6 +296,21 @@ pub async fn update(
                     .as_ref()
                     .map(|p| check_participation_for(kind, p))
                     .transpose()?;
+                if let Some(p) = &checked {
+                    tgpl_domain::participation::check_mode(
+                        before.participation_mode.map(|m| m.0),
+                        p.mode,
+                    )
+                    .map_err(|_| {
+                        ApiError::conflict(
+                            "participation_has_history",
+                            Text::new(
+                                "Tổ chức đã tham gia theo một hình thức; hình thức tham gia không đổi (hãy chấm dứt, rồi ghi nhận lần tham gia mới theo cùng hình thức).",
+                                "The organization took part in one mode; the mode does not change (terminate, then record a new participation in the same mode).",
+                            ),
+                        )
+                    })?;
+                }
                 action = record_participation(&mut after, checked.as_ref());
             }
             after.refresh_search_text();
