@@ -604,3 +604,48 @@ fn access_follows_a_move_wherever_it_was_made() {
         (sees(&dn), sees(&hn)) == (200, 404)
     });
 }
+
+/// An organization hangs only under one in the hierarchy that day: a club placed under a
+/// branch before the branch existed would be in no Department's tree meanwhile.
+#[test]
+fn a_parent_is_in_the_hierarchy_on_the_day() {
+    let app = TestApp::spawn();
+    let stp = app.token("stp.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let r = app.post(
+        "/api/v1/organizations",
+        &stp,
+        json!({"code": "T-CN-NEW", "name": "Chi nhánh mới", "kind": "branch", "parent_id": center}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let branch = r.json()["id"].as_str().unwrap().to_owned();
+    let earlier = (today - chrono::Duration::days(30)).to_string();
+    let r = app.post(
+        "/api/v1/organizations",
+        &stp,
+        json!({"code": "T-CLB-OLD", "name": "Câu lạc bộ", "kind": "club", "parent_id": branch,
+               "valid_from": earlier}),
+    );
+    r.assert_problem(409, "parent_not_in_place");
+    let r = app.post(
+        "/api/v1/organizations",
+        &stp,
+        json!({"code": "T-CLB", "name": "Câu lạc bộ", "kind": "club", "parent_id": center,
+               "valid_from": "2024-01-01"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let club = r.json()["id"].as_str().unwrap().to_owned();
+    app.post(
+        &format!("/api/v1/organizations/{club}/parents"),
+        &stp,
+        json!({"parent_id": branch, "effective_from": earlier}),
+    )
+    .assert_problem(409, "parent_not_in_place");
+    let r = app.post(
+        &format!("/api/v1/organizations/{club}/parents"),
+        &stp,
+        json!({"parent_id": branch, "effective_from": today.to_string()}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+}

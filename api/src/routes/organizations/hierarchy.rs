@@ -136,7 +136,7 @@ pub struct MoveOrganization {
     responses(
         (status = 201, description = "Moved; the new link.", body = ParentLinkView, headers(("Location" = String))),
         (status = 403, description = "The caller may not restructure here.", body = Problem),
-        (status = 409, description = "The day is not after the latest link began, or the parent is inactive.", body = Problem),
+        (status = 409, description = "The day is not after the latest link began (`invalid_effective_date`), or the parent is inactive (`parent_inactive`) or not in the hierarchy that day (`parent_not_in_place`).", body = Problem),
     )
 )]
 #[post("/organizations/{id}/parents")]
@@ -156,8 +156,8 @@ pub async fn move_to(
                 let org = scope::authorize(conn, &caller, Action::RestructureOrganization, &id)?;
                 if_match.check_current(&org)?;
                 let parent = scope::authorize(conn, &caller, Action::CreateChildOrganization, &body.parent_id)?;
-                check_new_parent(*org.kind, &parent)?;
                 let from = body.effective_from.unwrap_or_else(today);
+                check_new_parent(conn, *org.kind, &parent, from)?;
                 // A move starts after every link the organization already has, so that it
                 // never has two parents on one day.
                 let history = organizations::history(conn, &id)?;

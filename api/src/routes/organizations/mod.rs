@@ -321,11 +321,27 @@ fn resolve_province(
     }
 }
 
-/// Checks that `parent` may take an organization of `kind` under it, when it is created or
-/// moved there: of a kind `kind` hangs under ([`check_parent`], 422 on `parent_id`), and
-/// still active (409 `parent_inactive`).
-fn check_new_parent(kind: OrganizationKind, parent: &OrganizationRow) -> Result<(), ApiError> {
+/// Checks that `parent` may take an organization of `kind` under it from `from`, when it is
+/// created or moved there: of a kind `kind` hangs under ([`check_parent`], 422 on
+/// `parent_id`), in the hierarchy that day (409 `parent_not_in_place`: an organization hung
+/// under one that hung under nothing would be in no Department's tree), and still active
+/// (409 `parent_inactive`).
+fn check_new_parent(
+    conn: &mut DbConnection,
+    kind: OrganizationKind,
+    parent: &OrganizationRow,
+    from: NaiveDate,
+) -> Result<(), ApiError> {
     check_parent(kind, Some(*parent.kind)).map_err(ApiError::refused)?;
+    if !parent.kind.is_root() && organizations::link_on(conn, &parent.id, from)?.is_none() {
+        return Err(ApiError::conflict(
+            "parent_not_in_place",
+            Text::new(
+                format!("Ngày {from}, đơn vị cấp trên chưa (hoặc không còn) trực thuộc đơn vị nào trong hệ thống."),
+                format!("On {from} the parent hung under no organization of the hierarchy (not yet, or no longer)."),
+            ),
+        ));
+    }
     if *parent.status != OrganizationStatus::Active {
         return Err(ApiError::conflict(
             "parent_inactive",

@@ -57,7 +57,7 @@ pub struct CreateOrganization {
     responses(
         (status = 201, description = "Created.", body = OrganizationView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller may not create organizations there.", body = Problem),
-        (status = 409, description = "Code taken, or parent inactive.", body = Problem),
+        (status = 409, description = "Code taken (`code_taken`), the parent inactive (`parent_inactive`), or not in the hierarchy on `valid_from` (`parent_not_in_place`).", body = Problem),
     )
 )]
 #[post("/organizations")]
@@ -106,7 +106,12 @@ pub async fn create(
                     )?),
                 };
                 if let Some(parent) = &parent {
-                    check_new_parent(body.kind, parent)?;
+                    check_new_parent(
+                        conn,
+                        body.kind,
+                        parent,
+                        body.valid_from.unwrap_or_else(today),
+                    )?;
                 }
                 let province_code =
                     resolve_province(conn, body.kind, body.province_code, parent.as_ref())?;
