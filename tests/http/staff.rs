@@ -459,3 +459,38 @@ fn a_record_shared_by_two_provinces_is_changed_by_who_manages_both() {
         .json(json!({"phone": "0912 345 678"}));
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+/// Nobody works before being born: a first membership, a membership added later and a
+/// date of birth corrected are each held to the others.
+#[test]
+fn nobody_works_before_being_born() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let create = |born: &str| {
+        app.post(
+            "/api/v1/staff",
+            &gd,
+            json!({"full_name": "Phạm Văn Trẻ", "date_of_birth": born, "provider_kind": "legal_aid_officer",
+                   "membership": {"organization_id": center, "relation": "employee",
+                                  "title": "legal_aid_officer", "valid_from": "2005-01-01"}}),
+        )
+    };
+    assert_eq!(
+        create("2010-01-01").refused_field(),
+        ("date_of_birth".to_owned(), "before_birth".to_owned())
+    );
+    let r = create("1980-01-01");
+    assert_eq!(r.status, 201, "{}", r.body);
+    let path = format!("/api/v1/staff/{}", r.json()["id"].as_str().unwrap());
+    let etag = r.header("etag").unwrap().to_owned();
+    let moved = app
+        .request("PATCH", &path)
+        .bearer(&gd)
+        .header("If-Match", &etag)
+        .json(json!({"date_of_birth": "2024-01-01"}));
+    assert_eq!(
+        moved.refused_field(),
+        ("date_of_birth".to_owned(), "before_birth".to_owned())
+    );
+}

@@ -174,6 +174,25 @@ impl Refusal for PersonDetailsError {
     }
 }
 
+/// Refuses a person working before they were born: a membership from `from` (the first, when
+/// checking a date of birth) of a person born on `born`, both when known. Named `field`: the
+/// date of birth when it is what changes, the membership's first day when that is.
+pub fn check_born_before_work(
+    born: Option<NaiveDate>,
+    from: Option<NaiveDate>,
+    field: &str,
+) -> Result<(), FieldRefusal> {
+    match (born, from) {
+        (Some(born), Some(from)) if from < born => Err(FieldRefusal::new(
+            field,
+            "before_birth",
+            format!("Người này sinh ngày {born}, sau ngày bắt đầu làm việc {from}."),
+            format!("The person was born on {born}, after the membership began on {from}."),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Why a person cannot be assigned a case on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotEligible {
@@ -408,6 +427,19 @@ mod tests {
             check_end(&ended, d(2026, 6, 1), today),
             Err(EndRefusal::NotEndable)
         );
+    }
+
+    #[test]
+    fn nobody_works_before_being_born() {
+        let born = Some(d(2010, 1, 1));
+        assert!(check_born_before_work(born, Some(d(2030, 1, 1)), "valid_from").is_ok());
+        let refused =
+            check_born_before_work(born, Some(d(2005, 1, 1)), "date_of_birth").unwrap_err();
+        assert_eq!(
+            (refused.field.as_str(), refused.code),
+            ("date_of_birth", "before_birth")
+        );
+        assert!(check_born_before_work(None, Some(d(2005, 1, 1)), "valid_from").is_ok());
     }
 
     #[test]

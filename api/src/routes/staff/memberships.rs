@@ -79,6 +79,11 @@ pub async fn add_membership(
                 let org = scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
                 crate::services::casework::check_operating(&org)?;
                 let membership = new_membership(&id, &body)?;
+                tgpl_domain::staff::check_born_before_work(
+                    person.row.date_of_birth,
+                    Some(membership.valid_from),
+                    "valid_from",
+                )?;
                 let held: Vec<_> = person.memberships.iter().map(MembershipRow::to_domain).collect();
                 if tgpl_domain::staff::check_no_overlap(&held, &membership.to_domain()).is_err() {
                     return Err(ApiError::conflict(

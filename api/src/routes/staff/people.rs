@@ -102,6 +102,11 @@ pub async fn create(
             };
             row.refresh_search_text();
             let membership = new_membership(&row.id, &body.membership)?;
+            tgpl_domain::staff::check_born_before_work(
+                row.date_of_birth,
+                Some(membership.valid_from),
+                "date_of_birth",
+            )?;
             staff::insert(conn, &caller.actor(), &row, &membership)?;
             let id = row.id.clone();
             {
@@ -254,6 +259,14 @@ pub async fn update(
                 today(),
             )
             .map_err(ApiError::refused)?;
+            if body.date_of_birth.is_some() {
+                let first_work = person.memberships.iter().map(|m| m.valid_from).min();
+                tgpl_domain::staff::check_born_before_work(
+                    after.date_of_birth,
+                    first_work,
+                    "date_of_birth",
+                )?;
+            }
             after.refresh_search_text();
             let after = save_revision(&before, after, |before, after| {
                 staff::save(conn, &caller.actor(), before, after)
