@@ -435,6 +435,13 @@ fn a_record_shared_by_two_provinces_is_changed_by_who_manages_both() {
     let admin = app.admin();
     let officer = staff_named(&app, &app.token("gd.hn"), "Nguyễn Văn An");
     let id = officer["id"].as_str().unwrap().to_owned();
+    // Employed by one organization at a time: not by the centre of Đà Nẵng as well.
+    app.post(
+        &format!("/api/v1/staff/{id}/memberships"),
+        &admin,
+        json!({"organization_id": app.org_id("TTTGPL-DN"), "relation": "employee", "title": "legal_aid_officer"}),
+    )
+    .assert_problem(409, "already_employed");
     let r = app.post(
         &format!("/api/v1/staff/{id}/memberships"),
         &admin,

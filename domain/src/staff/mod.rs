@@ -87,6 +87,30 @@ pub fn check_no_overlap(held: &[Membership], new: &Membership) -> Result<(), Alr
     Ok(())
 }
 
+/// A new employment that would overlap one in another province: a person is employed (viên
+/// chức, người lao động) in one province at a time, so that no two provinces' staff forms
+/// count them; within one they may hold two posts at once (a branch head who is also the
+/// centre's deputy director), and anywhere be a member of a firm, under contract or a
+/// collaborator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecondEmployer;
+
+/// Refuses `new`, an employment, if one of `elsewhere`, the person's employments in other
+/// provinces than `new`'s, shares a day with it.
+pub fn check_single_employment(
+    elsewhere: &[Membership],
+    new: &Membership,
+) -> Result<(), SecondEmployer> {
+    let overlaps = |m: &Membership| {
+        m.valid_to.is_none_or(|to| new.valid_from < to)
+            && new.valid_to.is_none_or(|to| m.valid_from < to)
+    };
+    if elsewhere.iter().any(overlaps) {
+        return Err(SecondEmployer);
+    }
+    Ok(())
+}
+
 /// Why a membership cannot end on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndRefusal {
@@ -426,6 +450,33 @@ mod tests {
         assert_eq!(
             check_end(&ended, d(2026, 6, 1), today),
             Err(EndRefusal::NotEndable)
+        );
+    }
+
+    #[test]
+    fn a_person_is_employed_by_one_organization_at_a_time() {
+        let job = |org: &str, from, to| Membership {
+            organization_id: org.into(),
+            valid_from: from,
+            valid_to: to,
+        };
+        let hn = job("hn", d(2021, 1, 1), None);
+        let dn = job("dn", d(2026, 12, 1), None);
+        assert_eq!(
+            check_single_employment(std::slice::from_ref(&hn), &dn),
+            Err(SecondEmployer)
+        );
+        let left = job("hn", d(2021, 1, 1), Some(d(2026, 12, 1)));
+        assert_eq!(
+            check_single_employment(&[left], &dn),
+            Ok(()),
+            "moved: ended the day it began"
+        );
+        let later = job("hn", d(2027, 1, 1), None);
+        let earlier = job("dn", d(2020, 1, 1), Some(d(2027, 1, 2)));
+        assert_eq!(
+            check_single_employment(&[later], &earlier),
+            Err(SecondEmployer)
         );
     }
 

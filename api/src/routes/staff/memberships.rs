@@ -57,7 +57,7 @@ pub(super) fn new_membership(
     responses(
         (status = 201, description = "Added; the person.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not manage staff there.", body = Problem),
-        (status = 409, description = "Already a current member in that organization, or the organization stopped operating (`organization_inactive`).", body = Problem),
+        (status = 409, description = "Already a current member in that organization (`already_member`), employed in another province over those days (`already_employed`: one province at a time), or the organization stopped operating (`organization_inactive`).", body = Problem),
     )
 )]
 #[post("/staff/{id}/memberships")]
@@ -84,6 +84,36 @@ pub async fn add_membership(
                     Some(membership.valid_from),
                     "valid_from",
                 )?;
+                if body.relation == MembershipRelation::Employee {
+                    let employers: Vec<String> = person
+                        .memberships
+                        .iter()
+                        .filter(|m| *m.relation == MembershipRelation::Employee)
+                        .map(|m| m.organization_id.clone())
+                        .collect();
+                    let other_provinces: Vec<String> = tgpl_persistence::organizations::get_many(conn, &employers)?
+                        .into_iter()
+                        .filter(|o| o.province_code != org.province_code)
+                        .map(|o| o.id)
+                        .collect();
+                    let elsewhere: Vec<_> = person
+                        .memberships
+                        .iter()
+                        .filter(|m| *m.relation == MembershipRelation::Employee)
+                        .filter(|m| other_provinces.contains(&m.organization_id))
+                        .map(MembershipRow::to_domain)
+                        .collect();
+                    tgpl_domain::staff::check_single_employment(&elsewhere, &membership.to_domain())
+                        .map_err(|_| {
+                            ApiError::conflict(
+                                "already_employed",
+                                Text::new(
+                                    "Người này đang là viên chức, người lao động của tổ chức thuộc tỉnh khác trong thời gian đó; hãy chấm dứt quan hệ đó trước.",
+                                    "The person is employed in another province over those days; end that employment first.",
+                                ),
+                            )
+                        })?;
+                }
                 let held: Vec<_> = person.memberships.iter().map(MembershipRow::to_domain).collect();
                 if tgpl_domain::staff::check_no_overlap(&held, &membership.to_domain()).is_err() {
                     return Err(ApiError::conflict(
