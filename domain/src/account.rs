@@ -96,6 +96,12 @@ impl AccountStatus {
     pub fn allowed_actions(self) -> Vec<AccountAction> {
         crate::lifecycle::next_steps(self)
     }
+
+    /// Whether the account is closed for good: deactivated, it stays as it was, for the audit
+    /// trail of who held it and what they did; nothing of it changes.
+    pub fn is_closed(self) -> bool {
+        self.allowed_actions().is_empty()
+    }
 }
 
 /// The caller tried to administer their own account.
@@ -125,6 +131,8 @@ mod tests {
         assert_eq!(ResetPassword.target(Locked), Some(Locked));
         assert_eq!(Deactivate.target(Locked), Some(Deactivated));
         assert!(Deactivated.allowed_actions().is_empty());
+        assert!(Deactivated.is_closed());
+        assert!(!Locked.is_closed());
         assert_eq!(
             Active.allowed_actions(),
             vec![Lock, ResetPassword, Deactivate]

@@ -159,6 +159,9 @@ fn lock_unlock_reset_and_deactivate_follow_their_states() {
         .assert_problem(401, "unauthorized");
     app.post(&path("unlock"), &gd, json!({}))
         .assert_problem(409, "invalid_account_state");
+    // Kept as it was: who held it stays on record.
+    app.post(&path("staff"), &gd, json!({"staff_id": null}))
+        .assert_problem(409, "invalid_account_state");
 
     // A leader cannot administer another leader, nor their own account.
     app.post(

@@ -20,7 +20,7 @@ pub struct LinkStaff {
     responses(
         (status = 200, description = "Linked.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not administer this account.", body = Problem),
-        (status = 409, description = "The caller's own account: another administrator changes it.", body = Problem),
+        (status = 409, description = "The caller's own account: another administrator changes it (`own_account`); or a deactivated account, kept as it was (`invalid_account_state`).", body = Problem),
     )
 )]
 #[post("/accounts/{id}/staff")]
@@ -40,6 +40,15 @@ pub async fn link_staff(
         if_match,
         AuditAction::AccountLinkStaff,
         move |conn, a| {
+            if a.status.is_closed() {
+                return Err(ApiError::conflict(
+                    "invalid_account_state",
+                    Text::new(
+                        "Tài khoản đã bị vô hiệu hóa; được giữ nguyên như cũ để đối chiếu.",
+                        "The account was deactivated; it is kept as it was for the audit trail.",
+                    ),
+                ));
+            }
             // In the same transaction as the change, under the person's memberships' claim
             // (an ending membership waits, then deactivates this account): the person
             // belongs to the account's organization today.
