@@ -351,6 +351,20 @@ pub fn all_links(conn: &mut DbConnection) -> StoreResult<Vec<ParentLink>> {
     Ok(rows.into_iter().map(ParentLink::from).collect())
 }
 
+/// How many links of or to the organizations `ids` begin after `day`: moves recorded ahead
+/// of their day, in or into that subtree.
+pub fn links_ahead(conn: &mut DbConnection, ids: &[String], day: NaiveDate) -> StoreResult<i64> {
+    Ok(organization_links::table
+        .filter(organization_links::valid_from.gt(day))
+        .filter(
+            organization_links::org_id
+                .eq_any(ids)
+                .or(organization_links::parent_id.eq_any(ids)),
+        )
+        .count()
+        .get_result(conn)?)
+}
+
 /// Every link of one organization, oldest first.
 pub fn history(conn: &mut DbConnection, org_id: &str) -> StoreResult<Vec<LinkRow>> {
     Ok(organization_links::table

@@ -649,3 +649,33 @@ fn a_parent_is_in_the_hierarchy_on_the_day() {
     );
     assert_eq!(r.status, 201, "{}", r.body);
 }
+
+/// A move to another province takes the subtree along as it stands: moves recorded ahead in
+/// it, decided for the old province, would later take a club across provinces unseen, so
+/// they are refused until those days have passed.
+#[test]
+fn a_move_to_another_province_waits_for_moves_recorded_ahead() {
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    let branch = app.org_id("TTTGPL-HN-CN1");
+    let center = app.org_id("TTTGPL-HN");
+    let r = app.post(
+        "/api/v1/organizations",
+        &admin,
+        json!({"code": "T-CLB-AHEAD", "name": "Câu lạc bộ", "kind": "club", "parent_id": branch}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let club = r.json()["id"].as_str().unwrap().to_owned();
+    let r = app.post(
+        &format!("/api/v1/organizations/{club}/parents"),
+        &admin,
+        json!({"parent_id": center, "effective_from": "2099-01-01"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    app.post(
+        &format!("/api/v1/organizations/{branch}/parents"),
+        &admin,
+        json!({"parent_id": app.org_id("TTTGPL-DN")}),
+    )
+    .assert_problem(409, "moves_ahead");
+}

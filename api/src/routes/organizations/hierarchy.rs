@@ -136,7 +136,7 @@ pub struct MoveOrganization {
     responses(
         (status = 201, description = "Moved; the new link.", body = ParentLinkView, headers(("Location" = String))),
         (status = 403, description = "The caller may not restructure here.", body = Problem),
-        (status = 409, description = "The day is not after the latest link began (`invalid_effective_date`), or the parent is inactive (`parent_inactive`) or not in the hierarchy that day (`parent_not_in_place`).", body = Problem),
+        (status = 409, description = "The day is not after the latest link began (`invalid_effective_date`), the parent is inactive (`parent_inactive`) or not in the hierarchy that day (`parent_not_in_place`), or, for a move to another province, moves recorded ahead touch the organizations moved (`moves_ahead`).", body = Problem),
     )
 )]
 #[post("/organizations/{id}/parents")]
@@ -195,6 +195,25 @@ pub async fn move_to(
                         "Việc chuyển sang tỉnh khác được ghi nhận từ ngày có hiệu lực, không ghi trước.",
                         "A move to another province is recorded on or after the day it takes effect.",
                     ));
+                }
+                if crosses_provinces {
+                    // Moves recorded ahead in the subtree, or into it, were decided for the
+                    // old province: they would take organizations across provinces unseen.
+                    let day = today();
+                    let moved_ids: Vec<String> = Hierarchy::on(day, &organizations::links_on(conn, day)?)
+                        .subtree(&id)
+                        .into_iter()
+                        .map(|n| n.org_id)
+                        .collect();
+                    if organizations::links_ahead(conn, &moved_ids, day)? > 0 {
+                        return Err(ApiError::conflict(
+                            "moves_ahead",
+                            Text::new(
+                                "Trong các đơn vị được chuyển có việc chuyển trực thuộc đã ghi trước cho ngày sau; hãy chuyển sang tỉnh khác sau ngày đó.",
+                                "Moves recorded ahead for later days touch the organizations moved; move them to another province after those days.",
+                            ),
+                        ));
+                    }
                 }
                 let actor = caller.actor();
                 let mut moved = org.clone();
