@@ -566,6 +566,14 @@ fn names_have_letters_and_phones_digits() {
         .json(json!({"phone": "gọi tôi"}))
         .assert_problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["code"], "invalid_phone");
+    // A required name is not cleared: null is refused, not taken for "keep".
+    let problem = app
+        .request("PATCH", &path)
+        .bearer(&token)
+        .header("If-Match", &etag)
+        .json(json!({"name": null}))
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "name", "{problem}");
     let mut ok = person(&center, "Đinh Văn Thoại", None);
     ok["phone"] = json!("+84 (24) 3825-1234");
     assert_eq!(app.post("/api/v1/recipients", &token, ok).status, 201);

@@ -192,6 +192,13 @@ pub fn opt_name<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::E
     Option::<String>::deserialize(de).map(|v| v.map(|s| text::name(&s)))
 }
 
+/// [`name`] for a required field of a partial update: absent keeps it (with
+/// `#[serde(default, deserialize_with = "kept_or_name")]`), `null` is refused, since a
+/// required value is not cleared (rather than `null` being taken silently for "keep").
+pub fn kept_or_name<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    name(de).map(Some)
+}
+
 /// [`name`] for a field of a partial update that tells absent from `null` (see
 /// `extract::present`): `#[serde(default, deserialize_with = "present_name")]`.
 pub fn present_name<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Option<String>>, D::Error> {

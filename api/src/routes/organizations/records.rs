@@ -176,7 +176,8 @@ pub async fn read(
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganization {
-    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    #[schema(value_type = String)]
+    #[serde(default, deserialize_with = "crate::http::text::kept_or_name")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::http::text::present_name")]
     #[schema(value_type = Option<String>)]

@@ -136,9 +136,9 @@ pub async fn read(
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRecipient {
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(value_type = String, min_length = 1, max_length = 200)]
     #[validate(length(min = 1, max = 200))]
-    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    #[serde(default, deserialize_with = "crate::http::text::kept_or_name")]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = crate::http::schemas::or_null::gender)]
