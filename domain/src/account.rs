@@ -116,8 +116,38 @@ pub fn check_not_own(account_id: &str, caller_account_id: &str) -> Result<(), Ow
     Ok(())
 }
 
+/// Checks that the person who holds an account of `role`, who gives legal aid as
+/// `provider_kind` (if at all), is one the role is for: a contracted lawyer's account is a
+/// lawyer's, since it works the cases they perform as a lawyer. Refused as `staff_id`.
+pub fn check_holder(
+    role: crate::role::Role,
+    provider_kind: Option<crate::reference::ProviderKind>,
+) -> Result<(), crate::refusal::FieldRefusal> {
+    if role == crate::role::Role::ContractedLawyer
+        && provider_kind != Some(crate::reference::ProviderKind::Lawyer)
+    {
+        return Err(crate::refusal::FieldRefusal::new(
+            "staff_id",
+            "not_a_lawyer",
+            "Tài khoản luật sư ký hợp đồng chỉ gắn với hồ sơ của một luật sư.",
+            "A contracted lawyer's account belongs to a lawyer's record.",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_contracted_lawyer_s_account_is_a_lawyer_s() {
+        use crate::reference::ProviderKind;
+        use crate::role::Role;
+        assert!(check_holder(Role::ContractedLawyer, Some(ProviderKind::Lawyer)).is_ok());
+        assert!(check_holder(Role::ContractedLawyer, Some(ProviderKind::Collaborator)).is_err());
+        assert!(check_holder(Role::ContractedLawyer, None).is_err());
+        assert!(check_holder(Role::LegalAidOfficer, None).is_ok());
+    }
     use super::*;
     use AccountAction::*;
     use AccountStatus::*;

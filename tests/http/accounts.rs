@@ -275,3 +275,28 @@ fn service_clients_cannot_change_passwords_or_administer() {
     app.get("/api/v1/audit-log", &token)
         .assert_problem(403, "forbidden");
 }
+
+/// A contracted lawyer's account is a lawyer's: it is not linked to a collaborator's record.
+#[test]
+fn a_contracted_lawyer_s_account_belongs_to_a_lawyer() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let staff = app.get("/api/v1/staff?page_size=100", &gd).json();
+    let collaborator = staff["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["provider_kind"] == "collaborator")
+        .unwrap_or_else(|| panic!("a collaborator in the demo: {staff}"))["id"]
+        .clone();
+    let id = app.account_id("ls.hn");
+    let r = app.post(
+        &format!("/api/v1/accounts/{id}/staff"),
+        &gd,
+        json!({"staff_id": collaborator}),
+    );
+    assert_eq!(
+        r.refused_field(),
+        ("staff_id".to_owned(), "not_a_lawyer".to_owned())
+    );
+}

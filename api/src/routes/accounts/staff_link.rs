@@ -20,7 +20,7 @@ pub struct LinkStaff {
     responses(
         (status = 200, description = "Linked.", body = AccountView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not administer this account.", body = Problem),
-        (status = 409, description = "The caller's own account: another administrator changes it (`own_account`); or a deactivated account, kept as it was (`invalid_account_state`).", body = Problem),
+        (status = 409, description = "The caller's own account: another administrator changes it (`own_account`); or a deactivated account, kept as it was (`invalid_account_state`). A contracted lawyer's account is linked to a lawyer's record only (422 `not_a_lawyer`).", body = Problem),
     )
 )]
 #[post("/accounts/{id}/staff")]
@@ -69,6 +69,8 @@ pub async fn link_staff(
                         "The person is no current member of the account's organization.",
                     ));
                 }
+                let person = tgpl_persistence::staff::get(conn, staff_id)?;
+                tgpl_domain::account::check_holder(*a.role, person.provider_kind.map(|k| k.0))?;
             }
             a.staff_id = staff_id.clone();
             Ok(())
