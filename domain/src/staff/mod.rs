@@ -95,17 +95,21 @@ pub fn check_no_overlap(held: &[Membership], new: &Membership) -> Result<(), Alr
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SecondEmployer;
 
-/// Refuses `new`, an employment, if one of `elsewhere`, the person's employments in other
-/// provinces than `new`'s, shares a day with it.
-pub fn check_single_employment(
-    elsewhere: &[Membership],
+/// Refuses `new`, an employment in `province`, if one of the person's `employments`, each
+/// with its organization's province, is in another province and shares a day with it.
+pub fn check_single_employment<'a>(
+    employments: impl IntoIterator<Item = (&'a Membership, Option<&'a str>)>,
     new: &Membership,
+    province: Option<&str>,
 ) -> Result<(), SecondEmployer> {
     let overlaps = |m: &Membership| {
         m.valid_to.is_none_or(|to| new.valid_from < to)
             && new.valid_to.is_none_or(|to| m.valid_from < to)
     };
-    if elsewhere.iter().any(overlaps) {
+    if employments
+        .into_iter()
+        .any(|(m, elsewhere)| elsewhere != province && overlaps(m))
+    {
         return Err(SecondEmployer);
     }
     Ok(())
@@ -454,28 +458,34 @@ mod tests {
     }
 
     #[test]
-    fn a_person_is_employed_by_one_organization_at_a_time() {
+    fn a_person_is_employed_in_one_province_at_a_time() {
         let job = |org: &str, from, to| Membership {
             organization_id: org.into(),
             valid_from: from,
             valid_to: to,
         };
-        let hn = job("hn", d(2021, 1, 1), None);
-        let dn = job("dn", d(2026, 12, 1), None);
+        let (hn, dn) = (Some("ha_noi"), Some("da_nang"));
+        let centre = job("hn", d(2021, 1, 1), None);
+        let new = job("dn", d(2026, 12, 1), None);
         assert_eq!(
-            check_single_employment(std::slice::from_ref(&hn), &dn),
+            check_single_employment([(&centre, hn)], &new, dn),
             Err(SecondEmployer)
+        );
+        assert_eq!(
+            check_single_employment([(&centre, hn)], &new, hn),
+            Ok(()),
+            "two posts in one province"
         );
         let left = job("hn", d(2021, 1, 1), Some(d(2026, 12, 1)));
         assert_eq!(
-            check_single_employment(&[left], &dn),
+            check_single_employment([(&left, hn)], &new, dn),
             Ok(()),
             "moved: ended the day it began"
         );
         let later = job("hn", d(2027, 1, 1), None);
         let earlier = job("dn", d(2020, 1, 1), Some(d(2027, 1, 2)));
         assert_eq!(
-            check_single_employment(&[later], &earlier),
+            check_single_employment([(&later, hn)], &earlier, dn),
             Err(SecondEmployer)
         );
     }

@@ -85,26 +85,28 @@ pub async fn add_membership(
                     "valid_from",
                 )?;
                 if body.relation == MembershipRelation::Employee {
-                    let employers: Vec<String> = person
-                        .memberships
-                        .iter()
-                        .filter(|m| *m.relation == MembershipRelation::Employee)
-                        .map(|m| m.organization_id.clone())
-                        .collect();
-                    let other_provinces: Vec<String> = tgpl_persistence::organizations::get_many(conn, &employers)?
-                        .into_iter()
-                        .filter(|o| o.province_code != org.province_code)
-                        .map(|o| o.id)
-                        .collect();
-                    let elsewhere: Vec<_> = person
-                        .memberships
-                        .iter()
-                        .filter(|m| *m.relation == MembershipRelation::Employee)
-                        .filter(|m| other_provinces.contains(&m.organization_id))
-                        .map(MembershipRow::to_domain)
-                        .collect();
-                    tgpl_domain::staff::check_single_employment(&elsewhere, &membership.to_domain())
-                        .map_err(|_| {
+                    let employments: Vec<(tgpl_domain::staff::Membership, Option<String>)> = {
+                        let held: Vec<&MembershipRow> = person
+                            .memberships
+                            .iter()
+                            .filter(|m| *m.relation == MembershipRelation::Employee)
+                            .collect();
+                        let ids: Vec<String> = held.iter().map(|m| m.organization_id.clone()).collect();
+                        let provinces: std::collections::HashMap<String, Option<String>> =
+                            tgpl_persistence::organizations::get_many(conn, &ids)?
+                                .into_iter()
+                                .map(|o| (o.id, o.province_code))
+                                .collect();
+                        held.into_iter()
+                            .map(|m| (m.to_domain(), provinces.get(&m.organization_id).cloned().flatten()))
+                            .collect()
+                    };
+                    tgpl_domain::staff::check_single_employment(
+                        employments.iter().map(|(m, p)| (m, p.as_deref())),
+                        &membership.to_domain(),
+                        org.province_code.as_deref(),
+                    )
+                    .map_err(|_| {
                             ApiError::conflict(
                                 "already_employed",
                                 Text::new(
