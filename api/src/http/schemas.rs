@@ -42,6 +42,17 @@ fn code_list_or_null<V: Vocabulary>(description: &str) -> Array {
         .build()
 }
 
+/// A phone number as `tgpl_domain::text::check_phone` takes it (8 to 15 digits, with `+`,
+/// spaces, `-`, `.` or brackets between), or `null` where the field is optional.
+pub fn phone() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .pattern(Some(r"^(?:[ +().-]*[0-9]){8,15}[ +().-]*$"))
+        .min_length(Some(1))
+        .max_length(Some(crate::http::text::PHONE_MAX))
+        .build()
+}
+
 /// For each vocabulary: the schema of one code and of a list of codes, and in [`or_null`] the
 /// same schemas admitting `null`.
 macro_rules! code_schemas {

@@ -169,8 +169,17 @@ pub async fn refuse_controls_in_path(
 /// For a phone number field: `#[validate(custom(function = "crate::http::text::phone"))]`
 /// (`tgpl_domain::text::check_phone`; answered as 422 `invalid_phone`).
 pub fn phone(value: &str) -> Result<(), validator::ValidationError> {
+    if value.chars().count() > PHONE_MAX {
+        let mut e = validator::ValidationError::new("length");
+        e.add_param("min".into(), &1);
+        e.add_param("max".into(), &PHONE_MAX);
+        return Err(e);
+    }
     text::check_phone("phone", value).map_err(|_| validator::ValidationError::new("invalid_phone"))
 }
+
+/// The most characters a phone number is stored with, separators included.
+pub const PHONE_MAX: usize = 50;
 
 /// A person's name as given, trimmed, or 422 at `field` when it names nobody
 /// (`tgpl_domain::text::check_person_name`: blank, no letter, accents on no letter).

@@ -31,15 +31,8 @@ pub struct CreateOrganization {
     #[schema(min_length = 1, max_length = 500)]
     #[validate(length(min = 1, max = 500))]
     pub address: Option<String>,
-    #[schema(
-        pattern = r"^(?:[ +().-]*[0-9]){8,15}[ +().-]*$",
-        min_length = 1,
-        max_length = 50
-    )]
-    #[validate(
-        length(min = 1, max = 50),
-        custom(function = "crate::http::text::phone")
-    )]
+    #[schema(schema_with = crate::http::schemas::phone)]
+    #[validate(custom(function = "crate::http::text::phone"))]
     #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub phone: Option<String>,
     #[schema(format = Email)]
@@ -186,7 +179,7 @@ pub struct UpdateOrganization {
     #[schema(value_type = Option<String>)]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::text::present_name")]
-    #[schema(pattern = r"^(?:[ +().-]*[0-9]){8,15}[ +().-]*$", value_type = Option<String>)]
+    #[schema(schema_with = crate::http::schemas::phone)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]

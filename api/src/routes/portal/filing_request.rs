@@ -35,11 +35,7 @@ pub struct Applicant {
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
-    #[schema(
-        pattern = r"^(?:[ +().-]*[0-9]){8,15}[ +().-]*$",
-        min_length = 1,
-        max_length = 50
-    )]
+    #[schema(schema_with = crate::http::schemas::phone)]
     #[validate(length(min = 1, max = 50))]
     pub phone: Option<String>,
     #[schema(format = Email)]

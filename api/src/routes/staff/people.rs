@@ -27,15 +27,8 @@ pub struct CreateStaff {
     #[validate(length(min = 1, max = 50))]
     #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub lawyer_card_number: Option<String>,
-    #[schema(
-        pattern = r"^(?:[ +().-]*[0-9]){8,15}[ +().-]*$",
-        min_length = 1,
-        max_length = 50
-    )]
-    #[validate(
-        length(min = 1, max = 50),
-        custom(function = "crate::http::text::phone")
-    )]
+    #[schema(schema_with = crate::http::schemas::phone)]
+    #[validate(custom(function = "crate::http::text::phone"))]
     #[serde(default, deserialize_with = "crate::http::text::opt_name")]
     pub phone: Option<String>,
     #[schema(format = Email)]
@@ -172,16 +165,8 @@ pub struct UpdateStaff {
     #[schema(value_type = Option<String>)]
     pub lawyer_card_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::text::present_name")]
-    #[schema(
-        pattern = r"^(?:[ +().-]*[0-9]){8,15}[ +().-]*$",
-        min_length = 1,
-        max_length = 50
-    )]
-    #[validate(
-        length(min = 1, max = 50),
-        custom(function = "crate::http::text::phone")
-    )]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::http::schemas::phone)]
+    #[validate(custom(function = "crate::http::text::phone"))]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(format = Email)]
