@@ -196,44 +196,38 @@ pub async fn move_to(
                         "A move to another province is recorded on or after the day it takes effect.",
                     ));
                 }
-                if crosses_provinces {
-                    // Moves recorded ahead in the subtree, or into it, were decided for the
-                    // old province: they would take organizations across provinces unseen.
+                // What goes with it to another province: its subtree as it stands today.
+                let moving: Vec<String> = if crosses_provinces {
                     let day = today();
-                    let moved_ids: Vec<String> = Hierarchy::on(day, &organizations::links_on(conn, day)?)
+                    Hierarchy::on(day, &organizations::links_on(conn, day)?)
                         .subtree(&id)
                         .into_iter()
                         .map(|n| n.org_id)
-                        .collect();
-                    if organizations::links_ahead(conn, &moved_ids, day)? > 0 {
-                        return Err(ApiError::conflict(
-                            "moves_ahead",
-                            Text::new(
-                                "Trong các đơn vị được chuyển có việc chuyển trực thuộc đã ghi trước cho ngày sau; hãy chuyển sang tỉnh khác sau ngày đó.",
-                                "Moves recorded ahead for later days touch the organizations moved; move them to another province after those days.",
-                            ),
-                        ));
-                    }
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                // Moves recorded ahead in the subtree, or into it, were decided for the old
+                // province: they would take organizations across provinces unseen.
+                if crosses_provinces && organizations::links_ahead(conn, &moving, today())? > 0 {
+                    return Err(ApiError::conflict(
+                        "moves_ahead",
+                        Text::new(
+                            "Trong các đơn vị được chuyển có việc chuyển trực thuộc đã ghi trước cho ngày sau; hãy chuyển sang tỉnh khác sau ngày đó.",
+                            "Moves recorded ahead for later days touch the organizations moved; move them to another province after those days.",
+                        ),
+                    ));
                 }
                 let actor = caller.actor();
                 let mut moved = org.clone();
                 moved.province_code = province.clone();
                 let link = organizations::move_to(conn, &actor, &org, &moved, &parent.id, from)?;
-                if crosses_provinces {
-                    // Everything below follows the organization into its new province.
-                    let day = today();
-                    let below: Vec<String> = Hierarchy::on(day, &organizations::links_on(conn, day)?)
-                        .subtree(&id)
-                        .into_iter()
-                        .skip(1)
-                        .map(|n| n.org_id)
-                        .collect();
-                    for before in organizations::get_many(conn, &below)? {
-                        let mut after = before.clone();
-                        after.province_code = province.clone();
-                        after.revise();
-                        organizations::save(conn, &actor, AuditAction::OrganizationUpdate, &before, &after)?;
-                    }
+                // Everything below follows the organization into its new province.
+                for before in organizations::get_many(conn, moving.get(1..).unwrap_or_default())? {
+                    let mut after = before.clone();
+                    after.province_code = province.clone();
+                    after.revise();
+                    organizations::save(conn, &actor, AuditAction::OrganizationUpdate, &before, &after)?;
                 }
                 Ok(link)
             }))
