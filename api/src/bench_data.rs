@@ -303,7 +303,7 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
             };
             // The steps go through the domain's rules as anyone's do; each provider is an
             // officer of the centre from the start, so their eligibility is known.
-            let mut case = Case::received(form, received_on, None, today)
+            let mut case = Case::received(field, form, received_on, None, today)
                 .map_err(|e| format!("bench case: {e:?}"))?;
             let mut stepped = Vec::new();
             let mut day = received_on;

@@ -48,6 +48,19 @@ vocabulary! {
     }
 }
 
+impl ProviderKind {
+    /// Whether this kind of provider may give aid in `form`. Legal aid officers and lawyers
+    /// give every form; legal counsellors and collaborators give counselling only (Law on
+    /// Legal Aid 2017 art. 31 and 33: participation in proceedings and out-of-court
+    /// representation are done by legal aid officers and lawyers).
+    pub fn gives(self, form: AidForm) -> bool {
+        match self {
+            Self::LegalAidOfficer | Self::Lawyer => true,
+            Self::LegalCounsellor | Self::Collaborator => form == AidForm::Counselling,
+        }
+    }
+}
+
 vocabulary! {
     /// Người được trợ giúp pháp lý, Law on Legal Aid 2017 art. 7.
     pub enum RecipientCategory {
@@ -215,6 +228,21 @@ mod tests {
         }
         assert_eq!("litigation".parse::<AidForm>(), Ok(AidForm::Litigation));
         assert!("business".parse::<Field>().is_err());
+    }
+
+    #[test]
+    fn only_officers_and_lawyers_take_part_in_proceedings_or_represent() {
+        use AidForm::*;
+        use ProviderKind::*;
+        for kind in ProviderKind::ALL {
+            assert!(kind.gives(Counselling), "{kind:?} counsels");
+        }
+        for form in [Litigation, Representation] {
+            assert!(LegalAidOfficer.gives(form));
+            assert!(Lawyer.gives(form));
+            assert!(!LegalCounsellor.gives(form), "{form:?}");
+            assert!(!Collaborator.gives(form), "{form:?}");
+        }
     }
 
     #[test]

@@ -114,6 +114,7 @@ impl CaseRow {
     pub fn case(&self) -> Case {
         Case {
             state: *self.state,
+            field: *self.field,
             form: *self.form,
             received_on: self.received_on,
             accepted_on: self.accepted_on,
@@ -133,6 +134,7 @@ impl CaseRow {
     /// Writes the facts of `case` into this row.
     pub fn set_case(&mut self, case: &Case) {
         self.state = Code(case.state);
+        self.field = Code(case.field);
         self.form = Code(case.form);
         self.received_on = case.received_on;
         self.accepted_on = case.accepted_on;

@@ -748,6 +748,11 @@ fn a_contracted_lawyer_works_only_the_cases_they_perform() {
         .header("If-Match", &etag)
         .send()
         .assert_problem(403, "forbidden");
+    // They complete their work; the centre files it, after its evaluation if any.
+    let r = step(&app, &ls, &theirs, "complete", json!({"on": "2026-11-05"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    step(&app, &ls, &theirs, "archive", json!({"on": "2026-11-05"}))
+        .assert_problem(403, "forbidden");
     let recipient =
         app.get("/api/v1/recipients?q=lo%20van%20pao", &ls).json()["items"][0]["id"].clone();
     app.post(
@@ -918,4 +923,107 @@ fn the_accused_outcomes_are_recorded_for_a_defence_after_the_acceptance() {
         json!({"outcome": {"defence_accepted": true, "success_kind": "proceedings_dropped", "outcome_on": "2026-03-05"}}),
     );
     assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[test]
+fn only_officers_and_lawyers_take_part_in_proceedings_or_represent() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let collaborator = staff_id(&app, &gd, "Phạm Thị Dung");
+    let litigation = new_case(&app, &gd, "TTTGPL-HN", "litigation");
+    let id = litigation["id"].as_str().unwrap();
+    step(&app, &gd, id, "accept", json!({}));
+    let assign = |case: &str, provider: &str| {
+        step(
+            &app,
+            &gd,
+            case,
+            "assign_provider",
+            json!({"provider_id": provider}),
+        )
+    };
+    assert_eq!(
+        assign(id, &collaborator).refused_field(),
+        ("provider_id".into(), "not_for_form".into())
+    );
+    let officer = staff_id(&app, &gd, "Nguyễn Văn An");
+    assert_eq!(assign(id, &officer).status, 200);
+
+    // A collaborator counsels; the counselling case cannot become representation under them.
+    let counselling = new_case(&app, &gd, "TTTGPL-HN", "counselling");
+    let id = counselling["id"].as_str().unwrap();
+    step(&app, &gd, id, "accept", json!({}));
+    let r = assign(id, &collaborator);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let path = format!("/api/v1/cases/{id}");
+    let etag = r.header("etag").unwrap().to_owned();
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&gd)
+        .header("If-Match", &etag)
+        .json(json!({"form": "representation"}));
+    assert_eq!(
+        r.refused_field(),
+        ("form".into(), "not_for_provider".into())
+    );
+    assert_eq!(app.get(&path, &gd).json()["form"], "counselling");
+}
+
+#[test]
+fn a_defence_a_charge_and_a_criminal_stage_belong_to_criminal_cases() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let person = recipient(&app, &gd);
+    let create = |field: &str, litigation: Value| {
+        app.post(
+            "/api/v1/cases",
+            &gd,
+            json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": person,
+                   "received_on": "2026-03-02", "field": field, "form": "litigation",
+                   "place": "at_office", "summary": "Tranh chấp hợp đồng",
+                   "litigation": litigation}),
+        )
+    };
+    for (litigation, detail) in [
+        (json!({"role": "defence"}), "litigation.role"),
+        (json!({"stage": "investigation"}), "litigation.stage"),
+        (json!({"charge": "Trộm cắp tài sản"}), "litigation.charge"),
+        (
+            json!({"proposed_sentence": "24 tháng tù"}),
+            "litigation.proposed_sentence",
+        ),
+    ] {
+        assert_eq!(
+            create("civil", litigation.clone()).refused_field(),
+            (detail.into(), "criminal_only".into()),
+            "{litigation}"
+        );
+        assert_eq!(create("criminal", litigation).status, 201);
+    }
+    let r = create(
+        "civil",
+        json!({"role": "representation", "stage": "first_instance"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    // A defence case does not become civil by a correction of its field.
+    let defence = new_case(&app, &gd, "TTTGPL-HN", "litigation");
+    let path = format!("/api/v1/cases/{}", defence["id"].as_str().unwrap());
+    let etag = app.get(&path, &gd).header("etag").unwrap().to_owned();
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&gd)
+        .header("If-Match", &etag)
+        .json(json!({"field": "civil"}));
+    assert_eq!(
+        r.refused_field(),
+        ("litigation.role".into(), "criminal_only".into())
+    );
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&gd)
+        .header("If-Match", &etag)
+        .json(json!({"field": "civil", "litigation": {"role": "victim_protection"}}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["field"], "civil");
 }

@@ -260,15 +260,22 @@ fn new_case(
     place: AidPlace,
 ) -> Result<CaseRow, String> {
     let summary = format!("{} về {}", form.label().vi, field.label().vi.to_lowercase());
+    // A defence, its charge and the proposed sentence are criminal procedure's; in another
+    // field the provider represents the litigant.
+    let criminal = field == Field::Criminal;
     let proceedings = (form == AidForm::Litigation).then(|| Proceedings {
-        role: Some(LitigationRole::Defence),
+        role: Some(if criminal {
+            LitigationRole::Defence
+        } else {
+            LitigationRole::Representation
+        }),
         stage: Some(ProceedingStage::FirstInstance),
-        charge: Some("Trộm cắp tài sản, Điều 173".into()),
+        charge: criminal.then(|| "Trộm cắp tài sản, Điều 173".into()),
         procedural_agency: Some("Tòa án nhân dân khu vực 1".into()),
-        proposed_sentence: Some("24 tháng tù".into()),
+        proposed_sentence: criminal.then(|| "24 tháng tù".into()),
         outcome: None,
     });
-    let case = Case::received(form, received_on, proceedings, today())
+    let case = Case::received(field, form, received_on, proceedings, today())
         .map_err(|e| format!("demo case: {e:?}"))?;
     let subject = CaseSubject {
         recipient_id: recipient.id.clone(),
@@ -276,7 +283,6 @@ fn new_case(
         group_ref: None,
         requester_name: None,
         requester_relation: None,
-        field,
         place,
         summary,
         dossier_id: None,

@@ -10,7 +10,7 @@ use tgpl_domain::case::{
     StepRefusal, Taken, TransferChoice, Transition,
 };
 use tgpl_domain::label::Vocabulary;
-use tgpl_domain::reference::{AidPlace, Field};
+use tgpl_domain::reference::AidPlace;
 use tgpl_domain::staff::NotEligible;
 use tgpl_persistence::audit::Actor;
 use tgpl_persistence::cases::{self, CaseRow, EventRow};
@@ -32,7 +32,6 @@ pub struct CaseSubject {
     pub group_ref: Option<String>,
     pub requester_name: Option<String>,
     pub requester_relation: Option<String>,
-    pub field: Field,
     pub place: AidPlace,
     pub summary: String,
     /// The portal dossier the request came in, when it came online: the case's first
@@ -49,7 +48,6 @@ impl CaseSubject {
             group_ref: row.group_ref.clone(),
             requester_name: row.requester_name.clone(),
             requester_relation: row.requester_relation.clone(),
-            field: *row.field,
             place: *row.place,
             summary: row.summary.clone(),
             dossier_id: None,
@@ -87,7 +85,7 @@ pub fn open(
         requester_relation: subject.requester_relation,
         received_on: case.received_on,
         accepted_on: None,
-        field: Code(subject.field),
+        field: Code(case.field),
         form: Code(case.form),
         place: Code(subject.place),
         provider_id: None,

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::vocabulary::{CaseState, LitigationRole, ProceedingStage, QualityGrade, SuccessKind};
-use crate::reference::{AidForm, ProviderKind};
+use crate::reference::{AidForm, Field, ProviderKind};
 use crate::refusal::{FieldRefusal, Refusal};
 
 /// Details of a case in proceedings (tham gia tố tụng). Free texts are as entered.
@@ -33,10 +33,12 @@ pub struct QualityEvaluation {
 }
 
 /// The facts of a case that its rules read and its steps change. Who the case is for and
-/// what it is about (recipient, field, place, summary) no rule reads, and are not here.
+/// what it is about (recipient, place, summary) no rule reads, and are not here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Case {
     pub state: CaseState,
+    /// The field of law: the proceedings' details must be of its procedure.
+    pub field: Field,
     pub form: AidForm,
     pub received_on: NaiveDate,
     /// Entry in the acceptance register (thụ lý).
@@ -87,6 +89,12 @@ pub enum DetailsError {
     OutcomeOutOfOrder,
     /// A case whose quality was evaluated given a form whose quality is not evaluated.
     EvaluatedFormNotEvaluable,
+    /// A detail of criminal procedure (a defence, an investigation or prosecution stage, a
+    /// charge, the procuracy's proposed sentence) on a case of another field; names the
+    /// detail as the `litigation` object spells it.
+    CriminalOnly(&'static str),
+    /// A form the assigned provider's kind does not give ([`ProviderKind::gives`]).
+    FormNotForProvider,
 }
 
 impl Refusal for DetailsError {
@@ -152,14 +160,28 @@ impl Refusal for DetailsError {
                 "Ngày có kết quả phải từ ngày thụ lý đến ngày kết thúc vụ việc.",
                 "outcome_on lies between the acceptance and the day the case ended.",
             ),
+            Self::CriminalOnly(detail) => FieldRefusal::new(
+                format!("litigation.{detail}"),
+                "criminal_only",
+                "Bào chữa, giai đoạn điều tra, truy tố, tội danh và mức án đề nghị chỉ có trong vụ việc hình sự.",
+                "A defence, the investigation and prosecution stages, a charge and a proposed sentence belong to criminal cases only.",
+            ),
+            Self::FormNotForProvider => FieldRefusal::new(
+                "form",
+                "not_for_provider",
+                "Người thực hiện của vụ việc không thực hiện hình thức này: chỉ trợ giúp viên pháp lý và luật sư tham gia tố tụng và đại diện ngoài tố tụng.",
+                "The case's provider does not give this form: only legal aid officers and lawyers take part in proceedings and represent out of court.",
+            ),
         }
     }
 }
 
 impl Case {
     /// A request for legal aid received on `received_on` (state `received`), checked as
-    /// [`Case::check_outcome_fields`] checks, and never dated after `today`.
+    /// [`Case::check_outcome_fields`] and [`Case::check_proceedings_of_field`] check, and
+    /// never dated after `today`.
     pub fn received(
+        field: Field,
         form: AidForm,
         received_on: NaiveDate,
         proceedings: Option<Proceedings>,
@@ -173,6 +195,7 @@ impl Case {
         }
         let case = Self {
             state: CaseState::Received,
+            field,
             form,
             received_on,
             accepted_on: None,
@@ -188,6 +211,7 @@ impl Case {
             quality: None,
         };
         case.check_outcome_fields()?;
+        case.check_proceedings_of_field()?;
         Ok(case)
     }
 
@@ -238,6 +262,32 @@ impl Case {
         Ok(())
     }
 
+    /// The details of criminal procedure stand only on a criminal case: a defence (bào chữa),
+    /// the investigation and prosecution stages, a charge and the procuracy's proposed
+    /// sentence exist in no other procedure (Criminal Procedure Code 2015; the civil and
+    /// administrative codes know litigants' representatives and protectors, not defenders).
+    pub fn check_proceedings_of_field(&self) -> Result<(), DetailsError> {
+        let Some(p) = &self.proceedings else {
+            return Ok(());
+        };
+        if self.field == Field::Criminal {
+            return Ok(());
+        }
+        let criminal_stage = matches!(
+            p.stage,
+            Some(ProceedingStage::Investigation | ProceedingStage::Prosecution)
+        );
+        [
+            ("role", p.role == Some(LitigationRole::Defence)),
+            ("stage", criminal_stage),
+            ("charge", p.charge.is_some()),
+            ("proposed_sentence", p.proposed_sentence.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(detail, given)| given.then_some(DetailsError::CriminalOnly(detail)))
+        .map_or(Ok(()), Err)
+    }
+
     /// The first day an outcome of the case may bear: its acceptance, or while it is not
     /// accepted, its receipt (the aid given brought it about).
     pub fn outcome_from(&self) -> NaiveDate {
@@ -245,12 +295,20 @@ impl Case {
     }
 
     /// Everything a correction (an edit, or a change request's) must leave agreeing, as the
-    /// steps left it: the outcome fields; a receipt not in the future, nor after the
+    /// steps left it: the outcome fields; the proceedings of the case's field; a form its
+    /// provider gives; a receipt not in the future, nor after the
     /// acceptance or the closing; an outcome between the receipt and the closing; a
     /// completed litigation case saying whether the defence view was accepted; and an
     /// evaluated case keeping a form whose quality is evaluated.
     pub fn check_details(&self, today: NaiveDate) -> Result<(), DetailsError> {
         self.check_outcome_fields()?;
+        self.check_proceedings_of_field()?;
+        if self
+            .provider_kind
+            .is_some_and(|kind| !kind.gives(self.form))
+        {
+            return Err(DetailsError::FormNotForProvider);
+        }
         let after_receipt = |day: Option<NaiveDate>| day.is_some_and(|d| d < self.received_on);
         if self.received_on > today
             || after_receipt(self.accepted_on)
@@ -340,6 +398,7 @@ mod tests {
 
     fn litigation() -> Case {
         Case::received(
+            Field::Criminal,
             AidForm::Litigation,
             d(2026, 3, 1),
             Some(Proceedings::default()),
@@ -352,11 +411,18 @@ mod tests {
     fn a_request_is_received_on_a_day_that_has_come_with_details_of_its_form() {
         let today = d(2026, 6, 1);
         assert_eq!(
-            Case::received(AidForm::Counselling, d(2026, 6, 2), None, today),
+            Case::received(
+                Field::Civil,
+                AidForm::Counselling,
+                d(2026, 6, 2),
+                None,
+                today
+            ),
             Err(DetailsError::ReceivedInFuture)
         );
         assert_eq!(
             Case::received(
+                Field::Civil,
                 AidForm::Counselling,
                 today,
                 Some(Proceedings::default()),
@@ -364,13 +430,26 @@ mod tests {
             ),
             Err(DetailsError::NotLitigation)
         );
-        let case = Case::received(AidForm::Counselling, today, None, today).unwrap();
+        let case = Case::received(Field::Civil, AidForm::Counselling, today, None, today).unwrap();
         assert_eq!(case.state, CaseState::Received);
         assert_eq!(
-            Case::received(AidForm::Counselling, d(1900, 1, 1), None, today),
+            Case::received(
+                Field::Civil,
+                AidForm::Counselling,
+                d(1900, 1, 1),
+                None,
+                today
+            ),
             Err(DetailsError::ReceivedBeforeLegalAid)
         );
-        assert!(Case::received(AidForm::Counselling, legal_aid_since(), None, today).is_ok());
+        assert!(Case::received(
+            Field::Civil,
+            AidForm::Counselling,
+            legal_aid_since(),
+            None,
+            today
+        )
+        .is_ok());
     }
 
     #[test]
@@ -426,6 +505,71 @@ mod tests {
         );
         case.outcome_on = Some(d(2026, 3, 5));
         assert_eq!(case.check_details(d(2026, 6, 1)), Ok(()));
+    }
+
+    #[test]
+    fn the_details_of_criminal_procedure_stand_on_criminal_cases_only() {
+        let today = d(2026, 6, 1);
+        let proceedings = |with: fn(&mut Proceedings)| {
+            let mut p = Proceedings::default();
+            with(&mut p);
+            Some(p)
+        };
+        type Detail = fn(&mut Proceedings);
+        let cases: [(Detail, Option<&str>); 6] = [
+            (|p| p.role = Some(LitigationRole::Defence), Some("role")),
+            (
+                |p| p.stage = Some(ProceedingStage::Investigation),
+                Some("stage"),
+            ),
+            (
+                |p| p.stage = Some(ProceedingStage::Prosecution),
+                Some("stage"),
+            ),
+            (
+                |p| p.charge = Some("Trộm cắp tài sản".into()),
+                Some("charge"),
+            ),
+            (
+                |p| p.proposed_sentence = Some("24 tháng".into()),
+                Some("proposed_sentence"),
+            ),
+            (|p| p.role = Some(LitigationRole::Representation), None),
+        ];
+        for (with, refused) in cases {
+            let p = proceedings(with);
+            let civil = Case::received(Field::Civil, AidForm::Litigation, today, p.clone(), today);
+            assert_eq!(
+                civil.err(),
+                refused.map(DetailsError::CriminalOnly),
+                "{p:?}"
+            );
+            assert!(Case::received(Field::Criminal, AidForm::Litigation, today, p, today).is_ok());
+        }
+        let mut case = litigation();
+        case.proceedings = proceedings(|p| p.role = Some(LitigationRole::Defence));
+        case.field = Field::Administrative;
+        assert_eq!(
+            case.check_details(today),
+            Err(DetailsError::CriminalOnly("role")),
+            "a correction of the field"
+        );
+    }
+
+    #[test]
+    fn a_correction_keeps_a_form_the_provider_gives() {
+        let today = d(2026, 6, 1);
+        let mut case =
+            Case::received(Field::Civil, AidForm::Counselling, today, None, today).unwrap();
+        case.provider_kind = Some(ProviderKind::Collaborator);
+        assert_eq!(case.check_details(today), Ok(()));
+        case.form = AidForm::Representation;
+        assert_eq!(
+            case.check_details(today),
+            Err(DetailsError::FormNotForProvider)
+        );
+        case.provider_kind = Some(ProviderKind::Lawyer);
+        assert_eq!(case.check_details(today), Ok(()));
     }
 
     #[test]

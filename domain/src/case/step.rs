@@ -5,6 +5,7 @@
 //! case, the step's input (with what the caller looked up about the people and organizations
 //! it names) and the facts of the moment.
 
+use crate::label::Vocabulary;
 use crate::lifecycle::Step;
 use chrono::NaiveDate;
 
@@ -142,6 +143,8 @@ pub enum StepRefusal {
     /// A change of provider to the provider already assigned.
     ProviderUnchanged,
     ProviderNotEligible(NotEligible),
+    /// The provider's kind does not give the case's form ([`ProviderKind::gives`]).
+    ProviderNotForForm(ProviderKind),
     /// A transfer goes to an active state centre of another province (Law 2017 art. 30(3)).
     NotAnotherProvinceCentre,
     /// The outcome is dated before the receipt or after the completion.
@@ -191,6 +194,18 @@ impl StepRefusal {
                 "The new provider must differ.",
             ),
             Self::ProviderNotEligible(e) => e.field_refusal(),
+            Self::ProviderNotForForm(kind) => FieldRefusal::new(
+                "provider_id",
+                "not_for_form",
+                format!(
+                    "{} không thực hiện hình thức trợ giúp pháp lý của vụ việc này: chỉ trợ giúp viên pháp lý và luật sư tham gia tố tụng và đại diện ngoài tố tụng.",
+                    kind.label().vi
+                ),
+                format!(
+                    "A {} does not give this case's form of aid: only legal aid officers and lawyers take part in proceedings and represent out of court.",
+                    kind.label().en.to_lowercase()
+                ),
+            ),
             Self::NotAnotherProvinceCentre => FieldRefusal::new(
                 "to_organization_id",
                 "not_another_province_centre",
@@ -282,6 +297,9 @@ pub fn take_step(
             let kind = choice
                 .eligibility
                 .map_err(StepRefusal::ProviderNotEligible)?;
+            if !kind.gives(case.form) {
+                return Err(StepRefusal::ProviderNotForForm(kind));
+            }
             record = StepRecord::Provider {
                 previous: case.provider_id.clone(),
                 provider: choice.id.clone(),
@@ -377,7 +395,7 @@ mod tests {
     use crate::case::LitigationRole;
     use crate::case::Proceedings;
     use crate::organization::OrganizationKind;
-    use crate::reference::AidForm;
+    use crate::reference::{AidForm, Field};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -394,7 +412,7 @@ mod tests {
             role: Some(LitigationRole::Defence),
             ..Proceedings::default()
         });
-        Case::received(form, d(2026, 3, 1), proceedings, today()).unwrap()
+        Case::received(Field::Criminal, form, d(2026, 3, 1), proceedings, today()).unwrap()
     }
 
     fn facts(role: Role, last_step_on: NaiveDate) -> StepFacts<'static> {
@@ -623,6 +641,46 @@ mod tests {
                 provider: "binh".into()
             }
         );
+    }
+
+    #[test]
+    fn collaborators_and_counsellors_are_assigned_to_counselling_only() {
+        let kinded = |kind| {
+            move |i: &mut StepInput| {
+                i.provider = Some(ProviderChoice {
+                    id: "dung".into(),
+                    eligibility: Ok(kind),
+                })
+            }
+        };
+        for form in [AidForm::Litigation, AidForm::Representation] {
+            let mut case = received(form);
+            case.state = CaseState::Accepted;
+            for kind in [ProviderKind::Collaborator, ProviderKind::LegalCounsellor] {
+                assert_eq!(
+                    take(&case, Transition::AssignProvider, today(), kinded(kind)),
+                    Err(StepRefusal::ProviderNotForForm(kind)),
+                    "{form:?}"
+                );
+            }
+            assert!(take(
+                &case,
+                Transition::AssignProvider,
+                today(),
+                kinded(ProviderKind::Lawyer)
+            )
+            .is_ok());
+        }
+        let mut case = received(AidForm::Counselling);
+        case.state = CaseState::Accepted;
+        let taken = take(
+            &case,
+            Transition::AssignProvider,
+            today(),
+            kinded(ProviderKind::Collaborator),
+        )
+        .unwrap();
+        assert_eq!(taken.case.provider_kind, Some(ProviderKind::Collaborator));
     }
 
     #[test]

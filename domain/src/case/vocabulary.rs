@@ -67,17 +67,20 @@ impl Step for Transition {
 impl Transition {
     /// Who may take the step in the organization handling the case. Deciding on a request,
     /// choosing providers and sending a case away are for leaders; the work itself is for
-    /// those who do it; evaluation also for the Department.
+    /// those who do it; filing the closed case (lưu hồ sơ) is for the organization's own
+    /// staff, not for a contracted lawyer, whose work the evaluation reviews; evaluation also
+    /// for the Department.
     pub fn allowed_for(self, role: Role) -> bool {
         use Role::*;
         use Transition::*;
         let leaders = matches!(role, CenterLeader | ParticipantReporter);
-        let workers = leaders || matches!(role, LegalAidOfficer | CenterShared | ContractedLawyer);
+        let staff = leaders || matches!(role, LegalAidOfficer | CenterShared);
         match self {
             Accept | Refuse | AssignProvider | ChangeProvider | Discontinue | TransferOut => {
                 leaders
             }
-            Start | Complete | Withdraw | Archive => workers,
+            Start | Complete | Withdraw => staff || role == ContractedLawyer,
+            Archive => staff,
             EvaluateQuality => leaders || role == DepartmentOfficer,
         }
     }
@@ -272,5 +275,10 @@ mod tests {
             !Transition::Archive.allowed_for(Role::DataCenterAdmin),
             "the data centre changes cases only through change requests"
         );
+        assert!(
+            !Transition::Archive.allowed_for(Role::ContractedLawyer),
+            "the centre files the case its lawyer worked"
+        );
+        assert!(Transition::Archive.allowed_for(Role::LegalAidOfficer));
     }
 }

@@ -60,6 +60,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let case = Case::received(
+        body.field,
         body.form,
         body.received_on,
         body.litigation.map(Proceedings::from),
@@ -99,7 +100,6 @@ pub async fn create(
                 group_ref: body.group_ref,
                 requester_name: body.requester_name,
                 requester_relation: body.requester_relation,
-                field: body.field,
                 place: body.place,
                 summary: body.summary,
                 dossier_id: None,
@@ -194,6 +194,7 @@ impl UpdateCase {
     pub fn apply(&self, row: &mut CaseRow, born: Option<NaiveDate>) -> Result<(), ApiError> {
         let mut case = row.case();
         patch::set(&mut case.received_on, self.received_on);
+        patch::set(&mut case.field, self.field);
         patch::set(&mut case.form, self.form);
         patch::set(
             &mut case.proceedings,
@@ -210,7 +211,6 @@ impl UpdateCase {
         patch::set(&mut row.group_ref, self.group_ref.clone());
         patch::set(&mut row.requester_name, self.requester_name.clone());
         patch::set(&mut row.requester_relation, self.requester_relation.clone());
-        patch::set(&mut row.field, self.field.map(Code));
         patch::set(&mut row.place, self.place.map(Code));
         patch::set(&mut row.summary, self.summary.clone());
         row.search_text = case_steps::search_text(&row.code, &row.summary);

@@ -130,6 +130,7 @@ fn open_case(
         },
     };
     let case = Case::received(
+        body.field.unwrap_or(request.field),
         body.form,
         received_on,
         body.litigation.clone().map(Into::into),
@@ -153,7 +154,6 @@ fn open_case(
                 .unwrap_or_default()
         }),
         requester_relation: request.relation.clone(),
-        field: body.field.unwrap_or(request.field),
         place: body.place,
         summary: request.matter.clone(),
         dossier_id: Some(dossier.id.clone()),
