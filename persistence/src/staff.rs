@@ -84,14 +84,23 @@ impl MembershipRow {
 }
 
 /// Counts one more change of a person (a membership or a card), so that the person's
-/// version, and ETag, covers them.
-fn touch(conn: &mut DbConnection, staff_id: &str) -> StoreResult<()> {
-    diesel::update(staff::table.find(staff_id))
-        .set((
-            staff::version.eq(staff::version + 1),
-            staff::updated_at.eq(crate::now()),
-        ))
-        .execute(conn)?;
+/// version, and ETag, covers them. Only over `seen`, the version the change was decided on:
+/// two changes of one person decided on one version (a card and an edit sent with the same
+/// `If-Match`) cannot both pass; the later one fails with [`StoreError::VersionMismatch`].
+fn touch(conn: &mut DbConnection, staff_id: &str, seen: i64) -> StoreResult<()> {
+    let updated = diesel::update(
+        staff::table
+            .filter(staff::id.eq(staff_id))
+            .filter(staff::version.eq(seen)),
+    )
+    .set((
+        staff::version.eq(seen + 1),
+        staff::updated_at.eq(crate::now()),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(StoreError::VersionMismatch);
+    }
     Ok(())
 }
 
@@ -213,10 +222,13 @@ pub fn memberships_of(
         .load(conn)?)
 }
 
+/// Adds a membership to the person whose version `seen` the addition was decided on
+/// (see [`touch`]).
 pub fn add_membership(
     conn: &mut DbConnection,
     actor: &Actor,
     row: &MembershipRow,
+    seen: i64,
 ) -> StoreResult<()> {
     write_transaction(conn, |conn| {
         // The provider's ties decide the affiliation their cases count under.
@@ -225,7 +237,7 @@ pub fn add_membership(
         diesel::insert_into(staff_memberships::table)
             .values(row)
             .execute(conn)?;
-        touch(conn, &row.staff_id)?;
+        touch(conn, &row.staff_id, seen)?;
         audit::record(
             conn,
             actor,
@@ -237,12 +249,14 @@ pub fn add_membership(
 
 /// Ends a membership and, with it, access to that organization: the person's accounts
 /// there are deactivated and their tokens revoked, in the same transaction. Returns the
-/// ids of the accounts deactivated.
+/// ids of the accounts deactivated. `seen` is the person's version the end was decided on
+/// (see [`touch`]).
 pub fn end_membership(
     conn: &mut DbConnection,
     actor: &Actor,
     before: &MembershipRow,
     after: &MembershipRow,
+    seen: i64,
 ) -> StoreResult<Vec<String>> {
     write_transaction(conn, |conn| {
         let updated = diesel::update(
@@ -255,7 +269,7 @@ pub fn end_membership(
         if updated == 0 {
             return Err(StoreError::VersionMismatch);
         }
-        touch(conn, &before.staff_id)?;
+        touch(conn, &before.staff_id, seen)?;
         // Recorded under the person, like the membership's addition.
         audit::record(
             conn,
@@ -339,12 +353,14 @@ pub fn card_number_taken(conn: &mut DbConnection, number: &str) -> StoreResult<b
 }
 
 /// Issues a card; when it replaces another (reissue), that one is marked replaced in the
-/// same transaction.
+/// same transaction. `seen` is the holder's version the issue was decided on (see
+/// [`touch`]).
 pub fn issue_card(
     conn: &mut DbConnection,
     actor: &Actor,
     card: &CardRow,
     replacing: Option<(&CardRow, &CardRow)>,
+    seen: i64,
 ) -> StoreResult<()> {
     write_transaction(conn, |conn| {
         if let Some((before, after)) = replacing {
@@ -362,7 +378,7 @@ pub fn issue_card(
         diesel::insert_into(collaborator_cards::table)
             .values(card)
             .execute(conn)?;
-        touch(conn, &card.staff_id)?;
+        touch(conn, &card.staff_id, seen)?;
         let action = if replacing.is_some() {
             AuditAction::CardReissue
         } else {
@@ -372,14 +388,17 @@ pub fn issue_card(
     })
 }
 
+/// Revokes a card of the holder whose version `seen` the revocation was decided on (see
+/// [`touch`]).
 pub fn revoke_card(
     conn: &mut DbConnection,
     actor: &Actor,
     before: &CardRow,
     after: &CardRow,
+    seen: i64,
 ) -> StoreResult<()> {
     write_transaction(conn, |conn| {
-        touch(conn, &before.staff_id)?;
+        touch(conn, &before.staff_id, seen)?;
         crate::save_versioned!(
             conn,
             actor,

@@ -401,3 +401,111 @@ fn an_attachment_deleted_at_once_is_deleted_once() {
         .json();
     assert_eq!(audit["total"], 1, "{audit}");
 }
+
+/// Changes of different kinds to one person (an edit, a membership, a card; an edit and
+/// proofs), each sent with the same `If-Match`: the person's version covers them all, so one
+/// passes and the others are told the record changed.
+#[test]
+fn changes_of_several_kinds_decided_on_one_version_pass_once() {
+    let app = TestApp::spawn();
+    let (gd, stp) = (app.token("gd.hn"), app.token("stp.hn"));
+    let r = app.post(
+        "/api/v1/staff",
+        &gd,
+        json!({"full_name": "Trịnh Văn Khải", "provider_kind": "collaborator",
+               "membership": {"organization_id": app.org_id("TTTGPL-HN"), "relation": "collaborator", "title": "collaborator"}}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let person = format!("/api/v1/staff/{}", r.json()["id"].as_str().expect("id"));
+    let branch = app.org_id("TTTGPL-HN-CN1");
+    // A race shows only now and then: a few rounds, each from the version the last one left.
+    for round in 0..3 {
+        let etag = app
+            .get(&person, &gd)
+            .header("etag")
+            .expect("etag")
+            .to_owned();
+        let answers = at_once(3, |i| {
+            match i {
+            0 => app
+                .request("PATCH", &person)
+                .bearer(&gd)
+                .header("If-Match", &etag)
+                .json(json!({"phone": format!("09120000{round}{round}")})),
+            1 => app
+                .request("POST", &format!("{person}/memberships"))
+                .bearer(&gd)
+                .header("If-Match", &etag)
+                .json(json!({"organization_id": branch, "relation": "collaborator",
+                             "title": "collaborator", "valid_from": format!("2026-0{}-01", round + 1)})),
+            _ => app
+                .request("POST", &format!("{person}/collaborator-cards"))
+                .bearer(&stp)
+                .header("If-Match", &etag)
+                .json(json!({"card_number": format!("CTV-K-{round}"), "issued_on": "2026-01-01",
+                             "expires_on": "2030-12-31"})),
+        }
+        });
+        let (won, lost): (Vec<Resp>, Vec<Resp>) = answers.into_iter().partition(|r| r.status < 300);
+        assert_eq!(
+            won.len(),
+            1,
+            "round {round}: {:?}",
+            lost.iter().map(|r| &r.body).collect::<Vec<_>>()
+        );
+        for r in lost {
+            // A loser that would have been refused anyway (a second card, a membership
+            // overlapping the winner's) may say so instead.
+            assert!(
+                [412, 409].contains(&r.status),
+                "round {round}: {} {}",
+                r.status,
+                r.body
+            );
+        }
+    }
+
+    let tgv = app.token("tgv.hn");
+    let r = app.post(
+        "/api/v1/recipients",
+        &tgv,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "full_name": "Hà Thị Lan",
+               "gender": "female", "date_of_birth": "1950-05-06"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().expect("id").to_owned();
+    let path = format!("/api/v1/recipients/{id}");
+    let etag = r.header("etag").expect("etag").to_owned();
+    let answers = at_once(6, |i| {
+        if i == 0 {
+            app.request("PATCH", &path)
+                .bearer(&tgv)
+                .header("If-Match", &etag)
+                .json(json!({"commune": "Phường Ba Đình"}))
+        } else {
+            app.request("POST", &format!("{path}/proofs"))
+                .bearer(&tgv)
+                .header("If-Match", &etag)
+                .json(json!({"kind": "status", "category": "meritorious",
+                             "document_kind": "Giấy chứng nhận", "provided_on": format!("2026-01-0{i}")}))
+        }
+    });
+    let (won, lost): (Vec<Resp>, Vec<Resp>) = answers.into_iter().partition(|r| r.status < 300);
+    assert_eq!(
+        won.len(),
+        1,
+        "{:?}",
+        lost.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    for r in &lost {
+        r.assert_problem(412, "precondition_failed");
+    }
+    // The proof stored is the winner's, if a proof won.
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) AS n FROM recipient_proofs WHERE recipient_id = '{id}'")
+        ),
+        i64::from(won[0].status == 201),
+    );
+}

@@ -250,6 +250,7 @@ pub fn seed(
             MembershipRelation::Contract,
             None,
         ),
+        row.version,
     )
     .map_err(err)?;
     link(conn, actor, &format!("ls.{suffix}"), &row.id)?;
@@ -284,8 +285,14 @@ pub fn seed(
         )
         .map_err(err)?;
         let number = format!("CTV-{}-{:03}", suffix.to_ascii_uppercase(), n);
-        staff::issue_card(conn, actor, &card(&row.id, number, &issuer, status), None)
-            .map_err(err)?;
+        staff::issue_card(
+            conn,
+            actor,
+            &card(&row.id, number, &issuer, status),
+            None,
+            row.version,
+        )
+        .map_err(err)?;
     }
     let scope = ParticipationScope {
         forms: vec![AidForm::Litigation],
@@ -402,7 +409,7 @@ fn seed_recipients(
             ..RecipientRow::new(center.id.clone(), name.to_owned(), name_key(name))
         };
         recipients::insert(conn, actor, &row).map_err(err)?;
-        for (category, provided_on) in proofs.iter() {
+        for (seen, (category, provided_on)) in (row.version..).zip(proofs.iter()) {
             let proof = ProofRow {
                 id: tgpl_persistence::new_id(),
                 recipient_id: row.id.clone(),
@@ -424,7 +431,7 @@ fn seed_recipients(
                 provided_on: *provided_on,
                 created_at: tgpl_persistence::now(),
             };
-            recipients::add_proof(conn, actor, &proof).map_err(err)?;
+            recipients::add_proof(conn, actor, &proof, seen).map_err(err)?;
         }
     }
     Ok(())

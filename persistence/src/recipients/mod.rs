@@ -278,7 +278,12 @@ pub fn possible_duplicates(
 }
 
 /// Adds a proof; the recipient's version moves with it, so its ETag covers its proofs.
-pub fn add_proof(conn: &mut DbConnection, actor: &Actor, proof: &ProofRow) -> StoreResult<()> {
+pub fn add_proof(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    proof: &ProofRow,
+    seen: i64,
+) -> StoreResult<()> {
     /// The proof as the audit log keeps it: what it proves and when, not the document.
     #[derive(Serialize)]
     struct ProofTrace<'a> {
@@ -301,14 +306,21 @@ pub fn add_proof(conn: &mut DbConnection, actor: &Actor, proof: &ProofRow) -> St
             .map(ProofRow::to_domain)
             .collect();
         let category = tgpl_domain::recipient::statistical_category(&proofs);
-        diesel::update(recipients::table.find(&proof.recipient_id))
-            .set((
-                recipients::statistical_category.eq(category.map(|(c, _)| Code(c))),
-                recipients::category_proven_on.eq(category.map(|(_, d)| d)),
-                recipients::version.eq(recipients::version + 1),
-                recipients::updated_at.eq(crate::now()),
-            ))
-            .execute(conn)?;
+        let updated = diesel::update(
+            recipients::table
+                .filter(recipients::id.eq(&proof.recipient_id))
+                .filter(recipients::version.eq(seen)),
+        )
+        .set((
+            recipients::statistical_category.eq(category.map(|(c, _)| Code(c))),
+            recipients::category_proven_on.eq(category.map(|(_, d)| d)),
+            recipients::version.eq(seen + 1),
+            recipients::updated_at.eq(crate::now()),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(StoreError::VersionMismatch);
+        }
         audit::record(
             conn,
             actor,

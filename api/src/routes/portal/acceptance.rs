@@ -221,6 +221,6 @@ fn record_person(
         provided_on,
         created_at: tgpl_persistence::now(),
     };
-    recipients::add_proof(conn, &caller.actor(), &proof)?;
+    recipients::add_proof(conn, &caller.actor(), &proof, registered.version)?;
     Ok(Ok(recipients::get(conn, &registered.id)?))
 }

@@ -60,29 +60,33 @@ pub async fn add_proof(
     };
     let (row, proofs) = state
         .write(move |conn| {
-            let row = load(conn, &caller, &id, Action::ManageRecipient)?;
-            if_match.check_current(&row)?;
-            proof.check(row.date_of_birth, today())?;
-            let proof = ProofRow {
-                id: tgpl_persistence::new_id(),
-                recipient_id: id.clone(),
-                kind: Code(body.kind),
-                category: body.category.map(Code),
-                document_kind: body.document_kind,
-                document_number: body.document_number,
-                issuer: body.issuer,
-                issued_on: body.issued_on,
-                provided_on: body.provided_on,
-                created_at: tgpl_persistence::now(),
-            };
-            write_transaction(conn, |conn| {
-                recipients::add_proof(conn, &caller.actor(), &proof)?;
-                recipients::log_access(conn, &[access_entry(&caller, &id, DataAccess::Read)])
-            })?;
-            Ok((
-                recipients::get(conn, &id)?,
-                recipients::proofs_of(conn, &[id])?,
-            ))
+            // Written over the person's version as read: an edit or another proof decided on
+            // the same version loses (and is tried again when no version was named).
+            if_match.settle(conn, |conn| {
+                let row = load(conn, &caller, &id, Action::ManageRecipient)?;
+                if_match.check_current(&row)?;
+                proof.check(row.date_of_birth, today())?;
+                let proof = ProofRow {
+                    id: tgpl_persistence::new_id(),
+                    recipient_id: id.clone(),
+                    kind: Code(body.kind),
+                    category: body.category.map(Code),
+                    document_kind: body.document_kind.clone(),
+                    document_number: body.document_number.clone(),
+                    issuer: body.issuer.clone(),
+                    issued_on: body.issued_on,
+                    provided_on: body.provided_on,
+                    created_at: tgpl_persistence::now(),
+                };
+                write_transaction(conn, |conn| {
+                    recipients::add_proof(conn, &caller.actor(), &proof, row.version)?;
+                    recipients::log_access(conn, &[access_entry(&caller, &id, DataAccess::Read)])
+                })?;
+                Ok((
+                    recipients::get(conn, &id)?,
+                    recipients::proofs_of(conn, std::slice::from_ref(&id))?,
+                ))
+            })
         })
         .await?;
     Ok(respond(StatusCode::CREATED, row, &proofs))

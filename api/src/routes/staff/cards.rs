@@ -105,29 +105,32 @@ pub async fn issue_card(
                 Claim::new(Rule::CollaboratorCard, id.as_str()),
                 Claim::new(Rule::CardNumber, body.card_number.as_str()),
             ];
-            exclusive(conn, &claims, |conn| {
-                let person = load(conn, &caller, &id, Action::ReadStaff)?;
-                if_match.check_current(&person.row)?;
-                let department = card_authority(conn, &caller, &person)?;
-                let held: Vec<Card> = person
-                    .cards
-                    .iter()
-                    .filter(|c| c.issued_by == department)
-                    .map(CardRow::to_domain)
-                    .collect();
-                check_may_issue(person.row.provider_kind.map(|k| k.0), &held, today())
-                    .map_err(issue_refused)?;
-                if staff::card_number_taken(conn, body.card_number.trim())? {
-                    return Err(card_number_taken());
-                }
-                staff::issue_card(
-                    conn,
-                    &caller.actor(),
-                    &new_card(&id, department, &body, None),
-                    None,
-                )?;
-                let person = Person::read(conn, &id)?;
-                shown(conn, person)
+            if_match.settle(conn, |conn| {
+                exclusive(conn, &claims, |conn| {
+                    let person = load(conn, &caller, &id, Action::ReadStaff)?;
+                    if_match.check_current(&person.row)?;
+                    let department = card_authority(conn, &caller, &person)?;
+                    let held: Vec<Card> = person
+                        .cards
+                        .iter()
+                        .filter(|c| c.issued_by == department)
+                        .map(CardRow::to_domain)
+                        .collect();
+                    check_may_issue(person.row.provider_kind.map(|k| k.0), &held, today())
+                        .map_err(issue_refused)?;
+                    if staff::card_number_taken(conn, body.card_number.trim())? {
+                        return Err(card_number_taken());
+                    }
+                    staff::issue_card(
+                        conn,
+                        &caller.actor(),
+                        &new_card(&id, department, &body, None),
+                        None,
+                        person.row.version,
+                    )?;
+                    let person = Person::read(conn, &id)?;
+                    shown(conn, person)
+                })
             })
         })
         .await?;
@@ -291,7 +294,13 @@ pub async fn reissue_card(
                         &card,
                         Some(old.id.clone()),
                     );
-                    staff::issue_card(conn, &caller.actor(), &card, Some((&old, &replaced)))?;
+                    staff::issue_card(
+                        conn,
+                        &caller.actor(),
+                        &card,
+                        Some((&old, &replaced)),
+                        person.row.version,
+                    )?;
                     let person = Person::read(conn, &person.row.id)?;
                     shown(conn, person)
                 })
@@ -337,7 +346,7 @@ pub async fn revoke_card(
                 after.ended_on = Some(on);
                 after.end_reason = Some(body.reason.clone());
                 after.revise();
-                staff::revoke_card(conn, &caller.actor(), &before, &after)?;
+                staff::revoke_card(conn, &caller.actor(), &before, &after, person.row.version)?;
                 let person = Person::read(conn, &person.row.id)?;
                 shown(conn, person)
             })

@@ -73,7 +73,9 @@ pub async fn add_membership(
     let shown = state
         .write(move |conn| {
             // Checked and written as one: memberships sent at once must not all find none.
-            exclusive(conn, &[Claim::new(Rule::Membership, id.as_str())], |conn| {
+            // Written over the person's version as read: a change of another kind decided
+            // on the same version loses (and is tried again when no version was named).
+            if_match.settle(conn, |conn| exclusive(conn, &[Claim::new(Rule::Membership, id.as_str())], |conn| {
                 let person = load(conn, &caller, &id, Action::ReadStaff)?;
                 if_match.check_current(&person.row)?;
                 let org = scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
@@ -126,10 +128,10 @@ pub async fn add_membership(
                         ),
                     ));
                 }
-                staff::add_membership(conn, &caller.actor(), &membership)?;
+                staff::add_membership(conn, &caller.actor(), &membership, person.row.version)?;
                 let person = Person::read(conn, &id)?;
                 shown(conn, person)
-            })
+            }))
         })
         .await?;
     Ok(respond(StatusCode::CREATED, shown))
@@ -207,7 +209,13 @@ pub async fn end_membership(
                     after.valid_to = Some(on);
                     after.end_reason = body.reason.clone();
                     after.revise();
-                    staff::end_membership(conn, &caller.actor(), &before, &after)?;
+                    staff::end_membership(
+                        conn,
+                        &caller.actor(),
+                        &before,
+                        &after,
+                        person.row.version,
+                    )?;
                     let person = Person::read(conn, &id)?;
                     shown(conn, person)
                 })
