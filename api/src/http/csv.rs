@@ -5,7 +5,9 @@
 //!   in the local code page and shows Vietnamese as mojibake;
 //! - a cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with
 //!   `'`, so that a spreadsheet shows it as text instead of running it as a formula (CSV
-//!   injection, OWASP): a charge written `=HYPERLINK(...)` stays a piece of text;
+//!   injection, OWASP): a charge written `=HYPERLINK(...)` stays a piece of text. A negative
+//!   number (`-1`, `-0.5`) is left as it is: a spreadsheet reads it as the number it is, and
+//!   nothing in it can run;
 //! - quoting follows RFC 4180 (the `csv` crate), lines end in CRLF.
 
 use std::borrow::Cow;
@@ -19,12 +21,28 @@ use super::error::ApiError;
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The cell as a spreadsheet must receive it: unchanged, or prefixed with `'` when its first
-/// character would make a spreadsheet evaluate it.
+/// character would make a spreadsheet evaluate it and it is not a plain negative number.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_negative_number(cell) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
+    }
+}
+
+/// `-` then digits, with at most one decimal point between digits: what a figure's change
+/// looks like, and all a spreadsheet makes of it is that number.
+fn is_negative_number(cell: &str) -> bool {
+    let Some(magnitude) = cell.strip_prefix('-') else {
+        return false;
+    };
+    let mut parts = magnitude.splitn(2, '.');
+    let digits =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let whole = parts.next();
+    match parts.next() {
+        None => digits(whole),
+        fraction => digits(whole) && digits(fraction),
     }
 }
 
@@ -100,7 +118,13 @@ mod tests {
     fn formulas_are_inert_and_text_is_kept() {
         assert_eq!(neutralise("=1+1"), "'=1+1");
         assert_eq!(neutralise("+84 90"), "'+84 90");
-        assert_eq!(neutralise("-2"), "'-2");
+        assert_eq!(neutralise("-2"), "-2", "a number");
+        assert_eq!(neutralise("-0.5"), "-0.5", "a number");
+        assert_eq!(neutralise("-2+3"), "'-2+3");
+        assert_eq!(neutralise("-1.2.3"), "'-1.2.3");
+        assert_eq!(neutralise("-"), "'-");
+        assert_eq!(neutralise("-.5"), "'-.5");
+        assert_eq!(neutralise("-1e3"), "'-1e3");
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise("\tx"), "'\tx");
         assert_eq!(neutralise("\rx"), "'\rx");
