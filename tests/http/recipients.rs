@@ -578,3 +578,39 @@ fn names_have_letters_and_phones_digits() {
     ok["phone"] = json!("+84 (24) 3825-1234");
     assert_eq!(app.post("/api/v1/recipients", &token, ok).status, 201);
 }
+
+#[test]
+fn the_ethnic_minority_category_is_never_proven_for_a_kinh_person() {
+    let app = TestApp::spawn();
+    let token = app.token("tgv.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let r = app.post(
+        "/api/v1/recipients",
+        &token,
+        person(&center, "Nông Văn Páo", None),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let path = format!("/api/v1/recipients/{}", r.json()["id"].as_str().unwrap());
+    let proof = json!({"kind": "status", "category": "ethnic_minority_hardship_area",
+                       "document_kind": "Giấy xác nhận cư trú", "provided_on": "2026-01-05"});
+    assert_eq!(
+        app.post(&format!("{path}/proofs"), &token, proof.clone())
+            .refused_field(),
+        ("category".into(), "ethnicity_mismatch".into())
+    );
+    let patch = |ethnicity: &str| {
+        let etag = app.get(&path, &token).header("etag").unwrap().to_owned();
+        app.request("PATCH", &path)
+            .bearer(&token)
+            .header("If-Match", &etag)
+            .json(json!({"ethnicity": ethnicity}))
+    };
+    assert_eq!(patch("tay").status, 200);
+    let r = app.post(&format!("{path}/proofs"), &token, proof);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        patch("kinh").refused_field(),
+        ("ethnicity".into(), "category_proven".into())
+    );
+    assert_eq!(app.get(&path, &token).json()["ethnicity"], "tay");
+}

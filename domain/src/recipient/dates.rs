@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 
-use super::{check_category_age, ProofKind};
-use crate::reference::RecipientCategory;
+use super::{check_category_age, check_category_ethnicity, ProofKind};
+use crate::reference::{EthnicGroup, RecipientCategory};
 use crate::refusal::FieldRefusal;
 
 /// Refuses `day`, sent as `field`, when it comes before the person's birth (when known).
@@ -53,13 +53,15 @@ pub struct NewProof {
 }
 
 impl NewProof {
-    /// Checks the proof of a person born on `date_of_birth` (when known), on `today`: a status
-    /// names its category and financial difficulty none; the document is issued before it is
-    /// provided, neither before the person's birth nor in the future; and the category fits
-    /// the person's age on the day it was provided.
+    /// Checks the proof of a person born on `date_of_birth` and of `ethnicity` (each when
+    /// known), on `today`: a status names its category and financial difficulty none; the
+    /// document is issued before it is provided, neither before the person's birth nor in the
+    /// future; and the category fits the person's ethnic group, and their age on the day it
+    /// was provided.
     pub fn check(
         &self,
         date_of_birth: Option<NaiveDate>,
+        ethnicity: Option<EthnicGroup>,
         today: NaiveDate,
     ) -> Result<(), FieldRefusal> {
         match (self.kind, self.category) {
@@ -100,6 +102,12 @@ impl NewProof {
         check_after_birth("provided_on", self.provided_on, date_of_birth)?;
         if let Some(issued_on) = self.issued_on {
             check_after_birth("issued_on", issued_on, date_of_birth)?;
+        }
+        if let Some(refusal) = self
+            .category
+            .and_then(|c| check_category_ethnicity(c, ethnicity))
+        {
+            return Err(refusal);
         }
         match (self.category, date_of_birth) {
             (Some(category), Some(born)) => {
@@ -152,17 +160,17 @@ mod tests {
         let today = d(2026, 12, 1);
         let born = Some(d(2015, 5, 5));
         assert!(status(RecipientCategory::Child, d(2026, 1, 1))
-            .check(born, today)
+            .check(born, None, today)
             .is_ok());
         let before = status(RecipientCategory::Child, d(2000, 1, 1))
-            .check(born, today)
+            .check(born, None, today)
             .unwrap_err();
         assert_eq!(
             (before.field.as_str(), before.code),
             ("provided_on", "before_birth")
         );
         let elderly = status(RecipientCategory::Elderly, d(2026, 1, 1))
-            .check(born, today)
+            .check(born, None, today)
             .unwrap_err();
         assert_eq!(elderly.code, "age_mismatch");
         let issued_before_birth = NewProof {
@@ -170,24 +178,30 @@ mod tests {
             ..status(RecipientCategory::Child, d(2026, 1, 1))
         };
         assert_eq!(
-            issued_before_birth.check(born, today).unwrap_err().field,
+            issued_before_birth
+                .check(born, None, today)
+                .unwrap_err()
+                .field,
             "issued_on"
         );
         let no_category = NewProof {
             category: None,
             ..status(RecipientCategory::Child, d(2026, 1, 1))
         };
-        assert_eq!(no_category.check(born, today).unwrap_err().code, "required");
+        assert_eq!(
+            no_category.check(born, None, today).unwrap_err().code,
+            "required"
+        );
         assert_eq!(
             status(RecipientCategory::Child, d(2027, 1, 1))
-                .check(born, today)
+                .check(born, None, today)
                 .unwrap_err()
                 .code,
             "in_future"
         );
         // Without a date of birth, no age is checked.
         assert!(status(RecipientCategory::Elderly, d(2026, 1, 1))
-            .check(None, today)
+            .check(None, None, today)
             .is_ok());
     }
 }

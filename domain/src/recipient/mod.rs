@@ -7,7 +7,7 @@ pub use dates::{check_after_birth, check_born_before_record, NewProof};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::reference::{Gender, RecipientCategory};
+use crate::reference::{EthnicGroup, Gender, RecipientCategory};
 use crate::refusal::{FieldRefusal, Refusal};
 use crate::time::age_on;
 use crate::vocabulary;
@@ -221,6 +221,46 @@ pub fn check_category_age(
     (!fits).then(|| FieldRefusal::new("category", "age_mismatch", vi, en))
 }
 
+/// Whether a person of `ethnicity` (when known) can be of `category`: the category of art.
+/// 7(4) of the Law on Legal Aid 2017 is for people of an ethnic minority living in an area
+/// of extreme hardship, never for the Kinh majority. An unknown group rules out nothing.
+fn fits_ethnicity(category: RecipientCategory, ethnicity: Option<EthnicGroup>) -> bool {
+    category != RecipientCategory::EthnicMinorityHardshipArea
+        || ethnicity.is_none_or(EthnicGroup::is_minority)
+}
+
+/// Refuses a proof of a category the person's ethnic group rules out ([`fits_ethnicity`]).
+pub fn check_category_ethnicity(
+    category: RecipientCategory,
+    ethnicity: Option<EthnicGroup>,
+) -> Option<FieldRefusal> {
+    (!fits_ethnicity(category, ethnicity)).then(|| {
+        FieldRefusal::new(
+            "category",
+            "ethnicity_mismatch",
+            "Diện này là người dân tộc thiểu số; người được trợ giúp được ghi là dân tộc Kinh.",
+            "This category is for ethnic minorities; the person is recorded as Kinh.",
+        )
+    })
+}
+
+/// Refuses a change of the person's ethnic group that a category already proven rules out
+/// ([`fits_ethnicity`]): the proof would no longer be of them.
+pub fn check_ethnicity_keeps_proofs(
+    ethnicity: Option<EthnicGroup>,
+    proven: impl IntoIterator<Item = RecipientCategory>,
+) -> Result<(), FieldRefusal> {
+    if proven.into_iter().all(|c| fits_ethnicity(c, ethnicity)) {
+        return Ok(());
+    }
+    Err(FieldRefusal::new(
+        "ethnicity",
+        "category_proven",
+        "Người này có giấy tờ chứng minh diện người dân tộc thiểu số; không thể ghi là dân tộc Kinh.",
+        "This person has a proof of an ethnic minority category; they cannot be recorded as Kinh.",
+    ))
+}
+
 vocabulary! {
     /// What a proof document proves.
     pub enum ProofKind {
@@ -290,6 +330,28 @@ mod tests {
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_ethnic_minority_category_is_never_a_kinh_persons() {
+        let area = EthnicMinorityHardshipArea;
+        assert_eq!(
+            check_category_ethnicity(area, Some(EthnicGroup::Kinh)).map(|r| r.code),
+            Some("ethnicity_mismatch")
+        );
+        assert!(check_category_ethnicity(area, Some(EthnicGroup::Tay)).is_none());
+        assert!(
+            check_category_ethnicity(area, None).is_none(),
+            "not recorded"
+        );
+        assert!(check_category_ethnicity(PoorHousehold, Some(EthnicGroup::Kinh)).is_none());
+        assert_eq!(
+            check_ethnicity_keeps_proofs(Some(EthnicGroup::Kinh), [PoorHousehold, area])
+                .map_err(|r| (r.field, r.code)),
+            Err(("ethnicity".to_owned(), "category_proven"))
+        );
+        assert!(check_ethnicity_keeps_proofs(Some(EthnicGroup::Kinh), [PoorHousehold]).is_ok());
+        assert!(check_ethnicity_keeps_proofs(None, [area]).is_ok());
     }
 
     fn status(category: RecipientCategory, provided_on: NaiveDate) -> Proof {

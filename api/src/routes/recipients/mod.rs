@@ -27,8 +27,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tgpl_domain::access::{self, Action, SystemAction};
 use tgpl_domain::recipient::{
-    check_born_before_record, check_identity, name_key, statistical_category, CitizenId,
-    DataAccess, Proof, ProofKind,
+    check_born_before_record, check_ethnicity_keeps_proofs, check_identity, name_key,
+    statistical_category, CitizenId, DataAccess, Proof, ProofKind,
 };
 use tgpl_domain::reference::{EthnicGroup, Gender, RecipientCategory};
 use tgpl_persistence::column::Code;

@@ -65,7 +65,7 @@ pub async fn add_proof(
             if_match.settle(conn, |conn| {
                 let row = load(conn, &caller, &id, Action::ManageRecipient)?;
                 if_match.check_current(&row)?;
-                proof.check(row.date_of_birth, today())?;
+                proof.check(row.date_of_birth, row.ethnicity.map(|e| *e), today())?;
                 let proof = ProofRow {
                     id: tgpl_persistence::new_id(),
                     recipient_id: id.clone(),

@@ -206,7 +206,13 @@ pub async fn update(
                     recipients::earliest_record_day(conn, &id)?,
                 )?;
             }
-            patch::set(&mut after.ethnicity, body.ethnicity.map(|v| v.map(Code)));
+            if body.ethnicity.is_some() {
+                patch::set(&mut after.ethnicity, body.ethnicity.map(|v| v.map(Code)));
+                let proven = recipients::proofs_of(conn, std::slice::from_ref(&id))?
+                    .into_iter()
+                    .filter_map(|p| p.category.map(|c| *c));
+                check_ethnicity_keeps_proofs(after.ethnicity.map(|e| *e), proven)?;
+            }
             patch::set(&mut after.citizen_id, body.citizen_id);
             patch::set(&mut after.province_code, body.province_code);
             patch::set(&mut after.commune, body.commune);
