@@ -500,4 +500,45 @@ fn nobody_works_before_being_born() {
         moved.refused_field(),
         ("date_of_birth".to_owned(), "before_birth".to_owned())
     );
+    // Nor before being of age: 18 on the first day of work.
+    assert_eq!(
+        create("1988-01-02").refused_field(),
+        ("date_of_birth".to_owned(), "under_age".to_owned())
+    );
+    assert_eq!(create("1987-01-01").status, 201);
+    let moved = app
+        .request("PATCH", &path)
+        .bearer(&gd)
+        .header("If-Match", &etag)
+        .json(json!({"date_of_birth": "1990-01-01"}));
+    assert_eq!(
+        moved.refused_field(),
+        ("date_of_birth".to_owned(), "under_age".to_owned())
+    );
+}
+
+/// A legal aid officer and a lawyer hold a law degree (seed 004, form 4).
+#[test]
+fn officers_and_lawyers_hold_a_law_degree() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let mut body = new_person(&app.org_id("TTTGPL-HN"));
+    body["qualification"] = json!("no_degree");
+    assert_eq!(
+        app.post("/api/v1/staff", &gd, body.clone()).refused_field(),
+        ("qualification".to_owned(), "law_degree_required".to_owned())
+    );
+    body["qualification"] = json!("law_degree_or_higher");
+    let r = app.post("/api/v1/staff", &gd, body);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let path = format!("/api/v1/staff/{}", r.json()["id"].as_str().unwrap());
+    let r = app
+        .request("PATCH", &path)
+        .bearer(&gd)
+        .header("If-Match", r.header("etag").unwrap())
+        .json(json!({"qualification": "other_degree"}));
+    assert_eq!(
+        r.refused_field(),
+        ("qualification".to_owned(), "law_degree_required".to_owned())
+    );
 }

@@ -7,7 +7,7 @@ pub use cards::*;
 
 use chrono::NaiveDate;
 
-use crate::reference::ProviderKind;
+use crate::reference::{ProviderKind, Qualification};
 use crate::refusal::{FieldRefusal, Refusal};
 use crate::vocabulary;
 
@@ -150,17 +150,26 @@ pub enum PersonDetailsError {
     BornInFuture,
     /// A date of birth before [`crate::time::EARLIEST_BIRTH`].
     BornTooEarly,
+    /// A legal aid officer or a lawyer recorded without a law degree.
+    LawDegreeRequired,
 }
 
 /// Checks a person's details together: only lawyers carry a lawyer's card number, and every
-/// lawyer has one; the date of birth is before `today`, and not before 1900.
+/// lawyer has one; a legal aid officer and a lawyer, whose qualification is recorded, hold a
+/// law degree (seed 004, form 4: "bằng Cử nhân luật trở lên"; Law on Lawyers 2006 art. 10);
+/// the date of birth is before `today`, and not before 1900.
 pub fn check_person_details(
     provider_kind: Option<ProviderKind>,
+    qualification: Option<Qualification>,
     lawyer_card: Option<&str>,
     born: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<(), PersonDetailsError> {
     let is_lawyer = provider_kind == Some(ProviderKind::Lawyer);
+    let needs_law_degree = is_lawyer || provider_kind == Some(ProviderKind::LegalAidOfficer);
+    if needs_law_degree && qualification.is_some_and(|q| q != Qualification::LawDegreeOrHigher) {
+        return Err(PersonDetailsError::LawDegreeRequired);
+    }
     if lawyer_card.is_some() && !is_lawyer {
         return Err(PersonDetailsError::NotALawyer);
     }
@@ -198,14 +207,26 @@ impl Refusal for PersonDetailsError {
                 "The date of birth must be in the past.",
             ),
             Self::BornTooEarly => crate::refusal::born_too_early(),
+            Self::LawDegreeRequired => FieldRefusal::new(
+                "qualification",
+                "law_degree_required",
+                "Trợ giúp viên pháp lý và luật sư có bằng cử nhân luật trở lên.",
+                "Legal aid officers and lawyers hold a law degree or higher.",
+            ),
         }
     }
 }
 
-/// Refuses a person working before they were born: a membership from `from` (the first, when
-/// checking a date of birth) of a person born on `born`, both when known. Named `field`: the
-/// date of birth when it is what changes, the membership's first day when that is.
-pub fn check_born_before_work(
+/// The age from which a person works in a legal aid organization: a public employee is 18
+/// or older (Law on Public Employees 2010 art. 22(1)(b)), and a provider, a lawyer or a
+/// collaborator, acts with full civil capacity (Civil Code 2015 art. 20).
+pub const WORKING_AGE: u32 = 18;
+
+/// Refuses a membership from `from` (the first, when checking a date of birth) of a person
+/// born on `born`, both when known, that begins before they were born or before they were
+/// [`WORKING_AGE`]. Named `field`: the date of birth when it is what changes, the
+/// membership's first day when that is.
+pub fn check_of_age_for_work(
     born: Option<NaiveDate>,
     from: Option<NaiveDate>,
     field: &str,
@@ -217,6 +238,14 @@ pub fn check_born_before_work(
             format!("Người này sinh ngày {born}, sau ngày bắt đầu làm việc {from}."),
             format!("The person was born on {born}, after the membership began on {from}."),
         )),
+        (Some(born), Some(from)) if crate::time::age_on(born, from) < WORKING_AGE => {
+            Err(FieldRefusal::new(
+                field,
+                "under_age",
+                format!("Người này sinh ngày {born}, chưa đủ {WORKING_AGE} tuổi vào ngày bắt đầu làm việc {from}."),
+                format!("The person, born on {born}, was not yet {WORKING_AGE} when the membership began on {from}."),
+            ))
+        }
         _ => Ok(()),
     }
 }
@@ -491,16 +520,50 @@ mod tests {
     }
 
     #[test]
-    fn nobody_works_before_being_born() {
+    fn nobody_works_before_being_of_age() {
         let born = Some(d(2010, 1, 1));
-        assert!(check_born_before_work(born, Some(d(2030, 1, 1)), "valid_from").is_ok());
+        assert!(check_of_age_for_work(born, Some(d(2030, 1, 1)), "valid_from").is_ok());
+        assert!(check_of_age_for_work(born, Some(d(2028, 1, 1)), "valid_from").is_ok());
         let refused =
-            check_born_before_work(born, Some(d(2005, 1, 1)), "date_of_birth").unwrap_err();
+            check_of_age_for_work(born, Some(d(2005, 1, 1)), "date_of_birth").unwrap_err();
         assert_eq!(
             (refused.field.as_str(), refused.code),
             ("date_of_birth", "before_birth")
         );
-        assert!(check_born_before_work(None, Some(d(2005, 1, 1)), "valid_from").is_ok());
+        let refused = check_of_age_for_work(born, Some(d(2027, 12, 31)), "valid_from").unwrap_err();
+        assert_eq!(
+            (refused.field.as_str(), refused.code),
+            ("valid_from", "under_age")
+        );
+        assert!(check_of_age_for_work(None, Some(d(2005, 1, 1)), "valid_from").is_ok());
+    }
+
+    #[test]
+    fn officers_and_lawyers_hold_a_law_degree() {
+        let today = d(2026, 6, 1);
+        let check = |kind, qualification| {
+            check_person_details(
+                Some(kind),
+                qualification,
+                Some("LS-1").filter(|_| kind == ProviderKind::Lawyer),
+                None,
+                today,
+            )
+        };
+        for kind in [ProviderKind::LegalAidOfficer, ProviderKind::Lawyer] {
+            assert_eq!(check(kind, Some(Qualification::LawDegreeOrHigher)), Ok(()));
+            assert_eq!(check(kind, None), Ok(()), "not recorded");
+            for other in [Qualification::OtherDegree, Qualification::NoDegree] {
+                assert_eq!(
+                    check(kind, Some(other)),
+                    Err(PersonDetailsError::LawDegreeRequired)
+                );
+            }
+        }
+        assert_eq!(
+            check(ProviderKind::Collaborator, Some(Qualification::NoDegree)),
+            Ok(())
+        );
     }
 
     #[test]
@@ -508,7 +571,7 @@ mod tests {
         let today = d(2026, 6, 1);
         let lawyer = Some(ProviderKind::Lawyer);
         let officer = Some(ProviderKind::LegalAidOfficer);
-        let check = |kind, card, born| check_person_details(kind, card, born, today);
+        let check = |kind, card, born| check_person_details(kind, None, card, born, today);
         assert_eq!(check(lawyer, Some("LS-1"), None), Ok(()));
         assert_eq!(check(officer, None, Some(d(1990, 1, 1))), Ok(()));
         assert_eq!(check(None, None, None), Ok(()));

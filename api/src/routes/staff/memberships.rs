@@ -81,7 +81,7 @@ pub async fn add_membership(
                 let org = scope::authorize(conn, &caller, Action::ManageStaff, &body.organization_id)?;
                 crate::services::casework::check_operating(&org)?;
                 let membership = new_membership(&id, &body)?;
-                tgpl_domain::staff::check_born_before_work(
+                tgpl_domain::staff::check_of_age_for_work(
                     person.row.date_of_birth,
                     Some(membership.valid_from),
                     "valid_from",

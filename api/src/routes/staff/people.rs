@@ -60,6 +60,7 @@ pub async fn create(
     let body = body.0;
     check_person_details(
         body.provider_kind,
+        body.qualification,
         body.lawyer_card_number.as_deref(),
         body.date_of_birth,
         today(),
@@ -95,7 +96,7 @@ pub async fn create(
             };
             row.refresh_search_text();
             let membership = new_membership(&row.id, &body.membership)?;
-            tgpl_domain::staff::check_born_before_work(
+            tgpl_domain::staff::check_of_age_for_work(
                 row.date_of_birth,
                 Some(membership.valid_from),
                 "date_of_birth",
@@ -239,6 +240,7 @@ pub async fn update(
             let kind = after.provider_kind.map(|k| k.0);
             check_person_details(
                 kind,
+                after.qualification.map(|q| *q),
                 after.lawyer_card_number.as_deref(),
                 after.date_of_birth,
                 today(),
@@ -246,7 +248,7 @@ pub async fn update(
             .map_err(ApiError::refused)?;
             if body.date_of_birth.is_some() {
                 let first_work = person.memberships.iter().map(|m| m.valid_from).min();
-                tgpl_domain::staff::check_born_before_work(
+                tgpl_domain::staff::check_of_age_for_work(
                     after.date_of_birth,
                     first_work,
                     "date_of_birth",
