@@ -614,3 +614,39 @@ fn the_ethnic_minority_category_is_never_proven_for_a_kinh_person() {
     );
     assert_eq!(app.get(&path, &token).json()["ethnicity"], "tay");
 }
+
+#[test]
+fn a_correction_does_not_give_a_person_another_persons_citizen_id() {
+    let app = TestApp::spawn();
+    let token = app.token("tgv.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let first = app.post(
+        "/api/v1/recipients",
+        &token,
+        person(&center, "Đặng Thị Lan", Some("001160123456")),
+    );
+    assert_eq!(first.status, 201, "{}", first.body);
+    let second = app.post(
+        "/api/v1/recipients",
+        &token,
+        person(&center, "Đỗ Thị Mai", None),
+    );
+    assert_eq!(second.status, 201, "{}", second.body);
+    let path = format!(
+        "/api/v1/recipients/{}",
+        second.json()["id"].as_str().unwrap()
+    );
+    let correct = |citizen_id: &str| {
+        let etag = app.get(&path, &token).header("etag").unwrap().to_owned();
+        app.request("PATCH", &path)
+            .bearer(&token)
+            .header("If-Match", &etag)
+            .json(json!({"citizen_id": citizen_id}))
+    };
+    correct("001160123456").assert_problem(409, "citizen_id_recorded");
+    assert_eq!(app.get(&path, &token).json()["citizen_id"], Value::Null);
+    let r = correct("001160123457");
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Its own number, sent again, is no conflict.
+    assert_eq!(correct("001160123457").status, 200);
+}

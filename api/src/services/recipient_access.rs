@@ -141,6 +141,39 @@ pub fn duplicates_refusal(
     ))
 }
 
+/// Runs `change`, which gives the record `own_id` the citizen ID `citizen_id`, unless another
+/// record where `caller` may read recipients already has that number: then 409
+/// `citizen_id_recorded`, without naming the other (a correction is no search). Checked and
+/// written under the same claim as [`register_person`]'s, so that a record created and a
+/// record corrected at once do not both take the number.
+pub fn with_citizen_id_free<T>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    own_id: &str,
+    citizen_id: &str,
+    change: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let claim = Claim::new(
+        Rule::RecipientDuplicates,
+        format!("citizen_id:{citizen_id}"),
+    );
+    exclusive(conn, &[claim], |conn| {
+        let visible = scope::permitted(conn, caller, Action::ReadRecipient)?.as_filter();
+        let others =
+            recipients::possible_duplicates(conn, Some(citizen_id), "", None, visible.as_deref())?;
+        if others.iter().any(|r| r.id != own_id) {
+            return Err(ApiError::conflict(
+                "citizen_id_recorded",
+                Text::new(
+                    "Số định danh cá nhân này đã có trong hồ sơ của một người khác; hãy kiểm tra lại số, hoặc dùng hồ sơ sẵn có.",
+                    "Another person's record already has this citizen ID; check the number, or use the existing record.",
+                ),
+            ));
+        }
+        change(conn)
+    })
+}
+
 /// Who a person about to be recorded is, as a request gives it.
 #[derive(Debug, Clone, Copy)]
 pub struct Identity<'a> {

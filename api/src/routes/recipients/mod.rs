@@ -52,7 +52,7 @@ use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
 use crate::services::recipient_access::{
-    access_entry, allows, log_reads, new_record, register_person, Identity,
+    access_entry, allows, log_reads, new_record, register_person, with_citizen_id_free, Identity,
 };
 
 #[derive(Serialize, ToSchema)]

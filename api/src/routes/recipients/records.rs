@@ -177,6 +177,7 @@ pub struct UpdateRecipient {
     request_body = UpdateRecipient,
     responses(
         (status = 200, description = "Updated.", body = RecipientView, headers(("ETag" = String))),
+        (status = 409, description = "Another record where the caller may read recipients has the citizen ID given (`citizen_id_recorded`).", body = Problem),
     )
 )]
 #[patch("/recipients/{id}")]
@@ -229,13 +230,21 @@ pub async fn update(
             .map_err(ApiError::refused)?
             .map(|id| id.as_str().to_owned());
             check_province(conn, "province_code", after.province_code.as_deref())?;
-            let after = write_transaction(conn, |conn| {
-                let after = save_revision(&before, after, |before, after| {
-                    recipients::save(conn, &caller.actor(), before, after)
-                })?;
-                recipients::log_access(conn, &[access_entry(&caller, &id, DataAccess::Read)])?;
-                Ok::<_, ApiError>(after)
-            })?;
+            let save = |conn: &mut DbConnection, after: RecipientRow| {
+                write_transaction(conn, |conn| {
+                    let after = save_revision(&before, after, |before, after| {
+                        recipients::save(conn, &caller.actor(), before, after)
+                    })?;
+                    recipients::log_access(conn, &[access_entry(&caller, &id, DataAccess::Read)])?;
+                    Ok::<_, ApiError>(after)
+                })
+            };
+            let after = match after.citizen_id.clone() {
+                Some(number) if after.citizen_id != before.citizen_id => {
+                    with_citizen_id_free(conn, &caller, &id, &number, |conn| save(conn, after))?
+                }
+                _ => save(conn, after)?,
+            };
             Ok((after, recipients::proofs_of(conn, &[id])?))
         })
         .await?;
