@@ -148,6 +148,13 @@ pub fn succeeded(conn: &mut DbConnection, subject: &str, reservation: &str) -> S
     })
 }
 
+/// The reserved attempt was never made (what it would have checked changed meanwhile): the
+/// reservation goes, and nothing is counted.
+pub fn released(conn: &mut DbConnection, reservation: &str) -> StoreResult<()> {
+    diesel::delete(login_reservations::table.find(reservation)).execute(conn)?;
+    Ok(())
+}
+
 /// Forgets the failures of a subject after a success.
 pub fn clear(conn: &mut DbConnection, subject: &str) -> StoreResult<()> {
     diesel::delete(login_attempts::table.find(subject)).execute(conn)?;

@@ -340,6 +340,46 @@ fn right_passwords_sent_at_once_all_log_in() {
     );
 }
 
+/// The same change of one's own password sent many times at once: one changes it, the others
+/// learn the account changed; none counts as a wrong guess, so the new password logs in.
+#[test]
+fn own_password_changes_sent_at_once_change_it_once_and_lock_nothing() {
+    let app = TestApp::spawn();
+    let token = app.token("tgv.hn");
+    let new_password = "Moi-MatKhau-2026";
+    let answers = at_once(8, |_| {
+        app.post(
+            "/api/v1/me/password",
+            &token,
+            json!({"current_password": tgpl_tests::DEMO_PASSWORD, "new_password": new_password}),
+        )
+    });
+    let (won, lost): (Vec<Resp>, Vec<Resp>) = answers.into_iter().partition(|r| r.status == 204);
+    assert_eq!(
+        won.len(),
+        1,
+        "{:?}",
+        lost.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    for r in &lost {
+        // Those that arrive after the change find their token revoked.
+        assert!(
+            r.status == 401 || (r.status == 409 && r.json()["code"] == "concurrent_change"),
+            "{} {}",
+            r.status,
+            r.body
+        );
+    }
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM login_attempts WHERE subject = 'tgv.hn'"
+        ),
+        0
+    );
+    assert_eq!(app.password_grant("tgv.hn", new_password).status, 200);
+}
+
 #[test]
 fn wrong_passwords_sent_at_once_are_checked_at_most_five_times() {
     let app = TestApp::spawn();

@@ -33,6 +33,9 @@ pub struct Caller {
     /// The stored version of the organization tree when the account was checked.
     pub hierarchy_version: i64,
     pub trees: Arc<TreeCache>,
+    /// The account's token epoch the request's token carries: a change of password since
+    /// moves the account's on and leaves this one behind.
+    pub token_epoch: i32,
 }
 
 impl Caller {
@@ -109,6 +112,7 @@ impl FromRequest for Caller {
                 request_id,
                 hierarchy_version: found.hierarchy_version,
                 trees: state.trees.clone(),
+                token_epoch: epoch,
             })
         })
     }

@@ -170,6 +170,13 @@ pub async fn settle(
         .await
 }
 
+/// Gives back an admitted attempt that was not made: nothing is counted.
+pub async fn release(state: &AppState, reservation: String) -> Result<(), ApiError> {
+    state
+        .write(move |conn| Ok(login_attempts::released(conn, &reservation)?))
+        .await
+}
+
 /// Client id and secret from `Authorization: Basic`, if sent, held to the rules of form
 /// fields (see [`crate::http::text::clean_pairs`]): a control character in the id, or
 /// U+0000 in the secret, is 400 `invalid_request` naming `client_id` or `client_secret`.

@@ -106,6 +106,13 @@ pub async fn change_password(
         Ok(accounts::get(conn, &account_id)?)
     })
     .await?;
+    if before.token_epoch != caller.token_epoch {
+        // The password changed since this request's token was checked (another change sent
+        // at the same time): the current password it carries is no longer the one to check,
+        // and a mismatch would be no guess.
+        super::auth::release(&state, reservation).await?;
+        return Err(concurrent_change());
+    }
     let right = state
         .verify_secret(
             Some(before.password_hash.clone()),
