@@ -6,7 +6,21 @@ fn every_vocabulary_has_codes_with_both_labels() {
     let app = TestApp::spawn();
     let token = app.token("tgv.hn");
     let names = app.get("/api/v1/reference", &token).json();
-    assert_eq!(names.as_array().unwrap().len(), 12);
+    assert_eq!(names.as_array().unwrap().len(), 22);
+    // The words of casework too, so that a front end labels a case's state and steps.
+    for (name, code) in [
+        ("case_states", "archived"),
+        ("case_steps", "assign_provider"),
+        ("litigation_roles", "defence"),
+        ("success_kinds", "acquittal"),
+        ("change_request_statuses", "pending"),
+    ] {
+        let codes = app.get(&format!("/api/v1/reference/{name}"), &token).json();
+        assert!(
+            codes.as_array().unwrap().iter().any(|c| c["code"] == code),
+            "{name}: {codes}"
+        );
+    }
     for name in names.as_array().unwrap() {
         let r = app.get(
             &format!("/api/v1/reference/{}", name.as_str().unwrap()),

@@ -3,7 +3,7 @@
 use actix_web::{get, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tgpl_domain::label::{Label, Vocabulary};
-use tgpl_domain::{audit, organization, reference, role};
+use tgpl_domain::{audit, case, change_request, organization, reference, role};
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
@@ -68,10 +68,20 @@ pub enum VocabularyName {
     Qualifications,
     Roles,
     AuditActions,
+    CaseStates,
+    CaseSteps,
+    LitigationRoles,
+    ProceedingStages,
+    SuccessKinds,
+    QualityGrades,
+    ReviewKinds,
+    ReviewStates,
+    ChangeKinds,
+    ChangeRequestStatuses,
 }
 
 impl VocabularyName {
-    const ALL: [Self; 12] = [
+    const ALL: [Self; 22] = [
         Self::OrganizationKinds,
         Self::ParticipationModes,
         Self::Fields,
@@ -84,6 +94,16 @@ impl VocabularyName {
         Self::Qualifications,
         Self::Roles,
         Self::AuditActions,
+        Self::CaseStates,
+        Self::CaseSteps,
+        Self::LitigationRoles,
+        Self::ProceedingStages,
+        Self::SuccessKinds,
+        Self::QualityGrades,
+        Self::ReviewKinds,
+        Self::ReviewStates,
+        Self::ChangeKinds,
+        Self::ChangeRequestStatuses,
     ];
 
     fn items(self) -> Vec<ReferenceItem> {
@@ -107,6 +127,16 @@ impl VocabularyName {
             Self::Qualifications => items::<reference::Qualification>(),
             Self::Roles => items::<role::Role>(),
             Self::AuditActions => items::<audit::AuditAction>(),
+            Self::CaseStates => items::<case::CaseState>(),
+            Self::CaseSteps => items::<case::Transition>(),
+            Self::LitigationRoles => items::<case::LitigationRole>(),
+            Self::ProceedingStages => items::<case::ProceedingStage>(),
+            Self::SuccessKinds => items::<case::SuccessKind>(),
+            Self::QualityGrades => items::<case::QualityGrade>(),
+            Self::ReviewKinds => items::<case::ReviewKind>(),
+            Self::ReviewStates => items::<case::ReviewState>(),
+            Self::ChangeKinds => items::<case::ChangeKind>(),
+            Self::ChangeRequestStatuses => items::<change_request::ChangeRequestStatus>(),
         }
     }
 }
