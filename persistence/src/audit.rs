@@ -145,6 +145,7 @@ fn to_json<T: Serialize>(value: &T) -> String {
 #[diesel(table_name = audit_log)]
 pub struct AuditEntryRow {
     pub id: i64,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub occurred_at: NaiveDateTime,
     pub actor_account_id: Option<String>,
     pub actor_username: String,

@@ -49,9 +49,12 @@ pub struct CaseRow {
     pub transferred_from_case_id: Option<String>,
     pub transferred_to_org_id: Option<String>,
     pub quality: Option<Json<QualityEvaluation>>,
+    #[serde(serialize_with = "crate::instant::utc_opt")]
     pub deleted_at: Option<NaiveDateTime>,
     pub version: i64,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub updated_at: NaiveDateTime,
     /// The organization that received the person (see `recipients::RecipientFilter`).
     #[serde(skip)]
@@ -75,6 +78,7 @@ pub struct EventRow {
     pub from_state: Option<Code<CaseState>>,
     pub to_state: Code<CaseState>,
     pub occurred_on: NaiveDate,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub recorded_at: NaiveDateTime,
     pub actor_account_id: Option<String>,
     pub actor_username: String,

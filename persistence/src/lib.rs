@@ -23,6 +23,7 @@ pub mod error;
 pub mod exclusive;
 pub mod health;
 pub mod in_force;
+pub mod instant;
 pub mod login_attempts;
 pub mod organizations;
 pub mod page;

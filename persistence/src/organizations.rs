@@ -47,7 +47,9 @@ pub struct OrganizationRow {
     #[serde(skip)]
     pub search_text: String,
     pub version: i64,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub updated_at: NaiveDateTime,
     /// `active`, `terminated` or `revoked` while the organization has participation details.
     pub participation_status: Option<Code<ParticipationStatus>>,

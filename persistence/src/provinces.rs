@@ -21,7 +21,9 @@ pub struct ProvinceRow {
     pub kind: String,
     pub active: bool,
     pub version: i64,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -40,7 +40,9 @@ pub struct StaffRow {
     pub email: Option<String>,
     pub status: Code<StaffStatus>,
     pub version: i64,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -53,6 +53,17 @@ fn every_write_is_in_the_audit_log_with_before_and_after() {
     assert_eq!(update["request_id"], "audit-check-1");
     assert_eq!(update["before"]["name"], "Câu lạc bộ TGPL xã Hòa Vang");
     assert_eq!(update["after"]["name"], "Câu lạc bộ TGPL Hòa Vang");
+    // The record's instants say their zone, as the API's do.
+    for at in [
+        &update["before"]["updated_at"],
+        &update["after"]["updated_at"],
+    ] {
+        let at = at.as_str().unwrap();
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(at).is_ok() && at.ends_with('Z'),
+            "{at}"
+        );
+    }
     assert_eq!(items[1]["action"], "organization.create");
     assert!(items[1]["before"].is_null());
 

@@ -36,6 +36,7 @@ pub struct DossierRow {
     pub case_code: Option<String>,
     pub card_number: Option<String>,
     /// UTC.
+    #[serde(serialize_with = "crate::instant::utc")]
     pub received_at: NaiveDateTime,
     pub counting_from: NaiveDate,
     pub due_on: NaiveDate,
@@ -49,7 +50,9 @@ pub struct DossierRow {
     pub case_id: Option<String>,
     pub recipient_id: Option<String>,
     pub version: i64,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -103,6 +106,7 @@ pub struct DocumentInfo {
     pub content_type: String,
     pub size_bytes: i64,
     pub sha256: String,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub received_at: NaiveDateTime,
 }
 

@@ -30,6 +30,7 @@ pub struct ProgressRow {
     pub due_on: NaiveDate,
     pub actor_username: String,
     pub actor_organization_id: Option<String>,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub occurred_at: NaiveDateTime,
     /// The status in the portal's codes as they were when the entry was written: the feed
     /// and its callbacks keep saying what they said.

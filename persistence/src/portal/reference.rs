@@ -24,6 +24,7 @@ pub struct ProcedureRow {
     pub time_limit_days: i32,
     pub placeholder: bool,
     pub active: bool,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -149,6 +150,7 @@ pub fn delete_calendar_day(
 pub struct StatusCodeRow {
     pub status: Code<DossierStatus>,
     pub portal_code: String,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 

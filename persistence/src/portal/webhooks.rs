@@ -92,11 +92,15 @@ pub struct DeliveryRow {
     pub dossier_id: String,
     pub position: i64,
     pub payload: String,
+    #[serde(serialize_with = "crate::instant::utc_opt")]
     pub delivered_at: Option<NaiveDateTime>,
     pub attempts: i32,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub next_attempt_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::instant::utc_opt")]
     pub last_attempt_at: Option<NaiveDateTime>,
     pub last_error: Option<String>,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub created_at: NaiveDateTime,
 }
 

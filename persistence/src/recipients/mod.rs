@@ -81,7 +81,9 @@ pub struct RecipientRow {
     pub statistical_category: Option<Code<RecipientCategory>>,
     pub category_proven_on: Option<NaiveDate>,
     pub version: i64,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -461,6 +463,7 @@ pub fn log_access(conn: &mut DbConnection, entries: &[Access]) -> StoreResult<()
 pub struct AccessRow {
     pub id: i64,
     pub recipient_id: String,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub accessed_at: NaiveDateTime,
     pub account_id: String,
     pub username: String,

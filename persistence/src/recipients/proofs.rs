@@ -25,6 +25,7 @@ pub struct ProofRow {
     pub issuer: Option<String>,
     pub issued_on: Option<NaiveDate>,
     pub provided_on: NaiveDate,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub created_at: NaiveDateTime,
 }
 

@@ -34,6 +34,7 @@ pub struct ReleaseRow {
     pub vintage: i32,
     pub areas: Json<Vec<ReleasedArea>>,
     pub note: Option<String>,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub released_at: NaiveDateTime,
     pub released_by: String,
 }

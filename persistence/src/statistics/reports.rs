@@ -38,7 +38,9 @@ pub struct ReportRow {
     pub return_reason: Option<String>,
     pub needs_resubmission: bool,
     pub version: i64,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -72,11 +74,14 @@ pub struct RevisionRow {
     pub explanation: Option<String>,
     pub missing_explanation: Option<String>,
     pub correction_reason: Option<String>,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub proposed_at: NaiveDateTime,
     pub proposed_by: String,
+    #[serde(serialize_with = "crate::instant::utc_opt")]
     pub confirmed_at: Option<NaiveDateTime>,
     pub confirmed_by: Option<String>,
     pub decision: Option<Code<ReportStatus>>,
+    #[serde(serialize_with = "crate::instant::utc_opt")]
     pub decided_at: Option<NaiveDateTime>,
     pub decided_by: Option<String>,
     pub decision_reason: Option<String>,
