@@ -1156,8 +1156,19 @@ fn the_agencys_portal_settings_are_audited() {
             "calendar_day:2028-04-14".to_owned(),
         ]
     );
-    assert_eq!(reference[0]["after"], "R-99");
+    // Each entry holds the record as it was and as it is, as the audit entry's schema says:
+    // what a change replaced, and what a removal took away.
+    assert_eq!(reference[0]["after"]["portal_code"], "R-99");
     assert_eq!(reference[1]["after"]["time_limit_days"], 5);
+    assert!(
+        reference[1]["before"]["time_limit_days"].is_i64(),
+        "{}",
+        reference[1]
+    );
+    assert_eq!(reference[2]["before"]["name"], "Giỗ Tổ");
+    assert!(reference[2]["after"].is_null());
+    assert!(reference[3]["before"].is_null());
+    assert_eq!(reference[3]["after"]["kind"], "holiday");
     assert_eq!(reference[3]["after"]["name"], "Giỗ Tổ");
 
     let r = app.post(

@@ -28,23 +28,26 @@ pub struct ProcedureRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// Records a change of the reference data, `{what}:{key}` with its image, in the audit log.
-fn audited(
+/// Records a change of the reference data `{what}:{key}` in the audit log: the entry as it
+/// was (`None` when there was none) and as it is (`None` once removed).
+fn audited<T: Serialize>(
     conn: &mut DbConnection,
     actor: &Actor,
     what: &str,
     key: &str,
-    image: &impl Serialize,
+    before: Option<&T>,
+    after: Option<&T>,
 ) -> StoreResult<()> {
     audit::record(
         conn,
         actor,
-        Change::created(
-            AuditAction::PortalReferenceUpdate,
-            "portal_reference",
-            &format!("{what}:{key}"),
-            image,
-        ),
+        Change {
+            action: AuditAction::PortalReferenceUpdate,
+            resource_type: "portal_reference",
+            resource_id: &format!("{what}:{key}"),
+            before,
+            after,
+        },
     )
 }
 
@@ -71,15 +74,28 @@ pub fn put_procedure(
     row: &ProcedureRow,
 ) -> StoreResult<()> {
     write_transaction(conn, |conn| {
-        let updated = diesel::update(portal_procedures::table.find(&row.code))
-            .set(row)
-            .execute(conn)?;
-        if updated == 0 {
+        let before = portal_procedures::table
+            .find(&row.code)
+            .select(ProcedureRow::as_select())
+            .first(conn)
+            .optional()?;
+        if before.is_some() {
+            diesel::update(portal_procedures::table.find(&row.code))
+                .set(row)
+                .execute(conn)?;
+        } else {
             diesel::insert_into(portal_procedures::table)
                 .values(row)
                 .execute(conn)?;
         }
-        audited(conn, actor, "procedure", &row.code, row)
+        audited(
+            conn,
+            actor,
+            "procedure",
+            &row.code,
+            before.as_ref(),
+            Some(row),
+        )
     })
 }
 
@@ -119,15 +135,25 @@ pub fn put_calendar_day(
     row: &CalendarDayRow,
 ) -> StoreResult<()> {
     write_transaction(conn, |conn| {
-        let updated = diesel::update(calendar_days::table.find(row.day))
-            .set(row)
-            .execute(conn)?;
-        if updated == 0 {
+        let before = calendar_day(conn, row.day)?;
+        if before.is_some() {
+            diesel::update(calendar_days::table.find(row.day))
+                .set(row)
+                .execute(conn)?;
+        } else {
             diesel::insert_into(calendar_days::table)
                 .values(row)
                 .execute(conn)?;
         }
-        audited(conn, actor, "calendar_day", &row.day.to_string(), row)
+        let key = row.day.to_string();
+        audited(
+            conn,
+            actor,
+            "calendar_day",
+            &key,
+            before.as_ref(),
+            Some(row),
+        )
     })
 }
 
@@ -138,11 +164,25 @@ pub fn delete_calendar_day(
     day: NaiveDate,
 ) -> StoreResult<()> {
     write_transaction(conn, |conn| {
-        if diesel::delete(calendar_days::table.find(day)).execute(conn)? == 0 {
-            return Err(StoreError::NotFound);
-        }
-        audited(conn, actor, "calendar_day", &day.to_string(), &())
+        let before = calendar_day(conn, day)?.ok_or(StoreError::NotFound)?;
+        diesel::delete(calendar_days::table.find(day)).execute(conn)?;
+        audited(
+            conn,
+            actor,
+            "calendar_day",
+            &day.to_string(),
+            Some(&before),
+            None,
+        )
     })
+}
+
+fn calendar_day(conn: &mut DbConnection, day: NaiveDate) -> StoreResult<Option<CalendarDayRow>> {
+    Ok(calendar_days::table
+        .find(day)
+        .select(CalendarDayRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Serialize)]
@@ -180,22 +220,39 @@ pub fn set_status_code(
     portal_code: &str,
 ) -> StoreResult<()> {
     write_transaction(conn, |conn| {
-        let now = crate::now();
-        let updated = diesel::update(portal_status_codes::table.find(Code(status)))
-            .set((
-                portal_status_codes::portal_code.eq(portal_code),
-                portal_status_codes::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        if updated == 0 {
+        let before: Option<StatusCodeRow> = portal_status_codes::table
+            .find(Code(status))
+            .select(StatusCodeRow::as_select())
+            .first(conn)
+            .optional()?;
+        let after = StatusCodeRow {
+            status: Code(status),
+            portal_code: portal_code.to_owned(),
+            updated_at: crate::now(),
+        };
+        if before.is_some() {
+            diesel::update(portal_status_codes::table.find(Code(status)))
+                .set((
+                    portal_status_codes::portal_code.eq(&after.portal_code),
+                    portal_status_codes::updated_at.eq(after.updated_at),
+                ))
+                .execute(conn)?;
+        } else {
             diesel::insert_into(portal_status_codes::table)
                 .values((
-                    portal_status_codes::status.eq(Code(status)),
-                    portal_status_codes::portal_code.eq(portal_code),
-                    portal_status_codes::updated_at.eq(now),
+                    portal_status_codes::status.eq(after.status),
+                    portal_status_codes::portal_code.eq(&after.portal_code),
+                    portal_status_codes::updated_at.eq(after.updated_at),
                 ))
                 .execute(conn)?;
         }
-        audited(conn, actor, "status_code", status.code(), &portal_code)
+        audited(
+            conn,
+            actor,
+            "status_code",
+            status.code(),
+            before.as_ref(),
+            Some(&after),
+        )
     })
 }
