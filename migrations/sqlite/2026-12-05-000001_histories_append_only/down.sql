@@ -1,0 +1,4 @@
+DROP TRIGGER statistical_releases_no_delete;
+DROP TRIGGER statistical_releases_no_update;
+DROP TRIGGER case_events_no_delete;
+DROP TRIGGER case_events_no_update;
