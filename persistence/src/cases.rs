@@ -242,6 +242,17 @@ pub fn get_any(conn: &mut DbConnection, id: &str) -> StoreResult<CaseRow> {
         .map_err(StoreError::from)
 }
 
+/// A case as the audit log keeps it. The entry of a step carries, with the case after it, the
+/// step itself (its name, day, reason and what it recorded) as the case's history keeps it,
+/// so that the audit alone says what was done and why.
+#[derive(Serialize)]
+struct Audited {
+    #[serde(flatten)]
+    case: CaseRow,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: Option<EventRow>,
+}
+
 /// Writes `after` over `before` (edit, delete, or a step with its event).
 pub fn save(
     conn: &mut DbConnection,
@@ -263,7 +274,10 @@ pub fn save(
             cases.id,
             before,
             after,
-            |c: &CaseRow| c.clone()
+            |c: &CaseRow| Audited {
+                case: c.clone(),
+                step: event.filter(|_| c.version == after.version).cloned(),
+            }
         )?;
         if let Some(event) = event {
             diesel::insert_into(case_events::table)

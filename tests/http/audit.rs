@@ -120,4 +120,44 @@ fn the_audit_log_refuses_changes_at_the_storage_level() {
     assert!(delete.is_err(), "delete was allowed");
     let entries = app.get("/api/v1/audit-log", &app.admin()).json();
     assert!(entries["total"].as_i64().unwrap() > 0);
+    // So do the cases' histories and the statistics released: they are records too.
+    for statement in [
+        "UPDATE case_events SET reason = 'rewritten'",
+        "DELETE FROM case_events",
+        "UPDATE statistical_releases SET vintage = vintage",
+        "DELETE FROM statistical_releases",
+    ] {
+        let changed = diesel::sql_query(statement).execute(&mut **conn);
+        assert!(changed.is_err(), "{statement} was allowed");
+    }
+}
+
+/// The audit entry of a case's step says which step, on what day and why, with the case as
+/// it left it: an auditor needs no other table to follow the case.
+#[test]
+fn a_case_step_is_audited_with_the_step_and_its_reason() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let case = app.open_case(&gd, "2026-11-01");
+    let r = app.post(
+        &format!("/api/v1/cases/{case}/steps/refuse"),
+        &gd,
+        json!({"on": "2026-11-02", "reason": "Không thuộc diện được trợ giúp pháp lý"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let entries = app
+        .get(
+            &format!("/api/v1/audit-log?resource_id={case}&action=case.step"),
+            &app.admin(),
+        )
+        .json();
+    let entry = &entries["items"][0];
+    assert_eq!(entry["after"]["state"], "refused");
+    assert_eq!(entry["after"]["step"]["step"], "refuse");
+    assert_eq!(entry["after"]["step"]["occurred_on"], "2026-11-02");
+    assert_eq!(
+        entry["after"]["step"]["reason"],
+        "Không thuộc diện được trợ giúp pháp lý"
+    );
+    assert!(entry["before"]["step"].is_null(), "{entry}");
 }
