@@ -399,7 +399,23 @@ pub struct Problem {
     pub type_: String,
     pub title: String,
     pub status: u16,
-    /// Stable machine-readable code, e.g. `validation_failed`, `not_found`.
+    /// Stable machine-readable code. Any operation may answer these: `bad_request`,
+    /// `malformed_json`, `not_an_object` and `request_error` (400, the body or the query
+    /// does not read); `unauthorized` (401: no token, or one missing, invalid, expired or
+    /// revoked; the token endpoint answers RFC 6749's `error` too); `forbidden` (403);
+    /// `not_found` (404, also what lies outside the caller's scope) and `route_not_found` (no
+    /// such path); `method_not_allowed` (405); `request_timeout` (408); `conflict` (409, a
+    /// write refused by the storage's own rules); `precondition_failed` (412, `If-Match` names
+    /// another version) and `precondition_required` (428, it is missing where required);
+    /// `payload_too_large` (413); `unsupported_media_type` (415); `validation_failed` (422,
+    /// `errors` names each field; among their codes `duplicate_key` for a JSON key given
+    /// twice, `control_character` for an invisible character in text, `unknown_code` for a
+    /// code outside its vocabulary, `unknown_sort`, `range` and `in_future`);
+    /// `too_many_attempts` (429, with `Retry-After`); `internal_error` (500);
+    /// `service_unavailable` (503, the database does not answer) and `too_many_uploads` (503,
+    /// as many uploads as the server takes are in progress), both with `Retry-After`.
+    /// Operations name the codes of their own rules in their responses. Codes are added over
+    /// time: treat an unknown one by its status.
     pub code: String,
     pub detail: String,
     /// The request path.

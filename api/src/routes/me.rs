@@ -86,8 +86,9 @@ pub struct ChangePassword {
     responses(
         (status = 204, description = "Changed; log in again."),
         (status = 403, description = "Service clients rotate secrets instead.", body = Problem),
+        (status = 422, description = "The current password is wrong (`wrong_password`, counted like a failed login), or the new one is unchanged or too weak.", body = Problem),
         (status = 429, description = "Too many wrong current passwords.", body = Problem),
-        (status = 409, description = "The account changed meanwhile; try again.", body = Problem),
+        (status = 409, description = "The account changed meanwhile, by another change sent at the same time (`concurrent_change`); read it again.", body = Problem),
     )
 )]
 #[post("/me/password")]

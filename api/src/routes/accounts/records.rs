@@ -30,7 +30,7 @@ pub struct CreateAccount {
     responses(
         (status = 201, description = "Created.", body = AccountView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The role may not be granted by the caller.", body = Problem),
-        (status = 409, description = "Username taken, or organization inactive.", body = Problem),
+        (status = 409, description = "The username is taken (`username_taken`), or the organization stopped operating (`organization_inactive`).", body = Problem),
     )
 )]
 #[post("/accounts")]

@@ -63,7 +63,7 @@ fn before_archive(conn: &mut DbConnection, case_id: &str) -> Result<CaseState, A
     responses(
         (status = 200, description = "Approved and carried out.", body = ChangeRequestView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre decides.", body = Problem),
-        (status = 409, description = "Already decided, or a case changed so that the request no longer applies.", body = Problem),
+        (status = 409, description = "Already decided (`already_decided`), or a case changed so that the request no longer applies.", body = Problem),
     )
 )]
 #[post("/change-requests/{id}/approve")]
@@ -152,7 +152,7 @@ fn no_longer_applies() -> ApiError {
     responses(
         (status = 200, description = "Rejected.", body = ChangeRequestView, headers(("ETag" = String))),
         (status = 403, description = "Only the data centre decides.", body = Problem),
-        (status = 409, description = "Already decided.", body = Problem),
+        (status = 409, description = "Already decided (`already_decided`).", body = Problem),
     )
 )]
 #[post("/change-requests/{id}/reject")]

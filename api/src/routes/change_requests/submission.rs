@@ -121,6 +121,7 @@ fn checked_item(
     responses(
         (status = 201, description = "Submitted.", body = ChangeRequestView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller's role does no casework.", body = Problem),
+        (status = 422, description = "Each case that cannot be asked for is named in `errors` as `cases[i].case_id`: not in the caller's scope (`unknown_case`), not locked or not archived as the kind needs (`not_needed`), or with another request pending (`pending_request`); an edit that changes nothing is `no_change`.", body = Problem),
     )
 )]
 #[post("/change-requests")]

@@ -21,7 +21,7 @@ pub struct DeactivateOrganization {
     responses(
         (status = 200, description = "Deactivated.", body = OrganizationView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not restructure this organization.", body = Problem),
-        (status = 409, description = "Already inactive, or has active children.", body = Problem),
+        (status = 409, description = "Already inactive (`already_inactive`), or it has active children (`has_active_children`).", body = Problem),
     )
 )]
 #[post("/organizations/{id}/deactivate")]

@@ -47,7 +47,7 @@ pub struct UploadQuery {
         (status = 503, description = "Too many uploads in progress, or the database does not answer.", body = Problem,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 403, description = "The portal only.", body = Problem),
-        (status = 409, description = "The dossier is finished, or the key was used for other content.", body = Problem),
+        (status = 409, description = "The dossier is finished, or the key was used for other content (`idempotency_key_reused`).", body = Problem),
         (status = 413, description = "Larger than the limit.", body = Problem),
         (status = 422, description = "Not an accepted kind of document.", body = Problem),
     )
@@ -154,7 +154,7 @@ pub struct Supplement {
         (status = 200, description = "The dossier, its clock running again.", body = DossierView),
         (status = 400, description = "An invalid `Idempotency-Key`.", body = Problem),
         (status = 403, description = "The portal only.", body = Problem),
-        (status = 409, description = "The dossier awaits no documents (`illegal_step`), or the key was used for other content.", body = Problem),
+        (status = 409, description = "The dossier awaits no documents (`illegal_step`), or the key was used for other content (`idempotency_key_reused`).", body = Problem),
         (status = 422, description = "A document is refused.", body = Problem),
     )
 )]

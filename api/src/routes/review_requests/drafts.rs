@@ -105,7 +105,7 @@ pub struct UpdateReview {
     responses(
         (status = 200, description = "Updated.", body = ReviewView, headers(("ETag" = String))),
         (status = 403, description = "The caller's role does no casework.", body = Problem),
-        (status = 409, description = "Sent: locked.", body = Problem),
+        (status = 409, description = "Sent, and so locked (`review_locked`).", body = Problem),
     )
 )]
 #[patch("/review-requests/{id}")]
@@ -157,7 +157,7 @@ pub async fn update(
     responses(
         (status = 204, description = "Deleted."),
         (status = 403, description = "The caller's role does no casework.", body = Problem),
-        (status = 409, description = "Sent: locked.", body = Problem),
+        (status = 409, description = "Sent, and so locked (`review_locked`).", body = Problem),
     )
 )]
 #[delete("/review-requests/{id}")]

@@ -77,7 +77,7 @@ fn answered_out_of_range(_: DayOutOfRange) -> ApiError {
     responses(
         (status = 200, description = "Sent.", body = ReviewView, headers(("ETag" = String))),
         (status = 403, description = "Only the organization's leaders send.", body = Problem),
-        (status = 409, description = "Not a draft.", body = Problem),
+        (status = 409, description = "Not a draft (`illegal_step`).", body = Problem),
     )
 )]
 #[post("/review-requests/{id}/send")]
@@ -125,7 +125,7 @@ pub async fn send(
     responses(
         (status = 200, description = "Answered.", body = ReviewView, headers(("ETag" = String))),
         (status = 403, description = "The caller's role does no casework.", body = Problem),
-        (status = 409, description = "Not sent.", body = Problem),
+        (status = 409, description = "Not sent (`illegal_step`).", body = Problem),
     )
 )]
 #[post("/review-requests/{id}/answer")]

@@ -82,7 +82,7 @@ pub(super) fn card_authority(
     responses(
         (status = 201, description = "Issued; the person.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "Only the Department above the person's organization issues cards.", body = Problem),
-        (status = 409, description = "A valid card exists (reissue it instead), or the number is taken.", body = Problem),
+        (status = 409, description = "A valid card exists (`card_exists`: reissue it instead), or the number is taken (`card_number_taken`).", body = Problem),
     )
 )]
 #[post("/staff/{id}/collaborator-cards")]
@@ -250,7 +250,7 @@ fn change_refused(e: CardChangeRefusal) -> ApiError {
     responses(
         (status = 201, description = "Reissued; the holder.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "Only the Department that issued the card reissues it.", body = Problem),
-        (status = 409, description = "The card was revoked or replaced, another card of the Department is valid (`card_exists`: reissue or revoke that one), or the number is taken.", body = Problem),
+        (status = 409, description = "The card was revoked or replaced (`card_not_valid`), another card of the Department is valid (`card_exists`: reissue or revoke that one), or the number is taken (`card_number_taken`).", body = Problem),
     )
 )]
 #[post("/collaborator-cards/{card_id}/reissue")]
@@ -319,7 +319,7 @@ pub async fn reissue_card(
     responses(
         (status = 200, description = "Revoked; the holder.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "Only the Department that issued the card revokes it.", body = Problem),
-        (status = 409, description = "The card was already revoked or replaced.", body = Problem),
+        (status = 409, description = "The card was already revoked or replaced (`card_not_valid`).", body = Problem),
     )
 )]
 #[post("/collaborator-cards/{card_id}/revoke")]

@@ -157,7 +157,7 @@ pub struct EndMembership {
     responses(
         (status = 200, description = "Ended; the person.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not manage staff there.", body = Problem),
-        (status = 409, description = "Already ended, or the day is not after it began.", body = Problem),
+        (status = 409, description = "Already ended, or the day is not after it began (`invalid_membership_end`).", body = Problem),
     )
 )]
 #[post("/staff/{id}/memberships/{membership_id}/end")]

@@ -148,7 +148,7 @@ fn is_pending(r: &RevisionRow) -> bool {
     responses(
         (status = 200, description = "The report, with the correction as its submitted revision.", body = ReportView, headers(("ETag" = String))),
         (status = 403, description = "Only the unit's head confirms.", body = Problem),
-        (status = 409, description = "Not a correction waiting for confirmation.", body = Problem),
+        (status = 409, description = "Not a correction waiting for confirmation (`not_pending`).", body = Problem),
     )
 )]
 #[post("/statistics/reports/{id}/corrections/{revision}/confirm")]

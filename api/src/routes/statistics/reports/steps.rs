@@ -27,7 +27,7 @@ pub struct SubmitReport {
     responses(
         (status = 200, description = "Submitted.", body = ReportView, headers(("ETag" = String))),
         (status = 403, description = "Only the unit's head submits.", body = Problem),
-        (status = 409, description = "Already submitted (`illegal_step`), or the period has not ended (`period_not_over`).", body = Problem),
+        (status = 409, description = "Already submitted (`report_submitted`), or the period has not ended (`period_not_over`).", body = Problem),
         (status = 422, description = "`rules_broken` (with the rule results), `explanation_required`, `missing_reports` (with the units), or invalid entered figures.", body = Problem),
     )
 )]
