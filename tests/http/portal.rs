@@ -518,6 +518,12 @@ fn a_missing_document_stops_the_clock_until_the_portal_sends_it() {
     let doc = first.json()["id"].as_str().unwrap().to_owned();
     let r = app.get(&format!("/api/v1/dossiers/{id}/documents/{doc}"), &stp);
     assert_eq!(r.raw, pdf_bytes);
+    // Named as a case attachment is: `filename` for every client.
+    assert_eq!(r.header("content-type"), Some("application/pdf"));
+    assert_eq!(
+        r.header("content-disposition"),
+        Some("attachment; filename=\"ban-sao.pdf\"")
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 pub mod body_deadline;
 pub mod csv;
+pub mod download;
 pub mod error;
 pub mod extract;
 pub mod head;

@@ -36,7 +36,7 @@ pub async fn list_for_case(
     operation_id = "downloadAttachment",
     tag = "cases",
     responses(
-        (status = 200, description = "The file.", content_type = "application/octet-stream", body = crate::http::schemas::Binary),
+        (status = 200, description = "The file, with the media type recognised from its content when it was stored, and `Content-Disposition: attachment` naming it (`filename`, and `filename*` in UTF-8 when the name is not ASCII).", content((crate::http::schemas::Binary = "application/pdf"), (crate::http::schemas::Binary = "image/png"), (crate::http::schemas::Binary = "image/jpeg"), (crate::http::schemas::Binary = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (crate::http::schemas::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (crate::http::schemas::Binary = "application/msword"), (crate::http::schemas::Binary = "application/vnd.ms-excel"))),
     )
 )]
 #[get("/attachments/{attachment_id}")]
@@ -80,34 +80,9 @@ pub async fn download(
     }
     Ok(HttpResponse::Ok()
         .content_type(row.content_type.clone())
-        .insert_header(disposition(&row.file_name))
+        .insert_header(crate::http::download::disposition(&row.file_name))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(streamed(blob)))
-}
-
-/// `attachment` with the file's name: as sent where it is ASCII; otherwise folded to ASCII
-/// in `filename` for old clients, and whole in `filename*` (RFC 6266, RFC 8187), which
-/// clients prefer, so that a Vietnamese name reaches every client unmangled.
-fn disposition(file_name: &str) -> ContentDisposition {
-    let mut parameters = Vec::new();
-    if file_name.is_ascii() {
-        parameters.push(DispositionParam::Filename(file_name.to_owned()));
-    } else {
-        let folded: String = tgpl_domain::text::fold(file_name)
-            .chars()
-            .map(|c| if c.is_ascii() { c } else { '_' })
-            .collect();
-        parameters.push(DispositionParam::Filename(folded));
-        parameters.push(DispositionParam::FilenameExt(header::ExtendedValue {
-            charset: header::Charset::Ext("UTF-8".to_owned()),
-            language_tag: None,
-            value: file_name.as_bytes().to_vec(),
-        }));
-    }
-    ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters,
-    }
 }
 
 /// A blob as a response body of known length, read on the blocking pool one chunk at a

@@ -15,7 +15,7 @@ pub use uploading::{upload, UploadQuery};
 use std::io::Read;
 
 use actix_web::body::SizedStream;
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};

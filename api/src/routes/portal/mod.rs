@@ -281,16 +281,10 @@ fn dossier_response(view: DossierView) -> HttpResponse {
 
 /// A document's bytes as a download.
 fn document_response(document: DocumentRow) -> HttpResponse {
-    let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
-        percent_encoding::utf8_percent_encode(
-            &document.file_name,
-            percent_encoding::NON_ALPHANUMERIC
-        )
-    );
     HttpResponse::Ok()
         .content_type(document.content_type)
-        .insert_header((actix_web::http::header::CONTENT_DISPOSITION, disposition))
+        .insert_header(crate::http::download::disposition(&document.file_name))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
         .body(document.content)
 }
 

@@ -113,7 +113,7 @@ pub async fn read_dossier(
     operation_id = "downloadDossierDocument",
     tag = "dossiers",
     responses(
-        (status = 200, description = "The file, of the type recognised from its content (PDF, PNG, JPEG, Word, Excel).", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file, with the media type recognised from its content when it was stored, and `Content-Disposition: attachment` naming it (`filename`, and `filename*` in UTF-8 when the name is not ASCII).", content((crate::http::schemas::Binary = "application/pdf"), (crate::http::schemas::Binary = "image/png"), (crate::http::schemas::Binary = "image/jpeg"), (crate::http::schemas::Binary = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (crate::http::schemas::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (crate::http::schemas::Binary = "application/msword"), (crate::http::schemas::Binary = "application/vnd.ms-excel"))),
         (status = 404, description = "No such document in the caller's scope.", body = Problem),
     )
 )]
