@@ -64,7 +64,13 @@ impl crate::refusal::Refusal for FileError {
                 "The file name's extension does not match the content.",
             ),
         };
-        crate::refusal::FieldRefusal::new("file", code, vi, en)
+        // The name is what disagrees with the content, and what the uploader mends.
+        let field = if *self == Self::NameDisagrees {
+            "file_name"
+        } else {
+            "file"
+        };
+        crate::refusal::FieldRefusal::new(field, code, vi, en)
     }
 }
 

@@ -117,8 +117,8 @@ fn oversized_or_forbidden_files_are_refused_with_nothing_stored() {
     .assert_problem(415, "unsupported_attachment_type");
     let r = upload(&app, &tgv, &case, "don.exe", b"%PDF-1.7");
     assert_eq!(
-        r.assert_problem(422, "validation_failed")["errors"][0]["code"],
-        "file_name_disagrees"
+        r.refused_field(),
+        ("file_name".to_owned(), "file_name_disagrees".to_owned())
     );
     upload(&app, &tgv, &case, "rong.pdf", b"").assert_problem(422, "validation_failed");
     // A name that is only an extension, or a path, names nothing.

@@ -3,9 +3,9 @@
 
 pub mod body_deadline;
 pub mod csv;
-pub mod download;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod head;
 pub mod lang;
 pub mod page;

@@ -80,7 +80,7 @@ pub async fn download(
     }
     Ok(HttpResponse::Ok()
         .content_type(row.content_type.clone())
-        .insert_header(crate::http::download::disposition(&row.file_name))
+        .insert_header(crate::http::files::disposition(&row.file_name))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(streamed(blob)))
 }

@@ -16,7 +16,6 @@ use std::io::Read;
 
 use actix_web::body::SizedStream;
 use actix_web::http::header;
-use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -24,7 +23,7 @@ use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tgpl_domain::access::Action;
-use tgpl_domain::attachment::{FileError, Recogniser};
+use tgpl_domain::attachment::Recogniser;
 use tgpl_persistence::attachments::{self, AttachmentRow};
 use tgpl_persistence::blobs::Blob;
 use tgpl_persistence::cases::CaseRow;

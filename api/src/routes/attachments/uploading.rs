@@ -10,16 +10,6 @@ pub struct UploadQuery {
     pub file_name: String,
 }
 
-/// A refused file: 422 naming `file`, or 415 for a kind not accepted at all.
-fn file_error(e: FileError) -> ApiError {
-    let mut error = ApiError::refused(e);
-    if e == FileError::NotAccepted {
-        error.status = StatusCode::UNSUPPORTED_MEDIA_TYPE;
-        error.code = "unsupported_attachment_type";
-    }
-    error
-}
-
 /// Bytes of an upload gathered before they are written to the store: an upload in progress
 /// holds about this much in memory, whatever the size of the file.
 const WRITE_SIZE: usize = 256 * 1024;
@@ -55,7 +45,8 @@ async fn blocking<T: Send + 'static>(
         (status = 403, description = "The caller's role does no casework.", body = Problem),
         (status = 409, description = "The case is archived.", body = Problem),
         (status = 413, description = "Larger than the limit.", body = Problem),
-        (status = 415, description = "Not an accepted kind of document.", body = Problem),
+        (status = 415, description = "Not an accepted kind of document (`unsupported_attachment_type`), whatever its name.", body = Problem),
+        (status = 422, description = "The file is empty (`file`), its name is not a plain file name or disagrees with its content (`file_name`: `file_name_disagrees`).", body = Problem),
         (status = 503, description = "Too many uploads in progress, or the database does not answer.", body = Problem,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
@@ -114,7 +105,9 @@ pub async fn upload(
             .await?;
         }
     }
-    let kind = recogniser.finish(&file_name).map_err(file_error)?;
+    let kind = recogniser
+        .finish(&file_name)
+        .map_err(crate::http::files::upload_refused)?;
     let attachment_id = tgpl_persistence::new_id();
     let key = format!("{id}/{attachment_id}");
     let row = AttachmentRow {

@@ -283,7 +283,7 @@ fn dossier_response(view: DossierView) -> HttpResponse {
 fn document_response(document: DocumentRow) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(document.content_type)
-        .insert_header(crate::http::download::disposition(&document.file_name))
+        .insert_header(crate::http::files::disposition(&document.file_name))
         .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
         .body(document.content)
 }

@@ -49,7 +49,8 @@ pub struct UploadQuery {
         (status = 403, description = "The portal only.", body = Problem),
         (status = 409, description = "The dossier is finished, or the key was used for other content (`idempotency_key_reused`).", body = Problem),
         (status = 413, description = "Larger than the limit.", body = Problem),
-        (status = 422, description = "Not an accepted kind of document.", body = Problem),
+        (status = 415, description = "Not an accepted kind of document (`unsupported_attachment_type`), whatever its name.", body = Problem),
+        (status = 422, description = "The file is empty (`file`), its name is not a plain file name or disagrees with its content (`file_name`: `file_name_disagrees`).", body = Problem),
     )
 )]
 #[post("/portal/dossiers/{id}/documents")]
@@ -81,7 +82,15 @@ pub async fn upload_dossier_document(
     })
     .await
     .map_err(ApiError::logged("reading a dossier document"))?
-    .map_err(|e| ApiError::validation(vec![e]))?;
+    .map_err(|refusal| {
+        // Sent as the body, as a case attachment is, and answered as one.
+        let not_accepted = tgpl_domain::attachment::FileError::NotAccepted;
+        if refusal.code == tgpl_domain::refusal::Refusal::field_refusal(&not_accepted).code {
+            crate::http::files::upload_refused(not_accepted)
+        } else {
+            ApiError::validation(vec![refusal])
+        }
+    })?;
     // The dossier is part of what a key stands for: one key, one document of one dossier.
     let hash =
         idempotency::request_hash(&("documents", &id, &document.file_name, &document.sha256))?;
