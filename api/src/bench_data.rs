@@ -95,6 +95,7 @@ const GIVEN: [&str; 20] = [
 /// Generates `total` cases (and about 0.7 recipients per case) over the 34 provinces.
 pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<String, String> {
     let actor = Actor::system("generate-bench-data");
+    crate::bootstrap::check_own_database(conn, &actor)?;
     let agency = crate::bootstrap::ensure_national(conn, &actor)?;
     let provinces = provinces::list(conn, false).map_err(|e| e.to_string())?;
     let mut rng = Rng(seed | 1);

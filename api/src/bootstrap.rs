@@ -21,6 +21,23 @@ pub fn epoch() -> chrono::NaiveDate {
 }
 
 /// Returns the organization with `code`, creating it under `parent` if it is missing.
+/// Refuses to let `loader` (the demo's or the benchmark's) load its data into a database
+/// it did not load before and that is not new: that data comes with passwords printed in
+/// the README, which a real database must never get. A database is new while it has no
+/// account.
+pub fn check_own_database(conn: &mut DbConnection, loader: &Actor) -> Result<(), String> {
+    let err = |e: tgpl_persistence::StoreError| e.to_string();
+    if !accounts::any(conn).map_err(err)?
+        || tgpl_persistence::audit::written_by(conn, loader).map_err(err)?
+    {
+        return Ok(());
+    }
+    Err(format!(
+        "this database holds accounts that {} did not create: its data, with public passwords, is loaded only into a new database or one it loaded before",
+        loader.username.trim_start_matches("system:")
+    ))
+}
+
 pub fn ensure_organization(
     conn: &mut DbConnection,
     actor: &Actor,

@@ -154,6 +154,14 @@ pub fn for_request(conn: &mut DbConnection, id: &str) -> StoreResult<RequestAcco
     })
 }
 
+/// Whether any account exists: a database without one is new.
+pub fn any(conn: &mut DbConnection) -> StoreResult<bool> {
+    Ok(
+        diesel::select(diesel::dsl::exists(accounts::table.select(accounts::id)))
+            .get_result(conn)?,
+    )
+}
+
 pub fn find_by_username(
     conn: &mut DbConnection,
     username: &str,

@@ -135,6 +135,14 @@ pub fn record<B: Serialize, A: Serialize>(
     Ok(())
 }
 
+/// Whether `actor` (an [`Actor::system`] command, say) ever wrote to this database.
+pub fn written_by(conn: &mut DbConnection, actor: &Actor) -> StoreResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        audit_log::table.filter(audit_log::actor_username.eq(&actor.username)),
+    ))
+    .get_result(conn)?)
+}
+
 /// Snapshots are plain data; should one ever fail to serialise, the failure is recorded in
 /// its place rather than aborting the change.
 fn to_json<T: Serialize>(value: &T) -> String {

@@ -38,6 +38,25 @@ fn create_admin_bootstraps_an_empty_database() {
     );
 }
 
+/// Demo and benchmark data come with public passwords: they go into a new database, or one
+/// they loaded before, never into one an operator set up.
+#[test]
+fn demo_and_benchmark_data_never_go_into_a_real_database() {
+    let app = TestApp::spawn_empty();
+    let mut conn = app.pool.get().unwrap();
+    tgpl_api::bootstrap::create_admin(&mut conn, "root.admin", "Quản trị", "Quản-trị-2026")
+        .unwrap();
+    let Err(refused) = tgpl_api::demo::seed(&mut conn) else {
+        panic!("the demo went into a real database")
+    };
+    assert!(refused.contains("seed-demo did not create"), "{refused}");
+    let refused = tgpl_api::bench_data::generate(&mut conn, 34, 7).expect_err("refused");
+    assert!(refused.contains("generate-bench-data"), "{refused}");
+    let token = app.login_as("root.admin", "Quản-trị-2026");
+    let accounts = app.get("/api/v1/accounts?page_size=100", &token).json();
+    assert_eq!(accounts["total"], 1, "{accounts}");
+}
+
 #[test]
 fn seeding_the_demo_twice_changes_nothing() {
     let app = TestApp::spawn();

@@ -70,6 +70,7 @@ fn participating(
 /// Seeds the demo data and returns the logins it guarantees.
 pub fn seed(conn: &mut DbConnection) -> Result<Vec<DemoLogin>, String> {
     let actor = Actor::system("seed-demo");
+    crate::bootstrap::check_own_database(conn, &actor)?;
     let agency = ensure_national(conn, &actor)?;
     let stats = ensure_organization(
         conn,
