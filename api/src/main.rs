@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use tgpl_api::config::Settings;
 use tgpl_api::server::{self, ServerOptions};
 use tgpl_api::storage;
+use tgpl_persistence::db::set_up_alone;
 
 /// Every request allocates its buffers, rows and JSON on one thread and frees many of them on
 /// another (the database's); glibc's allocator spent about a tenth of the server's time there,
@@ -94,8 +95,9 @@ fn run(cli: Cli) -> Result<(), String> {
             let password = admin_password()?;
             let pool = storage::prepare_database(&settings.database_url, &settings.pool)?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            let account =
-                tgpl_api::bootstrap::create_admin(&mut conn, &username, &display_name, &password)?;
+            let account = set_up_alone(&settings.database_url, &mut conn, |conn| {
+                tgpl_api::bootstrap::create_admin(conn, &username, &display_name, &password)
+            })?;
             println!(
                 "created administrator `{}` ({})",
                 account.username, account.id
@@ -105,7 +107,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::SeedDemo => {
             let pool = storage::prepare_database(&settings.database_url, &settings.pool)?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            let logins = tgpl_api::demo::seed(&mut conn)?;
+            let logins = set_up_alone(&settings.database_url, &mut conn, tgpl_api::demo::seed)?;
             println!("demo data ready: {} accounts", logins.len());
             Ok(())
         }
@@ -114,7 +116,9 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             println!(
                 "{}",
-                tgpl_api::bench_data::generate(&mut conn, cases, seed)?
+                set_up_alone(&settings.database_url, &mut conn, |conn| {
+                    tgpl_api::bench_data::generate(conn, cases, seed)
+                })?
             );
             Ok(())
         }
@@ -149,7 +153,11 @@ fn serve(settings: Settings, bind: Option<String>, demo: bool) -> Result<(), Str
     let storage = tgpl_api::storage::Storage::open(&settings.database_url, &settings.pool)?;
     let logins = if demo {
         let mut conn = storage.pool.get().map_err(|e| e.to_string())?;
-        Some(tgpl_api::demo::seed(&mut conn)?)
+        Some(set_up_alone(
+            &settings.database_url,
+            &mut conn,
+            tgpl_api::demo::seed,
+        )?)
     } else {
         None
     };

@@ -14,20 +14,23 @@ pub fn prepare_database(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Po
     let mut conn = pool
         .get()
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
-    let applied = db::run_migrations(&mut conn).map_err(|e| e.to_string())?;
-    for name in applied {
-        log::info!("applied migration {name}");
-    }
-    // A new database, or one loaded in bulk, counts its records into the statistics' tallies
-    // once before it serves.
-    if !tally::is_built(&mut conn).map_err(|e| e.to_string())? {
-        let started = std::time::Instant::now();
-        let counted = tally::rebuild(&mut conn).map_err(|e| e.to_string())?;
-        log::info!(
-            "counted {counted} cases into the statistics' tallies in {} ms",
-            started.elapsed().as_millis()
-        );
-    }
+    db::set_up_alone(url, &mut conn, |conn| {
+        let applied = db::run_migrations(conn).map_err(|e| e.to_string())?;
+        for name in applied {
+            log::info!("applied migration {name}");
+        }
+        // A new database, or one loaded in bulk, counts its records into the statistics'
+        // tallies once before it serves.
+        if !tally::is_built(conn).map_err(|e| e.to_string())? {
+            let started = std::time::Instant::now();
+            let counted = tally::rebuild(conn).map_err(|e| e.to_string())?;
+            log::info!(
+                "counted {counted} cases into the statistics' tallies in {} ms",
+                started.elapsed().as_millis()
+            );
+        }
+        Ok(())
+    })?;
     Ok(pool)
 }
 

@@ -288,6 +288,53 @@ pub fn build_pool(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Pool, St
         })
 }
 
+/// Runs `setup` (migrations, the first count of the tallies, loading demo or benchmark data)
+/// while no other process sets up the same database: servers started at once on a new
+/// database would otherwise each apply the migrations, or load the same records, and all
+/// but one fail on the other's rows. On PostgreSQL a session advisory lock of the
+/// connection, released when `setup` ends however it ends; on SQLite an exclusive lock on
+/// the file `<database>.setup` beside it, released with the file.
+pub fn set_up_alone<T>(
+    url: &DatabaseUrl,
+    conn: &mut DbConnection,
+    setup: impl FnOnce(&mut DbConnection) -> Result<T, String>,
+) -> Result<T, String> {
+    /// The lock's key: "tgpl" in ASCII.
+    const SETUP_LOCK: i64 = 0x7467_706c;
+    match (url, &mut *conn) {
+        (DatabaseUrl::Postgres(_), DbConnection::Pg(c)) => {
+            diesel::RunQueryDsl::execute(
+                diesel::sql_query(format!("SELECT pg_advisory_lock({SETUP_LOCK})")),
+                c,
+            )
+            .map_err(|e| format!("cannot take the setup lock: {e}"))?;
+            let outcome = setup(conn);
+            if let DbConnection::Pg(c) = conn {
+                // A failure to unlock leaves the lock to the connection's end.
+                let _ = diesel::RunQueryDsl::execute(
+                    diesel::sql_query(format!("SELECT pg_advisory_unlock({SETUP_LOCK})")),
+                    c,
+                );
+            }
+            outcome
+        }
+        (DatabaseUrl::Sqlite(path), _) => {
+            let mut lock_path = path.clone().into_os_string();
+            lock_path.push(".setup");
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&lock_path)
+                .map_err(|e| format!("cannot open {}: {e}", PathBuf::from(&lock_path).display()))?;
+            file.lock()
+                .map_err(|e| format!("cannot lock {}: {e}", PathBuf::from(&lock_path).display()))?;
+            setup(conn)
+        }
+        (DatabaseUrl::Postgres(_), DbConnection::Sqlite(_)) => setup(conn),
+    }
+}
+
 /// Applies the pending migrations of the connection's engine; returns their names.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
     let applied = match conn {
