@@ -207,6 +207,14 @@ fn serve(settings: Settings, bind: Option<String>, demo: bool) -> Result<(), Str
                 tgpl_api::demo::STATISTICS_CLIENT.1
             );
         }
-        server.await.map_err(|e| e.to_string())
+        let stopped = server.await.map_err(|e| e.to_string());
+        // The server has stopped taking and answering requests. Work still blocked on a
+        // database that stopped answering would hold the runtime's threads, which it waits
+        // for at its end: the process ends without them, since nothing they do is answered.
+        log::info!("server stopped");
+        match stopped {
+            Ok(()) => std::process::exit(0),
+            Err(e) => Err(e),
+        }
     })
 }

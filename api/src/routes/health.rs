@@ -8,6 +8,7 @@ use tokio::time::{timeout, Instant};
 use utoipa::ToSchema;
 
 use crate::http::error::ApiError;
+use crate::http::lang::Text;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -55,11 +56,15 @@ const WRITE_WAIT: Duration = Duration::from_secs(2);
 )]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    state
-        .db_within(READY_WAIT, |conn| {
-            tgpl_persistence::db::ping(conn).map_err(|_| ApiError::unavailable(5))
-        })
-        .await?;
+    // Within the wait, answer included: a database that takes connections but stopped
+    // answering (a frozen host) would otherwise hold the probe for the statement timeout.
+    let ping = state.db_within(READY_WAIT, |conn| {
+        tgpl_persistence::db::ping(conn).map_err(|_| ApiError::unavailable(5))
+    });
+    timeout(READY_WAIT, ping).await.map_err(|_| {
+        log::error!("not ready: the database does not answer within {READY_WAIT:?}");
+        ApiError::unavailable(5)
+    })??;
     let dirs = state.readiness.dirs.clone();
     let full = web::block(move || {
         dirs.into_iter().find(|dir| {
@@ -75,7 +80,7 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
             "not ready: {} has less than {MIN_FREE_BYTES} bytes free",
             dir.display()
         );
-        return Err(ApiError::unavailable(30));
+        return Err(disk_full());
     }
     let mut last = state.readiness.last_write.lock().await;
     let wrote = match *last {
@@ -96,4 +101,19 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
         return Err(ApiError::unavailable(5));
     }
     Ok(HttpResponse::Ok().json(HealthStatus { status: "ok" }))
+}
+
+/// 503: a disk the server writes to is (nearly) full, or cannot be read.
+fn disk_full() -> ApiError {
+    let mut e = ApiError::new(
+        actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+        "service_unavailable",
+        Text::new("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
+        Text::new(
+            "Ổ đĩa lưu tài liệu hoặc cơ sở dữ liệu đã đầy hoặc không đọc được.",
+            "A disk the server stores documents or the database on is full or unreadable.",
+        ),
+    );
+    e.retry_after = Some(30);
+    e
 }
