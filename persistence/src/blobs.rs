@@ -72,9 +72,20 @@ const PENDING: &str = "pending";
 const PARTIAL: &str = "partial";
 
 impl LocalDirectory {
+    /// The store at `root`, created when missing; refused, naming it, when this process
+    /// cannot write there (the server then does not start, rather than fail each upload).
     pub fn new(root: impl Into<PathBuf>) -> io::Result<Self> {
         let root = root.into();
-        fs::create_dir_all(&root)?;
+        fs::create_dir_all(&root).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot create the attachments directory {}: {e}",
+                    root.display()
+                ),
+            )
+        })?;
+        crate::health::check_writable(&root)?;
         Ok(Self { root })
     }
 

@@ -24,6 +24,16 @@ pub fn heartbeat(conn: &mut DbConnection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Whether this process can create a file in `dir`: a probe file is written and removed. A
+/// directory made read-only, or whose permissions changed under the server, fails here
+/// rather than at the next upload.
+pub fn check_writable(dir: &Path) -> io::Result<()> {
+    let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+    let written = std::fs::write(&probe, b"probe");
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|e| io::Error::new(e.kind(), format!("cannot write in {}: {e}", dir.display())))
+}
+
 /// Bytes that an unprivileged process can still write on the file system holding `path`.
 #[cfg(unix)]
 pub fn available_bytes(path: &Path) -> io::Result<u64> {
@@ -55,5 +65,16 @@ mod tests {
         let free = available_bytes(&std::env::temp_dir()).unwrap();
         assert!(free > 0);
         assert!(available_bytes(Path::new("/no/such/directory")).is_err());
+    }
+
+    #[test]
+    fn a_directory_that_takes_no_file_is_not_writable() {
+        let dir = std::env::temp_dir();
+        check_writable(&dir).unwrap();
+        let missing = check_writable(Path::new("/no/such/directory")).unwrap_err();
+        assert!(
+            missing.to_string().contains("/no/such/directory"),
+            "{missing}"
+        );
     }
 }

@@ -99,3 +99,23 @@ fn a_full_disk_makes_the_service_not_ready_until_room_is_made() {
         app.request("GET", "/health/ready").send().status == 200
     });
 }
+
+/// A document store the server can no longer write to (removed, or something else put in its
+/// place) makes the service not ready, saying so; it is ready again once it can write there.
+#[test]
+fn an_attachment_store_that_cannot_be_written_makes_the_service_not_ready() {
+    let app = TestApp::spawn_empty();
+    let dir = app.attachments_dir();
+    assert_eq!(app.request("GET", "/health/ready").send().status, 200);
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::write(&dir, b"not a directory").unwrap();
+    let r = app.request("GET", "/health/ready").send();
+    let problem = r.assert_problem(503, "service_unavailable");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("Thư mục"),
+        "{problem}"
+    );
+    std::fs::remove_file(&dir).unwrap();
+    std::fs::create_dir(&dir).unwrap();
+    assert_eq!(app.request("GET", "/health/ready").send().status, 200);
+}

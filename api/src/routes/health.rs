@@ -66,20 +66,26 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
         ApiError::unavailable(5)
     })??;
     let dirs = state.readiness.dirs.clone();
-    let full = web::block(move || {
+    let unfit = web::block(move || {
         dirs.into_iter().find(|dir| {
-            tgpl_persistence::health::available_bytes(dir)
+            let room = tgpl_persistence::health::available_bytes(dir)
                 .inspect_err(|e| log::error!("cannot tell the room left in {}: {e}", dir.display()))
-                .map_or(true, |free| free < MIN_FREE_BYTES)
+                .is_ok_and(|free| free >= MIN_FREE_BYTES);
+            if !room {
+                log::error!(
+                    "not ready: {} has less than {MIN_FREE_BYTES} bytes free",
+                    dir.display()
+                );
+            }
+            let writable = tgpl_persistence::health::check_writable(dir)
+                .inspect_err(|e| log::error!("not ready: {e}"))
+                .is_ok();
+            !(room && writable)
         })
     })
     .await
     .map_err(ApiError::logged("blocking task failed"))?;
-    if let Some(dir) = full {
-        log::error!(
-            "not ready: {} has less than {MIN_FREE_BYTES} bytes free",
-            dir.display()
-        );
+    if unfit.is_some() {
         return Err(disk_full());
     }
     let mut last = state.readiness.last_write.lock().await;
@@ -103,15 +109,15 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
     Ok(HttpResponse::Ok().json(HealthStatus { status: "ok" }))
 }
 
-/// 503: a disk the server writes to is (nearly) full, or cannot be read.
+/// 503: a disk the server writes to is (nearly) full, or cannot be written.
 fn disk_full() -> ApiError {
     let mut e = ApiError::new(
         actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
         "service_unavailable",
         Text::new("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
         Text::new(
-            "Ổ đĩa lưu tài liệu hoặc cơ sở dữ liệu đã đầy hoặc không đọc được.",
-            "A disk the server stores documents or the database on is full or unreadable.",
+            "Thư mục lưu tài liệu hoặc cơ sở dữ liệu đã đầy hoặc không ghi được.",
+            "The directory the server stores documents or the database in is full or cannot be written.",
         ),
     );
     e.retry_after = Some(30);
