@@ -245,8 +245,23 @@ fn post(
         Ok(response) if (200..300).contains(&response.status()) => Ok(()),
         Ok(response) => Err(format!("HTTP {}", response.status())),
         Err(ureq::Error::Status(status, _)) => Err(format!("HTTP {status}")),
-        Err(ureq::Error::Transport(t)) => Err(t.to_string().chars().take(300).collect()),
+        Err(ureq::Error::Transport(t)) => Err(transport_failure(&t)),
     }
+}
+
+/// What went wrong on the way, without the address: a callback's query may carry the
+/// receiver's credentials, and this text goes to the log and to the delivery's record.
+fn transport_failure(t: &ureq::Transport) -> String {
+    let mut said = t.kind().to_string();
+    if let Some(message) = t.message() {
+        said.push_str(": ");
+        said.push_str(message);
+    }
+    if let Some(source) = std::error::Error::source(t) {
+        said.push_str(": ");
+        said.push_str(&source.to_string());
+    }
+    said.chars().take(300).collect()
 }
 
 /// Claims `delivery` for this attempt ([`webhooks::claim`]); false when another instance,
