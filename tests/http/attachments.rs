@@ -319,3 +319,23 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// A store the server can no longer write to is the operator's to mend: an upload is
+/// answered 503 with `Retry-After` and records nothing, and works again once it is mended.
+#[test]
+fn an_upload_to_a_store_that_cannot_be_written_is_answered_503() {
+    let app = TestApp::spawn();
+    let tgv = app.token("tgv.hn");
+    let case = open_case(&app, &tgv);
+    let dir = app.attachments_dir();
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::write(&dir, b"not a directory").unwrap();
+    let r = upload(&app, &tgv, &case, "don.pdf", b"%PDF-1.7 a request");
+    r.assert_problem(503, "service_unavailable");
+    assert!(r.header("retry-after").is_some());
+    assert!(listed(&app, &tgv, &case).is_empty(), "nothing was recorded");
+    std::fs::remove_file(&dir).unwrap();
+    std::fs::create_dir(&dir).unwrap();
+    let r = upload(&app, &tgv, &case, "don.pdf", b"%PDF-1.7 a request");
+    assert_eq!(r.status, 201, "{}", r.body);
+}

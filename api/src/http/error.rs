@@ -231,6 +231,22 @@ impl ApiError {
         e
     }
 
+    /// 503: a directory the server stores documents or the database in is (nearly) full, or
+    /// cannot be written: retried later, once the operator has made room or mended it.
+    pub fn store_unavailable() -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            Text::new("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
+            Text::new(
+                "Thư mục lưu tài liệu hoặc cơ sở dữ liệu đã đầy hoặc không ghi được.",
+                "The directory the server stores documents or the database in is full or cannot be written.",
+            ),
+        );
+        e.retry_after = Some(30);
+        e
+    }
+
     /// 413 `attachment_too_large`: a document (a case's, a dossier's) over `limit` bytes.
     pub fn attachment_too_large(limit: usize) -> Self {
         let mut e = Self::from_status(StatusCode::PAYLOAD_TOO_LARGE);

@@ -8,7 +8,6 @@ use tokio::time::{timeout, Instant};
 use utoipa::ToSchema;
 
 use crate::http::error::ApiError;
-use crate::http::lang::Text;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -86,7 +85,7 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
     .await
     .map_err(ApiError::logged("blocking task failed"))?;
     if unfit.is_some() {
-        return Err(disk_full());
+        return Err(ApiError::store_unavailable());
     }
     let mut last = state.readiness.last_write.lock().await;
     let wrote = match *last {
@@ -107,19 +106,4 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
         return Err(ApiError::unavailable(5));
     }
     Ok(HttpResponse::Ok().json(HealthStatus { status: "ok" }))
-}
-
-/// 503: a disk the server writes to is (nearly) full, or cannot be written.
-fn disk_full() -> ApiError {
-    let mut e = ApiError::new(
-        actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-        "service_unavailable",
-        Text::new("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
-        Text::new(
-            "Thư mục lưu tài liệu hoặc cơ sở dữ liệu đã đầy hoặc không ghi được.",
-            "The directory the server stores documents or the database in is full or cannot be written.",
-        ),
-    );
-    e.retry_after = Some(30);
-    e
 }

@@ -14,16 +14,27 @@ pub struct UploadQuery {
 /// holds about this much in memory, whatever the size of the file.
 const WRITE_SIZE: usize = 256 * 1024;
 
-/// Runs file work off the workers; a failure is logged and answered 500.
+/// Runs file work off the workers; a failure is logged. A store that is full, gone or not
+/// writable is the operator's to mend, and answered 503 like a database that does not
+/// answer; anything else 500.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> std::io::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
+    use std::io::ErrorKind;
     actix_web::web::block(work)
         .await
         .map_err(ApiError::logged("blocking task failed"))?
         .map_err(|e| {
             log::error!("cannot store an attachment: {e}");
-            ApiError::internal()
+            match e.kind() {
+                ErrorKind::StorageFull
+                | ErrorKind::QuotaExceeded
+                | ErrorKind::NotFound
+                | ErrorKind::PermissionDenied
+                | ErrorKind::ReadOnlyFilesystem
+                | ErrorKind::NotADirectory => ApiError::store_unavailable(),
+                _ => ApiError::internal(),
+            }
         })
 }
 
