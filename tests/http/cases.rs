@@ -1027,3 +1027,46 @@ fn a_defence_a_charge_and_a_criminal_stage_belong_to_criminal_cases() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["field"], "civil");
 }
+
+/// A span whose end comes before its start lists nothing by mistake: it is refused, naming
+/// the end, on every list that filters by a span.
+#[test]
+fn a_list_span_that_ends_before_it_starts_is_refused() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let admin = app.admin();
+    for (path, token, end) in [
+        (
+            "/api/v1/cases?received_from=2026-05-01&received_to=2026-04-30",
+            &gd,
+            "received_to",
+        ),
+        (
+            "/api/v1/review-requests?sent_from=2026-05-01&sent_to=2026-04-30",
+            &gd,
+            "sent_to",
+        ),
+        (
+            "/api/v1/dossiers?received_from=2026-05-01&received_to=2026-04-30",
+            &gd,
+            "received_to",
+        ),
+        (
+            "/api/v1/audit-log?from=2026-05-01T00:00:00Z&to=2026-04-30T00:00:00Z",
+            &admin,
+            "to",
+        ),
+    ] {
+        let problem = app
+            .get(path, token)
+            .assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], end, "{path}");
+        assert_eq!(problem["errors"][0]["code"], "before_start", "{path}");
+    }
+    // A span of one day is a span.
+    let r = app.get(
+        "/api/v1/cases?received_from=2026-05-01&received_to=2026-05-01",
+        &gd,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+}

@@ -51,6 +51,30 @@ pub fn parse_filter<V: Vocabulary>(
     }
 }
 
+/// A list's span filter, `(name, value)` for its start and its end: an end before the start
+/// would list nothing, which is a mistake to say rather than an empty page to show. 422
+/// naming the end, `before_start`.
+pub fn check_span<T: PartialOrd + std::fmt::Display>(
+    start: (&str, Option<T>),
+    end: (&str, Option<T>),
+) -> Result<(), ApiError> {
+    match (start.1, end.1) {
+        (Some(from), Some(to)) if to < from => Err(ApiError::field(
+            end.0,
+            "before_start",
+            format!(
+                "`{}` ({to}) trước `{}` ({from}): không có gì trong khoảng này.",
+                end.0, start.0
+            ),
+            format!(
+                "`{}` ({to}) is before `{}` ({from}): the span holds nothing.",
+                end.0, start.0
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A list's `q`, folded as stored search texts are (case and Vietnamese diacritics ignored);
 /// `None` when absent or when nothing is left of it.
 pub fn search_term(q: Option<&str>) -> Option<String> {

@@ -107,6 +107,7 @@ pub async fn list(
     scope::authorize_system(&caller, SystemAction::ReadAuditLog)?;
     let page = paging.request()?;
     let q = query.0;
+    crate::http::page::check_span(("from", q.from), ("to", q.to))?;
     let filter = AuditFilter {
         action: parse_filter::<AuditAction>("action", q.action)?,
         resource_type: q.resource_type,

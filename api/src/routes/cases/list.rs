@@ -99,6 +99,10 @@ pub async fn list_cases(
 
 /// The filter of a case list query, checked.
 pub fn case_filter(q: CaseListQuery) -> Result<(CaseFilter, Option<String>), ApiError> {
+    crate::http::page::check_span(
+        ("received_from", q.received_from),
+        ("received_to", q.received_to),
+    )?;
     let states = match q.state {
         None => None,
         Some(codes) => Some(

@@ -45,6 +45,10 @@ pub async fn list_dossiers(
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.request()?;
     let q = query.0;
+    crate::http::page::check_span(
+        ("received_from", q.received_from),
+        ("received_to", q.received_to),
+    )?;
     let status = parse_filter::<DossierStatus>("status", q.status)?
         .and_then(|c| DossierStatus::from_code(&c));
     let procedure = parse_filter::<ProcedureKind>("procedure", q.procedure)?

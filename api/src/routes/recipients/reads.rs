@@ -68,6 +68,7 @@ pub async fn access_log(
     }
     let page = paging.request()?;
     let q = query.0;
+    crate::http::page::check_span(("from", q.from), ("to", q.to))?;
     let filter = AccessFilter {
         recipient_id: q.recipient_id,
         account_id: q.account_id,

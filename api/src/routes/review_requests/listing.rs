@@ -38,6 +38,7 @@ pub async fn list(
     let q = query.0;
     let kind = parse_filter::<ReviewKind>("kind", q.kind)?;
     let review_state = parse_filter::<ReviewState>("state", q.state)?;
+    crate::http::page::check_span(("sent_from", q.sent_from), ("sent_to", q.sent_to))?;
     let paged = state
         .db(move |conn| {
             let permitted = scope::listable(conn, &caller, Action::ReadCase)?;
