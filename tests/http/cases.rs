@@ -163,6 +163,12 @@ fn illegal_steps_answer_409_with_what_is_allowed() {
         );
     }
     assert_eq!(all.len(), 11);
+    // Said for people in their words; the codes are in the fields above.
+    let body = step(&app, &gd, id, "start", json!({})).assert_problem(409, "illegal_step");
+    assert_eq!(
+        body["detail"],
+        "Không thể thực hiện bước \"Bắt đầu thực hiện\" khi vụ việc đang ở trạng thái \"Đã tiếp nhận yêu cầu\"."
+    );
     step(&app, &gd, id, "fly", json!({})).assert_problem(404, "not_found");
     step(&app, &gd, id, "refuse", json!({})).assert_problem(422, "validation_failed");
     let r = step(

@@ -265,8 +265,16 @@ fn illegal_step(step: Transition, state: CaseState, facts: StepFacts) -> ApiErro
         .filter(|t| facts.role.is_none_or(|role| t.allowed_for(role)));
     ApiError::illegal_step(
         Text::new(
-            format!("Không thể thực hiện bước `{step}` khi vụ việc ở trạng thái `{state}`."),
-            format!("The step `{step}` cannot be taken from the state `{state}`."),
+            format!(
+                "Không thể thực hiện bước \"{}\" khi vụ việc đang ở trạng thái \"{}\".",
+                step.label().vi,
+                state.label().vi
+            ),
+            format!(
+                "The step \"{}\" cannot be taken while the case is \"{}\".",
+                step.label().en,
+                state.label().en
+            ),
         ),
         "state",
         state.code(),

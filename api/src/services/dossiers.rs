@@ -283,8 +283,16 @@ pub fn refused(refusal: DossierRefusal, step: DossierStep) -> ApiError {
 fn illegal(step: DossierStep, from: DossierStatus) -> ApiError {
     ApiError::illegal_step(
         Text::new(
-            format!("Không thể thực hiện bước `{step}` khi hồ sơ ở trạng thái `{from}`."),
-            format!("The step `{step}` cannot be taken while the dossier is `{from}`."),
+            format!(
+                "Không thể thực hiện bước \"{}\" khi hồ sơ đang ở trạng thái \"{}\".",
+                step.label().vi,
+                from.label().vi
+            ),
+            format!(
+                "The step \"{}\" cannot be taken while the dossier is \"{}\".",
+                step.label().en,
+                from.label().en
+            ),
         ),
         "dossier_status",
         from.code(),

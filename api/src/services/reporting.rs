@@ -235,8 +235,16 @@ pub fn take(row: &mut ReportRow, step: ReportStep) -> Result<(), ApiError> {
     let Some(to) = step.target(from) else {
         return Err(ApiError::illegal_step(
             Text::new(
-                format!("Báo cáo đang ở trạng thái `{from}`."),
-                format!("The report is `{from}`."),
+                format!(
+                    "Không thể thực hiện bước \"{}\" khi báo cáo đang ở trạng thái \"{}\".",
+                    step.label().vi,
+                    from.label().vi
+                ),
+                format!(
+                    "The step \"{}\" cannot be taken while the report is \"{}\".",
+                    step.label().en,
+                    from.label().en
+                ),
             ),
             "report_status",
             from.code(),

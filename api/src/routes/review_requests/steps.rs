@@ -29,8 +29,16 @@ fn take(row: &mut ReviewRow, step: ReviewStep) -> Result<(), ApiError> {
     let Some(to) = step.target(from) else {
         return Err(ApiError::illegal_step(
             Text::new(
-                format!("Kiến nghị đang ở trạng thái `{from}`."),
-                format!("The request is `{from}`."),
+                format!(
+                    "Không thể thực hiện bước \"{}\" khi kiến nghị đang ở trạng thái \"{}\".",
+                    step.label().vi,
+                    from.label().vi
+                ),
+                format!(
+                    "The step \"{}\" cannot be taken while the request is \"{}\".",
+                    step.label().en,
+                    from.label().en
+                ),
             ),
             "state",
             from.code(),
