@@ -1076,3 +1076,35 @@ fn a_list_span_that_ends_before_it_starts_is_refused() {
     );
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+/// A person tied to the centre as a collaborator acts there as one, whatever kind of
+/// provider they are recorded as: without the Department's card they are not assigned.
+#[test]
+fn a_collaborator_recorded_as_another_kind_still_needs_a_card() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let r = app.post(
+        "/api/v1/staff",
+        &gd,
+        json!({"full_name": "Đào Văn Tĩnh", "provider_kind": "legal_aid_officer",
+               "qualification": "law_degree_or_higher",
+               "membership": {"organization_id": app.org_id("TTTGPL-HN"), "relation": "collaborator",
+                              "title": "collaborator", "valid_from": "2026-01-01"}}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let person = r.json()["id"].as_str().unwrap().to_owned();
+    let case = new_case(&app, &gd, "TTTGPL-HN", "counselling");
+    let id = case["id"].as_str().unwrap();
+    step(&app, &gd, id, "accept", json!({}));
+    let r = step(
+        &app,
+        &gd,
+        id,
+        "assign_provider",
+        json!({"provider_id": person}),
+    );
+    assert_eq!(
+        r.refused_field(),
+        ("provider_id".into(), "no_valid_card".into())
+    );
+}

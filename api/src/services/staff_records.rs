@@ -3,7 +3,10 @@
 
 use chrono::NaiveDate;
 use tgpl_domain::reference::ProviderKind;
-use tgpl_domain::staff::{card_issuer, check_can_take_cases, Card, NotEligible, StaffStatus};
+use tgpl_domain::staff::{
+    acting_kind, card_issuer, check_can_take_cases, Card, MembershipRelation, NotEligible,
+    StaffStatus,
+};
 use tgpl_persistence::organizations::{self, OrganizationRow};
 use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffRow};
 use tgpl_persistence::DbConnection;
@@ -77,8 +80,9 @@ impl Chain {
 }
 
 /// Whether `person` can be assigned a case of `org_id` on `day`: a provider, active, a
-/// member that day of an organization that handles cases that day, and for collaborators a
-/// card of the Department above `org_id` valid that day.
+/// member that day of an organization that handles cases that day, and for collaborators (a
+/// person tied to `org_id` as one acts there as one, whatever their kind: see
+/// [`acting_kind`]) a card of the Department above `org_id` valid that day.
 pub fn can_take_cases(
     conn: &mut DbConnection,
     person: &Person,
@@ -98,7 +102,12 @@ pub fn can_take_cases(
         .iter()
         .map(MembershipRow::to_domain)
         .collect();
-    let kind = person.row.provider_kind.map(|k| k.0);
+    let collaborator_there = person.memberships.iter().any(|m| {
+        m.organization_id == org_id
+            && *m.relation == MembershipRelation::Collaborator
+            && m.to_domain().holds_on(day)
+    });
+    let kind = acting_kind(person.row.provider_kind.map(|k| k.0), collaborator_there);
     let active = *person.row.status == StaffStatus::Active;
     let handling = chain.first()?.handles_cases_on(day);
     Ok(check_can_take_cases(

@@ -297,6 +297,22 @@ impl Refusal for NotEligible {
     }
 }
 
+/// The kind of provider a person acts as in an organization: a collaborator where they are
+/// tied to it as one (`collaborator_there`), whatever they are elsewhere, since there the
+/// Department's card is what lets them give aid (Law on Legal Aid 2017 art. 24: a retired
+/// legal aid officer or a lawyer may be a collaborator); their own kind otherwise. Their
+/// eligibility, and the forms they may give there, follow from it.
+pub fn acting_kind(
+    provider_kind: Option<ProviderKind>,
+    collaborator_there: bool,
+) -> Option<ProviderKind> {
+    if collaborator_there {
+        Some(ProviderKind::Collaborator)
+    } else {
+        provider_kind
+    }
+}
+
 /// Whether a person may be assigned a case of `organization_id` on `day`; `handling` says
 /// whether that organization handles cases that day (`crate::case::handles_cases_on`).
 pub fn check_can_take_cases(
@@ -333,6 +349,20 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_collaborator_acts_as_one_whatever_else_they_are() {
+        assert_eq!(
+            acting_kind(Some(ProviderKind::LegalAidOfficer), true),
+            Some(ProviderKind::Collaborator)
+        );
+        assert_eq!(acting_kind(None, true), Some(ProviderKind::Collaborator));
+        assert_eq!(
+            acting_kind(Some(ProviderKind::Lawyer), false),
+            Some(ProviderKind::Lawyer)
+        );
+        assert_eq!(acting_kind(None, false), None);
     }
 
     fn member_of(org: &str) -> Vec<Membership> {
