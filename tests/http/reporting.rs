@@ -922,6 +922,43 @@ fn releases_are_vintages_the_statistics_offices_pull() {
         .next()
         .unwrap()
         .starts_with("dataflow,VN_MOJ:DF_TGPL(1.0),I,tt02-2011-bm3,"));
+    assert_eq!(r.header("vary"), Some("Accept"));
+    // Chosen by the weights `Accept` gives; neither format acceptable is 406.
+    let chosen = |accept: &str| {
+        let r = app
+            .request("GET", data)
+            .bearer(&office)
+            .header("Accept", accept)
+            .send();
+        (
+            r.status,
+            r.header("content-type").unwrap_or_default().to_owned(),
+        )
+    };
+    for (accept, csv) in [
+        (
+            "application/json, application/vnd.sdmx.data+csv;q=0.5",
+            false,
+        ),
+        ("application/vnd.sdmx.data+csv;q=0, */*", false),
+        (
+            "application/json;q=0.4, application/vnd.sdmx.data+csv",
+            true,
+        ),
+        ("application/json;q=0, application/*", true),
+        ("*/*", false),
+    ] {
+        let (status, content_type) = chosen(accept);
+        assert_eq!(status, 200, "{accept}");
+        assert_eq!(
+            content_type.starts_with("application/vnd.sdmx.data+csv"),
+            csv,
+            "{accept}"
+        );
+    }
+    for accept in ["application/xml", "text/csv"] {
+        assert_eq!(chosen(accept).0, 406, "{accept}");
+    }
 
     // A case entered late: the centre and then the Department correct, the Agency accepts
     // again, and the release is the next vintage; the first never changes.

@@ -10,6 +10,7 @@
 //! its indicator the row's code and the column's number (`I.criminal:3`). Cells withheld
 //! under art. 18 carry no value and `OBS_STATUS` `C`.
 
+use crate::http::lang::Text;
 use sha2::{Digest, Sha256};
 use tgpl_domain::statistics::disclosure;
 use tgpl_domain::statistics::release::{person_times_key, NATIONAL_AREA, TOTAL_CODE};
@@ -206,6 +207,47 @@ fn sdmx_csv(observations: &[ObservationView]) -> Result<Vec<u8>, ApiError> {
         .map_err(|e| ApiError::logged("writing SDMX-CSV")(e.to_string()))
 }
 
+/// Whether `Accept` (RFC 9110 §12.5.1) prefers SDMX-CSV to JSON: each is weighed by the
+/// range that names it most closely (its own type, then `application/*`, then `*/*`), so
+/// that `q=0` on either rules it out; JSON on a tie, or without the header. Neither
+/// acceptable: 406 `not_acceptable`.
+fn prefers_sdmx_csv(req: &HttpRequest) -> Result<bool, ApiError> {
+    use actix_web::http::header::{Accept, Header, Quality};
+    let Ok(accept) = Accept::parse(req) else {
+        return Ok(false);
+    };
+    if accept.is_empty() {
+        return Ok(false);
+    }
+    let weight = |essence: &str| -> Quality {
+        let named = |range: &dyn Fn(&actix_web::mime::Mime) -> bool| {
+            accept.iter().find(|i| range(&i.item)).map(|i| i.quality)
+        };
+        named(&|m| m.essence_str() == essence)
+            .or_else(|| {
+                named(&|m| {
+                    m.type_() == actix_web::mime::APPLICATION
+                        && m.subtype() == actix_web::mime::STAR
+                })
+            })
+            .or_else(|| named(&|m| m.type_() == actix_web::mime::STAR))
+            .unwrap_or(Quality::ZERO)
+    };
+    let (csv, json) = (weight(SDMX_CSV), weight("application/json"));
+    if csv == Quality::ZERO && json == Quality::ZERO {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::NOT_ACCEPTABLE,
+            "not_acceptable",
+            Text::new("Không có định dạng phù hợp", "Not acceptable"),
+            Text::new(
+                format!("Số liệu công bố có dạng application/json hoặc {SDMX_CSV}."),
+                format!("Released figures come as application/json or {SDMX_CSV}."),
+            ),
+        ));
+    }
+    Ok(csv > json)
+}
+
 /// The released figures: the newest vintage of each form and period, or the vintage asked
 /// for, as SDMX-CSV 2.0 or JSON; the statistics office of a province reads its province,
 /// everyone else every province and the country.
@@ -218,6 +260,7 @@ fn sdmx_csv(observations: &[ObservationView]) -> Result<Vec<u8>, ApiError> {
         (status = 304, description = "Unchanged since the ETag given."),
         (status = 403, description = "The portal reads no statistics.", body = Problem),
         (status = 404, description = "No such form, or the vintage asked for has not been released.", body = Problem),
+        (status = 406, description = "`Accept` admits neither JSON nor SDMX-CSV (`not_acceptable`); `format` chooses without it.", body = Problem),
         (status = 422, description = "A period without its form or not of its regime, a vintage without its period, or an unknown format.", body = Problem),
     )
 )]
@@ -230,11 +273,6 @@ pub async fn released_data(
 ) -> Result<HttpResponse, ApiError> {
     scope::authorize_system(&caller, SystemAction::ReadReleasedStatistics)?;
     let q = query.0;
-    let accept = req
-        .headers()
-        .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
     let csv = match q.format.as_deref() {
         Some("sdmx-csv") => true,
         Some("json") => false,
@@ -246,7 +284,7 @@ pub async fn released_data(
                 "format is sdmx-csv or json.",
             ))
         }
-        None => accept.contains(SDMX_CSV),
+        None => prefers_sdmx_csv(&req)?,
     };
     let period = period_filter(q.form.as_deref(), q.period)?;
     if let Some(form) = &q.form {
@@ -302,9 +340,12 @@ pub async fn released_data(
                 .map(str::trim)
                 .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
         });
+    // The same address answers in two formats: caches keep them apart by `Accept`.
+    let vary = (actix_web::http::header::VARY, "Accept");
     if unchanged {
         return Ok(HttpResponse::NotModified()
             .insert_header((actix_web::http::header::ETAG, etag))
+            .insert_header(vary)
             .finish());
     }
     let mut all = Vec::new();
@@ -313,6 +354,7 @@ pub async fn released_data(
     }
     let mut res = HttpResponse::Ok();
     res.insert_header((actix_web::http::header::ETAG, etag));
+    res.insert_header(vary);
     if csv {
         res.content_type(format!("{SDMX_CSV}; version=2.0.0; charset=utf-8"));
         return Ok(res.body(sdmx_csv(&all)?));
