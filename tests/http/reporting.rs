@@ -875,9 +875,14 @@ fn releases_are_vintages_the_statistics_offices_pull() {
     assert_eq!(hanoi["vintage"], 1);
     let frozen = revision(&app, &admin, &department, 1);
     let person_times = total(&frozen["rows"], 0);
+    // Shown as frozen, or withheld: a small count, or one that would give a small one away
+    // (here the few people by sex and category add up to it).
     match hanoi["status"].as_str().unwrap() {
         "A" => assert_eq!(hanoi["value"], person_times),
-        _ => assert!((1..=2).contains(&person_times), "withheld: {person_times}"),
+        status => {
+            assert_eq!(status, "C");
+            assert!(hanoi["value"].is_null() && person_times > 0, "{hanoi}");
+        }
     }
     assert_eq!(find("VN", "_T", "_T")["value"], hanoi["value"]);
     find("ha_noi", "M", "_T");

@@ -3,17 +3,79 @@
 //! a person; such a cell is withheld from anyone outside the chain (the public, the portal,
 //! the statistics offices), and so is every other cell from which it could be worked back
 //! through the form's own identities (a row's columns adding up, sections adding up to the
-//! total, split rows adding up to their row).
+//! total, split rows adding up to their row, the provinces adding up to the country).
+//!
+//! Zeros are always shown, so a reader knows that every withheld figure is at least one. An
+//! identity gives a withheld figure away when it is the only one withheld, and also when all
+//! its withheld figures stand on one side and the figures shown leave them exactly one each
+//! (`3 = ? + ? + ?`): both are closed by withholding one more figure of the identity, on the
+//! other side where there is one.
 
-use super::form::{RuleScope, Table};
+use super::form::{Comparison, RuleScope, Table};
 
 /// The largest count withheld: one or two.
 pub const SMALL_COUNT: u64 = 2;
 
+/// A cell of a table: `(row, column)`.
+type Cell = (usize, usize);
+
+/// One identity of a form on a table: the `lhs` cells add up to the `rhs` ones; `exact` when
+/// the form says they are equal (not merely at most).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Identity<C> {
+    lhs: Vec<C>,
+    rhs: Vec<C>,
+    exact: bool,
+}
+
+impl<C: Copy> Identity<C> {
+    /// The cell to withhold next when this identity gives a withheld figure away (see the
+    /// module's documentation); `None` when it gives none away. `value` and `hidden` read a
+    /// cell.
+    fn exposed(&self, value: impl Fn(C) -> u64, hidden: impl Fn(C) -> bool) -> Option<C> {
+        let sides = [(&self.lhs, true), (&self.rhs, false)];
+        let cells = || {
+            sides
+                .iter()
+                .flat_map(|(cells, lhs)| cells.iter().map(move |c| (*c, *lhs)))
+        };
+        let withheld: Vec<(C, bool)> = cells().filter(|(c, _)| hidden(*c)).collect();
+        let shown = |on_lhs: bool| -> Vec<C> {
+            cells()
+                .filter(|(c, lhs)| *lhs == on_lhs && !hidden(*c))
+                .map(|(c, _)| c)
+                .collect()
+        };
+        let smallest = |candidates: Vec<C>| {
+            candidates
+                .into_iter()
+                .min_by_key(|c| (value(*c) == 0, value(*c)))
+        };
+        match withheld.as_slice() {
+            [] => None,
+            [_] => smallest(
+                cells()
+                    .filter(|(c, _)| !hidden(*c))
+                    .map(|(c, _)| c)
+                    .collect(),
+            ),
+            [(_, side), rest @ ..] if self.exact && rest.iter().all(|(_, s)| s == side) => {
+                let sum = |cells: Vec<C>| cells.into_iter().map(&value).sum::<u64>();
+                let (other, same) = (shown(!side), shown(*side));
+                let left_over = sum(other.clone()).checked_sub(sum(same.clone()));
+                if left_over != Some(withheld.len() as u64) {
+                    return None;
+                }
+                smallest(other).or_else(|| smallest(same))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The cells of `table` to withhold, as `[row][column]` flags: every count from 1 to
-/// [`SMALL_COUNT`] (primary), then, until nothing changes, in every identity of the form that
-/// has exactly one withheld cell, the smallest other cell of it (secondary), so that no
-/// withheld figure is the difference of figures shown.
+/// [`SMALL_COUNT`] (primary), then, until no identity of the form gives a withheld figure
+/// away, one more figure of each that does (secondary).
 pub fn withheld(table: &Table) -> Vec<Vec<bool>> {
     let mut hidden = primary(table);
     let groups = identities(table);
@@ -23,14 +85,14 @@ pub fn withheld(table: &Table) -> Vec<Vec<bool>> {
 
 /// The cells to withhold in tables of one form and period that add up, cell by cell, to
 /// `total` (a release: the provinces and the whole country): each table's own (as
-/// [`withheld`]), and, until nothing changes, in every cell's group across the tables (the
-/// provinces' figures and the country's), the smallest other cell where exactly one is
-/// withheld, so that no province's figure is the country's less the others. Answers the flags
-/// of each part, in order, then those of the total.
+/// [`withheld`]), and, until nothing changes, one more figure of every cell's identity across
+/// the tables (the country's figure is the provinces' sum) that gives a withheld figure away.
+/// Answers the flags of each part, in order, then those of the total.
 pub fn withheld_together(parts: &[Table], total: &Table) -> (Vec<Vec<Vec<bool>>>, Vec<Vec<bool>>) {
     let tables: Vec<&Table> = parts.iter().chain(std::iter::once(total)).collect();
     let mut hidden: Vec<Vec<Vec<bool>>> = tables.iter().map(|t| primary(t)).collect();
-    let groups: Vec<Vec<Vec<(usize, usize)>>> = tables.iter().map(|t| identities(t)).collect();
+    let groups: Vec<Vec<Identity<Cell>>> = tables.iter().map(|t| identities(t)).collect();
+    let country = tables.len() - 1;
     loop {
         let mut changed = false;
         for (t, table) in tables.iter().enumerate() {
@@ -41,17 +103,13 @@ pub fn withheld_together(parts: &[Table], total: &Table) -> (Vec<Vec<Vec<bool>>>
         let columns = total.form.columns.len();
         let cells = (0..total.rows.len()).flat_map(|r| (0..columns).map(move |c| (r, c)));
         for (r, c) in cells {
-            let withheld = hidden.iter().filter(|h| h[r][c]).count();
-            if withheld != 1 {
-                continue;
-            }
-            let partner = (0..tables.len())
-                .filter(|t| !hidden[*t][r][c])
-                .min_by_key(|t| {
-                    let n = tables[*t].rows[r].cells[c];
-                    (n == 0, n)
-                });
-            if let Some(t) = partner {
+            let across = Identity {
+                lhs: vec![country],
+                rhs: (0..country).collect(),
+                exact: true,
+            };
+            let next = across.exposed(|t| tables[t].rows[r].cells[c], |t| hidden[t][r][c]);
+            if let Some(t) = next {
                 hidden[t][r][c] = true;
                 changed = true;
             }
@@ -77,60 +135,57 @@ fn primary(table: &Table) -> Vec<Vec<bool>> {
         .collect()
 }
 
-/// In every identity of `groups` with exactly one withheld cell, withholds the smallest other
-/// cell (a non-zero one first); answers whether anything changed.
-fn propagate(table: &Table, groups: &[Vec<(usize, usize)>], hidden: &mut [Vec<bool>]) -> bool {
+/// Withholds one more figure of every identity of `groups` that gives a withheld figure away;
+/// answers whether anything changed.
+fn propagate(table: &Table, groups: &[Identity<Cell>], hidden: &mut [Vec<bool>]) -> bool {
     let mut changed = false;
     for group in groups {
-        let withheld = group.iter().filter(|(r, c)| hidden[*r][*c]).count();
-        if withheld != 1 {
-            continue;
-        }
-        let partner = group
-            .iter()
-            .filter(|(r, c)| !hidden[*r][*c])
-            .min_by_key(|(r, c)| (table.rows[*r].cells[*c] == 0, table.rows[*r].cells[*c]));
-        if let Some((r, c)) = partner {
-            hidden[*r][*c] = true;
+        let next = group.exposed(|(r, c)| table.rows[r].cells[c], |(r, c)| hidden[r][c]);
+        if let Some((r, c)) = next {
+            hidden[r][c] = true;
             changed = true;
         }
     }
     changed
 }
 
-/// Every identity of the form on this table, as the cells it ties together.
-fn identities(table: &Table) -> Vec<Vec<(usize, usize)>> {
+/// Every identity of the form on this table.
+fn identities(table: &Table) -> Vec<Identity<Cell>> {
     let form = table.form;
     let index = |n: &u8| form.column_index(*n);
     let mut groups = Vec::new();
     for rule in form.rules {
+        let exact = rule.comparison == Comparison::Equal;
         match rule.scope {
             RuleScope::EachRow { left, right } => {
                 for r in 0..table.rows.len() {
-                    groups.push(
-                        left.iter()
-                            .chain(right)
-                            .filter_map(index)
-                            .map(|c| (r, c))
-                            .collect(),
-                    );
+                    let cells = |columns: &[u8]| -> Vec<Cell> {
+                        columns.iter().filter_map(index).map(|c| (r, c)).collect()
+                    };
+                    groups.push(Identity {
+                        lhs: cells(left),
+                        rhs: cells(right),
+                        exact,
+                    });
                 }
             }
             RuleScope::SectionsAddUpToTotal => {
                 for section in form.sections {
                     for c in 0..form.columns.len() {
-                        let mut group = vec![(0, c)];
-                        group.extend(
-                            table
-                                .rows
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, row)| {
-                                    row.section == Some(section.number) && row.parent.is_none()
-                                })
-                                .map(|(r, _)| (r, c)),
-                        );
-                        groups.push(group);
+                        let rhs = table
+                            .rows
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, row)| {
+                                row.section == Some(section.number) && row.parent.is_none()
+                            })
+                            .map(|(r, _)| (r, c))
+                            .collect();
+                        groups.push(Identity {
+                            lhs: vec![(0, c)],
+                            rhs,
+                            exact,
+                        });
                     }
                 }
             }
@@ -147,9 +202,11 @@ fn identities(table: &Table) -> Vec<Vec<(usize, usize)>> {
                         continue;
                     }
                     for c in 0..form.columns.len() {
-                        let mut group = vec![(p, c)];
-                        group.extend(children.iter().map(|r| (*r, c)));
-                        groups.push(group);
+                        groups.push(Identity {
+                            lhs: vec![(p, c)],
+                            rhs: children.iter().map(|r| (*r, c)).collect(),
+                            exact,
+                        });
                     }
                 }
             }
@@ -186,11 +243,71 @@ mod tests {
             }
         }
         for (part, flags) in parts.iter().zip(&hidden) {
-            for group in identities(part) {
-                let withheld = group.iter().filter(|(r, c)| flags[*r][*c]).count();
-                assert_ne!(withheld, 1, "{group:?}");
-            }
+            assert_gives_nothing_away(part, flags);
         }
+        assert_gives_nothing_away(&total, &total_hidden);
+    }
+
+    /// No identity of the form gives a withheld figure of `table` away.
+    fn assert_gives_nothing_away(table: &Table, hidden: &[Vec<bool>]) {
+        for group in identities(table) {
+            let exposed = group.exposed(|(r, c)| table.rows[r].cells[c], |(r, c)| hidden[r][c]);
+            assert_eq!(exposed, None, "{group:?}");
+        }
+    }
+
+    /// Three withheld ones adding up to a shown three are each one: one more figure goes.
+    #[test]
+    fn withheld_figures_left_one_each_by_what_is_shown_are_covered() {
+        let period = Period::parse("2025-3M").unwrap();
+        let mut table = FORM_1.blank(&period);
+        let column = |n: u8| FORM_1.column_index(n).unwrap();
+        let row = table.rows.len() - 1;
+        for (n, value) in [(1, 3), (5, 1), (6, 1), (7, 1), (2, 3)] {
+            table.rows[row].cells[column(n)] = value;
+            table.rows[0].cells[column(n)] = value;
+        }
+        let hidden = withheld(&table);
+        assert!(hidden[row][column(5)] && hidden[row][column(6)] && hidden[row][column(7)]);
+        assert!(
+            hidden[row][column(1)],
+            "the shown 3 would make each withheld figure a 1"
+        );
+        assert_gives_nothing_away(&table, &hidden);
+    }
+
+    #[test]
+    fn an_identity_gives_away_one_withheld_figure_or_figures_pinned_at_one() {
+        let values = [3u64, 1, 1, 1];
+        let identity = Identity {
+            lhs: vec![0usize],
+            rhs: vec![1, 2, 3],
+            exact: true,
+        };
+        let value = |c: usize| values[c];
+        assert_eq!(identity.exposed(value, |_| false), None, "nothing withheld");
+        assert_eq!(identity.exposed(value, |c| c == 1), Some(2), "one withheld");
+        assert_eq!(
+            identity.exposed(value, |c| c > 0),
+            Some(0),
+            "3 = ? + ? + ?: each is one"
+        );
+        assert_eq!(identity.exposed(value, |_| true), None, "all withheld");
+        let at_most = Identity {
+            exact: false,
+            ..identity.clone()
+        };
+        assert_eq!(
+            at_most.exposed(value, |c| c > 0),
+            None,
+            "an inequality pins nothing"
+        );
+        let wider = [6u64, 1, 2, 3];
+        assert_eq!(
+            identity.exposed(|c| wider[c], |c| c == 1 || c == 2),
+            None,
+            "6 - 3 = ? + ?: one and two, or two and one"
+        );
     }
 
     #[test]
@@ -209,11 +326,8 @@ mod tests {
             }
         }
         assert!(primary > 0, "the small table has small counts");
-        // No identity leaves exactly one figure withheld: none is a difference of the others.
-        for group in identities(&table) {
-            let withheld = group.iter().filter(|(r, c)| hidden[*r][*c]).count();
-            assert_ne!(withheld, 1, "{group:?}");
-        }
+        // No identity gives a withheld figure away.
+        assert_gives_nothing_away(&table, &hidden);
     }
 
     #[test]
