@@ -315,6 +315,7 @@ pub fn generate(conn: &mut DbConnection, total: usize, seed: u64) -> Result<Stri
                     input.provider = Some(ProviderChoice {
                         id: provider.id.clone(),
                         eligibility: Ok(ProviderKind::LegalAidOfficer),
+                        roles_in_same_proceedings: Vec::new(),
                     });
                 }
                 if step == Transition::Complete && form == AidForm::Litigation {

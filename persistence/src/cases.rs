@@ -4,7 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use tgpl_domain::audit::AuditAction;
-use tgpl_domain::case::{Case, CaseState, Proceedings, QualityEvaluation, SuccessKind};
+use tgpl_domain::case::{
+    Case, CaseState, LitigationRole, Proceedings, QualityEvaluation, SuccessKind,
+};
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
 
@@ -221,6 +223,27 @@ pub fn insert(
         )?;
         Ok(row)
     })
+}
+
+/// The litigation roles `provider_id` holds in the cases of the proceedings `group_ref`
+/// other than `except_case_id` (cases not deleted).
+pub fn roles_in_group(
+    conn: &mut DbConnection,
+    group_ref: &str,
+    provider_id: &str,
+    except_case_id: &str,
+) -> StoreResult<Vec<LitigationRole>> {
+    let proceedings: Vec<Option<Json<Proceedings>>> = cases::table
+        .filter(cases::group_ref.eq(group_ref))
+        .filter(cases::provider_id.eq(provider_id))
+        .filter(cases::id.ne(except_case_id))
+        .filter(cases::deleted_at.is_null())
+        .select(cases::litigation)
+        .load(conn)?;
+    Ok(proceedings
+        .into_iter()
+        .filter_map(|p| p.and_then(|p| p.0.role))
+        .collect())
 }
 
 /// A case that exists and was not deleted.

@@ -1108,3 +1108,54 @@ fn a_collaborator_recorded_as_another_kind_still_needs_a_card() {
         ("provider_id".into(), "no_valid_card".into())
     );
 }
+
+/// One provider does not defend the accused and protect the victim of the same proceedings
+/// (the cases sharing a group reference).
+#[test]
+fn nobody_serves_both_sides_of_one_proceeding() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let officer = staff_id(&app, &gd, "Nguyễn Văn An");
+    let defence = new_case(&app, &gd, "TTTGPL-HN", "litigation");
+    let defence = defence["id"].as_str().unwrap();
+    step(&app, &gd, defence, "accept", json!({}));
+    let r = step(
+        &app,
+        &gd,
+        defence,
+        "assign_provider",
+        json!({"provider_id": officer}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let victim = app.post(
+        "/api/v1/cases",
+        &gd,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient(&app, &gd),
+               "received_on": "2026-03-02", "field": "criminal", "form": "litigation",
+               "place": "at_office", "group_ref": "VA-2026-15", "summary": "Bảo vệ bị hại",
+               "litigation": {"role": "victim_protection"}}),
+    );
+    assert_eq!(victim.status, 201, "{}", victim.body);
+    let victim = victim.json()["id"].as_str().unwrap().to_owned();
+    step(&app, &gd, &victim, "accept", json!({}));
+    let r = step(
+        &app,
+        &gd,
+        &victim,
+        "assign_provider",
+        json!({"provider_id": officer}),
+    );
+    assert_eq!(
+        r.refused_field(),
+        ("provider_id".into(), "opposed_interests".into())
+    );
+    let other = staff_id(&app, &gd, "Lò Thị Mai");
+    let r = step(
+        &app,
+        &gd,
+        &victim,
+        "assign_provider",
+        json!({"provider_id": other}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+}

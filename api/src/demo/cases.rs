@@ -309,13 +309,8 @@ fn walk(
         match step {
             Transition::AssignProvider => {
                 input.provider = Some(
-                    case_steps::provider_choice(
-                        conn,
-                        provider_id.to_owned(),
-                        &row.organization_id,
-                        day,
-                    )
-                    .map_err(|e| e.to_string())?,
+                    case_steps::provider_choice(conn, provider_id.to_owned(), &row, day)
+                        .map_err(|e| e.to_string())?,
                 );
             }
             Transition::Complete if *row.form == AidForm::Litigation => {

@@ -129,24 +129,30 @@ pub fn last_step_on(conn: &mut DbConnection, case: &CaseRow) -> Result<NaiveDate
         .map_or(case.received_on, |e| e.occurred_on))
 }
 
-/// Whether the staff member `provider_id` can take a case of `organization_id` on `day`
-/// (an unknown person cannot: [`NotEligible::NotAMember`]).
+/// Whether the staff member `provider_id` can take `case` on `day` (an unknown person
+/// cannot: [`NotEligible::NotAMember`]), with the roles they hold in the other cases of its
+/// proceedings (its group reference).
 pub fn provider_choice(
     conn: &mut DbConnection,
     provider_id: String,
-    organization_id: &str,
+    case: &CaseRow,
     day: NaiveDate,
 ) -> Result<ProviderChoice, ApiError> {
     let eligibility = match staff_records::Person::read(conn, &provider_id) {
-        Ok(person) => staff_records::can_take_cases(conn, &person, organization_id, day)?,
+        Ok(person) => staff_records::can_take_cases(conn, &person, &case.organization_id, day)?,
         Err(e) if e.status == actix_web::http::StatusCode::NOT_FOUND => {
             Err(NotEligible::NotAMember)
         }
         Err(e) => return Err(e),
     };
+    let roles_in_same_proceedings = match &case.group_ref {
+        Some(group) => cases::roles_in_group(conn, group, &provider_id, &case.id)?,
+        None => Vec::new(),
+    };
     Ok(ProviderChoice {
         id: provider_id,
         eligibility,
+        roles_in_same_proceedings,
     })
 }
 

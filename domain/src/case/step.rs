@@ -10,7 +10,7 @@ use crate::lifecycle::Step;
 use chrono::NaiveDate;
 
 use super::record::{Case, DetailsError, QualityEvaluation};
-use super::vocabulary::{CaseState, QualityGrade, SuccessKind, Transition};
+use super::vocabulary::{CaseState, LitigationRole, QualityGrade, SuccessKind, Transition};
 use crate::organization::OrganizationFacts;
 use crate::reference::ProviderKind;
 use crate::refusal::{FieldRefusal, Refusal};
@@ -19,11 +19,13 @@ use crate::staff::NotEligible;
 
 /// The provider a step names, with whether they can take a case of the handling organization
 /// on the step's day (see [`crate::staff::check_can_take_cases`]; an unknown person is
-/// [`NotEligible::NotAMember`]).
+/// [`NotEligible::NotAMember`]), and the roles they hold in the other cases of the same
+/// proceedings (the cases sharing the case's group reference).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderChoice {
     pub id: String,
     pub eligibility: Result<ProviderKind, NotEligible>,
+    pub roles_in_same_proceedings: Vec<LitigationRole>,
 }
 
 /// The organization a `transfer_out` names: `target` is `None` when no such organization
@@ -145,6 +147,9 @@ pub enum StepRefusal {
     ProviderNotEligible(NotEligible),
     /// The provider's kind does not give the case's form ([`ProviderKind::gives`]).
     ProviderNotForForm(ProviderKind),
+    /// The provider serves, in the same proceedings, someone whose interests oppose this
+    /// case's person ([`LitigationRole::opposes`]).
+    OpposedInterests,
     /// A transfer goes to an active state centre of another province (Law 2017 art. 30(3)).
     NotAnotherProvinceCentre,
     /// The outcome is dated before the receipt or after the completion.
@@ -194,6 +199,12 @@ impl StepRefusal {
                 "The new provider must differ.",
             ),
             Self::ProviderNotEligible(e) => e.field_refusal(),
+            Self::OpposedInterests => FieldRefusal::new(
+                "provider_id",
+                "opposed_interests",
+                "Người này đang thực hiện trợ giúp pháp lý cho người có quyền lợi đối lập trong cùng vụ án (bào chữa và bảo vệ bị hại).",
+                "This provider serves someone whose interests are opposed in the same proceedings (the defence and the victim's protection).",
+            ),
             Self::ProviderNotForForm(kind) => FieldRefusal::new(
                 "provider_id",
                 "not_for_form",
@@ -299,6 +310,15 @@ pub fn take_step(
                 .map_err(StepRefusal::ProviderNotEligible)?;
             if !kind.gives(case.form) {
                 return Err(StepRefusal::ProviderNotForForm(kind));
+            }
+            let role = case.proceedings.as_ref().and_then(|p| p.role);
+            if role.is_some_and(|own| {
+                choice
+                    .roles_in_same_proceedings
+                    .iter()
+                    .any(|other| own.opposes(*other))
+            }) {
+                return Err(StepRefusal::OpposedInterests);
             }
             record = StepRecord::Provider {
                 previous: case.provider_id.clone(),
@@ -441,6 +461,7 @@ mod tests {
         ProviderChoice {
             id: id.into(),
             eligibility: Ok(ProviderKind::LegalAidOfficer),
+            roles_in_same_proceedings: Vec::new(),
         }
     }
 
@@ -623,6 +644,7 @@ mod tests {
                 i.provider = Some(ProviderChoice {
                     id: "binh".into(),
                     eligibility: Err(NotEligible::NoValidCard),
+                    roles_in_same_proceedings: Vec::new(),
                 });
                 i.reason = Some("Ốm".into());
             }),
@@ -650,6 +672,7 @@ mod tests {
                 i.provider = Some(ProviderChoice {
                     id: "dung".into(),
                     eligibility: Ok(kind),
+                    roles_in_same_proceedings: Vec::new(),
                 })
             }
         };
@@ -681,6 +704,48 @@ mod tests {
         )
         .unwrap();
         assert_eq!(taken.case.provider_kind, Some(ProviderKind::Collaborator));
+    }
+
+    #[test]
+    fn nobody_defends_the_accused_and_protects_the_victim_of_one_proceeding() {
+        let mut case = received(AidForm::Litigation);
+        case.state = CaseState::Accepted;
+        let serving = |roles: Vec<LitigationRole>| {
+            move |i: &mut StepInput| {
+                i.provider = Some(ProviderChoice {
+                    roles_in_same_proceedings: roles,
+                    ..provider("an")
+                })
+            }
+        };
+        // The case is a defence: its provider protects no victim of the same proceedings.
+        assert_eq!(
+            take(
+                &case,
+                Transition::AssignProvider,
+                today(),
+                serving(vec![LitigationRole::VictimProtection])
+            ),
+            Err(StepRefusal::OpposedInterests)
+        );
+        for roles in [
+            vec![],
+            vec![LitigationRole::Defence],
+            vec![LitigationRole::Representation],
+        ] {
+            assert!(
+                take(
+                    &case,
+                    Transition::AssignProvider,
+                    today(),
+                    serving(roles.clone())
+                )
+                .is_ok(),
+                "{roles:?}"
+            );
+        }
+        assert!(LitigationRole::VictimProtection.opposes(LitigationRole::Defence));
+        assert!(!LitigationRole::Defence.opposes(LitigationRole::Defence));
     }
 
     #[test]

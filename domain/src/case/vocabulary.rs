@@ -189,6 +189,19 @@ vocabulary! {
     }
 }
 
+impl LitigationRole {
+    /// Whether a provider in this role and one in `other`, in the same proceedings, serve
+    /// people whose interests are opposed: the accused's defender and the victim's protector.
+    /// One provider never takes both sides of a case (the duty of loyalty that binds every
+    /// provider, as it binds lawyers: Law on Lawyers art. 9(1)(b)).
+    pub fn opposes(self, other: Self) -> bool {
+        matches!(
+            (self, other),
+            (Self::Defence, Self::VictimProtection) | (Self::VictimProtection, Self::Defence)
+        )
+    }
+}
+
 vocabulary! {
     pub enum ProceedingStage {
         Investigation = "investigation" { vi: "Điều tra", en: "Investigation" },

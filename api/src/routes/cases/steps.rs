@@ -104,12 +104,7 @@ fn step_input(
 ) -> Result<StepInput, ApiError> {
     let on = body.on.unwrap_or_else(today);
     let provider = match (&body.provider_id, step.names_provider()) {
-        (Some(id), true) => Some(case_steps::provider_choice(
-            conn,
-            id.clone(),
-            &case.organization_id,
-            on,
-        )?),
+        (Some(id), true) => Some(case_steps::provider_choice(conn, id.clone(), case, on)?),
         _ => None,
     };
     let transfer = match (&body.to_organization_id, step.names_transfer_target()) {
