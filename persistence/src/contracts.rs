@@ -102,6 +102,22 @@ pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<ContractRow> {
         .map_err(StoreError::from)
 }
 
+/// Whether the centre `center_id` numbered another contract than `except_id` `number`.
+pub fn number_taken(
+    conn: &mut DbConnection,
+    center_id: &str,
+    number: &str,
+    except_id: &str,
+) -> StoreResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        participation_contracts::table
+            .filter(participation_contracts::center_id.eq(center_id))
+            .filter(participation_contracts::contract_number.eq(number))
+            .filter(participation_contracts::id.ne(except_id)),
+    ))
+    .get_result(conn)?)
+}
+
 /// The contracts of a participating organization, oldest first.
 pub fn of_organization(
     conn: &mut DbConnection,

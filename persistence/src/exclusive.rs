@@ -61,6 +61,8 @@ pub enum Rule {
     LoginAttempts,
     /// A province code is taken once (key: the code).
     ProvinceCode,
+    /// A centre gives a contract number once (key: the centre and the number).
+    ContractNumber,
 }
 
 impl Rule {
@@ -78,6 +80,7 @@ impl Rule {
             Self::OrganizationCode => "organization_code",
             Self::LoginAttempts => "login_attempts",
             Self::ProvinceCode => "province_code",
+            Self::ContractNumber => "contract_number",
         }
     }
 }

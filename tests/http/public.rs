@@ -251,7 +251,21 @@ fn amending_a_registration_is_dated_and_contracts_have_a_life_cycle() {
     sign(before_it_took_part).assert_problem(409, "participation_not_in_force");
     let r = signed("2027-01-02");
     assert_eq!(r.status, 201, "{}", r.body);
+    // A centre gives a number once: another contract of it, signed or amended, takes another.
+    let mut same_number = one_day_body();
+    same_number["contract_number"] = json!(" 02/2026/HĐ ");
+    same_number["valid_from"] = json!("2032-01-01");
+    same_number["valid_to"] = json!("2032-01-31");
+    sign(same_number).assert_problem(409, "contract_number_taken");
     let demo = &contracts[0];
+    app.request(
+        "PATCH",
+        &format!("/api/v1/contracts/{}", demo["id"].as_str().unwrap()),
+    )
+    .bearer(&stp)
+    .header("If-Match", &format!("\"{}\"", demo["version"]))
+    .json(json!({"contract_number": "02/2026/HĐ"}))
+    .assert_problem(409, "contract_number_taken");
     app.request(
         "PATCH",
         &format!("/api/v1/contracts/{}", demo["id"].as_str().unwrap()),

@@ -1,6 +1,6 @@
 //! Amending a contract in force (If-Match required) and terminating it.
 
-use super::signing::{check_dates, check_no_overlap};
+use super::signing::{check_dates, check_no_overlap, check_number_free, number_claim};
 use super::*;
 use tgpl_domain::time::day_in_range;
 
@@ -79,9 +79,12 @@ pub async fn amend_contract(
         .write(move |conn| {
             // The claim is the organization's, which a contract never changes; the contract
             // is loaded and checked under it.
-            let organization_id = contracts::get(conn, &id)?.organization_id;
-            let claim = [Claim::new(Rule::Contracts, organization_id)];
-            exclusive(conn, &claim, |conn| {
+            let signed = contracts::get(conn, &id)?;
+            let mut claims = vec![Claim::new(Rule::Contracts, signed.organization_id)];
+            if let Some(number) = &body.contract_number {
+                claims.push(number_claim(&signed.center_id, number));
+            }
+            exclusive(conn, &claims, |conn| {
                 let before = load_for_change(conn, &caller, &id, &if_match)?;
                 let mut after = before.clone();
                 let scope = &mut after.scope.0;
@@ -105,6 +108,9 @@ pub async fn amend_contract(
                 }
                 check_dates(after.signed_on, &after.term())?;
                 check_no_overlap(conn, &after)?;
+                if after.contract_number != before.contract_number {
+                    check_number_free(conn, &after)?;
+                }
                 let amended_on = body.amended_on.unwrap_or_else(today);
                 tgpl_domain::contract::check_amended_on(amended_on, before.signed_on, today())?;
                 after.amended_on = Some(amended_on);

@@ -85,6 +85,33 @@ pub(super) fn check_no_overlap(
     })
 }
 
+/// The claim under which a centre's contract number is checked free and written.
+pub(super) fn number_claim(center_id: &str, number: &str) -> Claim {
+    Claim::new(
+        Rule::ContractNumber,
+        format!("{center_id}:{}", number.trim()),
+    )
+}
+
+/// Refuses a number the centre already gave another contract (409 `contract_number_taken`):
+/// a contract is cited by its number, so one number names one contract.
+pub(super) fn check_number_free(
+    conn: &mut DbConnection,
+    contract: &ContractRow,
+) -> Result<(), ApiError> {
+    let number = contract.contract_number.trim();
+    if contracts::number_taken(conn, &contract.center_id, number, &contract.id)? {
+        return Err(ApiError::conflict(
+            "contract_number_taken",
+            Text::new(
+                format!("Trung tâm đã có hợp đồng số {number}."),
+                format!("The centre already has a contract numbered {number}."),
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Records a contract between a participating organization and a centre.
 #[utoipa::path(
     operation_id = "signContract",
@@ -93,7 +120,7 @@ pub(super) fn check_no_overlap(
     responses(
         (status = 201, description = "Recorded.", body = ContractView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "Only the Department manages participation.", body = Problem),
-        (status = 409, description = "The organization's participation was not in force on `signed_on` (`participation_not_in_force`): terminated, revoked, or outside its days; or it has a contract with that centre in force on some of the same days (`contract_overlaps`).", body = Problem),
+        (status = 409, description = "The organization's participation was not in force on `signed_on` (`participation_not_in_force`): terminated, revoked, or outside its days; or it has a contract with that centre in force on some of the same days (`contract_overlaps`); or the centre gave the number to another contract (`contract_number_taken`).", body = Problem),
     )
 )]
 #[post("/organizations/{id}/contracts")]
@@ -113,7 +140,11 @@ pub async fn sign_contract(
     check_dates(body.signed_on, &term)?;
     let row = state
         .write(move |conn| {
-            exclusive(conn, &[Claim::new(Rule::Contracts, id.as_str())], |conn| {
+            let claims = [
+                Claim::new(Rule::Contracts, id.as_str()),
+                number_claim(&body.center_id, &body.contract_number),
+            ];
+            exclusive(conn, &claims, |conn| {
                 let org = scope::authorize(conn, &caller, Action::ManageParticipation, &id)?;
                 participation::check_may_sign(*org.kind, org.standing().as_ref(), body.signed_on)
                     .map_err(signing_refused)?;
@@ -133,6 +164,7 @@ pub async fn sign_contract(
                     body.valid_to,
                 );
                 check_no_overlap(conn, &row)?;
+                check_number_free(conn, &row)?;
                 contracts::insert(conn, &caller.actor(), &row)?;
                 Ok(row)
             })
