@@ -63,6 +63,9 @@ pub enum Rule {
     ProvinceCode,
     /// A centre gives a contract number once (key: the centre and the number).
     ContractNumber,
+    /// A new staff record is checked against those with the same lawyer's card number, or
+    /// the same folded name and date of birth (key: either).
+    StaffDuplicates,
 }
 
 impl Rule {
@@ -81,6 +84,7 @@ impl Rule {
             Self::LoginAttempts => "login_attempts",
             Self::ProvinceCode => "province_code",
             Self::ContractNumber => "contract_number",
+            Self::StaffDuplicates => "staff_duplicates",
         }
     }
 }

@@ -437,6 +437,37 @@ pub struct StaffFilter {
     pub sort: StaffSort,
 }
 
+/// Staff records that may be the same person as a new one: the same lawyer's card number, or
+/// the same folded name (`search_text`) and date of birth; among the people with a
+/// membership in one of `within` (everyone when `None`). At most twenty.
+pub fn possible_duplicates(
+    conn: &mut DbConnection,
+    search_text: &str,
+    date_of_birth: Option<NaiveDate>,
+    lawyer_card_number: Option<&str>,
+    within: Option<&[String]>,
+) -> StoreResult<Vec<StaffRow>> {
+    if date_of_birth.is_none() && lawyer_card_number.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut q = staff::table.into_boxed::<Backend>();
+    if let Some(orgs) = within {
+        let members = staff_memberships::table
+            .filter(staff_memberships::organization_id.eq_any(orgs.to_vec()))
+            .select(staff_memberships::staff_id);
+        q = q.filter(staff::id.eq_any(members));
+    }
+    let same_card = staff::lawyer_card_number.eq(lawyer_card_number.map(str::to_owned));
+    let same_birth = staff::search_text
+        .eq(search_text.to_owned())
+        .and(staff::date_of_birth.eq(date_of_birth));
+    Ok(q.filter(same_card.or(same_birth))
+        .order(staff::id)
+        .limit(20)
+        .select(StaffRow::as_select())
+        .load(conn)?)
+}
+
 /// The people whose memberships match the organization and title filters, if any apply.
 fn members(conn: &mut DbConnection, f: &StaffFilter) -> StoreResult<Option<Vec<String>>> {
     if f.organizations.is_none() && f.title.is_none() {

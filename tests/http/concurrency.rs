@@ -549,3 +549,21 @@ fn changes_of_several_kinds_decided_on_one_version_pass_once() {
         i64::from(won[0].status == 201),
     );
 }
+
+#[test]
+fn identical_staff_sent_at_once_are_recorded_once() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let body = json!({"full_name": "Lý Văn Phong", "date_of_birth": "1988-08-08",
+                      "provider_kind": "lawyer", "lawyer_card_number": "LS-31415/HN",
+                      "membership": {"organization_id": app.org_id("TTTGPL-HN"), "relation": "contract", "title": "lawyer"}});
+    let answers = at_once(5, |_| app.post("/api/v1/staff", &gd, body.clone()));
+    one_wins(answers, 201, 409, "possible_duplicates");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM staff WHERE lawyer_card_number = 'LS-31415/HN'"
+        ),
+        1
+    );
+}

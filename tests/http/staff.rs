@@ -542,3 +542,40 @@ fn officers_and_lawyers_hold_a_law_degree() {
         ("qualification".to_owned(), "law_degree_required".to_owned())
     );
 }
+
+/// One record per person: the same lawyer's card, or the same name and date of birth, where
+/// the caller can see it, is answered with the candidates; `create_anyway` records all the same.
+#[test]
+fn a_person_already_recorded_is_offered_before_a_second_record() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let center = app.org_id("TTTGPL-HN");
+    let body = json!({"full_name": "Vũ Thị Hạnh", "date_of_birth": "1990-05-06",
+                      "qualification": "law_degree_or_higher", "provider_kind": "legal_aid_officer",
+                      "membership": {"organization_id": center, "relation": "employee", "title": "legal_aid_officer"}});
+    let first = app.post("/api/v1/staff", &gd, body.clone());
+    assert_eq!(first.status, 201, "{}", first.body);
+    let mut again = body.clone();
+    again["full_name"] = json!("VŨ THỊ HẠNH");
+    let problem = app
+        .post("/api/v1/staff", &gd, again.clone())
+        .assert_problem(409, "possible_duplicates");
+    assert_eq!(problem["candidates"][0]["id"], first.json()["id"]);
+    assert_eq!(
+        problem["candidates"][0]["matched_on"],
+        "name_and_birth_date"
+    );
+    again["create_anyway"] = json!(true);
+    assert_eq!(app.post("/api/v1/staff", &gd, again).status, 201);
+    // A lawyer's card names one lawyer.
+    let lawyer = json!({"full_name": "Trần Văn Luật", "provider_kind": "lawyer",
+                        "lawyer_card_number": "LS-99999/HN",
+                        "membership": {"organization_id": center, "relation": "contract", "title": "lawyer"}});
+    assert_eq!(app.post("/api/v1/staff", &gd, lawyer.clone()).status, 201);
+    let mut renamed = lawyer;
+    renamed["full_name"] = json!("Trần Luật");
+    let problem = app
+        .post("/api/v1/staff", &gd, renamed)
+        .assert_problem(409, "possible_duplicates");
+    assert_eq!(problem["candidates"][0]["matched_on"], "lawyer_card_number");
+}

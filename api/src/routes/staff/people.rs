@@ -37,6 +37,65 @@ pub struct CreateStaff {
     /// The first membership.
     #[validate(nested)]
     pub membership: MembershipInput,
+    /// Create even though possible duplicates were found: a deliberate choice after seeing
+    /// the candidates of a 409 `possible_duplicates`.
+    #[serde(default)]
+    pub create_anyway: bool,
+}
+
+/// A staff record that may be the person being recorded, as a 409 `possible_duplicates`
+/// lists it.
+#[derive(Serialize, ToSchema)]
+pub struct StaffCandidate {
+    pub id: String,
+    pub full_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    /// `lawyer_card_number` or `name_and_birth_date`.
+    pub matched_on: &'static str,
+}
+
+/// 409 `possible_duplicates` with the candidates, when the same lawyer's card number, or the
+/// same folded name and date of birth, is already recorded where `caller` may read staff.
+fn duplicates_refusal(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    row: &StaffRow,
+) -> Result<Option<ApiError>, ApiError> {
+    let visible = scope::permitted(conn, caller, Action::ReadStaff)?.as_filter();
+    let card = row.lawyer_card_number.as_deref();
+    let found = staff::possible_duplicates(
+        conn,
+        &row.search_text,
+        row.date_of_birth,
+        card,
+        visible.as_deref(),
+    )?;
+    if found.is_empty() {
+        return Ok(None);
+    }
+    let candidates: Vec<StaffCandidate> = found
+        .into_iter()
+        .map(|s| StaffCandidate {
+            matched_on: if card.is_some() && s.lawyer_card_number.as_deref() == card {
+                "lawyer_card_number"
+            } else {
+                "name_and_birth_date"
+            },
+            id: s.id,
+            full_name: s.full_name,
+            date_of_birth: s.date_of_birth,
+        })
+        .collect();
+    Ok(Some(
+        ApiError::conflict(
+            "possible_duplicates",
+            Text::new(
+                "Có thể người này đã có hồ sơ; hãy thêm quan hệ công tác vào hồ sơ sẵn có, hoặc gửi lại với create_anyway: true.",
+                "This person may already be recorded; add a membership to the existing record, or send again with create_anyway: true.",
+            ),
+        )
+        .with_extra(serde_json::json!({ "candidates": candidates })),
+    ))
 }
 
 /// Creates a staff record with its first membership, in an organization where the caller
@@ -48,7 +107,7 @@ pub struct CreateStaff {
     responses(
         (status = 201, description = "Created.", body = StaffView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller may not manage staff there.", body = Problem),
-        (status = 409, description = "The organization stopped operating (`organization_inactive`).", body = Problem),
+        (status = 409, description = "Possible duplicates (`possible_duplicates`: `candidates` lists them, send `create_anyway: true` to record the person all the same), or the organization stopped operating (`organization_inactive`).", body = Problem),
     )
 )]
 #[post("/staff")]
@@ -101,12 +160,26 @@ pub async fn create(
                 Some(membership.valid_from),
                 "date_of_birth",
             )?;
-            staff::insert(conn, &caller.actor(), &row, &membership)?;
-            let id = row.id.clone();
-            {
-                let person = Person::read(conn, &id)?;
-                shown(conn, person)
+            // Checked and written under claims on what the check reads, so that one person
+            // sent at once is recorded once.
+            let mut claims = Vec::new();
+            if let Some(card) = &row.lawyer_card_number {
+                claims.push(Claim::new(Rule::StaffDuplicates, format!("card:{card}")));
             }
+            if let Some(born) = row.date_of_birth {
+                let key = format!("name_birth:{}:{born}", row.search_text);
+                claims.push(Claim::new(Rule::StaffDuplicates, key));
+            }
+            exclusive(conn, &claims, |conn| {
+                if !body.create_anyway {
+                    if let Some(refusal) = duplicates_refusal(conn, &caller, &row)? {
+                        return Err(refusal);
+                    }
+                }
+                staff::insert(conn, &caller.actor(), &row, &membership)?;
+                let person = Person::read(conn, &row.id)?;
+                shown(conn, person)
+            })
         })
         .await?;
     Ok(respond(StatusCode::CREATED, shown))
