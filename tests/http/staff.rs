@@ -578,4 +578,22 @@ fn a_person_already_recorded_is_offered_before_a_second_record() {
         .post("/api/v1/staff", &gd, renamed)
         .assert_problem(409, "possible_duplicates");
     assert_eq!(problem["candidates"][0]["matched_on"], "lawyer_card_number");
+    // Nor does a correction give a lawyer another's card.
+    let other = app.post(
+        "/api/v1/staff",
+        &gd,
+        json!({"full_name": "Đặng Văn Khác", "provider_kind": "lawyer", "lawyer_card_number": "LS-11111/HN",
+               "membership": {"organization_id": center, "relation": "contract", "title": "lawyer"}}),
+    );
+    assert_eq!(other.status, 201, "{}", other.body);
+    let path = format!("/api/v1/staff/{}", other.json()["id"].as_str().unwrap());
+    let correct = |card: &str| {
+        let etag = app.get(&path, &gd).header("etag").unwrap().to_owned();
+        app.request("PATCH", &path)
+            .bearer(&gd)
+            .header("If-Match", &etag)
+            .json(json!({"lawyer_card_number": card}))
+    };
+    correct("LS-99999/HN").assert_problem(409, "lawyer_card_recorded");
+    assert_eq!(correct("LS-11112/HN").status, 200);
 }

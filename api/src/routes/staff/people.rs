@@ -260,6 +260,7 @@ pub struct UpdateStaff {
     responses(
         (status = 200, description = "Updated.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not manage this person: only through a current membership, and in every organization the person currently belongs to (their record is shared).", body = Problem),
+        (status = 409, description = "Another record where the caller may read staff has the lawyer's card number given (`lawyer_card_recorded`).", body = Problem),
     )
 )]
 #[patch("/staff/{id}")]
@@ -328,8 +329,34 @@ pub async fn update(
                 )?;
             }
             after.refresh_search_text();
-            let after = save_revision(&before, after, |before, after| {
-                staff::save(conn, &caller.actor(), before, after)
+            // A lawyer's card names one lawyer: a correction does not give this record
+            // another's, checked under the duplicate check's claim.
+            let card = after
+                .lawyer_card_number
+                .clone()
+                .filter(|card| Some(card) != before.lawyer_card_number.as_ref());
+            let claims: Vec<Claim> = card
+                .iter()
+                .map(|card| Claim::new(Rule::StaffDuplicates, format!("card:{card}")))
+                .collect();
+            let after = exclusive(conn, &claims, |conn| {
+                if let Some(card) = &card {
+                    let visible = scope::permitted(conn, &caller, Action::ReadStaff)?.as_filter();
+                    let others = staff::possible_duplicates(conn, "", None, Some(card), visible.as_deref())?;
+                    if others.iter().any(|s| s.id != before.id) {
+                        return Err(ApiError::conflict(
+                            "lawyer_card_recorded",
+                            Text::new(
+                                "Số thẻ luật sư này đã có trong hồ sơ của một người khác; hãy kiểm tra lại số, hoặc dùng hồ sơ sẵn có.",
+                                "Another person's record already has this lawyer's card number; check the number, or use the existing record.",
+                            ),
+                        ));
+                    }
+                }
+                save_revision(&before, after, |before, after| {
+                    staff::save(conn, &caller.actor(), before, after)
+                })
+                .map_err(ApiError::from)
             })?;
             shown(
                 conn,
