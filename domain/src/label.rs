@@ -9,6 +9,12 @@ pub struct Label {
     pub en: &'static str,
 }
 
+impl Label {
+    pub const fn new(vi: &'static str, en: &'static str) -> Self {
+        Self { vi, en }
+    }
+}
+
 /// A closed vocabulary whose values have a stable ASCII snake_case code and a label.
 ///
 /// Implemented by every enumeration that travels over the API, so that the reference-data

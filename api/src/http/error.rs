@@ -7,6 +7,7 @@
 
 use actix_web::http::StatusCode;
 use serde::Serialize;
+use tgpl_domain::label::Label;
 pub use tgpl_domain::refusal::FieldRefusal;
 use tgpl_domain::refusal::Refusal;
 use tgpl_persistence::diesel_error;
@@ -172,11 +173,22 @@ impl ApiError {
     /// `status_key` (`state`, `dossier_status`, `report_status`) with the steps allowed from
     /// it as `allowed_steps`.
     pub fn illegal_step(
-        detail: Text,
-        status_key: &str,
-        status: &str,
+        record: Label,
+        step: Label,
+        state: Label,
+        (status_key, status): (&str, &str),
         allowed: impl IntoIterator<Item = impl std::fmt::Display>,
     ) -> Self {
+        let detail = Text::new(
+            format!(
+                "Không thể thực hiện bước \"{}\" khi {} đang ở trạng thái \"{}\".",
+                step.vi, record.vi, state.vi
+            ),
+            format!(
+                "The step \"{}\" cannot be taken while {} is \"{}\".",
+                step.en, record.en, state.en
+            ),
+        );
         let allowed: Vec<String> = allowed.into_iter().map(|s| s.to_string()).collect();
         let mut extra = serde_json::Map::new();
         extra.insert(status_key.to_owned(), status.into());

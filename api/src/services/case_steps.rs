@@ -9,6 +9,7 @@ use tgpl_domain::case::{
     case_code, take_step, Case, CaseState, ProviderChoice, StepFacts, StepInput, StepRecord,
     StepRefusal, Taken, TransferChoice, Transition,
 };
+use tgpl_domain::label::Label;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::reference::AidPlace;
 use tgpl_domain::staff::NotEligible;
@@ -270,20 +271,10 @@ fn illegal_step(step: Transition, state: CaseState, facts: StepFacts) -> ApiErro
         .into_iter()
         .filter(|t| facts.role.is_none_or(|role| t.allowed_for(role)));
     ApiError::illegal_step(
-        Text::new(
-            format!(
-                "Không thể thực hiện bước \"{}\" khi vụ việc đang ở trạng thái \"{}\".",
-                step.label().vi,
-                state.label().vi
-            ),
-            format!(
-                "The step \"{}\" cannot be taken while the case is \"{}\".",
-                step.label().en,
-                state.label().en
-            ),
-        ),
-        "state",
-        state.code(),
+        Label::new("vụ việc", "the case"),
+        step.label(),
+        state.label(),
+        ("state", state.code()),
         allowed,
     )
 }

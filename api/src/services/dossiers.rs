@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tgpl_domain::audit::AuditAction;
+use tgpl_domain::label::Label;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::portal::calendar::WorkingCalendar;
 use tgpl_domain::portal::dossier::{Channel, Dossier, DossierRefusal, DossierStatus, DossierStep};
@@ -24,7 +25,6 @@ use tgpl_persistence::{DbConnection, StoreError};
 use utoipa::ToSchema;
 
 use crate::http::error::ApiError;
-use crate::http::lang::Text;
 
 const RESOURCE: &str = "dossier";
 
@@ -282,20 +282,10 @@ pub fn refused(refusal: DossierRefusal, step: DossierStep) -> ApiError {
 
 fn illegal(step: DossierStep, from: DossierStatus) -> ApiError {
     ApiError::illegal_step(
-        Text::new(
-            format!(
-                "Không thể thực hiện bước \"{}\" khi hồ sơ đang ở trạng thái \"{}\".",
-                step.label().vi,
-                from.label().vi
-            ),
-            format!(
-                "The step \"{}\" cannot be taken while the dossier is \"{}\".",
-                step.label().en,
-                from.label().en
-            ),
-        ),
-        "dossier_status",
-        from.code(),
+        Label::new("hồ sơ", "the dossier"),
+        step.label(),
+        from.label(),
+        ("dossier_status", from.code()),
         from.next_steps_of(step.is_the_portals()),
     )
 }

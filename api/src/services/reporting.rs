@@ -9,6 +9,7 @@
 //! report of entered figures is taken from that report alone.
 
 use std::collections::HashSet;
+use tgpl_domain::label::Label;
 use tgpl_domain::lifecycle::Step;
 
 use chrono::NaiveDate;
@@ -234,20 +235,10 @@ pub fn take(row: &mut ReportRow, step: ReportStep) -> Result<(), ApiError> {
     let from = *row.status;
     let Some(to) = step.target(from) else {
         return Err(ApiError::illegal_step(
-            Text::new(
-                format!(
-                    "Không thể thực hiện bước \"{}\" khi báo cáo đang ở trạng thái \"{}\".",
-                    step.label().vi,
-                    from.label().vi
-                ),
-                format!(
-                    "The step \"{}\" cannot be taken while the report is \"{}\".",
-                    step.label().en,
-                    from.label().en
-                ),
-            ),
-            "report_status",
-            from.code(),
+            Label::new("báo cáo", "the report"),
+            step.label(),
+            from.label(),
+            ("report_status", from.code()),
             from.next_steps(false),
         ));
     };

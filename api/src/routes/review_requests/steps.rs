@@ -1,6 +1,7 @@
 //! Sending a request for review (its leader signs it) and recording the agency's answer.
 
 use super::*;
+use tgpl_domain::label::Label;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::lifecycle::Step;
 use tgpl_domain::review_request::{check_answered_on, check_sent_on, DayOutOfRange};
@@ -28,20 +29,10 @@ fn take(row: &mut ReviewRow, step: ReviewStep) -> Result<(), ApiError> {
     let from = *row.state;
     let Some(to) = step.target(from) else {
         return Err(ApiError::illegal_step(
-            Text::new(
-                format!(
-                    "Không thể thực hiện bước \"{}\" khi kiến nghị đang ở trạng thái \"{}\".",
-                    step.label().vi,
-                    from.label().vi
-                ),
-                format!(
-                    "The step \"{}\" cannot be taken while the request is \"{}\".",
-                    step.label().en,
-                    from.label().en
-                ),
-            ),
-            "state",
-            from.code(),
+            Label::new("kiến nghị", "the request"),
+            step.label(),
+            from.label(),
+            ("state", from.code()),
             from.next_steps(),
         ));
     };
