@@ -66,6 +66,9 @@ pub enum Rule {
     /// A new staff record is checked against those with the same lawyer's card number, or
     /// the same folded name and date of birth (key: either).
     StaffDuplicates,
+    /// Who serves whom in one proceedings: no provider on both sides (key: the cases' group
+    /// reference).
+    Proceedings,
 }
 
 impl Rule {
@@ -85,6 +88,7 @@ impl Rule {
             Self::ProvinceCode => "province_code",
             Self::ContractNumber => "contract_number",
             Self::StaffDuplicates => "staff_duplicates",
+            Self::Proceedings => "proceedings",
         }
     }
 }

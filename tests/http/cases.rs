@@ -1158,4 +1158,78 @@ fn nobody_serves_both_sides_of_one_proceeding() {
         json!({"provider_id": other}),
     );
     assert_eq!(r.status, 200, "{}", r.body);
+
+    // Nor do corrections put them there: a case of theirs moved into the group, or its role
+    // turned to the other side.
+    let third = app.post(
+        "/api/v1/cases",
+        &gd,
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient(&app, &gd),
+               "received_on": "2026-03-02", "field": "criminal", "form": "litigation",
+               "place": "at_office", "summary": "Bảo vệ bị hại khác",
+               "litigation": {"role": "victim_protection"}}),
+    );
+    let third = third.json()["id"].as_str().unwrap().to_owned();
+    step(&app, &gd, &third, "accept", json!({}));
+    let r = step(
+        &app,
+        &gd,
+        &third,
+        "assign_provider",
+        json!({"provider_id": officer}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let patch = |case: &str, body: Value| {
+        let path = format!("/api/v1/cases/{case}");
+        let etag = app.get(&path, &gd).header("etag").unwrap().to_owned();
+        app.request("PATCH", &path)
+            .bearer(&gd)
+            .header("If-Match", &etag)
+            .json(body)
+    };
+    assert_eq!(
+        patch(&third, json!({"group_ref": "VA-2026-15"})).refused_field(),
+        ("group_ref".into(), "opposed_interests".into())
+    );
+    // The other provider's victim case turned into a defence opposes the first's defence
+    // only if they were the same person: they are not.
+    let r = patch(&victim, json!({"litigation": {"role": "representation"}}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The first provider's defence turned against their own other case: refused.
+    let r = patch(&third, json!({"group_ref": "VA-2026-16"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = patch(&third, json!({"litigation": {"role": "defence"}}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        patch(
+            defence,
+            json!({"group_ref": "VA-2026-16", "litigation": {"role": "victim_protection"}})
+        )
+        .refused_field(),
+        ("group_ref".into(), "opposed_interests".into())
+    );
+    // Once the case is completed, a change request that would do it is refused when
+    // submitted.
+    step(&app, &gd, defence, "start", json!({}));
+    let r = step(
+        &app,
+        &gd,
+        defence,
+        "complete",
+        json!({"outcome": {"defence_accepted": false}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = app.post(
+        "/api/v1/change-requests",
+        &gd,
+        json!({"kind": "edit", "reason": "Ghép vụ án",
+               "cases": [{"case_id": defence, "changes": {"group_ref": "VA-2026-16", "litigation": {"role": "victim_protection"}}}]}),
+    );
+    assert_eq!(
+        r.refused_field(),
+        (
+            "cases[0].changes.group_ref".into(),
+            "opposed_interests".into()
+        )
+    );
 }

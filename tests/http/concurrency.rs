@@ -567,3 +567,50 @@ fn identical_staff_sent_at_once_are_recorded_once() {
         1
     );
 }
+
+/// One provider named at once for the defence and for the victims of one proceedings: one
+/// side gets them, the other is told the interests are opposed.
+#[test]
+fn one_provider_assigned_at_once_to_both_sides_of_a_proceeding_gets_one() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let recipient =
+        app.get("/api/v1/recipients?q=tran%20van%20be", &gd).json()["items"][0]["id"].clone();
+    let officer =
+        app.get("/api/v1/staff?q=nguyen%20van%20an", &gd).json()["items"][0]["id"].clone();
+    let cases: Vec<String> = ["defence", "victim_protection", "victim_protection"]
+        .iter()
+        .map(|role| {
+            let r = app.post(
+                "/api/v1/cases",
+                &gd,
+                json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient,
+                       "received_on": "2026-03-02", "field": "criminal", "form": "litigation",
+                       "place": "at_office", "group_ref": "VA-RACE-1", "summary": "Vụ án",
+                       "litigation": {"role": role}}),
+            );
+            let id = r.json()["id"].as_str().expect("id").to_owned();
+            let r = app.post(&format!("/api/v1/cases/{id}/steps/accept"), &gd, json!({}));
+            assert_eq!(r.status, 200, "{}", r.body);
+            id
+        })
+        .collect();
+    let answers = at_once(3, |i| {
+        app.post(
+            &format!("/api/v1/cases/{}/steps/assign_provider", cases[i]),
+            &gd,
+            json!({"provider_id": officer}),
+        )
+    });
+    let won: Vec<usize> = (0..3).filter(|i| answers[*i].status == 200).collect();
+    // The defence alone, or the two victims' cases (the same side) together.
+    assert!(won == [0] || won == [1, 2], "{won:?}");
+    for (i, r) in answers.iter().enumerate() {
+        if !won.contains(&i) {
+            assert_eq!(
+                r.refused_field(),
+                ("provider_id".into(), "opposed_interests".into())
+            );
+        }
+    }
+}

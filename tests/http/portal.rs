@@ -844,6 +844,14 @@ fn what_the_first_round_of_breaking_found_stays_fixed() {
             "summary:length"
         ]
     );
+    // The ethnic minority category is no Kinh person's, online as at the counter.
+    let mut body = portal.dossier("FIX-1B", "legal_aid_request", &centre);
+    body["legal_aid"]["category"] = json!("ethnic_minority_hardship_area");
+    body["legal_aid"]["person"]["ethnicity"] = json!("kinh");
+    assert_eq!(
+        codes(portal.file(&body)),
+        ["legal_aid.category:ethnicity_mismatch"]
+    );
     let mut body = portal.dossier("FIX-2", "complaint_at_organization", &centre);
     body["case_code"] = json!("TTTGPL-HCM-2026-000001");
     body["applicant"] =

@@ -6,8 +6,8 @@
 use chrono::{Datelike, NaiveDate};
 use tgpl_domain::audit::AuditAction;
 use tgpl_domain::case::{
-    case_code, take_step, Case, CaseState, ProviderChoice, StepFacts, StepInput, StepRecord,
-    StepRefusal, Taken, TransferChoice, Transition,
+    case_code, take_step, Case, CaseState, LitigationRole, ProviderChoice, StepFacts, StepInput,
+    StepRecord, StepRefusal, Taken, TransferChoice, Transition,
 };
 use tgpl_domain::label::Label;
 use tgpl_domain::label::Vocabulary;
@@ -16,6 +16,7 @@ use tgpl_domain::staff::NotEligible;
 use tgpl_persistence::audit::Actor;
 use tgpl_persistence::cases::{self, CaseRow, EventRow};
 use tgpl_persistence::column::Code;
+use tgpl_persistence::exclusive::{Claim, Rule};
 use tgpl_persistence::organizations::{self, OrganizationRow};
 use tgpl_persistence::versioned::Versioned;
 use tgpl_persistence::{DbConnection, StoreError};
@@ -155,6 +156,38 @@ pub fn provider_choice(
         eligibility,
         roles_in_same_proceedings,
     })
+}
+
+/// The claim under which the providers of the proceedings `case` belongs to are checked and
+/// changed (none for a case of no group): two cases of one proceedings given one provider at
+/// once must not both find the other side free.
+pub fn proceedings_claims(case: &CaseRow) -> Vec<Claim> {
+    case.group_ref
+        .iter()
+        .map(|group| Claim::new(Rule::Proceedings, group.as_str()))
+        .collect()
+}
+
+/// Refuses a correction that would leave the case's provider serving both sides of its
+/// proceedings ([`LitigationRole::serves_both_sides`]): a role or a group changed under an
+/// assigned provider. 422 naming `field` (`litigation.role` or `group_ref`),
+/// `opposed_interests`. Run under [`proceedings_claims`] of the case as corrected.
+pub fn check_interests(
+    conn: &mut DbConnection,
+    case: &CaseRow,
+    field: &str,
+) -> Result<(), ApiError> {
+    let (Some(group), Some(provider)) = (&case.group_ref, &case.provider_id) else {
+        return Ok(());
+    };
+    let others = cases::roles_in_group(conn, group, provider, &case.id)?;
+    let role = case.litigation.as_ref().and_then(|p| p.0.role);
+    if LitigationRole::serves_both_sides(role, &others) {
+        return Err(StepRefusal::OpposedInterests
+            .field_refusal()
+            .map_or_else(ApiError::forbidden, |r| ApiError::from(r.at(field))));
+    }
+    Ok(())
 }
 
 /// What is known of the organization `to` a case of `handling_org_id` would go to.

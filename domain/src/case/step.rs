@@ -312,12 +312,7 @@ pub fn take_step(
                 return Err(StepRefusal::ProviderNotForForm(kind));
             }
             let role = case.proceedings.as_ref().and_then(|p| p.role);
-            if role.is_some_and(|own| {
-                choice
-                    .roles_in_same_proceedings
-                    .iter()
-                    .any(|other| own.opposes(*other))
-            }) {
+            if LitigationRole::serves_both_sides(role, &choice.roles_in_same_proceedings) {
                 return Err(StepRefusal::OpposedInterests);
             }
             record = StepRecord::Provider {

@@ -200,6 +200,12 @@ impl LitigationRole {
             (Self::Defence, Self::VictimProtection) | (Self::VictimProtection, Self::Defence)
         )
     }
+
+    /// Whether a provider in role `own` (when the case has one) who holds `others` in the
+    /// other cases of the same proceedings would serve both sides ([`Self::opposes`]).
+    pub fn serves_both_sides(own: Option<Self>, others: &[Self]) -> bool {
+        own.is_some_and(|own| others.iter().any(|other| own.opposes(*other)))
+    }
 }
 
 vocabulary! {

@@ -16,7 +16,7 @@ mod write;
 pub use list::{case_filter, list_cases, scoped, CaseListQuery};
 pub use reading::{history, read, CaseEventView};
 pub use steps::{take_step, Outcome, StepBody};
-pub use write::{create, remove, update, CreateCase, UpdateCase};
+pub use write::{check_interests_kept, create, remove, update, CreateCase, UpdateCase};
 
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
@@ -30,6 +30,7 @@ use tgpl_domain::case::{
 };
 use tgpl_domain::reference::{AidForm, AidPlace, Field, ProviderKind};
 use tgpl_persistence::cases::{self, CaseFilter, CaseRow, CaseSort, EventRow};
+use tgpl_persistence::exclusive::exclusive;
 use tgpl_persistence::{recipients, DbConnection};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;

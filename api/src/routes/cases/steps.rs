@@ -79,14 +79,23 @@ pub async fn take_step(
                 };
                 let before = load(conn, &caller, &id, action)?;
                 if_match.check_current(&before)?;
-                let input = step_input(conn, step, &body, &before)?;
-                let facts = StepFacts {
-                    today: today(),
-                    last_step_on: case_steps::last_step_on(conn, &before)?,
-                    role: Some(caller.role),
-                    actor: &caller.username,
+                // A provider named is checked against the other side of the proceedings under
+                // their claim; a transaction's advisory lock holds until it ends.
+                let claims = if step.names_provider() {
+                    case_steps::proceedings_claims(&before)
+                } else {
+                    Vec::new()
                 };
-                case_steps::take_and_save(conn, &caller.actor(), &before, step, input, facts)
+                exclusive(conn, &claims, |conn| {
+                    let input = step_input(conn, step, &body, &before)?;
+                    let facts = StepFacts {
+                        today: today(),
+                        last_step_on: case_steps::last_step_on(conn, &before)?,
+                        role: Some(caller.role),
+                        actor: &caller.username,
+                    };
+                    case_steps::take_and_save(conn, &caller.actor(), &before, step, input, facts)
+                })
             })?;
             shown(conn, &caller, after)
         })

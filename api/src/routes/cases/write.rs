@@ -188,6 +188,23 @@ pub struct UpdateCase {
     pub success_kind: Option<Option<SuccessKind>>,
 }
 
+/// Refuses a correction that moves the case's provider onto both sides of its proceedings:
+/// its role, or its group, changed under them ([`case_steps::check_interests`]).
+pub fn check_interests_kept(
+    conn: &mut DbConnection,
+    before: &CaseRow,
+    after: &CaseRow,
+) -> Result<(), ApiError> {
+    let role = |c: &CaseRow| c.litigation.as_ref().and_then(|p| p.0.role);
+    if after.group_ref != before.group_ref {
+        case_steps::check_interests(conn, after, "group_ref")
+    } else if role(after) != role(before) {
+        case_steps::check_interests(conn, after, "litigation.role")
+    } else {
+        Ok(())
+    }
+}
+
 impl UpdateCase {
     /// Applies the changes to a case whose person was born on `born` (when known); checks what
     /// depends on several fields, and that a new day of receipt is not before the birth.
@@ -264,15 +281,19 @@ pub async fn update(
             }
             let mut after = before.clone();
             body.apply(&mut after, born_of(conn, &before)?)?;
-            let after = save_revision(&before, after, |before, after| {
-                cases::save(
-                    conn,
-                    &caller.actor(),
-                    AuditAction::CaseUpdate,
-                    before,
-                    after,
-                    None,
-                )
+            let after = exclusive(conn, &case_steps::proceedings_claims(&after), |conn| {
+                check_interests_kept(conn, &before, &after)?;
+                save_revision(&before, after, |before, after| {
+                    cases::save(
+                        conn,
+                        &caller.actor(),
+                        AuditAction::CaseUpdate,
+                        before,
+                        after,
+                        None,
+                    )
+                })
+                .map_err(ApiError::from)
             })?;
             shown(conn, &caller, after)
         })

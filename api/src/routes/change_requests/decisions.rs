@@ -105,6 +105,12 @@ pub async fn approve(
                                         ApiError::internal()
                                     })?;
                             changes.apply(&mut changed, crate::routes::cases::born_of(conn, &case)?)?;
+                            // Under the proceedings' claim, which holds until the approval
+                            // commits.
+                            let claims = crate::services::case_steps::proceedings_claims(&changed);
+                            tgpl_persistence::exclusive::exclusive(conn, &claims, |conn| {
+                                crate::routes::cases::check_interests_kept(conn, &case, &changed)
+                            })?;
                             (AuditAction::CaseUpdate, "change_request_edit")
                         }
                         ChangeKind::Delete => {

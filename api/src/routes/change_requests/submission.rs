@@ -82,7 +82,10 @@ fn checked_item(
     if let Some(changes) = &item.changes {
         let mut edited = case.clone();
         let born = crate::routes::cases::born_of(conn, &case)?;
-        if let Err(e) = changes.apply(&mut edited, born) {
+        let checked = changes
+            .apply(&mut edited, born)
+            .and_then(|()| crate::routes::cases::check_interests_kept(conn, &case, &edited));
+        if let Err(e) = checked {
             if e.status != StatusCode::UNPROCESSABLE_ENTITY {
                 return Err(e);
             }

@@ -131,6 +131,11 @@ fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldRefusal> 
                 refused("legal_aid.", r);
             }
         }
+        if let Some(r) =
+            tgpl_domain::recipient::check_category_ethnicity(part.category, person.ethnicity)
+        {
+            refused("legal_aid.", r);
+        }
         if part.proof.issued_on.is_some_and(|d| d > today) {
             refused(
                 "legal_aid.proof.",
