@@ -438,7 +438,8 @@ pub struct Problem {
     /// `payload_too_large` (413); `unsupported_media_type` (415); `validation_failed` (422,
     /// `errors` names each field; among their codes `duplicate_key` for a JSON key given
     /// twice, `control_character` for an invisible character in text, `unknown_code` for a
-    /// code outside its vocabulary, `unknown_sort`, `range` and `in_future`);
+    /// code outside its vocabulary, `unknown_sort`, `range`, `in_future`, and `before_start` for a
+    /// list's span that ends before it starts);
     /// `too_many_attempts` (429, with `Retry-After`); `internal_error` (500);
     /// `service_unavailable` (503, the database does not answer) and `too_many_uploads` (503,
     /// as many uploads as the server takes are in progress), both with `Retry-After`.

@@ -55,6 +55,7 @@ pub struct StepBody {
         (status = 200, description = "Done; the case.", body = CaseView, headers(("ETag" = String))),
         (status = 403, description = "The caller's role may not take this step (a contracted lawyer sees only the cases they perform: any other answers 404).", body = Problem),
         (status = 409, description = "Not allowed from the current state (`illegal_step`: `allowed_steps` lists what is), or a quality evaluation of a case that is neither litigation nor representation (`not_evaluable`).", body = Problem),
+        (status = 422, description = "The step's input is refused, naming the field: a day in the future or before the step before (`in_future`, `before_previous_step`, `before_receipt`); what the step needs (`required`); a provider who cannot take the case that day (`provider_id`: `not_a_provider`, `inactive`, `not_a_member`, `no_valid_card`, `organization_not_handling`), whose kind does not give the case's form (`not_for_form`: litigation and representation are for legal aid officers and lawyers), or who serves the other side of its proceedings (`opposed_interests`); the same provider again (`unchanged`); a transfer not to another province's active centre (`not_another_province_centre`); an outcome that does not agree with the case (`outcome.…`: `out_of_range`, `not_of_the_role`, `requires_accepted_defence`).", body = Problem),
     )
 )]
 #[post("/cases/{id}/steps/{step}")]

@@ -50,6 +50,7 @@ pub struct CreateCase {
         (status = 201, description = "Created.", body = CaseView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller's role does no casework there, or records no requests (a contracted lawyer).", body = Problem),
         (status = 409, description = "The organization handled no cases on the day of receipt: it had stopped operating, or its participation had ended (`not_handling_cases`).", body = Problem),
+        (status = 422, description = "A field is refused: a receipt in the future, before 1997-09-06 or before the person's birth; proceedings on a case that is not litigation (`not_litigation`); a defence, a charge, an investigation or prosecution stage or a proposed sentence on a case that is not criminal (`litigation.…`: `criminal_only`).", body = Problem),
     )
 )]
 #[post("/cases")]
@@ -245,6 +246,7 @@ impl UpdateCase {
         (status = 200, description = "Updated.", body = CaseView, headers(("ETag" = String))),
         (status = 403, description = "The caller's role does no casework (a contracted lawyer sees only the cases they perform: any other answers 404).", body = Problem),
         (status = 409, description = "The case is locked.", body = Problem),
+        (status = 422, description = "A correction that leaves the case inconsistent, naming the field: as on creation (`criminal_only`, `not_litigation`, `out_of_order`), a form its provider does not give (`form`: `not_for_provider`), an outcome recorded here instead of by `complete` (`outcome_via_complete`), or a provider put on both sides of the proceedings (`group_ref` or `litigation.role`: `opposed_interests`).", body = Problem),
     )
 )]
 #[patch("/cases/{id}")]

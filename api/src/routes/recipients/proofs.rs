@@ -40,6 +40,7 @@ pub struct AddProof {
     request_body = AddProof,
     responses(
         (status = 201, description = "Added; the person (its version moves with its proofs).", body = RecipientView, headers(("ETag" = String), ("Location" = String))),
+        (status = 422, description = "The proof is refused, naming the field: a status without its category (`required`) or a hardship proof with one (`not_applicable`); days in the future, out of order or before the person's birth (`in_future`, `after_provided`, `before_birth`); a category the person's age (`age_mismatch`) or ethnic group (`ethnicity_mismatch`: the ethnic minority category is no Kinh person's) rules out.", body = Problem),
     )
 )]
 #[post("/recipients/{id}/proofs")]

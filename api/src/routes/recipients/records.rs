@@ -178,6 +178,7 @@ pub struct UpdateRecipient {
     responses(
         (status = 200, description = "Updated.", body = RecipientView, headers(("ETag" = String))),
         (status = 409, description = "Another record where the caller may read recipients has the citizen ID given (`citizen_id_recorded`).", body = Problem),
+        (status = 422, description = "A field is refused: a citizen ID that does not agree with gender and year of birth; a date of birth after the record's first day (`after_records`); the Kinh group for a person with a proof of the ethnic minority category (`ethnicity`: `category_proven`).", body = Problem),
     )
 )]
 #[patch("/recipients/{id}")]

@@ -58,6 +58,7 @@ pub(super) fn new_membership(
         (status = 201, description = "Added; the person.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not manage staff there.", body = Problem),
         (status = 409, description = "Already a current member in that organization (`already_member`), employed in another province over those days (`already_employed`: one province at a time), or the organization stopped operating (`organization_inactive`).", body = Problem),
+        (status = 422, description = "The membership begins before the person is 18 (`valid_from`: `before_birth`, `under_age`), or a rank is given to someone not a legal aid officer (`officer_rank`: `not_an_officer`).", body = Problem),
     )
 )]
 #[post("/staff/{id}/memberships")]

@@ -108,6 +108,7 @@ fn duplicates_refusal(
         (status = 201, description = "Created.", body = StaffView, headers(("ETag" = String), ("Location" = String))),
         (status = 403, description = "The caller may not manage staff there.", body = Problem),
         (status = 409, description = "Possible duplicates (`possible_duplicates`: `candidates` lists them, send `create_anyway: true` to record the person all the same), or the organization stopped operating (`organization_inactive`).", body = Problem),
+        (status = 422, description = "A field is refused: a lawyer's card on someone not a lawyer (`not_a_lawyer`) or missing on a lawyer (`required`); a legal aid officer or lawyer without a law degree (`qualification`: `law_degree_required`); a date of birth in the future or that makes the person under 18 when the membership begins (`date_of_birth`: `in_future`, `before_birth`, `under_age`).", body = Problem),
     )
 )]
 #[post("/staff")]
@@ -261,6 +262,7 @@ pub struct UpdateStaff {
         (status = 200, description = "Updated.", body = StaffView, headers(("ETag" = String))),
         (status = 403, description = "The caller may not manage this person: only through a current membership, and in every organization the person currently belongs to (their record is shared).", body = Problem),
         (status = 409, description = "Another record where the caller may read staff has the lawyer's card number given (`lawyer_card_recorded`).", body = Problem),
+        (status = 422, description = "As on creation (`not_a_lawyer`, `required`, `law_degree_required`, `in_future`, `before_birth`, `under_age`).", body = Problem),
     )
 )]
 #[patch("/staff/{id}")]
