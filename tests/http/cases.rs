@@ -1107,6 +1107,22 @@ fn a_collaborator_recorded_as_another_kind_still_needs_a_card() {
         r.refused_field(),
         ("provider_id".into(), "no_valid_card".into())
     );
+    // The Department gives them the card they act under, and they counsel.
+    let r = app.post(
+        &format!("/api/v1/staff/{person}/collaborator-cards"),
+        &app.token("stp.hn"),
+        json!({"card_number": "CTV-HN-4242", "issued_on": "2026-01-01", "expires_on": "2030-12-31"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = step(
+        &app,
+        &gd,
+        id,
+        "assign_provider",
+        json!({"provider_id": person}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["provider_kind"], "collaborator");
 }
 
 /// One provider does not defend the accused and protect the victim of the same proceedings

@@ -2,7 +2,7 @@
 //! above the collaborator's organization.
 
 use super::*;
-use tgpl_domain::staff::{check_may_issue, Card, CardChangeRefusal, IssueRefusal};
+use tgpl_domain::staff::{acting_kind, check_may_issue, Card, CardChangeRefusal, IssueRefusal};
 use tgpl_persistence::versioned::Versioned;
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -116,8 +116,15 @@ pub async fn issue_card(
                         .filter(|c| c.issued_by == department)
                         .map(CardRow::to_domain)
                         .collect();
-                    check_may_issue(person.row.provider_kind.map(|k| k.0), &held, today())
-                        .map_err(issue_refused)?;
+                    // Tied somewhere as a collaborator, they act there as one whatever their
+                    // recorded kind (`acting_kind`), and the card is what lets them.
+                    let tied_as_collaborator = person.memberships.iter().any(|m| {
+                        *m.relation == MembershipRelation::Collaborator
+                            && m.valid_to.is_none_or(|to| to > today())
+                    });
+                    let kind =
+                        acting_kind(person.row.provider_kind.map(|k| k.0), tied_as_collaborator);
+                    check_may_issue(kind, &held, today()).map_err(issue_refused)?;
                     if staff::card_number_taken(conn, body.card_number.trim())? {
                         return Err(card_number_taken());
                     }
