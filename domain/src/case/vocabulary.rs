@@ -192,8 +192,9 @@ vocabulary! {
 impl LitigationRole {
     /// Whether a provider in this role and one in `other`, in the same proceedings, serve
     /// people whose interests are opposed: the accused's defender and the victim's protector.
-    /// One provider never takes both sides of a case (the duty of loyalty that binds every
-    /// provider, as it binds lawyers: Law on Lawyers art. 9(1)(b)).
+    /// One provider never takes both sides of a case: the conflict of interests that the Law on
+    /// Legal Aid 2017 and the Law on Lawyers forbid a provider (the seeds do not quote the
+    /// article; DOMAIN.md's "defence" and "protection of a victim's rights" are the sides).
     pub fn opposes(self, other: Self) -> bool {
         matches!(
             (self, other),
