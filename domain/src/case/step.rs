@@ -202,8 +202,8 @@ impl StepRefusal {
             Self::OpposedInterests => FieldRefusal::new(
                 "provider_id",
                 "opposed_interests",
-                "Người này đang thực hiện trợ giúp pháp lý cho người có quyền lợi đối lập trong cùng vụ án (bào chữa và bảo vệ bị hại).",
-                "This provider serves someone whose interests are opposed in the same proceedings (the defence and the victim's protection).",
+                "Người này đang hoặc đã thực hiện trợ giúp pháp lý cho người có quyền lợi đối lập trong cùng vụ án (bào chữa và bảo vệ bị hại).",
+                "This provider serves, or served, someone whose interests are opposed in the same proceedings (the defence and the victim's protection).",
             ),
             Self::ProviderNotForForm(kind) => FieldRefusal::new(
                 "provider_id",
