@@ -1,7 +1,10 @@
-//! Who a staff member is (their record, memberships and cards) and whether they can take a
-//! case of an organization on a day: what the staff routes show and the case steps check.
+//! Who a staff member is (their record, memberships and cards), whether they can take a
+//! case of an organization on a day, and whether a new record may be someone already
+//! recorded: what the staff routes show and the case steps check.
 
 use chrono::NaiveDate;
+use serde::Serialize;
+use tgpl_domain::access::Action;
 use tgpl_domain::reference::ProviderKind;
 use tgpl_domain::staff::{
     acting_kind, card_issuer, check_can_take_cases, Card, MembershipRelation, NotEligible,
@@ -10,9 +13,12 @@ use tgpl_domain::staff::{
 use tgpl_persistence::organizations::{self, OrganizationRow};
 use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffRow};
 use tgpl_persistence::DbConnection;
+use utoipa::ToSchema;
 
+use crate::auth::Caller;
 use crate::http::error::ApiError;
-use crate::scope::today;
+use crate::http::lang::Text;
+use crate::scope::{self, today};
 
 /// A staff record with its memberships and cards.
 pub struct Person {
@@ -118,5 +124,60 @@ pub fn can_take_cases(
         org_id,
         handling,
         day,
+    ))
+}
+
+/// A staff record that may be the person being recorded, as a 409 `possible_duplicates`
+/// lists it.
+#[derive(Serialize, ToSchema)]
+pub struct StaffCandidate {
+    pub id: String,
+    pub full_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    /// `lawyer_card_number` or `name_and_birth_date`.
+    pub matched_on: &'static str,
+}
+
+/// 409 `possible_duplicates` with the candidates, when the same lawyer's card number, or the
+/// same folded name and date of birth, is already recorded where `caller` may read staff.
+pub fn duplicates_refusal(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    row: &StaffRow,
+) -> Result<Option<ApiError>, ApiError> {
+    let visible = scope::permitted(conn, caller, Action::ReadStaff)?.as_filter();
+    let card = row.lawyer_card_number.as_deref();
+    let found = staff::possible_duplicates(
+        conn,
+        &row.search_text,
+        row.date_of_birth,
+        card,
+        visible.as_deref(),
+    )?;
+    if found.is_empty() {
+        return Ok(None);
+    }
+    let candidates: Vec<StaffCandidate> = found
+        .into_iter()
+        .map(|s| StaffCandidate {
+            matched_on: if card.is_some() && s.lawyer_card_number.as_deref() == card {
+                "lawyer_card_number"
+            } else {
+                "name_and_birth_date"
+            },
+            id: s.id,
+            full_name: s.full_name,
+            date_of_birth: s.date_of_birth,
+        })
+        .collect();
+    Ok(Some(
+        ApiError::conflict(
+            "possible_duplicates",
+            Text::new(
+                "Có thể người này đã có hồ sơ; hãy thêm quan hệ công tác vào hồ sơ sẵn có, hoặc gửi lại với create_anyway: true.",
+                "This person may already be recorded; add a membership to the existing record, or send again with create_anyway: true.",
+            ),
+        )
+        .with_extra(serde_json::json!({ "candidates": candidates })),
     ))
 }

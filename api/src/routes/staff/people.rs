@@ -43,61 +43,6 @@ pub struct CreateStaff {
     pub create_anyway: bool,
 }
 
-/// A staff record that may be the person being recorded, as a 409 `possible_duplicates`
-/// lists it.
-#[derive(Serialize, ToSchema)]
-pub struct StaffCandidate {
-    pub id: String,
-    pub full_name: String,
-    pub date_of_birth: Option<NaiveDate>,
-    /// `lawyer_card_number` or `name_and_birth_date`.
-    pub matched_on: &'static str,
-}
-
-/// 409 `possible_duplicates` with the candidates, when the same lawyer's card number, or the
-/// same folded name and date of birth, is already recorded where `caller` may read staff.
-fn duplicates_refusal(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    row: &StaffRow,
-) -> Result<Option<ApiError>, ApiError> {
-    let visible = scope::permitted(conn, caller, Action::ReadStaff)?.as_filter();
-    let card = row.lawyer_card_number.as_deref();
-    let found = staff::possible_duplicates(
-        conn,
-        &row.search_text,
-        row.date_of_birth,
-        card,
-        visible.as_deref(),
-    )?;
-    if found.is_empty() {
-        return Ok(None);
-    }
-    let candidates: Vec<StaffCandidate> = found
-        .into_iter()
-        .map(|s| StaffCandidate {
-            matched_on: if card.is_some() && s.lawyer_card_number.as_deref() == card {
-                "lawyer_card_number"
-            } else {
-                "name_and_birth_date"
-            },
-            id: s.id,
-            full_name: s.full_name,
-            date_of_birth: s.date_of_birth,
-        })
-        .collect();
-    Ok(Some(
-        ApiError::conflict(
-            "possible_duplicates",
-            Text::new(
-                "Có thể người này đã có hồ sơ; hãy thêm quan hệ công tác vào hồ sơ sẵn có, hoặc gửi lại với create_anyway: true.",
-                "This person may already be recorded; add a membership to the existing record, or send again with create_anyway: true.",
-            ),
-        )
-        .with_extra(serde_json::json!({ "candidates": candidates })),
-    ))
-}
-
 /// Creates a staff record with its first membership, in an organization where the caller
 /// manages staff.
 #[utoipa::path(
@@ -173,7 +118,9 @@ pub async fn create(
             }
             exclusive(conn, &claims, |conn| {
                 if !body.create_anyway {
-                    if let Some(refusal) = duplicates_refusal(conn, &caller, &row)? {
+                    if let Some(refusal) =
+                        crate::services::staff_records::duplicates_refusal(conn, &caller, &row)?
+                    {
                         return Err(refusal);
                     }
                 }
