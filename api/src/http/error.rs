@@ -229,34 +229,40 @@ impl ApiError {
         )
     }
 
-    pub fn unavailable(retry_after: u64) -> Self {
+    /// 503 `code`, to be tried again after `retry_after` seconds, for the reason `detail`.
+    fn unavailable_for(code: &'static str, detail: Text, retry_after: u64) -> Self {
         let mut e = Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "service_unavailable",
+            code,
             Text::new("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
-            Text::new(
-                "Cơ sở dữ liệu tạm thời không phản hồi. Vui lòng thử lại sau.",
-                "The database is not answering for now. Please retry later.",
-            ),
+            detail,
         );
         e.retry_after = Some(retry_after);
         e
     }
 
+    pub fn unavailable(retry_after: u64) -> Self {
+        Self::unavailable_for(
+            "service_unavailable",
+            Text::new(
+                "Cơ sở dữ liệu tạm thời không phản hồi. Vui lòng thử lại sau.",
+                "The database is not answering for now. Please retry later.",
+            ),
+            retry_after,
+        )
+    }
+
     /// 503: a directory the server stores documents or the database in is (nearly) full, or
     /// cannot be written: retried later, once the operator has made room or mended it.
     pub fn store_unavailable() -> Self {
-        let mut e = Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+        Self::unavailable_for(
             "service_unavailable",
-            Text::new("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
             Text::new(
                 "Thư mục lưu tài liệu hoặc cơ sở dữ liệu đã đầy hoặc không ghi được.",
                 "The directory the server stores documents or the database in is full or cannot be written.",
             ),
-        );
-        e.retry_after = Some(30);
-        e
+            30,
+        )
     }
 
     /// 413 `attachment_too_large`: a document (a case's, a dossier's) over `limit` bytes.
@@ -281,17 +287,14 @@ impl ApiError {
     /// 503: as many uploads as the server takes at once are in progress (case attachments
     /// and dossier documents share the bound).
     pub fn too_many_uploads() -> Self {
-        let mut e = Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+        Self::unavailable_for(
             "too_many_uploads",
-            Text::new("Dịch vụ tạm thời không sẵn sàng", "Service unavailable"),
             Text::new(
                 "Máy chủ đang nhận tối đa số tệp cùng lúc. Vui lòng thử lại sau ít giây.",
                 "The server is taking as many uploads at once as it can. Please retry in a few seconds.",
             ),
-        );
-        e.retry_after = Some(5);
-        e
+            5,
+        )
     }
 
     pub fn internal() -> Self {
