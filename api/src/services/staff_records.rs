@@ -10,6 +10,7 @@ use tgpl_domain::staff::{
     acting_kind, card_issuer, check_can_take_cases, Card, MembershipRelation, NotEligible,
     StaffStatus,
 };
+use tgpl_persistence::exclusive::{exclusive, Claim, Rule};
 use tgpl_persistence::organizations::{self, OrganizationRow};
 use tgpl_persistence::staff::{self, CardRow, MembershipRow, StaffRow};
 use tgpl_persistence::DbConnection;
@@ -180,4 +181,35 @@ pub fn duplicates_refusal(
         )
         .with_extra(serde_json::json!({ "candidates": candidates })),
     ))
+}
+
+/// Runs `change`, which gives the record `own_id` the lawyer's card `card` (none: no check),
+/// unless another record where `caller` may read staff already has it: a lawyer's card names
+/// one lawyer. 409 `lawyer_card_recorded`, without naming the other. Checked and written under
+/// the claim of the duplicate check on creation.
+pub fn with_lawyer_card_free<T>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    own_id: &str,
+    card: Option<&str>,
+    change: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let Some(card) = card else {
+        return change(conn);
+    };
+    let claim = Claim::new(Rule::StaffDuplicates, format!("card:{card}"));
+    exclusive(conn, &[claim], |conn| {
+        let visible = scope::permitted(conn, caller, Action::ReadStaff)?.as_filter();
+        let others = staff::possible_duplicates(conn, "", None, Some(card), visible.as_deref())?;
+        if others.iter().any(|s| s.id != own_id) {
+            return Err(ApiError::conflict(
+                "lawyer_card_recorded",
+                Text::new(
+                    "Số thẻ luật sư này đã có trong hồ sơ của một người khác; hãy kiểm tra lại số, hoặc dùng hồ sơ sẵn có.",
+                    "Another person's record already has this lawyer's card number; check the number, or use the existing record.",
+                ),
+            ));
+        }
+        change(conn)
+    })
 }

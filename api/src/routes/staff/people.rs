@@ -278,35 +278,22 @@ pub async fn update(
                 )?;
             }
             after.refresh_search_text();
-            // A lawyer's card names one lawyer: a correction does not give this record
-            // another's, checked under the duplicate check's claim.
             let card = after
                 .lawyer_card_number
                 .clone()
                 .filter(|card| Some(card) != before.lawyer_card_number.as_ref());
-            let claims: Vec<Claim> = card
-                .iter()
-                .map(|card| Claim::new(Rule::StaffDuplicates, format!("card:{card}")))
-                .collect();
-            let after = exclusive(conn, &claims, |conn| {
-                if let Some(card) = &card {
-                    let visible = scope::permitted(conn, &caller, Action::ReadStaff)?.as_filter();
-                    let others = staff::possible_duplicates(conn, "", None, Some(card), visible.as_deref())?;
-                    if others.iter().any(|s| s.id != before.id) {
-                        return Err(ApiError::conflict(
-                            "lawyer_card_recorded",
-                            Text::new(
-                                "Số thẻ luật sư này đã có trong hồ sơ của một người khác; hãy kiểm tra lại số, hoặc dùng hồ sơ sẵn có.",
-                                "Another person's record already has this lawyer's card number; check the number, or use the existing record.",
-                            ),
-                        ));
-                    }
-                }
-                save_revision(&before, after, |before, after| {
-                    staff::save(conn, &caller.actor(), before, after)
-                })
-                .map_err(ApiError::from)
-            })?;
+            let after = crate::services::staff_records::with_lawyer_card_free(
+                conn,
+                &caller,
+                &before.id,
+                card.as_deref(),
+                |conn| {
+                    save_revision(&before, after, |before, after| {
+                        staff::save(conn, &caller.actor(), before, after)
+                    })
+                    .map_err(ApiError::from)
+                },
+            )?;
             shown(
                 conn,
                 Person {
