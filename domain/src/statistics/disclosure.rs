@@ -93,6 +93,12 @@ pub fn withheld_together(parts: &[Table], total: &Table) -> (Vec<Vec<Vec<bool>>>
     let mut hidden: Vec<Vec<Vec<bool>>> = tables.iter().map(|t| primary(t)).collect();
     let groups: Vec<Vec<Identity<Cell>>> = tables.iter().map(|t| identities(t)).collect();
     let country = tables.len() - 1;
+    // Every cell's figure across the tables: the country's is the provinces' sum.
+    let across = Identity {
+        lhs: vec![country],
+        rhs: (0..country).collect(),
+        exact: true,
+    };
     loop {
         let mut changed = false;
         for (t, table) in tables.iter().enumerate() {
@@ -103,11 +109,6 @@ pub fn withheld_together(parts: &[Table], total: &Table) -> (Vec<Vec<Vec<bool>>>
         let columns = total.form.columns.len();
         let cells = (0..total.rows.len()).flat_map(|r| (0..columns).map(move |c| (r, c)));
         for (r, c) in cells {
-            let across = Identity {
-                lhs: vec![country],
-                rhs: (0..country).collect(),
-                exact: true,
-            };
             let next = across.exposed(|t| tables[t].rows[r].cells[c], |t| hidden[t][r][c]);
             if let Some(t) = next {
                 hidden[t][r][c] = true;
