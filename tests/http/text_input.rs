@@ -278,3 +278,81 @@ fn passwords_are_taken_exactly_as_typed() {
     );
     assert_control(&r, 422, "validation_failed", "new_password");
 }
+
+/// Sends `body` as a correction of `path` over its current version.
+fn patch(app: &TestApp, token: &str, path: &str, body: Value) -> Resp {
+    let etag = app.get(path, token).header("etag").unwrap().to_owned();
+    app.request("PATCH", path)
+        .bearer(token)
+        .header("If-Match", &etag)
+        .json(body)
+}
+
+#[test]
+fn null_never_passes_for_keep_on_a_required_field() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let case = format!("/api/v1/cases/{}", app.open_case(&gd, "2026-03-02"));
+    let staff = app.get("/api/v1/staff?limit=1", &gd).json()["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let review = app.post(
+        "/api/v1/review-requests",
+        &app.token("tgv.hn"),
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "kind": "public_duty",
+               "addressee": "Công an huyện", "content": "Kiến nghị"}),
+    );
+    let review = format!(
+        "/api/v1/review-requests/{}",
+        review.json()["id"].as_str().unwrap()
+    );
+    let admin = app.admin();
+    let stp = app.token("stp.hn");
+    let firm = app.org_id("CTL-HN");
+    let contract = app
+        .get(&format!("/api/v1/organizations/{firm}/contracts"), &stp)
+        .json()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refused: [(&str, &str, &[&str]); 5] = [
+        (
+            &stp,
+            &format!("/api/v1/contracts/{contract}"),
+            &["contract_number", "forms", "fields", "beneficiaries"],
+        ),
+        (
+            &gd,
+            &case,
+            &["received_on", "field", "form", "place", "summary"],
+        ),
+        (&gd, &format!("/api/v1/staff/{staff}"), &["status"]),
+        (&gd, &review, &["kind", "addressee", "content"]),
+        (
+            &admin,
+            "/api/v1/provinces/ha_noi",
+            &["name_vi", "name_en", "kind", "active"],
+        ),
+    ];
+    for (token, path, fields) in refused {
+        let before = app.get(path, token).json();
+        for field in fields {
+            let problem = patch(&app, token, path, json!({ *field: null }))
+                .assert_problem(422, "validation_failed");
+            assert_eq!(problem["errors"][0]["field"], *field, "{path}: {problem}");
+        }
+        assert_eq!(app.get(path, token).json(), before, "{path} changed");
+    }
+    // An optional link is cleared by null: the request for review no longer names a case.
+    let linked = patch(
+        &app,
+        &gd,
+        &review,
+        json!({"case_id": case.rsplit('/').next()}),
+    );
+    assert_eq!(linked.status, 200, "{}", linked.body);
+    let detached = patch(&app, &gd, &review, json!({"case_id": null}));
+    assert_eq!(detached.status, 200, "{}", detached.body);
+    assert_eq!(detached.json()["case_id"], Value::Null);
+}

@@ -621,6 +621,13 @@ pub fn json_type() -> ContentType {
     ContentType::json()
 }
 
+/// For required fields of a partial update, with `#[serde(default, deserialize_with = "kept")]`:
+/// absent keeps the value (`None`), and `null` is refused (422 naming the field), since a
+/// required value is never cleared and `null` must not pass silently for "keep".
+pub fn kept<'de, D: Deserializer<'de>, T: Deserialize<'de>>(de: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(de).map(Some)
+}
+
 /// For optional fields of a partial update, with `#[serde(default, deserialize_with =
 /// "present")]`: tells a field that is absent (`None`: keep) from one that is `null`
 /// (`Some(None)`: clear).

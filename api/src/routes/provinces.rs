@@ -214,17 +214,20 @@ pub async fn create(
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProvince {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = String, min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
-    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    #[serde(default, deserialize_with = "crate::http::text::kept_or_name")]
     pub name_vi: Option<String>,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = String, min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
-    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    #[serde(default, deserialize_with = "crate::http::text::kept_or_name")]
     pub name_en: Option<String>,
-    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    #[schema(value_type = String)]
+    #[serde(default, deserialize_with = "crate::http::text::kept_or_name")]
     pub kind: Option<String>,
     /// `false` when the unit is no longer in force (after a merger).
+    #[schema(value_type = bool)]
+    #[serde(default, deserialize_with = "crate::http::extract::kept")]
     pub active: Option<bool>,
 }
 

@@ -1,7 +1,7 @@
 //! Opening a case, correcting it while it is open, and deleting it (kept, marked deleted).
 
 use super::*;
-use crate::http::extract::present;
+use crate::http::extract::{kept, present};
 use tgpl_domain::recipient::check_after_birth;
 use tgpl_persistence::column::Code;
 use tgpl_persistence::versioned::{save_revision, Versioned};
@@ -143,20 +143,41 @@ pub struct UpdateCase {
         skip_serializing_if = "Option::is_none"
     )]
     pub requester_relation: Option<Option<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = NaiveDate)]
+    #[serde(
+        default,
+        deserialize_with = "kept",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub received_on: Option<NaiveDate>,
-    #[schema(schema_with = crate::http::schemas::or_null::field)]
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = crate::http::schemas::field)]
+    #[serde(
+        default,
+        deserialize_with = "kept",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub field: Option<Field>,
-    #[schema(schema_with = crate::http::schemas::or_null::aid_form)]
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = crate::http::schemas::aid_form)]
+    #[serde(
+        default,
+        deserialize_with = "kept",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub form: Option<AidForm>,
-    #[schema(schema_with = crate::http::schemas::or_null::aid_place)]
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = crate::http::schemas::aid_place)]
+    #[serde(
+        default,
+        deserialize_with = "kept",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub place: Option<AidPlace>,
-    #[schema(min_length = 1, max_length = 4000)]
+    #[schema(value_type = String, min_length = 1, max_length = 4000)]
     #[validate(length(min = 1, max = 4000))]
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "kept",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub summary: Option<String>,
     #[validate(nested)]
     #[schema(value_type = Option<Litigation>)]

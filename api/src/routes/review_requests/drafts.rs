@@ -84,16 +84,21 @@ pub async fn read(
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateReview {
-    #[schema(schema_with = crate::http::schemas::or_null::review_kind)]
+    #[schema(schema_with = crate::http::schemas::review_kind)]
+    #[serde(default, deserialize_with = "crate::http::extract::kept")]
     pub kind: Option<ReviewKind>,
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(value_type = String, min_length = 1, max_length = 300)]
     #[validate(length(min = 1, max = 300))]
-    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    #[serde(default, deserialize_with = "crate::http::text::kept_or_name")]
     pub addressee: Option<String>,
-    #[schema(min_length = 1, max_length = 10000)]
+    #[schema(value_type = String, min_length = 1, max_length = 10000)]
     #[validate(length(min = 1, max = 10000))]
+    #[serde(default, deserialize_with = "crate::http::extract::kept")]
     pub content: Option<String>,
-    pub case_id: Option<String>,
+    /// The case the request is about; `null` detaches it.
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
+    #[schema(value_type = Option<String>)]
+    pub case_id: Option<Option<String>>,
 }
 
 /// Corrects a draft. Requires `If-Match`.
@@ -131,8 +136,8 @@ pub async fn update(
             );
             patch::set(&mut after.content, body.content);
             if let Some(v) = body.case_id {
-                check_case(conn, &caller, &before.organization_id, Some(&v))?;
-                after.case_id = Some(v);
+                check_case(conn, &caller, &before.organization_id, v.as_deref())?;
+                after.case_id = v;
             }
             after.index_text();
             Ok(save_revision(&before, after, |before, after| {

@@ -195,7 +195,8 @@ pub struct UpdateStaff {
     #[validate(email)]
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
-    #[schema(schema_with = crate::http::schemas::or_null::staff_status)]
+    #[schema(schema_with = crate::http::schemas::staff_status)]
+    #[serde(default, deserialize_with = "crate::http::extract::kept")]
     pub status: Option<StaffStatus>,
 }
 

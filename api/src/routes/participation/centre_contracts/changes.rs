@@ -31,15 +31,18 @@ fn load_for_change(
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AmendContract {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = String, min_length = 1, max_length = 100)]
     #[validate(length(min = 1, max = 100))]
-    #[serde(default, deserialize_with = "crate::http::text::opt_name")]
+    #[serde(default, deserialize_with = "crate::http::text::kept_or_name")]
     pub contract_number: Option<String>,
-    #[schema(schema_with = crate::http::schemas::or_null::aid_forms)]
+    #[schema(schema_with = crate::http::schemas::aid_forms)]
+    #[serde(default, deserialize_with = "crate::http::extract::kept")]
     pub forms: Option<Vec<AidForm>>,
-    #[schema(schema_with = crate::http::schemas::or_null::fields)]
+    #[schema(schema_with = crate::http::schemas::fields)]
+    #[serde(default, deserialize_with = "crate::http::extract::kept")]
     pub fields: Option<Vec<Field>>,
-    #[schema(schema_with = crate::http::schemas::or_null::recipient_categories)]
+    #[schema(schema_with = crate::http::schemas::recipient_categories)]
+    #[serde(default, deserialize_with = "crate::http::extract::kept")]
     pub beneficiaries: Option<Vec<RecipientCategory>>,
     /// The new last day; `null` makes the contract open-ended.
     #[serde(default, deserialize_with = "crate::http::extract::present")]

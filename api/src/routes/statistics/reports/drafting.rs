@@ -123,15 +123,22 @@ pub struct PrepareReport {
     /// Changes where the figures come from, while the report has never been submitted:
     /// `entered` for a club or a participating organization, `computed` for any unit (its
     /// entered figures are then dropped).
-    #[schema(schema_with = crate::http::schemas::or_null::figures_source)]
+    #[schema(schema_with = crate::http::schemas::figures_source)]
+    #[serde(default, deserialize_with = "crate::http::extract::kept")]
     pub source: Option<FiguresSource>,
     /// The figures of a report of entered figures: every row of the form once, one whole
     /// number from 0 per column (the layout of `GET /statistics/forms/{form}`).
+    #[schema(value_type = Vec<FigureRowView>)]
+    #[serde(default, deserialize_with = "crate::http::extract::kept")]
     pub entered_figures: Option<Vec<FigureRowView>>,
     /// Why rules of severity warning do not hold (at most 4,000 characters; empty clears it).
+    #[schema(value_type = String)]
+    #[serde(default, deserialize_with = "crate::http::extract::kept")]
     pub explanation: Option<String>,
     /// Why reports of units below are missing or not yet accepted (at most 4,000 characters;
     /// empty clears it).
+    #[schema(value_type = String)]
+    #[serde(default, deserialize_with = "crate::http::extract::kept")]
     pub missing_explanation: Option<String>,
 }
 
