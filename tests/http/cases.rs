@@ -1249,3 +1249,38 @@ fn nobody_serves_both_sides_of_one_proceeding() {
         )
     );
 }
+
+#[test]
+fn a_correction_of_the_proceedings_keeps_what_it_leaves_out() {
+    let app = TestApp::spawn();
+    let tgv = app.token("tgv.hn");
+    let case = new_case(&app, &tgv, "TTTGPL-HN", "litigation");
+    let path = format!("/api/v1/cases/{}", case["id"].as_str().unwrap());
+    let correct = |changes: Value| {
+        let etag = app.get(&path, &tgv).header("etag").unwrap().to_owned();
+        let r = app
+            .request("PATCH", &path)
+            .bearer(&tgv)
+            .header("If-Match", &etag)
+            .json(json!({ "litigation": changes }));
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["litigation"].clone()
+    };
+    correct(
+        json!({"stage": "investigation", "charge": "Trộm cắp tài sản (Điều 173 BLHS)",
+                   "procedural_agency": "Cơ quan CSĐT Công an quận Hai Bà Trưng"}),
+    );
+    let after = correct(json!({"stage": "prosecution"}));
+    assert_eq!(after["role"], "defence", "{after}");
+    assert_eq!(after["stage"], "prosecution");
+    assert_eq!(after["charge"], "Trộm cắp tài sản (Điều 173 BLHS)");
+    assert_eq!(
+        after["procedural_agency"],
+        "Cơ quan CSĐT Công an quận Hai Bà Trưng"
+    );
+    // `null` clears one detail, and only that one.
+    let after = correct(json!({"procedural_agency": null}));
+    assert_eq!(after["procedural_agency"], Value::Null);
+    assert_eq!(after["charge"], "Trộm cắp tài sản (Điều 173 BLHS)");
+    assert_eq!(after["role"], "defence");
+}

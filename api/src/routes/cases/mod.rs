@@ -9,11 +9,13 @@
 //! - here: what they all answer with (the case as the caller may see it).
 
 mod list;
+mod litigation_changes;
 mod reading;
 mod steps;
 mod write;
 
 pub use list::{case_filter, list_cases, scoped, CaseListQuery};
+pub use litigation_changes::LitigationChanges;
 pub use reading::{history, read, CaseEventView};
 pub use steps::{take_step, Outcome, StepBody};
 pub use write::{check_interests_kept, create, remove, update, CreateCase, UpdateCase};

@@ -1,5 +1,6 @@
 //! Opening a case, correcting it while it is open, and deleting it (kept, marked deleted).
 
+use super::litigation_changes::LitigationChanges;
 use super::*;
 use crate::http::extract::{kept, present};
 use tgpl_domain::recipient::check_after_birth;
@@ -179,14 +180,16 @@ pub struct UpdateCase {
         skip_serializing_if = "Option::is_none"
     )]
     pub summary: Option<String>,
+    /// Merged into the recorded proceedings (a field left out keeps its value); `null`
+    /// removes them.
     #[validate(nested)]
-    #[schema(value_type = Option<Litigation>)]
+    #[schema(value_type = Option<LitigationChanges>)]
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub litigation: Option<Option<Litigation>>,
+    pub litigation: Option<Option<LitigationChanges>>,
     #[schema(value_type = Option<NaiveDate>)]
     #[serde(
         default,
@@ -235,10 +238,10 @@ impl UpdateCase {
         patch::set(&mut case.received_on, self.received_on);
         patch::set(&mut case.field, self.field);
         patch::set(&mut case.form, self.form);
-        patch::set(
-            &mut case.proceedings,
-            self.litigation.clone().map(|v| v.map(Proceedings::from)),
-        );
+        if let Some(changes) = &self.litigation {
+            let recorded = case.proceedings.take();
+            case.proceedings = changes.as_ref().map(|c| c.merged_into(recorded));
+        }
         patch::set(&mut case.outcome_on, self.outcome_on);
         patch::set(&mut case.defence_accepted, self.defence_accepted);
         patch::set(&mut case.success_kind, self.success_kind);
