@@ -1,7 +1,7 @@
 //! The forms of Circular 03/2019: calendar-year editions with estimated figures and printed
 //! receipt dates, rows by field split by form of aid.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use tgpl_tests::TestApp;
 
 use crate::statistics::{all_rules_hold, cell};
@@ -291,4 +291,37 @@ fn the_forms_of_a_period_are_those_of_the_regime_in_force_on_its_last_day() {
     assert_eq!(all.as_array().unwrap().len(), 8);
     app.get("/api/v1/statistics/forms?period=2025-13M", &gd)
         .assert_problem(422, "validation_failed");
+}
+
+/// The annual estimate is due on 7 November, before its year ends: its report goes up once
+/// its actual figures (to 31 October) are complete, not only after 31 December.
+#[test]
+fn an_estimated_edition_is_submitted_once_its_actual_figures_are_complete() {
+    use chrono::Datelike;
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let r = app.post(
+        "/api/v1/statistics/reports",
+        &gd,
+        json!({"form": "tt03-2019-bm25", "period": format!("{}-CYE", today.year())}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let submitted = app.post(
+        &format!("/api/v1/statistics/reports/{id}/submit"),
+        &gd,
+        json!({"missing_explanation": "Chi nhánh chưa gửi"}),
+    );
+    if today.month() >= 11 {
+        assert_eq!(submitted.status, 200, "{}", submitted.body);
+        assert_eq!(submitted.json()["status"], "submitted");
+    } else {
+        let problem = submitted.assert_problem(409, "period_not_over");
+        let from = format!("{}-11-01", today.year());
+        assert!(
+            problem["detail"].as_str().unwrap().contains(&from),
+            "{problem}"
+        );
+    }
 }

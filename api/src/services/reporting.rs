@@ -285,7 +285,8 @@ pub fn revision_of(
 }
 
 /// Submits `prepared` (a draft or returned report as its unit left it, `before` as stored)
-/// on `today`: its figures frozen as a new revision once the period is over and
+/// on `today`: its figures frozen as a new revision once its actual figures are complete
+/// ([`Period::reportable_from`]) and
 /// `check_submission` passes. The inner error is the refusal of the figures.
 pub fn submit(
     conn: &mut DbConnection,
@@ -296,15 +297,13 @@ pub fn submit(
     period: &Period,
     today: NaiveDate,
 ) -> Result<Result<ReportRow, SubmissionRefusal>, ApiError> {
-    if period.to() >= today {
+    let from = period.reportable_from();
+    if today < from {
         return Err(ApiError::conflict(
             "period_not_over",
             Text::new(
-                format!("Kỳ báo cáo kết thúc ngày {}; chưa gửi được.", period.to()),
-                format!(
-                    "The period ends on {}: it cannot be reported yet.",
-                    period.to()
-                ),
+                format!("Báo cáo của kỳ này gửi được từ ngày {from}."),
+                format!("A report of this period can be submitted from {from}."),
             ),
         ));
     }

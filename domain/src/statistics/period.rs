@@ -196,6 +196,16 @@ impl Period {
         }
     }
 
+    /// The first day a report of the period can be submitted: the day after its last day of
+    /// actual figures. For an edition with an estimated part that is before the period ends,
+    /// since its report is due before then (Circular 03/2019: the six-month report by 6 June,
+    /// the annual estimate by 7 November).
+    pub fn reportable_from(&self) -> NaiveDate {
+        self.estimated_from()
+            .or_else(|| self.to().succ_opt())
+            .unwrap_or(NaiveDate::MAX)
+    }
+
     /// Whether the Viet Nam date `day` falls in the period.
     pub fn contains(&self, day: NaiveDate) -> bool {
         self.from() <= day && day <= self.to()
@@ -354,6 +364,20 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_report_goes_up_once_its_actual_figures_are_complete() {
+        let from = |p: &str| Period::parse(p).unwrap().reportable_from();
+        assert_eq!(from("2026-H1"), d(2026, 6, 1), "June is estimated");
+        assert_eq!(
+            from("2026-CYE"),
+            d(2026, 11, 1),
+            "November and December are estimated"
+        );
+        assert_eq!(from("2026-CY"), d(2027, 1, 1));
+        assert_eq!(from("2026-9M"), d(2026, 7, 1));
+        assert_eq!(from("2026-01-01/2026-03-31"), d(2026, 4, 1));
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub struct SubmitReport {
     responses(
         (status = 200, description = "Submitted.", body = ReportView, headers(("ETag" = String))),
         (status = 403, description = "Only the unit's head submits.", body = Problem),
-        (status = 409, description = "Already submitted (`report_submitted`), or the period has not ended (`period_not_over`).", body = Problem),
+        (status = 409, description = "Already submitted (`report_submitted`), or its actual figures are not complete yet: the period has not ended, or for an edition with estimated months (`2026-H1`, `2026-CYE`) its last month of actual figures (`period_not_over`).", body = Problem),
         (status = 422, description = "`rules_broken` (with the rule results), `explanation_required`, `missing_reports` (with the units), or invalid entered figures.", body = Problem),
     )
 )]
