@@ -152,6 +152,10 @@ fn each_procedure_is_filed_handled_and_told_to_the_portal() {
     assert_eq!(case["state"], "received");
     assert_eq!(case["recipient_id"], accepted["recipient_id"]);
     assert_eq!(case["field"], "land");
+    // The portal is given the case's code, which a later procedure about it quotes.
+    assert_eq!(accepted["case_code"], case["code"]);
+    let seen = app.get(&format!("/api/v1/portal/dossiers/{id}"), &portal.token);
+    assert_eq!(seen.json()["case_code"], case["code"], "{}", seen.body);
     let history = app
         .get(&format!("/api/v1/cases/{case_id}/history"), &gd)
         .json();
@@ -342,6 +346,7 @@ fn bad_input_lists_every_bad_field_and_stores_nothing() {
     body["applicant"]["citizen_id"] = json!("001090012345");
     body["legal_aid"]["person"]["citizen_id"] = json!("12345");
     body["legal_aid"]["person"]["province_code"] = json!("atlantis");
+    body["legal_aid"]["proof"]["issued_on"] = json!("1980-01-01");
     body["documents"] = json!([{"file_name": "a.pdf", "content_base64": "not base64!"},
         {"file_name": "b.png", "content_base64": pdf()},
         {"file_name": "c.pdf", "content_base64": ""},
@@ -374,6 +379,7 @@ fn bad_input_lists_every_bad_field_and_stores_nothing() {
             "dossier_code:invalid",
             "legal_aid.person.citizen_id:invalid_format",
             "legal_aid.person.province_code:unknown_province",
+            "legal_aid.proof.issued_on:before_birth",
             "received_at:in_future",
         ]
     );
@@ -524,6 +530,10 @@ fn a_missing_document_stops_the_clock_until_the_portal_sends_it() {
         r.header("content-disposition"),
         Some("attachment; filename=\"ban-sao.pdf\"")
     );
+    // The note is the last step's: accepting without one leaves none, not the portal's.
+    assert_eq!(resumed["note"], "Gửi bổ sung bản sao");
+    let accepted = step(&app, &stp, &id, "accept", json!({}));
+    assert_eq!(accepted["note"], Value::Null, "{accepted}");
 }
 
 #[test]

@@ -228,9 +228,8 @@ pub fn take(
         .map_err(|r| refused(r, step))?;
     let mut after = before.clone();
     after.set_dossier(&decided);
-    if note.is_some() {
-        after.note.clone_from(&note);
-    }
+    // The last step's note: a step without one leaves none, not the one before it.
+    after.note.clone_from(&note);
     also(&mut after);
     after.revise();
     dossiers::save(conn, before, &after)?;

@@ -41,8 +41,17 @@ pub struct OpenCase {
     pub accept: bool,
 }
 
-/// What accepting `dossier` opens: for a request for legal aid, the person and the case
-/// (`Some((recipient, case))`); nothing for the other procedures. A refusal for possible
+/// The person recorded or linked and the case opened by accepting a request for legal aid.
+pub(super) struct Opened {
+    pub recipient_id: String,
+    pub case_id: String,
+    /// The case's code, which the applicant quotes in a later procedure about it (a change
+    /// of provider, a complaint).
+    pub case_code: String,
+}
+
+/// What accepting `dossier` opens: for a request for legal aid, the person and the case;
+/// nothing for the other procedures. A refusal for possible
 /// duplicates is answered inside `Ok`, so that the transaction commits the reads of the
 /// candidates it shows (the access log keeps them).
 pub(super) fn opened_by_acceptance(
@@ -52,7 +61,7 @@ pub(super) fn opened_by_acceptance(
     case: Option<&OpenCase>,
     at: chrono::NaiveDateTime,
     calendar: &tgpl_domain::portal::calendar::WorkingCalendar,
-) -> Result<Result<Option<(String, String)>, ApiError>, ApiError> {
+) -> Result<Result<Option<Opened>, ApiError>, ApiError> {
     // Only a step the dossier can take opens anything.
     dossier
         .dossier()
@@ -85,7 +94,7 @@ fn open_case(
     caller: &Caller,
     dossier: &DossierRow,
     body: &OpenCase,
-) -> Result<Result<(String, String), ApiError>, ApiError> {
+) -> Result<Result<Opened, ApiError>, ApiError> {
     let request: LegalAidPart =
         serde_json::from_str(dossier.legal_aid.as_deref().unwrap_or("null"))
             .map_err(ApiError::logged("a stored request for legal aid"))?;
@@ -176,7 +185,11 @@ fn open_case(
             facts,
         )?;
     }
-    Ok(Ok((recipient.id, row.id)))
+    Ok(Ok(Opened {
+        recipient_id: recipient.id,
+        case_id: row.id,
+        case_code: row.code,
+    }))
 }
 
 /// Records the person a request names, with the proof of their category it came with

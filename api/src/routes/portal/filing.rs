@@ -147,6 +147,13 @@ fn static_errors(body: &SubmitDossier, now: DateTime<Utc>) -> Vec<FieldRefusal> 
                 ),
             );
         }
+        if let Some(issued_on) = part.proof.issued_on {
+            let born = person.date_of_birth;
+            if let Err(r) = tgpl_domain::recipient::check_after_birth("issued_on", issued_on, born)
+            {
+                refused("legal_aid.proof.", r);
+            }
+        }
     }
     errors
 }

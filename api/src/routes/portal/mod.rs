@@ -167,6 +167,9 @@ pub struct DossierView {
     /// the matter.
     #[schema(value_type = Option<Object>)]
     pub legal_aid: Option<serde_json::Value>,
+    /// The case concerned: for a change of provider or a complaint, as filed; for an
+    /// accepted request for legal aid, the code of the case it opened, which the applicant
+    /// quotes in a later procedure.
     pub case_code: Option<String>,
     pub card_number: Option<String>,
     /// When the portal received it.

@@ -91,9 +91,10 @@ pub async fn take_dossier_step(
                     at,
                     &calendar,
                     |row| {
-                        if let Some((recipient_id, case_id)) = opened {
-                            row.recipient_id = Some(recipient_id);
-                            row.case_id = Some(case_id);
+                        if let Some(opened) = opened {
+                            row.recipient_id = Some(opened.recipient_id);
+                            row.case_id = Some(opened.case_id);
+                            row.case_code = Some(opened.case_code);
                         }
                     },
                 )?;
