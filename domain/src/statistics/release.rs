@@ -7,7 +7,7 @@
 use chrono::{Duration, NaiveDate};
 
 use super::dimension::Dimension;
-use super::form::{Column, Filter};
+use super::form::{Column, Filter, Form, Subject};
 
 /// Days before the publication deadline from which the system warns.
 pub const WARNING_DAYS: i64 = 30;
@@ -62,6 +62,23 @@ impl Publication {
 pub const NATIONAL_AREA: &str = "VN";
 /// The SDMX code of a total over a dimension.
 pub const TOTAL_CODE: &str = "_T";
+
+/// Whether a release publishes the figure in `row` and `column` of `form`'s table: every
+/// figure of a form of cases or requests; of a form of person-times, the total row's figures
+/// by sex and by category ([`person_times_key`]), the figure the statistics offices receive
+/// (art. 6(4), 6(6)). The rest (no gender recorded, no proof yet) stays in the chain.
+pub fn published(form: &Form, row: usize, column: usize) -> bool {
+    match form.subject {
+        Subject::PersonTimes => {
+            row == 0
+                && form
+                    .columns
+                    .get(column)
+                    .is_some_and(|c| person_times_key(c).is_some())
+        }
+        _ => true,
+    }
+}
 
 /// The key of a column of a person-times form in the person-times indicator: its sex (`M`,
 /// `F`, or `_T`) and its recipient category (the category's code, or `_T`). `None` for a

@@ -13,7 +13,7 @@
 use crate::http::lang::Text;
 use sha2::{Digest, Sha256};
 use tgpl_domain::statistics::disclosure;
-use tgpl_domain::statistics::release::{person_times_key, NATIONAL_AREA, TOTAL_CODE};
+use tgpl_domain::statistics::release::{self, person_times_key, NATIONAL_AREA, TOTAL_CODE};
 use tgpl_domain::statistics::reporting::figures;
 use tgpl_domain::statistics::Table;
 
@@ -124,10 +124,10 @@ fn observations(
             continue;
         }
         for (r, table_row) in table.rows.iter().enumerate() {
-            if person_times && r > 0 {
-                break;
-            }
             for (c, column) in form.columns.iter().enumerate() {
+                if !release::published(form, r, c) {
+                    continue;
+                }
                 let (indicator, sex, category) = if person_times {
                     let Some((sex, category)) = person_times_key(column) else {
                         continue;
