@@ -144,9 +144,16 @@ fn each_procedure_is_filed_handled_and_told_to_the_portal() {
         json!({"case": {"form": "counselling", "place": "at_office"}}),
     );
     assert_eq!(
-        accepted["status"], "completed",
-        "answered by its acceptance"
+        accepted["status"], "in_progress",
+        "answered once its case is decided"
     );
+    assert_eq!(accepted["next_steps"], json!(["request_supplement"]));
+    app.post(
+        &format!("/api/v1/dossiers/{id}/steps/complete"),
+        &gd,
+        note("Đã xong"),
+    )
+    .assert_problem(409, "answered_by_case");
     let case_id = accepted["case_id"].as_str().expect("a case").to_owned();
     let case = app.get(&format!("/api/v1/cases/{case_id}"), &gd).json();
     assert_eq!(case["state"], "received");
@@ -175,6 +182,19 @@ fn each_procedure_is_filed_handled_and_told_to_the_portal() {
         .json();
     assert_eq!(person["full_name"], "Trần Thị Bình");
     assert_eq!(person["proofs"][0]["category"], "poor_household");
+    // The centre accepts the case (thụ lý): that answers the request, on the portal too.
+    let r = app.post(
+        &format!("/api/v1/cases/{case_id}/steps/accept"),
+        &gd,
+        json!({}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let answered = app
+        .get(&format!("/api/v1/portal/dossiers/{id}"), &portal.token)
+        .json();
+    assert_eq!(answered["status"], "completed");
+    let code = case["code"].as_str().unwrap();
+    assert_eq!(answered["note"], format!("Đã thụ lý vụ việc {code}."));
 
     // The centre's procedures.
     let id = portal.filed(&portal.dossier("E2E-2", "provider_change", &centre));
@@ -225,8 +245,8 @@ fn each_procedure_is_filed_handled_and_told_to_the_portal() {
         positions,
         ((start + 1)..=(start + positions.len() as i64)).collect::<Vec<_>>()
     );
-    assert_eq!(feed.len(), 2 + 3 + 2 + 5 * 3);
-    let first: Vec<(&str, &str)> = feed[..2]
+    assert_eq!(feed.len(), 3 + 3 + 2 + 5 * 3);
+    let first: Vec<(&str, &str)> = feed[..3]
         .iter()
         .map(|e| {
             (
@@ -235,7 +255,10 @@ fn each_procedure_is_filed_handled_and_told_to_the_portal() {
             )
         })
         .collect();
-    assert_eq!(first, [("submit", "2"), ("accept", "10")]);
+    assert_eq!(
+        first,
+        [("submit", "2"), ("accept", "4"), ("complete", "10")]
+    );
     assert_eq!(feed[0]["dossier_code"], "E2E-1");
     // Every status of ours has a code of the portal's, each its own.
     let codes = app.get("/api/v1/portal/status-codes", &portal.token).json();
@@ -1318,5 +1341,64 @@ fn the_overdue_filter_agrees_with_the_dossiers() {
     assert_eq!(
         late["total"].as_i64().unwrap() + on_time["total"].as_i64().unwrap(),
         all
+    );
+}
+
+/// Law on Legal Aid 2017 art. 30: the centre accepts a request or refuses it in writing with
+/// its reasons. The portal's applicant is told that decision, not the recording of the case.
+#[test]
+fn a_request_for_legal_aid_is_answered_by_its_cases_decision() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let centre = app.org_id("TTTGPL-HN");
+    let gd = app.token("gd.hn");
+    let person = std::cell::RefCell::new(Value::Null);
+    let accept = |code: &str, at_once: bool| {
+        let id = portal.filed(&portal.dossier(code, "legal_aid_request", &centre));
+        let case = json!({"form": "counselling", "place": "at_office", "accept": at_once,
+                          "recipient_id": *person.borrow()});
+        let accepted = step(&app, &gd, &id, "accept", json!({ "case": case }));
+        person.replace(accepted["recipient_id"].clone());
+        (id, accepted)
+    };
+    // Accepted at once: answered at once.
+    let (_, accepted) = accept("ANS-1", true);
+    assert_eq!(accepted["status"], "completed", "{accepted}");
+    // Refused: the refusal and its grounds reach the portal.
+    let (id, accepted) = accept("ANS-2", false);
+    let case_id = accepted["case_id"].as_str().unwrap();
+    let grounds = "Không thuộc diện được trợ giúp pháp lý";
+    let r = app.post(
+        &format!("/api/v1/cases/{case_id}/steps/refuse"),
+        &gd,
+        json!({ "reason": grounds }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let seen = app
+        .get(&format!("/api/v1/portal/dossiers/{id}"), &portal.token)
+        .json();
+    assert_eq!(seen["status"], "refused");
+    assert!(seen["note"].as_str().unwrap().ends_with(grounds), "{seen}");
+    let last = portal.feed(0).pop().unwrap();
+    assert_eq!(
+        (last["dossier_id"].as_str(), last["step"].as_str()),
+        (Some(id.as_str()), Some("refuse"))
+    );
+    // Withdrawn by the person before acceptance: the request ends, told as such.
+    let (id, accepted) = accept("ANS-3", false);
+    let case_id = accepted["case_id"].as_str().unwrap();
+    let r = app.post(
+        &format!("/api/v1/cases/{case_id}/steps/withdraw"),
+        &gd,
+        json!({ "reason": "Người yêu cầu rút yêu cầu" }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let seen = app
+        .get(&format!("/api/v1/portal/dossiers/{id}"), &portal.token)
+        .json();
+    assert_eq!(seen["status"], "completed");
+    assert!(
+        seen["note"].as_str().unwrap().contains("rút yêu cầu"),
+        "{seen}"
     );
 }

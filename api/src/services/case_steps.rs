@@ -219,7 +219,10 @@ pub fn take_and_save(
     let on = input.on;
     let case = before.case();
     let taken = take_step(&case, step, input, facts).map_err(|r| step_refused(r, step, facts))?;
-    Ok(save(conn, actor, before, step, taken, on)?)
+    let reason = taken.reason.clone();
+    let after = save(conn, actor, before, step, taken, on)?;
+    crate::services::dossiers::follow_case(conn, actor, &after, reason.as_deref())?;
+    Ok(after)
 }
 
 /// Saves a step the domain took (see [`take_and_save`]).

@@ -11,9 +11,12 @@ use tgpl_domain::audit::AuditAction;
 use tgpl_domain::label::Label;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::portal::calendar::WorkingCalendar;
-use tgpl_domain::portal::dossier::{Channel, Dossier, DossierRefusal, DossierStatus, DossierStep};
+use tgpl_domain::portal::dossier::{
+    case_answer_note, Channel, Dossier, DossierRefusal, DossierStatus, DossierStep,
+};
 use tgpl_domain::time::vietnam_offset;
 use tgpl_persistence::audit::{self, Actor, Change};
+use tgpl_persistence::cases::CaseRow;
 use tgpl_persistence::column::Code;
 use tgpl_persistence::organizations::OrganizationRow;
 use tgpl_persistence::portal::dossiers::{self, DocumentRow, DossierRow};
@@ -25,6 +28,8 @@ use tgpl_persistence::{DbConnection, StoreError};
 use utoipa::ToSchema;
 
 use crate::http::error::ApiError;
+use crate::http::lang::Text;
+use tgpl_domain::refusal::Refusal;
 
 const RESOURCE: &str = "dossier";
 
@@ -271,10 +276,46 @@ pub fn add_documents(
     Ok(())
 }
 
+/// Answers the request for legal aid whose acceptance opened `case` once the case decides
+/// it ([`Dossier::answered_by_case`]): the dossier is completed or refused with a note the
+/// applicant reads, its progress told to the portal. `reason` is the case step's (a
+/// refusal's grounds). Nothing for a case opened otherwise.
+pub fn follow_case(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    case: &CaseRow,
+    reason: Option<&str>,
+) -> Result<(), ApiError> {
+    let Some(before) = dossiers::of_case(conn, &case.id)? else {
+        return Ok(());
+    };
+    let Some(step) = before.dossier().answered_by_case(*case.state) else {
+        return Ok(());
+    };
+    let note = case_answer_note(&case.code, *case.state, reason);
+    let calendar = reference::working_calendar(conn)?;
+    let at = tgpl_persistence::now();
+    take(
+        conn,
+        actor,
+        &before,
+        step,
+        Some(note),
+        at,
+        &calendar,
+        |_| {},
+    )?;
+    Ok(())
+}
+
 /// A refused step as a problem: 409 `illegal_step` with the steps allowed next, or 422.
 pub fn refused(refusal: DossierRefusal, step: DossierStep) -> ApiError {
     match refusal {
         DossierRefusal::Illegal { from } => illegal(step, from),
+        DossierRefusal::AnsweredByCase => {
+            let said = refusal.field_refusal();
+            ApiError::conflict(said.code, Text::new(said.vi, said.en))
+        }
         other => ApiError::refused(other),
     }
 }

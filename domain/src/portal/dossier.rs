@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::calendar::WorkingCalendar;
 use super::procedure::ProcedureKind;
+use crate::case::CaseState;
 use crate::refusal::{FieldRefusal, Refusal};
 use crate::time::vietnam_date;
 use crate::vocabulary;
@@ -114,6 +115,8 @@ pub enum DossierRefusal {
     Illegal { from: DossierStatus },
     /// The step's note (reasons, missing documents, result) is missing.
     NoteRequired,
+    /// A request for legal aid being handled is completed or refused by its case's decision.
+    AnsweredByCase,
 }
 
 impl Refusal for DossierRefusal {
@@ -124,6 +127,12 @@ impl Refusal for DossierRefusal {
                 "illegal_step",
                 format!("Không thể thực hiện thao tác này khi hồ sơ ở trạng thái `{from}`."),
                 format!("This cannot be done while the dossier is `{from}`."),
+            ),
+            Self::AnsweredByCase => FieldRefusal::new(
+                "status",
+                "answered_by_case",
+                "Yêu cầu trợ giúp pháp lý được trả lời khi vụ việc được thụ lý hoặc từ chối thụ lý.",
+                "A request for legal aid is answered when its case is accepted or refused.",
             ),
             Self::NoteRequired => FieldRefusal::new(
                 "note",
@@ -171,12 +180,6 @@ impl Dossier {
         let mut after = self.clone();
         match step {
             DossierStep::Submit => unreachable!("no status leads to a new submission"),
-            // A request for legal aid is answered by its acceptance (art. 30(1)): the case
-            // it opens goes on under the case's own rules, not the dossier's clock.
-            DossierStep::Accept if self.procedure == ProcedureKind::LegalAidRequest => {
-                after.status = DossierStatus::Completed;
-                after.finished_on = Some(today);
-            }
             DossierStep::Accept => after.status = DossierStatus::InProgress,
             DossierStep::RequestSupplement => {
                 let days_left = if today <= self.due_on {
@@ -214,6 +217,47 @@ impl Dossier {
         Ok(after)
     }
 
+    /// The steps the handling organization may take now. A request for legal aid being
+    /// handled is answered by its case ([`Self::answered_by_case`]), not by hand.
+    pub fn handlers_steps(&self) -> Vec<DossierStep> {
+        let mut steps = self.status.next_steps_of(false);
+        if self.is_answered_by_its_case() {
+            steps.retain(|s| !matches!(s, DossierStep::Complete | DossierStep::Refuse));
+        }
+        steps
+    }
+
+    /// Checks that the handling organization may take `step` by hand now.
+    pub fn check_handlers_step(&self, step: DossierStep) -> Result<(), DossierRefusal> {
+        if self.handlers_steps().contains(&step) {
+            return Ok(());
+        }
+        if self.is_answered_by_its_case() && self.status.next_steps().contains(&step) {
+            return Err(DossierRefusal::AnsweredByCase);
+        }
+        Err(DossierRefusal::Illegal { from: self.status })
+    }
+
+    /// For a request for legal aid being handled, the step that answers it once its case is
+    /// decided (Law on Legal Aid 2017 art. 30: the centre accepts the request, or refuses it
+    /// in writing with its reasons): `refuse` when the case is refused; `complete` when it is
+    /// accepted (thụ lý), or ends otherwise before that (withdrawn, transferred to the centre
+    /// of another province). `None` while the case is undecided, and for any other dossier.
+    pub fn answered_by_case(&self, case: CaseState) -> Option<DossierStep> {
+        if !self.is_answered_by_its_case() {
+            return None;
+        }
+        match case {
+            CaseState::Received => None,
+            CaseState::Refused => Some(DossierStep::Refuse),
+            _ => Some(DossierStep::Complete),
+        }
+    }
+
+    fn is_answered_by_its_case(&self) -> bool {
+        self.procedure == ProcedureKind::LegalAidRequest && self.status == DossierStatus::InProgress
+    }
+
     /// Whether it is past its promised date on `today` with the clock running, was already
     /// past it when its clock stopped, or was answered after it.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
@@ -229,6 +273,24 @@ impl Dossier {
 
 fn to_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// The note that answers a request for legal aid when its case, coded `code`, is decided
+/// ([`Dossier::answered_by_case`]): what the applicant reads on the portal. `reason` is a
+/// refusal's grounds, which the law requires the answer to give (art. 30(2)).
+pub fn case_answer_note(code: &str, case: CaseState, reason: Option<&str>) -> String {
+    match case {
+        CaseState::Refused => {
+            format!("Từ chối thụ lý vụ việc {code}: {}", reason.unwrap_or_default())
+        }
+        CaseState::Withdrawn => {
+            format!("Người yêu cầu đã rút yêu cầu trợ giúp pháp lý (vụ việc {code}).")
+        }
+        CaseState::TransferredOut => format!(
+            "Yêu cầu được chuyển đến Trung tâm trợ giúp pháp lý nhà nước có thẩm quyền (vụ việc {code})."
+        ),
+        _ => format!("Đã thụ lý vụ việc {code}."),
+    }
 }
 
 /// Whether a dossier finished on `finished_on` kept its promise of `due_on`.
@@ -323,6 +385,65 @@ mod tests {
     }
 
     #[test]
+    fn a_request_for_legal_aid_is_answered_by_its_cases_decision() {
+        let c = calendar();
+        let accepted =
+            Dossier::received(ProcedureKind::LegalAidRequest, &c, at(2026, 3, 2, 9, 0), 0)
+                .take(DossierStep::Accept, at(2026, 3, 2, 9, 5), None, &c)
+                .unwrap();
+        assert_eq!(accepted.status, DossierStatus::InProgress);
+        assert_eq!(accepted.handlers_steps(), [DossierStep::RequestSupplement]);
+        assert_eq!(
+            accepted.check_handlers_step(DossierStep::Complete),
+            Err(DossierRefusal::AnsweredByCase)
+        );
+        assert_eq!(accepted.answered_by_case(CaseState::Received), None);
+        assert_eq!(
+            accepted.answered_by_case(CaseState::Refused),
+            Some(DossierStep::Refuse)
+        );
+        for state in [
+            CaseState::Accepted,
+            CaseState::Withdrawn,
+            CaseState::TransferredOut,
+        ] {
+            assert_eq!(
+                accepted.answered_by_case(state),
+                Some(DossierStep::Complete)
+            );
+        }
+        // Complete, it is accepted at once (art. 30(1)): the next day it is late.
+        assert!(!accepted.is_overdue(d(2026, 3, 2)));
+        assert!(accepted.is_overdue(d(2026, 3, 3)));
+        let done = accepted
+            .take(
+                DossierStep::Complete,
+                at(2026, 3, 2, 15, 0),
+                Some("Đã thụ lý"),
+                &c,
+            )
+            .unwrap();
+        assert!(!done.is_overdue(d(2026, 6, 1)), "answered the day it came");
+        assert_eq!(
+            done.answered_by_case(CaseState::Refused),
+            None,
+            "answered once"
+        );
+        // Other procedures are completed by hand.
+        let other = Dossier::received(ProcedureKind::ProviderChange, &c, at(2026, 3, 2, 9, 0), 3)
+            .take(DossierStep::Accept, at(2026, 3, 2, 9, 5), None, &c)
+            .unwrap();
+        assert_eq!(other.answered_by_case(CaseState::Accepted), None);
+        assert!(other.check_handlers_step(DossierStep::Complete).is_ok());
+        assert!(case_answer_note(
+            "TTTGPL-HN-2026-000001",
+            CaseState::Refused,
+            Some("Ngoài diện")
+        )
+        .ends_with(": Ngoài diện"));
+    }
+
+    #[test]
     fn a_supplement_asked_while_in_progress_returns_there() {
         let c = calendar();
         let accepted = Dossier::received(ProcedureKind::CardReissue, &c, at(2026, 3, 2, 9, 0), 7)
@@ -346,22 +467,6 @@ mod tests {
         assert_eq!(back.status, DossierStatus::InProgress);
         // 11 March was due; on 3 March six working days were left: 10 + 6 = 18 March.
         assert_eq!(back.due_on, d(2026, 3, 18));
-    }
-
-    #[test]
-    fn a_request_for_legal_aid_is_answered_by_its_acceptance() {
-        let c = calendar();
-        let request =
-            Dossier::received(ProcedureKind::LegalAidRequest, &c, at(2026, 3, 2, 9, 0), 0);
-        let accepted = request
-            .take(DossierStep::Accept, at(2026, 3, 2, 10, 0), None, &c)
-            .unwrap();
-        assert_eq!(accepted.status, DossierStatus::Completed);
-        assert_eq!(accepted.finished_on, Some(d(2026, 3, 2)));
-        assert!(
-            !accepted.is_overdue(d(2026, 6, 1)),
-            "answered the day it came"
-        );
     }
 
     #[test]

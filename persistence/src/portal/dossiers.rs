@@ -136,6 +136,16 @@ pub fn get(conn: &mut DbConnection, id: &str) -> StoreResult<DossierRow> {
     .map_err(StoreError::from)
 }
 
+/// The dossier whose acceptance opened the case `case_id`, if one did.
+pub fn of_case(conn: &mut DbConnection, case_id: &str) -> StoreResult<Option<DossierRow>> {
+    crate::on_engine!(conn, |c| dossiers::table
+        .filter(dossiers::case_id.eq(case_id))
+        .select(DossierRow::as_select())
+        .first(c)
+        .optional())
+    .map_err(StoreError::from)
+}
+
 /// Saves `after` over `before` if nobody changed it meanwhile ([`StoreError::VersionMismatch`]).
 pub fn save(conn: &mut DbConnection, before: &DossierRow, after: &DossierRow) -> StoreResult<()> {
     let updated = diesel::update(

@@ -212,7 +212,7 @@ impl DossierView {
         let dossier = row.dossier();
         Self {
             overdue: dossier.is_overdue(today),
-            next_steps: dossier.status.next_steps_of(false),
+            next_steps: dossier.handlers_steps(),
             applicant: json_text(&row.applicant),
             contact: json_text(&row.contact),
             legal_aid: row.legal_aid.as_deref().map(json_text),

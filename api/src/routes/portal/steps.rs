@@ -37,7 +37,7 @@ pub struct DossierStepBody {
     responses(
         (status = 200, description = "Done; the dossier.", body = DossierView, headers(("ETag" = String))),
         (status = 403, description = "The caller's role does not handle dossiers there.", body = Problem),
-        (status = 409, description = "Not allowed from the current status (`allowed_steps` lists what is), possible duplicates of the person, or an organization that handled no cases on the day the dossier was received (`not_handling_cases`).", body = Problem),
+        (status = 409, description = "Not allowed from the current status (`allowed_steps` lists what is); a request for legal aid being handled, which its case's decision answers (`answered_by_case`); possible duplicates of the person, or an organization that handled no cases on the day the dossier was received (`not_handling_cases`).", body = Problem),
     )
 )]
 #[post("/dossiers/{id}/steps/{step}")]
@@ -58,6 +58,10 @@ pub async fn take_dossier_step(
             if_match.settle(conn, |conn| {
                 let before = load(conn, &caller, &id, Action::HandleDossier)?;
                 if_match.check_current(&before)?;
+                before
+                    .dossier()
+                    .check_handlers_step(step)
+                    .map_err(|r| recorded::refused(r, step))?;
                 let calendar = stored_reference::working_calendar(conn)?;
                 let at = tgpl_persistence::now();
                 let opened = if step == DossierStep::Accept {
@@ -82,7 +86,8 @@ pub async fn take_dossier_step(
                 } else {
                     None
                 };
-                let after = recorded::take(
+                let case_id = opened.as_ref().map(|o| o.case_id.clone());
+                let mut after = recorded::take(
                     conn,
                     &caller.actor(),
                     &before,
@@ -98,6 +103,12 @@ pub async fn take_dossier_step(
                         }
                     },
                 )?;
+                // A case accepted at once (`case.accept`) answers the request now.
+                if let Some(case_id) = case_id {
+                    let case = tgpl_persistence::cases::get(conn, &case_id)?;
+                    recorded::follow_case(conn, &caller.actor(), &case, None)?;
+                    after = tgpl_persistence::portal::dossiers::get(conn, &after.id)?;
+                }
                 Ok(Ok(DossierView::full(conn, after)?))
             })
         })
