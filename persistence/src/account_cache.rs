@@ -238,6 +238,7 @@ mod tests {
                 staff_id: None,
                 status: Code(AccountStatus::Active),
                 token_epoch: 0,
+                password_change_required: false,
             },
             organization_status: Code(OrganizationStatus::Active),
             hierarchy_version: 1,

@@ -38,6 +38,9 @@ pub struct AccountRow {
     pub updated_at: NaiveDateTime,
     /// The staff record of the person holding the account, if linked.
     pub staff_id: Option<String>,
+    /// Set when someone else chose the password (creation, reset): its holder must replace
+    /// it before anything else.
+    pub password_change_required: bool,
 }
 
 crate::versioned::versioned_rows!(AccountRow);
@@ -131,6 +134,7 @@ pub struct AccountCheck {
     pub staff_id: Option<String>,
     pub status: Code<AccountStatus>,
     pub token_epoch: i32,
+    pub password_change_required: bool,
 }
 
 pub fn for_request(conn: &mut DbConnection, id: &str) -> StoreResult<RequestAccount> {

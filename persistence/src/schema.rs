@@ -76,6 +76,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         staff_id -> Nullable<Text>,
+        password_change_required -> Bool,
     }
 }
 

@@ -300,3 +300,50 @@ fn a_contracted_lawyer_s_account_belongs_to_a_lawyer() {
         ("staff_id".to_owned(), "not_a_lawyer".to_owned())
     );
 }
+
+/// A password an administrator chose is known to them: its holder logs in with it only to
+/// replace it, so that whoever set it cannot act in their name.
+#[test]
+fn a_password_set_by_an_administrator_is_replaced_before_anything_else() {
+    let app = TestApp::spawn();
+    let stp = app.token("stp.hn");
+    let created = app.post(
+        "/api/v1/accounts",
+        &stp,
+        new_account(&app, "gd2.hn", "center_leader", "TTTGPL-HN"),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.json()["password_change_required"], true);
+    let reset = {
+        let gd = app.token("gd.hn");
+        let id = app.account_id("tgv.hn");
+        let r = app.post(
+            &format!("/api/v1/accounts/{id}/reset-password"),
+            &gd,
+            json!({"new_password": "Đặt-lại-2026"}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        ("tgv.hn", "Đặt-lại-2026")
+    };
+    for (username, password) in [("gd2.hn", "Khởi-tạo-2026"), reset] {
+        let token = app.login_as(username, password);
+        app.get("/api/v1/recipients", &token)
+            .assert_problem(403, "password_change_required");
+        app.get("/api/v1/cases", &token)
+            .assert_problem(403, "password_change_required");
+        let me = app.get("/api/v1/me", &token);
+        assert_eq!(me.status, 200, "{}", me.body);
+        let changed = app.post(
+            "/api/v1/me/password",
+            &token,
+            json!({"current_password": password, "new_password": "Của-riêng-tôi-2026"}),
+        );
+        assert_eq!(changed.status, 204, "{}", changed.body);
+        let token = app.login_as(username, "Của-riêng-tôi-2026");
+        assert_eq!(app.get("/api/v1/cases", &token).status, 200);
+        assert_eq!(
+            app.get("/api/v1/me", &token).json()["account"]["password_change_required"],
+            false
+        );
+    }
+}

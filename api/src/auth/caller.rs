@@ -57,6 +57,15 @@ impl Caller {
     }
 }
 
+/// What an account whose password someone else chose may still do: read who it is, and
+/// replace the password.
+fn open_before_password_change(req: &HttpRequest) -> bool {
+    matches!(
+        req.path().trim_end_matches('/'),
+        "/api/v1/me" | "/api/v1/me/password"
+    )
+}
+
 fn bearer(req: &HttpRequest) -> Option<&str> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
@@ -73,6 +82,7 @@ impl FromRequest for Caller {
             .as_ref()
             .and_then(|s| bearer(req).and_then(|t| s.tokens.verify(t)));
         let request_id = RequestId::of(req);
+        let open_before_password_change = open_before_password_change(req);
         Box::pin(async move {
             let (Some(state), Some(claims)) = (state, claims) else {
                 return Err(ApiError::invalid_token().into());
@@ -101,6 +111,9 @@ impl FromRequest for Caller {
                 && *found.organization_status == OrganizationStatus::Active;
             if !active || account.token_epoch != epoch {
                 return Err(ApiError::invalid_token().into());
+            }
+            if account.password_change_required && !open_before_password_change {
+                return Err(ApiError::password_change_required().into());
             }
             Ok(Caller {
                 account_id: account.id,

@@ -96,6 +96,20 @@ impl ApiError {
         ))
     }
 
+    /// 403 `password_change_required`: the account's password was chosen by an administrator
+    /// and its holder has not replaced it yet.
+    pub fn password_change_required() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "password_change_required",
+            Text::new("Cần đổi mật khẩu", "Password change required"),
+            Text::new(
+                "Mật khẩu do quản trị viên đặt; hãy đổi mật khẩu (POST /api/v1/me/password) trước khi tiếp tục.",
+                "The password was set by an administrator: change it (POST /api/v1/me/password) before anything else.",
+            ),
+        )
+    }
+
     /// 403 `forbidden`, saying why when the role alone does not.
     pub fn forbidden_because(detail: Text) -> Self {
         Self::new(

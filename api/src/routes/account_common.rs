@@ -42,6 +42,10 @@ pub struct AccountView {
     /// `person` or `service`.
     pub kind: &'static str,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// The password was chosen by an administrator (the account created or reset): until its
+    /// holder replaces it (`POST /me/password`), every other call answers 403
+    /// `password_change_required`.
+    pub password_change_required: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Also sent as the `ETag` header.
@@ -61,6 +65,7 @@ impl From<AccountRow> for AccountView {
             status: *a.status,
             kind: if service { "service" } else { "person" },
             last_login_at: a.last_login_at.map(utc),
+            password_change_required: a.password_change_required,
             created_at: utc(a.created_at),
             updated_at: utc(a.updated_at),
             version: a.version,

@@ -144,6 +144,7 @@ pub async fn change_password(
     let mut after = before.clone();
     after.password_hash = state.hash_secret(new.expose().to_owned()).await?;
     after.token_epoch += 1;
+    after.password_change_required = false;
     after.revise();
     state
         .write(move |conn| {

@@ -72,7 +72,9 @@ pub fn username_taken() -> ApiError {
     )
 }
 
-/// Builds a new account row; the caller has checked everything and hashed the secret.
+/// Builds a new account row; the caller has checked everything and hashed the secret. A
+/// password someone else chose must be replaced by its holder: see
+/// [`AccountRow::password_change_required`], set where an administrator creates the account.
 pub fn new_account(
     username: &Username,
     display_name: &str,
@@ -97,5 +99,6 @@ pub fn new_account(
         created_at: now,
         updated_at: now,
         staff_id: None,
+        password_change_required: false,
     }
 }

@@ -79,7 +79,9 @@ pub async fn create(
                     if accounts::find_by_username(conn, username.as_str())?.is_some() {
                         return Err(username_taken());
                     }
-                    let row = new_account(&username, &body.display_name, body.role, &org.id, hash);
+                    let mut row =
+                        new_account(&username, &body.display_name, body.role, &org.id, hash);
+                    row.password_change_required = true;
                     accounts::insert(conn, &caller.actor(), AuditAction::AccountCreate, &row)?;
                     Ok(row)
                 },

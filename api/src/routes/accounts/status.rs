@@ -71,7 +71,9 @@ pub struct ResetPassword {
     pub new_password: String,
 }
 
-/// Sets a new password for someone who forgot theirs. Revokes the account's tokens.
+/// Sets a new password for someone who forgot theirs. Revokes the account's tokens. The
+/// holder logs in with it only to replace it (`POST /me/password`): until then every other
+/// call answers 403 `password_change_required`, so whoever reset it cannot act as them.
 #[utoipa::path(
     operation_id = "resetAccountPassword",
     tag = "accounts",
@@ -107,6 +109,7 @@ pub async fn reset_password(
             Password::parse(&secret, &username)
                 .map_err(|e| ApiError::validation(vec![e.field_refusal().at("new_password")]))?;
             a.password_hash = hash.clone();
+            a.password_change_required = true;
             Ok(())
         },
     )
