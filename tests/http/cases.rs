@@ -1284,3 +1284,58 @@ fn a_correction_of_the_proceedings_keeps_what_it_leaves_out() {
     assert_eq!(after["charge"], "Trộm cắp tài sản (Điều 173 BLHS)");
     assert_eq!(after["role"], "defence");
 }
+
+#[test]
+fn a_case_offers_the_steps_the_callers_role_takes_and_says_who_takes_the_others() {
+    let app = TestApp::spawn();
+    let (gd, tgv) = (app.token("gd.hn"), app.token("tgv.hn"));
+    let case = new_case(&app, &tgv, "TTTGPL-HN", "counselling");
+    assert_eq!(case["next_steps"], json!(["withdraw"]), "{case}");
+    let path = format!("/api/v1/cases/{}", case["id"].as_str().unwrap());
+    assert_eq!(
+        app.get(&path, &gd).json()["next_steps"],
+        json!(["accept", "refuse", "withdraw", "transfer_out"])
+    );
+    let refused = app
+        .request("POST", &format!("{path}/steps/accept"))
+        .bearer(&tgv)
+        .header("Accept-Language", "en")
+        .json(json!({}))
+        .assert_problem(403, "forbidden");
+    let detail = refused["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("is taken by") && detail.contains("leader"),
+        "{detail}"
+    );
+}
+
+/// The court's decision is part of the outcome, which the `complete` step records.
+#[test]
+fn the_decision_of_the_proceedings_is_recorded_by_completing_the_case() {
+    let app = TestApp::spawn();
+    let tgv = app.token("tgv.hn");
+    let mut body = json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient(&app, &tgv),
+        "received_on": "2026-03-02", "field": "criminal", "form": "litigation", "place": "detention",
+        "summary": "Bào chữa", "litigation": {"role": "defence", "outcome": "Tuyên trắng án"}});
+    let refused = app
+        .post("/api/v1/cases", &tgv, body.clone())
+        .refused_field();
+    assert_eq!(
+        refused,
+        ("litigation.outcome".into(), "outcome_via_complete".into())
+    );
+    body["litigation"] = json!({"role": "defence"});
+    let case = app.post("/api/v1/cases", &tgv, body);
+    assert_eq!(case.status, 201, "{}", case.body);
+    let path = format!("/api/v1/cases/{}", case.json()["id"].as_str().unwrap());
+    let refused = app
+        .request("PATCH", &path)
+        .bearer(&tgv)
+        .header("If-Match", case.header("etag").unwrap())
+        .json(json!({"litigation": {"outcome": "Tuyên trắng án"}}))
+        .refused_field();
+    assert_eq!(
+        refused,
+        ("litigation.outcome".into(), "outcome_via_complete".into())
+    );
+}

@@ -147,7 +147,7 @@ fn each_procedure_is_filed_handled_and_told_to_the_portal() {
         accepted["status"], "in_progress",
         "answered once its case is decided"
     );
-    assert_eq!(accepted["next_steps"], json!(["request_supplement"]));
+    assert_eq!(accepted["next_steps"], json!([]));
     app.post(
         &format!("/api/v1/dossiers/{id}/steps/complete"),
         &gd,
@@ -370,6 +370,7 @@ fn bad_input_lists_every_bad_field_and_stores_nothing() {
     body["legal_aid"]["person"]["citizen_id"] = json!("12345");
     body["legal_aid"]["person"]["province_code"] = json!("atlantis");
     body["legal_aid"]["proof"]["issued_on"] = json!("1980-01-01");
+    body["case_code"] = json!("TTTGPL-HN-2026-000001");
     body["documents"] = json!([{"file_name": "a.pdf", "content_base64": "not base64!"},
         {"file_name": "b.png", "content_base64": pdf()},
         {"file_name": "c.pdf", "content_base64": ""},
@@ -394,6 +395,7 @@ fn bad_input_lists_every_bad_field_and_stores_nothing() {
         fields,
         [
             "applicant.citizen_id:inconsistent",
+            "case_code:not_for_procedure",
             "contact.phone:required",
             "documents[0].content_base64:invalid_base64",
             "documents[1].file_name:file_name_disagrees",
@@ -1367,6 +1369,20 @@ fn a_request_for_legal_aid_is_answered_by_its_cases_decision() {
     // Refused: the refusal and its grounds reach the portal.
     let (id, accepted) = accept("ANS-2", false);
     let case_id = accepted["case_id"].as_str().unwrap();
+    // Meanwhile nothing but the case answers it: not a hand, not a request for documents,
+    // and the case is not deleted from under it.
+    for by_hand in ["complete", "refuse", "request_supplement"] {
+        app.post(
+            &format!("/api/v1/dossiers/{id}/steps/{by_hand}"),
+            &gd,
+            json!({"note": "x"}),
+        )
+        .assert_problem(409, "answered_by_case");
+    }
+    app.request("DELETE", &format!("/api/v1/cases/{case_id}"))
+        .bearer(&gd)
+        .send()
+        .assert_problem(409, "answers_dossier");
     let grounds = "Không thuộc diện được trợ giúp pháp lý";
     let r = app.post(
         &format!("/api/v1/cases/{case_id}/steps/refuse"),
@@ -1400,5 +1416,23 @@ fn a_request_for_legal_aid_is_answered_by_its_cases_decision() {
     assert!(
         seen["note"].as_str().unwrap().contains("rút yêu cầu"),
         "{seen}"
+    );
+    // A request links only a record of the person it names.
+    let other = app.post(
+        "/api/v1/recipients",
+        &gd,
+        json!({"organization_id": centre, "full_name": "Lê Văn Khác", "date_of_birth": "1970-01-01"}),
+    );
+    let id = portal.filed(&portal.dossier("ANS-4", "legal_aid_request", &centre));
+    let case =
+        json!({"form": "counselling", "place": "at_office", "recipient_id": other.json()["id"]});
+    let refused = app.post(
+        &format!("/api/v1/dossiers/{id}/steps/accept"),
+        &gd,
+        json!({ "case": case }),
+    );
+    assert_eq!(
+        refused.refused_field(),
+        ("case.recipient_id".to_owned(), "not_the_person".to_owned())
     );
 }

@@ -248,8 +248,6 @@ fn quality_samples_are_reproducible() {
     let a = app.get(&url(7), &app.token("stp.hcm")).json();
     assert_eq!(a["population"], 12);
     assert_eq!(a["cases"].as_array().unwrap().len(), 3);
-    let b = app.get(&url(7), &gd).json();
-    assert_eq!(a["cases"], b["cases"], "same seed, same sample");
     let codes = |v: &Value| -> Vec<String> {
         v["cases"]
             .as_array()
@@ -258,6 +256,9 @@ fn quality_samples_are_reproducible() {
             .map(|c| c["code"].as_str().unwrap().to_owned())
             .collect()
     };
+    // The Department and the centre draw the same cases (each seeing its own next steps).
+    let b = app.get(&url(7), &gd).json();
+    assert_eq!(codes(&a), codes(&b), "same seed, same sample");
     let others: Vec<Vec<String>> = (1..=5)
         .map(|seed| codes(&app.get(&url(seed), &gd).json()))
         .collect();

@@ -309,6 +309,7 @@ pub async fn quality_sample(
         ));
     }
     let org = q.organization_id.clone();
+    let role = caller.role;
     let (population, chosen) = state
         .db(move |conn| {
             let mut rows = Vec::new();
@@ -348,6 +349,9 @@ pub async fn quality_sample(
         share: q.share,
         seed: q.seed,
         population,
-        cases: chosen.into_iter().map(CaseView::from).collect(),
+        cases: chosen
+            .into_iter()
+            .map(|row| CaseView::seen_by(row, role))
+            .collect(),
     }))
 }

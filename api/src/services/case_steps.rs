@@ -12,6 +12,7 @@ use tgpl_domain::case::{
 use tgpl_domain::label::Label;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::reference::AidPlace;
+use tgpl_domain::role::Role;
 use tgpl_domain::staff::NotEligible;
 use tgpl_persistence::audit::Actor;
 use tgpl_persistence::cases::{self, CaseRow, EventRow};
@@ -287,7 +288,10 @@ fn save(
 pub fn step_refused(refusal: StepRefusal, step: Transition, facts: StepFacts) -> ApiError {
     match refusal {
         StepRefusal::Illegal { from } => illegal_step(step, from, facts),
-        StepRefusal::Forbidden => ApiError::forbidden(),
+        StepRefusal::Forbidden => match facts.role {
+            Some(role) if !step.allowed_for(role) => taken_by_others(step),
+            _ => ApiError::forbidden(),
+        },
         StepRefusal::NotEvaluable => ApiError::conflict(
             "not_evaluable",
             Text::new(
@@ -299,6 +303,31 @@ pub fn step_refused(refusal: StepRefusal, step: Transition, facts: StepFacts) ->
             .field_refusal()
             .map_or_else(ApiError::forbidden, ApiError::from),
     }
+}
+
+/// 403 for a step the caller's role never takes, naming the roles that take it.
+fn taken_by_others(step: Transition) -> ApiError {
+    let roles: Vec<Role> = Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| step.allowed_for(*r))
+        .collect();
+    let names = |label: fn(Role) -> &'static str| {
+        roles
+            .iter()
+            .map(|r| label(*r))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let step = step.label();
+    ApiError::forbidden_because(Text::new(
+        format!(
+            "Bước «{}» do {} thực hiện.",
+            step.vi,
+            names(|r| r.label().vi)
+        ),
+        format!("“{}” is taken by: {}.", step.en, names(|r| r.label().en)),
+    ))
 }
 
 fn illegal_step(step: Transition, state: CaseState, facts: StepFacts) -> ApiError {

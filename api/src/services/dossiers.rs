@@ -276,6 +276,22 @@ pub fn add_documents(
     Ok(())
 }
 
+/// Refuses to delete a case that a request for legal aid filed online waits on: the applicant
+/// is owed a decision (art. 30), so the case is refused, or its withdrawal recorded, instead.
+pub fn check_case_removable(conn: &mut DbConnection, case_id: &str) -> Result<(), ApiError> {
+    let waiting = dossiers::of_case(conn, case_id)?.is_some_and(|d| d.dossier().awaits_its_case());
+    if waiting {
+        return Err(ApiError::conflict(
+            "answers_dossier",
+            Text::new(
+                "Vụ việc này trả lời một yêu cầu nộp trực tuyến: hãy từ chối thụ lý hoặc ghi nhận rút yêu cầu thay vì xóa.",
+                "This case answers a request filed online: refuse it, or record its withdrawal, instead of deleting it.",
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Answers the request for legal aid whose acceptance opened `case` once the case decides
 /// it ([`Dossier::answered_by_case`]): the dossier is completed or refused with a note the
 /// applicant reads, its progress told to the portal. `reason` is the case step's (a

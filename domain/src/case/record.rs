@@ -95,6 +95,9 @@ pub enum DetailsError {
     CriminalOnly(&'static str),
     /// A form the assigned provider's kind does not give ([`ProviderKind::gives`]).
     FormNotForProvider,
+    /// The decision of the proceedings given before the case is completed: it is recorded
+    /// by the `complete` step, with the rest of the outcome.
+    OutcomeBeforeCompletion,
 }
 
 impl Refusal for DetailsError {
@@ -117,6 +120,12 @@ impl Refusal for DetailsError {
                 "out_of_order",
                 "Ngày tiếp nhận phải không sau hôm nay, không sau ngày thụ lý và không sau ngày kết thúc.",
                 "received_on must not be in the future, nor after the acceptance or the closing.",
+            ),
+            Self::OutcomeBeforeCompletion => FieldRefusal::new(
+                "litigation.outcome",
+                "outcome_via_complete",
+                "Kết quả vụ việc được ghi khi kết thúc vụ việc (bước complete).",
+                "The outcome is recorded by the `complete` step.",
             ),
             Self::NotLitigation => FieldRefusal::new(
                 "litigation",
@@ -192,6 +201,9 @@ impl Case {
         }
         if received_on < legal_aid_since() {
             return Err(DetailsError::ReceivedBeforeLegalAid);
+        }
+        if proceedings.as_ref().is_some_and(|p| p.outcome.is_some()) {
+            return Err(DetailsError::OutcomeBeforeCompletion);
         }
         let case = Self {
             state: CaseState::Received,

@@ -218,13 +218,13 @@ impl Dossier {
     }
 
     /// The steps the handling organization may take now. A request for legal aid being
-    /// handled is answered by its case ([`Self::answered_by_case`]), not by hand.
+    /// handled is answered by its case ([`Self::answered_by_case`]), not by hand: its
+    /// documents are asked for before it is accepted, while no case stands on it.
     pub fn handlers_steps(&self) -> Vec<DossierStep> {
-        let mut steps = self.status.next_steps_of(false);
-        if self.is_answered_by_its_case() {
-            steps.retain(|s| !matches!(s, DossierStep::Complete | DossierStep::Refuse));
+        if self.awaits_its_case() {
+            return Vec::new();
         }
-        steps
+        self.status.next_steps_of(false)
     }
 
     /// Checks that the handling organization may take `step` by hand now.
@@ -232,7 +232,7 @@ impl Dossier {
         if self.handlers_steps().contains(&step) {
             return Ok(());
         }
-        if self.is_answered_by_its_case() && self.status.next_steps().contains(&step) {
+        if self.awaits_its_case() && self.status.next_steps().contains(&step) {
             return Err(DossierRefusal::AnsweredByCase);
         }
         Err(DossierRefusal::Illegal { from: self.status })
@@ -244,7 +244,7 @@ impl Dossier {
     /// accepted (thụ lý), or ends otherwise before that (withdrawn, transferred to the centre
     /// of another province). `None` while the case is undecided, and for any other dossier.
     pub fn answered_by_case(&self, case: CaseState) -> Option<DossierStep> {
-        if !self.is_answered_by_its_case() {
+        if !self.awaits_its_case() {
             return None;
         }
         match case {
@@ -254,7 +254,8 @@ impl Dossier {
         }
     }
 
-    fn is_answered_by_its_case(&self) -> bool {
+    /// A request for legal aid accepted for handling, waiting on its case's decision.
+    pub fn awaits_its_case(&self) -> bool {
         self.procedure == ProcedureKind::LegalAidRequest && self.status == DossierStatus::InProgress
     }
 
@@ -392,11 +393,17 @@ mod tests {
                 .take(DossierStep::Accept, at(2026, 3, 2, 9, 5), None, &c)
                 .unwrap();
         assert_eq!(accepted.status, DossierStatus::InProgress);
-        assert_eq!(accepted.handlers_steps(), [DossierStep::RequestSupplement]);
-        assert_eq!(
-            accepted.check_handlers_step(DossierStep::Complete),
-            Err(DossierRefusal::AnsweredByCase)
-        );
+        assert!(accepted.handlers_steps().is_empty());
+        for step in [
+            DossierStep::Complete,
+            DossierStep::Refuse,
+            DossierStep::RequestSupplement,
+        ] {
+            assert_eq!(
+                accepted.check_handlers_step(step),
+                Err(DossierRefusal::AnsweredByCase)
+            );
+        }
         assert_eq!(accepted.answered_by_case(CaseState::Received), None);
         assert_eq!(
             accepted.answered_by_case(CaseState::Refused),

@@ -85,6 +85,10 @@ pub fn check_intake(kind: ProcedureKind, shape: IntakeShape) -> Vec<FieldRefusal
             "This procedure needs the code of the case it concerns.",
         ));
     }
+    // A request opens its case rather than naming one; only the card procedures name a card.
+    if !kind.concerns_a_case() && shape.has_case_code {
+        refused.push(not_for_procedure("case_code"));
+    }
     if kind.concerns_a_card() && !shape.has_card_number {
         refused.push(FieldRefusal::new(
             "card_number",
@@ -93,7 +97,19 @@ pub fn check_intake(kind: ProcedureKind, shape: IntakeShape) -> Vec<FieldRefusal
             "Give the number of the card to reissue.",
         ));
     }
+    if !kind.concerns_a_card() && shape.has_card_number {
+        refused.push(not_for_procedure("card_number"));
+    }
     refused
+}
+
+fn not_for_procedure(field: &str) -> FieldRefusal {
+    FieldRefusal::new(
+        field,
+        "not_for_procedure",
+        "Thủ tục này không có trường này.",
+        "This procedure has no such field.",
+    )
 }
 
 #[cfg(test)]
@@ -137,6 +153,21 @@ mod tests {
                 IntakeShape::default(),
             )),
             ["card_number:required"]
+        );
+        let named_everything = IntakeShape {
+            has_legal_aid_request: true,
+            has_case_code: true,
+            has_card_number: true,
+        };
+        assert_eq!(
+            fields(check_intake(
+                ProcedureKind::LegalAidRequest,
+                named_everything
+            )),
+            [
+                "case_code:not_for_procedure",
+                "card_number:not_for_procedure"
+            ]
         );
     }
 

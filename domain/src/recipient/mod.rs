@@ -323,10 +323,72 @@ pub fn name_key(full_name: &str) -> String {
     crate::text::fold(full_name)
 }
 
+/// What tells one person from another when a request names someone already recorded: the
+/// citizen ID, the name and the date of birth, each when known.
+#[derive(Debug, Clone, Copy)]
+pub struct Identifying<'a> {
+    pub citizen_id: Option<&'a str>,
+    pub full_name: &'a str,
+    pub date_of_birth: Option<NaiveDate>,
+}
+
+impl Identifying<'_> {
+    /// Whether `other` may be the same person, as the duplicate check finds candidates: the
+    /// same citizen ID where both have one (two IDs are two people); otherwise the same name
+    /// ([`name_key`]) and date of birth. A request links an existing record only for such a
+    /// candidate, never for someone else.
+    pub fn may_be(&self, other: &Identifying<'_>) -> bool {
+        match (self.citizen_id, other.citizen_id) {
+            (Some(a), Some(b)) => a == b,
+            _ => {
+                self.date_of_birth.is_some()
+                    && self.date_of_birth == other.date_of_birth
+                    && name_key(self.full_name) == name_key(other.full_name)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use RecipientCategory::*;
+
+    #[test]
+    fn a_record_is_linked_only_to_the_person_it_may_be() {
+        let born = NaiveDate::from_ymd_opt(1985, 3, 2);
+        let named = Identifying {
+            citizen_id: Some("001085012345"),
+            full_name: "Nguyễn Văn An",
+            date_of_birth: born,
+        };
+        let same_id = Identifying {
+            full_name: "Nguyen Van Anh",
+            ..named
+        };
+        assert!(named.may_be(&same_id), "the citizen ID decides");
+        let other_id = Identifying {
+            citizen_id: Some("001085099999"),
+            ..named
+        };
+        assert!(!named.may_be(&other_id), "two IDs are two people");
+        let no_id = Identifying {
+            citizen_id: None,
+            full_name: "NGUYỄN VĂN AN",
+            ..named
+        };
+        assert!(named.may_be(&no_id), "the same name and birth");
+        let someone_else = Identifying {
+            full_name: "Trần Thị Bình",
+            ..no_id
+        };
+        assert!(!named.may_be(&someone_else));
+        let unknown_birth = Identifying {
+            date_of_birth: None,
+            ..no_id
+        };
+        assert!(!unknown_birth.may_be(&no_id), "a name alone is not enough");
+    }
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, day).unwrap()

@@ -63,6 +63,7 @@ pub async fn list_cases(
     let page = paging.request()?;
     let q = query.0;
     let filter = case_filter(q)?;
+    let role = caller.role;
     let (paged, entries) = state
         .db(move |conn| {
             let filter = scoped(conn, &caller, filter)?;
@@ -94,7 +95,8 @@ pub async fn list_cases(
         })
         .await?;
     crate::services::recipient_access::log_reads(&state, entries).await?;
-    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, CaseView::from)))
+    let view = |row| CaseView::seen_by(row, role);
+    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, view)))
 }
 
 /// The filter of a case list query, checked.

@@ -161,7 +161,8 @@ pub struct CaseView {
     pub success_kind: Option<SuccessKind>,
     #[schema(schema_with = crate::http::schemas::case_state)]
     pub state: CaseState,
-    /// The steps the case's state allows next (the caller's role may allow fewer).
+    /// The steps the case's state allows next to the caller's role (a step may still be
+    /// refused for the case itself: a contracted lawyer works only the cases they perform).
     #[schema(schema_with = crate::http::schemas::case_steps)]
     pub next_steps: Vec<String>,
     /// Locked: edits and deletion only through a change request.
@@ -176,14 +177,16 @@ pub struct CaseView {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<CaseRow> for CaseView {
-    fn from(c: CaseRow) -> Self {
+impl CaseView {
+    /// The case as shown to a caller of `role`.
+    pub fn seen_by(c: CaseRow, role: tgpl_domain::role::Role) -> Self {
         let state = *c.state;
         Self {
             next_steps: c
                 .case()
                 .next_steps()
                 .iter()
+                .filter(|t| t.allowed_for(role))
                 .map(|t| t.to_string())
                 .collect(),
             locked: state.is_locked(),
@@ -220,15 +223,15 @@ impl From<CaseRow> for CaseView {
 }
 
 /// Answers with a case that went through [`shown`].
-fn respond(status: StatusCode, row: CaseRow) -> HttpResponse {
-    let view = CaseView::from(row);
+fn respond(status: StatusCode, view: CaseView) -> HttpResponse {
     record(status, "/api/v1/cases", &view.id, view.version, &view)
 }
 
 /// A case as the caller may see it: every case this module answers with goes through the
-/// one redaction of case data ([`Redaction`]).
-fn shown(conn: &mut DbConnection, caller: &Caller, row: CaseRow) -> Result<CaseRow, ApiError> {
-    Ok(Redaction::of(conn, caller)?.case(row))
+/// one redaction of case data ([`Redaction`]) and shows the steps the caller's role takes.
+fn shown(conn: &mut DbConnection, caller: &Caller, row: CaseRow) -> Result<CaseView, ApiError> {
+    let row = Redaction::of(conn, caller)?.case(row);
+    Ok(CaseView::seen_by(row, caller.role))
 }
 
 /// Loads a case the caller may `action`: 404 when the caller may not read it (unknown,

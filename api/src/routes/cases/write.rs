@@ -290,7 +290,12 @@ pub async fn update(
             if before.state.is_locked() {
                 return Err(locked());
             }
+            let decision = body.litigation.as_ref().and_then(|l| l.as_ref());
             let outcome_field = [
+                (
+                    "litigation.outcome",
+                    decision.is_some_and(|l| matches!(l.outcome, Some(Some(_)))),
+                ),
                 ("outcome_on", body.outcome_on.is_some()),
                 ("defence_accepted", body.defence_accepted.is_some()),
                 ("success_kind", body.success_kind.is_some()),
@@ -335,7 +340,7 @@ pub async fn update(
     responses(
         (status = 204, description = "Deleted."),
         (status = 403, description = "The caller's role does no casework, or deletes no cases (a contracted lawyer).", body = Problem),
-        (status = 409, description = "The case is locked.", body = Problem),
+        (status = 409, description = "The case is locked (`case_locked`), or answers a request for legal aid filed online that waits on its decision (`answers_dossier`: refuse it or record the withdrawal instead).", body = Problem),
     )
 )]
 #[delete("/cases/{id}")]
@@ -355,6 +360,7 @@ pub async fn remove(
                 if before.state.is_locked() {
                     return Err(locked());
                 }
+                crate::services::dossiers::check_case_removable(conn, &before.id)?;
                 let mut after = before.clone();
                 after.deleted_at = Some(tgpl_persistence::now());
                 after.revise();

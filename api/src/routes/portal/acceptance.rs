@@ -4,6 +4,7 @@
 use super::filing_request::LegalAidPart;
 use super::*;
 use tgpl_domain::case::{Case, StepFacts, StepInput, Transition};
+use tgpl_domain::recipient::Identifying;
 use tgpl_domain::recipient::ProofKind;
 use tgpl_domain::reference::{AidForm, AidPlace, Field};
 use tgpl_domain::time::vietnam_date;
@@ -105,7 +106,18 @@ fn open_case(
     crate::services::casework::check_handles_cases(&org, received_on)?;
     let recipient = match &body.recipient_id {
         Some(id) => match recipients::get(conn, id) {
-            Ok(r) if allows(conn, caller, Action::ReadRecipient, &r)? => {
+            Ok(r) if !allows(conn, caller, Action::ReadRecipient, &r)? => {
+                return Err(unknown_recipient())
+            }
+            Ok(r) if !named(&request).may_be(&recorded(&r)) => {
+                return Err(ApiError::field(
+                    "case.recipient_id",
+                    "not_the_person",
+                    "Người này không phải người được nêu trong yêu cầu (khác số định danh, hoặc khác họ tên và ngày sinh).",
+                    "This is not the person the request names (another citizen ID, or another name and date of birth).",
+                ))
+            }
+            Ok(r) => {
                 recipients::log_access(
                     conn,
                     &[access_entry(
@@ -116,14 +128,7 @@ fn open_case(
                 )?;
                 r
             }
-            Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => {
-                return Err(ApiError::field(
-                    "case.recipient_id",
-                    "unknown_recipient",
-                    "Không có người được trợ giúp pháp lý này trong phạm vi của bạn.",
-                    "No such recipient within your scope.",
-                ))
-            }
+            Err(tgpl_persistence::StoreError::NotFound) => return Err(unknown_recipient()),
             Err(e) => return Err(e.into()),
         },
         None => match record_person(
@@ -190,6 +195,33 @@ fn open_case(
         case_id: row.id,
         case_code: row.code,
     }))
+}
+
+fn unknown_recipient() -> ApiError {
+    ApiError::field(
+        "case.recipient_id",
+        "unknown_recipient",
+        "Không có người được trợ giúp pháp lý này trong phạm vi của bạn.",
+        "No such recipient within your scope.",
+    )
+}
+
+/// Who the request names.
+fn named(request: &LegalAidPart) -> Identifying<'_> {
+    Identifying {
+        citizen_id: request.person.citizen_id.as_deref(),
+        full_name: &request.person.full_name,
+        date_of_birth: request.person.date_of_birth,
+    }
+}
+
+/// Who a record is.
+fn recorded(r: &RecipientRow) -> Identifying<'_> {
+    Identifying {
+        citizen_id: r.citizen_id.as_deref(),
+        full_name: &r.full_name,
+        date_of_birth: r.date_of_birth,
+    }
 }
 
 /// Records the person a request names, with the proof of their category it came with

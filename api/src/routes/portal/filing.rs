@@ -183,7 +183,7 @@ fn code_taken(code: &str) -> ApiError {
         (status = 201, description = "Filed (or the first answer, replayed).", body = DossierView, headers(("Location" = String), ("Idempotent-Replayed" = String, description = "`true` on a replay"))),
         (status = 403, description = "Only the portal files dossiers.", body = Problem),
         (status = 409, description = "The code was filed with other content.", body = Problem),
-        (status = 422, description = "Invalid: every bad field is listed.", body = Problem),
+        (status = 422, description = "Invalid: every bad field is listed, among them a part the procedure does not have (`legal_aid`, `case_code`, `card_number`: `not_for_procedure`).", body = Problem),
     )
 )]
 #[post("/portal/dossiers")]

@@ -38,6 +38,7 @@ pub struct DossierStepBody {
         (status = 200, description = "Done; the dossier.", body = DossierView, headers(("ETag" = String))),
         (status = 403, description = "The caller's role does not handle dossiers there.", body = Problem),
         (status = 409, description = "Not allowed from the current status (`allowed_steps` lists what is); a request for legal aid being handled, which its case's decision answers (`answered_by_case`); possible duplicates of the person, or an organization that handled no cases on the day the dossier was received (`not_handling_cases`).", body = Problem),
+        (status = 422, description = "The case to open is invalid (`case.…`), or `case.recipient_id` names someone other than the person the request names (`not_the_person`: another citizen ID, or another name and date of birth) or no one in scope (`unknown_recipient`).", body = Problem),
     )
 )]
 #[post("/dossiers/{id}/steps/{step}")]
