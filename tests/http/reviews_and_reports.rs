@@ -385,3 +385,29 @@ fn requests_for_review_are_drafted_sent_answered_and_then_locked() {
     let r = app.post(&about_case, &gd, json!({"sent_on": "2026-11-01"}));
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+/// A contracted lawyer does not see a request for review about a case they do not perform:
+/// every step on it answers as an unknown one does, `send` included.
+#[test]
+fn a_request_for_review_outside_a_lawyers_cases_is_not_found_by_any_step() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    let case = app.open_case(&gd, "2026-03-02");
+    let draft = app.post(
+        "/api/v1/review-requests",
+        &app.token("tgv.hn"),
+        json!({"organization_id": app.org_id("TTTGPL-HN"), "kind": "case_resolution",
+               "addressee": "Tòa án", "content": "Kiến nghị", "case_id": case}),
+    );
+    assert_eq!(draft.status, 201, "{}", draft.body);
+    let path = format!(
+        "/api/v1/review-requests/{}",
+        draft.json()["id"].as_str().unwrap()
+    );
+    let ls = app.token("ls.hn");
+    app.get(&path, &ls).assert_problem(404, "not_found");
+    for (step, body) in [("send", json!({})), ("answer", json!({"answer": "x"}))] {
+        app.post(&format!("{path}/{step}"), &ls, body)
+            .assert_problem(404, "not_found");
+    }
+}

@@ -102,12 +102,12 @@ fn load(
     action: Action,
 ) -> Result<ReviewRow, ApiError> {
     let row = review_requests::get(conn, id)?;
-    // Unreadable is hidden (404); readable but not `action` is 403.
+    // Unreadable is hidden (404), whatever the action; readable but not `action` is 403.
     scope::check_read(conn, caller, Action::ReadCase, &row.organization_id)?;
+    check_works_on_review(conn, caller, row.case_id.as_deref())?;
     if action != Action::ReadCase {
         scope::check(conn, caller, action, &row.organization_id)?;
     }
-    check_works_on_review(conn, caller, row.case_id.as_deref())?;
     Ok(row)
 }
 
