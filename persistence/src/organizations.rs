@@ -447,6 +447,18 @@ pub fn count_active_children(
         .get_result(conn)?)
 }
 
+/// How many provinces have an active Department of Justice: the areas a national release is
+/// made of.
+pub fn count_reporting_provinces(conn: &mut DbConnection) -> StoreResult<usize> {
+    let provinces: Vec<Option<String>> = organizations::table
+        .filter(organizations::kind.eq(OrganizationKind::Department.code()))
+        .filter(organizations::status.eq(OrganizationStatus::Active.code()))
+        .select(organizations::province_code)
+        .distinct()
+        .load(conn)?;
+    Ok(provinces.into_iter().flatten().count())
+}
+
 pub fn get_many(conn: &mut DbConnection, ids: &[String]) -> StoreResult<Vec<OrganizationRow>> {
     Ok(organizations::table
         .filter(organizations::id.eq_any(ids))

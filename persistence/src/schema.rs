@@ -439,6 +439,7 @@ diesel::table! {
         note -> Nullable<Text>,
         released_at -> Timestamp,
         released_by -> Text,
+        provinces_expected -> Nullable<Integer>,
     }
 }
 

@@ -853,6 +853,13 @@ fn releases_are_vintages_the_statistics_offices_pull() {
     let first = r.json();
     assert_eq!(first["vintage"], 1);
     assert_eq!(first["provinces"][0]["province_code"], "ha_noi");
+    // Hà Nội alone: its "country" is not the country's, and says so.
+    assert_eq!(first["provinces"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        first["provinces_expected"], 3,
+        "three provinces have a Department"
+    );
+    assert_eq!(first["covers_the_country"], false);
     app.post("/api/v1/statistics/releases", &admin, release.clone())
         .assert_problem(409, "no_change");
 

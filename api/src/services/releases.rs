@@ -96,6 +96,9 @@ pub fn publish(
         note,
         released_at: tgpl_persistence::now(),
         released_by: actor.username.clone(),
+        provinces_expected: Some(
+            i32::try_from(organizations::count_reporting_provinces(conn)?).unwrap_or(i32::MAX),
+        ),
     };
     match releases::insert(conn, actor, &row) {
         Ok(()) => Ok(row),

@@ -63,6 +63,13 @@ pub const NATIONAL_AREA: &str = "VN";
 /// The SDMX code of a total over a dimension.
 pub const TOTAL_CODE: &str = "_T";
 
+/// Whether a release of `released` provinces covers the whole country, every province with a
+/// Department when it was published (`expected`): only then are its national figures the
+/// country's (art. 15(3)). `None` where the count expected was not recorded.
+pub fn covers_the_country(released: usize, expected: Option<usize>) -> Option<bool> {
+    expected.map(|e| released >= e)
+}
+
 /// Whether a release publishes the figure in `row` and `column` of `form`'s table: every
 /// figure of a form of cases or requests; of a form of person-times, the total row's figures
 /// by sex and by category ([`person_times_key`]), the figure the statistics offices receive
@@ -101,6 +108,13 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_release_of_some_provinces_does_not_cover_the_country() {
+        assert_eq!(covers_the_country(1, Some(34)), Some(false));
+        assert_eq!(covers_the_country(34, Some(34)), Some(true));
+        assert_eq!(covers_the_country(3, None), None);
     }
 
     #[test]

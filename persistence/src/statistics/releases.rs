@@ -37,6 +37,9 @@ pub struct ReleaseRow {
     #[serde(serialize_with = "crate::instant::utc")]
     pub released_at: NaiveDateTime,
     pub released_by: String,
+    /// The provinces with an active Department when it was published; `None` for releases
+    /// published before this was recorded.
+    pub provinces_expected: Option<i32>,
 }
 
 pub fn insert(conn: &mut DbConnection, actor: &Actor, row: &ReleaseRow) -> StoreResult<()> {

@@ -49,13 +49,22 @@ pub struct ReleaseView {
     pub released_at: DateTime<Utc>,
     pub released_by: String,
     pub provinces: Vec<ReleasedAreaView>,
+    /// The provinces with an active Department when it was published; `null` for a release
+    /// published before this was recorded.
+    pub provinces_expected: Option<i32>,
+    /// Whether every one of them is in it: only then is its national figure (`VN`) the
+    /// country's; otherwise it is the sum of the provinces listed. `null` when not recorded.
+    pub covers_the_country: Option<bool>,
     /// Where its figures are read: this vintage's, however many came after it.
     pub data_href: String,
 }
 
 impl From<ReleaseRow> for ReleaseView {
     fn from(r: ReleaseRow) -> Self {
+        let expected = r.provinces_expected.and_then(|e| usize::try_from(e).ok());
         Self {
+            provinces_expected: r.provinces_expected,
+            covers_the_country: release::covers_the_country(r.areas.0.len(), expected),
             data_href: format!(
                 "/api/v1/statistics/released-data?form={}&period={}&vintage={}",
                 r.form,

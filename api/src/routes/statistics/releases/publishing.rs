@@ -139,7 +139,8 @@ pub struct AnnualPublicationView {
     /// The last day the national figures are on time (before 28 February of the next year,
     /// art. 15(3)).
     pub due_on: NaiveDate,
-    /// `released`, `pending`, `due_soon` (30 days or less left) or `overdue`.
+    /// `released` (a vintage gives every province's figures), `pending`, `due_soon` (30 days
+    /// or less left) or `overdue`; a vintage of some provinces only leaves it unreleased.
     pub status: &'static str,
     pub days_left: Option<i64>,
     pub days_overdue: Option<i64>,
@@ -201,7 +202,13 @@ pub async fn release_schedule(
                     continue;
                 };
                 let latest = releases::latest(conn, form.code, &period.to_string())?;
-                let status = Publication::of(due, latest.is_some(), day);
+                // Released once a vintage gives every province's figures (or, published
+                // before coverage was recorded, is taken as it was).
+                let whole = latest.as_ref().is_some_and(|l| {
+                    let expected = l.provinces_expected.and_then(|e| usize::try_from(e).ok());
+                    release::covers_the_country(l.areas.0.len(), expected) != Some(false)
+                });
+                let status = Publication::of(due, whole, day);
                 out.push(AnnualPublicationView {
                     form: form.code,
                     period: period.to_string(),

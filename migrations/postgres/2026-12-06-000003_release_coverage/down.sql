@@ -1,0 +1,1 @@
+ALTER TABLE statistical_releases DROP COLUMN provinces_expected;
