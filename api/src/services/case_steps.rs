@@ -222,6 +222,7 @@ pub fn take_and_save(
     let taken = take_step(&case, step, input, facts).map_err(|r| step_refused(r, step, facts))?;
     let reason = taken.reason.clone();
     let after = save(conn, actor, before, step, taken, on)?;
+    // The request for legal aid that opened the case, if any, is answered by its decision.
     crate::services::dossiers::follow_case(conn, actor, &after, reason.as_deref())?;
     Ok(after)
 }

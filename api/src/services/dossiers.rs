@@ -14,6 +14,7 @@ use tgpl_domain::portal::calendar::WorkingCalendar;
 use tgpl_domain::portal::dossier::{
     case_answer_note, Channel, Dossier, DossierRefusal, DossierStatus, DossierStep,
 };
+use tgpl_domain::refusal::Refusal;
 use tgpl_domain::time::vietnam_offset;
 use tgpl_persistence::audit::{self, Actor, Change};
 use tgpl_persistence::cases::CaseRow;
@@ -29,7 +30,6 @@ use utoipa::ToSchema;
 
 use crate::http::error::ApiError;
 use crate::http::lang::Text;
-use tgpl_domain::refusal::Refusal;
 
 const RESOURCE: &str = "dossier";
 
@@ -295,23 +295,24 @@ pub fn check_case_removable(conn: &mut DbConnection, case_id: &str) -> Result<()
 /// Answers the request for legal aid whose acceptance opened `case` once the case decides
 /// it ([`Dossier::answered_by_case`]): the dossier is completed or refused with a note the
 /// applicant reads, its progress told to the portal. `reason` is the case step's (a
-/// refusal's grounds). Nothing for a case opened otherwise.
+/// refusal's grounds). Answers the dossier answered; `None` for a case opened otherwise, or
+/// not decided yet.
 pub fn follow_case(
     conn: &mut DbConnection,
     actor: &Actor,
     case: &CaseRow,
     reason: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<Option<DossierRow>, ApiError> {
     let Some(before) = dossiers::of_case(conn, &case.id)? else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(step) = before.dossier().answered_by_case(*case.state) else {
-        return Ok(());
+        return Ok(None);
     };
     let note = case_answer_note(&case.code, *case.state, reason);
     let calendar = reference::working_calendar(conn)?;
     let at = tgpl_persistence::now();
-    take(
+    let answered = take(
         conn,
         actor,
         &before,
@@ -321,7 +322,7 @@ pub fn follow_case(
         &calendar,
         |_| {},
     )?;
-    Ok(())
+    Ok(Some(answered))
 }
 
 /// A refused step as a problem: 409 `illegal_step` with the steps allowed next, or 422.

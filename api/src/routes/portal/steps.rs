@@ -107,8 +107,11 @@ pub async fn take_dossier_step(
                 // A case accepted at once (`case.accept`) answers the request now.
                 if let Some(case_id) = case_id {
                     let case = tgpl_persistence::cases::get(conn, &case_id)?;
-                    recorded::follow_case(conn, &caller.actor(), &case, None)?;
-                    after = tgpl_persistence::portal::dossiers::get(conn, &after.id)?;
+                    if let Some(answered) =
+                        recorded::follow_case(conn, &caller.actor(), &case, None)?
+                    {
+                        after = answered;
+                    }
                 }
                 Ok(Ok(DossierView::full(conn, after)?))
             })
