@@ -20,7 +20,7 @@ use crate::http::problem::CONTENT_TYPE as PROBLEM_JSON;
 Authenticate at `POST /api/v1/auth/token` (OAuth 2.0: `password` for people, `client_credentials` for \
 service clients) and send `Authorization: Bearer <access_token>`.\n\n\
 Errors are RFC 9457 `application/problem+json` documents with a stable `code`; invalid input lists each \
-field in `errors`. Messages are in Vietnamese, or English with `Accept-Language: en`.\n\n\
+field in `errors`. A body field or a query parameter the operation does not take is refused (422), not ignored. Messages are in Vietnamese, or English with `Accept-Language: en`.\n\n\
 Resources outside the caller's scope answer 404. Single resources carry an `ETag`; updates send it back in \
 `If-Match` (412 when it no longer matches). Lists take `page` and `page_size` (at most 100) and answer a \
 `next` link. Dates of legal effect are Viet Nam dates (UTC+7); instants are UTC (RFC 3339).",
@@ -177,7 +177,7 @@ fn errors_as_problem_documents(doc: &mut Document) {
 /// | 412 | `If-Match` names another version than the record's | those taking `If-Match` |
 /// | 413 | the body is too large | those taking a body |
 /// | 415 | the body has the wrong `Content-Type`, or none | those taking a body |
-/// | 422 | a query parameter or a body field is invalid | those with either |
+/// | 422 | a query parameter or a body field is invalid, or a query parameter unknown | all |
 /// | 428 | `If-Match` is required and missing | those requiring it |
 /// | 503 | the database does not answer (with `Retry-After`) | all but liveness |
 fn document_shared_responses(doc: &mut Document) {
@@ -209,7 +209,7 @@ fn document_shared_responses(doc: &mut Document) {
         (
             "422",
             "ValidationFailed",
-            "A query parameter or a field of the body is invalid (`validation_failed`); `errors` names each.",
+            "A query parameter or a field of the body is invalid, or a query parameter is not one the operation takes (`validation_failed`); `errors` names each.",
         ),
         (
             "428",
@@ -267,7 +267,8 @@ fn document_shared_responses(doc: &mut Document) {
             "412" => if_match(false),
             "428" => if_match(true),
             "413" | "415" => body.is_some(),
-            "422" => json_body || has_in(ParameterIn::Query),
+            // Any operation refuses a query parameter it does not take.
+            "422" => true,
             "503" => path != "/health/live",
             _ => false,
         };

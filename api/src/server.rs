@@ -157,6 +157,7 @@ pub fn start(
             .route("/", web::get().to(to_docs))
             .route("/docs", web::get().to(to_docs))
             .default_service(web::to(routes_table::unmatched))
+            .wrap(from_fn(routes_table::refuse_unknown_query))
             .wrap(from_fn(head::as_get))
             // Inside the problem renderer, so that its 404 is a problem like any other.
             .wrap(from_fn(text::refuse_controls_in_path))

@@ -339,3 +339,45 @@ fn an_upload_to_a_store_that_cannot_be_written_is_answered_503() {
     let r = upload(&app, &tgv, &case, "don.pdf", b"%PDF-1.7 a request");
     assert_eq!(r.status, 201, "{}", r.body);
 }
+
+/// A contracted lawyer adds to the file of the case they perform and removes what they put
+/// there, never the documents the centre filed.
+#[test]
+fn a_contracted_lawyer_removes_only_the_documents_they_uploaded() {
+    let app = TestApp::spawn();
+    let (gd, tgv, ls) = (app.token("gd.hn"), app.token("tgv.hn"), app.token("ls.hn"));
+    let lawyer = app
+        .get("/api/v1/staff?q=L%C3%AA%20Minh%20C%C6%B0%E1%BB%9Dng", &gd)
+        .json()["items"][0]["id"]
+        .clone();
+    let case = open_case(&app, &tgv);
+    let step = |name: &str, body: Value| {
+        let r = app.post(&format!("/api/v1/cases/{case}/steps/{name}"), &gd, body);
+        assert_eq!(r.status, 200, "{}", r.body);
+    };
+    step("accept", json!({"on": "2026-04-02"}));
+    step(
+        "assign_provider",
+        json!({"on": "2026-04-03", "provider_id": lawyer}),
+    );
+    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n".to_vec();
+    let id_of = |r: tgpl_tests::Resp| {
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.json()["id"].as_str().unwrap().to_owned()
+    };
+    let centres = id_of(upload(&app, &tgv, &case, "don.pdf", &pdf));
+    let lawyers = id_of(upload(&app, &ls, &case, "ban-tu-bao-chua.pdf", &pdf));
+    let remove = |token: &str, id: &str| {
+        app.request("DELETE", &format!("/api/v1/attachments/{id}"))
+            .bearer(token)
+            .send()
+    };
+    remove(&ls, &centres).assert_problem(403, "forbidden");
+    assert_eq!(listed(&app, &tgv, &case).len(), 2, "nothing removed");
+    assert_eq!(remove(&ls, &lawyers).status, 204);
+    let again = id_of(upload(&app, &ls, &case, "ban-tu-bao-chua.pdf", &pdf));
+    assert_eq!(remove(&tgv, &again).status, 204, "the centre removes any");
+    let left: Vec<Value> = listed(&app, &tgv, &case);
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["id"], json!(centres));
+}

@@ -188,6 +188,53 @@ fn bad_query_parameters() {
     );
 }
 
+/// A misspelt filter would answer the unfiltered list as if it were the filtered one: a
+/// parameter the operation does not document is refused, on every method, as an unknown
+/// field of a body is.
+#[test]
+fn undocumented_query_parameters_are_refused() {
+    let app = TestApp::spawn();
+    let gd = app.token("gd.hn");
+    // The filter is `state`.
+    let r = app.get("/api/v1/cases?status=archived", &gd);
+    let problem = r.assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "status", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "unknown_parameter");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("page_size"),
+        "the accepted ones are listed: {problem}"
+    );
+    assert_eq!(
+        app.request("HEAD", "/api/v1/cases?status=archived")
+            .bearer(&gd)
+            .send()
+            .status,
+        422
+    );
+    // Documented ones, and a query left empty, pass.
+    assert_eq!(app.get("/api/v1/cases?field=land&page=1", &gd).status, 200);
+    assert_eq!(app.get("/api/v1/cases?", &gd).status, 200);
+    // Nothing is recorded from a refused write.
+    let before = app.get("/api/v1/cases", &gd).json()["total"].clone();
+    let r = app.post(
+        &format!("/api/v1/cases?organization_id={}", app.org_id("TTTGPL-HN")),
+        &gd,
+        serde_json::json!({}),
+    );
+    assert_eq!(
+        r.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "organization_id"
+    );
+    assert_eq!(app.get("/api/v1/cases", &gd).json()["total"], before);
+    // Outside the contract (the documentation), and on unknown paths, nothing changes.
+    assert_eq!(app.get("/docs/?lang=vi", &gd).status, 200);
+    app.get("/api/v1/nowhere?x=1", &gd)
+        .assert_problem(404, "route_not_found");
+}
+
 #[test]
 fn messages_are_vietnamese_by_default_and_english_on_request() {
     let app = TestApp::spawn();

@@ -293,7 +293,7 @@ fn null_never_passes_for_keep_on_a_required_field() {
     let app = TestApp::spawn();
     let gd = app.token("gd.hn");
     let case = format!("/api/v1/cases/{}", app.open_case(&gd, "2026-03-02"));
-    let staff = app.get("/api/v1/staff?limit=1", &gd).json()["items"][0]["id"]
+    let staff = app.get("/api/v1/staff?page_size=1", &gd).json()["items"][0]["id"]
         .as_str()
         .unwrap()
         .to_owned();

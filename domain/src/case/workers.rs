@@ -40,6 +40,14 @@ pub fn works_on(role: Role, staff_id: Option<&str>, provider_id: Option<&str>) -
     !performs_only(role) || provider_id.is_some_and(|p| staff_id == Some(p))
 }
 
+/// Whether a person of `role`, logged in as `username`, removes a document of a case they
+/// work on that `uploaded_by` put in its file. A contracted lawyer updates the case they
+/// perform (seed 003 §c) and removes only what they put in: the documents the centre filed
+/// (the request, the proofs, its decisions) are the centre's record of the case.
+pub fn removes_document(role: Role, username: &str, uploaded_by: &str) -> bool {
+    !performs_only(role) || username == uploaded_by
+}
+
 /// Whether a person of `role` records new cases (and the people they aid) and deletes open
 /// cases.
 pub fn records_cases(role: Role) -> bool {
@@ -49,6 +57,14 @@ pub fn records_cases(role: Role) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contracted_lawyer_removes_only_the_documents_they_uploaded() {
+        assert!(removes_document(Role::ContractedLawyer, "ls.hn", "ls.hn"));
+        assert!(!removes_document(Role::ContractedLawyer, "ls.hn", "tgv.hn"));
+        assert!(removes_document(Role::LegalAidOfficer, "tgv.hn", "ls.hn"));
+        assert!(removes_document(Role::CenterLeader, "gd.hn", "tgv.hn"));
+    }
 
     #[test]
     fn an_organization_handles_cases_while_it_operates_and_takes_part() {

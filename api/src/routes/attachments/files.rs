@@ -108,7 +108,7 @@ fn streamed(blob: Blob) -> SizedStream<impl Stream<Item = Result<Bytes, actix_we
     tag = "cases",
     responses(
         (status = 204, description = "Deleted."),
-        (status = 403, description = "The caller's role does no casework.", body = Problem),
+        (status = 403, description = "The caller's role does no casework, or the caller is a contracted lawyer and someone else uploaded the document.", body = Problem),
         (status = 409, description = "The case is closed: locked.", body = Problem),
     )
 )]
@@ -126,6 +126,12 @@ pub async fn remove(
             // 403 for those who read it but do no casework.
             let case = readable_case(conn, &caller, &row.case_id)?;
             scope::check(conn, &caller, Action::ManageCase, &case.organization_id)?;
+            if !tgpl_domain::case::removes_document(caller.role, &caller.username, &row.uploaded_by) {
+                return Err(ApiError::forbidden_because(Text::new(
+                    "Luật sư chỉ xóa được tài liệu do chính mình tải lên; tài liệu của Trung tâm do Trung tâm xóa.",
+                    "A lawyer removes only the documents they uploaded; the centre's documents are removed by the centre.",
+                )));
+            }
             if case.state.is_locked() {
                 return Err(locked());
             }

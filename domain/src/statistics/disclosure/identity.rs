@@ -15,11 +15,14 @@ pub(super) struct Identity<C> {
 impl<C: Copy> Identity<C> {
     /// The cell to withhold next when this identity gives a withheld figure away (see the
     /// module's documentation); `None` when it gives none away. `value` and `hidden` read a
-    /// cell.
+    /// cell; `totals` says of how many identities a cell is the total (0 for a figure that
+    /// totals nothing). The next cell is, of those shown above zero, the one of least cost:
+    /// its value, times one more than the identities it totals.
     pub(super) fn exposed(
         &self,
         value: impl Fn(C) -> u64,
         hidden: impl Fn(C) -> bool,
+        totals: impl Fn(C) -> usize,
     ) -> Option<C> {
         let sides = [(&self.lhs, true), (&self.rhs, false)];
         let cells = || {
@@ -37,7 +40,7 @@ impl<C: Copy> Identity<C> {
         let smallest = |candidates: Vec<C>| {
             candidates
                 .into_iter()
-                .min_by_key(|c| (value(*c) == 0, value(*c)))
+                .min_by_key(|c| (value(*c) == 0, value(*c) * (1 + totals(*c) as u64)))
         };
         match withheld.as_slice() {
             [] => None,
@@ -54,7 +57,7 @@ impl<C: Copy> Identity<C> {
                 if left_over != Some(withheld.len() as u64) {
                     return None;
                 }
-                smallest(other).or_else(|| smallest(same))
+                smallest(other.into_iter().chain(same).collect())
             }
             _ => None,
         }
