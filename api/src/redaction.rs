@@ -14,6 +14,7 @@ use tgpl_persistence::DbConnection;
 
 use crate::auth::Caller;
 use crate::http::error::ApiError;
+use crate::routes::cases::CaseView;
 use crate::scope;
 
 /// What of cases one caller sees, decided on today's organization tree.
@@ -42,16 +43,32 @@ impl Redaction {
         )
     }
 
-    /// A stored case without what the caller may not see of it; every view of a case is
-    /// made from a row that went through here.
+    /// A stored case without the requester's data if the caller may not see it, for what
+    /// is made of a case other than its view (the report of successful cases, which names no
+    /// aided person).
     pub fn case(&self, mut row: CaseRow) -> CaseRow {
-        for field in self.detail(&row.organization_id).hidden_fields() {
-            match field {
-                PersonalField::RequesterName => row.requester_name = None,
-                PersonalField::RequesterRelation => row.requester_relation = None,
-            }
+        let detail = self.detail(&row.organization_id);
+        if !detail.shows(PersonalField::RequesterName) {
+            row.requester_name = None;
+        }
+        if !detail.shows(PersonalField::RequesterRelation) {
+            row.requester_relation = None;
         }
         row
+    }
+
+    /// The case as the caller sees it: without what they may not see of it (the aided
+    /// person's id among it), with the steps their role takes. Every view of a case is made
+    /// here.
+    pub fn view(&self, row: CaseRow) -> CaseView {
+        let shows_recipient = self
+            .detail(&row.organization_id)
+            .shows(PersonalField::RecipientId);
+        let mut view = CaseView::seen_by(self.case(row), self.caller.role);
+        if !shows_recipient {
+            view.recipient_id = None;
+        }
+        view
     }
 
     /// A JSON object about a case of `org_id` (proposed changes, the details of a step)

@@ -1,11 +1,13 @@
 //! What of a case each caller may see.
 //!
-//! A case names, besides the aided person (a record of its own, hidden from oversight), the
-//! private person who asked for aid on the aided person's behalf when someone else did: a
-//! name and a family or other relation, which are personal data (Decree 13/2023/NĐ-CP on the
-//! protection of personal data). They follow the aided person's data: seen by the
-//! organizations handling the person and by the data centre, never by oversight roles
-//! (Department, Agency viewer) nor by service clients, who see the case without them.
+//! A case names the aided person (a record of its own, hidden from oversight) by the
+//! record's id, and the private person who asked for aid on the aided person's behalf when
+//! someone else did: a name and a family or other relation. All three are personal data
+//! (Decree 13/2023/NĐ-CP on the protection of personal data): the id, though it names nobody,
+//! links every case of one person, across centres, provinces and years, into one history of
+//! their legal troubles. They follow the aided person's data: seen by the organizations
+//! handling the person and by the data centre, never by oversight roles (Department, Agency
+//! viewer) nor by service clients, who see the case without them.
 //!
 //! Every representation of case data (a single case, lists, the history, reports, change
 //! requests and their proposed changes, exports) asks [`case_detail`] and leaves out the
@@ -16,6 +18,8 @@ use crate::access::{self, Action, Caller, Decision, Target};
 /// A field of a case that is personal data of a private person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PersonalField {
+    /// The aided person's record.
+    RecipientId,
     /// Who requested aid for the aided person.
     RequesterName,
     /// The requester's relation to the aided person.
@@ -23,11 +27,16 @@ pub enum PersonalField {
 }
 
 impl PersonalField {
-    pub const ALL: [Self; 2] = [Self::RequesterName, Self::RequesterRelation];
+    pub const ALL: [Self; 3] = [
+        Self::RecipientId,
+        Self::RequesterName,
+        Self::RequesterRelation,
+    ];
 
     /// The field's name wherever a case is written out: views, proposed changes, details.
     pub fn code(self) -> &'static str {
         match self {
+            Self::RecipientId => "recipient_id",
             Self::RequesterName => "requester_name",
             Self::RequesterRelation => "requester_relation",
         }
@@ -129,7 +138,7 @@ mod tests {
         }
         assert_eq!(
             PersonalField::ALL.map(PersonalField::code),
-            ["requester_name", "requester_relation"]
+            ["recipient_id", "requester_name", "requester_relation"]
         );
     }
 }

@@ -1,6 +1,7 @@
-//! The requester of aid (a private person) is seen only by those who may see the aided
-//! person: the organizations handling them and the data centre. The Agency viewer and the
-//! Department see the cases without them, in every representation of case data.
+//! The requester of aid (a private person), and the aided person's record, are seen only by
+//! those who may see the aided person: the organizations handling them and the data centre.
+//! The Agency viewer and the Department see the cases without them, in every representation
+//! of case data: the record's id would link one person's cases across the country.
 
 use serde_json::{json, Value};
 use tgpl_tests::TestApp;
@@ -70,9 +71,11 @@ fn assert_requester(case: &Value, seen: bool, what: &str) {
     if seen {
         assert_eq!(case["requester_name"], NAME, "{what}");
         assert_eq!(case["requester_relation"], RELATION, "{what}");
+        assert!(case["recipient_id"].is_string(), "{what}: {case}");
     } else {
         assert!(case["requester_name"].is_null(), "{what}: {case}");
         assert!(case["requester_relation"].is_null(), "{what}: {case}");
+        assert!(case["recipient_id"].is_null(), "{what}: {case}");
     }
 }
 
@@ -86,6 +89,12 @@ fn assert_nothing_personal(body: &str, what: &str) {
 fn the_single_case_list_and_history_show_the_requester_only_to_those_who_see_the_person() {
     let app = TestApp::spawn();
     let (id, _) = requested_case(&app);
+    let recipient = app
+        .get(&format!("/api/v1/cases/{id}"), &app.token("gd.hn"))
+        .json()["recipient_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     for (users, seen) in [(SEE, true), (DO_NOT_SEE, false)] {
         for user in users {
             let t = token(&app, user);
@@ -110,6 +119,12 @@ fn the_single_case_list_and_history_show_the_requester_only_to_those_who_see_the
             if !seen {
                 assert_nothing_personal(&single.body, &format!("single case as {user}"));
                 assert_nothing_personal(&list.body, &format!("case list as {user}"));
+                for body in [&single.body, &list.body, &history.body] {
+                    assert!(
+                        !body.contains(&recipient),
+                        "{user} links the person: {body}"
+                    );
+                }
             }
         }
     }

@@ -309,7 +309,6 @@ pub async fn quality_sample(
         ));
     }
     let org = q.organization_id.clone();
-    let role = caller.role;
     let (population, chosen) = state
         .db(move |conn| {
             let mut rows = Vec::new();
@@ -334,10 +333,10 @@ pub async fn quality_sample(
                 .collect();
             let population = rows.len();
             let redaction = Redaction::of(conn, &caller)?;
-            let chosen: Vec<CaseRow> = rows
+            let chosen: Vec<CaseView> = rows
                 .into_iter()
                 .filter(|c| picked.contains(&c.id))
-                .map(|c| redaction.case(c))
+                .map(|c| redaction.view(c))
                 .collect();
             Ok((population, chosen))
         })
@@ -349,9 +348,6 @@ pub async fn quality_sample(
         share: q.share,
         seed: q.seed,
         population,
-        cases: chosen
-            .into_iter()
-            .map(|row| CaseView::seen_by(row, role))
-            .collect(),
+        cases: chosen,
     }))
 }

@@ -63,18 +63,11 @@ pub async fn list_cases(
     let page = paging.request()?;
     let q = query.0;
     let filter = case_filter(q)?;
-    let role = caller.role;
     let (paged, entries) = state
         .db(move |conn| {
             let filter = scoped(conn, &caller, filter)?;
             let readable = scope::permitted(conn, &caller, Action::ReadRecipient)?;
-            let mut paged = cases::list(conn, &filter, page)?;
-            let redaction = Redaction::of(conn, &caller)?;
-            paged.items = paged
-                .items
-                .into_iter()
-                .map(|row| redaction.case(row))
-                .collect();
+            let paged = cases::list(conn, &filter, page)?;
             // A search may have matched the aided person's name: that is a read of it.
             let entries: Vec<_> = match filter.search_names_in {
                 Some(_) => paged
@@ -91,12 +84,20 @@ pub async fn list_cases(
                     .collect(),
                 None => Vec::new(),
             };
+            let redaction = Redaction::of(conn, &caller)?;
+            let paged = tgpl_persistence::page::Paged {
+                items: paged
+                    .items
+                    .into_iter()
+                    .map(|row| redaction.view(row))
+                    .collect(),
+                total: paged.total,
+            };
             Ok((paged, entries))
         })
         .await?;
     crate::services::recipient_access::log_reads(&state, entries).await?;
-    let view = |row| CaseView::seen_by(row, role);
-    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, view)))
+    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, |view| view)))
 }
 
 /// The filter of a case list query, checked.

@@ -136,7 +136,9 @@ pub struct CaseView {
     pub group_ref: Option<String>,
     /// The handling organization.
     pub organization_id: String,
-    pub recipient_id: String,
+    /// The aided person's record; `null` for those who may not see the aided person's data
+    /// (oversight roles): it would link one person's cases across the country.
+    pub recipient_id: Option<String>,
     /// When another person or agency requested aid for the recipient.
     pub requester_name: Option<String>,
     pub requester_relation: Option<String>,
@@ -178,8 +180,9 @@ pub struct CaseView {
 }
 
 impl CaseView {
-    /// The case as shown to a caller of `role`.
-    pub fn seen_by(c: CaseRow, role: tgpl_domain::role::Role) -> Self {
+    /// The case as shown to a caller of `role`, made from a row [`Redaction`] went over:
+    /// only [`Redaction::view`] calls it.
+    pub(crate) fn seen_by(c: CaseRow, role: tgpl_domain::role::Role) -> Self {
         let state = *c.state;
         Self {
             next_steps: c
@@ -196,7 +199,7 @@ impl CaseView {
             code: c.code,
             group_ref: c.group_ref,
             organization_id: c.organization_id,
-            recipient_id: c.recipient_id,
+            recipient_id: Some(c.recipient_id),
             requester_name: c.requester_name,
             requester_relation: c.requester_relation,
             received_on: c.received_on,
@@ -230,8 +233,7 @@ fn respond(status: StatusCode, view: CaseView) -> HttpResponse {
 /// A case as the caller may see it: every case this module answers with goes through the
 /// one redaction of case data ([`Redaction`]) and shows the steps the caller's role takes.
 fn shown(conn: &mut DbConnection, caller: &Caller, row: CaseRow) -> Result<CaseView, ApiError> {
-    let row = Redaction::of(conn, caller)?.case(row);
-    Ok(CaseView::seen_by(row, caller.role))
+    Ok(Redaction::of(conn, caller)?.view(row))
 }
 
 /// Loads a case the caller may `action`: 404 when the caller may not read it (unknown,
