@@ -9,6 +9,7 @@ vocabulary! {
         OrganizationDeactivate = "organization.deactivate" { vi: "Ngừng hoạt động tổ chức", en: "Deactivate organization" },
         OrganizationMove = "organization.move" { vi: "Chuyển tổ chức sang đơn vị cấp trên khác", en: "Move organization under another parent" },
         AuthTokenIssued = "auth.token_issued" { vi: "Đăng nhập, cấp mã truy cập", en: "Access token issued" },
+        AuthLoginFailed = "auth.login_failed" { vi: "Đăng nhập không thành công", en: "Failed login" },
         AccountCreate = "account.create" { vi: "Tạo tài khoản", en: "Create account" },
         AccountLock = "account.lock" { vi: "Khóa tài khoản", en: "Lock account" },
         AccountUnlock = "account.unlock" { vi: "Mở khóa tài khoản", en: "Unlock account" },

@@ -198,11 +198,14 @@ pub fn save(
 }
 
 /// Notes a successful login: the time on the account, and an entry in the audit log.
+/// Records a login of `account_id` at `at`, with how it was made (`circumstances`, the
+/// audit entry's image after).
 pub fn record_login(
     conn: &mut DbConnection,
     actor: &Actor,
     account_id: &str,
     at: NaiveDateTime,
+    circumstances: &impl Serialize,
 ) -> StoreResult<()> {
     write_transaction(conn, |conn| {
         diesel::update(accounts::table.find(account_id))
@@ -211,15 +214,36 @@ pub fn record_login(
         audit::record(
             conn,
             actor,
-            Change::<(), ()> {
+            Change::<(), _> {
                 action: AuditAction::AuthTokenIssued,
                 resource_type: RESOURCE,
                 resource_id: account_id,
                 before: None,
-                after: None,
+                after: Some(circumstances),
             },
         )
     })
+}
+
+/// Records a refused login at `account_id`, by `actor` (anonymous), with how it was made and
+/// why it was refused (`circumstances`).
+pub fn record_failed_login(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    account_id: &str,
+    circumstances: &impl Serialize,
+) -> StoreResult<()> {
+    audit::record(
+        conn,
+        actor,
+        Change::<(), _> {
+            action: AuditAction::AuthLoginFailed,
+            resource_type: RESOURCE,
+            resource_id: account_id,
+            before: None,
+            after: Some(circumstances),
+        },
+    )
 }
 
 #[derive(Debug, Clone, Default)]

@@ -23,6 +23,17 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Someone not logged in, such as whoever attempts a login that fails.
+    pub fn anonymous(request_id: String) -> Self {
+        Self {
+            account_id: None,
+            username: "anonymous".to_owned(),
+            role: None,
+            org_id: None,
+            request_id: Some(request_id),
+        }
+    }
+
     /// The system itself acting on an operator's command (`tgpl create-admin`, `seed-demo`).
     pub fn system(command: &str) -> Self {
         Self {

@@ -302,7 +302,8 @@ fn a_contracted_lawyer_s_account_belongs_to_a_lawyer() {
 }
 
 /// A password an administrator chose is known to them: its holder logs in with it only to
-/// replace it, so that whoever set it cannot act in their name.
+/// replace it, and a login with it is audited as made with a password someone else set, with
+/// its address and user agent, so that an administrator's use of it shows.
 #[test]
 fn a_password_set_by_an_administrator_is_replaced_before_anything_else() {
     let app = TestApp::spawn();
@@ -346,4 +347,24 @@ fn a_password_set_by_an_administrator_is_replaced_before_anything_else() {
             false
         );
     }
+    let logins = app
+        .get(
+            &format!(
+                "/api/v1/audit-log?action=auth.token_issued&resource_id={}",
+                app.account_id("tgv.hn")
+            ),
+            &app.admin(),
+        )
+        .json();
+    let set_by_another: Vec<&serde_json::Value> = logins["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["after"]["password_set_by_another"])
+        .collect();
+    // Newest first: the holder's own password, then the one the director set.
+    assert_eq!(set_by_another, [&json!(false), &json!(true)], "{logins}");
+    let first = &logins["items"][1]["after"];
+    assert_eq!(first["grant"], "password", "{first}");
+    assert_eq!(first["peer_address"], "127.0.0.1", "{first}");
 }

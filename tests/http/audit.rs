@@ -1,4 +1,4 @@
-use serde_json::json;
+use serde_json::{json, Value};
 use tgpl_tests::TestApp;
 
 #[test]
@@ -160,4 +160,71 @@ fn a_case_step_is_audited_with_the_step_and_its_reason() {
         "Không thuộc diện được trợ giúp pháp lý"
     );
     assert!(entry["before"]["step"].is_null(), "{entry}");
+}
+
+/// A refused login at an existing account is audited, anonymous, with how it was made and
+/// why it was refused; a name that is no account leaves nothing (it is often a password
+/// typed in the wrong field).
+#[test]
+fn refused_logins_at_existing_accounts_are_audited() {
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    let tgv = app.account_id("tgv.hn");
+    let wrong = app
+        .request("POST", "/api/v1/auth/token")
+        .header("User-Agent", "kiem-toan/1.0")
+        .header("X-Forwarded-For", "203.0.113.7")
+        .form(&[
+            ("grant_type", "password"),
+            ("username", "tgv.hn"),
+            ("password", "Sai-mat-khau-1"),
+        ]);
+    assert_eq!(wrong.status, 401, "{}", wrong.body);
+    assert_eq!(app.password_grant("Mat-Khau-Go-Nham-1", "x").status, 401);
+    let r = app.post(
+        &format!("/api/v1/accounts/{tgv}/lock"),
+        &app.token("gd.hn"),
+        json!({}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        app.password_grant("tgv.hn", tgpl_tests::DEMO_PASSWORD)
+            .status,
+        401
+    );
+    assert_eq!(
+        app.client_grant("tgv.hn", tgpl_tests::DEMO_PASSWORD).status,
+        401
+    );
+
+    let failed = app
+        .get(
+            "/api/v1/audit-log?action=auth.login_failed&page_size=100",
+            &admin,
+        )
+        .json();
+    let items = failed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "{failed}");
+    assert!(
+        items
+            .iter()
+            .all(|e| e["resource_id"] == tgv.as_str() && e["actor"]["username"] == "anonymous"),
+        "{failed}"
+    );
+    let reasons: Vec<&Value> = items.iter().map(|e| &e["after"]["refused"]).collect();
+    assert_eq!(
+        reasons,
+        [
+            &json!("wrong_grant"),
+            &json!("account_not_active"),
+            &json!("wrong_secret")
+        ],
+        "newest first: {failed}"
+    );
+    let first = &items[2]["after"];
+    assert_eq!(first["user_agent"], "kiem-toan/1.0");
+    assert_eq!(first["forwarded_for"], "203.0.113.7");
+    assert_eq!(first["peer_address"], "127.0.0.1");
+    assert!(!failed.to_string().contains("Mat-Khau-Go-Nham-1"));
+    assert!(!failed.to_string().contains("Sai-mat-khau"));
 }

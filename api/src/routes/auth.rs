@@ -19,6 +19,7 @@ use crate::http::extract::{form_field_refused, Form};
 use crate::http::lang::Text;
 use crate::http::request_id::RequestId;
 use crate::http::text::clean_pairs;
+use crate::services::logins::Circumstances;
 use crate::state::AppState;
 
 /// Form fields of the token request (`application/x-www-form-urlencoded`). A field holding
@@ -52,6 +53,15 @@ pub struct TokenResponse {
 enum Grant {
     Password,
     ClientCredentials,
+}
+
+impl Grant {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::ClientCredentials => "client_credentials",
+        }
+    }
 }
 
 fn unsupported_grant() -> ApiError {
@@ -148,17 +158,30 @@ where
     }
 }
 
+/// A refused login at an existing account, to audit.
+pub struct FailedLogin {
+    actor: Actor,
+    account_id: String,
+    circumstances: Circumstances,
+}
+
 /// Settles an admitted attempt once its password is checked: a wrong one is counted as a
-/// failure, a right one clears the subject's failures.
+/// failure, a right one clears the subject's failures. A refused login is audited in the
+/// same write, so that an attempt at an existing account costs what one at a name that is
+/// none does, and their answers take as long.
 pub async fn settle(
     state: &AppState,
     subject: String,
     reservation: String,
     right: bool,
+    failed: Option<FailedLogin>,
 ) -> Result<(), ApiError> {
     let policy = state.throttle;
     state
         .write(move |conn| {
+            if let Some(f) = &failed {
+                accounts::record_failed_login(conn, &f.actor, &f.account_id, &f.circumstances)?;
+            }
             if right {
                 login_attempts::succeeded(conn, &subject, &reservation)?;
             } else {
@@ -267,15 +290,39 @@ pub async fn token(
             secret,
         )
         .await?;
-    let account = account.filter(|(a, org_active)| {
+    let refusal = account.as_ref().map(|(a, org_active)| {
         let right_kind = a.role.is_service() == (grant == Grant::ClientCredentials);
-        verified && right_kind && *org_active && *a.status == AccountStatus::Active
+        let circumstances = Circumstances::of(&req, grant.code(), a);
+        let refused = if !verified {
+            Some("wrong_secret")
+        } else if !right_kind {
+            Some("wrong_grant")
+        } else if *a.status != AccountStatus::Active {
+            Some("account_not_active")
+        } else if !org_active {
+            Some("organization_not_active")
+        } else {
+            None
+        };
+        (a.id.clone(), circumstances, refused)
     });
-    let Some((account, _)) = account else {
-        // Only a wrong password counts as a failure; a right one for an account that may not
-        // log in is no guess.
-        settle(&state, subject, reservation, verified).await?;
-        return Err(bad_credentials(grant));
+    let (account, circumstances) = match (account, refusal) {
+        (Some((account, _)), Some((_, circumstances, None))) => (account, circumstances),
+        (_, refusal) => {
+            // Attempts at an existing account are audited; a name that is none is not kept,
+            // since it is often a password typed in the wrong field.
+            let failed = refusal.and_then(|(account_id, circumstances, reason)| {
+                Some(FailedLogin {
+                    actor: Actor::anonymous(request_id),
+                    account_id,
+                    circumstances: circumstances.refused(reason?),
+                })
+            });
+            // Only a wrong password counts as a failure; a right one for an account that may
+            // not log in is no guess.
+            settle(&state, subject, reservation, verified, failed).await?;
+            return Err(bad_credentials(grant));
+        }
     };
     let issued = state.clone();
     let token = state
@@ -288,7 +335,8 @@ pub async fn token(
                 org_id: Some(account.organization_id.clone()),
                 request_id: Some(request_id),
             };
-            accounts::record_login(conn, &actor, &account.id, tgpl_persistence::now())?;
+            let at = tgpl_persistence::now();
+            accounts::record_login(conn, &actor, &account.id, at, &circumstances)?;
             issued
                 .tokens
                 .issue(

@@ -120,7 +120,7 @@ pub async fn change_password(
             body.current_password.clone(),
         )
         .await?;
-    super::auth::settle(&state, caller.username.clone(), reservation, right).await?;
+    super::auth::settle(&state, caller.username.clone(), reservation, right, None).await?;
     if !right {
         return Err(ApiError::field(
             "current_password",

@@ -5,6 +5,7 @@ pub mod case_steps;
 pub mod casework;
 pub mod dossiers;
 pub mod idempotency;
+pub mod logins;
 pub mod provinces;
 pub mod recipient_access;
 pub mod releases;
