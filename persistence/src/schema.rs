@@ -230,7 +230,7 @@ diesel::table! {
 diesel::table! {
     recipient_access_log (id) {
         id -> BigInt,
-        recipient_id -> Text,
+        recipient_id -> Nullable<Text>,
         accessed_at -> Timestamp,
         account_id -> Text,
         username -> Text,
@@ -238,6 +238,7 @@ diesel::table! {
         org_id -> Text,
         access -> Text,
         request_id -> Nullable<Text>,
+        record_id -> Nullable<Text>,
     }
 }
 

@@ -1436,3 +1436,71 @@ fn a_request_for_legal_aid_is_answered_by_its_cases_decision() {
         ("case.recipient_id".to_owned(), "not_the_person".to_owned())
     );
 }
+
+/// An applicant's data in a dossier is personal data whether or not the applicant is a
+/// recipient yet: every read of the dossier and of its documents, by the organization, the
+/// data centre or the portal, is in the access log with the dossier or document read.
+#[test]
+fn every_read_of_a_dossier_and_its_documents_is_in_the_access_log() {
+    let app = TestApp::spawn();
+    let portal = Portal::new(&app);
+    let tgv = app.token("tgv.hn");
+    let id = portal.filed(&portal.dossier(
+        "READ-1",
+        "complaint_at_organization",
+        &app.org_id("TTTGPL-HN"),
+    ));
+    let dossier = app.get(&format!("/api/v1/dossiers/{id}"), &tgv);
+    assert_eq!(dossier.status, 200, "{}", dossier.body);
+    assert!(dossier.json()["recipient_id"].is_null());
+    let document = dossier.json()["documents"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let listed = app.get("/api/v1/dossiers?page_size=100", &tgv);
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    for (path, token) in [
+        (format!("/api/v1/dossiers/{id}/documents/{document}"), &tgv),
+        (
+            format!("/api/v1/portal/dossiers/{id}/documents/{document}"),
+            &portal.token,
+        ),
+    ] {
+        let r = app.get(&path, token);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+    }
+    assert_eq!(
+        app.get(&format!("/api/v1/portal/dossiers/{id}"), &portal.token)
+            .status,
+        200
+    );
+    let log = |record: &str| {
+        let r = app.get(
+            &format!("/api/v1/recipient-access-log?record_id={record}&page_size=100"),
+            &app.admin(),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["items"].as_array().unwrap().clone()
+    };
+    let reads: Vec<(String, String)> = log(&id)
+        .iter()
+        .map(|e| {
+            assert!(e["recipient_id"].is_null(), "{e}");
+            (
+                e["username"].as_str().unwrap().to_owned(),
+                e["access"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let read = |who: &str| (who.to_owned(), "dossier".to_owned());
+    // Newest first: the portal's read, the list, the single read.
+    assert_eq!(reads, [read("dvc-portal"), read("tgv.hn"), read("tgv.hn")]);
+    let downloads: Vec<String> = log(&document)
+        .iter()
+        .map(|e| {
+            assert_eq!(e["access"], "dossier_document", "{e}");
+            e["username"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(downloads, ["dvc-portal", "tgv.hn"]);
+}

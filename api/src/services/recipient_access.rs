@@ -22,8 +22,14 @@ use crate::state::AppState;
 
 /// One read of a person's data by `caller`, of kind `kind`.
 pub fn access_entry(caller: &Caller, recipient_id: &str, kind: DataAccess) -> Access {
+    read_by(caller, Some(recipient_id), kind)
+}
+
+/// A read by `caller` of the data of `recipient_id`, or of an applicant who is no recipient
+/// yet (`None`: give the record read with [`Access::through`]).
+pub fn read_by(caller: &Caller, recipient_id: Option<&str>, kind: DataAccess) -> Access {
     Access {
-        recipient_id: recipient_id.to_owned(),
+        recipient_id: recipient_id.map(str::to_owned),
         accessed_at: tgpl_persistence::now(),
         account_id: caller.account_id.clone(),
         username: caller.username.clone(),
@@ -31,6 +37,7 @@ pub fn access_entry(caller: &Caller, recipient_id: &str, kind: DataAccess) -> Ac
         org_id: caller.org_id.clone(),
         access: Code(kind),
         request_id: Some(caller.request_id.clone()),
+        record_id: None,
     }
 }
 

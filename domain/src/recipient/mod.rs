@@ -23,6 +23,7 @@ vocabulary! {
         CaseSearch = "case_search" { vi: "Tìm vụ việc theo tên người được trợ giúp", en: "Cases searched by the person's name" },
         Attachment = "attachment" { vi: "Tải tài liệu của vụ việc", en: "Case document downloaded" },
         Dossier = "dossier" { vi: "Xem hồ sơ trực tuyến", en: "Online dossier read" },
+        DossierDocument = "dossier_document" { vi: "Tải tài liệu của hồ sơ trực tuyến", en: "Online dossier document downloaded" },
         DossierLink = "dossier_link" { vi: "Gắn với hồ sơ trực tuyến", en: "Linked to an online dossier" },
     }
 }

@@ -433,11 +433,13 @@ pub fn list(
     })?)
 }
 
-/// One read of one recipient's personal data.
+/// One read of one person's personal data: of a recipient's, or of an applicant's in a
+/// dossier not linked to a recipient yet (no `recipient_id`, the dossier's id in
+/// `record_id`).
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = recipient_access_log, treat_none_as_default_value = false)]
 pub struct Access {
-    pub recipient_id: String,
+    pub recipient_id: Option<String>,
     pub accessed_at: NaiveDateTime,
     pub account_id: String,
     pub username: String,
@@ -445,6 +447,19 @@ pub struct Access {
     pub org_id: String,
     pub access: Code<DataAccess>,
     pub request_id: Option<String>,
+    /// The record the data was read through: the dossier, the document, the case a search
+    /// found; `None` for the person's own record.
+    pub record_id: Option<String>,
+}
+
+impl Access {
+    /// The same read, made through `record_id`.
+    pub fn through(self, record_id: &str) -> Self {
+        Self {
+            record_id: Some(record_id.to_owned()),
+            ..self
+        }
+    }
 }
 
 /// Appends reads to the access log (append-only at the storage level), in one statement
@@ -462,7 +477,7 @@ pub fn log_access(conn: &mut DbConnection, entries: &[Access]) -> StoreResult<()
 #[diesel(table_name = recipient_access_log)]
 pub struct AccessRow {
     pub id: i64,
-    pub recipient_id: String,
+    pub recipient_id: Option<String>,
     #[serde(serialize_with = "crate::instant::utc")]
     pub accessed_at: NaiveDateTime,
     pub account_id: String,
@@ -471,11 +486,13 @@ pub struct AccessRow {
     pub org_id: String,
     pub access: Code<DataAccess>,
     pub request_id: Option<String>,
+    pub record_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct AccessFilter {
     pub recipient_id: Option<String>,
+    pub record_id: Option<String>,
     pub account_id: Option<String>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
@@ -485,6 +502,9 @@ fn access_filtered(f: &AccessFilter) -> recipient_access_log::BoxedQuery<'static
     let mut q = recipient_access_log::table.into_boxed::<Backend>();
     if let Some(v) = &f.recipient_id {
         q = q.filter(recipient_access_log::recipient_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.record_id {
+        q = q.filter(recipient_access_log::record_id.eq(v.clone()));
     }
     if let Some(v) = &f.account_id {
         q = q.filter(recipient_access_log::account_id.eq(v.clone()));

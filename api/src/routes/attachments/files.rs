@@ -54,7 +54,8 @@ pub async fn download(
                 &caller,
                 &case.recipient_id,
                 tgpl_domain::recipient::DataAccess::Attachment,
-            );
+            )
+            .through(&row.id);
             Ok((row, entry))
         })
         .await?;

@@ -80,6 +80,7 @@ pub async fn list_cases(
                             &c.recipient_id,
                             tgpl_domain::recipient::DataAccess::CaseSearch,
                         )
+                        .through(&c.id)
                     })
                     .collect(),
                 None => Vec::new(),

@@ -124,7 +124,8 @@ fn open_case(
                         caller,
                         &r.id,
                         tgpl_domain::recipient::DataAccess::DossierLink,
-                    )],
+                    )
+                    .through(&dossier.id)],
                 )?;
                 r
             }

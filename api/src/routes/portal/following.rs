@@ -49,8 +49,14 @@ pub async fn portal_download_document(
 ) -> Result<HttpResponse, ApiError> {
     scope::authorize_system(&caller, SystemAction::SubmitDossiers)?;
     let (id, document_id) = path.into_inner();
-    let document = state
-        .db(move |conn| dossiers::document(conn, &id, &document_id).map_err(not_found))
+    let reader = caller.clone();
+    let (dossier, document) = state
+        .db(move |conn| {
+            let dossier = dossiers::get(conn, &id).map_err(not_found)?;
+            let document = dossiers::document(conn, &id, &document_id).map_err(not_found)?;
+            Ok((dossier, document))
+        })
         .await?;
+    log_document_read(&state, &reader, &dossier, &document).await?;
     Ok(document_response(document))
 }

@@ -78,7 +78,9 @@ use crate::http::page::{parse_filter, Page, PageQuery};
 use crate::scope::{self, today};
 use crate::services::dossiers as recorded;
 use crate::services::idempotency::{self, IdempotencyKey, Key};
+use crate::services::recipient_access::{log_reads, read_by};
 use crate::state::AppState;
+use tgpl_domain::recipient::DataAccess;
 
 type Problem = crate::http::error::Problem;
 
@@ -254,8 +256,9 @@ impl DossierView {
     }
 }
 
-/// Logs the reads of the people aided that `views` show (a dossier shows the person it
-/// recorded or linked), as every read of personal data is; then they may be sent.
+/// Logs the reads of the dossiers `views` show, as every read of personal data is: of the
+/// applicant's data, and of the person aided it recorded or linked if any; then they may be
+/// sent.
 async fn log_dossier_reads(
     state: &AppState,
     caller: &Caller,
@@ -263,16 +266,25 @@ async fn log_dossier_reads(
 ) -> Result<(), ApiError> {
     let entries = views
         .iter()
-        .filter_map(|v| v.recipient_id.as_deref())
-        .map(|r| {
-            crate::services::recipient_access::access_entry(
-                caller,
-                r,
-                tgpl_domain::recipient::DataAccess::Dossier,
-            )
-        })
+        .map(|v| read_by(caller, v.recipient_id.as_deref(), DataAccess::Dossier).through(&v.id))
         .collect();
-    crate::services::recipient_access::log_reads(state, entries).await
+    log_reads(state, entries).await
+}
+
+/// Logs the download of `document` of `dossier`, then it may be sent.
+async fn log_document_read(
+    state: &AppState,
+    caller: &Caller,
+    dossier: &DossierRow,
+    document: &DocumentRow,
+) -> Result<(), ApiError> {
+    let entry = read_by(
+        caller,
+        dossier.recipient_id.as_deref(),
+        DataAccess::DossierDocument,
+    )
+    .through(&document.id);
+    log_reads(state, vec![entry]).await
 }
 
 /// One dossier as the answer, with its `ETag`.

@@ -128,11 +128,14 @@ pub async fn download_dossier_document(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, document_id) = path.into_inner();
-    let document = state
+    let reader = caller.clone();
+    let (dossier, document) = state
         .db(move |conn| {
-            load(conn, &caller, &id, Action::ReadDossier)?;
-            dossiers::document(conn, &id, &document_id).map_err(not_found)
+            let dossier = load(conn, &caller, &id, Action::ReadDossier)?;
+            let document = dossiers::document(conn, &id, &document_id).map_err(not_found)?;
+            Ok((dossier, document))
         })
         .await?;
+    log_document_read(&state, &reader, &dossier, &document).await?;
     Ok(document_response(document))
 }

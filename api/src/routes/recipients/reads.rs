@@ -5,7 +5,9 @@ use super::*;
 #[derive(Serialize, ToSchema)]
 pub struct AccessView {
     pub id: i64,
-    pub recipient_id: String,
+    /// The person aided whose data was read; `null` for an applicant in a dossier not linked
+    /// to one (`record_id` names the dossier).
+    pub recipient_id: Option<String>,
     pub accessed_at: DateTime<Utc>,
     pub account_id: String,
     pub username: String,
@@ -14,6 +16,10 @@ pub struct AccessView {
     #[schema(schema_with = crate::http::schemas::data_access)]
     pub access: DataAccess,
     pub request_id: Option<String>,
+    /// The record the data was read through: the dossier (`dossier`, `dossier_link`), its
+    /// document (`dossier_document`), the case document (`attachment`), the case a search
+    /// by name found (`case_search`); `null` for the person's own record.
+    pub record_id: Option<String>,
 }
 
 impl From<AccessRow> for AccessView {
@@ -28,6 +34,7 @@ impl From<AccessRow> for AccessView {
             organization_id: a.org_id,
             access: *a.access,
             request_id: a.request_id,
+            record_id: a.record_id,
         }
     }
 }
@@ -36,6 +43,8 @@ impl From<AccessRow> for AccessView {
 #[into_params(parameter_in = Query)]
 pub struct AccessLogQuery {
     pub recipient_id: Option<String>,
+    /// The reads made through one record: a dossier, a document, a case.
+    pub record_id: Option<String>,
     pub account_id: Option<String>,
     /// From this instant, inclusive (RFC 3339).
     pub from: Option<DateTime<Utc>>,
@@ -43,7 +52,8 @@ pub struct AccessLogQuery {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// Who read which recipient's personal data, and when (data centre only), newest first.
+/// Who read which person's personal data, through which record, and when (data centre only),
+/// newest first: the recipients' records and the applicants' data in dossiers.
 #[utoipa::path(
     operation_id = "listRecipientAccessLog",
     tag = "recipients",
@@ -71,6 +81,7 @@ pub async fn access_log(
     crate::http::page::check_span(("from", q.from), ("to", q.to))?;
     let filter = AccessFilter {
         recipient_id: q.recipient_id,
+        record_id: q.record_id,
         account_id: q.account_id,
         from: q.from.map(|t| t.naive_utc()),
         to: q.to.map(|t| t.naive_utc()),
