@@ -62,8 +62,11 @@ fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display>(
 
 impl Settings {
     pub fn from_env() -> Result<Self, String> {
+        // Set but empty is refused (by the parser) rather than taken as unset: an operator who
+        // wrote `DATABASE_URL=$PG_URL` with the variable missing must not get an empty SQLite
+        // database.
         let database_url = DatabaseUrl::parse(
-            &var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            &std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into()),
         )?;
         let default_pool = if matches!(database_url, DatabaseUrl::Sqlite(_)) {
             4

@@ -1,6 +1,6 @@
 //! `tgpl`: the legal aid management system's server and operator commands.
 
-use std::io::{IsTerminal, Read};
+use std::io::{BufRead, IsTerminal};
 use std::net::TcpListener;
 use std::process::ExitCode;
 
@@ -83,8 +83,8 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Migrate => {
             storage::prepare_database(&settings.database_url, &settings.pool)?;
             println!(
-                "database is up to date ({})",
-                settings.database_url.engine()
+                "database is up to date: {}",
+                settings.database_url.describe()
             );
             Ok(())
         }
@@ -99,8 +99,10 @@ fn run(cli: Cli) -> Result<(), String> {
                 tgpl_api::bootstrap::create_admin(conn, &username, &display_name, &password)
             })?;
             println!(
-                "created administrator `{}` ({})",
-                account.username, account.id
+                "created administrator `{}` ({}) in {}",
+                account.username,
+                account.id,
+                settings.database_url.describe()
             );
             Ok(())
         }
@@ -136,10 +138,11 @@ fn admin_password() -> Result<String, String> {
             "password for the new administrator (input is shown; prefer TGPL_ADMIN_PASSWORD): "
         );
     }
+    // One line: the password typed and Enter, or the first line of what is piped in.
     let mut line = String::new();
     stdin
         .lock()
-        .read_to_string(&mut line)
+        .read_line(&mut line)
         .map_err(|e| e.to_string())?;
     let password = line.lines().next().unwrap_or("").to_owned();
     if password.is_empty() {
@@ -181,8 +184,8 @@ fn serve(settings: Settings, bind: Option<String>, demo: bool) -> Result<(), Str
         let (server, addr) =
             server::start(storage, listener, options).map_err(|e| e.to_string())?;
         println!(
-            "TGPL API on http://{addr} ({} database)",
-            settings.database_url.engine()
+            "TGPL API on http://{addr} ({})",
+            settings.database_url.describe()
         );
         println!("  API docs:  http://{addr}/docs/");
         println!("  OpenAPI:   http://{addr}/api/v1/openapi.json");

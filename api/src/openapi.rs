@@ -219,7 +219,7 @@ fn document_shared_responses(doc: &mut Document) {
         (
             "503",
             "ServiceUnavailable",
-            "The database is not answering for now (`service_unavailable`); retry after `Retry-After` seconds.",
+            "The database is not answering for now (`service_unavailable`): nothing was changed; retry after `Retry-After` seconds. Or it stopped answering while saving the change (`outcome_unknown`, no `Retry-After`): read the data before sending it again.",
         ),
     ];
     let responses = &mut doc

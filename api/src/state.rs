@@ -8,6 +8,7 @@ use tokio::time::{timeout_at, Instant};
 use tgpl_domain::throttle::ThrottlePolicy;
 use tgpl_persistence::account_cache::{self, AccountCache};
 use tgpl_persistence::blobs::BlobStore;
+use tgpl_persistence::db::{answering_to, Outcome};
 use tgpl_persistence::writer::{GroupWriter, Write};
 use tgpl_persistence::{DbConnection, Pool};
 use tokio::sync::Semaphore;
@@ -103,8 +104,9 @@ impl AppState {
     /// one transaction on the writer's connection (see `tgpl_persistence::writer`) and is
     /// answered once that transaction is committed; on PostgreSQL it runs like [`Self::db`].
     /// Either way its own transactions are atomic and its result is durable when returned. A
-    /// write not answered in time is answered 503 (see [`Self::db`]); only then may it still
-    /// be committed after its request was answered.
+    /// write not answered in time is answered 503 (see [`Self::db`]). On PostgreSQL it is
+    /// abandoned then, and commits nothing more; on SQLite, where only a disk that stopped
+    /// answering holds the writer that long, it may still be committed with its group.
     pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -148,7 +150,11 @@ impl AppState {
     /// getting it (opened or checked); past it the answer is 503. The work itself is then
     /// given [`PoolSettings::task_timeout`](tgpl_persistence::PoolSettings): a database that
     /// stops answering holds the work's thread and connection until the connection's own
-    /// bounds drop it, but not the request, which is answered 503.
+    /// bounds drop it, but not the request, which is answered 503 (`service_unavailable`,
+    /// retry). The work is abandoned then: no transaction of it commits afterwards, so that
+    /// a retry never finds its first attempt saved after all. One whose commit had already
+    /// begun is waited for once more; if it still has not ended, the answer is 503
+    /// `outcome_unknown`, with no invitation to retry.
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -175,6 +181,8 @@ impl AppState {
         let pool = self.pool.clone();
         let accounts = self.accounts.clone();
         let connect_by = deadline.into_std();
+        let outcome = Arc::new(Outcome::default());
+        let watched = outcome.clone();
         let task = actix_web::web::block(move || {
             // The permit goes with the work: a connection whose work is still running, even
             // after its request was answered, is not counted free.
@@ -184,7 +192,7 @@ impl AppState {
                 log::warn!("no database connection: {e}");
                 ApiError::unavailable(5)
             })?;
-            let result = work(&mut conn);
+            let result = answering_to(watched, || work(&mut conn));
             conn.record_outcome(!matches!(&result, Err(e) if e.status.is_server_error()));
             // Before the request is answered: the next one must not be let in on an account
             // check that this work made stale.
@@ -193,7 +201,22 @@ impl AppState {
             }
             result
         });
-        match timeout_at(deadline + self.task_timeout, task).await {
+        tokio::pin!(task);
+        let mut answer = timeout_at(deadline + self.task_timeout, &mut task).await;
+        if answer.is_err() && !outcome.abandon() {
+            // A commit is under way: its outcome, not "retry", is the answer, once known.
+            log::warn!("a database task is committing past its deadline; waiting for it");
+            answer = timeout_at(Instant::now() + self.task_timeout, &mut task).await;
+            if answer.is_err() {
+                log::error!(
+                    "a database commit did not end within {:?}",
+                    self.task_timeout
+                );
+                self.accounts.forget_all();
+                return Err(ApiError::outcome_unknown());
+            }
+        }
+        match answer {
             Ok(Ok(result)) => result,
             Ok(Err(e)) => {
                 log::error!("database task failed: {e}");
@@ -204,10 +227,10 @@ impl AppState {
             }
             Err(_) => {
                 log::error!(
-                    "a database task did not finish within {:?}",
+                    "a database task did not finish within {:?}; abandoned, it commits nothing more",
                     waited + self.task_timeout
                 );
-                // As above: it may yet commit a change to an account.
+                // As above: it may have committed a change to an account before.
                 self.accounts.forget_all();
                 Err(ApiError::unavailable(5))
             }

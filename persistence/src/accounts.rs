@@ -233,17 +233,19 @@ pub fn record_failed_login(
     account_id: &str,
     circumstances: &impl Serialize,
 ) -> StoreResult<()> {
-    audit::record(
-        conn,
-        actor,
-        Change::<(), _> {
-            action: AuditAction::AuthLoginFailed,
-            resource_type: RESOURCE,
-            resource_id: account_id,
-            before: None,
-            after: Some(circumstances),
-        },
-    )
+    write_transaction(conn, |conn| {
+        audit::record(
+            conn,
+            actor,
+            Change::<(), _> {
+                action: AuditAction::AuthLoginFailed,
+                resource_type: RESOURCE,
+                resource_id: account_id,
+                before: None,
+                after: Some(circumstances),
+            },
+        )
+    })
 }
 
 #[derive(Debug, Clone, Default)]

@@ -31,6 +31,10 @@ pub trait BlobStore: Send + Sync {
     fn confirm(&self, key: &str) -> io::Result<()>;
     /// Opens a blob, confirmed or still pending, to be read piece by piece.
     fn open(&self, key: &str) -> io::Result<Blob>;
+    /// Whether the store itself can be read: a blob that cannot be opened in a store that can
+    /// is missing (damage to report), one in a store that cannot (a volume not mounted, a
+    /// directory moved away) is for now out of reach.
+    fn reachable(&self) -> bool;
     /// Reads a whole blob into memory (small blobs and checks; downloads use [`Self::open`]).
     fn get(&self, key: &str) -> io::Result<Vec<u8>> {
         let mut blob = self.open(key)?;
@@ -153,6 +157,10 @@ impl BlobStore for LocalDirectory {
             Err(e) => Err(e),
             Ok(()) => sync_dir(parent(&path)?),
         }
+    }
+
+    fn reachable(&self) -> bool {
+        fs::read_dir(&self.root).is_ok()
     }
 
     fn open(&self, key: &str) -> io::Result<Blob> {

@@ -36,7 +36,7 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations
 /// Where the data lives, chosen by the scheme of `DATABASE_URL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
-    /// `sqlite://relative/or/absolute/path`, `sqlite:path` or a bare file path.
+    /// `sqlite://relative/or/absolute/path` or `sqlite:path`.
     Sqlite(PathBuf),
     /// `postgres://` or `postgresql://`.
     Postgres(String),
@@ -65,7 +65,23 @@ impl DatabaseUrl {
                 "DATABASE_URL has the unknown scheme `{scheme}://`; use `sqlite://PATH` or `postgres://...`"
             ));
         }
-        Ok(Self::Sqlite(PathBuf::from(raw)))
+        // A mistyped URL (`postgres:/...`, `postgres//...`) read as a file name would start an
+        // empty SQLite database in its stead. The value is not repeated: it may hold a password.
+        Err("DATABASE_URL names no engine; use `sqlite://PATH` or `postgres://...`".into())
+    }
+
+    /// The database, for an operator to read: the SQLite file, or the PostgreSQL host and
+    /// database without the user's password.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("SQLite {}", path.display()),
+            Self::Postgres(url) => {
+                let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+                let place = rest.rsplit_once('@').map_or(rest, |(_, p)| p);
+                let place = place.split_once('?').map_or(place, |(p, _)| p);
+                format!("PostgreSQL {place}")
+            }
+        }
     }
 
     pub fn engine(&self) -> &'static str {
@@ -335,14 +351,52 @@ pub fn set_up_alone<T>(
     }
 }
 
-/// Applies the pending migrations of the connection's engine; returns their names.
+/// Applies the pending migrations of the connection's engine; returns their names. A
+/// database that a newer version migrated (a migration applied that this program does not
+/// know) is refused: this program would write to tables whose rules it does not know.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    refuse_newer_schema(conn)?;
     let applied = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
         DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
     }
     .map_err(|e| StoreError::Setup(format!("migration failed: {e}")))?;
     Ok(applied.iter().map(ToString::to_string).collect())
+}
+
+fn refuse_newer_schema(conn: &mut DbConnection) -> Result<(), StoreError> {
+    use diesel::migration::MigrationSource;
+    fn versions<T>(
+        read: diesel::migration::Result<Vec<T>>,
+        version: impl Fn(&T) -> String,
+    ) -> Result<Vec<String>, StoreError> {
+        read.map(|found| found.iter().map(version).collect())
+            .map_err(|e| StoreError::Setup(format!("cannot read the migrations: {e}")))
+    }
+    let (applied, known) = match conn {
+        DbConnection::Sqlite(c) => (
+            versions(c.applied_migrations(), ToString::to_string)?,
+            versions(
+                MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS),
+                |m| m.name().version().to_string(),
+            )?,
+        ),
+        DbConnection::Pg(c) => (
+            versions(c.applied_migrations(), ToString::to_string)?,
+            versions(
+                MigrationSource::<diesel::pg::Pg>::migrations(&POSTGRES_MIGRATIONS),
+                |m| m.name().version().to_string(),
+            )?,
+        ),
+    };
+    let unknown: Vec<String> = applied.into_iter().filter(|v| !known.contains(v)).collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(StoreError::Setup(format!(
+        "the database was migrated by a newer version of this program (migrations {} are unknown here); run that version, or restore a backup taken before it",
+        unknown.join(", ")
+    )))
 }
 
 /// Names of the embedded migrations of each engine, for the test that keeps them in step.
@@ -393,6 +447,79 @@ macro_rules! insert_in_batches {
     }};
 }
 
+/// Whether the database work of a request may still take effect, shared between the thread
+/// that runs the work and the request that waits for it. A request that stops waiting (the
+/// database hung; it answers 503, "retry") abandons its work, and a transaction of that
+/// work that has not begun to commit is rolled back instead: a retry must not find its first
+/// attempt committed after all. A commit already under way cannot be called back; the
+/// request then knows only that its outcome is unknown.
+#[derive(Debug, Default)]
+pub struct Outcome(std::sync::atomic::AtomicU8);
+
+const RUNNING: u8 = 0;
+const COMMITTING: u8 = 1;
+const ABANDONED: u8 = 2;
+
+impl Outcome {
+    /// Gives the work up. `true` when nothing it does from now on will be committed; `false`
+    /// when a commit is under way, whose outcome is unknown until it ends.
+    pub fn abandon(&self) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        match self.0.compare_exchange(RUNNING, ABANDONED, SeqCst, SeqCst) {
+            Ok(_) => true,
+            Err(state) => state == ABANDONED,
+        }
+    }
+
+    fn begin_commit(&self) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.0
+            .compare_exchange(RUNNING, COMMITTING, SeqCst, SeqCst)
+            .is_ok()
+    }
+
+    fn end_commit(&self) {
+        use std::sync::atomic::Ordering::SeqCst;
+        let _ = self.0.compare_exchange(COMMITTING, RUNNING, SeqCst, SeqCst);
+    }
+}
+
+thread_local! {
+    static WATCHED: std::cell::RefCell<Option<std::sync::Arc<Outcome>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `work` on this thread with its transactions answering to `outcome`: each commits
+/// only while the work is not abandoned.
+pub fn answering_to<T>(outcome: std::sync::Arc<Outcome>, work: impl FnOnce() -> T) -> T {
+    struct Unwatch;
+    impl Drop for Unwatch {
+        fn drop(&mut self) {
+            WATCHED.with(|w| w.borrow_mut().take());
+        }
+    }
+    WATCHED.with(|w| *w.borrow_mut() = Some(outcome));
+    let _unwatch = Unwatch;
+    work()
+}
+
+/// Commits `commit` unless this thread's work was abandoned (see [`Outcome`]); then it rolls
+/// back, and the transaction answers `RollbackTransaction`.
+fn commit_unless_abandoned<T>(
+    commit: impl FnOnce() -> Result<T, diesel::result::Error>,
+) -> Result<T, diesel::result::Error> {
+    let watched = WATCHED.with(|w| w.borrow().clone());
+    let Some(outcome) = watched else {
+        return commit();
+    };
+    if !outcome.begin_commit() {
+        return Err(diesel::result::Error::RollbackTransaction);
+    }
+    let committed = commit();
+    outcome.end_commit();
+    committed
+}
+
 /// Runs `work` in a transaction that takes the write lock at its start.
 ///
 /// On SQLite a deferred transaction that reads first and writes later can fail with
@@ -400,6 +527,7 @@ macro_rules! insert_in_batches {
 /// `BEGIN IMMEDIATE` takes the lock up front, so concurrent writers queue instead.
 /// PostgreSQL needs nothing special. Inside a transaction already (the SQLite writer's group,
 /// for one) it is a savepoint: atomic all the same, committed with the enclosing transaction.
+/// Work that its request abandoned ([`answering_to`]) is rolled back, not committed.
 pub fn write_transaction<T, E>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -407,28 +535,49 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    if !is_sqlite(conn) || in_transaction(conn) {
+    if in_transaction(conn) {
         return conn.transaction(work);
     }
-    let DbConnection::Sqlite(sqlite) = conn else {
-        unreachable!("checked above");
-    };
-    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    let sqlite = is_sqlite(conn);
+    let begin = if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, begin)?,
+        DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction_sql(c, begin)?,
+    }
     match work(conn) {
         Ok(value) => {
-            if let DbConnection::Sqlite(sqlite) = conn {
-                AnsiTransactionManager::commit_transaction(sqlite)?;
+            let committed = commit_unless_abandoned(|| match conn {
+                DbConnection::Sqlite(c) => AnsiTransactionManager::commit_transaction(c),
+                DbConnection::Pg(c) => AnsiTransactionManager::commit_transaction(c),
+            });
+            if let Err(e) = committed {
+                // Abandoned, or the commit failed: what is left open is rolled back.
+                let _ = rollback(conn);
+                return Err(e.into());
             }
             Ok(value)
         }
         Err(error) => {
-            if let DbConnection::Sqlite(sqlite) = conn {
-                // The work's own error is the one worth reporting; a failed rollback leaves
-                // the connection marked broken and the pool discards it.
-                let _ = AnsiTransactionManager::rollback_transaction(sqlite);
-            }
+            // The work's own error is the one worth reporting; a failed rollback leaves the
+            // connection marked broken and the pool discards it.
+            let _ = rollback(conn);
             Err(error)
         }
+    }
+}
+
+fn rollback(conn: &mut DbConnection) -> Result<(), diesel::result::Error> {
+    let open = !matches!(
+        <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth(),
+        Ok(None)
+    );
+    if !open {
+        return Ok(());
+    }
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c),
+        DbConnection::Pg(c) => AnsiTransactionManager::rollback_transaction(c),
     }
 }
 
@@ -462,6 +611,74 @@ pub fn is_sqlite(conn: &DbConnection) -> bool {
 mod tests {
     use super::*;
 
+    /// A request that stopped waiting (503, "retry") abandons its work: a transaction that has
+    /// not begun to commit rolls back, so that the retry does not find the first attempt
+    /// saved after all. Work not abandoned commits as ever, and so does work on a thread that
+    /// answers to no request.
+    #[test]
+    fn abandoned_work_commits_nothing_more() {
+        use diesel::sql_types::BigInt;
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let mut conn = DatabaseUrl::Sqlite(":memory:".into()).connect().unwrap();
+        conn.batch_execute("CREATE TABLE t (x INTEGER)").unwrap();
+        let insert = |conn: &mut DbConnection| {
+            write_transaction(conn, |c| {
+                diesel::sql_query("INSERT INTO t VALUES (1)").execute(c)?;
+                Ok::<_, diesel::result::Error>(())
+            })
+        };
+        let count = |conn: &mut DbConnection| {
+            diesel::sql_query("SELECT COUNT(*) AS n FROM t")
+                .get_result::<Count>(conn)
+                .unwrap()
+                .n
+        };
+        insert(&mut conn).unwrap();
+        let outcome = std::sync::Arc::new(Outcome::default());
+        answering_to(outcome.clone(), || insert(&mut conn)).unwrap();
+        assert_eq!(count(&mut conn), 2);
+        let abandoned = answering_to(outcome.clone(), || {
+            write_transaction(&mut conn, |c| {
+                diesel::sql_query("INSERT INTO t VALUES (1)").execute(c)?;
+                // The request gives up while the work is still running.
+                assert!(outcome.abandon(), "nothing was committing");
+                Ok::<_, diesel::result::Error>(())
+            })
+        });
+        assert!(matches!(
+            abandoned,
+            Err(diesel::result::Error::RollbackTransaction)
+        ));
+        assert!(!in_transaction(&mut conn), "rolled back and closed");
+        assert_eq!(count(&mut conn), 2, "the abandoned insert is not there");
+        assert!(answering_to(outcome, || insert(&mut conn)).is_err());
+        insert(&mut conn).unwrap();
+        assert_eq!(count(&mut conn), 3, "other work is not concerned");
+    }
+
+    /// A database a newer version migrated is refused rather than written by rules older
+    /// than its tables'.
+    #[test]
+    fn a_database_migrated_by_a_newer_version_is_refused() {
+        let mut conn = DatabaseUrl::Sqlite(":memory:".into()).connect().unwrap();
+        assert!(!run_migrations(&mut conn).unwrap().is_empty());
+        assert!(run_migrations(&mut conn).unwrap().is_empty(), "up to date");
+        conn.batch_execute(
+            "INSERT INTO __diesel_schema_migrations (version) VALUES ('20991231000000')",
+        )
+        .unwrap();
+        let refused = run_migrations(&mut conn).unwrap_err().to_string();
+        assert!(
+            refused.contains("newer version") && refused.contains("20991231000000"),
+            "{refused}"
+        );
+    }
+
     #[test]
     fn urls_choose_the_engine_by_scheme() {
         assert_eq!(
@@ -469,9 +686,28 @@ mod tests {
             DatabaseUrl::Sqlite("data/tgpl.db".into())
         );
         assert_eq!(
-            DatabaseUrl::parse("/tmp/x.db").unwrap(),
+            DatabaseUrl::parse("sqlite:/tmp/x.db").unwrap(),
             DatabaseUrl::Sqlite("/tmp/x.db".into())
         );
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u:secret@h:5433/tgpl?sslmode=require")
+                .unwrap()
+                .describe(),
+            "PostgreSQL h:5433/tgpl"
+        );
+        for mistyped in [
+            "/tmp/x.db",
+            "garbage",
+            "postgres:/u:secret@h/db",
+            "postgres//h/db",
+            "file:/x.db",
+        ] {
+            let err = DatabaseUrl::parse(mistyped).unwrap_err();
+            assert!(
+                err.contains("names no engine") && !err.contains("secret"),
+                "{err}"
+            );
+        }
         assert!(matches!(
             DatabaseUrl::parse("postgres://postgres@127.0.0.1/tgpl").unwrap(),
             DatabaseUrl::Postgres(_)

@@ -51,9 +51,13 @@ impl From<DieselError> for StoreError {
                 };
                 Self::Conflict(format!("{prefix}: {what}"))
             }
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
-                Self::Unavailable(info.message().to_owned())
-            }
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection
+                | DatabaseErrorKind::UnableToSendCommand
+                | DatabaseErrorKind::ReadOnlyTransaction,
+                info,
+            ) => Self::Unavailable(info.message().to_owned()),
+
             // SQLite's busy timeout, PostgreSQL's statement timeout: the database did not
             // manage in time, and nothing was done.
             DieselError::DatabaseError(DatabaseErrorKind::Unknown, info)
@@ -62,10 +66,30 @@ impl From<DieselError> for StoreError {
             {
                 Self::Unavailable(info.message().to_owned())
             }
-            other => Self::Other(with_causes(&other)),
+            other => {
+                let text = with_causes(&other);
+                if SERVER_GONE.iter().any(|m| text.contains(m)) {
+                    Self::Unavailable(text)
+                } else {
+                    Self::Other(text)
+                }
+            }
         }
     }
 }
+
+/// What libpq and PostgreSQL say when the server went away in the middle of the work (a
+/// crash, a restart) or is a standby that takes no writes (a failover): nothing was done, and
+/// a retry may succeed.
+const SERVER_GONE: [&str; 7] = [
+    "no connection to the server",
+    "server closed the connection",
+    "terminating connection",
+    "could not receive data from server",
+    "could not send data to server",
+    "the database system is",
+    "read-only transaction",
+];
 
 /// The error and each of its causes, for the log: diesel names the field it could not read,
 /// and its cause says what the stored value was.

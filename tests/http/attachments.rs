@@ -328,6 +328,21 @@ fn an_upload_to_a_store_that_cannot_be_written_is_answered_503() {
     let tgv = app.token("tgv.hn");
     let case = open_case(&app, &tgv);
     let dir = app.attachments_dir();
+    let kept = upload(&app, &tgv, &case, "giu.pdf", b"%PDF-1.7 kept");
+    assert_eq!(kept.status, 201, "{}", kept.body);
+    let kept = format!(
+        "/api/v1/attachments/{}",
+        kept.json()["id"].as_str().unwrap()
+    );
+    // A store out of reach (moved away, not mounted): downloads wait for it, like uploads.
+    let away = dir.with_extension("away");
+    std::fs::rename(&dir, &away).unwrap();
+    let r = app.get(&kept, &tgv);
+    r.assert_problem(503, "service_unavailable");
+    assert!(r.header("retry-after").is_some());
+    std::fs::rename(&away, &dir).unwrap();
+    assert_eq!(app.get(&kept, &tgv).status, 200);
+    app.request("DELETE", &kept).bearer(&tgv).send();
     std::fs::remove_dir_all(&dir).unwrap();
     std::fs::write(&dir, b"not a directory").unwrap();
     let r = upload(&app, &tgv, &case, "don.pdf", b"%PDF-1.7 a request");

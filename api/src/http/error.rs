@@ -266,6 +266,21 @@ impl ApiError {
         )
     }
 
+    /// 503 `outcome_unknown`: the database stopped answering while committing the change,
+    /// which may or may not have been saved. No `Retry-After`: read what was to change before
+    /// sending it again.
+    pub fn outcome_unknown() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "outcome_unknown",
+            Text::new("Không rõ kết quả", "Outcome unknown"),
+            Text::new(
+                "Cơ sở dữ liệu ngừng phản hồi khi đang lưu thay đổi; thay đổi có thể đã được lưu hoặc chưa. Hãy xem lại dữ liệu trước khi gửi lại.",
+                "The database stopped answering while saving the change, which may or may not have been saved. Read the data again before sending it again.",
+            ),
+        )
+    }
+
     /// 503: a directory the server stores documents or the database in is (nearly) full, or
     /// cannot be written: retried later, once the operator has made room or mended it.
     pub fn store_unavailable() -> Self {

@@ -62,12 +62,17 @@ pub async fn download(
     crate::services::recipient_access::log_reads(&state, vec![entry]).await?;
     let blobs = state.blobs.clone();
     let key = row.storage_key.clone();
-    let blob = actix_web::web::block(move || blobs.open(&key))
+    let blob = actix_web::web::block(move || blobs.open(&key).map_err(|e| (e, blobs.reachable())))
         .await
         .map_err(ApiError::logged("blocking task failed"))?
-        .map_err(|e| {
-            log::error!("attachment {} unreadable: {e}", row.id);
-            ApiError::internal()
+        .map_err(|(e, reachable)| {
+            if reachable {
+                log::error!("attachment {} unreadable: {e}", row.id);
+                ApiError::internal()
+            } else {
+                log::warn!("the attachment store cannot be read: {e}");
+                ApiError::store_unavailable()
+            }
         })?;
     // A stored file that is not the size recorded is damaged: never served as the document.
     if i64::try_from(blob.len).ok() != Some(row.size_bytes) {

@@ -162,7 +162,13 @@ pub async fn upload(
     };
     let blobs = state.blobs.clone();
     if let Err(e) = recorded {
-        let _ = actix_web::web::block(move || blobs.discard(&key)).await;
+        // A refusal (4xx) was decided in the transaction, which recorded nothing. After a
+        // failure of the database (5xx) the record may yet be committed (a commit under way
+        // when the answer went): the bytes stay pending, and the sweep confirms them if the
+        // record is there, or removes them if it is not.
+        if !e.status.is_server_error() {
+            let _ = actix_web::web::block(move || blobs.discard(&key)).await;
+        }
         return Err(e);
     }
     // Recorded: confirm the bytes. Should this fail (or the server stop first), reads still
