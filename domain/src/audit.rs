@@ -10,6 +10,7 @@ vocabulary! {
         OrganizationMove = "organization.move" { vi: "Chuyển tổ chức sang đơn vị cấp trên khác", en: "Move organization under another parent" },
         AuthTokenIssued = "auth.token_issued" { vi: "Đăng nhập, cấp mã truy cập", en: "Access token issued" },
         AuthLoginFailed = "auth.login_failed" { vi: "Đăng nhập không thành công", en: "Failed login" },
+        LogRead = "log.read" { vi: "Xem nhật ký hệ thống hoặc nhật ký truy cập dữ liệu cá nhân", en: "Audit or access log read" },
         AccountCreate = "account.create" { vi: "Tạo tài khoản", en: "Create account" },
         AccountLock = "account.lock" { vi: "Khóa tài khoản", en: "Lock account" },
         AccountUnlock = "account.unlock" { vi: "Mở khóa tài khoản", en: "Unlock account" },

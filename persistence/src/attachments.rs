@@ -26,7 +26,9 @@ pub struct AttachmentRow {
     #[serde(skip)]
     pub storage_key: String,
     pub uploaded_by: String,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub uploaded_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::instant::utc_opt")]
     pub deleted_at: Option<NaiveDateTime>,
 }
 

@@ -187,6 +187,8 @@ pub struct AuditFilter {
     pub actor_org_id: Option<String>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
+    /// Entries up to this id, inclusive: the log as a first page saw it.
+    pub until_id: Option<i64>,
 }
 
 fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'static, Backend> {
@@ -211,6 +213,9 @@ fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'static, Backend> {
     }
     if let Some(v) = f.to {
         q = q.filter(audit_log::occurred_at.lt(v));
+    }
+    if let Some(v) = f.until_id {
+        q = q.filter(audit_log::id.le(v));
     }
     q
 }

@@ -28,8 +28,10 @@ pub struct RequestRow {
     pub reason: String,
     pub status: Code<ChangeRequestStatus>,
     pub requested_by: String,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub requested_at: NaiveDateTime,
     pub decided_by: Option<String>,
+    #[serde(serialize_with = "crate::instant::utc_opt")]
     pub decided_at: Option<NaiveDateTime>,
     pub decision_reason: Option<String>,
     pub version: i64,

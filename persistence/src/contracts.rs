@@ -34,7 +34,9 @@ pub struct ContractRow {
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
     pub version: i64,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 

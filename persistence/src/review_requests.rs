@@ -32,9 +32,12 @@ pub struct ReviewRow {
     pub answer: Option<String>,
     #[serde(skip)]
     pub search_text: String,
+    #[serde(serialize_with = "crate::instant::utc_opt")]
     pub deleted_at: Option<NaiveDateTime>,
     pub version: i64,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 

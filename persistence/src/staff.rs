@@ -69,7 +69,9 @@ pub struct MembershipRow {
     pub valid_to: Option<NaiveDate>,
     pub end_reason: Option<String>,
     pub version: i64,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -122,7 +124,9 @@ pub struct CardRow {
     pub end_reason: Option<String>,
     pub replaces_card_id: Option<String>,
     pub version: i64,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -228,3 +228,68 @@ fn refused_logins_at_existing_accounts_are_audited() {
     assert!(!failed.to_string().contains("Mat-Khau-Go-Nham-1"));
     assert!(!failed.to_string().contains("Sai-mat-khau"));
 }
+
+/// An auditor paging through a log while it grows reads it as the first page saw it: the
+/// `next` link holds `until_id`, so that new entries neither repeat an entry on the next page
+/// nor join the pages.
+#[test]
+fn paging_through_a_growing_log_neither_repeats_nor_skips() {
+    let app = TestApp::spawn();
+    let admin = app.admin();
+    for log in ["/api/v1/audit-log", "/api/v1/recipient-access-log"] {
+        // Something in each log first.
+        app.get("/api/v1/recipients?page_size=5", &app.token("gd.hn"));
+        let first = app.get(&format!("{log}?page_size=2"), &admin).json();
+        let next = first["next"].as_str().expect("a second page").to_owned();
+        let newest = first["items"][0]["id"].as_i64().unwrap();
+        assert!(next.contains(&format!("until_id={newest}")), "{next}");
+        // The log grows meanwhile.
+        app.token("tgv.hn");
+        app.get("/api/v1/recipients?page_size=5", &app.token("gd.hn"));
+        let second = app.get(&next, &admin).json();
+        let ids = |page: &Value| -> Vec<i64> {
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].as_i64().unwrap())
+                .collect()
+        };
+        let (a, b) = (ids(&first), ids(&second));
+        assert!(
+            b.iter().all(|id| id < a.last().unwrap()),
+            "{log}: {a:?} then {b:?}"
+        );
+        assert_eq!(first["total"], second["total"], "{log}: the same log");
+        if let Some(third) = second["next"].as_str() {
+            assert_eq!(third.matches("until_id=").count(), 1, "held once: {third}");
+        }
+    }
+    // Who reads the logs, which hold personal data, is itself in the audit log.
+    let reads = app
+        .get("/api/v1/audit-log?action=log.read&page_size=100", &admin)
+        .json();
+    let logs: Vec<&str> = reads["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(e["actor"]["username"], "admin", "{e}");
+            e["resource_type"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        logs,
+        [
+            "recipient_access_log",
+            "recipient_access_log",
+            "audit_log",
+            "audit_log"
+        ],
+        "{reads}"
+    );
+    assert!(reads["items"][0]["after"]["query"]
+        .as_str()
+        .unwrap()
+        .contains("until_id="));
+}

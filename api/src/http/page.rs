@@ -176,6 +176,21 @@ impl<T: ToSchema> Page<T> {
     }
 }
 
+impl<T: ToSchema> Page<T> {
+    /// The page with its `next` link held to the log as this page saw it: `until_id`, the
+    /// newest entry's id, unless the request held it already. Entries written while a reader
+    /// pages through an append-only log then neither shift the pages (repeating entries)
+    /// nor join them.
+    pub fn held(mut self, until_id: Option<i64>, newest: impl Fn(&T) -> i64) -> Self {
+        if until_id.is_none() {
+            if let (Some(next), Some(first)) = (&mut self.next, self.items.first()) {
+                next.push_str(&format!("&until_id={}", newest(first)));
+            }
+        }
+        self
+    }
+}
+
 fn next_link(req: &HttpRequest, page: u32) -> String {
     let mut params: Vec<&str> = req
         .query_string()

@@ -18,6 +18,36 @@ use crate::state::AppState;
 
 type Problem = crate::http::error::Problem;
 
+/// Records that `caller` read `log` (`audit_log`, `recipient_access_log`) with the query
+/// `query`, before the entries are sent: the logs hold personal data (the records before and
+/// after a change, who read whom), and who read them is itself for the audit.
+pub async fn record_read(
+    state: &AppState,
+    caller: &Caller,
+    log: &'static str,
+    query: &str,
+) -> Result<(), ApiError> {
+    let (actor, query) = (caller.actor(), serde_json::json!({ "query": query }));
+    state
+        .write(move |conn| {
+            tgpl_persistence::db::write_transaction(conn, |conn| {
+                audit::record(
+                    conn,
+                    &actor,
+                    audit::Change::<(), _> {
+                        action: AuditAction::LogRead,
+                        resource_type: log,
+                        resource_id: log,
+                        before: None,
+                        after: Some(&query),
+                    },
+                )
+            })
+            .map_err(ApiError::from)
+        })
+        .await
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct AuditActor {
     /// Absent for the system acting on an operator's command.
@@ -83,6 +113,10 @@ pub struct AuditQuery {
     pub from: Option<DateTime<Utc>>,
     /// Until this instant, exclusive (RFC 3339).
     pub to: Option<DateTime<Utc>>,
+    /// Entries up to this id, inclusive. The `next` link carries it, so that the pages read
+    /// the log as the first one saw it, however many entries are written meanwhile.
+    #[param(minimum = 1)]
+    pub until_id: Option<i64>,
 }
 
 /// The audit log, newest first: who did what to which record, when, with the record before
@@ -116,9 +150,12 @@ pub async fn list(
         actor_org_id: q.actor_organization_id,
         from: q.from.map(|t| t.naive_utc()),
         to: q.to.map(|t| t.naive_utc()),
+        until_id: q.until_id,
     };
     let paged = state
         .db(move |conn| Ok(audit::list(conn, &filter, page)?))
         .await?;
-    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, AuditEntryView::from)))
+    let page = Page::new(&req, page, paged, AuditEntryView::from).held(q.until_id, |e| e.id);
+    record_read(&state, &caller, "audit_log", req.query_string()).await?;
+    Ok(HttpResponse::Ok().json(page))
 }

@@ -496,6 +496,8 @@ pub struct AccessFilter {
     pub account_id: Option<String>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
+    /// Entries up to this id, inclusive: the log as a first page saw it.
+    pub until_id: Option<i64>,
 }
 
 fn access_filtered(f: &AccessFilter) -> recipient_access_log::BoxedQuery<'static, Backend> {
@@ -514,6 +516,9 @@ fn access_filtered(f: &AccessFilter) -> recipient_access_log::BoxedQuery<'static
     }
     if let Some(v) = f.to {
         q = q.filter(recipient_access_log::accessed_at.lt(v));
+    }
+    if let Some(v) = f.until_id {
+        q = q.filter(recipient_access_log::id.le(v));
     }
     q
 }

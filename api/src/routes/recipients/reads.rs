@@ -50,6 +50,10 @@ pub struct AccessLogQuery {
     pub from: Option<DateTime<Utc>>,
     /// Until this instant, exclusive (RFC 3339).
     pub to: Option<DateTime<Utc>>,
+    /// Entries up to this id, inclusive. The `next` link carries it, so that the pages read
+    /// the log as the first one saw it, however many reads are logged meanwhile.
+    #[param(minimum = 1)]
+    pub until_id: Option<i64>,
 }
 
 /// Who read which person's personal data, through which record, and when (data centre only),
@@ -85,9 +89,13 @@ pub async fn access_log(
         account_id: q.account_id,
         from: q.from.map(|t| t.naive_utc()),
         to: q.to.map(|t| t.naive_utc()),
+        until_id: q.until_id,
     };
     let paged = state
         .db(move |conn| Ok(recipients::access_log(conn, &filter, page)?))
         .await?;
-    Ok(HttpResponse::Ok().json(Page::new(&req, page, paged, AccessView::from)))
+    let page = Page::new(&req, page, paged, AccessView::from).held(q.until_id, |e| e.id);
+    crate::routes::audit::record_read(&state, &caller, "recipient_access_log", req.query_string())
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
 }
