@@ -106,6 +106,15 @@ async fn to_docs() -> HttpResponse {
         .finish()
 }
 
+/// How long requests under way may finish after a stop signal: at least 30 seconds, and
+/// long enough for one whose database work hangs to be answered (the pool's wait, the task's
+/// bound, and as long again for a commit under way; see `AppState::db`), rather than have
+/// its connection dropped unanswered.
+fn shutdown_grace(storage: &Storage) -> std::time::Duration {
+    let database = storage.pool.connection_timeout() + 2 * storage.task_timeout;
+    database.max(std::time::Duration::from_secs(30)) + std::time::Duration::from_secs(1)
+}
+
 /// Binds `listener` and returns the server future (not yet awaited) and its address.
 pub fn start(
     storage: Storage,
@@ -113,6 +122,7 @@ pub fn start(
     options: ServerOptions,
 ) -> std::io::Result<(Server, SocketAddr)> {
     let addr = listener.local_addr()?;
+    let grace = shutdown_grace(&storage);
     let blobs = tgpl_persistence::blobs::LocalDirectory::new(&options.attachments_dir)?;
     sweep_attachments(&storage.pool, &blobs, pending_attachment_age(&options))?;
     let mut watched = vec![options.attachments_dir.clone()];
@@ -182,6 +192,7 @@ pub fn start(
             )
     })
     .workers(options.workers)
+    .shutdown_timeout(grace.as_secs())
     .on_connect(move |connection, _| drop_stalled_clients(connection, stalled_client))
     .max_connections(per_worker)
     .listen(listener)?
