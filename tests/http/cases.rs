@@ -1339,3 +1339,59 @@ fn the_decision_of_the_proceedings_is_recorded_by_completing_the_case() {
         ("litigation.outcome".into(), "outcome_via_complete".into())
     );
 }
+
+/// An officer's connection drops before the answer comes, or a double click sends the form
+/// twice: with an `Idempotency-Key`, the request is recorded once and every repeat, even sent
+/// at the same moment, gets the first answer.
+#[test]
+fn a_new_case_sent_again_under_its_key_is_recorded_once() {
+    let app = TestApp::spawn();
+    let tgv = app.token("tgv.hn");
+    let body = json!({"organization_id": app.org_id("TTTGPL-HN"), "recipient_id": recipient(&app, &tgv),
+                      "received_on": "2026-03-02", "field": "land", "form": "counselling",
+                      "place": "at_office", "summary": "Tư vấn tranh chấp đất"});
+    let total = || {
+        app.get("/api/v1/cases?page_size=1", &tgv).json()["total"]
+            .as_i64()
+            .unwrap()
+    };
+    let before = total();
+    let send = |key: &str, body: &Value| {
+        app.request("POST", "/api/v1/cases")
+            .bearer(&tgv)
+            .header("Idempotency-Key", key)
+            .json(body.clone())
+    };
+    let answers = crate::concurrency::at_once(4, |_| send("don-2026-03-02-1", &body));
+    let ids: std::collections::BTreeSet<String> = answers
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, 201, "{}", r.body);
+            r.json()["id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "one case for all four");
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|r| r.header("idempotent-replayed") == Some("true"))
+            .count(),
+        3
+    );
+    let again = send("don-2026-03-02-1", &body);
+    assert_eq!(again.status, 201);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(
+        again.header("location").unwrap(),
+        format!("/api/v1/cases/{}", ids.first().unwrap())
+    );
+    assert_eq!(total(), before + 1);
+    // The key is the caller's: another request under it is refused, and nothing is recorded.
+    let mut other = body.clone();
+    other["summary"] = json!("Một yêu cầu khác");
+    send("don-2026-03-02-1", &other).assert_problem(409, "idempotency_key_reused");
+    assert_eq!(total(), before + 1);
+    // Without a key, each request is a new case, as before.
+    assert_eq!(app.post("/api/v1/cases", &tgv, body.clone()).status, 201);
+    assert_eq!(total(), before + 2);
+}

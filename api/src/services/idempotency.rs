@@ -1,6 +1,7 @@
-//! Requests that a machine may send again and must do their work once: a dossier by its
-//! portal code, any other `POST` of the portal by its `Idempotency-Key` (see
-//! `tgpl_persistence::portal::idempotency`). A retry with the same content gets the first
+//! Requests that may be sent again and must do their work once: a dossier by its portal
+//! code, any other `POST` of the portal, and a new case, by their `Idempotency-Key` (see
+//! `tgpl_persistence::portal::idempotency`): a portal that retries, an officer whose
+//! connection dropped before the answer came. A retry with the same content gets the first
 //! answer again, status, `Location` and body, marked `Idempotent-Replayed: true`; the same
 //! key with other content is 409.
 
@@ -51,6 +52,28 @@ pub fn once(
             Claim::Conflict => Err(conflict()),
         }
     })
+}
+
+/// Runs `work` once per `Idempotency-Key` when one was sent (a key is the caller's account's,
+/// whatever the call: the call is part of the request's hash), or plainly in a transaction
+/// otherwise.
+pub fn keyed(
+    conn: &mut DbConnection,
+    caller: &crate::auth::Caller,
+    key: Option<String>,
+    hash: &str,
+    work: impl FnOnce(&mut DbConnection) -> Result<Answer, ApiError>,
+) -> Result<(Answer, bool), ApiError> {
+    match key {
+        Some(value) => {
+            let key = Key {
+                scope: caller.account_id.clone(),
+                value,
+            };
+            once(conn, &key, hash, key_reused, work)
+        }
+        None => write_transaction(conn, |conn| work(conn).map(|answer| (answer, false))),
+    }
 }
 
 /// An answer to keep: `status`, the `Location` of what was created, and `body` as JSON.

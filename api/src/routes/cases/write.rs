@@ -3,11 +3,12 @@
 use super::litigation_changes::LitigationChanges;
 use super::*;
 use crate::http::extract::{kept, present};
+use crate::services::idempotency::{self, keyed, IdempotencyKey};
 use tgpl_domain::recipient::check_after_birth;
 use tgpl_persistence::column::Code;
 use tgpl_persistence::versioned::{save_revision, Versioned};
 
-#[derive(Deserialize, Validate, ToSchema)]
+#[derive(Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCase {
     /// The handling organization.
@@ -42,15 +43,19 @@ pub struct CreateCase {
 }
 
 /// Records a request for legal aid as a new case (state `received`). Its code
-/// (`<organization>-<year>-<sequence>`) is never reused.
+/// (`<organization>-<year>-<sequence>`) is never reused. With an `Idempotency-Key`, the same
+/// request sent again (a connection lost before the answer came, a double click) records
+/// nothing more and gets the first answer again, marked `Idempotent-Replayed: true`.
 #[utoipa::path(
     operation_id = "createCase",
     tag = "cases",
     request_body = CreateCase,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a repeat of the request return the first answer: 1 to 255 visible ASCII characters, the caller's own", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
     responses(
-        (status = 201, description = "Created.", body = CaseView, headers(("ETag" = String), ("Location" = String))),
+        (status = 201, description = "Created, or created before under the same `Idempotency-Key` (then `Idempotent-Replayed: true`, and no `ETag`).", body = CaseView, headers(("ETag" = String), ("Location" = String))),
+        (status = 400, description = "An invalid `Idempotency-Key`, or a body that is not JSON.", body = Problem),
         (status = 403, description = "The caller's role does no casework there, or records no requests (a contracted lawyer).", body = Problem),
-        (status = 409, description = "The organization handled no cases on the day of receipt: it had stopped operating, or its participation had ended (`not_handling_cases`).", body = Problem),
+        (status = 409, description = "The organization handled no cases on the day of receipt: it had stopped operating, or its participation had ended (`not_handling_cases`); or the `Idempotency-Key` was used for another request (`idempotency_key_reused`).", body = Problem),
         (status = 422, description = "A field is refused: a receipt in the future, before 1997-09-06 or before the person's birth; proceedings on a case that is not litigation (`not_litigation`); a defence, a charge, an investigation or prosecution stage or a proposed sentence on a case that is not criminal (`litigation.…`: `criminal_only`).", body = Problem),
     )
 )]
@@ -58,59 +63,82 @@ pub struct CreateCase {
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
+    key: IdempotencyKey,
     body: ValidJson<CreateCase>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
+    let hash = idempotency::request_hash(&("create_case", &body))?;
     let case = Case::received(
         body.field,
         body.form,
         body.received_on,
-        body.litigation.map(Proceedings::from),
+        body.litigation.clone().map(Proceedings::from),
         today(),
     )
     .map_err(ApiError::refused)?;
-    let row = state
+    let (made, answer) = state
         .write(move |conn| {
-            let org = scope::authorize(conn, &caller, Action::ManageCase, &body.organization_id)?;
-            check_records_cases(&caller)?;
-            check_handles_cases(&org, case.received_on)?;
-            let recipient = match recipients::get(conn, &body.recipient_id) {
-                Ok(r)
-                    if crate::services::recipient_access::allows(
-                        conn,
-                        &caller,
-                        Action::ReadRecipient,
-                        &r,
-                    )? =>
-                {
-                    r
-                }
-                Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => {
-                    return Err(ApiError::field(
-                        "recipient_id",
-                        "unknown_recipient",
-                        "Không có người được trợ giúp pháp lý này trong phạm vi của bạn.",
-                        "No such recipient within your scope.",
-                    ))
-                }
-                Err(e) => return Err(e.into()),
-            };
-            check_after_birth("received_on", case.received_on, recipient.date_of_birth)?;
-            let subject = CaseSubject {
-                recipient_id: recipient.id,
-                recipient_organization_id: recipient.organization_id,
-                group_ref: body.group_ref,
-                requester_name: body.requester_name,
-                requester_relation: body.requester_relation,
-                place: body.place,
-                summary: body.summary,
-                dossier_id: None,
-            };
-            let row = case_steps::open(conn, &caller.actor(), &org, &case, subject, None)?;
-            shown(conn, &caller, row)
+            let mut made = None;
+            let (answer, _) = keyed(conn, &caller.clone(), key.0, &hash, |conn| {
+                let view = record_request(conn, &caller, body, &case)?;
+                let location = format!("/api/v1/cases/{}", view.id);
+                let answer = idempotency::answer(StatusCode::CREATED, Some(location), &view)?;
+                made = Some(view);
+                Ok(answer)
+            })?;
+            Ok((made, answer))
         })
         .await?;
-    Ok(respond(StatusCode::CREATED, row))
+    Ok(match made {
+        Some(view) => respond(StatusCode::CREATED, view),
+        None => idempotency::respond(answer, true),
+    })
+}
+
+/// Records the request `body` for `case` as a new case, as `caller` sees it.
+fn record_request(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    body: CreateCase,
+    case: &Case,
+) -> Result<CaseView, ApiError> {
+    let org = scope::authorize(conn, caller, Action::ManageCase, &body.organization_id)?;
+    check_records_cases(caller)?;
+    check_handles_cases(&org, case.received_on)?;
+    let recipient = match recipients::get(conn, &body.recipient_id) {
+        Ok(r)
+            if crate::services::recipient_access::allows(
+                conn,
+                caller,
+                Action::ReadRecipient,
+                &r,
+            )? =>
+        {
+            r
+        }
+        Ok(_) | Err(tgpl_persistence::StoreError::NotFound) => {
+            return Err(ApiError::field(
+                "recipient_id",
+                "unknown_recipient",
+                "Không có người được trợ giúp pháp lý này trong phạm vi của bạn.",
+                "No such recipient within your scope.",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    check_after_birth("received_on", case.received_on, recipient.date_of_birth)?;
+    let subject = CaseSubject {
+        recipient_id: recipient.id,
+        recipient_organization_id: recipient.organization_id,
+        group_ref: body.group_ref,
+        requester_name: body.requester_name,
+        requester_relation: body.requester_relation,
+        place: body.place,
+        summary: body.summary,
+        dossier_id: None,
+    };
+    let row = case_steps::open(conn, &caller.actor(), &org, case, subject, None)?;
+    shown(conn, caller, row)
 }
 
 /// Fields a unit may correct while the case is open (also what an approved change request

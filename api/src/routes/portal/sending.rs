@@ -2,30 +2,8 @@
 //! call honours `Idempotency-Key`.
 
 use super::*;
-use tgpl_persistence::portal::idempotency::Answer;
 
-/// Runs `work` once per `Idempotency-Key` when one was sent (a key is the client's, whatever
-/// the call: the call is part of the request's hash), or plainly in a transaction otherwise.
-fn keyed(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    key: Option<String>,
-    hash: &str,
-    work: impl FnOnce(&mut DbConnection) -> Result<Answer, ApiError>,
-) -> Result<(Answer, bool), ApiError> {
-    match key {
-        Some(value) => {
-            let key = Key {
-                scope: caller.account_id.clone(),
-                value,
-            };
-            idempotency::once(conn, &key, hash, idempotency::key_reused, work)
-        }
-        None => tgpl_persistence::db::write_transaction(conn, |conn| {
-            work(conn).map(|answer| (answer, false))
-        }),
-    }
-}
+use crate::services::idempotency::keyed;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
