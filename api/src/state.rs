@@ -208,12 +208,15 @@ impl AppState {
             log::warn!("a database task is committing past its deadline; waiting for it");
             answer = timeout_at(Instant::now() + self.task_timeout, &mut task).await;
             if answer.is_err() {
-                log::error!(
+                let cause = format!(
                     "a database commit did not end within {:?}",
                     self.task_timeout
                 );
+                log::error!("{cause}");
                 self.accounts.forget_all();
-                return Err(ApiError::outcome_unknown());
+                let mut e = ApiError::outcome_unknown();
+                e.cause = Some(cause);
+                return Err(e);
             }
         }
         match answer {
@@ -226,13 +229,16 @@ impl AppState {
                 Err(ApiError::internal())
             }
             Err(_) => {
-                log::error!(
+                let cause = format!(
                     "a database task did not finish within {:?}; abandoned, it commits nothing more",
                     waited + self.task_timeout
                 );
+                log::error!("{cause}");
                 // As above: it may have committed a change to an account before.
                 self.accounts.forget_all();
-                Err(ApiError::unavailable(5))
+                let mut e = ApiError::unavailable(5);
+                e.cause = Some(cause);
+                Err(e)
             }
         }
     }

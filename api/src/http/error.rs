@@ -37,6 +37,9 @@ pub struct ErrorBody {
     pub extra: Option<serde_json::Value>,
     /// RFC 6749 §5.2 error code, on the token endpoint only.
     pub oauth_error: Option<&'static str>,
+    /// For a 5xx: what failed, never sent; logged again with the request's id when the
+    /// answer goes (see `problem::render`), since where it was made the request is unknown.
+    pub cause: Option<String>,
 }
 
 impl std::ops::Deref for ApiError {
@@ -64,6 +67,7 @@ impl ApiError {
             allow: None,
             extra: None,
             oauth_error: None,
+            cause: None,
         }))
     }
 
@@ -344,8 +348,11 @@ impl ApiError {
     /// serialization and thread-pool errors do not).
     pub fn logged<E: std::fmt::Debug>(context: &'static str) -> impl FnOnce(E) -> Self {
         move |cause| {
-            log::error!("{context}: {cause:?}");
-            Self::internal()
+            let cause = format!("{context}: {cause:?}");
+            log::error!("{cause}");
+            let mut e = Self::internal();
+            e.cause = Some(cause);
+            e
         }
     }
 
@@ -435,11 +442,15 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Unavailable(why) => {
                 log::warn!("database unavailable: {why}");
-                Self::unavailable(5)
+                let mut e = Self::unavailable(5);
+                e.cause = Some(format!("database unavailable: {why}"));
+                e
             }
             StoreError::Setup(why) | StoreError::Other(why) => {
                 log::error!("database error: {why}");
-                Self::internal()
+                let mut e = Self::internal();
+                e.cause = Some(format!("database error: {why}"));
+                e
             }
         }
     }

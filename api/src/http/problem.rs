@@ -64,7 +64,18 @@ pub async fn render(
                 .and_then(|e| e.as_error::<ApiError>().cloned())
         });
     let problem = match known {
-        Some(p) => p,
+        Some(p) => {
+            if let Some(cause) = &p.cause {
+                // One line that ties the cause to its request, whatever ran in between.
+                log::warn!(
+                    "request {} answered {} {}: {cause}",
+                    facts.request_id,
+                    p.status.as_u16(),
+                    p.code
+                );
+            }
+            p
+        }
         None => {
             if res.status().is_server_error() {
                 if let Some(e) = res.response().error() {
