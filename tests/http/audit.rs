@@ -265,6 +265,13 @@ fn paging_through_a_growing_log_neither_repeats_nor_skips() {
             assert_eq!(third.matches("until_id=").count(), 1, "held once: {third}");
         }
     }
+    for log in ["/api/v1/audit-log", "/api/v1/recipient-access-log"] {
+        let r = app.get(&format!("{log}?until_id=0"), &admin);
+        assert_eq!(
+            r.assert_problem(422, "validation_failed")["errors"][0]["field"],
+            "until_id"
+        );
+    }
     // Who reads the logs, which hold personal data, is itself in the audit log.
     let reads = app
         .get("/api/v1/audit-log?action=log.read&page_size=100", &admin)

@@ -176,6 +176,19 @@ impl<T: ToSchema> Page<T> {
     }
 }
 
+/// `until_id` as a log's list takes it: an entry's id, from 1; 422 `out_of_range` otherwise.
+pub fn check_until_id(until_id: Option<i64>) -> Result<(), ApiError> {
+    if until_id.is_some_and(|id| id < 1) {
+        return Err(ApiError::field(
+            "until_id",
+            "out_of_range",
+            "until_id là mã của một mục nhật ký, từ 1.",
+            "until_id is an entry's id, from 1.",
+        ));
+    }
+    Ok(())
+}
+
 impl<T: ToSchema> Page<T> {
     /// The page with its `next` link held to the log as this page saw it: `until_id`, the
     /// newest entry's id, unless the request held it already. Entries written while a reader

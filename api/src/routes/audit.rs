@@ -142,6 +142,7 @@ pub async fn list(
     let page = paging.request()?;
     let q = query.0;
     crate::http::page::check_span(("from", q.from), ("to", q.to))?;
+    crate::http::page::check_until_id(q.until_id)?;
     let filter = AuditFilter {
         action: parse_filter::<AuditAction>("action", q.action)?,
         resource_type: q.resource_type,

@@ -83,6 +83,7 @@ pub async fn access_log(
     let page = paging.request()?;
     let q = query.0;
     crate::http::page::check_span(("from", q.from), ("to", q.to))?;
+    crate::http::page::check_until_id(q.until_id)?;
     let filter = AccessFilter {
         recipient_id: q.recipient_id,
         record_id: q.record_id,
