@@ -35,6 +35,11 @@ impl From<DieselError> for StoreError {
     fn from(e: DieselError) -> Self {
         match e {
             DieselError::NotFound => Self::NotFound,
+            // Only a transaction whose request stopped waiting is rolled back this way (see
+            // `db::Outcome`): nothing was done, and the request was answered already.
+            DieselError::RollbackTransaction => Self::Unavailable(
+                "rolled back: its request stopped waiting and was answered 503".into(),
+            ),
             DieselError::DatabaseError(
                 kind
                 @ (DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation),
