@@ -220,6 +220,14 @@ impl AppState {
             }
         }
         match answer {
+            Ok(Ok(Err(_))) if outcome.is_unknown() => {
+                let cause = "the connection was lost while a commit was under way".to_owned();
+                log::error!("{cause}");
+                self.accounts.forget_all();
+                let mut e = ApiError::outcome_unknown();
+                e.cause = Some(cause);
+                Err(e)
+            }
             Ok(Ok(result)) => result,
             Ok(Err(e)) => {
                 log::error!("database task failed: {e}");

@@ -243,7 +243,19 @@ impl StagedBlob for LocalStaged {
         let pending = store.path(key)?.with_extension(PENDING);
         let dir = parent(&pending)?.to_owned();
         if !dir.exists() {
-            fs::create_dir_all(&dir)?;
+            // Below the root only: a root that went away (a share unmounted, a directory
+            // moved) is not made again, empty, for documents to go where the others are not.
+            let below = dir.strip_prefix(&self.root).map_err(|_| {
+                io::Error::new(io::ErrorKind::InvalidInput, "blob outside the store")
+            })?;
+            let mut made = self.root.clone();
+            for part in below.components() {
+                made.push(part);
+                match fs::create_dir(&made) {
+                    Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+                    _ => {}
+                }
+            }
             // The new directory's entry must reach the disk too.
             sync_dir(&self.root)?;
         }
@@ -274,6 +286,25 @@ mod tests {
         let root =
             std::env::temp_dir().join(format!("tgpl-blobs-{}", uuid::Uuid::new_v4().simple()));
         (LocalDirectory::new(&root).unwrap(), root)
+    }
+
+    /// A store moved away while an upload arrives is not made again, empty, under the
+    /// upload: the upload fails, and nothing answers as if the store were there.
+    #[test]
+    fn a_store_moved_away_is_not_made_again() {
+        let (store, root) = store();
+        let mut staged = store.stage().unwrap();
+        staged.write(b"%PDF-1.7").unwrap();
+        let away = root.with_extension("away");
+        fs::rename(&root, &away).unwrap();
+        assert!(staged.keep("case-9/att-1").is_err());
+        assert!(!root.exists(), "the root stays away");
+        assert!(!store.reachable());
+        fs::rename(&away, &root).unwrap();
+        assert!(store.reachable());
+        store.put("case-9/att-2", b"%PDF").unwrap();
+        assert!(root.join("case-9/att-2.pending").is_file());
+        let _ = fs::remove_dir_all(&root);
     }
 
     #[test]

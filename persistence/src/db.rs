@@ -459,6 +459,8 @@ pub struct Outcome(std::sync::atomic::AtomicU8);
 const RUNNING: u8 = 0;
 const COMMITTING: u8 = 1;
 const ABANDONED: u8 = 2;
+/// A commit was sent and the connection was lost before its answer came.
+const UNKNOWN: u8 = 3;
 
 impl Outcome {
     /// Gives the work up. `true` when nothing it does from now on will be committed; `false`
@@ -478,9 +480,16 @@ impl Outcome {
             .is_ok()
     }
 
-    fn end_commit(&self) {
+    fn end_commit(&self, lost: bool) {
         use std::sync::atomic::Ordering::SeqCst;
-        let _ = self.0.compare_exchange(COMMITTING, RUNNING, SeqCst, SeqCst);
+        let next = if lost { UNKNOWN } else { RUNNING };
+        let _ = self.0.compare_exchange(COMMITTING, next, SeqCst, SeqCst);
+    }
+
+    /// Whether a commit of the work was lost in flight (the connection dropped after it was
+    /// sent): whatever the work answers, whether it took effect is unknown.
+    pub fn is_unknown(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst) == UNKNOWN
     }
 }
 
@@ -516,7 +525,7 @@ fn commit_unless_abandoned<T>(
         return Err(diesel::result::Error::RollbackTransaction);
     }
     let committed = commit();
-    outcome.end_commit();
+    outcome.end_commit(matches!(&committed, Err(e) if crate::error::connection_lost(e)));
     committed
 }
 
@@ -659,6 +668,29 @@ mod tests {
         assert!(answering_to(outcome, || insert(&mut conn)).is_err());
         insert(&mut conn).unwrap();
         assert_eq!(count(&mut conn), 3, "other work is not concerned");
+    }
+
+    /// A commit whose connection was lost in flight leaves the work's outcome unknown: the
+    /// request cannot abandon it, and learns it is unknown rather than "nothing was done".
+    #[test]
+    fn a_commit_lost_in_flight_leaves_the_outcome_unknown() {
+        let outcome = Outcome::default();
+        assert!(outcome.begin_commit());
+        outcome.end_commit(false);
+        assert!(!outcome.is_unknown(), "committed: running on");
+        assert!(outcome.begin_commit());
+        outcome.end_commit(true);
+        assert!(outcome.is_unknown());
+        assert!(!outcome.abandon(), "too late to call it back");
+        assert!(!outcome.begin_commit(), "nothing more commits");
+        let lost = diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::ClosedConnection,
+            Box::new("server closed the connection unexpectedly".to_owned()),
+        );
+        assert!(crate::error::connection_lost(&lost));
+        assert!(!crate::error::connection_lost(
+            &diesel::result::Error::NotFound
+        ));
     }
 
     /// A database a newer version migrated is refused rather than written by rules older

@@ -83,9 +83,25 @@ impl From<DieselError> for StoreError {
     }
 }
 
+/// Whether `e` says the connection to the server was lost (not that the server refused):
+/// after a `COMMIT` was sent, the transaction may or may not have been committed.
+pub fn connection_lost(e: &DieselError) -> bool {
+    match e {
+        DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        other => {
+            let text = with_causes(other);
+            SERVER_GONE[..5].iter().any(|m| text.contains(m))
+        }
+    }
+}
+
 /// What libpq and PostgreSQL say when the server went away in the middle of the work (a
 /// crash, a restart) or is a standby that takes no writes (a failover): nothing was done, and
 /// a retry may succeed.
+/// The first five say that the connection was lost.
 const SERVER_GONE: [&str; 7] = [
     "no connection to the server",
     "server closed the connection",
