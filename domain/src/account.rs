@@ -104,6 +104,30 @@ impl AccountStatus {
     }
 }
 
+/// Why a login at an existing account is refused, as the audit log records it
+/// (`auth.login_failed`): the first of a wrong secret, the wrong grant for the account's kind
+/// (a person's password as a service client's, or the reverse), an account not active, an
+/// organization not active. `None`: the login is let in.
+pub fn login_refusal(
+    secret_right: bool,
+    service_account: bool,
+    client_grant: bool,
+    status: AccountStatus,
+    organization_active: bool,
+) -> Option<&'static str> {
+    if !secret_right {
+        Some("wrong_secret")
+    } else if service_account != client_grant {
+        Some("wrong_grant")
+    } else if status != AccountStatus::Active {
+        Some("account_not_active")
+    } else if !organization_active {
+        Some("organization_not_active")
+    } else {
+        None
+    }
+}
+
 /// The caller tried to administer their own account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OwnAccount;
@@ -134,6 +158,34 @@ pub fn check_holder(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod login_tests {
+    use super::*;
+
+    #[test]
+    fn a_login_is_refused_for_the_first_reason_that_holds() {
+        let active = AccountStatus::Active;
+        assert_eq!(login_refusal(true, false, false, active, true), None);
+        assert_eq!(login_refusal(true, true, true, active, true), None);
+        assert_eq!(
+            login_refusal(false, true, false, AccountStatus::Locked, false),
+            Some("wrong_secret")
+        );
+        assert_eq!(
+            login_refusal(true, false, true, active, true),
+            Some("wrong_grant")
+        );
+        assert_eq!(
+            login_refusal(true, false, false, AccountStatus::Locked, false),
+            Some("account_not_active")
+        );
+        assert_eq!(
+            login_refusal(true, false, false, active, false),
+            Some("organization_not_active")
+        );
+    }
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@ use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use tgpl_domain::account::login_refusal;
 use tgpl_domain::label::Vocabulary;
 use tgpl_domain::organization::OrganizationStatus;
-use tgpl_domain::role::AccountStatus;
 use tgpl_persistence::audit::Actor;
 use tgpl_persistence::login_attempts::Admitted;
 use tgpl_persistence::{accounts, login_attempts, organizations, DbConnection};
@@ -291,20 +291,18 @@ pub async fn token(
         )
         .await?;
     let refusal = account.as_ref().map(|(a, org_active)| {
-        let right_kind = a.role.is_service() == (grant == Grant::ClientCredentials);
-        let circumstances = Circumstances::of(&req, grant.code(), a);
-        let refused = if !verified {
-            Some("wrong_secret")
-        } else if !right_kind {
-            Some("wrong_grant")
-        } else if *a.status != AccountStatus::Active {
-            Some("account_not_active")
-        } else if !org_active {
-            Some("organization_not_active")
-        } else {
-            None
-        };
-        (a.id.clone(), circumstances, refused)
+        let refused = login_refusal(
+            verified,
+            a.role.is_service(),
+            grant == Grant::ClientCredentials,
+            *a.status,
+            *org_active,
+        );
+        (
+            a.id.clone(),
+            Circumstances::of(&req, grant.code(), a),
+            refused,
+        )
     });
     let (account, circumstances) = match (account, refusal) {
         (Some((account, _)), Some((_, circumstances, None))) => (account, circumstances),

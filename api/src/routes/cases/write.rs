@@ -79,7 +79,7 @@ pub async fn create(
     let (made, answer) = state
         .write(move |conn| {
             let mut made = None;
-            let (answer, _) = keyed(conn, &caller.clone(), key.0, &hash, |conn| {
+            let (answer, _) = keyed(conn, &caller, key.0, &hash, |conn| {
                 let view = record_request(conn, &caller, body, &case)?;
                 let location = format!("/api/v1/cases/{}", view.id);
                 let answer = idempotency::answer(StatusCode::CREATED, Some(location), &view)?;
